@@ -1,0 +1,452 @@
+//! The 19 upstream checks, one module each, and the registry that picks them per level and version.
+//!
+//! Each module has `SINCE`, the minor versions at which the check's behaviour starts or changes
+//! (upstream's `VersionedCheck.MinimumVersion`s), and `check`, which receives the effective minor
+//! version and decides by it. A new Kubernetes release that changes a check touches that check's
+//! module (and [`NEWEST_MINOR`] if it is the newest change).
+
+use core::fmt;
+use core::str::FromStr;
+
+use crate::error::Error;
+use crate::level::{Level, LevelVersion, Version};
+use crate::model::{PodView, Slot};
+use crate::violation::Violation;
+
+mod allow_privilege_escalation;
+mod app_armor_profile;
+mod capabilities_baseline;
+mod capabilities_restricted;
+mod host_namespaces;
+mod host_path_volumes;
+mod host_ports;
+mod host_probes_and_host_lifecycle;
+mod privileged;
+mod proc_mount;
+mod proc_mount_restricted;
+mod restricted_volumes;
+mod run_as_non_root;
+mod run_as_user;
+mod se_linux_options;
+mod seccomp_profile_baseline;
+mod seccomp_profile_restricted;
+mod sysctls;
+mod windows_host_process;
+
+/// The newest minor version in which any check changed (upstream's newest `MinimumVersion`).
+pub(crate) const NEWEST_MINOR: u64 = 37;
+
+/// Every check id, comma-separated, for error messages.
+pub(crate) const ID_LIST: &str = "appArmorProfile, capabilities_baseline, hostNamespaces, hostPathVolumes, hostPorts, \
+hostProbesAndHostLifecycle, privileged, procMount, seLinuxOptions, seccompProfile_baseline, sysctls, windowsHostProcess, \
+allowPrivilegeEscalation, capabilities_restricted, procMount_restricted, restrictedVolumes, runAsNonRoot, runAsUser, \
+seccompProfile_restricted";
+
+/// An upstream check, by its id.
+///
+/// [`CheckId::ALL`] lists them in upstream's result order: baseline check ids sorted, then
+/// restricted ones sorted (byte order, as Go sorts them).
+///
+/// ```
+/// use pss_core::{CheckId, Level, Version};
+///
+/// let id: CheckId = "hostPorts".parse()?;
+/// assert_eq!(id, CheckId::HostPorts);
+/// assert_eq!(id.level(), Level::Baseline);
+/// assert_eq!(CheckId::RunAsUser.since(), Version::v1(23));
+/// assert_eq!(CheckId::RestrictedVolumes.overrides(), Some(CheckId::HostPathVolumes));
+/// assert_eq!(CheckId::ALL.len(), 19);
+/// # Ok::<(), pss_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckId {
+    /// `appArmorProfile` (baseline).
+    AppArmorProfile,
+    /// `capabilities_baseline` (baseline).
+    CapabilitiesBaseline,
+    /// `hostNamespaces` (baseline).
+    HostNamespaces,
+    /// `hostPathVolumes` (baseline).
+    HostPathVolumes,
+    /// `hostPorts` (baseline).
+    HostPorts,
+    /// `hostProbesAndHostLifecycle` (baseline, v1.34+).
+    HostProbesAndHostLifecycle,
+    /// `privileged` (baseline).
+    Privileged,
+    /// `procMount` (baseline).
+    ProcMount,
+    /// `seLinuxOptions` (baseline).
+    SeLinuxOptions,
+    /// `seccompProfile_baseline` (baseline).
+    SeccompProfileBaseline,
+    /// `sysctls` (baseline).
+    Sysctls,
+    /// `windowsHostProcess` (baseline).
+    WindowsHostProcess,
+    /// `allowPrivilegeEscalation` (restricted, v1.8+).
+    AllowPrivilegeEscalation,
+    /// `capabilities_restricted` (restricted, v1.22+).
+    CapabilitiesRestricted,
+    /// `procMount_restricted` (restricted, v1.35+).
+    ProcMountRestricted,
+    /// `restrictedVolumes` (restricted).
+    RestrictedVolumes,
+    /// `runAsNonRoot` (restricted).
+    RunAsNonRoot,
+    /// `runAsUser` (restricted, v1.23+).
+    RunAsUser,
+    /// `seccompProfile_restricted` (restricted, v1.19+).
+    SeccompProfileRestricted,
+}
+
+impl CheckId {
+    /// Every check, in upstream's result order.
+    pub const ALL: [CheckId; 19] = [
+        CheckId::AppArmorProfile,
+        CheckId::CapabilitiesBaseline,
+        CheckId::HostNamespaces,
+        CheckId::HostPathVolumes,
+        CheckId::HostPorts,
+        CheckId::HostProbesAndHostLifecycle,
+        CheckId::Privileged,
+        CheckId::ProcMount,
+        CheckId::SeLinuxOptions,
+        CheckId::SeccompProfileBaseline,
+        CheckId::Sysctls,
+        CheckId::WindowsHostProcess,
+        CheckId::AllowPrivilegeEscalation,
+        CheckId::CapabilitiesRestricted,
+        CheckId::ProcMountRestricted,
+        CheckId::RestrictedVolumes,
+        CheckId::RunAsNonRoot,
+        CheckId::RunAsUser,
+        CheckId::SeccompProfileRestricted,
+    ];
+
+    /// Upstream's id (`"capabilities_baseline"`, `"seLinuxOptions"`, ...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CheckId::AppArmorProfile => "appArmorProfile",
+            CheckId::CapabilitiesBaseline => "capabilities_baseline",
+            CheckId::HostNamespaces => "hostNamespaces",
+            CheckId::HostPathVolumes => "hostPathVolumes",
+            CheckId::HostPorts => "hostPorts",
+            CheckId::HostProbesAndHostLifecycle => "hostProbesAndHostLifecycle",
+            CheckId::Privileged => "privileged",
+            CheckId::ProcMount => "procMount",
+            CheckId::SeLinuxOptions => "seLinuxOptions",
+            CheckId::SeccompProfileBaseline => "seccompProfile_baseline",
+            CheckId::Sysctls => "sysctls",
+            CheckId::WindowsHostProcess => "windowsHostProcess",
+            CheckId::AllowPrivilegeEscalation => "allowPrivilegeEscalation",
+            CheckId::CapabilitiesRestricted => "capabilities_restricted",
+            CheckId::ProcMountRestricted => "procMount_restricted",
+            CheckId::RestrictedVolumes => "restrictedVolumes",
+            CheckId::RunAsNonRoot => "runAsNonRoot",
+            CheckId::RunAsUser => "runAsUser",
+            CheckId::SeccompProfileRestricted => "seccompProfile_restricted",
+        }
+    }
+
+    /// The level the check belongs to (restricted also runs every baseline check it does not override).
+    pub const fn level(self) -> Level {
+        match self {
+            CheckId::AllowPrivilegeEscalation
+            | CheckId::CapabilitiesRestricted
+            | CheckId::ProcMountRestricted
+            | CheckId::RestrictedVolumes
+            | CheckId::RunAsNonRoot
+            | CheckId::RunAsUser
+            | CheckId::SeccompProfileRestricted => Level::Restricted,
+            _ => Level::Baseline,
+        }
+    }
+
+    fn since_minors(self) -> &'static [u64] {
+        match self {
+            CheckId::AppArmorProfile => app_armor_profile::SINCE,
+            CheckId::CapabilitiesBaseline => capabilities_baseline::SINCE,
+            CheckId::HostNamespaces => host_namespaces::SINCE,
+            CheckId::HostPathVolumes => host_path_volumes::SINCE,
+            CheckId::HostPorts => host_ports::SINCE,
+            CheckId::HostProbesAndHostLifecycle => host_probes_and_host_lifecycle::SINCE,
+            CheckId::Privileged => privileged::SINCE,
+            CheckId::ProcMount => proc_mount::SINCE,
+            CheckId::SeLinuxOptions => se_linux_options::SINCE,
+            CheckId::SeccompProfileBaseline => seccomp_profile_baseline::SINCE,
+            CheckId::Sysctls => sysctls::SINCE,
+            CheckId::WindowsHostProcess => windows_host_process::SINCE,
+            CheckId::AllowPrivilegeEscalation => allow_privilege_escalation::SINCE,
+            CheckId::CapabilitiesRestricted => capabilities_restricted::SINCE,
+            CheckId::ProcMountRestricted => proc_mount_restricted::SINCE,
+            CheckId::RestrictedVolumes => restricted_volumes::SINCE,
+            CheckId::RunAsNonRoot => run_as_non_root::SINCE,
+            CheckId::RunAsUser => run_as_user::SINCE,
+            CheckId::SeccompProfileRestricted => seccomp_profile_restricted::SINCE,
+        }
+    }
+
+    /// The first version the check runs at.
+    pub fn since(self) -> Version {
+        Version::v1(self.since_minors()[0])
+    }
+
+    /// Every version at which the check's behaviour starts or changes, oldest first.
+    pub fn versions(self) -> impl ExactSizeIterator<Item = Version> {
+        self.since_minors().iter().map(|&m| Version::v1(m))
+    }
+
+    /// The baseline check this restricted check replaces at the restricted level (from the
+    /// restricted check's first version on).
+    pub const fn overrides(self) -> Option<CheckId> {
+        match self {
+            CheckId::CapabilitiesRestricted => Some(CheckId::CapabilitiesBaseline),
+            CheckId::ProcMountRestricted => Some(CheckId::ProcMount),
+            CheckId::RestrictedVolumes => Some(CheckId::HostPathVolumes),
+            CheckId::SeccompProfileRestricted => Some(CheckId::SeccompProfileBaseline),
+            _ => None,
+        }
+    }
+
+    /// Whether this check runs when evaluating `level` at the (effective) minor version.
+    fn runs_at(self, level: Level, minor: u64) -> bool {
+        if minor < self.since_minors()[0] {
+            return false;
+        }
+        match (self.level(), level) {
+            (_, Level::Privileged) => false,
+            (Level::Restricted, Level::Restricted) => true,
+            (Level::Restricted, _) => false,
+            (_, Level::Baseline) => true,
+            (_, _) => !CheckId::ALL.iter().any(|r| {
+                r.overrides() == Some(self) && minor >= r.since_minors()[0]
+            }),
+        }
+    }
+
+    /// The checks that run for a level at a version, in upstream's result order.
+    ///
+    /// ```
+    /// use pss_core::{CheckId, Level, LevelVersion, Version};
+    ///
+    /// let baseline: Vec<_> = CheckId::for_level(LevelVersion::new(Level::Baseline, Version::v1(0))).collect();
+    /// assert_eq!(baseline.len(), 11); // hostProbesAndHostLifecycle starts at v1.34
+    /// let restricted: Vec<_> = CheckId::for_level(LevelVersion::new(Level::Restricted, Version::LATEST)).collect();
+    /// assert!(!restricted.contains(&CheckId::HostPathVolumes)); // overridden by restrictedVolumes
+    /// ```
+    pub fn for_level(lv: LevelVersion) -> impl Iterator<Item = CheckId> {
+        let minor = lv.version.effective_minor();
+        CheckId::ALL
+            .into_iter()
+            .filter(move |id| id.runs_at(lv.level, minor))
+    }
+}
+
+impl fmt::Display for CheckId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for CheckId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        CheckId::ALL
+            .into_iter()
+            .find(|id| id.as_str() == s)
+            .ok_or_else(|| Error::unknown_check(s))
+    }
+}
+
+impl serde::Serialize for CheckId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Runs the checks for a level and version over a pod; violations come in upstream's order.
+pub(crate) fn run<P: PodView>(lv: LevelVersion, pod: &P, ctx: &Ctx<'_>) -> Vec<Violation> {
+    let mut out = Vec::new();
+    if lv.level == Level::Privileged {
+        return out;
+    }
+    let minor = lv.version.effective_minor();
+    for id in CheckId::ALL {
+        if !id.runs_at(lv.level, minor) {
+            continue;
+        }
+        if let Some(v) = run_one(id, pod, minor, ctx) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+fn run_one<P: PodView>(id: CheckId, pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
+    match id {
+        CheckId::AppArmorProfile => app_armor_profile::check(pod, minor, ctx),
+        CheckId::CapabilitiesBaseline => capabilities_baseline::check(pod, minor, ctx),
+        CheckId::HostNamespaces => host_namespaces::check(pod, minor, ctx),
+        CheckId::HostPathVolumes => host_path_volumes::check(pod, minor, ctx),
+        CheckId::HostPorts => host_ports::check(pod, minor, ctx),
+        CheckId::HostProbesAndHostLifecycle => host_probes_and_host_lifecycle::check(pod, minor, ctx),
+        CheckId::Privileged => privileged::check(pod, minor, ctx),
+        CheckId::ProcMount => proc_mount::check(pod, minor, ctx),
+        CheckId::SeLinuxOptions => se_linux_options::check(pod, minor, ctx),
+        CheckId::SeccompProfileBaseline => seccomp_profile_baseline::check(pod, minor, ctx),
+        CheckId::Sysctls => sysctls::check(pod, minor, ctx),
+        CheckId::WindowsHostProcess => windows_host_process::check(pod, minor, ctx),
+        CheckId::AllowPrivilegeEscalation => allow_privilege_escalation::check(pod, minor, ctx),
+        CheckId::CapabilitiesRestricted => capabilities_restricted::check(pod, minor, ctx),
+        CheckId::ProcMountRestricted => proc_mount_restricted::check(pod, minor, ctx),
+        CheckId::RestrictedVolumes => restricted_volumes::check(pod, minor, ctx),
+        CheckId::RunAsNonRoot => run_as_non_root::check(pod, minor, ctx),
+        CheckId::RunAsUser => run_as_user::check(pod, minor, ctx),
+        CheckId::SeccompProfileRestricted => seccomp_profile_restricted::check(pod, minor, ctx),
+    }
+}
+
+/// Where the pod's metadata and spec are in the evaluated object, for field paths
+/// (`metadata`/`spec` for a pod, `spec.template.metadata`/`spec.template.spec` for a Deployment).
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'p> {
+    pub(crate) metadata: &'p str,
+    pub(crate) spec: &'p str,
+}
+
+impl Ctx<'static> {
+    pub(crate) const POD: Ctx<'static> = Ctx {
+        metadata: "metadata",
+        spec: "spec",
+    };
+}
+
+impl Ctx<'_> {
+    /// `spec.<suffix>`.
+    pub(crate) fn spec(&self, suffix: &str) -> String {
+        let mut s = String::with_capacity(self.spec.len() + 1 + suffix.len());
+        s.push_str(self.spec);
+        s.push('.');
+        s.push_str(suffix);
+        s
+    }
+
+    /// `spec.containers[3].<suffix>`.
+    pub(crate) fn container(&self, slot: Slot, suffix: &str) -> String {
+        format!("{}.{}[{}].{}", self.spec, slot.kind.field(), slot.index, suffix)
+    }
+
+    /// `metadata.annotations[<key>]`.
+    pub(crate) fn annotation(&self, key: &str) -> String {
+        format!("{}.annotations[{}]", self.metadata, key)
+    }
+}
+
+/// Go's `pluralize`.
+pub(crate) fn pluralize(singular: &'static str, plural: &'static str, count: usize) -> &'static str {
+    if count == 1 {
+        singular
+    } else {
+        plural
+    }
+}
+
+/// Go's `joinQuote`: `"a", "b"` (no escaping), or nothing for no items.
+pub(crate) fn join_quote<'s>(items: impl IntoIterator<Item = &'s str>) -> String {
+    let mut out = String::new();
+    for (i, item) in items.into_iter().enumerate() {
+        out.push_str(if i == 0 { "\"" } else { "\", \"" });
+        out.push_str(item);
+    }
+    if !out.is_empty() {
+        out.push('"');
+    }
+    out
+}
+
+/// `container "a"` or `containers "a", "b"`.
+pub(crate) fn containers_phrase(names: &[&str]) -> String {
+    format!(
+        "{} {}",
+        pluralize("container", "containers", names.len()),
+        join_quote(names.iter().copied())
+    )
+}
+
+/// Sorts and deduplicates, as Go's `sets.String.List()` returns a set.
+pub(crate) fn sorted_set<T: Ord>(mut v: Vec<T>) -> Vec<T> {
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Whether the pod declares a Windows OS (`spec.os.name: windows`).
+pub(crate) fn is_windows<P: PodView>(pod: &P) -> bool {
+    pod.os_name() == Some("windows")
+}
+
+/// Upstream's `relaxPolicyForUserNamespacePod`: `spec.hostUsers` is explicitly false.
+pub(crate) fn in_user_namespace<P: PodView>(pod: &P) -> bool {
+    pod.host_users() == Some(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_is_upstream_order() {
+        let ids: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
+        let mut baseline: Vec<&str> = CheckId::ALL
+            .iter()
+            .filter(|c| c.level() == Level::Baseline)
+            .map(|c| c.as_str())
+            .collect();
+        let mut restricted: Vec<&str> = CheckId::ALL
+            .iter()
+            .filter(|c| c.level() == Level::Restricted)
+            .map(|c| c.as_str())
+            .collect();
+        baseline.sort_unstable();
+        restricted.sort_unstable();
+        baseline.extend(restricted);
+        assert_eq!(ids, baseline);
+    }
+
+    #[test]
+    fn newest_minor_is_the_newest_check_version() {
+        let newest = CheckId::ALL
+            .iter()
+            .flat_map(|c| c.since_minors().iter().copied())
+            .max();
+        assert_eq!(newest, Some(NEWEST_MINOR));
+        for id in CheckId::ALL {
+            assert!(id.since_minors().windows(2).all(|w| w[0] < w[1]), "{id}");
+        }
+    }
+
+    #[test]
+    fn id_list_names_all() {
+        let all: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(ID_LIST, all.join(", "));
+    }
+
+    #[test]
+    fn overrides_only_restricted_over_baseline() {
+        for id in CheckId::ALL {
+            if let Some(o) = id.overrides() {
+                assert_eq!(id.level(), Level::Restricted);
+                assert_eq!(o.level(), Level::Baseline);
+            }
+        }
+    }
+
+    #[test]
+    fn join_quote_matches_go() {
+        assert_eq!(join_quote([]), "");
+        assert_eq!(join_quote(["a"]), r#""a""#);
+        assert_eq!(join_quote(["a", "b"]), r#""a", "b""#);
+    }
+}

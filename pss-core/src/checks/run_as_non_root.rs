@@ -1,0 +1,78 @@
+//! `runAsNonRoot` (restricted): the pod or every container must set `runAsNonRoot=true`, and none may
+//! set it to false; from v1.35 pods in a user namespace (`hostUsers: false`) are exempt.
+
+use super::{containers_phrase, in_user_namespace, CheckId, Ctx};
+use crate::model::{ContainerView, PodView};
+use crate::violation::{FieldValue, FieldViolation, Violation};
+
+pub(super) const SINCE: &[u64] = &[0, 35];
+
+const FIELD: &str = "securityContext.runAsNonRoot";
+
+pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
+    if minor >= 35 && in_user_namespace(pod) {
+        return None;
+    }
+    let mut setters: Vec<String> = Vec::new();
+    let mut explicit_fields = Vec::new();
+    let mut pod_non_root = false;
+    match pod.security_context().and_then(|sc| sc.run_as_non_root) {
+        Some(false) => {
+            setters.push("pod".to_owned());
+            explicit_fields.push(FieldViolation::new(ctx.spec(FIELD), FieldValue::Bool(false), None));
+        }
+        Some(true) => pod_non_root = true,
+        None => {}
+    }
+
+    let mut explicitly_bad = Vec::new();
+    let mut implicitly_bad = Vec::new();
+    let mut implicit_fields = Vec::new();
+    for (slot, c) in pod.containers() {
+        match c.security_context().and_then(|sc| sc.run_as_non_root) {
+            Some(false) => {
+                explicitly_bad.push(c.name());
+                explicit_fields.push(FieldViolation::new(
+                    ctx.container(slot, FIELD),
+                    FieldValue::Bool(false),
+                    Some(c.name()),
+                ));
+            }
+            Some(true) => {}
+            None if pod_non_root => {}
+            None => {
+                implicitly_bad.push(c.name());
+                implicit_fields.push(FieldViolation::new(
+                    ctx.container(slot, FIELD),
+                    FieldValue::Unset,
+                    Some(c.name()),
+                ));
+            }
+        }
+    }
+    if !explicitly_bad.is_empty() {
+        setters.push(containers_phrase(&explicitly_bad));
+    }
+    if !setters.is_empty() {
+        return Some(Violation::new(
+            CheckId::RunAsNonRoot,
+            "runAsNonRoot != true",
+            format!("{} must not set securityContext.runAsNonRoot=false", setters.join(" and ")),
+            explicit_fields,
+        ));
+    }
+    if implicitly_bad.is_empty() {
+        return None;
+    }
+    // Setting it at pod level would fix every container at once, so the pod field comes first.
+    implicit_fields.insert(0, FieldViolation::new(ctx.spec(FIELD), FieldValue::Unset, None));
+    Some(Violation::new(
+        CheckId::RunAsNonRoot,
+        "runAsNonRoot != true",
+        format!(
+            "pod or {} must set securityContext.runAsNonRoot=true",
+            containers_phrase(&implicitly_bad)
+        ),
+        implicit_fields,
+    ))
+}

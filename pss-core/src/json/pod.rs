@@ -1,0 +1,655 @@
+//! A pod decoded from JSON text: only the fields the checks read, borrowing every string that has
+//! no escapes.
+//!
+//! Decoding follows Go's `encoding/json` as the API server uses it (case-sensitive keys): unknown
+//! fields are skipped (after checking they are well-formed), `null` clears pointer, slice and map
+//! fields and leaves others alone, and a repeated key decodes into what the earlier one left, so
+//! scalars take the last value while objects, maps and array elements merge, exactly as Go does.
+
+use std::borrow::Cow;
+
+use super::reader::{PathStyle, Reader, Result};
+use crate::error::{Error, ErrorKind, Position};
+use crate::model::{volume_source_bit, ContainerKind, ContainerView, HostSite, PodView, Sc, SeLinux, Slot};
+
+/// A pod decoded from JSON (see [`PodDocument::from_str`]); evaluate it with [`crate::evaluate`].
+///
+/// Strings are borrowed from the input when they contain no escapes.
+///
+/// ```
+/// use pss_core::{evaluate, LevelVersion, PodDocument};
+///
+/// let text = r#"{"kind": "Pod", "metadata": {"name": "web", "namespace": "prod"},
+///                "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}}"#;
+/// let pod = PodDocument::from_str(text)?;
+/// assert_eq!(pod.name(), Some("web"));
+/// assert_eq!(pod.namespace(), Some("prod"));
+/// assert!(evaluate(LevelVersion::default(), &pod).allowed());
+/// # Ok::<(), pss_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct PodDocument<'a> {
+    api_version: Option<Cow<'a, str>>,
+    kind: Option<Cow<'a, str>>,
+    pub(crate) meta: Meta<'a>,
+    pub(crate) spec: Spec<'a>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Meta<'a> {
+    name: Option<Cow<'a, str>>,
+    namespace: Option<Cow<'a, str>>,
+    /// Sorted by key, keys unique.
+    annotations: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    /// Sorted by key, keys unique.
+    labels: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Spec<'a> {
+    host_network: bool,
+    host_pid: bool,
+    host_ipc: bool,
+    host_users: Option<bool>,
+    os: Option<Cow<'a, str>>,
+    security_context: Option<ScDoc<'a>>,
+    volumes: Vec<VolumeDoc<'a>>,
+    init_containers: Vec<ContainerDoc<'a>>,
+    containers: Vec<ContainerDoc<'a>>,
+    ephemeral_containers: Vec<ContainerDoc<'a>>,
+}
+
+/// A pod or container security context; which keys are read depends on which it is.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ScDoc<'a> {
+    app_armor_type: Option<Cow<'a, str>>,
+    run_as_non_root: Option<bool>,
+    run_as_user: Option<i64>,
+    se_linux: Option<[Cow<'a, str>; 3]>,
+    seccomp_type: Option<Cow<'a, str>>,
+    /// `windowsOptions` set, and its `hostProcess`.
+    windows: Option<Option<bool>>,
+    allow_privilege_escalation: Option<bool>,
+    privileged: Option<bool>,
+    proc_mount: Option<Cow<'a, str>>,
+    capabilities: Option<[Vec<Cow<'a, str>>; 2]>,
+    sysctls: Vec<Cow<'a, str>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct VolumeDoc<'a> {
+    name: Cow<'a, str>,
+    sources: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ContainerDoc<'a> {
+    name: Cow<'a, str>,
+    host_ports: Vec<i32>,
+    security_context: Option<ScDoc<'a>>,
+    /// httpGet and tcpSocket hosts of the liveness, readiness, startup probes and the postStart,
+    /// preStop handlers, in [`HostSite`] order: `None` when the action is not set.
+    handlers: [Option<Handler<'a>>; 5],
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Handler<'a> {
+    http_host: Option<Cow<'a, str>>,
+    tcp_host: Option<Cow<'a, str>>,
+}
+
+// ---- decoding -------------------------------------------------------------------------------
+
+/// `s` set to the string, unless `null` (Go leaves a non-pointer string alone).
+fn string_into<'a>(r: &mut Reader<'a>, s: &mut Cow<'a, str>) -> Result<()> {
+    if let Some(v) = r.opt_str()? {
+        *s = v;
+    }
+    Ok(())
+}
+
+fn opt_string_into<'a>(r: &mut Reader<'a>, s: &mut Option<Cow<'a, str>>) -> Result<()> {
+    if let Some(v) = r.opt_str()? {
+        *s = Some(v);
+    }
+    Ok(())
+}
+
+/// A non-pointer bool: `null` leaves it alone.
+fn bool_into(r: &mut Reader<'_>, b: &mut bool) -> Result<()> {
+    if let Some(v) = r.opt_bool()? {
+        *b = v;
+    }
+    Ok(())
+}
+
+/// A pointer to a struct: `null` clears it; an object decodes into it (allocating it if unset).
+fn ptr_into<'a, T: Default>(
+    r: &mut Reader<'a>,
+    slot: &mut Option<T>,
+    decode: impl FnOnce(&mut Reader<'a>, &mut T) -> Result<()>,
+) -> Result<()> {
+    if r.null()? {
+        *slot = None;
+        return Ok(());
+    }
+    decode(r, slot.get_or_insert_with(T::default))
+}
+
+/// A slice: `null` clears it; an array decodes element `i` into the existing element `i` (as Go
+/// does), appending new ones, then drops any beyond the array's length.
+fn list_into<'a, T: Default>(
+    r: &mut Reader<'a>,
+    list: &mut Vec<T>,
+    mut decode: impl FnMut(&mut Reader<'a>, &mut T) -> Result<()>,
+) -> Result<()> {
+    let n = r.array(|r, i| {
+        if i == list.len() {
+            list.push(T::default());
+        }
+        decode(r, &mut list[i])
+    })?;
+    list.truncate(n.unwrap_or(0));
+    Ok(())
+}
+
+/// A `map[string]string`: `null` clears it; an object adds or replaces entries (a `null` value is "").
+fn map_into<'a>(r: &mut Reader<'a>, map: &mut Vec<(Cow<'a, str>, Cow<'a, str>)>) -> Result<()> {
+    if r.null()? {
+        map.clear();
+        return Ok(());
+    }
+    r.object(
+        |r, key| {
+            let value = r.opt_str()?.unwrap_or(Cow::Borrowed(""));
+            match map.binary_search_by(|(k, _)| k.as_ref().cmp(key.as_ref())) {
+                Ok(i) => map[i].1 = value,
+                Err(i) => map.insert(i, (key, value)),
+            }
+            Ok(())
+        },
+        PathStyle::Key,
+    )?;
+    Ok(())
+}
+
+impl<'a> PodDocument<'a> {
+    /// Decodes a pod from JSON text.
+    ///
+    /// Reads `apiVersion`, `kind`, `metadata.name`, `metadata.namespace`, `metadata.annotations`,
+    /// `metadata.labels` and the spec fields the checks need; everything else is checked for
+    /// well-formedness and skipped. `kind` is not required to be `Pod`.
+    ///
+    /// # Errors
+    /// Malformed JSON, a document that is not an object, or a field the checks read with the
+    /// wrong type; the error names the field path and the line and column.
+    #[allow(clippy::should_implement_trait)] // borrows from the input, which `FromStr` cannot
+    pub fn from_str(text: &'a str) -> core::result::Result<Self, Error> {
+        let mut r = Reader::new(text);
+        let mut doc = PodDocument::default();
+        doc.decode(&mut r).map_err(Error::finish)?;
+        Ok(doc)
+    }
+
+    /// Decodes a pod from JSON bytes, which must be UTF-8.
+    ///
+    /// # Errors
+    /// As [`PodDocument::from_str`], and invalid UTF-8 (with its position).
+    pub fn from_slice(bytes: &'a [u8]) -> core::result::Result<Self, Error> {
+        PodDocument::from_str(utf8(bytes)?)
+    }
+
+    fn decode(&mut self, r: &mut Reader<'a>) -> Result<()> {
+        if r.peek() != Some(b'{') {
+            return Err(r.not_an_object());
+        }
+        r.object(
+            |r, key| match key.as_ref() {
+                "apiVersion" => opt_string_into(r, &mut self.api_version),
+                "kind" => opt_string_into(r, &mut self.kind),
+                "metadata" => self.meta.decode(r),
+                "spec" => self.spec.decode(r),
+                _ => r.skip(),
+            },
+            PathStyle::Field,
+        )?;
+        r.end()
+    }
+
+    /// `apiVersion`, if present.
+    pub fn api_version(&self) -> Option<&str> {
+        self.api_version.as_deref()
+    }
+
+    /// `kind`, if present.
+    pub fn kind(&self) -> Option<&str> {
+        self.kind.as_deref()
+    }
+
+    /// `metadata.name`, if present.
+    pub fn name(&self) -> Option<&str> {
+        self.meta.name.as_deref()
+    }
+
+    /// `metadata.namespace`, if present.
+    pub fn namespace(&self) -> Option<&str> {
+        self.meta.namespace.as_deref()
+    }
+
+    /// `metadata.labels`, sorted by key.
+    pub fn labels(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.meta.labels.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
+    }
+
+    /// `metadata.annotations`, sorted by key.
+    pub fn annotations(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.meta.annotations.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
+    }
+}
+
+/// Checks UTF-8, with the position of the first bad byte.
+pub(crate) fn utf8(bytes: &[u8]) -> core::result::Result<&str, Error> {
+    core::str::from_utf8(bytes).map_err(|e| {
+        Error::new(ErrorKind::InvalidUtf8, "invalid UTF-8").with_position(Position::at(bytes, e.valid_up_to()))
+    })
+}
+
+impl<'a> Meta<'a> {
+    fn decode(&mut self, r: &mut Reader<'a>) -> Result<()> {
+        r.object(
+            |r, key| match key.as_ref() {
+                "name" => opt_string_into(r, &mut self.name),
+                "namespace" => opt_string_into(r, &mut self.namespace),
+                "annotations" => map_into(r, &mut self.annotations),
+                "labels" => map_into(r, &mut self.labels),
+                _ => r.skip(),
+            },
+            PathStyle::Field,
+        )
+        .map(|_| ())
+    }
+}
+
+impl<'a> Spec<'a> {
+    fn decode(&mut self, r: &mut Reader<'a>) -> Result<()> {
+        r.object(
+            |r, key| match key.as_ref() {
+                "hostNetwork" => bool_into(r, &mut self.host_network),
+                "hostPID" => bool_into(r, &mut self.host_pid),
+                "hostIPC" => bool_into(r, &mut self.host_ipc),
+                "hostUsers" => {
+                    self.host_users = r.opt_bool()?;
+                    Ok(())
+                }
+                "os" => {
+                    if r.null()? {
+                        self.os = None;
+                        return Ok(());
+                    }
+                    let os = &mut self.os;
+                    r.object(
+                        |r, key| match key.as_ref() {
+                            "name" => string_into(r, os.get_or_insert(Cow::Borrowed(""))),
+                            _ => r.skip(),
+                        },
+                        PathStyle::Field,
+                    )?;
+                    os.get_or_insert(Cow::Borrowed(""));
+                    Ok(())
+                }
+                "securityContext" => ptr_into(r, &mut self.security_context, |r, sc| sc.decode(r, true)),
+                "volumes" => list_into(r, &mut self.volumes, VolumeDoc::decode),
+                "initContainers" => list_into(r, &mut self.init_containers, ContainerDoc::decode),
+                "containers" => list_into(r, &mut self.containers, ContainerDoc::decode),
+                "ephemeralContainers" => list_into(r, &mut self.ephemeral_containers, ContainerDoc::decode),
+                _ => r.skip(),
+            },
+            PathStyle::Field,
+        )
+        .map(|_| ())
+    }
+}
+
+impl<'a> ScDoc<'a> {
+    fn decode(&mut self, r: &mut Reader<'a>, pod: bool) -> Result<()> {
+        r.object(
+            |r, key| match (key.as_ref(), pod) {
+                ("appArmorProfile", _) => profile_into(r, &mut self.app_armor_type),
+                ("seccompProfile", _) => profile_into(r, &mut self.seccomp_type),
+                ("runAsNonRoot", _) => {
+                    self.run_as_non_root = r.opt_bool()?;
+                    Ok(())
+                }
+                ("runAsUser", _) => {
+                    self.run_as_user = r.opt_int(i64::MIN, i64::MAX, "a 64-bit integer")?;
+                    Ok(())
+                }
+                ("seLinuxOptions", _) => ptr_into(r, &mut self.se_linux, |r, opts| {
+                    r.object(
+                        |r, key| match key.as_ref() {
+                            "type" => string_into(r, &mut opts[0]),
+                            "user" => string_into(r, &mut opts[1]),
+                            "role" => string_into(r, &mut opts[2]),
+                            _ => r.skip(),
+                        },
+                        PathStyle::Field,
+                    )
+                    .map(|_| ())
+                }),
+                ("windowsOptions", _) => ptr_into(r, &mut self.windows, |r, host_process| {
+                    r.object(
+                        |r, key| match key.as_ref() {
+                            "hostProcess" => {
+                                *host_process = r.opt_bool()?;
+                                Ok(())
+                            }
+                            _ => r.skip(),
+                        },
+                        PathStyle::Field,
+                    )
+                    .map(|_| ())
+                }),
+                ("sysctls", true) => list_into(r, &mut self.sysctls, |r, name| {
+                    r.object(
+                        |r, key| match key.as_ref() {
+                            "name" => string_into(r, name),
+                            _ => r.skip(),
+                        },
+                        PathStyle::Field,
+                    )
+                    .map(|_| ())
+                }),
+                ("allowPrivilegeEscalation", false) => {
+                    self.allow_privilege_escalation = r.opt_bool()?;
+                    Ok(())
+                }
+                ("privileged", false) => {
+                    self.privileged = r.opt_bool()?;
+                    Ok(())
+                }
+                ("procMount", false) => {
+                    if r.null()? {
+                        self.proc_mount = None;
+                    } else {
+                        self.proc_mount = r.opt_str()?;
+                    }
+                    Ok(())
+                }
+                ("capabilities", false) => ptr_into(r, &mut self.capabilities, |r, [add, drop]| {
+                    r.object(
+                        |r, key| match key.as_ref() {
+                            "add" => list_into(r, add, string_into),
+                            "drop" => list_into(r, drop, string_into),
+                            _ => r.skip(),
+                        },
+                        PathStyle::Field,
+                    )
+                    .map(|_| ())
+                }),
+                _ => r.skip(),
+            },
+            PathStyle::Field,
+        )
+        .map(|_| ())
+    }
+
+    fn view(&self) -> Sc<'_> {
+        Sc {
+            app_armor_type: self.app_armor_type.as_deref(),
+            run_as_non_root: self.run_as_non_root,
+            run_as_user: self.run_as_user,
+            se_linux: self.se_linux.as_ref().map(|[t, u, r]| SeLinux {
+                type_: t,
+                user: u,
+                role: r,
+            }),
+            seccomp_type: self.seccomp_type.as_deref(),
+            host_process: self.windows.flatten(),
+            allow_privilege_escalation: self.allow_privilege_escalation,
+            privileged: self.privileged,
+            proc_mount: self.proc_mount.as_deref(),
+            has_capabilities: self.capabilities.is_some(),
+        }
+    }
+}
+
+/// `appArmorProfile` / `seccompProfile`: a pointer to a struct whose `type` is a plain string.
+fn profile_into<'a>(r: &mut Reader<'a>, type_: &mut Option<Cow<'a, str>>) -> Result<()> {
+    ptr_into(r, type_, |r, t| {
+        r.object(
+            |r, key| match key.as_ref() {
+                "type" => string_into(r, t),
+                _ => r.skip(),
+            },
+            PathStyle::Field,
+        )
+        .map(|_| ())
+    })
+}
+
+impl<'a> VolumeDoc<'a> {
+    fn decode(r: &mut Reader<'a>, v: &mut Self) -> Result<()> {
+        r.object(
+            |r, key| {
+                if key == "name" {
+                    return string_into(r, &mut v.name);
+                }
+                let Some(bit) = volume_source_bit(&key) else {
+                    return r.skip();
+                };
+                if r.null()? {
+                    v.sources &= !bit;
+                    return Ok(());
+                }
+                if r.peek() != Some(b'{') {
+                    return Err(r.type_error("an object"));
+                }
+                r.skip()?;
+                v.sources |= bit;
+                Ok(())
+            },
+            PathStyle::Field,
+        )
+        .map(|_| ())
+    }
+}
+
+impl<'a> ContainerDoc<'a> {
+    fn decode(r: &mut Reader<'a>, c: &mut Self) -> Result<()> {
+        r.object(
+            |r, key| match key.as_ref() {
+                "name" => string_into(r, &mut c.name),
+                "ports" => list_into(r, &mut c.host_ports, |r, host_port| {
+                    r.object(
+                        |r, key| match key.as_ref() {
+                            "hostPort" => {
+                                if let Some(p) = r.opt_int(i32::MIN.into(), i32::MAX.into(), "a 32-bit integer")? {
+                                    *host_port = p as i32;
+                                }
+                                Ok(())
+                            }
+                            _ => r.skip(),
+                        },
+                        PathStyle::Field,
+                    )
+                    .map(|_| ())
+                }),
+                "securityContext" => ptr_into(r, &mut c.security_context, |r, sc| sc.decode(r, false)),
+                "livenessProbe" => ptr_into(r, &mut c.handlers[0], Handler::decode),
+                "readinessProbe" => ptr_into(r, &mut c.handlers[1], Handler::decode),
+                "startupProbe" => ptr_into(r, &mut c.handlers[2], Handler::decode),
+                "lifecycle" => {
+                    if r.null()? {
+                        c.handlers[3] = None;
+                        c.handlers[4] = None;
+                        return Ok(());
+                    }
+                    let [.., post_start, pre_stop] = &mut c.handlers;
+                    r.object(
+                        |r, key| match key.as_ref() {
+                            "postStart" => ptr_into(r, post_start, Handler::decode),
+                            "preStop" => ptr_into(r, pre_stop, Handler::decode),
+                            _ => r.skip(),
+                        },
+                        PathStyle::Field,
+                    )
+                    .map(|_| ())
+                }
+                _ => r.skip(),
+            },
+            PathStyle::Field,
+        )
+        .map(|_| ())
+    }
+}
+
+impl<'a> Handler<'a> {
+    fn decode(r: &mut Reader<'a>, h: &mut Self) -> Result<()> {
+        let host_of = |r: &mut Reader<'a>, host: &mut Option<Cow<'a, str>>| {
+            ptr_into(r, host, |r, host| {
+                r.object(
+                    |r, key| match key.as_ref() {
+                        "host" => string_into(r, host),
+                        _ => r.skip(),
+                    },
+                    PathStyle::Field,
+                )
+                .map(|_| ())
+            })
+        };
+        r.object(
+            |r, key| match key.as_ref() {
+                "httpGet" => host_of(r, &mut h.http_host),
+                "tcpSocket" => host_of(r, &mut h.tcp_host),
+                _ => r.skip(),
+            },
+            PathStyle::Field,
+        )
+        .map(|_| ())
+    }
+}
+
+// ---- the view the checks read ---------------------------------------------------------------
+
+const SITES: [[HostSite; 2]; 5] = [
+    [HostSite::LivenessHttp, HostSite::LivenessTcp],
+    [HostSite::ReadinessHttp, HostSite::ReadinessTcp],
+    [HostSite::StartupHttp, HostSite::StartupTcp],
+    [HostSite::PostStartHttp, HostSite::PostStartTcp],
+    [HostSite::PreStopHttp, HostSite::PreStopTcp],
+];
+
+impl<'a> ContainerView<'a> for &'a ContainerDoc<'_> {
+    fn name(self) -> &'a str {
+        &self.name
+    }
+
+    fn security_context(self) -> Option<Sc<'a>> {
+        self.security_context.as_ref().map(ScDoc::view)
+    }
+
+    fn cap_add(self) -> impl Iterator<Item = &'a str> + 'a {
+        self.security_context
+            .as_ref()
+            .and_then(|sc| sc.capabilities.as_ref())
+            .into_iter()
+            .flat_map(|[add, _]| add.iter().map(|s| s.as_ref()))
+    }
+
+    fn cap_drop(self) -> impl Iterator<Item = &'a str> + 'a {
+        self.security_context
+            .as_ref()
+            .and_then(|sc| sc.capabilities.as_ref())
+            .into_iter()
+            .flat_map(|[_, drop]| drop.iter().map(|s| s.as_ref()))
+    }
+
+    fn host_ports(self) -> impl Iterator<Item = i32> + 'a {
+        self.host_ports.iter().copied()
+    }
+
+    fn hosts(self) -> impl Iterator<Item = (HostSite, &'a str)> + 'a {
+        self.handlers.iter().zip(SITES).flat_map(|(h, [http, tcp])| {
+            let h = h.as_ref();
+            [
+                (http, h.and_then(|h| h.http_host.as_deref())),
+                (tcp, h.and_then(|h| h.tcp_host.as_deref())),
+            ]
+            .into_iter()
+            .filter_map(|(site, host)| host.filter(|h| !h.is_empty()).map(|h| (site, h)))
+        })
+    }
+}
+
+impl PodView for PodDocument<'_> {
+    type Container<'b>
+        = &'b ContainerDoc<'b>
+    where
+        Self: 'b;
+
+    fn annotations(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        PodDocument::annotations(self)
+    }
+
+    fn annotation(&self, key: &str) -> Option<&str> {
+        let a = &self.meta.annotations;
+        a.binary_search_by(|(k, _)| k.as_ref().cmp(key))
+            .ok()
+            .map(|i| a[i].1.as_ref())
+    }
+
+    fn host_network(&self) -> bool {
+        self.spec.host_network
+    }
+
+    fn host_pid(&self) -> bool {
+        self.spec.host_pid
+    }
+
+    fn host_ipc(&self) -> bool {
+        self.spec.host_ipc
+    }
+
+    fn host_users(&self) -> Option<bool> {
+        self.spec.host_users
+    }
+
+    fn os_name(&self) -> Option<&str> {
+        self.spec.os.as_deref()
+    }
+
+    fn security_context(&self) -> Option<Sc<'_>> {
+        self.spec.security_context.as_ref().map(ScDoc::view)
+    }
+
+    fn sysctls(&self) -> impl Iterator<Item = &str> + '_ {
+        self.spec
+            .security_context
+            .iter()
+            .flat_map(|sc| sc.sysctls.iter().map(|s| s.as_ref()))
+    }
+
+    fn volumes(&self) -> impl Iterator<Item = (&str, u32)> + '_ {
+        self.spec.volumes.iter().map(|v| (v.name.as_ref(), v.sources))
+    }
+
+    fn containers(&self) -> impl Iterator<Item = (Slot, &ContainerDoc<'_>)> + '_ {
+        slots(ContainerKind::Init, &self.spec.init_containers)
+            .chain(slots(ContainerKind::Regular, &self.spec.containers))
+            .chain(slots(ContainerKind::Ephemeral, &self.spec.ephemeral_containers))
+    }
+}
+
+fn slots<'b, 'a>(kind: ContainerKind, items: &'b [ContainerDoc<'a>]) -> impl Iterator<Item = (Slot, &'b ContainerDoc<'a>)> {
+    items
+        .iter()
+        .enumerate()
+        .map(move |(index, c)| (Slot { kind, index }, c))
+}
+
+impl crate::sealed::Sealed for PodDocument<'_> {
+    fn evaluate_with(&self, lv: crate::LevelVersion, ctx: &crate::checks::Ctx<'_>) -> Vec<crate::Violation> {
+        crate::checks::run(lv, self, ctx)
+    }
+}
+impl crate::PodSource for PodDocument<'_> {}

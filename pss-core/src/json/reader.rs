@@ -1,0 +1,559 @@
+//! A small pull reader over JSON text: it borrows strings (copying only those with escapes),
+//! validates everything it skips, and reports errors with their position.
+//!
+//! It decodes as Go's `encoding/json` (which the API server's decoder forks) does where the two
+//! can differ: raw control characters in strings are errors, invalid surrogate escapes become
+//! U+FFFD, integers must be integer literals (`-0` is 0, `1.0` is not an integer), and nesting
+//! deeper than [`MAX_DEPTH`] is an error.
+
+use std::borrow::Cow;
+
+use crate::error::{Error, ErrorKind, Position};
+
+/// The deepest nesting accepted, as Go's `encoding/json` (`maxNestingDepth`).
+pub const MAX_DEPTH: usize = 10_000;
+
+pub(crate) type Result<T> = core::result::Result<T, Error>;
+
+pub(crate) struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    depth: usize,
+}
+
+/// The JSON type of the value that starts with `b`, for error messages.
+fn found(b: Option<u8>) -> &'static str {
+    match b {
+        Some(b'"') => "a string",
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        Some(b'-' | b'0'..=b'9') => "a number",
+        _ => "no value",
+    }
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Reader {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            depth: 0,
+        }
+    }
+
+    pub(crate) fn error_at(&self, offset: usize, kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error::new(kind, message).with_position(Position::at(self.bytes, offset))
+    }
+
+    fn syntax(&self, message: impl Into<String>) -> Error {
+        self.error_at(self.pos, ErrorKind::Syntax, message)
+    }
+
+    fn unexpected(&self, wanted: &str) -> Error {
+        match self.bytes.get(self.pos) {
+            None => self.syntax(format!("unexpected end of input, expected {wanted}")),
+            Some(&b) if b.is_ascii_graphic() => self.syntax(format!("unexpected character '{}', expected {wanted}", b as char)),
+            Some(&b) if b < 0x80 => self.syntax(format!("unexpected byte 0x{b:02x}, expected {wanted}")),
+            Some(_) => {
+                let c = self.text[self.pos..].chars().next().unwrap_or('\u{fffd}');
+                self.syntax(format!("unexpected character {c:?}, expected {wanted}"))
+            }
+        }
+    }
+
+    /// An error saying the value here has the wrong type.
+    pub(crate) fn type_error(&mut self, expected: &str) -> Error {
+        let b = self.peek();
+        self.error_at(
+            self.pos,
+            ErrorKind::InvalidType,
+            format!("expected {expected}, found {}", found(b)),
+        )
+    }
+
+    /// An error saying the document is not an object.
+    pub(crate) fn not_an_object(&mut self) -> Error {
+        let b = self.peek();
+        self.error_at(
+            self.pos,
+            ErrorKind::NotAnObject,
+            format!("expected a JSON object, found {}", found(b)),
+        )
+    }
+
+    #[inline]
+    fn skip_ws(&mut self) {
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// The next non-whitespace byte, not consumed.
+    #[inline]
+    pub(crate) fn peek(&mut self) -> Option<u8> {
+        self.skip_ws();
+        self.bytes.get(self.pos).copied()
+    }
+
+    /// Checks that nothing but whitespace follows the top-level value.
+    pub(crate) fn end(&mut self) -> Result<()> {
+        if self.peek().is_some() {
+            return Err(self.unexpected("the end of input after the top-level value"));
+        }
+        Ok(())
+    }
+
+    fn literal(&mut self, word: &'static str) -> Result<()> {
+        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(self.unexpected("a value"))
+        }
+    }
+
+    /// Consumes `null` if it is next.
+    #[inline]
+    pub(crate) fn null(&mut self) -> Result<bool> {
+        if self.peek() == Some(b'n') {
+            self.literal("null")?;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+
+    /// Reads a boolean, or `None` for `null`.
+    pub(crate) fn opt_bool(&mut self) -> Result<Option<bool>> {
+        match self.peek() {
+            Some(b't') => self.literal("true").map(|()| Some(true)),
+            Some(b'f') => self.literal("false").map(|()| Some(false)),
+            Some(b'n') => self.literal("null").map(|()| None),
+            Some(b'"' | b'{' | b'[' | b'-' | b'0'..=b'9') => Err(self.type_error("a boolean")),
+            _ => Err(self.unexpected("a value")),
+        }
+    }
+
+    /// Reads a string, or `None` for `null`.
+    pub(crate) fn opt_str(&mut self) -> Result<Option<Cow<'a, str>>> {
+        match self.peek() {
+            Some(b'"') => self.string().map(Some),
+            Some(b'n') => self.literal("null").map(|()| None),
+            Some(b't' | b'f' | b'{' | b'[' | b'-' | b'0'..=b'9') => Err(self.type_error("a string")),
+            _ => Err(self.unexpected("a value")),
+        }
+    }
+
+    /// Reads an integer that fits in `[min, max]`, or `None` for `null`.
+    pub(crate) fn opt_int(&mut self, min: i64, max: i64, type_name: &str) -> Result<Option<i64>> {
+        match self.peek() {
+            Some(b'-' | b'0'..=b'9') => {}
+            Some(b'n') => return self.literal("null").map(|()| None),
+            Some(b't' | b'f' | b'{' | b'[' | b'"') => return Err(self.type_error("an integer")),
+            _ => return Err(self.unexpected("a value")),
+        }
+        let start = self.pos;
+        let is_integer = self.number()?;
+        let literal = &self.text[start..self.pos];
+        if !is_integer {
+            return Err(self.error_at(
+                start,
+                ErrorKind::InvalidType,
+                format!("expected an integer, found the number {literal}"),
+            ));
+        }
+        match literal.parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
+            _ => Err(self.error_at(
+                start,
+                ErrorKind::NumberOutOfRange,
+                format!("number {literal} is out of range for {type_name}"),
+            )),
+        }
+    }
+
+    /// Consumes a number; returns whether it is an integer literal (no fraction or exponent).
+    fn number(&mut self) -> Result<bool> {
+        let b = self.bytes;
+        let mut integer = true;
+        if b.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        match b.get(self.pos) {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                while matches!(b.get(self.pos), Some(b'0'..=b'9')) {
+                    self.pos += 1;
+                }
+            }
+            _ => return Err(self.unexpected("a digit")),
+        }
+        if b.get(self.pos) == Some(&b'.') {
+            integer = false;
+            self.pos += 1;
+            if !matches!(b.get(self.pos), Some(b'0'..=b'9')) {
+                return Err(self.unexpected("a digit after the decimal point"));
+            }
+            while matches!(b.get(self.pos), Some(b'0'..=b'9')) {
+                self.pos += 1;
+            }
+        }
+        if matches!(b.get(self.pos), Some(b'e' | b'E')) {
+            integer = false;
+            self.pos += 1;
+            if matches!(b.get(self.pos), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if !matches!(b.get(self.pos), Some(b'0'..=b'9')) {
+                return Err(self.unexpected("a digit in the exponent"));
+            }
+            while matches!(b.get(self.pos), Some(b'0'..=b'9')) {
+                self.pos += 1;
+            }
+        }
+        Ok(integer)
+    }
+
+    /// Reads a string at the current position (which must be `"`).
+    pub(crate) fn string(&mut self) -> Result<Cow<'a, str>> {
+        debug_assert_eq!(self.bytes.get(self.pos), Some(&b'"'));
+        self.pos += 1;
+        let start = self.pos;
+        let b = self.bytes;
+        loop {
+            match b.get(self.pos) {
+                Some(b'"') => {
+                    let s = &self.text[start..self.pos];
+                    self.pos += 1;
+                    return Ok(Cow::Borrowed(s));
+                }
+                Some(b'\\') => break,
+                Some(&c) if c < 0x20 => return Err(self.unexpected("a character in string (control characters must be escaped)")),
+                Some(_) => self.pos += 1,
+                None => return Err(self.unexpected("a closing quote")),
+            }
+        }
+        // Escapes: copy into an owned string.
+        let mut out = String::with_capacity(self.pos - start + 16);
+        out.push_str(&self.text[start..self.pos]);
+        loop {
+            let run = self.pos;
+            loop {
+                match b.get(self.pos) {
+                    Some(b'"' | b'\\') => break,
+                    Some(&c) if c < 0x20 => return Err(self.unexpected("a character in string (control characters must be escaped)")),
+                    Some(_) => self.pos += 1,
+                    None => return Err(self.unexpected("a closing quote")),
+                }
+            }
+            out.push_str(&self.text[run..self.pos]);
+            if b[self.pos] == b'"' {
+                self.pos += 1;
+                return Ok(Cow::Owned(out));
+            }
+            self.pos += 1; // the backslash
+            let esc = b.get(self.pos).copied();
+            self.pos += 1;
+            match esc {
+                Some(b'"') => out.push('"'),
+                Some(b'\\') => out.push('\\'),
+                Some(b'/') => out.push('/'),
+                Some(b'b') => out.push('\u{8}'),
+                Some(b'f') => out.push('\u{c}'),
+                Some(b'n') => out.push('\n'),
+                Some(b'r') => out.push('\r'),
+                Some(b't') => out.push('\t'),
+                Some(b'u') => {
+                    let hi = self.hex4()?;
+                    let c = if (0xD800..0xDC00).contains(&hi) {
+                        // A high surrogate pairs with a following \uDC00-\uDFFF; alone it is U+FFFD (as Go).
+                        if b[self.pos..].starts_with(b"\\u") {
+                            let save = self.pos;
+                            self.pos += 2;
+                            let lo = self.hex4()?;
+                            if (0xDC00..0xE000).contains(&lo) {
+                                char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                            } else {
+                                self.pos = save;
+                                None
+                            }
+                        } else {
+                            None
+                        }
+                    } else {
+                        char::from_u32(hi)
+                    };
+                    out.push(c.unwrap_or('\u{fffd}'));
+                }
+                _ => {
+                    self.pos -= 1;
+                    return Err(self.unexpected("an escape character (one of \"\\/bfnrtu)"));
+                }
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32> {
+        let mut v = 0u32;
+        for _ in 0..4 {
+            let d = match self.bytes.get(self.pos) {
+                Some(&c @ b'0'..=b'9') => c - b'0',
+                Some(&c @ b'a'..=b'f') => c - b'a' + 10,
+                Some(&c @ b'A'..=b'F') => c - b'A' + 10,
+                _ => return Err(self.unexpected("a hexadecimal digit in a \\u escape")),
+            };
+            v = v * 16 + u32::from(d);
+            self.pos += 1;
+        }
+        Ok(v)
+    }
+
+    fn enter(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error_at(
+                self.pos,
+                ErrorKind::TooDeep,
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Reads an object field by field: `field` is called with each key and must consume its value.
+    /// Errors from `field` get the key added to their path. `null` is accepted as "absent" and
+    /// returns `false`; anything else but an object is a type error.
+    pub(crate) fn object(
+        &mut self,
+        mut field: impl FnMut(&mut Self, Cow<'a, str>) -> Result<()>,
+        path: PathStyle,
+    ) -> Result<bool> {
+        match self.peek() {
+            Some(b'{') => {}
+            Some(b'n') => return self.literal("null").map(|()| false),
+            Some(b'"' | b't' | b'f' | b'[' | b'-' | b'0'..=b'9') => return Err(self.type_error("an object")),
+            _ => return Err(self.unexpected("a value")),
+        }
+        self.enter()?;
+        self.pos += 1;
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(true);
+        }
+        loop {
+            if self.peek() != Some(b'"') {
+                return Err(self.unexpected("a string key"));
+            }
+            let key = self.string()?;
+            if self.peek() != Some(b':') {
+                return Err(self.unexpected("':' after an object key"));
+            }
+            self.pos += 1;
+            if let Err(e) = field(self, key.clone()) {
+                return Err(match path {
+                    PathStyle::Field => e.in_field(&key),
+                    PathStyle::Key => e.in_key(&key),
+                });
+            }
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(true);
+                }
+                _ => return Err(self.unexpected("',' or '}' after an object member")),
+            }
+        }
+    }
+
+    /// Reads an array element by element: `element` is called with each index and must consume the
+    /// element. Returns the number of elements, or `None` for `null`.
+    pub(crate) fn array(&mut self, mut element: impl FnMut(&mut Self, usize) -> Result<()>) -> Result<Option<usize>> {
+        match self.peek() {
+            Some(b'[') => {}
+            Some(b'n') => return self.literal("null").map(|()| None),
+            Some(b'"' | b't' | b'f' | b'{' | b'-' | b'0'..=b'9') => return Err(self.type_error("an array")),
+            _ => return Err(self.unexpected("a value")),
+        }
+        self.enter()?;
+        self.pos += 1;
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(Some(0));
+        }
+        let mut i = 0;
+        loop {
+            element(self, i).map_err(|e| e.in_index(i))?;
+            i += 1;
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(Some(i));
+                }
+                _ => return Err(self.unexpected("',' or ']' after an array element")),
+            }
+        }
+    }
+
+    /// Skips any value, checking that it is well-formed. Iterative, so deep nesting cannot
+    /// overflow the stack.
+    pub(crate) fn skip(&mut self) -> Result<()> {
+        // One bit per open container: 1 for an object, 0 for an array. The first 128 levels live in
+        // a register; deeper ones (only hostile input nests that deep) spill to the heap.
+        let mut near: u128 = 0;
+        let mut far: Vec<bool> = Vec::new();
+        let base = self.depth;
+        let mut open = 0usize;
+        let mut need_value = true;
+        loop {
+            if need_value {
+                match self.peek() {
+                    Some(b'{') | Some(b'[') => {
+                        let is_object = self.bytes[self.pos] == b'{';
+                        self.enter()?;
+                        self.pos += 1;
+                        if open < 128 {
+                            if is_object {
+                                near |= 1 << open;
+                            } else {
+                                near &= !(1 << open);
+                            }
+                        } else {
+                            far.truncate(open - 128);
+                            far.push(is_object);
+                        }
+                        open += 1;
+                        let close = if is_object { b'}' } else { b']' };
+                        if self.peek() == Some(close) {
+                            self.pos += 1;
+                            open -= 1;
+                            self.depth -= 1;
+                            need_value = false;
+                        } else if is_object {
+                            self.member_key()?;
+                        }
+                        if need_value {
+                            continue;
+                        }
+                    }
+                    Some(b'"') => {
+                        self.skip_string()?;
+                        need_value = false;
+                    }
+                    Some(b't') => {
+                        self.literal("true")?;
+                        need_value = false;
+                    }
+                    Some(b'f') => {
+                        self.literal("false")?;
+                        need_value = false;
+                    }
+                    Some(b'n') => {
+                        self.literal("null")?;
+                        need_value = false;
+                    }
+                    Some(b'-' | b'0'..=b'9') => {
+                        self.number()?;
+                        need_value = false;
+                    }
+                    _ => return Err(self.unexpected("a value")),
+                }
+            }
+            // After a value: close containers or move to the next member.
+            if open == 0 {
+                debug_assert_eq!(self.depth, base);
+                return Ok(());
+            }
+            let top = open - 1;
+            let is_object = if top < 128 {
+                near & (1 << top) != 0
+            } else {
+                far[top - 128]
+            };
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    if is_object {
+                        self.member_key()?;
+                    }
+                    need_value = true;
+                }
+                Some(b'}') if is_object => {
+                    self.pos += 1;
+                    open -= 1;
+                    self.depth -= 1;
+                }
+                Some(b']') if !is_object => {
+                    self.pos += 1;
+                    open -= 1;
+                    self.depth -= 1;
+                }
+                _ if is_object => return Err(self.unexpected("',' or '}' after an object member")),
+                _ => return Err(self.unexpected("',' or ']' after an array element")),
+            }
+        }
+    }
+
+    /// Inside a skipped object: a key and its colon.
+    fn member_key(&mut self) -> Result<()> {
+        if self.peek() != Some(b'"') {
+            return Err(self.unexpected("a string key"));
+        }
+        self.skip_string()?;
+        if self.peek() != Some(b':') {
+            return Err(self.unexpected("':' after an object key"));
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// Skips a string, validating its escapes, without building it.
+    fn skip_string(&mut self) -> Result<()> {
+        self.pos += 1;
+        let b = self.bytes;
+        loop {
+            match b.get(self.pos) {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    match b.get(self.pos) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.pos += 1,
+                        Some(b'u') => {
+                            self.pos += 1;
+                            self.hex4()?;
+                        }
+                        _ => return Err(self.unexpected("an escape character (one of \"\\/bfnrtu)")),
+                    }
+                }
+                Some(&c) if c < 0x20 => return Err(self.unexpected("a character in string (control characters must be escaped)")),
+                Some(_) => self.pos += 1,
+                None => return Err(self.unexpected("a closing quote")),
+            }
+        }
+    }
+}
+
+/// How an object's keys appear in error paths.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum PathStyle {
+    /// A struct: `spec.hostPID`.
+    Field,
+    /// A map: `metadata.annotations[key]`.
+    Key,
+}

@@ -1,0 +1,136 @@
+//! # pss-core
+//!
+//! The Kubernetes [Pod Security Standards], evaluated exactly as the API server's PodSecurity
+//! admission controller (`k8s.io/pod-security-admission/policy`) evaluates them: the same checks at
+//! every version from v1.0 to the newest, the same verdicts, and upstream's reason and detail
+//! strings byte for byte. On top of upstream, each violation carries the path and value of every
+//! offending field and the container it belongs to.
+//!
+//! ```
+//! use pss_core::{evaluate_json, Level, LevelVersion, Version};
+//!
+//! // What `kubectl run privileged-pod --image=nginx --restart=Never --privileged` sends.
+//! let pod = br#"{"kind":"Pod","apiVersion":"v1","metadata":{"name":"privileged-pod"},
+//!   "spec":{"containers":[{"name":"privileged-pod","image":"nginx","securityContext":{"privileged":true}}]}}"#;
+//!
+//! let result = evaluate_json(LevelVersion::new(Level::Baseline, Version::LATEST), pod)?;
+//! assert!(!result.allowed());
+//! assert_eq!(
+//!     result.admission_message("privileged-pod").unwrap(),
+//!     r#"pods "privileged-pod" is forbidden: violates PodSecurity "baseline:latest": privileged (container "privileged-pod" must not set securityContext.privileged=true)"#
+//! );
+//! let field = &result[0].fields()[0];
+//! assert_eq!(field.path(), "spec.containers[0].securityContext.privileged");
+//! # Ok::<(), pss_core::Error>(())
+//! ```
+//!
+//! ## Two ways in
+//!
+//! - **JSON** ([`evaluate_json`], [`PodDocument`]): reads only the fields the checks need, borrows
+//!   strings instead of copying them, and decodes as the API server does (case-sensitive keys,
+//!   unknown fields ignored, a repeated key decoded over the earlier one). Malformed JSON, a
+//!   non-object, or a field of the wrong type is an [`Error`] naming the field and the position.
+//! - **Typed** (feature `k8s-openapi`): k8s-openapi's [`Pod`](k8s_openapi::api::core::v1::Pod), or
+//!   any `ObjectMeta` + `PodSpec` pair through [`PodParts`], for kube-rs users. Evaluating a
+//!   compliant typed pod allocates nothing. The library does not pick a k8s-openapi version feature;
+//!   your binary does, as k8s-openapi requires.
+//!
+//! Both ways run the same checks, written once.
+//!
+//! ## Scope
+//!
+//! This crate is the policy engine: levels, versions, the 19 checks and their results. It does not
+//! apply API-server defaulting to pods (upstream's evaluator does not either), and it does not
+//! read YAML (decode YAML to JSON or to k8s-openapi types first; the `pss` CLI does).
+//!
+//! [Pod Security Standards]: https://kubernetes.io/docs/concepts/security/pod-security-standards/
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod checks;
+mod error;
+mod json;
+mod level;
+mod model;
+mod quote;
+#[cfg(feature = "k8s-openapi")]
+mod typed;
+mod violation;
+
+pub use checks::CheckId;
+pub use error::{Error, ErrorKind, Position};
+pub use json::pod::PodDocument;
+pub use json::reader::MAX_DEPTH;
+pub use level::{Level, LevelVersion, Version};
+#[cfg(feature = "k8s-openapi")]
+pub use typed::PodParts;
+pub use violation::{Evaluation, FieldValue, FieldViolation, Violation};
+
+/// What upstream says a level must be (`api.ParseLevel`'s error).
+pub const LEVEL_ACCEPTED: &str = "must be one of privileged, baseline, restricted";
+/// What upstream says a version must be (`api.ParseVersion`'s error).
+pub const VERSION_ACCEPTED: &str = "must be \"latest\" or \"v1.x\"";
+
+mod sealed {
+    pub trait Sealed {
+        fn evaluate_with(&self, lv: crate::LevelVersion, ctx: &crate::checks::Ctx<'_>) -> Vec<crate::Violation>;
+    }
+}
+
+/// A pod that can be evaluated: a k8s-openapi `Pod` or [`PodParts`] (feature `k8s-openapi`), or a
+/// decoded [`PodDocument`]. Sealed: the checks need to know how to read the pod.
+pub trait PodSource: sealed::Sealed {}
+
+/// Evaluates a pod at a level and version, as upstream's `EvaluatePod` does.
+///
+/// The privileged level allows every pod. A version newer than the newest check changes (and
+/// `latest`) evaluates the newest checks.
+///
+/// ```
+/// use k8s_openapi::api::core::v1::{Container, Pod, PodSpec};
+/// use pss_core::{evaluate, Level, LevelVersion, Version};
+///
+/// let pod = Pod {
+///     spec: Some(PodSpec {
+///         host_network: Some(true),
+///         containers: vec![Container { name: "app".into(), ..Default::default() }],
+///         ..Default::default()
+///     }),
+///     ..Default::default()
+/// };
+/// let result = evaluate(LevelVersion::new(Level::Baseline, Version::v1(30)), &pod);
+/// assert_eq!(result.forbidden_detail(), "host namespaces (hostNetwork=true)");
+/// assert!(evaluate(LevelVersion::new(Level::Privileged, Version::LATEST), &pod).allowed());
+/// ```
+pub fn evaluate<P: PodSource + ?Sized>(level_version: LevelVersion, pod: &P) -> Evaluation {
+    Evaluation::new(level_version, pod.evaluate_with(level_version, &checks::Ctx::POD))
+}
+
+/// Decodes a pod from JSON bytes and evaluates it; see [`PodDocument::from_slice`] for decoding.
+///
+/// # Errors
+/// Invalid UTF-8, malformed JSON, a non-object, or a field the checks read with the wrong type.
+///
+/// ```
+/// use pss_core::{evaluate_json, LevelVersion};
+///
+/// let result = evaluate_json("restricted:v1.25".parse()?, br#"{"spec":{"containers":[{"name":"c"}]}}"#)?;
+/// assert_eq!(
+///     result.forbidden_reason(),
+///     "allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile"
+/// );
+/// # Ok::<(), pss_core::Error>(())
+/// ```
+pub fn evaluate_json(level_version: LevelVersion, json: &[u8]) -> Result<Evaluation, Error> {
+    let pod = PodDocument::from_slice(json)?;
+    Ok(evaluate(level_version, &pod))
+}
+
+/// [`evaluate_json`] for text already known to be UTF-8.
+///
+/// # Errors
+/// Malformed JSON, a non-object, or a field the checks read with the wrong type.
+pub fn evaluate_json_str(level_version: LevelVersion, json: &str) -> Result<Evaluation, Error> {
+    let pod = PodDocument::from_str(json)?;
+    Ok(evaluate(level_version, &pod))
+}

@@ -1,0 +1,176 @@
+//! The read-only view of a pod that every check is written against.
+//!
+//! Two inputs implement it: k8s-openapi's typed structs (`typed.rs`) and the borrowed JSON decoding
+//! (`json/pod.rs`). Each check is written once, generic over [`PodView`], so both inputs run the
+//! same code and give the same results.
+
+/// The security-context fields the checks read, flattened and borrowed. Pod-level views leave the
+/// container-only fields `None`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Sc<'a> {
+    /// `appArmorProfile.type`, when `appArmorProfile` is set.
+    pub app_armor_type: Option<&'a str>,
+    pub run_as_non_root: Option<bool>,
+    pub run_as_user: Option<i64>,
+    pub se_linux: Option<SeLinux<'a>>,
+    /// `seccompProfile.type`, when `seccompProfile` is set.
+    pub seccomp_type: Option<&'a str>,
+    /// `windowsOptions.hostProcess`.
+    pub host_process: Option<bool>,
+    pub allow_privilege_escalation: Option<bool>,
+    pub privileged: Option<bool>,
+    pub proc_mount: Option<&'a str>,
+    /// Whether `capabilities` is set.
+    pub has_capabilities: bool,
+}
+
+/// `seLinuxOptions` (unset strings are empty, as in Go).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct SeLinux<'a> {
+    pub type_: &'a str,
+    pub user: &'a str,
+    pub role: &'a str,
+}
+
+/// Which list a container is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ContainerKind {
+    Init,
+    Regular,
+    Ephemeral,
+}
+
+impl ContainerKind {
+    pub(crate) fn field(self) -> &'static str {
+        match self {
+            ContainerKind::Init => "initContainers",
+            ContainerKind::Regular => "containers",
+            ContainerKind::Ephemeral => "ephemeralContainers",
+        }
+    }
+}
+
+/// A container's place in the pod spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Slot {
+    pub kind: ContainerKind,
+    pub index: usize,
+}
+
+/// Where a probe or lifecycle handler sets a host, in the order upstream checks them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HostSite {
+    LivenessHttp,
+    LivenessTcp,
+    ReadinessHttp,
+    ReadinessTcp,
+    StartupHttp,
+    StartupTcp,
+    PostStartHttp,
+    PostStartTcp,
+    PreStopHttp,
+    PreStopTcp,
+}
+
+impl HostSite {
+    /// The field path under the container.
+    pub(crate) fn path(self) -> &'static str {
+        match self {
+            HostSite::LivenessHttp => "livenessProbe.httpGet.host",
+            HostSite::LivenessTcp => "livenessProbe.tcpSocket.host",
+            HostSite::ReadinessHttp => "readinessProbe.httpGet.host",
+            HostSite::ReadinessTcp => "readinessProbe.tcpSocket.host",
+            HostSite::StartupHttp => "startupProbe.httpGet.host",
+            HostSite::StartupTcp => "startupProbe.tcpSocket.host",
+            HostSite::PostStartHttp => "lifecycle.postStart.httpGet.host",
+            HostSite::PostStartTcp => "lifecycle.postStart.tcpSocket.host",
+            HostSite::PreStopHttp => "lifecycle.preStop.httpGet.host",
+            HostSite::PreStopTcp => "lifecycle.preStop.tcpSocket.host",
+        }
+    }
+}
+
+/// The volume sources upstream knows, in the order of its `restrictedVolumes` switch: the allowed
+/// ones first, then the restricted ones. A volume's sources are a bit set over this table.
+pub(crate) const VOLUME_SOURCES: [&str; 30] = [
+    // allowed at restricted
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "image",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
+    // restricted
+    "hostPath",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "gitRepo",
+    "nfs",
+    "iscsi",
+    "glusterfs",
+    "rbd",
+    "flexVolume",
+    "cinder",
+    "cephfs",
+    "flocker",
+    "fc",
+    "azureFile",
+    "vsphereVolume",
+    "quobyte",
+    "azureDisk",
+    "photonPersistentDisk",
+    "portworxVolume",
+    "scaleIO",
+    "storageos",
+];
+
+/// Bits of [`VOLUME_SOURCES`] that are allowed at restricted.
+pub(crate) const ALLOWED_VOLUME_SOURCES: u32 = (1 << 9) - 1;
+/// The bit of `hostPath`.
+pub(crate) const HOST_PATH: u32 = 1 << 9;
+
+/// The bit for a volume source field name, if upstream knows it.
+pub(crate) fn volume_source_bit(name: &str) -> Option<u32> {
+    VOLUME_SOURCES.iter().position(|s| *s == name).map(|i| 1 << i)
+}
+
+/// A container, as the checks see it. Implementations are cheap copies of a reference.
+pub(crate) trait ContainerView<'a>: Copy {
+    fn name(self) -> &'a str;
+    fn security_context(self) -> Option<Sc<'a>>;
+    /// `securityContext.capabilities.add`.
+    fn cap_add(self) -> impl Iterator<Item = &'a str> + 'a;
+    /// `securityContext.capabilities.drop`.
+    fn cap_drop(self) -> impl Iterator<Item = &'a str> + 'a;
+    /// Each port's `hostPort` (0 when unset), in order.
+    fn host_ports(self) -> impl Iterator<Item = i32> + 'a;
+    /// Each non-empty probe or lifecycle-handler host, in [`HostSite`] order.
+    fn hosts(self) -> impl Iterator<Item = (HostSite, &'a str)> + 'a;
+}
+
+/// A pod (metadata and spec), as the checks see it.
+pub(crate) trait PodView {
+    type Container<'a>: ContainerView<'a>
+    where
+        Self: 'a;
+
+    /// Annotations, sorted by key.
+    fn annotations(&self) -> impl Iterator<Item = (&str, &str)> + '_;
+    fn annotation(&self, key: &str) -> Option<&str>;
+    fn host_network(&self) -> bool;
+    fn host_pid(&self) -> bool;
+    fn host_ipc(&self) -> bool;
+    fn host_users(&self) -> Option<bool>;
+    /// `spec.os.name`, when `spec.os` is set.
+    fn os_name(&self) -> Option<&str>;
+    fn security_context(&self) -> Option<Sc<'_>>;
+    /// `spec.securityContext.sysctls[*].name`.
+    fn sysctls(&self) -> impl Iterator<Item = &str> + '_;
+    /// Each volume's name and the bit set of its sources (see [`VOLUME_SOURCES`]).
+    fn volumes(&self) -> impl Iterator<Item = (&str, u32)> + '_;
+    /// Every container, in upstream's visiting order: init, regular, ephemeral.
+    fn containers(&self) -> impl Iterator<Item = (Slot, Self::Container<'_>)> + '_;
+}

@@ -1,0 +1,334 @@
+//! The typed way in: k8s-openapi's `Pod`, or an `ObjectMeta` and a `PodSpec`.
+
+use k8s_openapi::api::core::v1::{
+    Container, EphemeralContainer, LifecycleHandler, Pod, PodSecurityContext, PodSpec, Probe, SecurityContext,
+    Volume,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use crate::model::{ContainerKind, ContainerView, HostSite, PodView, Sc, SeLinux, Slot};
+
+/// A pod given as borrowed parts: its metadata and its spec, either of which may be missing
+/// (a missing spec is an empty one, as in Go).
+///
+/// This is how to evaluate a pod template (`PodTemplateSpec`) or any other place a
+/// metadata-and-spec pair lives, without cloning it into a `Pod`.
+///
+/// ```
+/// use k8s_openapi::api::core::v1::{Container, PodSpec, SecurityContext};
+/// use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+/// use pss_core::{evaluate, LevelVersion, PodParts};
+///
+/// let spec = PodSpec {
+///     containers: vec![Container {
+///         name: "app".into(),
+///         security_context: Some(SecurityContext { privileged: Some(true), ..Default::default() }),
+///         ..Default::default()
+///     }],
+///     ..Default::default()
+/// };
+/// let meta = ObjectMeta::default();
+/// let result = evaluate(LevelVersion::default(), &PodParts::new(Some(&meta), Some(&spec)));
+/// assert_eq!(result.forbidden_reason(), "privileged");
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PodParts<'a> {
+    metadata: Option<&'a ObjectMeta>,
+    spec: Option<&'a PodSpec>,
+}
+
+impl<'a> PodParts<'a> {
+    /// Borrows a metadata and a spec.
+    pub fn new(metadata: Option<&'a ObjectMeta>, spec: Option<&'a PodSpec>) -> Self {
+        PodParts { metadata, spec }
+    }
+}
+
+impl<'a> From<&'a Pod> for PodParts<'a> {
+    fn from(pod: &'a Pod) -> Self {
+        PodParts::new(Some(&pod.metadata), pod.spec.as_ref())
+    }
+}
+
+impl crate::sealed::Sealed for Pod {
+    fn evaluate_with(&self, lv: crate::LevelVersion, ctx: &crate::checks::Ctx<'_>) -> Vec<crate::Violation> {
+        crate::checks::run(lv, &PodParts::from(self), ctx)
+    }
+}
+impl crate::PodSource for Pod {}
+
+impl crate::sealed::Sealed for PodParts<'_> {
+    fn evaluate_with(&self, lv: crate::LevelVersion, ctx: &crate::checks::Ctx<'_>) -> Vec<crate::Violation> {
+        crate::checks::run(lv, self, ctx)
+    }
+}
+impl crate::PodSource for PodParts<'_> {}
+
+/// A regular, init or ephemeral container (ephemeral containers are a separate type in k8s-openapi
+/// with the same fields the checks read).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum TypedContainer<'a> {
+    Container(&'a Container),
+    Ephemeral(&'a EphemeralContainer),
+}
+
+macro_rules! field {
+    ($c:expr, $f:ident) => {
+        match $c {
+            TypedContainer::Container(c) => &c.$f,
+            TypedContainer::Ephemeral(c) => &c.$f,
+        }
+    };
+}
+
+fn container_sc(sc: &SecurityContext) -> Sc<'_> {
+    Sc {
+        app_armor_type: sc.app_armor_profile.as_ref().map(|p| p.type_.as_str()),
+        run_as_non_root: sc.run_as_non_root,
+        run_as_user: sc.run_as_user,
+        se_linux: sc.se_linux_options.as_ref().map(|o| SeLinux {
+            type_: o.type_.as_deref().unwrap_or(""),
+            user: o.user.as_deref().unwrap_or(""),
+            role: o.role.as_deref().unwrap_or(""),
+        }),
+        seccomp_type: sc.seccomp_profile.as_ref().map(|p| p.type_.as_str()),
+        host_process: sc.windows_options.as_ref().and_then(|w| w.host_process),
+        allow_privilege_escalation: sc.allow_privilege_escalation,
+        privileged: sc.privileged,
+        proc_mount: sc.proc_mount.as_deref(),
+        has_capabilities: sc.capabilities.is_some(),
+    }
+}
+
+fn pod_sc(sc: &PodSecurityContext) -> Sc<'_> {
+    Sc {
+        app_armor_type: sc.app_armor_profile.as_ref().map(|p| p.type_.as_str()),
+        run_as_non_root: sc.run_as_non_root,
+        run_as_user: sc.run_as_user,
+        se_linux: sc.se_linux_options.as_ref().map(|o| SeLinux {
+            type_: o.type_.as_deref().unwrap_or(""),
+            user: o.user.as_deref().unwrap_or(""),
+            role: o.role.as_deref().unwrap_or(""),
+        }),
+        seccomp_type: sc.seccomp_profile.as_ref().map(|p| p.type_.as_str()),
+        host_process: sc.windows_options.as_ref().and_then(|w| w.host_process),
+        ..Sc::default()
+    }
+}
+
+fn non_empty(host: &Option<String>) -> Option<&str> {
+    host.as_deref().filter(|h| !h.is_empty())
+}
+
+fn probe_hosts(p: &Option<Probe>) -> [Option<&str>; 2] {
+    match p {
+        Some(p) => [
+            p.http_get.as_ref().and_then(|a| non_empty(&a.host)),
+            p.tcp_socket.as_ref().and_then(|a| non_empty(&a.host)),
+        ],
+        None => [None, None],
+    }
+}
+
+fn handler_hosts(h: Option<&LifecycleHandler>) -> [Option<&str>; 2] {
+    match h {
+        Some(h) => [
+            h.http_get.as_ref().and_then(|a| non_empty(&a.host)),
+            h.tcp_socket.as_ref().and_then(|a| non_empty(&a.host)),
+        ],
+        None => [None, None],
+    }
+}
+
+impl<'a> ContainerView<'a> for TypedContainer<'a> {
+    fn name(self) -> &'a str {
+        field!(self, name)
+    }
+
+    fn security_context(self) -> Option<Sc<'a>> {
+        field!(self, security_context).as_ref().map(container_sc)
+    }
+
+    fn cap_add(self) -> impl Iterator<Item = &'a str> + 'a {
+        field!(self, security_context)
+            .as_ref()
+            .and_then(|sc| sc.capabilities.as_ref())
+            .and_then(|c| c.add.as_ref())
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+    }
+
+    fn cap_drop(self) -> impl Iterator<Item = &'a str> + 'a {
+        field!(self, security_context)
+            .as_ref()
+            .and_then(|sc| sc.capabilities.as_ref())
+            .and_then(|c| c.drop.as_ref())
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+    }
+
+    fn host_ports(self) -> impl Iterator<Item = i32> + 'a {
+        field!(self, ports)
+            .as_ref()
+            .into_iter()
+            .flatten()
+            .map(|p| p.host_port.unwrap_or(0))
+    }
+
+    fn hosts(self) -> impl Iterator<Item = (HostSite, &'a str)> + 'a {
+        let lifecycle = field!(self, lifecycle).as_ref();
+        let [lh, lt] = probe_hosts(field!(self, liveness_probe));
+        let [rh, rt] = probe_hosts(field!(self, readiness_probe));
+        let [sh, st] = probe_hosts(field!(self, startup_probe));
+        let [ph, pt] = handler_hosts(lifecycle.and_then(|l| l.post_start.as_ref()));
+        let [eh, et] = handler_hosts(lifecycle.and_then(|l| l.pre_stop.as_ref()));
+        [
+            (HostSite::LivenessHttp, lh),
+            (HostSite::LivenessTcp, lt),
+            (HostSite::ReadinessHttp, rh),
+            (HostSite::ReadinessTcp, rt),
+            (HostSite::StartupHttp, sh),
+            (HostSite::StartupTcp, st),
+            (HostSite::PostStartHttp, ph),
+            (HostSite::PostStartTcp, pt),
+            (HostSite::PreStopHttp, eh),
+            (HostSite::PreStopTcp, et),
+        ]
+        .into_iter()
+        .filter_map(|(site, host)| Some((site, host?)))
+    }
+}
+
+/// The bit set of a volume's sources, in [`crate::model::VOLUME_SOURCES`] order.
+fn volume_sources(v: &Volume) -> u32 {
+    let present = [
+        v.config_map.is_some(),
+        v.csi.is_some(),
+        v.downward_api.is_some(),
+        v.empty_dir.is_some(),
+        v.ephemeral.is_some(),
+        v.image.is_some(),
+        v.persistent_volume_claim.is_some(),
+        v.projected.is_some(),
+        v.secret.is_some(),
+        v.host_path.is_some(),
+        v.gce_persistent_disk.is_some(),
+        v.aws_elastic_block_store.is_some(),
+        v.git_repo.is_some(),
+        v.nfs.is_some(),
+        v.iscsi.is_some(),
+        v.glusterfs.is_some(),
+        v.rbd.is_some(),
+        v.flex_volume.is_some(),
+        v.cinder.is_some(),
+        v.cephfs.is_some(),
+        v.flocker.is_some(),
+        v.fc.is_some(),
+        v.azure_file.is_some(),
+        v.vsphere_volume.is_some(),
+        v.quobyte.is_some(),
+        v.azure_disk.is_some(),
+        v.photon_persistent_disk.is_some(),
+        v.portworx_volume.is_some(),
+        v.scale_io.is_some(),
+        v.storageos.is_some(),
+    ];
+    present
+        .iter()
+        .enumerate()
+        .fold(0, |bits, (i, &p)| if p { bits | (1 << i) } else { bits })
+}
+
+fn slots(kind: ContainerKind, items: Option<&[Container]>) -> impl Iterator<Item = (Slot, TypedContainer<'_>)> {
+    items
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(move |(index, c)| (Slot { kind, index }, TypedContainer::Container(c)))
+}
+
+impl PodView for PodParts<'_> {
+    type Container<'b>
+        = TypedContainer<'b>
+    where
+        Self: 'b;
+
+    fn annotations(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.metadata
+            .and_then(|m| m.annotations.as_ref())
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    fn annotation(&self, key: &str) -> Option<&str> {
+        self.metadata
+            .and_then(|m| m.annotations.as_ref())
+            .and_then(|a| a.get(key))
+            .map(String::as_str)
+    }
+
+    fn host_network(&self) -> bool {
+        self.spec.and_then(|s| s.host_network).unwrap_or(false)
+    }
+
+    fn host_pid(&self) -> bool {
+        self.spec.and_then(|s| s.host_pid).unwrap_or(false)
+    }
+
+    fn host_ipc(&self) -> bool {
+        self.spec.and_then(|s| s.host_ipc).unwrap_or(false)
+    }
+
+    fn host_users(&self) -> Option<bool> {
+        self.spec.and_then(|s| s.host_users)
+    }
+
+    fn os_name(&self) -> Option<&str> {
+        self.spec.and_then(|s| s.os.as_ref()).map(|os| os.name.as_str())
+    }
+
+    fn security_context(&self) -> Option<Sc<'_>> {
+        self.spec.and_then(|s| s.security_context.as_ref()).map(pod_sc)
+    }
+
+    fn sysctls(&self) -> impl Iterator<Item = &str> + '_ {
+        self.spec
+            .and_then(|s| s.security_context.as_ref())
+            .and_then(|sc| sc.sysctls.as_ref())
+            .into_iter()
+            .flatten()
+            .map(|s| s.name.as_str())
+    }
+
+    fn volumes(&self) -> impl Iterator<Item = (&str, u32)> + '_ {
+        self.spec
+            .and_then(|s| s.volumes.as_ref())
+            .into_iter()
+            .flatten()
+            .map(|v| (v.name.as_str(), volume_sources(v)))
+    }
+
+    fn containers(&self) -> impl Iterator<Item = (Slot, TypedContainer<'_>)> + '_ {
+        let spec = self.spec;
+        let init = slots(ContainerKind::Init, spec.and_then(|s| s.init_containers.as_deref()));
+        let regular = slots(ContainerKind::Regular, spec.map(|s| s.containers.as_slice()));
+        let ephemeral = spec
+            .and_then(|s| s.ephemeral_containers.as_ref())
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(index, c)| {
+                (
+                    Slot {
+                        kind: ContainerKind::Ephemeral,
+                        index,
+                    },
+                    TypedContainer::Ephemeral(c),
+                )
+            });
+        init.chain(regular).chain(ephemeral)
+    }
+}

@@ -1,0 +1,299 @@
+//! What an evaluation returns: violations, with upstream's strings and the offending fields.
+
+use core::fmt;
+use core::ops::Deref;
+
+use crate::checks::CheckId;
+use crate::level::LevelVersion;
+
+/// One failed check: upstream's `CheckResult` (check id, reason, detail) plus the offending fields.
+///
+/// ```
+/// use pss_core::{evaluate_json, CheckId, FieldValue, LevelVersion};
+///
+/// let pod = br#"{"spec": {"containers": [{"name": "app", "securityContext": {"privileged": true}}]}}"#;
+/// let result = evaluate_json("baseline".parse()?, pod)?;
+/// let v = &result[0];
+/// assert_eq!(v.check(), CheckId::Privileged);
+/// assert_eq!(v.reason(), "privileged");
+/// assert_eq!(v.detail(), r#"container "app" must not set securityContext.privileged=true"#);
+/// assert_eq!(v.fields()[0].path(), "spec.containers[0].securityContext.privileged");
+/// assert_eq!(v.fields()[0].value(), &FieldValue::Bool(true));
+/// assert_eq!(v.fields()[0].container(), Some("app"));
+/// # Ok::<(), pss_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Violation {
+    check: CheckId,
+    reason: &'static str,
+    detail: String,
+    fields: Vec<FieldViolation>,
+}
+
+impl Violation {
+    pub(crate) fn new(check: CheckId, reason: &'static str, detail: String, fields: Vec<FieldViolation>) -> Self {
+        Violation {
+            check,
+            reason,
+            detail,
+            fields,
+        }
+    }
+
+    /// The check that failed.
+    pub fn check(&self) -> CheckId {
+        self.check
+    }
+
+    /// Upstream's `ForbiddenReason`, byte for byte (`"privileged"`, `"host namespaces"`, ...).
+    pub fn reason(&self) -> &'static str {
+        self.reason
+    }
+
+    /// Upstream's `ForbiddenDetail`, byte for byte; may be empty.
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+
+    /// Every offending field, in the order upstream meets them (pod first, then containers in
+    /// init, regular, ephemeral order, then annotations sorted by key).
+    pub fn fields(&self) -> &[FieldViolation] {
+        &self.fields
+    }
+}
+
+impl fmt::Display for Violation {
+    /// `reason (detail)`, or `reason` when the detail is empty, as upstream aggregates it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.reason)?;
+        if !self.detail.is_empty() {
+            write!(f, " ({})", self.detail)?;
+        }
+        Ok(())
+    }
+}
+
+/// One offending field: its JSON path in the object, its value, and the container it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldViolation {
+    path: String,
+    value: FieldValue,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    container: Option<String>,
+}
+
+impl FieldViolation {
+    pub(crate) fn new(path: String, value: FieldValue, container: Option<&str>) -> Self {
+        FieldViolation {
+            path,
+            value,
+            container: container.map(str::to_owned),
+        }
+    }
+
+    /// The field's path, e.g. `spec.containers[0].securityContext.privileged` or
+    /// `metadata.annotations[container.apparmor.security.beta.kubernetes.io/app]`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The offending value ([`FieldValue::Unset`] when the check requires a value that is missing).
+    pub fn value(&self) -> &FieldValue {
+        &self.value
+    }
+
+    /// The name of the container the field belongs to, if it belongs to one.
+    pub fn container(&self) -> Option<&str> {
+        self.container.as_deref()
+    }
+}
+
+/// The value of an offending field.
+///
+/// Serialises to JSON as the value itself: `null`, `true`, `0`, `"Unconfined"`, `["NET_RAW"]`, or `{}`
+/// for an object whose presence alone is the problem (a `hostPath` volume source).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldValue {
+    /// Not set (or `null`), where the check requires a value.
+    Unset,
+    /// A boolean.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A string.
+    String(String),
+    /// A list of strings (such as `capabilities.drop` without `ALL`).
+    List(Vec<String>),
+    /// An object that is set; its presence is the problem.
+    Object,
+}
+
+impl fmt::Display for FieldValue {
+    /// The value as JSON.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FieldValue::Unset => f.write_str("null"),
+            FieldValue::Bool(b) => write!(f, "{b}"),
+            FieldValue::Int(i) => write!(f, "{i}"),
+            FieldValue::String(s) => write_json_string(f, s),
+            FieldValue::List(items) => {
+                f.write_str("[")?;
+                for (i, s) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(",")?;
+                    }
+                    write_json_string(f, s)?;
+                }
+                f.write_str("]")
+            }
+            FieldValue::Object => f.write_str("{}"),
+        }
+    }
+}
+
+fn write_json_string(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
+    f.write_str("\"")?;
+    for c in s.chars() {
+        match c {
+            '"' => f.write_str("\\\"")?,
+            '\\' => f.write_str("\\\\")?,
+            '\n' => f.write_str("\\n")?,
+            '\r' => f.write_str("\\r")?,
+            '\t' => f.write_str("\\t")?,
+            c if (c as u32) < 0x20 => write!(f, "\\u{:04x}", c as u32)?,
+            c => write!(f, "{c}")?,
+        }
+    }
+    f.write_str("\"")
+}
+
+impl serde::Serialize for FieldValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            FieldValue::Unset => s.serialize_unit(),
+            FieldValue::Bool(b) => s.serialize_bool(*b),
+            FieldValue::Int(i) => s.serialize_i64(*i),
+            FieldValue::String(v) => s.serialize_str(v),
+            FieldValue::List(items) => s.collect_seq(items),
+            FieldValue::Object => s.serialize_map(Some(0))?.end(),
+        }
+    }
+}
+
+/// The result of evaluating one pod at one level and version: the violations in upstream's order.
+///
+/// Derefs to `[Violation]`; empty means allowed. Evaluating an allowed pod allocates nothing.
+///
+/// ```
+/// use pss_core::{evaluate_json, LevelVersion};
+///
+/// let pod = br#"{"spec": {"hostNetwork": true, "containers": [{"name": "c", "securityContext": {"privileged": true}}]}}"#;
+/// let result = evaluate_json(LevelVersion::default(), pod)?;
+/// assert!(!result.allowed());
+/// assert_eq!(result.len(), 2);
+/// assert_eq!(result.forbidden_reason(), "host namespaces, privileged");
+/// assert_eq!(
+///     result.forbidden_detail(),
+///     r#"host namespaces (hostNetwork=true), privileged (container "c" must not set securityContext.privileged=true)"#
+/// );
+/// # Ok::<(), pss_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    level_version: LevelVersion,
+    violations: Vec<Violation>,
+}
+
+impl Evaluation {
+    pub(crate) fn new(level_version: LevelVersion, violations: Vec<Violation>) -> Self {
+        Evaluation {
+            level_version,
+            violations,
+        }
+    }
+
+    /// The level and version evaluated, as requested.
+    pub fn level_version(&self) -> LevelVersion {
+        self.level_version
+    }
+
+    /// Whether the pod passes (no violations).
+    pub fn allowed(&self) -> bool {
+        self.violations.is_empty()
+    }
+
+    /// The violations, in upstream's order.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// Takes the violations out.
+    pub fn into_violations(self) -> Vec<Violation> {
+        self.violations
+    }
+
+    /// Upstream's `AggregateCheckResult.ForbiddenReason()`: the reasons joined by `", "`.
+    pub fn forbidden_reason(&self) -> String {
+        let mut out = String::new();
+        for (i, v) in self.violations.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(v.reason);
+        }
+        out
+    }
+
+    /// Upstream's `AggregateCheckResult.ForbiddenDetail()`: each `reason (detail)` (or `reason` when
+    /// the detail is empty) joined by `", "`.
+    pub fn forbidden_detail(&self) -> String {
+        use core::fmt::Write;
+        let mut out = String::new();
+        for (i, v) in self.violations.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            let _ = write!(out, "{v}");
+        }
+        out
+    }
+
+    /// The message the API server gives when it denies a pod:
+    /// `pods "NAME" is forbidden: violates PodSecurity "baseline:latest": <forbidden_detail>`.
+    /// `None` when the pod is allowed.
+    pub fn admission_message(&self, pod_name: &str) -> Option<String> {
+        if self.allowed() {
+            return None;
+        }
+        Some(format!(
+            "pods {} is forbidden: violates PodSecurity {}: {}",
+            crate::quote::go_quote(pod_name),
+            crate::quote::go_quote(&self.level_version.to_string()),
+            self.forbidden_detail()
+        ))
+    }
+}
+
+impl Deref for Evaluation {
+    type Target = [Violation];
+    fn deref(&self) -> &[Violation] {
+        &self.violations
+    }
+}
+
+impl IntoIterator for Evaluation {
+    type Item = Violation;
+    type IntoIter = std::vec::IntoIter<Violation>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.violations.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Evaluation {
+    type Item = &'a Violation;
+    type IntoIter = core::slice::Iter<'a, Violation>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.violations.iter()
+    }
+}
