@@ -38,7 +38,7 @@ pub enum ErrorKind {
 /// let err = pss_core::evaluate_json(Default::default(), br#"{"spec": {"hostPID": "yes"}}"#).unwrap_err();
 /// assert!(err.is_invalid_type());
 /// assert_eq!(err.path(), Some("spec.hostPID"));
-/// assert_eq!(err.to_string(), "spec.hostPID: expected a boolean, found a string at line 1 column 21");
+/// assert_eq!(err.to_string(), "spec.hostPID: expected a boolean, found a string at line 1 column 22");
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Error(Box<Inner>);

@@ -59,7 +59,7 @@ mod violation;
 
 pub use checks::CheckId;
 pub use error::{Error, ErrorKind, Position};
-pub use json::pod::PodDocument;
+pub use json::pod::{ObjectHeader, PodDocument};
 pub use json::reader::MAX_DEPTH;
 pub use level::{Level, LevelVersion, Version};
 #[cfg(feature = "k8s-openapi")]

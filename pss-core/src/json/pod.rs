@@ -653,3 +653,95 @@ impl crate::sealed::Sealed for PodDocument<'_> {
     }
 }
 impl crate::PodSource for PodDocument<'_> {}
+
+/// The identifying fields of any Kubernetes object in JSON: `apiVersion`, `kind`, and
+/// `metadata.name`/`namespace`/`labels`/`annotations`. Everything else is checked for
+/// well-formedness and skipped, so this reads any kind without judging its spec.
+///
+/// Use it to decide what an object is before decoding it further (the `pss` CLI does).
+///
+/// ```
+/// use pss_core::ObjectHeader;
+///
+/// let obj = ObjectHeader::from_str(r#"{"apiVersion": "apps/v1", "kind": "Deployment",
+///     "metadata": {"name": "web", "labels": {"app": "web"}}, "spec": {"replicas": 3}}"#)?;
+/// assert_eq!(obj.kind(), Some("Deployment"));
+/// assert_eq!(obj.name(), Some("web"));
+/// assert_eq!(obj.namespace(), None);
+/// assert_eq!(obj.labels().collect::<Vec<_>>(), [("app", "web")]);
+/// # Ok::<(), pss_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ObjectHeader<'a> {
+    api_version: Option<Cow<'a, str>>,
+    kind: Option<Cow<'a, str>>,
+    meta: Meta<'a>,
+}
+
+impl<'a> ObjectHeader<'a> {
+    /// Reads the header of an object in JSON text.
+    ///
+    /// # Errors
+    /// Malformed JSON, a document that is not an object, or a header field of the wrong type.
+    #[allow(clippy::should_implement_trait)] // borrows from the input, which `FromStr` cannot
+    pub fn from_str(text: &'a str) -> core::result::Result<Self, Error> {
+        let mut r = Reader::new(text);
+        let mut header = ObjectHeader::default();
+        header.decode(&mut r).map_err(Error::finish)?;
+        Ok(header)
+    }
+
+    /// Reads the header of an object in JSON bytes, which must be UTF-8.
+    ///
+    /// # Errors
+    /// As [`ObjectHeader::from_str`], and invalid UTF-8.
+    pub fn from_slice(bytes: &'a [u8]) -> core::result::Result<Self, Error> {
+        ObjectHeader::from_str(utf8(bytes)?)
+    }
+
+    fn decode(&mut self, r: &mut Reader<'a>) -> Result<()> {
+        if r.peek() != Some(b'{') {
+            return Err(r.not_an_object());
+        }
+        r.object(
+            |r, key| match key.as_ref() {
+                "apiVersion" => opt_string_into(r, &mut self.api_version),
+                "kind" => opt_string_into(r, &mut self.kind),
+                "metadata" => self.meta.decode(r),
+                _ => r.skip(),
+            },
+            PathStyle::Field,
+        )?;
+        r.end()
+    }
+
+    /// `apiVersion`, if present.
+    pub fn api_version(&self) -> Option<&str> {
+        self.api_version.as_deref()
+    }
+
+    /// `kind`, if present.
+    pub fn kind(&self) -> Option<&str> {
+        self.kind.as_deref()
+    }
+
+    /// `metadata.name`, if present.
+    pub fn name(&self) -> Option<&str> {
+        self.meta.name.as_deref()
+    }
+
+    /// `metadata.namespace`, if present.
+    pub fn namespace(&self) -> Option<&str> {
+        self.meta.namespace.as_deref()
+    }
+
+    /// `metadata.labels`, sorted by key.
+    pub fn labels(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.meta.labels.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
+    }
+
+    /// `metadata.annotations`, sorted by key.
+    pub fn annotations(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.meta.annotations.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
+    }
+}
