@@ -78,37 +78,21 @@ impl Position {
         let before = &input[..offset];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
         let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-        Position {
-            line,
-            column: offset - line_start + 1,
-            offset,
-        }
+        Position { line, column: offset - line_start + 1, offset }
     }
 }
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error(Box::new(Inner {
-            kind,
-            message: message.into(),
-            segments: Vec::new(),
-            path: None,
-            position: None,
-        }))
+        Error(Box::new(Inner { kind, message: message.into(), segments: Vec::new(), path: None, position: None }))
     }
 
     pub(crate) fn invalid_level(value: &str) -> Error {
-        Error::new(
-            ErrorKind::InvalidLevel,
-            format!("invalid level {value:?}: {}", crate::LEVEL_ACCEPTED),
-        )
+        Error::new(ErrorKind::InvalidLevel, format!("invalid level {value:?}: {}", crate::LEVEL_ACCEPTED))
     }
 
     pub(crate) fn invalid_version(value: &str) -> Error {
-        Error::new(
-            ErrorKind::InvalidVersion,
-            format!("invalid version {value:?}: {}", crate::VERSION_ACCEPTED),
-        )
+        Error::new(ErrorKind::InvalidVersion, format!("invalid version {value:?}: {}", crate::VERSION_ACCEPTED))
     }
 
     pub(crate) fn unknown_check(value: &str) -> Error {

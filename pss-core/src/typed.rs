@@ -1,8 +1,7 @@
 //! The typed way in: k8s-openapi's `Pod`, or an `ObjectMeta` and a `PodSpec`.
 
 use k8s_openapi::api::core::v1::{
-    Container, EphemeralContainer, LifecycleHandler, Pod, PodSecurityContext, PodSpec, Probe, SecurityContext,
-    Volume,
+    Container, EphemeralContainer, LifecycleHandler, Pod, PodSecurityContext, PodSpec, Probe, SecurityContext, Volume,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -170,11 +169,7 @@ impl<'a> ContainerView<'a> for TypedContainer<'a> {
     }
 
     fn host_ports(self) -> impl Iterator<Item = i32> + 'a {
-        field!(self, ports)
-            .as_ref()
-            .into_iter()
-            .flatten()
-            .map(|p| p.host_port.unwrap_or(0))
+        field!(self, ports).as_ref().into_iter().flatten().map(|p| p.host_port.unwrap_or(0))
     }
 
     fn hosts(self) -> impl Iterator<Item = (HostSite, &'a str)> + 'a {
@@ -235,18 +230,11 @@ fn volume_sources(v: &Volume) -> u32 {
         v.scale_io.is_some(),
         v.storageos.is_some(),
     ];
-    present
-        .iter()
-        .enumerate()
-        .fold(0, |bits, (i, &p)| if p { bits | (1 << i) } else { bits })
+    present.iter().enumerate().fold(0, |bits, (i, &p)| if p { bits | (1 << i) } else { bits })
 }
 
 fn slots(kind: ContainerKind, items: Option<&[Container]>) -> impl Iterator<Item = (Slot, TypedContainer<'_>)> {
-    items
-        .into_iter()
-        .flatten()
-        .enumerate()
-        .map(move |(index, c)| (Slot { kind, index }, TypedContainer::Container(c)))
+    items.into_iter().flatten().enumerate().map(move |(index, c)| (Slot { kind, index }, TypedContainer::Container(c)))
 }
 
 impl PodView for PodParts<'_> {
@@ -256,18 +244,11 @@ impl PodView for PodParts<'_> {
         Self: 'b;
 
     fn annotations(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.metadata
-            .and_then(|m| m.annotations.as_ref())
-            .into_iter()
-            .flatten()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
+        self.metadata.and_then(|m| m.annotations.as_ref()).into_iter().flatten().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
     fn annotation(&self, key: &str) -> Option<&str> {
-        self.metadata
-            .and_then(|m| m.annotations.as_ref())
-            .and_then(|a| a.get(key))
-            .map(String::as_str)
+        self.metadata.and_then(|m| m.annotations.as_ref()).and_then(|a| a.get(key)).map(String::as_str)
     }
 
     fn host_network(&self) -> bool {
@@ -304,11 +285,7 @@ impl PodView for PodParts<'_> {
     }
 
     fn volumes(&self) -> impl Iterator<Item = (&str, u32)> + '_ {
-        self.spec
-            .and_then(|s| s.volumes.as_ref())
-            .into_iter()
-            .flatten()
-            .map(|v| (v.name.as_str(), volume_sources(v)))
+        self.spec.and_then(|s| s.volumes.as_ref()).into_iter().flatten().map(|v| (v.name.as_str(), volume_sources(v)))
     }
 
     fn containers(&self) -> impl Iterator<Item = (Slot, TypedContainer<'_>)> + '_ {
@@ -320,15 +297,7 @@ impl PodView for PodParts<'_> {
             .into_iter()
             .flatten()
             .enumerate()
-            .map(|(index, c)| {
-                (
-                    Slot {
-                        kind: ContainerKind::Ephemeral,
-                        index,
-                    },
-                    TypedContainer::Ephemeral(c),
-                )
-            });
+            .map(|(index, c)| (Slot { kind: ContainerKind::Ephemeral, index }, TypedContainer::Ephemeral(c)));
         init.chain(regular).chain(ephemeral)
     }
 }

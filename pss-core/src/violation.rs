@@ -32,12 +32,7 @@ pub struct Violation {
 
 impl Violation {
     pub(crate) fn new(check: CheckId, reason: &'static str, detail: String, fields: Vec<FieldViolation>) -> Self {
-        Violation {
-            check,
-            reason,
-            detail,
-            fields,
-        }
+        Violation { check, reason, detail, fields }
     }
 
     /// The check that failed.
@@ -84,11 +79,7 @@ pub struct FieldViolation {
 
 impl FieldViolation {
     pub(crate) fn new(path: String, value: FieldValue, container: Option<&str>) -> Self {
-        FieldViolation {
-            path,
-            value,
-            container: container.map(str::to_owned),
-        }
+        FieldViolation { path, value, container: container.map(str::to_owned) }
     }
 
     /// The field's path, e.g. `spec.containers[0].securityContext.privileged` or
@@ -207,10 +198,7 @@ pub struct Evaluation {
 
 impl Evaluation {
     pub(crate) fn new(level_version: LevelVersion, violations: Vec<Violation>) -> Self {
-        Evaluation {
-            level_version,
-            violations,
-        }
+        Evaluation { level_version, violations }
     }
 
     /// The level and version evaluated, as requested.

@@ -30,10 +30,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     Some(Violation::new(
         CheckId::AllowPrivilegeEscalation,
         "allowPrivilegeEscalation != false",
-        format!(
-            "{} must set securityContext.allowPrivilegeEscalation=false",
-            containers_phrase(&bad)
-        ),
+        format!("{} must set securityContext.allowPrivilegeEscalation=false", containers_phrase(&bad)),
         fields,
     ))
 }

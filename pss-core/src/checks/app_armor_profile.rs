@@ -61,11 +61,7 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
             entry.push('=');
             push_go_quoted(&mut entry, value);
             forbidden_annotations.push(entry);
-            fields.push(FieldViolation::new(
-                ctx.annotation(key),
-                FieldValue::String(value.to_owned()),
-                None,
-            ));
+            fields.push(FieldViolation::new(ctx.annotation(key), FieldValue::String(value.to_owned()), None));
         }
     }
 
@@ -84,12 +80,7 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
         format!(
             "{} must not set AppArmor profile type to {}",
             setters.join(" and "),
-            join_quote(
-                bad_values
-                    .iter()
-                    .copied()
-                    .chain(forbidden_annotations.iter().map(String::as_str))
-            )
+            join_quote(bad_values.iter().copied().chain(forbidden_annotations.iter().map(String::as_str)))
         ),
         fields,
     ))

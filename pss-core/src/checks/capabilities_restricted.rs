@@ -22,11 +22,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
             let dropped: Vec<String> = c.cap_drop().map(str::to_owned).collect();
             fields.push(FieldViolation::new(
                 ctx.container(slot, "securityContext.capabilities.drop"),
-                if dropped.is_empty() {
-                    FieldValue::Unset
-                } else {
-                    FieldValue::List(dropped)
-                },
+                if dropped.is_empty() { FieldValue::Unset } else { FieldValue::List(dropped) },
                 Some(c.name()),
             ));
         }
@@ -63,10 +59,5 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     if details.is_empty() {
         return None;
     }
-    Some(Violation::new(
-        CheckId::CapabilitiesRestricted,
-        "unrestricted capabilities",
-        details.join("; "),
-        fields,
-    ))
+    Some(Violation::new(CheckId::CapabilitiesRestricted, "unrestricted capabilities", details.join("; "), fields))
 }

@@ -9,11 +9,7 @@ pub(super) const SINCE: &[u64] = &[0];
 pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
     let mut set = Vec::new();
     let mut fields = Vec::new();
-    for (on, field) in [
-        (pod.host_network(), "hostNetwork"),
-        (pod.host_pid(), "hostPID"),
-        (pod.host_ipc(), "hostIPC"),
-    ] {
+    for (on, field) in [(pod.host_network(), "hostNetwork"), (pod.host_pid(), "hostPID"), (pod.host_ipc(), "hostIPC")] {
         if on {
             set.push(format!("{field}=true"));
             fields.push(FieldViolation::new(ctx.spec(field), FieldValue::Bool(true), None));

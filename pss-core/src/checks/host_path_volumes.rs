@@ -12,11 +12,7 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
     for (i, (name, sources)) in pod.volumes().enumerate() {
         if sources & HOST_PATH != 0 {
             names.push(name);
-            fields.push(FieldViolation::new(
-                ctx.spec(&format!("volumes[{i}].hostPath")),
-                FieldValue::Object,
-                None,
-            ));
+            fields.push(FieldViolation::new(ctx.spec(&format!("volumes[{i}].hostPath")), FieldValue::Object, None));
         }
     }
     if names.is_empty() {

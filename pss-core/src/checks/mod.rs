@@ -220,9 +220,7 @@ impl CheckId {
             (Level::Restricted, Level::Restricted) => true,
             (Level::Restricted, _) => false,
             (_, Level::Baseline) => true,
-            (_, _) => !CheckId::ALL.iter().any(|r| {
-                r.overrides() == Some(self) && minor >= r.since_minors()[0]
-            }),
+            (_, _) => !CheckId::ALL.iter().any(|r| r.overrides() == Some(self) && minor >= r.since_minors()[0]),
         }
     }
 
@@ -238,9 +236,7 @@ impl CheckId {
     /// ```
     pub fn for_level(lv: LevelVersion) -> impl Iterator<Item = CheckId> {
         let minor = lv.version.effective_minor();
-        CheckId::ALL
-            .into_iter()
-            .filter(move |id| id.runs_at(lv.level, minor))
+        CheckId::ALL.into_iter().filter(move |id| id.runs_at(lv.level, minor))
     }
 }
 
@@ -253,10 +249,7 @@ impl fmt::Display for CheckId {
 impl FromStr for CheckId {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        CheckId::ALL
-            .into_iter()
-            .find(|id| id.as_str() == s)
-            .ok_or_else(|| Error::unknown_check(s))
+        CheckId::ALL.into_iter().find(|id| id.as_str() == s).ok_or_else(|| Error::unknown_check(s))
     }
 }
 
@@ -317,10 +310,7 @@ pub struct Ctx<'p> {
 }
 
 impl Ctx<'static> {
-    pub(crate) const POD: Ctx<'static> = Ctx {
-        metadata: "metadata",
-        spec: "spec",
-    };
+    pub(crate) const POD: Ctx<'static> = Ctx { metadata: "metadata", spec: "spec" };
 }
 
 impl Ctx<'_> {
@@ -368,11 +358,7 @@ pub(crate) fn join_quote<'s>(items: impl IntoIterator<Item = &'s str>) -> String
 
 /// `container "a"` or `containers "a", "b"`.
 pub(crate) fn containers_phrase(names: &[&str]) -> String {
-    format!(
-        "{} {}",
-        pluralize("container", "containers", names.len()),
-        join_quote(names.iter().copied())
-    )
+    format!("{} {}", pluralize("container", "containers", names.len()), join_quote(names.iter().copied()))
 }
 
 /// Sorts and deduplicates, as Go's `sets.String.List()` returns a set.
@@ -399,16 +385,10 @@ mod tests {
     #[test]
     fn all_is_upstream_order() {
         let ids: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
-        let mut baseline: Vec<&str> = CheckId::ALL
-            .iter()
-            .filter(|c| c.level() == Level::Baseline)
-            .map(|c| c.as_str())
-            .collect();
-        let mut restricted: Vec<&str> = CheckId::ALL
-            .iter()
-            .filter(|c| c.level() == Level::Restricted)
-            .map(|c| c.as_str())
-            .collect();
+        let mut baseline: Vec<&str> =
+            CheckId::ALL.iter().filter(|c| c.level() == Level::Baseline).map(|c| c.as_str()).collect();
+        let mut restricted: Vec<&str> =
+            CheckId::ALL.iter().filter(|c| c.level() == Level::Restricted).map(|c| c.as_str()).collect();
         baseline.sort_unstable();
         restricted.sort_unstable();
         baseline.extend(restricted);
@@ -417,10 +397,7 @@ mod tests {
 
     #[test]
     fn newest_minor_is_the_newest_check_version() {
-        let newest = CheckId::ALL
-            .iter()
-            .flat_map(|c| c.since_minors().iter().copied())
-            .max();
+        let newest = CheckId::ALL.iter().flat_map(|c| c.since_minors().iter().copied()).max();
         assert_eq!(newest, Some(NEWEST_MINOR));
         for id in CheckId::ALL {
             assert!(id.since_minors().windows(2).all(|w| w[0] < w[1]), "{id}");

@@ -69,10 +69,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     Some(Violation::new(
         CheckId::RunAsNonRoot,
         "runAsNonRoot != true",
-        format!(
-            "pod or {} must set securityContext.runAsNonRoot=true",
-            containers_phrase(&implicitly_bad)
-        ),
+        format!("pod or {} must set securityContext.runAsNonRoot=true", containers_phrase(&implicitly_bad)),
         implicit_fields,
     ))
 }

@@ -84,11 +84,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     let mut data = Vec::new();
     let types = sorted_set(findings.types);
     if !types.is_empty() {
-        data.push(format!(
-            "{} {}",
-            pluralize("type", "types", types.len()),
-            join_quote(types.iter().copied())
-        ));
+        data.push(format!("{} {}", pluralize("type", "types", types.len()), join_quote(types.iter().copied())));
     }
     if findings.user {
         data.push("user may not be set".to_owned());
@@ -99,11 +95,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     Some(Violation::new(
         CheckId::SeLinuxOptions,
         "seLinuxOptions",
-        format!(
-            "{} set forbidden securityContext.seLinuxOptions: {}",
-            setters.join(" and "),
-            data.join("; ")
-        ),
+        format!("{} set forbidden securityContext.seLinuxOptions: {}", setters.join(" and "), data.join("; ")),
         findings.fields,
     ))
 }

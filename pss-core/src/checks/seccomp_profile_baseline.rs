@@ -36,11 +36,7 @@ fn annotations<P: PodView>(pod: &P, ctx: &Ctx<'_>) -> Option<Violation> {
         entry.push('=');
         push_go_quoted(&mut entry, value);
         forbidden.push(entry);
-        fields.push(FieldViolation::new(
-            ctx.annotation(key),
-            FieldValue::String(value.to_owned()),
-            container,
-        ));
+        fields.push(FieldViolation::new(ctx.annotation(key), FieldValue::String(value.to_owned()), container));
     };
     if let Some(value) = pod.annotation(POD_ANNOTATION) {
         if !valid_annotation(value) {
@@ -67,11 +63,7 @@ fn annotations<P: PodView>(pod: &P, ctx: &Ctx<'_>) -> Option<Violation> {
     Some(Violation::new(
         CheckId::SeccompProfileBaseline,
         "seccompProfile",
-        format!(
-            "forbidden {} {}",
-            pluralize("annotation", "annotations", forbidden.len()),
-            forbidden.join(", ")
-        ),
+        format!("forbidden {} {}", pluralize("annotation", "annotations", forbidden.len()), forbidden.join(", ")),
         fields,
     ))
 }

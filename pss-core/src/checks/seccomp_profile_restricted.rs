@@ -45,7 +45,11 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
             None if pod_set => {}
             None => {
                 implicitly_bad.push(c.name());
-                implicit_fields.push(FieldViolation::new(ctx.container(slot, FIELD), FieldValue::Unset, Some(c.name())));
+                implicit_fields.push(FieldViolation::new(
+                    ctx.container(slot, FIELD),
+                    FieldValue::Unset,
+                    Some(c.name()),
+                ));
             }
         }
     }

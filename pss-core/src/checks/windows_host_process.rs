@@ -32,10 +32,7 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
     Some(Violation::new(
         CheckId::WindowsHostProcess,
         "hostProcess",
-        format!(
-            "{} must not set securityContext.windowsOptions.hostProcess=true",
-            setters.join(" and ")
-        ),
+        format!("{} must not set securityContext.windowsOptions.hostProcess=true", setters.join(" and ")),
         fields,
     ))
 }

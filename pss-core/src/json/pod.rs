@@ -398,11 +398,7 @@ impl<'a> ScDoc<'a> {
             app_armor_type: self.app_armor_type.as_deref(),
             run_as_non_root: self.run_as_non_root,
             run_as_user: self.run_as_user,
-            se_linux: self.se_linux.as_ref().map(|[t, u, r]| SeLinux {
-                type_: t,
-                user: u,
-                role: r,
-            }),
+            se_linux: self.se_linux.as_ref().map(|[t, u, r]| SeLinux { type_: t, user: u, role: r }),
             seccomp_type: self.seccomp_type.as_deref(),
             host_process: self.windows.flatten(),
             allow_privilege_escalation: self.allow_privilege_escalation,
@@ -571,12 +567,9 @@ impl<'a> ContainerView<'a> for &'a ContainerDoc<'_> {
     fn hosts(self) -> impl Iterator<Item = (HostSite, &'a str)> + 'a {
         self.handlers.iter().zip(SITES).flat_map(|(h, [http, tcp])| {
             let h = h.as_ref();
-            [
-                (http, h.and_then(|h| h.http_host.as_deref())),
-                (tcp, h.and_then(|h| h.tcp_host.as_deref())),
-            ]
-            .into_iter()
-            .filter_map(|(site, host)| host.filter(|h| !h.is_empty()).map(|h| (site, h)))
+            [(http, h.and_then(|h| h.http_host.as_deref())), (tcp, h.and_then(|h| h.tcp_host.as_deref()))]
+                .into_iter()
+                .filter_map(|(site, host)| host.filter(|h| !h.is_empty()).map(|h| (site, h)))
         })
     }
 }
@@ -593,9 +586,7 @@ impl PodView for PodDocument<'_> {
 
     fn annotation(&self, key: &str) -> Option<&str> {
         let a = &self.meta.annotations;
-        a.binary_search_by(|(k, _)| k.as_ref().cmp(key))
-            .ok()
-            .map(|i| a[i].1.as_ref())
+        a.binary_search_by(|(k, _)| k.as_ref().cmp(key)).ok().map(|i| a[i].1.as_ref())
     }
 
     fn host_network(&self) -> bool {
@@ -623,10 +614,7 @@ impl PodView for PodDocument<'_> {
     }
 
     fn sysctls(&self) -> impl Iterator<Item = &str> + '_ {
-        self.spec
-            .security_context
-            .iter()
-            .flat_map(|sc| sc.sysctls.iter().map(|s| s.as_ref()))
+        self.spec.security_context.iter().flat_map(|sc| sc.sysctls.iter().map(|s| s.as_ref()))
     }
 
     fn volumes(&self) -> impl Iterator<Item = (&str, u32)> + '_ {
@@ -640,11 +628,11 @@ impl PodView for PodDocument<'_> {
     }
 }
 
-fn slots<'b, 'a>(kind: ContainerKind, items: &'b [ContainerDoc<'a>]) -> impl Iterator<Item = (Slot, &'b ContainerDoc<'a>)> {
-    items
-        .iter()
-        .enumerate()
-        .map(move |(index, c)| (Slot { kind, index }, c))
+fn slots<'b, 'a>(
+    kind: ContainerKind,
+    items: &'b [ContainerDoc<'a>],
+) -> impl Iterator<Item = (Slot, &'b ContainerDoc<'a>)> {
+    items.iter().enumerate().map(move |(index, c)| (Slot { kind, index }, c))
 }
 
 impl crate::sealed::Sealed for PodDocument<'_> {

@@ -37,12 +37,7 @@ fn found(b: Option<u8>) -> &'static str {
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
-        Reader {
-            text,
-            bytes: text.as_bytes(),
-            pos: 0,
-            depth: 0,
-        }
+        Reader { text, bytes: text.as_bytes(), pos: 0, depth: 0 }
     }
 
     pub(crate) fn error_at(&self, offset: usize, kind: ErrorKind, message: impl Into<String>) -> Error {
@@ -56,7 +51,9 @@ impl<'a> Reader<'a> {
     fn unexpected(&self, wanted: &str) -> Error {
         match self.bytes.get(self.pos) {
             None => self.syntax(format!("unexpected end of input, expected {wanted}")),
-            Some(&b) if b.is_ascii_graphic() => self.syntax(format!("unexpected character '{}', expected {wanted}", b as char)),
+            Some(&b) if b.is_ascii_graphic() => {
+                self.syntax(format!("unexpected character '{}', expected {wanted}", b as char))
+            }
             Some(&b) if b < 0x80 => self.syntax(format!("unexpected byte 0x{b:02x}, expected {wanted}")),
             Some(_) => {
                 let c = self.text[self.pos..].chars().next().unwrap_or('\u{fffd}');
@@ -68,21 +65,13 @@ impl<'a> Reader<'a> {
     /// An error saying the value here has the wrong type.
     pub(crate) fn type_error(&mut self, expected: &str) -> Error {
         let b = self.peek();
-        self.error_at(
-            self.pos,
-            ErrorKind::InvalidType,
-            format!("expected {expected}, found {}", found(b)),
-        )
+        self.error_at(self.pos, ErrorKind::InvalidType, format!("expected {expected}, found {}", found(b)))
     }
 
     /// An error saying the document is not an object.
     pub(crate) fn not_an_object(&mut self) -> Error {
         let b = self.peek();
-        self.error_at(
-            self.pos,
-            ErrorKind::NotAnObject,
-            format!("expected a JSON object, found {}", found(b)),
-        )
+        self.error_at(self.pos, ErrorKind::NotAnObject, format!("expected a JSON object, found {}", found(b)))
     }
 
     #[inline]
@@ -236,7 +225,9 @@ impl<'a> Reader<'a> {
                     return Ok(Cow::Borrowed(s));
                 }
                 Some(b'\\') => break,
-                Some(&c) if c < 0x20 => return Err(self.unexpected("a character in string (control characters must be escaped)")),
+                Some(&c) if c < 0x20 => {
+                    return Err(self.unexpected("a character in string (control characters must be escaped)"))
+                }
                 Some(_) => self.pos += 1,
                 None => return Err(self.unexpected("a closing quote")),
             }
@@ -249,7 +240,9 @@ impl<'a> Reader<'a> {
             loop {
                 match b.get(self.pos) {
                     Some(b'"' | b'\\') => break,
-                    Some(&c) if c < 0x20 => return Err(self.unexpected("a character in string (control characters must be escaped)")),
+                    Some(&c) if c < 0x20 => {
+                        return Err(self.unexpected("a character in string (control characters must be escaped)"))
+                    }
                     Some(_) => self.pos += 1,
                     None => return Err(self.unexpected("a closing quote")),
                 }
@@ -319,11 +312,7 @@ impl<'a> Reader<'a> {
     fn enter(&mut self) -> Result<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(self.error_at(
-                self.pos,
-                ErrorKind::TooDeep,
-                format!("nesting deeper than {MAX_DEPTH} levels"),
-            ));
+            return Err(self.error_at(self.pos, ErrorKind::TooDeep, format!("nesting deeper than {MAX_DEPTH} levels")));
         }
         Ok(())
     }
@@ -478,11 +467,7 @@ impl<'a> Reader<'a> {
                 return Ok(());
             }
             let top = open - 1;
-            let is_object = if top < 128 {
-                near & (1 << top) != 0
-            } else {
-                far[top - 128]
-            };
+            let is_object = if top < 128 { near & (1 << top) != 0 } else { far[top - 128] };
             match self.peek() {
                 Some(b',') => {
                     self.pos += 1;
@@ -541,7 +526,9 @@ impl<'a> Reader<'a> {
                         _ => return Err(self.unexpected("an escape character (one of \"\\/bfnrtu)")),
                     }
                 }
-                Some(&c) if c < 0x20 => return Err(self.unexpected("a character in string (control characters must be escaped)")),
+                Some(&c) if c < 0x20 => {
+                    return Err(self.unexpected("a character in string (control characters must be escaped)"))
+                }
                 Some(_) => self.pos += 1,
                 None => return Err(self.unexpected("a closing quote")),
             }
