@@ -71,6 +71,9 @@ impl<'a> Reader<'a> {
     /// An error saying the document is not an object.
     pub(crate) fn not_an_object(&mut self) -> Error {
         let b = self.peek();
+        if found(b) == "no value" {
+            return self.unexpected("a JSON object");
+        }
         self.error_at(self.pos, ErrorKind::NotAnObject, format!("expected a JSON object, found {}", found(b)))
     }
 

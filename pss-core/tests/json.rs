@@ -1,0 +1,190 @@
+//! The JSON way in decodes as the API server does, and rejects what it cannot read with an error
+//! that names the problem and where it is.
+
+use pss_core::{evaluate_json, evaluate_json_str, ErrorKind, LevelVersion, ObjectHeader, PodDocument, MAX_DEPTH};
+
+fn baseline(json: &str) -> pss_core::Evaluation {
+    evaluate_json_str(LevelVersion::default(), json).unwrap()
+}
+
+fn err(json: &str) -> pss_core::Error {
+    evaluate_json_str(LevelVersion::default(), json).unwrap_err()
+}
+
+fn privileged_pod(sc: &str) -> String {
+    format!(r#"{{"spec": {{"containers": [{{"name": "c", "securityContext": {sc}}}]}}}}"#)
+}
+
+#[test]
+fn keys_are_case_sensitive() {
+    assert!(baseline(&privileged_pod(r#"{"Privileged": true}"#)).allowed());
+    assert!(baseline(r#"{"Spec": {"hostNetwork": true}}"#).allowed());
+    assert!(!baseline(&privileged_pod(r#"{"privileged": true}"#)).allowed());
+}
+
+#[test]
+fn escaped_keys_and_values_decode() {
+    assert!(!baseline(&privileged_pod(r#"{"privil\u0065ged": true}"#)).allowed());
+    let e = baseline(r#"{"spec": {"volumes": [{"name": "v\"1\u00e9", "hostPath": {}}]}}"#);
+    // joinQuote quotes without escaping, as upstream.
+    assert_eq!(e[0].detail(), "volume \"v\"1\u{e9}\"");
+    let e = baseline(r#"{"spec": {"volumes": [{"name": "\ud83d\ude00 \ud800x", "hostPath": {}}]}}"#);
+    assert_eq!(e[0].detail(), "volume \"\u{1f600} \u{fffd}x\"");
+}
+
+#[test]
+fn unknown_fields_are_skipped_but_must_be_well_formed() {
+    let pod = r#"{"status": {"a": [1, 2.5e3, -0.1, true, false, null, {"b": "\n\u0041"}]}, "spec": {"x": [[[]]], "hostPID": true}}"#;
+    assert_eq!(baseline(pod)[0].detail(), "hostPID=true");
+    let e = err(r#"{"status": {"a": [1, 2,]}, "spec": {}}"#);
+    assert!(e.is_syntax(), "{e}");
+    // Inside skipped values the path names the unknown field; the position is exact.
+    assert_eq!(e.to_string(), "status: unexpected character ']', expected a value at line 1 column 24");
+    // A field the checks don't read at this level is not type-checked (Go ignores unknown fields).
+    assert!(baseline(r#"{"spec": {"securityContext": {"privileged": "yes"}}}"#).allowed());
+}
+
+#[test]
+fn a_repeated_key_decodes_over_the_earlier_one() {
+    assert!(baseline(&privileged_pod(r#"{"privileged": true, "privileged": false}"#)).allowed());
+    assert!(!baseline(&privileged_pod(r#"{"privileged": false, "privileged": true}"#)).allowed());
+    // Objects merge (Go decodes into the existing struct).
+    let merged = r#"{"spec": {"containers": [{"name": "c", "securityContext": {"privileged": true}, "securityContext": {"runAsUser": 1}}]}}"#;
+    assert!(!baseline(merged).allowed());
+    // `null` clears a pointer.
+    let cleared = r#"{"spec": {"containers": [{"name": "c", "securityContext": {"privileged": true}, "securityContext": null}]}}"#;
+    assert!(baseline(cleared).allowed());
+    // Arrays decode element-wise into the earlier elements and then take the new length.
+    let arrays = r#"{"spec": {"containers": [{"name": "a", "securityContext": {"privileged": true}}, {"name": "b"}],
+                              "containers": [{"name": "z"}]}}"#;
+    assert_eq!(baseline(arrays)[0].detail(), r#"container "z" must not set securityContext.privileged=true"#);
+    // Maps merge; a null value is "".
+    let maps = r#"{"metadata": {"annotations": {"seccomp.security.alpha.kubernetes.io/pod": "runtime/default"},
+                                "annotations": {"seccomp.security.alpha.kubernetes.io/pod": null}}, "spec": {}}"#;
+    let e = evaluate_json_str("baseline:v1.18".parse().unwrap(), maps).unwrap();
+    assert_eq!(e[0].detail(), r#"forbidden annotation seccomp.security.alpha.kubernetes.io/pod="""#);
+}
+
+#[test]
+fn null_means_absent() {
+    let pod = r#"{"metadata": null, "spec": {"hostNetwork": null, "hostUsers": null, "os": null, "securityContext": null,
+                  "volumes": null, "containers": [{"name": "c", "securityContext": {"privileged": null, "capabilities": null}, "ports": null}]}}"#;
+    assert!(baseline(pod).allowed());
+    assert!(evaluate_json_str("restricted:latest".parse().unwrap(), r#"{"spec": null}"#).unwrap().allowed());
+}
+
+#[test]
+fn errors_name_the_field_and_position() {
+    let e = err(&privileged_pod(r#"{"privileged": "true"}"#));
+    assert!(e.is_invalid_type());
+    assert_eq!(e.kind(), ErrorKind::InvalidType);
+    assert_eq!(e.path(), Some("spec.containers[0].securityContext.privileged"));
+    assert_eq!(e.message(), "expected a boolean, found a string");
+    let pos = e.position().unwrap();
+    assert_eq!((pos.line, pos.column, pos.offset), (1, 74, 73));
+
+    let e = err("{\n  \"spec\": {\n    \"volumes\": {}\n  }\n}");
+    assert_eq!(e.to_string(), "spec.volumes: expected an array, found an object at line 3 column 16");
+
+    let e = err(r#"{"metadata": {"annotations": {"k": 1}}}"#);
+    assert_eq!(e.to_string(), "metadata.annotations[k]: expected a string, found a number at line 1 column 36");
+
+    let e = err(r#"{"spec": {"volumes": [{"name": "v", "hostPath": "/"}]}}"#);
+    assert_eq!(e.path(), Some("spec.volumes[0].hostPath"));
+    assert!(e.is_invalid_type());
+}
+
+#[test]
+fn numbers_must_fit() {
+    let port = |v: &str| {
+        format!(
+            r#"{{"spec": {{"containers": [{{"name": "c", "ports": [{{"containerPort": 1, "hostPort": {v}}}]}}]}}}}"#
+        )
+    };
+    assert_eq!(baseline(&port("-1"))[0].detail(), r#"container "c" uses hostPort -1"#);
+    assert!(baseline(&port("0")).allowed());
+    assert!(baseline(&port("-0")).allowed());
+    let e = err(&port("2147483648"));
+    assert!(e.is_number_out_of_range());
+    assert_eq!(e.to_string(), "spec.containers[0].ports[0].hostPort: number 2147483648 is out of range for a 32-bit integer at line 1 column 83");
+    assert!(err(&port("1e400")).is_invalid_type());
+    assert!(err(&port("80.0")).is_invalid_type());
+    assert!(err(&port("01")).is_syntax());
+
+    let user = |v: &str| format!(r#"{{"spec": {{"securityContext": {{"runAsUser": {v}}}}}}}"#);
+    let restricted: LevelVersion = "restricted:latest".parse().unwrap();
+    let e = evaluate_json_str(restricted, &user("-0")).unwrap();
+    assert!(e.iter().any(|v| v.detail() == "pod must not set runAsUser=0"));
+    assert!(evaluate_json_str(restricted, &user("9223372036854775807"))
+        .unwrap()
+        .iter()
+        .all(|v| v.reason() != "runAsUser=0"));
+    assert!(evaluate_json_str(restricted, &user("-9223372036854775808")).is_ok());
+    assert!(evaluate_json_str(restricted, &user("9223372036854775808")).unwrap_err().is_number_out_of_range());
+    assert!(evaluate_json_str(restricted, &user("1.5")).unwrap_err().is_invalid_type());
+}
+
+#[test]
+fn malformed_documents() {
+    for (text, want) in [
+        ("", "unexpected end of input, expected a JSON object at line 1 column 1"),
+        ("[]", "expected a JSON object, found an array at line 1 column 1"),
+        ("null", "expected a JSON object, found null at line 1 column 1"),
+        ("\u{feff}{}", r"unexpected character '\u{feff}', expected a JSON object at line 1 column 1"),
+        (r#"{"spec": {}"#, "unexpected end of input, expected ',' or '}' after an object member at line 1 column 12"),
+        (r#"{"spec": {}} x"#, "unexpected character 'x', expected the end of input after the top-level value at line 1 column 14"),
+        ("{\"a\": \"x\ny\"}", "a: unexpected byte 0x0a, expected a character in string (control characters must be escaped) at line 1 column 9"),
+        (r#"{"a": "\q"}"#, "a: unexpected character 'q', expected an escape character (one of \"\\/bfnrtu) at line 1 column 9"),
+        (r#"{"a" 1}"#, "unexpected character '1', expected ':' after an object key at line 1 column 6"),
+        (r#"{a: 1}"#, "unexpected character 'a', expected a string key at line 1 column 2"),
+        (r#"{"a": tru}"#, "a: unexpected character 't', expected a value at line 1 column 7"),
+    ] {
+        let e = err(text);
+        assert_eq!(e.to_string(), want, "{text:?}");
+    }
+    assert!(err("[]").is_not_an_object());
+    assert!(err(r#"{"spec": {}"#).is_syntax());
+}
+
+#[test]
+fn invalid_utf8_is_reported_with_its_position() {
+    let e = evaluate_json(LevelVersion::default(), b"{\"a\":\n \"\xff\"}").unwrap_err();
+    assert!(e.is_invalid_utf8());
+    assert_eq!(e.to_string(), "invalid UTF-8 at line 2 column 3");
+}
+
+#[test]
+fn nesting_is_limited_like_go() {
+    let nested = |n: usize| format!(r#"{{"x": {}{}, "spec": {{"hostIPC": true}}}}"#, "[".repeat(n), "]".repeat(n));
+    // The document itself is one level.
+    assert_eq!(baseline(&nested(MAX_DEPTH - 1))[0].detail(), "hostIPC=true");
+    let e = err(&nested(MAX_DEPTH));
+    assert!(e.is_too_deep(), "{e}");
+    assert_eq!(e.path(), Some("x"));
+    let objects = format!(r#"{{"x": {}1{}}}"#, r#"{"a":"#.repeat(50_000), "}".repeat(50_000));
+    assert!(err(&objects).is_too_deep());
+    // Mismatched brackets deep inside are still caught.
+    let bad = format!(r#"{{"x": {}]}}"#, "[{\"a\":".repeat(200).trim_end_matches("{\"a\":"));
+    assert!(err(&bad).is_syntax());
+}
+
+#[test]
+fn header_reads_any_kind() {
+    let h = ObjectHeader::from_str(
+        r#"{"kind": "Deployment", "apiVersion": "apps/v1", "metadata": {"name": "d", "namespace": "n",
+        "labels": {"b": "2", "a": "1"}}, "spec": {"template": {"spec": {"containers": "not a list here"}}}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        (h.kind(), h.api_version(), h.name(), h.namespace()),
+        (Some("Deployment"), Some("apps/v1"), Some("d"), Some("n"))
+    );
+    assert_eq!(h.labels().collect::<Vec<_>>(), [("a", "1"), ("b", "2")]);
+    assert!(ObjectHeader::from_slice(b"[1]").unwrap_err().is_not_an_object());
+
+    let pod =
+        PodDocument::from_str(r#"{"kind": "Pod", "metadata": {"name": "p", "annotations": {"z": "1", "a": "2"}}}"#)
+            .unwrap();
+    assert_eq!(pod.kind(), Some("Pod"));
+    assert_eq!(pod.annotations().collect::<Vec<_>>(), [("a", "2"), ("z", "1")]);
+}
