@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Formatting, lints, and every Rust test in the workspace (unit, integration, conformance against
+# ../shared/conformance, property tests, doc tests), plus one pass of each benchmark in test mode.
+source "$(dirname "$0")/lib.sh"
+ensure_rust
+cd "$ROOT"
+say "cargo fmt --check"
+cargo fmt --all -- --check
+say "cargo clippy --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets -q -- -D warnings
+say "cargo test --workspace --all-targets"
+cargo test --workspace --all-targets
+say "cargo test --workspace --doc"
+cargo test --workspace --doc
