@@ -52,6 +52,11 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+/// The repository README's library example.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct RepositoryReadmeDoctests;
+
 mod checks;
 mod error;
 mod json;
