@@ -1,1 +1,248 @@
-//! Benchmarks live in benches/.
+//! The pods the benchmarks run on: the upstream comparison pods from `../shared/bench-pods` (when
+//! present) and pods built here, each as JSON bytes and as a k8s-openapi `Pod`.
+//!
+//! The benchmarks themselves are in `benches/`; run them with `cargo bench -p pss-benches`.
+
+use std::path::PathBuf;
+
+use k8s_openapi::api::core::v1::Pod;
+use serde_json::{json, Value};
+
+/// The pods upstream's Go figures (`../shared/perf.md`) were measured on, in `bench-pods/`.
+pub const SHARED_PODS: [&str; 3] = ["privileged", "restricted2", "large20c10v"];
+
+/// A pod to benchmark.
+#[derive(Debug, Clone)]
+pub struct BenchPod {
+    /// A short name for benchmark ids (the file stem for the shared pods).
+    pub name: String,
+    /// The pod as JSON, as an admission request carries it.
+    pub json: Vec<u8>,
+    /// The same pod decoded into k8s-openapi's `Pod`.
+    pub typed: Pod,
+}
+
+impl BenchPod {
+    /// A pod from JSON bytes.
+    ///
+    /// # Panics
+    /// When the JSON is not a pod k8s-openapi can decode.
+    pub fn new(name: impl Into<String>, json: Vec<u8>) -> Self {
+        let name = name.into();
+        let typed = serde_json::from_slice(&json).unwrap_or_else(|e| panic!("{name}: not a Pod: {e}"));
+        BenchPod { name, json, typed }
+    }
+}
+
+/// `../shared` beside the repository, or `$PSS_SHARED_DIR`, when present.
+pub fn shared_dir() -> Option<PathBuf> {
+    let dir = match std::env::var_os("PSS_SHARED_DIR") {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
+    };
+    dir.is_dir().then_some(dir)
+}
+
+/// The upstream comparison pods; prints a loud note and returns none when they are absent.
+pub fn shared_pods() -> Vec<BenchPod> {
+    let Some(dir) = shared_dir().map(|d| d.join("bench-pods")).filter(|d| d.is_dir()) else {
+        eprintln!(
+            "\n\n*** ../shared/bench-pods not found (looked beside the repository and in $PSS_SHARED_DIR).\n\
+             *** Benchmarking only the built-in pods: NO number here compares with upstream's Go figures.\n"
+        );
+        return Vec::new();
+    };
+    SHARED_PODS
+        .iter()
+        .map(|name| {
+            let path = dir.join(format!("{name}.json"));
+            let json = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            BenchPod::new(*name, json)
+        })
+        .collect()
+}
+
+/// The pods built here (they need nothing from `../shared`):
+///
+/// - `minimal`: one container with a name and an image. Allowed at baseline, four violations at
+///   restricted.
+/// - `violating`: fails every check that runs: all 12 at baseline:latest and all 15 at
+///   restricted:latest (which replaces four baseline checks), most of them in several places.
+/// - `annotations`: compliant with restricted, with 100 annotations and a
+///   `kubectl.kubernetes.io/last-applied-configuration` (whose escaped quotes the JSON path must
+///   copy), as `kubectl apply` leaves on a pod.
+pub fn own_pods() -> Vec<BenchPod> {
+    vec![
+        BenchPod::new("minimal", to_bytes(&minimal())),
+        BenchPod::new("violating", to_bytes(&violating())),
+        BenchPod::new("annotations", to_bytes(&annotations())),
+    ]
+}
+
+/// [`shared_pods`] then [`own_pods`].
+pub fn all_pods() -> Vec<BenchPod> {
+    let mut pods = shared_pods();
+    pods.extend(own_pods());
+    pods
+}
+
+fn to_bytes(v: &Value) -> Vec<u8> {
+    serde_json::to_vec(v).expect("a Value serialises")
+}
+
+fn minimal() -> Value {
+    json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "minimal"},
+           "spec": {"containers": [{"name": "app", "image": "nginx"}]}})
+}
+
+fn violating() -> Value {
+    let bad_sc = json!({
+        "privileged": true,
+        "allowPrivilegeEscalation": true,
+        "procMount": "Unmasked",
+        "runAsNonRoot": false,
+        "runAsUser": 0,
+        "capabilities": {"add": ["NET_ADMIN", "SYS_TIME"], "drop": ["NET_RAW"]},
+        "seccompProfile": {"type": "Unconfined"},
+        "appArmorProfile": {"type": "Unconfined"},
+        "seLinuxOptions": {"type": "unconfined_t", "user": "root", "role": "sysadm_r"},
+        "windowsOptions": {"hostProcess": true}
+    });
+    let container = |name: &str| {
+        json!({
+            "name": name,
+            "image": "registry.example.com/tools/debug:1.0",
+            "ports": [{"containerPort": 80, "hostPort": 80}, {"containerPort": 443, "hostPort": 8443}],
+            "livenessProbe": {"httpGet": {"host": "10.0.0.1", "port": 80}},
+            "readinessProbe": {"tcpSocket": {"host": "metadata.internal", "port": 80}},
+            "lifecycle": {"preStop": {"httpGet": {"host": "169.254.169.254", "path": "/", "port": 80}}},
+            "securityContext": bad_sc
+        })
+    };
+    json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": "everything-wrong",
+            "namespace": "default",
+            "annotations": {
+                "container.apparmor.security.beta.kubernetes.io/app": "unconfined",
+                "container.apparmor.security.beta.kubernetes.io/sidecar": "unconfined",
+                "seccomp.security.alpha.kubernetes.io/pod": "unconfined"
+            }
+        },
+        "spec": {
+            "hostNetwork": true,
+            "hostPID": true,
+            "hostIPC": true,
+            "securityContext": {
+                "runAsNonRoot": false,
+                "runAsUser": 0,
+                "seLinuxOptions": {"type": "spc_t"},
+                "seccompProfile": {"type": "Unconfined"},
+                "appArmorProfile": {"type": "Unconfined"},
+                "windowsOptions": {"hostProcess": true},
+                "sysctls": [{"name": "kernel.msgmax", "value": "65536"}, {"name": "net.core.somaxconn", "value": "1"}]
+            },
+            "volumes": [
+                {"name": "root", "hostPath": {"path": "/"}},
+                {"name": "docker", "hostPath": {"path": "/var/run/docker.sock"}},
+                {"name": "share", "nfs": {"server": "nfs.example.com", "path": "/export"}},
+                {"name": "repo", "gitRepo": {"repository": "https://example.com/repo.git"}}
+            ],
+            "initContainers": [container("init")],
+            "containers": [container("app"), container("sidecar")],
+            "ephemeralContainers": [container("debugger")]
+        }
+    })
+}
+
+/// A restricted-compliant spec (the pod-level part of what `restricted2` has).
+fn compliant_spec() -> Value {
+    json!({
+        "securityContext": {"runAsNonRoot": true, "runAsUser": 1000, "seccompProfile": {"type": "RuntimeDefault"}},
+        "containers": [{
+            "name": "app",
+            "image": "registry.example.com/web/app:1.4.2",
+            "ports": [{"containerPort": 8080}],
+            "readinessProbe": {"httpGet": {"path": "/healthz", "port": 8080}},
+            "securityContext": {"allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}}
+        }],
+        "volumes": [{"name": "tmp", "emptyDir": {}}]
+    })
+}
+
+fn annotations() -> Value {
+    let spec = compliant_spec();
+    let mut annotations = serde_json::Map::new();
+    for i in 0..100 {
+        annotations.insert(
+            format!("example.com/annotation-{i:03}"),
+            Value::String(format!("value {i} of a pod with many annotations")),
+        );
+    }
+    let applied = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "annotated"}, "spec": spec});
+    annotations.insert("kubectl.kubernetes.io/last-applied-configuration".into(), Value::String(applied.to_string()));
+    json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "annotated", "namespace": "default", "annotations": annotations},
+        "spec": spec
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use pss_core::{evaluate, evaluate_json, Level, LevelVersion, Version};
+
+    use super::*;
+
+    fn at(level: Level) -> LevelVersion {
+        LevelVersion::new(level, Version::LATEST)
+    }
+
+    #[test]
+    fn own_pods_are_what_their_docs_say() {
+        let pods = own_pods();
+        let by_name = |n: &str| pods.iter().find(|p| p.name == n).unwrap();
+
+        let minimal = by_name("minimal");
+        assert!(evaluate(at(Level::Baseline), &minimal.typed).allowed());
+        assert_eq!(evaluate(at(Level::Restricted), &minimal.typed).len(), 4);
+
+        let violating = by_name("violating");
+        let result = evaluate_json(at(Level::Restricted), &violating.json).unwrap();
+        assert_eq!(result.len(), 15, "{}", result.forbidden_reason());
+        let result = evaluate_json(at(Level::Baseline), &violating.json).unwrap();
+        assert_eq!(result.len(), 12, "{}", result.forbidden_reason());
+
+        let annotated = by_name("annotations");
+        assert_eq!(annotated.typed.metadata.annotations.as_ref().unwrap().len(), 101);
+        assert!(evaluate(at(Level::Restricted), &annotated.typed).allowed());
+        assert!(evaluate_json(at(Level::Restricted), &annotated.json).unwrap().allowed());
+    }
+
+    #[test]
+    fn typed_and_json_agree() {
+        for pod in all_pods() {
+            for level in [Level::Baseline, Level::Restricted] {
+                let typed = evaluate(at(level), &pod.typed);
+                let json = evaluate_json(at(level), &pod.json).unwrap();
+                assert_eq!(typed, json, "{} at {level:?}", pod.name);
+            }
+        }
+    }
+
+    #[test]
+    fn shared_pods_are_the_upstream_ones() {
+        let pods = shared_pods();
+        if pods.is_empty() {
+            assert!(std::env::var_os("CI").is_none(), "../shared/bench-pods must be present under CI");
+            return;
+        }
+        let verdicts: Vec<bool> =
+            pods.iter().map(|p| evaluate_json(at(Level::Restricted), &p.json).unwrap().allowed()).collect();
+        // perf.md: privileged is denied, restricted2 and large20c10v are allowed.
+        assert_eq!(verdicts, [false, true, true]);
+    }
+}

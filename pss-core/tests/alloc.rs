@@ -1,0 +1,327 @@
+//! What touches the heap, counted with a per-thread counting global allocator:
+//!
+//! - evaluating a compliant pod allocates nothing, typed or decoded, at every level and version;
+//! - the JSON path copies no string it can borrow: 1000x longer strings cost exactly the same
+//!   allocations, while an escape sequence (which must be copied) does allocate;
+//! - `evaluate_json` makes an exact, known number of allocations per pod;
+//! - only violations allocate, in proportion to how many places violate.
+//!
+//! Run `cargo test -p pss-core --test alloc -- --nocapture` to see the counts.
+
+mod common;
+
+use k8s_openapi::api::core::v1::{Container, Pod, PodSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use pss_alloc_count::{measure, CountingAlloc, Counts};
+use pss_core::{evaluate, evaluate_json, evaluate_json_str, Level, LevelVersion, PodDocument, PodParts, Version};
+
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
+
+const RESTRICTED: LevelVersion = LevelVersion::new(Level::Restricted, Version::LATEST);
+const BASELINE: LevelVersion = LevelVersion::new(Level::Baseline, Version::LATEST);
+
+/// Baseline and restricted at v1.0 through v1.37, a version past the newest check change, and latest.
+fn every_level_version() -> Vec<LevelVersion> {
+    let versions = (0..=37).map(Version::v1).chain([Version::v1(99), Version::LATEST]);
+    versions.flat_map(|v| [Level::Baseline, Level::Restricted].map(|l| LevelVersion::new(l, v))).collect()
+}
+
+/// Fails when the counting allocator is not installed, so "allocates nothing" cannot pass vacuously.
+fn assert_counting() {
+    assert!(pss_alloc_count::is_active(), "CountingAlloc is not the global allocator");
+}
+
+// ---- pods built here ------------------------------------------------------------------------
+
+/// A pod compliant with restricted at every version, exercising every field the checks read:
+/// annotations (an AppArmor one among them), pod and container security contexts, sysctls,
+/// volumes, probes and lifecycle handlers, init, regular and ephemeral containers.
+///
+/// Every string the checks read or skip is `n` times longer for a larger `n`, apart from the
+/// values the checks compare with a fixed set (sysctl names, profile types, capabilities). With
+/// `hosts`, the probes and handlers set a host: compliant before v1.34 only.
+fn kitchen_sink(n: usize, hosts: bool) -> String {
+    let long = |s: &str| s.repeat(n);
+    let host = |s: &str| if hosts { format!(r#","host":"{}""#, long(s)) } else { String::new() };
+    let container = |name: &str| {
+        format!(
+            r#"{{"name":"{name}","image":"registry.example.com/{image}:1.0","args":["{arg}"],
+            "env":[{{"name":"MODE","value":"{arg}"}}],"ports":[{{"containerPort":8080,"name":"http"}}],
+            "livenessProbe":{{"httpGet":{{"path":"/{arg}","port":8080{h1}}},"periodSeconds":5}},
+            "readinessProbe":{{"tcpSocket":{{"port":8080{h2}}}}},
+            "lifecycle":{{"preStop":{{"httpGet":{{"path":"/stop","port":8080{h3}}}}}}},
+            "securityContext":{{"allowPrivilegeEscalation":false,"privileged":false,"procMount":"Default",
+              "runAsNonRoot":true,"capabilities":{{"drop":["ALL"],"add":["NET_BIND_SERVICE"]}},
+              "seccompProfile":{{"type":"RuntimeDefault"}},"appArmorProfile":{{"type":"RuntimeDefault"}},
+              "seLinuxOptions":{{"type":"container_init_t","level":"{arg}"}}}}}}"#,
+            image = long(name),
+            arg = long("x"),
+            h1 = host("live"),
+            h2 = host("ready"),
+            h3 = host("stop"),
+        )
+    };
+    let app = long("app");
+    format!(
+        r#"{{"apiVersion":"v1","kind":"Pod",
+        "metadata":{{"name":"{name}","namespace":"{ns}","labels":{{"app":"{name}","{label}":"{name}"}},
+          "annotations":{{"container.apparmor.security.beta.kubernetes.io/{app}":"localhost/{profile}",
+            "example.com/{label}":"{note}","note":"{note}"}}}},
+        "spec":{{"os":{{"name":"linux"}},"hostNetwork":false,"hostPID":false,"hostIPC":false,
+          "securityContext":{{"runAsNonRoot":true,"runAsUser":1000,"seLinuxOptions":{{"type":"container_t","level":"{note}"}},
+            "seccompProfile":{{"type":"Localhost","localhostProfile":"{profile}"}},
+            "appArmorProfile":{{"type":"Localhost","localhostProfile":"{profile}"}},
+            "sysctls":[{{"name":"kernel.shm_rmid_forced","value":"1"}},{{"name":"net.ipv4.ip_local_port_range","value":"{note}"}}],
+            "windowsOptions":{{"gmsaCredentialSpecName":"{note}"}}}},
+          "volumes":[{{"name":"{vol}-config","configMap":{{"name":"{note}"}}}},{{"name":"{vol}-tmp","emptyDir":{{}}}},
+            {{"name":"{vol}-secret","secret":{{"secretName":"{note}"}}}},{{"name":"{vol}-data","persistentVolumeClaim":{{"claimName":"{note}"}}}},
+            {{"name":"{vol}-token","projected":{{"sources":[{{"serviceAccountToken":{{"path":"{note}"}}}}]}}}}],
+          "initContainers":[{init}],
+          "containers":[{app_c},{sidecar}],
+          "ephemeralContainers":[{debug}]}}}}"#,
+        name = long("web"),
+        ns = long("prod"),
+        label = long("tier"),
+        note = long("n"),
+        profile = long("profile"),
+        vol = long("vol"),
+        init = container("init"),
+        app_c = container("app"),
+        sidecar = container("sidecar"),
+        debug = container("debug"),
+    )
+}
+
+/// A pod with `k` containers, each setting `privileged: true` (denied at baseline when k > 0).
+fn privileged_containers(k: usize) -> String {
+    let containers: Vec<String> = (0..k)
+        .map(|i| format!(r#"{{"name":"c{i}","image":"nginx","securityContext":{{"privileged":true}}}}"#))
+        .chain([r#"{"name":"ok","image":"nginx"}"#.to_owned()])
+        .collect();
+    format!(r#"{{"metadata":{{"name":"p"}},"spec":{{"containers":[{}]}}}}"#, containers.join(","))
+}
+
+/// One container with a name and an image, built as k8s-openapi structs.
+fn minimal_typed() -> (ObjectMeta, PodSpec) {
+    let meta = ObjectMeta { name: Some("minimal".into()), ..Default::default() };
+    let spec = PodSpec {
+        containers: vec![Container { name: "app".into(), image: Some("nginx".into()), ..Default::default() }],
+        ..Default::default()
+    };
+    (meta, spec)
+}
+
+fn typed(json: &str) -> Pod {
+    serde_json::from_str(json).expect("a pod k8s-openapi decodes")
+}
+
+/// The shared bench pods by name, or none (with a loud note; a failure under CI) when absent.
+fn shared_pods() -> Vec<(&'static str, String)> {
+    let Some(dir) = common::shared_dir().map(|d| d.join("bench-pods")).filter(|d| d.is_dir()) else {
+        common::missing("../shared/bench-pods");
+        return Vec::new();
+    };
+    ["privileged", "restricted2", "large20c10v"]
+        .into_iter()
+        .map(|name| (name, std::fs::read_to_string(dir.join(format!("{name}.json"))).expect("bench pod readable")))
+        .collect()
+}
+
+// ---- compliant pods allocate nothing --------------------------------------------------------
+
+/// Evaluates at every level and version; each must allow the pod and allocate nothing.
+fn assert_allowed_without_allocating<P: pss_core::PodSource + ?Sized>(what: &str, pod: &P, lvs: &[LevelVersion]) {
+    for &lv in lvs {
+        let (result, counts) = measure(|| evaluate(lv, pod));
+        assert!(result.allowed(), "{what} at {lv}: {}", result.forbidden_detail());
+        assert!(counts.is_zero(), "{what} at {lv} touched the heap: {counts:?}");
+    }
+}
+
+#[test]
+fn compliant_typed_pods_allocate_nothing() {
+    assert_counting();
+    let all = every_level_version();
+    let before_34: Vec<LevelVersion> =
+        all.iter().copied().filter(|lv| matches!(lv.version.minor(), Some(m) if m < 34)).collect();
+
+    for n in [1, 1000] {
+        let pod = typed(&kitchen_sink(n, false));
+        assert_allowed_without_allocating(&format!("kitchen sink x{n}"), &pod, &all);
+        let parts = PodParts::from(&pod);
+        assert_allowed_without_allocating(&format!("kitchen sink x{n} as PodParts"), &parts, &all);
+        let with_hosts = typed(&kitchen_sink(n, true));
+        assert_allowed_without_allocating(&format!("kitchen sink x{n} with hosts"), &with_hosts, &before_34);
+    }
+
+    let (meta, spec) = minimal_typed();
+    let baseline: Vec<LevelVersion> = all.iter().copied().filter(|lv| lv.level == Level::Baseline).collect();
+    assert_allowed_without_allocating("minimal", &PodParts::new(Some(&meta), Some(&spec)), &baseline);
+    assert_allowed_without_allocating("empty PodParts", &PodParts::new(None, None), &all);
+
+    for (name, json) in shared_pods() {
+        if name == "privileged" {
+            continue; // denied
+        }
+        assert_allowed_without_allocating(name, &typed(&json), &all);
+    }
+}
+
+#[test]
+fn compliant_decoded_pods_allocate_nothing_to_evaluate() {
+    assert_counting();
+    let all = every_level_version();
+    let text = kitchen_sink(1, false);
+    let doc = PodDocument::from_str(&text).unwrap();
+    assert_allowed_without_allocating("decoded kitchen sink", &doc, &all);
+    for (name, json) in shared_pods() {
+        if name == "privileged" {
+            continue;
+        }
+        let doc = PodDocument::from_str(&json).unwrap();
+        assert_allowed_without_allocating(name, &doc, &all);
+    }
+}
+
+// ---- the JSON path borrows ------------------------------------------------------------------
+
+/// Decoding and evaluating `json` at `lv`, counted; the pod must be allowed.
+fn json_counts(json: &str, lv: LevelVersion) -> Counts {
+    let (result, counts) = measure(|| evaluate_json(lv, json.as_bytes()).unwrap());
+    assert!(result.allowed(), "at {lv}: {}", result.forbidden_detail());
+    counts
+}
+
+#[test]
+fn json_path_copies_no_string_it_can_borrow() {
+    assert_counting();
+    let lvs = [RESTRICTED, BASELINE, LevelVersion::new(Level::Restricted, Version::v1(33))];
+    for hosts in [false, true] {
+        let short = kitchen_sink(1, hosts);
+        let long = kitchen_sink(1000, hosts);
+        assert!(long.len() > 20 * short.len(), "{} vs {}", long.len(), short.len());
+        for lv in lvs {
+            if hosts && lv.version.minor().is_none() {
+                continue; // a host is a violation from v1.34 on
+            }
+            let s = json_counts(&short, lv);
+            assert!(s.allocs > 0, "decoding allocates its lists: {s:?}");
+            assert_eq!(s, json_counts(&long, lv), "1000x longer strings changed the allocations at {lv}");
+        }
+        let (_, s) = measure(|| PodDocument::from_str(&short).unwrap());
+        let (_, l) = measure(|| PodDocument::from_str(&long).unwrap());
+        assert_eq!(s, l, "decoding alone");
+    }
+}
+
+#[test]
+fn an_escaped_string_is_copied() {
+    assert_counting();
+    // The same pod with one container name spelled with an escape: the verdict cannot change, but
+    // the name must be unescaped into a new string. This proves the comparison above can fail.
+    let plain = kitchen_sink(1, false);
+    let escaped = plain.replacen(r#""name":"sidecar""#, r#""name":"side\u0063ar""#, 1);
+    assert_ne!(plain, escaped);
+    let p = json_counts(&plain, RESTRICTED);
+    let e = json_counts(&escaped, RESTRICTED);
+    assert_eq!(e.allocs, p.allocs + 1, "plain {p:?}, escaped {e:?}");
+    assert!(e.bytes > p.bytes);
+
+    // A long escaped annotation value costs its length.
+    let long_escaped = plain.replacen(r#""note":"n""#, &format!(r#""note":"\"{}\"""#, "n".repeat(10_000)), 1);
+    let l = json_counts(&long_escaped, RESTRICTED);
+    assert_eq!(l.allocs, p.allocs + 1);
+    assert!(l.bytes >= p.bytes + 10_000, "plain {p:?}, long escaped {l:?}");
+}
+
+// ---- exact counts ---------------------------------------------------------------------------
+
+/// `evaluate_json` of `json` at `lv`: the counts, and the number of violations.
+fn evaluate_json_counts(json: &str, lv: LevelVersion) -> (Counts, usize) {
+    let (result, counts) = measure(|| evaluate_json_str(lv, json).unwrap());
+    (counts, result.len())
+}
+
+/// The exact heap operations of `evaluate_json`. The numbers are deterministic (the decoder's
+/// lists grow the same way every time); a change in decoding or in how violations are built
+/// changes them, and this test is the place to update them, with the reason, in the same commit.
+#[test]
+fn evaluate_json_makes_a_known_number_of_allocations() {
+    assert_counting();
+    // (pod, level, (allocs, reallocs), violations)
+    let own = [
+        ("kitchen sink", kitchen_sink(1, false), RESTRICTED, (19, 1), 0),
+        ("kitchen sink", kitchen_sink(1, false), BASELINE, (19, 1), 0),
+        // One allocation: the containers list. The four restricted violations add the rest.
+        ("minimal", r#"{"spec":{"containers":[{"name":"app","image":"nginx"}]}}"#.to_owned(), BASELINE, (1, 0), 0),
+        ("minimal", r#"{"spec":{"containers":[{"name":"app","image":"nginx"}]}}"#.to_owned(), RESTRICTED, (34, 16), 4),
+    ];
+    let shared: Vec<(&str, String, LevelVersion, (u64, u64), usize)> = shared_pods()
+        .into_iter()
+        .flat_map(|(name, json)| {
+            let (restricted, baseline) = match name {
+                // Go (perf.md, restricted): 65, 130 and 767 allocations for decode + evaluate.
+                "privileged" => (((42, 31), 5), ((10, 6), 1)),
+                "restricted2" => (((9, 0), 0), ((9, 0), 0)),
+                "large20c10v" => (((45, 5), 0), ((45, 5), 0)),
+                _ => unreachable!("{name}"),
+            };
+            [
+                (name, json.clone(), RESTRICTED, restricted.0, restricted.1),
+                (name, json, BASELINE, baseline.0, baseline.1),
+            ]
+        })
+        .collect();
+
+    let mut failures = Vec::new();
+    eprintln!("{:<14} {:<16} {:>6} {:>8} {:>7} {:>10}", "pod", "level", "allocs", "reallocs", "bytes", "violations");
+    for (name, json, lv, (allocs, reallocs), violations) in own.into_iter().chain(shared) {
+        let (c, n) = evaluate_json_counts(&json, lv);
+        eprintln!("{name:<14} {:<16} {:>6} {:>8} {:>7} {n:>10}", lv.to_string(), c.allocs, c.reallocs, c.bytes);
+        if (c.allocs, c.reallocs, n) != (allocs, reallocs, violations) {
+            failures.push(format!(
+                "{name} at {lv}: {} allocs, {} reallocs, {n} violations; expected {allocs}, {reallocs}, {violations}",
+                c.allocs, c.reallocs
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+// ---- only violations allocate ---------------------------------------------------------------
+
+#[test]
+fn only_violations_allocate_in_proportion() {
+    assert_counting();
+    // Evaluating an already decoded pod: nothing for an allowed pod, and a fixed cost per
+    // privileged container for a denied one.
+    let mut per_k = Vec::new();
+    for k in 0..=4 {
+        let json = privileged_containers(k);
+        let doc = PodDocument::from_str(&json).unwrap();
+        let (result, counts) = measure(|| evaluate(BASELINE, &doc));
+        assert_eq!(result.allowed(), k == 0);
+        assert_eq!(result.iter().map(|v| v.fields().len()).sum::<usize>(), k);
+        per_k.push(counts);
+    }
+    assert!(per_k[0].is_zero(), "{:?}", per_k[0]);
+    let step = per_k[2].allocs - per_k[1].allocs;
+    assert!(step > 0);
+    for k in 1..4 {
+        assert_eq!(per_k[k + 1].allocs - per_k[k].allocs, step, "allocs per privileged container: {per_k:?}");
+        assert!(per_k[k + 1].bytes > per_k[k].bytes);
+    }
+
+    // Decoding does not depend on the verdict: the same shape decodes with the same allocations
+    // whether the containers are privileged or not.
+    let denied = privileged_containers(3);
+    let allowed = denied.replace(r#""privileged":true"#, r#""privileged":false"#);
+    let (_, d) = measure(|| PodDocument::from_str(&denied).unwrap());
+    let (_, a) = measure(|| PodDocument::from_str(&allowed).unwrap());
+    assert_eq!(d, a);
+    let (_, full_denied) = measure(|| evaluate_json_str(BASELINE, &denied).unwrap());
+    let (_, full_allowed) = measure(|| evaluate_json_str(BASELINE, &allowed).unwrap());
+    assert_eq!(full_allowed.allocs, a.allocs);
+    assert_eq!(full_denied.allocs, d.allocs + per_k[3].allocs);
+}
