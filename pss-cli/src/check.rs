@@ -132,9 +132,11 @@ impl<W: Write, E: Write> Checker<W, E> {
         let mut stream = YamlStream::new(reader);
         let mut document = 0;
         let mut options = serde_saphyr::Options::default();
-        // YAML 1.1 as Kubernetes' YAML reader parses it: yes/no/on/off booleans, 0755 octal.
+        // YAML 1.1 as Kubernetes' YAML reader (sigs.k8s.io/yaml) parses it: yes/no/on/off booleans,
+        // 0755 octal, and a repeated key replacing the earlier one.
         options.strict_booleans = false;
         options.legacy_octal_numbers = true;
+        options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::LastWins;
         options.with_snippet = false;
         loop {
             let chunk = match stream.next_chunk() {

@@ -24,6 +24,8 @@ pub struct JsonStream<R> {
     column: usize,
     eof: bool,
     started: bool,
+    /// Open brackets of the document being scanned (kept to reuse its allocation).
+    open: Vec<u8>,
 }
 
 /// One document: its bytes and where it starts.
@@ -51,7 +53,7 @@ enum State {
 impl<R: Read> JsonStream<R> {
     /// Reads documents from `reader`, which need not be buffered.
     pub fn new(reader: R) -> Self {
-        JsonStream { reader, buf: Vec::new(), pos: 0, line: 1, column: 1, eof: false, started: false }
+        JsonStream { reader, buf: Vec::new(), pos: 0, line: 1, column: 1, eof: false, started: false, open: Vec::new() }
     }
 
     /// Reads more input after the current end of `buf`, first dropping the consumed bytes (which
@@ -131,7 +133,7 @@ impl<R: Read> JsonStream<R> {
 
         // Scan to the end of the document, reading more as needed.
         let mut i = self.pos;
-        let mut depth = 0usize;
+        self.open.clear();
         let mut state = match self.buf[i] {
             b'"' => {
                 i += 1;
@@ -153,10 +155,13 @@ impl<R: Read> JsonStream<R> {
                 i += 1;
                 match state {
                     State::Structure => match b {
-                        b'{' | b'[' => depth += 1,
+                        b'{' | b'[' => self.open.push(b),
                         b'}' | b']' => {
-                            depth = depth.saturating_sub(1);
-                            if depth == 0 {
+                            // A mismatched bracket closes the ones opened inside its match, so
+                            // that `{"a": [}` ends where its author meant it to.
+                            let opener = if b == b'}' { b'{' } else { b'[' };
+                            while self.open.pop().is_some_and(|o| o != opener) {}
+                            if self.open.is_empty() {
                                 break 'scan i;
                             }
                         }
@@ -164,7 +169,7 @@ impl<R: Read> JsonStream<R> {
                         _ => {}
                     },
                     State::String => match b {
-                        b'"' if depth == 0 => break 'scan i,
+                        b'"' if self.open.is_empty() => break 'scan i,
                         b'"' => state = State::Structure,
                         b'\\' => state = State::Escape,
                         _ => {}
@@ -234,6 +239,21 @@ mod tests {
                 ("{\"b\": [1, {\"c\": \"}\"}]}".to_owned(), 2, 1),
                 ("{\"d\": \"\\\"{\"}".to_owned(), 4, 3),
                 ("{}".to_owned(), 4, 15),
+            ]
+        );
+    }
+
+    #[test]
+    fn mismatched_brackets_end_where_meant() {
+        let input = b"{\"a\": [}\n{\"b\": {]}}\n{\"c\": 1}";
+        assert_eq!(
+            split(input),
+            [
+                ("{\"a\": [}".to_owned(), 1, 1),
+                ("{\"b\": {]".to_owned(), 2, 1),
+                ("}".to_owned(), 2, 9),
+                ("}".to_owned(), 2, 10),
+                ("{\"c\": 1}".to_owned(), 3, 1),
             ]
         );
     }

@@ -1,0 +1,581 @@
+//! The `pss` command end to end: the built binary, its output in each format, and its exit status.
+
+mod common;
+
+use common::{json_lines, pss, pss_env, pss_in, repo_root, TempDir};
+use serde_json::{json, Value};
+
+const PRIVILEGED_MESSAGE: &str = r#"pods "privileged-pod" is forbidden: violates PodSecurity "baseline:latest": privileged (container "privileged-pod" must not set securityContext.privileged=true)"#;
+
+/// A pod that fails baseline only through `spec.hostNetwork`.
+const HOST_NETWORK_JSON: &str = r#"{"kind":"Pod","metadata":{"name":"hn","namespace":"ops"},"spec":{"hostNetwork":true,"containers":[{"name":"c"}]}}"#;
+
+/// A pod allowed at baseline.
+const PLAIN_JSON: &str = r#"{"kind":"Pod","metadata":{"name":"plain"},"spec":{"containers":[{"name":"c"}]}}"#;
+
+#[test]
+fn privileged_example_in_text() {
+    let out = pss(&["check", "examples/privileged-pod.yaml"]);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "examples/privileged-pod.yaml (document 1, line 1): {PRIVILEGED_MESSAGE}\n\
+             checked 1 pod at baseline:latest: 0 allowed, 1 denied; skipped 0 objects (not a Pod); 0 input errors\n"
+        )
+    );
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn restricted_example_passes_restricted_quietly() {
+    let out = pss(&["check", "--level", "restricted", "examples/restricted-pod.yaml"]);
+    assert_eq!(
+        out.stdout,
+        "checked 1 pod at restricted:latest: 1 allowed, 0 denied; skipped 0 objects (not a Pod); 0 input errors\n"
+    );
+    assert_eq!(out.code, 0);
+
+    // At every version.
+    for version in ["v1.0", "v1.8", "v1.19", "v1.25", "v1.37", "v1.99"] {
+        let out = pss(&["check", "--level", "restricted", "--version", version, "examples/restricted-pod.yaml"]);
+        assert_eq!(out.code, 0, "{version}: {}", out.stdout);
+    }
+}
+
+#[test]
+fn verbose_lists_allowed_pods() {
+    let out = pss(&["check", "-v", "examples/restricted-pod.yaml"]);
+    assert_eq!(
+        out.stdout,
+        "examples/restricted-pod.yaml (document 1, line 3): pods \"restricted-pod\" is allowed by PodSecurity \
+         \"baseline:latest\"\n\
+         checked 1 pod at baseline:latest: 1 allowed, 0 denied; skipped 0 objects (not a Pod); 0 input errors\n"
+    );
+    assert_eq!(out.code, 0);
+}
+
+#[test]
+fn examples_directory_in_sorted_order() {
+    let out = pss(&["check", "examples"]);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "examples/multi-document.yaml (document 1, line 3): pods \"host-network\" is forbidden: violates PodSecurity \
+             \"baseline:latest\": host namespaces (hostNetwork=true), hostPort (container \"node-exporter\" uses hostPort 9100)\n\
+             examples/multi-document.yaml (document 2, line 17): skipped Deployment \"web\" (not a Pod)\n\
+             examples/multi-document.yaml (document 3, line 35): skipped Service \"web\" (not a Pod)\n\
+             examples/pod-list.json (document 1, item 1, line 4): pods \"debug-shell\" is forbidden: violates PodSecurity \
+             \"baseline:latest\": non-default capabilities (container \"shell\" must not include \"SYS_ADMIN\", \
+             \"SYS_PTRACE\" in securityContext.capabilities.add), host namespaces (hostPID=true), hostPath volumes \
+             (volume \"host\")\n\
+             examples/privileged-pod.yaml (document 1, line 1): {PRIVILEGED_MESSAGE}\n\
+             checked 6 pods at baseline:latest: 3 allowed, 3 denied; skipped 2 objects (not a Pod); 0 input errors\n"
+        )
+    );
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn jsonl_schema_and_values() {
+    let out = pss(&["check", "--format", "jsonl", "examples/privileged-pod.yaml"]);
+    assert_eq!(out.code, 1);
+    let records = json_lines(&out.stdout);
+    assert_eq!(records.len(), 1);
+    assert_eq!(
+        records[0],
+        json!({
+            "source": "examples/privileged-pod.yaml",
+            "document": 0,
+            "line": 1,
+            "kind": "Pod",
+            "name": "privileged-pod",
+            "namespace": null,
+            "level": "baseline",
+            "version": "latest",
+            "allowed": false,
+            "violations": [{
+                "check": "privileged",
+                "reason": "privileged",
+                "detail": "container \"privileged-pod\" must not set securityContext.privileged=true",
+                "fields": [{
+                    "path": "spec.containers[0].securityContext.privileged",
+                    "value": true,
+                    "container": "privileged-pod"
+                }]
+            }]
+        })
+    );
+}
+
+#[test]
+fn jsonl_has_a_line_per_pod_with_the_version_as_requested() {
+    let out = pss(&["check", "--format", "jsonl", "--level", "restricted", "--version", "v1.24", "examples"]);
+    assert_eq!(out.code, 1);
+    let records = json_lines(&out.stdout);
+    let summary: Vec<(&str, u64, Option<u64>, &str, bool)> = records
+        .iter()
+        .map(|r| {
+            assert_eq!(r["level"], "restricted");
+            assert_eq!(r["version"], "v1.24");
+            assert_eq!(r["kind"], "Pod");
+            (
+                r["source"].as_str().unwrap(),
+                r["document"].as_u64().unwrap(),
+                r.get("item").map(|i| i.as_u64().unwrap()),
+                r["name"].as_str().unwrap(),
+                r["allowed"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("examples/multi-document.yaml", 0, None, "host-network", false),
+            ("examples/multi-document.yaml", 3, None, "baseline-only", false),
+            ("examples/pod-list.json", 0, Some(0), "debug-shell", false),
+            ("examples/pod-list.json", 0, Some(1), "api", true),
+            ("examples/privileged-pod.yaml", 0, None, "privileged-pod", false),
+            ("examples/restricted-pod.yaml", 0, None, "restricted-pod", true),
+        ]
+    );
+    // Namespaces and item lines come through.
+    assert_eq!(records[0]["namespace"], "monitoring");
+    assert_eq!(records[2]["namespace"], "default");
+    assert_eq!(records[2]["line"], 4);
+    assert_eq!(records[3]["line"], 28);
+    // Violations in upstream's order, each with its fields.
+    let checks: Vec<&str> =
+        records[0]["violations"].as_array().unwrap().iter().map(|v| v["check"].as_str().unwrap()).collect();
+    assert_eq!(
+        checks,
+        [
+            "hostNamespaces",
+            "hostPorts",
+            "allowPrivilegeEscalation",
+            "capabilities_restricted",
+            "runAsNonRoot",
+            "seccompProfile_restricted"
+        ]
+    );
+    let host_port = &records[0]["violations"][1]["fields"][0];
+    assert_eq!(
+        host_port,
+        &json!({"path": "spec.containers[0].ports[0].hostPort", "value": 9100, "container": "node-exporter"})
+    );
+    let run_as_non_root = &records[0]["violations"][4]["fields"];
+    assert_eq!(run_as_non_root[0]["value"], Value::Null);
+}
+
+#[test]
+fn json_document_with_summary() {
+    let out = pss(&["check", "--format", "json", "examples/multi-document.yaml", "examples/restricted-pod.yaml"]);
+    assert_eq!(out.code, 1);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let results = doc["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0]["name"], "host-network");
+    assert_eq!(results[0]["allowed"], false);
+    assert_eq!(results[0]["violations"][0]["reason"], "host namespaces");
+    assert_eq!(results[0]["violations"][0]["detail"], "hostNetwork=true");
+    assert_eq!(results[1]["name"], "baseline-only");
+    assert_eq!(results[1]["allowed"], true);
+    assert_eq!(results[1]["violations"], json!([]));
+    assert_eq!(results[2]["source"], "examples/restricted-pod.yaml");
+    assert_eq!(
+        doc["summary"],
+        json!({"level": "baseline", "version": "latest", "sources": 2, "pods": 3, "allowed": 2, "denied": 1,
+               "skipped": 2, "errors": 0})
+    );
+}
+
+#[test]
+fn json_with_no_pods_is_still_a_document() {
+    let out = pss_in(&repo_root(), &["check", "--format", "json"], b"");
+    assert_eq!(out.code, 0);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["results"], json!([]));
+    assert_eq!(doc["summary"]["pods"], 0);
+    assert_eq!(doc["summary"]["sources"], 1);
+}
+
+#[test]
+fn stdin_yaml_and_json_are_sniffed() {
+    let yaml = std::fs::read(repo_root().join("examples/privileged-pod.yaml")).unwrap();
+    for args in [&["check"][..], &["check", "-"][..]] {
+        let out = pss_in(&repo_root(), args, &yaml);
+        assert_eq!(
+            out.stdout,
+            format!(
+                "<stdin> (document 1, line 1): {PRIVILEGED_MESSAGE}\n\
+                 checked 1 pod at baseline:latest: 0 allowed, 1 denied; skipped 0 objects (not a Pod); 0 input errors\n"
+            )
+        );
+        assert_eq!(out.code, 1);
+    }
+
+    let json = serde_json::to_vec(&privileged_json()).unwrap();
+    let out = pss_in(&repo_root(), &["check", "--format", "jsonl"], &json);
+    assert_eq!(out.code, 1);
+    let records = json_lines(&out.stdout);
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["source"], "-");
+    assert_eq!(records[0]["document"], 0);
+    assert_eq!(records[0]["violations"][0]["check"], "privileged");
+}
+
+/// What `kubectl run privileged-pod ... -o json` gives.
+fn privileged_json() -> Value {
+    json!({"kind":"Pod","apiVersion":"v1","metadata":{"name":"privileged-pod","creationTimestamp":null,
+           "labels":{"run":"privileged-pod"}},"spec":{"containers":[{"name":"privileged-pod","image":"nginx",
+           "resources":{},"securityContext":{"privileged":true}}],"restartPolicy":"Never","dnsPolicy":"ClusterFirst"},
+           "status":{}})
+}
+
+#[test]
+fn stdin_between_files() {
+    let out = pss_in(
+        &repo_root(),
+        &["check", "--format", "jsonl", "examples/restricted-pod.yaml", "-", "examples/privileged-pod.yaml"],
+        HOST_NETWORK_JSON.as_bytes(),
+    );
+    let sources: Vec<String> =
+        json_lines(&out.stdout).iter().map(|r| r["source"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(sources, ["examples/restricted-pod.yaml", "-", "examples/privileged-pod.yaml"]);
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn json_lines_stream() {
+    let input = format!("{PLAIN_JSON}\n{HOST_NETWORK_JSON}\n\n{PLAIN_JSON}\n");
+    let out = pss_in(&repo_root(), &["check"], input.as_bytes());
+    assert_eq!(
+        out.stdout,
+        "<stdin> (document 2, line 2): pods \"hn\" is forbidden: violates PodSecurity \"baseline:latest\": host \
+         namespaces (hostNetwork=true)\n\
+         checked 3 pods at baseline:latest: 2 allowed, 1 denied; skipped 0 objects (not a Pod); 0 input errors\n"
+    );
+    assert_eq!(out.code, 1);
+
+    let out = pss_in(&repo_root(), &["check", "--format", "jsonl"], input.as_bytes());
+    let docs: Vec<(u64, u64)> = json_lines(&out.stdout)
+        .iter()
+        .map(|r| (r["document"].as_u64().unwrap(), r["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(docs, [(0, 1), (1, 2), (2, 4)]);
+}
+
+#[test]
+fn concatenated_pretty_json_objects() {
+    let dir = TempDir::new("pretty");
+    let pretty = |s: &str| serde_json::to_string_pretty(&serde_json::from_str::<Value>(s).unwrap()).unwrap();
+    dir.write("pods.json", format!("{}\n{}", pretty(PLAIN_JSON), pretty(HOST_NETWORK_JSON)));
+    let out = pss_in(dir.path(), &["check", "--format", "jsonl", "pods.json"], b"");
+    let records = json_lines(&out.stdout);
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[1]["name"], "hn");
+    assert_eq!(records[1]["line"], pretty(PLAIN_JSON).lines().count() + 1);
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn json_list_items() {
+    let list =
+        format!(r#"{{"apiVersion":"v1","kind":"List","items":[{PLAIN_JSON},{HOST_NETWORK_JSON}],"metadata":{{}}}}"#);
+    let out = pss_in(&repo_root(), &["check"], list.as_bytes());
+    assert_eq!(
+        out.stdout,
+        "<stdin> (document 1, item 2, line 1): pods \"hn\" is forbidden: violates PodSecurity \"baseline:latest\": host \
+         namespaces (hostNetwork=true)\n\
+         checked 2 pods at baseline:latest: 1 allowed, 1 denied; skipped 0 objects (not a Pod); 0 input errors\n"
+    );
+    // A PodList, as the API returns it, works the same way.
+    let pod_list = list.replace(r#""kind":"List""#, r#""kind":"PodList""#);
+    let out = pss_in(&repo_root(), &["check", "--format", "jsonl"], pod_list.as_bytes());
+    let items: Vec<u64> = json_lines(&out.stdout).iter().map(|r| r["item"].as_u64().unwrap()).collect();
+    assert_eq!(items, [0, 1]);
+}
+
+#[test]
+fn yaml_list_items_and_non_pods_inside() {
+    let yaml = "apiVersion: v1\nkind: List\nitems:\n- kind: ConfigMap\n  metadata: {name: cm}\n\
+                - kind: Pod\n  metadata: {name: p}\n  spec:\n    hostIPC: true\n    containers: [{name: c}]\n";
+    let out = pss_in(&repo_root(), &["check"], yaml.as_bytes());
+    assert_eq!(
+        out.stdout,
+        "<stdin> (document 1, item 1): skipped ConfigMap \"cm\" (not a Pod)\n\
+         <stdin> (document 1, item 2): pods \"p\" is forbidden: violates PodSecurity \"baseline:latest\": host \
+         namespaces (hostIPC=true)\n\
+         checked 1 pod at baseline:latest: 0 allowed, 1 denied; skipped 1 object (not a Pod); 0 input errors\n"
+    );
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn multi_document_yaml_skips_and_counts_non_pods() {
+    let out = pss(&["check", "--format", "json", "examples/multi-document.yaml"]);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let documents: Vec<u64> =
+        doc["results"].as_array().unwrap().iter().map(|r| r["document"].as_u64().unwrap()).collect();
+    assert_eq!(documents, [0, 3]);
+    assert_eq!(doc["summary"]["skipped"], 2);
+    assert_eq!(doc["summary"]["pods"], 2);
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn yaml_11_booleans_as_kubectl_reads_them() {
+    for (word, denied) in [("yes", true), ("on", true), ("true", true), ("no", false), ("off", false)] {
+        let yaml = format!("kind: Pod\nmetadata:\n  name: p\nspec:\n  hostPID: {word}\n  containers:\n  - name: c\n");
+        let out = pss_in(&repo_root(), &["check", "--format", "jsonl"], yaml.as_bytes());
+        let records = json_lines(&out.stdout);
+        assert_eq!(records[0]["allowed"], !denied, "hostPID: {word}");
+        assert_eq!(out.code, i32::from(denied), "hostPID: {word}");
+    }
+}
+
+#[test]
+fn yaml_repeated_keys_and_octal_as_kubernetes_reads_them() {
+    let yaml = "kind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n  hostPID: false\n  securityContext:\n    \
+                runAsUser: 010\n  containers: [{name: c}]\n";
+    let out = pss_in(&repo_root(), &["check", "--format", "jsonl", "--level", "restricted"], yaml.as_bytes());
+    let record = &json_lines(&out.stdout)[0];
+    let reasons: Vec<&str> =
+        record["violations"].as_array().unwrap().iter().map(|v| v["reason"].as_str().unwrap()).collect();
+    assert!(!reasons.contains(&"host namespaces"), "{reasons:?}");
+    // 010 is octal 8, not root: no runAsUser violation.
+    assert!(!reasons.contains(&"runAsUser=0"), "{reasons:?}");
+    let yaml = yaml.replace("010", "0");
+    let out = pss_in(&repo_root(), &["check", "--format", "jsonl", "--level", "restricted"], yaml.as_bytes());
+    let record = &json_lines(&out.stdout)[0];
+    let reasons: Vec<&str> =
+        record["violations"].as_array().unwrap().iter().map(|v| v["reason"].as_str().unwrap()).collect();
+    assert!(reasons.contains(&"runAsUser=0"), "{reasons:?}");
+}
+
+#[test]
+fn empty_documents_are_not_counted() {
+    let yaml =
+        "---\n# only a comment\n---\n~\n---\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n---\n";
+    let out = pss_in(&repo_root(), &["check", "--format", "jsonl"], yaml.as_bytes());
+    let records = json_lines(&out.stdout);
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["document"], 0);
+    assert_eq!(records[0]["line"], 6);
+    assert_eq!(out.code, 0);
+}
+
+#[test]
+fn bad_json_document_in_the_middle() {
+    let dir = TempDir::new("bad-json");
+    dir.write(
+        "pods.jsonl",
+        format!(
+            "{PLAIN_JSON}\n{}\n{HOST_NETWORK_JSON}\n{{\"kind\":\"Pod\", \"spec\": [}}\n{{\"kind\":\"ConfigMap\",\"metadata\":{{\"name\":\"cm\"}}}}\n",
+            r#"{"kind":"Pod","metadata":{"name":"b"},"spec":{"hostIPC":"true","containers":[]}}"#
+        ),
+    );
+    let out = pss_in(dir.path(), &["check", "pods.jsonl"], b"");
+    assert_eq!(
+        out.stdout,
+        "pods.jsonl (document 3, line 3): pods \"hn\" is forbidden: violates PodSecurity \"baseline:latest\": host \
+         namespaces (hostNetwork=true)\n\
+         pods.jsonl (document 5, line 5): skipped ConfigMap \"cm\" (not a Pod)\n\
+         checked 2 pods at baseline:latest: 1 allowed, 1 denied; skipped 1 object (not a Pod); 2 input errors\n"
+    );
+    assert_eq!(
+        out.stderr,
+        "pss: error: pods.jsonl (document 2, line 2): spec.hostIPC: expected a boolean, found a string at line 2 column 57\n\
+         pss: error: pods.jsonl (document 4, line 4): spec: expected an object, found an array at line 4 column 24\n"
+    );
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn error_positions_are_positions_in_the_file() {
+    // The bad field is on the third line of the second object.
+    let input = format!("{PLAIN_JSON}\n  {{\"kind\": \"Pod\",\n   \"spec\": {{\n     \"hostPID\": 1}}}}\n");
+    let out = pss_in(&repo_root(), &["check"], input.as_bytes());
+    assert_eq!(
+        out.stderr,
+        "pss: error: <stdin> (document 2, line 2): spec.hostPID: expected a boolean, found a number at line 4 column 17\n"
+    );
+    assert_eq!(out.code, 2);
+    // Inside a List item on the first line: the column counts from the start of the line.
+    let list = r#"{"kind":"List","items":[{"kind":"Pod","spec":{"hostPID":1}}]}"#;
+    let out = pss_in(&repo_root(), &["check"], list.as_bytes());
+    assert_eq!(
+        out.stderr,
+        "pss: error: <stdin> (document 1, item 1, line 1): spec.hostPID: expected a boolean, found a number at line 1 \
+         column 57\n"
+    );
+}
+
+#[test]
+fn bad_yaml_document_in_the_middle() {
+    let yaml = "kind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: c}]}\n---\nkind: Pod\nmetadata: [oops\n\
+                ---\nkind: Pod\nmetadata: {name: b}\nspec:\n  hostPID: \"yes\"\n---\nkind: Pod\nmetadata: {name: c}\n\
+                spec: {hostNetwork: true}\n";
+    let out = pss_in(&repo_root(), &["check"], yaml.as_bytes());
+    assert_eq!(
+        out.stdout,
+        "<stdin> (document 4, line 13): pods \"c\" is forbidden: violates PodSecurity \"baseline:latest\": host \
+         namespaces (hostNetwork=true)\n\
+         checked 2 pods at baseline:latest: 1 allowed, 1 denied; skipped 0 objects (not a Pod); 2 input errors\n"
+    );
+    let errors: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(errors.len(), 2, "{}", out.stderr);
+    // The YAML parser's message, with the line in the whole stream.
+    assert!(errors[0].starts_with("pss: error: <stdin> (document 2, line 5): invalid YAML: "), "{}", errors[0]);
+    assert!(errors[0].contains("line 6"), "{}", errors[0]);
+    // A field of the wrong type: the path (YAML positions are not those of the converted JSON).
+    assert_eq!(errors[1], "pss: error: <stdin> (document 3, line 8): spec.hostPID: expected a boolean, found a string");
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn not_an_object_and_invalid_utf8() {
+    let out = pss_in(&repo_root(), &["check"], b"just a string\n---\nkind: Pod\nmetadata: {name: \"\xff\"}\n");
+    assert_eq!(
+        out.stderr,
+        "pss: error: <stdin> (document 1, line 1): expected a JSON object, found a string\n\
+         pss: error: <stdin> (document 2, line 3): invalid UTF-8 at line 4\n"
+    );
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn missing_file_is_an_input_error_and_the_rest_is_checked() {
+    let out = pss(&["check", "no-such-file.yaml", "examples/restricted-pod.yaml"]);
+    assert!(out.stderr.starts_with("pss: error: no-such-file.yaml: "), "{}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1);
+    assert_eq!(
+        out.stdout,
+        "checked 1 pod at baseline:latest: 1 allowed, 0 denied; skipped 0 objects (not a Pod); 1 input error\n"
+    );
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn input_error_wins_over_denied() {
+    let out = pss(&["check", "examples/privileged-pod.yaml", "no-such-dir/"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stdout.contains("1 denied"));
+}
+
+#[test]
+fn directories_are_walked_recursively_in_sorted_order() {
+    let dir = TempDir::new("walk");
+    dir.write("b/z.yaml", "kind: Pod\nmetadata: {name: bz}\nspec: {hostPID: true}\n");
+    dir.write("b/a.yml", "kind: Pod\nmetadata: {name: ba}\nspec: {hostPID: true}\n");
+    dir.write("a.json", r#"{"kind":"Pod","metadata":{"name":"a"},"spec":{"hostPID":true}}"#);
+    dir.write("c/d/e.jsonl", r#"{"kind":"Pod","metadata":{"name":"cde"},"spec":{"hostPID":true}}"#);
+    dir.write("c/notes.txt", "kind: Pod\nmetadata: {name: ignored}\nspec: {hostPID: true}\n");
+    dir.write("c/README.md", "# not a manifest\n");
+    let out = pss_in(dir.path(), &["check", "--format", "jsonl", "."], b"");
+    let seen: Vec<(String, String)> = json_lines(&out.stdout)
+        .iter()
+        .map(|r| (r["source"].as_str().unwrap().to_owned(), r["name"].as_str().unwrap().to_owned()))
+        .collect();
+    let want = [("./a.json", "a"), ("./b/a.yml", "ba"), ("./b/z.yaml", "bz"), ("./c/d/e.jsonl", "cde")];
+    assert_eq!(seen, want.map(|(s, n)| (s.to_owned(), n.to_owned())));
+    assert_eq!(out.code, 1);
+
+    // A file named explicitly is read whatever its name; its syntax is sniffed.
+    let out = pss_in(dir.path(), &["check", "--format", "jsonl", "c/notes.txt"], b"");
+    assert_eq!(json_lines(&out.stdout)[0]["name"], "ignored");
+}
+
+#[test]
+fn invalid_level_and_version_are_usage_errors() {
+    let out = pss(&["check", "--level", "Baseline", "examples"]);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.contains(r#"invalid level "Baseline": must be one of privileged, baseline, restricted"#),
+        "{}",
+        out.stderr
+    );
+
+    for version in ["v1.01", "1.25", "v2.0", "latest2", "v1.99999999999999999999"] {
+        let out = pss(&["check", "--version", version, "examples"]);
+        assert_eq!(out.code, 2, "{version}");
+        assert_eq!(out.stdout, "");
+        let message = format!(r#"invalid version "{version}": must be "latest" or "v1.x""#);
+        assert!(out.stderr.contains(&message), "{}", out.stderr);
+    }
+
+    let out = pss(&["check", "--format", "yaml"]);
+    assert_eq!(out.code, 2);
+    let out = pss(&[]);
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn privileged_level_allows_everything() {
+    let out = pss(&["check", "--level", "privileged", "examples"]);
+    assert_eq!(
+        out.stdout,
+        "examples/multi-document.yaml (document 2, line 17): skipped Deployment \"web\" (not a Pod)\n\
+         examples/multi-document.yaml (document 3, line 35): skipped Service \"web\" (not a Pod)\n\
+         checked 6 pods at privileged:latest: 6 allowed, 0 denied; skipped 2 objects (not a Pod); 0 input errors\n"
+    );
+    assert_eq!(out.code, 0);
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    // Not a terminal: no colour.
+    let out = pss(&["check", "examples/privileged-pod.yaml"]);
+    assert!(!out.stdout.contains('\x1b'));
+    // --color always, even with NO_COLOR (an explicit flag wins).
+    let out = pss_env(
+        &repo_root(),
+        &["check", "--color", "always", "examples/privileged-pod.yaml"],
+        b"",
+        &[("NO_COLOR", "1")],
+    );
+    assert_eq!(
+        out.stdout,
+        format!(
+            "\x1b[1mexamples/privileged-pod.yaml (document 1, line 1)\x1b[0m: \x1b[31m{PRIVILEGED_MESSAGE}\x1b[0m\n\
+             checked 1 pod at baseline:latest: 0 allowed, \x1b[31m1 denied\x1b[0m; skipped 0 objects (not a Pod); \
+             0 input errors\n"
+        )
+    );
+    let out = pss(&["check", "--color", "never", "examples/privileged-pod.yaml"]);
+    assert!(!out.stdout.contains('\x1b'));
+}
+
+#[test]
+fn help_documents_formats_and_exit_status() {
+    let out = pss(&["check", "--help"]);
+    assert_eq!(out.code, 0);
+    for needle in ["--level", "--version", "--format", "Exit status:", "0  every pod is allowed", "jsonl", "NO_COLOR"] {
+        assert!(out.stdout.contains(needle), "--help lacks {needle:?}");
+    }
+    let out = pss(&["--version"]);
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.starts_with("pss "));
+}
+
+#[test]
+fn large_stream_through_stdin() {
+    // Enough to need many reads; every fifth pod is denied.
+    let mut input = String::new();
+    for i in 0..5000 {
+        let host_pid = i % 5 == 0;
+        input.push_str(&format!(
+            r#"{{"kind":"Pod","metadata":{{"name":"p{i}"}},"spec":{{"hostPID":{host_pid},"containers":[{{"name":"c"}}]}}}}"#
+        ));
+        input.push('\n');
+    }
+    let out = pss_in(&repo_root(), &["check", "--format", "json"], input.as_bytes());
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["pods"], 5000);
+    assert_eq!(doc["summary"]["denied"], 1000);
+    assert_eq!(doc["results"][4999]["name"], "p4999");
+    assert_eq!(doc["results"][4999]["line"], 5000);
+    assert_eq!(out.code, 1);
+}
