@@ -1,0 +1,192 @@
+//! Errors: every failure becomes a JS `Error` named `PssError`, with the fields of `PssErrorDetails`.
+
+use serde::Serialize;
+use tsify::{Ts, Tsify};
+use wasm_bindgen::prelude::*;
+
+/// What kind of problem a `PssError` reports (`error.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorKind {
+    /// A level other than `privileged`, `baseline` or `restricted`.
+    InvalidLevel,
+    /// A version other than `latest` or `v1.N`.
+    InvalidVersion,
+    /// A check id upstream does not have.
+    UnknownCheck,
+    /// The input bytes are not valid UTF-8.
+    InvalidUtf8,
+    /// The input is not well-formed JSON (or is truncated).
+    Syntax,
+    /// The document is not a JSON object.
+    NotAnObject,
+    /// A field the checks read has the wrong JSON type.
+    InvalidType,
+    /// A number that does not fit its field.
+    NumberOutOfRange,
+    /// Nesting deeper than pss-core's limit.
+    TooDeep,
+    /// The options object has an unknown field or a field of the wrong type.
+    InvalidOptions,
+    /// The pod is neither a string, a `Uint8Array` nor a value `JSON.stringify` can write.
+    InvalidInput,
+    /// A kind of error newer than this package.
+    Other,
+}
+
+impl ErrorKind {
+    fn of(kind: pss_core::ErrorKind) -> ErrorKind {
+        match kind {
+            pss_core::ErrorKind::InvalidLevel => ErrorKind::InvalidLevel,
+            pss_core::ErrorKind::InvalidVersion => ErrorKind::InvalidVersion,
+            pss_core::ErrorKind::UnknownCheck => ErrorKind::UnknownCheck,
+            pss_core::ErrorKind::InvalidUtf8 => ErrorKind::InvalidUtf8,
+            pss_core::ErrorKind::Syntax => ErrorKind::Syntax,
+            pss_core::ErrorKind::NotAnObject => ErrorKind::NotAnObject,
+            pss_core::ErrorKind::InvalidType => ErrorKind::InvalidType,
+            pss_core::ErrorKind::NumberOutOfRange => ErrorKind::NumberOutOfRange,
+            pss_core::ErrorKind::TooDeep => ErrorKind::TooDeep,
+            _ => ErrorKind::Other,
+        }
+    }
+}
+
+/// The fields a thrown `PssError` carries besides `name` (`"PssError"`) and `message`.
+///
+/// `message` is pss-core's: lowercase, with the field path first and the line and column last, e.g.
+/// `spec.hostPID: expected a boolean, found a string at line 1 column 22`. For a pod passed as an
+/// object, the position is in its `JSON.stringify` text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
+pub struct PssErrorDetails {
+    /// What kind of problem this is.
+    pub kind: ErrorKind,
+    /// The problem alone, without the path and position (e.g. `expected a boolean, found a string`).
+    pub problem: String,
+    /// The path of the offending field (`spec.containers[0].securityContext.privileged`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// 1-based line in the JSON text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// 1-based column in the JSON text, in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    /// 0-based byte offset in the JSON text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u32>,
+}
+
+/// An error on its way to JS: the message and the details.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PssError {
+    pub(crate) message: String,
+    pub(crate) details: PssErrorDetails,
+}
+
+/// Clamps a count to `u32` (a wasm32 `usize` always fits; the host build keeps the same type).
+fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl From<pss_core::Error> for PssError {
+    fn from(e: pss_core::Error) -> Self {
+        PssError::from(&e)
+    }
+}
+
+impl From<&pss_core::Error> for PssError {
+    fn from(e: &pss_core::Error) -> Self {
+        let position = e.position();
+        PssError {
+            message: e.to_string(),
+            details: PssErrorDetails {
+                kind: ErrorKind::of(e.kind()),
+                problem: e.message().to_owned(),
+                path: e.path().map(str::to_owned),
+                line: position.map(|p| small(p.line)),
+                column: position.map(|p| small(p.column)),
+                offset: position.map(|p| small(p.offset)),
+            },
+        }
+    }
+}
+
+impl PssError {
+    /// An error raised by the wrapper itself (not by pss-core).
+    pub(crate) fn new(kind: ErrorKind, message: String) -> Self {
+        let details =
+            PssErrorDetails { kind, problem: message.clone(), path: None, line: None, column: None, offset: None };
+        PssError { message, details }
+    }
+
+    /// The JS `Error` to throw.
+    pub(crate) fn into_js(self) -> JsValue {
+        let error = js_sys::Error::new(&self.message);
+        error.set_name("PssError");
+        // The details are plain data; serialising them cannot fail, and if it somehow did the error
+        // would still carry its name and message.
+        if let Ok(details) = self.details.into_ts() {
+            let target: &js_sys::Object = error.unchecked_ref();
+            js_sys::Object::assign(target, details.js_value().unchecked_ref::<js_sys::Object>());
+        }
+        error.into()
+    }
+}
+
+/// A pss-core error as a JS `PssError`.
+pub(crate) fn core(e: &pss_core::Error) -> JsValue {
+    PssError::from(e).into_js()
+}
+
+/// Serialises a result DTO; a failure (not expected for these plain types) becomes a `PssError`.
+pub(crate) fn to_js<T: Tsify + Serialize>(value: &T) -> Result<Ts<T>, JsValue> {
+    value.into_ts().map_err(|e| PssError::new(ErrorKind::Other, format!("cannot build the result: {e}")).into_js())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_errors_keep_path_and_position() {
+        let e = pss_core::evaluate_json(Default::default(), br#"{"spec": {"hostPID": "yes"}}"#).unwrap_err();
+        let e = PssError::from(e);
+        assert_eq!(e.message, "spec.hostPID: expected a boolean, found a string at line 1 column 22");
+        assert_eq!(e.details.kind, ErrorKind::InvalidType);
+        assert_eq!(e.details.problem, "expected a boolean, found a string");
+        assert_eq!(e.details.path.as_deref(), Some("spec.hostPID"));
+        assert_eq!((e.details.line, e.details.column, e.details.offset), (Some(1), Some(22), Some(21)));
+    }
+
+    #[test]
+    fn syntax_errors_have_a_position() {
+        let core = pss_core::evaluate_json(Default::default(), b"{\n  \"spec\": {").unwrap_err();
+        let e = PssError::from(&core);
+        assert_eq!(e.details.kind, ErrorKind::Syntax);
+        assert_eq!(e.details.path.as_deref(), core.path());
+        assert_eq!(e.details.line, Some(2));
+        assert!(e.message.ends_with(" at line 2 column 12"), "{}", e.message);
+    }
+
+    #[test]
+    fn every_core_kind_maps() {
+        let samples = [
+            pss_core::Level::parse("x").unwrap_err(),
+            pss_core::Version::parse("x").unwrap_err(),
+            "x".parse::<pss_core::CheckId>().unwrap_err(),
+            pss_core::evaluate_json(Default::default(), b"\xff").unwrap_err(),
+            pss_core::evaluate_json(Default::default(), b"[]").unwrap_err(),
+        ];
+        let kinds: Vec<ErrorKind> = samples.iter().map(|e| PssError::from(e).details.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ErrorKind::InvalidLevel,
+                ErrorKind::InvalidVersion,
+                ErrorKind::UnknownCheck,
+                ErrorKind::InvalidUtf8,
+                ErrorKind::NotAnObject
+            ]
+        );
+    }
+}
