@@ -1,0 +1,192 @@
+//! `pss_policy` (a level at a version) and `pss_options` (how to evaluate).
+
+use pss_core::{Level, LevelVersion, Version};
+
+use crate::error::pss_error;
+use crate::ffi::{free_handle, guard, guard_err, handle, input_str, into_handle, non_null_mut, write, write_view};
+use crate::result::pss_result;
+
+/// A level at a version (`baseline` at `latest`, `restricted` at `v1.30`), parsed once and reusable
+/// for any number of evaluations, from any number of threads at once. Immutable.
+#[allow(non_camel_case_types)]
+#[derive(Debug, Clone)]
+pub struct pss_policy {
+    pub(crate) level_version: LevelVersion,
+    level: &'static str,
+    version: String,
+}
+
+impl pss_policy {
+    pub(crate) fn parse(level: &str, version: &str) -> Result<pss_policy, pss_core::Error> {
+        let level = Level::parse(level)?;
+        let version = Version::parse(version)?;
+        Ok(pss_policy::new(LevelVersion::new(level, version)))
+    }
+
+    pub(crate) fn new(level_version: LevelVersion) -> pss_policy {
+        pss_policy { level_version, level: level_version.level.as_str(), version: level_version.version.to_string() }
+    }
+}
+
+/// How to evaluate, beyond the policy. Today: the largest pod accepted. The options handle is where
+/// later settings (exemptions, evaluating the pod template of workload controllers) will go, so
+/// adding them will not change any existing function.
+///
+/// Set options before sharing the handle; once set, one handle can serve concurrent evaluations
+/// (setting an option while another thread evaluates with the same handle is a data race).
+#[allow(non_camel_case_types)]
+#[derive(Debug, Clone)]
+pub struct pss_options {
+    pub(crate) max_input_len: usize,
+}
+
+impl Default for pss_options {
+    fn default() -> Self {
+        pss_options { max_input_len: usize::MAX }
+    }
+}
+
+/// Parses a level (`privileged`, `baseline` or `restricted`, case-sensitive) and a version (`latest` or
+/// `v1.N`, no leading zero) exactly as the Kubernetes API server does, into a policy.
+///
+/// Ownership: `level` and `version` are read during the call only. On success `*out` receives a new
+/// `pss_policy` the caller owns and frees with `pss_policy_free`. On failure `*out` is not written and,
+/// when `err_out` is not NULL, `*err_out` receives a new `pss_error` the caller frees with
+/// `pss_error_free` (it is not written on success).
+///
+/// Errors: `PSS_RESULT_NULL_PARAMETER` (`level`, `version` or `out` is NULL), `PSS_RESULT_INVALID_UTF8`,
+/// `PSS_RESULT_INVALID_LEVEL`, `PSS_RESULT_INVALID_VERSION`, `PSS_RESULT_INPUT_TOO_LARGE`.
+///
+/// # Safety
+/// `level` and `version` are NULL or point to `level_len` / `version_len` readable bytes; `out` and
+/// `err_out` are NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn pss_policy_new(
+    level: *const u8,
+    level_len: usize,
+    version: *const u8,
+    version_len: usize,
+    out: *mut *mut pss_policy,
+    err_out: *mut *mut pss_error,
+) -> pss_result {
+    // SAFETY: `err_out` is NULL or writable (caller's guarantee).
+    unsafe {
+        guard_err(err_out, || {
+            // SAFETY: the caller guarantees the input pointers and lengths.
+            let level = input_str(level, level_len, "level")?;
+            // SAFETY: as above.
+            let version = input_str(version, version_len, "version")?;
+            let out = non_null_mut(out, "out")?;
+            let policy = pss_policy::parse(level, version)?;
+            // SAFETY: `out` is non-NULL and writable (caller's guarantee).
+            write(out, into_handle(policy));
+            Ok(())
+        })
+    }
+}
+
+/// The policy's level as upstream spells it (`privileged`, `baseline`, `restricted`).
+///
+/// Ownership: writes a view (not NUL-terminated) of static text; it stays valid for the life of the
+/// process.
+///
+/// # Safety
+/// `policy` is NULL or a live `pss_policy`; `out_ptr` and `out_len` are NULL or valid for writing.
+#[no_mangle]
+pub unsafe extern "C" fn pss_policy_level(
+    policy: *const pss_policy,
+    out_ptr: *mut *const u8,
+    out_len: *mut usize,
+) -> pss_result {
+    guard(|| {
+        // SAFETY: the caller guarantees a non-NULL `policy` is live.
+        let policy = unsafe { handle(policy, "policy") }?;
+        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
+        unsafe { write_view(policy.level, out_ptr, out_len) }
+    })
+}
+
+/// The policy's version as given (`latest`, `v1.30`; a version newer than the newest checks keeps its
+/// number).
+///
+/// Ownership: writes a view (not NUL-terminated) of text owned by `policy`; it stays valid until
+/// `policy` is freed.
+///
+/// # Safety
+/// `policy` is NULL or a live `pss_policy`; `out_ptr` and `out_len` are NULL or valid for writing.
+#[no_mangle]
+pub unsafe extern "C" fn pss_policy_version(
+    policy: *const pss_policy,
+    out_ptr: *mut *const u8,
+    out_len: *mut usize,
+) -> pss_result {
+    guard(|| {
+        // SAFETY: the caller guarantees a non-NULL `policy` is live.
+        let policy = unsafe { handle(policy, "policy") }?;
+        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
+        unsafe { write_view(&policy.version, out_ptr, out_len) }
+    })
+}
+
+/// Frees a policy. NULL is a no-op.
+///
+/// Ownership: takes back the caller's `pss_policy`; its views become invalid. Evaluations made with
+/// it stay valid (they do not borrow the policy).
+///
+/// # Safety
+/// `policy` is NULL or a `pss_policy` from `pss_policy_new` not freed before, and no other thread uses it.
+#[no_mangle]
+pub unsafe extern "C" fn pss_policy_free(policy: *mut pss_policy) {
+    // SAFETY: forwarded from the caller.
+    unsafe { free_handle(policy) }
+}
+
+/// Makes options with the defaults: no limit on the pod's size.
+///
+/// Ownership: on success `*out` receives a new `pss_options` the caller owns and frees with
+/// `pss_options_free`.
+///
+/// Errors: `PSS_RESULT_NULL_PARAMETER` (`out` is NULL).
+///
+/// # Safety
+/// `out` is NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn pss_options_new(out: *mut *mut pss_options) -> pss_result {
+    guard(|| {
+        let out = non_null_mut(out, "out")?;
+        // SAFETY: `out` is non-NULL and writable (caller's guarantee).
+        unsafe { write(out, into_handle(pss_options::default())) };
+        Ok(())
+    })
+}
+
+/// Sets the largest pod, in bytes, that evaluations with these options accept; a longer one fails
+/// with `PSS_RESULT_INPUT_TOO_LARGE` before it is read. `SIZE_MAX` (the default) means no limit.
+/// (The Kubernetes API server itself refuses requests over 3 MiB.)
+///
+/// Ownership: `options` stays the caller's.
+///
+/// # Safety
+/// `options` is NULL or a live `pss_options` that no other thread uses during the call.
+#[no_mangle]
+pub unsafe extern "C" fn pss_options_set_max_input_len(options: *mut pss_options, max_len: usize) -> pss_result {
+    guard(|| {
+        let options = non_null_mut(options, "options")?;
+        // SAFETY: the caller guarantees `options` is live and not used by another thread meanwhile.
+        unsafe { (*options).max_input_len = max_len };
+        Ok(())
+    })
+}
+
+/// Frees options. NULL is a no-op.
+///
+/// Ownership: takes back the caller's `pss_options`. Evaluations made with them stay valid.
+///
+/// # Safety
+/// `options` is NULL or a `pss_options` from `pss_options_new` not freed before, and no other thread
+/// uses it.
+#[no_mangle]
+pub unsafe extern "C" fn pss_options_free(options: *mut pss_options) {
+    // SAFETY: forwarded from the caller.
+    unsafe { free_handle(options) }
+}

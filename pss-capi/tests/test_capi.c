@@ -1,0 +1,740 @@
+/*
+ * Tests of every function in pss.h, including every error path. Pods are embedded; the shared bench
+ * pods (PSS_SHARED_DIR, default ../shared) are used additionally when present.
+ */
+#include <stdint.h>
+
+#include "check.h"
+
+#define S(lit) (const uint8_t *)(lit), (sizeof(lit) - 1)
+
+/* What `kubectl run privileged-pod --image=nginx --restart=Never --privileged` sends. */
+static const char PRIVILEGED_POD[] =
+    "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"privileged-pod\",\"creationTimestamp\":null,"
+    "\"labels\":{\"run\":\"privileged-pod\"}},\"spec\":{\"containers\":[{\"name\":\"privileged-pod\",\"image\":\"nginx\","
+    "\"resources\":{},\"securityContext\":{\"privileged\":true}}],\"restartPolicy\":\"Never\",\"dnsPolicy\":"
+    "\"ClusterFirst\"},\"status\":{}}";
+
+static const char PRIVILEGED_DETAIL[] = "container \"privileged-pod\" must not set securityContext.privileged=true";
+static const char PRIVILEGED_MESSAGE[] =
+    "pods \"privileged-pod\" is forbidden: violates PodSecurity \"baseline:latest\": privileged (container "
+    "\"privileged-pod\" must not set securityContext.privileged=true)";
+static const char PRIVILEGED_PATH[] = "spec.containers[0].securityContext.privileged";
+
+/* Restricted-compliant, two containers. */
+static const char RESTRICTED_POD[] =
+    "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"web\"},\"spec\":{\"securityContext\":"
+    "{\"runAsNonRoot\":true,\"seccompProfile\":{\"type\":\"RuntimeDefault\"}},\"containers\":[{\"name\":\"app\","
+    "\"image\":\"app\",\"securityContext\":{\"allowPrivilegeEscalation\":false,\"capabilities\":{\"drop\":[\"ALL\"]}}},"
+    "{\"name\":\"proxy\",\"image\":\"proxy\",\"securityContext\":{\"allowPrivilegeEscalation\":false,"
+    "\"capabilities\":{\"drop\":[\"ALL\"],\"add\":[\"NET_BIND_SERVICE\"]}}}],\"volumes\":[{\"name\":\"tmp\","
+    "\"emptyDir\":{}}]}}";
+
+/* Two pod-level violations and an annotation, over several lines (no name). */
+static const char HOST_POD[] =
+    "{\n"
+    "  \"metadata\": {\"annotations\": {\"container.apparmor.security.beta.kubernetes.io/c\": \"unconfined\"}},\n"
+    "  \"spec\": {\"hostNetwork\": true, \"hostPID\": true,\n"
+    "           \"containers\": [{\"name\": \"c\", \"securityContext\": {\"capabilities\": {\"add\": [\"NET_ADMIN\", "
+    "\"SYS_TIME\"]}}}]}\n"
+    "}\n";
+
+static pss_policy *new_policy(const char *level, const char *version) {
+  pss_policy *policy = NULL;
+  pss_result rc = pss_policy_new((const uint8_t *)level, strlen(level), (const uint8_t *)version, strlen(version),
+                                 &policy, NULL);
+  CHECK(rc == PSS_RESULT_OK);
+  CHECK(policy != NULL);
+  return policy;
+}
+
+static pss_evaluation *evaluate(const pss_policy *policy, const char *pod, size_t len) {
+  pss_evaluation *ev = NULL;
+  pss_error *err = NULL;
+  CHECK_RC(pss_policy_evaluate(policy, NULL, (const uint8_t *)pod, len, &ev, &err), PSS_RESULT_OK);
+  CHECK(err == NULL);
+  CHECK(ev != NULL);
+  return ev;
+}
+
+/* Checks a failed call's error object: code, message, display, path (NULL for none), position. */
+static void check_error(pss_error *err, pss_result code, const char *message, const char *display, const char *path,
+                        size_t line, size_t column, size_t offset) {
+  pss_result got = PSS_RESULT_OK;
+  const uint8_t *p = NULL;
+  size_t n = 0, l = 99, c = 99, o = 99;
+  CHECK(err != NULL);
+  if (err == NULL) return;
+  CHECK_RC(pss_error_code(err, &got), PSS_RESULT_OK);
+  CHECK(got == code);
+  CHECK_TEXT(pss_error_message, err, message);
+  CHECK_TEXT(pss_error_display, err, display);
+  CHECK_RC(pss_error_path(err, &p, &n), PSS_RESULT_OK);
+  if (path == NULL) {
+    CHECK(p == NULL && n == 0);
+  } else {
+    CHECK_VIEW(p, n, path);
+  }
+  CHECK_RC(pss_error_position(err, &l, &c, &o), PSS_RESULT_OK);
+  CHECK(l == line);
+  CHECK(c == column);
+  CHECK(o == offset);
+  if (l != line || c != column || o != offset)
+    fprintf(stderr, "  position was %zu:%zu @%zu, expected %zu:%zu @%zu\n", l, c, o, line, column, offset);
+}
+
+/* Evaluates a pod that must fail; returns the error (caller frees). */
+static pss_error *evaluate_fails(const char *pod, size_t len, pss_result code) {
+  pss_policy *policy = new_policy("baseline", "latest");
+  pss_evaluation *ev = (pss_evaluation *)&ev; /* sentinel: must not be written on failure */
+  pss_error *err = NULL;
+  CHECK_RC(pss_policy_evaluate(policy, NULL, (const uint8_t *)pod, len, &ev, &err), code);
+  CHECK(ev == (pss_evaluation *)&ev);
+  pss_policy_free(policy);
+  return err;
+}
+
+static void test_version(void) {
+  CHECK(pss_version() == PSS_VERSION_NUMBER);
+  CHECK(PSS_VERSION_NUMBER == PSS_VERSION_MAJOR * 10000 + PSS_VERSION_MINOR * 100 + PSS_VERSION_PATCH);
+}
+
+static void test_result_text(void) {
+  uint8_t buf[PSS_RESULT_TEXT_MAX_LEN];
+  uint8_t small[4] = {0xAA, 0xAA, 0xAA, 0xAA};
+  size_t n = 0;
+  unsigned code;
+  for (code = 0; code <= 15; code++) {
+    n = 0;
+    CHECK_RC(pss_result_text(code, buf, sizeof buf, &n), PSS_RESULT_OK);
+    CHECK(n > 0 && n <= PSS_RESULT_TEXT_MAX_LEN);
+    CHECK(!view_equals(buf, n, "unknown result code"));
+  }
+  CHECK_RC(pss_result_text(PSS_RESULT_OK, buf, sizeof buf, &n), PSS_RESULT_OK);
+  CHECK_VIEW(buf, n, "ok");
+  CHECK_RC(pss_result_text(PSS_RESULT_INVALID_LEVEL, buf, sizeof buf, &n), PSS_RESULT_OK);
+  CHECK_VIEW(buf, n, "invalid level");
+  CHECK_RC(pss_result_text(PSS_RESULT_INVALID_JSON, buf, sizeof buf, &n), PSS_RESULT_OK);
+  CHECK_VIEW(buf, n, "the pod is not well-formed JSON");
+  CHECK_RC(pss_result_text(PSS_RESULT_PANIC, buf, sizeof buf, &n), PSS_RESULT_OK);
+  CHECK_VIEW(buf, n, "internal error (panic)");
+  CHECK_RC(pss_result_text(9999, buf, sizeof buf, &n), PSS_RESULT_OK);
+  CHECK_VIEW(buf, n, "unknown result code");
+  /* An exactly-sized buffer is enough. */
+  CHECK_RC(pss_result_text(PSS_RESULT_OK, small, 2, &n), PSS_RESULT_OK);
+  CHECK(n == 2 && small[0] == 'o' && small[1] == 'k' && small[2] == 0xAA);
+  /* Too small: nothing written, not even out_n. */
+  small[0] = small[1] = 0xAA;
+  n = 12345;
+  CHECK_RC(pss_result_text(PSS_RESULT_INVALID_LEVEL, small, sizeof small, &n), PSS_RESULT_INSUFFICIENT_SIZE);
+  CHECK(n == 12345 && small[0] == 0xAA && small[3] == 0xAA);
+  /* Zero-length buffer. */
+  CHECK_RC(pss_result_text(PSS_RESULT_OK, small, 0, &n), PSS_RESULT_INSUFFICIENT_SIZE);
+  CHECK(n == 12345);
+  CHECK_RC(pss_result_text(PSS_RESULT_OK, NULL, 16, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_result_text(PSS_RESULT_OK, buf, sizeof buf, NULL), PSS_RESULT_NULL_PARAMETER);
+}
+
+static void test_policy(void) {
+  pss_policy *policy = NULL;
+  pss_policy *untouched = (pss_policy *)&policy;
+  pss_error *err = (pss_error *)&err; /* sentinel: must not be written on success */
+
+  CHECK_RC(pss_policy_new(S("restricted"), S("v1.40"), &policy, &err), PSS_RESULT_OK);
+  CHECK(err == (pss_error *)&err);
+  CHECK_TEXT(pss_policy_level, policy, "restricted");
+  CHECK_TEXT(pss_policy_version, policy, "v1.40");
+  pss_policy_free(policy);
+
+  policy = new_policy("privileged", "latest");
+  CHECK_TEXT(pss_policy_level, policy, "privileged");
+  CHECK_TEXT(pss_policy_version, policy, "latest");
+  pss_policy_free(policy);
+
+  err = NULL;
+  CHECK_RC(pss_policy_new(S("Baseline"), S("latest"), &untouched, &err), PSS_RESULT_INVALID_LEVEL);
+  CHECK(untouched == (pss_policy *)&policy);
+  check_error(err, PSS_RESULT_INVALID_LEVEL, "invalid level \"Baseline\": must be one of privileged, baseline, restricted",
+              "invalid level \"Baseline\": must be one of privileged, baseline, restricted", NULL, 0, 0, 0);
+  pss_error_free(err);
+
+  err = NULL;
+  CHECK_RC(pss_policy_new(S("baseline"), S("v1.05"), &untouched, &err), PSS_RESULT_INVALID_VERSION);
+  check_error(err, PSS_RESULT_INVALID_VERSION, "invalid version \"v1.05\": must be \"latest\" or \"v1.x\"",
+              "invalid version \"v1.05\": must be \"latest\" or \"v1.x\"", NULL, 0, 0, 0);
+  pss_error_free(err);
+
+  /* Zero-length (non-NULL) level and version are invalid values, not NULL parameters. */
+  err = NULL;
+  CHECK_RC(pss_policy_new((const uint8_t *)"x", 0, S("latest"), &untouched, &err), PSS_RESULT_INVALID_LEVEL);
+  check_error(err, PSS_RESULT_INVALID_LEVEL, "invalid level \"\": must be one of privileged, baseline, restricted",
+              "invalid level \"\": must be one of privileged, baseline, restricted", NULL, 0, 0, 0);
+  pss_error_free(err);
+  err = NULL;
+  CHECK_RC(pss_policy_new(S("baseline"), (const uint8_t *)"x", 0, &untouched, &err), PSS_RESULT_INVALID_VERSION);
+  pss_error_free(err);
+
+  /* Invalid UTF-8 in the version: reported with the byte offset. */
+  err = NULL;
+  CHECK_RC(pss_policy_new(S("baseline"), S("v1.\xff"), &untouched, &err), PSS_RESULT_INVALID_UTF8);
+  check_error(err, PSS_RESULT_INVALID_UTF8, "parameter version is not valid UTF-8 (at byte 3)",
+              "parameter version is not valid UTF-8 (at byte 3) at line 1 column 4", NULL, 1, 4, 3);
+  pss_error_free(err);
+
+  /* NULL parameters: reported, with an error object naming the parameter. */
+  err = NULL;
+  CHECK_RC(pss_policy_new(NULL, 0, S("latest"), &untouched, &err), PSS_RESULT_NULL_PARAMETER);
+  check_error(err, PSS_RESULT_NULL_PARAMETER, "parameter level is NULL", "parameter level is NULL", NULL, 0, 0, 0);
+  pss_error_free(err);
+  err = NULL;
+  CHECK_RC(pss_policy_new(S("baseline"), NULL, 6, &untouched, &err), PSS_RESULT_NULL_PARAMETER);
+  check_error(err, PSS_RESULT_NULL_PARAMETER, "parameter version is NULL", "parameter version is NULL", NULL, 0, 0,
+              0);
+  pss_error_free(err);
+  err = NULL;
+  CHECK_RC(pss_policy_new(S("baseline"), S("latest"), NULL, &err), PSS_RESULT_NULL_PARAMETER);
+  check_error(err, PSS_RESULT_NULL_PARAMETER, "parameter out is NULL", "parameter out is NULL", NULL, 0, 0, 0);
+  pss_error_free(err);
+  /* err_out may be NULL. */
+  CHECK_RC(pss_policy_new(S("nope"), S("latest"), &untouched, NULL), PSS_RESULT_INVALID_LEVEL);
+  CHECK(untouched == (pss_policy *)&policy);
+
+  CHECK_RC(pss_policy_level(NULL, &(const uint8_t *){NULL}, &(size_t){0}), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_policy_version(NULL, &(const uint8_t *){NULL}, &(size_t){0}), PSS_RESULT_NULL_PARAMETER);
+  policy = new_policy("baseline", "latest");
+  CHECK_RC(pss_policy_level(policy, NULL, &(size_t){0}), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_policy_version(policy, &(const uint8_t *){NULL}, NULL), PSS_RESULT_NULL_PARAMETER);
+  pss_policy_free(policy);
+  pss_policy_free(NULL);
+}
+
+/* The exact strings for the privileged pod at baseline:latest, through a violation and field walk. */
+static void check_privileged_baseline(const pss_evaluation *ev) {
+  bool allowed = true;
+  size_t count = 0, fields = 0;
+  const pss_violation *v = NULL;
+  const pss_field *f = NULL;
+  CHECK_RC(pss_evaluation_allowed(ev, &allowed), PSS_RESULT_OK);
+  CHECK(!allowed);
+  CHECK_TEXT(pss_evaluation_reason, ev, "privileged");
+  CHECK_TEXT(pss_evaluation_detail, ev,
+             "privileged (container \"privileged-pod\" must not set securityContext.privileged=true)");
+  CHECK_TEXT(pss_evaluation_admission_message, ev, PRIVILEGED_MESSAGE);
+  CHECK_TEXT(pss_evaluation_pod_name, ev, "privileged-pod");
+  CHECK_RC(pss_evaluation_violation_count(ev, &count), PSS_RESULT_OK);
+  CHECK(count == 1);
+  CHECK_RC(pss_evaluation_violation(ev, 0, &v), PSS_RESULT_OK);
+  CHECK_TEXT(pss_violation_check_id, v, "privileged");
+  CHECK_TEXT(pss_violation_reason, v, "privileged");
+  CHECK_TEXT(pss_violation_detail, v, PRIVILEGED_DETAIL);
+  CHECK_RC(pss_violation_field_count(v, &fields), PSS_RESULT_OK);
+  CHECK(fields == 1);
+  CHECK_RC(pss_violation_field(v, 0, &f), PSS_RESULT_OK);
+  CHECK_TEXT(pss_field_path, f, PRIVILEGED_PATH);
+  CHECK_TEXT(pss_field_value_json, f, "true");
+  CHECK_TEXT(pss_field_container, f, "privileged-pod");
+}
+
+static void test_privileged_pod(void) {
+  pss_policy *policy = new_policy("baseline", "latest");
+  pss_evaluation *ev = evaluate(policy, PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1);
+  pss_evaluation *ev2 = NULL;
+  pss_error *err = NULL;
+  const pss_violation *v = NULL;
+  const pss_field *f = NULL;
+  const pss_violation *untouched_v = (const pss_violation *)&v;
+  const pss_field *untouched_f = (const pss_field *)&f;
+
+  /* The evaluation does not borrow the policy: free the policy first. */
+  pss_policy_free(policy);
+  check_privileged_baseline(ev);
+
+  /* Out-of-range indexes leave the out-parameter alone. */
+  CHECK_RC(pss_evaluation_violation(ev, 1, &untouched_v), PSS_RESULT_INDEX_OUT_OF_RANGE);
+  CHECK(untouched_v == (const pss_violation *)&v);
+  CHECK_RC(pss_evaluation_violation(ev, SIZE_MAX, &untouched_v), PSS_RESULT_INDEX_OUT_OF_RANGE);
+  CHECK_RC(pss_evaluation_violation(ev, 0, &v), PSS_RESULT_OK);
+  CHECK_RC(pss_violation_field(v, 1, &untouched_f), PSS_RESULT_INDEX_OUT_OF_RANGE);
+  CHECK(untouched_f == (const pss_field *)&f);
+  pss_evaluation_free(ev);
+
+  /* The same through pss_evaluate with text arguments. */
+  CHECK_RC(pss_evaluate(S("baseline"), S("latest"), NULL, (const uint8_t *)PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1,
+                        &ev2, &err),
+           PSS_RESULT_OK);
+  CHECK(err == NULL);
+  check_privileged_baseline(ev2);
+  pss_evaluation_free(ev2);
+
+  /* At privileged it is allowed; at an old baseline version the message names that version. */
+  policy = new_policy("privileged", "latest");
+  ev = evaluate(policy, PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1);
+  {
+    bool allowed = false;
+    size_t count = 99;
+    CHECK_RC(pss_evaluation_allowed(ev, &allowed), PSS_RESULT_OK);
+    CHECK(allowed);
+    CHECK_RC(pss_evaluation_violation_count(ev, &count), PSS_RESULT_OK);
+    CHECK(count == 0);
+    CHECK_TEXT(pss_evaluation_reason, ev, "");
+    CHECK_TEXT(pss_evaluation_detail, ev, "");
+    CHECK_TEXT(pss_evaluation_admission_message, ev, "");
+  }
+  pss_evaluation_free(ev);
+  pss_policy_free(policy);
+
+  policy = new_policy("baseline", "v1.0");
+  ev = evaluate(policy, PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1);
+  CHECK_TEXT(pss_evaluation_admission_message, ev,
+             "pods \"privileged-pod\" is forbidden: violates PodSecurity \"baseline:v1.0\": privileged (container "
+             "\"privileged-pod\" must not set securityContext.privileged=true)");
+  pss_evaluation_free(ev);
+  pss_policy_free(policy);
+}
+
+static void test_privileged_pod_restricted(void) {
+  static const char *const checks[] = {"privileged", "allowPrivilegeEscalation", "capabilities_restricted",
+                                       "runAsNonRoot", "seccompProfile_restricted"};
+  static const char *const reasons[] = {"privileged", "allowPrivilegeEscalation != false",
+                                        "unrestricted capabilities", "runAsNonRoot != true", "seccompProfile"};
+  pss_policy *policy = new_policy("restricted", "latest");
+  pss_evaluation *ev = evaluate(policy, PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1);
+  size_t count = 0, i;
+  CHECK_TEXT(pss_evaluation_reason, ev,
+             "privileged, allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, "
+             "seccompProfile");
+  CHECK_TEXT(pss_evaluation_detail, ev,
+             "privileged (container \"privileged-pod\" must not set securityContext.privileged=true), "
+             "allowPrivilegeEscalation != false (container \"privileged-pod\" must set "
+             "securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container \"privileged-pod\" "
+             "must set securityContext.capabilities.drop=[\"ALL\"]), runAsNonRoot != true (pod or container "
+             "\"privileged-pod\" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "
+             "\"privileged-pod\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")");
+  CHECK_RC(pss_evaluation_violation_count(ev, &count), PSS_RESULT_OK);
+  CHECK(count == 5);
+  for (i = 0; i < count && i < 5; i++) {
+    const pss_violation *v = NULL;
+    size_t fields = 0, j;
+    CHECK_RC(pss_evaluation_violation(ev, i, &v), PSS_RESULT_OK);
+    CHECK_TEXT(pss_violation_check_id, v, checks[i]);
+    CHECK_TEXT(pss_violation_reason, v, reasons[i]);
+    CHECK_RC(pss_violation_field_count(v, &fields), PSS_RESULT_OK);
+    CHECK(fields >= 1);
+    for (j = 0; j < fields; j++) {
+      const pss_field *f = NULL;
+      const uint8_t *p = NULL;
+      size_t n = 0;
+      CHECK_RC(pss_violation_field(v, j, &f), PSS_RESULT_OK);
+      CHECK_RC(pss_field_path(f, &p, &n), PSS_RESULT_OK);
+      CHECK(n > 5 && memcmp(p, "spec.", 5) == 0);
+      CHECK_RC(pss_field_value_json(f, &p, &n), PSS_RESULT_OK);
+      CHECK(n > 0);
+    }
+  }
+  {
+    const pss_violation *v = NULL;
+    const pss_field *f = NULL;
+    CHECK_RC(pss_evaluation_violation(ev, 4, &v), PSS_RESULT_OK);
+    CHECK_RC(pss_violation_field(v, 0, &f), PSS_RESULT_OK);
+    CHECK_TEXT(pss_field_value_json, f, "null");
+  }
+  pss_evaluation_free(ev);
+  pss_policy_free(policy);
+}
+
+static void test_allowed_pod(void) {
+  pss_policy *policy = new_policy("restricted", "latest");
+  pss_evaluation *ev = evaluate(policy, RESTRICTED_POD, sizeof RESTRICTED_POD - 1);
+  bool allowed = false;
+  size_t count = 99;
+  const pss_violation *v = (const pss_violation *)&count;
+  CHECK_RC(pss_evaluation_allowed(ev, &allowed), PSS_RESULT_OK);
+  CHECK(allowed);
+  CHECK_RC(pss_evaluation_violation_count(ev, &count), PSS_RESULT_OK);
+  CHECK(count == 0);
+  CHECK_RC(pss_evaluation_violation(ev, 0, &v), PSS_RESULT_INDEX_OUT_OF_RANGE);
+  CHECK(v == (const pss_violation *)&count);
+  CHECK_TEXT(pss_evaluation_reason, ev, "");
+  CHECK_TEXT(pss_evaluation_admission_message, ev, "");
+  CHECK_TEXT(pss_evaluation_pod_name, ev, "web");
+  pss_evaluation_free(ev);
+  pss_policy_free(policy);
+}
+
+static void test_pod_level_fields(void) {
+  pss_policy *policy = new_policy("baseline", "latest");
+  pss_evaluation *ev = evaluate(policy, HOST_POD, sizeof HOST_POD - 1);
+  const pss_violation *v = NULL;
+  const pss_field *f = NULL;
+  const uint8_t *p = (const uint8_t *)"x";
+  size_t n = 7, count = 0;
+  CHECK_TEXT(pss_evaluation_reason, ev, "forbidden AppArmor profile, non-default capabilities, host namespaces");
+  /* No metadata.name: no pod name, and the message quotes an empty one. */
+  CHECK_RC(pss_evaluation_pod_name(ev, &p, &n), PSS_RESULT_OK);
+  CHECK(p == NULL && n == 0);
+  CHECK_TEXT(pss_evaluation_admission_message, ev,
+             "pods \"\" is forbidden: violates PodSecurity \"baseline:latest\": forbidden AppArmor profile "
+             "(annotation must not set AppArmor profile type to "
+             "\"container.apparmor.security.beta.kubernetes.io/c=\"unconfined\"\"), non-default capabilities "
+             "(container \"c\" must not include \"NET_ADMIN\", \"SYS_TIME\" in securityContext.capabilities.add), "
+             "host namespaces (hostNetwork=true, hostPID=true)");
+  CHECK_RC(pss_evaluation_violation_count(ev, &count), PSS_RESULT_OK);
+  CHECK(count == 3);
+  CHECK_RC(pss_evaluation_violation(ev, 0, &v), PSS_RESULT_OK);
+  CHECK_TEXT(pss_violation_check_id, v, "appArmorProfile");
+  CHECK_RC(pss_violation_field(v, 0, &f), PSS_RESULT_OK);
+  CHECK_TEXT(pss_field_path, f, "metadata.annotations[container.apparmor.security.beta.kubernetes.io/c]");
+  CHECK_TEXT(pss_field_value_json, f, "\"unconfined\"");
+  CHECK_RC(pss_evaluation_violation(ev, 1, &v), PSS_RESULT_OK);
+  CHECK_TEXT(pss_violation_check_id, v, "capabilities_baseline");
+  CHECK_RC(pss_violation_field(v, 0, &f), PSS_RESULT_OK);
+  CHECK_TEXT(pss_field_path, f, "spec.containers[0].securityContext.capabilities.add[0]");
+  CHECK_TEXT(pss_field_value_json, f, "\"NET_ADMIN\"");
+  CHECK_TEXT(pss_field_container, f, "c");
+  CHECK_RC(pss_violation_field_count(v, &count), PSS_RESULT_OK);
+  CHECK(count == 2);
+  CHECK_RC(pss_violation_field(v, 1, &f), PSS_RESULT_OK);
+  CHECK_TEXT(pss_field_path, f, "spec.containers[0].securityContext.capabilities.add[1]");
+  CHECK_TEXT(pss_field_value_json, f, "\"SYS_TIME\"");
+  CHECK_RC(pss_evaluation_violation(ev, 2, &v), PSS_RESULT_OK);
+  CHECK_TEXT(pss_violation_check_id, v, "hostNamespaces");
+  CHECK_TEXT(pss_violation_detail, v, "hostNetwork=true, hostPID=true");
+  CHECK_RC(pss_violation_field_count(v, &count), PSS_RESULT_OK);
+  CHECK(count == 2);
+  CHECK_RC(pss_violation_field(v, 1, &f), PSS_RESULT_OK);
+  CHECK_TEXT(pss_field_path, f, "spec.hostPID");
+  p = (const uint8_t *)"x";
+  n = 7;
+  CHECK_RC(pss_field_container(f, &p, &n), PSS_RESULT_OK);
+  CHECK(p == NULL && n == 0);
+  pss_evaluation_free(ev);
+  pss_policy_free(policy);
+}
+
+static void test_decode_errors(void) {
+  pss_error *err;
+  static const char truncated[] = "{\"spec\": {\"containers\": [";
+  static const char bad_utf8[] = "{\"metadata\": {\"name\": \"a\xc3\x28\"}}";
+  static const char wrong_type[] = "{\n  \"spec\": {\"hostPID\": \"yes\"}\n}";
+  static const char out_of_range[] = "{\"spec\": {\"securityContext\": {\"runAsUser\": 99999999999999999999}}}";
+  char deep[20000];
+
+  err = evaluate_fails(truncated, sizeof truncated - 1, PSS_RESULT_INVALID_JSON);
+  CHECK(err != NULL);
+  {
+    size_t l = 0, c = 0, o = 0;
+    CHECK_RC(pss_error_position(err, &l, &c, &o), PSS_RESULT_OK);
+    CHECK(l == 1 && o == sizeof truncated - 1);
+  }
+  pss_error_free(err);
+
+  /* A zero-length (non-NULL) pod is malformed JSON. */
+  err = evaluate_fails("", 0, PSS_RESULT_INVALID_JSON);
+  pss_error_free(err);
+
+  err = evaluate_fails(bad_utf8, sizeof bad_utf8 - 1, PSS_RESULT_INVALID_UTF8);
+  check_error(err, PSS_RESULT_INVALID_UTF8, "invalid UTF-8", "invalid UTF-8 at line 1 column 25", NULL, 1, 25, 24);
+  pss_error_free(err);
+
+  err = evaluate_fails("[1, 2]", 6, PSS_RESULT_NOT_AN_OBJECT);
+  pss_error_free(err);
+
+  err = evaluate_fails(wrong_type, sizeof wrong_type - 1, PSS_RESULT_INVALID_TYPE);
+  check_error(err, PSS_RESULT_INVALID_TYPE, "expected a boolean, found a string",
+              "spec.hostPID: expected a boolean, found a string at line 2 column 23", "spec.hostPID", 2, 23, 24);
+  pss_error_free(err);
+
+  err = evaluate_fails(out_of_range, sizeof out_of_range - 1, PSS_RESULT_NUMBER_OUT_OF_RANGE);
+  {
+    const uint8_t *p = NULL;
+    size_t n = 0;
+    CHECK_RC(pss_error_path(err, &p, &n), PSS_RESULT_OK);
+    CHECK_VIEW(p, n, "spec.securityContext.runAsUser");
+  }
+  pss_error_free(err);
+
+  memset(deep, '[', sizeof deep);
+  deep[0] = '{';
+  deep[1] = '"';
+  deep[2] = 'a';
+  deep[3] = '"';
+  deep[4] = ':';
+  err = evaluate_fails(deep, sizeof deep, PSS_RESULT_TOO_DEEP);
+  pss_error_free(err);
+
+  /* err_out NULL: the code alone. */
+  {
+    pss_policy *policy = new_policy("baseline", "latest");
+    pss_evaluation *ev = NULL;
+    CHECK_RC(pss_policy_evaluate(policy, NULL, S("{"), &ev, NULL), PSS_RESULT_INVALID_JSON);
+    CHECK(ev == NULL);
+    pss_policy_free(policy);
+  }
+
+  /* pss_evaluate checks the level and version before the pod. */
+  {
+    pss_evaluation *ev = NULL;
+    err = NULL;
+    CHECK_RC(pss_evaluate(S("strict"), S("latest"), NULL, S("{"), &ev, &err), PSS_RESULT_INVALID_LEVEL);
+    pss_error_free(err);
+    err = NULL;
+    CHECK_RC(pss_evaluate(S("baseline"), S("1.25"), NULL, S("{"), &ev, &err), PSS_RESULT_INVALID_VERSION);
+    check_error(err, PSS_RESULT_INVALID_VERSION, "invalid version \"1.25\": must be \"latest\" or \"v1.x\"",
+                "invalid version \"1.25\": must be \"latest\" or \"v1.x\"", NULL, 0, 0, 0);
+    pss_error_free(err);
+    err = NULL;
+    CHECK_RC(pss_evaluate(S("baseline"), S("latest"), NULL, S("{"), &ev, &err), PSS_RESULT_INVALID_JSON);
+    pss_error_free(err);
+    err = NULL;
+    CHECK_RC(pss_evaluate(S("\xff"), S("latest"), NULL, S("{}"), &ev, &err), PSS_RESULT_INVALID_UTF8);
+    pss_error_free(err);
+    CHECK(ev == NULL);
+  }
+}
+
+static void test_null_parameters(void) {
+  pss_policy *policy = new_policy("baseline", "latest");
+  pss_evaluation *ev = evaluate(policy, PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1);
+  pss_evaluation *out = NULL;
+  const pss_violation *v = NULL;
+  const pss_field *f = NULL;
+  pss_error *err = NULL;
+  const uint8_t *p = NULL;
+  size_t n = 0;
+  bool b = false;
+  pss_result code = PSS_RESULT_OK;
+
+  CHECK_RC(pss_evaluation_violation(ev, 0, &v), PSS_RESULT_OK);
+  CHECK_RC(pss_violation_field(v, 0, &f), PSS_RESULT_OK);
+
+  /* Evaluate: NULL policy, pod (even with length 0) and out. */
+  CHECK_RC(pss_policy_evaluate(NULL, NULL, S("{}"), &out, &err), PSS_RESULT_NULL_PARAMETER);
+  check_error(err, PSS_RESULT_NULL_PARAMETER, "parameter policy is NULL", "parameter policy is NULL", NULL, 0, 0, 0);
+  pss_error_free(err);
+  err = NULL;
+  CHECK_RC(pss_policy_evaluate(policy, NULL, NULL, 0, &out, &err), PSS_RESULT_NULL_PARAMETER);
+  check_error(err, PSS_RESULT_NULL_PARAMETER, "parameter pod is NULL", "parameter pod is NULL", NULL, 0, 0, 0);
+  pss_error_free(err);
+  CHECK_RC(pss_policy_evaluate(policy, NULL, NULL, 10, &out, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_policy_evaluate(policy, NULL, S("{}"), NULL, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluate(NULL, 8, S("latest"), NULL, S("{}"), &out, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluate(S("baseline"), NULL, 6, NULL, S("{}"), &out, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluate(S("baseline"), S("latest"), NULL, NULL, 2, &out, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluate(S("baseline"), S("latest"), NULL, S("{}"), NULL, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK(out == NULL);
+
+  /* Evaluation accessors. */
+  CHECK_RC(pss_evaluation_allowed(NULL, &b), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluation_allowed(ev, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluation_reason(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluation_reason(ev, NULL, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluation_detail(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluation_detail(ev, &p, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluation_admission_message(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluation_admission_message(ev, NULL, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluation_pod_name(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluation_pod_name(ev, NULL, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluation_violation_count(NULL, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluation_violation_count(ev, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluation_violation(NULL, 0, &v), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluation_violation(ev, 0, NULL), PSS_RESULT_NULL_PARAMETER);
+
+  /* Violation and field accessors. */
+  CHECK_RC(pss_violation_check_id(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_violation_check_id(v, NULL, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_violation_reason(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_violation_reason(v, &p, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_violation_detail(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_violation_detail(v, NULL, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_violation_field_count(NULL, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_violation_field_count(v, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_violation_field(NULL, 0, &f), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_violation_field(v, 0, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_field_path(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_field_path(f, NULL, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_field_value_json(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_field_value_json(f, &p, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_field_container(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_field_container(f, NULL, &n), PSS_RESULT_NULL_PARAMETER);
+
+  /* Error accessors. */
+  CHECK_RC(pss_policy_evaluate(policy, NULL, S("{"), &out, &err), PSS_RESULT_INVALID_JSON);
+  CHECK_RC(pss_error_code(NULL, &code), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_error_code(err, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_error_message(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_error_message(err, NULL, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_error_display(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_error_display(err, &p, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_error_path(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_error_path(err, NULL, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_error_position(NULL, &n, &n, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_error_position(err, NULL, &n, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_error_position(err, &n, NULL, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_error_position(err, &n, &n, NULL), PSS_RESULT_NULL_PARAMETER);
+  pss_error_free(err);
+
+  /* Options. */
+  CHECK_RC(pss_options_new(NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_options_set_max_input_len(NULL, 10), PSS_RESULT_NULL_PARAMETER);
+
+  /* Every _free accepts NULL. */
+  pss_policy_free(NULL);
+  pss_options_free(NULL);
+  pss_evaluation_free(NULL);
+  pss_error_free(NULL);
+
+  pss_evaluation_free(ev);
+  pss_policy_free(policy);
+}
+
+static void test_options(void) {
+  pss_options *options = NULL;
+  pss_policy *policy = new_policy("baseline", "latest");
+  pss_evaluation *ev = NULL;
+  pss_error *err = NULL;
+  CHECK_RC(pss_options_new(&options), PSS_RESULT_OK);
+  CHECK(options != NULL);
+  /* Defaults: same as no options. */
+  CHECK_RC(pss_policy_evaluate(policy, options, (const uint8_t *)PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1, &ev, &err),
+           PSS_RESULT_OK);
+  check_privileged_baseline(ev);
+  pss_evaluation_free(ev);
+  ev = NULL;
+  /* A limit exactly the pod's size admits it; one byte less refuses it before reading. */
+  CHECK_RC(pss_options_set_max_input_len(options, sizeof PRIVILEGED_POD - 1), PSS_RESULT_OK);
+  CHECK_RC(pss_policy_evaluate(policy, options, (const uint8_t *)PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1, &ev, &err),
+           PSS_RESULT_OK);
+  pss_evaluation_free(ev);
+  ev = NULL;
+  CHECK_RC(pss_options_set_max_input_len(options, 10), PSS_RESULT_OK);
+  CHECK_RC(pss_policy_evaluate(policy, options, (const uint8_t *)PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1, &ev, &err),
+           PSS_RESULT_INPUT_TOO_LARGE);
+  CHECK(ev == NULL);
+  check_error(err, PSS_RESULT_INPUT_TOO_LARGE, "the pod is 310 bytes, more than the 10 the options allow",
+              "the pod is 310 bytes, more than the 10 the options allow", NULL, 0, 0, 0);
+  pss_error_free(err);
+  err = NULL;
+  CHECK_RC(pss_evaluate(S("baseline"), S("latest"), options, (const uint8_t *)PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1,
+                        &ev, &err),
+           PSS_RESULT_INPUT_TOO_LARGE);
+  pss_error_free(err);
+  pss_options_free(options);
+  pss_policy_free(policy);
+}
+
+/* 50 MB inputs: a valid pod with a huge annotation, a huge truncated one, huge nesting, a limit. */
+static void test_huge_inputs(void) {
+  static const char head[] = "{\"metadata\":{\"name\":\"big\",\"annotations\":{\"note\":\"";
+  static const char tail[] = "\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"securityContext\":{\"privileged\":true}}]}}";
+  const size_t size = 50u * 1024u * 1024u;
+  char *pod = malloc(size);
+  pss_policy *policy = new_policy("baseline", "latest");
+  pss_options *options = NULL;
+  pss_evaluation *ev = NULL;
+  pss_error *err = NULL;
+  CHECK(pod != NULL);
+  if (pod == NULL) return;
+  memcpy(pod, head, sizeof head - 1);
+  memset(pod + sizeof head - 1, 'x', size - (sizeof head - 1) - (sizeof tail - 1));
+  memcpy(pod + size - (sizeof tail - 1), tail, sizeof tail - 1);
+
+  CHECK_RC(pss_policy_evaluate(policy, NULL, (const uint8_t *)pod, size, &ev, &err), PSS_RESULT_OK);
+  CHECK_TEXT(pss_evaluation_reason, ev, "privileged");
+  CHECK_TEXT(pss_evaluation_pod_name, ev, "big");
+  pss_evaluation_free(ev);
+  ev = NULL;
+
+  /* The same pod cut short: malformed, with the position at the end. */
+  CHECK_RC(pss_policy_evaluate(policy, NULL, (const uint8_t *)pod, size - 10, &ev, &err), PSS_RESULT_INVALID_JSON);
+  {
+    size_t l = 0, c = 0, o = 0;
+    CHECK_RC(pss_error_position(err, &l, &c, &o), PSS_RESULT_OK);
+    CHECK(l == 1 && o == size - 10 && c == size - 9);
+  }
+  pss_error_free(err);
+  err = NULL;
+
+  /* With the API server's own limit (3 MiB), refused before reading. */
+  CHECK_RC(pss_options_new(&options), PSS_RESULT_OK);
+  CHECK_RC(pss_options_set_max_input_len(options, 3u * 1024u * 1024u), PSS_RESULT_OK);
+  CHECK_RC(pss_policy_evaluate(policy, options, (const uint8_t *)pod, size, &ev, &err), PSS_RESULT_INPUT_TOO_LARGE);
+  pss_error_free(err);
+  err = NULL;
+  pss_options_free(options);
+
+  /* 50 MB of nesting. */
+  memset(pod, '[', size);
+  pod[0] = '{';
+  pod[1] = '"';
+  pod[2] = 'a';
+  pod[3] = '"';
+  pod[4] = ':';
+  CHECK_RC(pss_policy_evaluate(policy, NULL, (const uint8_t *)pod, size, &ev, &err), PSS_RESULT_TOO_DEEP);
+  pss_error_free(err);
+  err = NULL;
+
+  /* A length no buffer can have: refused without reading. */
+  CHECK_RC(pss_policy_evaluate(policy, NULL, (const uint8_t *)pod, SIZE_MAX, &ev, &err), PSS_RESULT_INPUT_TOO_LARGE);
+  pss_error_free(err);
+  CHECK(ev == NULL);
+
+  free(pod);
+  pss_policy_free(policy);
+}
+
+/* The shared bench pods, when present. */
+static void test_shared_pods(void) {
+  const char *dir = getenv("PSS_SHARED_DIR");
+  char path[4096];
+  size_t len = 0;
+  uint8_t *pod;
+  pss_policy *policy;
+  pss_evaluation *ev = NULL;
+  static const char *const allowed[] = {"restricted2.json", "large20c10v.json"};
+  size_t i;
+  if (dir == NULL) dir = "../shared";
+  snprintf(path, sizeof path, "%s/bench-pods/privileged.json", dir);
+  pod = read_file(path, &len);
+  if (pod == NULL) {
+    printf("note: %s not found; the shared bench pods were not tested (the embedded pods were)\n", path);
+    return;
+  }
+  policy = new_policy("baseline", "latest");
+  CHECK_RC(pss_policy_evaluate(policy, NULL, pod, len, &ev, NULL), PSS_RESULT_OK);
+  check_privileged_baseline(ev);
+  pss_evaluation_free(ev);
+  pss_policy_free(policy);
+  free(pod);
+
+  policy = new_policy("restricted", "latest");
+  for (i = 0; i < 2; i++) {
+    bool ok = false;
+    snprintf(path, sizeof path, "%s/bench-pods/%s", dir, allowed[i]);
+    pod = read_file(path, &len);
+    CHECK(pod != NULL);
+    if (pod == NULL) continue;
+    ev = NULL;
+    CHECK_RC(pss_policy_evaluate(policy, NULL, pod, len, &ev, NULL), PSS_RESULT_OK);
+    CHECK_RC(pss_evaluation_allowed(ev, &ok), PSS_RESULT_OK);
+    CHECK(ok);
+    pss_evaluation_free(ev);
+    free(pod);
+  }
+  pss_policy_free(policy);
+}
+
+int main(void) {
+  test_version();
+  test_result_text();
+  test_policy();
+  test_privileged_pod();
+  test_privileged_pod_restricted();
+  test_allowed_pod();
+  test_pod_level_fields();
+  test_decode_errors();
+  test_null_parameters();
+  test_options();
+  test_huge_inputs();
+  test_shared_pods();
+  return check_summary("test_capi");
+}
