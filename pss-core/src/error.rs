@@ -27,6 +27,12 @@ pub enum ErrorKind {
     NumberOutOfRange,
     /// Nesting deeper than [`crate::MAX_DEPTH`].
     TooDeep,
+    /// A field a strictly decoded document (a configuration file) does not have.
+    UnknownField,
+    /// A field given twice in a strictly decoded document.
+    DuplicateField,
+    /// A document of another `apiVersion`/`kind` than expected.
+    UnexpectedKind,
 }
 
 /// An error in the input: an invalid level or version, or a pod that cannot be decoded.

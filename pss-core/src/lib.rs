@@ -57,6 +57,7 @@ struct ReadmeDoctests;
 #[doc = include_str!("../../README.md")]
 struct RepositoryReadmeDoctests;
 
+mod admission;
 mod checks;
 mod error;
 mod json;
@@ -66,7 +67,14 @@ mod quote;
 #[cfg(feature = "k8s-openapi")]
 mod typed;
 mod violation;
+mod workload;
 
+pub use admission::{
+    Admission, AdmissionConfig, ConfigError, Decision, Exemption, Exemptions, FieldError, FieldErrorKind,
+    NamespaceReview, Policy, AUDIT_LEVEL_LABEL, AUDIT_VERSION_LABEL, AUDIT_VIOLATIONS_ANNOTATION, ENFORCE_LEVEL_LABEL,
+    ENFORCE_POLICY_ANNOTATION, ENFORCE_VERSION_LABEL, ERROR_ANNOTATION, EXEMPT_ANNOTATION, LABEL_PREFIX,
+    MAX_PODS_TO_CHECK, WARN_LEVEL_LABEL, WARN_VERSION_LABEL,
+};
 pub use checks::CheckId;
 pub use error::{Error, ErrorKind, Position};
 pub use json::pod::{ObjectHeader, PodDocument};
@@ -75,6 +83,7 @@ pub use level::{Level, LevelVersion, Version};
 #[cfg(feature = "k8s-openapi")]
 pub use typed::PodParts;
 pub use violation::{Evaluation, FieldValue, FieldViolation, Violation};
+pub use workload::{evaluate_object, NoPodTemplate, ObjectDocument, ObjectSource, WorkloadKind};
 
 /// What upstream says a level must be (`api.ParseLevel`'s error).
 pub const LEVEL_ACCEPTED: &str = "must be one of privileged, baseline, restricted";

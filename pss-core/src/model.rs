@@ -140,6 +140,8 @@ pub(crate) fn volume_source_bit(name: &str) -> Option<u32> {
 /// A container, as the checks see it. Implementations are cheap copies of a reference.
 pub(crate) trait ContainerView<'a>: Copy {
     fn name(self) -> &'a str;
+    /// `image` ("" when unset).
+    fn image(self) -> &'a str;
     fn security_context(self) -> Option<Sc<'a>>;
     /// `securityContext.capabilities.add`.
     fn cap_add(self) -> impl Iterator<Item = &'a str> + 'a;
@@ -164,6 +166,8 @@ pub(crate) trait PodView {
     fn host_pid(&self) -> bool;
     fn host_ipc(&self) -> bool;
     fn host_users(&self) -> Option<bool>;
+    /// `spec.runtimeClassName`, when set.
+    fn runtime_class_name(&self) -> Option<&str>;
     /// `spec.os.name`, when `spec.os` is set.
     fn os_name(&self) -> Option<&str>;
     fn security_context(&self) -> Option<Sc<'_>>;

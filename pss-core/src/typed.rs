@@ -37,6 +37,9 @@ pub struct PodParts<'a> {
 }
 
 impl<'a> PodParts<'a> {
+    /// No metadata and no spec: an empty pod.
+    pub const EMPTY: PodParts<'static> = PodParts { metadata: None, spec: None };
+
     /// Borrows a metadata and a spec.
     pub fn new(metadata: Option<&'a ObjectMeta>, spec: Option<&'a PodSpec>) -> Self {
         PodParts { metadata, spec }
@@ -142,6 +145,10 @@ fn handler_hosts(h: Option<&LifecycleHandler>) -> [Option<&str>; 2] {
 impl<'a> ContainerView<'a> for TypedContainer<'a> {
     fn name(self) -> &'a str {
         field!(self, name)
+    }
+
+    fn image(self) -> &'a str {
+        field!(self, image).as_deref().unwrap_or("")
     }
 
     fn security_context(self) -> Option<Sc<'a>> {
@@ -265,6 +272,10 @@ impl PodView for PodParts<'_> {
 
     fn host_users(&self) -> Option<bool> {
         self.spec.and_then(|s| s.host_users)
+    }
+
+    fn runtime_class_name(&self) -> Option<&str> {
+        self.spec.and_then(|s| s.runtime_class_name.as_deref())
     }
 
     fn os_name(&self) -> Option<&str> {

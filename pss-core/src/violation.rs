@@ -249,16 +249,20 @@ impl Evaluation {
 
     /// The message the API server gives when it denies a pod:
     /// `pods "NAME" is forbidden: violates PodSecurity "baseline:latest": <forbidden_detail>`.
-    /// `None` when the pod is allowed.
+    /// `None` when the pod is allowed. Without a name (say with `generateName`) it reads
+    /// `pods is forbidden: ...`, as the API server's.
     pub fn admission_message(&self, pod_name: &str) -> Option<String> {
         if self.allowed() {
             return None;
         }
-        Some(format!(
-            "pods {} is forbidden: violates PodSecurity {}: {}",
-            crate::quote::go_quote(pod_name),
-            crate::quote::go_quote(&self.level_version.to_string()),
-            self.forbidden_detail()
+        Some(crate::admission::forbidden(
+            "pods",
+            pod_name,
+            &format!(
+                "violates PodSecurity {}: {}",
+                crate::quote::go_quote(&self.level_version.to_string()),
+                self.forbidden_detail()
+            ),
         ))
     }
 }

@@ -43,6 +43,8 @@ pub(crate) struct Meta<'a> {
     annotations: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// Sorted by key, keys unique.
     labels: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    /// `ownerReferences[*]`: `uid` and `controller`.
+    owners: Vec<(Cow<'a, str>, Option<bool>)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -51,6 +53,7 @@ pub(crate) struct Spec<'a> {
     host_pid: bool,
     host_ipc: bool,
     host_users: Option<bool>,
+    runtime_class_name: Option<Cow<'a, str>>,
     os: Option<Cow<'a, str>>,
     security_context: Option<ScDoc<'a>>,
     volumes: Vec<VolumeDoc<'a>>,
@@ -85,6 +88,7 @@ pub(crate) struct VolumeDoc<'a> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ContainerDoc<'a> {
     name: Cow<'a, str>,
+    image: Cow<'a, str>,
     host_ports: Vec<i32>,
     security_context: Option<ScDoc<'a>>,
     /// httpGet and tcpSocket hosts of the liveness, readiness, startup probes and the postStart,
@@ -216,6 +220,19 @@ impl<'a> PodDocument<'a> {
         r.end()
     }
 
+    /// Decodes a `PodTemplateSpec` object (`metadata` and `spec`) into this pod; `null` leaves it alone.
+    pub(crate) fn decode_template(&mut self, r: &mut Reader<'a>) -> Result<()> {
+        r.object(
+            |r, key| match key.as_ref() {
+                "metadata" => self.meta.decode(r),
+                "spec" => self.spec.decode(r),
+                _ => r.skip(),
+            },
+            PathStyle::Field,
+        )
+        .map(|_| ())
+    }
+
     /// `apiVersion`, if present.
     pub fn api_version(&self) -> Option<&str> {
         self.api_version.as_deref()
@@ -229,6 +246,17 @@ impl<'a> PodDocument<'a> {
     /// `metadata.name`, if present.
     pub fn name(&self) -> Option<&str> {
         self.meta.name.as_deref()
+    }
+
+    /// `spec.runtimeClassName`, if set.
+    pub fn runtime_class_name(&self) -> Option<&str> {
+        self.spec.runtime_class_name.as_deref()
+    }
+
+    /// The `uid` of the owner reference marked `controller: true`, if any (upstream's
+    /// `metav1.GetControllerOf`).
+    pub fn controller_uid(&self) -> Option<&str> {
+        self.meta.owners.iter().find(|(_, controller)| *controller == Some(true)).map(|(uid, _)| uid.as_ref())
     }
 
     /// `metadata.namespace`, if present.
@@ -262,6 +290,20 @@ impl<'a> Meta<'a> {
                 "namespace" => opt_string_into(r, &mut self.namespace),
                 "annotations" => map_into(r, &mut self.annotations),
                 "labels" => map_into(r, &mut self.labels),
+                "ownerReferences" => list_into(r, &mut self.owners, |r, (uid, controller)| {
+                    r.object(
+                        |r, key| match key.as_ref() {
+                            "uid" => string_into(r, uid),
+                            "controller" => {
+                                *controller = r.opt_bool()?;
+                                Ok(())
+                            }
+                            _ => r.skip(),
+                        },
+                        PathStyle::Field,
+                    )
+                    .map(|_| ())
+                }),
                 _ => r.skip(),
             },
             PathStyle::Field,
@@ -279,6 +321,10 @@ impl<'a> Spec<'a> {
                 "hostIPC" => bool_into(r, &mut self.host_ipc),
                 "hostUsers" => {
                     self.host_users = r.opt_bool()?;
+                    Ok(())
+                }
+                "runtimeClassName" => {
+                    self.runtime_class_name = r.opt_str()?;
                     Ok(())
                 }
                 "os" => {
@@ -455,6 +501,7 @@ impl<'a> ContainerDoc<'a> {
         r.object(
             |r, key| match key.as_ref() {
                 "name" => string_into(r, &mut c.name),
+                "image" => string_into(r, &mut c.image),
                 "ports" => list_into(r, &mut c.host_ports, |r, host_port| {
                     r.object(
                         |r, key| match key.as_ref() {
@@ -540,6 +587,10 @@ impl<'a> ContainerView<'a> for &'a ContainerDoc<'_> {
         &self.name
     }
 
+    fn image(self) -> &'a str {
+        &self.image
+    }
+
     fn security_context(self) -> Option<Sc<'a>> {
         self.security_context.as_ref().map(ScDoc::view)
     }
@@ -603,6 +654,10 @@ impl PodView for PodDocument<'_> {
 
     fn host_users(&self) -> Option<bool> {
         self.spec.host_users
+    }
+
+    fn runtime_class_name(&self) -> Option<&str> {
+        self.spec.runtime_class_name.as_deref()
     }
 
     fn os_name(&self) -> Option<&str> {

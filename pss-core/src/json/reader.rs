@@ -400,6 +400,19 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Skips the next value and returns its text.
+    pub(crate) fn raw_value(&mut self) -> Result<&'a str> {
+        self.peek();
+        let start = self.pos;
+        self.skip()?;
+        Ok(&self.text[start..self.pos])
+    }
+
+    /// The current byte offset.
+    pub(crate) fn offset(&self) -> usize {
+        self.pos
+    }
+
     /// Skips any value, checking that it is well-formed. Iterative, so deep nesting cannot
     /// overflow the stack.
     pub(crate) fn skip(&mut self) -> Result<()> {

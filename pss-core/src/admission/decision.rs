@@ -1,0 +1,299 @@
+//! The decision for one object in one namespace: upstream's `ValidatePod` / `ValidatePodController`
+//! and `EvaluatePod`.
+
+use std::collections::BTreeMap;
+
+use super::config::AdmissionConfig;
+use super::field_error::{aggregate, FieldError};
+use super::policy::Policy;
+use super::{forbidden, AUDIT_VIOLATIONS_ANNOTATION, ENFORCE_POLICY_ANNOTATION, ERROR_ANNOTATION, EXEMPT_ANNOTATION};
+use crate::level::{Level, LevelVersion, Version};
+use crate::violation::Evaluation;
+use crate::workload::{workload_of, NoPodTemplate, ObjectSource, TemplateRef, WorkloadKind};
+
+/// Why a request was exempt (the `pod-security.kubernetes.io/exempt` audit annotation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Exemption {
+    /// The namespace is exempt.
+    Namespace,
+    /// The requesting user is exempt.
+    User,
+    /// The pod's runtime class is exempt.
+    RuntimeClass,
+}
+
+impl Exemption {
+    /// The annotation value: `namespace`, `user`, `runtimeClass`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Exemption::Namespace => "namespace",
+            Exemption::User => "user",
+            Exemption::RuntimeClass => "runtimeClass",
+        }
+    }
+}
+
+/// What PodSecurity admission decides for one create request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    kind: WorkloadKind,
+    policy: Policy,
+    denial: Option<String>,
+    warnings: Vec<String>,
+    audit_annotations: BTreeMap<String, String>,
+    exemption: Option<Exemption>,
+    enforce: Option<Evaluation>,
+    audit: Option<Evaluation>,
+    warn: Option<Evaluation>,
+}
+
+impl Decision {
+    /// Whether the request is admitted. Only pods are ever denied.
+    pub fn allowed(&self) -> bool {
+        self.denial.is_none()
+    }
+
+    /// The error the API server returns when it denies the pod:
+    /// `pods "NAME" is forbidden: violates PodSecurity "L:V": <detail>`.
+    pub fn denial(&self) -> Option<&str> {
+        self.denial.as_deref()
+    }
+
+    /// The warnings returned to the client: `would violate PodSecurity "L:V": <detail>`.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The audit annotations, with their full keys (`pod-security.kubernetes.io/enforce-policy`,
+    /// `.../audit-violations`, `.../exempt`, `.../error`).
+    pub fn audit_annotations(&self) -> &BTreeMap<String, String> {
+        &self.audit_annotations
+    }
+
+    /// Why the request was exempt, if it was.
+    pub fn exemption(&self) -> Option<Exemption> {
+        self.exemption
+    }
+
+    /// The policy the namespace resolved to.
+    pub fn policy(&self) -> Policy {
+        self.policy
+    }
+
+    /// The object's kind.
+    pub fn kind(&self) -> WorkloadKind {
+        self.kind
+    }
+
+    /// The enforce-mode evaluation, when one ran (pods only).
+    pub fn enforce(&self) -> Option<&Evaluation> {
+        self.enforce.as_ref()
+    }
+
+    /// The audit-mode evaluation, when one ran.
+    pub fn audit(&self) -> Option<&Evaluation> {
+        self.audit.as_ref()
+    }
+
+    /// The warn-mode evaluation, when one ran (not after a denial).
+    pub fn warn(&self) -> Option<&Evaluation> {
+        self.warn.as_ref()
+    }
+
+    fn new(kind: WorkloadKind, policy: Policy) -> Decision {
+        Decision {
+            kind,
+            policy,
+            denial: None,
+            warnings: Vec::new(),
+            audit_annotations: BTreeMap::new(),
+            exemption: None,
+            enforce: None,
+            audit: None,
+            warn: None,
+        }
+    }
+
+    fn exempt(kind: WorkloadKind, policy: Policy, why: Exemption) -> Decision {
+        let mut d = Decision::new(kind, policy);
+        d.exemption = Some(why);
+        d.audit_annotations.insert(EXEMPT_ANNOTATION.to_owned(), why.as_str().to_owned());
+        d
+    }
+}
+
+/// PodSecurity admission with a configuration (defaults and exemptions).
+///
+/// ```
+/// use pss_core::{Admission, AdmissionConfig, ObjectDocument};
+///
+/// let admission = Admission::new(AdmissionConfig::default());
+/// let pod = ObjectDocument::from_str(r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+///     "spec": {"containers": [{"name": "c", "securityContext": {"privileged": true}}]}}"#)?;
+/// let labels = [("pod-security.kubernetes.io/enforce", "baseline")];
+/// let decision = admission.review(&pod, "p", "default", labels, "").unwrap();
+/// assert_eq!(
+///     decision.denial(),
+///     Some(r#"pods "p" is forbidden: violates PodSecurity "baseline:latest": privileged (container "c" must not set securityContext.privileged=true)"#)
+/// );
+/// assert_eq!(decision.audit_annotations()["pod-security.kubernetes.io/enforce-policy"], "baseline:latest");
+/// # Ok::<(), pss_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Admission {
+    config: AdmissionConfig,
+}
+
+impl Admission {
+    /// Admission with a configuration.
+    pub fn new(config: AdmissionConfig) -> Self {
+        Admission { config }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &AdmissionConfig {
+        &self.config
+    }
+
+    /// The policy for a namespace's labels, with the configuration's defaults (upstream's
+    /// `Admission.PolicyToEvaluate`).
+    pub fn policy_for<K: AsRef<str>, V: AsRef<str>>(
+        &self,
+        namespace_labels: impl IntoIterator<Item = (K, V)>,
+    ) -> (Policy, Vec<FieldError>) {
+        Policy::from_labels(namespace_labels, self.config.defaults())
+    }
+
+    /// Decides a create request for a pod or pod controller named `name` in `namespace` (whose
+    /// labels are given), made by `username` (empty when unknown).
+    ///
+    /// Pods are checked in all three modes and denied when enforce fails; controllers are only
+    /// warned and audited, never denied; exemptions apply by namespace, then user, then the
+    /// template's runtime class, as upstream applies them.
+    ///
+    /// # Errors
+    /// [`NoPodTemplate::NotAPodController`] for objects PodSecurity does not look at. A controller
+    /// without its (optional) template is allowed, as upstream allows it.
+    pub fn review<O, K, V>(
+        &self,
+        object: &O,
+        name: &str,
+        namespace: &str,
+        namespace_labels: impl IntoIterator<Item = (K, V)>,
+        username: &str,
+    ) -> Result<Decision, NoPodTemplate>
+    where
+        O: ObjectSource + ?Sized,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let workload = workload_of(object);
+        let kind = match &workload {
+            Ok((kind, _)) => *kind,
+            Err(NoPodTemplate::TemplateAbsent { kind }) => *kind,
+            Err(e) => return Err(e.clone()),
+        };
+        let (policy, errs) = self.policy_for(namespace_labels);
+        if self.config.exempt_namespace(namespace) {
+            return Ok(Decision::exempt(kind, policy, Exemption::Namespace));
+        }
+        if self.config.exempt_user(username) {
+            return Ok(Decision::exempt(kind, policy, Exemption::User));
+        }
+        let is_pod = kind == WorkloadKind::Pod;
+        if is_pod && errs.is_empty() && policy.fully_privileged() {
+            let mut d = Decision::new(kind, policy);
+            d.audit_annotations.insert(
+                ENFORCE_POLICY_ANNOTATION.to_owned(),
+                LevelVersion::new(Level::Privileged, Version::LATEST).to_string(),
+            );
+            return Ok(d);
+        }
+        if !is_pod
+            && errs.is_empty()
+            && policy.warn.level == Level::Privileged
+            && policy.audit.level == Level::Privileged
+        {
+            return Ok(Decision::new(kind, policy));
+        }
+        let template = match workload {
+            Ok((_, t)) => t,
+            // A controller whose optional template is absent: nothing to check.
+            Err(_) => return Ok(Decision::new(kind, policy)),
+        };
+        Ok(self.evaluate(kind, policy, &errs, &template, name, is_pod))
+    }
+
+    /// Upstream's `EvaluatePod`.
+    fn evaluate(
+        &self,
+        kind: WorkloadKind,
+        policy: Policy,
+        errs: &[FieldError],
+        template: &TemplateRef<'_>,
+        name: &str,
+        enforce: bool,
+    ) -> Decision {
+        if self.config.exempt_runtime_class(template.runtime_class_name()) {
+            return Decision::exempt(kind, policy, Exemption::RuntimeClass);
+        }
+        let mut d = Decision::new(kind, policy);
+        if !errs.is_empty() {
+            d.audit_annotations
+                .insert(ERROR_ANNOTATION.to_owned(), format!("Failed to parse policy: {}", aggregate(errs)));
+        }
+        let ctx = kind.ctx();
+        let run = |lv: LevelVersion| Evaluation::new(lv, template.evaluate(lv, &ctx));
+        // Results are reused between modes with the same level and version, as upstream caches them.
+        let mut cache: Vec<Evaluation> = Vec::new();
+        let mut get = |lv: LevelVersion| -> Evaluation {
+            if let Some(e) = cache.iter().find(|e| e.level_version() == lv) {
+                return e.clone();
+            }
+            let e = run(lv);
+            cache.push(e.clone());
+            e
+        };
+        if enforce {
+            d.audit_annotations.insert(ENFORCE_POLICY_ANNOTATION.to_owned(), policy.enforce.to_string());
+            let result = get(policy.enforce);
+            if !result.allowed() {
+                d.denial = Some(forbidden(
+                    kind.resource(),
+                    name,
+                    &format!(
+                        "violates PodSecurity {}: {}",
+                        crate::quote::go_quote(&policy.enforce.to_string()),
+                        result.forbidden_detail()
+                    ),
+                ));
+            }
+            d.enforce = Some(result);
+        }
+        let audit = get(policy.audit);
+        if !audit.allowed() {
+            d.audit_annotations.insert(
+                AUDIT_VIOLATIONS_ANNOTATION.to_owned(),
+                format!(
+                    "would violate PodSecurity {}: {}",
+                    crate::quote::go_quote(&policy.audit.to_string()),
+                    audit.forbidden_detail()
+                ),
+            );
+        }
+        d.audit = Some(audit);
+        if d.denial.is_none() {
+            let warn = get(policy.warn);
+            if !warn.allowed() {
+                d.warnings.push(format!(
+                    "would violate PodSecurity {}: {}",
+                    crate::quote::go_quote(&policy.warn.to_string()),
+                    warn.forbidden_detail()
+                ));
+            }
+            d.warn = Some(warn);
+        }
+        d
+    }
+}

@@ -1,0 +1,48 @@
+//! PodSecurity admission semantics: namespace labels to policy, the PodSecurityConfiguration file,
+//! the enforce/audit/warn decision for one object, and the dry run of a namespace label change, all
+//! with upstream's words (`k8s.io/pod-security-admission/admission` and `api`).
+
+mod config;
+mod decision;
+mod field_error;
+mod namespace;
+mod policy;
+
+pub use config::{AdmissionConfig, ConfigError, Exemptions};
+pub use decision::{Admission, Decision, Exemption};
+pub use field_error::{FieldError, FieldErrorKind};
+pub use namespace::{NamespaceReview, MAX_PODS_TO_CHECK};
+pub use policy::Policy;
+
+/// The prefix of every PodSecurity namespace label and audit annotation.
+pub const LABEL_PREFIX: &str = "pod-security.kubernetes.io/";
+/// `pod-security.kubernetes.io/enforce`.
+pub const ENFORCE_LEVEL_LABEL: &str = "pod-security.kubernetes.io/enforce";
+/// `pod-security.kubernetes.io/enforce-version`.
+pub const ENFORCE_VERSION_LABEL: &str = "pod-security.kubernetes.io/enforce-version";
+/// `pod-security.kubernetes.io/audit`.
+pub const AUDIT_LEVEL_LABEL: &str = "pod-security.kubernetes.io/audit";
+/// `pod-security.kubernetes.io/audit-version`.
+pub const AUDIT_VERSION_LABEL: &str = "pod-security.kubernetes.io/audit-version";
+/// `pod-security.kubernetes.io/warn`.
+pub const WARN_LEVEL_LABEL: &str = "pod-security.kubernetes.io/warn";
+/// `pod-security.kubernetes.io/warn-version`.
+pub const WARN_VERSION_LABEL: &str = "pod-security.kubernetes.io/warn-version";
+
+/// The audit annotation naming the enforced policy (`pod-security.kubernetes.io/enforce-policy`).
+pub const ENFORCE_POLICY_ANNOTATION: &str = "pod-security.kubernetes.io/enforce-policy";
+/// The audit annotation with the audit-mode violations (`pod-security.kubernetes.io/audit-violations`).
+pub const AUDIT_VIOLATIONS_ANNOTATION: &str = "pod-security.kubernetes.io/audit-violations";
+/// The audit annotation naming why a request was exempt (`pod-security.kubernetes.io/exempt`).
+pub const EXEMPT_ANNOTATION: &str = "pod-security.kubernetes.io/exempt";
+/// The audit annotation with an error, e.g. unparsable namespace labels (`pod-security.kubernetes.io/error`).
+pub const ERROR_ANNOTATION: &str = "pod-security.kubernetes.io/error";
+
+/// `apierrors.NewForbidden(resource, name, err).Error()`.
+pub(crate) fn forbidden(resource: &str, name: &str, err: &str) -> String {
+    if name.is_empty() {
+        format!("{resource} is forbidden: {err}")
+    } else {
+        format!("{resource} {} is forbidden: {err}", crate::quote::go_quote(name))
+    }
+}

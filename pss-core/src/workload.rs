@@ -1,0 +1,424 @@
+//! Pod controllers: any object that carries a pod template is evaluated through its template, with
+//! field paths relative to the object, as the admission controller's `PodSpecExtractor` does.
+
+use core::fmt;
+
+use crate::checks::Ctx;
+use crate::error::Error;
+use crate::json::pod::{utf8, ObjectHeader, PodDocument};
+use crate::json::reader::{PathStyle, Reader, Result as ReadResult};
+use crate::level::LevelVersion;
+use crate::violation::Evaluation;
+
+/// The kinds whose objects carry a pod template, as upstream's admission controller knows them.
+///
+/// ```
+/// use pss_core::WorkloadKind;
+///
+/// assert_eq!(WorkloadKind::from_type(Some("apps/v1"), "Deployment"), Some(WorkloadKind::Deployment));
+/// assert_eq!(WorkloadKind::from_type(Some("example.com/v1"), "Deployment"), None); // another group
+/// assert_eq!(WorkloadKind::CronJob.template_path(), "spec.jobTemplate.spec.template");
+/// assert_eq!(WorkloadKind::Pod.resource(), "pods");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WorkloadKind {
+    /// `v1` Pod: evaluated itself.
+    Pod,
+    /// `v1` PodTemplate (`template`).
+    PodTemplate,
+    /// `v1` ReplicationController (`spec.template`, which may be absent).
+    ReplicationController,
+    /// `apps/v1` ReplicaSet (`spec.template`).
+    ReplicaSet,
+    /// `apps/v1` Deployment (`spec.template`).
+    Deployment,
+    /// `apps/v1` StatefulSet (`spec.template`).
+    StatefulSet,
+    /// `apps/v1` DaemonSet (`spec.template`).
+    DaemonSet,
+    /// `batch/v1` Job (`spec.template`).
+    Job,
+    /// `batch/v1` CronJob (`spec.jobTemplate.spec.template`).
+    CronJob,
+}
+
+impl WorkloadKind {
+    /// Every kind.
+    pub const ALL: [WorkloadKind; 9] = [
+        WorkloadKind::Pod,
+        WorkloadKind::PodTemplate,
+        WorkloadKind::ReplicationController,
+        WorkloadKind::ReplicaSet,
+        WorkloadKind::Deployment,
+        WorkloadKind::StatefulSet,
+        WorkloadKind::DaemonSet,
+        WorkloadKind::Job,
+        WorkloadKind::CronJob,
+    ];
+
+    /// The object `kind` (`"Deployment"`).
+    pub const fn kind(self) -> &'static str {
+        match self {
+            WorkloadKind::Pod => "Pod",
+            WorkloadKind::PodTemplate => "PodTemplate",
+            WorkloadKind::ReplicationController => "ReplicationController",
+            WorkloadKind::ReplicaSet => "ReplicaSet",
+            WorkloadKind::Deployment => "Deployment",
+            WorkloadKind::StatefulSet => "StatefulSet",
+            WorkloadKind::DaemonSet => "DaemonSet",
+            WorkloadKind::Job => "Job",
+            WorkloadKind::CronJob => "CronJob",
+        }
+    }
+
+    /// The API group (`""` for core, `"apps"`, `"batch"`).
+    pub const fn group(self) -> &'static str {
+        match self {
+            WorkloadKind::Pod | WorkloadKind::PodTemplate | WorkloadKind::ReplicationController => "",
+            WorkloadKind::ReplicaSet
+            | WorkloadKind::Deployment
+            | WorkloadKind::StatefulSet
+            | WorkloadKind::DaemonSet => "apps",
+            WorkloadKind::Job | WorkloadKind::CronJob => "batch",
+        }
+    }
+
+    /// The resource name the API server uses in messages (`"pods"`, `"deployments"`).
+    pub const fn resource(self) -> &'static str {
+        match self {
+            WorkloadKind::Pod => "pods",
+            WorkloadKind::PodTemplate => "podtemplates",
+            WorkloadKind::ReplicationController => "replicationcontrollers",
+            WorkloadKind::ReplicaSet => "replicasets",
+            WorkloadKind::Deployment => "deployments",
+            WorkloadKind::StatefulSet => "statefulsets",
+            WorkloadKind::DaemonSet => "daemonsets",
+            WorkloadKind::Job => "jobs",
+            WorkloadKind::CronJob => "cronjobs",
+        }
+    }
+
+    /// The path of the pod template in the object (`""` for a Pod, which is its own template).
+    pub const fn template_path(self) -> &'static str {
+        match self {
+            WorkloadKind::Pod => "",
+            WorkloadKind::PodTemplate => "template",
+            WorkloadKind::CronJob => "spec.jobTemplate.spec.template",
+            _ => "spec.template",
+        }
+    }
+
+    /// Where field paths of the template's metadata and spec start.
+    pub(crate) const fn ctx(self) -> Ctx<'static> {
+        match self {
+            WorkloadKind::Pod => Ctx::POD,
+            WorkloadKind::PodTemplate => Ctx { metadata: "template.metadata", spec: "template.spec" },
+            WorkloadKind::CronJob => {
+                Ctx { metadata: "spec.jobTemplate.spec.template.metadata", spec: "spec.jobTemplate.spec.template.spec" }
+            }
+            _ => Ctx { metadata: "spec.template.metadata", spec: "spec.template.spec" },
+        }
+    }
+
+    /// Whether the template is a pointer upstream, so an object can have none (ReplicationController).
+    const fn template_optional(self) -> bool {
+        matches!(self, WorkloadKind::ReplicationController)
+    }
+
+    /// The kind of an object with this `apiVersion` and `kind`. When `apiVersion` is given its group
+    /// must match (`apps/v1` for a Deployment); without one the kind alone decides.
+    pub fn from_type(api_version: Option<&str>, kind: &str) -> Option<WorkloadKind> {
+        let wk = WorkloadKind::ALL.into_iter().find(|k| k.kind() == kind)?;
+        match api_version {
+            None => Some(wk),
+            Some(av) => {
+                let group = av.rsplit_once('/').map_or("", |(g, _)| g);
+                (group == wk.group()).then_some(wk)
+            }
+        }
+    }
+}
+
+impl fmt::Display for WorkloadKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.kind())
+    }
+}
+
+/// Why an object was not evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NoPodTemplate {
+    /// The object is not a pod or a pod controller (say a Service); `kind` as it says.
+    NotAPodController {
+        /// The object's `kind` (empty when missing).
+        kind: String,
+    },
+    /// A controller whose template is optional and absent (a ReplicationController without
+    /// `spec.template`); upstream allows it.
+    TemplateAbsent {
+        /// The controller's kind.
+        kind: WorkloadKind,
+    },
+}
+
+impl fmt::Display for NoPodTemplate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NoPodTemplate::NotAPodController { kind } if kind.is_empty() => {
+                f.write_str("no pod template: the object has no kind")
+            }
+            NoPodTemplate::NotAPodController { kind } => {
+                write!(f, "no pod template: {kind} is not a pod or a pod controller")
+            }
+            NoPodTemplate::TemplateAbsent { kind } => {
+                write!(f, "no pod template: the {kind} has no {}", kind.template_path())
+            }
+        }
+    }
+}
+
+impl std::error::Error for NoPodTemplate {}
+
+/// Any Kubernetes object decoded from JSON: its header, and the pod template when it is a pod or
+/// a pod controller (see [`WorkloadKind`]).
+///
+/// ```
+/// use pss_core::{evaluate_object, LevelVersion, ObjectDocument, WorkloadKind};
+///
+/// let text = r#"{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+///   "spec": {"template": {"spec": {"containers": [{"name": "c", "securityContext": {"privileged": true}}]}}}}"#;
+/// let obj = ObjectDocument::from_str(text)?;
+/// assert_eq!(obj.workload_kind(), Some(WorkloadKind::Deployment));
+/// let result = evaluate_object(LevelVersion::default(), &obj).unwrap();
+/// assert_eq!(result[0].fields()[0].path(), "spec.template.spec.containers[0].securityContext.privileged");
+/// # Ok::<(), pss_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ObjectDocument<'a> {
+    header: ObjectHeader<'a>,
+    kind: Option<WorkloadKind>,
+    template: Option<PodDocument<'a>>,
+}
+
+impl<'a> ObjectDocument<'a> {
+    /// Decodes an object: its header, then its pod template if its kind has one.
+    ///
+    /// # Errors
+    /// Malformed JSON, a non-object, or a field read with the wrong type (in the header, or in a
+    /// pod template field the checks read).
+    #[allow(clippy::should_implement_trait)] // borrows from the input, which `FromStr` cannot
+    pub fn from_str(text: &'a str) -> Result<Self, Error> {
+        let header = ObjectHeader::from_str(text)?;
+        let kind = header.kind().and_then(|k| WorkloadKind::from_type(header.api_version(), k));
+        let template = match kind {
+            None => None,
+            Some(WorkloadKind::Pod) => Some(PodDocument::from_str(text)?),
+            Some(wk) => {
+                let mut r = Reader::new(text);
+                let mut template = (!wk.template_optional()).then(PodDocument::default);
+                let path: Vec<&str> = wk.template_path().split('.').collect();
+                descend(&mut r, &path, &mut |r| {
+                    if r.null()? {
+                        if wk.template_optional() {
+                            template = None;
+                        }
+                        return Ok(());
+                    }
+                    template.get_or_insert_with(PodDocument::default).decode_template(r)
+                })
+                .map_err(Error::finish)?;
+                template
+            }
+        };
+        Ok(ObjectDocument { header, kind, template })
+    }
+
+    /// Decodes an object from JSON bytes, which must be UTF-8.
+    ///
+    /// # Errors
+    /// As [`ObjectDocument::from_str`], and invalid UTF-8.
+    pub fn from_slice(bytes: &'a [u8]) -> Result<Self, Error> {
+        ObjectDocument::from_str(utf8(bytes)?)
+    }
+
+    /// The object's header: `apiVersion`, `kind`, name, namespace, labels, annotations.
+    pub fn header(&self) -> &ObjectHeader<'a> {
+        &self.header
+    }
+
+    /// `kind`, if present.
+    pub fn kind(&self) -> Option<&str> {
+        self.header.kind()
+    }
+
+    /// `metadata.name`, if present.
+    pub fn name(&self) -> Option<&str> {
+        self.header.name()
+    }
+
+    /// `metadata.namespace`, if present.
+    pub fn namespace(&self) -> Option<&str> {
+        self.header.namespace()
+    }
+
+    /// The workload kind, when the object is a pod or a pod controller.
+    pub fn workload_kind(&self) -> Option<WorkloadKind> {
+        self.kind
+    }
+
+    /// The pod template (the pod itself for a Pod), or why there is none.
+    ///
+    /// # Errors
+    /// [`NoPodTemplate`] for other kinds, and for a controller whose optional template is absent.
+    pub fn template(&self) -> Result<&PodDocument<'a>, NoPodTemplate> {
+        match (self.kind, &self.template) {
+            (Some(_), Some(t)) => Ok(t),
+            (Some(kind), None) => Err(NoPodTemplate::TemplateAbsent { kind }),
+            (None, _) => Err(NoPodTemplate::NotAPodController { kind: self.kind().unwrap_or("").to_owned() }),
+        }
+    }
+}
+
+/// Walks down the object along `path` and calls `leaf` on the value there.
+fn descend<'a>(
+    r: &mut Reader<'a>,
+    path: &[&str],
+    leaf: &mut dyn FnMut(&mut Reader<'a>) -> ReadResult<()>,
+) -> ReadResult<()> {
+    let Some((first, rest)) = path.split_first() else {
+        return leaf(r);
+    };
+    r.object(|r, key| if key == *first { descend(r, rest, leaf) } else { r.skip() }, PathStyle::Field)?;
+    Ok(())
+}
+
+mod sealed {
+    pub trait Sealed {
+        fn workload(&self) -> Result<(crate::WorkloadKind, super::TemplateRef<'_>), super::NoPodTemplate>;
+    }
+}
+
+/// A pod template to evaluate, from either way in.
+#[derive(Debug, Clone, Copy)]
+#[doc(hidden)]
+pub enum TemplateRef<'a> {
+    Json(&'a PodDocument<'a>),
+    #[cfg(feature = "k8s-openapi")]
+    Typed(crate::PodParts<'a>),
+}
+
+impl TemplateRef<'_> {
+    pub(crate) fn evaluate(&self, lv: LevelVersion, ctx: &Ctx<'_>) -> Vec<crate::Violation> {
+        match self {
+            TemplateRef::Json(p) => crate::checks::run(lv, *p, ctx),
+            #[cfg(feature = "k8s-openapi")]
+            TemplateRef::Typed(p) => crate::checks::run(lv, p, ctx),
+        }
+    }
+
+    /// `spec.runtimeClassName` of the template.
+    pub(crate) fn runtime_class_name(&self) -> Option<&str> {
+        use crate::model::PodView;
+        match self {
+            TemplateRef::Json(p) => p.runtime_class_name(),
+            #[cfg(feature = "k8s-openapi")]
+            TemplateRef::Typed(p) => p.runtime_class_name(),
+        }
+    }
+}
+
+/// An object that may carry a pod template: a decoded [`ObjectDocument`], or (feature
+/// `k8s-openapi`) k8s-openapi's `Pod`, `PodTemplate`, `ReplicationController`, `ReplicaSet`,
+/// `Deployment`, `StatefulSet`, `DaemonSet`, `Job` and `CronJob`. Sealed.
+pub trait ObjectSource: sealed::Sealed {}
+
+impl sealed::Sealed for ObjectDocument<'_> {
+    fn workload(&self) -> Result<(WorkloadKind, TemplateRef<'_>), NoPodTemplate> {
+        let t = self.template()?;
+        Ok((self.kind.expect("template() checked the kind"), TemplateRef::Json(t)))
+    }
+}
+impl ObjectSource for ObjectDocument<'_> {}
+
+pub(crate) fn workload_of<O: ObjectSource + ?Sized>(obj: &O) -> Result<(WorkloadKind, TemplateRef<'_>), NoPodTemplate> {
+    obj.workload()
+}
+
+/// Evaluates an object's pod template at a level and version; field paths are relative to the
+/// object (`spec.template.spec.containers[0]...` for a Deployment).
+///
+/// # Errors
+/// [`NoPodTemplate`] when the object is not a pod controller, or its optional template is absent
+/// (which upstream allows).
+pub fn evaluate_object<O: ObjectSource + ?Sized>(
+    level_version: LevelVersion,
+    object: &O,
+) -> Result<Evaluation, NoPodTemplate> {
+    let (kind, template) = object.workload()?;
+    Ok(Evaluation::new(level_version, template.evaluate(level_version, &kind.ctx())))
+}
+
+#[cfg(feature = "k8s-openapi")]
+mod typed {
+    use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+    use k8s_openapi::api::batch::v1::{CronJob, Job};
+    use k8s_openapi::api::core::v1::{Pod, PodTemplate, PodTemplateSpec, ReplicationController};
+
+    use super::{sealed::Sealed, NoPodTemplate, ObjectSource, TemplateRef, WorkloadKind};
+    use crate::PodParts;
+
+    fn parts(t: &PodTemplateSpec) -> TemplateRef<'_> {
+        TemplateRef::Typed(PodParts::new(t.metadata.as_ref(), t.spec.as_ref()))
+    }
+
+    /// A missing spec is an empty one in Go, whose template is empty too.
+    const EMPTY: TemplateRef<'static> = TemplateRef::Typed(PodParts::EMPTY);
+
+    macro_rules! spec_template {
+        ($($ty:ident => |$o:ident| $template:expr;)*) => {$(
+            impl Sealed for $ty {
+                fn workload(&self) -> Result<(WorkloadKind, TemplateRef<'_>), NoPodTemplate> {
+                    let $o = self;
+                    Ok((WorkloadKind::$ty, $template))
+                }
+            }
+            impl ObjectSource for $ty {}
+        )*};
+    }
+    spec_template! {
+        Deployment => |o| parts(&o.spec.template);
+        StatefulSet => |o| parts(&o.spec.template);
+        DaemonSet => |o| parts(&o.spec.template);
+        // Upstream's ReplicaSetSpec.Template is not a pointer: an unset one is an empty template.
+        ReplicaSet => |o| o.spec.template.as_ref().map_or(EMPTY, parts);
+        Job => |o| o.spec.as_ref().map_or(EMPTY, |s| parts(&s.template));
+        CronJob => |o| o.spec.job_template.spec.as_ref().map_or(EMPTY, |s| parts(&s.template));
+    }
+
+    impl Sealed for Pod {
+        fn workload(&self) -> Result<(WorkloadKind, TemplateRef<'_>), NoPodTemplate> {
+            Ok((WorkloadKind::Pod, TemplateRef::Typed(PodParts::from(self))))
+        }
+    }
+    impl ObjectSource for Pod {}
+
+    impl Sealed for PodTemplate {
+        fn workload(&self) -> Result<(WorkloadKind, TemplateRef<'_>), NoPodTemplate> {
+            Ok((WorkloadKind::PodTemplate, self.template.as_ref().map_or(EMPTY, parts)))
+        }
+    }
+    impl ObjectSource for PodTemplate {}
+
+    impl Sealed for ReplicationController {
+        fn workload(&self) -> Result<(WorkloadKind, TemplateRef<'_>), NoPodTemplate> {
+            let kind = WorkloadKind::ReplicationController;
+            match self.spec.as_ref().and_then(|s| s.template.as_ref()) {
+                Some(t) => Ok((kind, parts(t))),
+                None => Err(NoPodTemplate::TemplateAbsent { kind }),
+            }
+        }
+    }
+    impl ObjectSource for ReplicationController {}
+}
