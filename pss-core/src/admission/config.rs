@@ -115,12 +115,13 @@ fn strict_object<'a>(
     let mut seen = vec![false; known.len()];
     r.object(
         |r, key| {
+            r.peek();
             let at = r.offset();
             let Some(i) = known.iter().position(|k| *k == key) else {
-                return Err(r.error_at(at, ErrorKind::UnknownField, format!("unknown field {key:?}")));
+                return Err(r.error_at(at, ErrorKind::UnknownField, "unknown field"));
             };
             if std::mem::replace(&mut seen[i], true) {
-                return Err(r.error_at(at, ErrorKind::DuplicateField, format!("duplicate field {key:?}")));
+                return Err(r.error_at(at, ErrorKind::DuplicateField, "duplicate field"));
             }
             field(r, i)
         },
