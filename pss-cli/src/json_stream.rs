@@ -90,9 +90,9 @@ impl<R: Read> JsonStream<R> {
     /// Moves past `n` bytes, keeping the line and column up to date.
     fn consume(&mut self, n: usize) {
         let bytes = &self.buf[self.pos..self.pos + n];
-        match bytes.iter().rposition(|&b| b == b'\n') {
+        match memchr::memrchr(b'\n', bytes) {
             Some(last) => {
-                self.line += bytes.iter().filter(|&&b| b == b'\n').count();
+                self.line += memchr::memchr_iter(b'\n', bytes).count();
                 self.column = n - last;
             }
             None => self.column += n,
@@ -151,34 +151,50 @@ impl<R: Read> JsonStream<R> {
         };
         let end = 'scan: loop {
             while i < self.buf.len() {
-                let b = self.buf[i];
-                i += 1;
                 match state {
-                    State::Structure => match b {
-                        b'{' | b'[' => self.open.push(b),
-                        b'}' | b']' => {
-                            // A mismatched bracket closes the ones opened inside its match, so
-                            // that `{"a": [}` ends where its author meant it to.
-                            let opener = if b == b'}' { b'{' } else { b'[' };
-                            while self.open.pop().is_some_and(|o| o != opener) {}
-                            if self.open.is_empty() {
+                    // Most of a manifest's bytes are inside strings: jump to the next quote or
+                    // backslash.
+                    State::String => match memchr::memchr2(b'"', b'\\', &self.buf[i..]) {
+                        None => i = self.buf.len(),
+                        Some(k) => {
+                            i += k + 1;
+                            if self.buf[i - 1] == b'\\' {
+                                state = State::Escape;
+                            } else if self.open.is_empty() {
                                 break 'scan i;
+                            } else {
+                                state = State::Structure;
                             }
                         }
-                        b'"' => state = State::String,
-                        _ => {}
                     },
-                    State::String => match b {
-                        b'"' if self.open.is_empty() => break 'scan i,
-                        b'"' => state = State::Structure,
-                        b'\\' => state = State::Escape,
-                        _ => {}
-                    },
-                    State::Escape => state = State::String,
-                    State::Bare => {
-                        if matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'{' | b'[' | b'"' | b'}' | b']') {
-                            break 'scan i - 1;
+                    State::Escape => {
+                        i += 1;
+                        state = State::String;
+                    }
+                    State::Structure => {
+                        let b = self.buf[i];
+                        i += 1;
+                        match b {
+                            b'{' | b'[' => self.open.push(b),
+                            b'}' | b']' => {
+                                // A mismatched bracket closes the ones opened inside its match, so
+                                // that `{"a": [}` ends where its author meant it to.
+                                let opener = if b == b'}' { b'{' } else { b'[' };
+                                while self.open.pop().is_some_and(|o| o != opener) {}
+                                if self.open.is_empty() {
+                                    break 'scan i;
+                                }
+                            }
+                            b'"' => state = State::String,
+                            _ => {}
                         }
+                    }
+                    State::Bare => {
+                        let b = self.buf[i];
+                        if matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'{' | b'[' | b'"' | b'}' | b']') {
+                            break 'scan i;
+                        }
+                        i += 1;
                     }
                 }
             }
