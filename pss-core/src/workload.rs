@@ -318,6 +318,20 @@ impl TemplateRef<'_> {
         }
     }
 
+    /// Each container's place, name and image, in upstream's visiting order.
+    #[allow(dead_code)] // used by the Kyverno podSecurity exclusions
+    pub(crate) fn containers(&self) -> Vec<(crate::model::Slot, &str, &str)> {
+        use crate::model::{ContainerView, PodView};
+        fn collect<P: PodView>(p: &P) -> Vec<(crate::model::Slot, &str, &str)> {
+            p.containers().map(|(slot, c)| (slot, c.name(), c.image())).collect()
+        }
+        match self {
+            TemplateRef::Json(p) => collect(*p),
+            #[cfg(feature = "k8s-openapi")]
+            TemplateRef::Typed(p) => collect(p),
+        }
+    }
+
     /// `spec.runtimeClassName` of the template.
     pub(crate) fn runtime_class_name(&self) -> Option<&str> {
         use crate::model::PodView;

@@ -64,8 +64,6 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     if implicitly_bad.is_empty() {
         return None;
     }
-    // Setting it at pod level would fix every container at once, so the pod field comes first.
-    implicit_fields.insert(0, FieldViolation::new(ctx.spec(FIELD), FieldValue::Unset, None));
     Some(Violation::new(
         CheckId::RunAsNonRoot,
         "runAsNonRoot != true",

@@ -71,7 +71,6 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     if implicitly_bad.is_empty() {
         return None;
     }
-    implicit_fields.insert(0, FieldViolation::new(ctx.spec(FIELD), FieldValue::Unset, None));
     Some(Violation::new(
         CheckId::SeccompProfileRestricted,
         "seccompProfile",
