@@ -363,7 +363,8 @@ pss_result pss_evaluation_detail(const pss_evaluation *evaluation,
 /**
  * The message the API server gives when it denies the pod:
  * `pods "NAME" is forbidden: violates PodSecurity "LEVEL:VERSION": DETAIL`, NAME being the pod's
- * `metadata.name` (empty when it has none). Empty when the pod is allowed.
+ * `metadata.name` (`pods is forbidden: ...` when it has none, as the API server words it). Empty when
+ * the pod is allowed.
  *
  * Ownership: writes a view (not NUL-terminated) of text owned by `evaluation`, valid until it is freed.
  *

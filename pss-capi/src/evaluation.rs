@@ -246,7 +246,8 @@ pub unsafe extern "C" fn pss_evaluation_detail(
 
 /// The message the API server gives when it denies the pod:
 /// `pods "NAME" is forbidden: violates PodSecurity "LEVEL:VERSION": DETAIL`, NAME being the pod's
-/// `metadata.name` (empty when it has none). Empty when the pod is allowed.
+/// `metadata.name` (`pods is forbidden: ...` when it has none, as the API server words it). Empty when
+/// the pod is allowed.
 ///
 /// Ownership: writes a view (not NUL-terminated) of text owned by `evaluation`, valid until it is freed.
 ///

@@ -369,11 +369,11 @@ static void test_pod_level_fields(void) {
   const uint8_t *p = (const uint8_t *)"x";
   size_t n = 7, count = 0;
   CHECK_TEXT(pss_evaluation_reason, ev, "forbidden AppArmor profile, non-default capabilities, host namespaces");
-  /* No metadata.name: no pod name, and the message quotes an empty one. */
+  /* No metadata.name: no pod name, and the message names none (as the API server's does). */
   CHECK_RC(pss_evaluation_pod_name(ev, &p, &n), PSS_RESULT_OK);
   CHECK(p == NULL && n == 0);
   CHECK_TEXT(pss_evaluation_admission_message, ev,
-             "pods \"\" is forbidden: violates PodSecurity \"baseline:latest\": forbidden AppArmor profile "
+             "pods is forbidden: violates PodSecurity \"baseline:latest\": forbidden AppArmor profile "
              "(annotation must not set AppArmor profile type to "
              "\"container.apparmor.security.beta.kubernetes.io/c=\"unconfined\"\"), non-default capabilities "
              "(container \"c\" must not include \"NET_ADMIN\", \"SYS_TIME\" in securityContext.capabilities.add), "

@@ -1,0 +1,103 @@
+package pss
+
+/*
+#include "pss.h"
+*/
+import "C"
+
+import (
+	"strconv"
+	"unsafe"
+)
+
+// Code is the C library's pss_result: what a call returned. The numbers are
+// fixed and never reused.
+type Code uint32
+
+// The codes. A code this package does not know (from a newer library) is still
+// a failure.
+const (
+	CodeOK               Code = C.PSS_RESULT_OK
+	CodeNullParameter    Code = C.PSS_RESULT_NULL_PARAMETER
+	CodeInvalidUTF8      Code = C.PSS_RESULT_INVALID_UTF8
+	CodeInvalidJSON      Code = C.PSS_RESULT_INVALID_JSON
+	CodeNotAnObject      Code = C.PSS_RESULT_NOT_AN_OBJECT
+	CodeInvalidType      Code = C.PSS_RESULT_INVALID_TYPE
+	CodeNumberOutOfRange Code = C.PSS_RESULT_NUMBER_OUT_OF_RANGE
+	CodeTooDeep          Code = C.PSS_RESULT_TOO_DEEP
+	CodeInvalidLevel     Code = C.PSS_RESULT_INVALID_LEVEL
+	CodeInvalidVersion   Code = C.PSS_RESULT_INVALID_VERSION
+	CodeIndexOutOfRange  Code = C.PSS_RESULT_INDEX_OUT_OF_RANGE
+	CodeInsufficientSize Code = C.PSS_RESULT_INSUFFICIENT_SIZE
+	CodePanic            Code = C.PSS_RESULT_PANIC
+	CodeUnknownCheck     Code = C.PSS_RESULT_UNKNOWN_CHECK
+	CodeInvalidInput     Code = C.PSS_RESULT_INVALID_INPUT
+	CodeInputTooLarge    Code = C.PSS_RESULT_INPUT_TOO_LARGE
+)
+
+// String gives the code's text from the C library ("invalid level", "the pod is
+// not well-formed JSON", ...).
+func (c Code) String() string {
+	var buf [C.PSS_RESULT_TEXT_MAX_LEN]byte
+	var n C.size_t
+	rc := C.pss_result_text(C.uint32_t(c), (*C.uint8_t)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)), &n)
+	if rc != C.PSS_RESULT_OK {
+		return "pss result " + strconv.FormatUint(uint64(c), 10)
+	}
+	return string(buf[:n])
+}
+
+// Error is why a pod could not be evaluated: an invalid level or version, or a
+// pod that cannot be decoded (then Path, Line, Column and Offset say where).
+type Error struct {
+	// Code is the kind of problem.
+	Code Code
+	// Message says what was wrong, without the location, e.g. "expected a
+	// boolean, found a string".
+	Message string
+	// Path is the offending field's path in the pod (spec.hostPID), or empty.
+	Path string
+	// Line and Column are 1-based (the column in bytes), Offset 0-based; all 0
+	// when the error has no position.
+	Line, Column, Offset int
+
+	display string
+}
+
+func newError(code Code, message string) *Error {
+	return &Error{Code: code, Message: message}
+}
+
+// Error gives the whole description, e.g. "spec.hostPID: expected a boolean,
+// found a string at line 1 column 22".
+func (e *Error) Error() string {
+	if e.display != "" {
+		return e.display
+	}
+	if e.Message != "" {
+		return e.Message
+	}
+	return e.Code.String()
+}
+
+// Is reports whether target is an *Error with the same code, so that
+// errors.Is(err, pss.ErrInvalidJSON) matches any error of that kind.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Code == e.Code
+}
+
+// Sentinels for errors.Is, one per code an evaluation can fail with.
+var (
+	ErrNullParameter    = &Error{Code: CodeNullParameter}
+	ErrInvalidUTF8      = &Error{Code: CodeInvalidUTF8}
+	ErrInvalidJSON      = &Error{Code: CodeInvalidJSON}
+	ErrNotAnObject      = &Error{Code: CodeNotAnObject}
+	ErrInvalidType      = &Error{Code: CodeInvalidType}
+	ErrNumberOutOfRange = &Error{Code: CodeNumberOutOfRange}
+	ErrTooDeep          = &Error{Code: CodeTooDeep}
+	ErrInvalidLevel     = &Error{Code: CodeInvalidLevel}
+	ErrInvalidVersion   = &Error{Code: CodeInvalidVersion}
+	ErrInputTooLarge    = &Error{Code: CodeInputTooLarge}
+	ErrPanic            = &Error{Code: CodePanic}
+)

@@ -1,0 +1,421 @@
+package pss_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	pss "github.com/pss-rs/pss/pss-capi/go"
+)
+
+// sharedDir is ../shared next to the repository (or $PSS_SHARED_DIR); "" when absent.
+func sharedDir() string {
+	dir := os.Getenv("PSS_SHARED_DIR")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "shared")
+	}
+	if st, err := os.Stat(dir); err == nil && st.IsDir() {
+		return dir
+	}
+	return ""
+}
+
+// missingShared skips loudly, or fails when CI is set.
+func missingShared(t testing.TB, what string) {
+	t.Helper()
+	msg := fmt.Sprintf("*** %s NOT TESTED: ../shared (or $PSS_SHARED_DIR) is absent ***", what)
+	if os.Getenv("CI") != "" {
+		t.Fatal(msg + " (CI is set, so this is a failure)")
+	}
+	t.Log(msg)
+	t.Skip(msg)
+}
+
+const privilegedDetail = `container "privileged-pod" must not set securityContext.privileged=true`
+const privilegedMessage = `pods "privileged-pod" is forbidden: violates PodSecurity "baseline:latest": privileged ` +
+	`(container "privileged-pod" must not set securityContext.privileged=true)`
+
+func checkPrivileged(t *testing.T, r pss.Result) {
+	t.Helper()
+	if r.Allowed || r.Reason != "privileged" || r.AdmissionMessage != privilegedMessage || r.PodName != "privileged-pod" {
+		t.Fatalf("unexpected result: %+v", r)
+	}
+	if r.Detail != "privileged ("+privilegedDetail+")" {
+		t.Fatalf("detail %q", r.Detail)
+	}
+	if len(r.Violations) != 1 {
+		t.Fatalf("violations: %+v", r.Violations)
+	}
+	v := r.Violations[0]
+	if v.Check != "privileged" || v.Reason != "privileged" || v.Detail != privilegedDetail || len(v.Fields) != 1 {
+		t.Fatalf("violation: %+v", v)
+	}
+	f := v.Fields[0]
+	if f.Path != "spec.containers[0].securityContext.privileged" || string(f.Value) != "true" ||
+		f.Container != "privileged-pod" {
+		t.Fatalf("field: %+v", f)
+	}
+}
+
+func TestPrivilegedPod(t *testing.T) {
+	r, err := pss.Evaluate(privilegedPod, pss.Policy{Level: pss.Baseline, Version: "latest"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPrivileged(t, r)
+	// An empty version means latest.
+	r2, err := pss.Evaluate(privilegedPod, pss.Policy{Level: pss.Baseline})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPrivileged(t, r2)
+	r3, err := pss.Evaluate(privilegedPod, pss.Policy{Level: pss.Privileged, Version: "v1.0"})
+	if err != nil || !r3.Allowed || r3.Reason != "" || r3.AdmissionMessage != "" || r3.Violations != nil {
+		t.Fatalf("privileged level: %+v %v", r3, err)
+	}
+	if dir := sharedDir(); dir != "" {
+		pod, err := os.ReadFile(filepath.Join(dir, "bench-pods", "privileged.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := pss.Evaluate(pod, pss.Policy{Level: pss.Baseline, Version: "latest"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkPrivileged(t, r)
+	}
+}
+
+func TestFieldsAndContainers(t *testing.T) {
+	pod := []byte(`{"spec": {"hostNetwork": true, "containers": [{"name": "c",
+		"securityContext": {"capabilities": {"add": ["NET_ADMIN"]}, "seccompProfile": {"type": "Unconfined"}}}]}}`)
+	r, err := pss.Evaluate(pod, pss.Policy{Level: pss.Baseline, Version: "v1.25"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ check, path, value, container string }{
+		{"capabilities_baseline", "spec.containers[0].securityContext.capabilities.add[0]", `"NET_ADMIN"`, "c"},
+		{"hostNamespaces", "spec.hostNetwork", "true", ""},
+		{"seccompProfile_baseline", "spec.containers[0].securityContext.seccompProfile.type", `"Unconfined"`, "c"},
+	}
+	if len(r.Violations) != len(want) {
+		t.Fatalf("violations: %+v", r.Violations)
+	}
+	for i, w := range want {
+		v := r.Violations[i]
+		if v.Check != w.check || len(v.Fields) != 1 {
+			t.Fatalf("violation %d: %+v", i, v)
+		}
+		f := v.Fields[0]
+		if f.Path != w.path || string(f.Value) != w.value || f.Container != w.container {
+			t.Fatalf("field %d: %+v", i, f)
+		}
+		if !json.Valid(f.Value) {
+			t.Fatalf("value %q is not JSON", f.Value)
+		}
+	}
+	if r.PodName != "" || !strings.HasPrefix(r.AdmissionMessage, `pods is forbidden: violates PodSecurity "baseline:v1.25": `) {
+		t.Fatalf("message: %q", r.AdmissionMessage)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	cases := []struct {
+		name   string
+		pod    []byte
+		policy pss.Policy
+		want   *pss.Error
+		code   pss.Code
+	}{
+		{"truncated", []byte(`{"spec": {`), pss.Policy{Level: pss.Baseline}, pss.ErrInvalidJSON, pss.CodeInvalidJSON},
+		{"empty", nil, pss.Policy{Level: pss.Baseline}, pss.ErrInvalidJSON, pss.CodeInvalidJSON},
+		{"zero length", []byte{}, pss.Policy{Level: pss.Baseline}, pss.ErrInvalidJSON, pss.CodeInvalidJSON},
+		{"utf8", []byte("{\"a\": \"\xff\"}"), pss.Policy{Level: pss.Baseline}, pss.ErrInvalidUTF8, pss.CodeInvalidUTF8},
+		{"array", []byte(`[]`), pss.Policy{Level: pss.Baseline}, pss.ErrNotAnObject, pss.CodeNotAnObject},
+		{"type", []byte(`{"spec":{"hostPID":1}}`), pss.Policy{Level: pss.Baseline}, pss.ErrInvalidType, pss.CodeInvalidType},
+		{"range", []byte(`{"spec":{"securityContext":{"runAsUser":99999999999999999999}}}`), pss.Policy{Level: pss.Restricted},
+			pss.ErrNumberOutOfRange, pss.CodeNumberOutOfRange},
+		{"deep", []byte(`{"a":` + strings.Repeat("[", 20000)), pss.Policy{Level: pss.Baseline}, pss.ErrTooDeep, pss.CodeTooDeep},
+		{"level", []byte(`{}`), pss.Policy{Level: "Baseline"}, pss.ErrInvalidLevel, pss.CodeInvalidLevel},
+		{"no level", []byte(`{}`), pss.Policy{}, pss.ErrInvalidLevel, pss.CodeInvalidLevel},
+		{"version", []byte(`{}`), pss.Policy{Level: pss.Baseline, Version: "v1.05"}, pss.ErrInvalidVersion, pss.CodeInvalidVersion},
+		{"version utf8", []byte(`{}`), pss.Policy{Level: pss.Baseline, Version: "v1.\xff"}, pss.ErrInvalidUTF8, pss.CodeInvalidUTF8},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := pss.Evaluate(c.pod, c.policy)
+			if err == nil {
+				t.Fatalf("no error, result %+v", r)
+			}
+			if !errors.Is(err, c.want) {
+				t.Fatalf("errors.Is(%v, %v) is false", err, c.want)
+			}
+			if errors.Is(err, pss.ErrPanic) {
+				t.Fatal("matched the wrong sentinel")
+			}
+			var e *pss.Error
+			if !errors.As(err, &e) || e.Code != c.code || e.Message == "" || err.Error() == "" {
+				t.Fatalf("error %#v", err)
+			}
+		})
+	}
+	_, err := pss.Evaluate([]byte("{\n  \"spec\": {\"hostIPC\": \"no\"}\n}"), pss.Policy{Level: pss.Baseline})
+	var e *pss.Error
+	if !errors.As(err, &e) {
+		t.Fatal(err)
+	}
+	if e.Path != "spec.hostIPC" || e.Line != 2 || e.Column != 23 || e.Offset != 24 ||
+		e.Message != "expected a boolean, found a string" {
+		t.Fatalf("%#v", e)
+	}
+}
+
+func TestParse(t *testing.T) {
+	for _, l := range []pss.Level{pss.Privileged, pss.Baseline, pss.Restricted} {
+		if got, err := pss.ParseLevel(string(l)); err != nil || got != l {
+			t.Fatalf("ParseLevel(%q) = %q, %v", l, got, err)
+		}
+	}
+	for _, bad := range []string{"", "Baseline", "baseline ", "strict"} {
+		if _, err := pss.ParseLevel(bad); !errors.Is(err, pss.ErrInvalidLevel) {
+			t.Fatalf("ParseLevel(%q): %v", bad, err)
+		}
+	}
+	for _, v := range []string{"latest", "v1.0", "v1.37", "v1.100"} {
+		if got, err := pss.ParseVersion(v); err != nil || got != v {
+			t.Fatalf("ParseVersion(%q) = %q, %v", v, got, err)
+		}
+	}
+	for _, bad := range []string{"", "Latest", "v1.05", "1.25", "v2.0", "v1."} {
+		if _, err := pss.ParseVersion(bad); !errors.Is(err, pss.ErrInvalidVersion) {
+			t.Fatalf("ParseVersion(%q): %v", bad, err)
+		}
+	}
+	if s := (pss.Policy{Level: pss.Restricted}).String(); s != "restricted:latest" {
+		t.Fatal(s)
+	}
+}
+
+func TestCodesAndVersion(t *testing.T) {
+	if pss.LibraryVersion() != pss.HeaderVersion() || pss.LibraryVersion() <= 0 {
+		t.Fatalf("library %d, header %d", pss.LibraryVersion(), pss.HeaderVersion())
+	}
+	if s := pss.CodeInvalidLevel.String(); s != "invalid level" {
+		t.Fatal(s)
+	}
+	if s := pss.Code(9999).String(); s != "unknown result code" {
+		t.Fatal(s)
+	}
+	if pss.ErrInvalidJSON.Error() != "the pod is not well-formed JSON" {
+		t.Fatal(pss.ErrInvalidJSON.Error())
+	}
+	if uint32(pss.CodeOK) != 0 || uint32(pss.CodePanic) != 12 || uint32(pss.CodeInputTooLarge) != 15 {
+		t.Fatal("code numbers changed")
+	}
+}
+
+// Results are Go copies: they stay intact after the C results are freed and more evaluations run.
+func TestResultsOutliveTheCResult(t *testing.T) {
+	r, err := pss.Evaluate(privilegedPod, pss.Policy{Level: pss.Restricted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := fmt.Sprintf("%+v", r)
+	for i := 0; i < 200; i++ {
+		if _, err := pss.Evaluate(bytes.Repeat([]byte(" "), i), pss.Policy{Level: pss.Baseline}); err == nil {
+			t.Fatal("expected an error")
+		}
+		if _, err := pss.Evaluate(privilegedPod, pss.Policy{Level: pss.Restricted}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.GC()
+	if after := fmt.Sprintf("%+v", r); after != before {
+		t.Fatalf("result changed:\n%s\n%s", before, after)
+	}
+}
+
+func TestConcurrent(t *testing.T) {
+	const goroutines = 64
+	const iterations = 200
+	restricted := []byte(`{"metadata":{"name":"ok"},"spec":{"securityContext":{"runAsNonRoot":true,` +
+		`"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"a","securityContext":` +
+		`{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}`)
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines)
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < iterations; i++ {
+				switch (g + i) % 3 {
+				case 0:
+					r, err := pss.Evaluate(privilegedPod, pss.Policy{Level: pss.Baseline, Version: "latest"})
+					if err != nil || r.AdmissionMessage != privilegedMessage ||
+						r.Violations[0].Fields[0].Path != "spec.containers[0].securityContext.privileged" {
+						errs <- fmt.Errorf("privileged: %+v %v", r, err)
+						return
+					}
+				case 1:
+					r, err := pss.Evaluate(restricted, pss.Policy{Level: pss.Restricted, Version: "latest"})
+					if err != nil || !r.Allowed || r.PodName != "ok" {
+						errs <- fmt.Errorf("restricted: %+v %v", r, err)
+						return
+					}
+				default:
+					_, err := pss.Evaluate([]byte(`{"spec":{"hostPID":"x"}}`), pss.Policy{Level: pss.Baseline})
+					var e *pss.Error
+					if !errors.As(err, &e) || e.Path != "spec.hostPID" || e.Column != 20 {
+						errs <- fmt.Errorf("error: %#v", err)
+						return
+					}
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+type run struct {
+	From    string   `json:"from"`
+	To      string   `json:"to"`
+	Allowed bool     `json:"allowed"`
+	Reasons []string `json:"reasons"`
+	Details []string `json:"details"`
+}
+
+type expectation struct {
+	ID    string `json:"id"`
+	Level string `json:"level"`
+	Runs  []run  `json:"runs"`
+}
+
+// TestConformance compares results with upstream's on a sample of the fixtures in
+// ../shared/conformance (converted from YAML to JSON with python3 and PyYAML).
+// PSS_CONFORMANCE_STRIDE=N tests every Nth expectation line (default 3: both levels get sampled, as each fixture has two consecutive lines).
+func TestConformance(t *testing.T) {
+	dir := sharedDir()
+	if dir == "" {
+		missingShared(t, "conformance")
+		return
+	}
+	conf := filepath.Join(dir, "conformance")
+	stride := 3
+	if s := os.Getenv("PSS_CONFORMANCE_STRIDE"); s != "" {
+		if _, err := fmt.Sscan(s, &stride); err != nil || stride < 1 {
+			t.Fatalf("PSS_CONFORMANCE_STRIDE=%q", s)
+		}
+	}
+	f, err := os.Open(filepath.Join(conf, "expected.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var sample []expectation
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for line := 0; sc.Scan(); line++ {
+		if line%stride != 0 {
+			continue
+		}
+		var e expectation
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatal(err)
+		}
+		sample = append(sample, e)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Convert the sampled fixtures to JSON.
+	out := t.TempDir()
+	var ids bytes.Buffer
+	for _, e := range sample {
+		ids.WriteString(e.ID + "\n")
+	}
+	cmd := exec.Command("python3", filepath.Join("testdata", "yaml2json.py"), filepath.Join(conf, "upstream"), out)
+	cmd.Stdin = &ids
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("converting the fixtures (python3 with PyYAML is needed): %v", err)
+		}
+		t.Skipf("*** conformance NOT TESTED: converting the fixtures failed (python3 with PyYAML is needed): %v ***", err)
+	}
+
+	evaluations := 0
+	for _, e := range sample {
+		pod, err := os.ReadFile(filepath.Join(out, e.ID+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range e.Runs {
+			for _, version := range []string{r.From, r.To} {
+				policy := pss.Policy{Level: pss.Level(e.Level), Version: version}
+				got, err := pss.Evaluate(pod, policy)
+				evaluations++
+				if err != nil {
+					t.Errorf("%s at %s: %v", e.ID, policy, err)
+					continue
+				}
+				var reasons, details []string
+				for _, v := range got.Violations {
+					reasons = append(reasons, v.Reason)
+					details = append(details, v.Detail)
+				}
+				if got.Allowed != r.Allowed || strings.Join(reasons, "\x00") != strings.Join(r.Reasons, "\x00") ||
+					strings.Join(details, "\x00") != strings.Join(r.Details, "\x00") ||
+					got.Reason != strings.Join(r.Reasons, ", ") {
+					t.Errorf("%s at %s:\n got  %v %q %q\n want %v %q %q", e.ID, policy, got.Allowed, reasons, details,
+						r.Allowed, r.Reasons, r.Details)
+				}
+			}
+		}
+	}
+	t.Logf("conformance: %d fixtures (every %d. line), %d evaluations", len(sample), stride, evaluations)
+}
+
+func benchPod(b *testing.B, name string) []byte {
+	dir := sharedDir()
+	if dir == "" {
+		if name == "privileged.json" {
+			return privilegedPod
+		}
+		missingShared(b, "benchmark "+name)
+	}
+	pod, err := os.ReadFile(filepath.Join(dir, "bench-pods", name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return pod
+}
+
+func BenchmarkEvaluate(b *testing.B) {
+	for _, name := range []string{"privileged.json", "restricted2.json", "large20c10v.json"} {
+		b.Run(strings.TrimSuffix(name, ".json"), func(b *testing.B) {
+			pod := benchPod(b, name)
+			policy := pss.Policy{Level: pss.Restricted, Version: "latest"}
+			b.SetBytes(int64(len(pod)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := pss.Evaluate(pod, policy); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

