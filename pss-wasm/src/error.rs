@@ -123,11 +123,11 @@ impl PssError {
     pub(crate) fn into_js(self) -> JsValue {
         let error = js_sys::Error::new(&self.message);
         error.set_name("PssError");
-        // The details are plain data; serialising them cannot fail, and if it somehow did the error
+        // The details are plain data; writing them cannot fail, and if it somehow did the error
         // would still carry its name and message.
-        if let Ok(details) = self.details.into_ts() {
+        if let Ok(details) = json_value(&self.details) {
             let target: &js_sys::Object = error.unchecked_ref();
-            js_sys::Object::assign(target, details.js_value().unchecked_ref::<js_sys::Object>());
+            js_sys::Object::assign(target, details.unchecked_ref::<js_sys::Object>());
         }
         error.into()
     }
@@ -138,9 +138,19 @@ pub(crate) fn core(e: &pss_core::Error) -> JsValue {
     PssError::from(e).into_js()
 }
 
-/// Serialises a result DTO; a failure (not expected for these plain types) becomes a `PssError`.
+/// A result DTO as a plain JS object; a failure (not expected for these plain types) becomes a `PssError`.
+///
+/// Written as JSON text and read with `JSON.parse`: one crossing of the JS boundary instead of one
+/// per field and string, several times faster than building the object field by field.
 pub(crate) fn to_js<T: Tsify + Serialize>(value: &T) -> Result<Ts<T>, JsValue> {
-    value.into_ts().map_err(|e| PssError::new(ErrorKind::Other, format!("cannot build the result: {e}")).into_js())
+    json_value(value)
+        .map(Ts::new_unchecked)
+        .map_err(|message| PssError::new(ErrorKind::Other, format!("cannot build the result: {message}")).into_js())
+}
+
+fn json_value<T: Serialize>(value: &T) -> Result<JsValue, String> {
+    let text = serde_json::to_string(value).map_err(|e| e.to_string())?;
+    js_sys::JSON::parse(&text).map_err(|e| e.as_string().unwrap_or_else(|| "JSON.parse failed".to_owned()))
 }
 
 #[cfg(test)]

@@ -111,9 +111,26 @@ pub fn evaluate(
     Policy::new(options)?.evaluate(pod)
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The platform's `TextEncoder` (browsers, Node 11+).
+    type TextEncoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextEncoder;
+    #[wasm_bindgen(method)]
+    fn encode(this: &TextEncoder, text: &JsValue) -> js_sys::Uint8Array;
+}
+
+thread_local! {
+    static ENCODER: TextEncoder = TextEncoder::new();
+}
+
 fn evaluate_js(lv: pss_core::LevelVersion, pod: &JsValue) -> Result<Evaluation, PssError> {
-    if let Some(text) = pod.as_string() {
-        return evaluation::evaluate_str(lv, &text);
+    if pod.is_string() {
+        // The platform's encoder and one copy into wasm memory: several times faster for pod-sized
+        // text than wasm-bindgen's character-by-character string passing.
+        let bytes = ENCODER.with(|encoder| encoder.encode(pod)).to_vec();
+        return evaluation::evaluate_bytes(lv, &bytes);
     }
     if let Some(bytes) = pod.dyn_ref::<js_sys::Uint8Array>() {
         return evaluation::evaluate_bytes(lv, &bytes.to_vec());

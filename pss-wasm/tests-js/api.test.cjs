@@ -1,0 +1,184 @@
+// The package through `require`, as CommonJS users load it.
+const { test } = require("node:test");
+const assert = require("node:assert/strict");
+const pss = require("@pss/wasm");
+const { privilegedPod, privilegedMessage } = require("./shared.cjs");
+
+const compliant = {
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name: "web", namespace: "prod" },
+  spec: {
+    securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+    containers: [
+      {
+        name: "app",
+        image: "nginx",
+        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+      },
+    ],
+  },
+};
+
+function expectPssError(fn, kind, message) {
+  assert.throws(fn, (e) => {
+    assert.ok(e instanceof Error, "a JS Error");
+    assert.equal(e.name, "PssError");
+    assert.equal(e.kind, kind);
+    if (message instanceof RegExp) assert.match(e.message, message);
+    else if (message !== undefined) assert.equal(e.message, message);
+    return true;
+  });
+}
+
+test("privileged pod at baseline: upstream's message, the field, its value and container", () => {
+  for (const pod of [privilegedPod, JSON.stringify(privilegedPod), new TextEncoder().encode(JSON.stringify(privilegedPod))]) {
+    const r = pss.evaluate(pod);
+    assert.equal(r.allowed, false);
+    assert.equal(r.level, "baseline");
+    assert.equal(r.version, "latest");
+    assert.equal(r.message, privilegedMessage);
+    assert.equal(r.forbiddenReason, "privileged");
+    assert.equal(r.forbiddenDetail, 'privileged (container "privileged-pod" must not set securityContext.privileged=true)');
+    assert.deepEqual(r.violations, [
+      {
+        check: "privileged",
+        reason: "privileged",
+        detail: 'container "privileged-pod" must not set securityContext.privileged=true',
+        fields: [{ path: "spec.containers[0].securityContext.privileged", value: true, container: "privileged-pod" }],
+      },
+    ]);
+    assert.deepEqual([r.kind, r.apiVersion, r.name, r.namespace], ["Pod", "v1", "privileged-pod", null]);
+  }
+});
+
+test("compliant pod is allowed at restricted, with empty strings and a null message", () => {
+  const r = pss.evaluate(compliant, { level: "restricted" });
+  assert.equal(r.allowed, true);
+  assert.deepEqual(r.violations, []);
+  assert.equal(r.forbiddenReason, "");
+  assert.equal(r.forbiddenDetail, "");
+  assert.equal(r.message, null);
+  assert.equal(r.namespace, "prod");
+});
+
+test("field values: null for unset, numbers, lists and {} for a set object", () => {
+  const pod = {
+    spec: {
+      securityContext: { runAsUser: 0 },
+      volumes: [{ name: "h", hostPath: { path: "/" } }],
+      containers: [{ name: "c", securityContext: { capabilities: { add: ["NET_ADMIN"] } } }],
+    },
+  };
+  const r = new pss.Policy({ level: "restricted", version: "v1.30" }).evaluate(pod);
+  const values = new Map(r.violations.flatMap((v) => v.fields.map((f) => [f.path, f.value])));
+  assert.equal(values.get("spec.securityContext.runAsUser"), 0);
+  assert.deepEqual(values.get("spec.volumes[0].hostPath"), {});
+  assert.equal(values.get("spec.containers[0].securityContext.capabilities.add[0]"), "NET_ADMIN");
+  assert.equal(values.get("spec.containers[0].securityContext.allowPrivilegeEscalation"), null);
+  assert.ok(r.message.includes(' is forbidden: violates PodSecurity "restricted:v1.30": allowPrivilegeEscalation != false'));
+});
+
+test("levels and versions: defaults, privileged allows everything, old versions run fewer checks", () => {
+  assert.equal(new pss.Policy().toString(), "baseline:latest");
+  assert.equal(new pss.Policy(null).level, "baseline");
+  const p = new pss.Policy({ level: "restricted", version: "v1.40" });
+  assert.deepEqual([p.level, p.version, p.toString()], ["restricted", "v1.40", "restricted:v1.40"]);
+  assert.equal(pss.evaluate(privilegedPod, { level: "privileged" }).allowed, true);
+  const pod = { spec: { containers: [{ name: "c" }] } };
+  assert.equal(pss.evaluate(pod, { level: "restricted", version: "v1.0" }).forbiddenReason, "runAsNonRoot != true");
+  assert.equal(
+    pss.evaluate(pod, { level: "restricted", version: "v1.25" }).forbiddenReason,
+    "allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile",
+  );
+});
+
+test("checks, versions and parsing mirror pss-core", () => {
+  const checks = pss.checks();
+  assert.equal(checks.length, 19);
+  assert.deepEqual(checks[0], { id: "appArmorProfile", level: "baseline", versions: ["v1.0"], overrides: null });
+  const runAsUser = checks.find((c) => c.id === "runAsUser");
+  assert.equal(runAsUser.level, "restricted");
+  assert.equal(runAsUser.versions[0], "v1.23");
+  assert.equal(checks.find((c) => c.id === "restrictedVolumes").overrides, "hostPathVolumes");
+  assert.equal(pss.checksFor("baseline", "v1.0").length, 11);
+  assert.ok(!pss.checksFor("restricted").includes("hostPathVolumes"));
+  const versions = pss.supportedVersions();
+  assert.equal(versions[0], "v1.0");
+  assert.equal(versions.at(-1), "latest");
+  assert.equal(versions.at(-2), pss.newestCheckVersion());
+  assert.equal(pss.parseLevel("restricted"), "restricted");
+  assert.equal(pss.parseVersion("v1.29"), "v1.29");
+  assert.deepEqual(pss.parseLevelVersion("baseline:v1.25"), { level: "baseline", version: "v1.25" });
+  assert.deepEqual(pss.parseLevelVersion("restricted"), { level: "restricted", version: "latest" });
+});
+
+test("invalid levels, versions and options are PssErrors with upstream's wording", () => {
+  const badLevel = 'invalid level "Baseline": must be one of privileged, baseline, restricted';
+  expectPssError(() => pss.parseLevel("Baseline"), "invalidLevel", badLevel);
+  expectPssError(() => pss.evaluate("{}", { level: "Baseline" }), "invalidLevel", badLevel);
+  expectPssError(() => pss.parseVersion("v1.05"), "invalidVersion", 'invalid version "v1.05": must be "latest" or "v1.x"');
+  expectPssError(() => new pss.Policy({ version: "1.25" }), "invalidVersion");
+  expectPssError(() => pss.parseLevelVersion("baseline:"), "invalidVersion");
+  expectPssError(() => pss.checksFor("strict"), "invalidLevel");
+  expectPssError(() => new pss.Policy({ levle: "baseline" }), "invalidOptions", /unknown field "levle"/);
+  expectPssError(() => new pss.Policy({ level: 5 }), "invalidOptions", /^invalid options: /);
+  expectPssError(() => new pss.Policy("baseline"), "invalidOptions");
+});
+
+test("bad documents are PssErrors with the path and the position", () => {
+  expectPssError(
+    () => pss.evaluate('{"spec": {"hostPID": "yes"}}'),
+    "invalidType",
+    "spec.hostPID: expected a boolean, found a string at line 1 column 22",
+  );
+  try {
+    pss.evaluate('{\n  "spec": {\n    "containers": [{"name": "c", "securityContext": {"privileged": "yes"}}]\n  }\n}');
+    assert.fail("no error");
+  } catch (e) {
+    assert.equal(e.path, "spec.containers[0].securityContext.privileged");
+    assert.equal(e.problem, "expected a boolean, found a string");
+    assert.equal(e.line, 3);
+    assert.equal(typeof e.column, "number");
+    assert.equal(typeof e.offset, "number");
+  }
+  expectPssError(() => pss.evaluate('{"spec": '), "syntax", /at line 1 column/);
+  expectPssError(() => pss.evaluate("[]"), "notAnObject");
+  expectPssError(() => pss.evaluate(null), "notAnObject");
+  expectPssError(() => pss.evaluate(new Uint8Array([0x7b, 0xff, 0x7d])), "invalidUtf8");
+  expectPssError(() => pss.evaluate('{"spec":{"securityContext":{"runAsUser":99999999999999999999}}}'), "numberOutOfRange");
+  expectPssError(() => pss.evaluate('{"a":' + "[".repeat(100000)), "tooDeep");
+  expectPssError(() => pss.evaluate(undefined), "invalidInput");
+  expectPssError(() => pss.evaluate(() => 1), "invalidInput");
+  expectPssError(() => pss.evaluate({ spec: { n: 1n } }), "invalidInput", /cannot write the pod as JSON/);
+  const cyclic = { spec: {} };
+  cyclic.spec.self = cyclic;
+  expectPssError(() => pss.evaluate(cyclic), "invalidInput");
+});
+
+test("the module stays usable after every kind of bad call", () => {
+  const bad = [
+    () => pss.evaluate("{"),
+    () => pss.evaluate(undefined),
+    () => pss.evaluate({ spec: { n: 1n } }),
+    () => pss.evaluate("{}", { level: "x" }),
+    () => new pss.Policy({ unknown: true }),
+    () => pss.evaluate(new Uint8Array([0xff])),
+    () => pss.evaluate('{"a":' + "[".repeat(100000)),
+  ];
+  const policy = new pss.Policy({ level: "baseline" });
+  for (let round = 0; round < 200; round++) {
+    for (const call of bad) assert.throws(call);
+    assert.equal(policy.evaluate(privilegedPod).message, privilegedMessage);
+    assert.equal(pss.evaluate(compliant, { level: "restricted" }).allowed, true);
+  }
+});
+
+test("large and unusual input: many containers, unicode names, no panic", () => {
+  const containers = Array.from({ length: 500 }, (_, i) => ({ name: `c-${i}-ü☃`, securityContext: { privileged: i % 2 === 0 } }));
+  const r = pss.evaluate({ metadata: { name: "naïve-☃" }, spec: { containers } });
+  assert.equal(r.violations[0].fields.length, 250);
+  assert.match(r.message, /^pods "naïve-☃" is forbidden/);
+  assert.equal(pss.evaluate("  {}  ").allowed, true);
+  assert.throws(() => pss.evaluate(""), { name: "PssError" });
+});

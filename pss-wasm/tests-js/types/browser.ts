@@ -1,0 +1,10 @@
+// Compiled with tsc --noEmit as a bundler resolving the "browser" condition would see the package.
+import init, { evaluate, initSync, type Evaluation } from "@pss/wasm";
+
+async function main(): Promise<void> {
+  await init();
+  const result: Evaluation = evaluate({ metadata: { name: "web" }, spec: { hostNetwork: true } });
+  document.title = result.message ?? "allowed";
+  void initSync;
+}
+void main();
