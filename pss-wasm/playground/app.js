@@ -1,0 +1,257 @@
+// The playground: YAML/JSON manifests in, each Pod's verdict out, from the built @pss/wasm package.
+import init, { evaluate, supportedVersions } from "@pss/wasm";
+import { LineCounter, parseAllDocuments } from "yaml";
+
+const $ = (id) => document.getElementById(id);
+const input = $("input");
+const highlights = $("highlights");
+const results = $("results");
+const levelSelect = $("level");
+const versionSelect = $("version");
+const status = $("status");
+
+const EXAMPLE = `# kubectl run privileged-pod --image=nginx --restart=Never --privileged
+apiVersion: v1
+kind: Pod
+metadata:
+  name: privileged-pod
+  labels:
+    run: privileged-pod
+spec:
+  containers:
+  - name: privileged-pod
+    image: nginx
+    securityContext:
+      privileged: true
+  restartPolicy: Never
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: hardened
+spec:
+  securityContext:
+    runAsNonRoot: yes          # YAML 1.1 boolean, as Kubernetes reads it
+    seccompProfile:
+      type: RuntimeDefault
+  containers:
+  - name: app
+    image: nginx
+    securityContext:
+      allowPrivilegeEscalation: false
+      capabilities:
+        drop: ["ALL"]
+`;
+
+/** Splits a pss field path (`spec.containers[0].securityContext.privileged`) into keys. */
+function pathKeys(path) {
+  const keys = [];
+  let i = 0;
+  while (i < path.length) {
+    if (path[i] === ".") {
+      i++;
+    } else if (path[i] === "[") {
+      const end = path.indexOf("]", i);
+      const inner = path.slice(i + 1, end < 0 ? path.length : end);
+      keys.push(/^\d+$/.test(inner) ? Number(inner) : inner);
+      i = end < 0 ? path.length : end + 1;
+    } else {
+      let end = i;
+      while (end < path.length && path[end] !== "." && path[end] !== "[") end++;
+      keys.push(path.slice(i, end));
+      i = end;
+    }
+  }
+  return keys;
+}
+
+/** The text offset of a field in a YAML document, or of its closest existing ancestor. */
+function fieldOffset(doc, path) {
+  let node = doc.contents;
+  let offset = node?.range?.[0];
+  for (const key of pathKeys(path)) {
+    if (!node || !Array.isArray(node.items)) break;
+    if (typeof key === "number") {
+      const item = node.items[key];
+      if (!item) break;
+      node = item;
+      offset = item.range?.[0] ?? offset;
+    } else {
+      const pair = node.items.find((p) => (p.key?.value ?? p.key) === key);
+      if (!pair) break;
+      offset = pair.key?.range?.[0] ?? offset;
+      node = pair.value;
+    }
+  }
+  return offset;
+}
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  for (const c of children) if (c != null) e.append(c);
+  return e;
+}
+
+function renderHighlights(text, marks) {
+  const lines = text.split("\n");
+  highlights.replaceChildren(
+    ...lines.map((line, i) => {
+      const span = el("span", marks.has(i + 1) ? { class: `mark ${marks.get(i + 1)}` } : {}, line + "\n");
+      return span;
+    }),
+  );
+  highlights.parentElement.scrollTop = input.scrollTop;
+}
+
+function render() {
+  const text = input.value;
+  const level = levelSelect.value;
+  const version = versionSelect.value;
+  const marks = new Map(); // line number -> "violation" | "error"
+  const cards = [];
+  const lineCounter = new LineCounter();
+  const lineOf = (offset) => (offset == null ? null : lineCounter.linePos(offset).line);
+  const mark = (line, kind) => {
+    if (line != null && marks.get(line) !== "error") marks.set(line, kind);
+  };
+  let docs = [];
+  try {
+    docs = parseAllDocuments(text, { version: "1.1", lineCounter, prettyErrors: true });
+    if (!Array.isArray(docs)) docs = [];
+  } catch (e) {
+    cards.push(el("article", { class: "doc error" }, el("h2", {}, "Cannot read the input"), el("pre", { class: "message" }, String(e.message ?? e))));
+  }
+  let index = 0;
+  for (const doc of docs) {
+    if (doc.contents == null && doc.errors.length === 0) continue;
+    index++;
+    const startLine = lineOf(doc.range?.[0]) ?? 1;
+    const where = `document ${index} (line ${startLine})`;
+    if (doc.errors.length > 0) {
+      const messages = doc.errors.map((e) => {
+        const line = e.linePos?.[0]?.line;
+        mark(line, "error");
+        return e.message;
+      });
+      cards.push(
+        el("article", { class: "doc error" }, el("h2", {}, `${where}: not valid YAML`), el("pre", { class: "message" }, messages.join("\n\n"))),
+      );
+      continue;
+    }
+    const object = doc.toJS();
+    const kind = object?.kind;
+    const name = object?.metadata?.name;
+    const title = `${kind ?? "object"}${name ? ` "${name}"` : ""} — ${where}`;
+    if (kind !== undefined && kind !== "Pod") {
+      cards.push(el("article", { class: "doc skipped" }, el("h2", {}, title), el("p", {}, `Not evaluated: only Pods are (this is a ${kind}).`)));
+      continue;
+    }
+    let result;
+    try {
+      result = evaluate(object, { level, version });
+    } catch (e) {
+      const line = e.path ? lineOf(fieldOffset(doc, e.path)) : startLine;
+      mark(line, "error");
+      cards.push(
+        el(
+          "article",
+          { class: "doc error" },
+          el("h2", {}, `${title}: cannot be evaluated`),
+          el("pre", { class: "message" }, `${e.name}: ${e.path ? `${e.path}: ${e.problem}` : e.message}`),
+          line ? el("p", { class: "where" }, `line ${line}`) : null,
+        ),
+      );
+      continue;
+    }
+    if (result.allowed) {
+      cards.push(
+        el("article", { class: "doc allowed" }, el("h2", {}, el("span", { class: "verdict" }, "allowed"), ` ${title}`),
+          el("p", {}, `Allowed by PodSecurity "${level}:${version}".`)),
+      );
+      continue;
+    }
+    const list = el("ul", { class: "violations" });
+    for (const v of result.violations) {
+      const fields = el("ul", { class: "fields" });
+      for (const f of v.fields) {
+        const line = lineOf(fieldOffset(doc, f.path));
+        mark(line, "violation");
+        fields.append(
+          el(
+            "li",
+            {},
+            el("code", { class: "path" }, f.path),
+            " = ",
+            el("code", { class: "value" }, JSON.stringify(f.value)),
+            f.container ? el("span", { class: "container" }, ` container "${f.container}"`) : null,
+            line ? el("span", { class: "line" }, ` line ${line}`) : null,
+          ),
+        );
+      }
+      list.append(
+        el("li", {}, el("strong", { class: "reason" }, v.reason), v.detail ? el("span", { class: "detail" }, ` (${v.detail})`) : null, fields),
+      );
+    }
+    cards.push(
+      el(
+        "article",
+        { class: "doc denied" },
+        el("h2", {}, el("span", { class: "verdict" }, "forbidden"), ` ${title}`),
+        el("pre", { class: "message" }, result.message),
+        list,
+      ),
+    );
+  }
+  if (cards.length === 0) cards.push(el("p", { class: "empty" }, "Paste a manifest to see its verdict."));
+  results.replaceChildren(...cards);
+  renderHighlights(text, marks);
+  const counts = cards.reduce((n, c) => {
+    for (const k of ["allowed", "denied", "error", "skipped"]) if (c.classList.contains(k)) n[k]++;
+    return n;
+  }, { allowed: 0, denied: 0, error: 0, skipped: 0 });
+  status.textContent = `${counts.allowed} allowed, ${counts.denied} forbidden, ${counts.error} with errors, ${counts.skipped} skipped`;
+}
+
+let timer = 0;
+function schedule() {
+  clearTimeout(timer);
+  timer = setTimeout(render, 80);
+}
+
+async function main() {
+  await init();
+  for (const v of supportedVersions().reverse()) versionSelect.append(el("option", { value: v }, v));
+  input.addEventListener("input", schedule);
+  input.addEventListener("scroll", () => {
+    highlights.parentElement.scrollTop = input.scrollTop;
+    highlights.parentElement.scrollLeft = input.scrollLeft;
+  });
+  levelSelect.addEventListener("change", render);
+  versionSelect.addEventListener("change", render);
+  $("example").addEventListener("click", () => {
+    input.value = EXAMPLE;
+    render();
+  });
+  const drop = $("drop");
+  drop.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    drop.classList.add("dragging");
+  });
+  drop.addEventListener("dragleave", () => drop.classList.remove("dragging"));
+  drop.addEventListener("drop", async (e) => {
+    e.preventDefault();
+    drop.classList.remove("dragging");
+    const texts = await Promise.all([...(e.dataTransfer?.files ?? [])].map((f) => f.text()));
+    if (texts.length > 0) {
+      input.value = texts.join("\n---\n");
+      render();
+    }
+  });
+  document.body.dataset.ready = "true";
+  render();
+}
+
+main().catch((e) => {
+  status.textContent = `failed to load: ${e.message ?? e}`;
+});

@@ -1,0 +1,91 @@
+//! The Rust side of the bindings, run in wasm by wasm-bindgen-test-runner: in Node by default, in headless
+//! Chrome with WASM_BINDGEN_USE_BROWSER=1 (scripts/test-wasm.sh runs both).
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::Reflect;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const PRIVILEGED: &str = r#"{"kind":"Pod","apiVersion":"v1","metadata":{"name":"privileged-pod"},
+  "spec":{"containers":[{"name":"privileged-pod","image":"nginx","securityContext":{"privileged":true}}]}}"#;
+
+fn get(value: &JsValue, key: &str) -> JsValue {
+    Reflect::get(value, &JsValue::from_str(key)).expect("a readable property")
+}
+
+fn options(level: &str) -> JsValue {
+    let o = js_sys::Object::new();
+    Reflect::set(&o, &"level".into(), &level.into()).expect("settable");
+    o.into()
+}
+
+fn evaluate(pod: JsValue, opts: Option<JsValue>) -> Result<JsValue, JsValue> {
+    let opts = opts.map(tsify::Ts::new_unchecked);
+    pss_wasm::evaluate(pod, opts).map(JsValue::from)
+}
+
+#[wasm_bindgen_test]
+fn privileged_pod_gives_the_admission_message() {
+    let r = evaluate(PRIVILEGED.into(), None).expect("evaluates");
+    assert_eq!(get(&r, "allowed"), JsValue::FALSE);
+    assert_eq!(
+        get(&r, "message").as_string().as_deref(),
+        Some(
+            r#"pods "privileged-pod" is forbidden: violates PodSecurity "baseline:latest": privileged (container "privileged-pod" must not set securityContext.privileged=true)"#
+        )
+    );
+    let violations: js_sys::Array = get(&r, "violations").dyn_into().expect("an array");
+    assert_eq!(violations.length(), 1);
+    let field = js_sys::Array::from(&get(&violations.get(0), "fields")).get(0);
+    assert_eq!(get(&field, "path").as_string().as_deref(), Some("spec.containers[0].securityContext.privileged"));
+    assert_eq!(get(&field, "value"), JsValue::TRUE);
+    assert_eq!(get(&field, "container").as_string().as_deref(), Some("privileged-pod"));
+}
+
+#[wasm_bindgen_test]
+fn objects_and_bytes_are_read_like_text() {
+    let object = js_sys::JSON::parse(PRIVILEGED).expect("valid JSON");
+    let bytes = js_sys::Uint8Array::from(PRIVILEGED.as_bytes());
+    for pod in [object, bytes.into()] {
+        let r = evaluate(pod, Some(options("privileged"))).expect("evaluates");
+        assert_eq!(get(&r, "allowed"), JsValue::TRUE);
+        assert!(get(&r, "message").is_null());
+    }
+}
+
+#[wasm_bindgen_test]
+fn errors_are_js_errors_named_pss_error() {
+    let e = evaluate(r#"{"spec": {"hostPID": "yes"}}"#.into(), None).expect_err("a type error");
+    let error: js_sys::Error = e.clone().dyn_into().expect("a JS Error");
+    assert_eq!(String::from(error.name()), "PssError");
+    assert_eq!(String::from(error.message()), "spec.hostPID: expected a boolean, found a string at line 1 column 22");
+    assert_eq!(get(&e, "kind").as_string().as_deref(), Some("invalidType"));
+    assert_eq!(get(&e, "path").as_string().as_deref(), Some("spec.hostPID"));
+    assert_eq!(get(&e, "line").as_f64(), Some(1.0));
+
+    let e = evaluate("{}".into(), Some(options("strict"))).expect_err("a bad level");
+    assert_eq!(get(&e, "kind").as_string().as_deref(), Some("invalidLevel"));
+    let e = evaluate(JsValue::UNDEFINED, None).expect_err("no pod");
+    assert_eq!(get(&e, "kind").as_string().as_deref(), Some("invalidInput"));
+}
+
+#[wasm_bindgen_test]
+fn bad_calls_leave_the_module_usable() {
+    for _ in 0..100 {
+        assert!(evaluate("{".into(), None).is_err());
+        assert!(evaluate(js_sys::Uint8Array::from(&b"\xff"[..]).into(), None).is_err());
+        assert!(evaluate(format!("{{\"a\":{}", "[".repeat(10_000)).into(), None).is_err());
+        let r = evaluate(PRIVILEGED.into(), Some(options("restricted"))).expect("evaluates");
+        assert_eq!(get(&r, "allowed"), JsValue::FALSE);
+    }
+}
+
+#[wasm_bindgen_test]
+fn checks_and_versions() {
+    let checks = pss_wasm::checks().expect("listed");
+    assert_eq!(checks.len(), 19);
+    let versions = pss_wasm::supported_versions();
+    assert_eq!(versions.last().map(String::as_str), Some("latest"));
+    assert_eq!(pss_wasm::parse_level("restricted").ok().as_deref(), Some("restricted"));
+    assert!(pss_wasm::parse_version("v1.05").is_err());
+}
