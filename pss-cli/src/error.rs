@@ -181,6 +181,48 @@ impl From<io::Error> for OutputError {
     }
 }
 
+/// What ends a command early.
+#[derive(Debug)]
+pub enum RunError {
+    /// Standard output could not be written.
+    Output(OutputError),
+    /// `--admission-config FILE` could not be used.
+    Config {
+        /// The file, as given.
+        path: String,
+        /// Why.
+        error: crate::namespaces::ConfigFileError,
+    },
+    /// The default policy could not be made into a configuration.
+    Defaults(pss_core::ConfigError),
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::Output(e) => write!(f, "{e}"),
+            RunError::Config { path, error } => write!(f, "{path}: {error}"),
+            RunError::Defaults(e) => write!(f, "invalid default policy: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RunError::Output(e) => Some(e),
+            RunError::Config { error, .. } => Some(error),
+            RunError::Defaults(e) => Some(e),
+        }
+    }
+}
+
+impl From<OutputError> for RunError {
+    fn from(error: OutputError) -> Self {
+        RunError::Output(error)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,45 +1,53 @@
 //! `pss`: check Kubernetes manifests against the Pod Security Standards, exactly as the API
-//! server's PodSecurity admission controller would. See `pss check --help`.
+//! server's PodSecurity admission controller would. See `pss check --help` and
+//! `pss label-dry-run --help`.
 
 mod check;
 mod cli;
+mod documents;
+mod dry_run;
 mod error;
 mod input;
 mod json_stream;
+mod namespaces;
 mod objects;
 mod report;
 mod yaml_stream;
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
-use pss_core::LevelVersion;
+use clap::{CommandFactory, Parser};
+use pss_core::{Admission, AdmissionConfig, Exemptions, LevelVersion, Policy};
 
 use crate::check::Checker;
-use crate::cli::{CheckArgs, Cli, ColorChoice, Command};
-use crate::error::OutputError;
+use crate::cli::{CheckArgs, Cli, ColorChoice, Command, DryRunArgs};
+use crate::documents::StdinBuffer;
+use crate::error::{OutputError, RunError};
+use crate::namespaces::{load_config, Namespaces};
 use crate::report::{Report, Styles};
 
-/// Every pod allowed.
+/// Every object allowed.
 const EXIT_ALLOWED: u8 = 0;
-/// A pod denied, no input error.
+/// An object denied (or, for label-dry-run, a pod that would violate), no input error.
 const EXIT_DENIED: u8 = 1;
 /// A usage or input error (clap exits with 2 for usage errors too).
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Check(args) => match check(args) {
-            Ok(code) => ExitCode::from(code),
-            Err(OutputError(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(EXIT_ERROR),
-            Err(e) => {
-                let _ = writeln!(io::stderr(), "pss: error: {e}");
-                ExitCode::from(EXIT_ERROR)
-            }
-        },
+    let result = match cli.command {
+        Command::Check(args) => check(args),
+        Command::LabelDryRun(args) => label_dry_run(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(RunError::Output(OutputError(e))) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(EXIT_ERROR),
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "pss: error: {e}");
+            ExitCode::from(EXIT_ERROR)
+        }
     }
 }
 
@@ -52,26 +60,89 @@ fn colour(choice: ColorChoice, is_terminal: bool) -> bool {
     }
 }
 
-fn check(args: CheckArgs) -> Result<u8, OutputError> {
-    let level_version = LevelVersion::new(args.level, args.version);
-    let stdout = io::stdout();
-    let styles = (
-        Styles::new(colour(args.color, stdout.is_terminal())),
-        Styles::new(colour(args.color, io::stderr().is_terminal())),
-    );
-    let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let report = Report::new(out, io::stderr(), args.format, args.verbose, styles, level_version);
-    let mut checker = Checker::new(level_version, report);
+fn styles(choice: ColorChoice) -> (Styles, Styles) {
+    (Styles::new(colour(choice, io::stdout().is_terminal())), Styles::new(colour(choice, io::stderr().is_terminal())))
+}
+
+/// The admission controller: `--admission-config`'s, else `default` in every mode without exemptions.
+fn admission(config: Option<&Path>, default: LevelVersion) -> Result<Admission, RunError> {
+    let config = match config {
+        Some(path) => {
+            load_config(path).map_err(|error| RunError::Config { path: path.to_string_lossy().into_owned(), error })?
+        }
+        None => {
+            let defaults = Policy { enforce: default, audit: default, warn: default };
+            AdmissionConfig::new(defaults, Exemptions::default()).map_err(RunError::Defaults)?
+        }
+    };
+    Ok(Admission::new(config))
+}
+
+/// Standard input, read whole when a PATH is `-` (never otherwise: it may be a terminal).
+fn stdin_for(paths: &[PathBuf]) -> StdinBuffer {
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        StdinBuffer::read_from(io::stdin().lock())
+    } else {
+        StdinBuffer::default()
+    }
+}
+
+fn check(args: CheckArgs) -> Result<u8, RunError> {
+    let admission = admission(args.admission_config.as_deref(), LevelVersion::new(args.level, args.version))?;
+    let defaults = admission.config().defaults();
     let paths = if args.paths.is_empty() { vec![PathBuf::from("-")] } else { args.paths };
-    let mut stdin = io::stdin().lock();
+    let mut stdin = stdin_for(&paths);
+    let mut namespaces = Namespaces::new(admission, args.namespaces.namespace);
+    namespaces.scan(&paths, &mut stdin)?;
+    namespaces.apply_flags(&args.namespaces.namespace_labels);
+
+    let out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    let mut report = Report::new(out, io::stderr(), args.format, args.verbose, styles(args.color), defaults);
+    report.set_by_namespace(namespaces.any_known());
+    let mut checker = Checker::new(namespaces, args.username, report);
     checker.begin()?;
     for path in &paths {
-        checker.check_arg(path, &mut stdin)?;
+        documents::read_arg(path, &mut stdin, &mut checker)?;
     }
     let summary = checker.finish()?;
     Ok(if summary.errors > 0 {
         EXIT_ERROR
     } else if summary.denied > 0 {
+        EXIT_DENIED
+    } else {
+        EXIT_ALLOWED
+    })
+}
+
+fn label_dry_run(args: DryRunArgs) -> Result<u8, RunError> {
+    let targets = match args.targets() {
+        Ok(targets) => targets,
+        Err(message) => {
+            let mut command = Cli::command();
+            let sub = command.find_subcommand_mut("label-dry-run").map(|c| c.clone()).unwrap_or_default();
+            let mut sub = sub.bin_name("pss label-dry-run");
+            sub.error(clap::error::ErrorKind::MissingRequiredArgument, message).exit()
+        }
+    };
+    // --admission-config's defaults, or privileged everywhere as the API server without one.
+    let admission = match args.admission_config.as_deref() {
+        Some(path) => admission(Some(path), LevelVersion::default())?,
+        None => Admission::default(),
+    };
+    let namespaces = Namespaces::new(admission, args.namespaces.namespace.clone());
+    let mut stdin = stdin_for(&targets.paths);
+    let out = io::BufWriter::new(io::stdout().lock());
+    let outcome = dry_run::run(
+        &targets,
+        namespaces,
+        &args.namespaces.namespace_labels,
+        &mut stdin,
+        (out, io::stderr()),
+        styles(args.color),
+    )?;
+    Ok(if outcome.invalid || outcome.errors > 0 {
+        EXIT_ERROR
+    } else if outcome.violations {
         EXIT_DENIED
     } else {
         EXIT_ALLOWED

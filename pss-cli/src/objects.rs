@@ -1,27 +1,48 @@
-//! What `pss check` does with an object, by its kind.
+//! What the CLI does with an object, by its kind.
 //!
-//! Only Pods are evaluated today. Pod controllers (Deployments, Jobs, ...) will be one more class
-//! here carrying where their pod template is; the template's JSON text has a Pod's `metadata` and
-//! `spec`, so it goes through the same decoding and evaluation as a Pod.
+//! Pods and pod controllers (the kinds PodSecurity admission looks at, see [`WorkloadKind`]) are
+//! evaluated; Namespaces set the policy of the objects in them; the items of a List are handled one
+//! by one; anything else is skipped and counted.
+
+use pss_core::WorkloadKind;
 
 /// How an object is handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {
-    /// Evaluated.
-    Pod,
+    /// A Pod or a pod controller: evaluated.
+    Workload(WorkloadKind),
+    /// A `v1` Namespace: its labels are the policy of the objects in it.
+    Namespace,
     /// A list (`List`, `PodList`, ...): each of its `items` is handled on its own.
     List,
     /// Skipped and counted.
     Other,
 }
 
-/// The class of an object of kind `kind` (`None` when the object has no kind).
-pub fn classify(kind: Option<&str>) -> Class {
+/// The class of an object with this `apiVersion` and `kind` (either may be missing).
+pub fn classify(api_version: Option<&str>, kind: Option<&str>) -> Class {
+    let Some(kind) = kind else {
+        return Class::Other;
+    };
+    if let Some(workload) = WorkloadKind::from_type(api_version, kind) {
+        return Class::Workload(workload);
+    }
     match kind {
-        Some("Pod") => Class::Pod,
-        Some(kind) if kind.ends_with("List") => Class::List,
+        "Namespace" if is_core(api_version) => Class::Namespace,
+        kind if kind.ends_with("List") => Class::List,
         _ => Class::Other,
     }
+}
+
+/// Whether an `apiVersion` is in the core group (`v1`), or absent.
+fn is_core(api_version: Option<&str>) -> bool {
+    api_version.is_none_or(|v| !v.contains('/'))
+}
+
+/// The name used for a `metadata.namespace`: the object's own, or `default` (`--namespace`) when it
+/// has none, as kubectl does.
+pub fn namespace_of<'a>(namespace: Option<&'a str>, default: &'a str) -> &'a str {
+    namespace.filter(|n| !n.is_empty()).unwrap_or(default)
 }
 
 #[cfg(test)]
@@ -30,11 +51,24 @@ mod tests {
 
     #[test]
     fn kinds() {
-        assert_eq!(classify(Some("Pod")), Class::Pod);
-        assert_eq!(classify(Some("pod")), Class::Other);
-        assert_eq!(classify(Some("List")), Class::List);
-        assert_eq!(classify(Some("PodList")), Class::List);
-        assert_eq!(classify(Some("Deployment")), Class::Other);
-        assert_eq!(classify(None), Class::Other);
+        assert_eq!(classify(Some("v1"), Some("Pod")), Class::Workload(WorkloadKind::Pod));
+        assert_eq!(classify(None, Some("Pod")), Class::Workload(WorkloadKind::Pod));
+        assert_eq!(classify(None, Some("pod")), Class::Other);
+        assert_eq!(classify(Some("v1"), Some("List")), Class::List);
+        assert_eq!(classify(None, Some("PodList")), Class::List);
+        assert_eq!(classify(Some("apps/v1"), Some("Deployment")), Class::Workload(WorkloadKind::Deployment));
+        assert_eq!(classify(Some("batch/v1"), Some("CronJob")), Class::Workload(WorkloadKind::CronJob));
+        assert_eq!(classify(Some("example.com/v1"), Some("Deployment")), Class::Other);
+        assert_eq!(classify(Some("v1"), Some("Namespace")), Class::Namespace);
+        assert_eq!(classify(None, Some("Namespace")), Class::Namespace);
+        assert_eq!(classify(Some("example.com/v1"), Some("Namespace")), Class::Other);
+        assert_eq!(classify(Some("v1"), None), Class::Other);
+    }
+
+    #[test]
+    fn namespaces_default_like_kubectl() {
+        assert_eq!(namespace_of(Some("prod"), "default"), "prod");
+        assert_eq!(namespace_of(Some(""), "default"), "default");
+        assert_eq!(namespace_of(None, "ci"), "ci");
     }
 }

@@ -2,7 +2,9 @@
 
 use std::io::{self, Write};
 
-use pss_core::{Evaluation, Level, LevelVersion, PodDocument, Version, Violation};
+use std::collections::BTreeMap;
+
+use pss_core::{Decision, Exemption, Level, LevelVersion, NamespaceReview, Policy, Version, Violation, WorkloadKind};
 use serde::Serialize;
 
 use crate::cli::Format;
@@ -36,14 +38,22 @@ pub struct Summary {
     pub sources: usize,
     /// Pods evaluated.
     pub pods: usize,
-    /// Pods allowed.
+    /// Objects allowed (pods, controllers whose pods would be allowed, valid Namespaces).
     pub allowed: usize,
-    /// Pods denied.
+    /// Objects denied (pods, controllers whose pods would be denied, Namespaces with invalid labels).
     pub denied: usize,
-    /// Objects skipped because they are not pods.
+    /// Objects skipped because they are neither workloads nor Namespaces.
     pub skipped: usize,
     /// Input errors.
     pub errors: usize,
+    /// Pod controllers evaluated (through their pod templates).
+    pub controllers: usize,
+    /// Namespace objects read (their labels set the policy of the objects in them).
+    pub namespaces: usize,
+    /// Objects with at least one warning.
+    pub warned: usize,
+    /// Objects exempt from PodSecurity (by namespace, user or runtime class).
+    pub exempt: usize,
 }
 
 /// ANSI styles, or empty strings when colour is off.
@@ -52,6 +62,7 @@ pub struct Styles {
     bold: &'static str,
     red: &'static str,
     green: &'static str,
+    yellow: &'static str,
     dim: &'static str,
     reset: &'static str,
 }
@@ -60,14 +71,42 @@ impl Styles {
     /// Styles with colour on or off.
     pub fn new(colour: bool) -> Self {
         if colour {
-            Styles { bold: "\x1b[1m", red: "\x1b[31m", green: "\x1b[32m", dim: "\x1b[2m", reset: "\x1b[0m" }
+            Styles {
+                bold: "\x1b[1m",
+                red: "\x1b[31m",
+                green: "\x1b[32m",
+                yellow: "\x1b[33m",
+                dim: "\x1b[2m",
+                reset: "\x1b[0m",
+            }
         } else {
-            Styles { bold: "", red: "", green: "", dim: "", reset: "" }
+            Styles { bold: "", red: "", green: "", yellow: "", dim: "", reset: "" }
         }
     }
 }
 
-/// One checked pod in JSON output.
+/// A policy in JSON output: `{"enforce": "baseline:latest", "audit": ..., "warn": ...}`.
+#[derive(Serialize)]
+struct PolicyRecord {
+    enforce: LevelVersion,
+    audit: LevelVersion,
+    warn: LevelVersion,
+}
+
+impl From<Policy> for PolicyRecord {
+    fn from(p: Policy) -> Self {
+        PolicyRecord { enforce: p.enforce, audit: p.audit, warn: p.warn }
+    }
+}
+
+/// The enforce mode's verdict in JSON output.
+#[derive(Serialize)]
+struct EnforceRecord<'a> {
+    allowed: bool,
+    message: Option<&'a str>,
+}
+
+/// One checked object in JSON output.
 #[derive(Serialize)]
 struct Record<'a> {
     source: &'a str,
@@ -83,14 +122,48 @@ struct Record<'a> {
     version: Version,
     allowed: bool,
     violations: &'a [Violation],
+    policy: PolicyRecord,
+    enforce: EnforceRecord<'a>,
+    warnings: &'a [String],
+    audit_annotations: &'a BTreeMap<String, String>,
+    exempt: Option<&'static str>,
 }
 
 #[derive(Serialize)]
 struct JsonSummary {
     level: Level,
     version: Version,
+    policy: PolicyRecord,
     #[serde(flatten)]
     counts: Summary,
+}
+
+/// What admission, and `pss` for controllers, decided for one pod or pod controller.
+#[derive(Debug)]
+pub struct Outcome<'a> {
+    /// The object's kind.
+    pub kind: WorkloadKind,
+    /// `metadata.name`.
+    pub name: Option<&'a str>,
+    /// `metadata.namespace` as written.
+    pub namespace: Option<&'a str>,
+    /// Upstream's decision (warnings, audit annotations, exemption, policy).
+    pub decision: &'a Decision,
+    /// The denial: upstream's for a pod; for a controller, that the pods it creates would be denied.
+    pub denial: Option<&'a str>,
+    /// The violations at the enforce level (of the pod, or of the controller's pod template).
+    pub violations: &'a [Violation],
+}
+
+/// What admission decided for a Namespace object (as a create request).
+#[derive(Debug)]
+pub struct NamespaceOutcome<'a> {
+    /// `metadata.name`.
+    pub name: &'a str,
+    /// Upstream's review: invalid labels, warnings, the policy.
+    pub review: &'a NamespaceReview,
+    /// Whether the configuration exempts the namespace.
+    pub exempt: bool,
 }
 
 /// Writes results to `out` and errors to `err` in the chosen format.
@@ -102,21 +175,28 @@ pub struct Report<W, E> {
     verbose: bool,
     out_styles: Styles,
     err_styles: Styles,
-    level_version: LevelVersion,
+    defaults: Policy,
+    by_namespace: bool,
     results: usize,
 }
 
 impl<W: Write, E: Write> Report<W, E> {
-    /// A report in `format`; `verbose` lists allowed pods in text output.
+    /// A report in `format`; `verbose` lists allowed objects and audit annotations in text output;
+    /// `defaults` is the policy of namespaces without labels.
     pub fn new(
         out: W,
         err: E,
         format: Format,
         verbose: bool,
         (out_styles, err_styles): (Styles, Styles),
-        level_version: LevelVersion,
+        defaults: Policy,
     ) -> Self {
-        Report { out, err, format, verbose, out_styles, err_styles, level_version, results: 0 }
+        Report { out, err, format, verbose, out_styles, err_styles, defaults, by_namespace: false, results: 0 }
+    }
+
+    /// Says in the summary that namespace labels set the policy of some objects.
+    pub fn set_by_namespace(&mut self, by_namespace: bool) {
+        self.by_namespace = by_namespace;
     }
 
     /// Writes what comes before the results.
@@ -130,31 +210,43 @@ impl<W: Write, E: Write> Report<W, E> {
         Ok(())
     }
 
-    /// Reports an evaluated pod.
+    /// Reports an evaluated pod or pod controller.
     ///
     /// # Errors
     /// Writing failed.
-    pub fn pod(&mut self, at: &Loc<'_>, pod: &PodDocument<'_>, result: &Evaluation) -> io::Result<()> {
+    pub fn workload(&mut self, at: &Loc<'_>, o: &Outcome<'_>) -> io::Result<()> {
+        let policy = o.decision.policy();
         match self.format {
             Format::Text => {
                 let s = self.out_styles;
-                if let Some(message) = result.admission_message(pod.name().unwrap_or("")) {
-                    writeln!(self.out, "{}{}{}: {}{message}{}", s.bold, at.place(), s.reset, s.red, s.reset)
+                let place = at.place();
+                let name = o.name.unwrap_or("");
+                if let Some(denial) = o.denial {
+                    writeln!(self.out, "{}{place}{}: {}{denial}{}", s.bold, s.reset, s.red, s.reset)?;
                 } else if self.verbose {
-                    writeln!(
-                        self.out,
-                        "{}{}{}: {}pods {:?} is allowed by PodSecurity \"{}\"{}",
-                        s.bold,
-                        at.place(),
-                        s.reset,
-                        s.green,
-                        pod.name().unwrap_or(""),
-                        self.level_version,
-                        s.reset
-                    )
-                } else {
-                    Ok(())
+                    write!(self.out, "{}{place}{}: {}{} {name:?} is ", s.bold, s.reset, s.green, o.kind.resource())?;
+                    match (o.decision.exemption(), o.kind) {
+                        (Some(why), _) => write!(self.out, "exempt from PodSecurity ({})", why.as_str())?,
+                        (None, WorkloadKind::Pod) => write!(self.out, "allowed by PodSecurity \"{}\"", policy.enforce)?,
+                        (None, _) => write!(
+                            self.out,
+                            "allowed: pods it creates would be allowed by PodSecurity \"{}\"",
+                            policy.enforce
+                        )?,
+                    }
+                    writeln!(self.out, "{}", s.reset)?;
                 }
+                self.warnings(&place, o.decision.warnings())?;
+                if self.verbose {
+                    for (key, value) in o.decision.audit_annotations() {
+                        writeln!(
+                            self.out,
+                            "{}{place}{}: {}audit annotation {key}: {value}{}",
+                            s.bold, s.reset, s.dim, s.reset
+                        )?;
+                    }
+                }
+                Ok(())
             }
             Format::Json | Format::Jsonl => {
                 let record = Record {
@@ -162,27 +254,95 @@ impl<W: Write, E: Write> Report<W, E> {
                     document: at.document,
                     item: at.item,
                     line: at.line,
-                    kind: "Pod",
-                    name: pod.name(),
-                    namespace: pod.namespace(),
-                    level: self.level_version.level,
-                    version: self.level_version.version,
-                    allowed: result.allowed(),
-                    violations: result.violations(),
+                    kind: o.kind.kind(),
+                    name: o.name,
+                    namespace: o.namespace,
+                    level: policy.enforce.level,
+                    version: policy.enforce.version,
+                    allowed: o.denial.is_none(),
+                    violations: o.violations,
+                    policy: policy.into(),
+                    enforce: EnforceRecord { allowed: o.denial.is_none(), message: o.denial },
+                    warnings: o.decision.warnings(),
+                    audit_annotations: o.decision.audit_annotations(),
+                    exempt: o.decision.exemption().map(Exemption::as_str),
                 };
-                if self.format == Format::Json && self.results > 0 {
-                    self.out.write_all(b",\n")?;
-                } else if self.format == Format::Json {
-                    self.out.write_all(b"\n")?;
-                }
-                serde_json::to_writer(&mut self.out, &record).map_err(io::Error::from)?;
-                if self.format == Format::Jsonl {
-                    self.out.write_all(b"\n")?;
-                }
-                self.results += 1;
-                Ok(())
+                self.record(&record)
             }
         }
+    }
+
+    /// Reports a Namespace object.
+    ///
+    /// # Errors
+    /// Writing failed.
+    pub fn namespace(&mut self, at: &Loc<'_>, o: &NamespaceOutcome<'_>) -> io::Result<()> {
+        let policy = o.review.policy();
+        match self.format {
+            Format::Text => {
+                let s = self.out_styles;
+                let place = at.place();
+                if let Some(invalid) = o.review.invalid() {
+                    writeln!(self.out, "{}{place}{}: {}{invalid}{}", s.bold, s.reset, s.red, s.reset)?;
+                } else if self.verbose {
+                    writeln!(
+                        self.out,
+                        "{}{place}{}: {}namespace {:?}: PodSecurity {policy}{}{}",
+                        s.bold,
+                        s.reset,
+                        s.green,
+                        o.name,
+                        if o.exempt { " (exempt)" } else { "" },
+                        s.reset
+                    )?;
+                }
+                self.warnings(&place, o.review.warnings())
+            }
+            Format::Json | Format::Jsonl => {
+                let record = Record {
+                    source: &at.source.id,
+                    document: at.document,
+                    item: at.item,
+                    line: at.line,
+                    kind: "Namespace",
+                    name: Some(o.name),
+                    namespace: None,
+                    level: policy.enforce.level,
+                    version: policy.enforce.version,
+                    allowed: o.review.allowed(),
+                    violations: &[],
+                    policy: policy.into(),
+                    enforce: EnforceRecord { allowed: o.review.allowed(), message: o.review.invalid() },
+                    warnings: o.review.warnings(),
+                    audit_annotations: &BTreeMap::new(),
+                    exempt: o.exempt.then_some("namespace"),
+                };
+                self.record(&record)
+            }
+        }
+    }
+
+    /// Warnings as kubectl shows them (`Warning: ...`), after the object's place.
+    fn warnings(&mut self, place: &crate::error::Place, warnings: &[String]) -> io::Result<()> {
+        let s = self.out_styles;
+        for warning in warnings {
+            writeln!(self.out, "{}{place}{}: {}Warning:{} {warning}", s.bold, s.reset, s.yellow, s.reset)?;
+        }
+        Ok(())
+    }
+
+    fn record(&mut self, record: &Record<'_>) -> io::Result<()> {
+        if self.format == Format::Json && self.results > 0 {
+            self.out.write_all(b",\n")?;
+        } else if self.format == Format::Json {
+            self.out.write_all(b"\n")?;
+        }
+        serde_json::to_writer(&mut self.out, record).map_err(io::Error::from)?;
+        if self.format == Format::Jsonl {
+            self.out.write_all(b"\n")?;
+        }
+        self.results += 1;
+        Ok(())
     }
 
     /// Reports an object skipped because it is not a pod (a line in text output only).
@@ -201,7 +361,7 @@ impl<W: Write, E: Write> Report<W, E> {
             (None, Some(name)) => write!(self.out, "object {name:?} without a kind")?,
             (None, None) => write!(self.out, "object without a kind")?,
         }
-        writeln!(self.out, " (not a Pod){}", s.reset)
+        writeln!(self.out, " (not a workload){}", s.reset)
     }
 
     /// Reports an input error on the error stream (after flushing the results so far, so that the
@@ -212,9 +372,7 @@ impl<W: Write, E: Write> Report<W, E> {
     /// left to report it.
     pub fn input_error(&mut self, error: &InputError) -> io::Result<()> {
         self.out.flush()?;
-        let s = self.err_styles;
-        let _ = writeln!(self.err, "pss: {}{}error:{} {error}", s.bold, s.red, s.reset);
-        let _ = self.err.flush();
+        write_error(&mut self.err, self.err_styles, error);
         Ok(())
     }
 
@@ -228,14 +386,34 @@ impl<W: Write, E: Write> Report<W, E> {
                 let s = self.out_styles;
                 let (denied_on, denied_off) = if summary.denied > 0 { (s.red, s.reset) } else { ("", "") };
                 let (errors_on, errors_off) = if summary.errors > 0 { (s.red, s.reset) } else { ("", "") };
+                let mut counted = vec![plural(summary.pods, "pod", "pods")];
+                if summary.controllers > 0 {
+                    counted.push(plural(summary.controllers, "controller", "controllers"));
+                }
+                if summary.namespaces > 0 {
+                    counted.push(plural(summary.namespaces, "namespace", "namespaces"));
+                }
+                let last = counted.pop().unwrap_or_default();
+                if counted.is_empty() {
+                    write!(self.out, "checked {last}")?;
+                } else {
+                    write!(self.out, "checked {} and {last}", counted.join(", "))?;
+                }
+                if self.by_namespace {
+                    write!(self.out, " by namespace labels (default {})", policy_text(&self.defaults))?;
+                } else {
+                    write!(self.out, " at {}", policy_text(&self.defaults))?;
+                }
+                write!(self.out, ": {} allowed, {denied_on}{} denied{denied_off}", summary.allowed, summary.denied)?;
+                if summary.warned > 0 {
+                    write!(self.out, ", {} with warnings", summary.warned)?;
+                }
+                if summary.exempt > 0 {
+                    write!(self.out, ", {} exempt", summary.exempt)?;
+                }
                 writeln!(
                     self.out,
-                    "checked {} at {}: {} allowed, {denied_on}{} denied{denied_off}; skipped {} (not a Pod); \
-                     {errors_on}{}{errors_off}",
-                    plural(summary.pods, "pod", "pods"),
-                    self.level_version,
-                    summary.allowed,
-                    summary.denied,
+                    "; skipped {} (not a workload); {errors_on}{}{errors_off}",
                     plural(summary.skipped, "object", "objects"),
                     plural(summary.errors, "input error", "input errors"),
                 )?;
@@ -246,8 +424,9 @@ impl<W: Write, E: Write> Report<W, E> {
                 }
                 self.out.write_all(b"],\"summary\":")?;
                 let summary = JsonSummary {
-                    level: self.level_version.level,
-                    version: self.level_version.version,
+                    level: self.defaults.enforce.level,
+                    version: self.defaults.enforce.version,
+                    policy: self.defaults.into(),
                     counts: *summary,
                 };
                 serde_json::to_writer(&mut self.out, &summary).map_err(io::Error::from)?;
@@ -256,6 +435,27 @@ impl<W: Write, E: Write> Report<W, E> {
             Format::Jsonl => {}
         }
         self.out.flush()
+    }
+}
+
+/// Writes `pss: error: MESSAGE` and flushes. Failing to write is ignored: there is nowhere left to
+/// report it.
+pub fn write_error<E: Write>(err: &mut E, s: Styles, message: &dyn std::fmt::Display) {
+    let _ = writeln!(err, "pss: {}{}error:{} {message}", s.bold, s.red, s.reset);
+    let _ = err.flush();
+}
+
+/// `Warning:` in yellow when colour is on.
+pub fn warning_prefix(s: Styles) -> String {
+    format!("{}Warning:{}", s.yellow, s.reset)
+}
+
+/// A policy in a few words: `baseline:latest` when every mode is the same, else each mode.
+pub fn policy_text(policy: &Policy) -> String {
+    if policy.enforce == policy.audit && policy.enforce == policy.warn {
+        policy.enforce.to_string()
+    } else {
+        policy.to_string()
     }
 }
 

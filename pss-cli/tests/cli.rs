@@ -10,6 +10,13 @@ const PRIVILEGED_MESSAGE: &str = r#"pods "privileged-pod" is forbidden: violates
 /// A pod that fails baseline only through `spec.hostNetwork`.
 const HOST_NETWORK_JSON: &str = r#"{"kind":"Pod","metadata":{"name":"hn","namespace":"ops"},"spec":{"hostNetwork":true,"containers":[{"name":"c"}]}}"#;
 
+/// The Deployment in examples/deployment.yaml, at baseline: the API server warns, and its pods would be denied.
+const NET_ADMIN_DENIAL: &str = r#"deployments "web" (pods it creates would be denied): violates PodSecurity "baseline:latest": non-default capabilities (container "nginx" must not include "NET_ADMIN" in securityContext.capabilities.add)"#;
+const NET_ADMIN_WARNING: &str = r#"would violate PodSecurity "baseline:latest": non-default capabilities (container "nginx" must not include "NET_ADMIN" in securityContext.capabilities.add)"#;
+
+/// The pod `debug` in examples/namespace.yaml, denied by the namespace's restricted level.
+const DEBUG_RESTRICTED_MESSAGE: &str = r#"pods "debug" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "shell" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "shell" must set securityContext.capabilities.drop=["ALL"]), runAsNonRoot != true (pod or container "shell" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "shell" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")"#;
+
 /// A pod allowed at baseline.
 const PLAIN_JSON: &str = r#"{"kind":"Pod","metadata":{"name":"plain"},"spec":{"containers":[{"name":"c"}]}}"#;
 
@@ -20,7 +27,7 @@ fn privileged_example_in_text() {
         out.stdout,
         format!(
             "examples/privileged-pod.yaml (document 1, line 1): {PRIVILEGED_MESSAGE}\n\
-             checked 1 pod at baseline:latest: 0 allowed, 1 denied; skipped 0 objects (not a Pod); 0 input errors\n"
+             checked 1 pod at baseline:latest: 0 allowed, 1 denied; skipped 0 objects (not a workload); 0 input errors\n"
         )
     );
     assert_eq!(out.stderr, "");
@@ -32,7 +39,7 @@ fn restricted_example_passes_restricted_quietly() {
     let out = pss(&["check", "--level", "restricted", "examples/restricted-pod.yaml"]);
     assert_eq!(
         out.stdout,
-        "checked 1 pod at restricted:latest: 1 allowed, 0 denied; skipped 0 objects (not a Pod); 0 input errors\n"
+        "checked 1 pod at restricted:latest: 1 allowed, 0 denied; skipped 0 objects (not a workload); 0 input errors\n"
     );
     assert_eq!(out.code, 0);
 
@@ -50,7 +57,9 @@ fn verbose_lists_allowed_pods() {
         out.stdout,
         "examples/restricted-pod.yaml (document 1, line 3): pods \"restricted-pod\" is allowed by PodSecurity \
          \"baseline:latest\"\n\
-         checked 1 pod at baseline:latest: 1 allowed, 0 denied; skipped 0 objects (not a Pod); 0 input errors\n"
+         examples/restricted-pod.yaml (document 1, line 3): audit annotation pod-security.kubernetes.io/enforce-policy: \
+         baseline:latest\n\
+         checked 1 pod at baseline:latest: 1 allowed, 0 denied; skipped 0 objects (not a workload); 0 input errors\n"
     );
     assert_eq!(out.code, 0);
 }
@@ -61,16 +70,21 @@ fn examples_directory_in_sorted_order() {
     assert_eq!(
         out.stdout,
         format!(
-            "examples/multi-document.yaml (document 1, line 3): pods \"host-network\" is forbidden: violates PodSecurity \
+            "examples/admission-config.yaml (document 1, line 5): skipped PodSecurityConfiguration without a name \
+             (not a workload)\n\
+             examples/deployment.yaml (document 1, line 6): {NET_ADMIN_DENIAL}\n\
+             examples/deployment.yaml (document 1, line 6): Warning: {NET_ADMIN_WARNING}\n\
+             examples/multi-document.yaml (document 1, line 3): pods \"host-network\" is forbidden: violates PodSecurity \
              \"baseline:latest\": host namespaces (hostNetwork=true), hostPort (container \"node-exporter\" uses hostPort 9100)\n\
-             examples/multi-document.yaml (document 2, line 17): skipped Deployment \"web\" (not a Pod)\n\
-             examples/multi-document.yaml (document 3, line 35): skipped Service \"web\" (not a Pod)\n\
+             examples/multi-document.yaml (document 3, line 35): skipped Service \"web\" (not a workload)\n\
+             examples/namespace.yaml (document 3, line 43): {DEBUG_RESTRICTED_MESSAGE}\n\
              examples/pod-list.json (document 1, item 1, line 4): pods \"debug-shell\" is forbidden: violates PodSecurity \
              \"baseline:latest\": non-default capabilities (container \"shell\" must not include \"SYS_ADMIN\", \
              \"SYS_PTRACE\" in securityContext.capabilities.add), host namespaces (hostPID=true), hostPath volumes \
              (volume \"host\")\n\
              examples/privileged-pod.yaml (document 1, line 1): {PRIVILEGED_MESSAGE}\n\
-             checked 6 pods at baseline:latest: 3 allowed, 3 denied; skipped 2 objects (not a Pod); 0 input errors\n"
+             checked 7 pods, 4 controllers and 1 namespace by namespace labels (default baseline:latest): 7 allowed, \
+             5 denied, 1 with warnings; skipped 2 objects (not a workload); 0 input errors\n"
         )
     );
     assert_eq!(out.stderr, "");
@@ -104,16 +118,45 @@ fn jsonl_schema_and_values() {
                     "value": true,
                     "container": "privileged-pod"
                 }]
-            }]
+            }],
+            "policy": {"enforce": "baseline:latest", "audit": "baseline:latest", "warn": "baseline:latest"},
+            "enforce": {"allowed": false, "message": PRIVILEGED_MESSAGE},
+            "warnings": [],
+            "audit_annotations": {
+                "pod-security.kubernetes.io/audit-violations": "would violate PodSecurity \"baseline:latest\": privileged \
+                    (container \"privileged-pod\" must not set securityContext.privileged=true)",
+                "pod-security.kubernetes.io/enforce-policy": "baseline:latest"
+            },
+            "exempt": null
         })
     );
 }
 
 #[test]
 fn jsonl_has_a_line_per_pod_with_the_version_as_requested() {
-    let out = pss(&["check", "--format", "jsonl", "--level", "restricted", "--version", "v1.24", "examples"]);
+    let out = pss(&[
+        "check",
+        "--format",
+        "jsonl",
+        "--level",
+        "restricted",
+        "--version",
+        "v1.24",
+        "examples/multi-document.yaml",
+        "examples/pod-list.json",
+        "examples/privileged-pod.yaml",
+        "examples/restricted-pod.yaml",
+    ]);
     assert_eq!(out.code, 1);
-    let records = json_lines(&out.stdout);
+    let all = json_lines(&out.stdout);
+    // The Deployment in multi-document.yaml is checked through its template.
+    assert_eq!(all[1]["kind"], "Deployment");
+    assert_eq!(all[1]["allowed"], false);
+    assert_eq!(
+        all[1]["violations"][0]["fields"][0]["path"],
+        "spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation"
+    );
+    let records: Vec<&Value> = all.iter().filter(|r| r["kind"] != "Deployment").collect();
     let summary: Vec<(&str, u64, Option<u64>, &str, bool)> = records
         .iter()
         .map(|r| {
@@ -174,19 +217,23 @@ fn json_document_with_summary() {
     assert_eq!(out.code, 1);
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();
     let results = doc["results"].as_array().unwrap();
-    assert_eq!(results.len(), 3);
+    assert_eq!(results.len(), 4);
     assert_eq!(results[0]["name"], "host-network");
     assert_eq!(results[0]["allowed"], false);
     assert_eq!(results[0]["violations"][0]["reason"], "host namespaces");
     assert_eq!(results[0]["violations"][0]["detail"], "hostNetwork=true");
-    assert_eq!(results[1]["name"], "baseline-only");
+    assert_eq!(results[1]["kind"], "Deployment");
+    assert_eq!(results[1]["name"], "web");
     assert_eq!(results[1]["allowed"], true);
-    assert_eq!(results[1]["violations"], json!([]));
-    assert_eq!(results[2]["source"], "examples/restricted-pod.yaml");
+    assert_eq!(results[2]["name"], "baseline-only");
+    assert_eq!(results[2]["allowed"], true);
+    assert_eq!(results[2]["violations"], json!([]));
+    assert_eq!(results[3]["source"], "examples/restricted-pod.yaml");
+    let policy = json!({"enforce": "baseline:latest", "audit": "baseline:latest", "warn": "baseline:latest"});
     assert_eq!(
         doc["summary"],
-        json!({"level": "baseline", "version": "latest", "sources": 2, "pods": 3, "allowed": 2, "denied": 1,
-               "skipped": 2, "errors": 0})
+        json!({"level": "baseline", "version": "latest", "policy": policy, "sources": 2, "pods": 3, "allowed": 3,
+               "denied": 1, "skipped": 1, "errors": 0, "controllers": 1, "namespaces": 0, "warned": 0, "exempt": 0})
     );
 }
 
@@ -209,7 +256,7 @@ fn stdin_yaml_and_json_are_sniffed() {
             out.stdout,
             format!(
                 "<stdin> (document 1, line 1): {PRIVILEGED_MESSAGE}\n\
-                 checked 1 pod at baseline:latest: 0 allowed, 1 denied; skipped 0 objects (not a Pod); 0 input errors\n"
+                 checked 1 pod at baseline:latest: 0 allowed, 1 denied; skipped 0 objects (not a workload); 0 input errors\n"
             )
         );
         assert_eq!(out.code, 1);
@@ -254,7 +301,7 @@ fn json_lines_stream() {
         out.stdout,
         "<stdin> (document 2, line 2): pods \"hn\" is forbidden: violates PodSecurity \"baseline:latest\": host \
          namespaces (hostNetwork=true)\n\
-         checked 3 pods at baseline:latest: 2 allowed, 1 denied; skipped 0 objects (not a Pod); 0 input errors\n"
+         checked 3 pods at baseline:latest: 2 allowed, 1 denied; skipped 0 objects (not a workload); 0 input errors\n"
     );
     assert_eq!(out.code, 1);
 
@@ -288,7 +335,7 @@ fn json_list_items() {
         out.stdout,
         "<stdin> (document 1, item 2, line 1): pods \"hn\" is forbidden: violates PodSecurity \"baseline:latest\": host \
          namespaces (hostNetwork=true)\n\
-         checked 2 pods at baseline:latest: 1 allowed, 1 denied; skipped 0 objects (not a Pod); 0 input errors\n"
+         checked 2 pods at baseline:latest: 1 allowed, 1 denied; skipped 0 objects (not a workload); 0 input errors\n"
     );
     // A PodList, as the API returns it, works the same way.
     let pod_list = list.replace(r#""kind":"List""#, r#""kind":"PodList""#);
@@ -304,10 +351,10 @@ fn yaml_list_items_and_non_pods_inside() {
     let out = pss_in(&repo_root(), &["check"], yaml.as_bytes());
     assert_eq!(
         out.stdout,
-        "<stdin> (document 1, item 1): skipped ConfigMap \"cm\" (not a Pod)\n\
+        "<stdin> (document 1, item 1): skipped ConfigMap \"cm\" (not a workload)\n\
          <stdin> (document 1, item 2): pods \"p\" is forbidden: violates PodSecurity \"baseline:latest\": host \
          namespaces (hostIPC=true)\n\
-         checked 1 pod at baseline:latest: 0 allowed, 1 denied; skipped 1 object (not a Pod); 0 input errors\n"
+         checked 1 pod at baseline:latest: 0 allowed, 1 denied; skipped 1 object (not a workload); 0 input errors\n"
     );
     assert_eq!(out.code, 1);
 }
@@ -318,9 +365,10 @@ fn multi_document_yaml_skips_and_counts_non_pods() {
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();
     let documents: Vec<u64> =
         doc["results"].as_array().unwrap().iter().map(|r| r["document"].as_u64().unwrap()).collect();
-    assert_eq!(documents, [0, 3]);
-    assert_eq!(doc["summary"]["skipped"], 2);
+    assert_eq!(documents, [0, 1, 3]);
+    assert_eq!(doc["summary"]["skipped"], 1);
     assert_eq!(doc["summary"]["pods"], 2);
+    assert_eq!(doc["summary"]["controllers"], 1);
     assert_eq!(out.code, 1);
 }
 
@@ -381,13 +429,13 @@ fn bad_json_document_in_the_middle() {
         out.stdout,
         "pods.jsonl (document 3, line 3): pods \"hn\" is forbidden: violates PodSecurity \"baseline:latest\": host \
          namespaces (hostNetwork=true)\n\
-         pods.jsonl (document 5, line 5): skipped ConfigMap \"cm\" (not a Pod)\n\
-         checked 2 pods at baseline:latest: 1 allowed, 1 denied; skipped 1 object (not a Pod); 2 input errors\n"
+         pods.jsonl (document 5, line 5): skipped ConfigMap \"cm\" (not a workload)\n\
+         checked 2 pods at baseline:latest: 1 allowed, 1 denied; skipped 1 object (not a workload); 2 input errors\n"
     );
     assert_eq!(
         out.stderr,
         "pss: error: pods.jsonl (document 2, line 2): spec.hostIPC: expected a boolean, found a string at line 2 column 57\n\
-         pss: error: pods.jsonl (document 4, line 4): spec: expected an object, found an array at line 4 column 24\n"
+         pss: error: pods.jsonl (document 4, line 4): spec: unexpected character '}', expected a value at line 4 column 25\n"
     );
     assert_eq!(out.code, 2);
 }
@@ -422,7 +470,7 @@ fn bad_yaml_document_in_the_middle() {
         out.stdout,
         "<stdin> (document 4, line 13): pods \"c\" is forbidden: violates PodSecurity \"baseline:latest\": host \
          namespaces (hostNetwork=true)\n\
-         checked 2 pods at baseline:latest: 1 allowed, 1 denied; skipped 0 objects (not a Pod); 2 input errors\n"
+         checked 2 pods at baseline:latest: 1 allowed, 1 denied; skipped 0 objects (not a workload); 2 input errors\n"
     );
     let errors: Vec<&str> = out.stderr.lines().collect();
     assert_eq!(errors.len(), 2, "{}", out.stderr);
@@ -452,7 +500,7 @@ fn missing_file_is_an_input_error_and_the_rest_is_checked() {
     assert_eq!(out.stderr.lines().count(), 1);
     assert_eq!(
         out.stdout,
-        "checked 1 pod at baseline:latest: 1 allowed, 0 denied; skipped 0 objects (not a Pod); 1 input error\n"
+        "checked 1 pod at baseline:latest: 1 allowed, 0 denied; skipped 0 objects (not a workload); 1 input error\n"
     );
     assert_eq!(out.code, 2);
 }
@@ -514,12 +562,15 @@ fn invalid_level_and_version_are_usage_errors() {
 
 #[test]
 fn privileged_level_allows_everything() {
-    let out = pss(&["check", "--level", "privileged", "examples"]);
+    // Without its labels (replaced by none), prod takes the default too.
+    let out = pss(&["check", "--level", "privileged", "--namespace-labels", "prod=", "examples"]);
     assert_eq!(
         out.stdout,
-        "examples/multi-document.yaml (document 2, line 17): skipped Deployment \"web\" (not a Pod)\n\
-         examples/multi-document.yaml (document 3, line 35): skipped Service \"web\" (not a Pod)\n\
-         checked 6 pods at privileged:latest: 6 allowed, 0 denied; skipped 2 objects (not a Pod); 0 input errors\n"
+        "examples/admission-config.yaml (document 1, line 5): skipped PodSecurityConfiguration without a name \
+         (not a workload)\n\
+         examples/multi-document.yaml (document 3, line 35): skipped Service \"web\" (not a workload)\n\
+         checked 7 pods, 4 controllers and 1 namespace by namespace labels (default privileged:latest): 12 allowed, \
+         0 denied; skipped 2 objects (not a workload); 0 input errors\n"
     );
     assert_eq!(out.code, 0);
 }
@@ -540,7 +591,7 @@ fn colour_only_when_asked_or_on_a_terminal() {
         out.stdout,
         format!(
             "\x1b[1mexamples/privileged-pod.yaml (document 1, line 1)\x1b[0m: \x1b[31m{PRIVILEGED_MESSAGE}\x1b[0m\n\
-             checked 1 pod at baseline:latest: 0 allowed, \x1b[31m1 denied\x1b[0m; skipped 0 objects (not a Pod); \
+             checked 1 pod at baseline:latest: 0 allowed, \x1b[31m1 denied\x1b[0m; skipped 0 objects (not a workload); \
              0 input errors\n"
         )
     );

@@ -1,0 +1,294 @@
+//! Where the policy of an object comes from: the labels of its namespace (Namespace objects in the
+//! input, `--namespace-labels`), and the admission configuration (`--admission-config`) with its
+//! defaults and exemptions.
+
+use core::fmt;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use pss_core::{Admission, AdmissionConfig, ConfigError, ObjectHeader};
+
+use crate::documents::{Visit, Visitor};
+use crate::error::{InputError, Origin, OutputError};
+use crate::input::{self, Syntax};
+use crate::objects::{classify, Class};
+use crate::report::Loc;
+
+/// Labels, as `(key, value)` pairs in the order given.
+pub type Labels = Vec<(String, String)>;
+
+/// One `--namespace-labels NAMESPACE=KEY=VALUE,KEY=VALUE` argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamespaceLabels {
+    /// The namespace.
+    pub namespace: String,
+    /// Its labels (possibly none).
+    pub labels: Labels,
+}
+
+/// Why a `--namespace-labels` argument is malformed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LabelsSyntaxError {
+    /// No `=` after the namespace.
+    NoNamespace,
+    /// The namespace is empty.
+    EmptyNamespace,
+    /// A `KEY=VALUE` pair without `=` or with an empty key.
+    BadPair(String),
+}
+
+impl fmt::Display for LabelsSyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LabelsSyntaxError::NoNamespace => f.write_str("expected NAMESPACE=KEY=VALUE[,KEY=VALUE...]"),
+            LabelsSyntaxError::EmptyNamespace => f.write_str("the namespace is empty"),
+            LabelsSyntaxError::BadPair(pair) => write!(f, "expected KEY=VALUE, found {pair:?}"),
+        }
+    }
+}
+
+impl std::error::Error for LabelsSyntaxError {}
+
+/// Parses `NAMESPACE=KEY=VALUE,KEY=VALUE` (`NAMESPACE=` for a namespace without labels).
+///
+/// # Errors
+/// A missing namespace or a pair without a key.
+pub fn parse_namespace_labels(s: &str) -> Result<NamespaceLabels, LabelsSyntaxError> {
+    let (namespace, rest) = s.split_once('=').ok_or(LabelsSyntaxError::NoNamespace)?;
+    if namespace.is_empty() {
+        return Err(LabelsSyntaxError::EmptyNamespace);
+    }
+    let mut labels = Vec::new();
+    for pair in rest.split(',').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some((key, value)) if !key.is_empty() => labels.push((key.to_owned(), value.to_owned())),
+            _ => return Err(LabelsSyntaxError::BadPair(pair.to_owned())),
+        }
+    }
+    Ok(NamespaceLabels { namespace: namespace.to_owned(), labels })
+}
+
+/// The admission controller and what it knows of namespaces.
+#[derive(Debug)]
+pub struct Namespaces {
+    admission: Admission,
+    default_namespace: String,
+    labels: HashMap<String, Labels>,
+}
+
+impl Namespaces {
+    /// No namespace known yet; objects without a namespace are in `default_namespace`.
+    pub fn new(admission: Admission, default_namespace: String) -> Self {
+        Namespaces { admission, default_namespace, labels: HashMap::new() }
+    }
+
+    /// The admission controller.
+    pub fn admission(&self) -> &Admission {
+        &self.admission
+    }
+
+    /// The namespace of objects without `metadata.namespace`.
+    pub fn default_namespace(&self) -> &str {
+        &self.default_namespace
+    }
+
+    /// Sets a namespace's labels (a later Namespace object replaces an earlier one).
+    pub fn set(&mut self, namespace: String, labels: Labels) {
+        self.labels.insert(namespace, labels);
+    }
+
+    /// Applies `--namespace-labels` arguments: they replace the labels found in the input; one
+    /// namespace given twice gets both sets (a key given twice takes the later value).
+    pub fn apply_flags(&mut self, flags: &[NamespaceLabels]) {
+        let mut seen: Vec<&str> = Vec::new();
+        for flag in flags {
+            let labels = self.labels.entry(flag.namespace.clone()).or_default();
+            if !seen.contains(&flag.namespace.as_str()) {
+                labels.clear();
+                seen.push(&flag.namespace);
+            }
+            labels.extend(flag.labels.iter().cloned());
+        }
+    }
+
+    /// A namespace's labels (none when the namespace is unknown).
+    pub fn labels(&self, namespace: &str) -> &[(String, String)] {
+        self.labels.get(namespace).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether any namespace's labels are known.
+    pub fn any_known(&self) -> bool {
+        !self.labels.is_empty()
+    }
+
+    /// Reads the whole input once, looking only for Namespace objects (a header-only pass over the
+    /// documents that mention `Namespace`), so that a namespace may come after the objects in it.
+    ///
+    /// # Errors
+    /// None in practice (the scan writes nothing); the type is the readers'.
+    pub fn scan(&mut self, paths: &[PathBuf], stdin: &mut crate::documents::StdinBuffer) -> Result<(), OutputError> {
+        let mut scan = NamespaceScan { found: Vec::new() };
+        for path in paths {
+            crate::documents::read_arg(path, stdin, &mut scan)?;
+        }
+        stdin.rewind();
+        for (name, labels) in scan.found {
+            self.set(name, labels);
+        }
+        Ok(())
+    }
+}
+
+/// The labels of a header as owned pairs.
+pub fn owned_labels(header: &ObjectHeader<'_>) -> Labels {
+    header.labels().map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
+}
+
+/// Collects Namespace objects; errors are left for the pass that checks the objects to report.
+struct NamespaceScan {
+    found: Vec<(String, Labels)>,
+}
+
+impl Visitor for NamespaceScan {
+    fn wants(&self, raw: &[u8]) -> bool {
+        // The kind is spelled out, unless an escape (JSON `\u`, YAML `\x`, a YAML line break
+        // escaped inside a quoted string) hides it.
+        memchr::memmem::find(raw, b"Namespace").is_some() || memchr::memchr(b'\\', raw).is_some()
+    }
+
+    fn object(&mut self, text: &[u8], _: &Loc<'_>, _: Option<Origin>, in_list: bool) -> Result<Visit, OutputError> {
+        let Ok(header) = ObjectHeader::from_slice(text) else {
+            return Ok(Visit::Done);
+        };
+        match classify(header.api_version(), header.kind()) {
+            Class::Namespace => {
+                if let Some(name) = header.name().filter(|n| !n.is_empty()) {
+                    self.found.push((name.to_owned(), owned_labels(&header)));
+                }
+                Ok(Visit::Done)
+            }
+            Class::List if !in_list => Ok(Visit::List),
+            _ => Ok(Visit::Done),
+        }
+    }
+
+    fn input_error(&mut self, _: &InputError) -> Result<(), OutputError> {
+        Ok(())
+    }
+}
+
+/// Why `--admission-config FILE` could not be used.
+#[derive(Debug)]
+pub enum ConfigFileError {
+    /// The file could not be read.
+    Read(std::io::Error),
+    /// It is not UTF-8.
+    NotUtf8,
+    /// Its YAML could not be parsed.
+    Yaml(Box<serde_saphyr::Error>),
+    /// Its YAML holds a value JSON cannot.
+    Convert(serde_json::Error),
+    /// pss-core rejected it, with upstream's words.
+    Config(ConfigError),
+}
+
+impl fmt::Display for ConfigFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigFileError::Read(e) => write!(f, "{e}"),
+            ConfigFileError::NotUtf8 => f.write_str("invalid UTF-8"),
+            ConfigFileError::Yaml(e) => {
+                let options = serde_saphyr::render_options! { snippets: serde_saphyr::SnippetMode::Off };
+                write!(f, "invalid YAML: {}", e.render_with_options(options))
+            }
+            ConfigFileError::Convert(e) => write!(f, "cannot convert YAML to JSON: {e}"),
+            ConfigFileError::Config(e) => write!(f, "invalid PodSecurity configuration: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigFileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConfigFileError::Read(e) => Some(e),
+            ConfigFileError::NotUtf8 => None,
+            ConfigFileError::Yaml(e) => Some(e.as_ref()),
+            ConfigFileError::Convert(e) => Some(e),
+            ConfigFileError::Config(e) => Some(e),
+        }
+    }
+}
+
+/// Reads a PodSecurityConfiguration (or an AdmissionConfiguration with the PodSecurity plugin)
+/// from a JSON or YAML file (by its name, else sniffed). YAML is read strictly, as the API server
+/// reads this file: a repeated key is an error.
+///
+/// # Errors
+/// The file cannot be read or parsed, or pss-core rejects the configuration.
+pub fn load_config(path: &Path) -> Result<AdmissionConfig, ConfigFileError> {
+    let bytes = std::fs::read(path).map_err(ConfigFileError::Read)?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| ConfigFileError::NotUtf8)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let syntax = match input::syntax_of_name(path) {
+        Some(syntax) => syntax,
+        None if text.trim_start().starts_with(['{', '[']) => Syntax::Json,
+        None => Syntax::Yaml,
+    };
+    let json = match syntax {
+        Syntax::Json => text.to_owned(),
+        Syntax::Yaml => {
+            let mut options = crate::documents::yaml_options();
+            options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
+            let value: serde_json::Value =
+                serde_saphyr::from_str_with_options(text, options).map_err(|e| ConfigFileError::Yaml(Box::new(e)))?;
+            serde_json::to_string(&value).map_err(ConfigFileError::Convert)?
+        }
+    };
+    AdmissionConfig::from_json_str(&json).map_err(ConfigFileError::Config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(labels: &[(&str, &str)]) -> Labels {
+        labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn namespace_labels_syntax() {
+        let parsed = parse_namespace_labels(
+            "prod=pod-security.kubernetes.io/enforce=restricted,pod-security.kubernetes.io/warn=restricted",
+        )
+        .unwrap();
+        assert_eq!(parsed.namespace, "prod");
+        assert_eq!(
+            parsed.labels,
+            pairs(&[
+                ("pod-security.kubernetes.io/enforce", "restricted"),
+                ("pod-security.kubernetes.io/warn", "restricted")
+            ])
+        );
+        assert_eq!(parse_namespace_labels("dev=").unwrap().labels, []);
+        assert_eq!(parse_namespace_labels("dev=a=").unwrap().labels, pairs(&[("a", "")]));
+        assert_eq!(parse_namespace_labels("dev"), Err(LabelsSyntaxError::NoNamespace));
+        assert_eq!(parse_namespace_labels("=a=b"), Err(LabelsSyntaxError::EmptyNamespace));
+        assert_eq!(parse_namespace_labels("dev=a"), Err(LabelsSyntaxError::BadPair("a".into())));
+        assert_eq!(parse_namespace_labels("dev==b"), Err(LabelsSyntaxError::BadPair("=b".into())));
+    }
+
+    #[test]
+    fn flags_replace_input_labels_and_merge_among_themselves() {
+        let mut ns = Namespaces::new(Admission::default(), "default".into());
+        ns.set("prod".into(), pairs(&[("a", "1"), ("b", "2")]));
+        ns.apply_flags(&[
+            parse_namespace_labels("prod=c=3").unwrap(),
+            parse_namespace_labels("prod=d=4").unwrap(),
+            parse_namespace_labels("dev=").unwrap(),
+        ]);
+        assert_eq!(ns.labels("prod"), pairs(&[("c", "3"), ("d", "4")]));
+        assert_eq!(ns.labels("dev"), []);
+        assert_eq!(ns.labels("other"), []);
+        assert!(ns.any_known());
+    }
+}
