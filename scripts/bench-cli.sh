@@ -31,7 +31,7 @@ if [ "$status" -ge 2 ]; then
 fi
 records=$(wc -l <"$work/out.jsonl")
 [ "$records" -eq "$pods" ] || { echo "expected $pods records, got $records" >&2; exit 1; }
-denied=$(grep -c '"allowed":false' "$work/out.jsonl" || true)
+denied=$(grep -c '"allowed":false,"violations"' "$work/out.jsonl" || true)
 say "warm-up: $records records, $denied denied at restricted:latest"
 
 times=()

@@ -606,7 +606,9 @@ fn admission_config_forms_and_errors() {
 
 #[test]
 fn examples_with_the_admission_config() {
-    let out = pss(&["check", "--format", "json", "--admission-config", "examples/admission-config.yaml", "examples"]);
+    let dir = common::examples_copy("examples-config");
+    let args = ["check", "--format", "json", "--admission-config", "examples/admission-config.yaml", "examples"];
+    let out = pss_in(dir.path(), &args, b"");
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();
     let find = |name: &str| doc["results"].as_array().unwrap().iter().find(|r| r["name"] == name).unwrap().clone();
     // monitoring is exempt; prod keeps its labels; the rest enforce baseline.

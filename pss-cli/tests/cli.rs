@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{json_lines, pss, pss_env, pss_in, repo_root, TempDir};
+use common::{examples_copy, json_lines, pss, pss_env, pss_in, repo_root, TempDir};
 use serde_json::{json, Value};
 
 const PRIVILEGED_MESSAGE: &str = r#"pods "privileged-pod" is forbidden: violates PodSecurity "baseline:latest": privileged (container "privileged-pod" must not set securityContext.privileged=true)"#;
@@ -66,7 +66,8 @@ fn verbose_lists_allowed_pods() {
 
 #[test]
 fn examples_directory_in_sorted_order() {
-    let out = pss(&["check", "examples"]);
+    let dir = examples_copy("examples-sorted");
+    let out = pss_in(dir.path(), &["check", "examples"], b"");
     assert_eq!(
         out.stdout,
         format!(
@@ -89,6 +90,20 @@ fn examples_directory_in_sorted_order() {
     );
     assert_eq!(out.stderr, "");
     assert_eq!(out.code, 1);
+}
+
+#[test]
+fn other_files_in_examples_are_skipped() {
+    // examples/ may hold files for other tools (a Kyverno policy, say): they hold no workloads, so
+    // the records are exactly those of pss's own examples, and there is no input error.
+    let records = |dir: &std::path::Path| -> Vec<Value> {
+        let out = pss_in(dir, &["check", "--format", "jsonl", "examples"], b"");
+        assert_eq!(out.stderr, "");
+        assert_eq!(out.code, 1);
+        json_lines(&out.stdout)
+    };
+    let copy = examples_copy("examples-others");
+    assert_eq!(records(&repo_root()), records(copy.path()));
 }
 
 #[test]
@@ -563,7 +578,8 @@ fn invalid_level_and_version_are_usage_errors() {
 #[test]
 fn privileged_level_allows_everything() {
     // Without its labels (replaced by none), prod takes the default too.
-    let out = pss(&["check", "--level", "privileged", "--namespace-labels", "prod=", "examples"]);
+    let dir = examples_copy("examples-privileged");
+    let out = pss_in(dir.path(), &["check", "--level", "privileged", "--namespace-labels", "prod=", "examples"], b"");
     assert_eq!(
         out.stdout,
         "examples/admission-config.yaml (document 1, line 5): skipped PodSecurityConfiguration without a name \

@@ -89,6 +89,29 @@ impl Drop for TempDir {
     }
 }
 
+/// The example files `pss` ships (examples/ may hold files for other tools too, which `pss check`
+/// skips); tests over the directory copy these into a temporary `examples/` to see exactly them.
+pub const EXAMPLES: [&str; 8] = [
+    "admission-config.yaml",
+    "cronjob.yaml",
+    "deployment.yaml",
+    "multi-document.yaml",
+    "namespace.yaml",
+    "pod-list.json",
+    "privileged-pod.yaml",
+    "restricted-pod.yaml",
+];
+
+/// A temporary directory with `examples/` holding a copy of [`EXAMPLES`].
+pub fn examples_copy(name: &str) -> TempDir {
+    let dir = TempDir::new(name);
+    for file in EXAMPLES {
+        let text = std::fs::read(repo_root().join("examples").join(file)).expect("read an example");
+        dir.write(&format!("examples/{file}"), text);
+    }
+    dir
+}
+
 /// Parses each line of JSON Lines output.
 pub fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
     stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
