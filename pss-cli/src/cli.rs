@@ -356,4 +356,43 @@ mod tests {
         use clap::CommandFactory;
         Cli::command().debug_assert();
     }
+
+    fn targets(args: &[&str]) -> Result<DryRunTargets, String> {
+        let mut argv = vec!["pss", "label-dry-run"];
+        argv.extend_from_slice(args);
+        match Cli::try_parse_from(argv).expect("parses").command {
+            Command::LabelDryRun(args) => args.targets(),
+            Command::Check(_) => panic!("not label-dry-run"),
+        }
+    }
+
+    #[test]
+    fn dry_run_positional_arguments() {
+        let t = targets(&["prod", "restricted:v1.30", "a.yaml", "dir/"]).unwrap();
+        assert_eq!(t.namespace.as_deref(), Some("prod"));
+        assert_eq!((t.level.as_str(), t.version.as_deref()), ("restricted", Some("v1.30")));
+        assert_eq!(t.paths, [PathBuf::from("a.yaml"), PathBuf::from("dir/")]);
+
+        let t = targets(&["--all", "baseline"]).unwrap();
+        assert_eq!(t.namespace, None);
+        assert_eq!((t.level.as_str(), t.version), ("baseline", None));
+        assert_eq!(t.paths, [PathBuf::from("-")]);
+
+        // Values are passed on as labels, for upstream to validate.
+        let t = targets(&["-A", "strict:", "-"]).unwrap();
+        assert_eq!((t.level.as_str(), t.version.as_deref()), ("strict", Some("")));
+
+        assert_eq!(
+            targets(&["prod"]).unwrap_err(),
+            "the following required arguments were not provided: <LEVEL[:VERSION]>"
+        );
+    }
+
+    #[test]
+    fn admission_config_conflicts_with_level_and_version() {
+        let parse = |args: &[&str]| Cli::try_parse_from([&["pss", "check"][..], args].concat()).map(|_| ());
+        assert!(parse(&["--admission-config", "c.yaml"]).is_ok());
+        assert!(parse(&["--admission-config", "c.yaml", "--level", "baseline"]).is_err());
+        assert!(parse(&["--admission-config", "c.yaml", "--version", "latest"]).is_err());
+    }
 }
