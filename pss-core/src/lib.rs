@@ -61,6 +61,7 @@ mod admission;
 mod checks;
 mod error;
 mod json;
+mod kyverno;
 mod level;
 mod model;
 mod quote;
@@ -79,6 +80,10 @@ pub use checks::CheckId;
 pub use error::{Error, ErrorKind, Position};
 pub use json::pod::{ObjectHeader, PodDocument};
 pub use json::reader::MAX_DEPTH;
+pub use kyverno::{
+    blocked_message, FailureAction, KyvernoPolicy, PolicyError, PolicyFieldError, PolicyFieldErrorKind, PolicyKind,
+    PolicyResult, RuleResult, RuleStatus,
+};
 pub use level::{Level, LevelVersion, Version};
 #[cfg(feature = "k8s-openapi")]
 pub use typed::PodParts;

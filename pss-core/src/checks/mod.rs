@@ -277,6 +277,21 @@ pub(crate) fn run<P: PodView>(lv: LevelVersion, pod: &P, ctx: &Ctx<'_>) -> Vec<V
     out
 }
 
+/// Runs one check at the (effective) minor version, on its own: `None` when it passes, and also when
+/// the check does not exist yet at that version (its first version is newer). Used by the Kyverno
+/// `podSecurity` rules, which evaluate each check separately instead of through the level's registry.
+pub(crate) fn run_check<P: PodView>(id: CheckId, pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
+    if !exists_at(id, minor) {
+        return None;
+    }
+    run_one(id, pod, minor, ctx)
+}
+
+/// Whether the check exists at the (effective) minor version: its first version is not newer.
+pub(crate) fn exists_at(id: CheckId, minor: u64) -> bool {
+    minor >= id.since_minors()[0]
+}
+
 fn run_one<P: PodView>(id: CheckId, pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
     match id {
         CheckId::AppArmorProfile => app_armor_profile::check(pod, minor, ctx),
