@@ -83,6 +83,8 @@ pub(crate) struct Rule {
 /// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+#[doc = include_str!("semantics.md")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KyvernoPolicy {
     kind: PolicyKind,
