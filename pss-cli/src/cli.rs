@@ -43,6 +43,15 @@ pub enum Command {
         after_help = "See 'pss label-dry-run --help' for the output, exit status and examples."
     )]
     LabelDryRun(DryRunArgs),
+
+    /// Apply Kyverno ClusterPolicy/Policy documents with validate.podSecurity rules to manifests,
+    /// offline, with Kyverno's messages.
+    #[command(
+        override_usage = "pss apply [OPTIONS] <POLICY>... -r <RESOURCE>...",
+        long_about = crate::apply::ABOUT,
+        after_long_help = crate::apply::AFTER_HELP
+    )]
+    Apply(crate::apply::ApplyArgs),
 }
 
 const CHECK_ABOUT: &str = "\
@@ -362,7 +371,7 @@ mod tests {
         argv.extend_from_slice(args);
         match Cli::try_parse_from(argv).expect("parses").command {
             Command::LabelDryRun(args) => args.targets(),
-            Command::Check(_) => panic!("not label-dry-run"),
+            _ => panic!("not label-dry-run"),
         }
     }
 

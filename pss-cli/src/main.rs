@@ -2,6 +2,7 @@
 //! server's PodSecurity admission controller would. See `pss check --help` and
 //! `pss label-dry-run --help`.
 
+mod apply;
 mod check;
 mod cli;
 mod documents;
@@ -40,6 +41,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(args),
         Command::LabelDryRun(args) => label_dry_run(args),
+        Command::Apply(args) => {
+            let paths: Vec<PathBuf> = args.policies.iter().chain(&args.resources).cloned().collect();
+            apply::run(args, &mut stdin_for(&paths))
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),
