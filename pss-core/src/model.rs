@@ -4,24 +4,106 @@
 //! (`json/pod.rs`). Each check is written once, generic over [`PodView`], so both inputs run the
 //! same code and give the same results.
 
-/// The security-context fields the checks read, flattened and borrowed. Pod-level views leave the
-/// container-only fields `None`.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Sc<'a> {
+/// A pod or container security context, borrowed from either way in; each accessor reads one
+/// field. (Pod-level contexts have no container-only fields: those read as `None`.)
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Sc<'a> {
+    #[cfg(feature = "k8s-openapi")]
+    Pod(&'a k8s_openapi::api::core::v1::PodSecurityContext),
+    #[cfg(feature = "k8s-openapi")]
+    Container(&'a k8s_openapi::api::core::v1::SecurityContext),
+    Json(&'a crate::json::pod::ScDoc<'a>),
+}
+
+/// Reads the same field from whichever context it is.
+macro_rules! both {
+    ($sc:expr, |$c:ident| $e:expr, json |$j:ident| $je:expr) => {
+        match $sc {
+            #[cfg(feature = "k8s-openapi")]
+            Sc::Pod($c) => $e,
+            #[cfg(feature = "k8s-openapi")]
+            Sc::Container($c) => $e,
+            Sc::Json($j) => $je,
+        }
+    };
+}
+
+/// Reads a container-only field.
+macro_rules! container_only {
+    ($sc:expr, |$c:ident| $e:expr, json |$j:ident| $je:expr) => {
+        match $sc {
+            #[cfg(feature = "k8s-openapi")]
+            Sc::Pod(_) => None,
+            #[cfg(feature = "k8s-openapi")]
+            Sc::Container($c) => $e,
+            Sc::Json($j) => $je,
+        }
+    };
+}
+
+impl<'a> Sc<'a> {
     /// `appArmorProfile.type`, when `appArmorProfile` is set.
-    pub app_armor_type: Option<&'a str>,
-    pub run_as_non_root: Option<bool>,
-    pub run_as_user: Option<i64>,
-    pub se_linux: Option<SeLinux<'a>>,
+    #[inline]
+    pub(crate) fn app_armor_type(self) -> Option<&'a str> {
+        both!(self, |c| c.app_armor_profile.as_ref().map(|p| p.type_.as_str()), json | j | j.app_armor_type.as_deref())
+    }
+
+    #[inline]
+    pub(crate) fn run_as_non_root(self) -> Option<bool> {
+        both!(self, |c| c.run_as_non_root, json | j | j.run_as_non_root)
+    }
+
+    #[inline]
+    pub(crate) fn run_as_user(self) -> Option<i64> {
+        both!(self, |c| c.run_as_user, json | j | j.run_as_user)
+    }
+
+    #[inline]
+    pub(crate) fn se_linux(self) -> Option<SeLinux<'a>> {
+        both!(
+            self,
+            |c| c.se_linux_options.as_ref().map(|o| SeLinux {
+                type_: o.type_.as_deref().unwrap_or(""),
+                user: o.user.as_deref().unwrap_or(""),
+                role: o.role.as_deref().unwrap_or(""),
+            }),
+            json | j | j.se_linux.as_ref().map(|[t, u, r]| SeLinux { type_: t, user: u, role: r })
+        )
+    }
+
     /// `seccompProfile.type`, when `seccompProfile` is set.
-    pub seccomp_type: Option<&'a str>,
+    #[inline]
+    pub(crate) fn seccomp_type(self) -> Option<&'a str> {
+        both!(self, |c| c.seccomp_profile.as_ref().map(|p| p.type_.as_str()), json | j | j.seccomp_type.as_deref())
+    }
+
     /// `windowsOptions.hostProcess`.
-    pub host_process: Option<bool>,
-    pub allow_privilege_escalation: Option<bool>,
-    pub privileged: Option<bool>,
-    pub proc_mount: Option<&'a str>,
+    #[inline]
+    pub(crate) fn host_process(self) -> Option<bool> {
+        both!(self, |c| c.windows_options.as_ref().and_then(|w| w.host_process), json | j | j.windows.flatten())
+    }
+
+    #[inline]
+    pub(crate) fn allow_privilege_escalation(self) -> Option<bool> {
+        container_only!(self, |c| c.allow_privilege_escalation, json | j | j.allow_privilege_escalation)
+    }
+
+    #[inline]
+    pub(crate) fn privileged(self) -> Option<bool> {
+        container_only!(self, |c| c.privileged, json | j | j.privileged)
+    }
+
+    #[inline]
+    pub(crate) fn proc_mount(self) -> Option<&'a str> {
+        container_only!(self, |c| c.proc_mount.as_deref(), json | j | j.proc_mount.as_deref())
+    }
+
     /// Whether `capabilities` is set.
-    pub has_capabilities: bool,
+    #[inline]
+    pub(crate) fn has_capabilities(self) -> bool {
+        container_only!(self, |c| Some(c.capabilities.is_some()), json | j | Some(j.capabilities.is_some()))
+            .unwrap_or(false)
+    }
 }
 
 /// `seLinuxOptions` (unset strings are empty, as in Go).

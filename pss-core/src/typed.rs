@@ -1,11 +1,9 @@
 //! The typed way in: k8s-openapi's `Pod`, or an `ObjectMeta` and a `PodSpec`.
 
-use k8s_openapi::api::core::v1::{
-    Container, EphemeralContainer, LifecycleHandler, Pod, PodSecurityContext, PodSpec, Probe, SecurityContext, Volume,
-};
+use k8s_openapi::api::core::v1::{Container, EphemeralContainer, LifecycleHandler, Pod, PodSpec, Probe, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use crate::model::{ContainerKind, ContainerView, HostSite, PodView, Sc, SeLinux, Slot};
+use crate::model::{ContainerKind, ContainerView, HostSite, PodView, Sc, Slot};
 
 /// A pod given as borrowed parts: its metadata and its spec, either of which may be missing
 /// (a missing spec is an empty one, as in Go).
@@ -83,41 +81,6 @@ macro_rules! field {
     };
 }
 
-fn container_sc(sc: &SecurityContext) -> Sc<'_> {
-    Sc {
-        app_armor_type: sc.app_armor_profile.as_ref().map(|p| p.type_.as_str()),
-        run_as_non_root: sc.run_as_non_root,
-        run_as_user: sc.run_as_user,
-        se_linux: sc.se_linux_options.as_ref().map(|o| SeLinux {
-            type_: o.type_.as_deref().unwrap_or(""),
-            user: o.user.as_deref().unwrap_or(""),
-            role: o.role.as_deref().unwrap_or(""),
-        }),
-        seccomp_type: sc.seccomp_profile.as_ref().map(|p| p.type_.as_str()),
-        host_process: sc.windows_options.as_ref().and_then(|w| w.host_process),
-        allow_privilege_escalation: sc.allow_privilege_escalation,
-        privileged: sc.privileged,
-        proc_mount: sc.proc_mount.as_deref(),
-        has_capabilities: sc.capabilities.is_some(),
-    }
-}
-
-fn pod_sc(sc: &PodSecurityContext) -> Sc<'_> {
-    Sc {
-        app_armor_type: sc.app_armor_profile.as_ref().map(|p| p.type_.as_str()),
-        run_as_non_root: sc.run_as_non_root,
-        run_as_user: sc.run_as_user,
-        se_linux: sc.se_linux_options.as_ref().map(|o| SeLinux {
-            type_: o.type_.as_deref().unwrap_or(""),
-            user: o.user.as_deref().unwrap_or(""),
-            role: o.role.as_deref().unwrap_or(""),
-        }),
-        seccomp_type: sc.seccomp_profile.as_ref().map(|p| p.type_.as_str()),
-        host_process: sc.windows_options.as_ref().and_then(|w| w.host_process),
-        ..Sc::default()
-    }
-}
-
 fn non_empty(host: &Option<String>) -> Option<&str> {
     host.as_deref().filter(|h| !h.is_empty())
 }
@@ -152,7 +115,7 @@ impl<'a> ContainerView<'a> for TypedContainer<'a> {
     }
 
     fn security_context(self) -> Option<Sc<'a>> {
-        field!(self, security_context).as_ref().map(container_sc)
+        field!(self, security_context).as_ref().map(Sc::Container)
     }
 
     fn cap_add(self) -> impl Iterator<Item = &'a str> + 'a {
@@ -205,43 +168,88 @@ impl<'a> ContainerView<'a> for TypedContainer<'a> {
 
 /// The bit set of a volume's sources, in [`crate::model::VOLUME_SOURCES`] order.
 fn volume_sources(v: &Volume) -> u32 {
-    let present = [
-        v.config_map.is_some(),
-        v.csi.is_some(),
-        v.downward_api.is_some(),
-        v.empty_dir.is_some(),
-        v.ephemeral.is_some(),
-        v.image.is_some(),
-        v.persistent_volume_claim.is_some(),
-        v.projected.is_some(),
-        v.secret.is_some(),
-        v.host_path.is_some(),
-        v.gce_persistent_disk.is_some(),
-        v.aws_elastic_block_store.is_some(),
-        v.git_repo.is_some(),
-        v.nfs.is_some(),
-        v.iscsi.is_some(),
-        v.glusterfs.is_some(),
-        v.rbd.is_some(),
-        v.flex_volume.is_some(),
-        v.cinder.is_some(),
-        v.cephfs.is_some(),
-        v.flocker.is_some(),
-        v.fc.is_some(),
-        v.azure_file.is_some(),
-        v.vsphere_volume.is_some(),
-        v.quobyte.is_some(),
-        v.azure_disk.is_some(),
-        v.photon_persistent_disk.is_some(),
-        v.portworx_volume.is_some(),
-        v.scale_io.is_some(),
-        v.storageos.is_some(),
-    ];
-    present.iter().enumerate().fold(0, |bits, (i, &p)| if p { bits | (1 << i) } else { bits })
+    macro_rules! bits {
+        ($($field:ident),* $(,)?) => {{
+            let mut bits = 0u32;
+            let mut bit = 1u32;
+            $(
+                if v.$field.is_some() {
+                    bits |= bit;
+                }
+                bit <<= 1;
+            )*
+            let _ = bit;
+            bits
+        }};
+    }
+    bits!(
+        config_map,
+        csi,
+        downward_api,
+        empty_dir,
+        ephemeral,
+        image,
+        persistent_volume_claim,
+        projected,
+        secret,
+        host_path,
+        gce_persistent_disk,
+        aws_elastic_block_store,
+        git_repo,
+        nfs,
+        iscsi,
+        glusterfs,
+        rbd,
+        flex_volume,
+        cinder,
+        cephfs,
+        flocker,
+        fc,
+        azure_file,
+        vsphere_volume,
+        quobyte,
+        azure_disk,
+        photon_persistent_disk,
+        portworx_volume,
+        scale_io,
+        storageos,
+    )
 }
 
-fn slots(kind: ContainerKind, items: Option<&[Container]>) -> impl Iterator<Item = (Slot, TypedContainer<'_>)> {
-    items.into_iter().flatten().enumerate().map(move |(index, c)| (Slot { kind, index }, TypedContainer::Container(c)))
+/// Init, regular, then ephemeral containers with their places, without the cost of chained iterators.
+#[derive(Debug, Clone)]
+pub(crate) struct TypedSlots<'a> {
+    init: &'a [Container],
+    regular: &'a [Container],
+    ephemeral: &'a [EphemeralContainer],
+    kind: ContainerKind,
+    index: usize,
+}
+
+impl<'a> Iterator for TypedSlots<'a> {
+    type Item = (Slot, TypedContainer<'a>);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let index = self.index;
+            let found = match self.kind {
+                ContainerKind::Init => self.init.get(index).map(TypedContainer::Container),
+                ContainerKind::Regular => self.regular.get(index).map(TypedContainer::Container),
+                ContainerKind::Ephemeral => self.ephemeral.get(index).map(TypedContainer::Ephemeral),
+            };
+            match (found, self.kind) {
+                (Some(c), kind) => {
+                    self.index += 1;
+                    return Some((Slot { kind, index }, c));
+                }
+                (None, ContainerKind::Init) => self.kind = ContainerKind::Regular,
+                (None, ContainerKind::Regular) => self.kind = ContainerKind::Ephemeral,
+                (None, ContainerKind::Ephemeral) => return None,
+            }
+            self.index = 0;
+        }
+    }
 }
 
 impl PodView for PodParts<'_> {
@@ -283,7 +291,7 @@ impl PodView for PodParts<'_> {
     }
 
     fn security_context(&self) -> Option<Sc<'_>> {
-        self.spec.and_then(|s| s.security_context.as_ref()).map(pod_sc)
+        self.spec.and_then(|s| s.security_context.as_ref()).map(Sc::Pod)
     }
 
     fn sysctls(&self) -> impl Iterator<Item = &str> + '_ {
@@ -301,14 +309,12 @@ impl PodView for PodParts<'_> {
 
     fn containers(&self) -> impl Iterator<Item = (Slot, TypedContainer<'_>)> + '_ {
         let spec = self.spec;
-        let init = slots(ContainerKind::Init, spec.and_then(|s| s.init_containers.as_deref()));
-        let regular = slots(ContainerKind::Regular, spec.map(|s| s.containers.as_slice()));
-        let ephemeral = spec
-            .and_then(|s| s.ephemeral_containers.as_ref())
-            .into_iter()
-            .flatten()
-            .enumerate()
-            .map(|(index, c)| (Slot { kind: ContainerKind::Ephemeral, index }, TypedContainer::Ephemeral(c)));
-        init.chain(regular).chain(ephemeral)
+        TypedSlots {
+            init: spec.and_then(|s| s.init_containers.as_deref()).unwrap_or(&[]),
+            regular: spec.map_or(&[], |s| s.containers.as_slice()),
+            ephemeral: spec.and_then(|s| s.ephemeral_containers.as_deref()).unwrap_or(&[]),
+            kind: ContainerKind::Init,
+            index: 0,
+        }
     }
 }

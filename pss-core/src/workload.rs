@@ -336,7 +336,7 @@ impl TemplateRef<'_> {
     pub(crate) fn runtime_class_name(&self) -> Option<&str> {
         use crate::model::PodView;
         match self {
-            TemplateRef::Json(p) => p.runtime_class_name(),
+            TemplateRef::Json(p) => PodView::runtime_class_name(*p),
             #[cfg(feature = "k8s-openapi")]
             TemplateRef::Typed(p) => p.runtime_class_name(),
         }

@@ -14,7 +14,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     let mut bad = Vec::new();
     let mut fields = Vec::new();
     for (slot, c) in pod.containers() {
-        let value = c.security_context().and_then(|sc| sc.allow_privilege_escalation);
+        let value = c.security_context().and_then(|sc| sc.allow_privilege_escalation());
         if value != Some(false) {
             bad.push(c.name());
             fields.push(FieldViolation::new(

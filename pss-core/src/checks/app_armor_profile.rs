@@ -8,9 +8,9 @@ use crate::violation::{FieldValue, FieldViolation, Violation};
 
 pub(super) const SINCE: &[u64] = &[0];
 
-const ANNOTATION_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
+pub(super) const ANNOTATION_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
 
-fn allowed_type(t: &str) -> bool {
+pub(super) fn allowed_type(t: &str) -> bool {
     matches!(t, "RuntimeDefault" | "Localhost")
 }
 
@@ -23,7 +23,7 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
     let mut bad_values: Vec<&str> = Vec::new();
     let mut fields = Vec::new();
 
-    if let Some(t) = pod.security_context().and_then(|sc| sc.app_armor_type) {
+    if let Some(t) = pod.security_context().and_then(|sc| sc.app_armor_type()) {
         if !allowed_type(t) {
             setters.push("pod".to_owned());
             bad_values.push(t);
@@ -37,7 +37,7 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
 
     let mut bad_containers = Vec::new();
     for (slot, c) in pod.containers() {
-        if let Some(t) = c.security_context().and_then(|sc| sc.app_armor_type) {
+        if let Some(t) = c.security_context().and_then(|sc| sc.app_armor_type()) {
             if !allowed_type(t) {
                 bad_containers.push(c.name());
                 bad_values.push(t);

@@ -16,7 +16,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     let mut forbidden_caps = Vec::new();
     let mut fields = Vec::new();
     for (slot, c) in pod.containers() {
-        let has_caps = c.security_context().is_some_and(|sc| sc.has_capabilities);
+        let has_caps = c.security_context().is_some_and(|sc| sc.has_capabilities());
         if !has_caps || !c.cap_drop().any(|d| d == "ALL") {
             missing_drop_all.push(c.name());
             let dropped: Vec<String> = c.cap_drop().map(str::to_owned).collect();

@@ -21,6 +21,7 @@ mod host_namespaces;
 mod host_path_volumes;
 mod host_ports;
 mod host_probes_and_host_lifecycle;
+mod prefilter;
 mod privileged;
 mod proc_mount;
 mod proc_mount_restricted;
@@ -164,7 +165,7 @@ impl CheckId {
         }
     }
 
-    fn since_minors(self) -> &'static [u64] {
+    const fn since_minors(self) -> &'static [u64] {
         match self {
             CheckId::AppArmorProfile => app_armor_profile::SINCE,
             CheckId::CapabilitiesBaseline => capabilities_baseline::SINCE,
@@ -210,8 +211,10 @@ impl CheckId {
         }
     }
 
-    /// Whether this check runs when evaluating `level` at the (effective) minor version.
-    fn runs_at(self, level: Level, minor: u64) -> bool {
+    /// Whether this check runs when evaluating `level` at the (effective) minor version
+    /// (upstream's registry: a check runs from its first version; at restricted a restricted check
+    /// replaces the baseline check it overrides).
+    const fn decide_runs_at(self, level: Level, minor: u64) -> bool {
         if minor < self.since_minors()[0] {
             return false;
         }
@@ -220,8 +223,37 @@ impl CheckId {
             (Level::Restricted, Level::Restricted) => true,
             (Level::Restricted, _) => false,
             (_, Level::Baseline) => true,
-            (_, _) => !CheckId::ALL.iter().any(|r| r.overrides() == Some(self) && minor >= r.since_minors()[0]),
+            (_, _) => {
+                let mut i = 0;
+                while i < CheckId::ALL.len() {
+                    let r = CheckId::ALL[i];
+                    if let Some(o) = r.overrides() {
+                        if o as u8 == self as u8 && minor >= r.since_minors()[0] {
+                            return false;
+                        }
+                    }
+                    i += 1;
+                }
+                true
+            }
         }
+    }
+
+    /// Whether this check runs when evaluating `level` at the (effective) minor version.
+    fn runs_at(self, level: Level, minor: u64) -> bool {
+        plan(level, minor) & (1 << self.index()) != 0
+    }
+
+    /// The check's position in [`CheckId::ALL`].
+    const fn index(self) -> usize {
+        let mut i = 0;
+        while i < CheckId::ALL.len() {
+            if CheckId::ALL[i] as u8 == self as u8 {
+                return i;
+            }
+            i += 1;
+        }
+        unreachable!()
     }
 
     /// The checks that run for a level at a version, in upstream's result order.
@@ -259,17 +291,66 @@ impl serde::Serialize for CheckId {
     }
 }
 
+/// For baseline and restricted, and each minor version up to the newest, the checks that run: a
+/// bit set over [`CheckId::ALL`], worked out at compile time from each check's versions and overrides.
+static PLAN: [[u32; NEWEST_MINOR as usize + 1]; 2] = {
+    let mut plan = [[0u32; NEWEST_MINOR as usize + 1]; 2];
+    let levels = [Level::Baseline, Level::Restricted];
+    let mut l = 0;
+    while l < 2 {
+        let mut minor = 0;
+        while minor <= NEWEST_MINOR {
+            let mut i = 0;
+            while i < CheckId::ALL.len() {
+                if CheckId::ALL[i].decide_runs_at(levels[l], minor) {
+                    plan[l][minor as usize] |= 1 << i;
+                }
+                i += 1;
+            }
+            minor += 1;
+        }
+        l += 1;
+    }
+    plan
+};
+
+/// The checks that run for a level at an effective minor version, as a bit set over [`CheckId::ALL`].
+fn plan(level: Level, minor: u64) -> u32 {
+    let minor = minor.min(NEWEST_MINOR) as usize;
+    match level {
+        Level::Privileged => 0,
+        Level::Baseline => PLAN[0][minor],
+        Level::Restricted => PLAN[1][minor],
+    }
+}
+
+/// Runs every check of the plan without the pre-check (for tests that compare both paths).
+#[cfg(test)]
+pub(crate) fn run_every_check<P: PodView>(lv: LevelVersion, pod: &P, ctx: &Ctx<'_>) -> Vec<Violation> {
+    let minor = lv.version.effective_minor();
+    let mut checks = plan(lv.level, minor);
+    let mut out = Vec::new();
+    while checks != 0 {
+        let id = CheckId::ALL[checks.trailing_zeros() as usize];
+        checks &= checks - 1;
+        if let Some(v) = run_one(id, pod, minor, ctx) {
+            out.push(v);
+        }
+    }
+    out
+}
+
 /// Runs the checks for a level and version over a pod; violations come in upstream's order.
 pub(crate) fn run<P: PodView>(lv: LevelVersion, pod: &P, ctx: &Ctx<'_>) -> Vec<Violation> {
     let mut out = Vec::new();
-    if lv.level == Level::Privileged {
+    let minor = lv.version.effective_minor();
+    let mut checks = plan(lv.level, minor);
+    if prefilter::certainly_allowed(pod, checks, minor) {
         return out;
     }
-    let minor = lv.version.effective_minor();
-    for id in CheckId::ALL {
-        if !id.runs_at(lv.level, minor) {
-            continue;
-        }
+    while checks != 0 {
+        let id = CheckId::ALL[checks.trailing_zeros() as usize];
+        checks &= checks - 1;
         if let Some(v) = run_one(id, pod, minor, ctx) {
             out.push(v);
         }
@@ -416,6 +497,32 @@ mod tests {
         assert_eq!(newest, Some(NEWEST_MINOR));
         for id in CheckId::ALL {
             assert!(id.since_minors().windows(2).all(|w| w[0] < w[1]), "{id}");
+        }
+    }
+
+    #[test]
+    fn plan_table_matches_the_rules() {
+        for level in Level::ALL {
+            for minor in 0..=NEWEST_MINOR + 3 {
+                for id in CheckId::ALL {
+                    assert_eq!(
+                        id.runs_at(level, minor),
+                        id.decide_runs_at(level, minor.min(NEWEST_MINOR)),
+                        "{id} {level} {minor}"
+                    );
+                }
+            }
+        }
+        // Spot checks against upstream's registry.
+        assert!(CheckId::CapabilitiesBaseline.runs_at(Level::Restricted, 21));
+        assert!(!CheckId::CapabilitiesBaseline.runs_at(Level::Restricted, 22));
+        assert!(CheckId::ProcMount.runs_at(Level::Restricted, 34));
+        assert!(!CheckId::ProcMount.runs_at(Level::Restricted, 35));
+        assert!(CheckId::ProcMount.runs_at(Level::Baseline, 35));
+        assert!(!CheckId::HostPathVolumes.runs_at(Level::Restricted, 0));
+        assert!(!CheckId::RunAsUser.runs_at(Level::Restricted, 22));
+        for id in CheckId::ALL {
+            assert_eq!(CheckId::ALL[id.index()], id);
         }
     }
 

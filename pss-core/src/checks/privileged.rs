@@ -10,7 +10,7 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
     let mut bad = Vec::new();
     let mut fields = Vec::new();
     for (slot, c) in pod.containers() {
-        if c.security_context().and_then(|sc| sc.privileged) == Some(true) {
+        if c.security_context().and_then(|sc| sc.privileged()) == Some(true) {
             bad.push(c.name());
             fields.push(FieldViolation::new(
                 ctx.container(slot, "securityContext.privileged"),

@@ -20,7 +20,7 @@ pub(super) fn default_proc_mount_only<P: PodView>(id: CheckId, pod: &P, ctx: &Ct
     let mut types = Vec::new();
     let mut fields = Vec::new();
     for (slot, c) in pod.containers() {
-        if let Some(pm) = c.security_context().and_then(|sc| sc.proc_mount) {
+        if let Some(pm) = c.security_context().and_then(|sc| sc.proc_mount()) {
             if pm != "Default" {
                 bad.push(c.name());
                 types.push(pm);

@@ -16,7 +16,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     let mut setters: Vec<String> = Vec::new();
     let mut explicit_fields = Vec::new();
     let mut pod_non_root = false;
-    match pod.security_context().and_then(|sc| sc.run_as_non_root) {
+    match pod.security_context().and_then(|sc| sc.run_as_non_root()) {
         Some(false) => {
             setters.push("pod".to_owned());
             explicit_fields.push(FieldViolation::new(ctx.spec(FIELD), FieldValue::Bool(false), None));
@@ -29,7 +29,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     let mut implicitly_bad = Vec::new();
     let mut implicit_fields = Vec::new();
     for (slot, c) in pod.containers() {
-        match c.security_context().and_then(|sc| sc.run_as_non_root) {
+        match c.security_context().and_then(|sc| sc.run_as_non_root()) {
             Some(false) => {
                 explicitly_bad.push(c.name());
                 explicit_fields.push(FieldViolation::new(

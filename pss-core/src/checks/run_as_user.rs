@@ -15,13 +15,13 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     }
     let mut setters: Vec<String> = Vec::new();
     let mut fields = Vec::new();
-    if pod.security_context().and_then(|sc| sc.run_as_user) == Some(0) {
+    if pod.security_context().and_then(|sc| sc.run_as_user()) == Some(0) {
         setters.push("pod".to_owned());
         fields.push(FieldViolation::new(ctx.spec(FIELD), FieldValue::Int(0), None));
     }
     let mut bad = Vec::new();
     for (slot, c) in pod.containers() {
-        if c.security_context().and_then(|sc| sc.run_as_user) == Some(0) {
+        if c.security_context().and_then(|sc| sc.run_as_user()) == Some(0) {
             bad.push(c.name());
             fields.push(FieldViolation::new(ctx.container(slot, FIELD), FieldValue::Int(0), Some(c.name())));
         }

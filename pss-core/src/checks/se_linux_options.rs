@@ -61,14 +61,14 @@ impl<'a> Findings<'a> {
 pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
     let mut findings = Findings::default();
     let mut setters: Vec<String> = Vec::new();
-    if let Some(opts) = pod.security_context().and_then(|sc| sc.se_linux) {
+    if let Some(opts) = pod.security_context().and_then(|sc| sc.se_linux()) {
         if !findings.inspect(opts, minor, |f| ctx.spec(f), None) {
             setters.push("pod".to_owned());
         }
     }
     let mut bad = Vec::new();
     for (slot, c) in pod.containers() {
-        if let Some(opts) = c.security_context().and_then(|sc| sc.se_linux) {
+        if let Some(opts) = c.security_context().and_then(|sc| sc.se_linux()) {
             let at = |f: &str| ctx.container(slot as Slot, f);
             if !findings.inspect(opts, minor, at, Some(c.name())) {
                 bad.push(c.name());

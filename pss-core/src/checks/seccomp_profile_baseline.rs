@@ -72,7 +72,7 @@ fn fields<P: PodView>(pod: &P, ctx: &Ctx<'_>) -> Option<Violation> {
     let mut setters: Vec<String> = Vec::new();
     let mut values = Vec::new();
     let mut fields = Vec::new();
-    if let Some(t) = pod.security_context().and_then(|sc| sc.seccomp_type) {
+    if let Some(t) = pod.security_context().and_then(|sc| sc.seccomp_type()) {
         if !valid_type(t) {
             setters.push("pod".to_owned());
             values.push(t);
@@ -85,7 +85,7 @@ fn fields<P: PodView>(pod: &P, ctx: &Ctx<'_>) -> Option<Violation> {
     }
     let mut bad = Vec::new();
     for (slot, c) in pod.containers() {
-        if let Some(t) = c.security_context().and_then(|sc| sc.seccomp_type) {
+        if let Some(t) = c.security_context().and_then(|sc| sc.seccomp_type()) {
             if !valid_type(t) {
                 bad.push(c.name());
                 values.push(t);

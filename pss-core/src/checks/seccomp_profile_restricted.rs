@@ -18,7 +18,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     let mut values = Vec::new();
     let mut explicit_fields = Vec::new();
     let mut pod_set = false;
-    if let Some(t) = pod.security_context().and_then(|sc| sc.seccomp_type) {
+    if let Some(t) = pod.security_context().and_then(|sc| sc.seccomp_type()) {
         if valid_type(t) {
             pod_set = true;
         } else {
@@ -31,7 +31,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     let mut implicitly_bad = Vec::new();
     let mut implicit_fields = Vec::new();
     for (slot, c) in pod.containers() {
-        match c.security_context().and_then(|sc| sc.seccomp_type) {
+        match c.security_context().and_then(|sc| sc.seccomp_type()) {
             Some(t) if valid_type(t) => {}
             Some(t) => {
                 explicitly_bad.push(c.name());

@@ -12,13 +12,13 @@ const FIELD: &str = "securityContext.windowsOptions.hostProcess";
 pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
     let mut setters: Vec<String> = Vec::new();
     let mut fields = Vec::new();
-    if pod.security_context().and_then(|sc| sc.host_process) == Some(true) {
+    if pod.security_context().and_then(|sc| sc.host_process()) == Some(true) {
         setters.push("pod".to_owned());
         fields.push(FieldViolation::new(ctx.spec(FIELD), FieldValue::Bool(true), None));
     }
     let mut bad = Vec::new();
     for (slot, c) in pod.containers() {
-        if c.security_context().and_then(|sc| sc.host_process) == Some(true) {
+        if c.security_context().and_then(|sc| sc.host_process()) == Some(true) {
             bad.push(c.name());
             fields.push(FieldViolation::new(ctx.container(slot, FIELD), FieldValue::Bool(true), Some(c.name())));
         }

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use super::reader::{PathStyle, Reader, Result};
 use crate::error::{Error, ErrorKind, Position};
-use crate::model::{volume_source_bit, ContainerKind, ContainerView, HostSite, PodView, Sc, SeLinux, Slot};
+use crate::model::{volume_source_bit, ContainerKind, ContainerView, HostSite, PodView, Sc, Slot};
 
 /// A pod decoded from JSON (see [`PodDocument::from_str`]); evaluate it with [`crate::evaluate`].
 ///
@@ -65,18 +65,18 @@ pub(crate) struct Spec<'a> {
 /// A pod or container security context; which keys are read depends on which it is.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ScDoc<'a> {
-    app_armor_type: Option<Cow<'a, str>>,
-    run_as_non_root: Option<bool>,
-    run_as_user: Option<i64>,
-    se_linux: Option<[Cow<'a, str>; 3]>,
-    seccomp_type: Option<Cow<'a, str>>,
+    pub(crate) app_armor_type: Option<Cow<'a, str>>,
+    pub(crate) run_as_non_root: Option<bool>,
+    pub(crate) run_as_user: Option<i64>,
+    pub(crate) se_linux: Option<[Cow<'a, str>; 3]>,
+    pub(crate) seccomp_type: Option<Cow<'a, str>>,
     /// `windowsOptions` set, and its `hostProcess`.
-    windows: Option<Option<bool>>,
-    allow_privilege_escalation: Option<bool>,
-    privileged: Option<bool>,
-    proc_mount: Option<Cow<'a, str>>,
-    capabilities: Option<[Vec<Cow<'a, str>>; 2]>,
-    sysctls: Vec<Cow<'a, str>>,
+    pub(crate) windows: Option<Option<bool>>,
+    pub(crate) allow_privilege_escalation: Option<bool>,
+    pub(crate) privileged: Option<bool>,
+    pub(crate) proc_mount: Option<Cow<'a, str>>,
+    pub(crate) capabilities: Option<[Vec<Cow<'a, str>>; 2]>,
+    pub(crate) sysctls: Vec<Cow<'a, str>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -438,21 +438,6 @@ impl<'a> ScDoc<'a> {
         )
         .map(|_| ())
     }
-
-    fn view(&self) -> Sc<'_> {
-        Sc {
-            app_armor_type: self.app_armor_type.as_deref(),
-            run_as_non_root: self.run_as_non_root,
-            run_as_user: self.run_as_user,
-            se_linux: self.se_linux.as_ref().map(|[t, u, r]| SeLinux { type_: t, user: u, role: r }),
-            seccomp_type: self.seccomp_type.as_deref(),
-            host_process: self.windows.flatten(),
-            allow_privilege_escalation: self.allow_privilege_escalation,
-            privileged: self.privileged,
-            proc_mount: self.proc_mount.as_deref(),
-            has_capabilities: self.capabilities.is_some(),
-        }
-    }
 }
 
 /// `appArmorProfile` / `seccompProfile`: a pointer to a struct whose `type` is a plain string.
@@ -592,7 +577,7 @@ impl<'a> ContainerView<'a> for &'a ContainerDoc<'_> {
     }
 
     fn security_context(self) -> Option<Sc<'a>> {
-        self.security_context.as_ref().map(ScDoc::view)
+        self.security_context.as_ref().map(Sc::Json)
     }
 
     fn cap_add(self) -> impl Iterator<Item = &'a str> + 'a {
@@ -665,7 +650,7 @@ impl PodView for PodDocument<'_> {
     }
 
     fn security_context(&self) -> Option<Sc<'_>> {
-        self.spec.security_context.as_ref().map(ScDoc::view)
+        self.spec.security_context.as_ref().map(Sc::Json)
     }
 
     fn sysctls(&self) -> impl Iterator<Item = &str> + '_ {
@@ -677,17 +662,39 @@ impl PodView for PodDocument<'_> {
     }
 
     fn containers(&self) -> impl Iterator<Item = (Slot, &ContainerDoc<'_>)> + '_ {
-        slots(ContainerKind::Init, &self.spec.init_containers)
-            .chain(slots(ContainerKind::Regular, &self.spec.containers))
-            .chain(slots(ContainerKind::Ephemeral, &self.spec.ephemeral_containers))
+        DocSlots {
+            lists: [&self.spec.init_containers, &self.spec.containers, &self.spec.ephemeral_containers],
+            kind: 0,
+            index: 0,
+        }
     }
 }
 
-fn slots<'b, 'a>(
-    kind: ContainerKind,
-    items: &'b [ContainerDoc<'a>],
-) -> impl Iterator<Item = (Slot, &'b ContainerDoc<'a>)> {
-    items.iter().enumerate().map(move |(index, c)| (Slot { kind, index }, c))
+/// Init, regular, then ephemeral containers with their places, without the cost of chained iterators.
+#[derive(Debug, Clone)]
+pub(crate) struct DocSlots<'b, 'a> {
+    lists: [&'b [ContainerDoc<'a>]; 3],
+    kind: usize,
+    index: usize,
+}
+
+impl<'b, 'a> Iterator for DocSlots<'b, 'a> {
+    type Item = (Slot, &'b ContainerDoc<'a>);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        const KINDS: [ContainerKind; 3] = [ContainerKind::Init, ContainerKind::Regular, ContainerKind::Ephemeral];
+        while let Some(list) = self.lists.get(self.kind) {
+            if let Some(c) = list.get(self.index) {
+                let slot = Slot { kind: KINDS[self.kind], index: self.index };
+                self.index += 1;
+                return Some((slot, c));
+            }
+            self.kind += 1;
+            self.index = 0;
+        }
+        None
+    }
 }
 
 impl crate::sealed::Sealed for PodDocument<'_> {

@@ -22,6 +22,35 @@ pub(crate) struct Reader<'a> {
     depth: usize,
 }
 
+/// The offset of the first byte at or after `i` that ends a plain run of string content: `"`,
+/// `\` or a control character (or the end). Looks at eight bytes at a time.
+#[inline]
+fn string_run_end(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let w = u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        // A byte is flagged when it is zero (after the xor) or below 0x20; the lowest flag is exact.
+        let flags = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (w.wrapping_sub(ONES * 0x20) & !w);
+        let flags = flags & HIGH;
+        if flags != 0 {
+            return i + (flags.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
 /// The JSON type of the value that starts with `b`, for error messages.
 fn found(b: Option<u8>) -> &'static str {
     match b {
@@ -220,35 +249,27 @@ impl<'a> Reader<'a> {
         self.pos += 1;
         let start = self.pos;
         let b = self.bytes;
-        loop {
-            match b.get(self.pos) {
-                Some(b'"') => {
-                    let s = &self.text[start..self.pos];
-                    self.pos += 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                Some(b'\\') => break,
-                Some(&c) if c < 0x20 => {
-                    return Err(self.unexpected("a character in string (control characters must be escaped)"))
-                }
-                Some(_) => self.pos += 1,
-                None => return Err(self.unexpected("a closing quote")),
+        self.pos = string_run_end(b, self.pos);
+        match b.get(self.pos) {
+            Some(b'"') => {
+                let s = &self.text[start..self.pos];
+                self.pos += 1;
+                return Ok(Cow::Borrowed(s));
             }
+            Some(b'\\') => {}
+            Some(_) => return Err(self.unexpected("a character in string (control characters must be escaped)")),
+            None => return Err(self.unexpected("a closing quote")),
         }
         // Escapes: copy into an owned string.
         let mut out = String::with_capacity(self.pos - start + 16);
         out.push_str(&self.text[start..self.pos]);
         loop {
             let run = self.pos;
-            loop {
-                match b.get(self.pos) {
-                    Some(b'"' | b'\\') => break,
-                    Some(&c) if c < 0x20 => {
-                        return Err(self.unexpected("a character in string (control characters must be escaped)"))
-                    }
-                    Some(_) => self.pos += 1,
-                    None => return Err(self.unexpected("a closing quote")),
-                }
+            self.pos = string_run_end(b, self.pos);
+            match b.get(self.pos) {
+                Some(b'"' | b'\\') => {}
+                Some(_) => return Err(self.unexpected("a character in string (control characters must be escaped)")),
+                None => return Err(self.unexpected("a closing quote")),
             }
             out.push_str(&self.text[run..self.pos]);
             if b[self.pos] == b'"' {
@@ -419,7 +440,7 @@ impl<'a> Reader<'a> {
         // One bit per open container: 1 for an object, 0 for an array. The first 128 levels live in
         // a register; deeper ones (only hostile input nests that deep) spill to the heap.
         let mut near: u128 = 0;
-        let mut far: Vec<bool> = Vec::new();
+        let mut far: Option<Vec<bool>> = None;
         let base = self.depth;
         let mut open = 0usize;
         let mut need_value = true;
@@ -437,8 +458,7 @@ impl<'a> Reader<'a> {
                                 near &= !(1 << open);
                             }
                         } else {
-                            far.truncate(open - 128);
-                            far.push(is_object);
+                            spill(&mut far, open - 128, is_object);
                         }
                         open += 1;
                         let close = if is_object { b'}' } else { b']' };
@@ -483,7 +503,7 @@ impl<'a> Reader<'a> {
                 return Ok(());
             }
             let top = open - 1;
-            let is_object = if top < 128 { near & (1 << top) != 0 } else { far[top - 128] };
+            let is_object = if top < 128 { near & (1 << top) != 0 } else { spilled(&far, top - 128) };
             match self.peek() {
                 Some(b',') => {
                     self.pos += 1;
@@ -526,6 +546,7 @@ impl<'a> Reader<'a> {
         self.pos += 1;
         let b = self.bytes;
         loop {
+            self.pos = string_run_end(b, self.pos);
             match b.get(self.pos) {
                 Some(b'"') => {
                     self.pos += 1;
@@ -552,6 +573,20 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Records whether the container opened at `depth` (beyond the first 128) is an object.
+#[cold]
+fn spill(far: &mut Option<Vec<bool>>, depth: usize, is_object: bool) {
+    let far = far.get_or_insert_with(Vec::new);
+    far.truncate(depth);
+    far.push(is_object);
+}
+
+/// Whether the container open at `depth` (beyond the first 128) is an object.
+#[cold]
+fn spilled(far: &Option<Vec<bool>>, depth: usize) -> bool {
+    far.as_ref().and_then(|f| f.get(depth)).copied().unwrap_or(false)
+}
+
 /// How an object's keys appear in error paths.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum PathStyle {
@@ -559,4 +594,32 @@ pub(crate) enum PathStyle {
     Field,
     /// A map: `metadata.annotations[key]`.
     Key,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::string_run_end;
+
+    #[test]
+    fn finds_the_first_stop_byte_at_any_offset() {
+        // Bytes that must not stop the scan: high bytes, space, DEL, neighbours of the stop bytes.
+        let filler = [b'a', 0x20, 0x7f, 0x80, 0xff, b'#', b'!', b']', b'[', 0x21, 0x5b, 0x5d];
+        for len in 0..40 {
+            for stop in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+                for at in 0..=len {
+                    let mut text: Vec<u8> = (0..len).map(|i| filler[i % filler.len()]).collect();
+                    if at < len {
+                        text[at] = stop;
+                        if at + 1 < len {
+                            text[at + 1] = b'"';
+                        }
+                    }
+                    assert_eq!(string_run_end(&text, 0), at, "len {len} stop {stop:#x} at {at}");
+                    if at > 0 {
+                        assert_eq!(string_run_end(&text, at), at);
+                    }
+                }
+            }
+        }
+    }
 }

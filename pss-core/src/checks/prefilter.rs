@@ -1,0 +1,348 @@
+//! A conservative one-pass pre-check: it reads each pod field and each container once and says
+//! "certainly allowed" only when no check in the plan can fail. Anything unusual (any capability
+//! added, any SELinux options, any sysctl, any annotation the checks read, ...) sends the pod to the
+//! checks themselves, which stay the only place that decides and words a violation.
+//!
+//! So a compliant pod is evaluated in one pass, and a wrong answer here could only ever turn
+//! "allowed" into "run the checks": every condition below is implied by the failure condition of
+//! the check it stands for. The conformance and property tests compare both paths.
+
+use super::{app_armor_profile, seccomp_profile_baseline, CheckId};
+use crate::model::{ContainerView, PodView, ALLOWED_VOLUME_SOURCES, HOST_PATH};
+
+/// Whether every check in `plan` (a bit set over [`CheckId::ALL`]) certainly passes.
+pub(super) fn certainly_allowed<P: PodView>(pod: &P, plan: u32, minor: u64) -> bool {
+    let has = |id: CheckId| plan & (1 << id.index()) != 0;
+
+    // Pod level.
+    if has(CheckId::HostNamespaces) && (pod.host_network() || pod.host_pid() || pod.host_ipc()) {
+        return false;
+    }
+    let seccomp_annotations = has(CheckId::SeccompProfileBaseline) && minor < 19;
+    if has(CheckId::AppArmorProfile) || seccomp_annotations {
+        let read_by_a_check = |k: &str| {
+            k.starts_with(app_armor_profile::ANNOTATION_PREFIX)
+                || (seccomp_annotations
+                    && (k == seccomp_profile_baseline::POD_ANNOTATION
+                        || k.starts_with(seccomp_profile_baseline::CONTAINER_ANNOTATION_PREFIX)))
+        };
+        if pod.annotations().any(|(k, _)| read_by_a_check(k)) {
+            return false;
+        }
+    }
+    if has(CheckId::Sysctls) && pod.sysctls().next().is_some() {
+        return false;
+    }
+    let restricted_volumes = has(CheckId::RestrictedVolumes);
+    let host_path = has(CheckId::HostPathVolumes);
+    if (restricted_volumes || host_path)
+        && pod.volumes().any(|(_, sources)| {
+            (restricted_volumes && sources & ALLOWED_VOLUME_SOURCES == 0) || (host_path && sources & HOST_PATH != 0)
+        })
+    {
+        return false;
+    }
+
+    let seccomp_fields = has(CheckId::SeccompProfileBaseline) && minor >= 19;
+    let seccomp_restricted = has(CheckId::SeccompProfileRestricted);
+    let run_as_non_root = has(CheckId::RunAsNonRoot);
+    let run_as_user = has(CheckId::RunAsUser);
+    let mut pod_non_root = false;
+    let mut pod_seccomp = false;
+    if let Some(sc) = pod.security_context() {
+        if has(CheckId::AppArmorProfile) && sc.app_armor_type().is_some_and(|t| !app_armor_profile::allowed_type(t)) {
+            return false;
+        }
+        if has(CheckId::SeLinuxOptions) && sc.se_linux().is_some() {
+            return false;
+        }
+        if has(CheckId::WindowsHostProcess) && sc.host_process() == Some(true) {
+            return false;
+        }
+        if let Some(t) = sc.seccomp_type() {
+            if (seccomp_fields || seccomp_restricted) && !seccomp_profile_baseline::valid_type(t) {
+                return false;
+            }
+            pod_seccomp = true;
+        }
+        match sc.run_as_non_root() {
+            Some(false) if run_as_non_root => return false,
+            Some(true) => pod_non_root = true,
+            _ => {}
+        }
+        if run_as_user && sc.run_as_user() == Some(0) {
+            return false;
+        }
+    }
+
+    // Containers.
+    let privileged = has(CheckId::Privileged);
+    let caps_baseline = has(CheckId::CapabilitiesBaseline);
+    let caps_restricted = has(CheckId::CapabilitiesRestricted);
+    let proc_mount = has(CheckId::ProcMount) || has(CheckId::ProcMountRestricted);
+    let app_armor = has(CheckId::AppArmorProfile);
+    let se_linux = has(CheckId::SeLinuxOptions);
+    let host_process = has(CheckId::WindowsHostProcess);
+    let escalation = has(CheckId::AllowPrivilegeEscalation);
+    let host_ports = has(CheckId::HostPorts);
+    let hosts = has(CheckId::HostProbesAndHostLifecycle);
+    for (_, c) in pod.containers() {
+        let sc = c.security_context();
+        if let Some(sc) = sc {
+            if (privileged && sc.privileged() == Some(true))
+                || (proc_mount && sc.proc_mount().is_some_and(|pm| pm != "Default"))
+                || (app_armor && sc.app_armor_type().is_some_and(|t| !app_armor_profile::allowed_type(t)))
+                || (se_linux && sc.se_linux().is_some())
+                || (host_process && sc.host_process() == Some(true))
+                || (run_as_user && sc.run_as_user() == Some(0))
+            {
+                return false;
+            }
+        }
+        if (caps_baseline || caps_restricted) && c.cap_add().next().is_some() {
+            return false;
+        }
+        if caps_restricted && !(sc.is_some_and(|sc| sc.has_capabilities()) && c.cap_drop().any(|d| d == "ALL")) {
+            return false;
+        }
+        if escalation && sc.and_then(|sc| sc.allow_privilege_escalation()) != Some(false) {
+            return false;
+        }
+        let non_root = sc.and_then(|sc| sc.run_as_non_root());
+        if run_as_non_root && (non_root == Some(false) || (non_root.is_none() && !pod_non_root)) {
+            return false;
+        }
+        let seccomp = sc.and_then(|sc| sc.seccomp_type());
+        if (seccomp_fields || seccomp_restricted) && seccomp.is_some_and(|t| !seccomp_profile_baseline::valid_type(t)) {
+            return false;
+        }
+        if seccomp_restricted && seccomp.is_none() && !pod_seccomp {
+            return false;
+        }
+        if host_ports && c.host_ports().any(|p| p != 0) {
+            return false;
+        }
+        if hosts && c.hosts().next().is_some() {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::{json, Value};
+
+    use crate::checks::{run, run_every_check, Ctx};
+    use crate::{Level, LevelVersion, PodDocument, Version};
+
+    fn pick<T: Clone + std::fmt::Debug + 'static>(items: Vec<T>) -> impl Strategy<Value = T> {
+        prop::sample::select(items)
+    }
+
+    /// Optional field values, `None` meaning "leave the key out".
+    fn opt(values: Vec<Value>) -> impl Strategy<Value = Option<Value>> {
+        prop::option::of(pick(values))
+    }
+
+    fn security_context(pod: bool) -> impl Strategy<Value = Value> {
+        let profile = || {
+            opt(vec![
+                json!({"type": "RuntimeDefault"}),
+                json!({"type": "Unconfined"}),
+                json!({}),
+                json!({"type": "Localhost"}),
+            ])
+        };
+        (
+            (opt(vec![json!(true), json!(false)]), opt(vec![json!(0), json!(1000)]), profile(), profile()),
+            (
+                opt(vec![json!({"type": "container_t"}), json!({"user": "u"}), json!({})]),
+                opt(vec![json!({"hostProcess": true}), json!({"hostProcess": false})]),
+            ),
+            (
+                opt(vec![json!(true), json!(false)]),
+                opt(vec![json!(true), json!(false)]),
+                opt(vec![json!("Default"), json!("Unmasked")]),
+            ),
+            opt(vec![
+                json!({"drop": ["ALL"]}),
+                json!({"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]}),
+                json!({"add": ["CHOWN"]}),
+                json!({}),
+            ]),
+            opt(vec![json!([{"name": "kernel.shm_rmid_forced"}]), json!([{"name": "net.ipv4.tcp_rmem"}])]),
+        )
+            .prop_map(
+                move |(
+                    (non_root, user, seccomp, apparmor),
+                    (selinux, windows),
+                    (ape, privileged, proc_mount),
+                    caps,
+                    sysctls,
+                )| {
+                    let mut sc = serde_json::Map::new();
+                    let mut put = |k: &str, v: Option<Value>| {
+                        if let Some(v) = v {
+                            sc.insert(k.to_owned(), v);
+                        }
+                    };
+                    put("runAsNonRoot", non_root);
+                    put("runAsUser", user);
+                    put("seccompProfile", seccomp);
+                    put("appArmorProfile", apparmor);
+                    put("seLinuxOptions", selinux);
+                    put("windowsOptions", windows);
+                    if pod {
+                        put("sysctls", sysctls);
+                    } else {
+                        put("allowPrivilegeEscalation", ape);
+                        put("privileged", privileged);
+                        put("procMount", proc_mount);
+                        put("capabilities", caps);
+                    }
+                    Value::Object(sc)
+                },
+            )
+    }
+
+    fn container() -> impl Strategy<Value = Value> {
+        (
+            pick(vec!["a", "b"]),
+            prop::option::of(security_context(false)),
+            opt(vec![json!([{"containerPort": 1, "hostPort": 0}]), json!([{"containerPort": 1, "hostPort": 80}])]),
+            opt(vec![json!({"httpGet": {"host": "h", "port": 1}}), json!({"tcpSocket": {"port": 1}})]),
+        )
+            .prop_map(|(name, sc, ports, probe)| {
+                let mut c = json!({"name": name});
+                if let Some(sc) = sc {
+                    c["securityContext"] = sc;
+                }
+                if let Some(p) = ports {
+                    c["ports"] = p;
+                }
+                if let Some(p) = probe {
+                    c["livenessProbe"] = p;
+                }
+                c
+            })
+    }
+
+    fn pod() -> impl Strategy<Value = Value> {
+        (
+            prop::option::of(security_context(true)),
+            prop::collection::vec(container(), 0..3),
+            prop::collection::vec(container(), 0..2),
+            opt(vec![
+                json!([{"name": "v", "emptyDir": {}}]),
+                json!([{"name": "v", "hostPath": {"path": "/"}}]),
+                json!([{"name": "v", "nfs": {}}]),
+                json!([{"name": "v"}]),
+            ]),
+            (opt(vec![json!(true)]), opt(vec![json!(false), json!(true)]), opt(vec![json!({"name": "windows"})])),
+            opt(vec![
+                json!({"container.apparmor.security.beta.kubernetes.io/a": "runtime/default"}),
+                json!({"seccomp.security.alpha.kubernetes.io/pod": "runtime/default"}),
+                json!({"container.seccomp.security.alpha.kubernetes.io/a": "unconfined"}),
+                json!({"other": "x"}),
+            ]),
+        )
+            .prop_map(|(sc, containers, init, volumes, (host_pid, host_users, os), annotations)| {
+                let mut spec = json!({"containers": containers, "initContainers": init});
+                if let Some(sc) = sc {
+                    spec["securityContext"] = sc;
+                }
+                for (k, v) in [("volumes", volumes), ("hostPID", host_pid), ("hostUsers", host_users), ("os", os)] {
+                    if let Some(v) = v {
+                        spec[k] = v;
+                    }
+                }
+                json!({"metadata": {"annotations": annotations.unwrap_or(json!({}))}, "spec": spec})
+            })
+    }
+
+    /// A pod that passes restricted, with at most one field changed: the cases where only one
+    /// condition of the pre-check stands between "allowed" and "run the checks".
+    fn nearly_compliant() -> impl Strategy<Value = Value> {
+        let tweaks = vec![
+            ("", json!(null)),
+            ("/spec/securityContext/seccompProfile", json!(null)),
+            ("/spec/securityContext/seccompProfile/type", json!("Unconfined")),
+            ("/spec/securityContext/runAsNonRoot", json!(null)),
+            ("/spec/securityContext/runAsNonRoot", json!(false)),
+            ("/spec/securityContext/runAsUser", json!(0)),
+            ("/spec/securityContext/seLinuxOptions", json!({"type": "spc_t"})),
+            ("/spec/securityContext/sysctls", json!([{"name": "kernel.msgmax"}])),
+            ("/spec/securityContext/appArmorProfile", json!({"type": "Unconfined"})),
+            ("/spec/securityContext/windowsOptions", json!({"hostProcess": true})),
+            ("/spec/hostNetwork", json!(true)),
+            ("/spec/hostUsers", json!(false)),
+            ("/spec/os", json!({"name": "windows"})),
+            ("/spec/volumes", json!([{"name": "v", "hostPath": {}}])),
+            ("/spec/volumes", json!([{"name": "v", "nfs": {}}])),
+            ("/spec/volumes", json!([{"name": "v"}])),
+            ("/metadata/annotations", json!({"container.apparmor.security.beta.kubernetes.io/c": "unconfined"})),
+            ("/metadata/annotations", json!({"seccomp.security.alpha.kubernetes.io/pod": "unconfined"})),
+            ("/spec/containers/0/securityContext/allowPrivilegeEscalation", json!(true)),
+            ("/spec/containers/0/securityContext/allowPrivilegeEscalation", json!(null)),
+            ("/spec/containers/0/securityContext/capabilities/drop", json!(["NET_RAW"])),
+            ("/spec/containers/0/securityContext/capabilities/add", json!(["NET_BIND_SERVICE"])),
+            ("/spec/containers/0/securityContext/capabilities/add", json!(["CHOWN"])),
+            ("/spec/containers/0/securityContext/capabilities", json!(null)),
+            ("/spec/containers/0/securityContext/privileged", json!(true)),
+            ("/spec/containers/0/securityContext/procMount", json!("Unmasked")),
+            ("/spec/containers/0/securityContext/seccompProfile", json!({"type": "Unconfined"})),
+            ("/spec/containers/0/securityContext/runAsNonRoot", json!(false)),
+            ("/spec/containers/0/securityContext/runAsUser", json!(0)),
+            ("/spec/containers/0/securityContext/seLinuxOptions", json!({"role": "r"})),
+            ("/spec/containers/0/securityContext/windowsOptions", json!({"hostProcess": true})),
+            ("/spec/containers/0/securityContext/appArmorProfile", json!({"type": "x"})),
+            ("/spec/containers/0/ports", json!([{"containerPort": 1, "hostPort": 8080}])),
+            ("/spec/containers/0/readinessProbe", json!({"tcpSocket": {"host": "h", "port": 1}})),
+        ];
+        pick(tweaks).prop_map(|(pointer, value)| {
+            let mut pod = json!({
+                "metadata": {"annotations": {}},
+                "spec": {
+                    "securityContext": {"runAsNonRoot": true, "seccompProfile": {"type": "RuntimeDefault"}},
+                    "containers": [{"name": "c", "securityContext": {"allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}}}]
+                }
+            });
+            if !pointer.is_empty() {
+                let (parent, key) = pointer.rsplit_once('/').unwrap();
+                if let Some(obj) = pod.pointer_mut(parent).and_then(Value::as_object_mut) {
+                    obj.insert(key.to_owned(), value);
+                }
+            }
+            pod
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_prefilter_changes_no_result_near_compliance(pod in nearly_compliant(), minor in 0u64..=38) {
+            let text = pod.to_string();
+            let doc = PodDocument::from_str(&text).unwrap();
+            let version = if minor == 38 { Version::LATEST } else { Version::v1(minor) };
+            for level in Level::ALL {
+                let lv = LevelVersion::new(level, version);
+                prop_assert_eq!(run(lv, &doc, &Ctx::POD), run_every_check(lv, &doc, &Ctx::POD));
+            }
+        }
+
+        /// The pre-check never changes a result: with or without it, the same violations.
+        #[test]
+        fn the_prefilter_changes_no_result(pod in pod(), minor in 0u64..=38) {
+            let text = pod.to_string();
+            let doc = PodDocument::from_str(&text).unwrap();
+            let version = if minor == 38 { Version::LATEST } else { Version::v1(minor) };
+            for level in Level::ALL {
+                let lv = LevelVersion::new(level, version);
+                prop_assert_eq!(run(lv, &doc, &Ctx::POD), run_every_check(lv, &doc, &Ctx::POD));
+            }
+        }
+    }
+}
