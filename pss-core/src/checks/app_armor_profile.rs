@@ -14,7 +14,7 @@ pub(super) fn allowed_type(t: &str) -> bool {
     matches!(t, "RuntimeDefault" | "Localhost")
 }
 
-fn allowed_annotation(v: &str) -> bool {
+pub(super) fn allowed_annotation(v: &str) -> bool {
     v.is_empty() || v == "runtime/default" || v.starts_with("localhost/")
 }
 

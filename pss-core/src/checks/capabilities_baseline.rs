@@ -7,7 +7,7 @@ use crate::violation::{FieldValue, FieldViolation, Violation};
 pub(super) const SINCE: &[u64] = &[0];
 
 /// The container runtime's default capabilities, which baseline lets containers add.
-const ALLOWED: [&str; 13] = [
+pub(super) const ALLOWED: [&str; 13] = [
     "AUDIT_WRITE",
     "CHOWN",
     "DAC_OVERRIDE",

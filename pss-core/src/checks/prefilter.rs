@@ -1,13 +1,13 @@
 //! A conservative one-pass pre-check: it reads each pod field and each container once and says
-//! "certainly allowed" only when no check in the plan can fail. Anything unusual (any capability
-//! added, any SELinux options, any sysctl, any annotation the checks read, ...) sends the pod to the
+//! "certainly allowed" only when no check in the plan can fail. Anything unusual (any SELinux
+//! options, a relaxation for Windows or user-namespace pods, ...) sends the pod to the
 //! checks themselves, which stay the only place that decides and words a violation.
 //!
 //! So a compliant pod is evaluated in one pass, and a wrong answer here could only ever turn
 //! "allowed" into "run the checks": every condition below is implied by the failure condition of
 //! the check it stands for. The conformance and property tests compare both paths.
 
-use super::{app_armor_profile, seccomp_profile_baseline, CheckId};
+use super::{app_armor_profile, capabilities_baseline, seccomp_profile_baseline, sysctls, CheckId};
 use crate::model::{ContainerView, PodView, ALLOWED_VOLUME_SOURCES, HOST_PATH};
 
 /// Whether every check in `plan` (a bit set over [`CheckId::ALL`]) certainly passes.
@@ -20,17 +20,18 @@ pub(super) fn certainly_allowed<P: PodView>(pod: &P, plan: u32, minor: u64) -> b
     }
     let seccomp_annotations = has(CheckId::SeccompProfileBaseline) && minor < 19;
     if has(CheckId::AppArmorProfile) || seccomp_annotations {
-        let read_by_a_check = |k: &str| {
-            k.starts_with(app_armor_profile::ANNOTATION_PREFIX)
+        let forbidden = |k: &str, v: &str| {
+            (k.starts_with(app_armor_profile::ANNOTATION_PREFIX) && !app_armor_profile::allowed_annotation(v))
                 || (seccomp_annotations
                     && (k == seccomp_profile_baseline::POD_ANNOTATION
-                        || k.starts_with(seccomp_profile_baseline::CONTAINER_ANNOTATION_PREFIX)))
+                        || k.starts_with(seccomp_profile_baseline::CONTAINER_ANNOTATION_PREFIX))
+                    && !seccomp_profile_baseline::valid_annotation(v))
         };
-        if pod.annotations().any(|(k, _)| read_by_a_check(k)) {
+        if pod.annotations().any(|(k, v)| forbidden(k, v)) {
             return false;
         }
     }
-    if has(CheckId::Sysctls) && pod.sysctls().next().is_some() {
+    if has(CheckId::Sysctls) && pod.sysctls().any(|name| !sysctls::allowed(name, minor)) {
         return false;
     }
     let restricted_volumes = has(CheckId::RestrictedVolumes);
@@ -99,7 +100,10 @@ pub(super) fn certainly_allowed<P: PodView>(pod: &P, plan: u32, minor: u64) -> b
                 return false;
             }
         }
-        if (caps_baseline || caps_restricted) && c.cap_add().next().is_some() {
+        if caps_baseline && c.cap_add().any(|cap| !capabilities_baseline::ALLOWED.contains(&cap)) {
+            return false;
+        }
+        if caps_restricted && c.cap_add().any(|cap| cap != "NET_BIND_SERVICE") {
             return false;
         }
         if caps_restricted && !(sc.is_some_and(|sc| sc.has_capabilities()) && c.cap_drop().any(|d| d == "ALL")) {
@@ -274,6 +278,11 @@ mod tests {
             ("/spec/securityContext/runAsUser", json!(0)),
             ("/spec/securityContext/seLinuxOptions", json!({"type": "spc_t"})),
             ("/spec/securityContext/sysctls", json!([{"name": "kernel.msgmax"}])),
+            ("/spec/securityContext/sysctls", json!([{"name": "net.ipv4.tcp_rmem"}])),
+            ("/metadata/annotations", json!({"container.apparmor.security.beta.kubernetes.io/c": "localhost/x"})),
+            ("/metadata/annotations", json!({"container.seccomp.security.alpha.kubernetes.io/c": "runtime/default"})),
+            ("/metadata/annotations", json!({"container.seccomp.security.alpha.kubernetes.io/c": "localhost"})),
+            ("/metadata/annotations", json!({"seccomp.security.alpha.kubernetes.io/pod": ""})),
             ("/spec/securityContext/appArmorProfile", json!({"type": "Unconfined"})),
             ("/spec/securityContext/windowsOptions", json!({"hostProcess": true})),
             ("/spec/hostNetwork", json!(true)),

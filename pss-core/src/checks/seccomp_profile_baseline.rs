@@ -15,7 +15,7 @@ pub(super) fn valid_type(t: &str) -> bool {
     matches!(t, "Localhost" | "RuntimeDefault")
 }
 
-fn valid_annotation(v: &str) -> bool {
+pub(super) fn valid_annotation(v: &str) -> bool {
     v == "runtime/default" || v == "docker/default" || v.starts_with("localhost/")
 }
 

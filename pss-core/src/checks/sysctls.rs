@@ -24,7 +24,7 @@ const SAFE: [(&str, u64); 14] = [
     ("net.ipv4.tcp_notsent_lowat", 37),
 ];
 
-fn allowed(name: &str, minor: u64) -> bool {
+pub(super) fn allowed(name: &str, minor: u64) -> bool {
     SAFE.iter().any(|&(safe, since)| safe == name && minor >= since)
 }
 
