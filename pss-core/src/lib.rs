@@ -81,8 +81,8 @@ pub use error::{Error, ErrorKind, Position};
 pub use json::pod::{ObjectHeader, PodDocument};
 pub use json::reader::MAX_DEPTH;
 pub use kyverno::{
-    blocked_message, FailureAction, KyvernoPolicy, PolicyError, PolicyFieldError, PolicyFieldErrorKind, PolicyKind,
-    PolicyResult, RuleResult, RuleStatus,
+    blocked_message, evaluate_object_excluding, FailureAction, KyvernoPolicy, PodSecurityExclusion, PolicyError,
+    PolicyFieldError, PolicyFieldErrorKind, PolicyKind, PolicyResult, RuleResult, RuleStatus,
 };
 pub use level::{Level, LevelVersion, Version};
 #[cfg(feature = "k8s-openapi")]

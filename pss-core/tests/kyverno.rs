@@ -1033,3 +1033,90 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<PolicyError>();
     assert_send_sync::<pss_core::PolicyFieldError>();
 }
+
+mod standalone_exclusions {
+    use pss_core::{evaluate_object_excluding, LevelVersion, ObjectDocument, PodSecurityExclusion};
+
+    const POD: &str = r#"{"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"template": {"spec": {
+        "hostIPC": true,
+        "containers": [
+            {"name": "a", "image": "nginx:1", "securityContext": {"capabilities": {"add": ["NET_RAW", "SYS_ADMIN"]}}},
+            {"name": "b", "image": "redis", "securityContext": {"capabilities": {"add": ["NET_RAW"]}}}]}}}}"#;
+
+    fn excl(control: &str, images: &[&str], field: &str, values: &[&str]) -> PodSecurityExclusion {
+        PodSecurityExclusion::new(control, images.iter().copied(), field, values.iter().copied()).unwrap()
+    }
+
+    fn reasons_and_paths(exclusions: &[PodSecurityExclusion]) -> Vec<(String, Vec<String>)> {
+        let obj = ObjectDocument::from_str(POD).unwrap();
+        evaluate_object_excluding(LevelVersion::default(), &obj, exclusions)
+            .unwrap()
+            .iter()
+            .map(|v| (v.reason().to_owned(), v.fields().iter().map(|f| f.path().to_owned()).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn nothing_excluded_is_upstreams_evaluation() {
+        let all = reasons_and_paths(&[]);
+        assert_eq!(all[0].0, "non-default capabilities");
+        assert_eq!(all[0].1.len(), 3);
+        assert_eq!(all[1].0, "host namespaces");
+        // An entry for another control, or for images that match nothing, changes nothing.
+        assert_eq!(reasons_and_paths(&[excl("Privileged Containers", &["*"], "", &[])]), all);
+        assert_eq!(reasons_and_paths(&[excl("Capabilities", &["postgres*"], "", &[])]), all);
+    }
+
+    #[test]
+    fn images_values_and_fields_narrow_what_is_excluded() {
+        // Every container: the whole check goes; host namespaces (pod level) stays.
+        let r = reasons_and_paths(&[excl("Capabilities", &["*"], "", &[])]);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].0, "host namespaces");
+        // Only nginx images: "b"'s field remains, paths relative to the Deployment.
+        let r = reasons_and_paths(&[excl("Capabilities", &["nginx:?"], "", &[])]);
+        assert_eq!(r[0].1, ["spec.template.spec.containers[1].securityContext.capabilities.add[0]"]);
+        // A value filter: NET_RAW is excluded everywhere, SYS_ADMIN is not.
+        let r = reasons_and_paths(&[excl(
+            "Capabilities",
+            &["*"],
+            "spec.containers[*].securityContext.capabilities.add",
+            &["NET_RAW"],
+        )]);
+        assert_eq!(r[0].1, ["spec.template.spec.containers[0].securityContext.capabilities.add[1]"]);
+        // A pod-level control without images.
+        let r = reasons_and_paths(&[excl("Host Namespaces", &[], "", &[])]);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].0, "non-default capabilities");
+        // A field filter that names another field excludes nothing.
+        let r = reasons_and_paths(&[excl("Host Namespaces", &[], "spec.hostNetwork", &["true"])]);
+        assert_eq!(r.len(), 2);
+    }
+
+    #[test]
+    fn invalid_entries_are_rejected_with_kyvernos_words() {
+        let err = |c: &str, i: &[&str], f: &str, v: &[&str]| {
+            PodSecurityExclusion::new(c, i.iter().copied(), f, v.iter().copied())
+                .unwrap_err()
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            err("Host Namespaces", &["*"], "", &[]),
+            [
+                r#"controlName: Invalid value: "Host Namespaces": exclude.images must not be specified for the pod level control"#
+            ]
+        );
+        assert_eq!(
+            err("Seccomp", &[], "spec.securityContext.seccompProfile.type", &[]),
+            ["values: Forbidden: values is required"]
+        );
+        assert_eq!(
+            err("Seccomp", &[], "", &["Unconfined"]),
+            ["restrictedField: Forbidden: restrictedField is required"]
+        );
+        assert!(err("Nope", &[], "", &[])[0]
+            .starts_with(r#"controlName: Unsupported value: "Nope": supported values: "HostProcess", "#));
+    }
+}

@@ -6,11 +6,13 @@
 mod autogen;
 mod decode;
 mod error;
+mod exclusion;
 mod matching;
 mod pod_security;
 mod policy;
 mod result;
 
 pub use error::{PolicyError, PolicyFieldError, PolicyFieldErrorKind};
+pub use exclusion::{evaluate_object_excluding, PodSecurityExclusion};
 pub use policy::{KyvernoPolicy, PolicyKind};
 pub use result::{blocked_message, FailureAction, PolicyResult, RuleResult, RuleStatus};

@@ -212,47 +212,46 @@ impl PodSecurity {
             let Some(violation) = found else {
                 continue;
             };
-            if let Some(kept) = self.exclude_fields(violation, &ctx, &containers) {
+            if let Some(kept) = exclude_fields(&self.exclude, violation, &ctx, &containers) {
                 out.push(kept);
             }
         }
         out
     }
+}
 
-    /// The violation without the fields an applicable entry excludes; `None` when none is left.
-    fn exclude_fields(
-        &self,
-        violation: Violation,
-        ctx: &Ctx<'_>,
-        containers: &[(crate::model::Slot, &str, &str)],
-    ) -> Option<Violation> {
-        let entries: Vec<&Exclusion> =
-            self.exclude.iter().filter(|e| e.control.checks().contains(&violation.check())).collect();
-        if entries.is_empty() {
-            return Some(violation);
-        }
-        if violation.fields().is_empty() {
-            // Nothing to point at: a pod-level entry without a field filter covers the whole check.
-            let whole = entries.iter().any(|e| e.images.is_empty() && e.restricted_field.is_empty());
-            return (!whole).then_some(violation);
-        }
-        let remaining: Vec<FieldViolation> = violation
-            .fields()
-            .iter()
-            .filter(|f| {
-                let path = pod_relative(f.path(), ctx);
-                !entries.iter().any(|e| e.covers(f, &path, containers))
-            })
-            .cloned()
-            .collect();
-        if remaining.is_empty() {
-            return None;
-        }
-        if remaining.len() == violation.fields().len() {
-            return Some(violation);
-        }
-        Some(Violation::new(violation.check(), violation.reason(), violation.detail().to_owned(), remaining))
+/// The violation without the fields an applicable entry of `exclude` removes; `None` when none is left.
+pub(crate) fn exclude_fields(
+    exclude: &[Exclusion],
+    violation: Violation,
+    ctx: &Ctx<'_>,
+    containers: &[(crate::model::Slot, &str, &str)],
+) -> Option<Violation> {
+    let entries: Vec<&Exclusion> = exclude.iter().filter(|e| e.control.checks().contains(&violation.check())).collect();
+    if entries.is_empty() {
+        return Some(violation);
     }
+    if violation.fields().is_empty() {
+        // Nothing to point at: a pod-level entry without a field filter covers the whole check.
+        let whole = entries.iter().any(|e| e.images.is_empty() && e.restricted_field.is_empty());
+        return (!whole).then_some(violation);
+    }
+    let remaining: Vec<FieldViolation> = violation
+        .fields()
+        .iter()
+        .filter(|f| {
+            let path = pod_relative(f.path(), ctx);
+            !entries.iter().any(|e| e.covers(f, &path, containers))
+        })
+        .cloned()
+        .collect();
+    if remaining.is_empty() {
+        return None;
+    }
+    if remaining.len() == violation.fields().len() {
+        return Some(violation);
+    }
+    Some(Violation::new(violation.check(), violation.reason(), violation.detail().to_owned(), remaining))
 }
 
 impl Exclusion {
