@@ -7,10 +7,14 @@
  *   _free(NULL) does nothing.
  * - Inputs are (const uint8_t *ptr, size_t len), not NUL-terminated, read during the call only and
  *   never kept. A NULL required pointer gives PSS_RESULT_NULL_PARAMETER (even with a length of 0).
+ *   A list of strings is two parallel arrays (const uint8_t *const *ptrs, const size_t *lens) and a
+ *   count; with a count of 0 the arrays are not read and may be NULL.
  * - Out-parameters come last and are written only on success (a pss_error **err_out only on failure).
  * - Text comes back as (ptr, len) views, not NUL-terminated, valid until the handle owning them is
  *   freed. Print them with printf("%.*s", (int)len, (const char *)ptr).
  * - Failure detail is a pss_error handed back through err_out, never thread-local state.
+ * - Borrowed parts (pss_violation, pss_field, a namespace policy's pss_policy and pss_label_error)
+ *   live as long as the handle they came from and are never freed on their own.
  * - Handles are immutable once made (pss_options: once set), so they may be shared between threads.
  * - A panic inside the library is caught and reported as PSS_RESULT_PANIC.
  *
@@ -126,6 +130,15 @@ enum pss_result
    * The input is longer than the options (or any buffer) allow.
    */
   PSS_RESULT_INPUT_TOO_LARGE = 15,
+  /**
+   * The object is not a pod or a pod controller (a Service, an object without a `kind`, a
+   * Deployment of another API group), so it has no pod template to evaluate.
+   */
+  PSS_RESULT_NOT_A_WORKLOAD = 16,
+  /**
+   * A Kyverno-style exclusion is invalid (Kyverno's validation error says why).
+   */
+  PSS_RESULT_INVALID_EXCLUSION = 17,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -147,8 +160,9 @@ typedef uint32_t pss_result;
 typedef struct pss_error pss_error;
 
 /**
- * The verdict on one pod at one policy: allowed or not, upstream's aggregate reason, detail and
- * admission message, and each violation. Immutable: any number of threads may read one at once.
+ * The verdict on one pod or workload at one policy: allowed or not, upstream's aggregate reason,
+ * detail and admission message, each violation, and the workload's kind. Immutable: any number of
+ * threads may read one at once.
  */
 typedef struct pss_evaluation pss_evaluation;
 
@@ -159,9 +173,21 @@ typedef struct pss_evaluation pss_evaluation;
 typedef struct pss_field pss_field;
 
 /**
- * How to evaluate, beyond the policy. Today: the largest pod accepted. The options handle is where
- * later settings (exemptions, evaluating the pod template of workload controllers) will go, so
- * adding them will not change any existing function.
+ * One namespace label whose value is not a valid level or version, with upstream's words. Borrowed
+ * from its `pss_namespace_policy`: valid until that is freed, and never freed on its own.
+ */
+typedef struct pss_label_error pss_label_error;
+
+/**
+ * The policies of a namespace, one per PodSecurity mode: `enforce` (violations deny pods), `audit`
+ * (violations are recorded in the audit log) and `warn` (violations are returned as warnings), and
+ * the errors of the labels they came from. Immutable: any number of threads may use one at once.
+ */
+typedef struct pss_namespace_policy pss_namespace_policy;
+
+/**
+ * How to evaluate, beyond the policy: the largest input accepted, and Kyverno-style exclusions
+ * (`pss_options_add_exclusion`). Adding settings here does not change any existing function.
  *
  * Set options before sharing the handle; once set, one handle can serve concurrent evaluations
  * (setting an option while another thread evaluates with the same handle is a data race).
@@ -233,8 +259,9 @@ pss_result pss_error_display(const pss_error *err,
                              size_t *out_len);
 
 /**
- * The path of the offending field in the pod (`spec.containers[0].securityContext.privileged`).
- * When the error is not about one field, writes NULL and 0.
+ * The path of the offending field: in the pod or object (`spec.containers[0].securityContext.privileged`,
+ * `spec.template.spec.hostPID`), or in an exclusion (`controlName`). When the error is not about one
+ * field, writes NULL and 0.
  *
  * Ownership: writes a view (not NUL-terminated) of text owned by `err`; it stays valid until `err` is
  * freed.
@@ -274,9 +301,10 @@ void pss_error_free(pss_error *err);
  * Evaluates a pod, given as JSON bytes (UTF-8, not NUL-terminated), at a policy, exactly as the
  * Kubernetes PodSecurity admission controller does.
  *
- * `options` may be NULL for the defaults. The pod is decoded as the API server decodes it
- * (case-sensitive keys, unknown fields ignored); the pod name in the admission message comes from
- * `metadata.name`.
+ * `options` may be NULL for the defaults; their exclusions, if any, are applied. The pod is decoded
+ * as the API server decodes it (case-sensitive keys, unknown fields ignored, `kind` not read: any
+ * object is read as a pod; use `pss_policy_evaluate_object` for Deployments and the other
+ * controllers); the pod name in the admission message comes from `metadata.name`.
  *
  * Ownership: `policy`, `options` and `pod` stay the caller's and are not kept after the call (the
  * result copies what it needs). On success `*out` receives a new `pss_evaluation` the caller owns and
@@ -325,6 +353,123 @@ pss_result pss_evaluate(const uint8_t *level,
                         pss_error **err_out);
 
 /**
+ * Evaluates any object that carries a pod template, given as JSON bytes (UTF-8, not
+ * NUL-terminated), at a policy, as the PodSecurity admission controller evaluates it: a Pod itself;
+ * a PodTemplate, ReplicationController, ReplicaSet, Deployment, StatefulSet, DaemonSet or Job through
+ * its pod template; a CronJob through `spec.jobTemplate.spec.template`. The `kind` (and the group of
+ * `apiVersion`, when present: `apps/v1` for a Deployment) decides; field paths are relative to the
+ * object (`spec.template.spec.containers[0].securityContext.privileged` for a Deployment). The
+ * evaluation tells the kind (`pss_evaluation_kind`).
+ *
+ * A ReplicationController without `spec.template` (or with a null one) has no pods to check, and
+ * upstream allows it: the evaluation is allowed, with `pss_evaluation_template_absent` true and a
+ * note (`pss_evaluation_note`).
+ *
+ * `options` may be NULL for the defaults; their exclusions, if any, are applied (restricted fields
+ * relative to the pod template).
+ *
+ * Ownership: `policy`, `options` and `object` stay the caller's and are not kept after the call. On
+ * success `*out` receives a new `pss_evaluation` the caller owns and frees with
+ * `pss_evaluation_free`. On failure `*out` is not written and, when `err_out` is not NULL, `*err_out`
+ * receives a new `pss_error` the caller frees with `pss_error_free`.
+ *
+ * Errors: `PSS_RESULT_NOT_A_WORKLOAD` for an object that is not a pod or a pod controller, with
+ * pss-core's message (`no pod template: Service is not a pod or a pod controller`, `no pod template:
+ * the object has no kind`); the decoding errors of `pss_policy_evaluate` (with paths in the object,
+ * e.g. `spec.template.spec.hostPID`); `PSS_RESULT_NULL_PARAMETER` (`policy`, `object` or `out` is
+ * NULL); `PSS_RESULT_INPUT_TOO_LARGE`.
+ *
+ * # Safety
+ * `policy` and `options` are NULL or live handles of their types; `object` is NULL or points to
+ * `object_len` readable bytes not modified during the call; `out` and `err_out` are NULL or valid for
+ * writing one pointer.
+ */
+pss_result pss_policy_evaluate_object(const pss_policy *policy,
+                                      const pss_options *options,
+                                      const uint8_t *object,
+                                      size_t object_len,
+                                      pss_evaluation **out,
+                                      pss_error **err_out);
+
+/**
+ * `pss_policy_new` and `pss_policy_evaluate_object` in one call. The level and version are checked
+ * before the object is read.
+ *
+ * Ownership: as `pss_policy_evaluate_object`; `level` and `version` are read during the call only.
+ *
+ * Errors: those of `pss_policy_new` and of `pss_policy_evaluate_object`.
+ *
+ * # Safety
+ * `level`, `version` and `object` are NULL or point to their lengths in readable bytes not modified
+ * during the call; `options` is NULL or a live `pss_options`; `out` and `err_out` are NULL or valid
+ * for writing one pointer.
+ */
+pss_result pss_evaluate_object(const uint8_t *level,
+                               size_t level_len,
+                               const uint8_t *version,
+                               size_t version_len,
+                               const pss_options *options,
+                               const uint8_t *object,
+                               size_t object_len,
+                               pss_evaluation **out,
+                               pss_error **err_out);
+
+/**
+ * The kind of the evaluated workload as its `kind` spells it: `Pod`, `PodTemplate`,
+ * `ReplicationController`, `ReplicaSet`, `Deployment`, `StatefulSet`, `DaemonSet`, `Job`, `CronJob`.
+ * Always `Pod` for the pod functions (`pss_policy_evaluate`, `pss_evaluate`).
+ *
+ * Ownership: writes a view (not NUL-terminated) of static text, valid for the life of the process.
+ *
+ * # Safety
+ * `evaluation` is NULL or a live `pss_evaluation`; `out_ptr` and `out_len` are NULL or valid for writing.
+ */
+pss_result pss_evaluation_kind(const pss_evaluation *evaluation,
+                               const uint8_t **out_ptr,
+                               size_t *out_len);
+
+/**
+ * Where the pod template is in the object: `spec.template`, `template` (PodTemplate),
+ * `spec.jobTemplate.spec.template` (CronJob), or empty (a Pod is its own template). Field paths of
+ * the template's fields start with it.
+ *
+ * Ownership: writes a view (not NUL-terminated) of static text, valid for the life of the process.
+ *
+ * # Safety
+ * `evaluation` is NULL or a live `pss_evaluation`; `out_ptr` and `out_len` are NULL or valid for writing.
+ */
+pss_result pss_evaluation_template_path(const pss_evaluation *evaluation,
+                                        const uint8_t **out_ptr,
+                                        size_t *out_len);
+
+/**
+ * Whether the object had no pod template to evaluate and is allowed for that reason (a
+ * ReplicationController without `spec.template`, as upstream allows it). False for every other
+ * evaluation.
+ *
+ * Ownership: `evaluation` stays the caller's; `*out_absent` is written on success.
+ *
+ * # Safety
+ * `evaluation` is NULL or a live `pss_evaluation`; `out_absent` is NULL or valid for writing a `bool`.
+ */
+pss_result pss_evaluation_template_absent(const pss_evaluation *evaluation,
+                                          bool *out_absent);
+
+/**
+ * Why nothing was evaluated though the object is allowed:
+ * `no pod template: the ReplicationController has no spec.template`. NULL and 0 for every evaluation
+ * that ran the checks.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by `evaluation`, valid until it is freed.
+ *
+ * # Safety
+ * `evaluation` is NULL or a live `pss_evaluation`; `out_ptr` and `out_len` are NULL or valid for writing.
+ */
+pss_result pss_evaluation_note(const pss_evaluation *evaluation,
+                               const uint8_t **out_ptr,
+                               size_t *out_len);
+
+/**
  * Whether the pod is allowed (it has no violations).
  *
  * Ownership: `evaluation` stays the caller's; `*out_allowed` is written on success.
@@ -364,7 +509,9 @@ pss_result pss_evaluation_detail(const pss_evaluation *evaluation,
  * The message the API server gives when it denies the pod:
  * `pods "NAME" is forbidden: violates PodSecurity "LEVEL:VERSION": DETAIL`, NAME being the pod's
  * `metadata.name` (`pods is forbidden: ...` when it has none, as the API server words it). Empty when
- * the pod is allowed.
+ * the pod is allowed. For a controller (which the API server never denies: it denies the pods the
+ * controller creates), the `pss` command's words, with the resource of its kind:
+ * `deployments "NAME" (pods it creates would be denied): violates PodSecurity "LEVEL:VERSION": DETAIL`.
  *
  * Ownership: writes a view (not NUL-terminated) of text owned by `evaluation`, valid until it is freed.
  *
@@ -376,7 +523,8 @@ pss_result pss_evaluation_admission_message(const pss_evaluation *evaluation,
                                             size_t *out_len);
 
 /**
- * The pod's `metadata.name`; NULL and 0 when the pod has none.
+ * The pod's `metadata.name` (an object's, for `pss_policy_evaluate_object`); NULL and 0 when it has
+ * none.
  *
  * Ownership: writes a view (not NUL-terminated) of text owned by `evaluation`, valid until it is freed.
  *
@@ -490,7 +638,8 @@ pss_result pss_violation_field(const pss_violation *violation,
 
 /**
  * The field's path in the pod, e.g. `spec.containers[0].securityContext.privileged` or
- * `metadata.annotations[container.apparmor.security.beta.kubernetes.io/app]`.
+ * `metadata.annotations[container.apparmor.security.beta.kubernetes.io/app]`; in the object for
+ * `pss_policy_evaluate_object`, e.g. `spec.template.spec.containers[0].securityContext.privileged`.
  *
  * Ownership: writes a view (not NUL-terminated) of text owned by the field's evaluation, valid until
  * that is freed.
@@ -529,6 +678,210 @@ pss_result pss_field_value_json(const pss_field *field,
 pss_result pss_field_container(const pss_field *field,
                                const uint8_t **out_ptr,
                                size_t *out_len);
+
+/**
+ * Makes a namespace policy from three policies, for example the defaults of an admission
+ * configuration (`pss_namespace_policy_from_labels` falls back to them for labels that are not set).
+ *
+ * Ownership: the policies stay the caller's (they are copied). On success `*out` receives a new
+ * `pss_namespace_policy` the caller owns and frees with `pss_namespace_policy_free`.
+ *
+ * Errors: `PSS_RESULT_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `enforce`, `audit` and `warn` are NULL or live `pss_policy` handles; `out` is NULL or valid for
+ * writing one pointer.
+ */
+pss_result pss_namespace_policy_new(const pss_policy *enforce,
+                                    const pss_policy *audit,
+                                    const pss_policy *warn,
+                                    pss_namespace_policy **out);
+
+/**
+ * Resolves a namespace's labels to its policies exactly as the API server does (upstream's
+ * `PolicyToEvaluate`): the `pod-security.kubernetes.io/{enforce,audit,warn}` labels give the levels
+ * and the `-version` labels the versions; other labels are ignored; a label that is not set takes the
+ * value of `defaults` (NULL: `privileged:latest` in every mode, the API server's default). An invalid
+ * enforce level becomes `restricted`, an invalid audit or warn level `privileged`, an invalid version
+ * `latest`; when enforce is set validly, warn is not set, and enforce is stricter than warn, warn
+ * follows enforce (and its version, unless warn-version is set).
+ *
+ * Invalid labels are not a failure: the call succeeds, and each one is described by a
+ * `pss_label_error` (`pss_namespace_policy_error_count`, `pss_namespace_policy_error`), worded as
+ * upstream words it:
+ * `metadata.labels[pod-security.kubernetes.io/audit]: Invalid value: "strict": must be one of privileged, baseline, restricted`.
+ *
+ * The labels are given as parallel arrays: label `i` is `keys[i]` (`key_lens[i]` bytes) with the
+ * value `values[i]` (`value_lens[i]` bytes), for `count` labels; with a count of 0 the arrays are not
+ * read and may be NULL. A repeated key takes its last value.
+ *
+ * Ownership: every input is read during the call only; `defaults` stays the caller's. On success
+ * `*out` receives a new `pss_namespace_policy` the caller owns and frees with
+ * `pss_namespace_policy_free`. On failure `*out` is not written and, when `err_out` is not NULL,
+ * `*err_out` receives a new `pss_error` the caller frees with `pss_error_free`.
+ *
+ * Errors: `PSS_RESULT_NULL_PARAMETER` (`out` is NULL, or an array or one of its elements is NULL with a
+ * count above 0), `PSS_RESULT_INVALID_UTF8` (a key or value, named `keys[i]` or `values[i]`),
+ * `PSS_RESULT_INPUT_TOO_LARGE`.
+ *
+ * # Safety
+ * With a count above 0, non-NULL arrays hold `count` elements each, and each non-NULL element points
+ * to its length in readable bytes, none modified during the call; `defaults` is NULL or a live
+ * `pss_namespace_policy`; `out` and `err_out` are NULL or valid for writing one pointer.
+ */
+pss_result pss_namespace_policy_from_labels(const uint8_t *const *keys,
+                                            const size_t *key_lens,
+                                            const uint8_t *const *values,
+                                            const size_t *value_lens,
+                                            size_t count,
+                                            const pss_namespace_policy *defaults,
+                                            pss_namespace_policy **out,
+                                            pss_error **err_out);
+
+/**
+ * The enforce policy: pods that violate it are denied. Evaluate with it as with any policy
+ * (`pss_policy_evaluate`, `pss_policy_evaluate_object`; `pss_policy_level`, `pss_policy_version`).
+ *
+ * Ownership: `*out` receives a pointer borrowed from `namespace_policy`: valid until that is freed,
+ * not to be freed by the caller.
+ *
+ * # Safety
+ * `namespace_policy` is NULL or a live `pss_namespace_policy`; `out` is NULL or valid for writing one
+ * pointer.
+ */
+pss_result pss_namespace_policy_enforce(const pss_namespace_policy *namespace_policy,
+                                        const pss_policy **out);
+
+/**
+ * The audit policy: violations are recorded in the audit log.
+ *
+ * Ownership: as `pss_namespace_policy_enforce`.
+ *
+ * # Safety
+ * As `pss_namespace_policy_enforce`.
+ */
+pss_result pss_namespace_policy_audit(const pss_namespace_policy *namespace_policy,
+                                      const pss_policy **out);
+
+/**
+ * The warn policy: violations are returned to the user as warnings.
+ *
+ * Ownership: as `pss_namespace_policy_enforce`.
+ *
+ * # Safety
+ * As `pss_namespace_policy_enforce`.
+ */
+pss_result pss_namespace_policy_warn(const pss_namespace_policy *namespace_policy,
+                                     const pss_policy **out);
+
+/**
+ * The three policies as one line: `enforce=baseline:latest, audit=privileged:latest, warn=baseline:latest`.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by `namespace_policy`, valid until it is
+ * freed.
+ *
+ * # Safety
+ * `namespace_policy` is NULL or a live `pss_namespace_policy`; `out_ptr` and `out_len` are NULL or
+ * valid for writing.
+ */
+pss_result pss_namespace_policy_display(const pss_namespace_policy *namespace_policy,
+                                        const uint8_t **out_ptr,
+                                        size_t *out_len);
+
+/**
+ * The number of invalid labels (0 when every PodSecurity label was understood, or none was set).
+ *
+ * Ownership: `*out_count` is written on success.
+ *
+ * # Safety
+ * `namespace_policy` is NULL or a live `pss_namespace_policy`; `out_count` is NULL or valid for
+ * writing a `size_t`.
+ */
+pss_result pss_namespace_policy_error_count(const pss_namespace_policy *namespace_policy,
+                                            size_t *out_count);
+
+/**
+ * The label error at `index` (0-based, in upstream's order: enforce, enforce-version, audit,
+ * audit-version, warn, warn-version).
+ *
+ * Ownership: `*out` receives a pointer borrowed from `namespace_policy`: valid until that is freed,
+ * not to be freed by the caller.
+ *
+ * Errors: `PSS_RESULT_NULL_PARAMETER`, `PSS_RESULT_INDEX_OUT_OF_RANGE`.
+ *
+ * # Safety
+ * `namespace_policy` is NULL or a live `pss_namespace_policy`; `out` is NULL or valid for writing one
+ * pointer.
+ */
+pss_result pss_namespace_policy_error(const pss_namespace_policy *namespace_policy,
+                                      size_t index,
+                                      const pss_label_error **out);
+
+/**
+ * Frees a namespace policy. NULL is a no-op.
+ *
+ * Ownership: takes back the caller's `pss_namespace_policy`; the policies and label errors borrowed
+ * from it, and every view of them, become invalid. Evaluations made with its policies stay valid.
+ *
+ * # Safety
+ * `namespace_policy` is NULL or a `pss_namespace_policy` from this library not freed before, and no
+ * other thread uses it.
+ */
+void pss_namespace_policy_free(pss_namespace_policy *namespace_policy);
+
+/**
+ * The whole error as upstream words it:
+ * `metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "strict": must be one of privileged, baseline, restricted`.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by the error's namespace policy, valid
+ * until that is freed.
+ *
+ * # Safety
+ * `error` is NULL or a live `pss_label_error`; `out_ptr` and `out_len` are NULL or valid for writing.
+ */
+pss_result pss_label_error_display(const pss_label_error *error,
+                                   const uint8_t **out_ptr,
+                                   size_t *out_len);
+
+/**
+ * The label's key: `pod-security.kubernetes.io/enforce`, `pod-security.kubernetes.io/warn-version`, ...
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by the error's namespace policy, valid
+ * until that is freed.
+ *
+ * # Safety
+ * `error` is NULL or a live `pss_label_error`; `out_ptr` and `out_len` are NULL or valid for writing.
+ */
+pss_result pss_label_error_label(const pss_label_error *error,
+                                 const uint8_t **out_ptr,
+                                 size_t *out_len);
+
+/**
+ * The label's invalid value as given (`strict`); NULL and 0 if the error shows no value.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by the error's namespace policy, valid
+ * until that is freed.
+ *
+ * # Safety
+ * `error` is NULL or a live `pss_label_error`; `out_ptr` and `out_len` are NULL or valid for writing.
+ */
+pss_result pss_label_error_value(const pss_label_error *error,
+                                 const uint8_t **out_ptr,
+                                 size_t *out_len);
+
+/**
+ * What the label accepts: `must be one of privileged, baseline, restricted` or
+ * `must be "latest" or "v1.x"`.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by the error's namespace policy, valid
+ * until that is freed.
+ *
+ * # Safety
+ * `error` is NULL or a live `pss_label_error`; `out_ptr` and `out_len` are NULL or valid for writing.
+ */
+pss_result pss_label_error_detail(const pss_label_error *error,
+                                  const uint8_t **out_ptr,
+                                  size_t *out_len);
 
 /**
  * Parses a level (`privileged`, `baseline` or `restricted`, case-sensitive) and a version (`latest` or
@@ -616,6 +969,63 @@ pss_result pss_options_new(pss_options **out);
  */
 pss_result pss_options_set_max_input_len(pss_options *options,
                                          size_t max_len);
+
+/**
+ * Adds one Kyverno-style exclusion (an entry of a Kyverno `validate.podSecurity.exclude` list),
+ * validated exactly as Kyverno validates it. Evaluations with these options drop the offending
+ * fields the exclusions cover: an entry with `images` covers fields of containers whose image matches
+ * one of them (wildcards `*` and `?`); one without covers pod-level fields; `restricted_field` (a
+ * path relative to the pod with `[*]` for indices, e.g.
+ * `spec.containers[*].securityContext.capabilities.add`) and `values` (wildcards every value of that
+ * field must match) narrow it. A violation whose fields are all covered is dropped; one partly
+ * covered keeps its other fields and upstream's detail. Paths of a controller's fields are matched
+ * relative to its pod template.
+ *
+ * `control_name` is Kyverno's name of a control (`"Privileged Containers"`, `"Capabilities"`,
+ * `"Host Namespaces"`, ...). `images` and `values` are lists given as parallel arrays: `images[i]`
+ * points to `image_lens[i]` bytes, for `image_count` entries (with a count of 0 the arrays are not
+ * read and may be NULL). `restricted_field` may be empty (length 0, non-NULL) for any field.
+ *
+ * Ownership: every input is read during the call only (the options copy what they keep); `options`
+ * stays the caller's. On failure the options are unchanged and, when `err_out` is not NULL,
+ * `*err_out` receives a new `pss_error` the caller frees with `pss_error_free`.
+ *
+ * Errors: `PSS_RESULT_INVALID_EXCLUSION` with Kyverno's message, e.g. `controlName: Invalid value:
+ * "Privileged Containers": exclude.images must be specified for the container level control` (its
+ * path is `controlName`; several problems are reported together as `[first, second]`, without a
+ * path); `PSS_RESULT_NULL_PARAMETER` (`options`, `control_name` or `restricted_field` is NULL, or an
+ * array or one of its elements is NULL with a count above 0), `PSS_RESULT_INVALID_UTF8`,
+ * `PSS_RESULT_INPUT_TOO_LARGE`.
+ *
+ * # Safety
+ * `options` is NULL or a live `pss_options` that no other thread uses during the call;
+ * `control_name` and `restricted_field` are NULL or point to their lengths in readable bytes; with a
+ * count above 0, non-NULL arrays hold that many elements, and each non-NULL element points to its
+ * length in readable bytes; `err_out` is NULL or valid for writing one pointer.
+ */
+pss_result pss_options_add_exclusion(pss_options *options,
+                                     const uint8_t *control_name,
+                                     size_t control_name_len,
+                                     const uint8_t *const *images,
+                                     const size_t *image_lens,
+                                     size_t image_count,
+                                     const uint8_t *restricted_field,
+                                     size_t restricted_field_len,
+                                     const uint8_t *const *values,
+                                     const size_t *value_lens,
+                                     size_t value_count,
+                                     pss_error **err_out);
+
+/**
+ * The number of exclusions added to the options.
+ *
+ * Ownership: `options` stays the caller's; `*out_count` is written on success.
+ *
+ * # Safety
+ * `options` is NULL or a live `pss_options`; `out_count` is NULL or valid for writing a `size_t`.
+ */
+pss_result pss_options_exclusion_count(const pss_options *options,
+                                       size_t *out_count);
 
 /**
  * Frees options. NULL is a no-op.

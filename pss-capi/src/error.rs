@@ -36,6 +36,11 @@ impl pss_error {
         }
     }
 
+    /// Records the path of the offending field (the message and display stay as they are).
+    pub(crate) fn set_path(&mut self, path: &str) {
+        self.path = Some(path.to_owned());
+    }
+
     /// Records where in `input` (at byte `offset`) the problem is.
     pub(crate) fn set_offset(&mut self, input: &[u8], offset: usize) {
         let before = &input[..offset.min(input.len())];
@@ -130,8 +135,9 @@ pub unsafe extern "C" fn pss_error_display(
     })
 }
 
-/// The path of the offending field in the pod (`spec.containers[0].securityContext.privileged`).
-/// When the error is not about one field, writes NULL and 0.
+/// The path of the offending field: in the pod or object (`spec.containers[0].securityContext.privileged`,
+/// `spec.template.spec.hostPID`), or in an exclusion (`controlName`). When the error is not about one
+/// field, writes NULL and 0.
 ///
 /// Ownership: writes a view (not NUL-terminated) of text owned by `err`; it stays valid until `err` is
 /// freed.

@@ -1,6 +1,9 @@
-//! `pss_evaluation` (the verdict on one pod), `pss_violation` and `pss_field` (its parts).
+//! `pss_evaluation` (the verdict on one pod or workload), `pss_violation` and `pss_field` (its parts).
 
-use pss_core::{Evaluation, PodDocument};
+use pss_core::{
+    evaluate_object_excluding, Evaluation, LevelVersion, NoPodTemplate, ObjectDocument, PodDocument,
+    PodSecurityExclusion, WorkloadKind,
+};
 
 use crate::error::pss_error;
 use crate::ffi::{
@@ -10,8 +13,9 @@ use crate::ffi::{
 use crate::policy::{pss_options, pss_policy};
 use crate::result::pss_result;
 
-/// The verdict on one pod at one policy: allowed or not, upstream's aggregate reason, detail and
-/// admission message, and each violation. Immutable: any number of threads may read one at once.
+/// The verdict on one pod or workload at one policy: allowed or not, upstream's aggregate reason,
+/// detail and admission message, each violation, and the workload's kind. Immutable: any number of
+/// threads may read one at once.
 #[allow(non_camel_case_types)]
 #[derive(Debug)]
 pub struct pss_evaluation {
@@ -21,6 +25,10 @@ pub struct pss_evaluation {
     detail: String,
     admission_message: String,
     violations: Vec<pss_violation>,
+    kind: WorkloadKind,
+    /// Why nothing was evaluated though the object is allowed (a ReplicationController without a
+    /// template).
+    note: Option<String>,
 }
 
 /// One failed check: upstream's check id, reason and detail, and the offending fields. Borrowed from
@@ -45,7 +53,8 @@ pub struct pss_field {
 }
 
 impl pss_evaluation {
-    pub(crate) fn new(evaluation: &Evaluation, pod_name: Option<&str>) -> pss_evaluation {
+    /// The verdict on a pod or a workload of `kind` named `name`.
+    pub(crate) fn new(evaluation: &Evaluation, kind: WorkloadKind, name: Option<&str>) -> pss_evaluation {
         let violations = evaluation
             .iter()
             .map(|v| pss_violation {
@@ -63,37 +72,132 @@ impl pss_evaluation {
                     .collect(),
             })
             .collect();
+        let admission_message = evaluation
+            .admission_message(name.unwrap_or_default())
+            .map(|message| controller_message(kind, message, evaluation))
+            .unwrap_or_default();
         pss_evaluation {
             allowed: evaluation.allowed(),
-            pod_name: pod_name.map(str::to_owned),
+            pod_name: name.map(str::to_owned),
             reason: evaluation.forbidden_reason(),
             detail: evaluation.forbidden_detail(),
-            admission_message: evaluation.admission_message(pod_name.unwrap_or_default()).unwrap_or_default(),
+            admission_message,
             violations,
+            kind,
+            note: None,
+        }
+    }
+
+    /// The verdict on a controller without a pod template, which upstream allows.
+    fn template_absent(kind: WorkloadKind, name: Option<&str>, note: String) -> pss_evaluation {
+        pss_evaluation {
+            allowed: true,
+            pod_name: name.map(str::to_owned),
+            reason: String::new(),
+            detail: String::new(),
+            admission_message: String::new(),
+            violations: Vec::new(),
+            kind,
+            note: Some(note),
         }
     }
 }
 
-/// Decodes and evaluates a pod under the options; the part shared by both evaluate functions.
-fn evaluate(policy: &pss_policy, options: Option<&pss_options>, pod: &[u8]) -> Result<pss_evaluation, Failure> {
-    let max = options.map_or(usize::MAX, |o| o.max_input_len);
-    if pod.len() > max {
-        return Err(Failure::new(
-            pss_result::InputTooLarge,
-            format!("the pod is {} bytes, more than the {max} the options allow", pod.len()),
-        ));
+/// The denial message for a workload of `kind`, from upstream's message for a pod: a pod's as is; a
+/// controller's as the `pss` command words it, `deployments "web" (pods it creates would be denied):
+/// violates PodSecurity "baseline:latest": ...` (the API server denies pods, never their controllers).
+fn controller_message(kind: WorkloadKind, pod_message: String, evaluation: &Evaluation) -> String {
+    if kind == WorkloadKind::Pod {
+        return pod_message;
     }
+    let tail = format!("violates PodSecurity \"{}\": {}", evaluation.level_version(), evaluation.forbidden_detail());
+    // `pods "NAME" is forbidden: TAIL`, the name quoted as Go quotes it, or `pods is forbidden: TAIL`.
+    let quoted = pod_message
+        .strip_prefix("pods")
+        .and_then(|m| m.strip_suffix(tail.as_str()))
+        .and_then(|m| m.strip_suffix("is forbidden: "))
+        .map(str::trim);
+    let resource = kind.resource();
+    match quoted {
+        Some("") => format!("{resource} (pods it creates would be denied): {tail}"),
+        Some(quoted) => format!("{resource} {quoted} (pods it creates would be denied): {tail}"),
+        None => pod_message,
+    }
+}
+
+/// Decodes and evaluates a pod under the options; the part shared by both pod functions.
+fn evaluate(policy: &pss_policy, options: Option<&pss_options>, pod: &[u8]) -> Result<pss_evaluation, Failure> {
+    pss_options::check_len(options, pod.len(), "pod")?;
     let document = PodDocument::from_slice(pod)?;
-    let evaluation = pss_core::evaluate(policy.level_version, &document);
-    Ok(pss_evaluation::new(&evaluation, document.name()))
+    let exclusions = pss_options::exclusions_of(options);
+    let evaluation = if exclusions.is_empty() {
+        pss_core::evaluate(policy.level_version, &document)
+    } else {
+        evaluate_pod_excluding(policy.level_version, pod, exclusions)?
+    };
+    Ok(pss_evaluation::new(&evaluation, WorkloadKind::Pod, document.name()))
+}
+
+/// JSON whitespace.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Evaluates a pod (already decoded successfully, so UTF-8 text of one JSON object) with exclusions.
+///
+/// pss-core applies exclusions to objects only (`evaluate_object_excluding`), and an object is a pod
+/// when its `kind` says so, while the pod functions read any object as a pod. So the pod is read
+/// as an object with `"kind":"Pod","apiVersion":"v1"` added as its last members: a repeated key
+/// decodes over the earlier one, so whatever `kind` the pod has it is evaluated as a Pod, and every
+/// byte of the input keeps its offset (positions in errors stay right).
+fn evaluate_pod_excluding(
+    level_version: LevelVersion,
+    pod: &[u8],
+    exclusions: &[PodSecurityExclusion],
+) -> Result<Evaluation, Failure> {
+    let unexpected = || Failure::new(pss_result::InvalidInput, "the pod is not one JSON object");
+    let open = pod.iter().position(|&b| !is_space(b)).filter(|&i| pod[i] == b'{').ok_or_else(unexpected)?;
+    let close = pod.iter().rposition(|&b| !is_space(b)).filter(|&i| pod[i] == b'}').ok_or_else(unexpected)?;
+    const KIND: &[u8] = br#""kind":"Pod","apiVersion":"v1""#;
+    let mut text = Vec::with_capacity(pod.len() + KIND.len() + 1);
+    text.extend_from_slice(&pod[..close]);
+    if pod[open + 1..close].iter().any(|&b| !is_space(b)) {
+        text.push(b',');
+    }
+    text.extend_from_slice(KIND);
+    text.extend_from_slice(&pod[close..]);
+    let object = ObjectDocument::from_slice(&text)?;
+    evaluate_object_excluding(level_version, &object, exclusions)
+        .map_err(|e| Failure::new(pss_result::InvalidInput, e.to_string()))
+}
+
+/// Decodes and evaluates any object with a pod template under the options; the part shared by both
+/// object functions.
+fn evaluate_object(
+    policy: &pss_policy,
+    options: Option<&pss_options>,
+    object: &[u8],
+) -> Result<pss_evaluation, Failure> {
+    pss_options::check_len(options, object.len(), "object")?;
+    let document = ObjectDocument::from_slice(object)?;
+    let exclusions = pss_options::exclusions_of(options);
+    match (evaluate_object_excluding(policy.level_version, &document, exclusions), document.workload_kind()) {
+        (Ok(evaluation), Some(kind)) => Ok(pss_evaluation::new(&evaluation, kind, document.name())),
+        (Err(e @ NoPodTemplate::TemplateAbsent { kind }), _) => {
+            Ok(pss_evaluation::template_absent(kind, document.name(), e.to_string()))
+        }
+        (Err(e), _) => Err(Failure::new(pss_result::NotAWorkload, e.to_string())),
+        (Ok(_), None) => Err(Failure::new(pss_result::NotAWorkload, "the object is not a pod or a pod controller")),
+    }
 }
 
 /// Evaluates a pod, given as JSON bytes (UTF-8, not NUL-terminated), at a policy, exactly as the
 /// Kubernetes PodSecurity admission controller does.
 ///
-/// `options` may be NULL for the defaults. The pod is decoded as the API server decodes it
-/// (case-sensitive keys, unknown fields ignored); the pod name in the admission message comes from
-/// `metadata.name`.
+/// `options` may be NULL for the defaults; their exclusions, if any, are applied. The pod is decoded
+/// as the API server decodes it (case-sensitive keys, unknown fields ignored, `kind` not read: any
+/// object is read as a pod; use `pss_policy_evaluate_object` for Deployments and the other
+/// controllers); the pod name in the admission message comes from `metadata.name`.
 ///
 /// Ownership: `policy`, `options` and `pod` stay the caller's and are not kept after the call (the
 /// result copies what it needs). On success `*out` receives a new `pss_evaluation` the caller owns and
@@ -182,6 +286,197 @@ pub unsafe extern "C" fn pss_evaluate(
     }
 }
 
+/// Evaluates any object that carries a pod template, given as JSON bytes (UTF-8, not
+/// NUL-terminated), at a policy, as the PodSecurity admission controller evaluates it: a Pod itself;
+/// a PodTemplate, ReplicationController, ReplicaSet, Deployment, StatefulSet, DaemonSet or Job through
+/// its pod template; a CronJob through `spec.jobTemplate.spec.template`. The `kind` (and the group of
+/// `apiVersion`, when present: `apps/v1` for a Deployment) decides; field paths are relative to the
+/// object (`spec.template.spec.containers[0].securityContext.privileged` for a Deployment). The
+/// evaluation tells the kind (`pss_evaluation_kind`).
+///
+/// A ReplicationController without `spec.template` (or with a null one) has no pods to check, and
+/// upstream allows it: the evaluation is allowed, with `pss_evaluation_template_absent` true and a
+/// note (`pss_evaluation_note`).
+///
+/// `options` may be NULL for the defaults; their exclusions, if any, are applied (restricted fields
+/// relative to the pod template).
+///
+/// Ownership: `policy`, `options` and `object` stay the caller's and are not kept after the call. On
+/// success `*out` receives a new `pss_evaluation` the caller owns and frees with
+/// `pss_evaluation_free`. On failure `*out` is not written and, when `err_out` is not NULL, `*err_out`
+/// receives a new `pss_error` the caller frees with `pss_error_free`.
+///
+/// Errors: `PSS_RESULT_NOT_A_WORKLOAD` for an object that is not a pod or a pod controller, with
+/// pss-core's message (`no pod template: Service is not a pod or a pod controller`, `no pod template:
+/// the object has no kind`); the decoding errors of `pss_policy_evaluate` (with paths in the object,
+/// e.g. `spec.template.spec.hostPID`); `PSS_RESULT_NULL_PARAMETER` (`policy`, `object` or `out` is
+/// NULL); `PSS_RESULT_INPUT_TOO_LARGE`.
+///
+/// # Safety
+/// `policy` and `options` are NULL or live handles of their types; `object` is NULL or points to
+/// `object_len` readable bytes not modified during the call; `out` and `err_out` are NULL or valid for
+/// writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn pss_policy_evaluate_object(
+    policy: *const pss_policy,
+    options: *const pss_options,
+    object: *const u8,
+    object_len: usize,
+    out: *mut *mut pss_evaluation,
+    err_out: *mut *mut pss_error,
+) -> pss_result {
+    // SAFETY: `err_out` is NULL or writable (caller's guarantee).
+    unsafe {
+        guard_err(err_out, || {
+            // SAFETY: the caller guarantees a non-NULL `policy` is live.
+            let policy = handle(policy, "policy")?;
+            // SAFETY: the caller guarantees a non-NULL `options` is live and not being modified.
+            let options = (!options.is_null()).then(|| &*options);
+            // SAFETY: the caller guarantees `object_len` readable bytes at a non-NULL `object`.
+            let object = input(object, object_len, "object")?;
+            let out = non_null_mut(out, "out")?;
+            let evaluation = evaluate_object(policy, options, object)?;
+            // SAFETY: `out` is non-NULL and writable (caller's guarantee).
+            write(out, into_handle(evaluation));
+            Ok(())
+        })
+    }
+}
+
+/// `pss_policy_new` and `pss_policy_evaluate_object` in one call. The level and version are checked
+/// before the object is read.
+///
+/// Ownership: as `pss_policy_evaluate_object`; `level` and `version` are read during the call only.
+///
+/// Errors: those of `pss_policy_new` and of `pss_policy_evaluate_object`.
+///
+/// # Safety
+/// `level`, `version` and `object` are NULL or point to their lengths in readable bytes not modified
+/// during the call; `options` is NULL or a live `pss_options`; `out` and `err_out` are NULL or valid
+/// for writing one pointer.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)] // three (ptr, len) inputs, options, and two out-parameters
+pub unsafe extern "C" fn pss_evaluate_object(
+    level: *const u8,
+    level_len: usize,
+    version: *const u8,
+    version_len: usize,
+    options: *const pss_options,
+    object: *const u8,
+    object_len: usize,
+    out: *mut *mut pss_evaluation,
+    err_out: *mut *mut pss_error,
+) -> pss_result {
+    // SAFETY: `err_out` is NULL or writable (caller's guarantee).
+    unsafe {
+        guard_err(err_out, || {
+            // SAFETY: the caller guarantees the input pointers and lengths.
+            let level = input_str(level, level_len, "level")?;
+            // SAFETY: as above.
+            let version = input_str(version, version_len, "version")?;
+            // SAFETY: the caller guarantees a non-NULL `options` is live and not being modified.
+            let options = (!options.is_null()).then(|| &*options);
+            // SAFETY: the caller guarantees `object_len` readable bytes at a non-NULL `object`.
+            let object = input(object, object_len, "object")?;
+            let out = non_null_mut(out, "out")?;
+            let policy = pss_policy::parse(level, version)?;
+            let evaluation = evaluate_object(&policy, options, object)?;
+            // SAFETY: `out` is non-NULL and writable (caller's guarantee).
+            write(out, into_handle(evaluation));
+            Ok(())
+        })
+    }
+}
+
+/// The kind of the evaluated workload as its `kind` spells it: `Pod`, `PodTemplate`,
+/// `ReplicationController`, `ReplicaSet`, `Deployment`, `StatefulSet`, `DaemonSet`, `Job`, `CronJob`.
+/// Always `Pod` for the pod functions (`pss_policy_evaluate`, `pss_evaluate`).
+///
+/// Ownership: writes a view (not NUL-terminated) of static text, valid for the life of the process.
+///
+/// # Safety
+/// `evaluation` is NULL or a live `pss_evaluation`; `out_ptr` and `out_len` are NULL or valid for writing.
+#[no_mangle]
+pub unsafe extern "C" fn pss_evaluation_kind(
+    evaluation: *const pss_evaluation,
+    out_ptr: *mut *const u8,
+    out_len: *mut usize,
+) -> pss_result {
+    guard(|| {
+        // SAFETY: the caller guarantees a non-NULL `evaluation` is live.
+        let evaluation = unsafe { handle(evaluation, "evaluation") }?;
+        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
+        unsafe { write_view(evaluation.kind.kind(), out_ptr, out_len) }
+    })
+}
+
+/// Where the pod template is in the object: `spec.template`, `template` (PodTemplate),
+/// `spec.jobTemplate.spec.template` (CronJob), or empty (a Pod is its own template). Field paths of
+/// the template's fields start with it.
+///
+/// Ownership: writes a view (not NUL-terminated) of static text, valid for the life of the process.
+///
+/// # Safety
+/// `evaluation` is NULL or a live `pss_evaluation`; `out_ptr` and `out_len` are NULL or valid for writing.
+#[no_mangle]
+pub unsafe extern "C" fn pss_evaluation_template_path(
+    evaluation: *const pss_evaluation,
+    out_ptr: *mut *const u8,
+    out_len: *mut usize,
+) -> pss_result {
+    guard(|| {
+        // SAFETY: the caller guarantees a non-NULL `evaluation` is live.
+        let evaluation = unsafe { handle(evaluation, "evaluation") }?;
+        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
+        unsafe { write_view(evaluation.kind.template_path(), out_ptr, out_len) }
+    })
+}
+
+/// Whether the object had no pod template to evaluate and is allowed for that reason (a
+/// ReplicationController without `spec.template`, as upstream allows it). False for every other
+/// evaluation.
+///
+/// Ownership: `evaluation` stays the caller's; `*out_absent` is written on success.
+///
+/// # Safety
+/// `evaluation` is NULL or a live `pss_evaluation`; `out_absent` is NULL or valid for writing a `bool`.
+#[no_mangle]
+pub unsafe extern "C" fn pss_evaluation_template_absent(
+    evaluation: *const pss_evaluation,
+    out_absent: *mut bool,
+) -> pss_result {
+    guard(|| {
+        // SAFETY: the caller guarantees a non-NULL `evaluation` is live.
+        let evaluation = unsafe { handle(evaluation, "evaluation") }?;
+        let out_absent = non_null_mut(out_absent, "out_absent")?;
+        // SAFETY: non-NULL and writable (caller's guarantee).
+        unsafe { write(out_absent, evaluation.note.is_some()) };
+        Ok(())
+    })
+}
+
+/// Why nothing was evaluated though the object is allowed:
+/// `no pod template: the ReplicationController has no spec.template`. NULL and 0 for every evaluation
+/// that ran the checks.
+///
+/// Ownership: writes a view (not NUL-terminated) of text owned by `evaluation`, valid until it is freed.
+///
+/// # Safety
+/// `evaluation` is NULL or a live `pss_evaluation`; `out_ptr` and `out_len` are NULL or valid for writing.
+#[no_mangle]
+pub unsafe extern "C" fn pss_evaluation_note(
+    evaluation: *const pss_evaluation,
+    out_ptr: *mut *const u8,
+    out_len: *mut usize,
+) -> pss_result {
+    guard(|| {
+        // SAFETY: the caller guarantees a non-NULL `evaluation` is live.
+        let evaluation = unsafe { handle(evaluation, "evaluation") }?;
+        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
+        unsafe { write_opt_view(evaluation.note.as_deref(), out_ptr, out_len) }
+    })
+}
+
 /// Whether the pod is allowed (it has no violations).
 ///
 /// Ownership: `evaluation` stays the caller's; `*out_allowed` is written on success.
@@ -247,7 +542,9 @@ pub unsafe extern "C" fn pss_evaluation_detail(
 /// The message the API server gives when it denies the pod:
 /// `pods "NAME" is forbidden: violates PodSecurity "LEVEL:VERSION": DETAIL`, NAME being the pod's
 /// `metadata.name` (`pods is forbidden: ...` when it has none, as the API server words it). Empty when
-/// the pod is allowed.
+/// the pod is allowed. For a controller (which the API server never denies: it denies the pods the
+/// controller creates), the `pss` command's words, with the resource of its kind:
+/// `deployments "NAME" (pods it creates would be denied): violates PodSecurity "LEVEL:VERSION": DETAIL`.
 ///
 /// Ownership: writes a view (not NUL-terminated) of text owned by `evaluation`, valid until it is freed.
 ///
@@ -267,7 +564,8 @@ pub unsafe extern "C" fn pss_evaluation_admission_message(
     })
 }
 
-/// The pod's `metadata.name`; NULL and 0 when the pod has none.
+/// The pod's `metadata.name` (an object's, for `pss_policy_evaluate_object`); NULL and 0 when it has
+/// none.
 ///
 /// Ownership: writes a view (not NUL-terminated) of text owned by `evaluation`, valid until it is freed.
 ///
@@ -457,7 +755,8 @@ pub unsafe extern "C" fn pss_violation_field(
 }
 
 /// The field's path in the pod, e.g. `spec.containers[0].securityContext.privileged` or
-/// `metadata.annotations[container.apparmor.security.beta.kubernetes.io/app]`.
+/// `metadata.annotations[container.apparmor.security.beta.kubernetes.io/app]`; in the object for
+/// `pss_policy_evaluate_object`, e.g. `spec.template.spec.containers[0].securityContext.privileged`.
 ///
 /// Ownership: writes a view (not NUL-terminated) of text owned by the field's evaluation, valid until
 /// that is freed.

@@ -21,7 +21,7 @@ impl Failure {
     }
 
     /// A required pointer parameter was NULL.
-    pub(crate) fn null(parameter: &'static str) -> Failure {
+    pub(crate) fn null(parameter: &str) -> Failure {
         Failure::new(pss_result::NullParameter, format!("parameter {parameter} is NULL"))
     }
 
@@ -96,7 +96,7 @@ fn drop_payload(payload: Box<dyn Any + Send>) {
 }
 
 /// Checks that a required pointer is not NULL.
-pub(crate) fn non_null<T>(ptr: *const T, parameter: &'static str) -> Result<*const T, Failure> {
+pub(crate) fn non_null<T>(ptr: *const T, parameter: &str) -> Result<*const T, Failure> {
     if ptr.is_null() {
         Err(Failure::null(parameter))
     } else {
@@ -120,8 +120,10 @@ pub(crate) fn non_null_mut<T>(ptr: *mut T, parameter: &'static str) -> Result<*m
 ///
 /// # Safety
 /// A non-NULL `ptr` points to `len` readable bytes that stay unchanged until the call returns.
-pub(crate) unsafe fn input<'a>(ptr: *const u8, len: usize, parameter: &'static str) -> Result<&'a [u8], Failure> {
-    let ptr = non_null(ptr, parameter)?;
+pub(crate) unsafe fn input<'a>(ptr: *const u8, len: usize, parameter: &str) -> Result<&'a [u8], Failure> {
+    if ptr.is_null() {
+        return Err(Failure::null(parameter));
+    }
     if len > isize::MAX as usize {
         return Err(Failure::new(
             pss_result::InputTooLarge,
@@ -133,11 +135,11 @@ pub(crate) unsafe fn input<'a>(ptr: *const u8, len: usize, parameter: &'static s
     Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
 }
 
-/// Borrows a caller's `(ptr, len)` input that must be UTF-8 text (a level or a version).
+/// Borrows a caller's `(ptr, len)` input that must be UTF-8 text (a level, a version, a label).
 ///
 /// # Safety
 /// As [`input`].
-pub(crate) unsafe fn input_str<'a>(ptr: *const u8, len: usize, parameter: &'static str) -> Result<&'a str, Failure> {
+pub(crate) unsafe fn input_str<'a>(ptr: *const u8, len: usize, parameter: &str) -> Result<&'a str, Failure> {
     // SAFETY: forwarded from the caller.
     let bytes = unsafe { input(ptr, len, parameter) }?;
     core::str::from_utf8(bytes).map_err(|e| {
@@ -148,6 +150,45 @@ pub(crate) unsafe fn input_str<'a>(ptr: *const u8, len: usize, parameter: &'stat
         error.set_offset(bytes, e.valid_up_to());
         Failure { code: pss_result::InvalidUtf8, error: Some(error) }
     })
+}
+
+/// Borrows a caller's list of `count` UTF-8 strings, given as two parallel arrays: `ptrs[i]` points to
+/// `lens[i]` bytes. With `count == 0` neither array is read and both may be NULL. Elements are named
+/// `parameter[i]` in errors; the length array is `parameter_lens`.
+///
+/// # Safety
+/// When `count > 0`, non-NULL `ptrs` and `lens` point to `count` readable elements each, and every
+/// non-NULL `ptrs[i]` to `lens[i]` readable bytes, none of them modified during the call.
+pub(crate) unsafe fn input_strs<'a>(
+    ptrs: *const *const u8,
+    lens: *const usize,
+    count: usize,
+    parameter: &str,
+) -> Result<Vec<&'a str>, Failure> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    if ptrs.is_null() {
+        return Err(Failure::null(parameter));
+    }
+    if lens.is_null() {
+        return Err(Failure::null(&format!("{parameter}_lens")));
+    }
+    if count > isize::MAX as usize / core::mem::size_of::<*const u8>() {
+        return Err(Failure::new(
+            pss_result::InputTooLarge,
+            format!("parameter {parameter}: {count} elements are more than any array can hold"),
+        ));
+    }
+    // SAFETY: both arrays are non-NULL with `count` readable elements (caller's guarantee), and
+    // `count` elements of either fit an `isize`; the slices do not outlive the call.
+    let (ptrs, lens) = unsafe { (core::slice::from_raw_parts(ptrs, count), core::slice::from_raw_parts(lens, count)) };
+    let mut out = Vec::with_capacity(count);
+    for (i, (&ptr, &len)) in ptrs.iter().zip(lens).enumerate() {
+        // SAFETY: the caller guarantees `lens[i]` readable bytes at a non-NULL `ptrs[i]`.
+        out.push(unsafe { input_str(ptr, len, &format!("{parameter}[{i}]")) }?);
+    }
+    Ok(out)
 }
 
 /// Borrows the object behind a handle for the duration of the call.

@@ -1,9 +1,11 @@
 //! `pss_policy` (a level at a version) and `pss_options` (how to evaluate).
 
-use pss_core::{Level, LevelVersion, Version};
+use pss_core::{Level, LevelVersion, PodSecurityExclusion, PolicyFieldError, Version};
 
 use crate::error::pss_error;
-use crate::ffi::{free_handle, guard, guard_err, handle, input_str, into_handle, non_null_mut, write, write_view};
+use crate::ffi::{
+    free_handle, guard, guard_err, handle, input_str, input_strs, into_handle, non_null_mut, write, write_view, Failure,
+};
 use crate::result::pss_result;
 
 /// A level at a version (`baseline` at `latest`, `restricted` at `v1.30`), parsed once and reusable
@@ -28,9 +30,8 @@ impl pss_policy {
     }
 }
 
-/// How to evaluate, beyond the policy. Today: the largest pod accepted. The options handle is where
-/// later settings (exemptions, evaluating the pod template of workload controllers) will go, so
-/// adding them will not change any existing function.
+/// How to evaluate, beyond the policy: the largest input accepted, and Kyverno-style exclusions
+/// (`pss_options_add_exclusion`). Adding settings here does not change any existing function.
 ///
 /// Set options before sharing the handle; once set, one handle can serve concurrent evaluations
 /// (setting an option while another thread evaluates with the same handle is a data race).
@@ -38,12 +39,47 @@ impl pss_policy {
 #[derive(Debug, Clone)]
 pub struct pss_options {
     pub(crate) max_input_len: usize,
+    pub(crate) exclusions: Vec<PodSecurityExclusion>,
 }
 
 impl Default for pss_options {
     fn default() -> Self {
-        pss_options { max_input_len: usize::MAX }
+        pss_options { max_input_len: usize::MAX, exclusions: Vec::new() }
     }
+}
+
+impl pss_options {
+    /// The exclusions of optional options.
+    pub(crate) fn exclusions_of(options: Option<&pss_options>) -> &[PodSecurityExclusion] {
+        options.map_or(&[], |o| &o.exclusions)
+    }
+
+    /// Refuses an input longer than the options allow; `what` names it ("pod", "object").
+    pub(crate) fn check_len(options: Option<&pss_options>, len: usize, what: &str) -> Result<(), Failure> {
+        let max = options.map_or(usize::MAX, |o| o.max_input_len);
+        if len > max {
+            return Err(Failure::new(
+                pss_result::InputTooLarge,
+                format!("the {what} is {len} bytes, more than the {max} the options allow"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Kyverno's validation errors of one exclusion as a failure: one error as Kyverno prints it (with its
+/// path, relative to the entry, as the error's path); several as upstream's aggregate, `[a, b]`.
+fn exclusion_failure(errors: &[PolicyFieldError]) -> Failure {
+    let texts: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    let message = match texts.as_slice() {
+        [one] => one.clone(),
+        _ => format!("[{}]", texts.join(", ")),
+    };
+    let mut error = pss_error::new(pss_result::InvalidExclusion, message);
+    if let [one] = errors {
+        error.set_path(one.path());
+    }
+    Failure { code: pss_result::InvalidExclusion, error: Some(error) }
 }
 
 /// Parses a level (`privileged`, `baseline` or `restricted`, case-sensitive) and a version (`latest` or
@@ -174,6 +210,92 @@ pub unsafe extern "C" fn pss_options_set_max_input_len(options: *mut pss_options
         let options = non_null_mut(options, "options")?;
         // SAFETY: the caller guarantees `options` is live and not used by another thread meanwhile.
         unsafe { (*options).max_input_len = max_len };
+        Ok(())
+    })
+}
+
+/// Adds one Kyverno-style exclusion (an entry of a Kyverno `validate.podSecurity.exclude` list),
+/// validated exactly as Kyverno validates it. Evaluations with these options drop the offending
+/// fields the exclusions cover: an entry with `images` covers fields of containers whose image matches
+/// one of them (wildcards `*` and `?`); one without covers pod-level fields; `restricted_field` (a
+/// path relative to the pod with `[*]` for indices, e.g.
+/// `spec.containers[*].securityContext.capabilities.add`) and `values` (wildcards every value of that
+/// field must match) narrow it. A violation whose fields are all covered is dropped; one partly
+/// covered keeps its other fields and upstream's detail. Paths of a controller's fields are matched
+/// relative to its pod template.
+///
+/// `control_name` is Kyverno's name of a control (`"Privileged Containers"`, `"Capabilities"`,
+/// `"Host Namespaces"`, ...). `images` and `values` are lists given as parallel arrays: `images[i]`
+/// points to `image_lens[i]` bytes, for `image_count` entries (with a count of 0 the arrays are not
+/// read and may be NULL). `restricted_field` may be empty (length 0, non-NULL) for any field.
+///
+/// Ownership: every input is read during the call only (the options copy what they keep); `options`
+/// stays the caller's. On failure the options are unchanged and, when `err_out` is not NULL,
+/// `*err_out` receives a new `pss_error` the caller frees with `pss_error_free`.
+///
+/// Errors: `PSS_RESULT_INVALID_EXCLUSION` with Kyverno's message, e.g. `controlName: Invalid value:
+/// "Privileged Containers": exclude.images must be specified for the container level control` (its
+/// path is `controlName`; several problems are reported together as `[first, second]`, without a
+/// path); `PSS_RESULT_NULL_PARAMETER` (`options`, `control_name` or `restricted_field` is NULL, or an
+/// array or one of its elements is NULL with a count above 0), `PSS_RESULT_INVALID_UTF8`,
+/// `PSS_RESULT_INPUT_TOO_LARGE`.
+///
+/// # Safety
+/// `options` is NULL or a live `pss_options` that no other thread uses during the call;
+/// `control_name` and `restricted_field` are NULL or point to their lengths in readable bytes; with a
+/// count above 0, non-NULL arrays hold that many elements, and each non-NULL element points to its
+/// length in readable bytes; `err_out` is NULL or valid for writing one pointer.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)] // two (ptr, len) inputs and two (ptrs, lens, count) lists
+pub unsafe extern "C" fn pss_options_add_exclusion(
+    options: *mut pss_options,
+    control_name: *const u8,
+    control_name_len: usize,
+    images: *const *const u8,
+    image_lens: *const usize,
+    image_count: usize,
+    restricted_field: *const u8,
+    restricted_field_len: usize,
+    values: *const *const u8,
+    value_lens: *const usize,
+    value_count: usize,
+    err_out: *mut *mut pss_error,
+) -> pss_result {
+    // SAFETY: `err_out` is NULL or writable (caller's guarantee).
+    unsafe {
+        guard_err(err_out, || {
+            let options = non_null_mut(options, "options")?;
+            // SAFETY: the caller guarantees the input pointers, lengths and counts.
+            let control_name = input_str(control_name, control_name_len, "control_name")?;
+            // SAFETY: as above.
+            let images = input_strs(images, image_lens, image_count, "images")?;
+            // SAFETY: as above.
+            let restricted_field = input_str(restricted_field, restricted_field_len, "restricted_field")?;
+            // SAFETY: as above.
+            let values = input_strs(values, value_lens, value_count, "values")?;
+            let exclusion = PodSecurityExclusion::new(control_name, images, restricted_field, values)
+                .map_err(|errors| exclusion_failure(&errors))?;
+            // SAFETY: the caller guarantees `options` is live and not used by another thread meanwhile.
+            (*options).exclusions.push(exclusion);
+            Ok(())
+        })
+    }
+}
+
+/// The number of exclusions added to the options.
+///
+/// Ownership: `options` stays the caller's; `*out_count` is written on success.
+///
+/// # Safety
+/// `options` is NULL or a live `pss_options`; `out_count` is NULL or valid for writing a `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn pss_options_exclusion_count(options: *const pss_options, out_count: *mut usize) -> pss_result {
+    guard(|| {
+        // SAFETY: the caller guarantees a non-NULL `options` is live.
+        let options = unsafe { handle(options, "options") }?;
+        let out_count = non_null_mut(out_count, "out_count")?;
+        // SAFETY: non-NULL and writable (caller's guarantee).
+        unsafe { write(out_count, options.exclusions.len()) };
         Ok(())
     })
 }

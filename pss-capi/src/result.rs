@@ -41,6 +41,11 @@ pub enum pss_result {
     InvalidInput = 14,
     /// The input is longer than the options (or any buffer) allow.
     InputTooLarge = 15,
+    /// The object is not a pod or a pod controller (a Service, an object without a `kind`, a
+    /// Deployment of another API group), so it has no pod template to evaluate.
+    NotAWorkload = 16,
+    /// A Kyverno-style exclusion is invalid (Kyverno's validation error says why).
+    InvalidExclusion = 17,
 }
 
 /// The longest text `pss_result_text` writes, in bytes: a buffer this large always suffices.
@@ -50,7 +55,7 @@ impl pss_result {
     /// The code for a number, if it is one this library knows.
     pub fn from_u32(code: u32) -> Option<pss_result> {
         use pss_result::*;
-        const ALL: [pss_result; 16] = [
+        const ALL: [pss_result; 18] = [
             Ok,
             NullParameter,
             InvalidUtf8,
@@ -67,6 +72,8 @@ impl pss_result {
             UnknownCheck,
             InvalidInput,
             InputTooLarge,
+            NotAWorkload,
+            InvalidExclusion,
         ];
         ALL.into_iter().find(|c| *c as u32 == code)
     }
@@ -90,6 +97,8 @@ impl pss_result {
             pss_result::UnknownCheck => "unknown check",
             pss_result::InvalidInput => "invalid input",
             pss_result::InputTooLarge => "the input is too large",
+            pss_result::NotAWorkload => "the object is not a pod or a pod controller",
+            pss_result::InvalidExclusion => "invalid exclusion",
         }
     }
 

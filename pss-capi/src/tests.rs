@@ -376,13 +376,15 @@ fn code_numbers_are_fixed() {
         (pss_result::UnknownCheck, 13),
         (pss_result::InvalidInput, 14),
         (pss_result::InputTooLarge, 15),
+        (pss_result::NotAWorkload, 16),
+        (pss_result::InvalidExclusion, 17),
     ];
     for (code, number) in fixed {
         assert_eq!(code as u32, number);
         assert_eq!(pss_result::from_u32(number), Some(code));
         assert!(code.text().len() <= PSS_RESULT_TEXT_MAX_LEN);
     }
-    assert_eq!(pss_result::from_u32(16), None);
+    assert_eq!(pss_result::from_u32(18), None);
 }
 
 #[test]
@@ -421,4 +423,234 @@ fn handles_are_send_and_sync() {
     assert_send_sync::<pss_violation>();
     assert_send_sync::<pss_field>();
     assert_send_sync::<pss_error>();
+    assert_send_sync::<pss_namespace_policy>();
+    assert_send_sync::<pss_label_error>();
+}
+
+fn evaluate_object(
+    policy: &[u8],
+    options: *const pss_options,
+    object: &[u8],
+) -> Result<*mut pss_evaluation, *mut pss_error> {
+    let (level, version) = std::str::from_utf8(policy).unwrap().split_once(':').unwrap();
+    let mut out = ptr::null_mut();
+    let mut err = ptr::null_mut();
+    // SAFETY: all pointers are valid for the call.
+    let code = unsafe {
+        pss_evaluate_object(
+            level.as_ptr(),
+            level.len(),
+            version.as_ptr(),
+            version.len(),
+            options,
+            object.as_ptr(),
+            object.len(),
+            &mut out,
+            &mut err,
+        )
+    };
+    if code == pss_result::Ok {
+        assert!(err.is_null());
+        Ok(out)
+    } else {
+        assert!(out.is_null());
+        let mut err_code = pss_result::Ok;
+        // SAFETY: `err` is live.
+        assert_eq!(unsafe { pss_error_code(err, &mut err_code) }, pss_result::Ok);
+        assert_eq!(err_code, code);
+        Err(err)
+    }
+}
+
+/// The paths of every offending field.
+fn paths(ev: *const pss_evaluation) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut count = 0;
+    // SAFETY: `ev` is live in every caller; borrowed parts are read before it is freed.
+    unsafe {
+        assert_eq!(pss_evaluation_violation_count(ev, &mut count), pss_result::Ok);
+        for i in 0..count {
+            let mut v = ptr::null();
+            assert_eq!(pss_evaluation_violation(ev, i, &mut v), pss_result::Ok);
+            let mut fields = 0;
+            assert_eq!(pss_violation_field_count(v, &mut fields), pss_result::Ok);
+            for j in 0..fields {
+                let mut f = ptr::null();
+                assert_eq!(pss_violation_field(v, j, &mut f), pss_result::Ok);
+                out.push(view_of(|p, n| pss_field_path(f, p, n)));
+            }
+        }
+    }
+    out
+}
+
+const DEPLOYMENT: &[u8] = br#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
+"spec":{"template":{"spec":{"containers":[{"name":"c","image":"nginx","securityContext":{"privileged":true}}]}}}}"#;
+
+#[test]
+fn workloads_evaluate_through_their_template() {
+    let ev = evaluate_object(b"baseline:latest", ptr::null(), DEPLOYMENT).unwrap();
+    assert_eq!(paths(ev), ["spec.template.spec.containers[0].securityContext.privileged"]);
+    // SAFETY: `ev` is live until freed.
+    unsafe {
+        assert_eq!(view_of(|p, n| pss_evaluation_kind(ev, p, n)), "Deployment");
+        assert_eq!(view_of(|p, n| pss_evaluation_template_path(ev, p, n)), "spec.template");
+        assert_eq!(
+            view_of(|p, n| pss_evaluation_admission_message(ev, p, n)),
+            r#"deployments "web" (pods it creates would be denied): violates PodSecurity "baseline:latest": privileged (container "c" must not set securityContext.privileged=true)"#
+        );
+        let mut absent = true;
+        assert_eq!(pss_evaluation_template_absent(ev, &mut absent), pss_result::Ok);
+        assert!(!absent);
+        pss_evaluation_free(ev);
+    }
+    // A ReplicationController without a template is allowed, with a note.
+    let rc =
+        evaluate_object(b"restricted:latest", ptr::null(), br#"{"kind":"ReplicationController","spec":{}}"#).unwrap();
+    // SAFETY: `rc` is live until freed.
+    unsafe {
+        let (mut allowed, mut absent) = (false, false);
+        assert_eq!(pss_evaluation_allowed(rc, &mut allowed), pss_result::Ok);
+        assert_eq!(pss_evaluation_template_absent(rc, &mut absent), pss_result::Ok);
+        assert!(allowed && absent);
+        assert_eq!(
+            view_of(|p, n| pss_evaluation_note(rc, p, n)),
+            "no pod template: the ReplicationController has no spec.template"
+        );
+        pss_evaluation_free(rc);
+    }
+    let err = evaluate_object(b"baseline:latest", ptr::null(), br#"{"kind":"Service","apiVersion":"v1"}"#).unwrap_err();
+    // SAFETY: `err` is live until freed.
+    unsafe {
+        assert_eq!(
+            view_of(|p, n| pss_error_message(err, p, n)),
+            "no pod template: Service is not a pod or a pod controller"
+        );
+        pss_error_free(err);
+    }
+}
+
+/// Adds an exclusion; the error on failure.
+fn add_exclusion(
+    options: *mut pss_options,
+    control: &str,
+    images: &[&str],
+    field: &str,
+    values: &[&str],
+) -> Result<(), String> {
+    let (ip, il): (Vec<*const u8>, Vec<usize>) = images.iter().map(|s| (s.as_ptr(), s.len())).unzip();
+    let (vp, vl): (Vec<*const u8>, Vec<usize>) = values.iter().map(|s| (s.as_ptr(), s.len())).unzip();
+    let mut err = ptr::null_mut();
+    // SAFETY: every array holds its count of valid views; `options` is live and not shared.
+    let code = unsafe {
+        pss_options_add_exclusion(
+            options,
+            control.as_ptr(),
+            control.len(),
+            ip.as_ptr(),
+            il.as_ptr(),
+            ip.len(),
+            field.as_ptr(),
+            field.len(),
+            vp.as_ptr(),
+            vl.as_ptr(),
+            vp.len(),
+            &mut err,
+        )
+    };
+    if code == pss_result::Ok {
+        return Ok(());
+    }
+    assert_eq!(code, pss_result::InvalidExclusion);
+    // SAFETY: `err` is live until freed.
+    unsafe {
+        let message = view_of(|p, n| pss_error_message(err, p, n));
+        pss_error_free(err);
+        Err(message)
+    }
+}
+
+#[test]
+fn exclusions_are_validated_and_applied_to_pods_and_workloads() {
+    let mut options = ptr::null_mut();
+    // SAFETY: `options` is writable.
+    assert_eq!(unsafe { pss_options_new(&mut options) }, pss_result::Ok);
+    assert_eq!(
+        add_exclusion(options, "Privileged Containers", &[], "", &[]).unwrap_err(),
+        r#"controlName: Invalid value: "Privileged Containers": exclude.images must be specified for the container level control"#
+    );
+    assert!(add_exclusion(options, "Host Namespaces", &[], "spec.hostNetwork", &[])
+        .unwrap_err()
+        .starts_with("values: Forbidden"));
+    add_exclusion(options, "Privileged Containers", &["nginx*"], "", &[]).unwrap();
+    let mut count = 0;
+    // SAFETY: `options` is live.
+    assert_eq!(unsafe { pss_options_exclusion_count(options, &mut count) }, pss_result::Ok);
+    assert_eq!(count, 1, "failed additions leave the options unchanged");
+    for (object, is_object) in [(DEPLOYMENT, true), (PRIVILEGED, false)] {
+        let ev = if is_object {
+            evaluate_object(b"baseline:latest", options, object).unwrap()
+        } else {
+            let mut ev = ptr::null_mut();
+            let policy = pss_policy::parse("baseline", "latest").unwrap();
+            // SAFETY: every pointer is valid for the call.
+            let code = unsafe {
+                pss_policy_evaluate(&policy, options, object.as_ptr(), object.len(), &mut ev, ptr::null_mut())
+            };
+            assert_eq!(code, pss_result::Ok);
+            ev
+        };
+        let mut allowed = false;
+        // SAFETY: `ev` is live until freed.
+        unsafe {
+            assert_eq!(pss_evaluation_allowed(ev, &mut allowed), pss_result::Ok);
+            pss_evaluation_free(ev);
+        }
+        assert!(allowed, "the nginx container's privileged field is excluded");
+    }
+    // SAFETY: `options` is live and freed once.
+    unsafe { pss_options_free(options) };
+}
+
+#[test]
+fn namespace_labels_give_three_policies_and_label_errors() {
+    let keys = ["pod-security.kubernetes.io/enforce", "pod-security.kubernetes.io/audit", "team"];
+    let values = ["baseline", "strict", "a"];
+    let (kp, kl): (Vec<*const u8>, Vec<usize>) = keys.iter().map(|s| (s.as_ptr(), s.len())).unzip();
+    let (vp, vl): (Vec<*const u8>, Vec<usize>) = values.iter().map(|s| (s.as_ptr(), s.len())).unzip();
+    let mut np = ptr::null_mut();
+    // SAFETY: the arrays hold three valid views each; `np` is live until freed.
+    unsafe {
+        let code = pss_namespace_policy_from_labels(
+            kp.as_ptr(),
+            kl.as_ptr(),
+            vp.as_ptr(),
+            vl.as_ptr(),
+            3,
+            ptr::null(),
+            &mut np,
+            ptr::null_mut(),
+        );
+        assert_eq!(code, pss_result::Ok);
+        assert_eq!(
+            view_of(|p, n| pss_namespace_policy_display(np, p, n)),
+            "enforce=baseline:latest, audit=privileged:latest, warn=baseline:latest"
+        );
+        let mut warn = ptr::null();
+        assert_eq!(pss_namespace_policy_warn(np, &mut warn), pss_result::Ok);
+        assert_eq!(view_of(|p, n| pss_policy_level(warn, p, n)), "baseline");
+        let mut count = 0;
+        assert_eq!(pss_namespace_policy_error_count(np, &mut count), pss_result::Ok);
+        assert_eq!(count, 1);
+        let mut e = ptr::null();
+        assert_eq!(pss_namespace_policy_error(np, 0, &mut e), pss_result::Ok);
+        assert_eq!(
+            view_of(|p, n| pss_label_error_display(e, p, n)),
+            r#"metadata.labels[pod-security.kubernetes.io/audit]: Invalid value: "strict": must be one of privileged, baseline, restricted"#
+        );
+        assert_eq!(view_of(|p, n| pss_label_error_label(e, p, n)), "pod-security.kubernetes.io/audit");
+        assert_eq!(view_of(|p, n| pss_label_error_value(e, p, n)), "strict");
+        assert_eq!(view_of(|p, n| pss_label_error_detail(e, p, n)), "must be one of privileged, baseline, restricted");
+        pss_namespace_policy_free(np);
+    }
 }
