@@ -104,7 +104,7 @@ static void test_result_text(void) {
   uint8_t small[4] = {0xAA, 0xAA, 0xAA, 0xAA};
   size_t n = 0;
   unsigned code;
-  for (code = 0; code <= 15; code++) {
+  for (code = 0; code <= PSS_RESULT_INVALID_EXCLUSION; code++) {
     n = 0;
     CHECK_RC(pss_result_text(code, buf, sizeof buf, &n), PSS_RESULT_OK);
     CHECK(n > 0 && n <= PSS_RESULT_TEXT_MAX_LEN);

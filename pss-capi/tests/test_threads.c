@@ -1,6 +1,7 @@
 /*
- * Concurrent evaluations: threads share one policy and one options handle, evaluate pods (allowed,
- * denied and malformed) at the same time, and check every result exactly.
+ * Concurrent evaluations: threads share one policy, one options handle (with an exclusion) and one
+ * namespace policy, evaluate pods and workloads (allowed, denied, excluded and malformed) and resolve
+ * namespace labels at the same time, and check every result exactly.
  * Usage: test_threads [THREADS [ITERATIONS]]
  */
 #include <pthread.h>
@@ -22,9 +23,16 @@ static const char ALLOWED_POD[] =
 
 static const char BROKEN_POD[] = "{\"metadata\": {\"name\": \"broken\"}, \"spec\": {\"hostIPC\": 1}}";
 
+/* Two privileged containers; the shared options exclude the busybox one. */
+static const char CRONJOB[] =
+    "{\"apiVersion\":\"batch/v1\",\"kind\":\"CronJob\",\"metadata\":{\"name\":\"nightly\"},\"spec\":{\"jobTemplate\":"
+    "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"a\",\"image\":\"nginx\",\"securityContext\":"
+    "{\"privileged\":true}},{\"name\":\"b\",\"image\":\"busybox\",\"securityContext\":{\"privileged\":true}}]}}}}}}";
+
 struct shared {
   const pss_policy *policy;
   const pss_options *options;
+  const pss_namespace_policy *defaults;
   int iterations;
   int thread;
 };
@@ -55,7 +63,7 @@ static void *worker(void *arg) {
     const uint8_t *p = NULL;
     size_t n = 0;
     bool allowed = true;
-    switch ((i + sh->thread) % 3) {
+    switch ((i + sh->thread) % 5) {
       case 0: {
         const pss_violation *v = NULL;
         const pss_field *f = NULL;
@@ -81,6 +89,43 @@ static void *worker(void *arg) {
         T_CHECK(out, view_equals(p, n, "ok"));
         pss_evaluation_free(ev);
         break;
+      case 3: {
+        const pss_violation *v = NULL;
+        const pss_field *f = NULL;
+        size_t count = 0;
+        T_CHECK(out, pss_policy_evaluate_object(sh->policy, sh->options, (const uint8_t *)CRONJOB, sizeof CRONJOB - 1,
+                                                &ev, &err) == PSS_RESULT_OK);
+        if (ev == NULL) break;
+        T_CHECK(out, pss_evaluation_kind(ev, &p, &n) == PSS_RESULT_OK);
+        T_CHECK(out, view_equals(p, n, "CronJob"));
+        T_CHECK(out, pss_evaluation_violation(ev, 0, &v) == PSS_RESULT_OK);
+        T_CHECK(out, pss_violation_field_count(v, &count) == PSS_RESULT_OK);
+        T_CHECK(out, count == 1);
+        T_CHECK(out, pss_violation_field(v, 0, &f) == PSS_RESULT_OK);
+        T_CHECK(out, pss_field_path(f, &p, &n) == PSS_RESULT_OK);
+        T_CHECK(out, view_equals(p, n, "spec.jobTemplate.spec.template.spec.containers[0].securityContext.privileged"));
+        pss_evaluation_free(ev);
+        break;
+      }
+      case 4: {
+        const uint8_t *keys[1] = {(const uint8_t *)"pod-security.kubernetes.io/warn"};
+        size_t key_lens[1] = {31};
+        const uint8_t *values[1] = {(const uint8_t *)(sh->thread % 2 ? "restricted" : "strict")};
+        size_t value_lens[1] = {sh->thread % 2 ? 10u : 6u};
+        pss_namespace_policy *np = NULL;
+        size_t errors = 99;
+        T_CHECK(out, pss_namespace_policy_from_labels(keys, key_lens, values, value_lens, 1, sh->defaults, &np,
+                                                      &err) == PSS_RESULT_OK);
+        if (np == NULL) break;
+        T_CHECK(out, pss_namespace_policy_display(np, &p, &n) == PSS_RESULT_OK);
+        T_CHECK(out, view_equals(p, n,
+                                 sh->thread % 2 ? "enforce=baseline:latest, audit=baseline:latest, warn=restricted:latest"
+                                                : "enforce=baseline:latest, audit=baseline:latest, warn=privileged:latest"));
+        T_CHECK(out, pss_namespace_policy_error_count(np, &errors) == PSS_RESULT_OK);
+        T_CHECK(out, errors == (sh->thread % 2 ? 0u : 1u));
+        pss_namespace_policy_free(np);
+        break;
+      }
       default:
         T_CHECK(out, pss_policy_evaluate(sh->policy, sh->options, (const uint8_t *)BROKEN_POD, sizeof BROKEN_POD - 1,
                                          &ev, &err) == PSS_RESULT_INVALID_TYPE);
@@ -103,6 +148,9 @@ int main(int argc, char **argv) {
   struct shared args[64];
   pss_policy *policy = NULL;
   pss_options *options = NULL;
+  pss_namespace_policy *defaults = NULL;
+  const uint8_t *images[1] = {(const uint8_t *)"busy*"};
+  size_t image_lens[1] = {5};
   int t;
   if (threads < 1 || threads > 64 || iterations < 1) {
     fprintf(stderr, "usage: test_threads [THREADS (1-64) [ITERATIONS]]\n");
@@ -111,9 +159,14 @@ int main(int argc, char **argv) {
   CHECK_RC(pss_policy_new((const uint8_t *)"baseline", 8, (const uint8_t *)"latest", 6, &policy, NULL), PSS_RESULT_OK);
   CHECK_RC(pss_options_new(&options), PSS_RESULT_OK);
   CHECK_RC(pss_options_set_max_input_len(options, 1024 * 1024), PSS_RESULT_OK);
+  CHECK_RC(pss_options_add_exclusion(options, (const uint8_t *)"Privileged Containers", 21, images, image_lens, 1,
+                                     (const uint8_t *)"", 0, NULL, NULL, 0, NULL),
+           PSS_RESULT_OK);
+  CHECK_RC(pss_namespace_policy_new(policy, policy, policy, &defaults), PSS_RESULT_OK);
   for (t = 0; t < threads; t++) {
     args[t].policy = policy;
     args[t].options = options;
+    args[t].defaults = defaults;
     args[t].iterations = iterations;
     args[t].thread = t;
     CHECK(pthread_create(&ids[t], NULL, worker, &args[t]) == 0);
@@ -129,6 +182,7 @@ int main(int argc, char **argv) {
     check_failures += out->failures;
     free(out);
   }
+  pss_namespace_policy_free(defaults);
   pss_options_free(options);
   pss_policy_free(policy);
   return check_summary("test_threads");
