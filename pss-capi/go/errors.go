@@ -33,6 +33,8 @@ const (
 	CodeUnknownCheck     Code = C.PSS_RESULT_UNKNOWN_CHECK
 	CodeInvalidInput     Code = C.PSS_RESULT_INVALID_INPUT
 	CodeInputTooLarge    Code = C.PSS_RESULT_INPUT_TOO_LARGE
+	CodeNotAWorkload     Code = C.PSS_RESULT_NOT_A_WORKLOAD
+	CodeInvalidExclusion Code = C.PSS_RESULT_INVALID_EXCLUSION
 )
 
 // String gives the code's text from the C library ("invalid level", "the pod is
@@ -47,8 +49,10 @@ func (c Code) String() string {
 	return string(buf[:n])
 }
 
-// Error is why a pod could not be evaluated: an invalid level or version, or a
-// pod that cannot be decoded (then Path, Line, Column and Offset say where).
+// Error is why a pod could not be evaluated: an invalid level or version, a pod
+// that cannot be decoded (then Path, Line, Column and Offset say where), an
+// object that is not a workload, or an invalid exclusion (then Path is the
+// exclusion's field, e.g. controlName, when one field is at fault).
 type Error struct {
 	// Code is the kind of problem.
 	Code Code
@@ -88,6 +92,9 @@ func (e *Error) Is(target error) bool {
 }
 
 // Sentinels for errors.Is, one per code an evaluation can fail with.
+// ErrNotAWorkload: EvaluateObject got an object that is not a pod or a pod
+// controller. ErrInvalidExclusion: Kyverno rejects one of the policy's
+// exclusions.
 var (
 	ErrNullParameter    = &Error{Code: CodeNullParameter}
 	ErrInvalidUTF8      = &Error{Code: CodeInvalidUTF8}
@@ -100,4 +107,6 @@ var (
 	ErrInvalidVersion   = &Error{Code: CodeInvalidVersion}
 	ErrInputTooLarge    = &Error{Code: CodeInputTooLarge}
 	ErrPanic            = &Error{Code: CodePanic}
+	ErrNotAWorkload     = &Error{Code: CodeNotAWorkload}
+	ErrInvalidExclusion = &Error{Code: CodeInvalidExclusion}
 )

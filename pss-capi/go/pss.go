@@ -4,6 +4,12 @@
 // upstream's reason and detail strings byte for byte. Each violation also
 // carries the path and value of every offending field.
 //
+// Evaluate reads a pod; EvaluateObject reads any object with a pod template
+// (Deployment, StatefulSet, DaemonSet, Job, CronJob, ...) and evaluates its
+// template, with field paths relative to the object. A Policy may carry
+// Kyverno-style exclusions. PolicyFromLabels resolves a namespace's
+// pod-security.kubernetes.io labels to its enforce, audit and warn policies.
+//
 // The package calls the pss C library (pss-capi, written in Rust) through cgo.
 //
 // # Building
@@ -37,9 +43,10 @@ typedef struct { const uint8_t *ptr; size_t len; } pss_go_view;
 
 typedef struct {
 	bool allowed;
+	bool template_absent;
 	size_t violations;
 	size_t fields;
-	pss_go_view pod_name, reason, detail, message;
+	pss_go_view pod_name, reason, detail, message, kind;
 } pss_go_summary;
 
 typedef struct {
@@ -62,11 +69,13 @@ static pss_result pss_go_summarize(const pss_evaluation *ev, pss_go_summary *s) 
 	size_t i, fields;
 	const pss_violation *v;
 	if ((rc = pss_evaluation_allowed(ev, &s->allowed)) != PSS_RESULT_OK) return rc;
+	if ((rc = pss_evaluation_template_absent(ev, &s->template_absent)) != PSS_RESULT_OK) return rc;
 	if ((rc = pss_evaluation_violation_count(ev, &s->violations)) != PSS_RESULT_OK) return rc;
 	if ((rc = pss_evaluation_pod_name(ev, &s->pod_name.ptr, &s->pod_name.len)) != PSS_RESULT_OK) return rc;
 	if ((rc = pss_evaluation_reason(ev, &s->reason.ptr, &s->reason.len)) != PSS_RESULT_OK) return rc;
 	if ((rc = pss_evaluation_detail(ev, &s->detail.ptr, &s->detail.len)) != PSS_RESULT_OK) return rc;
 	if ((rc = pss_evaluation_admission_message(ev, &s->message.ptr, &s->message.len)) != PSS_RESULT_OK) return rc;
+	if ((rc = pss_evaluation_kind(ev, &s->kind.ptr, &s->kind.len)) != PSS_RESULT_OK) return rc;
 	s->fields = 0;
 	for (i = 0; i < s->violations; i++) {
 		if ((rc = pss_evaluation_violation(ev, i, &v)) != PSS_RESULT_OK) return rc;
@@ -76,12 +85,151 @@ static pss_result pss_go_summarize(const pss_evaluation *ev, pss_go_summary *s) 
 	return PSS_RESULT_OK;
 }
 
+// Adds n exclusions to options. strs holds every string back to back and lens their lengths; exclusion
+// i has shape[2*i] images and shape[2*i+1] values, and its strings are, in order: the control name,
+// the restricted field, the images, the values.
+static pss_result pss_go_add_exclusions(pss_options *options, const uint8_t *strs, const size_t *lens,
+                                        const size_t *shape, size_t n, pss_error **err) {
+	size_t total = 0, i, k = 0, off = 0;
+	const uint8_t **ptrs;
+	pss_result rc = PSS_RESULT_OK;
+	for (i = 0; i < n; i++) total += 2 + shape[2 * i] + shape[2 * i + 1];
+	ptrs = malloc((total ? total : 1) * sizeof *ptrs);
+	if (ptrs == NULL) return PSS_RESULT_INPUT_TOO_LARGE;
+	for (i = 0; i < total; i++) {
+		ptrs[i] = strs + off;
+		off += lens[i];
+	}
+	for (i = 0; i < n && rc == PSS_RESULT_OK; i++) {
+		size_t ni = shape[2 * i], nv = shape[2 * i + 1];
+		rc = pss_options_add_exclusion(options, ptrs[k], lens[k], ptrs + k + 2, lens + k + 2, ni, ptrs[k + 1],
+		                               lens[k + 1], ptrs + k + 2 + ni, lens + k + 2 + ni, nv, err);
+		k += 2 + ni + nv;
+	}
+	free(ptrs);
+	return rc;
+}
+
+// Evaluates a pod (object == 0) or any workload (object != 0), with n exclusions (see
+// pss_go_add_exclusions), and summarizes the evaluation.
 static pss_result pss_go_evaluate(const uint8_t *level, size_t level_len, const uint8_t *version, size_t version_len,
-                                  const uint8_t *pod, size_t pod_len, pss_evaluation **out, pss_error **err,
-                                  pss_go_summary *s) {
-	pss_result rc = pss_evaluate(level, level_len, version, version_len, NULL, pod, pod_len, out, err);
+                                  int object, const uint8_t *data, size_t data_len, const uint8_t *strs,
+                                  const size_t *lens, const size_t *shape, size_t n, pss_evaluation **out,
+                                  pss_error **err, pss_go_summary *s) {
+	pss_options *options = NULL;
+	pss_result rc;
+	if (n > 0) {
+		if ((rc = pss_options_new(&options)) != PSS_RESULT_OK) return rc;
+		if ((rc = pss_go_add_exclusions(options, strs, lens, shape, n, err)) != PSS_RESULT_OK) {
+			pss_options_free(options);
+			return rc;
+		}
+	}
+	if (object) {
+		rc = pss_evaluate_object(level, level_len, version, version_len, options, data, data_len, out, err);
+	} else {
+		rc = pss_evaluate(level, level_len, version, version_len, options, data, data_len, out, err);
+	}
+	pss_options_free(options);
 	if (rc != PSS_RESULT_OK) return rc;
 	return pss_go_summarize(*out, s);
+}
+
+// Checks n exclusions (see pss_go_add_exclusions).
+static pss_result pss_go_check_exclusions(const uint8_t *strs, const size_t *lens, const size_t *shape, size_t n,
+                                          pss_error **err) {
+	pss_options *options = NULL;
+	pss_result rc = pss_options_new(&options);
+	if (rc != PSS_RESULT_OK) return rc;
+	rc = pss_go_add_exclusions(options, strs, lens, shape, n, err);
+	pss_options_free(options);
+	return rc;
+}
+
+typedef struct {
+	pss_go_view level, version;
+} pss_go_mode;
+
+typedef struct {
+	pss_go_view label, value, detail, display;
+} pss_go_label_error;
+
+// Six labels give at most six errors.
+#define PSS_GO_MAX_LABEL_ERRORS 6
+
+typedef struct {
+	pss_go_mode modes[3];
+	size_t errors;
+	pss_go_label_error error[PSS_GO_MAX_LABEL_ERRORS];
+} pss_go_namespace;
+
+static pss_result pss_go_mode_of(const pss_namespace_policy *np,
+                                 pss_result (*get)(const pss_namespace_policy *, const pss_policy **),
+                                 pss_go_mode *m) {
+	const pss_policy *p = NULL;
+	pss_result rc;
+	if ((rc = get(np, &p)) != PSS_RESULT_OK) return rc;
+	if ((rc = pss_policy_level(p, &m->level.ptr, &m->level.len)) != PSS_RESULT_OK) return rc;
+	return pss_policy_version(p, &m->version.ptr, &m->version.len);
+}
+
+// Resolves count labels (strs holds key, value, key, value, ... back to back; lens their lengths) over
+// the defaults (three level, version pairs in dstrs/dlens when has_defaults) into *out, and describes it
+// in ns. The caller frees *out after reading ns.
+static pss_result pss_go_from_labels(const uint8_t *strs, const size_t *lens, size_t count, int has_defaults,
+                                     const uint8_t *dstrs, const size_t *dlens, pss_namespace_policy **out,
+                                     pss_error **err, pss_go_namespace *ns) {
+	const uint8_t **ptrs;
+	size_t *klens, i, off = 0;
+	pss_policy *d[3] = {NULL, NULL, NULL};
+	pss_namespace_policy *defaults = NULL;
+	pss_result rc = PSS_RESULT_OK;
+	if (has_defaults) {
+		for (i = 0; i < 3 && rc == PSS_RESULT_OK; i++) {
+			rc = pss_policy_new(dstrs + off, dlens[2 * i], dstrs + off + dlens[2 * i], dlens[2 * i + 1], &d[i], err);
+			off += dlens[2 * i] + dlens[2 * i + 1];
+		}
+		if (rc == PSS_RESULT_OK) rc = pss_namespace_policy_new(d[0], d[1], d[2], &defaults);
+		for (i = 0; i < 3; i++) pss_policy_free(d[i]);
+		if (rc != PSS_RESULT_OK) return rc;
+	}
+	ptrs = malloc((count ? 2 * count : 1) * sizeof *ptrs);
+	klens = malloc((count ? 2 * count : 1) * sizeof *klens);
+	if (ptrs == NULL || klens == NULL) {
+		free(ptrs);
+		free(klens);
+		pss_namespace_policy_free(defaults);
+		return PSS_RESULT_INPUT_TOO_LARGE;
+	}
+	// Keys first, then values, each as one array.
+	for (i = 0, off = 0; i < count; i++) {
+		ptrs[i] = strs + off;
+		klens[i] = lens[2 * i];
+		off += lens[2 * i];
+		ptrs[count + i] = strs + off;
+		klens[count + i] = lens[2 * i + 1];
+		off += lens[2 * i + 1];
+	}
+	rc = pss_namespace_policy_from_labels(ptrs, klens, ptrs + count, klens + count, count, defaults, out, err);
+	free(ptrs);
+	free(klens);
+	pss_namespace_policy_free(defaults);
+	if (rc != PSS_RESULT_OK) return rc;
+	if ((rc = pss_go_mode_of(*out, pss_namespace_policy_enforce, &ns->modes[0])) != PSS_RESULT_OK) return rc;
+	if ((rc = pss_go_mode_of(*out, pss_namespace_policy_audit, &ns->modes[1])) != PSS_RESULT_OK) return rc;
+	if ((rc = pss_go_mode_of(*out, pss_namespace_policy_warn, &ns->modes[2])) != PSS_RESULT_OK) return rc;
+	if ((rc = pss_namespace_policy_error_count(*out, &ns->errors)) != PSS_RESULT_OK) return rc;
+	if (ns->errors > PSS_GO_MAX_LABEL_ERRORS) return PSS_RESULT_INSUFFICIENT_SIZE;
+	for (i = 0; i < ns->errors; i++) {
+		const pss_label_error *e = NULL;
+		pss_go_label_error *g = &ns->error[i];
+		if ((rc = pss_namespace_policy_error(*out, i, &e)) != PSS_RESULT_OK) return rc;
+		if ((rc = pss_label_error_label(e, &g->label.ptr, &g->label.len)) != PSS_RESULT_OK) return rc;
+		if ((rc = pss_label_error_value(e, &g->value.ptr, &g->value.len)) != PSS_RESULT_OK) return rc;
+		if ((rc = pss_label_error_detail(e, &g->detail.ptr, &g->detail.len)) != PSS_RESULT_OK) return rc;
+		if ((rc = pss_label_error_display(e, &g->display.ptr, &g->display.len)) != PSS_RESULT_OK) return rc;
+	}
+	return PSS_RESULT_OK;
 }
 
 // Fills vs (s->violations entries) and fs (s->fields entries, violation by violation).
@@ -131,6 +279,7 @@ import "C"
 
 import (
 	"encoding/json"
+	"runtime"
 	"strings"
 	"unsafe"
 )
@@ -169,13 +318,54 @@ func ParseVersion(s string) (string, error) {
 }
 
 // Policy is a level at a version, as the pod-security.kubernetes.io labels of a
-// namespace give them.
+// namespace give them, optionally with Kyverno-style exclusions.
 type Policy struct {
 	// Level is the level to enforce.
 	Level Level
 	// Version is "latest" or "v1.N"; empty means "latest", as an absent version
 	// label does.
 	Version string
+	// Exclusions drop the offending fields they cover from the result, as the
+	// exclude entries of a Kyverno validate.podSecurity rule do. An invalid
+	// exclusion makes Evaluate and EvaluateObject fail with an *Error of code
+	// CodeInvalidExclusion (errors.Is(err, ErrInvalidExclusion)).
+	Exclusions []Exclusion
+}
+
+// Exclusion is one entry of a Kyverno validate.podSecurity exclude list,
+// validated as Kyverno validates it. An entry with Images covers the fields of
+// containers whose image matches one of them (wildcards * and ?); one without
+// covers pod-level fields. RestrictedField and Values narrow it to one field
+// whose every value matches Values. A violation whose fields are all covered is
+// dropped; one partly covered keeps its other fields and upstream's detail.
+type Exclusion struct {
+	// ControlName is Kyverno's name of the control: "Privileged Containers",
+	// "Capabilities", "Host Namespaces", "Seccomp", ...
+	ControlName string
+	// Images are container image patterns; required for container-level
+	// controls, forbidden for pod-level ones.
+	Images []string
+	// RestrictedField is a field path relative to the pod (for a workload, to
+	// its pod template) with [*] for indices, e.g.
+	// spec.containers[*].securityContext.capabilities.add; empty for any field.
+	RestrictedField string
+	// Values are patterns every value of RestrictedField must match; required
+	// with RestrictedField and only with it.
+	Values []string
+}
+
+// Validate reports whether Kyverno accepts the exclusion: nil, or an *Error of
+// code CodeInvalidExclusion with Kyverno's message, e.g.
+// controlName: Invalid value: "Privileged Containers": exclude.images must be specified for the container level control
+func (e Exclusion) Validate() error {
+	x := packExclusions([]Exclusion{e})
+	var cerr *C.pss_error
+	rc := C.pss_go_check_exclusions(x.strs, x.lens, x.shape, x.n, &cerr)
+	runtime.KeepAlive(&x)
+	if rc != C.PSS_RESULT_OK {
+		return takeError(rc, cerr)
+	}
+	return nil
 }
 
 func (p Policy) version() string {
@@ -190,11 +380,19 @@ func (p Policy) String() string {
 	return string(p.Level) + ":" + p.version()
 }
 
-// Result is the verdict on one pod.
+// Result is the verdict on one pod or workload.
 type Result struct {
 	// Allowed reports whether the pod passes (it has no violations).
 	Allowed bool
-	// PodName is the pod's metadata.name ("" when it has none).
+	// Kind is the workload's kind: "Pod" for Evaluate; for EvaluateObject the
+	// object's kind ("Deployment", "CronJob", ...).
+	Kind string
+	// TemplateAbsent reports that the object has no pod template to evaluate and
+	// is allowed for that reason (a ReplicationController without
+	// spec.template, as upstream allows it).
+	TemplateAbsent bool
+	// PodName is the pod's metadata.name (the object's, for EvaluateObject); ""
+	// when it has none.
 	PodName string
 	// Reason is upstream's aggregate ForbiddenReason: the violations' reasons
 	// joined by ", ". Empty when allowed.
@@ -204,7 +402,10 @@ type Result struct {
 	Detail string
 	// AdmissionMessage is what the API server answers when it denies the pod:
 	// pods "NAME" is forbidden: violates PodSecurity "LEVEL:VERSION": DETAIL
-	// ("pods is forbidden: ..." for a pod without a name). Empty when allowed.
+	// ("pods is forbidden: ..." for a pod without a name). For a controller,
+	// which the API server never denies, the pss command's words:
+	// deployments "NAME" (pods it creates would be denied): violates PodSecurity "LEVEL:VERSION": DETAIL.
+	// Empty when allowed.
 	AdmissionMessage string
 	// Violations lists the failed checks in upstream's order.
 	Violations []Violation
@@ -225,7 +426,8 @@ type Violation struct {
 // Field is one offending field.
 type Field struct {
 	// Path is the field's path in the pod, e.g.
-	// spec.containers[0].securityContext.privileged.
+	// spec.containers[0].securityContext.privileged; in the object for
+	// EvaluateObject, e.g. spec.template.spec.containers[0].securityContext.privileged.
 	Path string
 	// Value is the offending value as JSON: true, 0, "Unconfined", null for a
 	// required field that is missing, {} for an object whose presence is the
@@ -285,19 +487,86 @@ func checkPolicy(level, version string) error {
 	return nil
 }
 
+// exclusions is a Policy's exclusions packed for the C helpers: every string
+// back to back in one buffer, their lengths, and each exclusion's image and value
+// counts (Go memory without Go pointers, as cgo requires).
+type exclusions struct {
+	buf   []byte
+	sizes []C.size_t
+	dims  []C.size_t
+	strs  *C.uint8_t
+	lens  *C.size_t
+	shape *C.size_t
+	n     C.size_t
+}
+
+func packExclusions(es []Exclusion) exclusions {
+	var x exclusions
+	if len(es) == 0 {
+		return x
+	}
+	add := func(s string) {
+		x.buf = append(x.buf, s...)
+		x.sizes = append(x.sizes, C.size_t(len(s)))
+	}
+	for _, e := range es {
+		add(e.ControlName)
+		add(e.RestrictedField)
+		for _, s := range e.Images {
+			add(s)
+		}
+		for _, s := range e.Values {
+			add(s)
+		}
+		x.dims = append(x.dims, C.size_t(len(e.Images)), C.size_t(len(e.Values)))
+	}
+	x.strs, _ = bytesPtr(x.buf)
+	x.lens = &x.sizes[0]
+	x.shape = &x.dims[0]
+	x.n = C.size_t(len(es))
+	return x
+}
+
 // Evaluate decodes a pod from JSON (as the API server does: case-sensitive keys,
-// unknown fields ignored) and evaluates it at the policy.
+// unknown fields ignored, kind not read: any object is read as a pod) and
+// evaluates it at the policy, applying its exclusions.
 //
-// A pod that cannot be decoded, or an invalid level or version, gives an *Error
-// (match it with errors.Is against ErrInvalidJSON, ErrInvalidLevel, ...).
+// A pod that cannot be decoded, an invalid level or version, or an invalid
+// exclusion gives an *Error (match it with errors.Is against ErrInvalidJSON,
+// ErrInvalidLevel, ErrInvalidExclusion, ...).
 func Evaluate(pod []byte, policy Policy) (Result, error) {
+	return evaluate(pod, policy, false)
+}
+
+// EvaluateObject decodes any object with a pod template from JSON and evaluates
+// it as the PodSecurity admission controller does: a Pod itself; a PodTemplate,
+// ReplicationController, ReplicaSet, Deployment, StatefulSet, DaemonSet or Job
+// through its pod template; a CronJob through spec.jobTemplate.spec.template.
+// The kind (and the group of apiVersion, when present) decides; field paths are
+// relative to the object. A ReplicationController without a template is allowed
+// with TemplateAbsent set.
+//
+// An object that is not a pod or a pod controller gives an *Error with code
+// CodeNotAWorkload (errors.Is(err, ErrNotAWorkload)); otherwise the errors are
+// those of Evaluate.
+func EvaluateObject(object []byte, policy Policy) (Result, error) {
+	return evaluate(object, policy, true)
+}
+
+func evaluate(data []byte, policy Policy, object bool) (Result, error) {
 	lp, ll := stringPtr(string(policy.Level))
 	vp, vl := stringPtr(policy.version())
-	pp, pl := bytesPtr(pod)
+	pp, pl := bytesPtr(data)
+	x := packExclusions(policy.Exclusions)
+	var obj C.int
+	if object {
+		obj = 1
+	}
 	var ev *C.pss_evaluation
 	var cerr *C.pss_error
 	var sum C.pss_go_summary
-	rc := C.pss_go_evaluate(lp, ll, vp, vl, pp, pl, &ev, &cerr, &sum)
+	rc := C.pss_go_evaluate(lp, ll, vp, vl, obj, pp, pl, x.strs, x.lens, x.shape, x.n, &ev, &cerr, &sum)
+	runtime.KeepAlive(&x)
 	if rc != C.PSS_RESULT_OK {
 		if ev != nil {
 			C.pss_evaluation_free(ev)
@@ -307,6 +576,8 @@ func Evaluate(pod []byte, policy Policy) (Result, error) {
 	defer C.pss_evaluation_free(ev)
 	res := Result{
 		Allowed:          bool(sum.allowed),
+		Kind:             text(sum.kind),
+		TemplateAbsent:   bool(sum.template_absent),
 		PodName:          text(sum.pod_name),
 		Reason:           text(sum.reason),
 		Detail:           text(sum.detail),
@@ -345,6 +616,128 @@ func Evaluate(pod []byte, policy Policy) (Result, error) {
 		res.Violations[i] = out
 	}
 	return res, nil
+}
+
+// NamespacePolicy is what a namespace's labels ask for, one policy per
+// PodSecurity mode. Its policies have no exclusions.
+type NamespacePolicy struct {
+	// Enforce: pods that violate it are denied.
+	Enforce Policy
+	// Audit: violations are recorded in the audit log.
+	Audit Policy
+	// Warn: violations are returned to the user as warnings.
+	Warn Policy
+}
+
+// String gives the three policies as one line:
+// enforce=baseline:latest, audit=privileged:latest, warn=baseline:latest.
+func (n NamespacePolicy) String() string {
+	return "enforce=" + n.Enforce.String() + ", audit=" + n.Audit.String() + ", warn=" + n.Warn.String()
+}
+
+// LabelError is a namespace label whose value is not a valid level or version.
+type LabelError struct {
+	// Label is the label's key, e.g. pod-security.kubernetes.io/enforce.
+	Label string
+	// Value is the invalid value as given.
+	Value string
+	// Detail is what the label accepts, e.g. must be one of privileged, baseline, restricted.
+	Detail string
+
+	message string
+}
+
+// Error gives upstream's message:
+// metadata.labels[pod-security.kubernetes.io/audit]: Invalid value: "strict": must be one of privileged, baseline, restricted
+func (e LabelError) Error() string {
+	return e.message
+}
+
+// PrivilegedEverywhere is privileged:latest in every mode: the API server's
+// policy for a namespace without labels and without an admission configuration.
+var PrivilegedEverywhere = NamespacePolicy{
+	Enforce: Policy{Level: Privileged, Version: Latest},
+	Audit:   Policy{Level: Privileged, Version: Latest},
+	Warn:    Policy{Level: Privileged, Version: Latest},
+}
+
+// PolicyFromLabels resolves a namespace's labels to its policies exactly as the
+// API server does (upstream's PolicyToEvaluate), over the default
+// PrivilegedEverywhere. The pod-security.kubernetes.io/{enforce,audit,warn}
+// labels give the levels and the -version labels the versions; other labels are
+// ignored. An invalid enforce level becomes restricted, an invalid audit or warn
+// level privileged, an invalid version latest, and each invalid label gives a
+// LabelError. When enforce is set validly, warn is not set, and enforce is
+// stricter than warn, warn follows enforce. Bytes that are not UTF-8 in a key or
+// a value are read as U+FFFD.
+func PolicyFromLabels(labels map[string]string) (NamespacePolicy, []LabelError) {
+	np, errs, err := fromLabels(labels, nil)
+	if err != nil {
+		// Only invalid defaults can fail, and there are none here.
+		panic("pss: resolving namespace labels: " + err.Error())
+	}
+	return np, errs
+}
+
+// PolicyFromLabelsWithDefaults is PolicyFromLabels with the defaults of an
+// admission configuration for the labels that are not set. Invalid defaults give
+// an *Error (ErrInvalidLevel, ErrInvalidVersion); their exclusions are ignored.
+func PolicyFromLabelsWithDefaults(labels map[string]string, defaults NamespacePolicy) (NamespacePolicy, []LabelError, error) {
+	return fromLabels(labels, &defaults)
+}
+
+func fromLabels(labels map[string]string, defaults *NamespacePolicy) (NamespacePolicy, []LabelError, error) {
+	var buf []byte
+	lens := make([]C.size_t, 0, 2*len(labels)+1)
+	for k, v := range labels {
+		// Label keys and values are UTF-8 in any object the API server stores; other
+		// bytes cannot spell a level or a version, so they become U+FFFD here.
+		k, v = strings.ToValidUTF8(k, "\uFFFD"), strings.ToValidUTF8(v, "\uFFFD")
+		buf = append(buf, k...)
+		buf = append(buf, v...)
+		lens = append(lens, C.size_t(len(k)), C.size_t(len(v)))
+	}
+	lens = append(lens, 0) // never a zero-length slice
+	sp, _ := bytesPtr(buf)
+	var dbuf []byte
+	dlens := make([]C.size_t, 6)
+	var has C.int
+	if defaults != nil {
+		has = 1
+		for i, p := range []Policy{defaults.Enforce, defaults.Audit, defaults.Warn} {
+			dbuf = append(dbuf, p.Level...)
+			dbuf = append(dbuf, p.version()...)
+			dlens[2*i], dlens[2*i+1] = C.size_t(len(p.Level)), C.size_t(len(p.version()))
+		}
+	}
+	dp, _ := bytesPtr(dbuf)
+	var np *C.pss_namespace_policy
+	var cerr *C.pss_error
+	var ns C.pss_go_namespace
+	rc := C.pss_go_from_labels(sp, &lens[0], C.size_t(len(labels)), has, dp, &dlens[0], &np, &cerr, &ns)
+	runtime.KeepAlive(buf)
+	runtime.KeepAlive(dbuf)
+	if np != nil {
+		defer C.pss_namespace_policy_free(np)
+	}
+	if rc != C.PSS_RESULT_OK {
+		return NamespacePolicy{}, nil, takeError(rc, cerr)
+	}
+	mode := func(m C.pss_go_mode) Policy {
+		return Policy{Level: Level(text(m.level)), Version: text(m.version)}
+	}
+	out := NamespacePolicy{Enforce: mode(ns.modes[0]), Audit: mode(ns.modes[1]), Warn: mode(ns.modes[2])}
+	var errs []LabelError
+	for i := 0; i < int(ns.errors); i++ {
+		e := &ns.error[i]
+		errs = append(errs, LabelError{
+			Label:   text(e.label),
+			Value:   text(e.value),
+			Detail:  text(e.detail),
+			message: text(e.display),
+		})
+	}
+	return out, errs, nil
 }
 
 // takeError turns a failed call's code and pss_error into an *Error, freeing the

@@ -257,7 +257,7 @@ func TestConcurrent(t *testing.T) {
 		go func(g int) {
 			defer wg.Done()
 			for i := 0; i < iterations; i++ {
-				switch (g + i) % 3 {
+				switch (g + i) % 6 {
 				case 0:
 					r, err := pss.Evaluate(privilegedPod, pss.Policy{Level: pss.Baseline, Version: "latest"})
 					if err != nil || r.AdmissionMessage != privilegedMessage ||
@@ -269,6 +269,38 @@ func TestConcurrent(t *testing.T) {
 					r, err := pss.Evaluate(restricted, pss.Policy{Level: pss.Restricted, Version: "latest"})
 					if err != nil || !r.Allowed || r.PodName != "ok" {
 						errs <- fmt.Errorf("restricted: %+v %v", r, err)
+						return
+					}
+				case 3:
+					r, err := pss.EvaluateObject(deployment, pss.Policy{Level: pss.Baseline})
+					if err != nil || r.AdmissionMessage != deploymentMessage || r.Kind != "Deployment" {
+						errs <- fmt.Errorf("deployment: %+v %v", r, err)
+						return
+					}
+				case 4:
+					excluded := pss.Policy{Level: pss.Baseline, Exclusions: []pss.Exclusion{
+						{ControlName: "Privileged Containers", Images: []string{"nginx*"}}}}
+					r, err := pss.EvaluateObject(deployment, excluded)
+					if err != nil || !r.Allowed {
+						errs <- fmt.Errorf("excluded: %+v %v", r, err)
+						return
+					}
+					r, err = pss.Evaluate(privilegedPod, excluded)
+					if err != nil || !r.Allowed {
+						errs <- fmt.Errorf("excluded pod: %+v %v", r, err)
+						return
+					}
+					excluded.Exclusions[0].Images = nil
+					if _, err := pss.Evaluate(privilegedPod, excluded); !errors.Is(err, pss.ErrInvalidExclusion) {
+						errs <- fmt.Errorf("invalid exclusion: %v", err)
+						return
+					}
+				case 5:
+					level := []string{"baseline", "strict"}[g%2]
+					np, labelErrs := pss.PolicyFromLabels(map[string]string{"pod-security.kubernetes.io/enforce": level})
+					if (g%2 == 0) != (np.Enforce.Level == pss.Baseline && len(labelErrs) == 0) ||
+						(g%2 == 1) != (np.Enforce.Level == pss.Restricted && len(labelErrs) == 1) {
+						errs <- fmt.Errorf("labels %q: %v %v", level, np, labelErrs)
 						return
 					}
 				default:
@@ -304,7 +336,8 @@ type expectation struct {
 }
 
 // TestConformance compares results with upstream's on a sample of the fixtures in
-// ../shared/conformance (converted from YAML to JSON with python3 and PyYAML).
+// ../shared/conformance (converted from YAML to JSON with python3 and PyYAML), each
+// pod also evaluated as the template of a Deployment (same verdict and detail).
 // PSS_CONFORMANCE_STRIDE=N tests every Nth expectation line (default 3: both levels get sampled, as each fixture has two consecutive lines).
 func TestConformance(t *testing.T) {
 	dir := sharedDir()
@@ -358,11 +391,13 @@ func TestConformance(t *testing.T) {
 	}
 
 	evaluations := 0
+	deployments := map[string][]byte{}
 	for _, e := range sample {
 		pod, err := os.ReadFile(filepath.Join(out, e.ID+".json"))
 		if err != nil {
 			t.Fatal(err)
 		}
+		deployments[e.ID] = asDeployment(t, pod)
 		for _, r := range e.Runs {
 			for _, version := range []string{r.From, r.To} {
 				policy := pss.Policy{Level: pss.Level(e.Level), Version: version}
@@ -382,6 +417,23 @@ func TestConformance(t *testing.T) {
 					got.Reason != strings.Join(r.Reasons, ", ") {
 					t.Errorf("%s at %s:\n got  %v %q %q\n want %v %q %q", e.ID, policy, got.Allowed, reasons, details,
 						r.Allowed, r.Reasons, r.Details)
+				}
+				// The same pod as a Deployment's template: the same verdict, paths inside the template.
+				wrapped, err := pss.EvaluateObject(deployments[e.ID], policy)
+				evaluations++
+				if err != nil {
+					t.Errorf("%s as a Deployment at %s: %v", e.ID, policy, err)
+					continue
+				}
+				if wrapped.Allowed != got.Allowed || wrapped.Detail != got.Detail || wrapped.Kind != "Deployment" {
+					t.Errorf("%s as a Deployment at %s: %q, as a pod %q", e.ID, policy, wrapped.Detail, got.Detail)
+				}
+				for _, v := range wrapped.Violations {
+					for _, f := range v.Fields {
+						if !strings.HasPrefix(f.Path, "spec.template.") {
+							t.Errorf("%s as a Deployment at %s: path %s", e.ID, policy, f.Path)
+						}
+					}
 				}
 			}
 		}
@@ -413,6 +465,23 @@ func BenchmarkEvaluate(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := pss.Evaluate(pod, policy); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkEvaluateObject evaluates the bench pods as the template of a Deployment.
+func BenchmarkEvaluateObject(b *testing.B) {
+	for _, name := range []string{"privileged.json", "restricted2.json", "large20c10v.json"} {
+		b.Run(strings.TrimSuffix(name, ".json"), func(b *testing.B) {
+			object := asDeployment(b, benchPod(b, name))
+			policy := pss.Policy{Level: pss.Restricted, Version: "latest"}
+			b.SetBytes(int64(len(object)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := pss.EvaluateObject(object, policy); err != nil {
 					b.Fatal(err)
 				}
 			}
