@@ -26,11 +26,9 @@ fi
 wasm_opt="${WASM_OPT:-$here/node_modules/.bin/wasm-opt}"
 [ -x "$wasm_opt" ] || { echo "build: $wasm_opt missing; run scripts/setup-wasm.sh (npm ci in pss-wasm)" >&2; exit 1; }
 
-# The size profile for everything but pss-core, whose decoder and checks are the hot path: at opt-level 2
-# it costs ~15 KB gzipped and evaluates large pods 2-3x faster than at "z" (measured with bench/bench.mjs).
-echo "build: cargo build -p pss-wasm (wasm32-unknown-unknown, profile wasm-release, pss-core at opt-level 2)"
-cargo build --manifest-path "$root/Cargo.toml" -p pss-wasm --lib --target wasm32-unknown-unknown --profile wasm-release \
-    --config 'profile.wasm-release.package.pss-core.opt-level=2'
+# The size profile (the root Cargo.toml's wasm-release: opt-level "z", except pss-core, the hot path, at 2).
+echo "build: cargo build -p pss-wasm (wasm32-unknown-unknown, profile wasm-release)"
+cargo build --manifest-path "$root/Cargo.toml" -p pss-wasm --lib --target wasm32-unknown-unknown --profile wasm-release
 wasm="$target_dir/wasm32-unknown-unknown/wasm-release/pss_wasm.wasm"
 
 rm -rf "$out"

@@ -28,8 +28,16 @@ pub enum ErrorKind {
     TooDeep,
     /// The options object has an unknown field or a field of the wrong type.
     InvalidOptions,
-    /// The pod is neither a string, a `Uint8Array` nor a value `JSON.stringify` can write.
+    /// The input is neither a string, a `Uint8Array` nor a value `JSON.stringify` can write.
     InvalidInput,
+    /// The object is not a pod or a pod controller (a Service, a ConfigMap, ...), or its `apiVersion`
+    /// does not match its kind's group (`example.com/v1` Deployment).
+    NoPodTemplate,
+    /// An entry of `options.exclusions` that Kyverno would reject (`error.errors` lists each problem).
+    InvalidExclusion,
+    /// An admission configuration (`PodSecurityConfiguration`) or policy defaults that the API server
+    /// would reject.
+    InvalidAdmissionConfig,
     /// A kind of error newer than this package.
     Other,
 }
@@ -74,13 +82,56 @@ pub struct PssErrorDetails {
     /// 0-based byte offset in the JSON text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<u32>,
+    /// Each problem, for errors that can have several (`invalidExclusion`, `invalidAdmissionConfig`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[tsify(optional)]
+    pub errors: Vec<FieldError>,
+}
+
+/// One field-level problem, in the words of upstream's `field.Error`:
+/// `metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "strict": must be one of privileged, baseline, restricted`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
+#[tsify(missing_as_null)]
+pub struct FieldError {
+    /// The whole message, as upstream prints it.
+    pub message: String,
+    /// The field (`metadata.labels[pod-security.kubernetes.io/audit]`, `exclusions[0].controlName`).
+    pub path: String,
+    /// The offending value, when the message shows one.
+    pub value: Option<String>,
+    /// What is accepted or why the value is wrong (may be empty).
+    pub detail: String,
+}
+
+impl From<&pss_core::FieldError> for FieldError {
+    fn from(e: &pss_core::FieldError) -> Self {
+        FieldError {
+            message: e.to_string(),
+            path: e.path().to_owned(),
+            value: e.value().map(str::to_owned),
+            detail: e.detail().to_owned(),
+        }
+    }
+}
+
+impl FieldError {
+    /// A Kyverno validation error, its path (relative to the entry) under `prefix`.
+    pub(crate) fn kyverno(prefix: &str, e: &pss_core::PolicyFieldError) -> Self {
+        FieldError {
+            message: format!("{prefix}{e}"),
+            path: format!("{prefix}{}", e.path()),
+            value: e.value().map(str::to_owned),
+            detail: e.detail().to_owned(),
+        }
+    }
 }
 
 /// An error on its way to JS: the message and the details.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PssError {
     pub(crate) message: String,
-    pub(crate) details: PssErrorDetails,
+    /// Boxed: errors are rare, and a small `Result` keeps the success path lean.
+    pub(crate) details: Box<PssErrorDetails>,
 }
 
 /// Clamps a count to `u32` (a wasm32 `usize` always fits; the host build keeps the same type).
@@ -99,24 +150,54 @@ impl From<&pss_core::Error> for PssError {
         let position = e.position();
         PssError {
             message: e.to_string(),
-            details: PssErrorDetails {
+            details: Box::new(PssErrorDetails {
                 kind: ErrorKind::of(e.kind()),
                 problem: e.message().to_owned(),
                 path: e.path().map(str::to_owned),
                 line: position.map(|p| small(p.line)),
                 column: position.map(|p| small(p.column)),
                 offset: position.map(|p| small(p.offset)),
-            },
+                errors: Vec::new(),
+            }),
         }
+    }
+}
+
+impl From<&pss_core::NoPodTemplate> for PssError {
+    fn from(e: &pss_core::NoPodTemplate) -> Self {
+        PssError::new(ErrorKind::NoPodTemplate, e.to_string())
     }
 }
 
 impl PssError {
     /// An error raised by the wrapper itself (not by pss-core).
     pub(crate) fn new(kind: ErrorKind, message: String) -> Self {
-        let details =
-            PssErrorDetails { kind, problem: message.clone(), path: None, line: None, column: None, offset: None };
-        PssError { message, details }
+        let details = PssErrorDetails {
+            kind,
+            problem: message.clone(),
+            path: None,
+            line: None,
+            column: None,
+            offset: None,
+            errors: Vec::new(),
+        };
+        PssError { message, details: Box::new(details) }
+    }
+
+    /// An error made of field-level problems: upstream's aggregate message (one alone, several in
+    /// brackets), and each problem in `errors`.
+    pub(crate) fn fields(kind: ErrorKind, errors: Vec<FieldError>) -> Self {
+        let message = match errors.as_slice() {
+            [one] => one.message.clone(),
+            many => format!("[{}]", many.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(", ")),
+        };
+        let mut e = PssError::new(kind, message);
+        e.details.path = match errors.as_slice() {
+            [one] => Some(one.path.clone()),
+            _ => None,
+        };
+        e.details.errors = errors;
+        e
     }
 
     /// The JS `Error` to throw.

@@ -1,12 +1,14 @@
-//! What `evaluate` returns: `Evaluation`, `Violation`, `FieldViolation`, `FieldValue`.
+//! What `evaluate` returns: `Evaluation`, `Violation`, `FieldViolation`, `FieldValue`, `WorkloadKind`;
+//! and the evaluation of any workload (a pod or a pod controller) from JSON bytes.
 
 use serde::Serialize;
 use tsify::Tsify;
 
 use crate::error::PssError;
 use crate::level::Level;
+use crate::object::{self, Meta};
 
-/// The verdict on one pod at one level and version.
+/// The verdict on one pod, or on the pod template of a controller, at one level and version.
 #[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 #[tsify(missing_as_null)]
@@ -15,7 +17,7 @@ pub struct Evaluation {
     pub level: Level,
     /// The version evaluated, as requested (`"latest"` or `"v1.N"`).
     pub version: String,
-    /// Whether the pod passes (no violations).
+    /// Whether the pod passes (no violations); for a controller, whether the pods it creates would.
     pub allowed: bool,
     /// The failed checks, in upstream's order.
     pub violations: Vec<Violation>,
@@ -23,9 +25,21 @@ pub struct Evaluation {
     pub forbidden_reason: String,
     /// Upstream's `ForbiddenDetail()`: each `reason (detail)` joined by `", "` (empty when allowed).
     pub forbidden_detail: String,
-    /// What the API server says when it denies the pod, `null` when allowed:
-    /// `pods "NAME" is forbidden: violates PodSecurity "baseline:latest": <forbiddenDetail>`.
+    /// `null` when allowed. For a pod, what the API server says when it denies it:
+    /// `pods "NAME" is forbidden: violates PodSecurity "baseline:latest": <forbiddenDetail>`. For a
+    /// controller (which admission only warns about), that the pods it creates would be denied, as
+    /// the `pss` CLI words it: `deployments "web" (pods it creates would be denied): violates
+    /// PodSecurity "baseline:latest": <forbiddenDetail>`.
     pub message: Option<String>,
+    /// What was evaluated: `"Pod"` (also for a document without `kind`) or the controller's kind.
+    pub workload_kind: WorkloadKind,
+    /// Where the pod template is in the object: `""` for a Pod, `"spec.template"`, `"template"`
+    /// (PodTemplate) or `"spec.jobTemplate.spec.template"` (CronJob). Field paths start with it.
+    pub template_path: String,
+    /// Why nothing was evaluated although the object is a workload, `null` otherwise: a
+    /// ReplicationController without `spec.template`, which upstream allows
+    /// (`no pod template: the ReplicationController has no spec.template`).
+    pub note: Option<String>,
     /// The document's `kind`, if it has one.
     pub kind: Option<String>,
     /// The document's `apiVersion`, if it has one.
@@ -34,6 +48,49 @@ pub struct Evaluation {
     pub name: Option<String>,
     /// `metadata.namespace`, if set.
     pub namespace: Option<String>,
+}
+
+/// A kind of object that carries a pod template, as PodSecurity admission knows them (core `v1`
+/// Pod, PodTemplate, ReplicationController; `apps/v1` ReplicaSet, Deployment, StatefulSet,
+/// DaemonSet; `batch/v1` Job, CronJob).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+pub enum WorkloadKind {
+    /// A Pod (evaluated itself).
+    Pod,
+    /// `template`.
+    PodTemplate,
+    /// `spec.template`, which may be absent.
+    ReplicationController,
+    /// `spec.template`.
+    ReplicaSet,
+    /// `spec.template`.
+    Deployment,
+    /// `spec.template`.
+    StatefulSet,
+    /// `spec.template`.
+    DaemonSet,
+    /// `spec.template`.
+    Job,
+    /// `spec.jobTemplate.spec.template`.
+    CronJob,
+}
+
+impl From<pss_core::WorkloadKind> for WorkloadKind {
+    fn from(kind: pss_core::WorkloadKind) -> Self {
+        match kind {
+            pss_core::WorkloadKind::PodTemplate => WorkloadKind::PodTemplate,
+            pss_core::WorkloadKind::ReplicationController => WorkloadKind::ReplicationController,
+            pss_core::WorkloadKind::ReplicaSet => WorkloadKind::ReplicaSet,
+            pss_core::WorkloadKind::Deployment => WorkloadKind::Deployment,
+            pss_core::WorkloadKind::StatefulSet => WorkloadKind::StatefulSet,
+            pss_core::WorkloadKind::DaemonSet => WorkloadKind::DaemonSet,
+            pss_core::WorkloadKind::Job => WorkloadKind::Job,
+            pss_core::WorkloadKind::CronJob => WorkloadKind::CronJob,
+            // Pod, and any kind newer than this package (which pss-core evaluates through its
+            // template as well; the template path below stays pss-core's).
+            _ => WorkloadKind::Pod,
+        }
+    }
 }
 
 /// One failed check: upstream's `CheckResult` plus the offending fields.
@@ -122,21 +179,41 @@ impl From<&pss_core::Violation> for Violation {
     }
 }
 
-/// Decodes and evaluates a pod given as JSON text.
-pub(crate) fn evaluate_str(lv: pss_core::LevelVersion, json: &str) -> Result<Evaluation, PssError> {
-    let pod = pss_core::PodDocument::from_str(json)?;
-    Ok(translate(&pod, &pss_core::evaluate(lv, &pod)))
+/// Decodes and evaluates a pod or pod controller given as JSON bytes (UTF-8 is checked by pss-core),
+/// removing what the exclusions cover.
+///
+/// A document without `kind` is a pod, as it always was for this package. Pods without exclusions
+/// take one pass over the text; other kinds are decoded as objects.
+pub(crate) fn evaluate_bytes(
+    lv: pss_core::LevelVersion,
+    json: &[u8],
+    exclusions: &[pss_core::PodSecurityExclusion],
+) -> Result<Evaluation, PssError> {
+    match pss_core::PodDocument::from_slice(json) {
+        Ok(pod) if exclusions.is_empty() && object::is_pod(pod.api_version(), pod.kind()) => {
+            let meta =
+                Meta { kind: pod.kind(), api_version: pod.api_version(), name: pod.name(), namespace: pod.namespace() };
+            return Ok(translate(&meta, pss_core::WorkloadKind::Pod, &pss_core::evaluate(lv, &pod)));
+        }
+        Ok(_) => {}
+        // Not a pod after all? Then the pod's field types do not matter; otherwise this is the error.
+        Err(e) => match pss_core::ObjectHeader::from_slice(json) {
+            Ok(h) if !object::is_pod(h.api_version(), h.kind()) => {}
+            _ => return Err(e.into()),
+        },
+    }
+    object::with_object(json, |obj, meta| match pss_core::evaluate_object_excluding(lv, obj, exclusions) {
+        Ok(result) => Ok(translate(meta, obj.workload_kind().unwrap_or(pss_core::WorkloadKind::Pod), &result)),
+        Err(e @ pss_core::NoPodTemplate::TemplateAbsent { kind }) => Ok(not_evaluated(meta, kind, lv, e.to_string())),
+        Err(e) => Err(PssError::from(&e)),
+    })?
 }
 
-/// Decodes and evaluates a pod given as JSON bytes (UTF-8 is checked by pss-core).
-pub(crate) fn evaluate_bytes(lv: pss_core::LevelVersion, json: &[u8]) -> Result<Evaluation, PssError> {
-    let pod = pss_core::PodDocument::from_slice(json)?;
-    Ok(translate(&pod, &pss_core::evaluate(lv, &pod)))
-}
-
-fn translate(pod: &pss_core::PodDocument<'_>, result: &pss_core::Evaluation) -> Evaluation {
+/// The DTO for a pss-core evaluation of an object described by `meta`.
+pub(crate) fn translate(meta: &Meta<'_>, kind: pss_core::WorkloadKind, result: &pss_core::Evaluation) -> Evaluation {
     let lv = result.level_version();
     let allowed = result.allowed();
+    let name = meta.name.unwrap_or("");
     Evaluation {
         level: lv.level.into(),
         version: lv.version.to_string(),
@@ -144,12 +221,55 @@ fn translate(pod: &pss_core::PodDocument<'_>, result: &pss_core::Evaluation) -> 
         violations: result.iter().map(Violation::from).collect(),
         forbidden_reason: if allowed { String::new() } else { result.forbidden_reason() },
         forbidden_detail: if allowed { String::new() } else { result.forbidden_detail() },
-        message: result.admission_message(pod.name().unwrap_or("")),
-        kind: pod.kind().map(str::to_owned),
-        api_version: pod.api_version().map(str::to_owned),
-        name: pod.name().map(str::to_owned),
-        namespace: pod.namespace().map(str::to_owned),
+        message: if kind == pss_core::WorkloadKind::Pod {
+            result.admission_message(name)
+        } else {
+            controller_denial(kind, name, result)
+        },
+        workload_kind: kind.into(),
+        template_path: kind.template_path().to_owned(),
+        note: None,
+        kind: meta.kind.map(str::to_owned),
+        api_version: meta.api_version.map(str::to_owned),
+        name: meta.name.map(str::to_owned),
+        namespace: meta.namespace.map(str::to_owned),
     }
+}
+
+/// The DTO for a workload without a pod template to evaluate: allowed, with a note saying why.
+pub(crate) fn not_evaluated(
+    meta: &Meta<'_>,
+    kind: pss_core::WorkloadKind,
+    lv: pss_core::LevelVersion,
+    note: String,
+) -> Evaluation {
+    Evaluation {
+        level: lv.level.into(),
+        version: lv.version.to_string(),
+        allowed: true,
+        violations: Vec::new(),
+        forbidden_reason: String::new(),
+        forbidden_detail: String::new(),
+        message: None,
+        workload_kind: kind.into(),
+        template_path: kind.template_path().to_owned(),
+        note: Some(note),
+        kind: meta.kind.map(str::to_owned),
+        api_version: meta.api_version.map(str::to_owned),
+        name: meta.name.map(str::to_owned),
+        namespace: meta.namespace.map(str::to_owned),
+    }
+}
+
+/// What the `pss` CLI says of a controller whose pods would be denied:
+/// `deployments "web" (pods it creates would be denied): violates PodSecurity "baseline:latest": ...`,
+/// the name quoted as the pod's denial quotes it (Go's `%q`).
+fn controller_denial(kind: pss_core::WorkloadKind, name: &str, result: &pss_core::Evaluation) -> Option<String> {
+    let pod = result.admission_message(name)?;
+    // `pods "NAME" is forbidden: violates ...` or `pods is forbidden: violates ...`.
+    let (head, tail) = pod.split_once(" is forbidden: ")?;
+    let quoted = head.strip_prefix("pods").unwrap_or(head);
+    Some(format!("{}{quoted} (pods it creates would be denied): {tail}", kind.resource()))
 }
 
 #[cfg(test)]
@@ -161,7 +281,7 @@ mod tests {
 
     #[test]
     fn privileged_pod_at_baseline() {
-        let r = evaluate_str(pss_core::LevelVersion::default(), PRIVILEGED).unwrap();
+        let r = evaluate_bytes(pss_core::LevelVersion::default(), PRIVILEGED.as_bytes(), &[]).unwrap();
         assert!(!r.allowed);
         assert_eq!(r.level, Level::Baseline);
         assert_eq!(r.version, "latest");
@@ -204,7 +324,7 @@ mod tests {
         for level in pss_core::Level::ALL {
             for version in crate::level::version_list() {
                 let lv = pss_core::LevelVersion::new(level, pss_core::Version::parse(&version).unwrap());
-                let ours = evaluate_bytes(lv, pod).unwrap();
+                let ours = evaluate_bytes(lv, pod, &[]).unwrap();
                 let core = pss_core::evaluate_json(lv, pod).unwrap();
                 assert_eq!(ours.allowed, core.allowed());
                 assert_eq!(ours.forbidden_reason, core.forbidden_reason());
@@ -224,7 +344,8 @@ mod tests {
 
     #[test]
     fn allowed_pod_has_empty_strings_and_no_message() {
-        let r = evaluate_str(pss_core::LevelVersion::default(), r#"{"spec":{"containers":[{"name":"c"}]}}"#).unwrap();
+        let r = evaluate_bytes(pss_core::LevelVersion::default(), br#"{"spec":{"containers":[{"name":"c"}]}}"#, &[])
+            .unwrap();
         assert!(r.allowed);
         assert!(r.violations.is_empty());
         assert_eq!((r.forbidden_reason.as_str(), r.forbidden_detail.as_str(), r.message), ("", "", None));
@@ -245,9 +366,9 @@ mod tests {
     #[test]
     fn bad_documents_are_errors_not_panics() {
         for bad in [&b""[..], b"nul", b"{", b"[1]", b"\"s\"", b"{\"spec\":{\"containers\":{}}}", b"\xc3\x28"] {
-            assert!(evaluate_bytes(pss_core::LevelVersion::default(), bad).is_err(), "{bad:?}");
+            assert!(evaluate_bytes(pss_core::LevelVersion::default(), bad, &[]).is_err(), "{bad:?}");
         }
         let deep = "[".repeat(100_000);
-        assert!(evaluate_str(pss_core::LevelVersion::default(), &deep).is_err());
+        assert!(evaluate_bytes(pss_core::LevelVersion::default(), deep.as_bytes(), &[]).is_err());
     }
 }

@@ -6,31 +6,45 @@
 //! here (tsify), and every function throws a JS `Error` named `PssError` on bad input.
 //!
 //! ```js
-//! import init, { evaluate } from "@pss/wasm";
+//! import init, { evaluate, policyFromLabels } from "@pss/wasm";
 //! await init(); // browsers; a no-op in Node
 //!
 //! const result = evaluate(podJsonOrObject, { level: "baseline", version: "latest" });
 //! if (!result.allowed) console.log(result.message);
 //! // pods "privileged-pod" is forbidden: violates PodSecurity "baseline:latest": privileged (container ...)
+//!
+//! // Any pod controller, with Kyverno-style exclusions; paths are relative to the object.
+//! const deployment = evaluate(deploymentObject, {
+//!   exclusions: [{ controlName: "Capabilities", images: ["nginx*"] }],
+//! });
+//!
+//! // Namespace labels to the enforce/audit/warn policy, with upstream's label errors.
+//! const policy = policyFromLabels({ "pod-security.kubernetes.io/enforce": "restricted" });
+//! evaluate(podJsonOrObject, policy.enforce);
 //! ```
 //!
 //! ## Scope
 //!
-//! A translation layer only: every verdict, reason, detail and message comes from pss-core, which
-//! is used without its `k8s-openapi` feature (the package reads JSON). It does not read YAML (the
-//! playground and the README decode YAML with the npm `yaml` package first). Policy exclusions,
-//! pod-controller workloads and namespace-label helpers will arrive as new `EvaluateOptions` fields
-//! and functions once pss-core has them.
+//! A translation layer only: every verdict, reason, detail, message and label error comes from
+//! pss-core, which is used without its `k8s-openapi` feature (the package reads JSON). It does not
+//! read YAML (the playground and the README decode YAML with the npm `yaml` package first). The
+//! admission decision (`Admission::review`) and Kyverno policy documents are not in the package:
+//! with pss-core at opt-level 2 they do not fit its 100 KB gzipped budget.
 
+mod admission;
 mod checks;
 mod error;
 mod evaluation;
+mod exclusion;
 mod level;
+mod object;
 mod policy;
 
+pub use admission::{policy_from_labels, NamespacePolicy, PolicyDefaults};
 pub use checks::{check_list, checks, checks_for, CheckInfo};
-pub use error::{ErrorKind, PssErrorDetails};
-pub use evaluation::{Evaluation, FieldValue, FieldViolation, SetObject, Violation};
+pub use error::{ErrorKind, FieldError, PssErrorDetails};
+pub use evaluation::{Evaluation, FieldValue, FieldViolation, SetObject, Violation, WorkloadKind};
+pub use exclusion::Exclusion;
 pub use level::{
     newest_check_version, parse_level, parse_level_version, parse_version, supported_versions, version_list, Level,
     LevelVersion,

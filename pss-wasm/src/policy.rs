@@ -1,45 +1,44 @@
 //! `EvaluateOptions`, the `Policy` class and the `evaluate` function.
 
-use serde::Deserialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
-use crate::error::{self, ErrorKind, PssError};
+use crate::error::{self, PssError};
 use crate::evaluation::{self, Evaluation};
+use crate::exclusion::{self, Exclusion};
+use crate::object;
 
 /// How to evaluate. Every field is optional; unknown fields are an error (so a misspelt option is
 /// not silently ignored, and later options can be added without changing what existing ones mean).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Tsify)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct EvaluateOptions {
     /// The level, `"baseline"` by default.
     #[tsify(optional, type = "Level")]
-    #[serde(default)]
     pub level: Option<String>,
     /// `"latest"` (the default) or `"v1.N"`.
     #[tsify(optional)]
-    #[serde(default)]
     pub version: Option<String>,
+    /// Kyverno-style exclusions: offending fields they cover are removed from the result.
+    /// Validated as Kyverno validates `validate.podSecurity.exclude` (a `PssError` of kind
+    /// `invalidExclusion` otherwise).
+    #[tsify(optional)]
+    pub exclusions: Option<Vec<Exclusion>>,
 }
 
 impl EvaluateOptions {
-    /// The option names, in the order of the fields (serde-wasm-bindgen reads only the fields a struct
-    /// has, so unknown ones are found by comparing the object's keys with this list).
-    const FIELDS: [&'static str; 2] = ["level", "version"];
+    /// The option names, in the order of the fields.
+    const FIELDS: [&'static str; 3] = ["level", "version", "exclusions"];
 
     fn from_js(options: Option<Ts<EvaluateOptions>>) -> Result<EvaluateOptions, PssError> {
         let Some(options) = options else { return Ok(EvaluateOptions::default()) };
-        let invalid = |message: String| PssError::new(ErrorKind::InvalidOptions, format!("invalid options: {message}"));
         let value = options.js_value();
-        if let Some(object) = value.dyn_ref::<js_sys::Object>() {
-            for key in js_sys::Object::keys(object).iter() {
-                let key = key.as_string().unwrap_or_default();
-                if !Self::FIELDS.contains(&key.as_str()) {
-                    return Err(invalid(format!("unknown field {key:?}, expected one of {}", Self::FIELDS.join(", "))));
-                }
-            }
-        }
-        options.to_rust().map_err(|e| invalid(e.to_string()))
+        let o = object::Options::new(&value, &Self::FIELDS, "")?;
+        let exclusions = match o.get("exclusions") {
+            None => None,
+            Some(list) => Some(Exclusion::read_all(&list)?),
+        };
+        Ok(EvaluateOptions { level: o.string("level")?, version: o.string("version")?, exclusions })
     }
 
     fn level_version(&self) -> Result<pss_core::LevelVersion, PssError> {
@@ -47,27 +46,30 @@ impl EvaluateOptions {
     }
 }
 
-/// A level and version checked once, to evaluate many pods with.
+/// A level, version and exclusions checked once, to evaluate many objects with.
 ///
 /// ```js
 /// const policy = new Policy({ level: "restricted", version: "v1.30" });
 /// for (const pod of pods) console.log(policy.evaluate(pod).allowed);
 /// ```
 #[wasm_bindgen]
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Policy {
     level_version: pss_core::LevelVersion,
+    exclusions: Vec<pss_core::PodSecurityExclusion>,
 }
 
 #[wasm_bindgen]
 impl Policy {
     /// Checks the options (level `baseline` and version `latest` by default); throws a `PssError`
-    /// for an invalid level, version or option.
+    /// for an invalid level, version, exclusion or option.
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<Ts<EvaluateOptions>>) -> Result<Policy, JsValue> {
         let options = EvaluateOptions::from_js(options).map_err(PssError::into_js)?;
         let level_version = options.level_version().map_err(PssError::into_js)?;
-        Ok(Policy { level_version })
+        let exclusions =
+            exclusion::validate(options.exclusions.as_deref().unwrap_or_default()).map_err(PssError::into_js)?;
+        Ok(Policy { level_version, exclusions })
     }
 
     /// The level.
@@ -88,81 +90,50 @@ impl Policy {
         self.level_version.to_string()
     }
 
-    /// Evaluates one pod: JSON text (a string or a `Uint8Array` of UTF-8), or an object (written with
-    /// `JSON.stringify` first). Throws a `PssError` for input that is not a decodable pod.
+    /// Evaluates one pod or pod controller (PodTemplate, ReplicationController, ReplicaSet,
+    /// Deployment, StatefulSet, DaemonSet, Job, CronJob; field paths relative to the object): JSON
+    /// text (a string or a `Uint8Array` of UTF-8), or an object (written with `JSON.stringify`
+    /// first). A document without `kind` is a pod.
+    ///
+    /// Throws a `PssError` for input that cannot be decoded, and one of kind `noPodTemplate` for an
+    /// object that is not a pod or a pod controller (a Service, ...). A ReplicationController without
+    /// `spec.template` is allowed, with a `note`.
     pub fn evaluate(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | object")] pod: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | object")] object: JsValue,
     ) -> Result<Ts<Evaluation>, JsValue> {
-        let result = evaluate_js(self.level_version, &pod).map_err(PssError::into_js)?;
+        let json = object::json_bytes(&object, "the object").map_err(PssError::into_js)?;
+        let result =
+            evaluation::evaluate_bytes(self.level_version, &json, &self.exclusions).map_err(PssError::into_js)?;
         error::to_js(&result)
     }
 }
 
-/// Evaluates one pod at `options.level` (default `baseline`) and `options.version` (default
-/// `latest`). The pod is JSON text (a string or a `Uint8Array` of UTF-8) or an object.
+/// Evaluates one pod or pod controller at `options.level` (default `baseline`) and `options.version`
+/// (default `latest`), minus `options.exclusions`. The object is JSON text (a string or a
+/// `Uint8Array` of UTF-8) or an object; see `Policy.evaluate`.
 ///
-/// Throws a `PssError` for an invalid option or a pod that cannot be decoded.
+/// Throws a `PssError` for an invalid option, an object that cannot be decoded, or one that is not
+/// a pod or a pod controller (kind `noPodTemplate`).
 #[wasm_bindgen]
 pub fn evaluate(
-    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | object")] pod: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | object")] object: JsValue,
     options: Option<Ts<EvaluateOptions>>,
 ) -> Result<Ts<Evaluation>, JsValue> {
-    Policy::new(options)?.evaluate(pod)
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// The platform's `TextEncoder` (browsers, Node 11+).
-    type TextEncoder;
-    #[wasm_bindgen(constructor)]
-    fn new() -> TextEncoder;
-    #[wasm_bindgen(method)]
-    fn encode(this: &TextEncoder, text: &JsValue) -> js_sys::Uint8Array;
-}
-
-thread_local! {
-    static ENCODER: TextEncoder = TextEncoder::new();
-}
-
-fn evaluate_js(lv: pss_core::LevelVersion, pod: &JsValue) -> Result<Evaluation, PssError> {
-    if pod.is_string() {
-        // The platform's encoder and one copy into wasm memory: several times faster for pod-sized
-        // text than wasm-bindgen's character-by-character string passing.
-        let bytes = ENCODER.with(|encoder| encoder.encode(pod)).to_vec();
-        return evaluation::evaluate_bytes(lv, &bytes);
-    }
-    if let Some(bytes) = pod.dyn_ref::<js_sys::Uint8Array>() {
-        return evaluation::evaluate_bytes(lv, &bytes.to_vec());
-    }
-    let text = js_sys::JSON::stringify(pod).map_err(|e| {
-        PssError::new(ErrorKind::InvalidInput, format!("cannot write the pod as JSON: {}", describe(&e)))
-    })?;
-    match text.as_string() {
-        Some(text) => evaluation::evaluate_str(lv, &text),
-        None => Err(PssError::new(
-            ErrorKind::InvalidInput,
-            "the pod must be a JSON string, a Uint8Array of JSON, or an object".to_owned(),
-        )),
-    }
-}
-
-/// The message of a thrown JS value.
-fn describe(thrown: &JsValue) -> String {
-    match thrown.dyn_ref::<js_sys::Error>() {
-        Some(e) => String::from(e.message()),
-        None => thrown.as_string().unwrap_or_else(|| "unknown error".to_owned()),
-    }
+    Policy::new(options)?.evaluate(object)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     #[test]
     fn field_list_matches_the_struct() {
-        let EvaluateOptions { level: _, version: _ } = EvaluateOptions::default();
-        assert_eq!(EvaluateOptions::FIELDS, ["level", "version"]);
+        let EvaluateOptions { level: _, version: _, exclusions: _ } = EvaluateOptions::default();
+        assert_eq!(EvaluateOptions::FIELDS, ["level", "version", "exclusions"]);
+        let Exclusion { control_name: _, images: _, restricted_field: _, values: _ } = Exclusion::default();
+        assert_eq!(Exclusion::FIELDS, ["controlName", "images", "restrictedField", "values"]);
     }
 
     #[test]
@@ -172,9 +143,9 @@ mod tests {
 
     #[test]
     fn options_parse_level_and_version() {
-        let o = EvaluateOptions { level: Some("restricted".into()), version: Some("v1.25".into()) };
+        let o = EvaluateOptions { level: Some("restricted".into()), version: Some("v1.25".into()), exclusions: None };
         assert_eq!(o.level_version().unwrap().to_string(), "restricted:v1.25");
-        let o = EvaluateOptions { level: Some("strict".into()), version: None };
+        let o = EvaluateOptions { level: Some("strict".into()), version: None, exclusions: None };
         assert_eq!(o.level_version().unwrap_err().details.kind, ErrorKind::InvalidLevel);
     }
 }

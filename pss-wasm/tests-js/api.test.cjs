@@ -150,7 +150,7 @@ test("bad documents are PssErrors with the path and the position", () => {
   expectPssError(() => pss.evaluate('{"a":' + "[".repeat(100000)), "tooDeep");
   expectPssError(() => pss.evaluate(undefined), "invalidInput");
   expectPssError(() => pss.evaluate(() => 1), "invalidInput");
-  expectPssError(() => pss.evaluate({ spec: { n: 1n } }), "invalidInput", /cannot write the pod as JSON/);
+  expectPssError(() => pss.evaluate({ spec: { n: 1n } }), "invalidInput", /cannot write the object as JSON/);
   const cyclic = { spec: {} };
   cyclic.spec.self = cyclic;
   expectPssError(() => pss.evaluate(cyclic), "invalidInput");

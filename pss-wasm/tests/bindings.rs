@@ -89,3 +89,61 @@ fn checks_and_versions() {
     assert_eq!(pss_wasm::parse_level("restricted").ok().as_deref(), Some("restricted"));
     assert!(pss_wasm::parse_version("v1.05").is_err());
 }
+
+const DEPLOYMENT: &str = r#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
+  "spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.27",
+  "securityContext":{"capabilities":{"add":["NET_ADMIN"]}}}]}}}}"#;
+
+#[wasm_bindgen_test]
+fn deployments_are_evaluated_through_their_template() {
+    let r = evaluate(DEPLOYMENT.into(), None).expect("evaluates");
+    assert_eq!(get(&r, "workloadKind").as_string().as_deref(), Some("Deployment"));
+    assert_eq!(get(&r, "templatePath").as_string().as_deref(), Some("spec.template"));
+    let violations = js_sys::Array::from(&get(&r, "violations"));
+    let field = js_sys::Array::from(&get(&violations.get(0), "fields")).get(0);
+    assert_eq!(
+        get(&field, "path").as_string().as_deref(),
+        Some("spec.template.spec.containers[0].securityContext.capabilities.add[0]")
+    );
+    let message = get(&r, "message").as_string().unwrap_or_default();
+    assert!(message.starts_with(r#"deployments "web" (pods it creates would be denied): "#), "{message}");
+
+    let e = evaluate(r#"{"apiVersion":"v1","kind":"Service"}"#.into(), None).expect_err("not a workload");
+    assert_eq!(get(&e, "kind").as_string().as_deref(), Some("noPodTemplate"));
+}
+
+#[wasm_bindgen_test]
+fn exclusions_remove_what_they_cover_and_are_validated() {
+    let with = |entry: &str| {
+        let o = js_sys::JSON::parse(&format!(r#"{{"exclusions":[{entry}]}}"#)).expect("valid JSON");
+        evaluate(DEPLOYMENT.into(), Some(o))
+    };
+    let r = with(r#"{"controlName":"Capabilities","images":["nginx*"]}"#).expect("evaluates");
+    assert_eq!(get(&r, "allowed"), JsValue::TRUE);
+    let r = with(r#"{"controlName":"Capabilities","images":["redis"]}"#).expect("evaluates");
+    assert_eq!(get(&r, "allowed"), JsValue::FALSE);
+    let e = with(r#"{"controlName":"Capabilities"}"#).expect_err("images are required");
+    assert_eq!(get(&e, "kind").as_string().as_deref(), Some("invalidExclusion"));
+    let error: js_sys::Error = e.dyn_into().expect("a JS Error");
+    assert_eq!(
+        String::from(error.message()),
+        r#"exclusions[0].controlName: Invalid value: "Capabilities": exclude.images must be specified for the container level control"#
+    );
+}
+
+#[wasm_bindgen_test]
+fn namespace_labels_resolve_with_upstream_errors() {
+    let labels = js_sys::JSON::parse(
+        r#"{"pod-security.kubernetes.io/enforce":"restricted","pod-security.kubernetes.io/warn":"strict"}"#,
+    )
+    .expect("valid JSON");
+    let p = JsValue::from(pss_wasm::policy_from_labels(labels, None).expect("resolves"));
+    assert_eq!(get(&get(&p, "enforce"), "level").as_string().as_deref(), Some("restricted"));
+    assert_eq!(get(&get(&p, "warn"), "level").as_string().as_deref(), Some("privileged"));
+    let errors = js_sys::Array::from(&get(&p, "errors"));
+    assert_eq!(errors.length(), 1);
+    assert_eq!(
+        get(&errors.get(0), "path").as_string().as_deref(),
+        Some("metadata.labels[pod-security.kubernetes.io/warn]")
+    );
+}

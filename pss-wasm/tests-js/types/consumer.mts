@@ -1,6 +1,6 @@
 // Compiled with tsc --noEmit against the built package's generated types (Node, ES module).
-import init, { evaluate, Policy, checks, parseLevel, parseLevelVersion, supportedVersions } from "@pss/wasm";
-import type { Evaluation, EvaluateOptions, FieldValue, Level, PssError, Violation, CheckInfo } from "@pss/wasm";
+import init, { evaluate, Policy, checks, parseLevel, parseLevelVersion, policyFromLabels, supportedVersions } from "@pss/wasm";
+import type { Evaluation, EvaluateOptions, Exclusion, FieldValue, Level, NamespacePolicy, PssError, Violation, CheckInfo, WorkloadKind } from "@pss/wasm";
 
 await init();
 const options: EvaluateOptions = { level: "restricted", version: "v1.30" };
@@ -25,6 +25,21 @@ try {
   const line: number | undefined = err.line;
   console.log(err.name, err.message, kind, line, err.path);
 }
+const exclusions: Exclusion[] = [{ controlName: "Capabilities", images: ["nginx*"] }, { controlName: "Host Namespaces" }];
+const deployment: Evaluation = evaluate({ apiVersion: "apps/v1", kind: "Deployment" }, { level: "baseline", exclusions });
+const workloadKind: WorkloadKind = deployment.workloadKind;
+const note: string | null = deployment.note;
+const templatePath: string = deployment.templatePath;
+const ns: NamespacePolicy = policyFromLabels({ "pod-security.kubernetes.io/enforce": "baseline" }, { warn: "restricted", "warn-version": "v1.30" });
+const enforceLevel: Level = ns.enforce.level;
+const labelErrors: (string | null)[] = ns.errors.map((e) => e.value);
+const fieldErrors: string[] | undefined = (null as unknown as PssError).errors?.map((e) => e.path);
+console.log(workloadKind, note, templatePath, enforceLevel, labelErrors, fieldErrors, evaluate("{}", ns.enforce).allowed);
+// @ts-expect-error: exclusions need a controlName
+evaluate("{}", { exclusions: [{ images: ["x"] }] });
+// @ts-expect-error: workload kinds are a closed set
+const notAKind: WorkloadKind = "Service";
+void notAKind;
 // @ts-expect-error: levels are a closed set
 evaluate("{}", { level: "strict" });
 // @ts-expect-error: options are a closed set

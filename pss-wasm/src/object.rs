@@ -1,0 +1,233 @@
+//! Objects in from JS: JSON text, bytes or values to bytes; what an object is; and option objects
+//! checked for unknown keys.
+
+use std::collections::BTreeMap;
+
+use wasm_bindgen::prelude::*;
+
+use crate::error::{ErrorKind, PssError};
+
+/// The identifying fields of a decoded object, borrowed from it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Meta<'a> {
+    pub(crate) kind: Option<&'a str>,
+    pub(crate) api_version: Option<&'a str>,
+    pub(crate) name: Option<&'a str>,
+    pub(crate) namespace: Option<&'a str>,
+}
+
+impl<'a> Meta<'a> {
+    pub(crate) fn of(header: &'a pss_core::ObjectHeader<'a>) -> Self {
+        Meta {
+            kind: header.kind(),
+            api_version: header.api_version(),
+            name: header.name(),
+            namespace: header.namespace(),
+        }
+    }
+}
+
+/// Whether a document is read as a Pod: a core-group `Pod`, or no `kind` at all (as this package
+/// always read documents without one).
+pub(crate) fn is_pod(api_version: Option<&str>, kind: Option<&str>) -> bool {
+    match kind {
+        None | Some("") => true,
+        Some(kind) => pss_core::WorkloadKind::from_type(api_version, kind) == Some(pss_core::WorkloadKind::Pod),
+    }
+}
+
+/// Decodes an object and calls `f` with it and its header fields. A document without `kind` is
+/// decoded as a `v1` Pod (pss-core needs the kind to find the template): its pod fields are checked
+/// first, so errors point into the caller's text, then `"kind":"Pod","apiVersion":"v1"` is added
+/// last (where it wins over a `"kind": null`) and the copy decoded as the object.
+pub(crate) fn with_object<R>(
+    json: &[u8],
+    f: impl FnOnce(&pss_core::ObjectDocument<'_>, &Meta<'_>) -> R,
+) -> Result<R, PssError> {
+    let obj = pss_core::ObjectDocument::from_slice(json)?;
+    let header = obj.header();
+    if !matches!(obj.kind(), None | Some("")) {
+        return Ok(f(&obj, &Meta::of(header)));
+    }
+    pss_core::PodDocument::from_slice(json)?;
+    let text = with_pod_kind(json);
+    let pod = pss_core::ObjectDocument::from_slice(&text)?;
+    Ok(f(&pod, &Meta::of(header)))
+}
+
+/// A JSON object's text with `"kind":"Pod","apiVersion":"v1"` as its last members.
+fn with_pod_kind(json: &[u8]) -> Vec<u8> {
+    let end = json.iter().rposition(|b| *b == b'}').unwrap_or(json.len());
+    let start = json.iter().position(|b| *b == b'{').map_or(0, |i| i + 1);
+    let empty = json.get(start..end).is_none_or(|inner| inner.iter().all(u8::is_ascii_whitespace));
+    let mut out = Vec::with_capacity(end + 32);
+    out.extend_from_slice(&json[..end]);
+    if !empty {
+        out.push(b',');
+    }
+    out.extend_from_slice(br#""kind":"Pod","apiVersion":"v1"}"#);
+    out
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The platform's `TextEncoder` (browsers, Node 11+).
+    type TextEncoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextEncoder;
+    #[wasm_bindgen(method)]
+    fn encode(this: &TextEncoder, text: &JsValue) -> js_sys::Uint8Array;
+}
+
+thread_local! {
+    static ENCODER: TextEncoder = TextEncoder::new();
+}
+
+/// The JSON bytes of an object given as text, a `Uint8Array` of UTF-8, or a value (written with
+/// `JSON.stringify`). `what` names it in errors (`"the object"`).
+pub(crate) fn json_bytes(value: &JsValue, what: &str) -> Result<Vec<u8>, PssError> {
+    if value.is_string() {
+        // The platform's encoder and one copy into wasm memory: several times faster for pod-sized
+        // text than wasm-bindgen's character-by-character string passing.
+        return Ok(ENCODER.with(|encoder| encoder.encode(value)).to_vec());
+    }
+    if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
+        return Ok(bytes.to_vec());
+    }
+    let text = js_sys::JSON::stringify(value).map_err(|e| {
+        PssError::new(ErrorKind::InvalidInput, format!("cannot write {what} as JSON: {}", describe(&e)))
+    })?;
+    match text.as_string() {
+        Some(text) => Ok(text.into_bytes()),
+        None => Err(PssError::new(
+            ErrorKind::InvalidInput,
+            format!("{what} must be a JSON string, a Uint8Array of JSON, or an object"),
+        )),
+    }
+}
+
+/// The message of a thrown JS value.
+fn describe(thrown: &JsValue) -> String {
+    match thrown.dyn_ref::<js_sys::Error>() {
+        Some(e) => String::from(e.message()),
+        None => thrown.as_string().unwrap_or_else(|| "unknown error".to_owned()),
+    }
+}
+
+/// An options object read by hand (smaller in wasm than a serde deserializer, which would bring
+/// float formatting and a generic visitor per type): `undefined` and `null` are "not given", unknown
+/// keys are an error, and `what` (`""`, `"exclusions[0]."`) prefixes the field names in messages.
+pub(crate) struct Options<'a> {
+    object: Option<&'a js_sys::Object>,
+    what: &'a str,
+}
+
+impl<'a> Options<'a> {
+    /// Reads `value` as an options object whose keys must be among `fields`.
+    pub(crate) fn new(value: &'a JsValue, fields: &[&str], what: &'a str) -> Result<Self, PssError> {
+        if value.is_undefined() || value.is_null() {
+            return Ok(Options { object: None, what });
+        }
+        let object = match value.dyn_ref::<js_sys::Object>() {
+            Some(o) if !js_sys::Array::is_array(value) && !value.is_function() => o,
+            _ => return Err(invalid_options(format!("{} must be an object", what.trim_end_matches('.').trim_end()))),
+        };
+        for key in js_sys::Object::keys(object).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !fields.contains(&key.as_str()) {
+                let expected = fields.join(", ");
+                return Err(invalid_options(format!("{what}unknown field {key:?}, expected one of {expected}")));
+            }
+        }
+        Ok(Options { object: Some(object), what })
+    }
+
+    /// The value of a field, `None` when absent, `undefined` or `null`.
+    pub(crate) fn get(&self, key: &str) -> Option<JsValue> {
+        let value = js_sys::Reflect::get(self.object?, &JsValue::from_str(key)).ok()?;
+        (!value.is_undefined() && !value.is_null()).then_some(value)
+    }
+
+    /// A string field.
+    pub(crate) fn string(&self, key: &str) -> Result<Option<String>, PssError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => v.as_string().map(Some).ok_or_else(|| self.wrong(key, "a string")),
+        }
+    }
+
+    /// A field holding an array of strings.
+    pub(crate) fn strings(&self, key: &str) -> Result<Option<Vec<String>>, PssError> {
+        let Some(v) = self.get(key) else { return Ok(None) };
+        let Some(array) = v.dyn_ref::<js_sys::Array>() else { return Err(self.wrong(key, "an array of strings")) };
+        array
+            .iter()
+            .map(|item| item.as_string().ok_or_else(|| self.wrong(key, "an array of strings")))
+            .collect::<Result<_, _>>()
+            .map(Some)
+    }
+
+    fn wrong(&self, key: &str, expected: &str) -> PssError {
+        invalid_options(format!("{}{key} must be {expected}", self.what))
+    }
+}
+
+/// An object of strings (labels); `what` names it in errors.
+pub(crate) fn string_map(value: &JsValue, what: &str) -> Result<BTreeMap<String, String>, PssError> {
+    let wrong = || invalid_options(format!("{what} must be an object of strings"));
+    let object = match value.dyn_ref::<js_sys::Object>() {
+        Some(o) if !js_sys::Array::is_array(value) => o,
+        _ => return Err(wrong()),
+    };
+    let mut out = BTreeMap::new();
+    for entry in js_sys::Object::entries(object).iter() {
+        let entry: js_sys::Array = entry.unchecked_into();
+        match (entry.get(0).as_string(), entry.get(1).as_string()) {
+            (Some(k), Some(v)) => out.insert(k, v),
+            _ => return Err(wrong()),
+        };
+    }
+    Ok(out)
+}
+
+/// An `invalidOptions` error: `invalid options: <message>`.
+pub(crate) fn invalid_options(message: String) -> PssError {
+    PssError::new(ErrorKind::InvalidOptions, format!("invalid options: {message}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_without_kind_are_pods() {
+        assert!(is_pod(None, None));
+        assert!(is_pod(Some("apps/v1"), Some("")));
+        assert!(is_pod(Some("v1"), Some("Pod")));
+        assert!(!is_pod(Some("example.com/v1"), Some("Pod")));
+        assert!(!is_pod(Some("apps/v1"), Some("Deployment")));
+        assert!(!is_pod(Some("v1"), Some("Service")));
+    }
+
+    #[test]
+    fn the_pod_kind_is_added_last() {
+        assert_eq!(with_pod_kind(b" { } "), br#" { "kind":"Pod","apiVersion":"v1"}"#);
+        assert_eq!(
+            with_pod_kind(br#"{"kind": null, "spec": {}}  "#),
+            br#"{"kind": null, "spec": {},"kind":"Pod","apiVersion":"v1"}"#
+        );
+    }
+
+    #[test]
+    fn kindless_documents_decode_as_pods_with_their_own_header() {
+        let json = br#"{"metadata": {"name": "p"}, "kind": null, "spec": {"hostPID": true}}"#;
+        let (kind, meta_kind, name) = with_object(json, |obj, meta| {
+            (obj.workload_kind(), meta.kind.map(str::to_owned), meta.name.map(str::to_owned))
+        })
+        .unwrap();
+        assert_eq!((kind, meta_kind, name.as_deref()), (Some(pss_core::WorkloadKind::Pod), None, Some("p")));
+        // The pod's field errors point into the caller's text.
+        let e = with_object(br#"{"spec": {"hostPID": "yes"}}"#, |_, _| ()).unwrap_err();
+        assert_eq!(e.message, "spec.hostPID: expected a boolean, found a string at line 1 column 22");
+    }
+}
