@@ -575,47 +575,120 @@ func evaluate(data []byte, policy Policy, object bool) (Result, error) {
 	}
 	defer C.pss_evaluation_free(ev)
 	res := Result{
-		Allowed:          bool(sum.allowed),
-		Kind:             text(sum.kind),
-		TemplateAbsent:   bool(sum.template_absent),
-		PodName:          text(sum.pod_name),
-		Reason:           text(sum.reason),
-		Detail:           text(sum.detail),
-		AdmissionMessage: text(sum.message),
+		Allowed:        bool(sum.allowed),
+		Kind:           kindOf(sum.kind),
+		TemplateAbsent: bool(sum.template_absent),
 	}
 	if sum.violations == 0 {
+		// Allowed: the name is the only text that is not empty.
+		res.PodName = text(sum.pod_name)
 		return res, nil
 	}
 	vs := make([]C.pss_go_violation, int(sum.violations))
-	fs := make([]C.pss_go_field, int(sum.fields)+1) // +1: never a zero-length slice
+	nf := int(sum.fields)
+	fs := make([]C.pss_go_field, nf+1) // +1: never a zero-length slice
 	rc = C.pss_go_collect(ev, &vs[0], C.size_t(len(vs)), &fs[0], sum.fields)
 	if rc != C.PSS_RESULT_OK {
 		return Result{}, newError(Code(rc), "reading the evaluation failed")
 	}
+	// Every text is copied into one Go string and every value into one byte slice:
+	// a denied pod's result costs a handful of allocations, not one per text.
+	views := make([]C.pss_go_view, 0, 4+3*len(vs)+2*nf)
+	views = append(views, sum.pod_name, sum.reason, sum.detail, sum.message)
+	for i := range vs {
+		views = append(views, vs[i].check, vs[i].reason, vs[i].detail)
+	}
+	for j := 0; j < nf; j++ {
+		views = append(views, fs[j].path, fs[j].container)
+	}
+	texts := copyTexts(views)
+	values := copyValues(fs[:nf])
+	res.PodName, res.Reason, res.Detail, res.AdmissionMessage = texts[0], texts[1], texts[2], texts[3]
+	t := 4
 	res.Violations = make([]Violation, len(vs))
-	fields := make([]Field, int(sum.fields))
+	fields := make([]Field, nf)
+	for j := range fields {
+		fields[j] = Field{Path: texts[4+3*len(vs)+2*j], Value: values[j], Container: texts[4+3*len(vs)+2*j+1]}
+	}
 	k := 0
 	for i := range vs {
-		v := &vs[i]
-		n := int(v.fields)
-		out := Violation{
-			Check:  text(v.check),
-			Reason: text(v.reason),
-			Detail: text(v.detail),
+		n := int(vs[i].fields)
+		res.Violations[i] = Violation{
+			Check:  texts[t],
+			Reason: texts[t+1],
+			Detail: texts[t+2],
 			Fields: fields[k : k+n : k+n],
 		}
-		for j := 0; j < n; j++ {
-			f := &fs[k+j]
-			out.Fields[j] = Field{
-				Path:      text(f.path),
-				Value:     json.RawMessage(text(f.value)),
-				Container: text(f.container),
-			}
-		}
+		t += 3
 		k += n
-		res.Violations[i] = out
 	}
 	return res, nil
+}
+
+// view is the bytes of a C view, valid while the C memory is.
+func view(v C.pss_go_view) string {
+	if v.ptr == nil || v.len == 0 {
+		return ""
+	}
+	return unsafe.String((*byte)(unsafe.Pointer(v.ptr)), int(v.len))
+}
+
+// copyTexts copies views out of C memory into one Go string and returns the
+// views' texts, in order, as substrings of it.
+func copyTexts(views []C.pss_go_view) []string {
+	total := 0
+	for _, v := range views {
+		total += int(v.len)
+	}
+	var b strings.Builder
+	b.Grow(total)
+	for _, v := range views {
+		b.WriteString(view(v))
+	}
+	all := b.String()
+	out := make([]string, len(views))
+	off := 0
+	for i, v := range views {
+		n := len(view(v))
+		out[i] = all[off : off+n]
+		off += n
+	}
+	return out
+}
+
+// copyValues copies the fields' JSON values out of C memory into one byte slice;
+// each value is a full slice of its own part (appending to one never writes into
+// another).
+func copyValues(fs []C.pss_go_field) []json.RawMessage {
+	total := 0
+	for i := range fs {
+		total += len(view(fs[i].value))
+	}
+	buf := make([]byte, 0, total)
+	out := make([]json.RawMessage, len(fs))
+	for i := range fs {
+		start := len(buf)
+		buf = append(buf, view(fs[i].value)...)
+		if len(buf) > start {
+			out[i] = json.RawMessage(buf[start:len(buf):len(buf)])
+		}
+	}
+	return out
+}
+
+// kinds are the workload kinds the library reports.
+var kinds = [...]string{"Pod", "PodTemplate", "ReplicationController", "ReplicaSet", "Deployment", "StatefulSet",
+	"DaemonSet", "Job", "CronJob"}
+
+// kindOf gives a kind without copying it when it is one of the known ones.
+func kindOf(v C.pss_go_view) string {
+	k := view(v)
+	for _, known := range kinds {
+		if k == known {
+			return known
+		}
+	}
+	return text(v)
 }
 
 // NamespacePolicy is what a namespace's labels ask for, one policy per
