@@ -940,7 +940,8 @@ pss_result pss_policy_version(const pss_policy *policy,
  * it stay valid (they do not borrow the policy).
  *
  * # Safety
- * `policy` is NULL or a `pss_policy` from `pss_policy_new` not freed before, and no other thread uses it.
+ * `policy` is NULL or a `pss_policy` from `pss_policy_new` not freed before (never one borrowed from a
+ * `pss_namespace_policy`, which frees its own), and no other thread uses it.
  */
 void pss_policy_free(pss_policy *policy);
 

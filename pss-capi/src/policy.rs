@@ -170,7 +170,8 @@ pub unsafe extern "C" fn pss_policy_version(
 /// it stay valid (they do not borrow the policy).
 ///
 /// # Safety
-/// `policy` is NULL or a `pss_policy` from `pss_policy_new` not freed before, and no other thread uses it.
+/// `policy` is NULL or a `pss_policy` from `pss_policy_new` not freed before (never one borrowed from a
+/// `pss_namespace_policy`, which frees its own), and no other thread uses it.
 #[no_mangle]
 pub unsafe extern "C" fn pss_policy_free(policy: *mut pss_policy) {
     // SAFETY: forwarded from the caller.
