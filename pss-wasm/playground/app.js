@@ -1,5 +1,5 @@
-// The playground: YAML/JSON manifests in, each Pod's verdict out, from the built @pss/wasm package.
-import init, { evaluate, supportedVersions } from "@pss/wasm";
+// The playground: YAML/JSON manifests in, each workload's verdict out, from the built @pss/wasm package.
+import init, { evaluate, policyFromLabels, supportedVersions } from "@pss/wasm";
 import { LineCounter, parseAllDocuments } from "yaml";
 
 const $ = (id) => document.getElementById(id);
@@ -9,6 +9,10 @@ const results = $("results");
 const levelSelect = $("level");
 const versionSelect = $("version");
 const status = $("status");
+const labelsInput = $("labels");
+const exclusionsInput = $("exclusions");
+const policyLine = $("policy");
+const optionsError = $("options-error");
 
 const EXAMPLE = `# kubectl run privileged-pod --image=nginx --restart=Never --privileged
 apiVersion: v1
@@ -24,6 +28,25 @@ spec:
     securityContext:
       privileged: true
   restartPolicy: Never
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
+        securityContext:
+          capabilities:
+            add: ["NET_ADMIN"]
 ---
 apiVersion: v1
 kind: Pod
@@ -104,10 +127,59 @@ function renderHighlights(text, marks) {
   highlights.parentElement.scrollTop = input.scrollTop;
 }
 
+/** A JSON box's value, `undefined` when empty; throws with the box's name on bad JSON. */
+function jsonBox(box, name) {
+  const text = box.value.trim();
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${name}: ${e.message}`);
+  }
+}
+
+/**
+ * The options to evaluate with: the level and version chosen, or with namespace labels the enforce
+ * level and version they resolve to (the chosen ones being the defaults), and the exclusions.
+ * Shows the namespace policy and any problem; returns null when the options are unusable.
+ */
+function currentOptions() {
+  policyLine.textContent = "";
+  optionsError.textContent = "";
+  let level = levelSelect.value;
+  let version = versionSelect.value;
+  try {
+    const labels = jsonBox(labelsInput, "namespace labels");
+    if (labels !== undefined) {
+      const defaults = Object.fromEntries(
+        ["enforce", "audit", "warn"].flatMap((mode) => [[mode, level], [`${mode}-version`, version]]),
+      );
+      const policy = policyFromLabels(labels, defaults);
+      const show = (lv) => `${lv.level}:${lv.version}`;
+      policyLine.textContent =
+        `namespace policy: enforce=${show(policy.enforce)}, audit=${show(policy.audit)}, warn=${show(policy.warn)}` +
+        policy.errors.map((e) => `\n${e.message}`).join("");
+      ({ level, version } = policy.enforce);
+    }
+    const exclusions = jsonBox(exclusionsInput, "exclusions");
+    const options = exclusions === undefined ? { level, version } : { level, version, exclusions };
+    evaluate("{}", options); // checks the options once, so that their errors show here
+    return options;
+  } catch (e) {
+    optionsError.textContent = e.name === "PssError" ? `${e.kind}: ${e.message}` : e.message;
+    return null;
+  }
+}
+
 function render() {
   const text = input.value;
-  const level = levelSelect.value;
-  const version = versionSelect.value;
+  const options = currentOptions();
+  if (options === null) {
+    results.replaceChildren(el("p", { class: "empty" }, "Fix the namespace labels or exclusions to see verdicts."));
+    status.textContent = "invalid options";
+    return;
+  }
+  const { level, version } = options;
   const marks = new Map(); // line number -> "violation" | "error"
   const cards = [];
   const lineCounter = new LineCounter();
@@ -143,14 +215,14 @@ function render() {
     const kind = object?.kind;
     const name = object?.metadata?.name;
     const title = `${kind ?? "object"}${name ? ` "${name}"` : ""} — ${where}`;
-    if (kind !== undefined && kind !== "Pod") {
-      cards.push(el("article", { class: "doc skipped" }, el("h2", {}, title), el("p", {}, `Not evaluated: only Pods are (this is a ${kind}).`)));
-      continue;
-    }
     let result;
     try {
-      result = evaluate(object, { level, version });
+      result = evaluate(object, options);
     } catch (e) {
+      if (e.kind === "noPodTemplate") {
+        cards.push(el("article", { class: "doc skipped" }, el("h2", {}, title), el("p", {}, `Not evaluated: ${e.message}.`)));
+        continue;
+      }
       const line = e.path ? lineOf(fieldOffset(doc, e.path)) : startLine;
       mark(line, "error");
       cards.push(
@@ -164,10 +236,14 @@ function render() {
       );
       continue;
     }
+    const badge = el("span", { class: "workload", title: result.templatePath ? `pod template at ${result.templatePath}` : "a pod" }, result.workloadKind);
     if (result.allowed) {
+      const why = result.note ?? (result.workloadKind === "Pod"
+        ? `Allowed by PodSecurity "${level}:${version}".`
+        : `The pods it creates would be allowed by PodSecurity "${level}:${version}".`);
       cards.push(
-        el("article", { class: "doc allowed" }, el("h2", {}, el("span", { class: "verdict" }, "allowed"), ` ${title}`),
-          el("p", {}, `Allowed by PodSecurity "${level}:${version}".`)),
+        el("article", { class: "doc allowed" }, el("h2", {}, el("span", { class: "verdict" }, "allowed"), " ", badge, ` ${title}`),
+          el("p", {}, why)),
       );
       continue;
     }
@@ -197,7 +273,7 @@ function render() {
       el(
         "article",
         { class: "doc denied" },
-        el("h2", {}, el("span", { class: "verdict" }, "forbidden"), ` ${title}`),
+        el("h2", {}, el("span", { class: "verdict" }, "forbidden"), " ", badge, ` ${title}`),
         el("pre", { class: "message" }, result.message),
         list,
       ),
@@ -227,6 +303,8 @@ async function main() {
     highlights.parentElement.scrollTop = input.scrollTop;
     highlights.parentElement.scrollLeft = input.scrollLeft;
   });
+  labelsInput.addEventListener("input", schedule);
+  exclusionsInput.addEventListener("input", schedule);
   levelSelect.addEventListener("change", render);
   versionSelect.addEventListener("change", render);
   $("example").addEventListener("click", () => {

@@ -128,6 +128,72 @@ test("a compliant pod is allowed; the privileged level allows the privileged pod
   assert.equal(await page.locator(".doc.denied").count(), 1);
 });
 
+const DEPLOYMENT_YAML = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
+        securityContext:
+          capabilities:
+            add: ["NET_ADMIN"]
+`;
+
+const SERVICE_YAML = `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  ports:
+  - port: 80
+`;
+
+async function setBox(id, text) {
+  if (!(await page.locator("#more").evaluate((d) => d.open))) await page.click("#more summary");
+  await page.fill(id, text);
+  await page.waitForTimeout(300);
+}
+
+test("a Deployment shows its kind and its violation at spec.template.spec..., highlighted; a Service is skipped", { skip }, async () => {
+  await page.selectOption("#level", "baseline");
+  await page.selectOption("#version", "latest");
+  await show([DEPLOYMENT_YAML, SERVICE_YAML].join("---\n"));
+  const card = page.locator(".doc.denied").first();
+  assert.equal(await card.locator(".workload").innerText(), "Deployment");
+  assert.equal(
+    await card.locator(".path").first().innerText(),
+    "spec.template.spec.containers[0].securityContext.capabilities.add[0]",
+  );
+  assert.match(await card.locator(".message").innerText(), /^deployments "web" \(pods it creates would be denied\): violates PodSecurity "baseline:latest": non-default capabilities/);
+  const marked = await page.$$eval(".backdrop .mark.violation", (spans) => spans.map((s) => s.textContent.trim()));
+  assert.deepEqual(marked, ['add: ["NET_ADMIN"]']);
+  const skipped = await page.locator(".doc.skipped").innerText();
+  assert.ok(skipped.includes("no pod template: Service is not a pod or a pod controller"), skipped);
+});
+
+test("exclusions and namespace labels change the verdicts; invalid ones are shown", { skip }, async () => {
+  await show([DEPLOYMENT_YAML, PRIVILEGED_YAML].join("---\n"));
+  assert.equal(await page.locator(".doc.denied").count(), 2);
+  await setBox("#exclusions", '[{"controlName": "Capabilities", "images": ["nginx*"]}]');
+  assert.equal(await page.locator(".doc.denied").count(), 1);
+  assert.equal(await page.locator(".doc.allowed .workload").innerText(), "Deployment");
+  await setBox("#exclusions", '[{"controlName": "Capabilities"}]');
+  assert.match(await page.locator("#options-error").innerText(), /^invalidExclusion: exclusions\[0\]\.controlName: Invalid value: "Capabilities": exclude\.images must be specified/);
+  await setBox("#exclusions", "");
+  await setBox("#labels", '{"pod-security.kubernetes.io/enforce": "privileged"}');
+  assert.equal(await page.locator(".doc.allowed").count(), 2);
+  assert.match(await page.locator("#policy").innerText(), /enforce=privileged:latest, audit=baseline:latest, warn=baseline:latest/);
+  await setBox("#labels", '{"pod-security.kubernetes.io/enforce": "strict"}');
+  assert.equal(await page.locator(".doc.denied").count(), 2); // an invalid enforce level fails closed: restricted
+  assert.ok((await page.locator("#policy").innerText()).includes('Invalid value: "strict"'));
+  await setBox("#labels", "");
+  assert.equal(await page.locator(".doc.denied").count(), 2);
+});
+
 test("malformed documents show readable errors next to the verdicts of the others", { skip }, async () => {
   const wrongType = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: typed\nspec:\n  hostPID: "yes"\n  containers:\n  - name: c\n';
   await show([PRIVILEGED_YAML, COMPLIANT_YAML, wrongType, MALFORMED_YAML].join("---\n"));
