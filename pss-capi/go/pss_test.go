@@ -488,3 +488,23 @@ func BenchmarkEvaluateObject(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEvaluateExcluding evaluates the bench pods with one exclusion (which they do not need),
+// the cost of applying exclusions to a pod.
+func BenchmarkEvaluateExcluding(b *testing.B) {
+	for _, name := range []string{"privileged.json", "restricted2.json", "large20c10v.json"} {
+		b.Run(strings.TrimSuffix(name, ".json"), func(b *testing.B) {
+			pod := benchPod(b, name)
+			policy := pss.Policy{Level: pss.Restricted, Version: "latest", Exclusions: []pss.Exclusion{
+				{ControlName: "Capabilities", Images: []string{"envoyproxy/*"},
+					RestrictedField: "spec.containers[*].securityContext.capabilities.add", Values: []string{"NET_ADMIN"}}}}
+			b.SetBytes(int64(len(pod)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := pss.Evaluate(pod, policy); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

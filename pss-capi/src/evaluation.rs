@@ -128,13 +128,12 @@ fn controller_message(kind: WorkloadKind, pod_message: String, evaluation: &Eval
 /// Decodes and evaluates a pod under the options; the part shared by both pod functions.
 fn evaluate(policy: &pss_policy, options: Option<&pss_options>, pod: &[u8]) -> Result<pss_evaluation, Failure> {
     pss_options::check_len(options, pod.len(), "pod")?;
-    let document = PodDocument::from_slice(pod)?;
     let exclusions = pss_options::exclusions_of(options);
-    let evaluation = if exclusions.is_empty() {
-        pss_core::evaluate(policy.level_version, &document)
-    } else {
-        evaluate_pod_excluding(policy.level_version, pod, exclusions)?
-    };
+    if !exclusions.is_empty() {
+        return evaluate_pod_excluding(policy.level_version, pod, exclusions);
+    }
+    let document = PodDocument::from_slice(pod)?;
+    let evaluation = pss_core::evaluate(policy.level_version, &document);
     Ok(pss_evaluation::new(&evaluation, WorkloadKind::Pod, document.name()))
 }
 
@@ -143,22 +142,14 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-/// Evaluates a pod (already decoded successfully, so UTF-8 text of one JSON object) with exclusions.
-///
-/// pss-core applies exclusions to objects only (`evaluate_object_excluding`), and an object is a pod
-/// when its `kind` says so, while the pod functions read any object as a pod. So the pod is read
-/// as an object with `"kind":"Pod","apiVersion":"v1"` added as its last members: a repeated key
-/// decodes over the earlier one, so whatever `kind` the pod has it is evaluated as a Pod, and every
-/// byte of the input keeps its offset (positions in errors stay right).
-fn evaluate_pod_excluding(
-    level_version: LevelVersion,
-    pod: &[u8],
-    exclusions: &[PodSecurityExclusion],
-) -> Result<Evaluation, Failure> {
-    let unexpected = || Failure::new(pss_result::InvalidInput, "the pod is not one JSON object");
-    let open = pod.iter().position(|&b| !is_space(b)).filter(|&i| pod[i] == b'{').ok_or_else(unexpected)?;
-    let close = pod.iter().rposition(|&b| !is_space(b)).filter(|&i| pod[i] == b'}').ok_or_else(unexpected)?;
+/// The pod's text as an object of kind Pod: `"kind":"Pod","apiVersion":"v1"` added as its last
+/// members. A repeated key decodes over the earlier one, so whatever `kind` the pod says it is read as
+/// a Pod, and every byte before the closing brace keeps its offset. `None` when the text does not
+/// start with `{` and end with `}` (it is not one JSON object).
+fn as_pod_object(pod: &[u8]) -> Option<Vec<u8>> {
     const KIND: &[u8] = br#""kind":"Pod","apiVersion":"v1""#;
+    let open = pod.iter().position(|&b| !is_space(b)).filter(|&i| pod[i] == b'{')?;
+    let close = pod.iter().rposition(|&b| !is_space(b)).filter(|&i| i > open && pod[i] == b'}')?;
     let mut text = Vec::with_capacity(pod.len() + KIND.len() + 1);
     text.extend_from_slice(&pod[..close]);
     if pod[open + 1..close].iter().any(|&b| !is_space(b)) {
@@ -166,9 +157,36 @@ fn evaluate_pod_excluding(
     }
     text.extend_from_slice(KIND);
     text.extend_from_slice(&pod[close..]);
-    let object = ObjectDocument::from_slice(&text)?;
-    evaluate_object_excluding(level_version, &object, exclusions)
-        .map_err(|e| Failure::new(pss_result::InvalidInput, e.to_string()))
+    Some(text)
+}
+
+/// Evaluates a pod with exclusions. pss-core applies exclusions to objects only
+/// (`evaluate_object_excluding`), where an object is a pod when its `kind` says so, while the pod
+/// functions read any object as a pod: so the pod is read as an object of kind Pod
+/// ([`as_pod_object`]), which decodes the same fields plus the header. When that fails, the pod is
+/// decoded as the pod functions decode it, so that a malformed pod gets exactly the error (and the
+/// position) it gets without exclusions.
+fn evaluate_pod_excluding(
+    level_version: LevelVersion,
+    pod: &[u8],
+    exclusions: &[PodSecurityExclusion],
+) -> Result<pss_evaluation, Failure> {
+    let text = as_pod_object(pod);
+    match text.as_deref().map(ObjectDocument::from_slice) {
+        Some(Ok(object)) => {
+            let evaluation = evaluate_object_excluding(level_version, &object, exclusions)
+                .map_err(|e| Failure::new(pss_result::InvalidInput, e.to_string()))?;
+            Ok(pss_evaluation::new(&evaluation, WorkloadKind::Pod, object.name()))
+        }
+        failed => {
+            PodDocument::from_slice(pod)?;
+            Err(match failed {
+                // The pod decodes, its header does not (a `kind` that is not a string).
+                Some(Err(e)) => e.into(),
+                _ => Failure::new(pss_result::InvalidInput, "the pod is not one JSON object"),
+            })
+        }
+    }
 }
 
 /// Decodes and evaluates any object with a pod template under the options; the part shared by both
