@@ -642,6 +642,35 @@ static void test_exclusions_applied(void) {
   CHECK_RC(pss_policy_evaluate(policy, options, S("{\"spec\":{}"), &ev, &err), PSS_RESULT_INVALID_JSON);
   pss_error_free(err);
   err = NULL;
+  /* Malformed pods, also ones whose text starts with '{' and ends with '}': with exclusions, exactly
+     the error (display, position) they get without. */
+  {
+    static const char *const malformed[] = {"{\"spec\": {\"hostPID\": true},}", "{\"a\":{\"b\":1}",
+                                            "{\"a\":\"}", "{} {}", "{\"a\" \"b\"}", "[{}]", "{\"x\":\"\xff\"}",
+                                            "{\"spec\":{\"containers\":[{\"name\":1}]}}"};
+    size_t i;
+    for (i = 0; i < LEN(malformed); i++) {
+      pss_error *plain = NULL, *excluded = NULL;
+      const uint8_t *p1 = NULL, *p2 = NULL;
+      size_t n1 = 0, n2 = 0, l1 = 0, l2 = 1, c1 = 0, c2 = 1, o1 = 0, o2 = 1;
+      pss_result r1 = pss_policy_evaluate(policy, NULL, (const uint8_t *)malformed[i], strlen(malformed[i]), &ev,
+                                          &plain);
+      pss_result r2 = pss_policy_evaluate(policy, options, (const uint8_t *)malformed[i], strlen(malformed[i]), &ev,
+                                          &excluded);
+      CHECK(r1 != PSS_RESULT_OK && r1 == r2);
+      CHECK(plain != NULL && excluded != NULL);
+      if (plain == NULL || excluded == NULL) continue;
+      CHECK_RC(pss_error_display(plain, &p1, &n1), PSS_RESULT_OK);
+      CHECK_RC(pss_error_display(excluded, &p2, &n2), PSS_RESULT_OK);
+      CHECK(n1 == n2 && memcmp(p1, p2, n1) == 0);
+      CHECK_RC(pss_error_position(plain, &l1, &c1, &o1), PSS_RESULT_OK);
+      CHECK_RC(pss_error_position(excluded, &l2, &c2, &o2), PSS_RESULT_OK);
+      CHECK(l1 == l2 && c1 == c2 && o1 == o2);
+      pss_error_free(plain);
+      pss_error_free(excluded);
+    }
+    CHECK(ev == NULL);
+  }
   /* A kind of the wrong type, which the pod functions do not read, is reported once exclusions need it. */
   CHECK_RC(pss_policy_evaluate(policy, options, S("{\"kind\":1,\"spec\":{}}"), &ev, &err), PSS_RESULT_INVALID_TYPE);
   CHECK_TEXT(pss_error_path, err, "kind");
