@@ -145,8 +145,9 @@ fn read_source<V: Visitor>(source: &Source, stdin: &mut StdinBuffer, visitor: &m
     }
 }
 
-/// Reads every document of one source. The inner error is a read error that ended the source.
-fn read_syntax<R: Read, V: Visitor>(
+/// Reads every document of one source (named `name`) in `syntax`, as `pss` does. The inner error is
+/// a read error that ended the source.
+pub fn read_syntax<R: Read, V: Visitor>(
     name: &SourceName,
     syntax: Syntax,
     reader: R,

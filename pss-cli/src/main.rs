@@ -2,19 +2,6 @@
 //! server's PodSecurity admission controller would. See `pss check --help` and
 //! `pss label-dry-run --help`.
 
-mod apply;
-mod check;
-mod cli;
-mod documents;
-mod dry_run;
-mod error;
-mod input;
-mod json_stream;
-mod namespaces;
-mod objects;
-mod report;
-mod yaml_stream;
-
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,19 +9,13 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use pss_core::{Admission, AdmissionConfig, Exemptions, LevelVersion, Policy};
 
-use crate::check::Checker;
-use crate::cli::{CheckArgs, Cli, ColorChoice, Command, DryRunArgs};
-use crate::documents::StdinBuffer;
-use crate::error::{OutputError, RunError};
-use crate::namespaces::{load_config, Namespaces};
-use crate::report::{Report, Styles};
-
-/// Every object allowed.
-const EXIT_ALLOWED: u8 = 0;
-/// An object denied (or, for label-dry-run, a pod that would violate), no input error.
-const EXIT_DENIED: u8 = 1;
-/// A usage or input error (clap exits with 2 for usage errors too).
-const EXIT_ERROR: u8 = 2;
+use pss_cli::check::Checker;
+use pss_cli::cli::{CheckArgs, Cli, ColorChoice, Command, DryRunArgs};
+use pss_cli::documents::{self, StdinBuffer};
+use pss_cli::error::{OutputError, RunError};
+use pss_cli::namespaces::{load_config, Namespaces};
+use pss_cli::report::{Report, Styles};
+use pss_cli::{apply, dry_run, EXIT_ALLOWED, EXIT_DENIED, EXIT_ERROR};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

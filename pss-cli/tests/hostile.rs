@@ -1,0 +1,121 @@
+//! Hostile input in the middle of a stream: every bad document is reported with its file, document
+//! and position, the documents around it are still checked, memory stays bounded, and the exit
+//! status says an input error happened (README: "Limits and decoding").
+
+mod common;
+
+use common::{pss_in, TempDir};
+
+const GOOD: &[u8] =
+    br#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"good"},"spec":{"containers":[{"name":"c"}]}}"#;
+const PRIVILEGED: &[u8] = br#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"priv"},"spec":{"containers":[{"name":"c","securityContext":{"privileged":true}}]}}"#;
+const DENIED: &str =
+    r#"(document 13, line 13): pods "priv" is forbidden: violates PodSecurity "baseline:latest": privileged"#;
+
+fn json_stream() -> Vec<u8> {
+    let deep = format!("{}1{}", r#"{"a":"#.repeat(20_000), "}".repeat(20_000));
+    let docs: Vec<Vec<u8>> = vec![
+        GOOD.to_vec(),
+        br#"{"kind":"Pod","metadata":{"name":"badtype"},"spec":{"hostPID":"yes"}}"#.to_vec(),
+        deep.into_bytes(),
+        br#"{"kind":"Pod","metadata":{"name":"huge-port"},"spec":{"containers":[{"name":"c","ports":[{"hostPort":1e400}]}]}}"#.to_vec(),
+        br#"{"kind":"Pod","metadata":{"name":"minus-one"},"spec":{"securityContext":{"runAsUser":-1},"containers":[{"name":"c"}]}}"#.to_vec(),
+        br#"{"kind":"Pod","metadata":{"name":"too-big"},"spec":{"securityContext":{"runAsUser":9223372036854775808},"containers":[{"name":"c"}]}}"#.to_vec(),
+        b"{\"kind\":\"Pod\",\"metadata\":{\"name\":\"bad-\xff-utf8\"},\"spec\":{}}".to_vec(),
+        b"{\"kind\":\"Pod\",\"metadata\":{\"name\":\"nul\x00\"},\"spec\":{}}".to_vec(),
+        br#"{"kind":"Pod","metadata":{"name":"case"},"spec":{"HostPID":true,"containers":[{"name":"c"}]}}"#.to_vec(),
+        br#"{"kind":"Pod","metadata":{"name":"dup"},"spec":{"hostPID":true,"hostPID":false,"containers":[{"name":"c"}]}}"#.to_vec(),
+        br#"{"kind":"Pod","metadata":{"name":"nulls"},"spec":{"hostPID":null,"securityContext":null,"containers":[{"name":"c","securityContext":null}]}}"#.to_vec(),
+        format!(r#"{{"kind":"Pod","metadata":{{"name":"many"}},"spec":{{"containers":[{}]}}}}"#, vec![r#"{"name":"c"}"#; 5000].join(",")).into_bytes(),
+        PRIVILEGED.to_vec(),
+    ];
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    for doc in docs {
+        out.extend_from_slice(&doc);
+        out.push(b'\n');
+    }
+    out
+}
+
+#[test]
+fn hostile_json_documents_are_reported_and_the_rest_checked() {
+    let dir = TempDir::new("hostile-json");
+    dir.write("stream.jsonl", json_stream());
+    let out = pss_in(dir.path(), &["check", "stream.jsonl"], b"");
+    let errors: Vec<&str> = out.stderr.lines().collect();
+    let expected = [
+        "pss: error: stream.jsonl (document 2, line 2): spec.hostPID: expected a boolean, found a string at line 2 column 63",
+        "pss: error: stream.jsonl (document 3, line 3): a: nesting deeper than 10000 levels at line 3 column 50001",
+        "pss: error: stream.jsonl (document 4, line 4): spec.containers[0].ports[0].hostPort: expected an integer, found the number 1e400 at line 4 column 102",
+        "pss: error: stream.jsonl (document 6, line 6): spec.securityContext.runAsUser: number 9223372036854775808 is out of range for a 64-bit integer at line 6 column 84",
+        "pss: error: stream.jsonl (document 7, line 7): invalid UTF-8 at line 7 column 39",
+        "pss: error: stream.jsonl (document 8, line 8): metadata.name: unexpected byte 0x00, expected a character in string (control characters must be escaped) at line 8 column 38",
+    ];
+    assert_eq!(errors, expected, "{}", out.stderr);
+    // runAsUser -1, a case-changed key (unknown, ignored), a repeated key (the last wins), nulls and
+    // 5000 containers are all valid pods the API server admits at baseline; the privileged pod is denied.
+    assert!(out.stdout.contains(DENIED), "{}", out.stdout);
+    assert!(
+        out.stdout.ends_with("checked 7 pods at baseline:latest: 6 allowed, 1 denied; skipped 0 objects (not a workload); 6 input errors\n"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.code, 2);
+}
+
+fn yaml_stream() -> Vec<u8> {
+    let laughs = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n".to_owned()
+        + &(b'b'..=b'i')
+            .map(|c| {
+                let prev = (c - 1) as char;
+                let c = c as char;
+                format!("{c}: &{c} [{}]\n", vec![format!("*{prev}"); 9].join(", "))
+            })
+            .collect::<String>()
+        + "kind: Pod\n";
+    let docs: Vec<Vec<u8>> = vec![
+        b"apiVersion: v1\nkind: Pod\nmetadata: {name: good}\nspec: {containers: [{name: c}]}\n".to_vec(),
+        b"kind: Pod\nmetadata: {name: broken\nspec: [\n".to_vec(),
+        b"kind: Pod\nmetadata: {name: \"bad-\xff\"}\n".to_vec(),
+        laughs.into_bytes(),
+        format!("kind: Pod\nmetadata: {{name: deep}}\nspec: {}{}\n", "[".repeat(2000), "]".repeat(2000)).into_bytes(),
+        b"kind: Pod\nmetadata: {name: yes-bool}\nspec: {hostPID: yes, containers: [{name: c}]}\n".to_vec(),
+        b"kind: Pod\nmetadata: {name: string-bool}\nspec: {hostPID: \"true\", containers: [{name: c}]}\n".to_vec(),
+        b"kind: Pod\nmetadata: {name: huge}\nspec: {containers: [{name: c, ports: [{hostPort: 1e400}]}]}\n".to_vec(),
+        b"apiVersion: v1\nkind: Pod\nmetadata: {name: priv}\nspec: {containers: [{name: c, securityContext: {privileged: true}}]}\n".to_vec(),
+    ];
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    for (i, doc) in docs.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b"---\n");
+        }
+        out.extend_from_slice(doc);
+    }
+    out
+}
+
+#[test]
+fn hostile_yaml_documents_are_reported_and_the_rest_checked() {
+    let dir = TempDir::new("hostile-yaml");
+    dir.write("stream.yaml", yaml_stream());
+    let out = pss_in(dir.path(), &["check", "stream.yaml"], b"");
+    let errors: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(errors.len(), 6, "{}", out.stderr);
+    let starts = [
+        "pss: error: stream.yaml (document 2, line 6): invalid YAML: ",
+        "pss: error: stream.yaml (document 3, line 10): invalid UTF-8 at line 11",
+        // The billion laughs stop at the node budget: an error, not gigabytes.
+        "pss: error: stream.yaml (document 4, line 13): invalid YAML: budget breached: ",
+        "pss: error: stream.yaml (document 5, line 24): invalid YAML: recursion limit exceeded",
+        "pss: error: stream.yaml (document 7, line 32): spec.hostPID: expected a boolean, found a string",
+        "pss: error: stream.yaml (document 8, line 36): invalid YAML: non-finite float `1e400`",
+    ];
+    for (line, start) in errors.iter().zip(starts) {
+        assert!(line.starts_with(start), "{line:?} does not start with {start:?}");
+    }
+    // `yes` is YAML 1.1's true, as Kubernetes' YAML reader has it.
+    assert!(out.stdout.contains(r#"(document 6, line 28): pods "yes-bool" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostPID=true)"#), "{}", out.stdout);
+    assert!(out.stdout.contains(r#"(document 9, line 40): pods "priv" is forbidden"#), "{}", out.stdout);
+    assert!(out.stdout.ends_with("checked 3 pods at baseline:latest: 1 allowed, 2 denied; skipped 0 objects (not a workload); 6 input errors\n"), "{}", out.stdout);
+    assert_eq!(out.code, 2);
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Fuzzing from a fresh clone:
+#   bash scripts/test-fuzz.sh            # FUZZ_SECONDS=45 per target by default
+# Installs cargo-fuzz (pinned) if missing, builds every target in fuzz/, then runs each for FUZZ_SECONDS from its
+# committed corpus (fuzz/corpus/<target>, new inputs go to a scratch copy): on nightly with AddressSanitizer when the
+# nightly toolchain is installed, else on stable without a sanitizer (`-s none`). Then feeds every corpus file to the
+# C ABI from C (pss-capi/tests/fuzz_corpus_driver.c) under ASan+UBSan and under valgrind when installed.
+# Prints "fuzz: N passed, M failed" and exits non-zero on any failure. The corpus replay without a fuzzer is part of
+# `cargo test` (pss-cli/tests/fuzz_corpus.rs).
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+CARGO_FUZZ_VERSION=0.13.1
+seconds="${FUZZ_SECONDS:-45}"
+targets=(pod_json object_json manifest_stream capi kyverno)
+
+passed=0
+failed=0
+failures=()
+step() {
+  local name="$1"
+  shift
+  printf '\n== %s\n' "$name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    printf '!! FAILED: %s\n' "$name"
+  fi
+}
+
+if ! cargo fuzz --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
+  cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked ||
+    { echo "fuzz: cannot install cargo-fuzz"; echo "fuzz: 0 passed, 1 failed"; exit 1; }
+fi
+
+if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+  fuzz=(cargo +nightly fuzz)
+  sanitizer=(-s address)
+else
+  fuzz=(cargo fuzz)
+  sanitizer=(-s none)
+fi
+
+build() { (cd fuzz && "${fuzz[@]}" build -O "${sanitizer[@]}"); }
+
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+
+run() { # target
+  local t="$1"
+  mkdir -p "$scratch/$t"
+  (cd fuzz && "${fuzz[@]}" run -O "${sanitizer[@]}" "$t" "$scratch/$t" "corpus/$t" -- \
+    -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 -timeout=10 -print_final_stats=1)
+}
+
+step "cargo fuzz build" build
+for t in "${targets[@]}"; do
+  step "fuzz $t (${seconds}s)" run "$t"
+done
+
+# The C ABI from C over every corpus file.
+target_dir="$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+lib="${target_dir:-$root/target}/release/libpss_capi.a"
+out="$scratch/c"
+mkdir -p "$out"
+cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -I"$root/pss-capi/include")
+corpus_files() { find fuzz/corpus/pod_json fuzz/corpus/capi fuzz/regressions -type f -print0; }
+
+c_asan() {
+  cargo build -q --release -p pss-capi &&
+    gcc "${cflags[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
+      -o "$out/driver_asan" pss-capi/tests/fuzz_corpus_driver.c "$lib" -lpthread -ldl -lm &&
+    corpus_files | ASAN_OPTIONS=detect_leaks=1 xargs -0 "$out/driver_asan"
+}
+
+c_valgrind() {
+  if ! command -v valgrind >/dev/null; then
+    echo "valgrind not installed: skipped"
+    return 0
+  fi
+  gcc "${cflags[@]}" -o "$out/driver" pss-capi/tests/fuzz_corpus_driver.c "$lib" -lpthread -ldl -lm &&
+    corpus_files | xargs -0 valgrind -q --error-exitcode=1 --leak-check=full \
+      --errors-for-leak-kinds=definite,indirect "$out/driver"
+}
+
+step "C ABI over the corpora, ASan+UBSan" c_asan
+step "C ABI over the corpora, valgrind" c_valgrind
+
+printf '\n'
+((failed)) && printf 'failed: %s\n' "${failures[@]}"
+echo "fuzz: $passed passed, $failed failed"
+((failed == 0))
