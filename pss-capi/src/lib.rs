@@ -30,6 +30,34 @@
 //! }
 //! ```
 //!
+//! A Deployment, through its pod template (paths are relative to the object):
+//!
+//! ```
+//! use pss_capi::*;
+//! use std::ptr;
+//!
+//! let deployment = br#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
+//!   "spec":{"template":{"spec":{"hostNetwork":true,"containers":[{"name":"c"}]}}}}"#;
+//! let (level, version) = ("baseline", "latest");
+//! let (mut policy, mut evaluation) = (ptr::null_mut(), ptr::null_mut());
+//! // SAFETY: every pointer is valid for the calls; views are read before their owner is freed.
+//! unsafe {
+//!     let code = pss_policy_new(level.as_ptr(), level.len(), version.as_ptr(), version.len(), &mut policy,
+//!                               ptr::null_mut());
+//!     assert_eq!(code, pss_result::Ok);
+//!     let code = pss_policy_evaluate_object(policy, ptr::null(), deployment.as_ptr(), deployment.len(),
+//!                                           &mut evaluation, ptr::null_mut());
+//!     assert_eq!(code, pss_result::Ok);
+//!     let (mut violation, mut field, mut text, mut len) = (ptr::null(), ptr::null(), ptr::null(), 0);
+//!     assert_eq!(pss_evaluation_violation(evaluation, 0, &mut violation), pss_result::Ok);
+//!     assert_eq!(pss_violation_field(violation, 0, &mut field), pss_result::Ok);
+//!     assert_eq!(pss_field_path(field, &mut text, &mut len), pss_result::Ok);
+//!     assert_eq!(std::slice::from_raw_parts(text, len), b"spec.template.spec.hostNetwork");
+//!     pss_evaluation_free(evaluation);
+//!     pss_policy_free(policy);
+//! }
+//! ```
+//!
 //! ## Conventions
 //!
 //! - Functions are `pss_<type>_<verb>` over opaque handles. Each constructor (`pss_policy_new`,
