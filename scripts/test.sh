@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Every test of the project, from a fresh clone on a fresh machine: installs what each part needs
 # (Rust components, Debian packages, pinned cargo tools, npm and PyPI packages), then runs the Rust
-# workspace tests, the C ABI and Go tests, and the WASM/npm tests. Exits non-zero on any failure.
+# workspace tests, the C ABI and Go tests, the WASM/npm tests and short fuzzing runs. Exits non-zero on any failure.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-parts=(rust)
-[ -f scripts/test-capi.sh ] && parts+=(capi)
-[ -f scripts/test-wasm.sh ] && parts+=(wasm)
+# rust: fmt, clippy, every cargo test (conformance, properties, CLI, corpus replay, doc tests);
+# capi: the C ABI (C tests plain, under ASan+UBSan and valgrind) and the Go package (go vet, go test -race);
+# wasm: the npm package (size budget, Node tests, headless Chromium, wasm-bindgen-test);
+# fuzz: a short run of every cargo-fuzz target and the C ABI over the fuzz corpora.
+parts=(rust capi wasm fuzz)
 failed=()
 for part in "${parts[@]}"; do
   say "=== $part ==="
