@@ -29,9 +29,7 @@ use crate::model::{volume_source_bit, ContainerKind, ContainerView, HostSite, Po
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct PodDocument<'a> {
-    api_version: Option<Cow<'a, str>>,
-    kind: Option<Cow<'a, str>>,
-    pub(crate) meta: Meta<'a>,
+    header: ObjectHeader<'a>,
     pub(crate) spec: Spec<'a>,
 }
 
@@ -204,27 +202,15 @@ impl<'a> PodDocument<'a> {
     }
 
     fn decode(&mut self, r: &mut Reader<'a>) -> Result<()> {
-        if r.peek() != Some(b'{') {
-            return Err(r.not_an_object());
-        }
-        r.object(
-            |r, key| match key.as_ref() {
-                "apiVersion" => opt_string_into(r, &mut self.api_version),
-                "kind" => opt_string_into(r, &mut self.kind),
-                "metadata" => self.meta.decode(r),
-                "spec" => self.spec.decode(r),
-                _ => r.skip(),
-            },
-            PathStyle::Field,
-        )?;
-        r.end()
+        let spec = &mut self.spec;
+        self.header.decode_with(r, |r, key| if key == "spec" { spec.decode(r) } else { r.skip() })
     }
 
     /// Decodes a `PodTemplateSpec` object (`metadata` and `spec`) into this pod; `null` leaves it alone.
     pub(crate) fn decode_template(&mut self, r: &mut Reader<'a>) -> Result<()> {
         r.object(
             |r, key| match key.as_ref() {
-                "metadata" => self.meta.decode(r),
+                "metadata" => self.header.meta.decode(r),
                 "spec" => self.spec.decode(r),
                 _ => r.skip(),
             },
@@ -233,19 +219,24 @@ impl<'a> PodDocument<'a> {
         .map(|_| ())
     }
 
+    /// The pod's header: `apiVersion`, `kind`, name, namespace, labels, annotations.
+    pub fn header(&self) -> &ObjectHeader<'a> {
+        &self.header
+    }
+
     /// `apiVersion`, if present.
     pub fn api_version(&self) -> Option<&str> {
-        self.api_version.as_deref()
+        self.header.api_version()
     }
 
     /// `kind`, if present.
     pub fn kind(&self) -> Option<&str> {
-        self.kind.as_deref()
+        self.header.kind()
     }
 
     /// `metadata.name`, if present.
     pub fn name(&self) -> Option<&str> {
-        self.meta.name.as_deref()
+        self.header.name()
     }
 
     /// `spec.runtimeClassName`, if set.
@@ -256,22 +247,22 @@ impl<'a> PodDocument<'a> {
     /// The `uid` of the owner reference marked `controller: true`, if any (upstream's
     /// `metav1.GetControllerOf`).
     pub fn controller_uid(&self) -> Option<&str> {
-        self.meta.owners.iter().find(|(_, controller)| *controller == Some(true)).map(|(uid, _)| uid.as_ref())
+        self.header.meta.owners.iter().find(|(_, controller)| *controller == Some(true)).map(|(uid, _)| uid.as_ref())
     }
 
     /// `metadata.namespace`, if present.
     pub fn namespace(&self) -> Option<&str> {
-        self.meta.namespace.as_deref()
+        self.header.namespace()
     }
 
     /// `metadata.labels`, sorted by key.
     pub fn labels(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.meta.labels.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
+        self.header.labels()
     }
 
     /// `metadata.annotations`, sorted by key.
     pub fn annotations(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.meta.annotations.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
+        self.header.annotations()
     }
 }
 
@@ -621,7 +612,7 @@ impl PodView for PodDocument<'_> {
     }
 
     fn annotation(&self, key: &str) -> Option<&str> {
-        let a = &self.meta.annotations;
+        let a = &self.header.meta.annotations;
         a.binary_search_by(|(k, _)| k.as_ref().cmp(key)).ok().map(|i| a[i].1.as_ref())
     }
 
@@ -750,6 +741,16 @@ impl<'a> ObjectHeader<'a> {
     }
 
     fn decode(&mut self, r: &mut Reader<'a>) -> Result<()> {
+        self.decode_with(r, |r, _| r.skip())
+    }
+
+    /// Decodes a whole document: the header fields here, every other top-level key through `other`
+    /// (which must consume its value).
+    pub(crate) fn decode_with(
+        &mut self,
+        r: &mut Reader<'a>,
+        mut other: impl FnMut(&mut Reader<'a>, &str) -> Result<()>,
+    ) -> Result<()> {
         if r.peek() != Some(b'{') {
             return Err(r.not_an_object());
         }
@@ -758,7 +759,7 @@ impl<'a> ObjectHeader<'a> {
                 "apiVersion" => opt_string_into(r, &mut self.api_version),
                 "kind" => opt_string_into(r, &mut self.kind),
                 "metadata" => self.meta.decode(r),
-                _ => r.skip(),
+                _ => other(r, &key),
             },
             PathStyle::Field,
         )?;
