@@ -1094,6 +1094,43 @@ mod standalone_exclusions {
     }
 
     #[test]
+    fn pods_are_excluded_like_objects_of_kind_pod() {
+        use pss_core::{evaluate_json_excluding, evaluate_pod_excluding, PodDocument};
+        // The Deployment's template as a bare pod (no kind): the same verdicts, pod-relative paths.
+        let pod = r#"{"spec": {"hostIPC": true, "containers": [
+            {"name": "a", "image": "nginx:1", "securityContext": {"capabilities": {"add": ["NET_RAW", "SYS_ADMIN"]}}},
+            {"name": "b", "image": "redis", "securityContext": {"capabilities": {"add": ["NET_RAW"]}}}]}}"#;
+        let doc = PodDocument::from_str(pod).unwrap();
+        let kinded = pod.replacen('{', r#"{"kind": "Pod","#, 1);
+        let with_kind = ObjectDocument::from_str(&kinded).unwrap();
+        for exclusions in [
+            vec![],
+            vec![excl("Capabilities", &["nginx:?"], "", &[])],
+            vec![excl("Capabilities", &["*"], "spec.containers[*].securityContext.capabilities.add", &["NET_RAW"])],
+            vec![excl("Host Namespaces", &[], "", &[]), excl("Capabilities", &["redis"], "", &[])],
+        ] {
+            let lv = LevelVersion::default();
+            let pod_result = evaluate_pod_excluding(lv, &doc, &exclusions);
+            assert_eq!(Ok(&pod_result), evaluate_object_excluding(lv, &with_kind, &exclusions).as_ref());
+            assert_eq!(evaluate_json_excluding(lv, pod.as_bytes(), &exclusions).unwrap(), pod_result);
+        }
+        let only_b =
+            evaluate_pod_excluding(LevelVersion::default(), &doc, &[excl("Capabilities", &["nginx:?"], "", &[])]);
+        assert_eq!(only_b[0].fields()[0].path(), "spec.containers[1].securityContext.capabilities.add[0]");
+        // A pod's kind is not read: a Service-kinded pod is still evaluated as a pod.
+        let service = PodDocument::from_str(r#"{"kind": "Service", "spec": {"hostPID": true}}"#).unwrap();
+        assert_eq!(
+            evaluate_pod_excluding(LevelVersion::default(), &service, &[]).forbidden_reason(),
+            "host namespaces"
+        );
+        // Malformed pods are the decoder's errors.
+        let err =
+            evaluate_json_excluding(LevelVersion::default(), br#"{"spec": {"hostPID": "yes"}}"#, &[]).unwrap_err();
+        assert_eq!(err.path(), Some("spec.hostPID"));
+        assert!(evaluate_json_excluding(LevelVersion::default(), b"{\"spec\": {", &[]).is_err());
+    }
+
+    #[test]
     fn invalid_entries_are_rejected_with_kyvernos_words() {
         let err = |c: &str, i: &[&str], f: &str, v: &[&str]| {
             PodSecurityExclusion::new(c, i.iter().copied(), f, v.iter().copied())

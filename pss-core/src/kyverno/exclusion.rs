@@ -5,8 +5,8 @@
 use super::error::PolicyFieldError;
 use super::pod_security::{exclude_fields, Control, Exclusion, Scope};
 use crate::violation::Evaluation;
-use crate::workload::{workload_of, NoPodTemplate, ObjectSource};
-use crate::LevelVersion;
+use crate::workload::{workload_of, NoPodTemplate, ObjectSource, TemplateRef, WorkloadKind};
+use crate::{Error, LevelVersion, PodDocument};
 
 /// One `exclude` entry of a Kyverno `validate.podSecurity` rule, validated as Kyverno validates it.
 ///
@@ -125,13 +125,72 @@ pub fn evaluate_object_excluding<O: ObjectSource + ?Sized>(
     exclusions: &[PodSecurityExclusion],
 ) -> Result<Evaluation, NoPodTemplate> {
     let (kind, template) = workload_of(object)?;
+    Ok(evaluate_template_excluding(level_version, kind, &template, exclusions))
+}
+
+/// Evaluates a decoded pod as upstream does ([`crate::evaluate`]) and removes the offending fields
+/// the exclusions cover, as [`evaluate_object_excluding`] does for objects. The pod is read as the
+/// pod functions read it: its `kind` is not looked at, and field paths are relative to the pod.
+///
+/// ```
+/// use pss_core::{evaluate_pod_excluding, LevelVersion, PodDocument, PodSecurityExclusion};
+///
+/// // No `kind`: a pod as the pod functions read it.
+/// let pod = PodDocument::from_str(r#"{"spec": {"hostNetwork": true, "hostPID": true,
+///     "containers": [{"name": "c", "image": "nginx"}]}}"#)?;
+/// let host = PodSecurityExclusion::new("Host Namespaces", Vec::<String>::new(), "spec.hostNetwork", ["true"]).unwrap();
+/// let result = evaluate_pod_excluding(LevelVersion::default(), &pod, &[host]);
+/// assert_eq!(result[0].fields().len(), 1);
+/// assert_eq!(result[0].fields()[0].path(), "spec.hostPID");
+/// assert_eq!(result.forbidden_detail(), "host namespaces (hostNetwork=true, hostPID=true)"); // upstream's detail
+/// # Ok::<(), pss_core::Error>(())
+/// ```
+pub fn evaluate_pod_excluding(
+    level_version: LevelVersion,
+    pod: &PodDocument<'_>,
+    exclusions: &[PodSecurityExclusion],
+) -> Evaluation {
+    evaluate_template_excluding(level_version, WorkloadKind::Pod, &TemplateRef::Json(pod), exclusions)
+}
+
+/// Decodes a pod from JSON bytes ([`PodDocument::from_slice`]) and evaluates it with exclusions
+/// ([`evaluate_pod_excluding`]).
+///
+/// ```
+/// use pss_core::{evaluate_json_excluding, LevelVersion, PodSecurityExclusion};
+///
+/// let pod = br#"{"spec": {"containers": [{"name": "c", "image": "nginx", "securityContext": {"privileged": true}}]}}"#;
+/// let nginx = PodSecurityExclusion::new("Privileged Containers", ["nginx"], "", Vec::<String>::new()).unwrap();
+/// assert!(evaluate_json_excluding(LevelVersion::default(), pod, &[nginx])?.allowed());
+/// # Ok::<(), pss_core::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`crate::evaluate_json`]: invalid UTF-8, malformed JSON, a non-object, or a field the checks
+/// read with the wrong type.
+pub fn evaluate_json_excluding(
+    level_version: LevelVersion,
+    json: &[u8],
+    exclusions: &[PodSecurityExclusion],
+) -> Result<Evaluation, Error> {
+    let pod = PodDocument::from_slice(json)?;
+    Ok(evaluate_pod_excluding(level_version, &pod, exclusions))
+}
+
+/// The evaluation of a pod template of a workload of `kind`, minus what the exclusions cover.
+fn evaluate_template_excluding(
+    level_version: LevelVersion,
+    kind: WorkloadKind,
+    template: &TemplateRef<'_>,
+    exclusions: &[PodSecurityExclusion],
+) -> Evaluation {
     let ctx = kind.ctx();
     let violations = template.evaluate(level_version, &ctx);
     if exclusions.is_empty() || violations.is_empty() {
-        return Ok(Evaluation::new(level_version, violations));
+        return Evaluation::new(level_version, violations);
     }
     let entries: Vec<Exclusion> = exclusions.iter().map(|e| e.0.clone()).collect();
     let containers = template.containers();
     let kept = violations.into_iter().filter_map(|v| exclude_fields(&entries, v, &ctx, &containers)).collect();
-    Ok(Evaluation::new(level_version, kept))
+    Evaluation::new(level_version, kept)
 }
