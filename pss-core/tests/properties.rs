@@ -1,209 +1,18 @@
-//! Properties over generated pods that exercise every field the checks read:
-//! typed == JSON; allowed at restricted implies allowed at baseline; privileged allows all;
-//! results are deterministic and independent of annotation order.
+//! Properties over generated pods and workloads (`pss-testgen`, shared with the wrappers' suites)
+//! that exercise every field the checks read: typed == JSON; allowed at restricted implies allowed at
+//! baseline; privileged allows all; results are deterministic and independent of annotation order;
+//! a controller's verdict is its template's (paths prefixed by the template path), JSON and typed;
+//! adding a violating field never turns a denied pod allowed, and makes its check fail.
 
-use std::collections::BTreeMap;
-
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
-    AppArmorProfile, Capabilities, Container, ContainerPort, EphemeralContainer, HTTPGetAction, Lifecycle,
-    LifecycleHandler, Pod, PodOS, PodSecurityContext, PodSpec, Probe, SELinuxOptions, SeccompProfile, SecurityContext,
-    Sysctl, TCPSocketAction, Volume, WindowsSecurityContextOptions,
+    Capabilities, Container, ContainerPort, HostPathVolumeSource, Pod, PodSecurityContext, PodTemplate,
+    ReplicationController, SELinuxOptions, SecurityContext, Sysctl, Volume,
 };
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use proptest::collection::{btree_map, vec};
-use proptest::option;
 use proptest::prelude::*;
-use pss_core::{evaluate, evaluate_json, Level, LevelVersion, Version};
-
-fn name() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["a", "b", "c", "init", "app"]).prop_map(str::to_owned)
-}
-
-fn profile_type() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["RuntimeDefault", "Localhost", "Unconfined", "", "Other"]).prop_map(str::to_owned)
-}
-
-fn se_linux() -> impl Strategy<Value = SELinuxOptions> {
-    (
-        option::of(prop::sample::select(vec!["", "container_t", "container_engine_t", "spc_t"])),
-        option::of(prop::sample::select(vec!["", "u"])),
-        option::of(prop::sample::select(vec!["", "r"])),
-    )
-        .prop_map(|(t, u, r)| SELinuxOptions {
-            type_: t.map(str::to_owned),
-            user: u.map(str::to_owned),
-            role: r.map(str::to_owned),
-            level: None,
-        })
-}
-
-fn caps() -> impl Strategy<Value = Vec<String>> {
-    vec(prop::sample::select(vec!["ALL", "NET_RAW", "CHOWN", "NET_BIND_SERVICE", "SYS_ADMIN"]), 0..3)
-        .prop_map(|v| v.into_iter().map(str::to_owned).collect())
-}
-
-fn security_context() -> impl Strategy<Value = SecurityContext> {
-    (
-        (option::of(any::<bool>()), option::of(profile_type()), option::of((option::of(caps()), option::of(caps())))),
-        (option::of(any::<bool>()), option::of(prop::sample::select(vec!["Default", "Unmasked", ""]))),
-        (option::of(any::<bool>()), option::of(prop::sample::select(vec![0i64, 1000]))),
-        (option::of(se_linux()), option::of(profile_type()), option::of(option::of(any::<bool>()))),
-    )
-        .prop_map(|((ape, aa, caps), (privileged, pm), (non_root, user), (sel, seccomp, win))| SecurityContext {
-            allow_privilege_escalation: ape,
-            app_armor_profile: aa.map(|t| AppArmorProfile { type_: t, localhost_profile: None }),
-            capabilities: caps.map(|(add, drop)| Capabilities { add, drop }),
-            privileged,
-            proc_mount: pm.map(str::to_owned),
-            run_as_non_root: non_root,
-            run_as_user: user,
-            se_linux_options: sel,
-            seccomp_profile: seccomp.map(|t| SeccompProfile { type_: t, localhost_profile: None }),
-            windows_options: win.map(|hp| WindowsSecurityContextOptions { host_process: hp, ..Default::default() }),
-            ..Default::default()
-        })
-}
-
-fn host() -> impl Strategy<Value = Option<String>> {
-    option::of(prop::sample::select(vec!["", "h1", "h2"]).prop_map(str::to_owned))
-}
-
-fn probe() -> impl Strategy<Value = Probe> {
-    (option::of(host()), option::of(host())).prop_map(|(http, tcp)| Probe {
-        http_get: http.map(|host| HTTPGetAction { host, port: IntOrString::Int(80), ..Default::default() }),
-        tcp_socket: tcp.map(|host| TCPSocketAction { host, port: IntOrString::Int(80) }),
-        ..Default::default()
-    })
-}
-
-fn handler() -> impl Strategy<Value = LifecycleHandler> {
-    (option::of(host()), option::of(host())).prop_map(|(http, tcp)| LifecycleHandler {
-        http_get: http.map(|host| HTTPGetAction { host, port: IntOrString::Int(80), ..Default::default() }),
-        tcp_socket: tcp.map(|host| TCPSocketAction { host, port: IntOrString::Int(80) }),
-        ..Default::default()
-    })
-}
-
-fn container() -> impl Strategy<Value = Container> {
-    (
-        name(),
-        option::of(security_context()),
-        option::of(vec(option::of(prop::sample::select(vec![0, 80, 8080, 9])), 0..3)),
-        (option::of(probe()), option::of(probe()), option::of(probe())),
-        option::of((option::of(handler()), option::of(handler()))),
-    )
-        .prop_map(|(name, sc, ports, (liveness, readiness, startup), lifecycle)| Container {
-            name,
-            security_context: sc,
-            ports: ports.map(|ps| {
-                ps.into_iter()
-                    .map(|hp| ContainerPort { container_port: 1, host_port: hp, ..Default::default() })
-                    .collect()
-            }),
-            liveness_probe: liveness,
-            readiness_probe: readiness,
-            startup_probe: startup,
-            lifecycle: lifecycle.map(|(post_start, pre_stop)| Lifecycle { post_start, pre_stop, ..Default::default() }),
-            ..Default::default()
-        })
-}
-
-fn volume() -> impl Strategy<Value = Volume> {
-    (name(), 0..6u8).prop_map(|(name, kind)| {
-        let mut v = Volume { name, ..Default::default() };
-        match kind {
-            0 => v.host_path = Some(Default::default()),
-            1 => v.empty_dir = Some(Default::default()),
-            2 => v.nfs = Some(Default::default()),
-            3 => v.secret = Some(Default::default()),
-            4 => {
-                v.git_repo = Some(Default::default());
-                v.config_map = Some(Default::default());
-            }
-            _ => {}
-        }
-        v
-    })
-}
-
-fn annotations() -> impl Strategy<Value = Option<BTreeMap<String, String>>> {
-    option::of(btree_map(
-        prop::sample::select(vec![
-            "container.apparmor.security.beta.kubernetes.io/a",
-            "container.apparmor.security.beta.kubernetes.io/b",
-            "seccomp.security.alpha.kubernetes.io/pod",
-            "container.seccomp.security.alpha.kubernetes.io/a",
-            "container.seccomp.security.alpha.kubernetes.io/c",
-            "other",
-        ])
-        .prop_map(str::to_owned),
-        prop::sample::select(vec!["", "runtime/default", "docker/default", "localhost/x", "unconfined"])
-            .prop_map(str::to_owned),
-        0..4,
-    ))
-}
-
-fn pod() -> impl Strategy<Value = Pod> {
-    let spec = (
-        (option::of(any::<bool>()), option::of(any::<bool>()), option::of(any::<bool>()), option::of(any::<bool>())),
-        option::of(prop::sample::select(vec!["linux", "windows"])),
-        option::of((
-            option::of(any::<bool>()),
-            option::of(prop::sample::select(vec![0i64, 1000])),
-            option::of(profile_type()),
-            option::of(profile_type()),
-            option::of(se_linux()),
-            option::of(vec(
-                prop::sample::select(vec!["kernel.shm_rmid_forced", "net.ipv4.tcp_rmem", "kernel.msgmax"]),
-                0..3,
-            )),
-            option::of(option::of(any::<bool>())),
-        )),
-        (vec(container(), 0..3), option::of(vec(container(), 0..2)), option::of(vec(container(), 0..2))),
-        option::of(vec(volume(), 0..3)),
-    );
-    (annotations(), spec).prop_map(|(annotations, (hosts, os, sc, (containers, init, ephemeral), volumes))| Pod {
-        metadata: ObjectMeta { name: Some("p".into()), annotations, ..Default::default() },
-        spec: Some(PodSpec {
-            host_network: hosts.0,
-            host_pid: hosts.1,
-            host_ipc: hosts.2,
-            host_users: hosts.3,
-            os: os.map(|n| PodOS { name: n.to_owned() }),
-            security_context: sc.map(|(non_root, user, seccomp, aa, sel, sysctls, win)| PodSecurityContext {
-                run_as_non_root: non_root,
-                run_as_user: user,
-                seccomp_profile: seccomp.map(|t| SeccompProfile { type_: t, localhost_profile: None }),
-                app_armor_profile: aa.map(|t| AppArmorProfile { type_: t, localhost_profile: None }),
-                se_linux_options: sel,
-                sysctls: sysctls
-                    .map(|names| names.into_iter().map(|n| Sysctl { name: n.to_owned(), value: "1".into() }).collect()),
-                windows_options: win.map(|hp| WindowsSecurityContextOptions { host_process: hp, ..Default::default() }),
-                ..Default::default()
-            }),
-            containers,
-            init_containers: init,
-            ephemeral_containers: ephemeral.map(|cs| {
-                cs.into_iter()
-                    .map(|c| EphemeralContainer {
-                        name: c.name,
-                        security_context: c.security_context,
-                        ports: c.ports,
-                        liveness_probe: c.liveness_probe,
-                        readiness_probe: c.readiness_probe,
-                        startup_probe: c.startup_probe,
-                        lifecycle: c.lifecycle,
-                        ..Default::default()
-                    })
-                    .collect()
-            }),
-            volumes,
-            ..Default::default()
-        }),
-        ..Default::default()
-    })
-}
+use pss_core::{evaluate, evaluate_json, evaluate_object, Evaluation, Level, LevelVersion, ObjectDocument, Version};
+use pss_testgen::{annotations, pod, workload, Kind, KINDS};
 
 fn version() -> impl Strategy<Value = Version> {
     prop_oneof![(0u64..=40).prop_map(Version::v1), Just(Version::LATEST)]
@@ -288,4 +97,280 @@ fn windows_pods_can_pass_restricted_and_fail_baseline() {
         at("restricted:v1.24").forbidden_reason(),
         "allowPrivilegeEscalation != false, unrestricted capabilities, seccompProfile"
     );
+}
+
+/// An evaluation as plain data, every field path prefixed by `prefix`: check id, reason, detail and
+/// each field's path, value (as JSON) and container.
+type Flat = Vec<(&'static str, &'static str, String, Vec<(String, String, Option<String>)>)>;
+
+fn flat(result: &Evaluation, prefix: &str) -> Flat {
+    result
+        .iter()
+        .map(|v| {
+            let fields = v
+                .fields()
+                .iter()
+                .map(|f| (format!("{prefix}{}", f.path()), f.value().to_string(), f.container().map(str::to_owned)))
+                .collect();
+            (v.check().as_str(), v.reason(), v.detail().to_owned(), fields)
+        })
+        .collect()
+}
+
+/// The object of `kind` in `text` decoded as k8s-openapi's type for it and evaluated.
+fn typed_object(kind: Kind, lv: LevelVersion, text: &str) -> Evaluation {
+    macro_rules! eval {
+        ($t:ty) => {{
+            let o: $t = serde_json::from_str(text).unwrap();
+            evaluate_object(lv, &o).unwrap()
+        }};
+    }
+    match kind.kind {
+        "Pod" => eval!(Pod),
+        "PodTemplate" => eval!(PodTemplate),
+        "ReplicationController" => eval!(ReplicationController),
+        "ReplicaSet" => eval!(ReplicaSet),
+        "Deployment" => eval!(Deployment),
+        "StatefulSet" => eval!(StatefulSet),
+        "DaemonSet" => eval!(DaemonSet),
+        "Job" => eval!(Job),
+        "CronJob" => eval!(CronJob),
+        other => unreachable!("{other}"),
+    }
+}
+
+/// One field set to a value some check forbids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mutation {
+    /// `securityContext.privileged: true` on a container.
+    Privileged,
+    /// `spec.hostNetwork: true`.
+    HostNetwork,
+    /// `spec.hostPID: true`.
+    HostPid,
+    /// `spec.hostIPC: true`.
+    HostIpc,
+    /// A `hostPath` volume appended to `spec.volumes`.
+    HostPathVolume,
+    /// `SYS_ADMIN` appended to a container's `capabilities.add`.
+    AddCapability,
+    /// A port with `hostPort: 8080` appended to a container's ports.
+    HostPort,
+    /// The sysctl `kernel.msgmax` (never allowed) appended to the pod's sysctls.
+    Sysctl,
+    /// `seLinuxOptions.type: spc_t` on the pod.
+    SeLinuxType,
+    /// The annotation `container.apparmor.security.beta.kubernetes.io/a: unconfined`.
+    AppArmorAnnotation,
+    /// `runAsUser: 0` on the pod.
+    RunAsUserZero,
+    /// `allowPrivilegeEscalation: true` on a container.
+    AllowPrivilegeEscalation,
+}
+
+impl Mutation {
+    const ALL: [Mutation; 12] = [
+        Mutation::Privileged,
+        Mutation::HostNetwork,
+        Mutation::HostPid,
+        Mutation::HostIpc,
+        Mutation::HostPathVolume,
+        Mutation::AddCapability,
+        Mutation::HostPort,
+        Mutation::Sysctl,
+        Mutation::SeLinuxType,
+        Mutation::AppArmorAnnotation,
+        Mutation::RunAsUserZero,
+        Mutation::AllowPrivilegeEscalation,
+    ];
+
+    /// Sets the field in `pod` (on the regular container `index` picks, or on a new container `m` when
+    /// the pod has none) and returns its location: a path the violation's field paths are at or under.
+    fn apply(self, pod: &mut Pod, index: prop::sample::Index) -> String {
+        let spec = pod.spec.get_or_insert_with(Default::default);
+        if spec.containers.is_empty() {
+            spec.containers.push(Container { name: "m".into(), ..Default::default() });
+        }
+        let i = index.index(spec.containers.len());
+        let container = &mut spec.containers[i];
+        let sc = || SecurityContext::default();
+        let pod_sc = || PodSecurityContext::default();
+        match self {
+            Mutation::Privileged => {
+                container.security_context.get_or_insert_with(sc).privileged = Some(true);
+                format!("spec.containers[{i}].securityContext.privileged")
+            }
+            Mutation::HostNetwork => {
+                spec.host_network = Some(true);
+                "spec.hostNetwork".into()
+            }
+            Mutation::HostPid => {
+                spec.host_pid = Some(true);
+                "spec.hostPID".into()
+            }
+            Mutation::HostIpc => {
+                spec.host_ipc = Some(true);
+                "spec.hostIPC".into()
+            }
+            Mutation::HostPathVolume => {
+                let volumes = spec.volumes.get_or_insert_with(Vec::new);
+                volumes.push(Volume {
+                    name: "m".into(),
+                    host_path: Some(HostPathVolumeSource { path: "/".into(), type_: None }),
+                    ..Default::default()
+                });
+                format!("spec.volumes[{}]", volumes.len() - 1)
+            }
+            Mutation::AddCapability => {
+                let caps = container
+                    .security_context
+                    .get_or_insert_with(sc)
+                    .capabilities
+                    .get_or_insert(Capabilities { add: None, drop: None });
+                caps.add.get_or_insert_with(Vec::new).push("SYS_ADMIN".into());
+                format!("spec.containers[{i}].securityContext.capabilities")
+            }
+            Mutation::HostPort => {
+                let ports = container.ports.get_or_insert_with(Vec::new);
+                ports.push(ContainerPort { container_port: 1, host_port: Some(8080), ..Default::default() });
+                format!("spec.containers[{i}].ports[{}]", ports.len() - 1)
+            }
+            Mutation::Sysctl => {
+                let sysctls = spec.security_context.get_or_insert_with(pod_sc).sysctls.get_or_insert_with(Vec::new);
+                sysctls.push(Sysctl { name: "kernel.msgmax".into(), value: "1".into() });
+                format!("spec.securityContext.sysctls[{}]", sysctls.len() - 1)
+            }
+            Mutation::SeLinuxType => {
+                let sel = spec
+                    .security_context
+                    .get_or_insert_with(pod_sc)
+                    .se_linux_options
+                    .get_or_insert_with(SELinuxOptions::default);
+                sel.type_ = Some("spc_t".into());
+                "spec.securityContext.seLinuxOptions".into()
+            }
+            Mutation::AppArmorAnnotation => {
+                let key = "container.apparmor.security.beta.kubernetes.io/a";
+                pod.metadata.annotations.get_or_insert_with(Default::default).insert(key.into(), "unconfined".into());
+                format!("metadata.annotations[{key}]")
+            }
+            Mutation::RunAsUserZero => {
+                spec.security_context.get_or_insert_with(pod_sc).run_as_user = Some(0);
+                "spec.securityContext.runAsUser".into()
+            }
+            Mutation::AllowPrivilegeEscalation => {
+                container.security_context.get_or_insert_with(sc).allow_privilege_escalation = Some(true);
+                format!("spec.containers[{i}].securityContext.allowPrivilegeEscalation")
+            }
+        }
+    }
+
+    /// The checks that report this field.
+    fn checks(self) -> &'static [&'static str] {
+        match self {
+            Mutation::Privileged => &["privileged"],
+            Mutation::HostNetwork | Mutation::HostPid | Mutation::HostIpc => &["hostNamespaces"],
+            Mutation::HostPathVolume => &["hostPathVolumes", "restrictedVolumes"],
+            Mutation::AddCapability => &["capabilities_baseline", "capabilities_restricted"],
+            Mutation::HostPort => &["hostPorts"],
+            Mutation::Sysctl => &["sysctls"],
+            Mutation::SeLinuxType => &["seLinuxOptions"],
+            Mutation::AppArmorAnnotation => &["appArmorProfile"],
+            Mutation::RunAsUserZero => &["runAsUser"],
+            Mutation::AllowPrivilegeEscalation => &["allowPrivilegeEscalation"],
+        }
+    }
+
+    /// Whether the Pod Security Standards forbid the field for `pod` at `level` and the effective
+    /// version `minor`: the baseline fields at baseline and restricted at every version; capabilities
+    /// except for Windows pods at restricted from v1.25; `runAsUser: 0` at restricted from v1.23, except
+    /// in a user namespace (`hostUsers: false`) from v1.35; `allowPrivilegeEscalation` at restricted
+    /// from v1.8, except for Windows pods from v1.25.
+    fn forbidden(self, level: Level, minor: u64, pod: &Pod) -> bool {
+        let spec = pod.spec.as_ref();
+        let windows = spec.and_then(|s| s.os.as_ref()).is_some_and(|os| os.name == "windows");
+        let user_namespace = spec.and_then(|s| s.host_users) == Some(false);
+        match (self, level) {
+            (_, Level::Privileged) => false,
+            (Mutation::AddCapability, Level::Restricted) => !(windows && minor >= 25),
+            (Mutation::RunAsUserZero, Level::Restricted) => minor >= 23 && !(user_namespace && minor >= 35),
+            (Mutation::AllowPrivilegeEscalation, Level::Restricted) => minor >= 8 && !(windows && minor >= 25),
+            (Mutation::RunAsUserZero | Mutation::AllowPrivilegeEscalation, Level::Baseline) => false,
+            _ => true,
+        }
+    }
+}
+
+/// Whether `path` is `location` or a field under it.
+fn at_or_under(path: &str, location: &str) -> bool {
+    path.strip_prefix(location).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+}
+
+fn enforcing_level() -> impl Strategy<Value = Level> {
+    prop::sample::select(vec![Level::Baseline, Level::Restricted])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: if cfg!(miri) { 4 } else { 256 }, ..ProptestConfig::default() })]
+
+    /// For every level and every kind, the object (the pod, or a controller named as the pod with the
+    /// pod's annotations and spec as its template and generated annotations of its own) evaluated from
+    /// JSON has exactly the pod's violations (check, reason, detail, field values and containers), each
+    /// field path prefixed by the kind's template path; the same verdict and aggregate reason and
+    /// detail; and the typed k8s-openapi object of the kind evaluates to the same result.
+    #[test]
+    fn controller_verdict_is_template_verdict(
+        pod in pod(),
+        controller_annotations in annotations(),
+        version in version(),
+    ) {
+        for level in Level::ALL {
+            let lv = LevelVersion::new(level, version);
+            let template = evaluate(lv, &pod);
+            for kind in KINDS {
+                let text = workload(kind, &pod, controller_annotations.as_ref()).to_string();
+                let doc = ObjectDocument::from_str(&text).unwrap();
+                prop_assert_eq!(doc.workload_kind().map(|k| k.kind()), Some(kind.kind));
+                let json = evaluate_object(lv, &doc).unwrap();
+                prop_assert_eq!(flat(&json, ""), flat(&template, &kind.path_prefix()), "{}", kind.kind);
+                prop_assert_eq!(json.allowed(), template.allowed());
+                prop_assert_eq!(json.forbidden_reason(), template.forbidden_reason());
+                prop_assert_eq!(json.forbidden_detail(), template.forbidden_detail());
+                prop_assert_eq!(typed_object(kind, lv, &text), json, "{} typed", kind.kind);
+            }
+        }
+    }
+
+    /// Setting one violating field (`Mutation`) in a generated pod, at baseline or restricted:
+    /// a denied pod stays denied, and every check that failed before still fails; and wherever the
+    /// standards forbid that field for this pod, level and version (`Mutation::forbidden`), whether the
+    /// pod was allowed or not, the mutated pod fails one of the field's checks with a field at or under
+    /// the mutated location.
+    #[test]
+    fn adding_a_violation_never_allows(
+        pod in pod(),
+        mutation in prop::sample::select(Mutation::ALL.to_vec()),
+        index in any::<prop::sample::Index>(),
+        level in enforcing_level(),
+        version in version(),
+    ) {
+        let lv = LevelVersion::new(level, version);
+        let before = evaluate(lv, &pod);
+        let mut mutated = pod.clone();
+        let location = mutation.apply(&mut mutated, index);
+        let after = evaluate(lv, &mutated);
+        if !before.allowed() {
+            prop_assert!(!after.allowed(), "{mutation:?} at {lv} allowed a denied pod");
+        }
+        for v in before.iter() {
+            prop_assert!(after.iter().any(|w| w.check() == v.check()), "{mutation:?} at {lv} removed {}", v.check());
+        }
+        if mutation.forbidden(level, version.effective().minor().unwrap(), &mutated) {
+            let reported = after.iter().any(|v| {
+                mutation.checks().contains(&v.check().as_str())
+                    && v.fields().iter().any(|f| at_or_under(f.path(), &location))
+            });
+            prop_assert!(reported, "{mutation:?} at {lv}: no {:?} violation at {location}: {after:?}", mutation.checks());
+        }
+    }
 }
