@@ -1,15 +1,18 @@
 //! PodSecurity admission: `policyFromLabels` (namespace labels to the enforce/audit/warn policy).
 
+#[cfg(test)]
 use serde::Serialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
 use crate::error::{self, ErrorKind, FieldError, PssError};
+use crate::json::{Object, ToJson};
 use crate::level::LevelVersion;
 use crate::object;
 
 /// A namespace's policy: the level and version of each mode, and the problems with its labels.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Eq, Tsify)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct NamespacePolicy {
     /// Violations deny pods.
     pub enforce: LevelVersion,
@@ -30,6 +33,17 @@ impl NamespacePolicy {
             warn: policy.warn.into(),
             errors: errors.iter().map(FieldError::from).collect(),
         }
+    }
+}
+
+impl ToJson for NamespacePolicy {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("enforce", &self.enforce)
+            .field("audit", &self.audit)
+            .field("warn", &self.warn)
+            .field("errors", &self.errors)
+            .end();
     }
 }
 

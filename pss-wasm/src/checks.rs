@@ -1,13 +1,16 @@
 //! The checks: `checks()` lists upstream's 19 checks with their level and versions.
 
+#[cfg(test)]
 use serde::Serialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
+use crate::json::{Object, ToJson};
 use crate::level::Level;
 
 /// One upstream check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Eq, Tsify)]
+#[cfg_attr(test, derive(Serialize))]
 #[tsify(missing_as_null)]
 pub struct CheckInfo {
     /// Upstream's id (`"privileged"`, `"capabilities_baseline"`, ...), as `Violation.check` gives it.
@@ -19,6 +22,17 @@ pub struct CheckInfo {
     pub versions: Vec<String>,
     /// The baseline check this restricted check replaces at the restricted level, `null` if none.
     pub overrides: Option<String>,
+}
+
+impl ToJson for CheckInfo {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("id", &self.id)
+            .field("level", &self.level)
+            .field("versions", &self.versions)
+            .field("overrides", &self.overrides)
+            .end();
+    }
 }
 
 /// Every check in upstream's result order (baseline ids sorted, then restricted ids sorted).
@@ -64,5 +78,6 @@ mod tests {
         assert_eq!(run_as_user.versions[0], "v1.23");
         let volumes = list.iter().find(|c| c.id == "restrictedVolumes").unwrap();
         assert_eq!(volumes.overrides.as_deref(), Some("hostPathVolumes"));
+        list.iter().for_each(crate::json::tests::same_as_serde);
     }
 }

@@ -1,11 +1,15 @@
 //! Errors: every failure becomes a JS `Error` named `PssError`, with the fields of `PssErrorDetails`.
 
+#[cfg(test)]
 use serde::Serialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
+use crate::json::{self, Object, ToJson};
+
 /// What kind of problem a `PssError` reports (`error.kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Tsify)]
+#[cfg_attr(test, derive(Serialize))]
 #[serde(rename_all = "camelCase")]
 pub enum ErrorKind {
     /// A level other than `privileged`, `baseline` or `restricted`.
@@ -57,6 +61,33 @@ impl ErrorKind {
             _ => ErrorKind::Other,
         }
     }
+
+    /// The name JS sees (`error.kind`).
+    fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidLevel => "invalidLevel",
+            ErrorKind::InvalidVersion => "invalidVersion",
+            ErrorKind::UnknownCheck => "unknownCheck",
+            ErrorKind::InvalidUtf8 => "invalidUtf8",
+            ErrorKind::Syntax => "syntax",
+            ErrorKind::NotAnObject => "notAnObject",
+            ErrorKind::InvalidType => "invalidType",
+            ErrorKind::NumberOutOfRange => "numberOutOfRange",
+            ErrorKind::TooDeep => "tooDeep",
+            ErrorKind::InvalidOptions => "invalidOptions",
+            ErrorKind::InvalidInput => "invalidInput",
+            ErrorKind::NoPodTemplate => "noPodTemplate",
+            ErrorKind::InvalidExclusion => "invalidExclusion",
+            ErrorKind::InvalidAdmissionConfig => "invalidAdmissionConfig",
+            ErrorKind::Other => "other",
+        }
+    }
+}
+
+impl ToJson for ErrorKind {
+    fn write_json(&self, out: &mut String) {
+        json::write_str(out, self.as_str());
+    }
 }
 
 /// The fields a thrown `PssError` carries besides `name` (`"PssError"`) and `message`.
@@ -64,7 +95,8 @@ impl ErrorKind {
 /// `message` is pss-core's: lowercase, with the field path first and the line and column last, e.g.
 /// `spec.hostPID: expected a boolean, found a string at line 1 column 22`. For a pod passed as an
 /// object, the position is in its `JSON.stringify` text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Eq, Tsify)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct PssErrorDetails {
     /// What kind of problem this is.
     pub kind: ErrorKind,
@@ -90,7 +122,8 @@ pub struct PssErrorDetails {
 
 /// One field-level problem, in the words of upstream's `field.Error`:
 /// `metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "strict": must be one of privileged, baseline, restricted`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Eq, Tsify)]
+#[cfg_attr(test, derive(Serialize))]
 #[tsify(missing_as_null)]
 pub struct FieldError {
     /// The whole message, as upstream prints it.
@@ -101,6 +134,32 @@ pub struct FieldError {
     pub value: Option<String>,
     /// What is accepted or why the value is wrong (may be empty).
     pub detail: String,
+}
+
+impl ToJson for PssErrorDetails {
+    fn write_json(&self, out: &mut String) {
+        let errors = (!self.errors.is_empty()).then_some(&self.errors);
+        Object::new(out)
+            .field("kind", &self.kind)
+            .field("problem", &self.problem)
+            .field_if("path", &self.path)
+            .field_if("line", &self.line)
+            .field_if("column", &self.column)
+            .field_if("offset", &self.offset)
+            .field_if("errors", &errors)
+            .end();
+    }
+}
+
+impl ToJson for FieldError {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("message", &self.message)
+            .field("path", &self.path)
+            .field("value", &self.value)
+            .field("detail", &self.detail)
+            .end();
+    }
 }
 
 impl From<&pss_core::FieldError> for FieldError {
@@ -206,7 +265,7 @@ impl PssError {
         error.set_name("PssError");
         // The details are plain data; writing them cannot fail, and if it somehow did the error
         // would still carry its name and message.
-        if let Ok(details) = json_value(&self.details) {
+        if let Ok(details) = json::to_js_value(&*self.details) {
             let target: &js_sys::Object = error.unchecked_ref();
             js_sys::Object::assign(target, details.unchecked_ref::<js_sys::Object>());
         }
@@ -223,15 +282,10 @@ pub(crate) fn core(e: &pss_core::Error) -> JsValue {
 ///
 /// Written as JSON text and read with `JSON.parse`: one crossing of the JS boundary instead of one
 /// per field and string, several times faster than building the object field by field.
-pub(crate) fn to_js<T: Tsify + Serialize>(value: &T) -> Result<Ts<T>, JsValue> {
-    json_value(value)
+pub(crate) fn to_js<T: Tsify + ToJson>(value: &T) -> Result<Ts<T>, JsValue> {
+    json::to_js_value(value)
         .map(Ts::new_unchecked)
         .map_err(|message| PssError::new(ErrorKind::Other, format!("cannot build the result: {message}")).into_js())
-}
-
-fn json_value<T: Serialize>(value: &T) -> Result<JsValue, String> {
-    let text = serde_json::to_string(value).map_err(|e| e.to_string())?;
-    js_sys::JSON::parse(&text).map_err(|e| e.as_string().unwrap_or_else(|| "JSON.parse failed".to_owned()))
 }
 
 #[cfg(test)]
@@ -247,6 +301,14 @@ mod tests {
         assert_eq!(e.details.problem, "expected a boolean, found a string");
         assert_eq!(e.details.path.as_deref(), Some("spec.hostPID"));
         assert_eq!((e.details.line, e.details.column, e.details.offset), (Some(1), Some(22), Some(21)));
+        crate::json::tests::same_as_serde(&*e.details);
+        let kinds = [ErrorKind::InvalidUtf8, ErrorKind::NumberOutOfRange, ErrorKind::InvalidAdmissionConfig];
+        kinds.iter().for_each(crate::json::tests::same_as_serde);
+        let labels =
+            [("pod-security.kubernetes.io/enforce", "strict"), ("pod-security.kubernetes.io/warn-version", "x")];
+        let (_, errors) = pss_core::Policy::from_labels(labels, pss_core::Policy::PRIVILEGED);
+        let e = PssError::fields(ErrorKind::InvalidAdmissionConfig, errors.iter().map(FieldError::from).collect());
+        crate::json::tests::same_as_serde(&*e.details);
     }
 
     #[test]

@@ -1,15 +1,18 @@
 //! What `evaluate` returns: `Evaluation`, `Violation`, `FieldViolation`, `FieldValue`, `WorkloadKind`;
 //! and the evaluation of any workload (a pod or a pod controller) from JSON bytes.
 
+#[cfg(test)]
 use serde::Serialize;
 use tsify::Tsify;
 
 use crate::error::PssError;
+use crate::json::{self, Object, ToJson};
 use crate::level::Level;
 use crate::object::{self, Meta};
 
 /// The verdict on one pod, or on the pod template of a controller, at one level and version.
-#[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Tsify)]
+#[cfg_attr(test, derive(Serialize))]
 #[serde(rename_all = "camelCase")]
 #[tsify(missing_as_null)]
 pub struct Evaluation {
@@ -53,7 +56,8 @@ pub struct Evaluation {
 /// A kind of object that carries a pod template, as PodSecurity admission knows them (core `v1`
 /// Pod, PodTemplate, ReplicationController; `apps/v1` ReplicaSet, Deployment, StatefulSet,
 /// DaemonSet; `batch/v1` Job, CronJob).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Tsify)]
+#[cfg_attr(test, derive(Serialize))]
 pub enum WorkloadKind {
     /// A Pod (evaluated itself).
     Pod,
@@ -94,7 +98,8 @@ impl From<pss_core::WorkloadKind> for WorkloadKind {
 }
 
 /// One failed check: upstream's `CheckResult` plus the offending fields.
-#[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Tsify)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Violation {
     /// The check id (`"privileged"`, `"hostNamespaces"`, ...; see `checks()`).
     pub check: String,
@@ -107,7 +112,8 @@ pub struct Violation {
 }
 
 /// One offending field.
-#[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Tsify)]
+#[cfg_attr(test, derive(Serialize))]
 #[tsify(missing_as_null)]
 pub struct FieldViolation {
     /// The field's path, e.g. `spec.containers[0].securityContext.privileged` or
@@ -122,7 +128,8 @@ pub struct FieldViolation {
 /// The value of an offending field: `null` where a required value is missing, a boolean, a number,
 /// a string, a list of strings, or `{}` for an object whose presence is the problem (a `hostPath`
 /// volume source).
-#[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Tsify)]
+#[cfg_attr(test, derive(Serialize))]
 #[serde(untagged)]
 #[tsify(missing_as_null)]
 pub enum FieldValue {
@@ -130,8 +137,8 @@ pub enum FieldValue {
     Unset,
     /// A boolean.
     Bool(bool),
-    /// An integer (as JS numbers hold it).
-    Number(f64),
+    /// An integer (exact in JS up to 2^53).
+    Number(i64),
     /// A string.
     String(String),
     /// A list of strings.
@@ -141,7 +148,8 @@ pub enum FieldValue {
 }
 
 /// An object whose presence alone is the problem; always `{}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Eq, Tsify)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct SetObject {}
 
 impl From<&pss_core::FieldValue> for FieldValue {
@@ -150,7 +158,7 @@ impl From<&pss_core::FieldValue> for FieldValue {
             pss_core::FieldValue::Unset => FieldValue::Unset,
             pss_core::FieldValue::Bool(b) => FieldValue::Bool(*b),
             // What `JSON.parse` makes of the same number.
-            pss_core::FieldValue::Int(i) => FieldValue::Number(*i as f64),
+            pss_core::FieldValue::Int(i) => FieldValue::Number(*i),
             pss_core::FieldValue::String(s) => FieldValue::String(s.clone()),
             pss_core::FieldValue::List(items) => FieldValue::List(items.clone()),
             pss_core::FieldValue::Object => FieldValue::Object(SetObject {}),
@@ -175,6 +183,78 @@ impl From<&pss_core::Violation> for Violation {
             reason: v.reason().to_owned(),
             detail: v.detail().to_owned(),
             fields: v.fields().iter().map(FieldViolation::from).collect(),
+        }
+    }
+}
+
+impl ToJson for Evaluation {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("level", &self.level)
+            .field("version", &self.version)
+            .field("allowed", &self.allowed)
+            .field("violations", &self.violations)
+            .field("forbiddenReason", &self.forbidden_reason)
+            .field("forbiddenDetail", &self.forbidden_detail)
+            .field("message", &self.message)
+            .field("workloadKind", &self.workload_kind)
+            .field("templatePath", &self.template_path)
+            .field("note", &self.note)
+            .field("kind", &self.kind)
+            .field("apiVersion", &self.api_version)
+            .field("name", &self.name)
+            .field("namespace", &self.namespace)
+            .end();
+    }
+}
+
+impl ToJson for WorkloadKind {
+    fn write_json(&self, out: &mut String) {
+        let name = match self {
+            WorkloadKind::Pod => "Pod",
+            WorkloadKind::PodTemplate => "PodTemplate",
+            WorkloadKind::ReplicationController => "ReplicationController",
+            WorkloadKind::ReplicaSet => "ReplicaSet",
+            WorkloadKind::Deployment => "Deployment",
+            WorkloadKind::StatefulSet => "StatefulSet",
+            WorkloadKind::DaemonSet => "DaemonSet",
+            WorkloadKind::Job => "Job",
+            WorkloadKind::CronJob => "CronJob",
+        };
+        json::write_str(out, name);
+    }
+}
+
+impl ToJson for Violation {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("check", &self.check)
+            .field("reason", &self.reason)
+            .field("detail", &self.detail)
+            .field("fields", &self.fields)
+            .end();
+    }
+}
+
+impl ToJson for FieldViolation {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("path", &self.path)
+            .field("value", &self.value)
+            .field("container", &self.container)
+            .end();
+    }
+}
+
+impl ToJson for FieldValue {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            FieldValue::Unset => out.push_str("null"),
+            FieldValue::Bool(b) => b.write_json(out),
+            FieldValue::Number(n) => n.write_json(out),
+            FieldValue::String(s) => s.write_json(out),
+            FieldValue::List(items) => items.write_json(out),
+            FieldValue::Object(SetObject {}) => out.push_str("{}"),
         }
     }
 }
@@ -353,9 +433,33 @@ mod tests {
     }
 
     #[test]
+    fn results_are_written_as_serde_would() {
+        let lv = pss_core::LevelVersion::parse("restricted:v1.30").unwrap();
+        let pod = br#"{"metadata": {"name": "w\"eird\n", "namespace": "ns"}, "spec": {"hostPID": true,
+          "securityContext": {"runAsUser": 0, "sysctls": [{"name": "kernel.x"}]},
+          "volumes": [{"name": "h", "hostPath": {"path": "/"}}],
+          "containers": [{"name": "c", "ports": [{"hostPort": 80}],
+            "securityContext": {"capabilities": {"add": ["NET_ADMIN"]}, "procMount": "Unmasked"}}]}}"#;
+        let r = evaluate_bytes(lv, pod, &[]).unwrap();
+        let values: Vec<&FieldValue> = r.violations.iter().flat_map(|v| &v.fields).map(|f| &f.value).collect();
+        for expected in [FieldValue::Number(80), FieldValue::Object(SetObject {}), FieldValue::Unset] {
+            assert!(values.contains(&&expected), "{expected:?} in {values:?}");
+        }
+        crate::json::tests::same_as_serde(&r);
+        let deployment = br#"{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+          "spec": {"template": {"spec": {"containers": [{"name": "c", "securityContext": {"privileged": true}}]}}}}"#;
+        crate::json::tests::same_as_serde(&evaluate_bytes(lv, deployment, &[]).unwrap());
+        let rc = br#"{"apiVersion": "v1", "kind": "ReplicationController", "spec": {}}"#;
+        crate::json::tests::same_as_serde(&evaluate_bytes(lv, rc, &[]).unwrap());
+        for kind in [WorkloadKind::PodTemplate, WorkloadKind::CronJob, WorkloadKind::StatefulSet] {
+            crate::json::tests::same_as_serde(&kind);
+        }
+    }
+
+    #[test]
     fn values_translate() {
         assert_eq!(FieldValue::from(&pss_core::FieldValue::Unset), FieldValue::Unset);
-        assert_eq!(FieldValue::from(&pss_core::FieldValue::Int(-7)), FieldValue::Number(-7.0));
+        assert_eq!(FieldValue::from(&pss_core::FieldValue::Int(-7)), FieldValue::Number(-7));
         assert_eq!(FieldValue::from(&pss_core::FieldValue::Object), FieldValue::Object(SetObject {}));
         assert_eq!(
             FieldValue::from(&pss_core::FieldValue::List(vec!["NET_RAW".into()])),

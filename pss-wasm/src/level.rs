@@ -1,13 +1,16 @@
 //! Levels and versions: `Level`, `LevelVersion`, and the parse and list functions.
 
+#[cfg(test)]
 use serde::Serialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
 use crate::error::{self, PssError};
+use crate::json::{self, Object, ToJson};
 
 /// A Pod Security Standards level, as upstream spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Tsify)]
+#[cfg_attr(test, derive(Serialize))]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// Unrestricted: every pod is allowed.
@@ -28,8 +31,25 @@ impl From<pss_core::Level> for Level {
     }
 }
 
+impl Level {
+    fn as_str(self) -> &'static str {
+        match self {
+            Level::Privileged => "privileged",
+            Level::Baseline => "baseline",
+            Level::Restricted => "restricted",
+        }
+    }
+}
+
+impl ToJson for Level {
+    fn write_json(&self, out: &mut String) {
+        json::write_str(out, self.as_str());
+    }
+}
+
 /// A level at a version, as `parseLevelVersion("baseline:v1.30")` returns it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Eq, Tsify)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct LevelVersion {
     /// The level.
     pub level: Level,
@@ -40,6 +60,12 @@ pub struct LevelVersion {
 impl From<pss_core::LevelVersion> for LevelVersion {
     fn from(lv: pss_core::LevelVersion) -> Self {
         LevelVersion { level: lv.level.into(), version: lv.version.to_string() }
+    }
+}
+
+impl ToJson for LevelVersion {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out).field("level", &self.level).field("version", &self.version).end();
     }
 }
 

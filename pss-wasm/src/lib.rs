@@ -36,6 +36,7 @@ mod checks;
 mod error;
 mod evaluation;
 mod exclusion;
+mod json;
 mod level;
 mod object;
 mod policy;
