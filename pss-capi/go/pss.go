@@ -36,54 +36,18 @@ package pss
 #include <stdlib.h>
 #include "pss.h"
 
-// The C side of Evaluate: the library's public functions, called from C so that
-// one evaluation costs two or three cgo calls however many violations it has.
+// The C side of the package: the library's public functions, called from C so that
+// one call costs one cgo call (plus one to free what it made), however many
+// violations, warnings or rules its result has.
 
-typedef struct { const uint8_t *ptr; size_t len; } pss_go_view;
-
-typedef struct {
-	bool allowed;
-	bool template_absent;
-	size_t violations;
-	size_t fields;
-	pss_go_view pod_name, reason, detail, message, kind;
-} pss_go_summary;
-
-typedef struct {
-	pss_go_view check, reason, detail;
-	size_t fields;
-} pss_go_violation;
-
-typedef struct {
-	pss_go_view path, value, container;
-} pss_go_field;
+// A (ptr, len) view, as the per-item getters write them.
+typedef pss_str pss_go_view;
 
 typedef struct {
 	pss_result code;
 	pss_go_view message, path, display;
 	size_t line, column, offset;
 } pss_go_error;
-
-static pss_result pss_go_summarize(const pss_evaluation *ev, pss_go_summary *s) {
-	pss_result rc;
-	size_t i, fields;
-	const pss_violation *v;
-	if ((rc = pss_evaluation_allowed(ev, &s->allowed)) != PSS_RESULT_OK) return rc;
-	if ((rc = pss_evaluation_template_absent(ev, &s->template_absent)) != PSS_RESULT_OK) return rc;
-	if ((rc = pss_evaluation_violation_count(ev, &s->violations)) != PSS_RESULT_OK) return rc;
-	if ((rc = pss_evaluation_pod_name(ev, &s->pod_name.ptr, &s->pod_name.len)) != PSS_RESULT_OK) return rc;
-	if ((rc = pss_evaluation_reason(ev, &s->reason.ptr, &s->reason.len)) != PSS_RESULT_OK) return rc;
-	if ((rc = pss_evaluation_detail(ev, &s->detail.ptr, &s->detail.len)) != PSS_RESULT_OK) return rc;
-	if ((rc = pss_evaluation_admission_message(ev, &s->message.ptr, &s->message.len)) != PSS_RESULT_OK) return rc;
-	if ((rc = pss_evaluation_kind(ev, &s->kind.ptr, &s->kind.len)) != PSS_RESULT_OK) return rc;
-	s->fields = 0;
-	for (i = 0; i < s->violations; i++) {
-		if ((rc = pss_evaluation_violation(ev, i, &v)) != PSS_RESULT_OK) return rc;
-		if ((rc = pss_violation_field_count(v, &fields)) != PSS_RESULT_OK) return rc;
-		s->fields += fields;
-	}
-	return PSS_RESULT_OK;
-}
 
 // Adds n exclusions to options. strs holds every string back to back and lens their lengths; exclusion
 // i has shape[2*i] images and shape[2*i+1] values, and its strings are, in order: the control name,
@@ -111,11 +75,11 @@ static pss_result pss_go_add_exclusions(pss_options *options, const uint8_t *str
 }
 
 // Evaluates a pod (object == 0) or any workload (object != 0), with n exclusions (see
-// pss_go_add_exclusions), and summarizes the evaluation.
+// pss_go_add_exclusions), and gives the evaluation's view.
 static pss_result pss_go_evaluate(const uint8_t *level, size_t level_len, const uint8_t *version, size_t version_len,
                                   int object, const uint8_t *data, size_t data_len, const uint8_t *strs,
                                   const size_t *lens, const size_t *shape, size_t n, pss_evaluation **out,
-                                  pss_error **err, pss_go_summary *s) {
+                                  pss_error **err, const pss_evaluation_view **view) {
 	pss_options *options = NULL;
 	pss_result rc;
 	if (n > 0) {
@@ -132,7 +96,7 @@ static pss_result pss_go_evaluate(const uint8_t *level, size_t level_len, const 
 	}
 	pss_options_free(options);
 	if (rc != PSS_RESULT_OK) return rc;
-	return pss_go_summarize(*out, s);
+	return pss_evaluation_get_view(*out, view);
 }
 
 // Checks n exclusions (see pss_go_add_exclusions).
@@ -228,30 +192,6 @@ static pss_result pss_go_from_labels(const uint8_t *strs, const size_t *lens, si
 		if ((rc = pss_label_error_value(e, &g->value.ptr, &g->value.len)) != PSS_RESULT_OK) return rc;
 		if ((rc = pss_label_error_detail(e, &g->detail.ptr, &g->detail.len)) != PSS_RESULT_OK) return rc;
 		if ((rc = pss_label_error_display(e, &g->display.ptr, &g->display.len)) != PSS_RESULT_OK) return rc;
-	}
-	return PSS_RESULT_OK;
-}
-
-// Fills vs (s->violations entries) and fs (s->fields entries, violation by violation).
-static pss_result pss_go_collect(const pss_evaluation *ev, pss_go_violation *vs, size_t nv, pss_go_field *fs,
-                                 size_t nf) {
-	pss_result rc;
-	size_t i, j, k = 0;
-	const pss_violation *v;
-	const pss_field *f;
-	for (i = 0; i < nv; i++) {
-		if ((rc = pss_evaluation_violation(ev, i, &v)) != PSS_RESULT_OK) return rc;
-		if ((rc = pss_violation_check_id(v, &vs[i].check.ptr, &vs[i].check.len)) != PSS_RESULT_OK) return rc;
-		if ((rc = pss_violation_reason(v, &vs[i].reason.ptr, &vs[i].reason.len)) != PSS_RESULT_OK) return rc;
-		if ((rc = pss_violation_detail(v, &vs[i].detail.ptr, &vs[i].detail.len)) != PSS_RESULT_OK) return rc;
-		if ((rc = pss_violation_field_count(v, &vs[i].fields)) != PSS_RESULT_OK) return rc;
-		for (j = 0; j < vs[i].fields; j++, k++) {
-			if (k >= nf) return PSS_RESULT_INSUFFICIENT_SIZE;
-			if ((rc = pss_violation_field(v, j, &f)) != PSS_RESULT_OK) return rc;
-			if ((rc = pss_field_path(f, &fs[k].path.ptr, &fs[k].path.len)) != PSS_RESULT_OK) return rc;
-			if ((rc = pss_field_value_json(f, &fs[k].value.ptr, &fs[k].value.len)) != PSS_RESULT_OK) return rc;
-			if ((rc = pss_field_container(f, &fs[k].container.ptr, &fs[k].container.len)) != PSS_RESULT_OK) return rc;
-		}
 	}
 	return PSS_RESULT_OK;
 }
@@ -564,8 +504,8 @@ func evaluate(data []byte, policy Policy, object bool) (Result, error) {
 	}
 	var ev *C.pss_evaluation
 	var cerr *C.pss_error
-	var sum C.pss_go_summary
-	rc := C.pss_go_evaluate(lp, ll, vp, vl, obj, pp, pl, x.strs, x.lens, x.shape, x.n, &ev, &cerr, &sum)
+	var v *C.pss_evaluation_view
+	rc := C.pss_go_evaluate(lp, ll, vp, vl, obj, pp, pl, x.strs, x.lens, x.shape, x.n, &ev, &cerr, &v)
 	runtime.KeepAlive(&x)
 	if rc != C.PSS_RESULT_OK {
 		if ev != nil {
@@ -573,56 +513,107 @@ func evaluate(data []byte, policy Policy, object bool) (Result, error) {
 		}
 		return Result{}, takeError(rc, cerr)
 	}
-	defer C.pss_evaluation_free(ev)
+	res := resultOf(v)
+	C.pss_evaluation_free(ev)
+	return res, nil
+}
+
+// resultOf copies an evaluation's view out of C memory. An allowed result's only
+// text is its name; a denied one's texts are copied into one string and its
+// values into one byte slice, each text a substring of it: a handful of
+// allocations however many violations there are, and no cgo call.
+func resultOf(v *C.pss_evaluation_view) Result {
 	res := Result{
-		Allowed:        bool(sum.allowed),
-		Kind:           kindOf(sum.kind),
-		TemplateAbsent: bool(sum.template_absent),
+		Allowed:        bool(v.allowed),
+		Kind:           kindOf(v.kind),
+		TemplateAbsent: bool(v.template_absent),
 	}
-	if sum.violations == 0 {
-		// Allowed: the name is the only text that is not empty.
-		res.PodName = text(sum.pod_name)
-		return res, nil
+	if v.violation_count == 0 {
+		res.PodName = text(v.pod_name)
+		return res
 	}
-	vs := make([]C.pss_go_violation, int(sum.violations))
-	nf := int(sum.fields)
-	fs := make([]C.pss_go_field, nf+1) // +1: never a zero-length slice
-	rc = C.pss_go_collect(ev, &vs[0], C.size_t(len(vs)), &fs[0], sum.fields)
-	if rc != C.PSS_RESULT_OK {
-		return Result{}, newError(Code(rc), "reading the evaluation failed")
+	b := copyBlock(v.texts, v.values)
+	res.PodName, res.Reason, res.Detail = b.text(v.pod_name), b.text(v.reason), b.text(v.detail)
+	res.AdmissionMessage = b.text(v.admission_message)
+	res.Violations = b.violations(v.violations, v.violation_count, v.fields, v.field_count)
+	return res
+}
+
+// block is a copy of a C result's two blocks: every text, and every value.
+type block struct {
+	texts      string
+	values     []byte
+	textBase   uintptr
+	valuesBase uintptr
+}
+
+func copyBlock(texts, values C.pss_str) block {
+	return block{
+		texts:      text(texts),
+		values:     []byte(view(values)),
+		textBase:   uintptr(unsafe.Pointer(texts.ptr)),
+		valuesBase: uintptr(unsafe.Pointer(values.ptr)),
 	}
-	// Every text is copied into one Go string and every value into one byte slice:
-	// a denied pod's result costs a handful of allocations, not one per text.
-	views := make([]C.pss_go_view, 0, 4+3*len(vs)+2*nf)
-	views = append(views, sum.pod_name, sum.reason, sum.detail, sum.message)
-	for i := range vs {
-		views = append(views, vs[i].check, vs[i].reason, vs[i].detail)
+}
+
+// text gives a view's text from the copy (a copy of its own if the view is not
+// in the block, which the library never does).
+func (b *block) text(v C.pss_str) string {
+	if v.ptr == nil || v.len == 0 {
+		return ""
 	}
-	for j := 0; j < nf; j++ {
-		views = append(views, fs[j].path, fs[j].container)
+	off := uintptr(unsafe.Pointer(v.ptr)) - b.textBase
+	if off > uintptr(len(b.texts)) || uintptr(v.len) > uintptr(len(b.texts))-off {
+		return text(v)
 	}
-	texts := copyTexts(views)
-	values := copyValues(fs[:nf])
-	res.PodName, res.Reason, res.Detail, res.AdmissionMessage = texts[0], texts[1], texts[2], texts[3]
-	t := 4
-	res.Violations = make([]Violation, len(vs))
-	fields := make([]Field, nf)
-	for j := range fields {
-		fields[j] = Field{Path: texts[4+3*len(vs)+2*j], Value: values[j], Container: texts[4+3*len(vs)+2*j+1]}
+	return b.texts[off : off+uintptr(v.len)]
+}
+
+// value gives a field's JSON value as a full slice of the copy of the values
+// (appending to one never writes into another).
+func (b *block) value(v C.pss_str) json.RawMessage {
+	if v.ptr == nil || v.len == 0 {
+		return nil
 	}
+	off := uintptr(unsafe.Pointer(v.ptr)) - b.valuesBase
+	if off > uintptr(len(b.values)) || uintptr(v.len) > uintptr(len(b.values))-off {
+		return json.RawMessage(text(v))
+	}
+	end := off + uintptr(v.len)
+	return json.RawMessage(b.values[off:end:end])
+}
+
+// violations copies nv violation views and their nf fields (all of them,
+// violation by violation) out of C memory.
+func (b *block) violations(vp *C.pss_violation_view, nv C.size_t, fp *C.pss_field_view, nf C.size_t) []Violation {
+	if nv == 0 {
+		return nil
+	}
+	vs := unsafe.Slice(vp, int(nv))
+	var fields []Field
+	if nf > 0 {
+		fs := unsafe.Slice(fp, int(nf))
+		fields = make([]Field, len(fs))
+		for j := range fs {
+			fields[j] = Field{Path: b.text(fs[j].path), Value: b.value(fs[j].value_json), Container: b.text(fs[j].container)}
+		}
+	}
+	out := make([]Violation, len(vs))
 	k := 0
 	for i := range vs {
-		n := int(vs[i].fields)
-		res.Violations[i] = Violation{
-			Check:  texts[t],
-			Reason: texts[t+1],
-			Detail: texts[t+2],
+		n := int(vs[i].field_count)
+		if k+n > len(fields) {
+			n = len(fields) - k
+		}
+		out[i] = Violation{
+			Check:  b.text(vs[i].check_id),
+			Reason: b.text(vs[i].reason),
+			Detail: b.text(vs[i].detail),
 			Fields: fields[k : k+n : k+n],
 		}
-		t += 3
 		k += n
 	}
-	return res, nil
+	return out
 }
 
 // view is the bytes of a C view, valid while the C memory is.
@@ -631,49 +622,6 @@ func view(v C.pss_go_view) string {
 		return ""
 	}
 	return unsafe.String((*byte)(unsafe.Pointer(v.ptr)), int(v.len))
-}
-
-// copyTexts copies views out of C memory into one Go string and returns the
-// views' texts, in order, as substrings of it.
-func copyTexts(views []C.pss_go_view) []string {
-	total := 0
-	for _, v := range views {
-		total += int(v.len)
-	}
-	var b strings.Builder
-	b.Grow(total)
-	for _, v := range views {
-		b.WriteString(view(v))
-	}
-	all := b.String()
-	out := make([]string, len(views))
-	off := 0
-	for i, v := range views {
-		n := len(view(v))
-		out[i] = all[off : off+n]
-		off += n
-	}
-	return out
-}
-
-// copyValues copies the fields' JSON values out of C memory into one byte slice;
-// each value is a full slice of its own part (appending to one never writes into
-// another).
-func copyValues(fs []C.pss_go_field) []json.RawMessage {
-	total := 0
-	for i := range fs {
-		total += len(view(fs[i].value))
-	}
-	buf := make([]byte, 0, total)
-	out := make([]json.RawMessage, len(fs))
-	for i := range fs {
-		start := len(buf)
-		buf = append(buf, view(fs[i].value)...)
-		if len(buf) > start {
-			out[i] = json.RawMessage(buf[start:len(buf):len(buf)])
-		}
-	}
-	return out
 }
 
 // kinds are the workload kinds the library reports.

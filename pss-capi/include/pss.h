@@ -168,7 +168,8 @@ typedef struct pss_evaluation pss_evaluation;
 
 /**
  * One offending field: its path, its value as JSON, and the container it belongs to. Borrowed from
- * its `pss_evaluation`: valid until that is freed, and never freed on its own.
+ * its `pss_evaluation` (or `pss_kyverno_result`): valid until that is freed, and never freed on its
+ * own. (A `pss_field` pointer is the address of its `pss_field_view`.)
  */
 typedef struct pss_field pss_field;
 
@@ -202,9 +203,146 @@ typedef struct pss_policy pss_policy;
 
 /**
  * One failed check: upstream's check id, reason and detail, and the offending fields. Borrowed from
- * its `pss_evaluation`: valid until that is freed, and never freed on its own.
+ * its `pss_evaluation` (or `pss_kyverno_result`): valid until that is freed, and never freed on its
+ * own. (A `pss_violation` pointer is the address of its `pss_violation_view`.)
  */
 typedef struct pss_violation pss_violation;
+
+/**
+ * A view of text owned by the library: `len` bytes at `ptr`, not NUL-terminated. An absent
+ * optional text is `{NULL, 0}`; an empty one has a non-NULL `ptr` and `len` 0.
+ */
+typedef struct {
+  /**
+   * The first byte (NULL only for an absent text).
+   */
+  const uint8_t *ptr;
+  /**
+   * The number of bytes.
+   */
+  size_t len;
+} pss_str;
+
+/**
+ * One offending field, as plain data (the bulk form of `pss_field`): its path, its value as JSON,
+ * and its container's name (`{NULL, 0}` for a pod-level field).
+ */
+typedef struct {
+  /**
+   * As `pss_field_path`.
+   */
+  pss_str path;
+  /**
+   * As `pss_field_value_json`.
+   */
+  pss_str value_json;
+  /**
+   * As `pss_field_container`.
+   */
+  pss_str container;
+} pss_field_view;
+
+/**
+ * One failed check, as plain data (the bulk form of `pss_violation`): upstream's check id, reason
+ * and detail, and its offending fields (`field_count` views at `fields`, in the order upstream
+ * meets them; `fields` is never NULL).
+ */
+typedef struct {
+  /**
+   * As `pss_violation_check_id`.
+   */
+  pss_str check_id;
+  /**
+   * As `pss_violation_reason`.
+   */
+  pss_str reason;
+  /**
+   * As `pss_violation_detail`.
+   */
+  pss_str detail;
+  /**
+   * The first of this violation's fields.
+   */
+  const pss_field_view *fields;
+  /**
+   * The number of fields at `fields`.
+   */
+  size_t field_count;
+} pss_violation_view;
+
+/**
+ * A whole evaluation as plain data, for reading it out in one call (`pss_evaluation_view`): what the
+ * per-item getters give, as views that live until the evaluation is freed.
+ *
+ * Every non-empty text of the evaluation (`pod_name`, `reason`, `detail`, `admission_message`,
+ * `note`, and each violation's `check_id`, `reason` and `detail` and each field's `path` and
+ * `container`) lies inside `texts`, and every field's `value_json` inside `values`: a caller can copy
+ * the two blocks once and find each text at its offset (`ptr - texts.ptr`). `kind` and
+ * `template_path` are static text.
+ */
+typedef struct {
+  /**
+   * As `pss_evaluation_allowed`.
+   */
+  bool allowed;
+  /**
+   * As `pss_evaluation_template_absent`.
+   */
+  bool template_absent;
+  /**
+   * As `pss_evaluation_kind`.
+   */
+  pss_str kind;
+  /**
+   * As `pss_evaluation_template_path`.
+   */
+  pss_str template_path;
+  /**
+   * As `pss_evaluation_pod_name` (`{NULL, 0}` without a name).
+   */
+  pss_str pod_name;
+  /**
+   * As `pss_evaluation_reason`.
+   */
+  pss_str reason;
+  /**
+   * As `pss_evaluation_detail`.
+   */
+  pss_str detail;
+  /**
+   * As `pss_evaluation_admission_message`.
+   */
+  pss_str admission_message;
+  /**
+   * As `pss_evaluation_note` (`{NULL, 0}` without a note).
+   */
+  pss_str note;
+  /**
+   * The violations, in upstream's order (never NULL).
+   */
+  const pss_violation_view *violations;
+  /**
+   * The number of violations.
+   */
+  size_t violation_count;
+  /**
+   * Every violation's fields, violation by violation (never NULL); each violation's `fields`
+   * points into this array.
+   */
+  const pss_field_view *fields;
+  /**
+   * The number of fields of all violations.
+   */
+  size_t field_count;
+  /**
+   * The block holding every text but the values.
+   */
+  pss_str texts;
+  /**
+   * The block holding every field's value.
+   */
+  pss_str values;
+} pss_evaluation_view;
 
 #ifdef __cplusplus
 extern "C" {
@@ -678,6 +816,23 @@ pss_result pss_field_value_json(const pss_field *field,
 pss_result pss_field_container(const pss_field *field,
                                const uint8_t **out_ptr,
                                size_t *out_len);
+
+/**
+ * Reads a whole evaluation in one call: writes a pointer to its `pss_evaluation_view`, which holds
+ * what the per-item getters give (allowed, the kind, the aggregate texts, the violations and their
+ * fields as arrays of plain views), with every text of the evaluation in two blocks (`texts` and
+ * `values`) so that a caller can copy it all at once.
+ *
+ * Ownership: `*out` receives a pointer borrowed from `evaluation`; the view, its arrays and every
+ * text it points to stay valid until `evaluation` is freed. The caller must not free or modify them.
+ *
+ * Errors: `PSS_RESULT_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `evaluation` is NULL or a live `pss_evaluation`; `out` is NULL or valid for writing one pointer.
+ */
+pss_result pss_evaluation_get_view(const pss_evaluation *evaluation,
+                                   const pss_evaluation_view **out);
 
 /**
  * Makes a namespace policy from three policies, for example the defaults of an admission

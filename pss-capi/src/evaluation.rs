@@ -1,17 +1,18 @@
 //! `pss_evaluation` (the verdict on one pod or workload), `pss_violation` and `pss_field` (its parts).
 
 use pss_core::{
-    evaluate_object_excluding, Evaluation, LevelVersion, NoPodTemplate, ObjectDocument, PodDocument,
-    PodSecurityExclusion, WorkloadKind,
+    evaluate_object_excluding, evaluate_pod_excluding, Evaluation, NoPodTemplate, ObjectDocument, PodDocument,
+    Violation, WorkloadKind,
 };
 
 use crate::error::pss_error;
 use crate::ffi::{
-    free_handle, guard, guard_err, handle, input, input_str, into_handle, non_null_mut, write, write_opt_view,
-    write_view, Failure,
+    free_handle, get_item, get_text, get_value, guard_err, handle, input, input_str, into_handle, non_null_mut, write,
+    Failure,
 };
 use crate::policy::{pss_options, pss_policy};
 use crate::result::pss_result;
+use crate::view::{pss_field_view, pss_str, pss_violation_view, Block};
 
 /// The verdict on one pod or workload at one policy: allowed or not, upstream's aggregate reason,
 /// detail and admission message, each violation, and the workload's kind. Immutable: any number of
@@ -19,98 +20,139 @@ use crate::result::pss_result;
 #[allow(non_camel_case_types)]
 #[derive(Debug)]
 pub struct pss_evaluation {
-    allowed: bool,
-    pod_name: Option<String>,
-    reason: String,
-    detail: String,
-    admission_message: String,
-    violations: Vec<pss_violation>,
-    kind: WorkloadKind,
-    /// Why nothing was evaluated though the object is allowed (a ReplicationController without a
-    /// template).
-    note: Option<String>,
+    /// Every text, and the views of the violations and fields.
+    block: Block,
+    view: pss_evaluation_view,
 }
 
+// SAFETY: the views point into `block` (or static text), which is never written after it is built.
+unsafe impl Send for pss_evaluation {}
+// SAFETY: as above.
+unsafe impl Sync for pss_evaluation {}
+
 /// One failed check: upstream's check id, reason and detail, and the offending fields. Borrowed from
-/// its `pss_evaluation`: valid until that is freed, and never freed on its own.
+/// its `pss_evaluation` (or `pss_kyverno_result`): valid until that is freed, and never freed on its
+/// own. (A `pss_violation` pointer is the address of its `pss_violation_view`.)
 #[allow(non_camel_case_types)]
 #[derive(Debug)]
 pub struct pss_violation {
-    check_id: &'static str,
-    reason: &'static str,
-    detail: String,
-    fields: Vec<pss_field>,
+    _opaque: [u8; 0],
 }
 
 /// One offending field: its path, its value as JSON, and the container it belongs to. Borrowed from
-/// its `pss_evaluation`: valid until that is freed, and never freed on its own.
+/// its `pss_evaluation` (or `pss_kyverno_result`): valid until that is freed, and never freed on its
+/// own. (A `pss_field` pointer is the address of its `pss_field_view`.)
 #[allow(non_camel_case_types)]
 #[derive(Debug)]
 pub struct pss_field {
-    path: String,
-    value_json: String,
-    container: Option<String>,
+    _opaque: [u8; 0],
+}
+
+/// A whole evaluation as plain data, for reading it out in one call (`pss_evaluation_view`): what the
+/// per-item getters give, as views that live until the evaluation is freed.
+///
+/// Every non-empty text of the evaluation (`pod_name`, `reason`, `detail`, `admission_message`,
+/// `note`, and each violation's `check_id`, `reason` and `detail` and each field's `path` and
+/// `container`) lies inside `texts`, and every field's `value_json` inside `values`: a caller can copy
+/// the two blocks once and find each text at its offset (`ptr - texts.ptr`). `kind` and
+/// `template_path` are static text.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+#[allow(non_camel_case_types)]
+pub struct pss_evaluation_view {
+    /// As `pss_evaluation_allowed`.
+    pub allowed: bool,
+    /// As `pss_evaluation_template_absent`.
+    pub template_absent: bool,
+    /// As `pss_evaluation_kind`.
+    pub kind: pss_str,
+    /// As `pss_evaluation_template_path`.
+    pub template_path: pss_str,
+    /// As `pss_evaluation_pod_name` (`{NULL, 0}` without a name).
+    pub pod_name: pss_str,
+    /// As `pss_evaluation_reason`.
+    pub reason: pss_str,
+    /// As `pss_evaluation_detail`.
+    pub detail: pss_str,
+    /// As `pss_evaluation_admission_message`.
+    pub admission_message: pss_str,
+    /// As `pss_evaluation_note` (`{NULL, 0}` without a note).
+    pub note: pss_str,
+    /// The violations, in upstream's order (never NULL).
+    pub violations: *const pss_violation_view,
+    /// The number of violations.
+    pub violation_count: usize,
+    /// Every violation's fields, violation by violation (never NULL); each violation's `fields`
+    /// points into this array.
+    pub fields: *const pss_field_view,
+    /// The number of fields of all violations.
+    pub field_count: usize,
+    /// The block holding every text but the values.
+    pub texts: pss_str,
+    /// The block holding every field's value.
+    pub values: pss_str,
 }
 
 impl pss_evaluation {
     /// The verdict on a pod or a workload of `kind` named `name`.
     pub(crate) fn new(evaluation: &Evaluation, kind: WorkloadKind, name: Option<&str>) -> pss_evaluation {
-        let violations = evaluation
-            .iter()
-            .map(|v| pss_violation {
-                check_id: v.check().as_str(),
-                reason: v.reason(),
-                detail: v.detail().to_owned(),
-                fields: v
-                    .fields()
-                    .iter()
-                    .map(|f| pss_field {
-                        path: f.path().to_owned(),
-                        value_json: f.value().to_string(),
-                        container: f.container().map(str::to_owned),
-                    })
-                    .collect(),
-            })
-            .collect();
-        let admission_message = evaluation
+        let detail = evaluation.forbidden_detail();
+        let message = evaluation
             .admission_message(name.unwrap_or_default())
-            .map(|message| controller_message(kind, message, evaluation))
+            .map(|message| controller_message(kind, message, evaluation, &detail))
             .unwrap_or_default();
-        pss_evaluation {
-            allowed: evaluation.allowed(),
-            pod_name: name.map(str::to_owned),
-            reason: evaluation.forbidden_reason(),
-            detail: evaluation.forbidden_detail(),
-            admission_message,
-            violations,
+        let reason = evaluation.forbidden_reason();
+        pss_evaluation::build(
+            evaluation.violations(),
             kind,
-            note: None,
-        }
+            evaluation.allowed(),
+            [name, Some(&reason), Some(&detail), Some(&message), None],
+        )
     }
 
     /// The verdict on a controller without a pod template, which upstream allows.
     fn template_absent(kind: WorkloadKind, name: Option<&str>, note: String) -> pss_evaluation {
-        pss_evaluation {
-            allowed: true,
-            pod_name: name.map(str::to_owned),
-            reason: String::new(),
-            detail: String::new(),
-            admission_message: String::new(),
-            violations: Vec::new(),
-            kind,
-            note: Some(note),
-        }
+        pss_evaluation::build(&[], kind, true, [name, Some(""), Some(""), Some(""), Some(&note)])
+    }
+
+    /// Lays out the evaluation; `texts` are the pod name, reason, detail, admission message and note.
+    fn build(violations: &[Violation], kind: WorkloadKind, allowed: bool, texts: [Option<&str>; 5]) -> pss_evaluation {
+        let block = Block::new(violations, &texts);
+        let [pod_name, reason, detail, admission_message, note] =
+            [block.extra[0], block.extra[1], block.extra[2], block.extra[3], block.extra[4]];
+        let view = pss_evaluation_view {
+            allowed,
+            template_absent: texts[4].is_some(),
+            kind: pss_str::of(kind.kind()),
+            template_path: pss_str::of(kind.template_path()),
+            pod_name,
+            reason,
+            detail,
+            admission_message,
+            note,
+            violations: block.violations.as_ptr(),
+            violation_count: block.violations.len(),
+            fields: block.fields.as_ptr(),
+            field_count: block.fields.len(),
+            texts: block.texts,
+            values: block.values,
+        };
+        pss_evaluation { block, view }
+    }
+
+    fn violations(&self) -> &[pss_violation_view] {
+        &self.block.violations
     }
 }
 
 /// The denial message for a workload of `kind`, from upstream's message for a pod: a pod's as is; a
 /// controller's as the `pss` command words it, `deployments "web" (pods it creates would be denied):
 /// violates PodSecurity "baseline:latest": ...` (the API server denies pods, never their controllers).
-fn controller_message(kind: WorkloadKind, pod_message: String, evaluation: &Evaluation) -> String {
+fn controller_message(kind: WorkloadKind, pod_message: String, evaluation: &Evaluation, detail: &str) -> String {
     if kind == WorkloadKind::Pod {
         return pod_message;
     }
-    let tail = format!("violates PodSecurity \"{}\": {}", evaluation.level_version(), evaluation.forbidden_detail());
+    let tail = format!("violates PodSecurity \"{}\": {}", evaluation.level_version(), detail);
     // `pods "NAME" is forbidden: TAIL`, the name quoted as Go quotes it, or `pods is forbidden: TAIL`.
     let quoted = pod_message
         .strip_prefix("pods")
@@ -125,81 +167,34 @@ fn controller_message(kind: WorkloadKind, pod_message: String, evaluation: &Eval
     }
 }
 
-/// Decodes and evaluates a pod under the options; the part shared by both pod functions.
-fn evaluate(policy: &pss_policy, options: Option<&pss_options>, pod: &[u8]) -> Result<pss_evaluation, Failure> {
-    pss_options::check_len(options, pod.len(), "pod")?;
-    let exclusions = pss_options::exclusions_of(options);
-    if !exclusions.is_empty() {
-        return evaluate_pod_excluding(policy.level_version, pod, exclusions);
-    }
-    let document = PodDocument::from_slice(pod)?;
-    let evaluation = pss_core::evaluate(policy.level_version, &document);
-    Ok(pss_evaluation::new(&evaluation, WorkloadKind::Pod, document.name()))
+/// What the input is read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Input {
+    /// A pod, whatever its `kind` says.
+    Pod,
+    /// Any object with a pod template, by its `kind`.
+    Object,
 }
 
-/// JSON whitespace.
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
-}
-
-/// The pod's text as an object of kind Pod: `"kind":"Pod","apiVersion":"v1"` added as its last
-/// members. A repeated key decodes over the earlier one, so whatever `kind` the pod says it is read as
-/// a Pod, and every byte before the closing brace keeps its offset. `None` when the text does not
-/// start with `{` and end with `}` (it is not one JSON object).
-fn as_pod_object(pod: &[u8]) -> Option<Vec<u8>> {
-    const KIND: &[u8] = br#""kind":"Pod","apiVersion":"v1""#;
-    let open = pod.iter().position(|&b| !is_space(b)).filter(|&i| pod[i] == b'{')?;
-    let close = pod.iter().rposition(|&b| !is_space(b)).filter(|&i| i > open && pod[i] == b'}')?;
-    let mut text = Vec::with_capacity(pod.len() + KIND.len() + 1);
-    text.extend_from_slice(&pod[..close]);
-    if pod[open + 1..close].iter().any(|&b| !is_space(b)) {
-        text.push(b',');
-    }
-    text.extend_from_slice(KIND);
-    text.extend_from_slice(&pod[close..]);
-    Some(text)
-}
-
-/// Evaluates a pod with exclusions. pss-core applies exclusions to objects only
-/// (`evaluate_object_excluding`), where an object is a pod when its `kind` says so, while the pod
-/// functions read any object as a pod: so the pod is read as an object of kind Pod
-/// ([`as_pod_object`]), which decodes the same fields plus the header. When that fails, the pod is
-/// decoded as the pod functions decode it, so that a malformed pod gets exactly the error (and the
-/// position) it gets without exclusions.
-fn evaluate_pod_excluding(
-    level_version: LevelVersion,
-    pod: &[u8],
-    exclusions: &[PodSecurityExclusion],
-) -> Result<pss_evaluation, Failure> {
-    let text = as_pod_object(pod);
-    match text.as_deref().map(ObjectDocument::from_slice) {
-        Some(Ok(object)) => {
-            let evaluation = evaluate_object_excluding(level_version, &object, exclusions)
-                .map_err(|e| Failure::new(pss_result::InvalidInput, e.to_string()))?;
-            Ok(pss_evaluation::new(&evaluation, WorkloadKind::Pod, object.name()))
-        }
-        failed => {
-            PodDocument::from_slice(pod)?;
-            Err(match failed {
-                // The pod decodes, its header does not (a `kind` that is not a string).
-                Some(Err(e)) => e.into(),
-                _ => Failure::new(pss_result::InvalidInput, "the pod is not one JSON object"),
-            })
-        }
-    }
-}
-
-/// Decodes and evaluates any object with a pod template under the options; the part shared by both
-/// object functions.
-fn evaluate_object(
+/// Decodes and evaluates a pod or an object under the options: the body shared by the four
+/// evaluating functions.
+fn evaluate(
     policy: &pss_policy,
     options: Option<&pss_options>,
-    object: &[u8],
+    data: &[u8],
+    input: Input,
 ) -> Result<pss_evaluation, Failure> {
-    pss_options::check_len(options, object.len(), "object")?;
-    let document = ObjectDocument::from_slice(object)?;
+    let what = if input == Input::Pod { "pod" } else { "object" };
+    pss_options::check_len(options, data.len(), what)?;
     let exclusions = pss_options::exclusions_of(options);
-    match (evaluate_object_excluding(policy.level_version, &document, exclusions), document.workload_kind()) {
+    let lv = policy.level_version;
+    if input == Input::Pod {
+        let document = PodDocument::from_slice(data)?;
+        let evaluation = evaluate_pod_excluding(lv, &document, exclusions);
+        return Ok(pss_evaluation::new(&evaluation, WorkloadKind::Pod, document.name()));
+    }
+    let document = ObjectDocument::from_slice(data)?;
+    match (evaluate_object_excluding(lv, &document, exclusions), document.workload_kind()) {
         (Ok(evaluation), Some(kind)) => Ok(pss_evaluation::new(&evaluation, kind, document.name())),
         (Err(e @ NoPodTemplate::TemplateAbsent { kind }), _) => {
             Ok(pss_evaluation::template_absent(kind, document.name(), e.to_string()))
@@ -207,6 +202,58 @@ fn evaluate_object(
         (Err(e), _) => Err(Failure::new(pss_result::NotAWorkload, e.to_string())),
         (Ok(_), None) => Err(Failure::new(pss_result::NotAWorkload, "the object is not a pod or a pod controller")),
     }
+}
+
+/// The body of the four evaluating functions: reads the policy (a handle, or a level and a version),
+/// the options and the input, evaluates, and writes the evaluation to `*out`.
+///
+/// # Safety
+/// As the exported functions: every pointer is NULL or valid as they document.
+#[allow(clippy::too_many_arguments)]
+unsafe fn evaluate_into(
+    policy: PolicyArg,
+    options: *const pss_options,
+    data: *const u8,
+    data_len: usize,
+    input_kind: Input,
+    out: *mut *mut pss_evaluation,
+    err_out: *mut *mut pss_error,
+) -> pss_result {
+    let what = if input_kind == Input::Pod { "pod" } else { "object" };
+    // SAFETY: `err_out` is NULL or writable (caller's guarantee).
+    unsafe {
+        guard_err(err_out, || {
+            let parsed;
+            let policy = match policy {
+                // SAFETY: the caller guarantees a non-NULL `policy` is live.
+                PolicyArg::Handle(policy) => handle(policy, "policy")?,
+                PolicyArg::Text(level, level_len, version, version_len) => {
+                    // SAFETY: the caller guarantees the input pointers and lengths.
+                    let level = input_str(level, level_len, "level")?;
+                    // SAFETY: as above.
+                    let version = input_str(version, version_len, "version")?;
+                    parsed = pss_policy::parse(level, version)?;
+                    &parsed
+                }
+            };
+            // SAFETY: the caller guarantees a non-NULL `options` is live and not being modified.
+            let options = (!options.is_null()).then(|| &*options);
+            // SAFETY: the caller guarantees `data_len` readable bytes at a non-NULL `data`.
+            let data = input(data, data_len, what)?;
+            let out = non_null_mut(out, "out")?;
+            let evaluation = evaluate(policy, options, data, input_kind)?;
+            // SAFETY: `out` is non-NULL and writable (caller's guarantee).
+            write(out, into_handle(evaluation));
+            Ok(())
+        })
+    }
+}
+
+/// The policy of an evaluating function: a handle, or a level and a version as text.
+#[derive(Clone, Copy)]
+enum PolicyArg {
+    Handle(*const pss_policy),
+    Text(*const u8, usize, *const u8, usize),
 }
 
 /// Evaluates a pod, given as JSON bytes (UTF-8, not NUL-terminated), at a policy, exactly as the
@@ -241,22 +288,8 @@ pub unsafe extern "C" fn pss_policy_evaluate(
     out: *mut *mut pss_evaluation,
     err_out: *mut *mut pss_error,
 ) -> pss_result {
-    // SAFETY: `err_out` is NULL or writable (caller's guarantee).
-    unsafe {
-        guard_err(err_out, || {
-            // SAFETY: the caller guarantees a non-NULL `policy` is live.
-            let policy = handle(policy, "policy")?;
-            // SAFETY: the caller guarantees a non-NULL `options` is live and not being modified.
-            let options = (!options.is_null()).then(|| &*options);
-            // SAFETY: the caller guarantees `pod_len` readable bytes at a non-NULL `pod`.
-            let pod = input(pod, pod_len, "pod")?;
-            let out = non_null_mut(out, "out")?;
-            let evaluation = evaluate(policy, options, pod)?;
-            // SAFETY: `out` is non-NULL and writable (caller's guarantee).
-            write(out, into_handle(evaluation));
-            Ok(())
-        })
-    }
+    // SAFETY: forwarded from the caller.
+    unsafe { evaluate_into(PolicyArg::Handle(policy), options, pod, pod_len, Input::Pod, out, err_out) }
 }
 
 /// `pss_policy_new` and `pss_policy_evaluate` in one call, for callers that hold the level and version
@@ -283,25 +316,9 @@ pub unsafe extern "C" fn pss_evaluate(
     out: *mut *mut pss_evaluation,
     err_out: *mut *mut pss_error,
 ) -> pss_result {
-    // SAFETY: `err_out` is NULL or writable (caller's guarantee).
-    unsafe {
-        guard_err(err_out, || {
-            // SAFETY: the caller guarantees the input pointers and lengths.
-            let level = input_str(level, level_len, "level")?;
-            // SAFETY: as above.
-            let version = input_str(version, version_len, "version")?;
-            // SAFETY: the caller guarantees a non-NULL `options` is live and not being modified.
-            let options = (!options.is_null()).then(|| &*options);
-            // SAFETY: the caller guarantees `pod_len` readable bytes at a non-NULL `pod`.
-            let pod = input(pod, pod_len, "pod")?;
-            let out = non_null_mut(out, "out")?;
-            let policy = pss_policy::parse(level, version)?;
-            let evaluation = evaluate(&policy, options, pod)?;
-            // SAFETY: `out` is non-NULL and writable (caller's guarantee).
-            write(out, into_handle(evaluation));
-            Ok(())
-        })
-    }
+    let policy = PolicyArg::Text(level, level_len, version, version_len);
+    // SAFETY: forwarded from the caller.
+    unsafe { evaluate_into(policy, options, pod, pod_len, Input::Pod, out, err_out) }
 }
 
 /// Evaluates any object that carries a pod template, given as JSON bytes (UTF-8, not
@@ -343,22 +360,8 @@ pub unsafe extern "C" fn pss_policy_evaluate_object(
     out: *mut *mut pss_evaluation,
     err_out: *mut *mut pss_error,
 ) -> pss_result {
-    // SAFETY: `err_out` is NULL or writable (caller's guarantee).
-    unsafe {
-        guard_err(err_out, || {
-            // SAFETY: the caller guarantees a non-NULL `policy` is live.
-            let policy = handle(policy, "policy")?;
-            // SAFETY: the caller guarantees a non-NULL `options` is live and not being modified.
-            let options = (!options.is_null()).then(|| &*options);
-            // SAFETY: the caller guarantees `object_len` readable bytes at a non-NULL `object`.
-            let object = input(object, object_len, "object")?;
-            let out = non_null_mut(out, "out")?;
-            let evaluation = evaluate_object(policy, options, object)?;
-            // SAFETY: `out` is non-NULL and writable (caller's guarantee).
-            write(out, into_handle(evaluation));
-            Ok(())
-        })
-    }
+    // SAFETY: forwarded from the caller.
+    unsafe { evaluate_into(PolicyArg::Handle(policy), options, object, object_len, Input::Object, out, err_out) }
 }
 
 /// `pss_policy_new` and `pss_policy_evaluate_object` in one call. The level and version are checked
@@ -385,25 +388,9 @@ pub unsafe extern "C" fn pss_evaluate_object(
     out: *mut *mut pss_evaluation,
     err_out: *mut *mut pss_error,
 ) -> pss_result {
-    // SAFETY: `err_out` is NULL or writable (caller's guarantee).
-    unsafe {
-        guard_err(err_out, || {
-            // SAFETY: the caller guarantees the input pointers and lengths.
-            let level = input_str(level, level_len, "level")?;
-            // SAFETY: as above.
-            let version = input_str(version, version_len, "version")?;
-            // SAFETY: the caller guarantees a non-NULL `options` is live and not being modified.
-            let options = (!options.is_null()).then(|| &*options);
-            // SAFETY: the caller guarantees `object_len` readable bytes at a non-NULL `object`.
-            let object = input(object, object_len, "object")?;
-            let out = non_null_mut(out, "out")?;
-            let policy = pss_policy::parse(level, version)?;
-            let evaluation = evaluate_object(&policy, options, object)?;
-            // SAFETY: `out` is non-NULL and writable (caller's guarantee).
-            write(out, into_handle(evaluation));
-            Ok(())
-        })
-    }
+    let policy = PolicyArg::Text(level, level_len, version, version_len);
+    // SAFETY: forwarded from the caller.
+    unsafe { evaluate_into(policy, options, object, object_len, Input::Object, out, err_out) }
 }
 
 /// The kind of the evaluated workload as its `kind` spells it: `Pod`, `PodTemplate`,
@@ -420,12 +407,8 @@ pub unsafe extern "C" fn pss_evaluation_kind(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `evaluation` is live.
-        let evaluation = unsafe { handle(evaluation, "evaluation") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_view(evaluation.kind.kind(), out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(evaluation, "evaluation", out_ptr, out_len, |e| e.view.kind.get()) }
 }
 
 /// Where the pod template is in the object: `spec.template`, `template` (PodTemplate),
@@ -442,12 +425,8 @@ pub unsafe extern "C" fn pss_evaluation_template_path(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `evaluation` is live.
-        let evaluation = unsafe { handle(evaluation, "evaluation") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_view(evaluation.kind.template_path(), out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(evaluation, "evaluation", out_ptr, out_len, |e| e.view.template_path.get()) }
 }
 
 /// Whether the object had no pod template to evaluate and is allowed for that reason (a
@@ -463,14 +442,8 @@ pub unsafe extern "C" fn pss_evaluation_template_absent(
     evaluation: *const pss_evaluation,
     out_absent: *mut bool,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `evaluation` is live.
-        let evaluation = unsafe { handle(evaluation, "evaluation") }?;
-        let out_absent = non_null_mut(out_absent, "out_absent")?;
-        // SAFETY: non-NULL and writable (caller's guarantee).
-        unsafe { write(out_absent, evaluation.note.is_some()) };
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(evaluation, "evaluation", out_absent, "out_absent", |e| e.view.template_absent) }
 }
 
 /// Why nothing was evaluated though the object is allowed:
@@ -487,12 +460,8 @@ pub unsafe extern "C" fn pss_evaluation_note(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `evaluation` is live.
-        let evaluation = unsafe { handle(evaluation, "evaluation") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_opt_view(evaluation.note.as_deref(), out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(evaluation, "evaluation", out_ptr, out_len, |e| e.view.note.get()) }
 }
 
 /// Whether the pod is allowed (it has no violations).
@@ -506,14 +475,8 @@ pub unsafe extern "C" fn pss_evaluation_allowed(
     evaluation: *const pss_evaluation,
     out_allowed: *mut bool,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `evaluation` is live.
-        let evaluation = unsafe { handle(evaluation, "evaluation") }?;
-        let out_allowed = non_null_mut(out_allowed, "out_allowed")?;
-        // SAFETY: non-NULL and writable (caller's guarantee).
-        unsafe { write(out_allowed, evaluation.allowed) };
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(evaluation, "evaluation", out_allowed, "out_allowed", |e| e.view.allowed) }
 }
 
 /// Upstream's aggregate `ForbiddenReason`: the violations' reasons joined by `", "` (empty when allowed).
@@ -528,12 +491,8 @@ pub unsafe extern "C" fn pss_evaluation_reason(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `evaluation` is live.
-        let evaluation = unsafe { handle(evaluation, "evaluation") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_view(&evaluation.reason, out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(evaluation, "evaluation", out_ptr, out_len, |e| e.view.reason.get()) }
 }
 
 /// Upstream's aggregate `ForbiddenDetail`: each `reason (detail)` (or `reason` alone when the detail is
@@ -549,12 +508,8 @@ pub unsafe extern "C" fn pss_evaluation_detail(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `evaluation` is live.
-        let evaluation = unsafe { handle(evaluation, "evaluation") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_view(&evaluation.detail, out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(evaluation, "evaluation", out_ptr, out_len, |e| e.view.detail.get()) }
 }
 
 /// The message the API server gives when it denies the pod:
@@ -574,12 +529,8 @@ pub unsafe extern "C" fn pss_evaluation_admission_message(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `evaluation` is live.
-        let evaluation = unsafe { handle(evaluation, "evaluation") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_view(&evaluation.admission_message, out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(evaluation, "evaluation", out_ptr, out_len, |e| e.view.admission_message.get()) }
 }
 
 /// The pod's `metadata.name` (an object's, for `pss_policy_evaluate_object`); NULL and 0 when it has
@@ -595,12 +546,8 @@ pub unsafe extern "C" fn pss_evaluation_pod_name(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `evaluation` is live.
-        let evaluation = unsafe { handle(evaluation, "evaluation") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_opt_view(evaluation.pod_name.as_deref(), out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(evaluation, "evaluation", out_ptr, out_len, |e| e.view.pod_name.get()) }
 }
 
 /// The number of violations (0 when allowed).
@@ -614,14 +561,8 @@ pub unsafe extern "C" fn pss_evaluation_violation_count(
     evaluation: *const pss_evaluation,
     out_count: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `evaluation` is live.
-        let evaluation = unsafe { handle(evaluation, "evaluation") }?;
-        let out_count = non_null_mut(out_count, "out_count")?;
-        // SAFETY: non-NULL and writable (caller's guarantee).
-        unsafe { write(out_count, evaluation.violations.len()) };
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(evaluation, "evaluation", out_count, "out_count", |e| e.view.violation_count) }
 }
 
 /// The violation at `index` (0-based, in upstream's order).
@@ -639,15 +580,8 @@ pub unsafe extern "C" fn pss_evaluation_violation(
     index: usize,
     out: *mut *const pss_violation,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `evaluation` is live.
-        let evaluation = unsafe { handle(evaluation, "evaluation") }?;
-        let out = non_null_mut(out, "out")?;
-        let violation = evaluation.violations.get(index).ok_or(Failure::code(pss_result::IndexOutOfRange))?;
-        // SAFETY: non-NULL and writable (caller's guarantee).
-        unsafe { write(out, violation as *const pss_violation) };
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_item(evaluation, "evaluation", index, out, pss_evaluation::violations) }
 }
 
 /// Frees an evaluation. NULL is a no-op.
@@ -676,12 +610,8 @@ pub unsafe extern "C" fn pss_violation_check_id(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `violation` is live.
-        let violation = unsafe { handle(violation, "violation") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_view(violation.check_id, out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller (a `pss_violation` is its view).
+    unsafe { get_text(violation.cast::<pss_violation_view>(), "violation", out_ptr, out_len, |v| v.check_id.get()) }
 }
 
 /// Upstream's `ForbiddenReason` for this check, byte for byte (`privileged`, `host namespaces`, ...).
@@ -696,12 +626,8 @@ pub unsafe extern "C" fn pss_violation_reason(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `violation` is live.
-        let violation = unsafe { handle(violation, "violation") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_view(violation.reason, out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller (a `pss_violation` is its view).
+    unsafe { get_text(violation.cast::<pss_violation_view>(), "violation", out_ptr, out_len, |v| v.reason.get()) }
 }
 
 /// Upstream's `ForbiddenDetail` for this check, byte for byte; may be empty.
@@ -717,12 +643,8 @@ pub unsafe extern "C" fn pss_violation_detail(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `violation` is live.
-        let violation = unsafe { handle(violation, "violation") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_view(&violation.detail, out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller (a `pss_violation` is its view).
+    unsafe { get_text(violation.cast::<pss_violation_view>(), "violation", out_ptr, out_len, |v| v.detail.get()) }
 }
 
 /// The number of offending fields of this violation.
@@ -736,14 +658,9 @@ pub unsafe extern "C" fn pss_violation_field_count(
     violation: *const pss_violation,
     out_count: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `violation` is live.
-        let violation = unsafe { handle(violation, "violation") }?;
-        let out_count = non_null_mut(out_count, "out_count")?;
-        // SAFETY: non-NULL and writable (caller's guarantee).
-        unsafe { write(out_count, violation.fields.len()) };
-        Ok(())
-    })
+    let violation = violation.cast::<pss_violation_view>();
+    // SAFETY: forwarded from the caller (a `pss_violation` is its view).
+    unsafe { get_value(violation, "violation", out_count, "out_count", |v| v.field_count) }
 }
 
 /// The offending field at `index` (0-based, in the order upstream meets them).
@@ -761,15 +678,8 @@ pub unsafe extern "C" fn pss_violation_field(
     index: usize,
     out: *mut *const pss_field,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `violation` is live.
-        let violation = unsafe { handle(violation, "violation") }?;
-        let out = non_null_mut(out, "out")?;
-        let field = violation.fields.get(index).ok_or(Failure::code(pss_result::IndexOutOfRange))?;
-        // SAFETY: non-NULL and writable (caller's guarantee).
-        unsafe { write(out, field as *const pss_field) };
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller (a `pss_violation` is its view, whose fields are valid).
+    unsafe { get_item(violation.cast::<pss_violation_view>(), "violation", index, out, |v| view_fields(v)) }
 }
 
 /// The field's path in the pod, e.g. `spec.containers[0].securityContext.privileged` or
@@ -787,12 +697,8 @@ pub unsafe extern "C" fn pss_field_path(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `field` is live.
-        let field = unsafe { handle(field, "field") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_view(&field.path, out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller (a `pss_field` is its view).
+    unsafe { get_text(field.cast::<pss_field_view>(), "field", out_ptr, out_len, |f| f.path.get()) }
 }
 
 /// The offending value as JSON text: `true`, `0`, `"Unconfined"`, `["NET_RAW"]`, `null` for a required
@@ -809,12 +715,8 @@ pub unsafe extern "C" fn pss_field_value_json(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `field` is live.
-        let field = unsafe { handle(field, "field") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_view(&field.value_json, out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller (a `pss_field` is its view).
+    unsafe { get_text(field.cast::<pss_field_view>(), "field", out_ptr, out_len, |f| f.value_json.get()) }
 }
 
 /// The name of the container the field belongs to; NULL and 0 when it belongs to none (a pod-level
@@ -831,10 +733,37 @@ pub unsafe extern "C" fn pss_field_container(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `field` is live.
-        let field = unsafe { handle(field, "field") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_opt_view(field.container.as_deref(), out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller (a `pss_field` is its view).
+    unsafe { get_text(field.cast::<pss_field_view>(), "field", out_ptr, out_len, |f| f.container.get()) }
+}
+
+/// A violation's fields.
+///
+/// # Safety
+/// `v` is a view made by a [`Block`] that is still alive.
+unsafe fn view_fields(v: &pss_violation_view) -> &[pss_field_view] {
+    // SAFETY: a block's violation views point at `field_count` initialised views in the block's
+    // field array (for 0 fields, at a non-NULL, aligned address), alive as long as the block.
+    unsafe { core::slice::from_raw_parts(v.fields, v.field_count) }
+}
+
+/// Reads a whole evaluation in one call: writes a pointer to its `pss_evaluation_view`, which holds
+/// what the per-item getters give (allowed, the kind, the aggregate texts, the violations and their
+/// fields as arrays of plain views), with every text of the evaluation in two blocks (`texts` and
+/// `values`) so that a caller can copy it all at once.
+///
+/// Ownership: `*out` receives a pointer borrowed from `evaluation`; the view, its arrays and every
+/// text it points to stay valid until `evaluation` is freed. The caller must not free or modify them.
+///
+/// Errors: `PSS_RESULT_NULL_PARAMETER`.
+///
+/// # Safety
+/// `evaluation` is NULL or a live `pss_evaluation`; `out` is NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn pss_evaluation_get_view(
+    evaluation: *const pss_evaluation,
+    out: *mut *const pss_evaluation_view,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(evaluation, "evaluation", out, "out", |e| &e.view as *const pss_evaluation_view) }
 }

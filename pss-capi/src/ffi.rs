@@ -275,3 +275,68 @@ pub(crate) unsafe fn free_handle<T>(ptr: *mut T) {
         drop(unsafe { Box::from_raw(ptr) });
     }));
 }
+
+/// The body of a getter of text: borrows the handle, writes the view of the text `get` picks (NULL
+/// and 0 when it is absent).
+///
+/// # Safety
+/// `handle_ptr` is NULL or a live `T`; `out_ptr` and `out_len` are NULL or valid for writing.
+pub(crate) unsafe fn get_text<T>(
+    handle_ptr: *const T,
+    parameter: &'static str,
+    out_ptr: *mut *const u8,
+    out_len: *mut usize,
+    get: impl FnOnce(&T) -> Option<&str>,
+) -> pss_result {
+    guard(|| {
+        // SAFETY: the caller guarantees a non-NULL `handle_ptr` is live.
+        let h = unsafe { handle(handle_ptr, parameter) }?;
+        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
+        unsafe { write_opt_view(get(h), out_ptr, out_len) }
+    })
+}
+
+/// The body of a getter of a plain value (a count, a flag, a code): borrows the handle and writes
+/// what `get` returns to `*out`.
+///
+/// # Safety
+/// `handle_ptr` is NULL or a live `T`; `out` is NULL or valid for writing a `V`.
+pub(crate) unsafe fn get_value<T, V>(
+    handle_ptr: *const T,
+    parameter: &'static str,
+    out: *mut V,
+    out_name: &'static str,
+    get: impl FnOnce(&T) -> V,
+) -> pss_result {
+    guard(|| {
+        // SAFETY: the caller guarantees a non-NULL `handle_ptr` is live.
+        let h = unsafe { handle(handle_ptr, parameter) }?;
+        let out = non_null_mut(out, out_name)?;
+        // SAFETY: non-NULL and writable (caller's guarantee).
+        unsafe { write(out, get(h)) };
+        Ok(())
+    })
+}
+
+/// The body of a getter of the item at `index` of a list a handle owns: writes a pointer to it,
+/// borrowed from the handle, to `*out`; `PSS_RESULT_INDEX_OUT_OF_RANGE` past the end.
+///
+/// # Safety
+/// `handle_ptr` is NULL or a live `T`; `out` is NULL or valid for writing one pointer.
+pub(crate) unsafe fn get_item<T, I, O>(
+    handle_ptr: *const T,
+    parameter: &'static str,
+    index: usize,
+    out: *mut *const O,
+    items: impl FnOnce(&T) -> &[I],
+) -> pss_result {
+    guard(|| {
+        // SAFETY: the caller guarantees a non-NULL `handle_ptr` is live.
+        let h = unsafe { handle(handle_ptr, parameter) }?;
+        let out = non_null_mut(out, "out")?;
+        let item = items(h).get(index).ok_or(Failure::code(pss_result::IndexOutOfRange))?;
+        // SAFETY: non-NULL and writable (caller's guarantee). `O` is the opaque name of `I`.
+        unsafe { write(out, (item as *const I).cast::<O>()) };
+        Ok(())
+    })
+}

@@ -89,12 +89,14 @@ mod ffi;
 mod namespace;
 mod policy;
 mod result;
+mod view;
 
 pub use error::*;
 pub use evaluation::*;
 pub use namespace::*;
 pub use policy::*;
 pub use result::*;
+pub use view::{pss_field_view, pss_str, pss_violation_view};
 
 /// The major version of the library this header belongs to.
 pub const PSS_VERSION_MAJOR: u32 = 0;

@@ -723,6 +723,105 @@ static void test_shared_pods(void) {
   pss_policy_free(policy);
 }
 
+/* A non-empty view lies inside a block. */
+static int inside(pss_str v, pss_str block) {
+  return v.len == 0 || (v.ptr >= block.ptr && v.ptr + v.len <= block.ptr + block.len);
+}
+
+/* pss_evaluation_get_view gives what the per-item getters give, as plain data in two blocks. */
+static void test_evaluation_view(void) {
+  pss_policy *policy = new_policy("restricted", "latest");
+  pss_evaluation *ev = evaluate(policy, PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1);
+  const pss_evaluation_view *view = NULL, *again = NULL;
+  const pss_evaluation_view *untouched = (const pss_evaluation_view *)&view;
+  const uint8_t *p = NULL;
+  size_t n = 0, i, j, k = 0, count = 0;
+  CHECK_RC(pss_evaluation_get_view(ev, &view), PSS_RESULT_OK);
+  CHECK_RC(pss_evaluation_get_view(ev, &again), PSS_RESULT_OK);
+  CHECK(view != NULL && view == again);
+  CHECK(!view->allowed && !view->template_absent);
+  CHECK_VIEW(view->kind.ptr, view->kind.len, "Pod");
+  CHECK_VIEW(view->template_path.ptr, view->template_path.len, "");
+  CHECK_VIEW(view->pod_name.ptr, view->pod_name.len, "privileged-pod");
+  CHECK(view->note.ptr == NULL && view->note.len == 0);
+  CHECK_RC(pss_evaluation_reason(ev, &p, &n), PSS_RESULT_OK);
+  CHECK(p == view->reason.ptr && n == view->reason.len);
+  CHECK_RC(pss_evaluation_detail(ev, &p, &n), PSS_RESULT_OK);
+  CHECK(p == view->detail.ptr && n == view->detail.len);
+  CHECK_RC(pss_evaluation_admission_message(ev, &p, &n), PSS_RESULT_OK);
+  CHECK(p == view->admission_message.ptr && n == view->admission_message.len);
+  CHECK(view->admission_message.len > 40 &&
+        memcmp(view->admission_message.ptr, "pods \"privileged-pod\" is forbidden: ", 36) == 0);
+  CHECK(inside(view->pod_name, view->texts) && inside(view->reason, view->texts) &&
+        inside(view->detail, view->texts) && inside(view->admission_message, view->texts));
+  CHECK_RC(pss_evaluation_violation_count(ev, &count), PSS_RESULT_OK);
+  CHECK(view->violation_count == count && count == 5);
+  for (i = 0; i < view->violation_count; i++) {
+    const pss_violation_view *vv = &view->violations[i];
+    const pss_violation *v = NULL;
+    size_t fields = 0;
+    CHECK_RC(pss_evaluation_violation(ev, i, &v), PSS_RESULT_OK);
+    CHECK_RC(pss_violation_check_id(v, &p, &n), PSS_RESULT_OK);
+    CHECK(view_equals(vv->check_id.ptr, vv->check_id.len, "") == 0 && n == vv->check_id.len &&
+          memcmp(p, vv->check_id.ptr, n) == 0);
+    CHECK_RC(pss_violation_reason(v, &p, &n), PSS_RESULT_OK);
+    CHECK(n == vv->reason.len && memcmp(p, vv->reason.ptr, n) == 0);
+    CHECK_RC(pss_violation_detail(v, &p, &n), PSS_RESULT_OK);
+    CHECK(p == vv->detail.ptr && n == vv->detail.len);
+    CHECK(inside(vv->check_id, view->texts) && inside(vv->reason, view->texts) && inside(vv->detail, view->texts));
+    CHECK_RC(pss_violation_field_count(v, &fields), PSS_RESULT_OK);
+    CHECK(fields == vv->field_count && vv->fields == view->fields + k);
+    for (j = 0; j < vv->field_count; j++, k++) {
+      const pss_field_view *fv = &vv->fields[j];
+      const pss_field *f = NULL;
+      CHECK_RC(pss_violation_field(v, j, &f), PSS_RESULT_OK);
+      CHECK_RC(pss_field_path(f, &p, &n), PSS_RESULT_OK);
+      CHECK(p == fv->path.ptr && n == fv->path.len && inside(fv->path, view->texts));
+      CHECK_RC(pss_field_value_json(f, &p, &n), PSS_RESULT_OK);
+      CHECK(p == fv->value_json.ptr && n == fv->value_json.len && inside(fv->value_json, view->values));
+      CHECK_RC(pss_field_container(f, &p, &n), PSS_RESULT_OK);
+      CHECK(p == fv->container.ptr && n == fv->container.len && inside(fv->container, view->texts));
+    }
+  }
+  CHECK(k == view->field_count);
+  CHECK_VIEW(view->violations[0].check_id.ptr, view->violations[0].check_id.len, "privileged");
+  CHECK_VIEW(view->fields[0].path.ptr, view->fields[0].path.len, PRIVILEGED_PATH);
+  CHECK_VIEW(view->fields[0].value_json.ptr, view->fields[0].value_json.len, "true");
+  CHECK_VIEW(view->fields[0].container.ptr, view->fields[0].container.len, "privileged-pod");
+  /* The two blocks do not overlap. */
+  CHECK(view->texts.ptr + view->texts.len <= view->values.ptr || view->values.ptr + view->values.len <= view->texts.ptr);
+  /* NULL parameters: nothing written. */
+  CHECK_RC(pss_evaluation_get_view(NULL, &untouched), PSS_RESULT_NULL_PARAMETER);
+  CHECK(untouched == (const pss_evaluation_view *)&view);
+  CHECK_RC(pss_evaluation_get_view(ev, NULL), PSS_RESULT_NULL_PARAMETER);
+  pss_evaluation_free(ev);
+
+  /* An allowed pod: no violations, empty (non-NULL) aggregate texts. */
+  ev = evaluate(policy, RESTRICTED_POD, sizeof RESTRICTED_POD - 1);
+  CHECK_RC(pss_evaluation_get_view(ev, &view), PSS_RESULT_OK);
+  CHECK(view->allowed && view->violation_count == 0 && view->field_count == 0);
+  CHECK(view->violations != NULL && view->fields != NULL);
+  CHECK_VIEW(view->reason.ptr, view->reason.len, "");
+  CHECK_VIEW(view->admission_message.ptr, view->admission_message.len, "");
+  CHECK_VIEW(view->pod_name.ptr, view->pod_name.len, "web");
+  CHECK(view->values.len == 0);
+  pss_evaluation_free(ev);
+
+  /* A ReplicationController without a template: allowed, with the note. */
+  {
+    static const char RC[] = "{\"apiVersion\":\"v1\",\"kind\":\"ReplicationController\",\"spec\":{}}";
+    CHECK_RC(pss_policy_evaluate_object(policy, NULL, S(RC), &ev, NULL), PSS_RESULT_OK);
+    CHECK_RC(pss_evaluation_get_view(ev, &view), PSS_RESULT_OK);
+    CHECK(view->allowed && view->template_absent && view->violation_count == 0);
+    CHECK(view->pod_name.ptr == NULL && view->pod_name.len == 0);
+    CHECK_VIEW(view->kind.ptr, view->kind.len, "ReplicationController");
+    CHECK_VIEW(view->template_path.ptr, view->template_path.len, "spec.template");
+    CHECK_VIEW(view->note.ptr, view->note.len, "no pod template: the ReplicationController has no spec.template");
+    pss_evaluation_free(ev);
+  }
+  pss_policy_free(policy);
+}
+
 int main(void) {
   test_version();
   test_result_text();
@@ -730,6 +829,7 @@ int main(void) {
   test_privileged_pod();
   test_privileged_pod_restricted();
   test_allowed_pod();
+  test_evaluation_view();
   test_pod_level_fields();
   test_decode_errors();
   test_null_parameters();
