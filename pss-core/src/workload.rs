@@ -210,11 +210,31 @@ impl<'a> ObjectDocument<'a> {
     /// pod template field the checks read).
     #[allow(clippy::should_implement_trait)] // borrows from the input, which `FromStr` cannot
     pub fn from_str(text: &'a str) -> Result<Self, Error> {
-        let header = ObjectHeader::from_str(text)?;
+        // One pass for a pod: decode it as one first. That also reads the header of any other
+        // object whose `spec` reads as a pod's (every controller's does); otherwise the header is
+        // read on its own, and the pod's error is the error when the object is a pod after all.
+        let header = match PodDocument::from_str(text) {
+            Ok(pod) => {
+                let kind = pod.kind().and_then(|k| WorkloadKind::from_type(pod.api_version(), k));
+                if kind == Some(WorkloadKind::Pod) {
+                    return Ok(ObjectDocument { header: pod.header().clone(), kind, template: Some(pod) });
+                }
+                pod.into_header()
+            }
+            Err(e) => {
+                let header = ObjectHeader::from_str(text)?;
+                if header.kind().and_then(|k| WorkloadKind::from_type(header.api_version(), k))
+                    == Some(WorkloadKind::Pod)
+                {
+                    return Err(e);
+                }
+                header
+            }
+        };
         let kind = header.kind().and_then(|k| WorkloadKind::from_type(header.api_version(), k));
         let template = match kind {
-            None => None,
-            Some(WorkloadKind::Pod) => Some(PodDocument::from_str(text)?),
+            // Pods were returned above.
+            None | Some(WorkloadKind::Pod) => None,
             Some(wk) => {
                 let mut r = Reader::new(text);
                 let mut template = (!wk.template_optional()).then(PodDocument::default);

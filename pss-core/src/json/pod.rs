@@ -224,6 +224,11 @@ impl<'a> PodDocument<'a> {
         &self.header
     }
 
+    /// The header alone, for a document that turned out not to be a pod.
+    pub(crate) fn into_header(self) -> ObjectHeader<'a> {
+        self.header
+    }
+
     /// `apiVersion`, if present.
     pub fn api_version(&self) -> Option<&str> {
         self.header.api_version()
