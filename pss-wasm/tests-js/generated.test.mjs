@@ -1,0 +1,63 @@
+// The built package against native pss-core over the generated cases every suite shares
+// (pss-testgen): pods and every controller kind at every level and many versions. The cases and
+// pss-core's results come from `cargo run -p pss-core --example generated_cases` (run here unless
+// PSS_GENERATED_CASES names a file it wrote). Every field of each result must be the same, for the
+// object given as a JS object, a JSON string and UTF-8 bytes, and through a Policy.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import * as pss from "@pss/wasm";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const count = 256;
+
+function casesFile() {
+  if (process.env.PSS_GENERATED_CASES) return process.env.PSS_GENERATED_CASES;
+  const file = path.join(root, "target", "pss-testgen", `cases-${count}.jsonl`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  execFileSync(
+    "cargo",
+    ["run", "-q", "-p", "pss-core", "--example", "generated_cases", "--", "--cases", String(count), "--out", file],
+    { cwd: root, stdio: ["ignore", "inherit", "inherit"] },
+  );
+  return file;
+}
+
+const cases = fs
+  .readFileSync(casesFile(), "utf8")
+  .split("\n")
+  .filter((line) => line !== "")
+  .map((line) => JSON.parse(line));
+
+test("the cases cover every kind, every level, allowed and denied", () => {
+  assert.ok(cases.length >= 100, `${cases.length} cases`);
+  assert.equal(new Set(cases.map((c) => c.kind)).size, 9);
+  assert.equal(new Set(cases.map((c) => c.level)).size, 3);
+  const denied = cases.filter((c) => !c.expected.allowed).length;
+  assert.ok(denied > 0 && denied < cases.length, `${denied} denied`);
+});
+
+test("evaluate gives pss-core's result for every generated case, however the object is passed", () => {
+  for (const [i, c] of cases.entries()) {
+    const options = { level: c.level, version: c.version };
+    const text = JSON.stringify(c.object);
+    const inputs = { object: c.object, string: text, bytes: new TextEncoder().encode(text) };
+    for (const [how, input] of Object.entries(inputs)) {
+      const got = pss.evaluate(input, options);
+      assert.deepEqual(got, c.expected, `case ${i} (${c.kind} at ${c.level}:${c.version}) as ${how}`);
+    }
+  }
+});
+
+test("a Policy gives the same results as evaluate", () => {
+  const policies = new Map();
+  for (const [i, c] of cases.entries()) {
+    const key = `${c.level}:${c.version}`;
+    if (!policies.has(key)) policies.set(key, new pss.Policy({ level: c.level, version: c.version }));
+    assert.deepEqual(policies.get(key).evaluate(c.object), c.expected, `case ${i} (${c.kind} at ${key})`);
+  }
+  for (const p of policies.values()) p.free?.();
+});
