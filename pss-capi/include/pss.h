@@ -52,6 +52,13 @@
 #define PSS_VERSION_NUMBER (((PSS_VERSION_MAJOR * 10000) + (PSS_VERSION_MINOR * 100)) + PSS_VERSION_PATCH)
 
 /**
+ * The most existing pods a namespace review checks (upstream's limit); with more, it checks this many
+ * and says so in a warning. (A literal for the header; a test checks it is pss-core's
+ * `MAX_PODS_TO_CHECK`.)
+ */
+#define PSS_MAX_PODS_TO_CHECK 3000
+
+/**
  * The longest text `pss_result_text` writes, in bytes: a buffer this large always suffices.
  */
 #define PSS_RESULT_TEXT_MAX_LEN 64
@@ -139,6 +146,27 @@ enum pss_result
    * A Kyverno-style exclusion is invalid (Kyverno's validation error says why).
    */
   PSS_RESULT_INVALID_EXCLUSION = 17,
+  /**
+   * A strictly decoded document (an admission configuration) has a field it does not know.
+   */
+  PSS_RESULT_UNKNOWN_FIELD = 18,
+  /**
+   * A strictly decoded document (an admission configuration) gives a field twice.
+   */
+  PSS_RESULT_DUPLICATE_FIELD = 19,
+  /**
+   * The document is not of the expected `apiVersion` and `kind` (an admission configuration that
+   * is not a `PodSecurityConfiguration`, a Kyverno policy that is not a `ClusterPolicy` or `Policy`).
+   */
+  PSS_RESULT_UNEXPECTED_KIND = 20,
+  /**
+   * The admission configuration decodes but upstream's validation rejects it.
+   */
+  PSS_RESULT_INVALID_CONFIG = 21,
+  /**
+   * The Kyverno policy decodes but Kyverno's validation rejects it.
+   */
+  PSS_RESULT_INVALID_POLICY = 22,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -147,6 +175,87 @@ typedef enum pss_result pss_result;
 typedef uint32_t pss_result;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+/**
+ * A rule's outcome. The numbers are fixed.
+ */
+enum pss_kyverno_status
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The resource satisfies the rule.
+   */
+  PSS_KYVERNO_STATUS_PASS = 0,
+  /**
+   * The resource violates the rule.
+   */
+  PSS_KYVERNO_STATUS_FAIL = 1,
+  /**
+   * The rule did not apply (a ReplicationController without a pod template).
+   */
+  PSS_KYVERNO_STATUS_SKIP = 2,
+  /**
+   * The rule could not be evaluated (an invalid version, an object without a pod spec).
+   */
+  PSS_KYVERNO_STATUS_ERROR = 3,
+  /**
+   * A rule type pss does not run (`mutate`, `validate.pattern`, ...); never silently passed.
+   */
+  PSS_KYVERNO_STATUS_UNSUPPORTED = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pss_kyverno_status pss_kyverno_status;
+#else
+typedef uint32_t pss_kyverno_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What a failed rule does to the request. The numbers are fixed.
+ */
+enum pss_kyverno_action
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Block it.
+   */
+  PSS_KYVERNO_ACTION_ENFORCE = 0,
+  /**
+   * Admit it and report the failure.
+   */
+  PSS_KYVERNO_ACTION_AUDIT = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pss_kyverno_action pss_kyverno_action;
+#else
+typedef uint32_t pss_kyverno_action;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The PodSecurity admission controller with a configuration. Immutable: any number of threads may
+ * use one at once.
+ */
+typedef struct pss_admission pss_admission;
+
+/**
+ * A validated `PodSecurityConfiguration`: the default policy for namespaces without PodSecurity
+ * labels, and the exempt usernames, namespaces and runtime classes. Immutable.
+ */
+typedef struct pss_admission_config pss_admission_config;
+
+/**
+ * What PodSecurity admission decides for one create request: allowed or denied (with the API
+ * server's message), the warnings, the audit annotations, the exemption, the namespace's policy and
+ * the enforce-mode evaluation. Immutable.
+ */
+typedef struct pss_decision pss_decision;
 
 /**
  * The detail of a failed call: its code, what was wrong, and for a pod that cannot be decoded, where
@@ -174,10 +283,40 @@ typedef struct pss_evaluation pss_evaluation;
 typedef struct pss_field pss_field;
 
 /**
+ * A Kyverno `ClusterPolicy` or `Policy` (`kyverno.io/v1`, `v2beta1`, ...), validated as Kyverno
+ * validates it, with its rules for pod controllers generated (`autogen-...`). Immutable: any number
+ * of threads may apply one at once.
+ */
+typedef struct pss_kyverno_policy pss_kyverno_policy;
+
+/**
+ * A Kyverno policy applied to one resource: the outcome of each rule that matched it, and whether
+ * (and with what message) Kyverno's webhook would block it. Immutable.
+ */
+typedef struct pss_kyverno_result pss_kyverno_result;
+
+/**
+ * One rule's outcome for one resource: its name, status, Kyverno's message, the failure action that
+ * applies, and the failed checks with their offending fields (paths relative to the resource).
+ * Borrowed from its `pss_kyverno_result`: valid until that is freed, never freed on its own.
+ */
+typedef struct pss_kyverno_rule pss_kyverno_rule;
+
+/**
  * One namespace label whose value is not a valid level or version, with upstream's words. Borrowed
  * from its `pss_namespace_policy`: valid until that is freed, and never freed on its own.
  */
 typedef struct pss_label_error pss_label_error;
+
+/**
+ * A set of labels (key, value), as a namespace carries them: built with `pss_labels_new` and
+ * `pss_labels_add`, then passed to `pss_admission_review`, `pss_admission_review_namespace` or
+ * `pss_kyverno_policy_apply`. A key added twice keeps its last value.
+ *
+ * Add labels before sharing the handle; once built, one handle can serve concurrent calls (adding a
+ * label while another thread reads the same handle is a data race).
+ */
+typedef struct pss_labels pss_labels;
 
 /**
  * The policies of a namespace, one per PodSecurity mode: `enforce` (violations deny pods), `audit`
@@ -185,6 +324,13 @@ typedef struct pss_label_error pss_label_error;
  * the errors of the labels they came from. Immutable: any number of threads may use one at once.
  */
 typedef struct pss_namespace_policy pss_namespace_policy;
+
+/**
+ * What the API server answers to a namespace's creation or label change, for PodSecurity: allowed
+ * or invalid (with the message), the warnings (the dry run of a new enforce level against the
+ * namespace's pods), and the namespace's new policy with its label errors. Immutable.
+ */
+typedef struct pss_namespace_review pss_namespace_review;
 
 /**
  * How to evaluate, beyond the policy: the largest input accepted, and Kyverno-style exclusions
@@ -344,6 +490,153 @@ typedef struct {
   pss_str values;
 } pss_evaluation_view;
 
+/**
+ * A whole decision as plain data (`pss_decision_get_view`), valid until the decision is freed.
+ */
+typedef struct {
+  /**
+   * As `pss_decision_allowed`.
+   */
+  bool allowed;
+  /**
+   * As `pss_decision_kind`.
+   */
+  pss_str kind;
+  /**
+   * As `pss_decision_denial` (`{NULL, 0}` when allowed).
+   */
+  pss_str denial;
+  /**
+   * As `pss_decision_exemption` (`{NULL, 0}` when not exempt).
+   */
+  pss_str exemption;
+  /**
+   * The warnings (never NULL).
+   */
+  const pss_str *warnings;
+  /**
+   * The number of warnings.
+   */
+  size_t warning_count;
+  /**
+   * The audit annotations' keys, sorted (never NULL).
+   */
+  const pss_str *annotation_keys;
+  /**
+   * The audit annotations' values, in the keys' order (never NULL).
+   */
+  const pss_str *annotation_values;
+  /**
+   * The number of audit annotations.
+   */
+  size_t annotation_count;
+  /**
+   * The enforce-mode evaluation's view; NULL when none ran (`pss_decision_enforce`).
+   */
+  const pss_evaluation_view *enforce;
+} pss_decision_view;
+
+/**
+ * A whole namespace review as plain data (`pss_namespace_review_get_view`), valid until the review
+ * is freed.
+ */
+typedef struct {
+  /**
+   * As `pss_namespace_review_allowed`.
+   */
+  bool allowed;
+  /**
+   * As `pss_namespace_review_invalid` (`{NULL, 0}` when allowed).
+   */
+  pss_str invalid;
+  /**
+   * The warnings, in upstream's order (never NULL).
+   */
+  const pss_str *warnings;
+  /**
+   * The number of warnings.
+   */
+  size_t warning_count;
+} pss_namespace_review_view;
+
+/**
+ * One rule's outcome as plain data; a `pss_kyverno_rule` pointer is the address of its view.
+ * Every non-empty text of the rule (`name`, `message`, and its violations' and fields' texts) lies in
+ * `texts`, every field's value in `values`.
+ */
+typedef struct {
+  /**
+   * As `pss_kyverno_rule_name`.
+   */
+  pss_str name;
+  /**
+   * As `pss_kyverno_rule_status`.
+   */
+  pss_kyverno_status status;
+  /**
+   * As `pss_kyverno_rule_action`.
+   */
+  pss_kyverno_action action;
+  /**
+   * Whether this rule blocks the request (it failed and its action is Enforce).
+   */
+  bool blocks;
+  /**
+   * As `pss_kyverno_rule_message`.
+   */
+  pss_str message;
+  /**
+   * The failed checks left after the rule's exclusions (never NULL).
+   */
+  const pss_violation_view *violations;
+  /**
+   * The number of violations.
+   */
+  size_t violation_count;
+  /**
+   * Every violation's fields, violation by violation (never NULL).
+   */
+  const pss_field_view *fields;
+  /**
+   * The number of fields of all violations.
+   */
+  size_t field_count;
+  /**
+   * The block holding every text of the rule but the values.
+   */
+  pss_str texts;
+  /**
+   * The block holding every field's value.
+   */
+  pss_str values;
+} pss_kyverno_rule_view;
+
+/**
+ * A whole result as plain data (`pss_kyverno_result_get_view`), valid until the result is freed.
+ */
+typedef struct {
+  /**
+   * As `pss_kyverno_result_blocked`.
+   */
+  bool blocked;
+  /**
+   * As `pss_kyverno_result_blocked_message` (`{NULL, 0}` when not blocked).
+   */
+  pss_str blocked_message;
+  /**
+   * The policy's name.
+   */
+  pss_str policy;
+  /**
+   * The rules that matched the resource, in the policy's order (never NULL).
+   */
+  const pss_kyverno_rule_view *rules;
+  /**
+   * The number of rules.
+   */
+  size_t rule_count;
+} pss_kyverno_result_view;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -355,6 +648,417 @@ extern "C" {
  * Ownership: nothing to own. Never fails.
  */
 uint32_t pss_version(void);
+
+/**
+ * Reads a `PodSecurityConfiguration` (`pod-security.admission.config.k8s.io/v1`, `v1beta1` or
+ * `v1alpha1`), or an API server `AdmissionConfiguration` with the `PodSecurity` plugin's inline
+ * configuration, from JSON bytes (UTF-8). YAML is not read here: convert it to JSON first (the `pss`
+ * command reads both). Decoding is strict, as upstream's: unknown and repeated fields are errors.
+ * Unset defaults become `privileged` and `latest`; then everything is validated with upstream's
+ * words.
+ *
+ * Ownership: `json` is read during the call only. On success `*out` receives a new
+ * `pss_admission_config` the caller owns and frees with `pss_admission_config_free`. On failure
+ * `*out` is not written and, when `err_out` is not NULL, `*err_out` receives a new `pss_error` the
+ * caller frees with `pss_error_free`.
+ *
+ * Errors: `PSS_RESULT_INVALID_CONFIG` with upstream's validation errors (`defaults.enforce: Invalid
+ * value: "strict": must be one of privileged, baseline, restricted`; several as `[a, b]`; one alone
+ * gives its field as the error's path); `PSS_RESULT_UNKNOWN_FIELD`, `PSS_RESULT_DUPLICATE_FIELD`
+ * (with the field's path and position); `PSS_RESULT_UNEXPECTED_KIND` (another document);
+ * `PSS_RESULT_INVALID_JSON`, `PSS_RESULT_NOT_AN_OBJECT`, `PSS_RESULT_INVALID_TYPE`,
+ * `PSS_RESULT_TOO_DEEP`, `PSS_RESULT_INVALID_UTF8`; `PSS_RESULT_NULL_PARAMETER` (`json` or `out`).
+ *
+ * # Safety
+ * `json` is NULL or points to `json_len` readable bytes not modified during the call; `out` and
+ * `err_out` are NULL or valid for writing one pointer.
+ */
+pss_result pss_admission_config_parse(const uint8_t *json,
+                                      size_t json_len,
+                                      pss_admission_config **out,
+                                      pss_error **err_out);
+
+/**
+ * The configuration's defaults: the policies of namespaces without PodSecurity labels.
+ *
+ * Ownership: `*out` receives a pointer borrowed from `config`: valid until that is freed, not to be
+ * freed by the caller.
+ *
+ * # Safety
+ * `config` is NULL or a live `pss_admission_config`; `out` is NULL or valid for writing one pointer.
+ */
+pss_result pss_admission_config_defaults(const pss_admission_config *config,
+                                         const pss_namespace_policy **out);
+
+/**
+ * Frees a configuration. NULL is a no-op.
+ *
+ * Ownership: takes back the caller's `pss_admission_config`; its defaults become invalid. An
+ * admission made from it stays valid (it copies the configuration).
+ *
+ * # Safety
+ * `config` is NULL or a `pss_admission_config` from this library not freed before, and no other
+ * thread uses it.
+ */
+void pss_admission_config_free(pss_admission_config *config);
+
+/**
+ * Makes an admission controller with a configuration, or with upstream's defaults when `config` is
+ * NULL (`privileged:latest` in every mode for namespaces without labels, no exemptions).
+ *
+ * Ownership: `config` stays the caller's (it is copied). On success `*out` receives a new
+ * `pss_admission` the caller owns and frees with `pss_admission_free`.
+ *
+ * Errors: `PSS_RESULT_NULL_PARAMETER` (`out` is NULL).
+ *
+ * # Safety
+ * `config` is NULL or a live `pss_admission_config`; `out` is NULL or valid for writing one pointer.
+ */
+pss_result pss_admission_new(const pss_admission_config *config,
+                             pss_admission **out);
+
+/**
+ * Frees an admission controller. NULL is a no-op.
+ *
+ * Ownership: takes back the caller's `pss_admission`. Decisions and reviews made with it stay valid.
+ *
+ * # Safety
+ * `admission` is NULL or a `pss_admission` from `pss_admission_new` not freed before, and no other
+ * thread uses it.
+ */
+void pss_admission_free(pss_admission *admission);
+
+/**
+ * Decides a create request as the PodSecurity admission controller does: for the pod or pod
+ * controller `object` (JSON bytes, UTF-8; its `kind` decides, its `metadata.name` names it in
+ * messages), created by `username` (empty when unknown) in `namespace`, whose labels are
+ * `namespace_labels` (NULL: none). The namespace's policy comes from its labels over the
+ * configuration's defaults; exemptions apply by namespace, then user, then the pod's runtime
+ * class. Pods are checked in the enforce, audit and warn modes and denied when enforce fails, with
+ * the API server's message; controllers (Deployment, Job, ...) are never denied, only warned and
+ * audited (use `pss_policy_evaluate_object` with the enforce policy to see whether the pods a
+ * controller creates would be denied).
+ *
+ * Ownership: every input is read during the call only; `admission` and `namespace_labels` stay the
+ * caller's. On success `*out` receives a new `pss_decision` the caller owns and frees with
+ * `pss_decision_free`. On failure `*out` is not written and, when `err_out` is not NULL, `*err_out`
+ * receives a new `pss_error` the caller frees with `pss_error_free`.
+ *
+ * Errors: `PSS_RESULT_NOT_A_WORKLOAD` for an object PodSecurity does not look at (a Service);
+ * the decoding errors of `pss_policy_evaluate_object`; `PSS_RESULT_INVALID_UTF8` (`namespace`,
+ * `username`); `PSS_RESULT_NULL_PARAMETER` (`admission`, `namespace`, `username`, `object`, `out`).
+ *
+ * # Safety
+ * `admission` is NULL or a live `pss_admission`; `namespace_labels` is NULL or a live `pss_labels`
+ * not modified during the call; `namespace`, `username` and `object` are NULL or point to their
+ * lengths in readable bytes not modified during the call; `out` and `err_out` are NULL or valid for
+ * writing one pointer.
+ */
+pss_result pss_admission_review(const pss_admission *admission,
+                                const uint8_t *namespace_,
+                                size_t namespace_len,
+                                const pss_labels *namespace_labels,
+                                const uint8_t *username,
+                                size_t username_len,
+                                const uint8_t *object,
+                                size_t object_len,
+                                pss_decision **out,
+                                pss_error **err_out);
+
+/**
+ * Whether the request is admitted (only pods are ever denied).
+ *
+ * Ownership: `*out_allowed` is written on success.
+ *
+ * # Safety
+ * `decision` is NULL or a live `pss_decision`; `out_allowed` is NULL or valid for writing a `bool`.
+ */
+pss_result pss_decision_allowed(const pss_decision *decision,
+                                bool *out_allowed);
+
+/**
+ * The API server's error when it denies the pod:
+ * `pods "NAME" is forbidden: violates PodSecurity "LEVEL:VERSION": DETAIL`. NULL and 0 when allowed.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by `decision`, valid until it is freed.
+ *
+ * # Safety
+ * `decision` is NULL or a live `pss_decision`; `out_ptr` and `out_len` are NULL or valid for writing.
+ */
+pss_result pss_decision_denial(const pss_decision *decision,
+                               const uint8_t **out_ptr,
+                               size_t *out_len);
+
+/**
+ * The object's kind (`Pod`, `Deployment`, ...).
+ *
+ * Ownership: writes a view (not NUL-terminated) of static text.
+ *
+ * # Safety
+ * `decision` is NULL or a live `pss_decision`; `out_ptr` and `out_len` are NULL or valid for writing.
+ */
+pss_result pss_decision_kind(const pss_decision *decision,
+                             const uint8_t **out_ptr,
+                             size_t *out_len);
+
+/**
+ * Why the request was exempt, as the `pod-security.kubernetes.io/exempt` audit annotation says it:
+ * `namespace`, `user` or `runtimeClass`. NULL and 0 when it was not exempt.
+ *
+ * Ownership: writes a view (not NUL-terminated) of static text.
+ *
+ * # Safety
+ * `decision` is NULL or a live `pss_decision`; `out_ptr` and `out_len` are NULL or valid for writing.
+ */
+pss_result pss_decision_exemption(const pss_decision *decision,
+                                  const uint8_t **out_ptr,
+                                  size_t *out_len);
+
+/**
+ * The number of warnings returned to the client.
+ *
+ * Ownership: `*out_count` is written on success.
+ *
+ * # Safety
+ * `decision` is NULL or a live `pss_decision`; `out_count` is NULL or valid for writing a `size_t`.
+ */
+pss_result pss_decision_warning_count(const pss_decision *decision,
+                                      size_t *out_count);
+
+/**
+ * The warning at `index`, as kubectl shows it after `Warning: `:
+ * `would violate PodSecurity "LEVEL:VERSION": DETAIL`.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by `decision`, valid until it is freed.
+ *
+ * Errors: `PSS_RESULT_NULL_PARAMETER`, `PSS_RESULT_INDEX_OUT_OF_RANGE`.
+ *
+ * # Safety
+ * `decision` is NULL or a live `pss_decision`; `out_ptr` and `out_len` are NULL or valid for writing.
+ */
+pss_result pss_decision_warning(const pss_decision *decision,
+                                size_t index,
+                                const uint8_t **out_ptr,
+                                size_t *out_len);
+
+/**
+ * The number of audit annotations.
+ *
+ * Ownership: `*out_count` is written on success.
+ *
+ * # Safety
+ * `decision` is NULL or a live `pss_decision`; `out_count` is NULL or valid for writing a `size_t`.
+ */
+pss_result pss_decision_audit_annotation_count(const pss_decision *decision,
+                                               size_t *out_count);
+
+/**
+ * The audit annotation at `index` (sorted by key), with its full key:
+ * `pod-security.kubernetes.io/enforce-policy` = `baseline:latest`,
+ * `pod-security.kubernetes.io/audit-violations` = `would violate PodSecurity ...`,
+ * `pod-security.kubernetes.io/exempt` = `namespace`, `pod-security.kubernetes.io/error` = `...`.
+ *
+ * Ownership: writes views (not NUL-terminated) of text owned by `decision`, valid until it is freed.
+ *
+ * Errors: `PSS_RESULT_NULL_PARAMETER`, `PSS_RESULT_INDEX_OUT_OF_RANGE`.
+ *
+ * # Safety
+ * `decision` is NULL or a live `pss_decision`; each out-pointer is NULL or valid for writing.
+ */
+pss_result pss_decision_audit_annotation(const pss_decision *decision,
+                                         size_t index,
+                                         const uint8_t **out_key_ptr,
+                                         size_t *out_key_len,
+                                         const uint8_t **out_value_ptr,
+                                         size_t *out_value_len);
+
+/**
+ * The namespace's policies (its labels over the configuration's defaults), with the errors of its
+ * labels (`pss_namespace_policy_error_count`; they are also in the `pod-security.kubernetes.io/error`
+ * audit annotation when the checks ran).
+ *
+ * Ownership: `*out` receives a pointer borrowed from `decision`: valid until that is freed, not to
+ * be freed by the caller.
+ *
+ * # Safety
+ * `decision` is NULL or a live `pss_decision`; `out` is NULL or valid for writing one pointer.
+ */
+pss_result pss_decision_policy(const pss_decision *decision,
+                               const pss_namespace_policy **out);
+
+/**
+ * The enforce-mode evaluation, when one ran (pods that are not exempt): its violations and fields,
+ * as any `pss_evaluation`. NULL when none ran (controllers, exempt requests, a fully privileged
+ * namespace).
+ *
+ * Ownership: `*out` receives a pointer borrowed from `decision` (or NULL): valid until `decision` is
+ * freed, never to be passed to `pss_evaluation_free`.
+ *
+ * # Safety
+ * `decision` is NULL or a live `pss_decision`; `out` is NULL or valid for writing one pointer.
+ */
+pss_result pss_decision_enforce(const pss_decision *decision,
+                                const pss_evaluation **out);
+
+/**
+ * Reads a whole decision in one call: writes a pointer to its `pss_decision_view` (allowed, kind,
+ * denial, exemption, the warnings and audit annotations as arrays of views, and the enforce-mode
+ * evaluation's view).
+ *
+ * Ownership: `*out` receives a pointer borrowed from `decision`; the view, its arrays and every text
+ * it points to stay valid until `decision` is freed.
+ *
+ * # Safety
+ * `decision` is NULL or a live `pss_decision`; `out` is NULL or valid for writing one pointer.
+ */
+pss_result pss_decision_get_view(const pss_decision *decision,
+                                 const pss_decision_view **out);
+
+/**
+ * Frees a decision. NULL is a no-op.
+ *
+ * Ownership: takes back the caller's `pss_decision`; its policy, enforce evaluation and every view
+ * of them become invalid.
+ *
+ * # Safety
+ * `decision` is NULL or a `pss_decision` from this library not freed before, and no other thread uses
+ * it.
+ */
+void pss_decision_free(pss_decision *decision);
+
+/**
+ * Reviews a namespace's creation (`old_labels` NULL) or label change (from `old_labels` to
+ * `new_labels`; NULL `new_labels` means none) as the API server's PodSecurity admission does. Invalid
+ * PodSecurity labels are rejected with upstream's message (on a change, unless the old labels had the
+ * same errors). When the change makes the enforce policy stricter, the new enforce level is dry-run
+ * against the namespace's existing `pods` (`pod_count` pods, each JSON bytes, given as parallel
+ * arrays): pods of an exempt runtime class are skipped, one pod per controller is checked first, at
+ * most `PSS_MAX_PODS_TO_CHECK` are checked, and pods with the same reasons are reported together,
+ * in upstream's words, as `kubectl label --dry-run=server` shows them:
+ * `existing pods in namespace "NS" violate the new PodSecurity enforce level "restricted:latest"`,
+ * then `NAME (and N other pods): REASONS`. An exempt namespace gets upstream's notice instead.
+ * (Upstream also stops after one second; this review has no time limit.)
+ *
+ * To dry-run `kubectl label ns NS pod-security.kubernetes.io/enforce=LEVEL`, pass the namespace's
+ * labels as `old_labels` and a copy with that label set as `new_labels`.
+ *
+ * Ownership: every input is read during the call only; `admission` and the labels stay the caller's.
+ * On success `*out` receives a new `pss_namespace_review` the caller owns and frees with
+ * `pss_namespace_review_free`. On failure `*out` is not written and, when `err_out` is not NULL,
+ * `*err_out` receives a new `pss_error` the caller frees with `pss_error_free`.
+ *
+ * Errors: the decoding errors of `pss_policy_evaluate` for a pod that cannot be decoded (its display
+ * starts with `pods[i]: `); `PSS_RESULT_INVALID_UTF8` (`namespace`); `PSS_RESULT_NULL_PARAMETER`
+ * (`admission`, `namespace`, `out`, or a pod array or element with a count above 0);
+ * `PSS_RESULT_INPUT_TOO_LARGE`.
+ *
+ * # Safety
+ * `admission` is NULL or a live `pss_admission`; the labels are NULL or live `pss_labels` not modified
+ * during the call; `namespace` is NULL or points to `namespace_len` readable bytes; with a count
+ * above 0, non-NULL arrays hold `pod_count` elements and each non-NULL element points to its length
+ * in readable bytes; none is modified during the call; `out` and `err_out` are NULL or valid for
+ * writing one pointer.
+ */
+pss_result pss_admission_review_namespace(const pss_admission *admission,
+                                          const uint8_t *namespace_,
+                                          size_t namespace_len,
+                                          const pss_labels *old_labels,
+                                          const pss_labels *new_labels,
+                                          const uint8_t *const *pods,
+                                          const size_t *pod_lens,
+                                          size_t pod_count,
+                                          pss_namespace_review **out,
+                                          pss_error **err_out);
+
+/**
+ * Whether the namespace change is admitted (only invalid labels are rejected).
+ *
+ * Ownership: `*out_allowed` is written on success.
+ *
+ * # Safety
+ * `review` is NULL or a live `pss_namespace_review`; `out_allowed` is NULL or valid for writing a `bool`.
+ */
+pss_result pss_namespace_review_allowed(const pss_namespace_review *review,
+                                        bool *out_allowed);
+
+/**
+ * The rejection of invalid labels: `Namespace "NS" is invalid: metadata.labels[...]: Invalid value:
+ * ...`. NULL and 0 when allowed.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by `review`, valid until it is freed.
+ *
+ * # Safety
+ * `review` is NULL or a live `pss_namespace_review`; `out_ptr` and `out_len` are NULL or valid for
+ * writing.
+ */
+pss_result pss_namespace_review_invalid(const pss_namespace_review *review,
+                                        const uint8_t **out_ptr,
+                                        size_t *out_len);
+
+/**
+ * The number of warnings.
+ *
+ * Ownership: `*out_count` is written on success.
+ *
+ * # Safety
+ * `review` is NULL or a live `pss_namespace_review`; `out_count` is NULL or valid for writing a `size_t`.
+ */
+pss_result pss_namespace_review_warning_count(const pss_namespace_review *review,
+                                              size_t *out_count);
+
+/**
+ * The warning at `index`, word for word as upstream gives it (kubectl prints each after
+ * `Warning: `).
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by `review`, valid until it is freed.
+ *
+ * Errors: `PSS_RESULT_NULL_PARAMETER`, `PSS_RESULT_INDEX_OUT_OF_RANGE`.
+ *
+ * # Safety
+ * `review` is NULL or a live `pss_namespace_review`; `out_ptr` and `out_len` are NULL or valid for
+ * writing.
+ */
+pss_result pss_namespace_review_warning(const pss_namespace_review *review,
+                                        size_t index,
+                                        const uint8_t **out_ptr,
+                                        size_t *out_len);
+
+/**
+ * The namespace's new policies, with the errors of its new labels
+ * (`pss_namespace_policy_error_count`, `pss_namespace_policy_error`).
+ *
+ * Ownership: `*out` receives a pointer borrowed from `review`: valid until that is freed, not to be
+ * freed by the caller.
+ *
+ * # Safety
+ * `review` is NULL or a live `pss_namespace_review`; `out` is NULL or valid for writing one pointer.
+ */
+pss_result pss_namespace_review_policy(const pss_namespace_review *review,
+                                       const pss_namespace_policy **out);
+
+/**
+ * Reads a whole namespace review in one call: writes a pointer to its `pss_namespace_review_view`.
+ *
+ * Ownership: `*out` receives a pointer borrowed from `review`; the view, its array and every text it
+ * points to stay valid until `review` is freed.
+ *
+ * # Safety
+ * `review` is NULL or a live `pss_namespace_review`; `out` is NULL or valid for writing one pointer.
+ */
+pss_result pss_namespace_review_get_view(const pss_namespace_review *review,
+                                         const pss_namespace_review_view **out);
+
+/**
+ * Frees a namespace review. NULL is a no-op.
+ *
+ * Ownership: takes back the caller's `pss_namespace_review`; its policy and every view become
+ * invalid.
+ *
+ * # Safety
+ * `review` is NULL or a `pss_namespace_review` from this library not freed before, and no other
+ * thread uses it.
+ */
+void pss_namespace_review_free(pss_namespace_review *review);
 
 /**
  * The error's code (the same one the failed call returned).
@@ -833,6 +1537,349 @@ pss_result pss_field_container(const pss_field *field,
  */
 pss_result pss_evaluation_get_view(const pss_evaluation *evaluation,
                                    const pss_evaluation_view **out);
+
+/**
+ * Reads and validates a Kyverno `ClusterPolicy` or `Policy` from JSON bytes (UTF-8). YAML is not read
+ * here: convert it to JSON first (the `pss apply` command reads both). The policy's
+ * `validate.podSecurity` rules run as Kyverno runs them (with pss's documented corrections, see
+ * `pss_core::KyvernoPolicy`); other rule types are reported as unsupported when applied.
+ *
+ * Ownership: `json` is read during the call only. On success `*out` receives a new
+ * `pss_kyverno_policy` the caller owns and frees with `pss_kyverno_policy_free`. On failure `*out` is
+ * not written and, when `err_out` is not NULL, `*err_out` receives a new `pss_error` the caller frees
+ * with `pss_error_free`.
+ *
+ * Errors: `PSS_RESULT_INVALID_POLICY` with Kyverno's validation errors
+ * (`spec.rules[0].podSecurity.exclude[0].controlName: Invalid value: "Privileged Containers":
+ * exclude.images must be specified for the container level control`; several as `[a, b]`; one alone
+ * gives its field as the error's path); `PSS_RESULT_UNEXPECTED_KIND` for any other document
+ * (`unsupported policy kind v1/Pod: ...`); the decoding errors (`PSS_RESULT_INVALID_JSON`,
+ * `PSS_RESULT_NOT_AN_OBJECT`, `PSS_RESULT_INVALID_TYPE`, `PSS_RESULT_TOO_DEEP`,
+ * `PSS_RESULT_INVALID_UTF8`, ...); `PSS_RESULT_NULL_PARAMETER` (`json` or `out`).
+ *
+ * # Safety
+ * `json` is NULL or points to `json_len` readable bytes not modified during the call; `out` and
+ * `err_out` are NULL or valid for writing one pointer.
+ */
+pss_result pss_kyverno_policy_parse(const uint8_t *json,
+                                    size_t json_len,
+                                    pss_kyverno_policy **out,
+                                    pss_error **err_out);
+
+/**
+ * The policy's `metadata.name`.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by `policy`, valid until it is freed.
+ *
+ * # Safety
+ * `policy` is NULL or a live `pss_kyverno_policy`; `out_ptr` and `out_len` are NULL or valid for
+ * writing.
+ */
+pss_result pss_kyverno_policy_name(const pss_kyverno_policy *policy,
+                                   const uint8_t **out_ptr,
+                                   size_t *out_len);
+
+/**
+ * The policy's kind: `ClusterPolicy` (applies in every namespace) or `Policy` (only in its own).
+ *
+ * Ownership: writes a view (not NUL-terminated) of static text.
+ *
+ * # Safety
+ * `policy` is NULL or a live `pss_kyverno_policy`; `out_ptr` and `out_len` are NULL or valid for
+ * writing.
+ */
+pss_result pss_kyverno_policy_kind(const pss_kyverno_policy *policy,
+                                   const uint8_t **out_ptr,
+                                   size_t *out_len);
+
+/**
+ * The number of rules evaluated, the generated ones (`autogen-NAME`, `autogen-cronjob-NAME`)
+ * included.
+ *
+ * Ownership: `*out_count` is written on success.
+ *
+ * # Safety
+ * `policy` is NULL or a live `pss_kyverno_policy`; `out_count` is NULL or valid for writing a `size_t`.
+ */
+pss_result pss_kyverno_policy_rule_count(const pss_kyverno_policy *policy,
+                                         size_t *out_count);
+
+/**
+ * The name of the rule at `index`, in the order rules are evaluated.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by `policy`, valid until it is freed.
+ *
+ * Errors: `PSS_RESULT_NULL_PARAMETER`, `PSS_RESULT_INDEX_OUT_OF_RANGE`.
+ *
+ * # Safety
+ * `policy` is NULL or a live `pss_kyverno_policy`; `out_ptr` and `out_len` are NULL or valid for
+ * writing.
+ */
+pss_result pss_kyverno_policy_rule_name(const pss_kyverno_policy *policy,
+                                        size_t index,
+                                        const uint8_t **out_ptr,
+                                        size_t *out_len);
+
+/**
+ * Frees a policy. NULL is a no-op.
+ *
+ * Ownership: takes back the caller's `pss_kyverno_policy`; its views become invalid. Results made
+ * with it stay valid.
+ *
+ * # Safety
+ * `policy` is NULL or a `pss_kyverno_policy` from this library not freed before, and no other thread
+ * uses it.
+ */
+void pss_kyverno_policy_free(pss_kyverno_policy *policy);
+
+/**
+ * Applies the policy to a resource (JSON bytes, UTF-8: a Pod, a pod controller, or any other object,
+ * which its rules may match) created in `namespace` (empty for a cluster-scoped resource), whose
+ * namespace has `namespace_labels` (NULL when unknown: `namespaceSelector`s then match nothing),
+ * offline, as Kyverno's admission webhook would: only rules whose `match` (and not `exclude`) selects
+ * the resource have a result, in the policy's order; a `Policy` applies only in its own namespace.
+ * Requests have no user, so `subjects`, `roles` and `clusterRoles` never match.
+ *
+ * Ownership: every input is read during the call only; `policy` and `namespace_labels` stay the
+ * caller's. On success `*out` receives a new `pss_kyverno_result` the caller owns and frees with
+ * `pss_kyverno_result_free`. On failure `*out` is not written and, when `err_out` is not NULL,
+ * `*err_out` receives a new `pss_error` the caller frees with `pss_error_free`.
+ *
+ * Errors: the decoding errors of `pss_policy_evaluate_object` for the resource;
+ * `PSS_RESULT_INVALID_UTF8` (`namespace`); `PSS_RESULT_NULL_PARAMETER` (`policy`, `resource`,
+ * `namespace`, `out`).
+ *
+ * # Safety
+ * `policy` is NULL or a live `pss_kyverno_policy`; `namespace_labels` is NULL or a live `pss_labels`
+ * not modified during the call; `resource` and `namespace` are NULL or point to their lengths in
+ * readable bytes not modified during the call; `out` and `err_out` are NULL or valid for writing one
+ * pointer.
+ */
+pss_result pss_kyverno_policy_apply(const pss_kyverno_policy *policy,
+                                    const uint8_t *resource,
+                                    size_t resource_len,
+                                    const uint8_t *namespace_,
+                                    size_t namespace_len,
+                                    const pss_labels *namespace_labels,
+                                    pss_kyverno_result **out,
+                                    pss_error **err_out);
+
+/**
+ * Whether Kyverno's webhook would block the request: some rule failed (or errored) and its action
+ * is Enforce.
+ *
+ * Ownership: `*out_blocked` is written on success.
+ *
+ * # Safety
+ * `result` is NULL or a live `pss_kyverno_result`; `out_blocked` is NULL or valid for writing a `bool`.
+ */
+pss_result pss_kyverno_result_blocked(const pss_kyverno_result *result,
+                                      bool *out_blocked);
+
+/**
+ * The text Kyverno's webhook denies the request with, when the policy blocks it (NULL and 0
+ * otherwise):
+ * `resource Pod/default/web was blocked due to the following policies\nPOLICY:\n  RULE: MESSAGE`
+ * (rules sorted by name, further lines of a message indented by four spaces, no trailing newline).
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by `result`, valid until it is freed.
+ *
+ * # Safety
+ * `result` is NULL or a live `pss_kyverno_result`; `out_ptr` and `out_len` are NULL or valid for
+ * writing.
+ */
+pss_result pss_kyverno_result_blocked_message(const pss_kyverno_result *result,
+                                              const uint8_t **out_ptr,
+                                              size_t *out_len);
+
+/**
+ * The number of rules that matched the resource (0 when none did, or a `Policy` of another
+ * namespace).
+ *
+ * Ownership: `*out_count` is written on success.
+ *
+ * # Safety
+ * `result` is NULL or a live `pss_kyverno_result`; `out_count` is NULL or valid for writing a `size_t`.
+ */
+pss_result pss_kyverno_result_rule_count(const pss_kyverno_result *result,
+                                         size_t *out_count);
+
+/**
+ * The rule outcome at `index` (in the policy's order).
+ *
+ * Ownership: `*out` receives a pointer borrowed from `result`: valid until that is freed, not to be
+ * freed by the caller.
+ *
+ * Errors: `PSS_RESULT_NULL_PARAMETER`, `PSS_RESULT_INDEX_OUT_OF_RANGE`.
+ *
+ * # Safety
+ * `result` is NULL or a live `pss_kyverno_result`; `out` is NULL or valid for writing one pointer.
+ */
+pss_result pss_kyverno_result_rule(const pss_kyverno_result *result,
+                                   size_t index,
+                                   const pss_kyverno_rule **out);
+
+/**
+ * Reads a whole result in one call: writes a pointer to its `pss_kyverno_result_view` (blocked, the
+ * blocked message, the policy's name, and every rule's view with its violations and fields).
+ *
+ * Ownership: `*out` receives a pointer borrowed from `result`; the view, its arrays and every text it
+ * points to stay valid until `result` is freed.
+ *
+ * # Safety
+ * `result` is NULL or a live `pss_kyverno_result`; `out` is NULL or valid for writing one pointer.
+ */
+pss_result pss_kyverno_result_get_view(const pss_kyverno_result *result,
+                                       const pss_kyverno_result_view **out);
+
+/**
+ * Frees a result. NULL is a no-op.
+ *
+ * Ownership: takes back the caller's `pss_kyverno_result`; its rules, their violations and fields,
+ * and every view of them become invalid.
+ *
+ * # Safety
+ * `result` is NULL or a `pss_kyverno_result` from this library not freed before, and no other thread
+ * uses it.
+ */
+void pss_kyverno_result_free(pss_kyverno_result *result);
+
+/**
+ * The rule's name (`autogen-NAME` for a rule generated for pod controllers).
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by the rule's result, valid until that
+ * is freed.
+ *
+ * # Safety
+ * `rule_ptr` is NULL or a live `pss_kyverno_rule`; `out_ptr` and `out_len` are NULL or valid for
+ * writing.
+ */
+pss_result pss_kyverno_rule_name(const pss_kyverno_rule *rule_ptr,
+                                 const uint8_t **out_ptr,
+                                 size_t *out_len);
+
+/**
+ * Kyverno's message: `Validation rule 'NAME' passed.`, `Validation rule 'NAME' failed. It violates
+ * PodSecurity "LEVEL:VERSION": ({Allowed:false ForbiddenReason:... ForbiddenDetail:...})` (one such
+ * line per failed check), or why the rule errored, was skipped or is unsupported.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by the rule's result, valid until that
+ * is freed.
+ *
+ * # Safety
+ * `rule_ptr` is NULL or a live `pss_kyverno_rule`; `out_ptr` and `out_len` are NULL or valid for
+ * writing.
+ */
+pss_result pss_kyverno_rule_message(const pss_kyverno_rule *rule_ptr,
+                                    const uint8_t **out_ptr,
+                                    size_t *out_len);
+
+/**
+ * The rule's outcome.
+ *
+ * Ownership: `*out_status` is written on success.
+ *
+ * # Safety
+ * `rule_ptr` is NULL or a live `pss_kyverno_rule`; `out_status` is NULL or valid for writing.
+ */
+pss_result pss_kyverno_rule_status(const pss_kyverno_rule *rule_ptr,
+                                   pss_kyverno_status *out_status);
+
+/**
+ * The failure action that applies to this rule for this resource (its own and the policy's
+ * `failureAction`, `validationFailureAction` and their overrides).
+ *
+ * Ownership: `*out_action` is written on success.
+ *
+ * # Safety
+ * `rule_ptr` is NULL or a live `pss_kyverno_rule`; `out_action` is NULL or valid for writing.
+ */
+pss_result pss_kyverno_rule_action(const pss_kyverno_rule *rule_ptr,
+                                   pss_kyverno_action *out_action);
+
+/**
+ * The number of failed checks left after the rule's exclusions (0 unless the rule failed).
+ *
+ * Ownership: `*out_count` is written on success.
+ *
+ * # Safety
+ * `rule_ptr` is NULL or a live `pss_kyverno_rule`; `out_count` is NULL or valid for writing a `size_t`.
+ */
+pss_result pss_kyverno_rule_violation_count(const pss_kyverno_rule *rule_ptr,
+                                            size_t *out_count);
+
+/**
+ * The failed check at `index`, in Kyverno's check order, read with the `pss_violation_*` functions
+ * (field paths relative to the resource, e.g. `spec.template.spec.containers[0]...`).
+ *
+ * Ownership: `*out` receives a pointer borrowed from the rule's result: valid until that is freed,
+ * not to be freed by the caller.
+ *
+ * Errors: `PSS_RESULT_NULL_PARAMETER`, `PSS_RESULT_INDEX_OUT_OF_RANGE`.
+ *
+ * # Safety
+ * `rule_ptr` is NULL or a live `pss_kyverno_rule`; `out` is NULL or valid for writing one pointer.
+ */
+pss_result pss_kyverno_rule_violation(const pss_kyverno_rule *rule_ptr,
+                                      size_t index,
+                                      const pss_violation **out);
+
+/**
+ * Makes an empty set of labels.
+ *
+ * Ownership: on success `*out` receives a new `pss_labels` the caller owns and frees with
+ * `pss_labels_free`.
+ *
+ * Errors: `PSS_RESULT_NULL_PARAMETER` (`out` is NULL).
+ *
+ * # Safety
+ * `out` is NULL or valid for writing one pointer.
+ */
+pss_result pss_labels_new(pss_labels **out);
+
+/**
+ * Adds the label `key=value` (UTF-8 text; a key already there takes the new value).
+ *
+ * Ownership: `key` and `value` are read during the call only (the labels copy them); `labels`
+ * stays the caller's. On failure the labels are unchanged and, when `err_out` is not NULL,
+ * `*err_out` receives a new `pss_error` the caller frees with `pss_error_free`.
+ *
+ * Errors: `PSS_RESULT_NULL_PARAMETER`, `PSS_RESULT_INVALID_UTF8` (naming `key` or `value`),
+ * `PSS_RESULT_INPUT_TOO_LARGE`.
+ *
+ * # Safety
+ * `labels` is NULL or a live `pss_labels` that no other thread uses during the call; `key` and
+ * `value` are NULL or point to their lengths in readable bytes; `err_out` is NULL or valid for
+ * writing one pointer.
+ */
+pss_result pss_labels_add(pss_labels *labels,
+                          const uint8_t *key,
+                          size_t key_len,
+                          const uint8_t *value,
+                          size_t value_len,
+                          pss_error **err_out);
+
+/**
+ * The number of labels (distinct keys).
+ *
+ * Ownership: `*out_count` is written on success.
+ *
+ * # Safety
+ * `labels` is NULL or a live `pss_labels`; `out_count` is NULL or valid for writing a `size_t`.
+ */
+pss_result pss_labels_count(const pss_labels *labels,
+                            size_t *out_count);
+
+/**
+ * Frees labels. NULL is a no-op.
+ *
+ * Ownership: takes back the caller's `pss_labels`. Results made with them stay valid.
+ *
+ * # Safety
+ * `labels` is NULL or a `pss_labels` from `pss_labels_new` not freed before, and no other thread uses
+ * it.
+ */
+void pss_labels_free(pss_labels *labels);
 
 /**
  * Makes a namespace policy from three policies, for example the defaults of an admission

@@ -36,6 +36,30 @@ impl pss_error {
         }
     }
 
+    /// An error about a list of problems (a configuration's or a policy's field errors): one alone as
+    /// it reads, with its path; several as upstream's aggregate, `[a, b]`, without a path.
+    pub(crate) fn aggregate<E: core::fmt::Display>(
+        code: pss_result,
+        errors: &[E],
+        path: impl Fn(&E) -> &str,
+    ) -> pss_error {
+        let texts: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        let message = match texts.as_slice() {
+            [one] => one.clone(),
+            _ => format!("[{}]", texts.join(", ")),
+        };
+        let mut error = pss_error::new(code, message);
+        if let [one] = errors {
+            error.set_path(path(one));
+        }
+        error
+    }
+
+    /// Puts `prefix` before the display (`pods[2]: ...`); the message, path and position stay.
+    pub(crate) fn prefix_display(&mut self, prefix: &str) {
+        self.display = format!("{prefix}: {}", self.display);
+    }
+
     /// Records the path of the offending field (the message and display stay as they are).
     pub(crate) fn set_path(&mut self, path: &str) {
         self.path = Some(path.to_owned());

@@ -140,6 +140,11 @@ impl pss_evaluation {
         pss_evaluation { block, view }
     }
 
+    /// The evaluation as plain data.
+    pub(crate) fn view(&self) -> &pss_evaluation_view {
+        &self.view
+    }
+
     fn violations(&self) -> &[pss_violation_view] {
         &self.block.violations
     }

@@ -142,6 +142,11 @@ pub(crate) unsafe fn input<'a>(ptr: *const u8, len: usize, parameter: &str) -> R
 pub(crate) unsafe fn input_str<'a>(ptr: *const u8, len: usize, parameter: &str) -> Result<&'a str, Failure> {
     // SAFETY: forwarded from the caller.
     let bytes = unsafe { input(ptr, len, parameter) }?;
+    utf8(bytes, parameter)
+}
+
+/// Reads an input as UTF-8 text, naming it `parameter` in the error.
+fn utf8<'a>(bytes: &'a [u8], parameter: &str) -> Result<&'a str, Failure> {
     core::str::from_utf8(bytes).map_err(|e| {
         let mut error = pss_error::new(
             pss_result::InvalidUtf8,
@@ -152,19 +157,19 @@ pub(crate) unsafe fn input_str<'a>(ptr: *const u8, len: usize, parameter: &str) 
     })
 }
 
-/// Borrows a caller's list of `count` UTF-8 strings, given as two parallel arrays: `ptrs[i]` points to
+/// Borrows a caller's list of `count` inputs, given as two parallel arrays: `ptrs[i]` points to
 /// `lens[i]` bytes. With `count == 0` neither array is read and both may be NULL. Elements are named
 /// `parameter[i]` in errors; the length array is `parameter_lens`.
 ///
 /// # Safety
 /// When `count > 0`, non-NULL `ptrs` and `lens` point to `count` readable elements each, and every
 /// non-NULL `ptrs[i]` to `lens[i]` readable bytes, none of them modified during the call.
-pub(crate) unsafe fn input_strs<'a>(
+pub(crate) unsafe fn input_list<'a>(
     ptrs: *const *const u8,
     lens: *const usize,
     count: usize,
     parameter: &str,
-) -> Result<Vec<&'a str>, Failure> {
+) -> Result<Vec<(&'a [u8], String)>, Failure> {
     if count == 0 {
         return Ok(Vec::new());
     }
@@ -185,10 +190,26 @@ pub(crate) unsafe fn input_strs<'a>(
     let (ptrs, lens) = unsafe { (core::slice::from_raw_parts(ptrs, count), core::slice::from_raw_parts(lens, count)) };
     let mut out = Vec::with_capacity(count);
     for (i, (&ptr, &len)) in ptrs.iter().zip(lens).enumerate() {
+        let name = format!("{parameter}[{i}]");
         // SAFETY: the caller guarantees `lens[i]` readable bytes at a non-NULL `ptrs[i]`.
-        out.push(unsafe { input_str(ptr, len, &format!("{parameter}[{i}]")) }?);
+        out.push((unsafe { input(ptr, len, &name) }?, name));
     }
     Ok(out)
+}
+
+/// Borrows a caller's list of `count` UTF-8 strings, as [`input_list`].
+///
+/// # Safety
+/// As [`input_list`].
+pub(crate) unsafe fn input_strs<'a>(
+    ptrs: *const *const u8,
+    lens: *const usize,
+    count: usize,
+    parameter: &str,
+) -> Result<Vec<&'a str>, Failure> {
+    // SAFETY: forwarded from the caller.
+    let items = unsafe { input_list(ptrs, lens, count, parameter) }?;
+    items.into_iter().map(|(bytes, name)| utf8(bytes, &name)).collect()
 }
 
 /// Borrows the object behind a handle for the duration of the call.

@@ -83,16 +83,22 @@
 //! YAML, not typed objects). Not here (yet): Kyverno policy documents, admission configuration files
 //! and exemptions, the namespace dry run.
 
+mod admission;
 mod error;
 mod evaluation;
 mod ffi;
+mod kyverno;
+mod labels;
 mod namespace;
 mod policy;
 mod result;
 mod view;
 
+pub use admission::*;
 pub use error::*;
 pub use evaluation::*;
+pub use kyverno::*;
+pub use labels::*;
 pub use namespace::*;
 pub use policy::*;
 pub use result::*;

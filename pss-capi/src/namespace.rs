@@ -37,7 +37,7 @@ pub struct pss_label_error {
 }
 
 impl pss_label_error {
-    fn new(error: &FieldError) -> pss_label_error {
+    pub(crate) fn new(error: &FieldError) -> pss_label_error {
         let path = error.path();
         let label = path.strip_prefix("metadata.labels[").and_then(|p| p.strip_suffix(']')).unwrap_or(path);
         pss_label_error {
@@ -50,7 +50,7 @@ impl pss_label_error {
 }
 
 impl pss_namespace_policy {
-    fn new(policy: Policy, errors: &[FieldError]) -> pss_namespace_policy {
+    pub(crate) fn new(policy: Policy, errors: &[FieldError]) -> pss_namespace_policy {
         pss_namespace_policy {
             policy,
             enforce: pss_policy::new(policy.enforce),

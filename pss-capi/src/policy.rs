@@ -70,15 +70,7 @@ impl pss_options {
 /// Kyverno's validation errors of one exclusion as a failure: one error as Kyverno prints it (with its
 /// path, relative to the entry, as the error's path); several as upstream's aggregate, `[a, b]`.
 fn exclusion_failure(errors: &[PolicyFieldError]) -> Failure {
-    let texts: Vec<String> = errors.iter().map(ToString::to_string).collect();
-    let message = match texts.as_slice() {
-        [one] => one.clone(),
-        _ => format!("[{}]", texts.join(", ")),
-    };
-    let mut error = pss_error::new(pss_result::InvalidExclusion, message);
-    if let [one] = errors {
-        error.set_path(one.path());
-    }
+    let error = pss_error::aggregate(pss_result::InvalidExclusion, errors, PolicyFieldError::path);
     Failure { code: pss_result::InvalidExclusion, error: Some(error) }
 }
 

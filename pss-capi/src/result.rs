@@ -46,6 +46,17 @@ pub enum pss_result {
     NotAWorkload = 16,
     /// A Kyverno-style exclusion is invalid (Kyverno's validation error says why).
     InvalidExclusion = 17,
+    /// A strictly decoded document (an admission configuration) has a field it does not know.
+    UnknownField = 18,
+    /// A strictly decoded document (an admission configuration) gives a field twice.
+    DuplicateField = 19,
+    /// The document is not of the expected `apiVersion` and `kind` (an admission configuration that
+    /// is not a `PodSecurityConfiguration`, a Kyverno policy that is not a `ClusterPolicy` or `Policy`).
+    UnexpectedKind = 20,
+    /// The admission configuration decodes but upstream's validation rejects it.
+    InvalidConfig = 21,
+    /// The Kyverno policy decodes but Kyverno's validation rejects it.
+    InvalidPolicy = 22,
 }
 
 /// The longest text `pss_result_text` writes, in bytes: a buffer this large always suffices.
@@ -55,7 +66,7 @@ impl pss_result {
     /// The code for a number, if it is one this library knows.
     pub fn from_u32(code: u32) -> Option<pss_result> {
         use pss_result::*;
-        const ALL: [pss_result; 18] = [
+        const ALL: [pss_result; 23] = [
             Ok,
             NullParameter,
             InvalidUtf8,
@@ -74,6 +85,11 @@ impl pss_result {
             InputTooLarge,
             NotAWorkload,
             InvalidExclusion,
+            UnknownField,
+            DuplicateField,
+            UnexpectedKind,
+            InvalidConfig,
+            InvalidPolicy,
         ];
         ALL.into_iter().find(|c| *c as u32 == code)
     }
@@ -99,6 +115,11 @@ impl pss_result {
             pss_result::InputTooLarge => "the input is too large",
             pss_result::NotAWorkload => "the object is not a pod or a pod controller",
             pss_result::InvalidExclusion => "invalid exclusion",
+            pss_result::UnknownField => "unknown field",
+            pss_result::DuplicateField => "duplicate field",
+            pss_result::UnexpectedKind => "unexpected kind of document",
+            pss_result::InvalidConfig => "invalid admission configuration",
+            pss_result::InvalidPolicy => "invalid Kyverno policy",
         }
     }
 
@@ -115,6 +136,9 @@ impl pss_result {
             ErrorKind::InvalidType => pss_result::InvalidType,
             ErrorKind::NumberOutOfRange => pss_result::NumberOutOfRange,
             ErrorKind::TooDeep => pss_result::TooDeep,
+            ErrorKind::UnknownField => pss_result::UnknownField,
+            ErrorKind::DuplicateField => pss_result::DuplicateField,
+            ErrorKind::UnexpectedKind => pss_result::UnexpectedKind,
             // A kind added to pss-core after this code was written.
             _ => pss_result::InvalidInput,
         }

@@ -378,13 +378,18 @@ fn code_numbers_are_fixed() {
         (pss_result::InputTooLarge, 15),
         (pss_result::NotAWorkload, 16),
         (pss_result::InvalidExclusion, 17),
+        (pss_result::UnknownField, 18),
+        (pss_result::DuplicateField, 19),
+        (pss_result::UnexpectedKind, 20),
+        (pss_result::InvalidConfig, 21),
+        (pss_result::InvalidPolicy, 22),
     ];
     for (code, number) in fixed {
         assert_eq!(code as u32, number);
         assert_eq!(pss_result::from_u32(number), Some(code));
         assert!(code.text().len() <= PSS_RESULT_TEXT_MAX_LEN);
     }
-    assert_eq!(pss_result::from_u32(18), None);
+    assert_eq!(pss_result::from_u32(23), None);
 }
 
 #[test]
@@ -425,6 +430,19 @@ fn handles_are_send_and_sync() {
     assert_send_sync::<pss_error>();
     assert_send_sync::<pss_namespace_policy>();
     assert_send_sync::<pss_label_error>();
+    assert_send_sync::<pss_labels>();
+    assert_send_sync::<pss_admission_config>();
+    assert_send_sync::<pss_admission>();
+    assert_send_sync::<pss_decision>();
+    assert_send_sync::<pss_namespace_review>();
+    assert_send_sync::<pss_kyverno_policy>();
+    assert_send_sync::<pss_kyverno_result>();
+    assert_send_sync::<pss_kyverno_rule>();
+}
+
+#[test]
+fn the_header_limit_is_pss_cores() {
+    assert_eq!(PSS_MAX_PODS_TO_CHECK, pss_core::MAX_PODS_TO_CHECK);
 }
 
 fn evaluate_object(

@@ -1,0 +1,820 @@
+//! PodSecurity admission: `pss_admission_config` (a PodSecurityConfiguration), `pss_admission` (the
+//! admission controller with it), `pss_decision` (what it decides for one create request) and
+//! `pss_namespace_review` (a namespace's creation or label change, dry-run against its pods).
+
+use pss_core::{Admission, AdmissionConfig, ConfigError, FieldError, ObjectDocument, PodDocument};
+
+use crate::error::pss_error;
+use crate::evaluation::{pss_evaluation, pss_evaluation_view};
+use crate::ffi::{
+    free_handle, get_text, get_value, guard, guard_err, handle, input, input_list, input_str, into_handle,
+    non_null_mut, write, Failure,
+};
+use crate::labels::{item_failure, optional, pss_labels};
+use crate::namespace::pss_namespace_policy;
+use crate::result::pss_result;
+use crate::view::pss_str;
+
+/// The most existing pods a namespace review checks (upstream's limit); with more, it checks this many
+/// and says so in a warning. (A literal for the header; a test checks it is pss-core's
+/// `MAX_PODS_TO_CHECK`.)
+pub const PSS_MAX_PODS_TO_CHECK: usize = 3000;
+
+/// A validated `PodSecurityConfiguration`: the default policy for namespaces without PodSecurity
+/// labels, and the exempt usernames, namespaces and runtime classes. Immutable.
+#[allow(non_camel_case_types)]
+#[derive(Debug)]
+pub struct pss_admission_config {
+    config: AdmissionConfig,
+    defaults: pss_namespace_policy,
+}
+
+/// The PodSecurity admission controller with a configuration. Immutable: any number of threads may
+/// use one at once.
+#[allow(non_camel_case_types)]
+#[derive(Debug)]
+pub struct pss_admission {
+    admission: Admission,
+}
+
+/// What PodSecurity admission decides for one create request: allowed or denied (with the API
+/// server's message), the warnings, the audit annotations, the exemption, the namespace's policy and
+/// the enforce-mode evaluation. Immutable.
+#[allow(non_camel_case_types)]
+#[derive(Debug)]
+pub struct pss_decision {
+    _denial: Option<String>,
+    _warnings: Vec<String>,
+    _annotations: Vec<(String, String)>,
+    warning_views: Vec<pss_str>,
+    key_views: Vec<pss_str>,
+    value_views: Vec<pss_str>,
+    policy: pss_namespace_policy,
+    enforce: Option<Box<pss_evaluation>>,
+    view: pss_decision_view,
+}
+
+/// A whole decision as plain data (`pss_decision_get_view`), valid until the decision is freed.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+#[allow(non_camel_case_types)]
+pub struct pss_decision_view {
+    /// As `pss_decision_allowed`.
+    pub allowed: bool,
+    /// As `pss_decision_kind`.
+    pub kind: pss_str,
+    /// As `pss_decision_denial` (`{NULL, 0}` when allowed).
+    pub denial: pss_str,
+    /// As `pss_decision_exemption` (`{NULL, 0}` when not exempt).
+    pub exemption: pss_str,
+    /// The warnings (never NULL).
+    pub warnings: *const pss_str,
+    /// The number of warnings.
+    pub warning_count: usize,
+    /// The audit annotations' keys, sorted (never NULL).
+    pub annotation_keys: *const pss_str,
+    /// The audit annotations' values, in the keys' order (never NULL).
+    pub annotation_values: *const pss_str,
+    /// The number of audit annotations.
+    pub annotation_count: usize,
+    /// The enforce-mode evaluation's view; NULL when none ran (`pss_decision_enforce`).
+    pub enforce: *const pss_evaluation_view,
+}
+
+/// What the API server answers to a namespace's creation or label change, for PodSecurity: allowed
+/// or invalid (with the message), the warnings (the dry run of a new enforce level against the
+/// namespace's pods), and the namespace's new policy with its label errors. Immutable.
+#[allow(non_camel_case_types)]
+#[derive(Debug)]
+pub struct pss_namespace_review {
+    _invalid: Option<String>,
+    _warnings: Vec<String>,
+    warning_views: Vec<pss_str>,
+    policy: pss_namespace_policy,
+    view: pss_namespace_review_view,
+}
+
+/// A whole namespace review as plain data (`pss_namespace_review_get_view`), valid until the review
+/// is freed.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+#[allow(non_camel_case_types)]
+pub struct pss_namespace_review_view {
+    /// As `pss_namespace_review_allowed`.
+    pub allowed: bool,
+    /// As `pss_namespace_review_invalid` (`{NULL, 0}` when allowed).
+    pub invalid: pss_str,
+    /// The warnings, in upstream's order (never NULL).
+    pub warnings: *const pss_str,
+    /// The number of warnings.
+    pub warning_count: usize,
+}
+
+// SAFETY: the views in these types point into strings and vectors they own (or static text), which
+// are never written after the value is built.
+unsafe impl Send for pss_decision {}
+// SAFETY: as above.
+unsafe impl Sync for pss_decision {}
+// SAFETY: as above.
+unsafe impl Send for pss_namespace_review {}
+// SAFETY: as above.
+unsafe impl Sync for pss_namespace_review {}
+
+fn views(texts: &[String]) -> Vec<pss_str> {
+    texts.iter().map(|t| pss_str::of(t)).collect()
+}
+
+fn opt_view(text: Option<&String>) -> pss_str {
+    text.map_or(pss_str::NONE, |t| pss_str::of(t))
+}
+
+/// A rejected configuration as a failure: decoding errors keep their codes; upstream's validation
+/// errors are `PSS_RESULT_INVALID_CONFIG`.
+fn config_failure(e: ConfigError) -> Failure {
+    match e {
+        ConfigError::Decode(e) => e.into(),
+        ConfigError::Invalid(errors) => {
+            let error = pss_error::aggregate(pss_result::InvalidConfig, &errors, FieldError::path);
+            Failure { code: pss_result::InvalidConfig, error: Some(error) }
+        }
+        other => Failure::new(pss_result::InvalidConfig, other.to_string()),
+    }
+}
+
+/// Reads a `PodSecurityConfiguration` (`pod-security.admission.config.k8s.io/v1`, `v1beta1` or
+/// `v1alpha1`), or an API server `AdmissionConfiguration` with the `PodSecurity` plugin's inline
+/// configuration, from JSON bytes (UTF-8). YAML is not read here: convert it to JSON first (the `pss`
+/// command reads both). Decoding is strict, as upstream's: unknown and repeated fields are errors.
+/// Unset defaults become `privileged` and `latest`; then everything is validated with upstream's
+/// words.
+///
+/// Ownership: `json` is read during the call only. On success `*out` receives a new
+/// `pss_admission_config` the caller owns and frees with `pss_admission_config_free`. On failure
+/// `*out` is not written and, when `err_out` is not NULL, `*err_out` receives a new `pss_error` the
+/// caller frees with `pss_error_free`.
+///
+/// Errors: `PSS_RESULT_INVALID_CONFIG` with upstream's validation errors (`defaults.enforce: Invalid
+/// value: "strict": must be one of privileged, baseline, restricted`; several as `[a, b]`; one alone
+/// gives its field as the error's path); `PSS_RESULT_UNKNOWN_FIELD`, `PSS_RESULT_DUPLICATE_FIELD`
+/// (with the field's path and position); `PSS_RESULT_UNEXPECTED_KIND` (another document);
+/// `PSS_RESULT_INVALID_JSON`, `PSS_RESULT_NOT_AN_OBJECT`, `PSS_RESULT_INVALID_TYPE`,
+/// `PSS_RESULT_TOO_DEEP`, `PSS_RESULT_INVALID_UTF8`; `PSS_RESULT_NULL_PARAMETER` (`json` or `out`).
+///
+/// # Safety
+/// `json` is NULL or points to `json_len` readable bytes not modified during the call; `out` and
+/// `err_out` are NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn pss_admission_config_parse(
+    json: *const u8,
+    json_len: usize,
+    out: *mut *mut pss_admission_config,
+    err_out: *mut *mut pss_error,
+) -> pss_result {
+    // SAFETY: `err_out` is NULL or writable (caller's guarantee).
+    unsafe {
+        guard_err(err_out, || {
+            // SAFETY: the caller guarantees `json_len` readable bytes at a non-NULL `json`.
+            let json = input(json, json_len, "json")?;
+            let out = non_null_mut(out, "out")?;
+            let config = AdmissionConfig::from_json_slice(json).map_err(config_failure)?;
+            let defaults = pss_namespace_policy::new(config.defaults(), &[]);
+            // SAFETY: `out` is non-NULL and writable (caller's guarantee).
+            write(out, into_handle(pss_admission_config { config, defaults }));
+            Ok(())
+        })
+    }
+}
+
+/// The configuration's defaults: the policies of namespaces without PodSecurity labels.
+///
+/// Ownership: `*out` receives a pointer borrowed from `config`: valid until that is freed, not to be
+/// freed by the caller.
+///
+/// # Safety
+/// `config` is NULL or a live `pss_admission_config`; `out` is NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn pss_admission_config_defaults(
+    config: *const pss_admission_config,
+    out: *mut *const pss_namespace_policy,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(config, "config", out, "out", |c| &c.defaults as *const pss_namespace_policy) }
+}
+
+/// Frees a configuration. NULL is a no-op.
+///
+/// Ownership: takes back the caller's `pss_admission_config`; its defaults become invalid. An
+/// admission made from it stays valid (it copies the configuration).
+///
+/// # Safety
+/// `config` is NULL or a `pss_admission_config` from this library not freed before, and no other
+/// thread uses it.
+#[no_mangle]
+pub unsafe extern "C" fn pss_admission_config_free(config: *mut pss_admission_config) {
+    // SAFETY: forwarded from the caller.
+    unsafe { free_handle(config) }
+}
+
+/// Makes an admission controller with a configuration, or with upstream's defaults when `config` is
+/// NULL (`privileged:latest` in every mode for namespaces without labels, no exemptions).
+///
+/// Ownership: `config` stays the caller's (it is copied). On success `*out` receives a new
+/// `pss_admission` the caller owns and frees with `pss_admission_free`.
+///
+/// Errors: `PSS_RESULT_NULL_PARAMETER` (`out` is NULL).
+///
+/// # Safety
+/// `config` is NULL or a live `pss_admission_config`; `out` is NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn pss_admission_new(
+    config: *const pss_admission_config,
+    out: *mut *mut pss_admission,
+) -> pss_result {
+    guard(|| {
+        let out = non_null_mut(out, "out")?;
+        // SAFETY: the caller guarantees a non-NULL `config` is live.
+        let config = (!config.is_null()).then(|| unsafe { &*config });
+        let admission = Admission::new(config.map(|c| c.config.clone()).unwrap_or_default());
+        // SAFETY: `out` is non-NULL and writable (caller's guarantee).
+        unsafe { write(out, into_handle(pss_admission { admission })) };
+        Ok(())
+    })
+}
+
+/// Frees an admission controller. NULL is a no-op.
+///
+/// Ownership: takes back the caller's `pss_admission`. Decisions and reviews made with it stay valid.
+///
+/// # Safety
+/// `admission` is NULL or a `pss_admission` from `pss_admission_new` not freed before, and no other
+/// thread uses it.
+#[no_mangle]
+pub unsafe extern "C" fn pss_admission_free(admission: *mut pss_admission) {
+    // SAFETY: forwarded from the caller.
+    unsafe { free_handle(admission) }
+}
+
+impl pss_decision {
+    fn new(
+        admission: &Admission,
+        decision: &pss_core::Decision,
+        labels: Option<&pss_labels>,
+        name: Option<&str>,
+    ) -> pss_decision {
+        let (_, label_errors) = admission.policy_for(pss_labels::pairs_of(labels));
+        let denial = decision.denial().map(str::to_owned);
+        let warnings = decision.warnings().to_vec();
+        let annotations: Vec<(String, String)> =
+            decision.audit_annotations().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let warning_views = views(&warnings);
+        let key_views: Vec<pss_str> = annotations.iter().map(|(k, _)| pss_str::of(k)).collect();
+        let value_views: Vec<pss_str> = annotations.iter().map(|(_, v)| pss_str::of(v)).collect();
+        let enforce = decision.enforce().map(|e| Box::new(pss_evaluation::new(e, decision.kind(), name)));
+        let view = pss_decision_view {
+            allowed: decision.allowed(),
+            kind: pss_str::of(decision.kind().kind()),
+            denial: opt_view(denial.as_ref()),
+            exemption: decision.exemption().map_or(pss_str::NONE, |e| pss_str::of(e.as_str())),
+            warnings: warning_views.as_ptr(),
+            warning_count: warning_views.len(),
+            annotation_keys: key_views.as_ptr(),
+            annotation_values: value_views.as_ptr(),
+            annotation_count: key_views.len(),
+            enforce: enforce.as_ref().map_or(core::ptr::null(), |e| e.view() as *const pss_evaluation_view),
+        };
+        pss_decision {
+            _denial: denial,
+            _warnings: warnings,
+            _annotations: annotations,
+            warning_views,
+            key_views,
+            value_views,
+            policy: pss_namespace_policy::new(decision.policy(), &label_errors),
+            enforce,
+            view,
+        }
+    }
+}
+
+/// Decides a create request as the PodSecurity admission controller does: for the pod or pod
+/// controller `object` (JSON bytes, UTF-8; its `kind` decides, its `metadata.name` names it in
+/// messages), created by `username` (empty when unknown) in `namespace`, whose labels are
+/// `namespace_labels` (NULL: none). The namespace's policy comes from its labels over the
+/// configuration's defaults; exemptions apply by namespace, then user, then the pod's runtime
+/// class. Pods are checked in the enforce, audit and warn modes and denied when enforce fails, with
+/// the API server's message; controllers (Deployment, Job, ...) are never denied, only warned and
+/// audited (use `pss_policy_evaluate_object` with the enforce policy to see whether the pods a
+/// controller creates would be denied).
+///
+/// Ownership: every input is read during the call only; `admission` and `namespace_labels` stay the
+/// caller's. On success `*out` receives a new `pss_decision` the caller owns and frees with
+/// `pss_decision_free`. On failure `*out` is not written and, when `err_out` is not NULL, `*err_out`
+/// receives a new `pss_error` the caller frees with `pss_error_free`.
+///
+/// Errors: `PSS_RESULT_NOT_A_WORKLOAD` for an object PodSecurity does not look at (a Service);
+/// the decoding errors of `pss_policy_evaluate_object`; `PSS_RESULT_INVALID_UTF8` (`namespace`,
+/// `username`); `PSS_RESULT_NULL_PARAMETER` (`admission`, `namespace`, `username`, `object`, `out`).
+///
+/// # Safety
+/// `admission` is NULL or a live `pss_admission`; `namespace_labels` is NULL or a live `pss_labels`
+/// not modified during the call; `namespace`, `username` and `object` are NULL or point to their
+/// lengths in readable bytes not modified during the call; `out` and `err_out` are NULL or valid for
+/// writing one pointer.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)] // three (ptr, len) inputs, two handles, two out-parameters
+pub unsafe extern "C" fn pss_admission_review(
+    admission: *const pss_admission,
+    namespace: *const u8,
+    namespace_len: usize,
+    namespace_labels: *const pss_labels,
+    username: *const u8,
+    username_len: usize,
+    object: *const u8,
+    object_len: usize,
+    out: *mut *mut pss_decision,
+    err_out: *mut *mut pss_error,
+) -> pss_result {
+    // SAFETY: `err_out` is NULL or writable (caller's guarantee).
+    unsafe {
+        guard_err(err_out, || {
+            // SAFETY: the caller guarantees a non-NULL `admission` is live.
+            let admission = &handle(admission, "admission")?.admission;
+            // SAFETY: the caller guarantees the input pointers and lengths.
+            let namespace = input_str(namespace, namespace_len, "namespace")?;
+            // SAFETY: the caller guarantees a non-NULL `namespace_labels` is live and unmodified.
+            let labels = optional(namespace_labels);
+            // SAFETY: as above.
+            let username = input_str(username, username_len, "username")?;
+            // SAFETY: as above.
+            let object = input(object, object_len, "object")?;
+            let out = non_null_mut(out, "out")?;
+            let document = ObjectDocument::from_slice(object)?;
+            let name = document.name();
+            let decision = admission
+                .review(&document, name.unwrap_or(""), namespace, pss_labels::pairs_of(labels), username)
+                .map_err(|e| Failure::new(pss_result::NotAWorkload, e.to_string()))?;
+            // SAFETY: `out` is non-NULL and writable (caller's guarantee).
+            write(out, into_handle(pss_decision::new(admission, &decision, labels, name)));
+            Ok(())
+        })
+    }
+}
+
+/// Whether the request is admitted (only pods are ever denied).
+///
+/// Ownership: `*out_allowed` is written on success.
+///
+/// # Safety
+/// `decision` is NULL or a live `pss_decision`; `out_allowed` is NULL or valid for writing a `bool`.
+#[no_mangle]
+pub unsafe extern "C" fn pss_decision_allowed(decision: *const pss_decision, out_allowed: *mut bool) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(decision, "decision", out_allowed, "out_allowed", |d| d.view.allowed) }
+}
+
+/// The API server's error when it denies the pod:
+/// `pods "NAME" is forbidden: violates PodSecurity "LEVEL:VERSION": DETAIL`. NULL and 0 when allowed.
+///
+/// Ownership: writes a view (not NUL-terminated) of text owned by `decision`, valid until it is freed.
+///
+/// # Safety
+/// `decision` is NULL or a live `pss_decision`; `out_ptr` and `out_len` are NULL or valid for writing.
+#[no_mangle]
+pub unsafe extern "C" fn pss_decision_denial(
+    decision: *const pss_decision,
+    out_ptr: *mut *const u8,
+    out_len: *mut usize,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(decision, "decision", out_ptr, out_len, |d| d.view.denial.get()) }
+}
+
+/// The object's kind (`Pod`, `Deployment`, ...).
+///
+/// Ownership: writes a view (not NUL-terminated) of static text.
+///
+/// # Safety
+/// `decision` is NULL or a live `pss_decision`; `out_ptr` and `out_len` are NULL or valid for writing.
+#[no_mangle]
+pub unsafe extern "C" fn pss_decision_kind(
+    decision: *const pss_decision,
+    out_ptr: *mut *const u8,
+    out_len: *mut usize,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(decision, "decision", out_ptr, out_len, |d| d.view.kind.get()) }
+}
+
+/// Why the request was exempt, as the `pod-security.kubernetes.io/exempt` audit annotation says it:
+/// `namespace`, `user` or `runtimeClass`. NULL and 0 when it was not exempt.
+///
+/// Ownership: writes a view (not NUL-terminated) of static text.
+///
+/// # Safety
+/// `decision` is NULL or a live `pss_decision`; `out_ptr` and `out_len` are NULL or valid for writing.
+#[no_mangle]
+pub unsafe extern "C" fn pss_decision_exemption(
+    decision: *const pss_decision,
+    out_ptr: *mut *const u8,
+    out_len: *mut usize,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(decision, "decision", out_ptr, out_len, |d| d.view.exemption.get()) }
+}
+
+/// The number of warnings returned to the client.
+///
+/// Ownership: `*out_count` is written on success.
+///
+/// # Safety
+/// `decision` is NULL or a live `pss_decision`; `out_count` is NULL or valid for writing a `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn pss_decision_warning_count(
+    decision: *const pss_decision,
+    out_count: *mut usize,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(decision, "decision", out_count, "out_count", |d| d.warning_views.len()) }
+}
+
+/// The warning at `index`, as kubectl shows it after `Warning: `:
+/// `would violate PodSecurity "LEVEL:VERSION": DETAIL`.
+///
+/// Ownership: writes a view (not NUL-terminated) of text owned by `decision`, valid until it is freed.
+///
+/// Errors: `PSS_RESULT_NULL_PARAMETER`, `PSS_RESULT_INDEX_OUT_OF_RANGE`.
+///
+/// # Safety
+/// `decision` is NULL or a live `pss_decision`; `out_ptr` and `out_len` are NULL or valid for writing.
+#[no_mangle]
+pub unsafe extern "C" fn pss_decision_warning(
+    decision: *const pss_decision,
+    index: usize,
+    out_ptr: *mut *const u8,
+    out_len: *mut usize,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_indexed_text(decision, "decision", index, out_ptr, out_len, |d| &d.warning_views) }
+}
+
+/// The number of audit annotations.
+///
+/// Ownership: `*out_count` is written on success.
+///
+/// # Safety
+/// `decision` is NULL or a live `pss_decision`; `out_count` is NULL or valid for writing a `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn pss_decision_audit_annotation_count(
+    decision: *const pss_decision,
+    out_count: *mut usize,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(decision, "decision", out_count, "out_count", |d| d.key_views.len()) }
+}
+
+/// The audit annotation at `index` (sorted by key), with its full key:
+/// `pod-security.kubernetes.io/enforce-policy` = `baseline:latest`,
+/// `pod-security.kubernetes.io/audit-violations` = `would violate PodSecurity ...`,
+/// `pod-security.kubernetes.io/exempt` = `namespace`, `pod-security.kubernetes.io/error` = `...`.
+///
+/// Ownership: writes views (not NUL-terminated) of text owned by `decision`, valid until it is freed.
+///
+/// Errors: `PSS_RESULT_NULL_PARAMETER`, `PSS_RESULT_INDEX_OUT_OF_RANGE`.
+///
+/// # Safety
+/// `decision` is NULL or a live `pss_decision`; each out-pointer is NULL or valid for writing.
+#[no_mangle]
+pub unsafe extern "C" fn pss_decision_audit_annotation(
+    decision: *const pss_decision,
+    index: usize,
+    out_key_ptr: *mut *const u8,
+    out_key_len: *mut usize,
+    out_value_ptr: *mut *const u8,
+    out_value_len: *mut usize,
+) -> pss_result {
+    guard(|| {
+        // SAFETY: the caller guarantees a non-NULL `decision` is live.
+        let d = unsafe { handle(decision, "decision") }?;
+        let out_key_ptr = non_null_mut(out_key_ptr, "out_key_ptr")?;
+        let out_key_len = non_null_mut(out_key_len, "out_key_len")?;
+        let out_value_ptr = non_null_mut(out_value_ptr, "out_value_ptr")?;
+        let out_value_len = non_null_mut(out_value_len, "out_value_len")?;
+        let (key, value) = match (d.key_views.get(index), d.value_views.get(index)) {
+            (Some(k), Some(v)) => (*k, *v),
+            _ => return Err(Failure::code(pss_result::IndexOutOfRange)),
+        };
+        // SAFETY: the four pointers are non-NULL and valid for writing (caller's guarantee).
+        unsafe {
+            write(out_key_ptr, key.ptr);
+            write(out_key_len, key.len);
+            write(out_value_ptr, value.ptr);
+            write(out_value_len, value.len);
+        }
+        Ok(())
+    })
+}
+
+/// The namespace's policies (its labels over the configuration's defaults), with the errors of its
+/// labels (`pss_namespace_policy_error_count`; they are also in the `pod-security.kubernetes.io/error`
+/// audit annotation when the checks ran).
+///
+/// Ownership: `*out` receives a pointer borrowed from `decision`: valid until that is freed, not to
+/// be freed by the caller.
+///
+/// # Safety
+/// `decision` is NULL or a live `pss_decision`; `out` is NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn pss_decision_policy(
+    decision: *const pss_decision,
+    out: *mut *const pss_namespace_policy,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(decision, "decision", out, "out", |d| &d.policy as *const pss_namespace_policy) }
+}
+
+/// The enforce-mode evaluation, when one ran (pods that are not exempt): its violations and fields,
+/// as any `pss_evaluation`. NULL when none ran (controllers, exempt requests, a fully privileged
+/// namespace).
+///
+/// Ownership: `*out` receives a pointer borrowed from `decision` (or NULL): valid until `decision` is
+/// freed, never to be passed to `pss_evaluation_free`.
+///
+/// # Safety
+/// `decision` is NULL or a live `pss_decision`; `out` is NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn pss_decision_enforce(
+    decision: *const pss_decision,
+    out: *mut *const pss_evaluation,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        get_value(decision, "decision", out, "out", |d| {
+            d.enforce.as_deref().map_or(core::ptr::null(), |e| e as *const pss_evaluation)
+        })
+    }
+}
+
+/// Reads a whole decision in one call: writes a pointer to its `pss_decision_view` (allowed, kind,
+/// denial, exemption, the warnings and audit annotations as arrays of views, and the enforce-mode
+/// evaluation's view).
+///
+/// Ownership: `*out` receives a pointer borrowed from `decision`; the view, its arrays and every text
+/// it points to stay valid until `decision` is freed.
+///
+/// # Safety
+/// `decision` is NULL or a live `pss_decision`; `out` is NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn pss_decision_get_view(
+    decision: *const pss_decision,
+    out: *mut *const pss_decision_view,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(decision, "decision", out, "out", |d| &d.view as *const pss_decision_view) }
+}
+
+/// Frees a decision. NULL is a no-op.
+///
+/// Ownership: takes back the caller's `pss_decision`; its policy, enforce evaluation and every view
+/// of them become invalid.
+///
+/// # Safety
+/// `decision` is NULL or a `pss_decision` from this library not freed before, and no other thread uses
+/// it.
+#[no_mangle]
+pub unsafe extern "C" fn pss_decision_free(decision: *mut pss_decision) {
+    // SAFETY: forwarded from the caller.
+    unsafe { free_handle(decision) }
+}
+
+/// Reviews a namespace's creation (`old_labels` NULL) or label change (from `old_labels` to
+/// `new_labels`; NULL `new_labels` means none) as the API server's PodSecurity admission does. Invalid
+/// PodSecurity labels are rejected with upstream's message (on a change, unless the old labels had the
+/// same errors). When the change makes the enforce policy stricter, the new enforce level is dry-run
+/// against the namespace's existing `pods` (`pod_count` pods, each JSON bytes, given as parallel
+/// arrays): pods of an exempt runtime class are skipped, one pod per controller is checked first, at
+/// most `PSS_MAX_PODS_TO_CHECK` are checked, and pods with the same reasons are reported together,
+/// in upstream's words, as `kubectl label --dry-run=server` shows them:
+/// `existing pods in namespace "NS" violate the new PodSecurity enforce level "restricted:latest"`,
+/// then `NAME (and N other pods): REASONS`. An exempt namespace gets upstream's notice instead.
+/// (Upstream also stops after one second; this review has no time limit.)
+///
+/// To dry-run `kubectl label ns NS pod-security.kubernetes.io/enforce=LEVEL`, pass the namespace's
+/// labels as `old_labels` and a copy with that label set as `new_labels`.
+///
+/// Ownership: every input is read during the call only; `admission` and the labels stay the caller's.
+/// On success `*out` receives a new `pss_namespace_review` the caller owns and frees with
+/// `pss_namespace_review_free`. On failure `*out` is not written and, when `err_out` is not NULL,
+/// `*err_out` receives a new `pss_error` the caller frees with `pss_error_free`.
+///
+/// Errors: the decoding errors of `pss_policy_evaluate` for a pod that cannot be decoded (its display
+/// starts with `pods[i]: `); `PSS_RESULT_INVALID_UTF8` (`namespace`); `PSS_RESULT_NULL_PARAMETER`
+/// (`admission`, `namespace`, `out`, or a pod array or element with a count above 0);
+/// `PSS_RESULT_INPUT_TOO_LARGE`.
+///
+/// # Safety
+/// `admission` is NULL or a live `pss_admission`; the labels are NULL or live `pss_labels` not modified
+/// during the call; `namespace` is NULL or points to `namespace_len` readable bytes; with a count
+/// above 0, non-NULL arrays hold `pod_count` elements and each non-NULL element points to its length
+/// in readable bytes; none is modified during the call; `out` and `err_out` are NULL or valid for
+/// writing one pointer.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)] // a (ptr, len) input, a (ptrs, lens, count) list, three handles, two out-parameters
+pub unsafe extern "C" fn pss_admission_review_namespace(
+    admission: *const pss_admission,
+    namespace: *const u8,
+    namespace_len: usize,
+    old_labels: *const pss_labels,
+    new_labels: *const pss_labels,
+    pods: *const *const u8,
+    pod_lens: *const usize,
+    pod_count: usize,
+    out: *mut *mut pss_namespace_review,
+    err_out: *mut *mut pss_error,
+) -> pss_result {
+    // SAFETY: `err_out` is NULL or writable (caller's guarantee).
+    unsafe {
+        guard_err(err_out, || {
+            // SAFETY: the caller guarantees a non-NULL `admission` is live.
+            let admission = &handle(admission, "admission")?.admission;
+            // SAFETY: the caller guarantees the input pointers and lengths.
+            let namespace = input_str(namespace, namespace_len, "namespace")?;
+            // SAFETY: the caller guarantees non-NULL labels are live and unmodified.
+            let (old, new) = (optional(old_labels), optional(new_labels));
+            // SAFETY: the caller guarantees the arrays, their elements and `pod_count`.
+            let texts = input_list(pods, pod_lens, pod_count, "pods")?;
+            let out = non_null_mut(out, "out")?;
+            let mut documents = Vec::with_capacity(texts.len());
+            for (i, (text, _)) in texts.iter().enumerate() {
+                documents.push(PodDocument::from_slice(text).map_err(|e| item_failure(e.into(), "pods", i))?);
+            }
+            let review = admission.review_namespace(
+                namespace,
+                old.map(pss_labels::pairs),
+                pss_labels::pairs_of(new),
+                &documents,
+            );
+            let invalid = review.invalid().map(str::to_owned);
+            let warnings = review.warnings().to_vec();
+            let warning_views = views(&warnings);
+            let view = pss_namespace_review_view {
+                allowed: review.allowed(),
+                invalid: opt_view(invalid.as_ref()),
+                warnings: warning_views.as_ptr(),
+                warning_count: warning_views.len(),
+            };
+            let result = pss_namespace_review {
+                _invalid: invalid,
+                _warnings: warnings,
+                warning_views,
+                policy: pss_namespace_policy::new(review.policy(), review.errors()),
+                view,
+            };
+            // SAFETY: `out` is non-NULL and writable (caller's guarantee).
+            write(out, into_handle(result));
+            Ok(())
+        })
+    }
+}
+
+/// Whether the namespace change is admitted (only invalid labels are rejected).
+///
+/// Ownership: `*out_allowed` is written on success.
+///
+/// # Safety
+/// `review` is NULL or a live `pss_namespace_review`; `out_allowed` is NULL or valid for writing a `bool`.
+#[no_mangle]
+pub unsafe extern "C" fn pss_namespace_review_allowed(
+    review: *const pss_namespace_review,
+    out_allowed: *mut bool,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(review, "review", out_allowed, "out_allowed", |r| r.view.allowed) }
+}
+
+/// The rejection of invalid labels: `Namespace "NS" is invalid: metadata.labels[...]: Invalid value:
+/// ...`. NULL and 0 when allowed.
+///
+/// Ownership: writes a view (not NUL-terminated) of text owned by `review`, valid until it is freed.
+///
+/// # Safety
+/// `review` is NULL or a live `pss_namespace_review`; `out_ptr` and `out_len` are NULL or valid for
+/// writing.
+#[no_mangle]
+pub unsafe extern "C" fn pss_namespace_review_invalid(
+    review: *const pss_namespace_review,
+    out_ptr: *mut *const u8,
+    out_len: *mut usize,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(review, "review", out_ptr, out_len, |r| r.view.invalid.get()) }
+}
+
+/// The number of warnings.
+///
+/// Ownership: `*out_count` is written on success.
+///
+/// # Safety
+/// `review` is NULL or a live `pss_namespace_review`; `out_count` is NULL or valid for writing a `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn pss_namespace_review_warning_count(
+    review: *const pss_namespace_review,
+    out_count: *mut usize,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(review, "review", out_count, "out_count", |r| r.warning_views.len()) }
+}
+
+/// The warning at `index`, word for word as upstream gives it (kubectl prints each after
+/// `Warning: `).
+///
+/// Ownership: writes a view (not NUL-terminated) of text owned by `review`, valid until it is freed.
+///
+/// Errors: `PSS_RESULT_NULL_PARAMETER`, `PSS_RESULT_INDEX_OUT_OF_RANGE`.
+///
+/// # Safety
+/// `review` is NULL or a live `pss_namespace_review`; `out_ptr` and `out_len` are NULL or valid for
+/// writing.
+#[no_mangle]
+pub unsafe extern "C" fn pss_namespace_review_warning(
+    review: *const pss_namespace_review,
+    index: usize,
+    out_ptr: *mut *const u8,
+    out_len: *mut usize,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_indexed_text(review, "review", index, out_ptr, out_len, |r| &r.warning_views) }
+}
+
+/// The namespace's new policies, with the errors of its new labels
+/// (`pss_namespace_policy_error_count`, `pss_namespace_policy_error`).
+///
+/// Ownership: `*out` receives a pointer borrowed from `review`: valid until that is freed, not to be
+/// freed by the caller.
+///
+/// # Safety
+/// `review` is NULL or a live `pss_namespace_review`; `out` is NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn pss_namespace_review_policy(
+    review: *const pss_namespace_review,
+    out: *mut *const pss_namespace_policy,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(review, "review", out, "out", |r| &r.policy as *const pss_namespace_policy) }
+}
+
+/// Reads a whole namespace review in one call: writes a pointer to its `pss_namespace_review_view`.
+///
+/// Ownership: `*out` receives a pointer borrowed from `review`; the view, its array and every text it
+/// points to stay valid until `review` is freed.
+///
+/// # Safety
+/// `review` is NULL or a live `pss_namespace_review`; `out` is NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn pss_namespace_review_get_view(
+    review: *const pss_namespace_review,
+    out: *mut *const pss_namespace_review_view,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(review, "review", out, "out", |r| &r.view as *const pss_namespace_review_view) }
+}
+
+/// Frees a namespace review. NULL is a no-op.
+///
+/// Ownership: takes back the caller's `pss_namespace_review`; its policy and every view become
+/// invalid.
+///
+/// # Safety
+/// `review` is NULL or a `pss_namespace_review` from this library not freed before, and no other
+/// thread uses it.
+#[no_mangle]
+pub unsafe extern "C" fn pss_namespace_review_free(review: *mut pss_namespace_review) {
+    // SAFETY: forwarded from the caller.
+    unsafe { free_handle(review) }
+}
+
+/// The body of a getter of the text at `index` of a list of views a handle owns.
+///
+/// # Safety
+/// `handle_ptr` is NULL or a live `T`; `out_ptr` and `out_len` are NULL or valid for writing.
+pub(crate) unsafe fn get_indexed_text<T>(
+    handle_ptr: *const T,
+    parameter: &'static str,
+    index: usize,
+    out_ptr: *mut *const u8,
+    out_len: *mut usize,
+    items: impl FnOnce(&T) -> &[pss_str],
+) -> pss_result {
+    guard(|| {
+        // SAFETY: the caller guarantees a non-NULL `handle_ptr` is live.
+        let h = unsafe { handle(handle_ptr, parameter) }?;
+        let out_ptr = non_null_mut(out_ptr, "out_ptr")?;
+        let out_len = non_null_mut(out_len, "out_len")?;
+        let item = *items(h).get(index).ok_or(Failure::code(pss_result::IndexOutOfRange))?;
+        // SAFETY: both pointers are non-NULL and valid for writing (caller's guarantee).
+        unsafe {
+            write(out_ptr, item.ptr);
+            write(out_len, item.len);
+        }
+        Ok(())
+    })
+}
