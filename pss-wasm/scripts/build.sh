@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the npm package @pss/wasm into pss-wasm/pkg/:
+# Builds the npm package @pss/wasm into pss-wasm/pkg/, twice over: the default build (web/, node/) and
+# the `full` one with admission review and Kyverno policies (full/web/, full/node/; cargo feature `full`):
 #   cargo (profile wasm-release) -> wasm-bindgen --target web and --target nodejs -> wasm-opt -Oz (binaryen)
-#   -> scripts/assemble.mjs (package.json, Node ES module entry, README with sizes, size budget).
+#   -> scripts/assemble.mjs (package.json, Node ES module entries, README with sizes, size budget).
 # Needs what scripts/setup-wasm.sh installs; downloads nothing itself.
 set -euo pipefail
 
@@ -26,22 +27,30 @@ fi
 wasm_opt="${WASM_OPT:-$here/node_modules/.bin/wasm-opt}"
 [ -x "$wasm_opt" ] || { echo "build: $wasm_opt missing; run scripts/setup-wasm.sh (npm ci in pss-wasm)" >&2; exit 1; }
 
-# The size profile (the root Cargo.toml's wasm-release: opt-level "z", except pss-core, the hot path, at 2).
-echo "build: cargo build -p pss-wasm (wasm32-unknown-unknown, profile wasm-release)"
-cargo build --manifest-path "$root/Cargo.toml" -p pss-wasm --lib --target wasm32-unknown-unknown --profile wasm-release
-wasm="$target_dir/wasm32-unknown-unknown/wasm-release/pss_wasm.wasm"
-
 rm -rf "$out"
-mkdir -p "$out/web" "$out/node"
-wasm-bindgen --target web --out-dir "$out/web" --out-name pss_wasm "$wasm"
-wasm-bindgen --target nodejs --out-dir "$out/node" --out-name pss_wasm "$wasm"
-raw="$(stat -c %s "$out/web/pss_wasm_bg.wasm")"
-for flavour in web node; do
-    file="$out/$flavour/pss_wasm_bg.wasm"
-    "$wasm_opt" -Oz "$file" -o "$file.opt"
-    mv "$file.opt" "$file"
-    # Only the glue's own wasm type declarations: not part of the package.
-    rm -f "$out/$flavour/pss_wasm_bg.wasm.d.ts"
-done
+wasm="$target_dir/wasm32-unknown-unknown/wasm-release/pss_wasm.wasm"
+# build DIR CARGO_FEATURES...: one build of the crate into $out/DIR/{web,node}. The size profile is the
+# root Cargo.toml's wasm-release: opt-level "z", except pss-core, the hot path, at 2.
+build() {
+    local dir="$out/$1"
+    shift
+    echo "build: cargo build -p pss-wasm $* (wasm32-unknown-unknown, profile wasm-release)"
+    cargo build --manifest-path "$root/Cargo.toml" -p pss-wasm --lib --target wasm32-unknown-unknown \
+        --profile wasm-release "$@"
+    mkdir -p "$dir/web" "$dir/node"
+    wasm-bindgen --target web --out-dir "$dir/web" --out-name pss_wasm "$wasm"
+    wasm-bindgen --target nodejs --out-dir "$dir/node" --out-name pss_wasm "$wasm"
+    stat -c %s "$dir/web/pss_wasm_bg.wasm" >"$dir/raw-size"
+    for flavour in web node; do
+        file="$dir/$flavour/pss_wasm_bg.wasm"
+        "$wasm_opt" -Oz "$file" -o "$file.opt"
+        mv "$file.opt" "$file"
+        # Only the glue's own wasm type declarations: not part of the package.
+        rm -f "$dir/$flavour/pss_wasm_bg.wasm.d.ts"
+    done
+}
+build full --features full
+build .
 
-node "$here/scripts/assemble.mjs" --raw "$raw"
+node "$here/scripts/assemble.mjs" --raw "$(cat "$out/raw-size")" --raw-full "$(cat "$out/full/raw-size")"
+rm -f "$out/raw-size" "$out/full/raw-size"

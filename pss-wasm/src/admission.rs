@@ -26,7 +26,7 @@ pub struct NamespacePolicy {
 }
 
 impl NamespacePolicy {
-    fn new(policy: pss_core::Policy, errors: &[pss_core::FieldError]) -> Self {
+    pub(crate) fn new(policy: pss_core::Policy, errors: &[pss_core::FieldError]) -> Self {
         NamespacePolicy {
             enforce: policy.enforce.into(),
             audit: policy.audit.into(),

@@ -42,6 +42,10 @@ pub enum ErrorKind {
     /// An admission configuration (`PodSecurityConfiguration`) or policy defaults that the API server
     /// would reject.
     InvalidAdmissionConfig,
+    /// A Kyverno policy that Kyverno would reject (`error.errors` lists each problem).
+    InvalidPolicy,
+    /// A document given as a Kyverno policy that is not a `kyverno.io` `ClusterPolicy` or `Policy`.
+    UnsupportedPolicy,
     /// A kind of error newer than this package.
     Other,
 }
@@ -79,6 +83,8 @@ impl ErrorKind {
             ErrorKind::NoPodTemplate => "noPodTemplate",
             ErrorKind::InvalidExclusion => "invalidExclusion",
             ErrorKind::InvalidAdmissionConfig => "invalidAdmissionConfig",
+            ErrorKind::InvalidPolicy => "invalidPolicy",
+            ErrorKind::UnsupportedPolicy => "unsupportedPolicy",
             ErrorKind::Other => "other",
         }
     }
@@ -257,6 +263,13 @@ impl PssError {
         };
         e.details.errors = errors;
         e
+    }
+
+    /// The same error with `prefix` (`"pods[2]: "`) before its message.
+    #[cfg(feature = "full")]
+    pub(crate) fn prefixed(mut self, prefix: &str) -> Self {
+        self.message.insert_str(0, prefix);
+        self
     }
 
     /// The JS `Error` to throw.

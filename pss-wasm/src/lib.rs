@@ -37,20 +37,31 @@ mod error;
 mod evaluation;
 mod exclusion;
 mod json;
+#[cfg(feature = "full")]
+mod kyverno;
 mod level;
 mod object;
 mod policy;
+#[cfg(feature = "full")]
+mod review;
 
 pub use admission::{policy_from_labels, NamespacePolicy, PolicyDefaults};
 pub use checks::{check_list, checks, checks_for, CheckInfo};
 pub use error::{ErrorKind, FieldError, PssErrorDetails};
 pub use evaluation::{Evaluation, FieldValue, FieldViolation, SetObject, Violation, WorkloadKind};
 pub use exclusion::Exclusion;
+#[cfg(feature = "full")]
+pub use kyverno::{ApplyOptions, FailureAction, KyvernoPolicy, PolicyResult, RuleResult, RuleStatus};
 pub use level::{
     newest_check_version, parse_level, parse_level_version, parse_version, supported_versions, version_list, Level,
     LevelVersion,
 };
 pub use policy::{evaluate, EvaluateOptions, Policy};
+#[cfg(feature = "full")]
+pub use review::{
+    review, Admission, AdmissionDecision, Exemption, Exemptions, ModeEvaluation, NamespaceReview,
+    NamespaceReviewOptions, ReviewOptions,
+};
 
 use wasm_bindgen::prelude::*;
 

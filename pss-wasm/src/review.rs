@@ -1,0 +1,479 @@
+//! PodSecurity admission as the API server runs it: the `Admission` class (a
+//! `PodSecurityConfiguration`'s defaults and exemptions), `review` (the enforce/audit/warn decision
+//! for one object) and `reviewNamespace` (a namespace label change dry-run against its pods).
+
+use std::collections::BTreeMap;
+
+#[cfg(test)]
+use serde::Serialize;
+use tsify::{Ts, Tsify};
+use wasm_bindgen::prelude::*;
+
+use crate::admission::NamespacePolicy;
+use crate::error::{self, ErrorKind, FieldError, PssError};
+use crate::evaluation::{Violation, WorkloadKind};
+use crate::json::{self, Object, ToJson};
+use crate::level::Level;
+use crate::object::{self, Meta};
+
+/// What PodSecurity admission decides for one create request (upstream's `ValidatePod` and
+/// `ValidatePodController`).
+#[derive(Debug, Clone, PartialEq, Tsify)]
+#[cfg_attr(test, derive(Serialize))]
+#[serde(rename_all = "camelCase")]
+#[tsify(missing_as_null)]
+pub struct AdmissionDecision {
+    /// Whether the API server admits the object. Only pods are ever denied; a controller whose
+    /// pods would be denied is admitted with warnings (see `evaluate` for its pods' verdict).
+    pub allowed: bool,
+    /// The API server's error when it denies a pod:
+    /// `pods "NAME" is forbidden: violates PodSecurity "baseline:latest": <forbiddenDetail>`.
+    pub denial: Option<String>,
+    /// The warnings returned to the client (kubectl prints them after `Warning: `):
+    /// `would violate PodSecurity "restricted:latest": <forbiddenDetail>`.
+    pub warnings: Vec<String>,
+    /// The audit annotations, keys in full: `pod-security.kubernetes.io/enforce-policy`,
+    /// `.../audit-violations`, `.../exempt`, `.../error` (invalid namespace labels).
+    #[tsify(type = "Record<string, string>")]
+    pub audit_annotations: BTreeMap<String, String>,
+    /// Why the request was exempt, `null` if it was not.
+    pub exemption: Option<Exemption>,
+    /// The namespace's policy (its labels over the configuration's defaults), with the label errors.
+    pub policy: NamespacePolicy,
+    /// The enforce-mode evaluation, when one ran (pods only, not when exempt).
+    pub enforce: Option<ModeEvaluation>,
+    /// The audit-mode evaluation, when one ran.
+    pub audit: Option<ModeEvaluation>,
+    /// The warn-mode evaluation, when one ran (not after a denial).
+    pub warn: Option<ModeEvaluation>,
+    /// What was reviewed: `"Pod"` (also for a document without `kind`) or the controller's kind.
+    pub workload_kind: WorkloadKind,
+    /// The namespace the object was reviewed in.
+    pub namespace: String,
+    /// `metadata.name` (`""` when unset; messages quote it).
+    pub name: String,
+}
+
+/// One mode's evaluation within a decision.
+#[derive(Debug, Clone, PartialEq, Tsify)]
+#[cfg_attr(test, derive(Serialize))]
+#[serde(rename_all = "camelCase")]
+pub struct ModeEvaluation {
+    /// The level evaluated.
+    pub level: Level,
+    /// The version evaluated, as the policy gives it.
+    pub version: String,
+    /// Whether the template passes.
+    pub allowed: bool,
+    /// The failed checks, in upstream's order, field paths relative to the object.
+    pub violations: Vec<Violation>,
+    /// Upstream's `ForbiddenDetail()` (empty when allowed).
+    pub forbidden_detail: String,
+}
+
+/// Why a request was exempt: the `pod-security.kubernetes.io/exempt` audit annotation's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Tsify)]
+#[cfg_attr(test, derive(Serialize))]
+#[serde(rename_all = "camelCase")]
+pub enum Exemption {
+    /// The namespace is exempt.
+    Namespace,
+    /// The requesting user is exempt.
+    User,
+    /// The pod's runtime class is exempt.
+    RuntimeClass,
+}
+
+/// What the API server answers to a namespace create or label change (upstream's
+/// `ValidateNamespace`).
+#[derive(Debug, Clone, PartialEq, Tsify)]
+#[cfg_attr(test, derive(Serialize))]
+#[tsify(missing_as_null)]
+pub struct NamespaceReview {
+    /// Whether the change is admitted (only invalid labels are rejected).
+    pub allowed: bool,
+    /// The rejection for invalid labels: `Namespace "NAME" is invalid: <field errors>`.
+    pub invalid: Option<String>,
+    /// The warnings, word for word: which existing pods violate the new enforce level
+    /// (`existing pods in namespace "prod" violate the new PodSecurity enforce level "restricted:latest"`,
+    /// then `NAME (and N other pods): reasons`, sorted), the limit notice, or the exempt-namespace notice.
+    pub warnings: Vec<String>,
+    /// The namespace's new policy, and its label errors (also when they did not cause a rejection).
+    pub policy: NamespacePolicy,
+}
+
+/// The configuration's defaults and exemptions, as `Admission` holds them.
+#[derive(Debug, Clone, PartialEq, Tsify)]
+#[cfg_attr(test, derive(Serialize))]
+#[serde(rename_all = "camelCase")]
+pub struct Exemptions {
+    /// Requesting users that are exempt.
+    pub usernames: Vec<String>,
+    /// Namespaces that are exempt.
+    pub namespaces: Vec<String>,
+    /// Runtime class names that are exempt.
+    pub runtime_classes: Vec<String>,
+}
+
+/// Where and by whom an object is created. Every field is optional; unknown fields are an error.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewOptions {
+    /// The namespace of an object without `metadata.namespace` (`"default"` by default, as kubectl's
+    /// `--namespace`).
+    #[tsify(optional)]
+    pub namespace: Option<String>,
+    /// The namespace's labels (`{ "pod-security.kubernetes.io/enforce": "baseline" }`); none by default.
+    #[tsify(optional, type = "Record<string, string>")]
+    pub namespace_labels: Option<BTreeMap<String, String>>,
+    /// The requesting user, for username exemptions (`""` by default).
+    #[tsify(optional)]
+    pub username: Option<String>,
+    /// The function `review` only: the `PodSecurityConfiguration` (or an `AdmissionConfiguration`
+    /// with the PodSecurity plugin) as JSON text or an object; `privileged:latest` without one.
+    #[tsify(optional, type = "string | object")]
+    pub admission_config: Option<String>,
+}
+
+/// Options of `reviewNamespace`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct NamespaceReviewOptions {
+    /// The namespace's labels after the change.
+    #[tsify(type = "Record<string, string>")]
+    pub labels: BTreeMap<String, String>,
+    /// The labels before the change; absent or `null` for a namespace being created.
+    #[tsify(optional, type = "Record<string, string> | null")]
+    pub old_labels: Option<BTreeMap<String, String>>,
+    /// The pods already in the namespace (JSON text, `Uint8Array`s or objects).
+    #[tsify(optional, type = "Array<string | Uint8Array | object>")]
+    pub pods: Option<Vec<String>>,
+}
+
+/// PodSecurity admission with a configuration: the defaults for namespaces without labels, and the
+/// exempt users, namespaces and runtime classes.
+///
+/// ```js
+/// const admission = new Admission(`{
+///   "apiVersion": "pod-security.admission.config.k8s.io/v1", "kind": "PodSecurityConfiguration",
+///   "defaults": { "enforce": "baseline", "warn": "restricted" },
+///   "exemptions": { "namespaces": ["kube-system"] } }`);
+/// const d = admission.review(pod, { namespace: "prod" });
+/// d.allowed; d.denial; d.warnings; d.auditAnnotations;
+/// ```
+#[wasm_bindgen]
+#[derive(Debug, Clone)]
+pub struct Admission {
+    inner: pss_core::Admission,
+}
+
+#[wasm_bindgen]
+impl Admission {
+    /// Reads a `PodSecurityConfiguration` (`pod-security.admission.config.k8s.io/v1`, `v1beta1`,
+    /// `v1alpha1`) or an `AdmissionConfiguration` holding the PodSecurity plugin's, as JSON text, a
+    /// `Uint8Array` or an object; without one, `privileged:latest` everywhere and no exemptions.
+    ///
+    /// Throws a `PssError` of kind `invalidAdmissionConfig` with upstream's messages, naming the
+    /// field (`defaults.enforce: Invalid value: "strict": must be one of privileged, baseline,
+    /// restricted`; `exemptions.usernames: unknown field at line 3 column 5`), each problem in
+    /// `error.errors`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | object")] config: Option<JsValue>,
+    ) -> Result<Admission, JsValue> {
+        Admission::read(config.as_ref()).map_err(PssError::into_js)
+    }
+
+    /// The defaults: the policy of a namespace without PodSecurity labels (`errors` is empty).
+    #[wasm_bindgen(getter)]
+    pub fn defaults(&self) -> Result<Ts<NamespacePolicy>, JsValue> {
+        error::to_js(&NamespacePolicy::new(self.inner.config().defaults(), &[]))
+    }
+
+    /// The exempt usernames, namespaces and runtime classes.
+    #[wasm_bindgen(getter)]
+    pub fn exemptions(&self) -> Result<Ts<Exemptions>, JsValue> {
+        let e = self.inner.config().exemptions();
+        error::to_js(&Exemptions {
+            usernames: e.usernames.clone(),
+            namespaces: e.namespaces.clone(),
+            runtime_classes: e.runtime_classes.clone(),
+        })
+    }
+
+    /// A namespace's policy from its labels, over this configuration's defaults (upstream's
+    /// `PolicyToEvaluate`); invalid labels are listed in `errors`, not thrown.
+    #[wasm_bindgen(js_name = policyFor)]
+    pub fn policy_for(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] labels: JsValue,
+    ) -> Result<Ts<NamespacePolicy>, JsValue> {
+        let labels = object::string_map(&labels, "labels").map_err(PssError::into_js)?;
+        let (policy, errors) = self.inner.policy_for(&labels);
+        error::to_js(&NamespacePolicy::new(policy, &errors))
+    }
+
+    /// Reviews the creation of a pod or pod controller (JSON text, a `Uint8Array` or an object; a
+    /// document without `kind` is a pod) in its namespace, as the API server's PodSecurity admission
+    /// does: pods in the three modes, denied when enforce fails; controllers warned and audited,
+    /// never denied; exemptions by namespace, user, then runtime class.
+    ///
+    /// Throws a `PssError` for input that cannot be decoded, of kind `noPodTemplate` for an object
+    /// that is not a pod or a pod controller, and of kind `invalidOptions` for bad options.
+    pub fn review(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | object")] object: JsValue,
+        options: Option<Ts<ReviewOptions>>,
+    ) -> Result<Ts<AdmissionDecision>, JsValue> {
+        let (options, _) = ReviewOptions::read(options.map(|o| o.js_value()), &ReviewOptions::FIELDS[..3])
+            .map_err(PssError::into_js)?;
+        self.decide(&object, &options).map_err(PssError::into_js).and_then(|d| error::to_js(&d))
+    }
+
+    /// Reviews a namespace create (no `oldLabels`) or label change (`oldLabels` given), dry-running
+    /// the new enforce level against `pods` as the API server does for `kubectl label
+    /// --dry-run=server`: pods with an exempt runtime class are skipped, at most 3000 are checked,
+    /// and pods with the same reasons are reported together under the lexically first name.
+    ///
+    /// ```js
+    /// admission.reviewNamespace("prod", {
+    ///   oldLabels: {},
+    ///   labels: { "pod-security.kubernetes.io/enforce": "baseline" },
+    ///   pods: [hostNetworkPodJson],
+    /// }).warnings;
+    /// // ['existing pods in namespace "prod" violate the new PodSecurity enforce level "baseline:latest"',
+    /// //  'web: host namespaces']
+    /// ```
+    ///
+    /// Throws a `PssError` for a pod that cannot be decoded (its message starts with `pods[N]: `)
+    /// and of kind `invalidOptions` for bad options.
+    #[wasm_bindgen(js_name = reviewNamespace)]
+    pub fn review_namespace(
+        &self,
+        namespace: &str,
+        options: Ts<NamespaceReviewOptions>,
+    ) -> Result<Ts<NamespaceReview>, JsValue> {
+        self.namespace(namespace, &options.js_value()).map_err(PssError::into_js).and_then(|r| error::to_js(&r))
+    }
+}
+
+impl Admission {
+    fn read(config: Option<&JsValue>) -> Result<Admission, PssError> {
+        let config = match config {
+            None => pss_core::AdmissionConfig::default(),
+            Some(v) if v.is_undefined() || v.is_null() => pss_core::AdmissionConfig::default(),
+            Some(v) => {
+                let json = object::json_bytes(v, "the admission configuration")?;
+                pss_core::AdmissionConfig::from_json_slice(&json).map_err(|e| config_error(&e))?
+            }
+        };
+        Ok(Admission { inner: pss_core::Admission::new(config) })
+    }
+
+    fn decide(&self, object: &JsValue, options: &ReviewOptions) -> Result<AdmissionDecision, PssError> {
+        let json = object::json_bytes(object, "the object")?;
+        let labels = options.namespace_labels.clone().unwrap_or_default();
+        let username = options.username.as_deref().unwrap_or("");
+        object::with_object(&json, |obj, meta| {
+            let namespace = meta.namespace.or(options.namespace.as_deref()).unwrap_or("default");
+            let name = meta.name.unwrap_or("");
+            let decision =
+                self.inner.review(obj, name, namespace, &labels, username).map_err(|e| PssError::from(&e))?;
+            let (_, errors) = self.inner.policy_for(&labels);
+            Ok(AdmissionDecision::new(&decision, &errors, namespace, meta))
+        })?
+    }
+
+    fn namespace(&self, namespace: &str, options: &JsValue) -> Result<NamespaceReview, PssError> {
+        let o = object::Options::new(options, &NamespaceReviewOptions::FIELDS, "")?;
+        let labels = match o.get("labels") {
+            Some(l) => object::string_map(&l, "labels")?,
+            None => return Err(object::invalid_options("labels is required".to_owned())),
+        };
+        let old_labels = o.get("oldLabels").map(|l| object::string_map(&l, "oldLabels")).transpose()?;
+        let texts: Vec<Vec<u8>> = match o.get("pods") {
+            None => Vec::new(),
+            Some(list) => {
+                let Some(array) = list.dyn_ref::<js_sys::Array>() else {
+                    return Err(object::invalid_options("pods must be an array".to_owned()));
+                };
+                array.iter().map(|pod| object::json_bytes(&pod, "a pod")).collect::<Result<_, _>>()?
+            }
+        };
+        let pods = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                pss_core::PodDocument::from_slice(t).map_err(|e| PssError::from(&e).prefixed(&format!("pods[{i}]: ")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let review = self.inner.review_namespace(namespace, old_labels.as_ref(), &labels, &pods);
+        Ok(NamespaceReview {
+            allowed: review.allowed(),
+            invalid: review.invalid().map(str::to_owned),
+            warnings: review.warnings().to_vec(),
+            policy: NamespacePolicy::new(review.policy(), review.errors()),
+        })
+    }
+}
+
+impl ReviewOptions {
+    /// The option names; `Admission.review` takes the first three.
+    const FIELDS: [&'static str; 4] = ["namespace", "namespaceLabels", "username", "admissionConfig"];
+
+    fn read(value: Option<JsValue>, fields: &[&str]) -> Result<(ReviewOptions, Option<JsValue>), PssError> {
+        let Some(value) = value else { return Ok((ReviewOptions::default(), None)) };
+        let o = object::Options::new(&value, fields, "")?;
+        let namespace_labels =
+            o.get("namespaceLabels").map(|l| object::string_map(&l, "namespaceLabels")).transpose()?;
+        let options = ReviewOptions {
+            namespace: o.string("namespace")?,
+            namespace_labels,
+            username: o.string("username")?,
+            admission_config: None,
+        };
+        Ok((options, o.get("admissionConfig")))
+    }
+}
+
+impl NamespaceReviewOptions {
+    const FIELDS: [&'static str; 3] = ["labels", "oldLabels", "pods"];
+}
+
+/// Reviews the creation of a pod or pod controller with `options.admissionConfig` (see
+/// `Admission.review`; `new Admission(config).review(object, options)` reads the configuration once
+/// for many objects).
+///
+/// ```js
+/// const d = review(privilegedPod, {
+///   namespace: "prod",
+///   namespaceLabels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
+/// });
+/// d.denial; // pods "privileged-pod" is forbidden: violates PodSecurity "baseline:latest": privileged (...)
+/// d.auditAnnotations["pod-security.kubernetes.io/enforce-policy"]; // "baseline:latest"
+/// ```
+#[wasm_bindgen]
+pub fn review(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | object")] object: JsValue,
+    options: Option<Ts<ReviewOptions>>,
+) -> Result<Ts<AdmissionDecision>, JsValue> {
+    let (options, config) =
+        ReviewOptions::read(options.map(|o| o.js_value()), &ReviewOptions::FIELDS).map_err(PssError::into_js)?;
+    let admission =
+        Admission::read(config.as_ref()).map_err(|e| e.prefixed("admissionConfig: ")).map_err(PssError::into_js)?;
+    admission.decide(&object, &options).map_err(PssError::into_js).and_then(|d| error::to_js(&d))
+}
+
+/// A configuration error as a `PssError` of kind `invalidAdmissionConfig`.
+fn config_error(e: &pss_core::ConfigError) -> PssError {
+    match e {
+        pss_core::ConfigError::Invalid(errors) => {
+            PssError::fields(ErrorKind::InvalidAdmissionConfig, errors.iter().map(FieldError::from).collect())
+        }
+        pss_core::ConfigError::Decode(e) => {
+            let mut e = PssError::from(e);
+            e.details.kind = ErrorKind::InvalidAdmissionConfig;
+            e
+        }
+        other => PssError::new(ErrorKind::InvalidAdmissionConfig, other.to_string()),
+    }
+}
+
+impl AdmissionDecision {
+    fn new(d: &pss_core::Decision, errors: &[pss_core::FieldError], namespace: &str, meta: &Meta<'_>) -> Self {
+        AdmissionDecision {
+            allowed: d.allowed(),
+            denial: d.denial().map(str::to_owned),
+            warnings: d.warnings().to_vec(),
+            audit_annotations: d.audit_annotations().clone(),
+            exemption: d.exemption().map(|e| match e {
+                pss_core::Exemption::Namespace => Exemption::Namespace,
+                pss_core::Exemption::User => Exemption::User,
+                _ => Exemption::RuntimeClass,
+            }),
+            policy: NamespacePolicy::new(d.policy(), errors),
+            enforce: d.enforce().map(ModeEvaluation::new),
+            audit: d.audit().map(ModeEvaluation::new),
+            warn: d.warn().map(ModeEvaluation::new),
+            workload_kind: d.kind().into(),
+            namespace: namespace.to_owned(),
+            name: meta.name.unwrap_or("").to_owned(),
+        }
+    }
+}
+
+impl ModeEvaluation {
+    fn new(e: &pss_core::Evaluation) -> Self {
+        let lv = e.level_version();
+        ModeEvaluation {
+            level: lv.level.into(),
+            version: lv.version.to_string(),
+            allowed: e.allowed(),
+            violations: e.iter().map(Violation::from).collect(),
+            forbidden_detail: if e.allowed() { String::new() } else { e.forbidden_detail() },
+        }
+    }
+}
+
+impl ToJson for AdmissionDecision {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("allowed", &self.allowed)
+            .field("denial", &self.denial)
+            .field("warnings", &self.warnings)
+            .field("auditAnnotations", &self.audit_annotations)
+            .field("exemption", &self.exemption)
+            .field("policy", &self.policy)
+            .field("enforce", &self.enforce)
+            .field("audit", &self.audit)
+            .field("warn", &self.warn)
+            .field("workloadKind", &self.workload_kind)
+            .field("namespace", &self.namespace)
+            .field("name", &self.name)
+            .end();
+    }
+}
+
+impl ToJson for ModeEvaluation {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("level", &self.level)
+            .field("version", &self.version)
+            .field("allowed", &self.allowed)
+            .field("violations", &self.violations)
+            .field("forbiddenDetail", &self.forbidden_detail)
+            .end();
+    }
+}
+
+impl ToJson for Exemption {
+    fn write_json(&self, out: &mut String) {
+        let name = match self {
+            Exemption::Namespace => "namespace",
+            Exemption::User => "user",
+            Exemption::RuntimeClass => "runtimeClass",
+        };
+        json::write_str(out, name);
+    }
+}
+
+impl ToJson for NamespaceReview {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("allowed", &self.allowed)
+            .field("invalid", &self.invalid)
+            .field("warnings", &self.warnings)
+            .field("policy", &self.policy)
+            .end();
+    }
+}
+
+impl ToJson for Exemptions {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("usernames", &self.usernames)
+            .field("namespaces", &self.namespaces)
+            .field("runtimeClasses", &self.runtime_classes)
+            .end();
+    }
+}
