@@ -9,7 +9,7 @@ use pss_core::{blocked_message, FailureAction, KyvernoPolicy, ObjectDocument, Po
 use serde::Serialize;
 
 use crate::cli::NamespaceArgs;
-use crate::documents::{self, StdinBuffer, Visit, Visitor};
+use crate::documents::{self, Inputs, Visit, Visitor};
 use crate::error::{InputError, Origin, OutputError, Place, RunError};
 use crate::objects::namespace_of;
 use crate::report::Loc;
@@ -317,7 +317,7 @@ impl<W: Write> Visitor for Applier<'_, W> {
 
 /// Runs `pss apply`; the exit status is 2 on input errors (including invalid policies), else 1
 /// when an Enforce rule blocks a resource, else 0.
-pub fn run(args: ApplyArgs, stdin: &mut StdinBuffer) -> Result<u8, RunError> {
+pub fn run(args: ApplyArgs, stdin: &mut Inputs) -> Result<u8, RunError> {
     let mut loader = Loader { policies: Vec::new(), skipped: Vec::new(), input_errors: Vec::new() };
     for path in &args.policies {
         documents::read_arg(path, stdin, &mut loader)?;

@@ -17,6 +17,11 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+
+    /// The largest document read, in bytes or with a unit (Ki, Mi, Gi); a larger one is an input
+    /// error and the documents after it are still checked.
+    #[arg(long, global = true, value_name = "SIZE", default_value = "128Mi", value_parser = crate::limits::parse_size)]
+    pub max_document_size: u64,
 }
 
 /// The subcommands.

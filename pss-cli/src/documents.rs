@@ -2,7 +2,7 @@
 //! items one by one) and handing each object's JSON text to a [`Visitor`].
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -11,6 +11,7 @@ use serde_json::value::RawValue;
 use crate::error::{InputError, Origin, OutputError};
 use crate::input::{self, Source, SourceName, Syntax};
 use crate::json_stream::JsonStream;
+use crate::limits::{Limits, STDIN_MEMORY};
 use crate::report::Loc;
 use crate::yaml_stream::YamlStream;
 
@@ -63,12 +64,15 @@ pub trait Visitor {
     fn input_error(&mut self, error: &InputError) -> Result<(), OutputError>;
 }
 
-/// Standard input, read whole once so that it can be read again (namespaces are looked for before
-/// the objects are checked). Each pass reads it at its first `-`; later `-`s find it empty, as
-/// they would find a stream already read to its end.
+/// Standard input as the passes over the input read it: read to its end once (namespaces are looked
+/// for before the objects are checked), kept in memory up to [`STDIN_MEMORY`] and in an anonymous
+/// temporary file beyond. Each pass reads it at its first `-`; later `-`s find it empty, as they
+/// would find a stream already read to its end.
 #[derive(Debug, Default)]
 pub struct StdinBuffer {
     data: Vec<u8>,
+    /// Everything, `data` included, once the input outgrew memory.
+    spilled: Option<File>,
     /// The error that ended reading, kept as its kind and message so that each pass can report it.
     error: Option<(io::ErrorKind, String)>,
     taken: bool,
@@ -76,10 +80,36 @@ pub struct StdinBuffer {
 
 impl StdinBuffer {
     /// Reads `reader` to its end (or to an error, kept for the passes to report).
-    pub fn read_from<R: Read>(mut reader: R) -> Self {
+    pub fn read_from<R: Read>(reader: R) -> Self {
+        Self::read_keeping(reader, STDIN_MEMORY)
+    }
+
+    /// As [`read_from`](Self::read_from), keeping at most `memory` bytes in memory.
+    pub fn read_keeping<R: Read>(mut reader: R, memory: usize) -> Self {
         let mut data = Vec::new();
-        let error = reader.read_to_end(&mut data).err().map(|e| (e.kind(), e.to_string()));
-        StdinBuffer { data, error, taken: false }
+        let limit = u64::try_from(memory).unwrap_or(u64::MAX).saturating_add(1);
+        let mut error = (&mut reader).take(limit).read_to_end(&mut data).err();
+        let mut spilled = None;
+        if error.is_none() && data.len() > memory {
+            match Self::spill(&data, &mut reader) {
+                Ok(file) => {
+                    spilled = Some(file);
+                    data = Vec::new();
+                }
+                Err(e) => error = Some(e),
+            }
+        }
+        let error = error.map(|e| (e.kind(), e.to_string()));
+        StdinBuffer { data, spilled, error, taken: false }
+    }
+
+    /// Writes `start` and the rest of `reader` to a temporary file that disappears when closed.
+    fn spill<R: Read>(start: &[u8], reader: &mut R) -> io::Result<File> {
+        let describe = |e: io::Error| io::Error::new(e.kind(), format!("cannot buffer standard input on disk: {e}"));
+        let mut file = tempfile::tempfile().map_err(describe)?;
+        file.write_all(start).map_err(describe)?;
+        io::copy(reader, &mut file)?;
+        Ok(file)
     }
 
     /// Lets the next pass read it again.
@@ -87,37 +117,68 @@ impl StdinBuffer {
         self.taken = false;
     }
 
-    fn take(&mut self) -> (&[u8], Option<io::Error>) {
+    fn take(&mut self) -> (Box<dyn Read + '_>, Option<io::Error>) {
         if std::mem::replace(&mut self.taken, true) {
-            return (&[], None);
+            return (Box::new(io::empty()), None);
         }
-        (&self.data, self.error.as_ref().map(|(kind, message)| io::Error::new(*kind, message.clone())))
+        let error = self.error.as_ref().map(|(kind, message)| io::Error::new(*kind, message.clone()));
+        match &self.spilled {
+            Some(file) => match (&*file).seek(SeekFrom::Start(0)) {
+                Ok(_) => (Box::new(BufReader::with_capacity(64 * 1024, file)), error),
+                Err(e) => (Box::new(io::empty()), Some(e)),
+            },
+            None => (Box::new(self.data.as_slice()), error),
+        }
     }
 }
 
-/// Reads the sources `arg` names (see [`input::expand`]) into `visitor`, standard input from `stdin`.
+/// Where the input comes from beyond the PATH arguments, and how much of it is held: standard
+/// input (read once, see [`StdinBuffer`]) and the [`Limits`].
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// Standard input.
+    pub stdin: StdinBuffer,
+    /// What is held in memory.
+    pub limits: Limits,
+}
+
+impl Inputs {
+    /// Inputs with standard input `stdin` (the default one when no PATH is `-`) and `limits`.
+    pub fn new(stdin: StdinBuffer, limits: Limits) -> Self {
+        Inputs { stdin, limits }
+    }
+
+    /// Lets the next pass read standard input again.
+    pub fn rewind(&mut self) {
+        self.stdin.rewind();
+    }
+}
+
+/// Reads the sources `arg` names (see [`input::expand`]) into `visitor`, standard input and the
+/// limits from `inputs`.
 ///
 /// # Errors
 /// Writing the output failed; input errors go to the visitor.
-pub fn read_arg<V: Visitor>(arg: &Path, stdin: &mut StdinBuffer, visitor: &mut V) -> Result<(), OutputError> {
+pub fn read_arg<V: Visitor>(arg: &Path, inputs: &mut Inputs, visitor: &mut V) -> Result<(), OutputError> {
     for source in input::expand(arg) {
         match source {
-            Ok(source) => read_source(&source, stdin, visitor)?,
+            Ok(source) => read_source(&source, inputs, visitor)?,
             Err(error) => visitor.input_error(&error)?,
         }
     }
     Ok(())
 }
 
-fn read_source<V: Visitor>(source: &Source, stdin: &mut StdinBuffer, visitor: &mut V) -> Result<(), OutputError> {
+fn read_source<V: Visitor>(source: &Source, inputs: &mut Inputs, visitor: &mut V) -> Result<(), OutputError> {
     visitor.source();
     let name = source.name();
+    let limits = inputs.limits;
     let read_error = |error| InputError::Read { source: name.shown.clone(), error };
     let result = match source {
         Source::Stdin => {
-            let (data, error) = stdin.take();
+            let (data, error) = inputs.stdin.take();
             let result = match input::sniff(data) {
-                Ok((syntax, reader)) => read_syntax(&name, syntax, reader, visitor)?,
+                Ok((syntax, reader)) => read_limited(&name, syntax, reader, limits, visitor)?,
                 Err(error) => Err(error),
             };
             match (result, error) {
@@ -131,9 +192,9 @@ fn read_source<V: Visitor>(source: &Source, stdin: &mut StdinBuffer, visitor: &m
                 Err(error) => return visitor.input_error(&read_error(error)),
             };
             match input::syntax_of_name(path) {
-                Some(syntax) => read_syntax(&name, syntax, file, visitor)?,
+                Some(syntax) => read_limited(&name, syntax, file, limits, visitor)?,
                 None => match input::sniff(file) {
-                    Ok((syntax, reader)) => read_syntax(&name, syntax, reader, visitor)?,
+                    Ok((syntax, reader)) => read_limited(&name, syntax, reader, limits, visitor)?,
                     Err(error) => Err(error),
                 },
             }
@@ -145,26 +206,39 @@ fn read_source<V: Visitor>(source: &Source, stdin: &mut StdinBuffer, visitor: &m
     }
 }
 
-/// Reads every document of one source (named `name`) in `syntax`, as `pss` does. The inner error is
-/// a read error that ended the source.
+/// Reads every document of one source (named `name`) in `syntax`, as `pss` does with the default
+/// [`Limits`]. The inner error is a read error that ended the source.
 pub fn read_syntax<R: Read, V: Visitor>(
     name: &SourceName,
     syntax: Syntax,
     reader: R,
     visitor: &mut V,
 ) -> Result<io::Result<()>, OutputError> {
+    read_limited(name, syntax, reader, Limits::default(), visitor)
+}
+
+/// As [`read_syntax`], holding documents up to `limits.max_document` bytes: a longer one is an
+/// [`InputError::TooLarge`] and reading goes on after it.
+pub fn read_limited<R: Read, V: Visitor>(
+    name: &SourceName,
+    syntax: Syntax,
+    reader: R,
+    limits: Limits,
+    visitor: &mut V,
+) -> Result<io::Result<()>, OutputError> {
     match syntax {
-        Syntax::Json => read_json(name, reader, visitor),
-        Syntax::Yaml => read_yaml(name, BufReader::with_capacity(64 * 1024, reader), visitor),
+        Syntax::Json => read_json(name, reader, limits, visitor),
+        Syntax::Yaml => read_yaml(name, BufReader::with_capacity(64 * 1024, reader), limits, visitor),
     }
 }
 
 fn read_json<R: Read, V: Visitor>(
     name: &SourceName,
     reader: R,
+    limits: Limits,
     visitor: &mut V,
 ) -> Result<io::Result<()>, OutputError> {
-    let mut stream = JsonStream::new(reader);
+    let mut stream = JsonStream::with_limit(reader, limits.max_document);
     let mut document = 0;
     loop {
         let doc = match stream.next_doc() {
@@ -172,7 +246,10 @@ fn read_json<R: Read, V: Visitor>(
             Ok(None) => return Ok(Ok(())),
             Err(error) => return Ok(Err(error)),
         };
-        if visitor.wants(doc.bytes) {
+        if let Some(size) = doc.too_large {
+            let at = Loc { source: name, document, item: None, line: Some(doc.origin.line) };
+            visitor.input_error(&InputError::TooLarge { at: at.place(), size, limit: limits.max_document })?;
+        } else if visitor.wants(doc.bytes) {
             let at = Loc { source: name, document, item: None, line: Some(doc.origin.line) };
             object(doc.bytes, &at, Some(doc.origin), visitor)?;
         }
@@ -194,9 +271,10 @@ pub fn yaml_options() -> serde_saphyr::Options {
 fn read_yaml<R: BufRead, V: Visitor>(
     name: &SourceName,
     reader: R,
+    limits: Limits,
     visitor: &mut V,
 ) -> Result<io::Result<()>, OutputError> {
-    let mut stream = YamlStream::new(reader);
+    let mut stream = YamlStream::with_limit(reader, limits.max_document);
     let mut document = 0;
     let options = yaml_options();
     loop {
@@ -206,6 +284,11 @@ fn read_yaml<R: BufRead, V: Visitor>(
             Err(error) => return Ok(Err(error)),
         };
         let at = Loc { source: name, document, item: None, line: Some(chunk.content_line) };
+        if let Some(size) = chunk.too_large {
+            document += 1;
+            visitor.input_error(&InputError::TooLarge { at: at.place(), size, limit: limits.max_document })?;
+            continue;
+        }
         if !visitor.wants(&chunk.text) {
             document += 1;
             continue;
@@ -281,12 +364,61 @@ fn items<V: Visitor>(text: &[u8], at: &Loc<'_>, origin: Option<Origin>, visitor:
 mod tests {
     use super::*;
 
+    fn read_all(stdin: &mut StdinBuffer) -> Vec<u8> {
+        let (mut reader, error) = stdin.take();
+        assert!(error.is_none());
+        let mut out = Vec::new();
+        reader.read_to_end(&mut out).unwrap();
+        out
+    }
+
     #[test]
     fn stdin_is_read_once_per_pass() {
         let mut stdin = StdinBuffer::read_from(&b"abc"[..]);
-        assert_eq!(stdin.take().0, b"abc");
-        assert_eq!(stdin.take().0, b"");
+        assert_eq!(read_all(&mut stdin), b"abc");
+        assert_eq!(read_all(&mut stdin), b"");
         stdin.rewind();
-        assert_eq!(stdin.take().0, b"abc");
+        assert_eq!(read_all(&mut stdin), b"abc");
+    }
+
+    #[test]
+    fn stdin_beyond_memory_goes_to_a_file_and_reads_the_same() {
+        let input: Vec<u8> = (0..10_000u32).flat_map(|i| i.to_le_bytes()).collect();
+        for memory in [0, 1, 39_999, 40_000, 40_001] {
+            let mut stdin = StdinBuffer::read_keeping(input.as_slice(), memory);
+            assert_eq!(stdin.spilled.is_some(), input.len() > memory, "memory {memory}");
+            assert!(stdin.data.len() <= memory + 1);
+            assert_eq!(read_all(&mut stdin), input);
+            assert_eq!(read_all(&mut stdin), b"");
+            stdin.rewind();
+            assert_eq!(read_all(&mut stdin), input);
+        }
+    }
+
+    /// Fails after handing out some bytes.
+    struct Broken(usize);
+
+    impl Read for Broken {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            if self.0 == 0 {
+                return Err(io::Error::other("the pipe broke"));
+            }
+            let n = self.0.min(out.len());
+            out[..n].fill(b' ');
+            self.0 -= n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_read_error_is_kept_for_every_pass() {
+        for memory in [4, 100] {
+            let mut stdin = StdinBuffer::read_keeping(Broken(10), memory);
+            for _ in 0..2 {
+                let (_, error) = stdin.take();
+                assert_eq!(error.unwrap().to_string(), "the pipe broke");
+                stdin.rewind();
+            }
+        }
     }
 }

@@ -7,7 +7,7 @@ use std::io::Write;
 use pss_core::{Level, ObjectHeader, PodDocument, ENFORCE_LEVEL_LABEL, ENFORCE_VERSION_LABEL};
 
 use crate::cli::DryRunTargets;
-use crate::documents::{self, StdinBuffer, Visit, Visitor};
+use crate::documents::{self, Inputs, Visit, Visitor};
 use crate::error::{InputError, Origin, OutputError};
 use crate::namespaces::{owned_labels, Labels, Namespaces};
 use crate::objects::{classify, namespace_of, Class};
@@ -119,7 +119,7 @@ pub fn run<W: Write, E: Write>(
     targets: &DryRunTargets,
     mut namespaces: Namespaces,
     flags: &[crate::namespaces::NamespaceLabels],
-    stdin: &mut StdinBuffer,
+    stdin: &mut Inputs,
     (mut out, err): (W, E),
     (out_styles, err_styles): (Styles, Styles),
 ) -> Result<Outcome, OutputError> {

@@ -95,6 +95,16 @@ pub enum InputError {
         /// whose positions say nothing about the file.
         origin: Option<Origin>,
     },
+    /// A document is longer than `--max-document-size`; it was skipped without being read into
+    /// memory.
+    TooLarge {
+        /// The document.
+        at: Place,
+        /// Its length in bytes.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// A List's `items` could not be read.
     Items {
         /// The List.
@@ -131,6 +141,11 @@ impl fmt::Display for InputError {
                 }
                 Ok(())
             }
+            InputError::TooLarge { at, size, limit } => write!(
+                f,
+                "{at}: the document is {size} bytes, larger than the limit of {} (raise it with --max-document-size)",
+                crate::limits::Size(*limit)
+            ),
             InputError::Items { at, error, origin } => {
                 write!(f, "{at}: cannot read the List's items: ")?;
                 // serde_json's Display adds " at line L column C" relative to the List's text.
@@ -151,7 +166,7 @@ impl std::error::Error for InputError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             InputError::Read { error, .. } => Some(error),
-            InputError::NotUtf8 { .. } => None,
+            InputError::NotUtf8 { .. } | InputError::TooLarge { .. } => None,
             InputError::Yaml { error, .. } => Some(error.as_ref()),
             InputError::Convert { error, .. } | InputError::Items { error, .. } => Some(error),
             InputError::Document { error, .. } => Some(error),

@@ -4,6 +4,10 @@
 //! The splitter only tracks strings and bracket depth, so a malformed document still ends where its
 //! brackets balance (or at the end of the input) and the next one is read normally; pss-core then
 //! reports what is wrong with it, with the field path and position.
+//!
+//! A document longer than the stream's limit is not held: the splitter keeps looking for its end
+//! while dropping what it has scanned, and hands out an empty document marked
+//! [`too_large`](JsonDoc::too_large), so memory stays within the limit plus one read.
 
 use std::io::{self, Read};
 
@@ -26,15 +30,20 @@ pub struct JsonStream<R> {
     started: bool,
     /// Open brackets of the document being scanned (kept to reuse its allocation).
     open: Vec<u8>,
+    /// The longest document held, in bytes.
+    max_document: u64,
 }
 
 /// One document: its bytes and where it starts.
 #[derive(Debug)]
 pub struct JsonDoc<'a> {
-    /// The document's text (not validated).
+    /// The document's text (not validated); empty when the document is too large.
     pub bytes: &'a [u8],
     /// Where it starts in the input.
     pub origin: Origin,
+    /// The document's length in bytes when it is longer than the stream's limit: then it was
+    /// skipped, not read into memory, and `bytes` is empty.
+    pub too_large: Option<u64>,
 }
 
 /// What the scanner is inside of.
@@ -51,9 +60,26 @@ enum State {
 }
 
 impl<R: Read> JsonStream<R> {
-    /// Reads documents from `reader`, which need not be buffered.
+    /// Reads documents from `reader`, which need not be buffered, holding documents up to
+    /// [`DEFAULT_MAX_DOCUMENT`](crate::limits::DEFAULT_MAX_DOCUMENT) bytes.
     pub fn new(reader: R) -> Self {
-        JsonStream { reader, buf: Vec::new(), pos: 0, line: 1, column: 1, eof: false, started: false, open: Vec::new() }
+        Self::with_limit(reader, crate::limits::DEFAULT_MAX_DOCUMENT)
+    }
+
+    /// Reads documents from `reader`, holding documents up to `max_document` bytes; longer ones are
+    /// skipped and handed out as [`too_large`](JsonDoc::too_large).
+    pub fn with_limit(reader: R, max_document: u64) -> Self {
+        JsonStream {
+            reader,
+            buf: Vec::new(),
+            pos: 0,
+            line: 1,
+            column: 1,
+            eof: false,
+            started: false,
+            open: Vec::new(),
+            max_document,
+        }
     }
 
     /// Reads more input after the current end of `buf`, first dropping the consumed bytes (which
@@ -132,7 +158,10 @@ impl<R: Read> JsonStream<R> {
         }
 
         // Scan to the end of the document, reading more as needed.
+        let origin = Origin { line: self.line, column: self.column };
         let mut i = self.pos;
+        // Bytes of this document already dropped because it is over the limit.
+        let mut dropped: u64 = 0;
         self.open.clear();
         let mut state = match self.buf[i] {
             b'"' => {
@@ -142,10 +171,11 @@ impl<R: Read> JsonStream<R> {
             b'{' | b'[' => State::Structure,
             b'}' | b']' => {
                 // A stray closing bracket is a document of its own (pss-core reports it).
-                let origin = Origin { line: self.line, column: self.column };
                 let start = self.pos;
                 self.consume(1);
-                return Ok(Some(JsonDoc { bytes: &self.buf[start..start + 1], origin }));
+                let too_large = (self.max_document == 0).then_some(1);
+                let bytes = if too_large.is_some() { &[][..] } else { &self.buf[start..start + 1] };
+                return Ok(Some(JsonDoc { bytes, origin, too_large }));
             }
             _ => State::Bare,
         };
@@ -198,16 +228,25 @@ impl<R: Read> JsonStream<R> {
                     }
                 }
             }
+            // Over the limit: drop what was scanned (the refill below frees it) and go on looking
+            // for the end.
+            if dropped > 0 || (i - self.pos) as u64 > self.max_document {
+                dropped += (i - self.pos) as u64;
+                self.consume(i - self.pos);
+            }
             let (read, shift) = self.fill()?;
             i -= shift;
             if !read {
                 break self.buf.len();
             }
         };
-        let origin = Origin { line: self.line, column: self.column };
         let start = self.pos;
         self.consume(end - start);
-        Ok(Some(JsonDoc { bytes: &self.buf[start..end], origin }))
+        let length = dropped + (end - start) as u64;
+        if length > self.max_document {
+            return Ok(Some(JsonDoc { bytes: &[], origin, too_large: Some(length) }));
+        }
+        Ok(Some(JsonDoc { bytes: &self.buf[start..end], origin, too_large: None }))
     }
 }
 
@@ -232,17 +271,64 @@ mod tests {
     }
 
     fn split(input: &[u8]) -> Vec<(String, usize, usize)> {
+        split_limited(input, u64::MAX)
+            .into_iter()
+            .map(|(text, line, column, too_large)| {
+                assert_eq!(too_large, None);
+                (text, line, column)
+            })
+            .collect()
+    }
+
+    /// The documents with at most `max` bytes held, read whole and one byte at a time (which must
+    /// agree; the byte-at-a-time reader only for short inputs, as each read costs a refill).
+    fn split_limited(input: &[u8], max: u64) -> Vec<(String, usize, usize, Option<u64>)> {
         let run = |mut s: JsonStream<Box<dyn Read + '_>>| {
             let mut out = Vec::new();
+            let mut peak = 0;
             while let Some(doc) = s.next_doc().unwrap() {
-                out.push((String::from_utf8_lossy(doc.bytes).into_owned(), doc.origin.line, doc.origin.column));
+                let text = String::from_utf8_lossy(doc.bytes).into_owned();
+                out.push((text, doc.origin.line, doc.origin.column, doc.too_large));
+                peak = peak.max(s.buf.capacity());
             }
+            // The buffer never holds much more than the limit and two reads.
+            let bound = usize::try_from(max).unwrap_or(usize::MAX).saturating_add(2 * READ_SIZE);
+            assert!(peak <= bound, "held {peak} bytes");
             out
         };
-        let whole = run(JsonStream::new(Box::new(input)));
-        let trickled = run(JsonStream::new(Box::new(Trickle(input))));
-        assert_eq!(whole, trickled);
+        let whole = run(JsonStream::with_limit(Box::new(input), max));
+        if input.len() < 4096 {
+            assert_eq!(whole, run(JsonStream::with_limit(Box::new(Trickle(input)), max)));
+        }
         whole
+    }
+
+    #[test]
+    fn documents_over_the_limit_are_skipped_not_held() {
+        let input = b"{\"b\": 1}\n{\"a\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}\n  {\"c\":\n[2, 3]} [3]";
+        let docs = split_limited(input, 10);
+        assert_eq!(
+            docs,
+            [
+                ("{\"b\": 1}".to_owned(), 1, 1, None),
+                (String::new(), 2, 1, Some(48)),
+                (String::new(), 3, 3, Some(13)),
+                ("[3]".to_owned(), 4, 9, None),
+            ]
+        );
+        // Exactly at the limit is held.
+        assert_eq!(split_limited(b"[1,2] [1]", 5), [("[1,2]".to_owned(), 1, 1, None), ("[1]".to_owned(), 1, 7, None)]);
+        // A document over the limit that never ends, and stray brackets and scalars.
+        assert_eq!(split_limited(b"{\"a\": [1, 2", 4), [(String::new(), 1, 1, Some(11))]);
+        assert_eq!(split_limited(b"12345 ]", 4), [(String::new(), 1, 1, Some(5)), ("]".to_owned(), 1, 7, None)]);
+    }
+
+    #[test]
+    fn a_document_over_the_limit_is_dropped_across_reads() {
+        let big = format!("{{\"a\": \"{}\"}}", "x".repeat(5 * READ_SIZE));
+        let input = format!("{big}\n{{}}");
+        let docs = split_limited(input.as_bytes(), 100);
+        assert_eq!(docs, [(String::new(), 1, 1, Some(big.len() as u64)), ("{}".to_owned(), 2, 1, None)]);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod dry_run;
 pub mod error;
 pub mod input;
 pub mod json_stream;
+pub mod limits;
 pub mod namespaces;
 pub mod objects;
 pub mod report;

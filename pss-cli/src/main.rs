@@ -11,20 +11,22 @@ use pss_core::{Admission, AdmissionConfig, Exemptions, LevelVersion, Policy};
 
 use pss_cli::check::Checker;
 use pss_cli::cli::{CheckArgs, Cli, ColorChoice, Command, DryRunArgs};
-use pss_cli::documents::{self, StdinBuffer};
+use pss_cli::documents::{self, Inputs, StdinBuffer};
 use pss_cli::error::{OutputError, RunError};
+use pss_cli::limits::Limits;
 use pss_cli::namespaces::{load_config, Namespaces};
 use pss_cli::report::{Report, Styles};
 use pss_cli::{apply, dry_run, EXIT_ALLOWED, EXIT_DENIED, EXIT_ERROR};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let limits = Limits { max_document: cli.max_document_size };
     let result = match cli.command {
-        Command::Check(args) => check(args),
-        Command::LabelDryRun(args) => label_dry_run(args),
+        Command::Check(args) => check(args, limits),
+        Command::LabelDryRun(args) => label_dry_run(args, limits),
         Command::Apply(args) => {
             let paths: Vec<PathBuf> = args.policies.iter().chain(&args.resources).cloned().collect();
-            apply::run(args, &mut stdin_for(&paths))
+            apply::run(args, &mut inputs(&paths, limits))
         }
     };
     match result {
@@ -64,20 +66,22 @@ fn admission(config: Option<&Path>, default: LevelVersion) -> Result<Admission, 
     Ok(Admission::new(config))
 }
 
-/// Standard input, read whole when a PATH is `-` (never otherwise: it may be a terminal).
-fn stdin_for(paths: &[PathBuf]) -> StdinBuffer {
-    if paths.iter().any(|p| p.as_os_str() == "-") {
+/// The inputs: standard input read to its end when a PATH is `-` (never otherwise: it may be a
+/// terminal), and the limits.
+fn inputs(paths: &[PathBuf], limits: Limits) -> Inputs {
+    let stdin = if paths.iter().any(|p| p.as_os_str() == "-") {
         StdinBuffer::read_from(io::stdin().lock())
     } else {
         StdinBuffer::default()
-    }
+    };
+    Inputs::new(stdin, limits)
 }
 
-fn check(args: CheckArgs) -> Result<u8, RunError> {
+fn check(args: CheckArgs, limits: Limits) -> Result<u8, RunError> {
     let admission = admission(args.admission_config.as_deref(), LevelVersion::new(args.level, args.version))?;
     let defaults = admission.config().defaults();
     let paths = if args.paths.is_empty() { vec![PathBuf::from("-")] } else { args.paths };
-    let mut stdin = stdin_for(&paths);
+    let mut stdin = inputs(&paths, limits);
     let mut namespaces = Namespaces::new(admission, args.namespaces.namespace);
     namespaces.scan(&paths, &mut stdin)?;
     namespaces.apply_flags(&args.namespaces.namespace_labels);
@@ -100,7 +104,7 @@ fn check(args: CheckArgs) -> Result<u8, RunError> {
     })
 }
 
-fn label_dry_run(args: DryRunArgs) -> Result<u8, RunError> {
+fn label_dry_run(args: DryRunArgs, limits: Limits) -> Result<u8, RunError> {
     let targets = match args.targets() {
         Ok(targets) => targets,
         Err(message) => {
@@ -116,7 +120,7 @@ fn label_dry_run(args: DryRunArgs) -> Result<u8, RunError> {
         None => Admission::default(),
     };
     let namespaces = Namespaces::new(admission, args.namespaces.namespace.clone());
-    let mut stdin = stdin_for(&targets.paths);
+    let mut stdin = inputs(&targets.paths, limits);
     let out = io::BufWriter::new(io::stdout().lock());
     let outcome = dry_run::run(
         &targets,

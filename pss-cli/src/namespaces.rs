@@ -126,7 +126,7 @@ impl Namespaces {
     ///
     /// # Errors
     /// None in practice (the scan writes nothing); the type is the readers'.
-    pub fn scan(&mut self, paths: &[PathBuf], stdin: &mut crate::documents::StdinBuffer) -> Result<(), OutputError> {
+    pub fn scan(&mut self, paths: &[PathBuf], stdin: &mut crate::documents::Inputs) -> Result<(), OutputError> {
         let mut scan = NamespaceScan { found: Vec::new() };
         for path in paths {
             crate::documents::read_arg(path, stdin, &mut scan)?;

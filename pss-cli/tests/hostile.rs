@@ -119,3 +119,82 @@ fn hostile_yaml_documents_are_reported_and_the_rest_checked() {
     assert!(out.stdout.ends_with("checked 3 pods at baseline:latest: 1 allowed, 2 denied; skipped 0 objects (not a workload); 6 input errors\n"), "{}", out.stdout);
     assert_eq!(out.code, 2);
 }
+
+/// `--max-document-size`: a longer document, JSON or YAML, is an input error naming its place and
+/// size; it is not read into memory, and the documents after it are still checked.
+#[test]
+fn documents_over_the_size_limit_are_reported_and_the_rest_checked() {
+    let dir = TempDir::new("too-large");
+    let big_json = format!(
+        r#"{{"kind":"Pod","metadata":{{"name":"big","annotations":{{"a":"{}"}}}},"spec":{{"containers":[{{"name":"c"}}]}}}}"#,
+        "x".repeat(5000)
+    );
+    let mut json = GOOD.to_vec();
+    json.push(b'\n');
+    json.extend_from_slice(big_json.as_bytes());
+    json.push(b'\n');
+    json.extend_from_slice(PRIVILEGED);
+    dir.write("stream.json", &json);
+    let big_yaml = format!("kind: Pod\nmetadata:\n  name: big\n  annotations: {{a: {}}}\n", "y".repeat(5000));
+    dir.write(
+        "stream.yaml",
+        format!("kind: Pod\nmetadata: {{name: good}}\nspec: {{containers: [{{name: c}}]}}\n---\n{big_yaml}---\nkind: Pod\nmetadata: {{name: priv}}\nspec: {{containers: [{{name: c, securityContext: {{privileged: true}}}}]}}\n"),
+    );
+
+    let out = pss_in(dir.path(), &["check", "--max-document-size", "4Ki", "stream.json", "stream.yaml"], b"");
+    let errors: Vec<&str> = out.stderr.lines().collect();
+    let expected = [
+        format!(
+            "pss: error: stream.json (document 2, line 2): the document is {} bytes, larger than the limit of 4 KiB (raise it with --max-document-size)",
+            big_json.len()
+        ),
+        format!(
+            "pss: error: stream.yaml (document 2, line 5): the document is {} bytes, larger than the limit of 4 KiB (raise it with --max-document-size)",
+            big_yaml.len()
+        ),
+    ];
+    assert_eq!(errors, expected, "{}", out.stderr);
+    assert!(out.stdout.contains(r#"stream.json (document 3, line 3): pods "priv" is forbidden"#), "{}", out.stdout);
+    assert!(out.stdout.contains(r#"stream.yaml (document 3, line 10): pods "priv" is forbidden"#), "{}", out.stdout);
+    assert_eq!(out.code, 2);
+
+    // The default limit (128 MiB) takes them, as does the option given after the paths.
+    let out = pss_in(dir.path(), &["check", "stream.json", "stream.yaml"], b"");
+    assert_eq!(out.stderr, "", "{}", out.stderr);
+    assert_eq!(out.code, 1);
+    let out = pss_in(dir.path(), &["check", "stream.json", "--max-document-size", "6000"], b"");
+    assert_eq!(out.stderr, "");
+
+    // A bad size is a usage error.
+    let out = pss_in(dir.path(), &["check", "--max-document-size", "0", "stream.json"], b"");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("invalid size \"0\": must be at least 1 byte"), "{}", out.stderr);
+}
+
+/// Standard input larger than what is kept in memory (16 MiB) is buffered on disk and still read
+/// by every pass: the Namespace at its end applies to the pods before it.
+#[test]
+fn long_standard_input_is_read_by_every_pass() {
+    let dir = TempDir::new("long-stdin");
+    let mut input = Vec::new();
+    let pod = br#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"prod"},"spec":{"hostNetwork":true,"containers":[{"name":"c"}]}}"#;
+    let mut pods = 0;
+    while input.len() <= 17 << 20 {
+        input.extend_from_slice(pod);
+        input.push(b'\n');
+        pods += 1;
+    }
+    input.extend_from_slice(
+        br#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"prod","labels":{"pod-security.kubernetes.io/enforce":"privileged"}}}"#,
+    );
+    let out = pss_in(dir.path(), &["check", "-"], &input);
+    assert_eq!(out.stderr, "");
+    // Enforced at privileged by the Namespace (else the pods would be denied); warned at baseline.
+    let summary = format!(
+        "checked {pods} pods and 1 namespace by namespace labels (default baseline:latest): {} allowed, 0 denied, \
+         {pods} with warnings; skipped 0 objects (not a workload); 0 input errors\n",
+        pods + 1
+    );
+    assert!(out.stdout.ends_with(&summary), "{}", &out.stdout[out.stdout.len().saturating_sub(300)..]);
+    assert_eq!(out.code, 0);
+}
