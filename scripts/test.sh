@@ -6,9 +6,10 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 # rust: fmt, clippy, every cargo test (conformance, properties, CLI, corpus replay, doc tests);
 # capi: the C ABI (C tests plain, under ASan+UBSan and valgrind) and the Go package (go vet, go test -race);
+# miri: the C ABI's Rust-side tests (unit tests, generated cases) under Miri on nightly;
 # wasm: the npm package (size budget, Node tests, headless Chromium, wasm-bindgen-test);
 # fuzz: a short run of every cargo-fuzz target and the C ABI over the fuzz corpora.
-parts=(rust capi wasm fuzz)
+parts=(rust capi miri wasm fuzz)
 failed=()
 for part in "${parts[@]}"; do
   say "=== $part ==="
