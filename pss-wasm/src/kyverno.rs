@@ -188,14 +188,22 @@ impl KyvernoPolicy {
                 (o.string("namespace")?, labels)
             }
         };
-        let json = object::json_bytes(resource, "the resource")?;
-        let obj = pss_core::ObjectDocument::from_slice(&json)?;
+        self.apply_json(&object::json_bytes(resource, "the resource")?, default_namespace.as_deref(), labels.as_ref())
+    }
+
+    fn apply_json(
+        &self,
+        json: &[u8],
+        default_namespace: Option<&str>,
+        labels: Option<&BTreeMap<String, String>>,
+    ) -> Result<PolicyResult, PssError> {
+        let obj = pss_core::ObjectDocument::from_slice(json)?;
         let namespace = if obj.kind() == Some("Namespace") {
             ""
         } else {
-            obj.namespace().or(default_namespace.as_deref()).unwrap_or("default")
+            obj.namespace().or(default_namespace).unwrap_or("default")
         };
-        let result = self.inner.apply(&obj, namespace, labels.as_ref());
+        let result = self.inner.apply(&obj, namespace, labels);
         let message = pss_core::blocked_message(&obj, namespace, std::slice::from_ref(&result));
         Ok(PolicyResult {
             policy: result.policy().to_owned(),
@@ -288,5 +296,83 @@ impl ToJson for RuleStatus {
 impl ToJson for FailureAction {
     fn write_json(&self, out: &mut String) {
         json::write_str(out, if *self == FailureAction::Enforce { "Enforce" } else { "Audit" });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::tests::same_as_serde;
+
+    const POLICY: &str = r#"{"apiVersion": "kyverno.io/v1", "kind": "ClusterPolicy", "metadata": {"name": "baseline-policy"},
+      "spec": {"validationFailureAction": "Enforce", "rules": [{"name": "baseline",
+        "match": {"any": [{"resources": {"kinds": ["Pod"]}}]},
+        "validate": {"podSecurity": {"level": "baseline", "version": "latest"}}}]}}"#;
+    const PRIVILEGED: &str = r#"{"kind":"Pod","apiVersion":"v1","metadata":{"name":"privileged-pod"},
+      "spec":{"containers":[{"name":"privileged-pod","image":"nginx","securityContext":{"privileged":true}}]}}"#;
+
+    fn policy(text: &str) -> Result<KyvernoPolicy, PssError> {
+        pss_core::KyvernoPolicy::from_json_str(text).map(|inner| KyvernoPolicy { inner }).map_err(|e| policy_error(&e))
+    }
+
+    #[test]
+    fn a_privileged_pod_is_blocked_with_kyvernos_words() {
+        let p = policy(POLICY).unwrap();
+        assert_eq!((p.kind().as_str(), p.name().as_str()), ("ClusterPolicy", "baseline-policy"));
+        assert_eq!(p.rule_names(), ["baseline", "autogen-baseline", "autogen-cronjob-baseline"]);
+        let r = p.apply_json(PRIVILEGED.as_bytes(), None, None).unwrap();
+        assert!(r.blocked);
+        assert_eq!(r.namespace, "default");
+        assert_eq!(r.rules.len(), 1);
+        assert_eq!((r.rules[0].status, r.rules[0].action), (RuleStatus::Fail, FailureAction::Enforce));
+        assert_eq!(
+            r.rules[0].message,
+            r#"Validation rule 'baseline' failed. It violates PodSecurity "baseline:latest": ({Allowed:false ForbiddenReason:privileged ForbiddenDetail:container "privileged-pod" must not set securityContext.privileged=true})"#
+        );
+        assert_eq!(
+            r.message.as_deref(),
+            Some(
+                "resource Pod/default/privileged-pod was blocked due to the following policies\nbaseline-policy:\n  baseline: Validation rule 'baseline' failed. It violates PodSecurity \"baseline:latest\": ({Allowed:false ForbiddenReason:privileged ForbiddenDetail:container \"privileged-pod\" must not set securityContext.privileged=true})"
+            )
+        );
+        same_as_serde(&r);
+    }
+
+    #[test]
+    fn controllers_get_the_generated_rules_and_other_kinds_none() {
+        let p = policy(POLICY).unwrap();
+        let deployment =
+            br#"{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "dev"},
+          "spec": {"template": {"spec": {"containers": [{"name": "c"}]}}}}"#;
+        let r = p.apply_json(deployment, Some("other"), None).unwrap();
+        assert_eq!(r.namespace, "dev");
+        assert_eq!(r.rules[0].name, "autogen-baseline");
+        assert_eq!(r.rules[0].status, RuleStatus::Pass);
+        assert_eq!(r.rules[0].message, "Validation rule 'autogen-baseline' passed.");
+        assert!(!r.blocked && r.message.is_none());
+        same_as_serde(&r);
+        let service = br#"{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}}"#;
+        assert!(p.apply_json(service, None, None).unwrap().rules.is_empty());
+        let namespace = br#"{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n"}}"#;
+        assert_eq!(p.apply_json(namespace, None, None).unwrap().namespace, "");
+    }
+
+    #[test]
+    fn bad_documents_are_typed_errors() {
+        let e = policy(r#"{"apiVersion": "v1", "kind": "Pod"}"#).unwrap_err();
+        assert_eq!(e.details.kind, ErrorKind::UnsupportedPolicy);
+        assert_eq!(e.message, "unsupported policy kind v1/Pod: pss runs kyverno.io ClusterPolicy and Policy documents");
+        let invalid = POLICY.replace(
+            r#""level": "baseline", "version": "latest""#,
+            r#""level": "baseline", "exclude": [{"controlName": "Nope"}]"#,
+        );
+        let e = policy(&invalid).unwrap_err();
+        assert_eq!(e.details.kind, ErrorKind::InvalidPolicy);
+        assert!(e.details.errors[0].path.starts_with("spec.rules[0]"), "{:?}", e.details.errors);
+        assert_eq!(e.message, e.details.errors[0].message);
+        let e =
+            policy(r#"{"apiVersion": "kyverno.io/v1", "kind": "ClusterPolicy", "spec": {"rules": 3}}"#).unwrap_err();
+        assert_eq!(e.details.kind, ErrorKind::InvalidType);
+        assert!(e.details.path.is_some() && e.details.line.is_some());
     }
 }

@@ -271,10 +271,13 @@ impl Admission {
     }
 
     fn decide(&self, object: &JsValue, options: &ReviewOptions) -> Result<AdmissionDecision, PssError> {
-        let json = object::json_bytes(object, "the object")?;
+        self.decide_json(&object::json_bytes(object, "the object")?, options)
+    }
+
+    fn decide_json(&self, json: &[u8], options: &ReviewOptions) -> Result<AdmissionDecision, PssError> {
         let labels = options.namespace_labels.clone().unwrap_or_default();
         let username = options.username.as_deref().unwrap_or("");
-        object::with_object(&json, |obj, meta| {
+        object::with_object(json, |obj, meta| {
             let namespace = meta.namespace.or(options.namespace.as_deref()).unwrap_or("default");
             let name = meta.name.unwrap_or("");
             let decision =
@@ -475,5 +478,132 @@ impl ToJson for Exemptions {
             .field("namespaces", &self.namespaces)
             .field("runtimeClasses", &self.runtime_classes)
             .end();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::tests::same_as_serde;
+
+    const PRIVILEGED: &str = r#"{"kind":"Pod","apiVersion":"v1","metadata":{"name":"privileged-pod"},
+      "spec":{"containers":[{"name":"privileged-pod","image":"nginx","securityContext":{"privileged":true}}]}}"#;
+    const CONFIG: &str = r#"{"apiVersion": "pod-security.admission.config.k8s.io/v1", "kind": "PodSecurityConfiguration",
+      "defaults": {"enforce": "baseline", "warn": "restricted", "audit": "restricted"},
+      "exemptions": {"namespaces": ["kube-system"], "usernames": ["admin"]}}"#;
+
+    fn admission(config: &str) -> Result<Admission, PssError> {
+        let config = pss_core::AdmissionConfig::from_json_str(config).map_err(|e| config_error(&e))?;
+        Ok(Admission { inner: pss_core::Admission::new(config) })
+    }
+
+    fn options(namespace: &str, labels: &[(&str, &str)], username: &str) -> ReviewOptions {
+        ReviewOptions {
+            namespace: Some(namespace.to_owned()),
+            namespace_labels: Some(labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
+            username: Some(username.to_owned()),
+            admission_config: None,
+        }
+    }
+
+    #[test]
+    fn a_privileged_pod_is_denied_warned_and_audited_with_upstreams_words() {
+        let a = admission(CONFIG).unwrap();
+        let d = a.decide_json(PRIVILEGED.as_bytes(), &options("prod", &[], "")).unwrap();
+        assert!(!d.allowed);
+        assert_eq!(
+            d.denial.as_deref(),
+            Some(
+                r#"pods "privileged-pod" is forbidden: violates PodSecurity "baseline:latest": privileged (container "privileged-pod" must not set securityContext.privileged=true)"#
+            )
+        );
+        assert!(d.warnings.is_empty(), "no warnings after a denial: {:?}", d.warnings);
+        assert!(d.audit_annotations["pod-security.kubernetes.io/audit-violations"]
+            .starts_with(r#"would violate PodSecurity "restricted:latest": privileged (container"#));
+        assert_eq!(d.audit_annotations["pod-security.kubernetes.io/enforce-policy"], "baseline:latest");
+        assert_eq!(
+            (d.namespace.as_str(), d.name.as_str(), d.workload_kind),
+            ("prod", "privileged-pod", WorkloadKind::Pod)
+        );
+        assert_eq!(d.enforce.as_ref().map(|e| e.violations.len()), Some(1));
+        assert!(d.warn.is_none());
+        same_as_serde(&d);
+    }
+
+    #[test]
+    fn exemptions_and_label_errors() {
+        let a = admission(CONFIG).unwrap();
+        let d = a.decide_json(PRIVILEGED.as_bytes(), &options("kube-system", &[], "")).unwrap();
+        assert_eq!((d.allowed, d.exemption), (true, Some(Exemption::Namespace)));
+        assert_eq!(d.audit_annotations["pod-security.kubernetes.io/exempt"], "namespace");
+        let d = a.decide_json(PRIVILEGED.as_bytes(), &options("prod", &[], "admin")).unwrap();
+        assert_eq!(d.exemption, Some(Exemption::User));
+        same_as_serde(&d);
+        let labels = [("pod-security.kubernetes.io/enforce", "strict")];
+        let d = a.decide_json(PRIVILEGED.as_bytes(), &options("prod", &labels, "")).unwrap();
+        assert_eq!(d.policy.enforce.level, Level::Restricted, "an invalid enforce level fails closed");
+        assert_eq!(d.policy.errors.len(), 1);
+        assert!(d.audit_annotations["pod-security.kubernetes.io/error"].starts_with("Failed to parse policy: "));
+        same_as_serde(&d);
+    }
+
+    #[test]
+    fn controllers_are_warned_not_denied() {
+        let deployment =
+            br#"{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "dev"},
+          "spec": {"template": {"spec": {"containers": [{"name": "c", "securityContext": {"privileged": true}}]}}}}"#;
+        let d = admission(CONFIG).unwrap().decide_json(deployment, &options("ignored", &[], "")).unwrap();
+        assert!(d.allowed);
+        assert_eq!(d.namespace, "dev", "metadata.namespace wins over the option");
+        assert_eq!(d.workload_kind, WorkloadKind::Deployment);
+        assert!(d.warnings[0].starts_with(r#"would violate PodSecurity "restricted:latest": privileged"#));
+        let service = br#"{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}}"#;
+        let e = admission(CONFIG).unwrap().decide_json(service, &ReviewOptions::default()).unwrap_err();
+        assert_eq!(e.details.kind, ErrorKind::NoPodTemplate);
+    }
+
+    #[test]
+    fn configuration_errors_name_the_field() {
+        let bad = r#"{"apiVersion": "pod-security.admission.config.k8s.io/v1", "kind": "PodSecurityConfiguration",
+          "defaults": {"enforce": "strict", "warn-version": "v2"}}"#;
+        let e = admission(bad).unwrap_err();
+        assert_eq!(e.details.kind, ErrorKind::InvalidAdmissionConfig);
+        let paths: Vec<&str> = e.details.errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, ["defaults.enforce", "defaults.warn-version"]);
+        assert!(e.message.starts_with(r#"[defaults.enforce: Invalid value: "strict": "#), "{}", e.message);
+        let unknown = r#"{"apiVersion": "pod-security.admission.config.k8s.io/v1", "kind": "PodSecurityConfiguration",
+          "defaults": {"enforce": "baseline", "nope": 1}}"#;
+        let e = admission(unknown).unwrap_err();
+        assert_eq!(e.details.kind, ErrorKind::InvalidAdmissionConfig);
+        assert_eq!(e.details.path.as_deref(), Some("defaults.nope"));
+        assert!(e.details.line.is_some());
+    }
+
+    #[test]
+    fn namespace_dto_and_exemptions_are_written_as_serde_would() {
+        let a = admission(CONFIG).unwrap();
+        let pods =
+            [pss_core::PodDocument::from_str(r#"{"metadata": {"name": "a"}, "spec": {"hostNetwork": true}}"#).unwrap()];
+        let labels = [("pod-security.kubernetes.io/enforce", "baseline")];
+        let r = a.inner.review_namespace(
+            "prod",
+            Some([("pod-security.kubernetes.io/enforce", "privileged")]),
+            labels,
+            &pods,
+        );
+        let review = NamespaceReview {
+            allowed: r.allowed(),
+            invalid: r.invalid().map(str::to_owned),
+            warnings: r.warnings().to_vec(),
+            policy: NamespacePolicy::new(r.policy(), r.errors()),
+        };
+        assert_eq!(review.warnings[1], "a: host namespaces");
+        same_as_serde(&review);
+        same_as_serde(&Exemptions {
+            usernames: vec!["u".into()],
+            namespaces: vec![],
+            runtime_classes: vec!["r".into()],
+        });
+        same_as_serde(&Exemption::RuntimeClass);
     }
 }
