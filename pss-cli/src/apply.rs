@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::cli::NamespaceArgs;
 use crate::documents::{self, Inputs, Visit, Visitor};
 use crate::error::{InputError, Origin, OutputError, Place, RunError};
+use crate::namespaces::scan_namespaces;
 use crate::objects::namespace_of;
 use crate::report::Loc;
 
@@ -40,8 +41,10 @@ Resources:
   A resource is in its metadata.namespace, or in --namespace (default \"default\") when it has
   none; a Namespace is cluster-scoped. Requests are CREATE; there is no requesting user, so
   subjects, roles and clusterRoles in match/exclude never hold; a namespaceSelector (in match,
-  exclude or failure action overrides) sees the labels given with --namespace-labels, and nothing
-  otherwise. Inputs are read as by 'pss check' (files, directories, '-', YAML or JSON, Lists).
+  exclude or failure action overrides) sees the labels of the Namespace objects among the resources
+  (wherever they are in the input), replaced by those given with --namespace-labels, and no labels
+  for other namespaces. Inputs are read as by 'pss check' (files, directories, '-', YAML or JSON,
+  Lists).
 
 Output (--format):
   text   For each blocked resource, Kyverno's blocked text; then, per policy and resource, audit
@@ -326,12 +329,21 @@ pub fn run(args: ApplyArgs, stdin: &mut Inputs) -> Result<u8, RunError> {
     for error in &loader.input_errors {
         writeln!(io::stderr(), "pss: {error}").map_err(OutputError)?;
     }
-    let namespace_labels = args
-        .namespaces
-        .namespace_labels
-        .iter()
-        .map(|n| (n.namespace.clone(), n.labels.iter().cloned().collect()))
+    // Namespace objects among the resources, as `pss check` reads them; --namespace-labels
+    // replaces the labels of the namespaces it names (one namespace given twice gets both sets).
+    let mut namespace_labels: BTreeMap<String, BTreeMap<String, String>> = scan_namespaces(&args.resources, stdin)?
+        .into_iter()
+        .map(|(name, labels)| (name, labels.into_iter().collect()))
         .collect();
+    let mut flagged = Vec::new();
+    for flag in &args.namespaces.namespace_labels {
+        let labels = namespace_labels.entry(flag.namespace.clone()).or_default();
+        if !flagged.contains(&&flag.namespace) {
+            labels.clear();
+            flagged.push(&flag.namespace);
+        }
+        labels.extend(flag.labels.iter().cloned());
+    }
     let stdout = io::stdout();
     let mut applier = Applier {
         policies: &loader.policies,

@@ -127,16 +127,29 @@ impl Namespaces {
     /// # Errors
     /// None in practice (the scan writes nothing); the type is the readers'.
     pub fn scan(&mut self, paths: &[PathBuf], stdin: &mut crate::documents::Inputs) -> Result<(), OutputError> {
-        let mut scan = NamespaceScan { found: Vec::new() };
-        for path in paths {
-            crate::documents::read_arg(path, stdin, &mut scan)?;
-        }
-        stdin.rewind();
-        for (name, labels) in scan.found {
+        for (name, labels) in scan_namespaces(paths, stdin)? {
             self.set(name, labels);
         }
         Ok(())
     }
+}
+
+/// Reads the whole input once, looking only for Namespace objects (a header-only pass over the
+/// documents that mention `Namespace`), and returns each one's name and labels in input order;
+/// standard input is rewound for the next pass. Input errors are left for that pass to report.
+///
+/// # Errors
+/// None in practice (the scan writes nothing); the type is the readers'.
+pub fn scan_namespaces(
+    paths: &[PathBuf],
+    stdin: &mut crate::documents::Inputs,
+) -> Result<Vec<(String, Labels)>, OutputError> {
+    let mut scan = NamespaceScan { found: Vec::new() };
+    for path in paths {
+        crate::documents::read_arg(path, stdin, &mut scan)?;
+    }
+    stdin.rewind();
+    Ok(scan.found)
 }
 
 /// The labels of a header as owned pairs.

@@ -177,3 +177,71 @@ fn check_still_skips_the_policy_file() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("skipped 1 object"), "{}", out.stdout);
 }
+
+const SELECTOR_POLICY: &str = r#"
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: prod-baseline
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: baseline
+    match:
+      any:
+      - resources:
+          kinds: [Pod]
+          namespaceSelector:
+            matchLabels:
+              env: prod
+    validate:
+      podSecurity:
+        level: baseline
+        version: latest
+"#;
+
+const SELECTOR_RESOURCES: &str = r#"
+apiVersion: v1
+kind: Pod
+metadata: {name: a, namespace: shop}
+spec: {containers: [{name: c, securityContext: {privileged: true}}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b, namespace: lab}
+spec: {containers: [{name: c, securityContext: {privileged: true}}]}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {env: prod}}
+"#;
+
+/// A namespaceSelector sees the labels of Namespace objects among the resources (even after the
+/// pods in them), and --namespace-labels replaces them.
+#[test]
+fn namespace_selectors_see_namespace_objects_and_flags() {
+    let dir = TempDir::new("apply-selector");
+    dir.write("policy.yaml", SELECTOR_POLICY);
+    dir.write("resources.yaml", SELECTOR_RESOURCES);
+    let out = pss_in(dir.path(), &["apply", "policy.yaml", "-r", "resources.yaml"], b"");
+    assert_eq!(
+        out.stdout,
+        "resource Pod/shop/a was blocked due to the following policies\n\
+         prod-baseline:\n  \
+         baseline: Validation rule 'baseline' failed. It violates PodSecurity \"baseline:latest\": \
+         ({Allowed:false ForbiddenReason:privileged ForbiddenDetail:container \"c\" must not set securityContext.privileged=true})\n\
+         \n\
+         pass: 0, fail: 1, warn: 0, error: 0, skip: 0\n",
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.code, 1);
+
+    // The flag replaces the Namespace's labels (shop is no longer prod) and labels lab.
+    let args =
+        ["apply", "policy.yaml", "-r", "-", "--namespace-labels", "shop=env=dev", "--namespace-labels", "lab=env=prod"];
+    let out = pss_in(dir.path(), &args, SELECTOR_RESOURCES.as_bytes());
+    assert!(out.stdout.starts_with("resource Pod/lab/b was blocked"), "{}", out.stdout);
+    assert!(out.stdout.ends_with("pass: 0, fail: 1, warn: 0, error: 0, skip: 0\n"), "{}", out.stdout);
+    assert_eq!(out.code, 1);
+}
