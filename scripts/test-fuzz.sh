@@ -4,7 +4,8 @@
 # Installs cargo-fuzz (pinned) if missing, builds every target in fuzz/, then runs each for FUZZ_SECONDS from its
 # committed corpus (fuzz/corpus/<target>, new inputs go to a scratch copy): on nightly with AddressSanitizer when the
 # nightly toolchain is installed, else on stable without a sanitizer (`-s none`). Then feeds every corpus file to the
-# C ABI from C (pss-capi/tests/fuzz_corpus_driver.c) under ASan+UBSan and under valgrind when installed.
+# C ABI from C (pss-capi/tests/fuzz_corpus_driver.c) under ASan+UBSan and under valgrind when installed, over every
+# target's corpus and the regressions (as the JSON each holds: see prepare_c_inputs).
 # Prints "fuzz: N passed, M failed" and exits non-zero on any failure. The corpus replay without a fuzzer is part of
 # `cargo test` (pss-cli/tests/fuzz_corpus.rs).
 set -uo pipefail
@@ -56,10 +57,12 @@ run() { # target
     -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 -timeout=10 -print_final_stats=1)
 }
 
-step "cargo fuzz build" build
-for t in "${targets[@]}"; do
-  step "fuzz $t (${seconds}s)" run "$t"
-done
+if [ -z "${FUZZ_C_ONLY:-}" ]; then # FUZZ_C_ONLY=1: only the C ABI over the corpora
+  step "cargo fuzz build" build
+  for t in "${targets[@]}"; do
+    step "fuzz $t (${seconds}s)" run "$t"
+  done
+fi
 
 # The C ABI from C over every corpus file.
 target_dir="$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
@@ -68,10 +71,50 @@ lib="${target_dir:-$root/target}/release/libpss_capi.a"
 out="$scratch/c"
 mkdir -p "$out"
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -I"$root/pss-capi/include")
-corpus_files() { find fuzz/corpus/pod_json fuzz/corpus/capi fuzz/regressions -type f -print0; }
+
+# Every committed corpus and regression input, as the JSON the C ABI reads: pod_json and object_json
+# files as they are; capi and manifest_stream files without their first byte (the target's selector);
+# each kyverno file's policy and resource (split at the first NUL); and the capi files whole as well
+# (their selector byte makes most of them malformed JSON: the error paths).
+c_inputs="$scratch/c-inputs"
+prepare_c_inputs() {
+  python3 - "$root/fuzz" "$c_inputs" <<'PY'
+import os, sys
+fuzz, out = sys.argv[1], sys.argv[2]
+count = 0
+def put(name, data):
+    global count
+    os.makedirs(os.path.dirname(name), exist_ok=True)
+    with open(name, "wb") as f:
+        f.write(data)
+    count += 1
+for top in ("corpus", "regressions"):
+    base = os.path.join(fuzz, top)
+    for target in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+        folder = os.path.join(base, target)
+        for name in sorted(os.listdir(folder)):
+            data = open(os.path.join(folder, name), "rb").read()
+            dest = os.path.join(out, top, target, name)
+            if target in ("pod_json", "object_json"):
+                put(dest, data)
+            elif target in ("capi", "manifest_stream"):
+                put(dest + ".body", data[1:])
+                if target == "capi":
+                    put(dest, data)
+            elif target == "kyverno":
+                policy, _, resource = data.partition(b"\0")
+                put(dest + ".policy", policy)
+                put(dest + ".resource", resource)
+            else:
+                sys.exit(f"unknown fuzz target {target}: say how the C driver reads it")
+print(f"{count} C inputs from the corpora and regressions")
+PY
+}
+corpus_files() { find "$c_inputs" -type f -print0; }
 
 c_asan() {
-  cargo build -q --release -p pss-capi &&
+  prepare_c_inputs &&
+    cargo build -q --release -p pss-capi &&
     gcc "${cflags[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
       -o "$out/driver_asan" pss-capi/tests/fuzz_corpus_driver.c "$lib" -lpthread -ldl -lm &&
     corpus_files | ASAN_OPTIONS=detect_leaks=1 xargs -0 "$out/driver_asan"
@@ -82,7 +125,8 @@ c_valgrind() {
     echo "valgrind not installed: skipped"
     return 0
   fi
-  gcc "${cflags[@]}" -o "$out/driver" pss-capi/tests/fuzz_corpus_driver.c "$lib" -lpthread -ldl -lm &&
+  { [ -d "$c_inputs" ] || prepare_c_inputs; } &&
+    gcc "${cflags[@]}" -o "$out/driver" pss-capi/tests/fuzz_corpus_driver.c "$lib" -lpthread -ldl -lm &&
     corpus_files | xargs -0 valgrind -q --error-exitcode=1 --leak-check=full \
       --errors-for-leak-kinds=definite,indirect "$out/driver"
 }
