@@ -5,7 +5,7 @@
 # fresh cbindgen run, runs the Rust unit tests, the C tests (test_capi: pods; test_workloads: workloads, exclusions and
 # namespace labels; test_admission: admission configurations, reviews, namespace dry runs and Kyverno policies;
 # test_threads: all of them at once; each plain, under ASan+UBSan and under valgrind), a pkg-config
-# build, go vet, go test -race and a short benchmark run. Prints "capi: N passed, M failed" and exits non-zero on any failure.
+# build, go vet, go test -race (comparing with the pss command, built here) and a short benchmark run. Prints "capi: N passed, M failed" and exits non-zero on any failure.
 # The shared reference data (../shared, or $PSS_SHARED_DIR) is used when present; with CI set, its absence fails.
 set -uo pipefail
 
@@ -46,6 +46,9 @@ export PATH="$go_bin:$PATH" GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod GONOS
 export GOCACHE="$target/go/cache" GOPATH="$target/go/path"
 
 build() { cargo build --release -p pss-capi; }
+
+# The Go tests compare admission reviews, label dry runs and Kyverno results with the pss command.
+cli() { cargo build --release -p pss-cli && export PSS_CLI="$target/release/pss"; }
 
 header() {
   local fresh="$out/pss.h"
@@ -118,6 +121,7 @@ go_race() { (cd pss-capi/go && go test -race -count=1 -v ./... 2>&1 | grep -v '^
 go_bench() { (cd pss-capi/go && go test -count=1 -run XXX -bench . -benchmem -benchtime 200ms ./...); }
 
 step "cargo build --release -p pss-capi" build
+step "cargo build --release -p pss-cli (for the Go comparisons)" cli
 step "header is what cbindgen generates" header
 step "cargo test -p pss-capi" rust_tests
 step "C tests" c_tests

@@ -35,6 +35,11 @@ const (
 	CodeInputTooLarge    Code = C.PSS_RESULT_INPUT_TOO_LARGE
 	CodeNotAWorkload     Code = C.PSS_RESULT_NOT_A_WORKLOAD
 	CodeInvalidExclusion Code = C.PSS_RESULT_INVALID_EXCLUSION
+	CodeUnknownField     Code = C.PSS_RESULT_UNKNOWN_FIELD
+	CodeDuplicateField   Code = C.PSS_RESULT_DUPLICATE_FIELD
+	CodeUnexpectedKind   Code = C.PSS_RESULT_UNEXPECTED_KIND
+	CodeInvalidConfig    Code = C.PSS_RESULT_INVALID_CONFIG
+	CodeInvalidPolicy    Code = C.PSS_RESULT_INVALID_POLICY
 )
 
 // String gives the code's text from the C library ("invalid level", "the pod is
@@ -94,7 +99,11 @@ func (e *Error) Is(target error) bool {
 // Sentinels for errors.Is, one per code an evaluation can fail with.
 // ErrNotAWorkload: EvaluateObject got an object that is not a pod or a pod
 // controller. ErrInvalidExclusion: Kyverno rejects one of the policy's
-// exclusions.
+// exclusions. ErrInvalidConfig: upstream's validation rejects an admission
+// configuration (NewAdmission); ErrUnknownField and ErrDuplicateField: its
+// strict decoding does. ErrUnexpectedKind: the document is not a
+// PodSecurityConfiguration (NewAdmission) or a Kyverno policy
+// (ParseKyvernoPolicy). ErrInvalidPolicy: Kyverno rejects the policy.
 var (
 	ErrNullParameter    = &Error{Code: CodeNullParameter}
 	ErrInvalidUTF8      = &Error{Code: CodeInvalidUTF8}
@@ -109,4 +118,9 @@ var (
 	ErrPanic            = &Error{Code: CodePanic}
 	ErrNotAWorkload     = &Error{Code: CodeNotAWorkload}
 	ErrInvalidExclusion = &Error{Code: CodeInvalidExclusion}
+	ErrUnknownField     = &Error{Code: CodeUnknownField}
+	ErrDuplicateField   = &Error{Code: CodeDuplicateField}
+	ErrUnexpectedKind   = &Error{Code: CodeUnexpectedKind}
+	ErrInvalidConfig    = &Error{Code: CodeInvalidConfig}
+	ErrInvalidPolicy    = &Error{Code: CodeInvalidPolicy}
 )

@@ -40,12 +40,10 @@ package pss
 // one call costs one cgo call (plus one to free what it made), however many
 // violations, warnings or rules its result has.
 
-// A (ptr, len) view, as the per-item getters write them.
-typedef pss_str pss_go_view;
 
 typedef struct {
 	pss_result code;
-	pss_go_view message, path, display;
+	pss_str message, path, display;
 	size_t line, column, offset;
 } pss_go_error;
 
@@ -108,92 +106,6 @@ static pss_result pss_go_check_exclusions(const uint8_t *strs, const size_t *len
 	rc = pss_go_add_exclusions(options, strs, lens, shape, n, err);
 	pss_options_free(options);
 	return rc;
-}
-
-typedef struct {
-	pss_go_view level, version;
-} pss_go_mode;
-
-typedef struct {
-	pss_go_view label, value, detail, display;
-} pss_go_label_error;
-
-// Six labels give at most six errors.
-#define PSS_GO_MAX_LABEL_ERRORS 6
-
-typedef struct {
-	pss_go_mode modes[3];
-	size_t errors;
-	pss_go_label_error error[PSS_GO_MAX_LABEL_ERRORS];
-} pss_go_namespace;
-
-static pss_result pss_go_mode_of(const pss_namespace_policy *np,
-                                 pss_result (*get)(const pss_namespace_policy *, const pss_policy **),
-                                 pss_go_mode *m) {
-	const pss_policy *p = NULL;
-	pss_result rc;
-	if ((rc = get(np, &p)) != PSS_RESULT_OK) return rc;
-	if ((rc = pss_policy_level(p, &m->level.ptr, &m->level.len)) != PSS_RESULT_OK) return rc;
-	return pss_policy_version(p, &m->version.ptr, &m->version.len);
-}
-
-// Resolves count labels (strs holds key, value, key, value, ... back to back; lens their lengths) over
-// the defaults (three level, version pairs in dstrs/dlens when has_defaults) into *out, and describes it
-// in ns. The caller frees *out after reading ns.
-static pss_result pss_go_from_labels(const uint8_t *strs, const size_t *lens, size_t count, int has_defaults,
-                                     const uint8_t *dstrs, const size_t *dlens, pss_namespace_policy **out,
-                                     pss_error **err, pss_go_namespace *ns) {
-	const uint8_t **ptrs;
-	size_t *klens, i, off = 0;
-	pss_policy *d[3] = {NULL, NULL, NULL};
-	pss_namespace_policy *defaults = NULL;
-	pss_result rc = PSS_RESULT_OK;
-	if (has_defaults) {
-		for (i = 0; i < 3 && rc == PSS_RESULT_OK; i++) {
-			rc = pss_policy_new(dstrs + off, dlens[2 * i], dstrs + off + dlens[2 * i], dlens[2 * i + 1], &d[i], err);
-			off += dlens[2 * i] + dlens[2 * i + 1];
-		}
-		if (rc == PSS_RESULT_OK) rc = pss_namespace_policy_new(d[0], d[1], d[2], &defaults);
-		for (i = 0; i < 3; i++) pss_policy_free(d[i]);
-		if (rc != PSS_RESULT_OK) return rc;
-	}
-	ptrs = malloc((count ? 2 * count : 1) * sizeof *ptrs);
-	klens = malloc((count ? 2 * count : 1) * sizeof *klens);
-	if (ptrs == NULL || klens == NULL) {
-		free(ptrs);
-		free(klens);
-		pss_namespace_policy_free(defaults);
-		return PSS_RESULT_INPUT_TOO_LARGE;
-	}
-	// Keys first, then values, each as one array.
-	for (i = 0, off = 0; i < count; i++) {
-		ptrs[i] = strs + off;
-		klens[i] = lens[2 * i];
-		off += lens[2 * i];
-		ptrs[count + i] = strs + off;
-		klens[count + i] = lens[2 * i + 1];
-		off += lens[2 * i + 1];
-	}
-	rc = pss_namespace_policy_from_labels(ptrs, klens, ptrs + count, klens + count, count, defaults, out, err);
-	free(ptrs);
-	free(klens);
-	pss_namespace_policy_free(defaults);
-	if (rc != PSS_RESULT_OK) return rc;
-	if ((rc = pss_go_mode_of(*out, pss_namespace_policy_enforce, &ns->modes[0])) != PSS_RESULT_OK) return rc;
-	if ((rc = pss_go_mode_of(*out, pss_namespace_policy_audit, &ns->modes[1])) != PSS_RESULT_OK) return rc;
-	if ((rc = pss_go_mode_of(*out, pss_namespace_policy_warn, &ns->modes[2])) != PSS_RESULT_OK) return rc;
-	if ((rc = pss_namespace_policy_error_count(*out, &ns->errors)) != PSS_RESULT_OK) return rc;
-	if (ns->errors > PSS_GO_MAX_LABEL_ERRORS) return PSS_RESULT_INSUFFICIENT_SIZE;
-	for (i = 0; i < ns->errors; i++) {
-		const pss_label_error *e = NULL;
-		pss_go_label_error *g = &ns->error[i];
-		if ((rc = pss_namespace_policy_error(*out, i, &e)) != PSS_RESULT_OK) return rc;
-		if ((rc = pss_label_error_label(e, &g->label.ptr, &g->label.len)) != PSS_RESULT_OK) return rc;
-		if ((rc = pss_label_error_value(e, &g->value.ptr, &g->value.len)) != PSS_RESULT_OK) return rc;
-		if ((rc = pss_label_error_detail(e, &g->detail.ptr, &g->detail.len)) != PSS_RESULT_OK) return rc;
-		if ((rc = pss_label_error_display(e, &g->display.ptr, &g->display.len)) != PSS_RESULT_OK) return rc;
-	}
-	return PSS_RESULT_OK;
 }
 
 // Reads a pss_error into e and frees it.
@@ -409,7 +321,7 @@ func stringPtr(s string) (*C.uint8_t, C.size_t) {
 }
 
 // text copies a view out of C memory.
-func text(v C.pss_go_view) string {
+func text(v C.pss_str) string {
 	if v.ptr == nil || v.len == 0 {
 		return ""
 	}
@@ -617,7 +529,7 @@ func (b *block) violations(vp *C.pss_violation_view, nv C.size_t, fp *C.pss_fiel
 }
 
 // view is the bytes of a C view, valid while the C memory is.
-func view(v C.pss_go_view) string {
+func view(v C.pss_str) string {
 	if v.ptr == nil || v.len == 0 {
 		return ""
 	}
@@ -629,7 +541,7 @@ var kinds = [...]string{"Pod", "PodTemplate", "ReplicationController", "ReplicaS
 	"DaemonSet", "Job", "CronJob"}
 
 // kindOf gives a kind without copying it when it is one of the known ones.
-func kindOf(v C.pss_go_view) string {
+func kindOf(v C.pss_str) string {
 	k := view(v)
 	for _, known := range kinds {
 		if k == known {
@@ -637,128 +549,6 @@ func kindOf(v C.pss_go_view) string {
 		}
 	}
 	return text(v)
-}
-
-// NamespacePolicy is what a namespace's labels ask for, one policy per
-// PodSecurity mode. Its policies have no exclusions.
-type NamespacePolicy struct {
-	// Enforce: pods that violate it are denied.
-	Enforce Policy
-	// Audit: violations are recorded in the audit log.
-	Audit Policy
-	// Warn: violations are returned to the user as warnings.
-	Warn Policy
-}
-
-// String gives the three policies as one line:
-// enforce=baseline:latest, audit=privileged:latest, warn=baseline:latest.
-func (n NamespacePolicy) String() string {
-	return "enforce=" + n.Enforce.String() + ", audit=" + n.Audit.String() + ", warn=" + n.Warn.String()
-}
-
-// LabelError is a namespace label whose value is not a valid level or version.
-type LabelError struct {
-	// Label is the label's key, e.g. pod-security.kubernetes.io/enforce.
-	Label string
-	// Value is the invalid value as given.
-	Value string
-	// Detail is what the label accepts, e.g. must be one of privileged, baseline, restricted.
-	Detail string
-
-	message string
-}
-
-// Error gives upstream's message:
-// metadata.labels[pod-security.kubernetes.io/audit]: Invalid value: "strict": must be one of privileged, baseline, restricted
-func (e LabelError) Error() string {
-	return e.message
-}
-
-// PrivilegedEverywhere is privileged:latest in every mode: the API server's
-// policy for a namespace without labels and without an admission configuration.
-var PrivilegedEverywhere = NamespacePolicy{
-	Enforce: Policy{Level: Privileged, Version: Latest},
-	Audit:   Policy{Level: Privileged, Version: Latest},
-	Warn:    Policy{Level: Privileged, Version: Latest},
-}
-
-// PolicyFromLabels resolves a namespace's labels to its policies exactly as the
-// API server does (upstream's PolicyToEvaluate), over the default
-// PrivilegedEverywhere. The pod-security.kubernetes.io/{enforce,audit,warn}
-// labels give the levels and the -version labels the versions; other labels are
-// ignored. An invalid enforce level becomes restricted, an invalid audit or warn
-// level privileged, an invalid version latest, and each invalid label gives a
-// LabelError. When enforce is set validly, warn is not set, and enforce is
-// stricter than warn, warn follows enforce. Bytes that are not UTF-8 in a key or
-// a value are read as U+FFFD.
-func PolicyFromLabels(labels map[string]string) (NamespacePolicy, []LabelError) {
-	np, errs, err := fromLabels(labels, nil)
-	if err != nil {
-		// Only invalid defaults can fail, and there are none here.
-		panic("pss: resolving namespace labels: " + err.Error())
-	}
-	return np, errs
-}
-
-// PolicyFromLabelsWithDefaults is PolicyFromLabels with the defaults of an
-// admission configuration for the labels that are not set. Invalid defaults give
-// an *Error (ErrInvalidLevel, ErrInvalidVersion); their exclusions are ignored.
-func PolicyFromLabelsWithDefaults(labels map[string]string, defaults NamespacePolicy) (NamespacePolicy, []LabelError, error) {
-	return fromLabels(labels, &defaults)
-}
-
-func fromLabels(labels map[string]string, defaults *NamespacePolicy) (NamespacePolicy, []LabelError, error) {
-	var buf []byte
-	lens := make([]C.size_t, 0, 2*len(labels)+1)
-	for k, v := range labels {
-		// Label keys and values are UTF-8 in any object the API server stores; other
-		// bytes cannot spell a level or a version, so they become U+FFFD here.
-		k, v = strings.ToValidUTF8(k, "\uFFFD"), strings.ToValidUTF8(v, "\uFFFD")
-		buf = append(buf, k...)
-		buf = append(buf, v...)
-		lens = append(lens, C.size_t(len(k)), C.size_t(len(v)))
-	}
-	lens = append(lens, 0) // never a zero-length slice
-	sp, _ := bytesPtr(buf)
-	var dbuf []byte
-	dlens := make([]C.size_t, 6)
-	var has C.int
-	if defaults != nil {
-		has = 1
-		for i, p := range []Policy{defaults.Enforce, defaults.Audit, defaults.Warn} {
-			dbuf = append(dbuf, p.Level...)
-			dbuf = append(dbuf, p.version()...)
-			dlens[2*i], dlens[2*i+1] = C.size_t(len(p.Level)), C.size_t(len(p.version()))
-		}
-	}
-	dp, _ := bytesPtr(dbuf)
-	var np *C.pss_namespace_policy
-	var cerr *C.pss_error
-	var ns C.pss_go_namespace
-	rc := C.pss_go_from_labels(sp, &lens[0], C.size_t(len(labels)), has, dp, &dlens[0], &np, &cerr, &ns)
-	runtime.KeepAlive(buf)
-	runtime.KeepAlive(dbuf)
-	if np != nil {
-		defer C.pss_namespace_policy_free(np)
-	}
-	if rc != C.PSS_RESULT_OK {
-		return NamespacePolicy{}, nil, takeError(rc, cerr)
-	}
-	mode := func(m C.pss_go_mode) Policy {
-		return Policy{Level: Level(text(m.level)), Version: text(m.version)}
-	}
-	out := NamespacePolicy{Enforce: mode(ns.modes[0]), Audit: mode(ns.modes[1]), Warn: mode(ns.modes[2])}
-	var errs []LabelError
-	for i := 0; i < int(ns.errors); i++ {
-		e := &ns.error[i]
-		errs = append(errs, LabelError{
-			Label:   text(e.label),
-			Value:   text(e.value),
-			Detail:  text(e.detail),
-			message: text(e.display),
-		})
-	}
-	return out, errs, nil
 }
 
 // takeError turns a failed call's code and pss_error into an *Error, freeing the
