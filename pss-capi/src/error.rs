@@ -1,6 +1,6 @@
 //! `pss_error`: the detail of one failed call, handed to the caller through an out-parameter.
 
-use crate::ffi::{free_handle, guard, handle, non_null_mut, write, write_opt_view, write_view};
+use crate::ffi::{free_handle, get_text, get_value, guard, handle, non_null_mut, write};
 use crate::result::pss_result;
 
 /// The detail of a failed call: its code, what was wrong, and for a pod that cannot be decoded, where
@@ -104,14 +104,8 @@ impl pss_error {
 /// `err` is NULL or a live `pss_error`; `out_code` is NULL or valid for writing a `pss_result`.
 #[no_mangle]
 pub unsafe extern "C" fn pss_error_code(err: *const pss_error, out_code: *mut pss_result) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `err` is a live `pss_error`.
-        let err = unsafe { handle(err, "err") }?;
-        let out_code = non_null_mut(out_code, "out_code")?;
-        // SAFETY: `out_code` is non-NULL and valid for writing (caller's guarantee).
-        unsafe { write(out_code, err.code) };
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(err, "err", out_code, "out_code", |e| e.code) }
 }
 
 /// What was wrong, without the path and position, lowercase without a trailing period: for example
@@ -129,12 +123,8 @@ pub unsafe extern "C" fn pss_error_message(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `err` is a live `pss_error`.
-        let err = unsafe { handle(err, "err") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_view(err.message(), out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(err, "err", out_ptr, out_len, |e| Some(e.message())) }
 }
 
 /// The whole description: the path (if any), the message, and the position (if any), as in
@@ -151,12 +141,8 @@ pub unsafe extern "C" fn pss_error_display(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `err` is a live `pss_error`.
-        let err = unsafe { handle(err, "err") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_view(err.display(), out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(err, "err", out_ptr, out_len, |e| Some(e.display())) }
 }
 
 /// The path of the offending field: in the pod or object (`spec.containers[0].securityContext.privileged`,
@@ -174,12 +160,8 @@ pub unsafe extern "C" fn pss_error_path(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `err` is a live `pss_error`.
-        let err = unsafe { handle(err, "err") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_opt_view(err.path(), out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(err, "err", out_ptr, out_len, |e| e.path()) }
 }
 
 /// Where in the input the problem is: 1-based line, 1-based column (in bytes) and 0-based byte

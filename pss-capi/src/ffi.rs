@@ -242,26 +242,11 @@ pub(crate) fn view(s: &str) -> (*const u8, usize) {
     }
 }
 
-/// Writes the view of `s` to a `(ptr, len)` out-parameter pair after checking both are non-NULL.
+/// Writes the view of an optional string (NULL and 0 when absent) to a `(ptr, len)` out-parameter
+/// pair after checking both are non-NULL.
 ///
 /// # Safety
-/// Non-NULL `ptr_out` and `len_out` are valid for writing one value each.
-pub(crate) unsafe fn write_view(s: &str, ptr_out: *mut *const u8, len_out: *mut usize) -> Result<(), Failure> {
-    let ptr_out = non_null_mut(ptr_out, "out_ptr")?;
-    let len_out = non_null_mut(len_out, "out_len")?;
-    let (ptr, len) = view(s);
-    // SAFETY: both pointers are non-NULL and the caller guarantees they are valid for writing.
-    unsafe {
-        write(ptr_out, ptr);
-        write(len_out, len);
-    }
-    Ok(())
-}
-
-/// Writes the view of an optional string: NULL and 0 when absent.
-///
-/// # Safety
-/// As [`write_view`].
+/// `ptr_out` and `len_out` are NULL or valid for writing.
 pub(crate) unsafe fn write_opt_view(
     s: Option<&str>,
     ptr_out: *mut *const u8,

@@ -5,8 +5,7 @@ use pss_core::{FieldError, Policy};
 
 use crate::error::pss_error;
 use crate::ffi::{
-    free_handle, guard, guard_err, handle, input_strs, into_handle, non_null_mut, write, write_opt_view, write_view,
-    Failure,
+    free_handle, get_item, get_text, get_value, guard, guard_err, handle, input_strs, into_handle, non_null_mut, write,
 };
 use crate::policy::pss_policy;
 use crate::result::pss_result;
@@ -161,14 +160,8 @@ unsafe fn mode(
     out: *mut *const pss_policy,
     pick: fn(&pss_namespace_policy) -> &pss_policy,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `np` is live.
-        let np = unsafe { handle(np, "namespace_policy") }?;
-        let out = non_null_mut(out, "out")?;
-        // SAFETY: non-NULL and writable (caller's guarantee).
-        unsafe { write(out, pick(np) as *const pss_policy) };
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(np, "namespace_policy", out, "out", |np| pick(np) as *const pss_policy) }
 }
 
 /// The enforce policy: pods that violate it are denied. Evaluate with it as with any policy
@@ -233,12 +226,8 @@ pub unsafe extern "C" fn pss_namespace_policy_display(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `namespace_policy` is live.
-        let np = unsafe { handle(namespace_policy, "namespace_policy") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_view(&np.display, out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(namespace_policy, "namespace_policy", out_ptr, out_len, |np| Some(&np.display)) }
 }
 
 /// The number of invalid labels (0 when every PodSecurity label was understood, or none was set).
@@ -253,14 +242,8 @@ pub unsafe extern "C" fn pss_namespace_policy_error_count(
     namespace_policy: *const pss_namespace_policy,
     out_count: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `namespace_policy` is live.
-        let np = unsafe { handle(namespace_policy, "namespace_policy") }?;
-        let out_count = non_null_mut(out_count, "out_count")?;
-        // SAFETY: non-NULL and writable (caller's guarantee).
-        unsafe { write(out_count, np.errors.len()) };
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(namespace_policy, "namespace_policy", out_count, "out_count", |np| np.errors.len()) }
 }
 
 /// The label error at `index` (0-based, in upstream's order: enforce, enforce-version, audit,
@@ -280,15 +263,8 @@ pub unsafe extern "C" fn pss_namespace_policy_error(
     index: usize,
     out: *mut *const pss_label_error,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `namespace_policy` is live.
-        let np = unsafe { handle(namespace_policy, "namespace_policy") }?;
-        let out = non_null_mut(out, "out")?;
-        let error = np.errors.get(index).ok_or(Failure::code(pss_result::IndexOutOfRange))?;
-        // SAFETY: non-NULL and writable (caller's guarantee).
-        unsafe { write(out, error as *const pss_label_error) };
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_item(namespace_policy, "namespace_policy", index, out, |np| &np.errors) }
 }
 
 /// Frees a namespace policy. NULL is a no-op.
@@ -319,12 +295,8 @@ pub unsafe extern "C" fn pss_label_error_display(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `error` is live.
-        let error = unsafe { handle(error, "error") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_view(&error.display, out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(error, "error", out_ptr, out_len, |e| Some(&e.display)) }
 }
 
 /// The label's key: `pod-security.kubernetes.io/enforce`, `pod-security.kubernetes.io/warn-version`, ...
@@ -340,12 +312,8 @@ pub unsafe extern "C" fn pss_label_error_label(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `error` is live.
-        let error = unsafe { handle(error, "error") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_view(&error.label, out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(error, "error", out_ptr, out_len, |e| Some(&e.label)) }
 }
 
 /// The label's invalid value as given (`strict`); NULL and 0 if the error shows no value.
@@ -361,12 +329,8 @@ pub unsafe extern "C" fn pss_label_error_value(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `error` is live.
-        let error = unsafe { handle(error, "error") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_opt_view(error.value.as_deref(), out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(error, "error", out_ptr, out_len, |e| e.value.as_deref()) }
 }
 
 /// What the label accepts: `must be one of privileged, baseline, restricted` or
@@ -383,10 +347,6 @@ pub unsafe extern "C" fn pss_label_error_detail(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `error` is live.
-        let error = unsafe { handle(error, "error") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_view(&error.detail, out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(error, "error", out_ptr, out_len, |e| Some(&e.detail)) }
 }

@@ -4,7 +4,8 @@ use pss_core::{Level, LevelVersion, PodSecurityExclusion, PolicyFieldError, Vers
 
 use crate::error::pss_error;
 use crate::ffi::{
-    free_handle, guard, guard_err, handle, input_str, input_strs, into_handle, non_null_mut, write, write_view, Failure,
+    free_handle, get_text, get_value, guard, guard_err, input_str, input_strs, into_handle, non_null_mut, write,
+    Failure,
 };
 use crate::result::pss_result;
 
@@ -126,12 +127,8 @@ pub unsafe extern "C" fn pss_policy_level(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `policy` is live.
-        let policy = unsafe { handle(policy, "policy") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_view(policy.level, out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(policy, "policy", out_ptr, out_len, |p| Some(p.level)) }
 }
 
 /// The policy's version as given (`latest`, `v1.30`; a version newer than the newest checks keeps its
@@ -148,12 +145,8 @@ pub unsafe extern "C" fn pss_policy_version(
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `policy` is live.
-        let policy = unsafe { handle(policy, "policy") }?;
-        // SAFETY: the caller guarantees non-NULL out-pointers are valid for writing.
-        unsafe { write_view(&policy.version, out_ptr, out_len) }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(policy, "policy", out_ptr, out_len, |p| Some(&p.version)) }
 }
 
 /// Frees a policy. NULL is a no-op.
@@ -283,14 +276,8 @@ pub unsafe extern "C" fn pss_options_add_exclusion(
 /// `options` is NULL or a live `pss_options`; `out_count` is NULL or valid for writing a `size_t`.
 #[no_mangle]
 pub unsafe extern "C" fn pss_options_exclusion_count(options: *const pss_options, out_count: *mut usize) -> pss_result {
-    guard(|| {
-        // SAFETY: the caller guarantees a non-NULL `options` is live.
-        let options = unsafe { handle(options, "options") }?;
-        let out_count = non_null_mut(out_count, "out_count")?;
-        // SAFETY: non-NULL and writable (caller's guarantee).
-        unsafe { write(out_count, options.exclusions.len()) };
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(options, "options", out_count, "out_count", |o| o.exclusions.len()) }
 }
 
 /// Frees options. NULL is a no-op.
