@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds @pss/wasm and runs every test of it: the size budget (in the build), the Rust unit tests, the
-# wasm-bindgen tests in Node and in headless Chrome, and Node's test runner over the built package
-# (require and import, conformance with ../shared, TypeScript consumers, the playground in Chromium).
+# Builds @pss/wasm (and @pss/wasm/full) and runs every test of it: the size budget (in the build), the
+# Rust unit tests, the wasm-bindgen tests in Node and in headless Chrome (with the full build's
+# bindings), and Node's test runner over the built package (require and import, conformance with
+# ../shared, admission review and Kyverno against the native CLI, TypeScript consumers, the playground
+# in Chromium).
 # Ends with `wasm: N passed, M failed`; exits non-zero on any failure.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -52,22 +54,23 @@ else
     failed=$((failed + 1))
 fi
 
-step "cargo test -p pss-wasm (native unit tests)" "$log/unit" cargo test -p pss-wasm --lib || failed=$((failed + 1))
+step "cargo test -p pss-wasm --features full (native unit tests)" "$log/unit" \
+    cargo test -p pss-wasm --lib --features full || failed=$((failed + 1))
 count_cargo "$log/unit"
 
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
 (cd pss-wasm && step "wasm-bindgen-test in Node" "$log/wbt-node" \
-    cargo test -p pss-wasm --target wasm32-unknown-unknown --test bindings) || failed=$((failed + 1))
+    cargo test -p pss-wasm --target wasm32-unknown-unknown --features full --test bindings) || failed=$((failed + 1))
 count_cargo "$log/wbt-node"
 (cd pss-wasm && step "wasm-bindgen-test in headless Chrome" "$log/wbt-chrome" \
     env WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
-    cargo test -p pss-wasm --target wasm32-unknown-unknown --test bindings) || failed=$((failed + 1))
+    cargo test -p pss-wasm --target wasm32-unknown-unknown --features full --test bindings) || failed=$((failed + 1))
 grep -q "Running headless tests in Chrome" "$log/wbt-chrome" || { echo "the browser run did not use Chrome"; failed=$((failed + 1)); }
 count_cargo "$log/wbt-chrome"
 
 (cd pss-wasm && step "node --test (built package)" "$log/node" node --test --test-reporter=tap \
-    tests-js/api.test.cjs tests-js/workloads.test.cjs tests-js/esm.test.mjs tests-js/conformance.test.cjs tests-js/types.test.mjs \
+    tests-js/api.test.cjs tests-js/workloads.test.cjs tests-js/esm.test.mjs tests-js/conformance.test.cjs tests-js/full.test.cjs tests-js/types.test.mjs \
     tests-js/browser.test.mjs tests-js/generated.test.mjs) || true
 grep -E '^# (conformance|pass|fail|skipped)' "$log/node"
 node_pass="$(awk '/^# pass / { print $3 }' "$log/node" | tail -1)"

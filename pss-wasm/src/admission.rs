@@ -130,11 +130,12 @@ impl PolicyDefaults {
 #[wasm_bindgen(js_name = policyFromLabels)]
 pub fn policy_from_labels(
     #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] labels: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "PolicyDefaults")] defaults: Option<JsValue>,
+    defaults: Option<Ts<PolicyDefaults>>,
 ) -> Result<Ts<NamespacePolicy>, JsValue> {
     let labels = object::string_map(&labels, "labels").map_err(PssError::into_js)?;
     let defaults = match defaults {
         Some(d) => {
+            let d = d.js_value();
             let (policy, errors) = PolicyDefaults::from_js(&d, "defaults.").map_err(PssError::into_js)?.policy();
             if !errors.is_empty() {
                 return Err(PssError::fields(ErrorKind::InvalidAdmissionConfig, errors).into_js());

@@ -59,7 +59,7 @@ pub use level::{
 pub use policy::{evaluate, EvaluateOptions, Policy};
 #[cfg(feature = "full")]
 pub use review::{
-    review, Admission, AdmissionDecision, Exemption, Exemptions, ModeEvaluation, NamespaceReview,
+    review, Admission, AdmissionDecision, DocumentInput, Exemption, Exemptions, ModeEvaluation, NamespaceReview,
     NamespaceReviewOptions, ReviewOptions,
 };
 

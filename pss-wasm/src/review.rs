@@ -150,6 +150,14 @@ pub struct NamespaceReviewOptions {
     pub pods: Option<Vec<String>>,
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// A JSON document: text, a `Uint8Array` of UTF-8 JSON, or an object (an optional parameter).
+    #[wasm_bindgen(typescript_type = "string | Uint8Array | object")]
+    #[derive(Debug)]
+    pub type DocumentInput;
+}
+
 /// PodSecurity admission with a configuration: the defaults for namespaces without labels, and the
 /// exempt users, namespaces and runtime classes.
 ///
@@ -178,10 +186,8 @@ impl Admission {
     /// restricted`; `exemptions.usernames: unknown field at line 3 column 5`), each problem in
     /// `error.errors`.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | object")] config: Option<JsValue>,
-    ) -> Result<Admission, JsValue> {
-        Admission::read(config.as_ref()).map_err(PssError::into_js)
+    pub fn new(config: Option<DocumentInput>) -> Result<Admission, JsValue> {
+        Admission::read(config.map(JsValue::from).as_ref()).map_err(PssError::into_js)
     }
 
     /// The defaults: the policy of a namespace without PodSecurity labels (`errors` is empty).

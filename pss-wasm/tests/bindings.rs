@@ -147,3 +147,68 @@ fn namespace_labels_resolve_with_upstream_errors() {
         Some("metadata.labels[pod-security.kubernetes.io/warn]")
     );
 }
+
+/// The `full` build's bindings (cargo feature `full`; scripts/test-wasm.sh runs the tests with it).
+#[cfg(feature = "full")]
+mod full {
+    use super::*;
+
+    fn parse(json: &str) -> JsValue {
+        js_sys::JSON::parse(json).expect("valid JSON")
+    }
+
+    #[wasm_bindgen_test]
+    fn review_denies_a_privileged_pod_as_the_api_server_does() {
+        let options =
+            parse(r#"{"namespace":"prod","namespaceLabels":{"pod-security.kubernetes.io/enforce":"baseline"}}"#);
+        let d = JsValue::from(
+            pss_wasm::review(PRIVILEGED.into(), Some(tsify::Ts::new_unchecked(options))).expect("reviews"),
+        );
+        assert_eq!(get(&d, "allowed"), JsValue::FALSE);
+        assert_eq!(
+            get(&d, "denial").as_string().as_deref(),
+            Some(
+                r#"pods "privileged-pod" is forbidden: violates PodSecurity "baseline:latest": privileged (container "privileged-pod" must not set securityContext.privileged=true)"#
+            )
+        );
+        let annotations = get(&d, "auditAnnotations");
+        assert_eq!(
+            get(&annotations, "pod-security.kubernetes.io/enforce-policy").as_string().as_deref(),
+            Some("baseline:latest")
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn bad_configurations_and_policies_throw_pss_errors_and_the_module_stays_usable() {
+        for _ in 0..20 {
+            let e = pss_wasm::Admission::new(Some(JsValue::from_str(r#"{"apiVersion":"pod-security.admission.config.k8s.io/v1","kind":"PodSecurityConfiguration","defaults":{"enforce":"strict"}}"#).unchecked_into()))
+                .expect_err("an invalid level");
+            assert_eq!(get(&e, "kind").as_string().as_deref(), Some("invalidAdmissionConfig"));
+            assert_eq!(get(&e, "path").as_string().as_deref(), Some("defaults.enforce"));
+            let e =
+                pss_wasm::KyvernoPolicy::new(r#"{"apiVersion":"v1","kind":"Pod"}"#.into()).expect_err("not a policy");
+            assert_eq!(get(&e, "kind").as_string().as_deref(), Some("unsupportedPolicy"));
+            assert!(pss_wasm::Admission::new(None).is_ok());
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn kyverno_policies_block_with_kyvernos_message() {
+        let policy = pss_wasm::KyvernoPolicy::new(parse(
+            r#"{"apiVersion":"kyverno.io/v1","kind":"ClusterPolicy","metadata":{"name":"baseline-policy"},
+              "spec":{"validationFailureAction":"Enforce","rules":[{"name":"baseline",
+              "match":{"any":[{"resources":{"kinds":["Pod"]}}]},
+              "validate":{"podSecurity":{"level":"baseline","version":"latest"}}}]}}"#,
+        ))
+        .expect("a valid policy");
+        assert_eq!(policy.name(), "baseline-policy");
+        let r = JsValue::from(policy.apply(PRIVILEGED.into(), None).expect("applies"));
+        assert_eq!(get(&r, "blocked"), JsValue::TRUE);
+        let rule = js_sys::Array::from(&get(&r, "rules")).get(0);
+        assert_eq!(get(&rule, "status").as_string().as_deref(), Some("fail"));
+        assert!(get(&r, "message")
+            .as_string()
+            .unwrap_or_default()
+            .starts_with("resource Pod/default/privileged-pod was blocked due to the following policies\nbaseline-policy:\n  baseline: "));
+    }
+}

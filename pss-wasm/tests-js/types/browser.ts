@@ -8,3 +8,13 @@ async function main(): Promise<void> {
   void initSync;
 }
 void main();
+
+// The full build, through the same conditions.
+import initFull, { KyvernoPolicy, review, type PolicyResult } from "@pss/wasm/full";
+
+async function full(): Promise<void> {
+  await initFull();
+  const result: PolicyResult = new KyvernoPolicy("{}").apply("{}");
+  document.title = result.message ?? review("{}").warnings.join("\n");
+}
+void full();

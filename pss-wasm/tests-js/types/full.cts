@@ -1,0 +1,31 @@
+// Compiled with tsc --noEmit against the generated types of the full build (Node, CommonJS).
+import pss = require("@pss/wasm/full");
+
+const admission: pss.Admission = new pss.Admission('{"apiVersion":"pod-security.admission.config.k8s.io/v1","kind":"PodSecurityConfiguration"}');
+const decision: pss.AdmissionDecision = admission.review({ kind: "Pod", spec: {} }, { namespace: "prod", username: "me" });
+const denial: string | null = decision.denial;
+const annotations: Record<string, string> = decision.auditAnnotations;
+const exemption: pss.Exemption | null = decision.exemption;
+const enforced: pss.Violation[] = decision.enforce?.violations ?? [];
+const once: pss.AdmissionDecision = pss.review("{}", {
+  namespaceLabels: { "pod-security.kubernetes.io/enforce": "restricted" },
+  admissionConfig: { apiVersion: "pod-security.admission.config.k8s.io/v1", kind: "PodSecurityConfiguration" },
+});
+const dryRun: pss.NamespaceReview = admission.reviewNamespace("prod", {
+  labels: { "pod-security.kubernetes.io/enforce": "baseline" },
+  oldLabels: null,
+  pods: ['{"spec":{}}', new Uint8Array(0), { spec: {} }],
+});
+const warnings: string[] = dryRun.warnings;
+const defaults: pss.NamespacePolicy = admission.defaults;
+const exempt: string[] = admission.exemptions.runtimeClasses;
+
+const policy = new pss.KyvernoPolicy({ apiVersion: "kyverno.io/v1", kind: "ClusterPolicy" });
+const kind: "ClusterPolicy" | "Policy" = policy.kind;
+const result: pss.PolicyResult = policy.apply("{}", { namespace: "prod", namespaceLabels: { team: "a" } });
+const rule: pss.RuleResult | undefined = result.rules[0];
+const status: pss.RuleStatus | undefined = rule?.status;
+const action: pss.FailureAction | undefined = rule?.action;
+const message: string | null = result.message;
+const evaluation: pss.Evaluation = pss.evaluate("{}");
+console.log(denial, annotations, exemption, enforced, once, warnings, defaults, exempt, kind, status, action, message, evaluation);
