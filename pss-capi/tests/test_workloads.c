@@ -912,7 +912,8 @@ static void test_result_codes(void) {
   CHECK_VIEW(buf, n, "the object is not a pod or a pod controller");
   CHECK_RC(pss_result_text(PSS_RESULT_INVALID_EXCLUSION, buf, sizeof buf, &n), PSS_RESULT_OK);
   CHECK_VIEW(buf, n, "invalid exclusion");
-  CHECK_RC(pss_result_text(18, buf, sizeof buf, &n), PSS_RESULT_OK);
+  /* The first number after the admission and Kyverno codes (18-22, test_admission.c). */
+  CHECK_RC(pss_result_text(23, buf, sizeof buf, &n), PSS_RESULT_OK);
   CHECK_VIEW(buf, n, "unknown result code");
 }
 
