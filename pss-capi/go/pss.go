@@ -72,29 +72,37 @@ static pss_result pss_go_add_exclusions(pss_options *options, const uint8_t *str
 	return rc;
 }
 
-// Evaluates a pod (object == 0) or any workload (object != 0), with n exclusions (see
-// pss_go_add_exclusions), and gives the evaluation's view.
-static pss_result pss_go_evaluate(const uint8_t *level, size_t level_len, const uint8_t *version, size_t version_len,
-                                  int object, const uint8_t *data, size_t data_len, const uint8_t *strs,
-                                  const size_t *lens, const size_t *shape, size_t n, pss_evaluation **out,
-                                  pss_error **err, const pss_evaluation_view **view) {
-	pss_options *options = NULL;
+// What pss_go_evaluate gives back, by value, so that Go passes it no pointers to its own variables.
+typedef struct {
 	pss_result rc;
+	pss_evaluation *evaluation;
+	pss_error *error;
+	const pss_evaluation_view *view;
+} pss_go_evaluated;
+
+// Evaluates a pod (object == 0) or any workload (object != 0), with n exclusions (see
+// pss_go_add_exclusions), and gives the evaluation and its view, or the error.
+static pss_go_evaluated pss_go_evaluate(const uint8_t *level, size_t level_len, const uint8_t *version,
+                                        size_t version_len, int object, const uint8_t *data, size_t data_len,
+                                        const uint8_t *strs, const size_t *lens, const size_t *shape, size_t n) {
+	pss_go_evaluated r = {PSS_RESULT_OK, NULL, NULL, NULL};
+	pss_options *options = NULL;
 	if (n > 0) {
-		if ((rc = pss_options_new(&options)) != PSS_RESULT_OK) return rc;
-		if ((rc = pss_go_add_exclusions(options, strs, lens, shape, n, err)) != PSS_RESULT_OK) {
+		if ((r.rc = pss_options_new(&options)) != PSS_RESULT_OK) return r;
+		if ((r.rc = pss_go_add_exclusions(options, strs, lens, shape, n, &r.error)) != PSS_RESULT_OK) {
 			pss_options_free(options);
-			return rc;
+			return r;
 		}
 	}
 	if (object) {
-		rc = pss_evaluate_object(level, level_len, version, version_len, options, data, data_len, out, err);
+		r.rc = pss_evaluate_object(level, level_len, version, version_len, options, data, data_len, &r.evaluation,
+		                           &r.error);
 	} else {
-		rc = pss_evaluate(level, level_len, version, version_len, options, data, data_len, out, err);
+		r.rc = pss_evaluate(level, level_len, version, version_len, options, data, data_len, &r.evaluation, &r.error);
 	}
 	pss_options_free(options);
-	if (rc != PSS_RESULT_OK) return rc;
-	return pss_evaluation_get_view(*out, view);
+	if (r.rc == PSS_RESULT_OK) r.rc = pss_evaluation_get_view(r.evaluation, &r.view);
+	return r;
 }
 
 // Checks n exclusions (see pss_go_add_exclusions).
@@ -414,19 +422,19 @@ func evaluate(data []byte, policy Policy, object bool) (Result, error) {
 	if object {
 		obj = 1
 	}
-	var ev *C.pss_evaluation
-	var cerr *C.pss_error
-	var v *C.pss_evaluation_view
-	rc := C.pss_go_evaluate(lp, ll, vp, vl, obj, pp, pl, x.strs, x.lens, x.shape, x.n, &ev, &cerr, &v)
-	runtime.KeepAlive(&x)
-	if rc != C.PSS_RESULT_OK {
-		if ev != nil {
-			C.pss_evaluation_free(ev)
+	r := C.pss_go_evaluate(lp, ll, vp, vl, obj, pp, pl, x.strs, x.lens, x.shape, x.n)
+	runtime.KeepAlive(data)
+	runtime.KeepAlive(x.buf)
+	runtime.KeepAlive(x.sizes)
+	runtime.KeepAlive(x.dims)
+	if r.rc != C.PSS_RESULT_OK {
+		if r.evaluation != nil {
+			C.pss_evaluation_free(r.evaluation)
 		}
-		return Result{}, takeError(rc, cerr)
+		return Result{}, takeError(r.rc, r.error)
 	}
-	res := resultOf(v)
-	C.pss_evaluation_free(ev)
+	res := resultOf(r.view)
+	C.pss_evaluation_free(r.evaluation)
 	return res, nil
 }
 
