@@ -2,7 +2,7 @@
 
 use pss_core::{
     evaluate_object_excluding, evaluate_pod_excluding, Evaluation, NoPodTemplate, ObjectDocument, PodDocument,
-    Violation, WorkloadKind,
+    WorkloadKind,
 };
 
 use crate::error::pss_error;
@@ -96,33 +96,37 @@ pub struct pss_evaluation_view {
 impl pss_evaluation {
     /// The verdict on a pod or a workload of `kind` named `name`.
     pub(crate) fn new(evaluation: &Evaluation, kind: WorkloadKind, name: Option<&str>) -> pss_evaluation {
-        let detail = evaluation.forbidden_detail();
         let message = evaluation
             .admission_message(name.unwrap_or_default())
-            .map(|message| controller_message(kind, message, evaluation, &detail))
+            .map(|message| controller_message(kind, message, evaluation))
             .unwrap_or_default();
         let reason = evaluation.forbidden_reason();
-        pss_evaluation::build(
-            evaluation.violations(),
-            kind,
-            evaluation.allowed(),
-            [name, Some(&reason), Some(&detail), Some(&message), None],
-        )
+        let violations = evaluation.violations();
+        // The detail is the message's tail: the violations' texts are views into it.
+        let block = Block::new(violations, &[name, Some(&reason), Some(&message), None], Some(2));
+        if block.aggregate.is_some() || violations.is_empty() {
+            return pss_evaluation::build(block, kind, evaluation.allowed(), false);
+        }
+        let detail = evaluation.forbidden_detail();
+        let block = Block::new(violations, &[name, Some(&reason), Some(&message), None, Some(&detail)], None);
+        pss_evaluation::build(block, kind, evaluation.allowed(), false)
     }
 
     /// The verdict on a controller without a pod template, which upstream allows.
     fn template_absent(kind: WorkloadKind, name: Option<&str>, note: String) -> pss_evaluation {
-        pss_evaluation::build(&[], kind, true, [name, Some(""), Some(""), Some(""), Some(&note)])
+        let block = Block::new(&[], &[name, Some(""), Some(""), Some(&note)], None);
+        pss_evaluation::build(block, kind, true, true)
     }
 
-    /// Lays out the evaluation; `texts` are the pod name, reason, detail, admission message and note.
-    fn build(violations: &[Violation], kind: WorkloadKind, allowed: bool, texts: [Option<&str>; 5]) -> pss_evaluation {
-        let block = Block::new(violations, &texts);
-        let [pod_name, reason, detail, admission_message, note] =
-            [block.extra[0], block.extra[1], block.extra[2], block.extra[3], block.extra[4]];
+    /// The evaluation of a block whose extra texts are the pod name, reason, admission message, note
+    /// and, when the message does not end with it, the detail.
+    fn build(block: Block, kind: WorkloadKind, allowed: bool, template_absent: bool) -> pss_evaluation {
+        let [pod_name, reason, admission_message, note] =
+            [block.extra[0], block.extra[1], block.extra[2], block.extra[3]];
+        let detail = block.aggregate.or(block.extra.get(4).copied()).unwrap_or(pss_str::of(""));
         let view = pss_evaluation_view {
             allowed,
-            template_absent: texts[4].is_some(),
+            template_absent,
             kind: pss_str::of(kind.kind()),
             template_path: pss_str::of(kind.template_path()),
             pod_name,
@@ -153,10 +157,11 @@ impl pss_evaluation {
 /// The denial message for a workload of `kind`, from upstream's message for a pod: a pod's as is; a
 /// controller's as the `pss` command words it, `deployments "web" (pods it creates would be denied):
 /// violates PodSecurity "baseline:latest": ...` (the API server denies pods, never their controllers).
-fn controller_message(kind: WorkloadKind, pod_message: String, evaluation: &Evaluation, detail: &str) -> String {
+fn controller_message(kind: WorkloadKind, pod_message: String, evaluation: &Evaluation) -> String {
     if kind == WorkloadKind::Pod {
         return pod_message;
     }
+    let detail = evaluation.forbidden_detail();
     let tail = format!("violates PodSecurity \"{}\": {}", evaluation.level_version(), detail);
     // `pods "NAME" is forbidden: TAIL`, the name quoted as Go quotes it, or `pods is forbidden: TAIL`.
     let quoted = pod_message

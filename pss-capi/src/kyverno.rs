@@ -331,8 +331,11 @@ pub unsafe extern "C" fn pss_kyverno_policy_apply(
 
 impl pss_kyverno_result {
     fn new(result: &pss_core::PolicyResult, message: Option<String>) -> pss_kyverno_result {
-        let blocks: Vec<Block> =
-            result.rules().iter().map(|r| Block::new(r.violations(), &[Some(r.name()), Some(r.message())])).collect();
+        let blocks: Vec<Block> = result
+            .rules()
+            .iter()
+            .map(|r| Block::new(r.violations(), &[Some(r.name()), Some(r.message())], None))
+            .collect();
         let rules: Vec<pss_kyverno_rule_view> = result
             .rules()
             .iter()

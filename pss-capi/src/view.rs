@@ -93,6 +93,8 @@ pub(crate) struct Block {
     pub(crate) values: pss_str,
     /// The views of the extra texts, in the order they were given.
     pub(crate) extra: Vec<pss_str>,
+    /// The view of the aggregate detail inside the `aggregate` extra text, when it ends with it.
+    pub(crate) aggregate: Option<pss_str>,
 }
 
 // SAFETY: the raw pointers in a block point into the block's own buffers (or static text), which are
@@ -126,7 +128,13 @@ fn push(buf: &mut String, s: Option<&str>) -> Span {
 
 impl Block {
     /// Lays out `violations` and the `extra` texts in one block.
-    pub(crate) fn new(violations: &[Violation], extra: &[Option<&str>]) -> Block {
+    ///
+    /// With `aggregate`, the index of an extra text that ends with upstream's aggregate detail of the
+    /// violations (`reason (detail), reason (detail)`, as an admission message does), the violations'
+    /// reasons and details are views into that text instead of copies of their own, and the
+    /// aggregate detail's view is [`Block::aggregate`]. When the text does not end so, or without
+    /// `aggregate`, each is copied.
+    pub(crate) fn new(violations: &[Violation], extra: &[Option<&str>], aggregate: Option<usize>) -> Block {
         let mut texts = String::with_capacity(
             extra.iter().map(|e| e.map_or(0, str::len)).sum::<usize>()
                 + violations
@@ -141,14 +149,24 @@ impl Block {
                     .sum::<usize>(),
         );
         let mut values = String::new();
-        let extra: Vec<Span> = extra.iter().map(|e| push(&mut texts, *e)).collect();
+        let spans: Vec<Span> = extra.iter().map(|e| push(&mut texts, *e)).collect();
+        // Where the aggregate detail and each violation's reason and detail are in its extra text.
+        let located = aggregate.and_then(|i| {
+            let (start, _) = spans.get(i).copied().flatten()?;
+            let (at, parts) = locate(violations, extra[i]?)?;
+            Some((start + at, parts.into_iter().map(|[r, d]| [start + r, start + d]).collect::<Vec<_>>()))
+        });
         let mut pending = Vec::with_capacity(violations.len());
         let mut pending_fields = Vec::new();
-        for v in violations {
+        for (i, v) in violations.iter().enumerate() {
+            let (reason, detail) = match &located {
+                Some((_, parts)) => (Some((parts[i][0], v.reason().len())), Some((parts[i][1], v.detail().len()))),
+                None => (push(&mut texts, Some(v.reason())), push(&mut texts, Some(v.detail()))),
+            };
             pending.push(Pending {
                 check_id: push(&mut texts, Some(v.check().as_str())),
-                reason: push(&mut texts, Some(v.reason())),
-                detail: push(&mut texts, Some(v.detail())),
+                reason,
+                detail,
                 fields: v.fields().len(),
             });
             for f in v.fields() {
@@ -191,8 +209,13 @@ impl Block {
                 view
             })
             .collect();
-        let extra = extra.iter().map(|e| at(*e, 0)).collect();
+        let extra = spans.iter().map(|e| at(*e, 0)).collect();
+        let aggregate = located.map(|(start, _)| {
+            let end = aggregate.and_then(|i| spans[i]).map_or(start, |(s, len)| s + len);
+            at(Some((start, end - start)), 0)
+        });
         Block {
+            aggregate,
             texts: pss_str::of(&buf[..values_start]),
             values: pss_str::of(&buf[values_start..]),
             extra,
@@ -201,4 +224,38 @@ impl Block {
             _buf: buf,
         }
     }
+}
+
+/// Where upstream's aggregate detail of `violations` (each `reason (detail)`, or `reason` for an
+/// empty detail, joined by `", "`: `Evaluation::forbidden_detail`) is at the end of `text`: its
+/// offset, and each violation's reason and detail offsets. `None` when `text` does not end with it
+/// (or there are no violations).
+fn locate(violations: &[Violation], text: &str) -> Option<(usize, Vec<[usize; 2]>)> {
+    let shown = |v: &Violation| v.reason().len() + if v.detail().is_empty() { 0 } else { v.detail().len() + 3 };
+    let len = violations.iter().map(shown).sum::<usize>() + 2 * violations.len().checked_sub(1)?;
+    let start = text.len().checked_sub(len)?;
+    let bytes = text.as_bytes();
+    let mut at = start;
+    let mut expect = |part: &str| -> Option<usize> {
+        let here = at;
+        (bytes.get(here..here + part.len())? == part.as_bytes()).then(|| at += part.len())?;
+        Some(here)
+    };
+    let mut parts = Vec::with_capacity(violations.len());
+    for (i, v) in violations.iter().enumerate() {
+        if i > 0 {
+            expect(", ")?;
+        }
+        let reason = expect(v.reason())?;
+        let detail = if v.detail().is_empty() {
+            reason + v.reason().len()
+        } else {
+            expect(" (")?;
+            let detail = expect(v.detail())?;
+            expect(")")?;
+            detail
+        };
+        parts.push([reason, detail]);
+    }
+    Some((start, parts))
 }
