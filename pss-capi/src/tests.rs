@@ -672,3 +672,38 @@ fn namespace_labels_give_three_policies_and_label_errors() {
         pss_namespace_policy_free(np);
     }
 }
+
+#[test]
+fn block_views_point_into_the_message_only_when_it_ends_with_the_detail() {
+    use crate::view::Block;
+    let pod = br#"{"spec": {"hostPID": true, "containers": [{"name": "c", "securityContext": {"privileged": true}}]}}"#;
+    let evaluation = pss_core::evaluate_json(pss_core::LevelVersion::default(), pod).unwrap();
+    let detail = evaluation.forbidden_detail();
+    let message = evaluation.admission_message("p").unwrap();
+    let text = |v: pss_str| v.get().unwrap().to_owned();
+    // The message ends with the detail: the violations' texts are inside it, nothing else is copied.
+    let block = Block::new(evaluation.violations(), &[Some(&message)], Some(0));
+    assert_eq!(text(block.aggregate.unwrap()), detail);
+    let start = block.extra[0].ptr as usize;
+    for (view, v) in block.violations.iter().zip(evaluation.violations()) {
+        assert_eq!((text(view.reason), text(view.detail)), (v.reason().to_owned(), v.detail().to_owned()));
+        assert!((start..start + message.len()).contains(&(view.detail.ptr as usize)));
+    }
+    let own: usize = evaluation
+        .violations()
+        .iter()
+        .map(|v| {
+            v.check().as_str().len()
+                + v.fields().iter().map(|f| f.path().len() + f.container().map_or(0, str::len)).sum::<usize>()
+        })
+        .sum();
+    assert_eq!(block.texts.len, message.len() + own);
+    // A text that does not end with it (or no aggregate asked for): copies of their own.
+    for (extra, aggregate) in [(format!("{message}."), Some(0)), (message.clone(), None)] {
+        let block = Block::new(evaluation.violations(), &[Some(&extra)], aggregate);
+        assert!(block.aggregate.is_none());
+        for (view, v) in block.violations.iter().zip(evaluation.violations()) {
+            assert_eq!((text(view.reason), text(view.detail)), (v.reason().to_owned(), v.detail().to_owned()));
+        }
+    }
+}
