@@ -1,7 +1,8 @@
 /*
- * Concurrent evaluations: threads share one policy, one options handle (with an exclusion) and one
- * namespace policy, evaluate pods and workloads (allowed, denied, excluded and malformed) and resolve
- * namespace labels at the same time, and check every result exactly.
+ * Concurrent evaluations: threads share one policy, one options handle (with an exclusion), one
+ * namespace policy, one admission controller with its namespace labels and one Kyverno policy; they
+ * evaluate pods and workloads (allowed, denied, excluded and malformed), resolve namespace labels,
+ * review requests and apply the policy at the same time, and check every result exactly.
  * Usage: test_threads [THREADS [ITERATIONS]]
  */
 #include <pthread.h>
@@ -33,6 +34,9 @@ struct shared {
   const pss_policy *policy;
   const pss_options *options;
   const pss_namespace_policy *defaults;
+  const pss_admission *admission;
+  const pss_labels *labels;
+  const pss_kyverno_policy *kyverno;
   int iterations;
   int thread;
 };
@@ -63,7 +67,7 @@ static void *worker(void *arg) {
     const uint8_t *p = NULL;
     size_t n = 0;
     bool allowed = true;
-    switch ((i + sh->thread) % 5) {
+    switch ((i + sh->thread) % 7) {
       case 0: {
         const pss_violation *v = NULL;
         const pss_field *f = NULL;
@@ -126,6 +130,33 @@ static void *worker(void *arg) {
         pss_namespace_policy_free(np);
         break;
       }
+      case 5: {
+        pss_decision *d = NULL;
+        const pss_decision_view *view = NULL;
+        T_CHECK(out, pss_admission_review(sh->admission, (const uint8_t *)"prod", 4, sh->labels, (const uint8_t *)"", 0,
+                                          (const uint8_t *)PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1, &d,
+                                          &err) == PSS_RESULT_OK);
+        if (d == NULL) break;
+        T_CHECK(out, pss_decision_get_view(d, &view) == PSS_RESULT_OK);
+        T_CHECK(out, view != NULL && !view->allowed && view_equals(view->denial.ptr, view->denial.len, PRIVILEGED_MESSAGE));
+        pss_decision_free(d);
+        break;
+      }
+      case 6: {
+        pss_kyverno_result *r = NULL;
+        const pss_kyverno_rule *rule = NULL;
+        const pss_violation *v = NULL;
+        bool blocked = false;
+        T_CHECK(out, pss_kyverno_policy_apply(sh->kyverno, (const uint8_t *)PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1,
+                                              (const uint8_t *)"prod", 4, sh->labels, &r, &err) == PSS_RESULT_OK);
+        if (r == NULL) break;
+        T_CHECK(out, pss_kyverno_result_blocked(r, &blocked) == PSS_RESULT_OK && blocked);
+        T_CHECK(out, pss_kyverno_result_rule(r, 0, &rule) == PSS_RESULT_OK);
+        T_CHECK(out, pss_kyverno_rule_violation(rule, 0, &v) == PSS_RESULT_OK);
+        T_CHECK(out, pss_violation_check_id(v, &p, &n) == PSS_RESULT_OK && view_equals(p, n, "privileged"));
+        pss_kyverno_result_free(r);
+        break;
+      }
       default:
         T_CHECK(out, pss_policy_evaluate(sh->policy, sh->options, (const uint8_t *)BROKEN_POD, sizeof BROKEN_POD - 1,
                                          &ev, &err) == PSS_RESULT_INVALID_TYPE);
@@ -149,6 +180,13 @@ int main(int argc, char **argv) {
   pss_policy *policy = NULL;
   pss_options *options = NULL;
   pss_namespace_policy *defaults = NULL;
+  pss_admission *admission = NULL;
+  pss_labels *labels = NULL;
+  pss_kyverno_policy *kyverno = NULL;
+  static const char KYVERNO[] =
+      "{\"apiVersion\":\"kyverno.io/v1\",\"kind\":\"ClusterPolicy\",\"metadata\":{\"name\":\"b\"},\"spec\":{"
+      "\"validationFailureAction\":\"Enforce\",\"rules\":[{\"name\":\"b\",\"match\":{\"any\":[{\"resources\":"
+      "{\"kinds\":[\"Pod\"]}}]},\"validate\":{\"podSecurity\":{\"level\":\"baseline\"}}}]}}";
   const uint8_t *images[1] = {(const uint8_t *)"busy*"};
   size_t image_lens[1] = {5};
   int t;
@@ -163,10 +201,19 @@ int main(int argc, char **argv) {
                                      (const uint8_t *)"", 0, NULL, NULL, 0, NULL),
            PSS_RESULT_OK);
   CHECK_RC(pss_namespace_policy_new(policy, policy, policy, &defaults), PSS_RESULT_OK);
+  CHECK_RC(pss_admission_new(NULL, &admission), PSS_RESULT_OK);
+  CHECK_RC(pss_labels_new(&labels), PSS_RESULT_OK);
+  CHECK_RC(pss_labels_add(labels, (const uint8_t *)"pod-security.kubernetes.io/enforce", 34,
+                          (const uint8_t *)"baseline", 8, NULL),
+           PSS_RESULT_OK);
+  CHECK_RC(pss_kyverno_policy_parse((const uint8_t *)KYVERNO, sizeof KYVERNO - 1, &kyverno, NULL), PSS_RESULT_OK);
   for (t = 0; t < threads; t++) {
     args[t].policy = policy;
     args[t].options = options;
     args[t].defaults = defaults;
+    args[t].admission = admission;
+    args[t].labels = labels;
+    args[t].kyverno = kyverno;
     args[t].iterations = iterations;
     args[t].thread = t;
     CHECK(pthread_create(&ids[t], NULL, worker, &args[t]) == 0);
@@ -182,6 +229,9 @@ int main(int argc, char **argv) {
     check_failures += out->failures;
     free(out);
   }
+  pss_kyverno_policy_free(kyverno);
+  pss_labels_free(labels);
+  pss_admission_free(admission);
   pss_namespace_policy_free(defaults);
   pss_options_free(options);
   pss_policy_free(policy);
