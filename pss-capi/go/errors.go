@@ -54,10 +54,12 @@ func (c Code) String() string {
 	return string(buf[:n])
 }
 
-// Error is why a pod could not be evaluated: an invalid level or version, a pod
+// Error is why a call failed: an invalid level or version, a pod or document
 // that cannot be decoded (then Path, Line, Column and Offset say where), an
-// object that is not a workload, or an invalid exclusion (then Path is the
-// exclusion's field, e.g. controlName, when one field is at fault).
+// object that is not a workload, an invalid exclusion (then Path is the
+// exclusion's field, e.g. controlName, when one field is at fault), an invalid
+// admission configuration or Kyverno policy (then Path is the field, e.g.
+// defaults.enforce, when one field is at fault).
 type Error struct {
 	// Code is the kind of problem.
 	Code Code

@@ -10,6 +10,14 @@
 // Kyverno-style exclusions. PolicyFromLabels resolves a namespace's
 // pod-security.kubernetes.io labels to its enforce, audit and warn policies.
 //
+// Admission is the PodSecurity admission controller with a
+// PodSecurityConfiguration (defaults and exemptions): Review decides a create
+// request (denial, warnings, audit annotations, exemption), ReviewNamespace and
+// DryRunEnforce review a namespace's label change against its pods, word for
+// word as the API server answers. KyvernoPolicy runs a Kyverno ClusterPolicy or
+// Policy's validate.podSecurity rules offline (Apply). Documents are JSON;
+// convert YAML first.
+//
 // The package calls the pss C library (pss-capi, written in Rust) through cgo.
 //
 // # Building
@@ -27,8 +35,10 @@
 //
 // # Concurrency
 //
-// Every function is safe for concurrent use. Results are plain Go values, copied
-// out of the C library before its memory is freed.
+// Every function and method is safe for concurrent use. Results are plain Go
+// values, copied out of the C library before its memory is freed (one cgo call
+// per evaluation, review or application, plus one to free). An Admission or a
+// KyvernoPolicy holds C memory, freed when it is garbage collected.
 package pss
 
 /*

@@ -13,9 +13,15 @@
  * - Text comes back as (ptr, len) views, not NUL-terminated, valid until the handle owning them is
  *   freed. Print them with printf("%.*s", (int)len, (const char *)ptr).
  * - Failure detail is a pss_error handed back through err_out, never thread-local state.
- * - Borrowed parts (pss_violation, pss_field, a namespace policy's pss_policy and pss_label_error)
- *   live as long as the handle they came from and are never freed on their own.
- * - Handles are immutable once made (pss_options: once set), so they may be shared between threads.
+ * - Borrowed parts (pss_violation, pss_field, pss_kyverno_rule, a namespace policy's pss_policy and
+ *   pss_label_error, the namespace policies of configurations, decisions and reviews, a decision's
+ *   enforce pss_evaluation) live as long as the handle they came from and are never freed on their own.
+ * - Results can also be read in one call as plain data (pss_evaluation_get_view,
+ *   pss_decision_get_view, pss_namespace_review_get_view, pss_kyverno_result_get_view): pss_str views
+ *   and arrays of them, valid as long as the result; an evaluation's texts lie in two blocks.
+ * - Documents (pods, workloads, admission configurations, Kyverno policies) are JSON; convert YAML first.
+ * - Handles are immutable once made (pss_options and pss_labels: once built), so they may be shared
+ *   between threads.
  * - A panic inside the library is caught and reported as PSS_RESULT_PANIC.
  *
  * Link: -lpss_capi (static: also -lpthread -ldl -lm), or pkg-config --libs [--static] pss.
