@@ -112,6 +112,22 @@ fn not_null(r: &mut Reader<'_>) -> Result<bool> {
     })
 }
 
+/// Reads an array of objects (`null`: none), each element into a default `T` by `field`, which is
+/// given every key of the element (and skips those it does not know).
+fn objects<'a, T: Default>(
+    r: &mut Reader<'a>,
+    mut field: impl FnMut(&mut Reader<'a>, &str, &mut T) -> Result<()>,
+) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    r.array(|r, _| {
+        let mut item = T::default();
+        r.object(|r, key| field(r, &key, &mut item), PathStyle::Field)?;
+        out.push(item);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 fn selector(r: &mut Reader<'_>) -> Result<Option<Selector>> {
     let mut sel = Selector::default();
     let present = r.object(
@@ -121,20 +137,11 @@ fn selector(r: &mut Reader<'_>) -> Result<Option<Selector>> {
                 Ok(())
             }
             "matchExpressions" => {
-                sel.match_expressions.clear();
-                r.array(|r, _| {
-                    let mut req = Requirement::default();
-                    r.object(
-                        |r, key| match key.as_ref() {
-                            "key" => string(r).map(|v| req.key = v),
-                            "operator" => string(r).map(|v| req.operator = v),
-                            "values" => strings(r).map(|v| req.values = v),
-                            _ => r.skip(),
-                        },
-                        PathStyle::Field,
-                    )?;
-                    sel.match_expressions.push(req);
-                    Ok(())
+                sel.match_expressions = objects(r, |r, key, req: &mut Requirement| match key {
+                    "key" => string(r).map(|v| req.key = v),
+                    "operator" => string(r).map(|v| req.operator = v),
+                    "values" => strings(r).map(|v| req.values = v),
+                    _ => r.skip(),
                 })?;
                 Ok(())
             }
@@ -169,24 +176,14 @@ fn user_info_key(key: &str) -> bool {
 }
 
 fn filters(r: &mut Reader<'_>) -> Result<Vec<ResourceFilter>> {
-    let mut out = Vec::new();
-    r.array(|r, _| {
-        let mut f = ResourceFilter::default();
-        r.object(
-            |r, key| match key.as_ref() {
-                "resources" => resource_description(r, &mut f.resources),
-                k if user_info_key(k) => {
-                    f.user_info |= is_set(r)?;
-                    Ok(())
-                }
-                _ => r.skip(),
-            },
-            PathStyle::Field,
-        )?;
-        out.push(f);
-        Ok(())
-    })?;
-    Ok(out)
+    objects(r, |r, key, f: &mut ResourceFilter| match key {
+        "resources" => resource_description(r, &mut f.resources),
+        k if user_info_key(k) => {
+            f.user_info |= is_set(r)?;
+            Ok(())
+        }
+        _ => r.skip(),
+    })
 }
 
 fn match_resources(r: &mut Reader<'_>) -> Result<Option<MatchResources>> {
@@ -208,26 +205,15 @@ fn match_resources(r: &mut Reader<'_>) -> Result<Option<MatchResources>> {
 }
 
 fn overrides(r: &mut Reader<'_>) -> Result<Vec<ActionOverride>> {
-    let mut out = Vec::new();
-    r.array(|r, _| {
-        let mut o = ActionOverride::default();
-        r.object(
-            |r, key| match key.as_ref() {
-                "action" => string(r).map(|v| o.action = v),
-                "namespaces" => {
-                    let list = if r.null()? { None } else { Some(strings(r)?) };
-                    o.namespaces = list;
-                    Ok(())
-                }
-                "namespaceSelector" => selector(r).map(|v| o.namespace_selector = v),
-                _ => r.skip(),
-            },
-            PathStyle::Field,
-        )?;
-        out.push(o);
-        Ok(())
-    })?;
-    Ok(out)
+    objects(r, |r, key, o: &mut ActionOverride| match key {
+        "action" => string(r).map(|v| o.action = v),
+        "namespaces" => {
+            o.namespaces = if r.null()? { None } else { Some(strings(r)?) };
+            Ok(())
+        }
+        "namespaceSelector" => selector(r).map(|v| o.namespace_selector = v),
+        _ => r.skip(),
+    })
 }
 
 fn pod_security(r: &mut Reader<'_>) -> Result<Option<RawPodSecurity>> {
@@ -243,21 +229,12 @@ fn pod_security(r: &mut Reader<'_>) -> Result<Option<RawPodSecurity>> {
                 Ok(())
             }),
             "exclude" => {
-                ps.exclude.clear();
-                r.array(|r, _| {
-                    let mut e = RawExclude::default();
-                    r.object(
-                        |r, key| match key.as_ref() {
-                            "controlName" => string(r).map(|v| e.control_name = v),
-                            "images" => strings(r).map(|v| e.images = v),
-                            "restrictedField" => string(r).map(|v| e.restricted_field = v),
-                            "values" => strings(r).map(|v| e.values = v),
-                            _ => r.skip(),
-                        },
-                        PathStyle::Field,
-                    )?;
-                    ps.exclude.push(e);
-                    Ok(())
+                ps.exclude = objects(r, |r, key, e: &mut RawExclude| match key {
+                    "controlName" => string(r).map(|v| e.control_name = v),
+                    "images" => strings(r).map(|v| e.images = v),
+                    "restrictedField" => string(r).map(|v| e.restricted_field = v),
+                    "values" => strings(r).map(|v| e.values = v),
+                    _ => r.skip(),
                 })?;
                 Ok(())
             }
