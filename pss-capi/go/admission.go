@@ -3,6 +3,7 @@ package pss
 /*
 #cgo CFLAGS: -I${SRCDIR}/../include
 #include <stdlib.h>
+#include <string.h>
 #include "pss.h"
 
 // The C side of namespace policies and admission: each Go call is one cgo call
@@ -132,21 +133,29 @@ static pss_result pss_go_labels_of(pss_go_labels_in in, pss_labels **out, pss_er
 	return in.present ? pss_go_labels(in.strs, in.lens, in.count, out, err) : PSS_RESULT_OK;
 }
 
-// Reviews a create request and gives the decision's view and its policy.
-static pss_result pss_go_review(const pss_admission *a, const uint8_t *ns, size_t ns_len, pss_go_labels_in in,
-                                const uint8_t *user, size_t user_len, const uint8_t *obj, size_t obj_len,
-                                pss_decision **out, pss_error **err, const pss_decision_view **view,
-                                pss_go_namespace *policy) {
+// What pss_go_review gives back, by value (Go passes no pointers to its own variables).
+typedef struct {
+	pss_result rc;
+	pss_decision *decision;
+	pss_error *error;
+	const pss_decision_view *view;
+	pss_go_namespace policy;
+} pss_go_reviewed;
+
+// Reviews a create request and gives the decision, its view and its policy, or the error.
+static pss_go_reviewed pss_go_review(const pss_admission *a, const uint8_t *ns, size_t ns_len, pss_go_labels_in in,
+                                     const uint8_t *user, size_t user_len, const uint8_t *obj, size_t obj_len) {
+	pss_go_reviewed r;
 	pss_labels *labels = NULL;
 	const pss_namespace_policy *np = NULL;
-	pss_result rc = pss_go_labels_of(in, &labels, err);
-	if (rc != PSS_RESULT_OK) return rc;
-	rc = pss_admission_review(a, ns, ns_len, labels, user, user_len, obj, obj_len, out, err);
+	memset(&r, 0, sizeof r);
+	if ((r.rc = pss_go_labels_of(in, &labels, &r.error)) != PSS_RESULT_OK) return r;
+	r.rc = pss_admission_review(a, ns, ns_len, labels, user, user_len, obj, obj_len, &r.decision, &r.error);
 	pss_labels_free(labels);
-	if (rc != PSS_RESULT_OK) return rc;
-	if ((rc = pss_decision_get_view(*out, view)) != PSS_RESULT_OK) return rc;
-	if ((rc = pss_decision_policy(*out, &np)) != PSS_RESULT_OK) return rc;
-	return pss_go_describe(np, policy);
+	if (r.rc == PSS_RESULT_OK) r.rc = pss_decision_get_view(r.decision, &r.view);
+	if (r.rc == PSS_RESULT_OK) r.rc = pss_decision_policy(r.decision, &np);
+	if (r.rc == PSS_RESULT_OK) r.rc = pss_go_describe(np, &r.policy);
+	return r;
 }
 
 // Reviews a namespace change (old absent: a creation) against n pods (ptrs/lens) and gives the
@@ -429,21 +438,19 @@ func (a *Admission) Review(req ReviewRequest) (Decision, error) {
 	up, ul := stringPtr(req.Username)
 	op, ol := bytesPtr(req.Object)
 	labels := packLabels(req.NamespaceLabels, req.NamespaceLabels != nil)
-	var d *C.pss_decision
-	var cerr *C.pss_error
-	var v *C.pss_decision_view
-	var ns C.pss_go_namespace
-	rc := C.pss_go_review(a.c, np, nl, labels.in, up, ul, op, ol, &d, &cerr, &v, &ns)
+	r := C.pss_go_review(a.c, np, nl, labels.in, up, ul, op, ol)
 	runtime.KeepAlive(a)
-	runtime.KeepAlive(&labels)
-	runtime.KeepAlive(req.Object)
-	if rc != C.PSS_RESULT_OK {
-		if d != nil {
-			C.pss_decision_free(d)
+	runtime.KeepAlive(labels.buf)
+	runtime.KeepAlive(labels.lens)
+	runtime.KeepAlive(req)
+	if r.rc != C.PSS_RESULT_OK {
+		if r.decision != nil {
+			C.pss_decision_free(r.decision)
 		}
-		return Decision{}, takeError(rc, cerr)
+		return Decision{}, takeError(r.rc, r.error)
 	}
-	defer C.pss_decision_free(d)
+	defer C.pss_decision_free(r.decision)
+	v, ns := r.view, &r.policy
 	out := Decision{
 		Allowed:   bool(v.allowed),
 		Kind:      kindOf(v.kind),
@@ -451,7 +458,7 @@ func (a *Admission) Review(req ReviewRequest) (Decision, error) {
 		Exemption: Exemption(text(v.exemption)),
 		Warnings:  texts(v.warnings, v.warning_count),
 	}
-	out.Policy, out.LabelErrors = describe(&ns)
+	out.Policy, out.LabelErrors = describe(ns)
 	if v.annotation_count > 0 {
 		keys := unsafe.Slice(v.annotation_keys, int(v.annotation_count))
 		values := unsafe.Slice(v.annotation_values, int(v.annotation_count))
@@ -620,7 +627,7 @@ func texts(p *C.pss_str, n C.size_t) []string {
 // describe copies a described namespace policy out of C memory.
 func describe(ns *C.pss_go_namespace) (NamespacePolicy, []LabelError) {
 	mode := func(m C.pss_go_mode) Policy {
-		return Policy{Level: Level(text(m.level)), Version: text(m.version)}
+		return Policy{Level: Level(known(m.level, levels[:])), Version: known(m.version, latest[:])}
 	}
 	out := NamespacePolicy{Enforce: mode(ns.modes[0]), Audit: mode(ns.modes[1]), Warn: mode(ns.modes[2])}
 	var errs []LabelError
@@ -635,3 +642,9 @@ func describe(ns *C.pss_go_namespace) (NamespacePolicy, []LabelError) {
 	}
 	return out, errs
 }
+
+// The levels, and the version that is not a number, which need no copy.
+var (
+	levels = [...]string{string(Privileged), string(Baseline), string(Restricted)}
+	latest = [...]string{Latest}
+)

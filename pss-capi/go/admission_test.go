@@ -472,3 +472,26 @@ func ExampleNewAdmission() {
 	// true
 	// defaults.enforce: Invalid value: "strict": must be one of privileged, baseline, restricted
 }
+
+// BenchmarkReview reviews the bench pods in a namespace enforcing restricted (audit and warn
+// follow): the admission decision, with the API server's messages, and the enforce evaluation.
+func BenchmarkReview(b *testing.B) {
+	a, err := pss.NewAdmission(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	labels := map[string]string{"pod-security.kubernetes.io/enforce": "restricted"}
+	for _, name := range []string{"privileged.json", "restricted2.json", "large20c10v.json"} {
+		b.Run(strings.TrimSuffix(name, ".json"), func(b *testing.B) {
+			pod := benchPod(b, name)
+			req := pss.ReviewRequest{Object: pod, Namespace: "prod", NamespaceLabels: labels}
+			b.SetBytes(int64(len(pod)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := a.Review(req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -215,3 +215,23 @@ func ExampleKyvernoPolicy_Apply() {
 	// baseline-policy:
 	//   baseline: Validation rule 'baseline' failed. It violates PodSecurity "baseline:latest": ({Allowed:false ForbiddenReason:privileged ForbiddenDetail:container "web" must not set securityContext.privileged=true})
 }
+
+// BenchmarkKyvernoApply applies a restricted podSecurity rule to the bench pods.
+func BenchmarkKyvernoApply(b *testing.B) {
+	p, err := pss.ParseKyvernoPolicy([]byte(strings.Replace(kyvernoPolicy, `"level": "baseline"`, `"level": "restricted"`, 1)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, name := range []string{"privileged.json", "restricted2.json", "large20c10v.json"} {
+		b.Run(strings.TrimSuffix(name, ".json"), func(b *testing.B) {
+			pod := benchPod(b, name)
+			b.SetBytes(int64(len(pod)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := p.Apply(pod, "default", nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -560,10 +560,16 @@ var kinds = [...]string{"Pod", "PodTemplate", "ReplicationController", "ReplicaS
 
 // kindOf gives a kind without copying it when it is one of the known ones.
 func kindOf(v C.pss_str) string {
+	return known(v, kinds[:])
+}
+
+// known gives a view's text as one of the known strings when it is one (no copy),
+// else a copy.
+func known(v C.pss_str, strs []string) string {
 	k := view(v)
-	for _, known := range kinds {
-		if k == known {
-			return known
+	for _, s := range strs {
+		if k == s {
+			return s
 		}
 	}
 	return text(v)
