@@ -259,21 +259,34 @@ impl ToJson for FieldValue {
     }
 }
 
+/// What evaluating a document gave: a pss-core evaluation, or a note on why there was nothing to
+/// evaluate (a ReplicationController without a template).
+pub(crate) enum Outcome<'r> {
+    Evaluated(&'r pss_core::Evaluation),
+    NotEvaluated(pss_core::LevelVersion, String),
+}
+
 /// Decodes and evaluates a pod or pod controller given as JSON bytes (UTF-8 is checked by pss-core),
-/// removing what the exclusions cover.
+/// removing what the exclusions cover, and hands the outcome to `emit` with the document's header.
 ///
-/// A document without `kind` is a pod, as it always was for this package. Pods without exclusions
-/// take one pass over the text; other kinds are decoded as objects.
-pub(crate) fn evaluate_bytes(
+/// A document without `kind` is a pod, as it always was for this package. Pods take one pass over
+/// the text; other kinds are decoded as objects.
+pub(crate) fn evaluate_with<R>(
     lv: pss_core::LevelVersion,
     json: &[u8],
     exclusions: &[pss_core::PodSecurityExclusion],
-) -> Result<Evaluation, PssError> {
+    emit: impl FnOnce(&Meta<'_>, pss_core::WorkloadKind, Outcome<'_>) -> R,
+) -> Result<R, PssError> {
     match pss_core::PodDocument::from_slice(json) {
-        Ok(pod) if exclusions.is_empty() && object::is_pod(pod.api_version(), pod.kind()) => {
-            let meta =
-                Meta { kind: pod.kind(), api_version: pod.api_version(), name: pod.name(), namespace: pod.namespace() };
-            return Ok(translate(&meta, pss_core::WorkloadKind::Pod, &pss_core::evaluate(lv, &pod)));
+        Ok(pod) if object::is_pod(pod.api_version(), pod.kind()) => {
+            let meta = Meta::of(pod.header());
+            let result = if exclusions.is_empty() {
+                pss_core::evaluate(lv, &pod)
+            } else {
+                // The pod as an object of kind Pod: exclusions apply to objects.
+                return object::with_object(json, |obj, meta| excluding(lv, obj, meta, exclusions, emit))?;
+            };
+            return Ok(emit(&meta, pss_core::WorkloadKind::Pod, Outcome::Evaluated(&result)));
         }
         Ok(_) => {}
         // Not a pod after all? Then the pod's field types do not matter; otherwise this is the error.
@@ -282,14 +295,141 @@ pub(crate) fn evaluate_bytes(
             _ => return Err(e.into()),
         },
     }
-    object::with_object(json, |obj, meta| match pss_core::evaluate_object_excluding(lv, obj, exclusions) {
-        Ok(result) => Ok(translate(meta, obj.workload_kind().unwrap_or(pss_core::WorkloadKind::Pod), &result)),
-        Err(e @ pss_core::NoPodTemplate::TemplateAbsent { kind }) => Ok(not_evaluated(meta, kind, lv, e.to_string())),
-        Err(e) => Err(PssError::from(&e)),
-    })?
+    object::with_object(json, |obj, meta| excluding(lv, obj, meta, exclusions, emit))?
 }
 
-/// The DTO for a pss-core evaluation of an object described by `meta`.
+fn excluding<R>(
+    lv: pss_core::LevelVersion,
+    obj: &pss_core::ObjectDocument<'_>,
+    meta: &Meta<'_>,
+    exclusions: &[pss_core::PodSecurityExclusion],
+    emit: impl FnOnce(&Meta<'_>, pss_core::WorkloadKind, Outcome<'_>) -> R,
+) -> Result<R, PssError> {
+    match pss_core::evaluate_object_excluding(lv, obj, exclusions) {
+        Ok(result) => {
+            let kind = obj.workload_kind().unwrap_or(pss_core::WorkloadKind::Pod);
+            Ok(emit(meta, kind, Outcome::Evaluated(&result)))
+        }
+        Err(e @ pss_core::NoPodTemplate::TemplateAbsent { kind }) => {
+            Ok(emit(meta, kind, Outcome::NotEvaluated(lv, e.to_string())))
+        }
+        Err(e) => Err(PssError::from(&e)),
+    }
+}
+
+/// The `Evaluation` of a document, as a value (tests and the DTO's users).
+#[cfg(test)]
+pub(crate) fn evaluate_bytes(
+    lv: pss_core::LevelVersion,
+    json: &[u8],
+    exclusions: &[pss_core::PodSecurityExclusion],
+) -> Result<Evaluation, PssError> {
+    evaluate_with(lv, json, exclusions, |meta, kind, outcome| match outcome {
+        Outcome::Evaluated(result) => translate(meta, kind, result),
+        Outcome::NotEvaluated(lv, note) => not_evaluated(meta, kind, lv, note),
+    })
+}
+
+/// The `Evaluation` of a document as JSON text, written straight from pss-core's result (the same
+/// text as the `Evaluation` value's, without copying every string into it first).
+pub(crate) fn evaluate_json_text(
+    lv: pss_core::LevelVersion,
+    json: &[u8],
+    exclusions: &[pss_core::PodSecurityExclusion],
+) -> Result<String, PssError> {
+    evaluate_with(lv, json, exclusions, |meta, kind, outcome| match outcome {
+        Outcome::Evaluated(result) => json::to_string(&Direct { meta, kind, result }),
+        Outcome::NotEvaluated(lv, note) => json::to_string(&not_evaluated(meta, kind, lv, note)),
+    })
+}
+
+/// An evaluation written as the `Evaluation` DTO would be, from pss-core's types.
+struct Direct<'a> {
+    meta: &'a Meta<'a>,
+    kind: pss_core::WorkloadKind,
+    result: &'a pss_core::Evaluation,
+}
+
+impl ToJson for Direct<'_> {
+    fn write_json(&self, out: &mut String) {
+        let Direct { meta, kind, result } = self;
+        let lv = result.level_version();
+        let allowed = result.allowed();
+        let (reason, detail) = if allowed {
+            (String::new(), String::new())
+        } else {
+            (result.forbidden_reason(), result.forbidden_detail())
+        };
+        Object::new(out)
+            .field("level", &Level::from(lv.level))
+            .field("version", &lv.version.to_string())
+            .field("allowed", &allowed)
+            .field("violations", &Seq(result.violations()))
+            .field("forbiddenReason", &reason)
+            .field("forbiddenDetail", &detail)
+            .field("message", &message(*kind, meta.name.unwrap_or(""), result))
+            .field("workloadKind", &WorkloadKind::from(*kind))
+            .field("templatePath", kind.template_path())
+            .field("note", &None::<&str>)
+            .field("kind", &meta.kind)
+            .field("apiVersion", &meta.api_version)
+            .field("name", &meta.name)
+            .field("namespace", &meta.namespace)
+            .end();
+    }
+}
+
+/// A slice of pss-core values written as a JSON array.
+struct Seq<'a, T>(&'a [T]);
+
+impl ToJson for Seq<'_, pss_core::Violation> {
+    fn write_json(&self, out: &mut String) {
+        json::write_seq(out, self.0, |out, v| {
+            Object::new(out)
+                .field("check", v.check().as_str())
+                .field("reason", v.reason())
+                .field("detail", v.detail())
+                .field("fields", &Seq(v.fields()))
+                .end();
+        });
+    }
+}
+
+impl ToJson for Seq<'_, pss_core::FieldViolation> {
+    fn write_json(&self, out: &mut String) {
+        json::write_seq(out, self.0, |out, f| {
+            Object::new(out).field("path", f.path()).field("value", f.value()).field("container", &f.container()).end();
+        });
+    }
+}
+
+impl ToJson for pss_core::FieldValue {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            pss_core::FieldValue::Bool(b) => b.write_json(out),
+            pss_core::FieldValue::Int(n) => n.write_json(out),
+            pss_core::FieldValue::String(s) => s.write_json(out),
+            pss_core::FieldValue::List(items) => items.write_json(out),
+            pss_core::FieldValue::Object => out.push_str("{}"),
+            // Unset, and any value newer than this package.
+            _ => out.push_str("null"),
+        }
+    }
+}
+
+/// The `message` of an evaluation: the API server's denial of a pod, or the CLI's words for a
+/// controller whose pods would be denied.
+fn message(kind: pss_core::WorkloadKind, name: &str, result: &pss_core::Evaluation) -> Option<String> {
+    if kind == pss_core::WorkloadKind::Pod {
+        result.admission_message(name)
+    } else {
+        controller_denial(kind, name, result)
+    }
+}
+
+/// The DTO for a pss-core evaluation of an object described by `meta` (what `evaluate_json_text`
+/// writes directly).
+#[cfg(test)]
 pub(crate) fn translate(meta: &Meta<'_>, kind: pss_core::WorkloadKind, result: &pss_core::Evaluation) -> Evaluation {
     let lv = result.level_version();
     let allowed = result.allowed();
@@ -301,11 +441,7 @@ pub(crate) fn translate(meta: &Meta<'_>, kind: pss_core::WorkloadKind, result: &
         violations: result.iter().map(Violation::from).collect(),
         forbidden_reason: if allowed { String::new() } else { result.forbidden_reason() },
         forbidden_detail: if allowed { String::new() } else { result.forbidden_detail() },
-        message: if kind == pss_core::WorkloadKind::Pod {
-            result.admission_message(name)
-        } else {
-            controller_denial(kind, name, result)
-        },
+        message: message(kind, name, result),
         workload_kind: kind.into(),
         template_path: kind.template_path().to_owned(),
         note: None,
@@ -453,6 +589,31 @@ mod tests {
         crate::json::tests::same_as_serde(&evaluate_bytes(lv, rc, &[]).unwrap());
         for kind in [WorkloadKind::PodTemplate, WorkloadKind::CronJob, WorkloadKind::StatefulSet] {
             crate::json::tests::same_as_serde(&kind);
+        }
+    }
+
+    #[test]
+    fn the_direct_text_is_the_values_text() {
+        let docs: [&[u8]; 6] = [
+            PRIVILEGED.as_bytes(),
+            br#"{"spec":{"hostPID":true,"securityContext":{"runAsUser":0},"volumes":[{"name":"v","hostPath":{}}],
+                "containers":[{"name":"c","securityContext":{"capabilities":{"add":["A","B"]}}}]}}"#,
+            br#"{"metadata":{"name":"ok"},"spec":{"containers":[{"name":"c"}]}}"#,
+            br#"{"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"c","namespace":"n"},"spec":{"jobTemplate":
+                {"spec":{"template":{"spec":{"hostIPC":true,"containers":[{"name":"c"}]}}}}}}"#,
+            br#"{"apiVersion":"v1","kind":"ReplicationController","metadata":{"name":"rc"},"spec":{}}"#,
+            br#"{"kind":null,"spec":{"hostNetwork":true}}"#,
+        ];
+        let exclusion = pss_core::PodSecurityExclusion::new("Host Namespaces", [""; 0], "", [""; 0]).unwrap();
+        for lv in ["baseline:latest", "restricted:v1.25", "privileged:latest"] {
+            let lv = pss_core::LevelVersion::parse(lv).unwrap();
+            for doc in docs {
+                for exclusions in [&[][..], std::slice::from_ref(&exclusion)] {
+                    let value = evaluate_bytes(lv, doc, exclusions).unwrap();
+                    let text = evaluate_json_text(lv, doc, exclusions).unwrap();
+                    assert_eq!(text, json::to_string(&value));
+                }
+            }
         }
     }
 

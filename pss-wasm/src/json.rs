@@ -9,22 +9,25 @@ use std::collections::BTreeMap;
 
 use wasm_bindgen::JsValue;
 
+use crate::error::{ErrorKind, PssError};
+
 /// A value that writes itself as JSON.
 pub(crate) trait ToJson {
     /// Appends the JSON text of `self` to `out`.
     fn write_json(&self, out: &mut String);
 }
 
-/// Appends `s` as a JSON string: `"` and `\` escaped, control characters as `\u00XX`.
+/// Appends `s` as a JSON string: `"` and `\` escaped, control characters as `\n`, `\t`, `\r` or
+/// `\u00XX`; everything else as is (JSON text is UTF-8 here).
 pub(crate) fn write_str(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b >= 0x20 && b != b'"' && b != b'\\' {
-            continue;
-        }
-        out.push_str(&s[start..i]);
+    let mut rest = s;
+    while let Some(i) = special_at(rest.as_bytes()) {
+        // `i` is at an ASCII byte, so a character boundary.
+        let (plain, special) = rest.split_at(i);
+        out.push_str(plain);
+        let b = special.as_bytes()[0];
         match b {
             b'"' => out.push_str("\\\""),
             b'\\' => out.push_str("\\\\"),
@@ -38,10 +41,51 @@ pub(crate) fn write_str(out: &mut String, s: &str) {
                 out.push(char::from(HEX[usize::from(b & 15)]));
             }
         }
-        start = i + 1;
+        rest = &special[1..];
     }
-    out.push_str(&s[start..]);
+    out.push_str(rest);
     out.push('"');
+}
+
+/// The index of the first byte that JSON must escape (`"`, `\`, or below 0x20), eight bytes at a
+/// time: a byte-by-byte loop made writing a denied pod's result a tenth of its evaluation's time.
+fn special_at(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of the result is set where that byte of `x` is zero (exactly for
+    // the first such byte; bytes after it may be flagged falsely, which the exact scan sorts out).
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Bytes below 0x20: their top three bits are zero.
+        let found =
+            zero(x & 0xe0e0_e0e0_e0e0_e0e0) | zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')));
+        if found != 0 {
+            return chunk.iter().position(|&b| needs_escape(b)).map(|i| at + i);
+        }
+        at += 8;
+    }
+    chunks.remainder().iter().position(|&b| needs_escape(b)).map(|i| at + i)
+}
+
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// Appends the items of a slice as a JSON array, each written by `item`.
+pub(crate) fn write_seq<T>(out: &mut String, items: &[T], mut item: impl FnMut(&mut String, &T)) {
+    out.push('[');
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        item(out, x);
+    }
+    out.push(']');
 }
 
 /// Appends an integer in decimal.
@@ -152,14 +196,7 @@ impl<T: ToJson> ToJson for Option<T> {
 
 impl<T: ToJson> ToJson for [T] {
     fn write_json(&self, out: &mut String) {
-        out.push('[');
-        for (i, item) in self.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            item.write_json(out);
-        }
-        out.push(']');
+        write_seq(out, self, |out, item| item.write_json(out));
     }
 }
 
@@ -186,7 +223,7 @@ impl ToJson for BTreeMap<String, String> {
 
 /// The JSON text of a value.
 pub(crate) fn to_string(value: &(impl ToJson + ?Sized)) -> String {
-    let mut out = String::with_capacity(256);
+    let mut out = String::with_capacity(1024);
     value.write_json(&mut out);
     out
 }
@@ -194,7 +231,17 @@ pub(crate) fn to_string(value: &(impl ToJson + ?Sized)) -> String {
 /// A value as a plain JS object, through `JSON.parse` (which cannot fail on this writer's output;
 /// if it somehow did, the message says so).
 pub(crate) fn to_js_value(value: &(impl ToJson + ?Sized)) -> Result<JsValue, String> {
-    js_sys::JSON::parse(&to_string(value)).map_err(|e| e.as_string().unwrap_or_else(|| "JSON.parse failed".to_owned()))
+    parse_text(&to_string(value))
+}
+
+fn parse_text(text: &str) -> Result<JsValue, String> {
+    js_sys::JSON::parse(text).map_err(|e| e.as_string().unwrap_or_else(|| "JSON.parse failed".to_owned()))
+}
+
+/// JSON text written here as a JS value; a failure (not expected) becomes a thrown `PssError`.
+pub(crate) fn parse(text: &str) -> Result<JsValue, JsValue> {
+    parse_text(text)
+        .map_err(|message| PssError::new(ErrorKind::Other, format!("cannot build the result: {message}")).into_js())
 }
 
 #[cfg(test)]
@@ -216,6 +263,25 @@ pub(crate) mod tests {
         for s in ["", "plain", "a\"b\\c", "line\nbreak\ttab\r", "\u{0}\u{1f}\u{7f}", "é 世界 \u{1f600}", "\u{2028}"]
         {
             same_as_serde(&s.to_owned());
+        }
+    }
+
+    #[test]
+    fn special_bytes_are_found_wherever_they_are() {
+        for len in 0..40 {
+            for at in 0..len {
+                for special in [b'"', b'\\', 0, 0x1f, b'\n'] {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = special;
+                    // A byte just above each boundary must not be taken for one.
+                    if at + 1 < len {
+                        bytes[at + 1] = 0x20;
+                    }
+                    assert_eq!(special_at(&bytes), Some(at), "{bytes:?}");
+                }
+            }
+            let plain: Vec<u8> = (0..len).map(|i| [0x20, b'!', b'#', b'[', b']', 0x7f, 0xc3, 0xff][i % 8]).collect();
+            assert_eq!(special_at(&plain), None, "{plain:?}");
         }
     }
 

@@ -3,9 +3,10 @@
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
-use crate::error::{self, PssError};
+use crate::error::PssError;
 use crate::evaluation::{self, Evaluation};
 use crate::exclusion::{self, Exclusion};
+use crate::json;
 use crate::object;
 
 /// How to evaluate. Every field is optional; unknown fields are an error (so a misspelt option is
@@ -103,9 +104,9 @@ impl Policy {
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | object")] object: JsValue,
     ) -> Result<Ts<Evaluation>, JsValue> {
         let json = object::json_bytes(&object, "the object").map_err(PssError::into_js)?;
-        let result =
-            evaluation::evaluate_bytes(self.level_version, &json, &self.exclusions).map_err(PssError::into_js)?;
-        error::to_js(&result)
+        let text =
+            evaluation::evaluate_json_text(self.level_version, &json, &self.exclusions).map_err(PssError::into_js)?;
+        json::parse(&text).map(Ts::new_unchecked)
     }
 }
 
