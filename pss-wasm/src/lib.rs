@@ -27,9 +27,21 @@
 //!
 //! A translation layer only: every verdict, reason, detail, message and label error comes from
 //! pss-core, which is used without its `k8s-openapi` feature (the package reads JSON). It does not
-//! read YAML (the playground and the README decode YAML with the npm `yaml` package first). The
-//! admission decision (`Admission::review`) and Kyverno policy documents are not in the package:
-//! with pss-core at opt-level 2 they do not fit its 100 KB gzipped budget.
+//! read YAML (the playground and the README decode YAML with the npm `yaml` package first).
+//!
+//! With the cargo feature `full` (the package's `@pss/wasm/full` build), it also has PodSecurity
+//! admission as the API server runs it (`Admission`, `review`, `reviewNamespace`) and Kyverno
+//! policies (`KyvernoPolicy`); they are left out of the default build, which must stay under its
+//! 100 kB gzipped budget with pss-core compiled for speed.
+//!
+//! ```js
+//! import init, { review, KyvernoPolicy } from "@pss/wasm/full";
+//! await init();
+//!
+//! const d = review(pod, { namespace: "prod", namespaceLabels: { "pod-security.kubernetes.io/enforce": "baseline" } });
+//! d.denial; // pods "privileged-pod" is forbidden: violates PodSecurity "baseline:latest": ...
+//! new KyvernoPolicy(clusterPolicy).apply(pod).rules[0].message; // Validation rule 'baseline' failed. ...
+//! ```
 
 mod admission;
 mod checks;
