@@ -135,20 +135,27 @@ impl Block {
     /// aggregate detail's view is [`Block::aggregate`]. When the text does not end so, or without
     /// `aggregate`, each is copied.
     pub(crate) fn new(violations: &[Violation], extra: &[Option<&str>], aggregate: Option<usize>) -> Block {
+        // The values first, so that the block is allocated once at its final size.
+        let field_count = violations.iter().map(|v| v.fields().len()).sum::<usize>();
+        let mut values = String::with_capacity(8 * field_count);
+        let mut value_spans = Vec::with_capacity(field_count);
+        for f in violations.iter().flat_map(Violation::fields) {
+            let start = values.len();
+            // Writing to a String never fails.
+            let _ = write!(values, "{}", f.value());
+            value_spans.push(Some((start, values.len() - start)));
+        }
+        let own = |v: &Violation| {
+            v.check().as_str().len()
+                + v.reason().len()
+                + v.detail().len()
+                + v.fields().iter().map(|f| f.path().len() + f.container().map_or(0, str::len)).sum::<usize>()
+        };
         let mut texts = String::with_capacity(
             extra.iter().map(|e| e.map_or(0, str::len)).sum::<usize>()
-                + violations
-                    .iter()
-                    .map(|v| {
-                        48 + v.detail().len()
-                            + v.fields()
-                                .iter()
-                                .map(|f| f.path().len() + f.container().map_or(0, str::len))
-                                .sum::<usize>()
-                    })
-                    .sum::<usize>(),
+                + violations.iter().map(own).sum::<usize>()
+                + values.len(),
         );
-        let mut values = String::new();
         let spans: Vec<Span> = extra.iter().map(|e| push(&mut texts, *e)).collect();
         // Where the aggregate detail and each violation's reason and detail are in its extra text.
         let located = aggregate.and_then(|i| {
@@ -157,7 +164,7 @@ impl Block {
             Some((start + at, parts.into_iter().map(|[r, d]| [start + r, start + d]).collect::<Vec<_>>()))
         });
         let mut pending = Vec::with_capacity(violations.len());
-        let mut pending_fields = Vec::new();
+        let mut pending_fields = Vec::with_capacity(field_count);
         for (i, v) in violations.iter().enumerate() {
             let (reason, detail) = match &located {
                 Some((_, parts)) => (Some((parts[i][0], v.reason().len())), Some((parts[i][1], v.detail().len()))),
@@ -172,10 +179,8 @@ impl Block {
             for f in v.fields() {
                 let path = push(&mut texts, Some(f.path()));
                 let container = push(&mut texts, f.container());
-                let start = values.len();
-                // Writing to a String never fails.
-                let _ = write!(values, "{}", f.value());
-                pending_fields.push(PendingField { path, value: Some((start, values.len() - start)), container });
+                let value = value_spans[pending_fields.len()];
+                pending_fields.push(PendingField { path, value, container });
             }
         }
         let values_start = texts.len();
