@@ -269,33 +269,47 @@ pub(crate) enum Outcome<'r> {
 /// Decodes and evaluates a pod or pod controller given as JSON bytes (UTF-8 is checked by pss-core),
 /// removing what the exclusions cover, and hands the outcome to `emit` with the document's header.
 ///
-/// A document without `kind` is a pod, as it always was for this package. Pods take one pass over
-/// the text; other kinds are decoded as objects.
+/// A document without `kind` is a pod, as it always was for this package. A pod is decoded in one
+/// pass, a controller in two (pss-core reads it as a pod first, then its template).
 pub(crate) fn evaluate_with<R>(
     lv: pss_core::LevelVersion,
     json: &[u8],
     exclusions: &[pss_core::PodSecurityExclusion],
     emit: impl FnOnce(&Meta<'_>, pss_core::WorkloadKind, Outcome<'_>) -> R,
 ) -> Result<R, PssError> {
-    match pss_core::PodDocument::from_slice(json) {
-        Ok(pod) if object::is_pod(pod.api_version(), pod.kind()) => {
-            let meta = Meta::of(pod.header());
-            let result = if exclusions.is_empty() {
-                pss_core::evaluate(lv, &pod)
-            } else {
-                // The pod as an object of kind Pod: exclusions apply to objects.
-                return object::with_object(json, |obj, meta| excluding(lv, obj, meta, exclusions, emit))?;
-            };
-            return Ok(emit(&meta, pss_core::WorkloadKind::Pod, Outcome::Evaluated(&result)));
+    let obj = match pss_core::ObjectDocument::from_slice(json) {
+        Ok(obj) => obj,
+        Err(e) => return Err(document_error(json, e)),
+    };
+    if matches!(obj.kind(), None | Some("")) {
+        // No kind: a pod.
+        if exclusions.is_empty() {
+            let pod = pss_core::PodDocument::from_slice(json)?;
+            let result = pss_core::evaluate(lv, &pod);
+            return Ok(emit(&Meta::of(obj.header()), pss_core::WorkloadKind::Pod, Outcome::Evaluated(&result)));
         }
-        Ok(_) => {}
-        // Not a pod after all? Then the pod's field types do not matter; otherwise this is the error.
-        Err(e) => match pss_core::ObjectHeader::from_slice(json) {
-            Ok(h) if !object::is_pod(h.api_version(), h.kind()) => {}
-            _ => return Err(e.into()),
-        },
+        return object::with_object(json, |obj, meta| excluding(lv, obj, meta, exclusions, emit))?;
     }
-    object::with_object(json, |obj, meta| excluding(lv, obj, meta, exclusions, emit))?
+    let meta = Meta::of(obj.header());
+    match obj.template() {
+        Ok(pod) if exclusions.is_empty() && obj.workload_kind() == Some(pss_core::WorkloadKind::Pod) => {
+            let result = pss_core::evaluate(lv, pod);
+            Ok(emit(&meta, pss_core::WorkloadKind::Pod, Outcome::Evaluated(&result)))
+        }
+        _ => excluding(lv, &obj, &meta, exclusions, emit),
+    }
+}
+
+/// The error for a document that did not decode as an object: a pod's own error when it is a pod
+/// (which a document without `kind` is), else the object's.
+fn document_error(json: &[u8], object_error: pss_core::Error) -> PssError {
+    match pss_core::PodDocument::from_slice(json) {
+        Err(pod_error) => match pss_core::ObjectHeader::from_slice(json) {
+            Ok(h) if !object::is_pod(h.api_version(), h.kind()) => object_error.into(),
+            _ => pod_error.into(),
+        },
+        Ok(_) => object_error.into(),
+    }
 }
 
 fn excluding<R>(
@@ -590,6 +604,23 @@ mod tests {
         for kind in [WorkloadKind::PodTemplate, WorkloadKind::CronJob, WorkloadKind::StatefulSet] {
             crate::json::tests::same_as_serde(&kind);
         }
+    }
+
+    #[test]
+    fn errors_name_the_field_a_pod_or_a_controller_has() {
+        let cases: [(&[u8], &str); 4] = [
+            (br#"{"spec":{"hostPID":"x"},"metadata":5}"#, "spec.hostPID"),
+            (br#"{"kind":"Pod","apiVersion":"v1","spec":{"hostPID":"x"}}"#, "spec.hostPID"),
+            (br#"{"kind":"Deployment","apiVersion":"apps/v1","spec":{"hostPID":"x","template":{"spec":{"hostPID":"y"}}}}"#, "spec.template.spec.hostPID"),
+            (br#"{"kind":"Deployment","apiVersion":"apps/v1","metadata":{"name":1},"spec":{"template":{"spec":{"hostPID":"y"}}}}"#, "metadata.name"),
+        ];
+        for (doc, path) in cases {
+            let e = evaluate_bytes(pss_core::LevelVersion::default(), doc, &[]).unwrap_err();
+            assert_eq!(e.details.path.as_deref(), Some(path), "{}", e.message);
+        }
+        // A Deployment's own spec is not a pod's: `hostPID` there is not read.
+        let ok = br#"{"kind":"Deployment","apiVersion":"apps/v1","spec":{"hostPID":"x","template":{"spec":{}}}}"#;
+        assert!(evaluate_bytes(pss_core::LevelVersion::default(), ok, &[]).unwrap().allowed);
     }
 
     #[test]
