@@ -34,7 +34,24 @@ for (const build of [out, path.join(out, "full")]) {
   // Each flavour declares its module system, so Node and TypeScript read the files right.
   fs.writeFileSync(path.join(build, "web", "package.json"), JSON.stringify({ type: "module" }) + "\n");
   fs.writeFileSync(path.join(build, "node", "package.json"), JSON.stringify({ type: "commonjs" }) + "\n");
+  commonjsSnippets(path.join(build, "node", "snippets"));
   nodeEntry(path.join(build, "node"));
+}
+
+// wasm-bindgen copies the crate's JS modules (js/decode.js) into snippets/ as they are, ES modules,
+// and the Node build `require`s them: there they become CommonJS (each `export function NAME` a
+// function exported as NAME), so every Node version the package supports loads them.
+function commonjsSnippets(dir) {
+  if (!fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir, { recursive: true })) {
+    const file = path.join(dir, entry);
+    if (!file.endsWith(".js") || !fs.statSync(file).isFile()) continue;
+    const text = fs.readFileSync(file, "utf8");
+    const names = [...text.matchAll(/^export function (\w+)/gm)].map((m) => m[1]);
+    const converted = text.replace(/^export function /gm, "function ");
+    if (/^\s*(export|import)\b/m.test(converted)) throw new Error(`assemble: ${file}: only "export function" is converted`);
+    fs.writeFileSync(file, `${converted}\nmodule.exports = { ${names.join(", ")} };\n`);
+  }
 }
 if (!Object.keys(require(path.join(out, "full", "node", "pss_wasm.js"))).includes("KyvernoPolicy")) {
   throw new Error("assemble: the full build exports no KyvernoPolicy");

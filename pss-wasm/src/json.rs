@@ -9,8 +9,6 @@ use std::collections::BTreeMap;
 
 use wasm_bindgen::JsValue;
 
-use crate::error::{ErrorKind, PssError};
-
 /// A value that writes itself as JSON.
 pub(crate) trait ToJson {
     /// Appends the JSON text of `self` to `out`.
@@ -70,6 +68,24 @@ fn special_at(bytes: &[u8]) -> Option<usize> {
         at += 8;
     }
     chunks.remainder().iter().position(|&b| needs_escape(b)).map(|i| at + i)
+}
+
+/// Whether `bytes` hold U+0000 or U+0001 (the flat text's separator and null marker), eight bytes
+/// at a time.
+pub(crate) fn has_control_0_or_1(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        // Bytes 0 and 1 are those that are zero without their lowest bit.
+        let x = u64::from_le_bytes(word) & !ONES;
+        if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| b < 2)
 }
 
 fn needs_escape(b: u8) -> bool {
@@ -238,12 +254,6 @@ fn parse_text(text: &str) -> Result<JsValue, String> {
     js_sys::JSON::parse(text).map_err(|e| e.as_string().unwrap_or_else(|| "JSON.parse failed".to_owned()))
 }
 
-/// JSON text written here as a JS value; a failure (not expected) becomes a thrown `PssError`.
-pub(crate) fn parse(text: &str) -> Result<JsValue, JsValue> {
-    parse_text(text)
-        .map_err(|message| PssError::new(ErrorKind::Other, format!("cannot build the result: {message}")).into_js())
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -282,6 +292,21 @@ pub(crate) mod tests {
             }
             let plain: Vec<u8> = (0..len).map(|i| [0x20, b'!', b'#', b'[', b']', 0x7f, 0xc3, 0xff][i % 8]).collect();
             assert_eq!(special_at(&plain), None, "{plain:?}");
+        }
+    }
+
+    #[test]
+    fn separators_are_found_wherever_they_are() {
+        for len in 0..30 {
+            assert!(!has_control_0_or_1(&vec![b'a'; len]));
+            assert!(!has_control_0_or_1(&(0..len).map(|i| [2, 3, 0x80, 0x81, 0xfe, 0xff][i % 6]).collect::<Vec<u8>>()));
+            for at in 0..len {
+                for b in [0, 1] {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    assert!(has_control_0_or_1(&bytes), "{bytes:?}");
+                }
+            }
         }
     }
 

@@ -32,7 +32,7 @@ impl From<pss_core::Level> for Level {
 }
 
 impl Level {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Level::Privileged => "privileged",
             Level::Baseline => "baseline",

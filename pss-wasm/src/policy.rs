@@ -6,8 +6,14 @@ use wasm_bindgen::prelude::*;
 use crate::error::PssError;
 use crate::evaluation::{self, Evaluation};
 use crate::exclusion::{self, Exclusion};
-use crate::json;
 use crate::object;
+
+#[wasm_bindgen(module = "/js/decode.js")]
+extern "C" {
+    /// The result object from `evaluate_flat_text`'s text (js/decode.js).
+    #[wasm_bindgen(catch, js_name = evaluationFromText)]
+    fn evaluation_from_text(text: &str) -> Result<JsValue, JsValue>;
+}
 
 /// How to evaluate. Every field is optional; unknown fields are an error (so a misspelt option is
 /// not silently ignored, and later options can be added without changing what existing ones mean).
@@ -105,8 +111,8 @@ impl Policy {
     ) -> Result<Ts<Evaluation>, JsValue> {
         let json = object::json_bytes(&object, "the object").map_err(PssError::into_js)?;
         let text =
-            evaluation::evaluate_json_text(self.level_version, &json, &self.exclusions).map_err(PssError::into_js)?;
-        json::parse(&text).map(Ts::new_unchecked)
+            evaluation::evaluate_flat_text(self.level_version, &json, &self.exclusions).map_err(PssError::into_js)?;
+        evaluation_from_text(&text).map(Ts::new_unchecked)
     }
 }
 

@@ -1,0 +1,82 @@
+// The result of `evaluate` from the flat text pss-wasm writes for it (src/evaluation.rs, `Flat`):
+// one `split` and object literals of fixed shapes, about three times faster than `JSON.parse` of the
+// same result as JSON. Text starting with `{` is JSON (the writer's choice when a string holds one
+// of the separators) and is parsed as such.
+//
+// The text: fields separated by U+0000, U+0001 for null; "E", then level, version, allowed ("1" or
+// ""), forbiddenReason, forbiddenDetail, message, workloadKind, templatePath, note, kind,
+// apiVersion, name, namespace, the number of violations; per violation its check, reason, detail
+// and number of fields; per field its path, value and container. A value is "n" (null), "t", "f",
+// "o" ({}), "i" and an integer, "s" and a string, or "l" and a count followed by that many strings.
+export function evaluationFromText(text) {
+  if (text.charCodeAt(0) !== 69) return JSON.parse(text);
+  const p = text.split("\u0000");
+  let i = 1;
+  const str = () => p[i++];
+  const opt = () => {
+    const v = p[i++];
+    return v === "\u0001" ? null : v;
+  };
+  const value = () => {
+    const v = p[i++];
+    switch (v.charCodeAt(0)) {
+      case 110: // n
+        return null;
+      case 116: // t
+        return true;
+      case 102: // f
+        return false;
+      case 111: // o
+        return {};
+      case 105: // i
+        return Number(v.slice(1));
+      case 115: // s
+        return v.slice(1);
+      default: {
+        // l
+        const n = Number(v.slice(1));
+        const list = p.slice(i, i + n);
+        i += n;
+        return list;
+      }
+    }
+  };
+  const level = str();
+  const version = str();
+  const allowed = str() === "1";
+  const forbiddenReason = str();
+  const forbiddenDetail = str();
+  const message = opt();
+  const workloadKind = str();
+  const templatePath = str();
+  const note = opt();
+  const kind = opt();
+  const apiVersion = opt();
+  const name = opt();
+  const namespace = opt();
+  const violations = [];
+  for (let n = Number(str()); n > 0; n--) {
+    const check = str();
+    const reason = str();
+    const detail = str();
+    const fields = [];
+    for (let m = Number(str()); m > 0; m--) fields.push({ path: str(), value: value(), container: opt() });
+    violations.push({ check, reason, detail, fields });
+  }
+  return {
+    level,
+    version,
+    allowed,
+    violations,
+    forbiddenReason,
+    forbiddenDetail,
+    message,
+    workloadKind,
+    templatePath,
+    note,
+    kind,
+    apiVersion,
+    name,
+    namespace,
+  };
+}
