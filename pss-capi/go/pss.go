@@ -478,12 +478,20 @@ type block struct {
 }
 
 func copyBlock(texts, values C.pss_str) block {
-	return block{
-		texts:      text(texts),
-		values:     []byte(view(values)),
-		textBase:   uintptr(unsafe.Pointer(texts.ptr)),
-		valuesBase: uintptr(unsafe.Pointer(values.ptr)),
+	b := block{textBase: uintptr(unsafe.Pointer(texts.ptr)), valuesBase: uintptr(unsafe.Pointer(values.ptr))}
+	tn, vn := int(texts.len), int(values.len)
+	if tn > 0 && vn > 0 && b.valuesBase == b.textBase+uintptr(tn) {
+		// The values follow the texts (as the library lays them out): one copy of both. The texts are
+		// reachable only as strings and the values only as capped slices of the rest, so no value can
+		// be used to change a text.
+		buf := make([]byte, tn+vn)
+		copy(buf, unsafe.Slice((*byte)(unsafe.Pointer(texts.ptr)), tn+vn))
+		b.texts = unsafe.String(&buf[0], tn)
+		b.values = buf[tn : tn+vn : tn+vn]
+		return b
 	}
+	b.texts, b.values = text(texts), []byte(view(values))
+	return b
 }
 
 // text gives a view's text from the copy (a copy of its own if the view is not

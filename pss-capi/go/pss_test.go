@@ -242,6 +242,17 @@ func TestResultsOutliveTheCResult(t *testing.T) {
 	if after := fmt.Sprintf("%+v", r); after != before {
 		t.Fatalf("result changed:\n%s\n%s", before, after)
 	}
+	// Values share one copy with the texts: writing to or appending to a value changes no text and no
+	// other value.
+	texts := fmt.Sprintf("%q %q %q", r.AdmissionMessage, r.Violations[0].Fields[0].Path, r.Violations[1].Fields[0].Value)
+	v := r.Violations[0].Fields[0].Value
+	for i := range v {
+		v[i] = 'x'
+	}
+	_ = append(v, "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"...)
+	if after := fmt.Sprintf("%q %q %q", r.AdmissionMessage, r.Violations[0].Fields[0].Path, r.Violations[1].Fields[0].Value); after != texts {
+		t.Fatalf("a value's change reached other texts:\n%s\n%s", texts, after)
+	}
 }
 
 func TestConcurrent(t *testing.T) {
