@@ -946,7 +946,8 @@ void pss_decision_free(pss_decision *decision);
  * (Upstream also stops after one second; this review has no time limit.)
  *
  * To dry-run `kubectl label ns NS pod-security.kubernetes.io/enforce=LEVEL`, pass the namespace's
- * labels as `old_labels` and a copy with that label set as `new_labels`.
+ * labels as `old_labels` and a copy (`pss_labels_clone`) with that label set (`pss_labels_add`) as
+ * `new_labels`.
  *
  * Ownership: every input is read during the call only; `admission` and the labels stay the caller's.
  * On success `*out` receives a new `pss_namespace_review` the caller owns and frees with
@@ -1842,6 +1843,22 @@ pss_result pss_kyverno_rule_violation(const pss_kyverno_rule *rule_ptr,
  * `out` is NULL or valid for writing one pointer.
  */
 pss_result pss_labels_new(pss_labels **out);
+
+/**
+ * Copies labels, for example to dry-run a label change: the namespace's labels as they are, and a
+ * copy with `pod-security.kubernetes.io/enforce` set (`pss_admission_review_namespace`).
+ *
+ * Ownership: `labels` stays the caller's. On success `*out` receives a new `pss_labels` the caller
+ * owns and frees with `pss_labels_free`.
+ *
+ * Errors: `PSS_RESULT_NULL_PARAMETER` (`labels` or `out` is NULL).
+ *
+ * # Safety
+ * `labels` is NULL or a live `pss_labels` not modified during the call; `out` is NULL or valid for
+ * writing one pointer.
+ */
+pss_result pss_labels_clone(const pss_labels *labels,
+                            pss_labels **out);
 
 /**
  * Adds the label `key=value` (UTF-8 text; a key already there takes the new value).

@@ -599,7 +599,8 @@ pub unsafe extern "C" fn pss_decision_free(decision: *mut pss_decision) {
 /// (Upstream also stops after one second; this review has no time limit.)
 ///
 /// To dry-run `kubectl label ns NS pod-security.kubernetes.io/enforce=LEVEL`, pass the namespace's
-/// labels as `old_labels` and a copy with that label set as `new_labels`.
+/// labels as `old_labels` and a copy (`pss_labels_clone`) with that label set (`pss_labels_add`) as
+/// `new_labels`.
 ///
 /// Ownership: every input is read during the call only; `admission` and the labels stay the caller's.
 /// On success `*out` receives a new `pss_namespace_review` the caller owns and frees with

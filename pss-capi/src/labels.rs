@@ -54,6 +54,23 @@ pub unsafe extern "C" fn pss_labels_new(out: *mut *mut pss_labels) -> pss_result
     })
 }
 
+/// Copies labels, for example to dry-run a label change: the namespace's labels as they are, and a
+/// copy with `pod-security.kubernetes.io/enforce` set (`pss_admission_review_namespace`).
+///
+/// Ownership: `labels` stays the caller's. On success `*out` receives a new `pss_labels` the caller
+/// owns and frees with `pss_labels_free`.
+///
+/// Errors: `PSS_RESULT_NULL_PARAMETER` (`labels` or `out` is NULL).
+///
+/// # Safety
+/// `labels` is NULL or a live `pss_labels` not modified during the call; `out` is NULL or valid for
+/// writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn pss_labels_clone(labels: *const pss_labels, out: *mut *mut pss_labels) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(labels, "labels", out, "out", |l| into_handle(l.clone())) }
+}
+
 /// Adds the label `key=value` (UTF-8 text; a key already there takes the new value).
 ///
 /// Ownership: `key` and `value` are read during the call only (the labels copy them); `labels`

@@ -116,7 +116,7 @@
 //!
 //! - Functions are `pss_<type>_<verb>` over opaque handles. Each constructor (`pss_policy_new`,
 //!   `pss_options_new`, `pss_policy_evaluate`/`pss_evaluate` and their `_object` forms,
-//!   `pss_namespace_policy_new`/`_from_labels`, `pss_labels_new`, `pss_admission_config_parse`,
+//!   `pss_namespace_policy_new`/`_from_labels`, `pss_labels_new`/`_clone`, `pss_admission_config_parse`,
 //!   `pss_admission_new`, `pss_admission_review` (a `pss_decision`),
 //!   `pss_admission_review_namespace` (a `pss_namespace_review`), `pss_kyverno_policy_parse`,
 //!   `pss_kyverno_policy_apply` (a `pss_kyverno_result`), and a failed call's `pss_error`) has

@@ -468,6 +468,28 @@ static void test_review_namespace(void) {
   pss_namespace_review_free(review);
   pss_namespace_review_free(NULL);
 
+  /* The same dry run with the new labels made as a copy of the old ones. */
+  {
+    pss_labels *copy = NULL, *untouched = (pss_labels *)&count;
+    size_t n_labels = 0;
+    CHECK_RC(pss_labels_clone(old, &copy), PSS_RESULT_OK);
+    CHECK_RC(pss_labels_add(copy, S("pod-security.kubernetes.io/enforce"), S("baseline"), NULL), PSS_RESULT_OK);
+    CHECK_RC(pss_labels_count(old, &n_labels), PSS_RESULT_OK);
+    CHECK(n_labels == 1); /* the original is unchanged */
+    CHECK_RC(pss_labels_count(copy, &n_labels), PSS_RESULT_OK);
+    CHECK(n_labels == 2);
+    CHECK_RC(pss_admission_review_namespace(admission, S("prod"), old, copy, ptrs, lens, 3, &review, NULL),
+             PSS_RESULT_OK);
+    CHECK_RC(pss_namespace_review_warning(review, 1, &p, &n), PSS_RESULT_OK);
+    CHECK_VIEW(p, n, "a (and 1 other pod): host namespaces");
+    pss_namespace_review_free(review);
+    pss_labels_free(copy);
+    copy = untouched;
+    CHECK_RC(pss_labels_clone(NULL, &copy), PSS_RESULT_NULL_PARAMETER);
+    CHECK(copy == untouched);
+    CHECK_RC(pss_labels_clone(old, NULL), PSS_RESULT_NULL_PARAMETER);
+  }
+
   /* Not stricter (the same labels): nothing checked. */
   CHECK_RC(pss_admission_review_namespace(admission, S("prod"), new_labels, new_labels, ptrs, lens, 3, &review, NULL),
            PSS_RESULT_OK);
