@@ -182,3 +182,44 @@ test("large and unusual input: many containers, unicode names, no panic", () => 
   assert.equal(pss.evaluate("  {}  ").allowed, true);
   assert.throws(() => pss.evaluate(""), { name: "PssError" });
 });
+
+test("every kind of offending value, and the result's fields in the order of its type", () => {
+  const r = pss.evaluate(
+    {
+      metadata: { name: "values" },
+      spec: {
+        hostPID: true,
+        securityContext: { runAsUser: 0, sysctls: [{ name: "kernel.msgmax", value: "1" }] },
+        volumes: [{ name: "root", hostPath: { path: "/" } }],
+        containers: [
+          { name: "c", ports: [{ containerPort: 80, hostPort: 8080 }], securityContext: { capabilities: { add: ["NET_ADMIN"], drop: ["NET_RAW", "MKNOD"] }, procMount: "Unmasked" } },
+        ],
+      },
+    },
+    { level: "restricted" },
+  );
+  const values = r.violations.flatMap((v) => v.fields.map((f) => f.value));
+  for (const expected of [true, 8080, 0, "kernel.msgmax", "Unmasked", "NET_ADMIN", ["NET_RAW", "MKNOD"], {}, null]) {
+    assert.ok(values.some((v) => JSON.stringify(v) === JSON.stringify(expected)), `${JSON.stringify(expected)} in ${JSON.stringify(values)}`);
+  }
+  assert.deepEqual(Object.keys(r), [
+    "level", "version", "allowed", "violations", "forbiddenReason", "forbiddenDetail", "message",
+    "workloadKind", "templatePath", "note", "kind", "apiVersion", "name", "namespace",
+  ]);
+  assert.deepEqual(Object.keys(r.violations[0]), ["check", "reason", "detail", "fields"]);
+  assert.deepEqual(Object.keys(r.violations[0].fields[0]), ["path", "value", "container"]);
+});
+
+test("strings holding U+0000 or U+0001 come through whole", () => {
+  const r = pss.evaluate({
+    metadata: { name: "a\u0000b", namespace: "\u0001" },
+    spec: { containers: [{ name: "c\u0001", securityContext: { privileged: true } }] },
+  });
+  assert.equal(r.name, "a\u0000b");
+  assert.equal(r.namespace, "\u0001");
+  assert.equal(r.violations[0].fields[0].container, "c\u0001");
+  // The name is quoted as Go's %q quotes it, the container as upstream's joinQuote does (as is).
+  assert.equal(r.message, 'pods "a\\x00b" is forbidden: violates PodSecurity "baseline:latest": privileged (container "c\u0001" must not set securityContext.privileged=true)');
+  assert.equal(r.kind, null);
+  assert.equal(r.note, null);
+});
