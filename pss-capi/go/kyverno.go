@@ -121,12 +121,12 @@ var ruleStatuses = [...]RuleStatus{RulePass, RuleFail, RuleSkip, RuleError, Rule
 // FailureAction is what a failed rule does to the request.
 type FailureAction string
 
-// The actions.
+// The actions, spelled as Kyverno spells them.
 const (
-	// Enforce blocks the request.
-	Enforce FailureAction = "Enforce"
-	// Audit admits it and reports the failure.
-	Audit FailureAction = "Audit"
+	// ActionEnforce blocks the request.
+	ActionEnforce FailureAction = "Enforce"
+	// ActionAudit admits it and reports the failure.
+	ActionAudit FailureAction = "Audit"
 )
 
 // RuleResult is one rule's outcome for one resource.
@@ -204,9 +204,9 @@ func (p *KyvernoPolicy) Apply(resource []byte, namespace string, namespaceLabels
 			if int(r.status) < len(ruleStatuses) {
 				status = ruleStatuses[r.status]
 			}
-			action := Audit
+			action := ActionAudit
 			if r.action == C.PSS_KYVERNO_ACTION_ENFORCE {
-				action = Enforce
+				action = ActionEnforce
 			}
 			rule := RuleResult{Name: text(r.name), Status: status, Message: text(r.message), Action: action, Blocks: bool(r.blocks)}
 			if r.violation_count > 0 {

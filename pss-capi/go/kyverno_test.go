@@ -47,7 +47,7 @@ func TestKyvernoPolicy(t *testing.T) {
 		t.Fatalf("result: %+v", r)
 	}
 	rule := r.Rules[0]
-	if rule.Name != "baseline" || rule.Status != pss.RuleFail || rule.Action != pss.Enforce || !rule.Blocks ||
+	if rule.Name != "baseline" || rule.Status != pss.RuleFail || rule.Action != pss.ActionEnforce || !rule.Blocks ||
 		rule.Message != message || len(rule.Violations) != 1 || rule.Violations[0].Check != "privileged" ||
 		rule.Violations[0].Fields[0].Path != "spec.containers[0].securityContext.privileged" ||
 		string(rule.Violations[0].Fields[0].Value) != "true" {
