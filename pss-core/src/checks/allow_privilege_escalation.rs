@@ -1,7 +1,7 @@
 //! `allowPrivilegeEscalation` (restricted, v1.8+): containers must set
 //! `securityContext.allowPrivilegeEscalation=false`; from v1.25 Windows pods are exempt.
 
-use super::{containers_phrase, is_windows, CheckId, Ctx};
+use super::{is_windows, text, CheckId, Ctx, Piece};
 use crate::model::{ContainerView, PodView};
 use crate::violation::{FieldValue, FieldViolation, Violation};
 
@@ -30,7 +30,10 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     Some(Violation::new(
         CheckId::AllowPrivilegeEscalation,
         "allowPrivilegeEscalation != false",
-        format!("{} must set securityContext.allowPrivilegeEscalation=false", containers_phrase(&bad)),
+        text(&[
+            Piece::Counted("container", "containers", &bad),
+            Piece::Str(" must set securityContext.allowPrivilegeEscalation=false"),
+        ]),
         fields,
     ))
 }

@@ -80,7 +80,9 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
         format!(
             "{} must not set AppArmor profile type to {}",
             setters.join(" and "),
-            join_quote(bad_values.iter().copied().chain(forbidden_annotations.iter().map(String::as_str)))
+            join_quote(
+                &bad_values.iter().copied().chain(forbidden_annotations.iter().map(String::as_str)).collect::<Vec<_>>()
+            )
         ),
         fields,
     ))

@@ -1,6 +1,6 @@
 //! `capabilities_baseline` (baseline): containers may add only capabilities from the default set.
 
-use super::{containers_phrase, join_quote, sorted_set, CheckId, Ctx};
+use super::{sorted_set, text, CheckId, Ctx, Piece};
 use crate::model::{ContainerView, PodView};
 use crate::violation::{FieldValue, FieldViolation, Violation};
 
@@ -34,7 +34,7 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
                 valid = false;
                 caps.push(cap);
                 fields.push(FieldViolation::new(
-                    ctx.container(slot, &format!("securityContext.capabilities.add[{i}]")),
+                    ctx.container_item(slot, "securityContext.capabilities.add", i),
                     FieldValue::String(cap.to_owned()),
                     Some(c.name()),
                 ));
@@ -50,11 +50,12 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
     Some(Violation::new(
         CheckId::CapabilitiesBaseline,
         "non-default capabilities",
-        format!(
-            "{} must not include {} in securityContext.capabilities.add",
-            containers_phrase(&bad),
-            join_quote(sorted_set(caps))
-        ),
+        text(&[
+            Piece::Counted("container", "containers", &bad),
+            Piece::Str(" must not include "),
+            Piece::Quoted(&sorted_set(caps)),
+            Piece::Str(" in securityContext.capabilities.add"),
+        ]),
         fields,
     ))
 }

@@ -1,7 +1,7 @@
 //! `capabilities_restricted` (restricted, v1.22+): containers must drop `ALL` and may add only
 //! `NET_BIND_SERVICE`; from v1.25 Windows pods are exempt. Replaces `capabilities_baseline`.
 
-use super::{containers_phrase, is_windows, join_quote, sorted_set, CheckId, Ctx};
+use super::{is_windows, piece_if, sorted_set, text, CheckId, Ctx, Piece};
 use crate::model::{ContainerView, PodView};
 use crate::violation::{FieldValue, FieldViolation, Violation};
 
@@ -32,7 +32,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
                 added_forbidden = true;
                 forbidden_caps.push(cap);
                 fields.push(FieldViolation::new(
-                    ctx.container(slot, &format!("securityContext.capabilities.add[{i}]")),
+                    ctx.container_item(slot, "securityContext.capabilities.add", i),
                     FieldValue::String(cap.to_owned()),
                     Some(c.name()),
                 ));
@@ -42,22 +42,19 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
             adding_forbidden.push(c.name());
         }
     }
-    let mut details = Vec::new();
-    if !missing_drop_all.is_empty() {
-        details.push(format!(
-            r#"{} must set securityContext.capabilities.drop=["ALL"]"#,
-            containers_phrase(&missing_drop_all)
-        ));
-    }
-    if !adding_forbidden.is_empty() {
-        details.push(format!(
-            "{} must not include {} in securityContext.capabilities.add",
-            containers_phrase(&adding_forbidden),
-            join_quote(sorted_set(forbidden_caps))
-        ));
-    }
-    if details.is_empty() {
+    let (drop, add) = (!missing_drop_all.is_empty(), !adding_forbidden.is_empty());
+    if !drop && !add {
         return None;
     }
-    Some(Violation::new(CheckId::CapabilitiesRestricted, "unrestricted capabilities", details.join("; "), fields))
+    let forbidden_caps = sorted_set(forbidden_caps);
+    let detail = text(&[
+        piece_if(drop, Piece::Counted("container", "containers", &missing_drop_all)),
+        piece_if(drop, Piece::Str(r#" must set securityContext.capabilities.drop=["ALL"]"#)),
+        piece_if(drop && add, Piece::Str("; ")),
+        piece_if(add, Piece::Counted("container", "containers", &adding_forbidden)),
+        piece_if(add, Piece::Str(" must not include ")),
+        piece_if(add, Piece::Quoted(&forbidden_caps)),
+        piece_if(add, Piece::Str(" in securityContext.capabilities.add")),
+    ]);
+    Some(Violation::new(CheckId::CapabilitiesRestricted, "unrestricted capabilities", detail, fields))
 }

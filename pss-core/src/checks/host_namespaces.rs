@@ -1,22 +1,26 @@
 //! `hostNamespaces` (baseline): no `hostNetwork`, `hostPID` or `hostIPC`.
 
-use super::{CheckId, Ctx};
+use super::{piece_if, text, CheckId, Ctx, Piece};
 use crate::model::PodView;
 use crate::violation::{FieldValue, FieldViolation, Violation};
 
 pub(super) const SINCE: &[u64] = &[0];
 
 pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
-    let mut set = Vec::new();
+    let mut detail = [Piece::Empty; 6];
     let mut fields = Vec::new();
-    for (on, field) in [(pod.host_network(), "hostNetwork"), (pod.host_pid(), "hostPID"), (pod.host_ipc(), "hostIPC")] {
-        if on {
-            set.push(format!("{field}=true"));
-            fields.push(FieldViolation::new(ctx.spec(field), FieldValue::Bool(true), None));
-        }
+    let namespaces = [
+        (pod.host_network(), "hostNetwork", "hostNetwork=true"),
+        (pod.host_pid(), "hostPID", "hostPID=true"),
+        (pod.host_ipc(), "hostIPC", "hostIPC=true"),
+    ];
+    for (i, &(_, field, phrase)) in namespaces.iter().filter(|(on, ..)| *on).enumerate() {
+        detail[2 * i] = piece_if(i > 0, Piece::Str(", "));
+        detail[2 * i + 1] = Piece::Str(phrase);
+        fields.push(FieldViolation::new(ctx.spec(field), FieldValue::Bool(true), None));
     }
-    if set.is_empty() {
+    if fields.is_empty() {
         return None;
     }
-    Some(Violation::new(CheckId::HostNamespaces, "host namespaces", set.join(", "), fields))
+    Some(Violation::new(CheckId::HostNamespaces, "host namespaces", text(&detail), fields))
 }

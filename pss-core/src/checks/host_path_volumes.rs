@@ -1,6 +1,6 @@
 //! `hostPathVolumes` (baseline): no `hostPath` volumes.
 
-use super::{join_quote, pluralize, CheckId, Ctx};
+use super::{text, CheckId, Ctx, Piece};
 use crate::model::{PodView, HOST_PATH};
 use crate::violation::{FieldValue, FieldViolation, Violation};
 
@@ -12,7 +12,7 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
     for (i, (name, sources)) in pod.volumes().enumerate() {
         if sources & HOST_PATH != 0 {
             names.push(name);
-            fields.push(FieldViolation::new(ctx.spec(&format!("volumes[{i}].hostPath")), FieldValue::Object, None));
+            fields.push(FieldViolation::new(ctx.spec_item("volumes", i, "hostPath"), FieldValue::Object, None));
         }
     }
     if names.is_empty() {
@@ -21,7 +21,7 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
     Some(Violation::new(
         CheckId::HostPathVolumes,
         "hostPath volumes",
-        format!("{} {}", pluralize("volume", "volumes", names.len()), join_quote(names.iter().copied())),
+        text(&[Piece::Counted("volume", "volumes", &names)]),
         fields,
     ))
 }

@@ -1,6 +1,6 @@
 //! `hostPorts` (baseline): containers must not use host ports.
 
-use super::{containers_phrase, pluralize, sorted_set, CheckId, Ctx};
+use super::{piece_if, pluralize, sorted_set, text, CheckId, Ctx, Piece};
 use crate::model::{ContainerView, PodView};
 use crate::violation::{FieldValue, FieldViolation, Violation};
 
@@ -17,7 +17,7 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
                 valid = false;
                 ports.push(port.to_string());
                 fields.push(FieldViolation::new(
-                    ctx.container(slot, &format!("ports[{i}].hostPort")),
+                    ctx.container(slot, &text(&[Piece::Str("ports"), Piece::Index(i), Piece::Str(".hostPort")])),
                     FieldValue::Int(i64::from(port)),
                     Some(c.name()),
                 ));
@@ -32,16 +32,17 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
     }
     // Upstream keeps the ports as a set of strings, so they sort as strings ("10" < "9").
     let ports = sorted_set(ports);
-    Some(Violation::new(
-        CheckId::HostPorts,
-        "hostPort",
-        format!(
-            "{} {} {} {}",
-            containers_phrase(&bad),
-            pluralize("uses", "use", bad.len()),
-            pluralize("hostPort", "hostPorts", ports.len()),
-            ports.join(", ")
-        ),
-        fields,
-    ))
+    let ports: Vec<&str> = ports.iter().map(String::as_str).collect();
+    let mut detail = vec![
+        Piece::Counted("container", "containers", &bad),
+        Piece::Str(" "),
+        Piece::Str(pluralize("uses", "use", bad.len())),
+        Piece::Str(" "),
+        Piece::Str(pluralize("hostPort", "hostPorts", ports.len())),
+        Piece::Str(" "),
+    ];
+    for (i, port) in ports.iter().enumerate() {
+        detail.extend([piece_if(i > 0, Piece::Str(", ")), Piece::Str(port)]);
+    }
+    Some(Violation::new(CheckId::HostPorts, "hostPort", text(&detail), fields))
 }

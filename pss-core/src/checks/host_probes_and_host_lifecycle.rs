@@ -1,6 +1,6 @@
 //! `hostProbesAndHostLifecycle` (baseline, v1.34+): probes and lifecycle handlers must not set a host.
 
-use super::{join_quote, pluralize, sorted_set, CheckId, Ctx};
+use super::{pluralize, sorted_set, text, CheckId, Ctx, Piece};
 use crate::model::{ContainerView, PodView};
 use crate::violation::{FieldValue, FieldViolation, Violation};
 
@@ -30,14 +30,13 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
     Some(Violation::new(
         CheckId::HostProbesAndHostLifecycle,
         "probe or lifecycle host",
-        format!(
-            "{} {} {} {} {}",
-            pluralize("container", "containers", containers.len()),
-            join_quote(containers.iter().copied()),
-            pluralize("uses", "use", containers.len()),
-            pluralize("probe or lifecycle host", "probe or lifecycle hosts", hosts.len()),
-            join_quote(hosts.iter().copied())
-        ),
+        text(&[
+            Piece::Counted("container", "containers", &containers),
+            Piece::Str(" "),
+            Piece::Str(pluralize("uses", "use", containers.len())),
+            Piece::Str(" "),
+            Piece::Counted("probe or lifecycle host", "probe or lifecycle hosts", &hosts),
+        ]),
         fields,
     ))
 }

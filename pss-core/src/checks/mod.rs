@@ -419,14 +419,137 @@ impl Ctx<'_> {
         s
     }
 
+    /// `spec.<list>[<index>].<field>`, or `spec.<list>[<index>]` when `field` is empty.
+    pub(crate) fn spec_item(&self, list: &str, index: usize, field: &str) -> String {
+        text(&[
+            Piece::Str(self.spec),
+            Piece::Str("."),
+            Piece::Str(list),
+            Piece::Index(index),
+            piece_if(!field.is_empty(), Piece::Str(".")),
+            Piece::Str(field),
+        ])
+    }
+
     /// `spec.containers[3].<suffix>`.
     pub(crate) fn container(&self, slot: Slot, suffix: &str) -> String {
-        format!("{}.{}[{}].{}", self.spec, slot.kind.field(), slot.index, suffix)
+        text(&[
+            Piece::Str(self.spec),
+            Piece::Str("."),
+            Piece::Str(slot.kind.field()),
+            Piece::Index(slot.index),
+            Piece::Str("."),
+            Piece::Str(suffix),
+        ])
+    }
+
+    /// `spec.containers[3].<list>[<index>]`.
+    pub(crate) fn container_item(&self, slot: Slot, list: &str, index: usize) -> String {
+        text(&[
+            Piece::Str(self.spec),
+            Piece::Str("."),
+            Piece::Str(slot.kind.field()),
+            Piece::Index(slot.index),
+            Piece::Str("."),
+            Piece::Str(list),
+            Piece::Index(index),
+        ])
     }
 
     /// `metadata.annotations[<key>]`.
     pub(crate) fn annotation(&self, key: &str) -> String {
-        format!("{}.annotations[{}]", self.metadata, key)
+        text(&[Piece::Str(self.metadata), Piece::Str(".annotations["), Piece::Str(key), Piece::Str("]")])
+    }
+}
+
+/// A piece of a message or path, for [`text`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Piece<'a> {
+    /// Nothing (a piece left out).
+    Empty,
+    /// The text itself.
+    Str(&'a str),
+    /// Go's `joinQuote`: `"a", "b"` (no escaping), or nothing for no items.
+    Quoted(&'a [&'a str]),
+    /// Go's `pluralize(singular, plural, n)`, a space and the `joinQuote`d items:
+    /// `container "a"` or `containers "a", "b"`.
+    Counted(&'static str, &'static str, &'a [&'a str]),
+    /// `[<index>]`.
+    Index(usize),
+}
+
+impl Piece<'_> {
+    fn len(&self) -> usize {
+        match *self {
+            Piece::Empty => 0,
+            Piece::Str(s) => s.len(),
+            Piece::Quoted(items) => quoted_len(items),
+            Piece::Counted(singular, plural, items) => {
+                pluralize(singular, plural, items.len()).len() + 1 + quoted_len(items)
+            }
+            Piece::Index(mut i) => {
+                let mut digits = 1;
+                while i >= 10 {
+                    i /= 10;
+                    digits += 1;
+                }
+                digits + 2
+            }
+        }
+    }
+
+    fn push(&self, out: &mut String) {
+        match *self {
+            Piece::Empty => {}
+            Piece::Str(s) => out.push_str(s),
+            Piece::Quoted(items) => push_quoted(out, items),
+            Piece::Counted(singular, plural, items) => {
+                out.push_str(pluralize(singular, plural, items.len()));
+                out.push(' ');
+                push_quoted(out, items);
+            }
+            Piece::Index(i) => {
+                use core::fmt::Write;
+                // Writing an integer into a String cannot fail.
+                let _ = write!(out, "[{i}]");
+            }
+        }
+    }
+}
+
+fn quoted_len(items: &[&str]) -> usize {
+    match items.len() {
+        0 => 0,
+        n => items.iter().map(|s| s.len()).sum::<usize>() + 2 + 4 * (n - 1),
+    }
+}
+
+fn push_quoted(out: &mut String, items: &[&str]) {
+    for (i, item) in items.iter().enumerate() {
+        out.push_str(if i == 0 { "\"" } else { "\", \"" });
+        out.push_str(item);
+    }
+    if !items.is_empty() {
+        out.push('"');
+    }
+}
+
+/// The pieces written one after the other into a string allocated once, at its final size.
+pub(crate) fn text(pieces: &[Piece<'_>]) -> String {
+    let mut out = String::with_capacity(pieces.iter().map(Piece::len).sum());
+    for piece in pieces {
+        piece.push(&mut out);
+    }
+    debug_assert_eq!(out.len(), out.capacity(), "{out}");
+    out
+}
+
+/// `piece` when `condition` holds, else nothing.
+pub(crate) fn piece_if(condition: bool, piece: Piece<'_>) -> Piece<'_> {
+    if condition {
+        piece
+    } else {
+        Piece::Empty
     }
 }
 
@@ -440,21 +563,13 @@ pub(crate) fn pluralize(singular: &'static str, plural: &'static str, count: usi
 }
 
 /// Go's `joinQuote`: `"a", "b"` (no escaping), or nothing for no items.
-pub(crate) fn join_quote<'s>(items: impl IntoIterator<Item = &'s str>) -> String {
-    let mut out = String::new();
-    for (i, item) in items.into_iter().enumerate() {
-        out.push_str(if i == 0 { "\"" } else { "\", \"" });
-        out.push_str(item);
-    }
-    if !out.is_empty() {
-        out.push('"');
-    }
-    out
+pub(crate) fn join_quote(items: &[&str]) -> String {
+    text(&[Piece::Quoted(items)])
 }
 
 /// `container "a"` or `containers "a", "b"`.
 pub(crate) fn containers_phrase(names: &[&str]) -> String {
-    format!("{} {}", pluralize("container", "containers", names.len()), join_quote(names.iter().copied()))
+    text(&[Piece::Counted("container", "containers", names)])
 }
 
 /// Sorts and deduplicates, as Go's `sets.String.List()` returns a set.
@@ -544,8 +659,34 @@ mod tests {
 
     #[test]
     fn join_quote_matches_go() {
-        assert_eq!(join_quote([]), "");
-        assert_eq!(join_quote(["a"]), r#""a""#);
-        assert_eq!(join_quote(["a", "b"]), r#""a", "b""#);
+        assert_eq!(join_quote(&[]), "");
+        assert_eq!(join_quote(&["a"]), r#""a""#);
+        assert_eq!(join_quote(&["a", "b"]), r#""a", "b""#);
+        assert_eq!(join_quote(&["", "é"]), r#""", "é""#);
+    }
+
+    /// Every piece's length is exact: `text` allocates once and never grows (also checked by a
+    /// debug assertion in `text` itself).
+    #[test]
+    fn text_is_sized_exactly() {
+        let names = ["a", "bc", ""];
+        for index in [0, 9, 10, 99, 100, 12345, usize::MAX] {
+            let pieces = [
+                Piece::Str("x"),
+                Piece::Index(index),
+                Piece::Counted("container", "containers", &names[..1]),
+                Piece::Counted("container", "containers", &names),
+                Piece::Quoted(&names[..0]),
+                piece_if(false, Piece::Str("never")),
+                Piece::Empty,
+            ];
+            let out = text(&pieces);
+            assert_eq!(out.len(), out.capacity(), "{out}");
+            assert_eq!(out, format!(r#"x[{index}]container "a"containers "a", "bc", """#));
+        }
+        let ctx = Ctx { metadata: "spec.template.metadata", spec: "spec.template.spec" };
+        assert_eq!(ctx.spec_item("volumes", 3, "hostPath"), "spec.template.spec.volumes[3].hostPath");
+        assert_eq!(ctx.spec_item("volumes", 10, ""), "spec.template.spec.volumes[10]");
+        assert_eq!(ctx.annotation("k"), "spec.template.metadata.annotations[k]");
     }
 }

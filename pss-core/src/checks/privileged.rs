@@ -1,6 +1,6 @@
 //! `privileged` (baseline): containers must not set `securityContext.privileged=true`.
 
-use super::{containers_phrase, CheckId, Ctx};
+use super::{text, CheckId, Ctx, Piece};
 use crate::model::{ContainerView, PodView};
 use crate::violation::{FieldValue, FieldViolation, Violation};
 
@@ -25,7 +25,10 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
     Some(Violation::new(
         CheckId::Privileged,
         "privileged",
-        format!("{} must not set securityContext.privileged=true", containers_phrase(&bad)),
+        text(&[
+            Piece::Counted("container", "containers", &bad),
+            Piece::Str(" must not set securityContext.privileged=true"),
+        ]),
         fields,
     ))
 }

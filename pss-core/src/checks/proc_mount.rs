@@ -1,7 +1,7 @@
 //! `procMount` (baseline): containers must not unmask `/proc` (`securityContext.procMount` other
 //! than `Default`); from v1.35 pods in a user namespace (`hostUsers: false`) may.
 
-use super::{containers_phrase, in_user_namespace, join_quote, sorted_set, CheckId, Ctx};
+use super::{in_user_namespace, sorted_set, text, CheckId, Ctx, Piece};
 use crate::model::{ContainerView, PodView};
 use crate::violation::{FieldValue, FieldViolation, Violation};
 
@@ -38,11 +38,11 @@ pub(super) fn default_proc_mount_only<P: PodView>(id: CheckId, pod: &P, ctx: &Ct
     Some(Violation::new(
         id,
         "procMount",
-        format!(
-            "{} must not set securityContext.procMount to {}",
-            containers_phrase(&bad),
-            join_quote(sorted_set(types))
-        ),
+        text(&[
+            Piece::Counted("container", "containers", &bad),
+            Piece::Str(" must not set securityContext.procMount to "),
+            Piece::Quoted(&sorted_set(types)),
+        ]),
         fields,
     ))
 }

@@ -1,7 +1,7 @@
 //! `restrictedVolumes` (restricted): only configMap, csi, downwardAPI, emptyDir, ephemeral, image,
 //! persistentVolumeClaim, projected and secret volumes. Replaces `hostPathVolumes`.
 
-use super::{join_quote, pluralize, sorted_set, CheckId, Ctx};
+use super::{pluralize, sorted_set, text, CheckId, Ctx, Piece};
 use crate::model::{PodView, ALLOWED_VOLUME_SOURCES, VOLUME_SOURCES};
 use crate::violation::{FieldValue, FieldViolation, Violation};
 
@@ -21,14 +21,14 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
             bit if bit < VOLUME_SOURCES.len() => {
                 types.push(VOLUME_SOURCES[bit]);
                 fields.push(FieldViolation::new(
-                    ctx.spec(&format!("volumes[{i}].{}", VOLUME_SOURCES[bit])),
+                    ctx.spec_item("volumes", i, VOLUME_SOURCES[bit]),
                     FieldValue::Object,
                     None,
                 ));
             }
             _ => {
                 types.push("unknown");
-                fields.push(FieldViolation::new(ctx.spec(&format!("volumes[{i}]")), FieldValue::Object, None));
+                fields.push(FieldViolation::new(ctx.spec_item("volumes", i, ""), FieldValue::Object, None));
             }
         }
     }
@@ -39,14 +39,13 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
     Some(Violation::new(
         CheckId::RestrictedVolumes,
         "restricted volume types",
-        format!(
-            "{} {} {} {} {}",
-            pluralize("volume", "volumes", names.len()),
-            join_quote(names.iter().copied()),
-            pluralize("uses", "use", names.len()),
-            pluralize("restricted volume type", "restricted volume types", types.len()),
-            join_quote(types.iter().copied())
-        ),
+        text(&[
+            Piece::Counted("volume", "volumes", &names),
+            Piece::Str(" "),
+            Piece::Str(pluralize("uses", "use", names.len())),
+            Piece::Str(" "),
+            Piece::Counted("restricted volume type", "restricted volume types", &types),
+        ]),
         fields,
     ))
 }

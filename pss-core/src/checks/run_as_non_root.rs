@@ -1,7 +1,7 @@
 //! `runAsNonRoot` (restricted): the pod or every container must set `runAsNonRoot=true`, and none may
 //! set it to false; from v1.35 pods in a user namespace (`hostUsers: false`) are exempt.
 
-use super::{containers_phrase, in_user_namespace, CheckId, Ctx};
+use super::{in_user_namespace, piece_if, text, CheckId, Ctx, Piece};
 use crate::model::{ContainerView, PodView};
 use crate::violation::{FieldValue, FieldViolation, Violation};
 
@@ -13,12 +13,12 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     if minor >= 35 && in_user_namespace(pod) {
         return None;
     }
-    let mut setters: Vec<String> = Vec::new();
+    let mut pod_sets_false = false;
     let mut explicit_fields = Vec::new();
     let mut pod_non_root = false;
     match pod.security_context().and_then(|sc| sc.run_as_non_root()) {
         Some(false) => {
-            setters.push("pod".to_owned());
+            pod_sets_false = true;
             explicit_fields.push(FieldViolation::new(ctx.spec(FIELD), FieldValue::Bool(false), None));
         }
         Some(true) => pod_non_root = true,
@@ -50,16 +50,15 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
             }
         }
     }
-    if !explicitly_bad.is_empty() {
-        setters.push(containers_phrase(&explicitly_bad));
-    }
-    if !setters.is_empty() {
-        return Some(Violation::new(
-            CheckId::RunAsNonRoot,
-            "runAsNonRoot != true",
-            format!("{} must not set securityContext.runAsNonRoot=false", setters.join(" and ")),
-            explicit_fields,
-        ));
+    let containers_set_false = !explicitly_bad.is_empty();
+    if pod_sets_false || containers_set_false {
+        let detail = text(&[
+            piece_if(pod_sets_false, Piece::Str("pod")),
+            piece_if(pod_sets_false && containers_set_false, Piece::Str(" and ")),
+            piece_if(containers_set_false, Piece::Counted("container", "containers", &explicitly_bad)),
+            Piece::Str(" must not set securityContext.runAsNonRoot=false"),
+        ]);
+        return Some(Violation::new(CheckId::RunAsNonRoot, "runAsNonRoot != true", detail, explicit_fields));
     }
     if implicitly_bad.is_empty() {
         return None;
@@ -67,7 +66,11 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     Some(Violation::new(
         CheckId::RunAsNonRoot,
         "runAsNonRoot != true",
-        format!("pod or {} must set securityContext.runAsNonRoot=true", containers_phrase(&implicitly_bad)),
+        text(&[
+            Piece::Str("pod or "),
+            Piece::Counted("container", "containers", &implicitly_bad),
+            Piece::Str(" must set securityContext.runAsNonRoot=true"),
+        ]),
         implicit_fields,
     ))
 }

@@ -1,7 +1,7 @@
 //! `runAsUser` (restricted, v1.23+): neither the pod nor a container may set `runAsUser=0`; from v1.35
 //! pods in a user namespace (`hostUsers: false`) are exempt.
 
-use super::{containers_phrase, in_user_namespace, CheckId, Ctx};
+use super::{in_user_namespace, piece_if, text, CheckId, Ctx, Piece};
 use crate::model::{ContainerView, PodView};
 use crate::violation::{FieldValue, FieldViolation, Violation};
 
@@ -13,10 +13,10 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     if minor >= 35 && in_user_namespace(pod) {
         return None;
     }
-    let mut setters: Vec<String> = Vec::new();
+    let mut pod_root = false;
     let mut fields = Vec::new();
     if pod.security_context().and_then(|sc| sc.run_as_user()) == Some(0) {
-        setters.push("pod".to_owned());
+        pod_root = true;
         fields.push(FieldViolation::new(ctx.spec(FIELD), FieldValue::Int(0), None));
     }
     let mut bad = Vec::new();
@@ -26,16 +26,15 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
             fields.push(FieldViolation::new(ctx.container(slot, FIELD), FieldValue::Int(0), Some(c.name())));
         }
     }
-    if !bad.is_empty() {
-        setters.push(containers_phrase(&bad));
-    }
-    if setters.is_empty() {
+    let containers_root = !bad.is_empty();
+    if !pod_root && !containers_root {
         return None;
     }
-    Some(Violation::new(
-        CheckId::RunAsUser,
-        "runAsUser=0",
-        format!("{} must not set runAsUser=0", setters.join(" and ")),
-        fields,
-    ))
+    let detail = text(&[
+        piece_if(pod_root, Piece::Str("pod")),
+        piece_if(pod_root && containers_root, Piece::Str(" and ")),
+        piece_if(containers_root, Piece::Counted("container", "containers", &bad)),
+        Piece::Str(" must not set runAsUser=0"),
+    ]);
+    Some(Violation::new(CheckId::RunAsUser, "runAsUser=0", detail, fields))
 }

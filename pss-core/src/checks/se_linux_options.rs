@@ -84,7 +84,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     let mut data = Vec::new();
     let types = sorted_set(findings.types);
     if !types.is_empty() {
-        data.push(format!("{} {}", pluralize("type", "types", types.len()), join_quote(types.iter().copied())));
+        data.push(format!("{} {}", pluralize("type", "types", types.len()), join_quote(&types)));
     }
     if findings.user {
         data.push("user may not be set".to_owned());

@@ -109,7 +109,7 @@ fn fields<P: PodView>(pod: &P, ctx: &Ctx<'_>) -> Option<Violation> {
         format!(
             "{} must not set securityContext.seccompProfile.type to {}",
             setters.join(" and "),
-            join_quote(sorted_set(values))
+            join_quote(&sorted_set(values))
         ),
         fields,
     ))

@@ -2,7 +2,7 @@
 //! `RuntimeDefault` or `Localhost`; from v1.25 Windows pods are exempt. Replaces `seccompProfile_baseline`.
 
 use super::seccomp_profile_baseline::valid_type;
-use super::{containers_phrase, is_windows, join_quote, sorted_set, CheckId, Ctx};
+use super::{is_windows, piece_if, sorted_set, text, CheckId, Ctx, Piece};
 use crate::model::{ContainerView, PodView};
 use crate::violation::{FieldValue, FieldViolation, Violation};
 
@@ -14,7 +14,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     if minor >= 25 && is_windows(pod) {
         return None;
     }
-    let mut setters: Vec<String> = Vec::new();
+    let mut pod_bad = false;
     let mut values = Vec::new();
     let mut explicit_fields = Vec::new();
     let mut pod_set = false;
@@ -22,7 +22,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
         if valid_type(t) {
             pod_set = true;
         } else {
-            setters.push("pod".to_owned());
+            pod_bad = true;
             values.push(t);
             explicit_fields.push(FieldViolation::new(ctx.spec(FIELD), FieldValue::String(t.to_owned()), None));
         }
@@ -53,20 +53,17 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
             }
         }
     }
-    if !explicitly_bad.is_empty() {
-        setters.push(containers_phrase(&explicitly_bad));
-    }
-    if !setters.is_empty() {
-        return Some(Violation::new(
-            CheckId::SeccompProfileRestricted,
-            "seccompProfile",
-            format!(
-                "{} must not set securityContext.seccompProfile.type to {}",
-                setters.join(" and "),
-                join_quote(sorted_set(values))
-            ),
-            explicit_fields,
-        ));
+    let containers_bad = !explicitly_bad.is_empty();
+    if pod_bad || containers_bad {
+        let values = sorted_set(values);
+        let detail = text(&[
+            piece_if(pod_bad, Piece::Str("pod")),
+            piece_if(pod_bad && containers_bad, Piece::Str(" and ")),
+            piece_if(containers_bad, Piece::Counted("container", "containers", &explicitly_bad)),
+            Piece::Str(" must not set securityContext.seccompProfile.type to "),
+            Piece::Quoted(&values),
+        ]);
+        return Some(Violation::new(CheckId::SeccompProfileRestricted, "seccompProfile", detail, explicit_fields));
     }
     if implicitly_bad.is_empty() {
         return None;
@@ -74,10 +71,11 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     Some(Violation::new(
         CheckId::SeccompProfileRestricted,
         "seccompProfile",
-        format!(
-            r#"pod or {} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost""#,
-            containers_phrase(&implicitly_bad)
-        ),
+        text(&[
+            Piece::Str("pod or "),
+            Piece::Counted("container", "containers", &implicitly_bad),
+            Piece::Str(r#" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost""#),
+        ]),
         implicit_fields,
     ))
 }
