@@ -433,26 +433,24 @@ impl Ctx<'_> {
 
     /// `spec.containers[3].<suffix>`.
     pub(crate) fn container(&self, slot: Slot, suffix: &str) -> String {
-        text(&[
-            Piece::Str(self.spec),
-            Piece::Str("."),
-            Piece::Str(slot.kind.field()),
-            Piece::Index(slot.index),
-            Piece::Str("."),
-            Piece::Str(suffix),
-        ])
+        self.container_path(slot, [Piece::Str(suffix), Piece::Empty])
     }
 
     /// `spec.containers[3].<list>[<index>]`.
     pub(crate) fn container_item(&self, slot: Slot, list: &str, index: usize) -> String {
+        self.container_path(slot, [Piece::Str(list), Piece::Index(index)])
+    }
+
+    /// `spec.containers[3].` and then `tail`.
+    fn container_path(&self, slot: Slot, [a, b]: [Piece<'_>; 2]) -> String {
         text(&[
             Piece::Str(self.spec),
             Piece::Str("."),
             Piece::Str(slot.kind.field()),
             Piece::Index(slot.index),
             Piece::Str("."),
-            Piece::Str(list),
-            Piece::Index(index),
+            a,
+            b,
         ])
     }
 
