@@ -4,10 +4,13 @@
 // of the separators) and is parsed as such.
 //
 // The text: fields separated by U+0000, U+0001 for null; "E", then level, version, allowed ("1" or
-// ""), forbiddenReason, forbiddenDetail, message, workloadKind, templatePath, note, kind,
-// apiVersion, name, namespace, the number of violations; per violation its check, reason, detail
-// and number of fields; per field its path, value and container. A value is "n" (null), "t", "f",
-// "o" ({}), "i" and an integer, "s" and a string, or "l" and a count followed by that many strings.
+// ""), the message up to its forbiddenDetail (null when allowed), workloadKind, templatePath, note,
+// kind, apiVersion, name, namespace, the number of violations; per violation its check, reason,
+// detail and number of fields; per field its path, value and container. A value is "n" (null), "t",
+// "f", "o" ({}), "i" and an integer, "s" and a string, or "l" and a count followed by that many
+// strings. forbiddenReason, forbiddenDetail and the end of the message are joined here from the
+// violations, as pss-core joins them (upstream's ForbiddenReason and ForbiddenDetail): the reasons
+// joined by ", ", and each "reason (detail)" (the reason alone when the detail is empty) joined by ", ".
 export function evaluationFromText(text) {
   if (text.charCodeAt(0) !== 69) return JSON.parse(text);
   const p = text.split("\u0000");
@@ -44,9 +47,7 @@ export function evaluationFromText(text) {
   const level = str();
   const version = str();
   const allowed = str() === "1";
-  const forbiddenReason = str();
-  const forbiddenDetail = str();
-  const message = opt();
+  const head = opt();
   const workloadKind = str();
   const templatePath = str();
   const note = opt();
@@ -55,12 +56,20 @@ export function evaluationFromText(text) {
   const name = opt();
   const namespace = opt();
   const violations = [];
+  let forbiddenReason = "";
+  let forbiddenDetail = "";
   for (let n = Number(str()); n > 0; n--) {
     const check = str();
     const reason = str();
     const detail = str();
     const fields = [];
     for (let m = Number(str()); m > 0; m--) fields.push({ path: str(), value: value(), container: opt() });
+    if (violations.length > 0) {
+      forbiddenReason += ", ";
+      forbiddenDetail += ", ";
+    }
+    forbiddenReason += reason;
+    forbiddenDetail += detail === "" ? reason : reason + " (" + detail + ")";
     violations.push({ check, reason, detail, fields });
   }
   return {
@@ -70,7 +79,7 @@ export function evaluationFromText(text) {
     violations,
     forbiddenReason,
     forbiddenDetail,
-    message,
+    message: head === null ? null : head + forbiddenDetail,
     workloadKind,
     templatePath,
     note,

@@ -385,19 +385,14 @@ pub(crate) fn evaluate_flat_text(
 fn flat(meta: &Meta<'_>, kind: pss_core::WorkloadKind, result: &pss_core::Evaluation) -> Option<String> {
     let lv = result.level_version();
     let allowed = result.allowed();
+    let version = lv.version.to_string();
+    let head = if allowed { None } else { Some(message_head(kind, meta.name.unwrap_or(""), result, &version)?) };
     let mut f = Flat { out: String::with_capacity(1024), clean: true };
     f.out.push('E');
     f.str(Level::from(lv.level).as_str());
-    f.str(&lv.version.to_string());
+    f.str(&version);
     f.str(if allowed { "1" } else { "" });
-    if allowed {
-        f.str("");
-        f.str("");
-    } else {
-        f.str(&result.forbidden_reason());
-        f.str(&result.forbidden_detail());
-    }
-    f.opt(message(kind, meta.name.unwrap_or(""), result).as_deref());
+    f.opt(head.as_deref());
     f.str(WorkloadKind::from(kind).as_str());
     f.str(kind.template_path());
     f.opt(None);
@@ -438,6 +433,44 @@ fn flat(meta: &Meta<'_>, kind: pss_core::WorkloadKind, result: &pss_core::Evalua
         }
     }
     f.clean.then_some(f.out)
+}
+
+/// The `message` of a denied evaluation without its `forbiddenDetail`, with which it ends:
+/// `pods "NAME" is forbidden: violates PodSecurity "restricted:latest": ` (a pod) or
+/// `deployments "NAME" (pods it creates would be denied): violates PodSecurity "restricted:latest": `.
+/// js/decode.js joins the violations into `forbiddenReason` and `forbiddenDetail` as pss-core does
+/// (the same text handed over once instead of three times, and not formatted three times in wasm)
+/// and appends the detail to this. `None` (so JSON instead) if the message should ever not end with
+/// the detail.
+fn message_head(
+    kind: pss_core::WorkloadKind,
+    name: &str,
+    result: &pss_core::Evaluation,
+    version: &str,
+) -> Option<String> {
+    let level = result.level_version().level.as_str();
+    // Go's `%q` leaves printable ASCII other than `"` and `\` as it is, between quotes; other names
+    // are quoted by pss-core, in the whole message.
+    let plain = |s: &str| s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\');
+    if !(plain(name) && plain(version)) {
+        let detail = result.forbidden_detail();
+        return message(kind, name, result)?.strip_suffix(detail.as_str()).map(str::to_owned);
+    }
+    let pod = kind == pss_core::WorkloadKind::Pod;
+    let mut out = String::with_capacity(96 + name.len());
+    out.push_str(if pod { "pods" } else { kind.resource() });
+    if !name.is_empty() {
+        out.push_str(" \"");
+        out.push_str(name);
+        out.push('"');
+    }
+    out.push_str(if pod { " is forbidden: " } else { " (pods it creates would be denied): " });
+    out.push_str("violates PodSecurity \"");
+    out.push_str(level);
+    out.push(':');
+    out.push_str(version);
+    out.push_str("\": ");
+    Some(out)
 }
 
 /// The flat text being written.
@@ -777,13 +810,16 @@ mod tests {
             p[i - 1]
         };
         let mut header: Vec<Value> = Vec::new();
-        for _ in 0..13 {
+        for _ in 0..11 {
             let v = next();
             header.push(if v == "\u{1}" { Value::Null } else { Value::String(v.to_owned()) });
         }
         let mut violations = Vec::new();
+        let (mut reasons, mut details) = (Vec::new(), Vec::new());
         for _ in 0..next().parse::<usize>().unwrap() {
             let (check, reason, detail) = (next(), next(), next());
+            reasons.push(reason.to_owned());
+            details.push(if detail.is_empty() { reason.to_owned() } else { format!("{reason} ({detail})") });
             let mut fields = Vec::new();
             for _ in 0..next().parse::<usize>().unwrap() {
                 let path = next();
@@ -804,6 +840,13 @@ mod tests {
             violations.push(json!({"check": check, "reason": reason, "detail": detail, "fields": fields}));
         }
         assert_eq!(i, p.len(), "every field read");
+        let (reason, detail) = (reasons.join(", "), details.join(", "));
+        // The message: its head, then the detail.
+        header[3] = match &header[3] {
+            Value::String(head) => json!(format!("{head}{detail}")),
+            _ => Value::Null,
+        };
+        header.splice(3..3, [json!(reason), json!(detail)]);
         let names = [
             "level",
             "version",
@@ -829,7 +872,7 @@ mod tests {
 
     #[test]
     fn the_flat_text_holds_the_whole_result() {
-        let docs: [&[u8]; 5] = [
+        let docs: [&[u8]; 8] = [
             PRIVILEGED.as_bytes(),
             br#"{"metadata":{"name":"w\"e\u00e9"},"spec":{"hostPID":true,"securityContext":{"runAsUser":0},
                 "volumes":[{"name":"v","hostPath":{}}],"containers":[{"name":"c","ports":[{"hostPort":-8}],
@@ -838,8 +881,12 @@ mod tests {
             br#"{"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"c","namespace":"n"},"spec":{"jobTemplate":
                 {"spec":{"template":{"spec":{"hostIPC":true,"containers":[{"name":"c"}]}}}}}}"#,
             br#"{"kind":null,"spec":{"hostNetwork":true}}"#,
+            br#"{"apiVersion":"apps/v1","kind":"Deployment","spec":{"template":{"spec":{"hostPID":true}}}}"#,
+            br#"{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"d\\\u00e9\u2028"},"spec":{"template":
+                {"spec":{"hostPID":true,"containers":[{"name":"\u00e9","securityContext":{"privileged":true}}]}}}}"#,
+            br#"{"metadata":{"name":"~ x"},"spec":{"containers":[{"name":"c","securityContext":{"capabilities":{"add":["X"]}}}]}}"#,
         ];
-        for lv in ["baseline:latest", "restricted:v1.25", "privileged:latest"] {
+        for lv in ["baseline:latest", "restricted:v1.25", "privileged:latest", "restricted:v1.0"] {
             let lv = pss_core::LevelVersion::parse(lv).unwrap();
             for doc in docs {
                 let value = serde_json::to_value(evaluate_bytes(lv, doc, &[]).unwrap()).unwrap();
