@@ -1,4 +1,5 @@
-// The result of `evaluate` from the flat text pss-wasm writes for it (src/evaluation.rs, `Flat`):
+// Strings between JS and pss-wasm: `encodeInto`, a JS string into wasm memory as UTF-8, and
+// `evaluationFromText`, the result of `evaluate` from the flat text pss-wasm writes for it (src/evaluation.rs, `Flat`):
 // one `split` and object literals of fixed shapes, about three times faster than `JSON.parse` of the
 // same result as JSON. Text starting with `{` is JSON (the writer's choice when a string holds one
 // of the separators) and is parsed as such.
@@ -88,4 +89,12 @@ export function evaluationFromText(text) {
     name,
     namespace,
   };
+}
+
+const encoder = new TextEncoder();
+
+// Writes `text` as UTF-8 into `into` (a view of wasm memory with room for three bytes per UTF-16 code
+// unit, src/object.rs) and returns the number of bytes written.
+export function encodeInto(text, into) {
+  return encoder.encodeInto(text, into).written;
 }

@@ -387,7 +387,7 @@ fn flat(meta: &Meta<'_>, kind: pss_core::WorkloadKind, result: &pss_core::Evalua
     let allowed = result.allowed();
     let version = lv.version.to_string();
     let head = if allowed { None } else { Some(message_head(kind, meta.name.unwrap_or(""), result, &version)?) };
-    let mut f = Flat { out: String::with_capacity(1024), clean: true };
+    let mut f = Flat { out: String::with_capacity(2048), marks: 0 };
     f.out.push('E');
     f.str(Level::from(lv.level).as_str());
     f.str(&version);
@@ -411,15 +411,15 @@ fn flat(meta: &Meta<'_>, kind: pss_core::WorkloadKind, result: &pss_core::Evalua
                 pss_core::FieldValue::Bool(true) => f.str("t"),
                 pss_core::FieldValue::Bool(false) => f.str("f"),
                 pss_core::FieldValue::Int(n) => {
-                    f.out.push_str("\0i");
+                    f.tag("i");
                     json::write_int(&mut f.out, *n);
                 }
                 pss_core::FieldValue::String(s) => {
-                    f.out.push_str("\0s");
+                    f.tag("s");
                     f.push(s);
                 }
                 pss_core::FieldValue::List(items) => {
-                    f.out.push_str("\0l");
+                    f.tag("l");
                     json::write_int(&mut f.out, i64::try_from(items.len()).unwrap_or(i64::MAX));
                     for item in items {
                         f.str(item);
@@ -432,7 +432,7 @@ fn flat(meta: &Meta<'_>, kind: pss_core::WorkloadKind, result: &pss_core::Evalua
             f.opt(field.container());
         }
     }
-    f.clean.then_some(f.out)
+    f.finish()
 }
 
 /// The `message` of a denied evaluation without its `forbiddenDetail`, with which it ends:
@@ -476,35 +476,48 @@ fn message_head(
 /// The flat text being written.
 struct Flat {
     out: String,
-    clean: bool,
+    /// How many separators and null markers were written: the text is clean (no string holds
+    /// either) when it has exactly as many U+0000 and U+0001 as that.
+    marks: usize,
 }
 
 impl Flat {
     /// The next field.
     fn str(&mut self, s: &str) {
-        self.out.push('\0');
-        self.push(s);
+        self.tag(s);
     }
 
     /// The next field, or the null marker.
     fn opt(&mut self, s: Option<&str>) {
         match s {
             Some(s) => self.str(s),
-            None => self.out.push_str("\0\u{1}"),
+            None => {
+                self.out.push_str("\0\u{1}");
+                self.marks += 2;
+            }
         }
     }
 
     fn count(&mut self, n: usize) {
-        self.out.push('\0');
+        self.tag("");
         json::write_int(&mut self.out, i64::try_from(n).unwrap_or(i64::MAX));
     }
 
-    /// Appends to the current field, noting a separator inside it.
-    fn push(&mut self, s: &str) {
-        if json::has_control_0_or_1(s.as_bytes()) {
-            self.clean = false;
-        }
+    /// The next field, starting with `s`; the rest of it may be appended to `out`.
+    fn tag(&mut self, s: &str) {
+        self.out.push('\0');
+        self.marks += 1;
         self.out.push_str(s);
+    }
+
+    /// Appends to the current field.
+    fn push(&mut self, s: &str) {
+        self.out.push_str(s);
+    }
+
+    /// The text, if no string written held a separator or the null marker.
+    fn finish(self) -> Option<String> {
+        (json::count_control_0_or_1(self.out.as_bytes()) == self.marks).then_some(self.out)
     }
 }
 

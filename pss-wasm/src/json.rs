@@ -70,22 +70,23 @@ fn special_at(bytes: &[u8]) -> Option<usize> {
     chunks.remainder().iter().position(|&b| needs_escape(b)).map(|i| at + i)
 }
 
-/// Whether `bytes` hold U+0000 or U+0001 (the flat text's separator and null marker), eight bytes
-/// at a time.
-pub(crate) fn has_control_0_or_1(bytes: &[u8]) -> bool {
+/// How many of `bytes` are U+0000 or U+0001 (the flat text's separator and null marker), eight
+/// bytes at a time: the flat text is checked once, whole, against the separators it was written with.
+pub(crate) fn count_control_0_or_1(bytes: &[u8]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    const LOWS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     let mut chunks = bytes.chunks_exact(8);
+    let mut n = 0;
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        // Bytes 0 and 1 are those that are zero without their lowest bit.
+        // Bytes 0 and 1 are those that are zero without their lowest bit; the high bit of each byte
+        // of `nonzero` is set exactly where that byte of `x` is not zero (no carry crosses bytes).
         let x = u64::from_le_bytes(word) & !ONES;
-        if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
-            return true;
-        }
+        let nonzero = (((x & LOWS) + LOWS) | x) & !LOWS;
+        n += 8 - nonzero.count_ones() as usize;
     }
-    chunks.remainder().iter().any(|&b| b < 2)
+    n + chunks.remainder().iter().filter(|&&b| b < 2).count()
 }
 
 fn needs_escape(b: u8) -> bool {
@@ -296,17 +297,25 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn separators_are_found_wherever_they_are() {
+    fn separators_are_counted_wherever_they_are() {
         for len in 0..30 {
-            assert!(!has_control_0_or_1(&vec![b'a'; len]));
-            assert!(!has_control_0_or_1(&(0..len).map(|i| [2, 3, 0x80, 0x81, 0xfe, 0xff][i % 6]).collect::<Vec<u8>>()));
+            assert_eq!(count_control_0_or_1(&vec![b'a'; len]), 0);
+            let others: Vec<u8> = (0..len).map(|i| [2, 3, 0x80, 0x81, 0xfe, 0xff, 0x7f][i % 7]).collect();
+            assert_eq!(count_control_0_or_1(&others), 0, "{others:?}");
             for at in 0..len {
                 for b in [0, 1] {
-                    let mut bytes = vec![b'a'; len];
+                    let mut bytes = others.clone();
                     bytes[at] = b;
-                    assert!(has_control_0_or_1(&bytes), "{bytes:?}");
+                    assert_eq!(count_control_0_or_1(&bytes), 1, "{bytes:?}");
+                    for also in at + 1..len {
+                        let mut more = bytes.clone();
+                        more[also] = 1 - b;
+                        assert_eq!(count_control_0_or_1(&more), 2, "{more:?}");
+                    }
                 }
             }
+            assert_eq!(count_control_0_or_1(&vec![0; len]), len);
+            assert_eq!(count_control_0_or_1(&vec![1; len]), len);
         }
     }
 

@@ -69,27 +69,27 @@ fn with_pod_kind(json: &[u8]) -> Vec<u8> {
     out
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/js/decode.js")]
 extern "C" {
-    /// The platform's `TextEncoder` (browsers, Node 11+).
-    type TextEncoder;
-    #[wasm_bindgen(constructor)]
-    fn new() -> TextEncoder;
-    #[wasm_bindgen(method)]
-    fn encode(this: &TextEncoder, text: &JsValue) -> js_sys::Uint8Array;
-}
-
-thread_local! {
-    static ENCODER: TextEncoder = TextEncoder::new();
+    /// Writes a JS string as UTF-8 into `into` (js/decode.js: `TextEncoder.encodeInto`, straight into
+    /// wasm memory); the number of bytes written. `into` must have room for three bytes per UTF-16
+    /// code unit.
+    #[wasm_bindgen(js_name = encodeInto)]
+    fn encode_into(text: &JsValue, into: &mut [u8]) -> usize;
 }
 
 /// The JSON bytes of an object given as text, a `Uint8Array` of UTF-8, or a value (written with
 /// `JSON.stringify`). `what` names it in errors (`"the object"`).
 pub(crate) fn json_bytes(value: &JsValue, what: &str) -> Result<Vec<u8>, PssError> {
     if value.is_string() {
-        // The platform's encoder and one copy into wasm memory: several times faster for pod-sized
-        // text than wasm-bindgen's character-by-character string passing.
-        return Ok(ENCODER.with(|encoder| encoder.encode(value)).to_vec());
+        // The platform's encoder, writing into wasm memory: several times faster for pod-sized text
+        // than wasm-bindgen's character-by-character string passing, and than `TextEncoder.encode`
+        // and a copy (a new buffer each time: 590 ns against 90 ns for the 311-byte bench pod).
+        let units = value.unchecked_ref::<js_sys::JsString>().length() as usize;
+        let mut bytes = vec![0; units * 3];
+        let written = encode_into(value, &mut bytes);
+        bytes.truncate(written);
+        return Ok(bytes);
     }
     if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
         return Ok(bytes.to_vec());
