@@ -1,77 +1,135 @@
 // Strings between JS and pss-wasm: `encodeInto`, a JS string into wasm memory as UTF-8, and
-// `evaluationFromText`, the result of `evaluate` from the flat text pss-wasm writes for it (src/evaluation.rs, `Flat`):
-// one `split` and object literals of fixed shapes, about three times faster than `JSON.parse` of the
-// same result as JSON. Text starting with `{` is JSON (the writer's choice when a string holds one
-// of the separators) and is parsed as such.
+// `evaluationFromText`, the result of `evaluate` from the flat text pss-wasm writes for it
+// (src/evaluation.rs, `flat`): one `split` and object literals of fixed shapes, several times faster
+// than `JSON.parse` of the same result as JSON. Text starting with `{` is JSON (the writer's choice
+// when a string holds the separator) and is parsed as such.
 //
-// The text: fields separated by U+0000, U+0001 for null; "E", then level, version, allowed ("1" or
-// ""), the message up to its forbiddenDetail (null when allowed), workloadKind, templatePath, note,
-// kind, apiVersion, name, namespace, the number of violations; per violation its check, reason,
-// detail and number of fields; per field its path, value and container. A value is "n" (null), "t",
-// "f", "o" ({}), "i" and an integer, "s" and a string, or "l" and a count followed by that many
-// strings. forbiddenReason, forbiddenDetail and the end of the message are joined here from the
-// violations, as pss-core joins them (upstream's ForbiddenReason and ForbiddenDetail): the reasons
-// joined by ", ", and each "reason (detail)" (the reason alone when the detail is empty) joined by ", ".
+// The text: fields separated by U+0000. The first field, the shape, has one character per item, so
+// that only strings that must be strings are fields (V8 makes a new string of each field): "E"; the
+// level ("0" to "2" in LEVELS); allowed ("1" or "0"); workloadKind ("A" + its index in KINDS); for
+// the message up to its forbiddenDetail, note, kind, apiVersion, name and namespace in turn, "-"
+// (null), "+" (the next field) or "=" (kind "Pod", apiVersion "v1"); then per violation "a" + the
+// check's index in CHECKS, and per field of it the value's type ("N" null, "T" true, "F" false, "O"
+// {}, "I" an integer in the next field, "S" the next field, "L" a count in the next field and that
+// many fields) and its container ("-" null, "+" the next field, "=" the last one given by "+").
+// The other fields, in order: version, templatePath, the header strings marked "+"; per violation its
+// reason and detail, per field its path, value and container as marked. forbiddenReason,
+// forbiddenDetail and the end of the message are joined here as pss-core joins them (upstream's
+// ForbiddenReason and ForbiddenDetail): the reasons joined by ", ", and each "reason (detail)" (the
+// reason alone when the detail is empty) joined by ", ".
+
+// pss-wasm's unit tests check these tables against the Rust side.
+const LEVELS = ["privileged", "baseline", "restricted"];
+const KINDS = [
+  "Pod",
+  "PodTemplate",
+  "ReplicationController",
+  "ReplicaSet",
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "Job",
+  "CronJob",
+];
+const CHECKS = [
+  "appArmorProfile",
+  "capabilities_baseline",
+  "hostNamespaces",
+  "hostPathVolumes",
+  "hostPorts",
+  "hostProbesAndHostLifecycle",
+  "privileged",
+  "procMount",
+  "seLinuxOptions",
+  "seccompProfile_baseline",
+  "sysctls",
+  "windowsHostProcess",
+  "allowPrivilegeEscalation",
+  "capabilities_restricted",
+  "procMount_restricted",
+  "restrictedVolumes",
+  "runAsNonRoot",
+  "runAsUser",
+  "seccompProfile_restricted",
+];
+
 export function evaluationFromText(text) {
   if (text.charCodeAt(0) !== 69) return JSON.parse(text);
   const p = text.split("\u0000");
+  const shape = p[0];
+  const end = shape.length;
   let i = 1;
-  const str = () => p[i++];
-  const opt = () => {
-    const v = p[i++];
-    return v === "\u0001" ? null : v;
+  const level = LEVELS[shape.charCodeAt(1) - 48];
+  const allowed = shape.charCodeAt(2) === 49;
+  const workloadKind = KINDS[shape.charCodeAt(3) - 65];
+  const version = p[i++];
+  const templatePath = p[i++];
+  // "-" null, "+" the next field, "=" the common value.
+  const opt = (k, common) => {
+    const c = shape.charCodeAt(k);
+    return c === 45 ? null : c === 43 ? p[i++] : common;
   };
-  const value = () => {
-    const v = p[i++];
-    switch (v.charCodeAt(0)) {
-      case 110: // n
-        return null;
-      case 116: // t
-        return true;
-      case 102: // f
-        return false;
-      case 111: // o
-        return {};
-      case 105: // i
-        return Number(v.slice(1));
-      case 115: // s
-        return v.slice(1);
-      default: {
-        // l
-        const n = Number(v.slice(1));
-        const list = p.slice(i, i + n);
-        i += n;
-        return list;
-      }
-    }
-  };
-  const level = str();
-  const version = str();
-  const allowed = str() === "1";
-  const head = opt();
-  const workloadKind = str();
-  const templatePath = str();
-  const note = opt();
-  const kind = opt();
-  const apiVersion = opt();
-  const name = opt();
-  const namespace = opt();
+  const head = opt(4, null);
+  const note = opt(5, null);
+  const kind = opt(6, "Pod");
+  const apiVersion = opt(7, "v1");
+  const name = opt(8, null);
+  const namespace = opt(9, null);
   const violations = [];
   let forbiddenReason = "";
   let forbiddenDetail = "";
-  for (let n = Number(str()); n > 0; n--) {
-    const check = str();
-    const reason = str();
-    const detail = str();
-    const fields = [];
-    for (let m = Number(str()); m > 0; m--) fields.push({ path: str(), value: value(), container: opt() });
-    if (violations.length > 0) {
-      forbiddenReason += ", ";
-      forbiddenDetail += ", ";
+  let fields = null;
+  let container = null;
+  for (let k = 10; k < end; k++) {
+    const c = shape.charCodeAt(k);
+    if (c >= 97) {
+      const reason = p[i++];
+      const detail = p[i++];
+      fields = [];
+      if (violations.length > 0) {
+        forbiddenReason += ", ";
+        forbiddenDetail += ", ";
+      }
+      forbiddenReason += reason;
+      forbiddenDetail += detail === "" ? reason : reason + " (" + detail + ")";
+      violations.push({ check: CHECKS[c - 97], reason, detail, fields });
+      continue;
     }
-    forbiddenReason += reason;
-    forbiddenDetail += detail === "" ? reason : reason + " (" + detail + ")";
-    violations.push({ check, reason, detail, fields });
+    const path = p[i++];
+    let value;
+    switch (c) {
+      case 78: // N
+        value = null;
+        break;
+      case 84: // T
+        value = true;
+        break;
+      case 70: // F
+        value = false;
+        break;
+      case 79: // O
+        value = {};
+        break;
+      case 73: // I
+        value = Number(p[i++]);
+        break;
+      case 83: // S
+        value = p[i++];
+        break;
+      default: {
+        // L
+        const n = Number(p[i++]);
+        value = p.slice(i, i + n);
+        i += n;
+      }
+    }
+    const at = shape.charCodeAt(++k);
+    if (at === 45) {
+      fields.push({ path, value, container: null });
+    } else {
+      if (at === 43) container = p[i++];
+      fields.push({ path, value, container });
+    }
   }
   return {
     level,

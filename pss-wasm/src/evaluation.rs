@@ -209,6 +209,25 @@ impl ToJson for Evaluation {
 }
 
 impl WorkloadKind {
+    /// Every kind, in the order of js/decode.js's `KINDS`.
+    #[cfg(test)]
+    const ALL: [WorkloadKind; 9] = [
+        WorkloadKind::Pod,
+        WorkloadKind::PodTemplate,
+        WorkloadKind::ReplicationController,
+        WorkloadKind::ReplicaSet,
+        WorkloadKind::Deployment,
+        WorkloadKind::StatefulSet,
+        WorkloadKind::DaemonSet,
+        WorkloadKind::Job,
+        WorkloadKind::CronJob,
+    ];
+
+    /// The kind's index in js/decode.js's `KINDS`.
+    fn index(self) -> u8 {
+        self as u8
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             WorkloadKind::Pod => "Pod",
@@ -380,59 +399,85 @@ pub(crate) fn evaluate_flat_text(
     })
 }
 
-/// The flat text of an evaluation (see `js/decode.js` for the layout); `None` when a string holds
-/// U+0000 or U+0001, the separator and the null marker.
+/// The flat text of an evaluation (see `js/decode.js` for the layout): a first field of one
+/// character per item (levels, kinds and checks as indexes into decode.js's tables, value types,
+/// which optional strings are there), then the strings. JS makes a new string of every field, so the
+/// fewer the better. `None` when a string holds U+0000, the separator.
 fn flat(meta: &Meta<'_>, kind: pss_core::WorkloadKind, result: &pss_core::Evaluation) -> Option<String> {
     let lv = result.level_version();
     let allowed = result.allowed();
     let version = lv.version.to_string();
     let head = if allowed { None } else { Some(message_head(kind, meta.name.unwrap_or(""), result, &version)?) };
+    let mut shape = String::with_capacity(64);
     let mut f = Flat { out: String::with_capacity(2048), marks: 0 };
-    f.out.push('E');
-    f.str(Level::from(lv.level).as_str());
+    shape.push('E');
+    shape.push(match Level::from(lv.level) {
+        Level::Privileged => '0',
+        Level::Baseline => '1',
+        Level::Restricted => '2',
+    });
+    shape.push(if allowed { '1' } else { '0' });
+    shape.push(char::from(b'A' + WorkloadKind::from(kind).index()));
     f.str(&version);
-    f.str(if allowed { "1" } else { "" });
-    f.opt(head.as_deref());
-    f.str(WorkloadKind::from(kind).as_str());
     f.str(kind.template_path());
-    f.opt(None);
-    for field in [meta.kind, meta.api_version, meta.name, meta.namespace] {
-        f.opt(field);
+    let common = [None, None, Some("Pod"), Some("v1"), None, None];
+    for (value, common) in
+        [head.as_deref(), None, meta.kind, meta.api_version, meta.name, meta.namespace].into_iter().zip(common)
+    {
+        match value {
+            None => shape.push('-'),
+            Some(v) if Some(v) == common => shape.push('='),
+            Some(v) => {
+                shape.push('+');
+                f.str(v);
+            }
+        }
     }
-    f.count(result.violations().len());
+    let mut last_container = None;
     for v in result.violations() {
-        f.str(v.check().as_str());
+        let check = pss_core::CheckId::ALL.iter().position(|c| *c == v.check())?;
+        shape.push(char::from(b'a' + u8::try_from(check).ok()?));
         f.str(v.reason());
         f.str(v.detail());
-        f.count(v.fields().len());
         for field in v.fields() {
             f.str(field.path());
             match field.value() {
-                pss_core::FieldValue::Bool(true) => f.str("t"),
-                pss_core::FieldValue::Bool(false) => f.str("f"),
+                pss_core::FieldValue::Bool(true) => shape.push('T'),
+                pss_core::FieldValue::Bool(false) => shape.push('F'),
                 pss_core::FieldValue::Int(n) => {
-                    f.tag("i");
+                    shape.push('I');
+                    f.str("");
                     json::write_int(&mut f.out, *n);
                 }
                 pss_core::FieldValue::String(s) => {
-                    f.tag("s");
-                    f.push(s);
+                    shape.push('S');
+                    f.str(s);
                 }
                 pss_core::FieldValue::List(items) => {
-                    f.tag("l");
+                    shape.push('L');
+                    f.str("");
                     json::write_int(&mut f.out, i64::try_from(items.len()).unwrap_or(i64::MAX));
                     for item in items {
                         f.str(item);
                     }
                 }
-                pss_core::FieldValue::Object => f.str("o"),
+                pss_core::FieldValue::Object => shape.push('O'),
                 // Unset, and any value newer than this package.
-                _ => f.str("n"),
+                _ => shape.push('N'),
             }
-            f.opt(field.container());
+            match field.container() {
+                None => shape.push('-'),
+                Some(c) if Some(c) == last_container => shape.push('='),
+                Some(c) => {
+                    shape.push('+');
+                    f.str(c);
+                    last_container = Some(c);
+                }
+            }
         }
     }
-    f.finish()
+    shape.push_str(&f.out);
+    Flat { out: shape, marks: f.marks }.finish()
 }
 
 /// The `message` of a denied evaluation without its `forbiddenDetail`, with which it ends:
@@ -473,51 +518,25 @@ fn message_head(
     Some(out)
 }
 
-/// The flat text being written.
+/// The strings of the flat text being written.
 struct Flat {
     out: String,
-    /// How many separators and null markers were written: the text is clean (no string holds
-    /// either) when it has exactly as many U+0000 and U+0001 as that.
+    /// How many separators were written: the text is clean (no string holds a separator) when it
+    /// has exactly as many U+0000 as that.
     marks: usize,
 }
 
 impl Flat {
-    /// The next field.
+    /// The next field; more of it may be appended to `out`.
     fn str(&mut self, s: &str) {
-        self.tag(s);
-    }
-
-    /// The next field, or the null marker.
-    fn opt(&mut self, s: Option<&str>) {
-        match s {
-            Some(s) => self.str(s),
-            None => {
-                self.out.push_str("\0\u{1}");
-                self.marks += 2;
-            }
-        }
-    }
-
-    fn count(&mut self, n: usize) {
-        self.tag("");
-        json::write_int(&mut self.out, i64::try_from(n).unwrap_or(i64::MAX));
-    }
-
-    /// The next field, starting with `s`; the rest of it may be appended to `out`.
-    fn tag(&mut self, s: &str) {
         self.out.push('\0');
         self.marks += 1;
         self.out.push_str(s);
     }
 
-    /// Appends to the current field.
-    fn push(&mut self, s: &str) {
-        self.out.push_str(s);
-    }
-
-    /// The text, if no string written held a separator or the null marker.
+    /// The text, if no string written held a separator.
     fn finish(self) -> Option<String> {
-        (json::count_control_0_or_1(self.out.as_bytes()) == self.marks).then_some(self.out)
+        (json::count_nul(self.out.as_bytes()) == self.marks).then_some(self.out)
     }
 }
 
@@ -817,75 +836,114 @@ mod tests {
         use serde_json::{json, Value};
         assert!(text.starts_with('E'), "flat text: {text}");
         let p: Vec<&str> = text.split('\0').collect();
+        let shape: Vec<u8> = p[0].bytes().collect();
         let mut i = 1;
         let mut next = || {
             i += 1;
-            p[i - 1]
+            p[i - 1].to_owned()
         };
-        let mut header: Vec<Value> = Vec::new();
-        for _ in 0..11 {
-            let v = next();
-            header.push(if v == "\u{1}" { Value::Null } else { Value::String(v.to_owned()) });
+        let tables = js_tables();
+        let level = json!(tables["LEVELS"][usize::from(shape[1] - b'0')]);
+        let allowed = json!(shape[2] == b'1');
+        let workload_kind = json!(tables["KINDS"][usize::from(shape[3] - b'A')]);
+        let (version, template_path) = (json!(next()), json!(next()));
+        let mut header = Vec::new();
+        for (at, common) in (4..10).zip([None, None, Some("Pod"), Some("v1"), None, None]) {
+            header.push(match shape[at] {
+                b'-' => Value::Null,
+                b'+' => json!(next()),
+                b'=' => json!(common.unwrap()),
+                other => panic!("{other} in {text:?}"),
+            });
         }
-        let mut violations = Vec::new();
+        let mut violations: Vec<Value> = Vec::new();
         let (mut reasons, mut details) = (Vec::new(), Vec::new());
-        for _ in 0..next().parse::<usize>().unwrap() {
-            let (check, reason, detail) = (next(), next(), next());
-            reasons.push(reason.to_owned());
-            details.push(if detail.is_empty() { reason.to_owned() } else { format!("{reason} ({detail})") });
-            let mut fields = Vec::new();
-            for _ in 0..next().parse::<usize>().unwrap() {
-                let path = next();
-                let v = next();
-                let value = match &v[..1] {
-                    "n" => Value::Null,
-                    "t" => json!(true),
-                    "f" => json!(false),
-                    "o" => json!({}),
-                    "i" => json!(v[1..].parse::<i64>().unwrap()),
-                    "s" => json!(&v[1..]),
-                    _ => json!((0..v[1..].parse::<usize>().unwrap()).map(|_| next()).collect::<Vec<_>>()),
-                };
-                let container = next();
-                let container = if container == "\u{1}" { Value::Null } else { json!(container) };
-                fields.push(json!({"path": path, "value": value, "container": container}));
+        let mut container = Value::Null;
+        let mut k = 10;
+        while k < shape.len() {
+            let c = shape[k];
+            k += 1;
+            if c >= b'a' {
+                let (reason, detail) = (next(), next());
+                details.push(if detail.is_empty() { reason.clone() } else { format!("{reason} ({detail})") });
+                reasons.push(reason.clone());
+                let check = &tables["CHECKS"][usize::from(c - b'a')];
+                violations.push(json!({"check": check, "reason": reason, "detail": detail, "fields": []}));
+                continue;
             }
-            violations.push(json!({"check": check, "reason": reason, "detail": detail, "fields": fields}));
+            let path = next();
+            let value = match c {
+                b'N' => Value::Null,
+                b'T' => json!(true),
+                b'F' => json!(false),
+                b'O' => json!({}),
+                b'I' => json!(next().parse::<i64>().unwrap()),
+                b'S' => json!(next()),
+                b'L' => {
+                    let n = next().parse::<usize>().unwrap();
+                    json!((0..n).map(|_| next()).collect::<Vec<_>>())
+                }
+                other => panic!("{other} in {text:?}"),
+            };
+            let this = match shape[k] {
+                b'-' => Value::Null,
+                b'+' => {
+                    container = json!(next());
+                    container.clone()
+                }
+                b'=' => container.clone(),
+                other => panic!("{other} in {text:?}"),
+            };
+            k += 1;
+            let fields = violations.last_mut().unwrap()["fields"].as_array_mut().unwrap();
+            fields.push(json!({"path": path, "value": value, "container": this}));
         }
         assert_eq!(i, p.len(), "every field read");
-        let (reason, detail) = (reasons.join(", "), details.join(", "));
-        // The message: its head, then the detail.
-        header[3] = match &header[3] {
+        let detail = details.join(", ");
+        let message = match &header[0] {
             Value::String(head) => json!(format!("{head}{detail}")),
             _ => Value::Null,
         };
-        header.splice(3..3, [json!(reason), json!(detail)]);
-        let names = [
-            "level",
-            "version",
-            "allowed",
-            "forbiddenReason",
-            "forbiddenDetail",
-            "message",
-            "workloadKind",
-            "templatePath",
-            "note",
-            "kind",
-            "apiVersion",
-            "name",
-            "namespace",
-        ];
-        let mut out = serde_json::Map::new();
-        for (name, value) in names.iter().zip(header) {
-            out.insert(name.to_string(), if *name == "allowed" { json!(value == json!("1")) } else { value });
+        json!({
+            "level": level, "version": version, "allowed": allowed, "violations": violations,
+            "forbiddenReason": reasons.join(", "), "forbiddenDetail": detail, "message": message,
+            "workloadKind": workload_kind, "templatePath": template_path, "note": header[1], "kind": header[2],
+            "apiVersion": header[3], "name": header[4], "namespace": header[5],
+        })
+    }
+
+    /// js/decode.js's tables (`const NAME = ["a", "b"];`), by name.
+    fn js_tables() -> std::collections::BTreeMap<String, Vec<String>> {
+        let js = include_str!("../js/decode.js");
+        let mut tables = std::collections::BTreeMap::new();
+        for name in ["LEVELS", "KINDS", "CHECKS"] {
+            let start = js.find(&format!("const {name} = [")).unwrap() + name.len() + 10;
+            let list = &js[start..start + js[start..].find(']').unwrap()];
+            let items = list.split(',').map(|s| s.trim().trim_matches('"').to_owned()).filter(|s| !s.is_empty());
+            tables.insert(name.to_owned(), items.collect());
         }
-        out.insert("violations".to_owned(), Value::Array(violations));
-        Value::Object(out)
+        tables
+    }
+
+    #[test]
+    fn decode_js_tables_are_the_rust_ones() {
+        let tables = js_tables();
+        let levels = [Level::Privileged, Level::Baseline, Level::Restricted].map(|l| l.as_str().to_owned());
+        assert_eq!(tables["LEVELS"], levels);
+        let kinds: Vec<&str> = WorkloadKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(tables["KINDS"], kinds);
+        for (i, kind) in WorkloadKind::ALL.iter().enumerate() {
+            assert_eq!(usize::from(kind.index()), i);
+        }
+        let checks: Vec<&str> = pss_core::CheckId::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(tables["CHECKS"], checks);
+        // The shape's check characters stay below U+007F.
+        assert!(b'a' as usize + checks.len() <= 0x7f);
     }
 
     #[test]
     fn the_flat_text_holds_the_whole_result() {
-        let docs: [&[u8]; 8] = [
+        let docs: [&[u8]; 9] = [
             PRIVILEGED.as_bytes(),
             br#"{"metadata":{"name":"w\"e\u00e9"},"spec":{"hostPID":true,"securityContext":{"runAsUser":0},
                 "volumes":[{"name":"v","hostPath":{}}],"containers":[{"name":"c","ports":[{"hostPort":-8}],
@@ -898,6 +956,9 @@ mod tests {
             br#"{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"d\\\u00e9\u2028"},"spec":{"template":
                 {"spec":{"hostPID":true,"containers":[{"name":"\u00e9","securityContext":{"privileged":true}}]}}}}"#,
             br#"{"metadata":{"name":"~ x"},"spec":{"containers":[{"name":"c","securityContext":{"capabilities":{"add":["X"]}}}]}}"#,
+            br#"{"spec":{"securityContext":{"runAsUser":0},"initContainers":[{"name":"i","securityContext":{"runAsUser":0,
+                "privileged":true}}],"containers":[{"name":"a","securityContext":{"runAsUser":0,"privileged":false}},
+                {"name":"b","securityContext":{"privileged":true,"runAsUser":0}},{"name":"a","securityContext":{"runAsUser":0}}]}}"#,
         ];
         for lv in ["baseline:latest", "restricted:v1.25", "privileged:latest", "restricted:v1.0"] {
             let lv = pss_core::LevelVersion::parse(lv).unwrap();

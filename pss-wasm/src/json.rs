@@ -70,23 +70,22 @@ fn special_at(bytes: &[u8]) -> Option<usize> {
     chunks.remainder().iter().position(|&b| needs_escape(b)).map(|i| at + i)
 }
 
-/// How many of `bytes` are U+0000 or U+0001 (the flat text's separator and null marker), eight
-/// bytes at a time: the flat text is checked once, whole, against the separators it was written with.
-pub(crate) fn count_control_0_or_1(bytes: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
+/// How many of `bytes` are U+0000 (the flat text's separator), eight bytes at a time: the flat
+/// text is checked once, whole, against the separators it was written with.
+pub(crate) fn count_nul(bytes: &[u8]) -> usize {
     const LOWS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     let mut chunks = bytes.chunks_exact(8);
     let mut n = 0;
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        // Bytes 0 and 1 are those that are zero without their lowest bit; the high bit of each byte
-        // of `nonzero` is set exactly where that byte of `x` is not zero (no carry crosses bytes).
-        let x = u64::from_le_bytes(word) & !ONES;
+        // The high bit of each byte of `nonzero` is set exactly where that byte of `x` is not zero
+        // (no carry crosses bytes).
+        let x = u64::from_le_bytes(word);
         let nonzero = (((x & LOWS) + LOWS) | x) & !LOWS;
         n += 8 - nonzero.count_ones() as usize;
     }
-    n + chunks.remainder().iter().filter(|&&b| b < 2).count()
+    n + chunks.remainder().iter().filter(|&&b| b == 0).count()
 }
 
 fn needs_escape(b: u8) -> bool {
@@ -299,23 +298,20 @@ pub(crate) mod tests {
     #[test]
     fn separators_are_counted_wherever_they_are() {
         for len in 0..30 {
-            assert_eq!(count_control_0_or_1(&vec![b'a'; len]), 0);
-            let others: Vec<u8> = (0..len).map(|i| [2, 3, 0x80, 0x81, 0xfe, 0xff, 0x7f][i % 7]).collect();
-            assert_eq!(count_control_0_or_1(&others), 0, "{others:?}");
+            assert_eq!(count_nul(&vec![b'a'; len]), 0);
+            let others: Vec<u8> = (0..len).map(|i| [1, 2, 0x80, 0x81, 0xfe, 0xff, 0x7f][i % 7]).collect();
+            assert_eq!(count_nul(&others), 0, "{others:?}");
             for at in 0..len {
-                for b in [0, 1] {
-                    let mut bytes = others.clone();
-                    bytes[at] = b;
-                    assert_eq!(count_control_0_or_1(&bytes), 1, "{bytes:?}");
-                    for also in at + 1..len {
-                        let mut more = bytes.clone();
-                        more[also] = 1 - b;
-                        assert_eq!(count_control_0_or_1(&more), 2, "{more:?}");
-                    }
+                let mut bytes = others.clone();
+                bytes[at] = 0;
+                assert_eq!(count_nul(&bytes), 1, "{bytes:?}");
+                for also in at + 1..len {
+                    let mut more = bytes.clone();
+                    more[also] = 0;
+                    assert_eq!(count_nul(&more), 2, "{more:?}");
                 }
             }
-            assert_eq!(count_control_0_or_1(&vec![0; len]), len);
-            assert_eq!(count_control_0_or_1(&vec![1; len]), len);
+            assert_eq!(count_nul(&vec![0; len]), len);
         }
     }
 
