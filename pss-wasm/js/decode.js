@@ -1,6 +1,6 @@
 // Strings between JS and pss-wasm: `encodeInto`, a JS string into wasm memory as UTF-8, and
 // `evaluationFromText`, the result of `evaluate` from the flat text pss-wasm writes for it
-// (src/evaluation.rs, `flat`): one `split` and object literals of fixed shapes, several times faster
+// (src/evaluation.rs, `flat`): its fields and object literals of fixed shapes, several times faster
 // than `JSON.parse` of the same result as JSON. Text starting with `{` is JSON (the writer's choice
 // when a string holds the separator) and is parsed as such.
 //
@@ -55,19 +55,27 @@ const CHECKS = [
 
 export function evaluationFromText(text) {
   if (text.charCodeAt(0) !== 69) return JSON.parse(text);
-  const p = text.split("\u0000");
-  const shape = p[0];
-  const end = shape.length;
-  let i = 1;
-  const level = LEVELS[shape.charCodeAt(1) - 48];
-  const allowed = shape.charCodeAt(2) === 49;
-  const workloadKind = KINDS[shape.charCodeAt(3) - 65];
-  const version = p[i++];
-  const templatePath = p[i++];
+  // The fields are read one by one with indexOf and slice (faster than `split`, with no array); the
+  // shape's characters are read from the text itself.
+  const length = text.length;
+  const end = text.indexOf("\u0000");
+  let at = end + 1;
+  const next = () => {
+    let to = text.indexOf("\u0000", at);
+    if (to < 0) to = length;
+    const field = text.slice(at, to);
+    at = to + 1;
+    return field;
+  };
+  const level = LEVELS[text.charCodeAt(1) - 48];
+  const allowed = text.charCodeAt(2) === 49;
+  const workloadKind = KINDS[text.charCodeAt(3) - 65];
+  const version = next();
+  const templatePath = next();
   // "-" null, "+" the next field, "=" the common value.
   const opt = (k, common) => {
-    const c = shape.charCodeAt(k);
-    return c === 45 ? null : c === 43 ? p[i++] : common;
+    const c = text.charCodeAt(k);
+    return c === 45 ? null : c === 43 ? next() : common;
   };
   const head = opt(4, null);
   const note = opt(5, null);
@@ -81,10 +89,10 @@ export function evaluationFromText(text) {
   let fields = null;
   let container = null;
   for (let k = 10; k < end; k++) {
-    const c = shape.charCodeAt(k);
+    const c = text.charCodeAt(k);
     if (c >= 97) {
-      const reason = p[i++];
-      const detail = p[i++];
+      const reason = next();
+      const detail = next();
       fields = [];
       if (violations.length > 0) {
         forbiddenReason += ", ";
@@ -95,7 +103,7 @@ export function evaluationFromText(text) {
       violations.push({ check: CHECKS[c - 97], reason, detail, fields });
       continue;
     }
-    const path = p[i++];
+    const path = next();
     let value;
     switch (c) {
       case 78: // N
@@ -111,23 +119,22 @@ export function evaluationFromText(text) {
         value = {};
         break;
       case 73: // I
-        value = Number(p[i++]);
+        value = Number(next());
         break;
       case 83: // S
-        value = p[i++];
+        value = next();
         break;
       default: {
         // L
-        const n = Number(p[i++]);
-        value = p.slice(i, i + n);
-        i += n;
+        value = [];
+        for (let n = Number(next()); n > 0; n--) value.push(next());
       }
     }
-    const at = shape.charCodeAt(++k);
+    const at = text.charCodeAt(++k);
     if (at === 45) {
       fields.push({ path, value, container: null });
     } else {
-      if (at === 43) container = p[i++];
+      if (at === 43) container = next();
       fields.push({ path, value, container });
     }
   }
