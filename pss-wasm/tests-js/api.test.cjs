@@ -222,4 +222,56 @@ test("strings holding U+0000 or U+0001 come through whole", () => {
   assert.equal(r.message, 'pods "a\\x00b" is forbidden: violates PodSecurity "baseline:latest": privileged (container "c\u0001" must not set securityContext.privileged=true)');
   assert.equal(r.kind, null);
   assert.equal(r.note, null);
+  // U+0001 alone: the flat text (only U+0000 sends the result as JSON), and a name Go quotes.
+  const s = pss.evaluate({
+    metadata: { name: "x\u0001", namespace: "\u0001" },
+    spec: { containers: [{ name: "c\u0001", securityContext: { privileged: true } }] },
+  });
+  assert.equal(s.name, "x\u0001");
+  assert.equal(s.namespace, "\u0001");
+  assert.equal(s.violations[0].fields[0].container, "c\u0001");
+  assert.equal(s.message, 'pods "x\\x01" is forbidden: violates PodSecurity "baseline:latest": privileged (container "c\u0001" must not set securityContext.privileged=true)');
+});
+
+test("repeated containers, values of every type and controllers come through the flat text whole", () => {
+  const pod = {
+    metadata: { name: "p", annotations: { "container.apparmor.security.beta.kubernetes.io/b": "unconfined" } },
+    spec: {
+      hostPID: true,
+      securityContext: { runAsUser: 0 },
+      volumes: [{ name: "h", hostPath: { path: "/" } }],
+      containers: [
+        { name: "a", ports: [{ hostPort: 80 }], securityContext: { privileged: true, runAsUser: 0, capabilities: { add: ["X", "Y"] } } },
+        { name: "b", securityContext: { procMount: "Unmasked", runAsUser: 0, allowPrivilegeEscalation: true } },
+        { name: "a", securityContext: { runAsUser: 0 } },
+      ],
+    },
+  };
+  const r = pss.evaluate(pod, { level: "restricted", version: "v1.25" });
+  const byCheck = Object.fromEntries(r.violations.map((v) => [v.check, v.fields]));
+  assert.deepEqual(byCheck.hostPorts, [{ path: "spec.containers[0].ports[0].hostPort", value: 80, container: "a" }]);
+  assert.deepEqual(byCheck.restrictedVolumes, [{ path: "spec.volumes[0].hostPath", value: {}, container: null }]);
+  assert.deepEqual(byCheck.procMount, [
+    { path: "spec.containers[1].securityContext.procMount", value: "Unmasked", container: "b" },
+  ]);
+  assert.deepEqual(byCheck.runAsUser, [
+    { path: "spec.securityContext.runAsUser", value: 0, container: null },
+    { path: "spec.containers[0].securityContext.runAsUser", value: 0, container: "a" },
+    { path: "spec.containers[1].securityContext.runAsUser", value: 0, container: "b" },
+    { path: "spec.containers[2].securityContext.runAsUser", value: 0, container: "a" },
+  ]);
+  assert.deepEqual(
+    byCheck.capabilities_restricted.map((f) => [f.value, f.container]),
+    [[null, "a"], ["X", "a"], ["Y", "a"], [null, "b"], [null, "a"]],
+  );
+  assert.deepEqual(byCheck.allowPrivilegeEscalation.map((f) => f.value), [null, true, null]);
+  assert.equal(r.forbiddenReason, r.violations.map((v) => v.reason).join(", "));
+  assert.equal(r.forbiddenDetail, r.violations.map((v) => (v.detail ? `${v.reason} (${v.detail})` : v.reason)).join(", "));
+  assert.equal(r.message, `pods "p" is forbidden: violates PodSecurity "restricted:v1.25": ${r.forbiddenDetail}`);
+  const d = pss.evaluate({ apiVersion: "apps/v1", kind: "Deployment", spec: { template: pod } }, { level: "restricted" });
+  assert.equal(d.workloadKind, "Deployment");
+  assert.equal(d.kind, "Deployment");
+  assert.equal(d.apiVersion, "apps/v1");
+  assert.equal(d.message, `deployments (pods it creates would be denied): violates PodSecurity "restricted:latest": ${d.forbiddenDetail}`);
+  assert.equal(d.violations.find((v) => v.check === "hostPorts").fields[0].path, "spec.template.spec.containers[0].ports[0].hostPort");
 });
