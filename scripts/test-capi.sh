@@ -13,21 +13,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export PSS_SHARED_DIR="${PSS_SHARED_DIR:-$root/../shared}"
 
-passed=0
-failed=0
-failures=()
-step() {
-  local name="$1"
-  shift
-  printf '\n== %s\n' "$name"
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    failures+=("$name")
-    printf '!! FAILED: %s\n' "$name"
-  fi
-}
+# shellcheck source=steps.sh
+source "$root/scripts/steps.sh"
 
 bash scripts/setup-capi.sh || { echo "capi: setup failed"; echo "capi: 0 passed, 1 failed"; exit 1; }
 
@@ -132,9 +119,4 @@ step "gofmt + go vet" go_vet
 step "go test -race" go_race
 step "go benchmarks (smoke)" go_bench
 
-if [ "$failed" -gt 0 ]; then
-  printf '\nfailed steps:\n'
-  printf '  - %s\n' "${failures[@]}"
-fi
-printf '\ncapi: %d passed, %d failed\n' "$passed" "$failed"
-[ "$failed" -eq 0 ]
+finish capi

@@ -16,21 +16,8 @@ CARGO_FUZZ_VERSION=0.13.1
 seconds="${FUZZ_SECONDS:-45}"
 targets=(pod_json object_json manifest_stream capi kyverno)
 
-passed=0
-failed=0
-failures=()
-step() {
-  local name="$1"
-  shift
-  printf '\n== %s\n' "$name"
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    failures+=("$name")
-    printf '!! FAILED: %s\n' "$name"
-  fi
-}
+# shellcheck source=steps.sh
+source "$root/scripts/steps.sh"
 
 if ! cargo fuzz --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
   cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked ||
@@ -134,7 +121,4 @@ c_valgrind() {
 step "C ABI over the corpora, ASan+UBSan" c_asan
 step "C ABI over the corpora, valgrind" c_valgrind
 
-printf '\n'
-((failed)) && printf 'failed: %s\n' "${failures[@]}"
-echo "fuzz: $passed passed, $failed failed"
-((failed == 0))
+finish fuzz

@@ -15,21 +15,8 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-passed=0
-failed=0
-failures=()
-step() {
-  local name="$1"
-  shift
-  printf '\n== %s\n' "$name"
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    failures+=("$name")
-    printf '!! FAILED: %s\n' "$name"
-  fi
-}
+# shellcheck source=steps.sh
+source "$root/scripts/steps.sh"
 
 install() {
   if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
@@ -48,7 +35,4 @@ export MIRIFLAGS="${MIRIFLAGS:--Zmiri-strict-provenance}"
 step "pss-capi unit tests under Miri" cargo +nightly miri test -p pss-capi --lib
 step "pss-capi generated cases under Miri" cargo +nightly miri test -p pss-capi --test generated
 
-printf '\n'
-((failed)) && printf 'failed: %s\n' "${failures[@]}"
-echo "miri: $passed passed, $failed failed"
-((failed == 0))
+finish miri
