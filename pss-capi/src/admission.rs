@@ -8,7 +8,7 @@ use crate::error::pss_error;
 use crate::evaluation::{pss_evaluation, pss_evaluation_view};
 use crate::ffi::{
     free_handle, get_text, get_value, guard, guard_err, handle, input, input_list, input_str, into_handle,
-    non_null_mut, write, Failure,
+    non_null_mut, parse_into, write, Failure,
 };
 use crate::labels::{item_failure, optional, pss_labels};
 use crate::namespace::pss_namespace_policy;
@@ -133,10 +133,7 @@ fn opt_view(text: Option<&String>) -> pss_str {
 fn config_failure(e: ConfigError) -> Failure {
     match e {
         ConfigError::Decode(e) => e.into(),
-        ConfigError::Invalid(errors) => {
-            let error = pss_error::aggregate(pss_result::InvalidConfig, &errors, FieldError::path);
-            Failure { code: pss_result::InvalidConfig, error: Some(error) }
-        }
+        ConfigError::Invalid(errors) => Failure::aggregate(pss_result::InvalidConfig, &errors, FieldError::path),
         other => Failure::new(pss_result::InvalidConfig, other.to_string()),
     }
 }
@@ -170,17 +167,12 @@ pub unsafe extern "C" fn pss_admission_config_parse(
     out: *mut *mut pss_admission_config,
     err_out: *mut *mut pss_error,
 ) -> pss_result {
-    // SAFETY: `err_out` is NULL or writable (caller's guarantee).
+    // SAFETY: forwarded from the caller.
     unsafe {
-        guard_err(err_out, || {
-            // SAFETY: the caller guarantees `json_len` readable bytes at a non-NULL `json`.
-            let json = input(json, json_len, "json")?;
-            let out = non_null_mut(out, "out")?;
+        parse_into(json, json_len, out, err_out, |json| {
             let config = AdmissionConfig::from_json_slice(json).map_err(config_failure)?;
             let defaults = pss_namespace_policy::new(config.defaults(), &[]);
-            // SAFETY: `out` is non-NULL and writable (caller's guarantee).
-            write(out, into_handle(pss_admission_config { config, defaults }));
-            Ok(())
+            Ok(pss_admission_config { config, defaults })
         })
     }
 }

@@ -29,6 +29,16 @@ impl Failure {
     pub(crate) fn code(code: pss_result) -> Failure {
         Failure { code, error: None }
     }
+
+    /// Validation errors as one failure of `code`: one error as it prints, with its field path as the
+    /// error's path; several as upstream's aggregate, `[a, b]`.
+    pub(crate) fn aggregate<E: core::fmt::Display>(
+        code: pss_result,
+        errors: &[E],
+        path: impl Fn(&E) -> &str,
+    ) -> Failure {
+        Failure { code, error: Some(pss_error::aggregate(code, errors, path)) }
+    }
 }
 
 impl From<pss_core::Error> for Failure {
@@ -261,6 +271,34 @@ pub(crate) unsafe fn write_opt_view(
         write(len_out, len);
     }
     Ok(())
+}
+
+/// The body of the functions that read a JSON document into a new handle (`pss_*_parse`): checks
+/// `json` and `out`, builds the value with `make`, and writes its handle to `*out`; on failure `*out`
+/// is not written and the error goes to `*err_out`.
+///
+/// # Safety
+/// As the exported functions: `json` is NULL or points to `json_len` readable bytes not modified
+/// during the call; `out` and `err_out` are NULL or valid for writing one pointer.
+pub(crate) unsafe fn parse_into<T>(
+    json: *const u8,
+    json_len: usize,
+    out: *mut *mut T,
+    err_out: *mut *mut pss_error,
+    make: impl FnOnce(&[u8]) -> Result<T, Failure>,
+) -> pss_result {
+    // SAFETY: `err_out` is NULL or writable (caller's guarantee).
+    unsafe {
+        guard_err(err_out, || {
+            // SAFETY: the caller guarantees `json_len` readable bytes at a non-NULL `json`.
+            let json = input(json, json_len, "json")?;
+            let out = non_null_mut(out, "out")?;
+            let value = make(json)?;
+            // SAFETY: `out` is non-NULL and writable (caller's guarantee).
+            write(out, into_handle(value));
+            Ok(())
+        })
+    }
 }
 
 /// Moves a value to the heap and hands the caller its handle (freed by the type's `_free`).

@@ -9,8 +9,8 @@ use pss_core::{
 use crate::admission::get_indexed_text;
 use crate::error::pss_error;
 use crate::ffi::{
-    free_handle, get_item, get_text, get_value, guard_err, handle, input, input_str, into_handle, non_null_mut, write,
-    Failure,
+    free_handle, get_item, get_text, get_value, guard_err, handle, input, input_str, into_handle, non_null_mut,
+    parse_into, write, Failure,
 };
 use crate::labels::{optional, pss_labels};
 use crate::result::pss_result;
@@ -138,8 +138,7 @@ fn policy_failure(e: PolicyError) -> Failure {
     match e {
         PolicyError::Decode(e) => e.into(),
         PolicyError::Invalid { errors, .. } => {
-            let error = pss_error::aggregate(pss_result::InvalidPolicy, &errors, PolicyFieldError::path);
-            Failure { code: pss_result::InvalidPolicy, error: Some(error) }
+            Failure::aggregate(pss_result::InvalidPolicy, &errors, PolicyFieldError::path)
         }
         other @ PolicyError::UnsupportedKind { .. } => Failure::new(pss_result::UnexpectedKind, other.to_string()),
         other => Failure::new(pss_result::InvalidPolicy, other.to_string()),
@@ -174,18 +173,13 @@ pub unsafe extern "C" fn pss_kyverno_policy_parse(
     out: *mut *mut pss_kyverno_policy,
     err_out: *mut *mut pss_error,
 ) -> pss_result {
-    // SAFETY: `err_out` is NULL or writable (caller's guarantee).
+    // SAFETY: forwarded from the caller.
     unsafe {
-        guard_err(err_out, || {
-            // SAFETY: the caller guarantees `json_len` readable bytes at a non-NULL `json`.
-            let json = input(json, json_len, "json")?;
-            let out = non_null_mut(out, "out")?;
+        parse_into(json, json_len, out, err_out, |json| {
             let policy = KyvernoPolicy::from_slice(json).map_err(policy_failure)?;
             let rule_names: Vec<String> = policy.rule_names().map(str::to_owned).collect();
             let rule_name_views = rule_names.iter().map(|n| pss_str::of(n)).collect();
-            // SAFETY: `out` is non-NULL and writable (caller's guarantee).
-            write(out, into_handle(pss_kyverno_policy { policy, rule_names, rule_name_views }));
-            Ok(())
+            Ok(pss_kyverno_policy { policy, rule_names, rule_name_views })
         })
     }
 }

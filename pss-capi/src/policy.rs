@@ -71,8 +71,7 @@ impl pss_options {
 /// Kyverno's validation errors of one exclusion as a failure: one error as Kyverno prints it (with its
 /// path, relative to the entry, as the error's path); several as upstream's aggregate, `[a, b]`.
 fn exclusion_failure(errors: &[PolicyFieldError]) -> Failure {
-    let error = pss_error::aggregate(pss_result::InvalidExclusion, errors, PolicyFieldError::path);
-    Failure { code: pss_result::InvalidExclusion, error: Some(error) }
+    Failure::aggregate(pss_result::InvalidExclusion, errors, PolicyFieldError::path)
 }
 
 /// Parses a level (`privileged`, `baseline` or `restricted`, case-sensitive) and a version (`latest` or
