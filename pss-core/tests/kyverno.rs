@@ -958,6 +958,29 @@ fn match_and_exclude_blocks() {
     assert_eq!(policy(&doc).apply(&obj, "prod", Some(&labels)).rules().len(), 1);
 }
 
+/// Kyverno matches `name` and `names` against `metadata.generateName` when the resource has no name
+/// (pkg/engine/utils/match.go), as for pods created by controllers and `kubectl create` with
+/// generateName.
+#[test]
+fn names_match_the_generate_name_of_an_unnamed_resource() {
+    let applies = |metadata: Value, resources: Value| {
+        let text =
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": privileged_nginx()}).to_string();
+        let obj = ObjectDocument::from_str(&text).unwrap();
+        let mut doc = pss_policy(&["Pod"], json!({"level": "baseline"}));
+        doc["spec"]["rules"][0]["match"] = json!({"any": [{"resources": resources}]});
+        !policy(&doc).apply(&obj, "prod", None).rules().is_empty()
+    };
+    let names = json!({"kinds": ["Pod"], "names": ["web-*"]});
+    let name = json!({"kinds": ["Pod"], "name": "web-*"});
+    assert!(applies(json!({"generateName": "web-"}), names.clone()));
+    assert!(applies(json!({"generateName": "web-"}), name.clone()));
+    assert!(applies(json!({"name": "", "generateName": "web-"}), names.clone()), "an empty name is no name");
+    assert!(!applies(json!({"name": "api", "generateName": "web-"}), names.clone()), "a name wins");
+    assert!(!applies(json!({"generateName": "api-"}), name));
+    assert!(!applies(json!({}), names));
+}
+
 #[test]
 fn apply_rules_one_stops_after_the_first_applied_rule() {
     let mut doc = pss_policy(&["Pod"], json!({"level": "baseline"}));

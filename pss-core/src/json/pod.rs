@@ -36,6 +36,7 @@ pub struct PodDocument<'a> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Meta<'a> {
     name: Option<Cow<'a, str>>,
+    generate_name: Option<Cow<'a, str>>,
     namespace: Option<Cow<'a, str>>,
     /// Sorted by key, keys unique.
     annotations: Vec<(Cow<'a, str>, Cow<'a, str>)>,
@@ -283,6 +284,7 @@ impl<'a> Meta<'a> {
         r.object(
             |r, key| match key.as_ref() {
                 "name" => opt_string_into(r, &mut self.name),
+                "generateName" => opt_string_into(r, &mut self.generate_name),
                 "namespace" => opt_string_into(r, &mut self.namespace),
                 "annotations" => map_into(r, &mut self.annotations),
                 "labels" => map_into(r, &mut self.labels),
@@ -784,6 +786,20 @@ impl<'a> ObjectHeader<'a> {
     /// `metadata.name`, if present.
     pub fn name(&self) -> Option<&str> {
         self.meta.name.as_deref()
+    }
+
+    /// `metadata.generateName`, if present: the prefix the API server names the object from when
+    /// it has no `name`.
+    ///
+    /// ```
+    /// use pss_core::ObjectHeader;
+    ///
+    /// let obj = ObjectHeader::from_str(r#"{"kind": "Pod", "metadata": {"generateName": "web-"}}"#)?;
+    /// assert_eq!((obj.name(), obj.generate_name()), (None, Some("web-")));
+    /// # Ok::<(), pss_core::Error>(())
+    /// ```
+    pub fn generate_name(&self) -> Option<&str> {
+        self.meta.generate_name.as_deref()
     }
 
     /// `metadata.namespace`, if present.

@@ -176,7 +176,8 @@ impl KyvernoPolicy {
                 group,
                 version,
                 kind: header.kind().unwrap_or(""),
-                name: header.name().unwrap_or(""),
+                // As Kyverno matches `name`/`names`: the generateName prefix when there is no name.
+                name: header.name().filter(|n| !n.is_empty()).or(header.generate_name()).unwrap_or(""),
                 namespace,
                 labels: header.labels().collect(),
                 annotations: header.annotations().collect(),
