@@ -87,20 +87,26 @@ static void read_error(const char *path, pss_result code, const pss_error *err) 
   EXPECT(pss_error_position(err, &line, &column, &offset) == PSS_RESULT_OK);
 }
 
+/* A call's contract: on success its result and no error; on failure no result, never a panic, and an
+ * error that reads. Returns whether there is a result to read. */
+static bool succeeded(const char *path, pss_result code, const void *result, const pss_error *err) {
+  if (code == PSS_RESULT_OK) {
+    EXPECT(result != NULL && err == NULL);
+    return result != NULL;
+  }
+  EXPECT(result == NULL);
+  EXPECT(code != PSS_RESULT_PANIC);
+  read_error(path, code, err);
+  return false;
+}
+
 static void evaluate(const char *path, const char *level, const char *version, const pss_options *options,
                      const uint8_t *pod, size_t len) {
   pss_evaluation *e = NULL;
   pss_error *err = NULL;
   pss_result code = pss_evaluate((const uint8_t *)level, strlen(level), (const uint8_t *)version, strlen(version),
                                  options, pod, len, &e, &err);
-  if (code == PSS_RESULT_OK) {
-    EXPECT(e != NULL && err == NULL);
-    if (e != NULL) read_evaluation(path, e);
-  } else {
-    EXPECT(e == NULL);
-    EXPECT(code != PSS_RESULT_PANIC);
-    read_error(path, code, err);
-  }
+  if (succeeded(path, code, e, err)) read_evaluation(path, e);
   pss_evaluation_free(e);
   pss_error_free(err);
 }
@@ -111,14 +117,7 @@ static void evaluate_object(const char *path, const char *level, const char *ver
   pss_error *err = NULL;
   pss_result code = pss_evaluate_object((const uint8_t *)level, strlen(level), (const uint8_t *)version,
                                         strlen(version), options, object, len, &e, &err);
-  if (code == PSS_RESULT_OK) {
-    EXPECT(e != NULL && err == NULL);
-    if (e != NULL) read_evaluation(path, e);
-  } else {
-    EXPECT(e == NULL);
-    EXPECT(code != PSS_RESULT_PANIC);
-    read_error(path, code, err);
-  }
+  if (succeeded(path, code, e, err)) read_evaluation(path, e);
   pss_evaluation_free(e);
   pss_error_free(err);
 }
@@ -160,14 +159,7 @@ static void review(const char *path, const pss_admission *admission, const pss_l
   pss_error *err = NULL;
   pss_result code = pss_admission_review(admission, (const uint8_t *)"fuzz-ns", 7, labels, (const uint8_t *)"fuzz-user",
                                          9, object, len, &d, &err);
-  if (code == PSS_RESULT_OK) {
-    EXPECT(d != NULL && err == NULL);
-    if (d != NULL) read_decision(path, d);
-  } else {
-    EXPECT(d == NULL);
-    EXPECT(code != PSS_RESULT_PANIC);
-    read_error(path, code, err);
-  }
+  if (succeeded(path, code, d, err)) read_decision(path, d);
   pss_decision_free(d);
   pss_error_free(err);
 }
@@ -209,14 +201,7 @@ static void apply(const char *path, const pss_kyverno_policy *policy, const pss_
   pss_error *err = NULL;
   pss_result code =
       pss_kyverno_policy_apply(policy, resource, len, (const uint8_t *)"fuzz-ns", 7, labels, &r, &err);
-  if (code == PSS_RESULT_OK) {
-    EXPECT(r != NULL && err == NULL);
-    if (r != NULL) read_kyverno_result(path, r);
-  } else {
-    EXPECT(r == NULL);
-    EXPECT(code != PSS_RESULT_PANIC);
-    read_error(path, code, err);
-  }
+  if (succeeded(path, code, r, err)) read_kyverno_result(path, r);
   pss_kyverno_result_free(r);
   pss_error_free(err);
 }
