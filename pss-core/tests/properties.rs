@@ -4,15 +4,15 @@
 //! a controller's verdict is its template's (paths prefixed by the template path), JSON and typed;
 //! adding a violating field never turns a denied pod allowed, and makes its check fail.
 
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
-use k8s_openapi::api::batch::v1::{CronJob, Job};
+mod common;
+
 use k8s_openapi::api::core::v1::{
-    Capabilities, Container, ContainerPort, HostPathVolumeSource, Pod, PodSecurityContext, PodTemplate,
-    ReplicationController, SELinuxOptions, SecurityContext, Sysctl, Volume,
+    Capabilities, Container, ContainerPort, HostPathVolumeSource, Pod, PodSecurityContext, SELinuxOptions,
+    SecurityContext, Sysctl, Volume,
 };
 use proptest::prelude::*;
 use pss_core::{evaluate, evaluate_json, evaluate_object, Evaluation, Level, LevelVersion, ObjectDocument, Version};
-use pss_testgen::{annotations, pod, workload, Kind, KINDS};
+use pss_testgen::{annotations, pod, workload, KINDS};
 
 fn version() -> impl Strategy<Value = Version> {
     prop_oneof![(0u64..=40).prop_map(Version::v1), Just(Version::LATEST)]
@@ -115,28 +115,6 @@ fn flat(result: &Evaluation, prefix: &str) -> Flat {
             (v.check().as_str(), v.reason(), v.detail().to_owned(), fields)
         })
         .collect()
-}
-
-/// The object of `kind` in `text` decoded as k8s-openapi's type for it and evaluated.
-fn typed_object(kind: Kind, lv: LevelVersion, text: &str) -> Evaluation {
-    macro_rules! eval {
-        ($t:ty) => {{
-            let o: $t = serde_json::from_str(text).unwrap();
-            evaluate_object(lv, &o).unwrap()
-        }};
-    }
-    match kind.kind {
-        "Pod" => eval!(Pod),
-        "PodTemplate" => eval!(PodTemplate),
-        "ReplicationController" => eval!(ReplicationController),
-        "ReplicaSet" => eval!(ReplicaSet),
-        "Deployment" => eval!(Deployment),
-        "StatefulSet" => eval!(StatefulSet),
-        "DaemonSet" => eval!(DaemonSet),
-        "Job" => eval!(Job),
-        "CronJob" => eval!(CronJob),
-        other => unreachable!("{other}"),
-    }
 }
 
 /// One field set to a value some check forbids.
@@ -336,7 +314,7 @@ proptest! {
                 prop_assert_eq!(json.allowed(), template.allowed());
                 prop_assert_eq!(json.forbidden_reason(), template.forbidden_reason());
                 prop_assert_eq!(json.forbidden_detail(), template.forbidden_detail());
-                prop_assert_eq!(typed_object(kind, lv, &text), json, "{} typed", kind.kind);
+                prop_assert_eq!(common::typed_object(kind.kind, lv, &text), json, "{} typed", kind.kind);
             }
         }
     }

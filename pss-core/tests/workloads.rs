@@ -1,11 +1,11 @@
 //! Pod controllers: every kind upstream knows, with field paths relative to the object, the
 //! template's own metadata, and typed == JSON.
 
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
-use k8s_openapi::api::batch::v1::{CronJob, Job};
-use k8s_openapi::api::core::v1::{Pod, PodTemplate, ReplicationController};
-use proptest::prelude::*;
+mod common;
+
+use k8s_openapi::api::core::v1::ReplicationController;
 use pss_core::{evaluate_json_str, evaluate_object, LevelVersion, NoPodTemplate, ObjectDocument, WorkloadKind};
+use pss_testgen::KINDS;
 use serde_json::{json, Value};
 
 /// A template whose own metadata carries an AppArmor annotation and whose container is privileged.
@@ -33,43 +33,10 @@ fn object(api_version: &str, kind: &str, template: Value) -> Value {
     obj
 }
 
-const KINDS: [(&str, &str, &str); 9] = [
-    ("v1", "Pod", ""),
-    ("v1", "PodTemplate", "template."),
-    ("v1", "ReplicationController", "spec.template."),
-    ("apps/v1", "ReplicaSet", "spec.template."),
-    ("apps/v1", "Deployment", "spec.template."),
-    ("apps/v1", "StatefulSet", "spec.template."),
-    ("apps/v1", "DaemonSet", "spec.template."),
-    ("batch/v1", "Job", "spec.template."),
-    ("batch/v1", "CronJob", "spec.jobTemplate.spec.template."),
-];
-
-fn typed(kind: &str, text: &str) -> pss_core::Evaluation {
-    let lv = LevelVersion::default();
-    macro_rules! eval {
-        ($t:ty) => {{
-            let o: $t = serde_json::from_str(text).unwrap();
-            evaluate_object(lv, &o).unwrap()
-        }};
-    }
-    match kind {
-        "Pod" => eval!(Pod),
-        "PodTemplate" => eval!(PodTemplate),
-        "ReplicationController" => eval!(ReplicationController),
-        "ReplicaSet" => eval!(ReplicaSet),
-        "Deployment" => eval!(Deployment),
-        "StatefulSet" => eval!(StatefulSet),
-        "DaemonSet" => eval!(DaemonSet),
-        "Job" => eval!(Job),
-        "CronJob" => eval!(CronJob),
-        _ => unreachable!(),
-    }
-}
-
 #[test]
 fn every_kind_is_evaluated_through_its_template() {
-    for (api_version, kind, prefix) in KINDS {
+    for k in KINDS {
+        let (api_version, kind, prefix) = (k.api_version, k.kind, k.path_prefix());
         let text = serde_json::to_string(&object(api_version, kind, template())).unwrap();
         let obj = ObjectDocument::from_str(&text).unwrap();
         assert_eq!(obj.workload_kind().map(|k| k.kind()), Some(kind));
@@ -84,7 +51,7 @@ fn every_kind_is_evaluated_through_its_template() {
             format!("{meta}.annotations[container.apparmor.security.beta.kubernetes.io/c]")
         );
         assert_eq!(result[1].fields()[0].path(), format!("{prefix}spec.containers[0].securityContext.privileged"));
-        assert_eq!(typed(kind, &text), result, "{kind}: typed and JSON differ");
+        assert_eq!(common::typed_object(kind, LevelVersion::default(), &text), result, "{kind}: typed and JSON differ");
         // The template alone, as a pod, gives the same verdict.
         let as_pod = evaluate_json_str(LevelVersion::default(), &template().to_string()).unwrap();
         assert_eq!(as_pod.forbidden_detail(), result.forbidden_detail());
@@ -132,46 +99,4 @@ fn template_errors_name_the_object_path() {
     // The header is read for every kind, so a bad name is an error wherever it is.
     let err = ObjectDocument::from_str(r#"{"kind": "Service", "metadata": {"name": 5}}"#).unwrap_err();
     assert_eq!(err.path(), Some("metadata.name"));
-}
-
-fn arb_template() -> impl Strategy<Value = Value> {
-    (
-        any::<bool>(),
-        prop::option::of(any::<bool>()),
-        prop::sample::select(vec!["", "unconfined", "runtime/default"]),
-        prop::option::of(prop::sample::select(vec!["RuntimeDefault", "Unconfined"])),
-        prop::option::of(any::<bool>()),
-    )
-        .prop_map(|(host_pid, privileged, apparmor, seccomp, non_root)| {
-            let mut sc = json!({});
-            if let Some(p) = privileged {
-                sc["privileged"] = json!(p);
-            }
-            if let Some(s) = seccomp {
-                sc["seccompProfile"] = json!({"type": s});
-            }
-            if let Some(n) = non_root {
-                sc["runAsNonRoot"] = json!(n);
-            }
-            json!({
-                "metadata": {"annotations": {"container.apparmor.security.beta.kubernetes.io/c": apparmor}},
-                "spec": {"hostPID": host_pid, "containers": [{"name": "c", "securityContext": sc}]}
-            })
-        })
-}
-
-proptest! {
-    #[test]
-    fn a_controllers_verdict_is_its_templates(t in arb_template(), k in 1usize..9, version in 0u64..=38) {
-        let (api_version, kind, _) = KINDS[k];
-        let version = if version == 38 { pss_core::Version::LATEST } else { pss_core::Version::v1(version) };
-        for level in pss_core::Level::ALL {
-            let lv = LevelVersion::new(level, version);
-            let text = serde_json::to_string(&object(api_version, kind, t.clone())).unwrap();
-            let controller = evaluate_object(lv, &ObjectDocument::from_str(&text).unwrap()).unwrap();
-            let pod = evaluate_json_str(lv, &t.to_string()).unwrap();
-            prop_assert_eq!(controller.allowed(), pod.allowed());
-            prop_assert_eq!(controller.forbidden_detail(), pod.forbidden_detail());
-        }
-    }
 }
