@@ -7,6 +7,8 @@
 //! - `json/`: `evaluate_json`, JSON bytes to verdict, at restricted and baseline.
 //! - `decode/`: `PodDocument::from_slice` alone (the decoding share of `json/`).
 //! - `message/`: the aggregate messages of a denied pod.
+//! - `object/`: `ObjectDocument::from_slice` + `evaluate_object` at restricted, JSON bytes to verdict,
+//!   for each pod as a Pod and as the template of a Deployment (`deployment/<pod>`).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -14,7 +16,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use k8s_openapi::api::core::v1::Pod;
 use pss_benches::{all_pods, BenchPod, SHARED_PODS};
-use pss_core::{evaluate, evaluate_json, Level, LevelVersion, PodDocument, Version};
+use pss_core::{evaluate, evaluate_json, evaluate_object, Level, LevelVersion, ObjectDocument, PodDocument, Version};
 
 const RESTRICTED: LevelVersion = LevelVersion::new(Level::Restricted, Version::LATEST);
 const BASELINE: LevelVersion = LevelVersion::new(Level::Baseline, Version::LATEST);
@@ -111,6 +113,41 @@ fn message(c: &mut Criterion, pods: &[BenchPod]) {
     g.finish();
 }
 
+/// The pod as the template of a Deployment: its metadata and spec under `spec.template`.
+fn deployment(json: &[u8]) -> Vec<u8> {
+    let pod: serde_json::Value = serde_json::from_slice(json).expect("bench pods are JSON");
+    let name = pod["metadata"]["name"].clone();
+    serde_json::to_vec(&serde_json::json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "labels": {"app": name}},
+        "spec": {
+            "replicas": 3,
+            "selector": {"matchLabels": {"app": name}},
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+            "template": {"metadata": pod["metadata"], "spec": pod["spec"]},
+        },
+    }))
+    .expect("a JSON value serialises")
+}
+
+fn object(c: &mut Criterion, pods: &[BenchPod]) {
+    let mut g = c.benchmark_group("object");
+    for pod in pods {
+        let deployment = deployment(&pod.json);
+        for (label, json) in [("pod", &pod.json), ("deployment", &deployment)] {
+            g.throughput(Throughput::Bytes(json.len() as u64));
+            g.bench_with_input(BenchmarkId::new(label, &pod.name), json, |b, json| {
+                b.iter(|| {
+                    let obj = ObjectDocument::from_slice(black_box(json)).unwrap();
+                    evaluate_object(RESTRICTED, &obj).unwrap()
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
 fn benches(c: &mut Criterion) {
     let pods = all_pods();
     upstream(c, &pods);
@@ -118,6 +155,7 @@ fn benches(c: &mut Criterion) {
     json(c, &pods);
     decode(c, &pods);
     message(c, &pods);
+    object(c, &pods);
 }
 
 criterion_group! {

@@ -126,6 +126,16 @@ impl WorkloadKind {
         matches!(self, WorkloadKind::ReplicationController)
     }
 
+    /// [`WorkloadKind::template_path`] split at its dots.
+    const fn template_keys(self) -> &'static [&'static str] {
+        match self {
+            WorkloadKind::Pod => &[],
+            WorkloadKind::PodTemplate => &["template"],
+            WorkloadKind::CronJob => &["spec", "jobTemplate", "spec", "template"],
+            _ => &["spec", "template"],
+        }
+    }
+
     /// The kind of an object with this `apiVersion` and `kind`. When `apiVersion` is given its group
     /// must match (`apps/v1` for a Deployment); without one the kind alone decides.
     pub fn from_type(api_version: Option<&str>, kind: &str) -> Option<WorkloadKind> {
@@ -210,9 +220,71 @@ impl<'a> ObjectDocument<'a> {
     /// pod template field the checks read).
     #[allow(clippy::should_implement_trait)] // borrows from the input, which `FromStr` cannot
     pub fn from_str(text: &'a str) -> Result<Self, Error> {
-        // One pass for a pod: decode it as one first. That also reads the header of any other
-        // object whose `spec` reads as a pod's (every controller's does); otherwise the header is
-        // read on its own, and the pod's error is the error when the object is a pod after all.
+        match ObjectDocument::one_pass(text) {
+            Some(document) => Ok(document),
+            None => ObjectDocument::two_passes(text),
+        }
+    }
+
+    /// Reads the object in one pass when its `apiVersion` and `kind` come before its `spec` (or a
+    /// PodTemplate's `template`), as they do in nearly every manifest: the kind is known by then, so
+    /// the pod spec or the pod template is decoded where it is and everything else skipped. `None`
+    /// when the kind is not settled by then (it comes later, or changes) or on any error: then
+    /// [`ObjectDocument::two_passes`] decides, and reports the error.
+    fn one_pass(text: &'a str) -> Option<Self> {
+        fn kind_of(header: &ObjectHeader<'_>) -> Option<WorkloadKind> {
+            header.kind().and_then(|k| WorkloadKind::from_type(header.api_version(), k))
+        }
+        let mut r = Reader::new(text);
+        let mut pod = PodDocument::default();
+        // The kind when the first `spec` or `template` key was met.
+        let mut decided: Option<Option<WorkloadKind>> = None;
+        let mut unsettled = false;
+        let mut template: Option<PodDocument<'a>> = None;
+        let read = pod.decode_object(&mut r, |r, key, header, spec| {
+            if key != "spec" && key != "template" {
+                return r.skip();
+            }
+            let now = kind_of(header);
+            if *decided.get_or_insert(now) != now {
+                unsettled = true;
+            }
+            match now {
+                _ if unsettled => r.skip(),
+                Some(WorkloadKind::Pod) if key == "spec" => spec.decode(r),
+                Some(wk) if wk.template_keys().first() == Some(&key) => {
+                    descend(r, &wk.template_keys()[1..], &mut |r| {
+                        if r.null()? {
+                            if wk.template_optional() {
+                                template = None;
+                            }
+                            return Ok(());
+                        }
+                        template.get_or_insert_with(PodDocument::default).decode_template(r)
+                    })
+                }
+                _ => r.skip(),
+            }
+        });
+        let kind = kind_of(pod.header());
+        if read.is_err() || unsettled || decided.is_some_and(|d| d != kind) {
+            return None;
+        }
+        Some(match kind {
+            Some(WorkloadKind::Pod) => ObjectDocument { header: pod.header().clone(), kind, template: Some(pod) },
+            Some(wk) => {
+                let template = if wk.template_optional() { template } else { Some(template.unwrap_or_default()) };
+                ObjectDocument { header: pod.into_header(), kind, template }
+            }
+            None => ObjectDocument { header: pod.into_header(), kind, template: None },
+        })
+    }
+
+    /// Reads the object whatever the order of its keys: as a pod first (which also reads the header
+    /// of any other object whose `spec` reads as a pod's, as every controller's does; otherwise the
+    /// header is read on its own, and the pod's error is the error when the object is a pod after
+    /// all), then a controller's template where its kind keeps it.
+    fn two_passes(text: &'a str) -> Result<Self, Error> {
         let header = match PodDocument::from_str(text) {
             Ok(pod) => {
                 let kind = pod.kind().and_then(|k| WorkloadKind::from_type(pod.api_version(), k));
@@ -238,8 +310,7 @@ impl<'a> ObjectDocument<'a> {
             Some(wk) => {
                 let mut r = Reader::new(text);
                 let mut template = (!wk.template_optional()).then(PodDocument::default);
-                let path: Vec<&str> = wk.template_path().split('.').collect();
-                descend(&mut r, &path, &mut |r| {
+                descend(&mut r, wk.template_keys(), &mut |r| {
                     if r.null()? {
                         if wk.template_optional() {
                             template = None;
@@ -455,4 +526,103 @@ mod typed {
         }
     }
     impl ObjectSource for ReplicationController {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use pss_testgen::{pod, workload, KINDS};
+
+    /// Both readings, as comparable text: the one-pass reading when it applies, and the two-pass one.
+    fn readings(text: &str) -> (Option<String>, String) {
+        let one = ObjectDocument::one_pass(text).map(|d| format!("{d:?}"));
+        let two = match ObjectDocument::two_passes(text) {
+            Ok(d) => format!("{d:?}"),
+            Err(e) => format!("error {e}"),
+        };
+        (one, two)
+    }
+
+    #[test]
+    fn one_pass_agrees_with_two_passes_or_steps_aside() {
+        let tpl = r#"{"metadata":{"annotations":{"a":"b"}},"spec":{"hostPID":true,"containers":[{"name":"c"}]}}"#;
+        let cases: &[(&str, bool)] = &[
+            // (document, whether one pass reads it)
+            (&format!(r#"{{"apiVersion":"apps/v1","kind":"Deployment","spec":{{"template":{tpl}}}}}"#), true),
+            (
+                &format!(
+                    r#"{{"kind":"Deployment","apiVersion":"apps/v1","spec":{{"template":{tpl}}},"spec":{{"template":{{"spec":{{"hostIPC":true}}}}}}}}"#
+                ),
+                true,
+            ),
+            (
+                &format!(
+                    r#"{{"apiVersion":"batch/v1","kind":"CronJob","spec":{{"jobTemplate":{{"spec":{{"template":{tpl}}}}}}}}}"#
+                ),
+                true,
+            ),
+            (&format!(r#"{{"apiVersion":"v1","kind":"PodTemplate","template":{tpl}}}"#), true),
+            (r#"{"apiVersion":"v1","kind":"ReplicationController","spec":{"template":null}}"#, true),
+            (r#"{"apiVersion":"v1","kind":"ReplicationController"}"#, true),
+            (r#"{"apiVersion":"apps/v1","kind":"Deployment","spec":{"template":null}}"#, true),
+            (r#"{"apiVersion":"v1","kind":"Pod","spec":{"hostPID":true},"template":{"spec":{"hostIPC":true}}}"#, true),
+            (r#"{"apiVersion":"v1","kind":"Service","spec":{"ports":[{"port":80}]}}"#, true),
+            // The kind after the spec, a changed kind, an apiVersion that settles the group late.
+            (&format!(r#"{{"spec":{{"template":{tpl}}},"apiVersion":"apps/v1","kind":"Deployment"}}"#), false),
+            (r#"{"spec":{"hostPID":true},"kind":"Pod"}"#, false),
+            (
+                &format!(r#"{{"kind":"Pod","spec":{{"template":{tpl}}},"kind":"Deployment","apiVersion":"apps/v1"}}"#),
+                false,
+            ),
+            (&format!(r#"{{"kind":"Deployment","spec":{{"template":{tpl}}},"apiVersion":"example.com/v1"}}"#), false),
+            // Without an apiVersion yet the kind alone decides; the group that comes later agrees.
+            (&format!(r#"{{"kind":"Deployment","spec":{{"template":{tpl}}},"apiVersion":"apps/v1"}}"#), true),
+            // Errors are the two-pass reading's.
+            (r#"{"kind":"Pod","spec":{"hostPID":1}}"#, false),
+            (r#"{"kind":"Deployment","apiVersion":"apps/v1","spec":{"template":{"spec":{"hostPID":"x"}}}}"#, false),
+            (r#"{"kind":"Deployment","apiVersion":"apps/v1","spec":5}"#, false),
+            (r#"{"kind":"Pod","metadata":{"name":5}}"#, false),
+            (r#"{"kind":"Pod","spec":{}"#, false),
+        ];
+        for (text, one_pass) in cases {
+            let (one, two) = readings(text);
+            assert_eq!(one.is_some(), *one_pass, "{text}");
+            if let Some(one) = one {
+                assert_eq!(one, two, "{text}");
+            }
+        }
+        // A controller's own spec fields are not read as a pod's, in either reading.
+        let (one, two) = readings(r#"{"kind":"Job","apiVersion":"batch/v1","spec":{"containers":5,"template":{}}}"#);
+        assert_eq!(one.as_deref(), Some(two.as_str()));
+    }
+
+    proptest! {
+        /// Any workload with its top-level keys in any order: one pass, when it reads it, reads
+        /// what two passes read.
+        #[test]
+        fn one_pass_is_two_passes_in_any_key_order(
+            pod in pod(),
+            k in 0..KINDS.len(),
+            order in Just((0..4).collect::<Vec<usize>>()).prop_shuffle(),
+        ) {
+            let kind = KINDS[k];
+            let value = workload(kind, &pod, None);
+            let object = value.as_object().unwrap();
+            let mut keys: Vec<&String> = object.keys().collect();
+            keys.sort();
+            let members: Vec<String> = order
+                .iter()
+                .filter_map(|&i| keys.get(i))
+                .map(|key| format!("{}:{}", serde_json::to_string(key).unwrap(), object[*key]))
+                .collect();
+            let text = format!("{{{}}}", members.join(","));
+            let (one, two) = readings(&text);
+            let settled = text.find("\"kind\"") < text.find(if kind.kind == "PodTemplate" { "\"template\"" } else { "\"spec\"" });
+            prop_assert_eq!(one.is_some(), settled || !text.contains("\"spec\"") && !text.contains("\"template\""), "{}", text);
+            if let Some(one) = one {
+                prop_assert_eq!(one, two, "{}", text);
+            }
+        }
+    }
 }

@@ -203,8 +203,19 @@ impl<'a> PodDocument<'a> {
     }
 
     fn decode(&mut self, r: &mut Reader<'a>) -> Result<()> {
+        self.decode_object(r, |r, key, _, spec| if key == "spec" { spec.decode(r) } else { r.skip() })
+    }
+
+    /// Decodes a whole object into this pod's header, handing every other top-level key to `other`
+    /// with the header as read so far and this pod's spec, which it may decode the value into
+    /// ([`PodSpecDecoder::decode`]) or not (it must consume the value either way).
+    pub(crate) fn decode_object(
+        &mut self,
+        r: &mut Reader<'a>,
+        mut other: impl FnMut(&mut Reader<'a>, &str, &ObjectHeader<'a>, PodSpecDecoder<'_, 'a>) -> Result<()>,
+    ) -> Result<()> {
         let spec = &mut self.spec;
-        self.header.decode_with(r, |r, key| if key == "spec" { spec.decode(r) } else { r.skip() })
+        self.header.decode_with(r, |r, key, header| other(r, key, header, PodSpecDecoder(spec)))
     }
 
     /// Decodes a `PodTemplateSpec` object (`metadata` and `spec`) into this pod; `null` leaves it alone.
@@ -269,6 +280,16 @@ impl<'a> PodDocument<'a> {
     /// `metadata.annotations`, sorted by key.
     pub fn annotations(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
         self.header.annotations()
+    }
+}
+
+/// A pod's spec that a value can be decoded into (see [`PodDocument::decode_object`]).
+pub(crate) struct PodSpecDecoder<'s, 'a>(&'s mut Spec<'a>);
+
+impl<'a> PodSpecDecoder<'_, 'a> {
+    /// Decodes a `PodSpec` value into the spec (fields already read stay unless the value sets them).
+    pub(crate) fn decode(self, r: &mut Reader<'a>) -> Result<()> {
+        self.0.decode(r)
     }
 }
 
@@ -748,15 +769,15 @@ impl<'a> ObjectHeader<'a> {
     }
 
     fn decode(&mut self, r: &mut Reader<'a>) -> Result<()> {
-        self.decode_with(r, |r, _| r.skip())
+        self.decode_with(r, |r, _, _| r.skip())
     }
 
     /// Decodes a whole document: the header fields here, every other top-level key through `other`
-    /// (which must consume its value).
+    /// (which must consume its value), given the header as read so far.
     pub(crate) fn decode_with(
         &mut self,
         r: &mut Reader<'a>,
-        mut other: impl FnMut(&mut Reader<'a>, &str) -> Result<()>,
+        mut other: impl FnMut(&mut Reader<'a>, &str, &ObjectHeader<'a>) -> Result<()>,
     ) -> Result<()> {
         if r.peek() != Some(b'{') {
             return Err(r.not_an_object());
@@ -766,7 +787,7 @@ impl<'a> ObjectHeader<'a> {
                 "apiVersion" => opt_string_into(r, &mut self.api_version),
                 "kind" => opt_string_into(r, &mut self.kind),
                 "metadata" => self.meta.decode(r),
-                _ => other(r, &key),
+                _ => other(r, &key, self),
             },
             PathStyle::Field,
         )?;
