@@ -13,6 +13,7 @@ use crate::input::{self, Source, SourceName, Syntax};
 use crate::json_stream::JsonStream;
 use crate::limits::{Limits, STDIN_MEMORY};
 use crate::report::Loc;
+use crate::yaml_json::JsonFromYaml;
 use crate::yaml_stream::YamlStream;
 
 /// The items of a List, as raw JSON texts borrowed from the List's text.
@@ -302,8 +303,8 @@ fn read_yaml<R: BufRead, V: Visitor>(
                 continue;
             }
         };
-        let value: serde_json::Value = match serde_saphyr::from_str_with_options(text, options.clone()) {
-            Ok(value) => value,
+        let value = match serde_saphyr::from_str_with_options(text, options.clone()) {
+            Ok(JsonFromYaml(value)) => value,
             Err(error) => {
                 document += 1;
                 let line_offset = chunk.first_line - 1;

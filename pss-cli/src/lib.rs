@@ -14,6 +14,7 @@ pub mod limits;
 pub mod namespaces;
 pub mod objects;
 pub mod report;
+pub mod yaml_json;
 pub mod yaml_stream;
 
 /// Every object allowed.

@@ -252,7 +252,7 @@ pub fn load_config(path: &Path) -> Result<AdmissionConfig, ConfigFileError> {
         Syntax::Yaml => {
             let mut options = crate::documents::yaml_options();
             options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
-            let value: serde_json::Value =
+            let crate::yaml_json::JsonFromYaml(value) =
                 serde_saphyr::from_str_with_options(text, options).map_err(|e| ConfigFileError::Yaml(Box::new(e)))?;
             serde_json::to_string(&value).map_err(ConfigFileError::Convert)?
         }

@@ -198,3 +198,29 @@ fn long_standard_input_is_read_by_every_pass() {
     assert!(out.stdout.ends_with(&summary), "{}", &out.stdout[out.stdout.len().saturating_sub(300)..]);
     assert_eq!(out.code, 0);
 }
+
+/// Found by the `manifest_stream` fuzz target (fuzz/regressions/manifest_stream): serde_json's
+/// private raw-value marker as a YAML key (first in its mapping, where serde_json's `Value` looks for
+/// it). It is an ordinary key; the pod around it is checked.
+#[test]
+fn serde_json_marker_keys_in_yaml_are_ordinary_keys() {
+    let dir = TempDir::new("raw-value-key");
+    dir.write(
+        "pods.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  $serde_json::private::RawValue: web\n  name: marked\nspec:\n  hostPID: true\n  containers:\n  - name: c\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: inner\nspec:\n  containers:\n  - name: c\n    securityContext:\n      $serde_json::private::RawValue: '{\"privileged\": true}'\n",
+    );
+    let out = pss_in(dir.path(), &["check", "pods.yaml"], b"");
+    assert_eq!(out.stderr, "");
+    assert!(
+        out.stdout.contains(r#"pods.yaml (document 1, line 1): pods "marked" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostPID=true)"#),
+        "{}",
+        out.stdout
+    );
+    // The marker's value is not read as embedded JSON: the second pod has no privileged container.
+    assert!(
+        out.stdout.ends_with("checked 2 pods at baseline:latest: 1 allowed, 1 denied; skipped 0 objects (not a workload); 0 input errors\n"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.code, 1);
+}

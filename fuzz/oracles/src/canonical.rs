@@ -5,11 +5,15 @@ use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use pss_cli::yaml_json::JsonFromYaml;
 use serde_json::Value;
 
-/// The value serde_json reads from `data`, if it reads one.
+/// The value serde_json reads from `data`, if it reads one. It is built by pss-cli's
+/// [`JsonFromYaml`] rather than by `Value`'s own `Deserialize`, which (with serde_json's raw_value
+/// feature on in this build) reads an object keyed by serde_json's private raw-value marker as
+/// embedded JSON text.
 pub fn canonical(data: &[u8]) -> Option<Value> {
-    serde_json::from_slice(data).ok()
+    serde_json::from_slice::<JsonFromYaml>(data).ok().map(|JsonFromYaml(value)| value)
 }
 
 /// Whether an object in `data` has a key twice (or serde_json cannot read `data` at all).

@@ -1,0 +1,155 @@
+//! A YAML document read into a JSON value, node by node.
+//!
+//! `serde_json::Value`'s own `Deserialize` cannot be used for this: with serde_json's `raw_value`
+//! feature on (the CLI borrows a List's items as raw JSON), a mapping whose first key is serde_json's
+//! private marker `$serde_json::private::RawValue` is taken for an embedded raw JSON text, so a YAML
+//! document holding that key would not come out as the mapping it is. [`JsonFromYaml`] builds the
+//! value itself: every mapping is an object, every key a string, a repeated key replaces the
+//! earlier one (as sigs.k8s.io/yaml does).
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+/// A JSON value read from YAML (see the [module documentation](self)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonFromYaml(pub Value);
+
+impl<'de> Deserialize<'de> for JsonFromYaml {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NodeVisitor).map(JsonFromYaml)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a YAML node")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::Number(value.into()))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::Number(value.into()))
+    }
+
+    fn visit_i128<E: de::Error>(self, value: i128) -> Result<Value, E> {
+        match (i64::try_from(value), u64::try_from(value)) {
+            (Ok(small), _) => Ok(Value::Number(small.into())),
+            (_, Ok(unsigned)) => Ok(Value::Number(unsigned.into())),
+            _ => Err(E::custom(format_args!("the integer {value} is out of the range JSON numbers are read in"))),
+        }
+    }
+
+    fn visit_u128<E: de::Error>(self, value: u128) -> Result<Value, E> {
+        match u64::try_from(value) {
+            Ok(unsigned) => Ok(Value::Number(unsigned.into())),
+            Err(_) => Err(E::custom(format_args!("the integer {value} is out of the range JSON numbers are read in"))),
+        }
+    }
+
+    /// A float JSON cannot hold (`.inf`, `.nan`) becomes `null`, as `serde_json::Value` makes it.
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        Ok(Number::from_f64(value).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_owned()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(JsonFromYaml(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some((key, JsonFromYaml(value))) = map.next_entry::<String, JsonFromYaml>()? {
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn read(yaml: &str) -> Value {
+        let JsonFromYaml(value) = serde_saphyr::from_str_with_options(yaml, crate::documents::yaml_options())
+            .unwrap_or_else(|e| panic!("{yaml:?}: {e}"));
+        value
+    }
+
+    #[test]
+    fn the_raw_value_marker_is_an_ordinary_key() {
+        assert_eq!(
+            read("$serde_json::private::RawValue: 1\nkind: Pod\n"),
+            json!({"$serde_json::private::RawValue": 1, "kind": "Pod"})
+        );
+        assert_eq!(read("$serde_json::private::RawValue: '{}'\n"), json!({"$serde_json::private::RawValue": "{}"}));
+        assert_eq!(
+            read("- $serde_json::private::RawValue: not json\n"),
+            json!([{"$serde_json::private::RawValue": "not json"}])
+        );
+    }
+
+    #[test]
+    fn nodes_read_as_kubernetes_reads_them() {
+        assert_eq!(
+            read("a: yes\nb: 0755\nc: ~\nd: [1, -2, 1.5, 18446744073709551615]\ne: {}\n"),
+            json!({"a": true, "b": 493, "c": null, "d": [1, -2, 1.5, 18446744073709551615u64], "e": {}})
+        );
+        assert_eq!(read("a: 1\na: 2\n"), json!({"a": 2}), "a repeated key replaces the earlier one");
+        assert_eq!(read("1: one\ntrue: t\n"), json!({"1": "one", "true": "t"}), "keys are strings");
+    }
+
+    fn refused(yaml: &str) -> String {
+        match serde_saphyr::from_str_with_options::<JsonFromYaml>(yaml, crate::documents::yaml_options()) {
+            Ok(JsonFromYaml(value)) => panic!("{yaml:?} read as {value}"),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    #[test]
+    fn what_json_cannot_hold_is_an_error_naming_the_place() {
+        let error = refused("a: 1\nf: .inf\n");
+        assert!(error.contains(".inf") && error.contains("line 2"), "{error}");
+    }
+
+    #[test]
+    fn an_integer_beyond_64_bits_is_a_float_as_in_go_yaml() {
+        // go-yaml resolves a plain scalar as an int, then a uint, then a float64.
+        assert_eq!(read("b: 340282366920938463463374607431768211455\n"), json!({"b": 3.402823669209385e38}));
+    }
+}
