@@ -207,6 +207,7 @@ impl std::error::Error for NoPodTemplate {}
 /// ```
 #[derive(Debug, Clone)]
 pub struct ObjectDocument<'a> {
+    /// Empty for a Pod, whose header is its template's ([`ObjectDocument::header`]).
     header: ObjectHeader<'a>,
     kind: Option<WorkloadKind>,
     template: Option<PodDocument<'a>>,
@@ -220,32 +221,32 @@ impl<'a> ObjectDocument<'a> {
     /// pod template field the checks read).
     #[allow(clippy::should_implement_trait)] // borrows from the input, which `FromStr` cannot
     pub fn from_str(text: &'a str) -> Result<Self, Error> {
-        match ObjectDocument::one_pass(text) {
-            Some(document) => Ok(document),
-            None => ObjectDocument::two_passes(text),
+        // One pass when the kind is settled before the spec, as in nearly every manifest.
+        if let Ok((document, true)) = ObjectDocument::read(text, None) {
+            return Ok(document);
         }
+        // Otherwise (or on an error) the header first, whose error comes first, then the object
+        // again knowing its kind.
+        let kind = kind_of(&ObjectHeader::from_str(text)?);
+        ObjectDocument::read(text, Some(kind)).map(|(document, _)| document)
     }
 
-    /// Reads the object in one pass when its `apiVersion` and `kind` come before its `spec` (or a
-    /// PodTemplate's `template`), as they do in nearly every manifest: the kind is known by then, so
-    /// the pod spec or the pod template is decoded where it is and everything else skipped. `None`
-    /// when the kind is not settled by then (it comes later, or changes) or on any error: then
-    /// [`ObjectDocument::two_passes`] decides, and reports the error.
-    fn one_pass(text: &'a str) -> Option<Self> {
-        fn kind_of(header: &ObjectHeader<'_>) -> Option<WorkloadKind> {
-            header.kind().and_then(|k| WorkloadKind::from_type(header.api_version(), k))
-        }
+    /// Reads the object in one pass: the header, and the pod spec or the pod template where the
+    /// object's kind keeps it (everything else is checked for well-formedness and skipped). The kind
+    /// is `fixed` when given; otherwise it is the kind read when the first `spec` (or a PodTemplate's
+    /// `template`) is met, and the flag says whether it was settled then (the same kind at the end).
+    fn read(text: &'a str, fixed: Option<Option<WorkloadKind>>) -> Result<(Self, bool), Error> {
         let mut r = Reader::new(text);
         let mut pod = PodDocument::default();
         // The kind when the first `spec` or `template` key was met.
-        let mut decided: Option<Option<WorkloadKind>> = None;
+        let mut decided: Option<Option<WorkloadKind>> = fixed;
         let mut unsettled = false;
         let mut template: Option<PodDocument<'a>> = None;
-        let read = pod.decode_object(&mut r, |r, key, header, spec| {
+        pod.decode_object(&mut r, |r, key, header, spec| {
             if key != "spec" && key != "template" {
                 return r.skip();
             }
-            let now = kind_of(header);
+            let now = fixed.unwrap_or_else(|| kind_of(header));
             if *decided.get_or_insert(now) != now {
                 unsettled = true;
             }
@@ -265,65 +266,20 @@ impl<'a> ObjectDocument<'a> {
                 }
                 _ => r.skip(),
             }
-        });
-        let kind = kind_of(pod.header());
-        if read.is_err() || unsettled || decided.is_some_and(|d| d != kind) {
-            return None;
-        }
-        Some(match kind {
-            Some(WorkloadKind::Pod) => ObjectDocument { header: pod.header().clone(), kind, template: Some(pod) },
+        })
+        .map_err(Error::finish)?;
+        let kind = fixed.unwrap_or_else(|| kind_of(pod.header()));
+        let settled = !unsettled && decided.is_none_or(|d| d == kind);
+        let document = match kind {
+            // A pod is its own template and keeps the header.
+            Some(WorkloadKind::Pod) => ObjectDocument { header: ObjectHeader::default(), kind, template: Some(pod) },
             Some(wk) => {
                 let template = if wk.template_optional() { template } else { Some(template.unwrap_or_default()) };
                 ObjectDocument { header: pod.into_header(), kind, template }
             }
             None => ObjectDocument { header: pod.into_header(), kind, template: None },
-        })
-    }
-
-    /// Reads the object whatever the order of its keys: as a pod first (which also reads the header
-    /// of any other object whose `spec` reads as a pod's, as every controller's does; otherwise the
-    /// header is read on its own, and the pod's error is the error when the object is a pod after
-    /// all), then a controller's template where its kind keeps it.
-    fn two_passes(text: &'a str) -> Result<Self, Error> {
-        let header = match PodDocument::from_str(text) {
-            Ok(pod) => {
-                let kind = pod.kind().and_then(|k| WorkloadKind::from_type(pod.api_version(), k));
-                if kind == Some(WorkloadKind::Pod) {
-                    return Ok(ObjectDocument { header: pod.header().clone(), kind, template: Some(pod) });
-                }
-                pod.into_header()
-            }
-            Err(e) => {
-                let header = ObjectHeader::from_str(text)?;
-                if header.kind().and_then(|k| WorkloadKind::from_type(header.api_version(), k))
-                    == Some(WorkloadKind::Pod)
-                {
-                    return Err(e);
-                }
-                header
-            }
         };
-        let kind = header.kind().and_then(|k| WorkloadKind::from_type(header.api_version(), k));
-        let template = match kind {
-            // Pods were returned above.
-            None | Some(WorkloadKind::Pod) => None,
-            Some(wk) => {
-                let mut r = Reader::new(text);
-                let mut template = (!wk.template_optional()).then(PodDocument::default);
-                descend(&mut r, wk.template_keys(), &mut |r| {
-                    if r.null()? {
-                        if wk.template_optional() {
-                            template = None;
-                        }
-                        return Ok(());
-                    }
-                    template.get_or_insert_with(PodDocument::default).decode_template(r)
-                })
-                .map_err(Error::finish)?;
-                template
-            }
-        };
-        Ok(ObjectDocument { header, kind, template })
+        Ok((document, settled))
     }
 
     /// Decodes an object from JSON bytes, which must be UTF-8.
@@ -336,22 +292,25 @@ impl<'a> ObjectDocument<'a> {
 
     /// The object's header: `apiVersion`, `kind`, name, namespace, labels, annotations.
     pub fn header(&self) -> &ObjectHeader<'a> {
-        &self.header
+        match (&self.template, self.kind) {
+            (Some(pod), Some(WorkloadKind::Pod)) => pod.header(),
+            _ => &self.header,
+        }
     }
 
     /// `kind`, if present.
     pub fn kind(&self) -> Option<&str> {
-        self.header.kind()
+        self.header().kind()
     }
 
     /// `metadata.name`, if present.
     pub fn name(&self) -> Option<&str> {
-        self.header.name()
+        self.header().name()
     }
 
     /// `metadata.namespace`, if present.
     pub fn namespace(&self) -> Option<&str> {
-        self.header.namespace()
+        self.header().namespace()
     }
 
     /// The workload kind, when the object is a pod or a pod controller.
@@ -370,6 +329,11 @@ impl<'a> ObjectDocument<'a> {
             (None, _) => Err(NoPodTemplate::NotAPodController { kind: self.kind().unwrap_or("").to_owned() }),
         }
     }
+}
+
+/// The workload kind an object's header names, if any.
+fn kind_of(header: &ObjectHeader<'_>) -> Option<WorkloadKind> {
+    header.kind().and_then(|k| WorkloadKind::from_type(header.api_version(), k))
 }
 
 /// Walks down the object along `path` and calls `leaf` on the value there.
@@ -534,14 +498,62 @@ mod tests {
     use proptest::prelude::*;
     use pss_testgen::{pod, workload, KINDS};
 
-    /// Both readings, as comparable text: the one-pass reading when it applies, and the two-pass one.
+    /// The reading before the one-pass read, kept as the reference: the object as a pod first (which
+    /// also reads any object's header), else its header alone; then a controller's template.
+    fn two_passes(text: &str) -> Result<ObjectDocument<'_>, Error> {
+        let header = match PodDocument::from_str(text) {
+            Ok(pod) if kind_of(pod.header()) == Some(WorkloadKind::Pod) => {
+                return Ok(ObjectDocument {
+                    header: ObjectHeader::default(),
+                    kind: Some(WorkloadKind::Pod),
+                    template: Some(pod),
+                })
+            }
+            Ok(pod) => pod.into_header(),
+            Err(e) => {
+                let header = ObjectHeader::from_str(text)?;
+                if kind_of(&header) == Some(WorkloadKind::Pod) {
+                    return Err(e);
+                }
+                header
+            }
+        };
+        let kind = kind_of(&header);
+        let template = match kind {
+            None | Some(WorkloadKind::Pod) => None,
+            Some(wk) => {
+                let mut r = Reader::new(text);
+                let mut template = (!wk.template_optional()).then(PodDocument::default);
+                descend(&mut r, wk.template_keys(), &mut |r| {
+                    if r.null()? {
+                        if wk.template_optional() {
+                            template = None;
+                        }
+                        return Ok(());
+                    }
+                    template.get_or_insert_with(PodDocument::default).decode_template(r)
+                })
+                .map_err(Error::finish)?;
+                template
+            }
+        };
+        Ok(ObjectDocument { header, kind, template })
+    }
+
+    /// The one-pass reading when it applies, and what `from_str` and the reference give, as
+    /// comparable text; `from_str` must always be the reference.
     fn readings(text: &str) -> (Option<String>, String) {
-        let one = ObjectDocument::one_pass(text).map(|d| format!("{d:?}"));
-        let two = match ObjectDocument::two_passes(text) {
+        let show = |r: Result<ObjectDocument<'_>, Error>| match r {
             Ok(d) => format!("{d:?}"),
             Err(e) => format!("error {e}"),
         };
-        (one, two)
+        let one = match ObjectDocument::read(text, None) {
+            Ok((d, true)) => Some(format!("{d:?}")),
+            _ => None,
+        };
+        let reference = show(two_passes(text));
+        assert_eq!(show(ObjectDocument::from_str(text)), reference, "{text}");
+        (one, reference)
     }
 
     #[test]
@@ -583,6 +595,11 @@ mod tests {
             (r#"{"kind":"Deployment","apiVersion":"apps/v1","spec":{"template":{"spec":{"hostPID":"x"}}}}"#, false),
             (r#"{"kind":"Deployment","apiVersion":"apps/v1","spec":5}"#, false),
             (r#"{"kind":"Pod","metadata":{"name":5}}"#, false),
+            (r#"{"kind":"Pod","spec":{"hostPID":1},"metadata":{"name":5}}"#, false),
+            (
+                r#"{"kind":"Deployment","apiVersion":"apps/v1","spec":{"template":{"spec":{"hostPID":"x"}}},"metadata":{"name":5}}"#,
+                false,
+            ),
             (r#"{"kind":"Pod","spec":{}"#, false),
         ];
         for (text, one_pass) in cases {

@@ -215,7 +215,7 @@ impl<'a> PodDocument<'a> {
         mut other: impl FnMut(&mut Reader<'a>, &str, &ObjectHeader<'a>, PodSpecDecoder<'_, 'a>) -> Result<()>,
     ) -> Result<()> {
         let spec = &mut self.spec;
-        self.header.decode_with(r, |r, key, header| other(r, key, header, PodSpecDecoder(spec)))
+        self.header.decode_with(r, &mut |r, key, header| other(r, key, header, PodSpecDecoder(spec)))
     }
 
     /// Decodes a `PodTemplateSpec` object (`metadata` and `spec`) into this pod; `null` leaves it alone.
@@ -769,15 +769,16 @@ impl<'a> ObjectHeader<'a> {
     }
 
     fn decode(&mut self, r: &mut Reader<'a>) -> Result<()> {
-        self.decode_with(r, |r, _, _| r.skip())
+        self.decode_with(r, &mut |r, _, _| r.skip())
     }
 
     /// Decodes a whole document: the header fields here, every other top-level key through `other`
-    /// (which must consume its value), given the header as read so far.
+    /// (which must consume its value), given the header as read so far. (`dyn`: one copy of the
+    /// loop serves every caller; it runs once per top-level key.)
     pub(crate) fn decode_with(
         &mut self,
         r: &mut Reader<'a>,
-        mut other: impl FnMut(&mut Reader<'a>, &str, &ObjectHeader<'a>) -> Result<()>,
+        other: &mut dyn FnMut(&mut Reader<'a>, &str, &ObjectHeader<'a>) -> Result<()>,
     ) -> Result<()> {
         if r.peek() != Some(b'{') {
             return Err(r.not_an_object());
