@@ -37,11 +37,15 @@ build() { (cd fuzz && "${fuzz[@]}" build -O "${sanitizer[@]}"); }
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 
+# The dictionary of the names and values pss reads (fuzz/dicts/): Kyverno's and the pod's for kyverno.
+dict_of() { if [ "$1" = kyverno ]; then echo dicts/kyverno.dict; else echo dicts/pod.dict; fi; }
+
 run() { # target
   local t="$1"
   mkdir -p "$scratch/$t"
   (cd fuzz && "${fuzz[@]}" run -O "${sanitizer[@]}" "$t" "$scratch/$t" "corpus/$t" -- \
-    -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 -timeout=10 -print_final_stats=1)
+    -dict="$(dict_of "$t")" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 -timeout=10 \
+    -print_final_stats=1)
 }
 
 if [ -z "${FUZZ_C_ONLY:-}" ]; then # FUZZ_C_ONLY=1: only the C ABI over the corpora
