@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use pss_cli::yaml_json::JsonFromYaml;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 /// The value serde_json reads from `data`, if it reads one. It is built by pss-cli's

@@ -404,7 +404,12 @@ const EXCLUSIONS: [&[Exclude]; 4] = [
     &[
         Exclude { control: "Privileged Containers", images: &["nginx*", "?*"], field: "", values: &[] },
         Exclude { control: "Running as Non-root", images: &["*"], field: "", values: &[] },
-        Exclude { control: "Host Ports", images: &["*"], field: "spec.containers[*].ports[*].hostPort", values: &["8*"] },
+        Exclude {
+            control: "Host Ports",
+            images: &["*"],
+            field: "spec.containers[*].ports[*].hostPort",
+            values: &["8*"],
+        },
     ],
     &[
         Exclude { control: "Not A Control", images: &[], field: "", values: &[] },
@@ -664,7 +669,8 @@ unsafe fn objects(
         pss_error_free(err);
 
         let mut policy: *mut pss_policy = ptr::null_mut();
-        let code = pss_policy_new(level.as_ptr(), level.len(), version.as_ptr(), version.len(), &mut policy, ptr::null_mut());
+        let code =
+            pss_policy_new(level.as_ptr(), level.len(), version.as_ptr(), version.len(), &mut policy, ptr::null_mut());
         assert_eq!(code, OK);
         let mut out: *mut pss_evaluation = ptr::null_mut();
         let mut err: *mut pss_error = ptr::null_mut();
@@ -713,7 +719,10 @@ unsafe fn compare_object(
                 assert_eq!(view(out, pss_evaluation_template_path), Some(kind.template_path()));
                 let message = view(out, pss_evaluation_admission_message).unwrap_or_default();
                 if kind == pss_core::WorkloadKind::Pod {
-                    assert_eq!(Some(message.to_owned()), expected.admission_message(name.unwrap_or_default()).or(Some(String::new())));
+                    assert_eq!(
+                        Some(message.to_owned()),
+                        expected.admission_message(name.unwrap_or_default()).or(Some(String::new()))
+                    );
                 } else {
                     assert_eq!(message.is_empty(), expected.allowed(), "{message}");
                 }
