@@ -3,8 +3,6 @@
 //!
 //! The benchmarks themselves are in `benches/`; run them with `cargo bench -p pss-benches`.
 
-use std::path::PathBuf;
-
 use k8s_openapi::api::core::v1::Pod;
 use serde_json::{json, Value};
 
@@ -34,14 +32,7 @@ impl BenchPod {
     }
 }
 
-/// `../shared` beside the repository, or `$PSS_SHARED_DIR`, when present.
-pub fn shared_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("PSS_SHARED_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
-    };
-    dir.is_dir().then_some(dir)
-}
+pub use pss_testgen::shared::shared_dir;
 
 /// The upstream comparison pods; prints a loud note and returns none when they are absent.
 pub fn shared_pods() -> Vec<BenchPod> {

@@ -9,8 +9,11 @@
 //! - [`cases`]: a deterministic list of generated cases (a level, a version and a workload), the same
 //!   for a given seed and count on every machine, for the wrappers' own suites (the C ABI's Rust tests,
 //!   the npm package's Node tests). The `pss-testgen` binary writes them as JSON lines.
+//! - [`shared`]: where the shared reference data is (`../shared`), and a loud note when it is absent.
 //!
 //! This crate does not depend on pss-core, so pss-core's own tests can use it.
+
+pub mod shared;
 
 use std::collections::BTreeMap;
 

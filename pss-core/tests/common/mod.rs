@@ -3,28 +3,8 @@
 
 #![allow(dead_code)]
 
-use std::path::PathBuf;
-
-/// `../shared` beside the repository (or `$PSS_SHARED_DIR`), when present.
-pub fn shared_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("PSS_SHARED_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
-    };
-    dir.is_dir().then_some(dir)
-}
-
-/// Reports loudly that shared data is missing; fails under CI, where it must be present.
-pub fn missing(what: &str) {
-    let msg = format!(
-        "\n\n*** {what} not found (looked in ../shared beside the repository, or $PSS_SHARED_DIR).\n\
-         *** This test checked NOTHING against upstream. Put the shared data there to run it.\n"
-    );
-    if std::env::var_os("CI").is_some() {
-        panic!("{msg}");
-    }
-    eprintln!("{msg}");
-}
+#[allow(unused_imports)] // not every test file looks for ../shared
+pub use pss_testgen::shared::{missing, shared_dir};
 
 /// A YAML document as JSON text (the fixtures are YAML).
 pub fn yaml_to_json(yaml: &str) -> String {
