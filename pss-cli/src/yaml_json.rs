@@ -6,6 +6,14 @@
 //! document holding that key would not come out as the mapping it is. [`JsonFromYaml`] builds the
 //! value itself: every mapping is an object, every key a string, a repeated key replaces the
 //! earlier one (as sigs.k8s.io/yaml does).
+//!
+//! Numbers come out as sigs.k8s.io/yaml writes them (kubectl and the API server convert YAML to JSON
+//! with it): a float with no fractional part below 10^21 is written by Go's `encoding/json` without
+//! one, so `runAsUser: 1.0` and `1e3` reach the decoder as the integers `1` and `1000`, and `-0.0` as
+//! `0` (Go writes `-0`, which it reads as the integer 0). Other floats stay floats.
+//!
+//! [`JsonNodes`] reads JSON text the same way but keeps every number as it was read, for comparing
+//! JSON texts with serde_json's view of them (the fuzz oracles).
 
 use std::fmt;
 
@@ -18,13 +26,50 @@ pub struct JsonFromYaml(pub Value);
 
 impl<'de> Deserialize<'de> for JsonFromYaml {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NodeVisitor).map(JsonFromYaml)
+        Node::<true>::deserialize(deserializer).map(|Node(value)| JsonFromYaml(value))
     }
 }
 
-struct NodeVisitor;
+/// A JSON value read node by node with its numbers as read (see the [module documentation](self)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonNodes(pub Value);
 
-impl<'de> Visitor<'de> for NodeVisitor {
+impl<'de> Deserialize<'de> for JsonNodes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Node::<false>::deserialize(deserializer).map(|Node(value)| JsonNodes(value))
+    }
+}
+
+/// A node; `GO_NUMBERS`: floats as Go's `encoding/json` writes them.
+struct Node<const GO_NUMBERS: bool>(Value);
+
+impl<'de, const GO_NUMBERS: bool> Deserialize<'de> for Node<GO_NUMBERS> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NodeVisitor::<GO_NUMBERS>).map(Node)
+    }
+}
+
+/// The integer Go's `encoding/json` writes for `value`, if it writes one: a finite float without a
+/// fractional part, below 10^21 in magnitude (from there on Go writes an exponent), that fits JSON's
+/// integer range as serde_json holds it.
+fn go_integer(value: f64) -> Option<Number> {
+    if !value.is_finite() || value.fract() != 0.0 || value.abs() >= 1e21 {
+        return None;
+    }
+    // Exact: the value is integral and inside the range checked.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&value) {
+        Some((value as i64).into())
+    } else if (0.0..18_446_744_073_709_551_616.0).contains(&value) {
+        Some((value as u64).into())
+    } else {
+        None
+    }
+}
+
+struct NodeVisitor<const GO_NUMBERS: bool>;
+
+impl<'de, const GO_NUMBERS: bool> Visitor<'de> for NodeVisitor<GO_NUMBERS> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -58,8 +103,12 @@ impl<'de> Visitor<'de> for NodeVisitor {
         }
     }
 
-    /// A float JSON cannot hold (`.inf`, `.nan`) becomes `null`, as `serde_json::Value` makes it.
+    /// A float JSON cannot hold (`.inf`, `.nan`) becomes `null`, as `serde_json::Value` makes it (the
+    /// CLI's YAML reader refuses them before they get here).
     fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        if let Some(integer) = go_integer(value).filter(|_| GO_NUMBERS) {
+            return Ok(Value::Number(integer));
+        }
         Ok(Number::from_f64(value).map_or(Value::Null, Value::Number))
     }
 
@@ -80,12 +129,12 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(NodeVisitor)
+        deserializer.deserialize_any(self)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-        while let Some(JsonFromYaml(item)) = seq.next_element()? {
+        while let Some(Node::<GO_NUMBERS>(item)) = seq.next_element()? {
             items.push(item);
         }
         Ok(Value::Array(items))
@@ -93,7 +142,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut object = Map::new();
-        while let Some((key, JsonFromYaml(value))) = map.next_entry::<String, JsonFromYaml>()? {
+        while let Some((key, Node(value))) = map.next_entry::<String, Node<GO_NUMBERS>>()? {
             object.insert(key, value);
         }
         Ok(Value::Object(object))
@@ -132,6 +181,19 @@ mod tests {
         );
         assert_eq!(read("a: 1\na: 2\n"), json!({"a": 2}), "a repeated key replaces the earlier one");
         assert_eq!(read("1: one\ntrue: t\n"), json!({"1": "one", "true": "t"}), "keys are strings");
+    }
+
+    #[test]
+    fn integral_floats_are_integers_as_go_writes_them() {
+        let value = read("a: 1.0\nb: -0.0\nc: 1e3\nd: -2.50\ne: 1.5e20\nf: 1e21\ng: 1.0e19\nh: -1.0e19\n");
+        assert_eq!(
+            value,
+            json!({"a": 1, "b": 0, "c": 1000, "d": -2.5, "e": 150000000000000000000.0, "f": 1e21, "g": 10000000000000000000u64, "h": -1e19})
+        );
+        assert!(value["a"].is_i64() && value["b"].is_i64() && value["c"].is_i64() && value["g"].is_u64());
+        assert!(value["e"].is_f64() && value["f"].is_f64() && value["h"].is_f64(), "{value}");
+        let JsonNodes(json) = serde_json::from_str(r#"{"a": 1.0, "b": -0, "c": 1e3, "d": [2.0]}"#).unwrap();
+        assert!(json["a"].is_f64() && json["b"].is_f64() && json["c"].is_f64() && json["d"][0].is_f64(), "{json}");
     }
 
     fn refused(yaml: &str) -> String {

@@ -203,6 +203,27 @@ fn long_standard_input_is_read_by_every_pass() {
 /// private raw-value marker as a YAML key (first in its mapping, where serde_json's `Value` looks for
 /// it). It is an ordinary key; the pod around it is checked.
 #[test]
+fn integral_yaml_floats_are_integers_as_kubectl_sends_them() {
+    // sigs.k8s.io/yaml converts YAML to JSON through Go's encoding/json, which writes the float 0.0 as
+    // `0` and -0.0 as `-0`: the API server reads the integers, so `runAsUser: 0.0` is root.
+    let dir = TempDir::new("integral-floats");
+    dir.write(
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: floats\nspec:\n  securityContext:\n    runAsNonRoot: true\n    runAsUser: 0.0\n    seccompProfile: {type: RuntimeDefault}\n  containers:\n  - name: c\n    securityContext:\n      runAsUser: -0.0\n      allowPrivilegeEscalation: false\n      capabilities: {drop: [ALL]}\n",
+    );
+    let out = pss_in(dir.path(), &["check", "--level", "restricted", "pod.yaml"], b"");
+    assert_eq!(out.stderr, "");
+    assert!(
+        out.stdout.contains(
+            r#"violates PodSecurity "restricted:latest": runAsUser=0 (pod and container "c" must not set runAsUser=0)"#
+        ),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.code, 1);
+}
+
+#[test]
 fn serde_json_marker_keys_in_yaml_are_ordinary_keys() {
     let dir = TempDir::new("raw-value-key");
     dir.write(
