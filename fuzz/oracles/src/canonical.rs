@@ -4,16 +4,44 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use pss_cli::yaml_json::JsonFromYaml;
+use pss_cli::yaml_json::JsonNodes;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-/// The value serde_json reads from `data`, if it reads one. It is built by pss-cli's
-/// [`JsonFromYaml`] rather than by `Value`'s own `Deserialize`, which (with serde_json's raw_value
-/// feature on in this build) reads an object keyed by serde_json's private raw-value marker as
-/// embedded JSON text.
+/// The value serde_json reads from `data`, if it reads one and can write it back meaning the same.
+///
+/// It is built by pss-cli's [`JsonNodes`] rather than by `Value`'s own `Deserialize`, which (with
+/// serde_json's raw_value feature on in this build) reads an object keyed by serde_json's private
+/// raw-value marker as embedded JSON text. It is `None` when `data` holds the number `-0`: serde_json
+/// reads that as the float -0.0 and writes `-0.0`, a float where Go and pss read the integer 0.
 pub fn canonical(data: &[u8]) -> Option<Value> {
-    serde_json::from_slice::<JsonFromYaml>(data).ok().map(|JsonFromYaml(value)| value)
+    if has_integer_minus_zero(data) {
+        return None;
+    }
+    serde_json::from_slice::<JsonNodes>(data).ok().map(|JsonNodes(value)| value)
+}
+
+/// Whether the JSON text `data` holds the number `-0` without a fraction or exponent (outside strings).
+fn has_integer_minus_zero(data: &[u8]) -> bool {
+    let (mut in_string, mut escaped) = (false, false);
+    for (i, &b) in data.iter().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if b == b'-'
+            && data.get(i + 1) == Some(&b'0')
+            && !matches!(data.get(i + 2), Some(b'0'..=b'9' | b'.' | b'e' | b'E'))
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether an object in `data` has a key twice (or serde_json cannot read `data` at all).
