@@ -958,6 +958,25 @@ fn match_and_exclude_blocks() {
     assert_eq!(policy(&doc).apply(&obj, "prod", Some(&labels)).rules().len(), 1);
 }
 
+/// Maps (annotations, matchLabels) are Go maps: the order of their keys is not part of the policy.
+/// Found by the fuzzer's oracle, which re-serialises a policy with its keys sorted.
+#[test]
+fn policies_differing_only_in_map_key_order_are_equal() {
+    let text = |annotations: &str, labels: &str| {
+        format!(
+            r#"{{"apiVersion":"kyverno.io/v1","kind":"ClusterPolicy","metadata":{{"name":"p"}},"spec":{{"rules":[{{
+            "name":"r","match":{{"any":[{{"resources":{{"kinds":["Pod"],"annotations":{annotations},
+            "selector":{{"matchLabels":{labels}}}}}}}]}},"validate":{{"podSecurity":{{"level":"baseline"}}}}}}]}}}}"#
+        )
+    };
+    let read = |a: &str, l: &str| KyvernoPolicy::from_json_str(&text(a, l)).expect("valid policy");
+    let sorted = read(r#"{"a":"1","b":"2"}"#, r#"{"app":"web","tier":"front"}"#);
+    assert_eq!(read(r#"{"b":"2","a":"1"}"#, r#"{"tier":"front","app":"web"}"#), sorted);
+    // The last of repeated keys still wins, wherever it stands.
+    assert_eq!(read(r#"{"b":"9","a":"1","b":"2"}"#, r#"{"tier":"front","app":"web"}"#), sorted);
+    assert_ne!(read(r#"{"a":"1","b":"3"}"#, r#"{"app":"web","tier":"front"}"#), sorted);
+}
+
 /// Kyverno matches `name` and `names` against `metadata.generateName` when the resource has no name
 /// (pkg/engine/utils/match.go), as for pods created by controllers and `kubectl create` with
 /// generateName.

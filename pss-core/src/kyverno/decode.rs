@@ -79,7 +79,9 @@ fn strings(r: &mut Reader<'_>) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// A `map[string]string`; `None` for `null` or absent.
+/// A `map[string]string`; `None` for `null` or absent. The last of repeated keys wins, and the
+/// entries are sorted by key: a Go map has no order, so policies that differ only in the order of
+/// their keys are equal.
 fn string_map(r: &mut Reader<'_>) -> Result<Option<Vec<(String, String)>>> {
     let mut out: Vec<(String, String)> = Vec::new();
     let present = r.object(
@@ -93,6 +95,7 @@ fn string_map(r: &mut Reader<'_>) -> Result<Option<Vec<(String, String)>>> {
         },
         PathStyle::Key,
     )?;
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Ok(present.then_some(out))
 }
 
