@@ -24,6 +24,9 @@ import sys
 REPLACEMENTS = [
     "null", "true", "false", "0", "-1", "-0", "1.5", "1e400", "2147483648", "9223372036854775808",
     "-9223372036854775809", '""', '"x"', '"0"', '"true"', '"\\u0000"', "[]", "[null]", "{}", '{"":null}',
+    # Every escape Go's %q writes (named, \x, \u, \U; printable non-ASCII kept), and a lone surrogate.
+    r'"q\"\\\u0007\b\f\n\r\t\u000b\u0001\u007f\u00a0\u00ad\u0378\u2028\ufeff\ud83d\ude00\udb40\udc01\u00e9"',
+    r'"\ud800x"',
 ]
 SENTINEL = "\u0001typeswap\u0001"
 PREFIXED = {"capi", "manifest_stream"}
