@@ -311,7 +311,7 @@ def pod_spec(d):
     return spec
 
 
-def metadata(d, kind):
+def metadata(d):
     meta = {"name": d.one(NAMES)}
     if d.p(0.7):
         meta["namespace"] = d.one(NAMESPACES)
@@ -325,13 +325,13 @@ def metadata(d, kind):
 
 def resource(d):
     kind = d.one(KINDS + ["ConfigMap"])
-    meta = metadata(d, kind)
+    meta = metadata(d)
     if kind == "ConfigMap":
         return {"apiVersion": "v1", "kind": kind, "metadata": meta, "data": {"a": "b"}}
     api = GROUPS.get(kind, "apps/v1")
     if kind == "Pod":
         return {"apiVersion": api, "kind": kind, "metadata": meta, "spec": pod_spec(d)}
-    template = {"metadata": metadata(d, "Pod"), "spec": pod_spec(d)}
+    template = {"metadata": metadata(d), "spec": pod_spec(d)}
     if kind == "CronJob":
         spec = {"schedule": "* * * * *", "jobTemplate": {"spec": {"template": template}}}
     else:
