@@ -57,6 +57,15 @@ def paths(value, known, prefix=()):
             yield from paths(child, known, prefix + (i,))
 
 
+def dumped(value):
+    """value as compact JSON bytes, non-ASCII characters kept as they are. A string holding a lone surrogate (read
+    from a \\ud800 escape) has no UTF-8 form, so such a value is written with every non-ASCII character escaped."""
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    except UnicodeEncodeError:
+        return json.dumps(value, separators=(",", ":")).encode()
+
+
 def folded(path):
     return tuple("[]" if isinstance(p, int) else p for p in path)
 
@@ -78,10 +87,10 @@ def variants(document, known, seen):
         if key in seen:
             continue
         seen.add(key)
-        text = json.dumps(replaced(document, path), ensure_ascii=False, separators=(",", ":"))
-        quoted = json.dumps(SENTINEL, ensure_ascii=False)
+        text = dumped(replaced(document, path))
+        quoted = json.dumps(SENTINEL).encode()
         for raw in REPLACEMENTS:
-            yield text.replace(quoted, raw, 1)
+            yield text.replace(quoted, raw.encode(), 1)
 
 
 def parse(data):
@@ -126,8 +135,8 @@ def main():
     for _, prefix, parsed in candidates[: args.inputs]:
         for side, document in enumerate(parsed):
             for text in variants(document, known, seen[side]):
-                parts = [json.dumps(p, ensure_ascii=False, separators=(",", ":")).encode() for p in parsed]
-                parts[side] = text.encode()
+                parts = [dumped(p) for p in parsed]
+                parts[side] = text
                 data = prefix + b"\0".join(parts)
                 with open(os.path.join(args.out, hashlib.sha1(data).hexdigest()), "wb") as f:
                     f.write(data)
