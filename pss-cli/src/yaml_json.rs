@@ -10,7 +10,10 @@
 //! Numbers come out as sigs.k8s.io/yaml writes them (kubectl and the API server convert YAML to JSON
 //! with it): a float with no fractional part below 10^21 is written by Go's `encoding/json` without
 //! one, so `runAsUser: 1.0` and `1e3` reach the decoder as the integers `1` and `1000`, and `-0.0` as
-//! `0` (Go writes `-0`, which it reads as the integer 0). Other floats stay floats.
+//! `0` (Go writes `-0`, which it reads as the integer 0). Go writes the float's shortest round-trip
+//! digits, so beyond 2^53 the integer is not the float's exact value: `-9223372036854775809` (a
+//! float to YAML, as it is out of int64's range) is written `-9223372036854776000`, which is out of
+//! range still. Other floats stay floats.
 //!
 //! [`JsonNodes`] reads JSON text the same way but keeps every number as it was read, for comparing
 //! JSON texts with serde_json's view of them (the fuzz oracles).
@@ -50,20 +53,21 @@ impl<'de, const GO_NUMBERS: bool> Deserialize<'de> for Node<GO_NUMBERS> {
 }
 
 /// The integer Go's `encoding/json` writes for `value`, if it writes one: a finite float without a
-/// fractional part, below 10^21 in magnitude (from there on Go writes an exponent), that fits JSON's
-/// integer range as serde_json holds it.
+/// fractional part, below 10^21 in magnitude (from there on Go writes an exponent), whose text fits
+/// JSON's integer range as serde_json holds it.
+///
+/// Go writes a float's shortest round-trip digits, padded with zeros, not its exact value: 2^60 is
+/// written `1152921504606847000`, and -2^63 as `-9223372036854776000`, which no int64 field takes.
+/// Rust's `Display` for `f64` writes the same digits, so the integer is read back from that text.
 fn go_integer(value: f64) -> Option<Number> {
     if !value.is_finite() || value.fract() != 0.0 || value.abs() >= 1e21 {
         return None;
     }
-    // Exact: the value is integral and inside the range checked.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&value) {
-        Some((value as i64).into())
-    } else if (0.0..18_446_744_073_709_551_616.0).contains(&value) {
-        Some((value as u64).into())
+    let text = value.to_string();
+    if let Ok(signed) = text.parse::<i64>() {
+        Some(signed.into())
     } else {
-        None
+        text.parse::<u64>().ok().map(Number::from)
     }
 }
 
@@ -106,8 +110,10 @@ impl<'de, const GO_NUMBERS: bool> Visitor<'de> for NodeVisitor<GO_NUMBERS> {
     /// A float JSON cannot hold (`.inf`, `.nan`) becomes `null`, as `serde_json::Value` makes it (the
     /// CLI's YAML reader refuses them before they get here).
     fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
-        if let Some(integer) = go_integer(value).filter(|_| GO_NUMBERS) {
-            return Ok(Value::Number(integer));
+        if GO_NUMBERS {
+            if let Some(integer) = go_integer(value) {
+                return Ok(Value::Number(integer));
+            }
         }
         Ok(Number::from_f64(value).map_or(Value::Null, Value::Number))
     }
@@ -192,6 +198,12 @@ mod tests {
         );
         assert!(value["a"].is_i64() && value["b"].is_i64() && value["c"].is_i64() && value["g"].is_u64());
         assert!(value["e"].is_f64() && value["f"].is_f64() && value["h"].is_f64(), "{value}");
+        // Go writes the shortest digits that read back as the float, padded with zeros.
+        let value = read("a: 1152921504606846976.0\nb: 9.223372036854775807e18\nc: -9223372036854775809\nd: 1.8446744073709551615e19\n");
+        assert_eq!(value["a"], json!(1_152_921_504_606_847_000i64));
+        assert_eq!(value["b"], json!(9_223_372_036_854_776_000u64), "2^63 fits uint64 only");
+        assert!(value["c"].is_f64(), "-2^63 is written -9223372036854776000, below int64's range: {value}");
+        assert!(value["d"].is_f64(), "2^64 is written 18446744073709552000, beyond uint64's range: {value}");
         let JsonNodes(json) = serde_json::from_str(r#"{"a": 1.0, "b": -0, "c": 1e3, "d": [2.0]}"#).unwrap();
         assert!(json["a"].is_f64() && json["b"].is_f64() && json["c"].is_f64() && json["d"][0].is_f64(), "{json}");
     }
