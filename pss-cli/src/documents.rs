@@ -258,13 +258,16 @@ fn read_json<R: Read, V: Visitor>(
     }
 }
 
-/// The options YAML is read with: YAML 1.1 as Kubernetes' YAML reader (sigs.k8s.io/yaml) parses
-/// it: yes/no/on/off booleans, 0755 octal, and a repeated key replacing the earlier one.
+/// The options YAML is read with: YAML 1.1 as Kubernetes' YAML reader (sigs.k8s.io/yaml, which is
+/// go-yaml v2) parses it: yes/no/on/off booleans, 0755 octal. Every entry of a mapping, merge keys
+/// (`<<`) among them, reaches [`JsonFromYaml`] in order, which applies them as go-yaml v2 does: a
+/// repeated key replaces the earlier one, and a merge key replaces the keys before it.
 pub fn yaml_options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     options.strict_booleans = false;
     options.legacy_octal_numbers = true;
-    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::LastWins;
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::PassThrough;
+    options.merge_keys = serde_saphyr::MergeKeyPolicy::AsOrdinary;
     options.with_snippet = false;
     options
 }

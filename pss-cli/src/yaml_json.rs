@@ -43,12 +43,13 @@ impl<'de> Deserialize<'de> for JsonNodes {
     }
 }
 
-/// A node; `GO_NUMBERS`: floats as Go's `encoding/json` writes them.
-struct Node<const GO_NUMBERS: bool>(Value);
+/// A node; `YAML`: read as sigs.k8s.io/yaml reads YAML (floats as Go's `encoding/json` writes them,
+/// merge keys as go-yaml v2 applies them).
+struct Node<const YAML: bool>(Value);
 
-impl<'de, const GO_NUMBERS: bool> Deserialize<'de> for Node<GO_NUMBERS> {
+impl<'de, const YAML: bool> Deserialize<'de> for Node<YAML> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NodeVisitor::<GO_NUMBERS>).map(Node)
+        deserializer.deserialize_any(NodeVisitor::<YAML>).map(Node)
     }
 }
 
@@ -71,9 +72,9 @@ fn go_integer(value: f64) -> Option<Number> {
     }
 }
 
-struct NodeVisitor<const GO_NUMBERS: bool>;
+struct NodeVisitor<const YAML: bool>;
 
-impl<'de, const GO_NUMBERS: bool> Visitor<'de> for NodeVisitor<GO_NUMBERS> {
+impl<'de, const YAML: bool> Visitor<'de> for NodeVisitor<YAML> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -110,7 +111,7 @@ impl<'de, const GO_NUMBERS: bool> Visitor<'de> for NodeVisitor<GO_NUMBERS> {
     /// A float JSON cannot hold (`.inf`, `.nan`) becomes `null`, as `serde_json::Value` makes it (the
     /// CLI's YAML reader refuses them before they get here).
     fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
-        if GO_NUMBERS {
+        if YAML {
             if let Some(integer) = go_integer(value) {
                 return Ok(Value::Number(integer));
             }
@@ -140,7 +141,7 @@ impl<'de, const GO_NUMBERS: bool> Visitor<'de> for NodeVisitor<GO_NUMBERS> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-        while let Some(Node::<GO_NUMBERS>(item)) = seq.next_element()? {
+        while let Some(Node::<YAML>(item)) = seq.next_element()? {
             items.push(item);
         }
         Ok(Value::Array(items))
@@ -148,11 +149,35 @@ impl<'de, const GO_NUMBERS: bool> Visitor<'de> for NodeVisitor<GO_NUMBERS> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut object = Map::new();
-        while let Some((key, Node(value))) = map.next_entry::<String, Node<GO_NUMBERS>>()? {
-            object.insert(key, value);
+        while let Some((key, Node(value))) = map.next_entry::<String, Node<YAML>>()? {
+            if YAML && key == "<<" {
+                merge(&mut object, value).map_err(de::Error::custom)?;
+            } else {
+                object.insert(key, value);
+            }
         }
         Ok(Value::Object(object))
     }
+}
+
+/// A merge key (`<<`) applied as go-yaml v2 applies it, where it stands among the mapping's
+/// entries: the merged mapping's entries replace the keys before it, and the keys after it replace
+/// them in turn. From a sequence of mappings, an earlier mapping's entry wins over a later one's.
+/// (YAML 1.1's merge type, and serde-saphyr, let every explicit key win wherever it stands.)
+fn merge(object: &mut Map<String, Value>, value: Value) -> Result<(), &'static str> {
+    const WANT_MAP: &str = "map merge requires map or sequence of maps as the value";
+    match value {
+        Value::Object(source) => object.extend(source),
+        Value::Array(sources) if sources.iter().all(Value::is_object) => {
+            for source in sources.into_iter().rev() {
+                if let Value::Object(source) = source {
+                    object.extend(source);
+                }
+            }
+        }
+        _ => return Err(WANT_MAP),
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -206,6 +231,30 @@ mod tests {
         assert!(value["d"].is_f64(), "2^64 is written 18446744073709552000, beyond uint64's range: {value}");
         let JsonNodes(json) = serde_json::from_str(r#"{"a": 1.0, "b": -0, "c": 1e3, "d": [2.0]}"#).unwrap();
         assert!(json["a"].is_f64() && json["b"].is_f64() && json["c"].is_f64() && json["d"][0].is_f64(), "{json}");
+    }
+
+    #[test]
+    fn merge_keys_apply_where_they_stand_as_in_go_yaml_v2() {
+        assert_eq!(read("a: 1\n<<: {a: 2, b: 2}\n"), json!({"a": 2, "b": 2}), "a merge replaces the keys before it");
+        assert_eq!(read("<<: {a: 2, b: 2}\na: 1\n"), json!({"a": 1, "b": 2}), "and the keys after it replace it");
+        assert_eq!(read("a: 0\n<<: [{a: 1}, {a: 2, b: 2}]\n"), json!({"a": 1, "b": 2}), "earlier mappings win");
+        assert_eq!(
+            read("base: &b {x: 1, y: 1}\nm:\n  x: 0\n  <<: *b\n  y: 2\n"),
+            json!({"base": {"x": 1, "y": 1}, "m": {"x": 1, "y": 2}})
+        );
+        assert_eq!(read("a: 0\n<<: {<<: {a: 1}, b: 1}\n<<: {b: 2}\n"), json!({"a": 1, "b": 2}), "nested, repeated");
+        assert_eq!(read("<<: []\na: 1\n"), json!({"a": 1}));
+        // JSON has no merge keys.
+        let JsonNodes(json) = serde_json::from_str(r#"{"a": 1, "<<": {"a": 2}}"#).unwrap();
+        assert_eq!(json, json!({"a": 1, "<<": {"a": 2}}));
+    }
+
+    #[test]
+    fn a_merge_of_anything_but_mappings_is_an_error() {
+        for yaml in ["<<: 1\n", "a: 1\n<<: [{b: 1}, 2]\n", "<<: ~\n", "m:\n  <<: [[]]\n"] {
+            let error = refused(yaml);
+            assert!(error.contains("map merge requires map or sequence of maps as the value"), "{yaml:?}: {error}");
+        }
     }
 
     fn refused(yaml: &str) -> String {

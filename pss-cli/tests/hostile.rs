@@ -199,9 +199,6 @@ fn long_standard_input_is_read_by_every_pass() {
     assert_eq!(out.code, 0);
 }
 
-/// Found by the `manifest_stream` fuzz target (fuzz/regressions/manifest_stream): serde_json's
-/// private raw-value marker as a YAML key (first in its mapping, where serde_json's `Value` looks for
-/// it). It is an ordinary key; the pod around it is checked.
 #[test]
 fn integral_yaml_floats_are_integers_as_kubectl_sends_them() {
     // sigs.k8s.io/yaml converts YAML to JSON through Go's encoding/json, which writes the float 0.0 as
@@ -223,6 +220,9 @@ fn integral_yaml_floats_are_integers_as_kubectl_sends_them() {
     assert_eq!(out.code, 1);
 }
 
+/// Found by the `manifest_stream` fuzz target (fuzz/regressions/manifest_stream): serde_json's
+/// private raw-value marker as a YAML key (first in its mapping, where serde_json's `Value` looks for
+/// it). It is an ordinary key; the pod around it is checked.
 #[test]
 fn serde_json_marker_keys_in_yaml_are_ordinary_keys() {
     let dir = TempDir::new("raw-value-key");
@@ -244,4 +244,30 @@ fn serde_json_marker_keys_in_yaml_are_ordinary_keys() {
         out.stdout
     );
     assert_eq!(out.code, 1);
+}
+
+/// Found with the YAML-form seeds (fuzz/yamlforms.py): kubectl and the API server read YAML with
+/// go-yaml v2, which applies a merge key (`<<`) where it stands, over the keys before it. A
+/// `privileged: false` written before the merge does not hide the merged `privileged: true`.
+#[test]
+fn merge_keys_apply_where_they_stand_as_kubectl_reads_them() {
+    let dir = TempDir::new("merge-keys");
+    dir.write(
+        "pods.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: before}\nspec:\n  containers:\n  - name: c\n    securityContext: {privileged: false, <<: {privileged: true}}\n\
+         ---\napiVersion: v1\nkind: Pod\nmetadata: {name: after}\nspec:\n  containers:\n  - name: c\n    securityContext:\n      <<: {privileged: true}\n      privileged: false\n\
+         ---\napiVersion: v1\nkind: Pod\nmetadata: {name: anchored}\nspec:\n  containers:\n  - name: a\n    securityContext: &sc {privileged: true}\n  - name: b\n    securityContext: {privileged: false, <<: [*sc, {privileged: false}]}\n\
+         ---\napiVersion: v1\nkind: Pod\nmetadata: {name: scalar}\nspec:\n  containers:\n  - name: c\n    securityContext: {<<: true}\n",
+    );
+    let out = pss_in(dir.path(), &["check", "pods.yaml"], b"");
+    assert!(out.stdout.contains(r#"pods "before" is forbidden: violates PodSecurity "baseline:latest": privileged (container "c" must not set securityContext.privileged=true)"#), "{}", out.stdout);
+    assert!(out.stdout.contains(r#"pods "anchored" is forbidden: violates PodSecurity "baseline:latest": privileged (containers "a", "b" must not set securityContext.privileged=true)"#), "{}", out.stdout);
+    assert!(!out.stdout.contains(r#"pods "after""#), "{}", out.stdout);
+    assert!(
+        out.stderr.starts_with("pss: error: pods.yaml (document 4, line 29): invalid YAML: map merge requires map or sequence of maps as the value"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.ends_with("checked 3 pods at baseline:latest: 1 allowed, 2 denied; skipped 0 objects (not a workload); 1 input error\n"), "{}", out.stdout);
+    assert_eq!(out.code, 2);
 }
