@@ -11,7 +11,7 @@ with its choices drawn from a seeded random generator:
   tagged `!!str`; now and then a value of another type than the field's, a tag that does not fit (`!!int "x"`), an
   `.inf` or `.nan`;
 - collections: block and flow style, indented and unindented sequences, explicit `? ` keys, `!!map`/`!!seq` tags,
-  anchors with aliases for repeated parts, merge keys (`<<`), repeated keys;
+  anchors with aliases for repeated parts, merge keys (`<<`, of a mapping or a list of mappings), repeated keys;
 - streams: several documents with `---` and `...`, `%YAML` and `%TAG` directives, comments, empty documents, a
   byte-order mark, CRLF line ends, a `List` around the objects.
 Each seed starts with a selector byte for YAML or for sniffing. Files are named by their SHA-1, as libFuzzer names
@@ -172,9 +172,12 @@ class Writer:
             k, v = self.rng.choice(items)
             items.insert(0, (k, None if v is not None else "x"))
         if len(items) > 1 and self.chance(0.05):
-            # One entry from a merge key; a key written in the mapping itself would override it.
+            # One entry from a merge key, alone or first in a list of mappings (where the earlier one wins).
             k, v = items.pop(self.rng.randrange(len(items)))
-            out.append(f"\n{pad}<<: {{{self.key(k, True)}: {self.node(v, 0, flow=True)}}}")
+            merged = f"{{{self.key(k, True)}: {self.node(v, 0, flow=True)}}}"
+            if self.chance(0.5):
+                merged = f"[{merged}, {{{self.key(k, True)}: {self.node(None if v is not None else 'x', 0, flow=True)}}}]"
+            out.append(f"\n{pad}<<: {merged}")
         for k, v in items:
             nested = depth + (self.indent if self.indent_seq or not isinstance(v, list) else 0)
             child = self.node(v, nested if isinstance(v, (dict, list)) else depth + self.indent)
