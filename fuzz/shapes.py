@@ -6,7 +6,7 @@ Random mutation rarely builds a deep structure that is valid all the way down: a
 corpus input held a label selector with `matchExpressions`, and few policies were valid enough to get generated
 `autogen-` rules. This writes such inputs directly: ClusterPolicies and Policies with `match`/`exclude` in their
 direct, `any` and `all` forms, resource descriptions (kinds in every spelling, names and namespaces with wildcards,
-annotations, label selectors with each operator, operations), user-info filters, failure actions and their
+annotations, label selectors with each operator and with wildcards, operations), user-info filters, failure actions and their
 overrides, `applyRules`, the autogen annotation, other rule types, and `podSecurity` rules (level, version,
 exclusions with images, restricted fields and values, valid and invalid); and resources of every pod controller
 kind (and a few others), with labels, annotations and pod specs that break and keep each control.
@@ -62,6 +62,8 @@ NAME_PATTERNS = ["web", "web-?", "web*", "*", "api", "?", "", "*-1"]
 NAMESPACES = ["default", "prod", "dev", "kube-system", ""]
 NAMESPACE_PATTERNS = ["prod", "pr*", "*", "dev", "kube-*", "?ev", ""]
 LABELS = {"app": ["web", "api"], "tier": ["front", "back"], "env": ["prod", "dev"], "a.b/c": ["d", ""]}
+LABEL_KEY_PATTERNS = ["a*", "*", "ti?r", "a.b/*", "?"]
+LABEL_VALUE_PATTERNS = ["w*", "*", "?ev", "pro?", "?"]
 ANNOTATION_KEYS = ["team", "te*", "container.apparmor.security.beta.kubernetes.io/app", "*", "note"]
 ANNOTATION_VALUES = ["blue", "bl?e", "*", "unconfined", "runtime/default", ""]
 OPERATORS = ["In", "NotIn", "Exists", "DoesNotExist", "in", "Gt", ""]
@@ -93,7 +95,11 @@ class Draw:
 def selector(d):
     sel = {}
     if d.p(0.7):
-        sel["matchLabels"] = {k: d.one(LABELS[k]) for k in d.some(list(LABELS), 2)}
+        # Kyverno matches a matchLabels key or value holding `*` or `?` as a wildcard.
+        sel["matchLabels"] = {
+            (d.one(LABEL_KEY_PATTERNS) if d.p(0.2) else k): (d.one(LABEL_VALUE_PATTERNS) if d.p(0.2) else d.one(LABELS[k]))
+            for k in d.some(list(LABELS), 2)
+        }
     if d.p(0.7):
         exprs = []
         for _ in range(d.r.randint(0, 3)):
