@@ -215,6 +215,19 @@ mod tests {
     }
 
     #[test]
+    fn timestamps_stay_as_written() {
+        // go-yaml v2 resolves a plain timestamp to a time, but decoding into `interface{}` (as
+        // sigs.k8s.io/yaml does) keeps its text, "for backward compatibility": no RFC 3339 rewrite.
+        assert_eq!(
+            read("a: 2001-12-14\nb: 2001-12-14t21:59:43.10-05:00\n2002-12-14: key\n"),
+            json!({"a": "2001-12-14", "b": "2001-12-14t21:59:43.10-05:00", "2002-12-14": "key"})
+        );
+        // An explicit tag is not read (go-yaml v2 keeps the text of a valid one).
+        let error = refused("a: !!timestamp 2001-12-14\n");
+        assert!(error.contains("tagged scalar") && error.contains("line 1"), "{error}");
+    }
+
+    #[test]
     fn integral_floats_are_integers_as_go_writes_them() {
         let value = read("a: 1.0\nb: -0.0\nc: 1e3\nd: -2.50\ne: 1.5e20\nf: 1e21\ng: 1.0e19\nh: -1.0e19\n");
         assert_eq!(
