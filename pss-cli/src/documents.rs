@@ -13,7 +13,7 @@ use crate::input::{self, Source, SourceName, Syntax};
 use crate::json_stream::JsonStream;
 use crate::limits::{Limits, STDIN_MEMORY};
 use crate::report::Loc;
-use crate::yaml_json::JsonFromYaml;
+use crate::yaml_json::{from_yaml, YamlError};
 use crate::yaml_stream::YamlStream;
 
 /// The items of a List, as raw JSON texts borrowed from the List's text.
@@ -258,9 +258,10 @@ fn read_json<R: Read, V: Visitor>(
     }
 }
 
-/// The options YAML is read with: YAML 1.1 as Kubernetes' YAML reader (sigs.k8s.io/yaml, which is
-/// go-yaml v2) parses it: yes/no/on/off booleans, 0755 octal. Every entry of a mapping, merge keys
-/// (`<<`) among them, reaches [`JsonFromYaml`] in order, which applies them as go-yaml v2 does: a
+/// The options YAML is read with, by [`from_yaml`]: YAML 1.1 as Kubernetes' YAML reader
+/// (sigs.k8s.io/yaml, which is go-yaml v2) parses it: yes/no/on/off booleans, 0755 octal (plain
+/// scalars are first spelled as go-yaml v2 resolves them, by [`crate::go_yaml`]). Every entry of a mapping, merge keys
+/// (`<<`) among them, reaches [`JsonFromYaml`](crate::yaml_json::JsonFromYaml) in order, which applies them as go-yaml v2 does: a
 /// repeated key replaces the earlier one, and a merge key replaces the keys before it.
 pub fn yaml_options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
@@ -306,12 +307,19 @@ fn read_yaml<R: BufRead, V: Visitor>(
                 continue;
             }
         };
-        let value = match serde_saphyr::from_str_with_options(text, options.clone()) {
-            Ok(JsonFromYaml(value)) => value,
+        let value = match from_yaml(text, &options) {
+            Ok(value) => value,
             Err(error) => {
                 document += 1;
                 let line_offset = chunk.first_line - 1;
-                visitor.input_error(&InputError::Yaml { at: at.place(), error: Box::new(error), line_offset })?;
+                let error = match error {
+                    YamlError::Syntax(error) => InputError::Yaml { at: at.place(), error, line_offset },
+                    YamlError::Key(mut error) => {
+                        error.line += line_offset;
+                        InputError::YamlKey { at: at.place(), error }
+                    }
+                };
+                visitor.input_error(&error)?;
                 continue;
             }
         };

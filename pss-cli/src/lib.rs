@@ -8,6 +8,7 @@ pub mod cli;
 pub mod documents;
 pub mod dry_run;
 pub mod error;
+pub mod go_yaml;
 pub mod input;
 pub mod json_stream;
 pub mod limits;

@@ -43,6 +43,29 @@ impl<'de> Deserialize<'de> for JsonNodes {
     }
 }
 
+/// Why a YAML document could not be read.
+#[derive(Debug)]
+pub enum YamlError {
+    /// serde-saphyr's error: the syntax, a limit, a value JSON cannot hold.
+    Syntax(Box<serde_saphyr::Error>),
+    /// A mapping key Kubernetes cannot make a JSON key of.
+    Key(crate::go_yaml::KeyError),
+}
+
+/// One YAML document read as Kubernetes reads it: its plain scalars spelled as go-yaml v2 resolves
+/// them ([`crate::go_yaml`]), then read node by node into JSON ([`JsonFromYaml`]).
+///
+/// # Errors
+/// The document is not valid YAML, breaks one of the options' limits, or holds a key or value that
+/// JSON (as Kubernetes converts it) cannot hold.
+pub fn from_yaml(text: &str, options: &serde_saphyr::Options) -> Result<Value, YamlError> {
+    let text = crate::go_yaml::as_kubernetes_reads(text, options).map_err(YamlError::Key)?;
+    match serde_saphyr::from_str_with_options::<JsonFromYaml>(&text, options.clone()) {
+        Ok(JsonFromYaml(value)) => Ok(value),
+        Err(error) => Err(YamlError::Syntax(Box::new(error))),
+    }
+}
+
 /// A node; `YAML`: read as sigs.k8s.io/yaml reads YAML (floats as Go's `encoding/json` writes them,
 /// merge keys as go-yaml v2 applies them).
 struct Node<const YAML: bool>(Value);
@@ -186,9 +209,7 @@ mod tests {
     use serde_json::json;
 
     fn read(yaml: &str) -> Value {
-        let JsonFromYaml(value) = serde_saphyr::from_str_with_options(yaml, crate::documents::yaml_options())
-            .unwrap_or_else(|e| panic!("{yaml:?}: {e}"));
-        value
+        from_yaml(yaml, &crate::documents::yaml_options()).unwrap_or_else(|e| panic!("{yaml:?}: {e:?}"))
     }
 
     #[test]
@@ -212,6 +233,53 @@ mod tests {
         );
         assert_eq!(read("a: 1\na: 2\n"), json!({"a": 2}), "a repeated key replaces the earlier one");
         assert_eq!(read("1: one\ntrue: t\n"), json!({"1": "one", "true": "t"}), "keys are strings");
+    }
+
+    #[test]
+    fn plain_scalars_read_as_go_yaml_v2_resolves_them() {
+        // Each value as kubectl sends it to the API server (sigs.k8s.io/yaml's JSON).
+        let cases = [
+            ("tRuE", json!("tRuE")),
+            ("yEs", json!("yEs")),
+            ("OfF", json!("OfF")),
+            ("Y", json!(true)),
+            ("n", json!(false)),
+            ("0X1F", json!(31)),
+            ("0O17", json!(15)),
+            ("-0B101", json!(-5)),
+            ("1__0", json!(10)),
+            ("1_", json!(1)),
+            ("0.5_0", json!(0.5)),
+            ("1_e3", json!(1000)),
+            ("08", json!(8)),
+            ("1e400", json!("1e400")),
+            ("-0x8000000000000001", json!("-0x8000000000000001")),
+            ("0x8000000000000000", json!(9_223_372_036_854_775_808u64)),
+            ("NaN", json!("NaN")),
+            ("0755", json!(493)),
+            ("+0755", json!(493)),
+            ("-0o17", json!(-15)),
+            ("+0x1F", json!(31)),
+            ("-0", json!(0)),
+            ("0b-1", json!(-1)),
+            (&format!("0b{}", "1".repeat(64)), json!(u64::MAX)),
+            ("-0x8000000000000000", json!(i64::MIN)),
+            ("0x7FFFFFFFFFFFFFFF", json!(i64::MAX)),
+            ("0xFFFFFFFFFFFFFFFF", json!(u64::MAX)),
+            ("0o1777777777777777777777", json!(u64::MAX)),
+            ("-9223372036854775808", json!(i64::MIN)),
+            ("18446744073709551615", json!(u64::MAX)),
+            ("_1", json!("_1")),
+        ];
+        for (text, want) in cases {
+            assert_eq!(read(&format!("a: {text}\n"))["a"], want, "{text:?}");
+        }
+        assert_eq!(
+            read("yes: 1\n0x1F: 2\n1.50: 3\n1e6: 4\ntRuE: 5\nx: 6\nn: 7\n"),
+            json!({"true": 1, "31": 2, "1.5": 3, "1e+06": 4, "tRuE": 5, "x": 6, "false": 7}),
+            "the key `n` is false to go-yaml v2, and `y` true"
+        );
+        assert!(refused("~: 1\n").contains("is null, which Kubernetes cannot make a JSON key of"));
     }
 
     #[test]
@@ -252,8 +320,8 @@ mod tests {
         assert_eq!(read("<<: {a: 2, b: 2}\na: 1\n"), json!({"a": 1, "b": 2}), "and the keys after it replace it");
         assert_eq!(read("a: 0\n<<: [{a: 1}, {a: 2, b: 2}]\n"), json!({"a": 1, "b": 2}), "earlier mappings win");
         assert_eq!(
-            read("base: &b {x: 1, y: 1}\nm:\n  x: 0\n  <<: *b\n  y: 2\n"),
-            json!({"base": {"x": 1, "y": 1}, "m": {"x": 1, "y": 2}})
+            read("base: &b {p: 1, q: 1}\nm:\n  p: 0\n  <<: *b\n  q: 2\n"),
+            json!({"base": {"p": 1, "q": 1}, "m": {"p": 1, "q": 2}})
         );
         assert_eq!(read("a: 0\n<<: {<<: {a: 1}, b: 1}\n<<: {b: 2}\n"), json!({"a": 1, "b": 2}), "nested, repeated");
         assert_eq!(read("<<: []\na: 1\n"), json!({"a": 1}));
@@ -271,9 +339,10 @@ mod tests {
     }
 
     fn refused(yaml: &str) -> String {
-        match serde_saphyr::from_str_with_options::<JsonFromYaml>(yaml, crate::documents::yaml_options()) {
-            Ok(JsonFromYaml(value)) => panic!("{yaml:?} read as {value}"),
-            Err(error) => error.to_string(),
+        match from_yaml(yaml, &crate::documents::yaml_options()) {
+            Ok(value) => panic!("{yaml:?} read as {value}"),
+            Err(YamlError::Syntax(error)) => error.to_string(),
+            Err(YamlError::Key(error)) => error.to_string(),
         }
     }
 

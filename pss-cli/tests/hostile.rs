@@ -83,6 +83,7 @@ fn yaml_stream() -> Vec<u8> {
         b"kind: Pod\nmetadata: {name: string-bool}\nspec: {hostPID: \"true\", containers: [{name: c}]}\n".to_vec(),
         b"kind: Pod\nmetadata: {name: huge}\nspec: {containers: [{name: c, ports: [{hostPort: 1e400}]}]}\n".to_vec(),
         b"apiVersion: v1\nkind: Pod\nmetadata: {name: priv}\nspec: {containers: [{name: c, securityContext: {privileged: true}}]}\n".to_vec(),
+        b"kind: Pod\nmetadata: {name: infinite}\nspec: {containers: [{name: c, ports: [{hostPort: .inf}]}]}\n".to_vec(),
     ];
     let mut out = b"\xEF\xBB\xBF".to_vec();
     for (i, doc) in docs.iter().enumerate() {
@@ -100,7 +101,7 @@ fn hostile_yaml_documents_are_reported_and_the_rest_checked() {
     dir.write("stream.yaml", yaml_stream());
     let out = pss_in(dir.path(), &["check", "stream.yaml"], b"");
     let errors: Vec<&str> = out.stderr.lines().collect();
-    assert_eq!(errors.len(), 6, "{}", out.stderr);
+    assert_eq!(errors.len(), 7, "{}", out.stderr);
     let starts = [
         "pss: error: stream.yaml (document 2, line 6): invalid YAML: ",
         "pss: error: stream.yaml (document 3, line 10): invalid UTF-8 at line 11",
@@ -108,7 +109,10 @@ fn hostile_yaml_documents_are_reported_and_the_rest_checked() {
         "pss: error: stream.yaml (document 4, line 13): invalid YAML: budget breached: ",
         "pss: error: stream.yaml (document 5, line 24): invalid YAML: recursion limit exceeded",
         "pss: error: stream.yaml (document 7, line 32): spec.hostPID: expected a boolean, found a string",
-        "pss: error: stream.yaml (document 8, line 36): invalid YAML: non-finite float `1e400`",
+        // Beyond a float's range, `1e400` is the string "1e400" to go-yaml v2 (as to kubectl).
+        "pss: error: stream.yaml (document 8, line 36): spec.containers[0].ports[0].hostPort: expected an integer, found a string",
+        // JSON cannot hold `.inf`: kubectl fails to convert the document.
+        "pss: error: stream.yaml (document 10, line 45): invalid YAML: non-finite float `.inf`",
     ];
     for (line, start) in errors.iter().zip(starts) {
         assert!(line.starts_with(start), "{line:?} does not start with {start:?}");
@@ -116,7 +120,7 @@ fn hostile_yaml_documents_are_reported_and_the_rest_checked() {
     // `yes` is YAML 1.1's true, as Kubernetes' YAML reader has it.
     assert!(out.stdout.contains(r#"(document 6, line 28): pods "yes-bool" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostPID=true)"#), "{}", out.stdout);
     assert!(out.stdout.contains(r#"(document 9, line 40): pods "priv" is forbidden"#), "{}", out.stdout);
-    assert!(out.stdout.ends_with("checked 3 pods at baseline:latest: 1 allowed, 2 denied; skipped 0 objects (not a workload); 6 input errors\n"), "{}", out.stdout);
+    assert!(out.stdout.ends_with("checked 3 pods at baseline:latest: 1 allowed, 2 denied; skipped 0 objects (not a workload); 7 input errors\n"), "{}", out.stdout);
     assert_eq!(out.code, 2);
 }
 
@@ -269,5 +273,35 @@ fn merge_keys_apply_where_they_stand_as_kubectl_reads_them() {
         out.stderr
     );
     assert!(out.stdout.ends_with("checked 3 pods at baseline:latest: 1 allowed, 2 denied; skipped 0 objects (not a workload); 1 input error\n"), "{}", out.stdout);
+    assert_eq!(out.code, 2);
+}
+
+/// kubectl and the API server read plain YAML scalars as go-yaml v2 resolves them: `fAlSe` is a
+/// string (only `false`, `False`, `FALSE`, `n`, `no`, `off` and their capitalisations in its table
+/// are booleans), so the API server rejects it where a boolean belongs; `0X50` is the integer 80.
+#[test]
+fn plain_scalars_are_read_as_kubectl_reads_them() {
+    let dir = TempDir::new("go-yaml-scalars");
+    dir.write(
+        "pods.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: mixed-case}\nspec:\n  hostNetwork: fAlSe\n  containers: [{name: c}]\n\
+         ---\napiVersion: v1\nkind: Pod\nmetadata: {name: hex}\nspec:\n  containers:\n  - name: c\n    ports: [{containerPort: 0X50, hostPort: 0X50}]\n\
+         ---\napiVersion: v1\nkind: Pod\nmetadata: {name: null-key}\nspec:\n  containers: [{name: c, ~: x}]\n",
+    );
+    let out = pss_in(dir.path(), &["check", "pods.yaml"], b"");
+    assert!(
+        out.stderr.contains(
+            "pss: error: pods.yaml (document 1, line 1): spec.hostNetwork: expected a boolean, found a string"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.contains(r#"pods "hex" is forbidden: violates PodSecurity "baseline:latest": hostPort (container "c" uses hostPort 80)"#), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("pss: error: pods.yaml (document 3, line 16): invalid YAML: the mapping key `~` at line 20, column 26 is null, which Kubernetes cannot make a JSON key of"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.ends_with("checked 1 pod at baseline:latest: 0 allowed, 1 denied; skipped 0 objects (not a workload); 2 input errors\n"), "{}", out.stdout);
     assert_eq!(out.code, 2);
 }
