@@ -29,3 +29,15 @@ ensure_rust() {
     rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
   fi
 }
+
+# Says how much disk is free where the builds go, and warns when a part may not fit: a whole test run
+# writes about 5 GB under target/ and fuzz/target/ (with .ci/run's settings; more with incremental
+# builds and full debug info).
+disk_check() {
+  local free_mb
+  free_mb=$(df -Pm "$ROOT" | awk 'NR == 2 { print $4 }')
+  say "disk: ${free_mb} MB free in $ROOT"
+  if ((free_mb < 6144)); then
+    echo "warning: only ${free_mb} MB free; the tests need about 5 GB for their builds" >&2
+  fi
+}

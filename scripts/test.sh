@@ -13,6 +13,7 @@ parts=(rust capi miri wasm fuzz)
 failed=()
 for part in "${parts[@]}"; do
   say "=== $part ==="
+  disk_check
   if ! bash "scripts/test-$part.sh"; then
     failed+=("$part")
   fi
