@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Formatting, lints, and every Rust test in the workspace (unit, integration, conformance against
-# ../shared/conformance, property tests, doc tests), plus one pass of each benchmark in test mode.
+# ../shared/conformance, property tests, doc tests), plus one pass of each benchmark in test mode, and
+# the API docs built with rustdoc's warnings (broken links and the like) as errors.
 source "$(dirname "$0")/lib.sh"
 ensure_rust
 cd "$ROOT"
@@ -12,3 +13,5 @@ say "cargo test --workspace --all-targets"
 cargo test --workspace --all-targets
 say "cargo test --workspace --doc"
 cargo test --workspace --doc
+say "cargo doc --workspace --no-deps (warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps -q

@@ -266,6 +266,10 @@ pub struct CheckArgs {
 }
 
 /// `pss label-dry-run`'s arguments.
+///
+/// Its field docs are also `--help`'s text, which spells an optional part `[:VERSION]` as usage lines
+/// do; rustdoc would take that for a link.
+#[allow(rustdoc::broken_intra_doc_links)]
 #[derive(Debug, clap::Args)]
 pub struct DryRunArgs {
     /// Review every namespace found among the pods, in sorted order (then the first argument is

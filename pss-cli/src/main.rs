@@ -39,7 +39,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// Whether to colour a stream: `--color`, else a terminal without NO_COLOR (https://no-color.org).
+/// Whether to colour a stream: `--color`, else a terminal without NO_COLOR (<https://no-color.org>).
 fn colour(choice: ColorChoice, is_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,

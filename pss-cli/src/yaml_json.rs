@@ -52,6 +52,25 @@ pub enum YamlError {
     Key(crate::go_yaml::KeyError),
 }
 
+impl fmt::Display for YamlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            YamlError::Syntax(error) => fmt::Display::fmt(error, f),
+            YamlError::Key(error) => fmt::Display::fmt(error, f),
+        }
+    }
+}
+
+/// A transparent wrapper: the message is the inner error's, and so is the source.
+impl std::error::Error for YamlError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            YamlError::Syntax(error) => std::error::Error::source(&**error),
+            YamlError::Key(error) => std::error::Error::source(error),
+        }
+    }
+}
+
 /// One YAML document read as Kubernetes reads it: its plain scalars spelled as go-yaml v2 resolves
 /// them ([`crate::go_yaml`]), then read node by node into JSON ([`JsonFromYaml`]).
 ///
@@ -341,8 +360,7 @@ mod tests {
     fn refused(yaml: &str) -> String {
         match from_yaml(yaml, &crate::documents::yaml_options()) {
             Ok(value) => panic!("{yaml:?} read as {value}"),
-            Err(YamlError::Syntax(error)) => error.to_string(),
-            Err(YamlError::Key(error)) => error.to_string(),
+            Err(error) => error.to_string(),
         }
     }
 
