@@ -314,9 +314,9 @@ fn read_yaml<R: BufRead, V: Visitor>(
                 let line_offset = chunk.first_line - 1;
                 let error = match error {
                     YamlError::Syntax(error) => InputError::Yaml { at: at.place(), error, line_offset },
-                    YamlError::Key(mut error) => {
+                    YamlError::Scalar(mut error) => {
                         error.line += line_offset;
-                        InputError::YamlKey { at: at.place(), error }
+                        InputError::YamlScalar { at: at.place(), error }
                     }
                 };
                 visitor.input_error(&error)?;

@@ -77,13 +77,14 @@ pub enum InputError {
         /// Lines before the document in its source, added to the parser's line numbers.
         line_offset: usize,
     },
-    /// A YAML mapping key that Kubernetes cannot make a JSON key of (null, or an unsigned 64-bit
-    /// integer); its line is counted in the source.
-    YamlKey {
+    /// A YAML scalar Kubernetes refuses: a mapping key it cannot make a JSON key of (null, or an
+    /// unsigned 64-bit integer), or a tagged scalar it cannot decode as its tag asks; its line is
+    /// counted in the source.
+    YamlScalar {
         /// The document.
         at: Place,
-        /// The key and where it is.
-        error: crate::go_yaml::KeyError,
+        /// The scalar, what is wrong with it, and where it is.
+        error: crate::go_yaml::ScalarError,
     },
     /// A YAML document could not be turned into JSON (a value JSON cannot hold).
     Convert {
@@ -136,7 +137,7 @@ impl fmt::Display for InputError {
                 };
                 write!(f, "{at}: invalid YAML: {}", error.render_with_options(options))
             }
-            InputError::YamlKey { at, error } => write!(f, "{at}: invalid YAML: {error}"),
+            InputError::YamlScalar { at, error } => write!(f, "{at}: invalid YAML: {error}"),
             InputError::Convert { at, error } => write!(f, "{at}: cannot convert YAML to JSON: {error}"),
             InputError::Document { at, error, origin } => {
                 write!(f, "{at}: ")?;
@@ -177,7 +178,7 @@ impl std::error::Error for InputError {
             InputError::Read { error, .. } => Some(error),
             InputError::NotUtf8 { .. } | InputError::TooLarge { .. } => None,
             InputError::Yaml { error, .. } => Some(error.as_ref()),
-            InputError::YamlKey { error, .. } => Some(error),
+            InputError::YamlScalar { error, .. } => Some(error),
             InputError::Convert { error, .. } | InputError::Items { error, .. } => Some(error),
             InputError::Document { error, .. } => Some(error),
         }

@@ -199,8 +199,9 @@ pub enum ConfigFileError {
     NotUtf8,
     /// Its YAML could not be parsed.
     Yaml(Box<serde_saphyr::Error>),
-    /// Its YAML holds a mapping key Kubernetes cannot make a JSON key of.
-    YamlKey(crate::go_yaml::KeyError),
+    /// Its YAML holds a scalar Kubernetes refuses: a mapping key it cannot make a JSON key of, or a
+    /// tagged scalar it cannot decode as its tag asks.
+    YamlScalar(crate::go_yaml::ScalarError),
     /// Its YAML holds a value JSON cannot.
     Convert(serde_json::Error),
     /// pss-core rejected it, with upstream's words.
@@ -216,7 +217,7 @@ impl fmt::Display for ConfigFileError {
                 let options = serde_saphyr::render_options! { snippets: serde_saphyr::SnippetMode::Off };
                 write!(f, "invalid YAML: {}", e.render_with_options(options))
             }
-            ConfigFileError::YamlKey(e) => write!(f, "invalid YAML: {e}"),
+            ConfigFileError::YamlScalar(e) => write!(f, "invalid YAML: {e}"),
             ConfigFileError::Convert(e) => write!(f, "cannot convert YAML to JSON: {e}"),
             ConfigFileError::Config(e) => write!(f, "invalid PodSecurity configuration: {e}"),
         }
@@ -229,7 +230,7 @@ impl std::error::Error for ConfigFileError {
             ConfigFileError::Read(e) => Some(e),
             ConfigFileError::NotUtf8 => None,
             ConfigFileError::Yaml(e) => Some(e.as_ref()),
-            ConfigFileError::YamlKey(e) => Some(e),
+            ConfigFileError::YamlScalar(e) => Some(e),
             ConfigFileError::Convert(e) => Some(e),
             ConfigFileError::Config(e) => Some(e),
         }
@@ -258,7 +259,7 @@ pub fn load_config(path: &Path) -> Result<AdmissionConfig, ConfigFileError> {
             options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
             let value = crate::yaml_json::from_yaml(text, &options).map_err(|e| match e {
                 crate::yaml_json::YamlError::Syntax(e) => ConfigFileError::Yaml(e),
-                crate::yaml_json::YamlError::Key(e) => ConfigFileError::YamlKey(e),
+                crate::yaml_json::YamlError::Scalar(e) => ConfigFileError::YamlScalar(e),
             })?;
             serde_json::to_string(&value).map_err(ConfigFileError::Convert)?
         }

@@ -48,15 +48,16 @@ impl<'de> Deserialize<'de> for JsonNodes {
 pub enum YamlError {
     /// serde-saphyr's error: the syntax, a limit, a value JSON cannot hold.
     Syntax(Box<serde_saphyr::Error>),
-    /// A mapping key Kubernetes cannot make a JSON key of.
-    Key(crate::go_yaml::KeyError),
+    /// A scalar Kubernetes refuses: a mapping key it cannot make a JSON key of, or a tagged scalar it
+    /// cannot decode as its tag asks.
+    Scalar(crate::go_yaml::ScalarError),
 }
 
 impl fmt::Display for YamlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             YamlError::Syntax(error) => fmt::Display::fmt(error, f),
-            YamlError::Key(error) => fmt::Display::fmt(error, f),
+            YamlError::Scalar(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -66,19 +67,19 @@ impl std::error::Error for YamlError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             YamlError::Syntax(error) => std::error::Error::source(&**error),
-            YamlError::Key(error) => std::error::Error::source(error),
+            YamlError::Scalar(error) => std::error::Error::source(error),
         }
     }
 }
 
-/// One YAML document read as Kubernetes reads it: its plain scalars spelled as go-yaml v2 resolves
+/// One YAML document read as Kubernetes reads it: its plain and tagged scalars spelled as go-yaml v2 reads
 /// them ([`crate::go_yaml`]), then read node by node into JSON ([`JsonFromYaml`]).
 ///
 /// # Errors
 /// The document is not valid YAML, breaks one of the options' limits, or holds a key or value that
-/// JSON (as Kubernetes converts it) cannot hold.
+/// JSON (as Kubernetes converts it) cannot hold, or a tagged scalar Kubernetes cannot decode.
 pub fn from_yaml(text: &str, options: &serde_saphyr::Options) -> Result<Value, YamlError> {
-    let text = crate::go_yaml::as_kubernetes_reads(text, options).map_err(YamlError::Key)?;
+    let text = crate::go_yaml::as_kubernetes_reads(text, options).map_err(YamlError::Scalar)?;
     match serde_saphyr::from_str_with_options::<JsonFromYaml>(&text, options.clone()) {
         Ok(JsonFromYaml(value)) => Ok(value),
         Err(error) => Err(YamlError::Syntax(Box::new(error))),
@@ -309,9 +310,20 @@ mod tests {
             read("a: 2001-12-14\nb: 2001-12-14t21:59:43.10-05:00\n2002-12-14: key\n"),
             json!({"a": "2001-12-14", "b": "2001-12-14t21:59:43.10-05:00", "2002-12-14": "key"})
         );
-        // An explicit tag is not read (go-yaml v2 keeps the text of a valid one).
-        let error = refused("a: !!timestamp 2001-12-14\n");
-        assert!(error.contains("tagged scalar") && error.contains("line 1"), "{error}");
+        // So does an explicit `!!timestamp` tag, if the text is a timestamp Go's layouts read.
+        assert_eq!(read("a: !!timestamp 2001-12-14 21:59:43.10\n"), json!({"a": "2001-12-14 21:59:43.10"}));
+        let error = refused("a: !!timestamp 2001-12-14 21:59:43.10 -5\n");
+        assert!(error.starts_with("cannot decode !!str `2001-12-14 21:59:43.10 -5` as a !!timestamp"), "{error}");
+    }
+
+    #[test]
+    fn tagged_scalars_read_as_go_yaml_v2_decodes_them() {
+        assert_eq!(
+            read("a: !foo 123\nb: !!float 017\nc: !!int \"0X50\"\nd: !!str true\ne: !x\nf: !!binary aGVsbG8=\n!!int 7: k\ng: !!map {h: !!seq [1]}\n"),
+            json!({"a": "123", "b": 15, "c": 80, "d": "true", "e": "", "f": "hello", "7": "k", "g": {"h": [1]}})
+        );
+        let error = refused("hostNetwork: !!bool fAlSe\n");
+        assert!(error.starts_with("cannot decode !!str `fAlSe` as a !!bool"), "{error}");
     }
 
     #[test]

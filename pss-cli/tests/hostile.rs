@@ -305,3 +305,34 @@ fn plain_scalars_are_read_as_kubectl_reads_them() {
     assert!(out.stdout.ends_with("checked 1 pod at baseline:latest: 0 allowed, 1 denied; skipped 0 objects (not a workload); 2 input errors\n"), "{}", out.stdout);
     assert_eq!(out.code, 2);
 }
+
+/// Tags are decoded as go-yaml v2 decodes them (kubectl's reading): a core tag's type is checked,
+/// other tags keep the text.
+#[test]
+fn tagged_scalars_are_read_as_kubectl_reads_them() {
+    let dir = TempDir::new("go-yaml-tags");
+    dir.write(
+        "pods.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: bool-tag}\nspec:\n  hostNetwork: !!bool fAlSe\n  containers: [{name: c}]\n\
+         ---\napiVersion: v1\nkind: Pod\nmetadata: {name: int-tag}\nspec:\n  containers:\n  - name: c\n    ports: [{containerPort: !!int \"0X50\", hostPort: !!int \"0X50\"}]\n\
+         ---\napiVersion: v1\nkind: Pod\nmetadata: {name: local-tag}\nspec:\n  hostPID: !custom true\n  containers: [{name: c}]\n",
+    );
+    let out = pss_in(dir.path(), &["check", "pods.yaml"], b"");
+    assert!(
+        out.stderr.contains(
+            "pss: error: pods.yaml (document 1, line 1): invalid YAML: cannot decode !!str `fAlSe` as a !!bool: the scalar at line 5, column 23 is a !!str to Kubernetes, not the !!bool its tag asks for"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.contains(r#"pods "int-tag" is forbidden: violates PodSecurity "baseline:latest": hostPort (container "c" uses hostPort 80)"#), "{}", out.stdout);
+    // `!custom true` is the string "true" to go-yaml v2, which the API server refuses for a boolean.
+    assert!(
+        out.stderr
+            .contains("pss: error: pods.yaml (document 3, line 16): spec.hostPID: expected a boolean, found a string"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.ends_with("checked 1 pod at baseline:latest: 0 allowed, 1 denied; skipped 0 objects (not a workload); 2 input errors\n"), "{}", out.stdout);
+    assert_eq!(out.code, 2);
+}
