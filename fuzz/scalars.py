@@ -6,7 +6,8 @@ pss-cli spells each plain scalar as go-yaml v2 resolves it before serde-saphyr r
 (`pss-cli/src/go_yaml.rs`): booleans and nulls in its table's spellings only, Go's integer notations, underscores,
 floats out of range, and mapping keys as sigs.k8s.io/yaml writes them (errors for null and uint64 keys). Random
 mutation rarely writes `0b-1` or `1e39:`; this writes each such scalar as a value of boolean, integer and string
-fields, as a mapping key, and anchored then aliased (also through a merge key), once for each YAML selector byte.
+fields, as a mapping key, and anchored then aliased (also through a merge key), once for each YAML selector byte;
+then the same with explicit tags (core, local, non-specific, verbatim, escaped) before a few of them.
 
     python3 fuzz/scalars.py /tmp/seeds/manifest_stream   # then pass the directory to `cargo fuzz run`
 
@@ -36,6 +37,12 @@ SCALARS = [
     "2001-12-14",
 ]
 
+# Explicit tags: go-yaml v2 checks a core tag's type, keeps the text for the others (go_yaml.rs `decode_tagged`).
+TAGS = ["!!str", "!!int", "!!float", "!!bool", "!!null", "!!timestamp", "!!binary", "!foo", "!",
+        "!<tag:yaml.org,2002:int>", "!e%21"]
+TAGGED = ["", "yes", "fAlSe", "0X50", "017", "1.5", "1e400", "~", "'0X50'", '"true"', "2001-12-14", "aGVsbG8=",
+          "9223372036854775808", "-0b11"]
+
 
 def documents(scalar):
     """The scalar as values, as keys, and anchored and aliased."""
@@ -61,7 +68,8 @@ def main():
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     count = 0
-    for scalar in SCALARS:
+    spellings = SCALARS + [f"{tag} {scalar}".rstrip() for tag in TAGS for scalar in TAGGED]
+    for scalar in spellings:
         for document in documents(scalar):
             for selector in SELECTORS:
                 data = selector + document.encode()
