@@ -70,6 +70,9 @@ pub enum ScalarProblem {
     },
     /// A `!!binary` scalar that is not standard base64.
     Base64,
+    /// A `\\u` or `\\U` escape (the error's text) in a double-quoted scalar that is not a Unicode scalar
+    /// value: a surrogate, which go-yaml v2's scanner refuses where serde-saphyr pairs them as JSON does.
+    InvalidEscape,
     /// A tag (the error's text) followed by something other than a blank, as `{a: !x}` or `!x: 1`,
     /// which go-yaml v2's scanner refuses (a `,` may follow it in a flow collection).
     TagNotSeparated,
@@ -91,6 +94,14 @@ impl fmt::Display for ScalarError {
             }
             ScalarProblem::Base64 => {
                 return write!(f, "the !!binary scalar at line {line}, column {column} is not valid base64")
+            }
+            ScalarProblem::InvalidEscape => {
+                return write!(
+                    f,
+                    "found invalid Unicode character escape code `{}` in the double-quoted scalar at line {line}, \
+                     column {column}",
+                    self.text
+                )
             }
             ScalarProblem::TagNotSeparated => {
                 return write!(
@@ -674,6 +685,33 @@ fn tag_place(text: &str, from: usize, to: usize, tag: &Tag, in_flow: bool) -> Re
     Ok(None)
 }
 
+/// The first `\\u` or `\\U` escape in a double-quoted scalar's source that go-yaml v2 refuses: a
+/// surrogate (`\\ud83d`), or beyond U+10FFFF.
+fn invalid_escape(source: &str) -> Option<&str> {
+    let mut rest = source;
+    while let Some(at) = rest.find('\\') {
+        let escape = &rest[at..];
+        let digits = match escape.as_bytes().get(1) {
+            Some(b'u') => 4,
+            Some(b'U') => 8,
+            // Any other escape is one character after the backslash (`\\\\` among them).
+            Some(_) => {
+                rest = &escape[1 + escape[1..].chars().next().map_or(0, char::len_utf8)..];
+                continue;
+            }
+            None => return None,
+        };
+        let code = escape.get(2..2 + digits).and_then(|hex| u32::from_str_radix(hex, 16).ok());
+        if let Some(code) = code {
+            if (0xd800..=0xdfff).contains(&code) || code > 0x10_ffff {
+                return Some(&escape[..2 + digits]);
+            }
+        }
+        rest = &escape[2..];
+    }
+    None
+}
+
 /// The 1-based line and column (in characters) of a byte offset.
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset];
@@ -767,6 +805,11 @@ pub fn as_kubernetes_reads<'a>(text: &'a str, options: &serde_saphyr::Options) -
                 ScalarError { text, kind: ScalarProblem::TagNotSeparated, line, column }
             })
         };
+        if let (Event::Scalar(_, ScalarStyle::DoubleQuoted, _, _), Some(start), Some(end)) = (&event, start, end) {
+            if let Some(escape) = text.get(start..end).and_then(invalid_escape) {
+                return Err(error(ScalarProblem::InvalidEscape, escape));
+            }
+        }
         match event {
             Event::SequenceStart(ref style, _, ref tag) | Event::MappingStart(ref style, _, ref tag) => {
                 // go-yaml v2 reads a collection alike whatever its tag; serde-saphyr refuses some.
@@ -1137,6 +1180,24 @@ mod tests {
             "did not find expected whitespace or line break after the tag `!foo` at line 2, column 8"
         );
         assert_eq!(rewritten("[!x,y]"), "[\"\",y]");
+    }
+
+    #[test]
+    fn surrogate_escapes_are_errors_as_in_go_yaml_v2() {
+        let error = as_kubernetes_reads("a: 1\nb: \"x\\\\u0041 \\ud83d\\ude00\"\n", &options()).unwrap_err();
+        assert_eq!(
+            error,
+            ScalarError { text: "\\ud83d".into(), kind: ScalarProblem::InvalidEscape, line: 2, column: 4 }
+        );
+        assert_eq!(
+            error.to_string(),
+            "found invalid Unicode character escape code `\\ud83d` in the double-quoted scalar at line 2, column 4"
+        );
+        // A lone surrogate: serde-saphyr's parser refuses it itself.
+        assert!(crate::yaml_json::from_yaml("- \"\\U0000DC00\"\n", &options()).is_err());
+        // Escaped backslashes, other escapes, and code points outside the surrogates are fine.
+        let fine = "a: \"\\\\ud83d \\u00e9 \\U0001F600 \\x41 \\\"\"\nb: '\\ud83d'\n";
+        assert_eq!(rewritten(fine), fine);
     }
 
     #[test]
