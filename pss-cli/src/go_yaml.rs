@@ -70,7 +70,7 @@ pub enum ScalarProblem {
     },
     /// A `!!binary` scalar that is not standard base64.
     Base64,
-    /// A `\\u` or `\\U` escape (the error's text) in a double-quoted scalar that is not a Unicode scalar
+    /// A `\u` or `\U` escape (the error's text) in a double-quoted scalar that is not a Unicode scalar
     /// value: a surrogate, which go-yaml v2's scanner refuses where serde-saphyr pairs them as JSON does.
     InvalidEscape,
     /// A tag (the error's text) followed by something other than a blank, as `{a: !x}` or `!x: 1`,
@@ -685,8 +685,8 @@ fn tag_place(text: &str, from: usize, to: usize, tag: &Tag, in_flow: bool) -> Re
     Ok(None)
 }
 
-/// The first `\\u` or `\\U` escape in a double-quoted scalar's source that go-yaml v2 refuses: a
-/// surrogate (`\\ud83d`), or beyond U+10FFFF.
+/// The first `\u` or `\U` escape in a double-quoted scalar's source that go-yaml v2 refuses: a
+/// surrogate (`\ud83d`), or beyond U+10FFFF.
 fn invalid_escape(source: &str) -> Option<&str> {
     let mut rest = source;
     while let Some(at) = rest.find('\\') {
@@ -694,7 +694,7 @@ fn invalid_escape(source: &str) -> Option<&str> {
         let digits = match escape.as_bytes().get(1) {
             Some(b'u') => 4,
             Some(b'U') => 8,
-            // Any other escape is one character after the backslash (`\\\\` among them).
+            // Any other escape is one character after the backslash (`\\` among them).
             Some(_) => {
                 rest = &escape[1 + escape[1..].chars().next().map_or(0, char::len_utf8)..];
                 continue;
