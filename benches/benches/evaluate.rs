@@ -107,7 +107,7 @@ fn message(c: &mut Criterion, pods: &[BenchPod]) {
             b.iter(|| black_box(r).forbidden_detail())
         });
         g.bench_with_input(BenchmarkId::new("admission_message", &pod.name), &result, |b, r| {
-            b.iter(|| black_box(r).admission_message(black_box(&name)))
+            b.iter(|| black_box(r).denial_message(black_box(&name)))
         });
     }
     g.finish();

@@ -34,7 +34,7 @@ fn main() -> ExitCode {
             "decode" => PodDocument::from_slice(black_box(&pod.json)).map(|d| usize::from(d.kind().is_some())).unwrap(),
             "message" => {
                 let result = evaluate(lv, &pod.typed);
-                black_box(result.admission_message("pod")).map_or(0, |m| m.len())
+                black_box(result.denial_message("pod")).map_or(0, |m| m.len())
             }
             _ => {
                 eprintln!("unknown mode {mode}");

@@ -40,6 +40,7 @@ const (
 	CodeUnexpectedKind   Code = C.PSS_RESULT_UNEXPECTED_KIND
 	CodeInvalidConfig    Code = C.PSS_RESULT_INVALID_CONFIG
 	CodeInvalidPolicy    Code = C.PSS_RESULT_INVALID_POLICY
+	CodeBarePodSpec      Code = C.PSS_RESULT_BARE_POD_SPEC
 )
 
 // String gives the code's text from the C library ("invalid level", "the pod is
@@ -125,4 +126,5 @@ var (
 	ErrUnexpectedKind   = &Error{Code: CodeUnexpectedKind}
 	ErrInvalidConfig    = &Error{Code: CodeInvalidConfig}
 	ErrInvalidPolicy    = &Error{Code: CodeInvalidPolicy}
+	ErrBarePodSpec      = &Error{Code: CodeBarePodSpec}
 )

@@ -173,6 +173,11 @@ enum pss_result
    * The Kyverno policy decodes but Kyverno's validation rejects it.
    */
   PSS_RESULT_INVALID_POLICY = 22,
+  /**
+   * A bare `PodSpec` given as a pod (pod spec fields at the top, no `spec`): evaluate it with
+   * `pss_evaluate_spec`. As a pod it would be an empty pod, allowed at every level.
+   */
+  PSS_RESULT_BARE_POD_SPEC = 23,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1549,7 +1554,7 @@ pss_result pss_evaluation_get_view(const pss_evaluation *evaluation,
  * Reads and validates a Kyverno `ClusterPolicy` or `Policy` from JSON bytes (UTF-8). YAML is not read
  * here: convert it to JSON first (the `pss apply` command reads both). The policy's
  * `validate.podSecurity` rules run as Kyverno runs them (with pss's documented corrections, see
- * `pss_core::KyvernoPolicy`); other rule types are reported as unsupported when applied.
+ * `pss_core::kyverno::KyvernoPolicy`); other rule types are reported as unsupported when applied.
  *
  * Ownership: `json` is read during the call only. On success `*out` receives a new
  * `pss_kyverno_policy` the caller owns and frees with `pss_kyverno_policy_free`. On failure `*out` is

@@ -2,7 +2,8 @@
 //! admission controller with it), `pss_decision` (what it decides for one create request) and
 //! `pss_namespace_review` (a namespace's creation or label change, dry-run against its pods).
 
-use pss_core::{Admission, AdmissionConfig, ConfigError, FieldError, ObjectDocument, PodDocument};
+use pss_core::admission::{Admission, AdmissionConfig, ConfigError};
+use pss_core::{FieldError, ObjectDocument, PodDocument};
 
 use crate::error::pss_error;
 use crate::evaluation::{pss_evaluation, pss_evaluation_view};
@@ -249,7 +250,7 @@ pub unsafe extern "C" fn pss_admission_free(admission: *mut pss_admission) {
 impl pss_decision {
     fn new(
         admission: &Admission,
-        decision: &pss_core::Decision,
+        decision: &pss_core::admission::Decision,
         labels: Option<&pss_labels>,
         name: Option<&str>,
     ) -> pss_decision {

@@ -1,9 +1,7 @@
 //! `pss_evaluation` (the verdict on one pod or workload), `pss_violation` and `pss_field` (its parts).
 
-use pss_core::{
-    evaluate_object_excluding, evaluate_pod_excluding, Evaluation, NoPodTemplate, ObjectDocument, PodDocument,
-    WorkloadKind,
-};
+use pss_core::kyverno::{evaluate_object_excluding, evaluate_pod_excluding};
+use pss_core::{Evaluation, NoPodTemplate, ObjectDocument, PodDocument, WorkloadKind};
 
 use crate::error::pss_error;
 use crate::ffi::{
@@ -96,10 +94,7 @@ pub struct pss_evaluation_view {
 impl pss_evaluation {
     /// The verdict on a pod or a workload of `kind` named `name`.
     pub(crate) fn new(evaluation: &Evaluation, kind: WorkloadKind, name: Option<&str>) -> pss_evaluation {
-        let message = evaluation
-            .admission_message(name.unwrap_or_default())
-            .map(|message| controller_message(kind, message, evaluation))
-            .unwrap_or_default();
+        let message = evaluation.denial_message(name.unwrap_or_default()).unwrap_or_default();
         let reason = evaluation.forbidden_reason();
         let violations = evaluation.violations();
         // The detail is the message's tail: the violations' texts are views into it.
@@ -151,29 +146,6 @@ impl pss_evaluation {
 
     fn violations(&self) -> &[pss_violation_view] {
         &self.block.violations
-    }
-}
-
-/// The denial message for a workload of `kind`, from upstream's message for a pod: a pod's as is; a
-/// controller's as the `pss` command words it, `deployments "web" (pods it creates would be denied):
-/// violates PodSecurity "baseline:latest": ...` (the API server denies pods, never their controllers).
-fn controller_message(kind: WorkloadKind, pod_message: String, evaluation: &Evaluation) -> String {
-    if kind == WorkloadKind::Pod {
-        return pod_message;
-    }
-    let detail = evaluation.forbidden_detail();
-    let tail = format!("violates PodSecurity \"{}\": {}", evaluation.level_version(), detail);
-    // `pods "NAME" is forbidden: TAIL`, the name quoted as Go quotes it, or `pods is forbidden: TAIL`.
-    let quoted = pod_message
-        .strip_prefix("pods")
-        .and_then(|m| m.strip_suffix(tail.as_str()))
-        .and_then(|m| m.strip_suffix("is forbidden: "))
-        .map(str::trim);
-    let resource = kind.resource();
-    match quoted {
-        Some("") => format!("{resource} (pods it creates would be denied): {tail}"),
-        Some(quoted) => format!("{resource} {quoted} (pods it creates would be denied): {tail}"),
-        None => pod_message,
     }
 }
 

@@ -2,9 +2,8 @@
 //! rules), `pss_kyverno_result` (the policy applied to one resource) and `pss_kyverno_rule` (one
 //! rule's outcome).
 
-use pss_core::{
-    blocked_message, FailureAction, KyvernoPolicy, ObjectDocument, PolicyError, PolicyFieldError, RuleStatus,
-};
+use pss_core::kyverno::{blocked_message, FailureAction, KyvernoPolicy, PolicyError, RuleStatus};
+use pss_core::{FieldError, ObjectDocument};
 
 use crate::admission::get_indexed_text;
 use crate::error::pss_error;
@@ -137,9 +136,7 @@ unsafe impl Sync for pss_kyverno_result {}
 fn policy_failure(e: PolicyError) -> Failure {
     match e {
         PolicyError::Decode(e) => e.into(),
-        PolicyError::Invalid { errors, .. } => {
-            Failure::aggregate(pss_result::InvalidPolicy, &errors, PolicyFieldError::path)
-        }
+        PolicyError::Invalid { errors, .. } => Failure::aggregate(pss_result::InvalidPolicy, &errors, FieldError::path),
         other @ PolicyError::UnsupportedKind { .. } => Failure::new(pss_result::UnexpectedKind, other.to_string()),
         other => Failure::new(pss_result::InvalidPolicy, other.to_string()),
     }
@@ -148,7 +145,7 @@ fn policy_failure(e: PolicyError) -> Failure {
 /// Reads and validates a Kyverno `ClusterPolicy` or `Policy` from JSON bytes (UTF-8). YAML is not read
 /// here: convert it to JSON first (the `pss apply` command reads both). The policy's
 /// `validate.podSecurity` rules run as Kyverno runs them (with pss's documented corrections, see
-/// `pss_core::KyvernoPolicy`); other rule types are reported as unsupported when applied.
+/// `pss_core::kyverno::KyvernoPolicy`); other rule types are reported as unsupported when applied.
 ///
 /// Ownership: `json` is read during the call only. On success `*out` receives a new
 /// `pss_kyverno_policy` the caller owns and frees with `pss_kyverno_policy_free`. On failure `*out` is
@@ -324,7 +321,7 @@ pub unsafe extern "C" fn pss_kyverno_policy_apply(
 }
 
 impl pss_kyverno_result {
-    fn new(result: &pss_core::PolicyResult, message: Option<String>) -> pss_kyverno_result {
+    fn new(result: &pss_core::kyverno::PolicyResult, message: Option<String>) -> pss_kyverno_result {
         let blocks: Vec<Block> = result
             .rules()
             .iter()

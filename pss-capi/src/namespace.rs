@@ -1,7 +1,8 @@
 //! `pss_namespace_policy` (a namespace's enforce, audit and warn policies, from its labels) and
 //! `pss_label_error` (why a label was not understood).
 
-use pss_core::{FieldError, Policy};
+use pss_core::admission::Policy;
+use pss_core::FieldError;
 
 use crate::error::pss_error;
 use crate::ffi::{

@@ -1,6 +1,7 @@
 //! `pss_policy` (a level at a version) and `pss_options` (how to evaluate).
 
-use pss_core::{Level, LevelVersion, PodSecurityExclusion, PolicyFieldError, Version};
+use pss_core::kyverno::PodSecurityExclusion;
+use pss_core::{FieldError, Level, LevelVersion, Version};
 
 use crate::error::pss_error;
 use crate::ffi::{
@@ -70,8 +71,8 @@ impl pss_options {
 
 /// Kyverno's validation errors of one exclusion as a failure: one error as Kyverno prints it (with its
 /// path, relative to the entry, as the error's path); several as upstream's aggregate, `[a, b]`.
-fn exclusion_failure(errors: &[PolicyFieldError]) -> Failure {
-    Failure::aggregate(pss_result::InvalidExclusion, errors, PolicyFieldError::path)
+fn exclusion_failure(errors: &[FieldError]) -> Failure {
+    Failure::aggregate(pss_result::InvalidExclusion, errors, FieldError::path)
 }
 
 /// Parses a level (`privileged`, `baseline` or `restricted`, case-sensitive) and a version (`latest` or

@@ -57,6 +57,9 @@ pub enum pss_result {
     InvalidConfig = 21,
     /// The Kyverno policy decodes but Kyverno's validation rejects it.
     InvalidPolicy = 22,
+    /// A bare `PodSpec` given as a pod (pod spec fields at the top, no `spec`): evaluate it with
+    /// `pss_evaluate_spec`. As a pod it would be an empty pod, allowed at every level.
+    BarePodSpec = 23,
 }
 
 /// The longest text `pss_result_text` writes, in bytes: a buffer this large always suffices.
@@ -66,7 +69,7 @@ impl pss_result {
     /// The code for a number, if it is one this library knows.
     pub fn from_u32(code: u32) -> Option<pss_result> {
         use pss_result::*;
-        const ALL: [pss_result; 23] = [
+        const ALL: [pss_result; 24] = [
             Ok,
             NullParameter,
             InvalidUtf8,
@@ -90,6 +93,7 @@ impl pss_result {
             UnexpectedKind,
             InvalidConfig,
             InvalidPolicy,
+            BarePodSpec,
         ];
         ALL.into_iter().find(|c| *c as u32 == code)
     }
@@ -120,6 +124,7 @@ impl pss_result {
             pss_result::UnexpectedKind => "unexpected kind of document",
             pss_result::InvalidConfig => "invalid admission configuration",
             pss_result::InvalidPolicy => "invalid Kyverno policy",
+            pss_result::BarePodSpec => "a bare pod spec was given as a pod",
         }
     }
 
@@ -139,6 +144,7 @@ impl pss_result {
             ErrorKind::UnknownField => pss_result::UnknownField,
             ErrorKind::DuplicateField => pss_result::DuplicateField,
             ErrorKind::UnexpectedKind => pss_result::UnexpectedKind,
+            ErrorKind::BarePodSpec => pss_result::BarePodSpec,
             // A kind added to pss-core after this code was written.
             _ => pss_result::InvalidInput,
         }

@@ -383,13 +383,14 @@ fn code_numbers_are_fixed() {
         (pss_result::UnexpectedKind, 20),
         (pss_result::InvalidConfig, 21),
         (pss_result::InvalidPolicy, 22),
+        (pss_result::BarePodSpec, 23),
     ];
     for (code, number) in fixed {
         assert_eq!(code as u32, number);
         assert_eq!(pss_result::from_u32(number), Some(code));
         assert!(code.text().len() <= PSS_RESULT_TEXT_MAX_LEN);
     }
-    assert_eq!(pss_result::from_u32(23), None);
+    assert_eq!(pss_result::from_u32(24), None);
 }
 
 #[test]
@@ -442,7 +443,7 @@ fn handles_are_send_and_sync() {
 
 #[test]
 fn the_header_limit_is_pss_cores() {
-    assert_eq!(PSS_MAX_PODS_TO_CHECK, pss_core::MAX_PODS_TO_CHECK);
+    assert_eq!(PSS_MAX_PODS_TO_CHECK, pss_core::admission::MAX_PODS_TO_CHECK);
 }
 
 fn evaluate_object(
@@ -679,7 +680,7 @@ fn block_views_point_into_the_message_only_when_it_ends_with_the_detail() {
     let pod = br#"{"spec": {"hostPID": true, "containers": [{"name": "c", "securityContext": {"privileged": true}}]}}"#;
     let evaluation = pss_core::evaluate_json(pss_core::LevelVersion::default(), pod).unwrap();
     let detail = evaluation.forbidden_detail();
-    let message = evaluation.admission_message("p").unwrap();
+    let message = evaluation.denial_message("p").unwrap();
     let text = |v: pss_str| v.get().unwrap().to_owned();
     // The message ends with the detail: the violations' texts are inside it, nothing else is copied.
     let block = Block::new(evaluation.violations(), &[Some(&message)], Some(0));

@@ -66,11 +66,7 @@ fn expected_message(kind: Kind, resource: &str, name: Option<&str>, result: &Eva
     );
     if kind.is_pod() {
         let message = format!("pods{quoted} is forbidden: {tail}");
-        assert_eq!(
-            Some(&message),
-            result.admission_message(name.unwrap_or("")).as_ref(),
-            "the expectation is pss-core's"
-        );
+        assert_eq!(Some(&message), result.denial_message(name.unwrap_or("")).as_ref(), "the expectation is pss-core's");
         message
     } else {
         format!("{resource}{quoted} (pods it creates would be denied): {tail}")

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use pss_core::{blocked_message, FailureAction, KyvernoPolicy, ObjectDocument, PolicyError, PolicyResult, RuleStatus};
+use pss_core::kyverno::{blocked_message, FailureAction, KyvernoPolicy, PolicyError, PolicyResult, RuleStatus};
+use pss_core::ObjectDocument;
 use serde::Serialize;
 
 use crate::cli::NamespaceArgs;

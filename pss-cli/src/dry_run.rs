@@ -4,19 +4,15 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use pss_core::{Level, ObjectHeader, PodDocument, ENFORCE_LEVEL_LABEL, ENFORCE_VERSION_LABEL};
+use pss_core::admission::{ENFORCE_LEVEL_LABEL, ENFORCE_VERSION_LABEL};
+use pss_core::{ObjectClass, ObjectHeader, PodDocument};
 
 use crate::cli::DryRunTargets;
 use crate::documents::{self, Inputs, Visit, Visitor};
 use crate::error::{InputError, Origin, OutputError};
 use crate::namespaces::{owned_labels, Labels, Namespaces};
-use crate::objects::{classify, namespace_of, Class};
+use crate::objects::namespace_of;
 use crate::report::{warning_prefix, write_error, Loc, Styles};
-
-/// The start of upstream's warning that existing pods violate the new level.
-const VIOLATE_WARNING: &str = "existing pods in namespace ";
-/// The start of upstream's warning that only some pods were checked.
-const LIMIT_WARNING: &str = "new PodSecurity enforce level only checked against the first ";
 
 /// What the dry run found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -57,8 +53,8 @@ impl<E: Write> Visitor for Collector<'_, E> {
                 return Ok(Visit::Done);
             }
         };
-        match classify(header.api_version(), header.kind()) {
-            Class::Workload(pss_core::WorkloadKind::Pod) => {
+        match header.class() {
+            ObjectClass::Workload(pss_core::WorkloadKind::Pod) => {
                 // Decoded now to report its errors; decoded again when the namespace is reviewed.
                 if let Err(error) = PodDocument::from_slice(text) {
                     self.input_error(&document_error(error))?;
@@ -70,12 +66,12 @@ impl<E: Write> Visitor for Collector<'_, E> {
                     self.pods.entry(namespace.to_owned()).or_default().push(text);
                 }
             }
-            Class::Namespace => {
+            ObjectClass::Namespace => {
                 if let Some(name) = header.name().filter(|n| !n.is_empty()) {
                     self.namespaces.push((name.to_owned(), owned_labels(&header)));
                 }
             }
-            Class::List if !in_list => return Ok(Visit::List),
+            ObjectClass::List if !in_list => return Ok(Visit::List),
             _ => {}
         }
         Ok(Visit::Done)
@@ -93,21 +89,6 @@ fn set_label(labels: &mut Labels, key: &str, value: &str) {
     match labels.iter_mut().find(|(k, _)| k == key) {
         Some((_, v)) => value.clone_into(v),
         None => labels.push((key.to_owned(), value.to_owned())),
-    }
-}
-
-/// How many pods a warning line of upstream's names: `NAME: reasons` is one, `NAME (and N other
-/// pods): reasons` is N + 1. (Pod names are DNS subdomains: no spaces or parentheses.)
-fn pods_in_warning(line: &str) -> usize {
-    let Some(start) = line.find(" (and ") else {
-        return 1;
-    };
-    let rest = &line[start + " (and ".len()..];
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    let followed = rest[digits..].starts_with(" other pod): ") || rest[digits..].starts_with(" other pods): ");
-    match rest[..digits].parse::<usize>() {
-        Ok(others) if followed => others + 1,
-        _ => 1,
     }
 }
 
@@ -171,41 +152,11 @@ pub fn run<W: Write, E: Write>(
         for line in review.warnings() {
             writeln!(out, "{warning} {line}")?;
         }
-        let warnings = review.warnings();
-        let violating: usize = match warnings.iter().position(|w| w.starts_with(VIOLATE_WARNING)) {
-            Some(i) => warnings[i + 1..].iter().map(|w| pods_in_warning(w)).sum(),
-            None => 0,
-        };
-        let new_enforce = review.policy().enforce;
-        let old_enforce = admission.policy_for(pairs(&old)).0.enforce;
-        let exempt = admission.config().exemptions().namespaces.iter().any(|n| n == name);
-        let quoted = format!("{name:?}");
-        let n = pods.len();
-        let pods_word = if n == 1 { "pod" } else { "pods" };
-        // The cases upstream does not check, in its order.
-        if new_enforce == old_enforce
-            || new_enforce.level == Level::Privileged
-            || (new_enforce.version == old_enforce.version && new_enforce.level <= old_enforce.level)
-        {
-            writeln!(
-                out,
-                "namespace {quoted}: the new enforce level \"{new_enforce}\" is not stricter than \"{old_enforce}\": \
-                 {n} existing {pods_word} not checked"
-            )?;
-        } else if exempt {
-            writeln!(out, "namespace {quoted}: exempt from Pod Security: {n} existing {pods_word} not checked")?;
-        } else {
-            if violating > 0 {
-                outcome.violations = true;
-                write!(out, "namespace {quoted}: {violating} of {n} {pods_word}")?;
-            } else {
-                write!(out, "namespace {quoted}: none of {n} {pods_word}")?;
-            }
-            write!(out, " would violate the new enforce level \"{new_enforce}\"")?;
-            if warnings.iter().any(|w| w.starts_with(LIMIT_WARNING)) {
-                write!(out, " (only the first {} checked, as the API server does)", pss_core::MAX_PODS_TO_CHECK)?;
-            }
-            writeln!(out)?;
+        if review.violating_pods() > 0 {
+            outcome.violations = true;
+        }
+        if let Some(summary) = review.summary() {
+            writeln!(out, "{summary}")?;
         }
     }
     out.flush()?;
@@ -215,14 +166,6 @@ pub fn run<W: Write, E: Write>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn counts_pods_in_upstream_warnings() {
-        assert_eq!(pods_in_warning("web: host namespaces"), 1);
-        assert_eq!(pods_in_warning("a (and 1 other pod): host namespaces"), 2);
-        assert_eq!(pods_in_warning("a (and 41 other pods): privileged, hostPath volumes"), 42);
-        assert_eq!(pods_in_warning("a (and x other pods): privileged"), 1);
-    }
 
     #[test]
     fn labels_are_replaced_or_added() {

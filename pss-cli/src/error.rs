@@ -220,7 +220,7 @@ pub enum RunError {
         error: crate::namespaces::ConfigFileError,
     },
     /// The default policy could not be made into a configuration.
-    Defaults(pss_core::ConfigError),
+    Defaults(pss_core::admission::ConfigError),
 }
 
 impl fmt::Display for RunError {

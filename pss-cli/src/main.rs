@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use pss_core::{Admission, AdmissionConfig, Exemptions, LevelVersion, Policy};
+use pss_core::admission::{Admission, AdmissionConfig, Exemptions, Policy};
+use pss_core::LevelVersion;
 
 use pss_cli::check::Checker;
 use pss_cli::cli::{CheckArgs, Cli, ColorChoice, Command, DryRunArgs};

@@ -6,12 +6,12 @@ use core::fmt;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use pss_core::{Admission, AdmissionConfig, ConfigError, ObjectHeader};
+use pss_core::admission::{Admission, AdmissionConfig, ConfigError};
+use pss_core::{ObjectClass, ObjectHeader};
 
 use crate::documents::{Visit, Visitor};
 use crate::error::{InputError, Origin, OutputError};
 use crate::input::{self, Syntax};
-use crate::objects::{classify, Class};
 use crate::report::Loc;
 
 /// Labels, as `(key, value)` pairs in the order given.
@@ -173,14 +173,14 @@ impl Visitor for NamespaceScan {
         let Ok(header) = ObjectHeader::from_slice(text) else {
             return Ok(Visit::Done);
         };
-        match classify(header.api_version(), header.kind()) {
-            Class::Namespace => {
+        match header.class() {
+            ObjectClass::Namespace => {
                 if let Some(name) = header.name().filter(|n| !n.is_empty()) {
                     self.found.push((name.to_owned(), owned_labels(&header)));
                 }
                 Ok(Visit::Done)
             }
-            Class::List if !in_list => Ok(Visit::List),
+            ObjectClass::List if !in_list => Ok(Visit::List),
             _ => Ok(Visit::Done),
         }
     }

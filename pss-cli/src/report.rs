@@ -4,7 +4,8 @@ use std::io::{self, Write};
 
 use std::collections::BTreeMap;
 
-use pss_core::{Decision, Exemption, Level, LevelVersion, NamespaceReview, Policy, Version, Violation, WorkloadKind};
+use pss_core::admission::{Decision, Exemption, NamespaceReview, Policy};
+use pss_core::{Level, LevelVersion, ObjectClass, Version, Violation, WorkloadKind};
 use serde::Serialize;
 
 use crate::cli::Format;
@@ -349,19 +350,26 @@ impl<W: Write, E: Write> Report<W, E> {
     ///
     /// # Errors
     /// Writing failed.
-    pub fn skipped(&mut self, at: &Loc<'_>, kind: Option<&str>, name: Option<&str>) -> io::Result<()> {
+    pub fn skipped(&mut self, at: &Loc<'_>, class: &ObjectClass<'_>, name: Option<&str>) -> io::Result<()> {
         if self.format != Format::Text {
             return Ok(());
         }
         let s = self.out_styles;
         write!(self.out, "{}{}{}: {}skipped ", s.bold, at.place(), s.reset, s.dim)?;
+        let kind = match class {
+            ObjectClass::Workload(k) => Some(k.kind()),
+            ObjectClass::Namespace => Some("Namespace"),
+            ObjectClass::Other(k) => Some(k.as_ref()),
+            ObjectClass::List => Some("List"),
+            _ => None,
+        };
         match (kind, name) {
             (Some(kind), Some(name)) => write!(self.out, "{kind} {name:?}")?,
             (Some(kind), None) => write!(self.out, "{kind} without a name")?,
-            (None, Some(name)) => write!(self.out, "object {name:?} without a kind")?,
-            (None, None) => write!(self.out, "object without a kind")?,
+            (None, Some(name)) => write!(self.out, "object {name:?}")?,
+            (None, None) => write!(self.out, "object")?,
         }
-        writeln!(self.out, " (not a workload){}", s.reset)
+        writeln!(self.out, " ({class}){}", s.reset)
     }
 
     /// Reports an input error on the error stream (after flushing the results so far, so that the

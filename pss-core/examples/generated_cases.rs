@@ -30,7 +30,7 @@ fn expected(lv: LevelVersion, level: &str, version: &str, text: &str) -> Value {
         let tail = format!("violates PodSecurity \"{lv}\": {}", result.forbidden_detail());
         if kind.kind() == "Pod" {
             let message = format!("pods{quoted} is forbidden: {tail}");
-            assert_eq!(Some(&message), result.admission_message(name.unwrap_or("")).as_ref());
+            assert_eq!(Some(&message), result.denial_message(name.unwrap_or("")).as_ref());
             message
         } else {
             format!("{}{quoted} (pods it creates would be denied): {tail}", kind.resource())

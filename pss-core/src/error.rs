@@ -31,8 +31,12 @@ pub enum ErrorKind {
     UnknownField,
     /// A field given twice in a strictly decoded document.
     DuplicateField,
-    /// A document of another `apiVersion`/`kind` than expected.
+    /// A document of another `apiVersion`/`kind` than expected: a Deployment given as a pod, a
+    /// whole pod given as a pod spec, a configuration file of another kind.
     UnexpectedKind,
+    /// A bare `PodSpec` given as a pod: pod spec fields (`containers`, `hostNetwork`, ...) at the
+    /// top and no `spec`. Evaluated as a pod, it would be an empty pod, allowed at every level.
+    BarePodSpec,
 }
 
 /// An error in the input: an invalid level or version, or a pod that cannot be decoded.
@@ -105,6 +109,41 @@ impl Error {
         Error::new(
             ErrorKind::UnknownCheck,
             format!("unknown check {value:?}: must be one of {}", crate::checks::ID_LIST),
+        )
+    }
+
+    /// A document of `kind` where `expected` belongs (`a Pod`).
+    pub(crate) fn unexpected_kind(kind: &str, expected: &str) -> Error {
+        Error::new(
+            ErrorKind::UnexpectedKind,
+            format!(
+                "the document is a {kind:?}, not {expected}: evaluate it as an object \
+                 (evaluate_object, pss_evaluate_object, EvaluateObject, evaluateObject)"
+            ),
+        )
+    }
+
+    /// Pod spec fields at the top of a document given as a pod, which has no `spec`.
+    pub(crate) fn bare_pod_spec(field: &str) -> Error {
+        Error::new(
+            ErrorKind::BarePodSpec,
+            format!(
+                "a pod spec field at the top of a pod without \"spec\": the document is a PodSpec, not a Pod; \
+                 evaluate it as a pod spec (evaluate_spec_json, pss_evaluate_spec, EvaluateSpec, evaluateSpec) \
+                 or put {field:?} and the other spec fields under \"spec\""
+            ),
+        )
+    }
+
+    /// An object's field at the top of a document given as a pod spec.
+    pub(crate) fn object_as_pod_spec(field: &str) -> Error {
+        Error::new(
+            ErrorKind::UnexpectedKind,
+            format!(
+                "{field:?} is not a pod spec field: the document is an object, not a PodSpec; evaluate it as a pod \
+                 (evaluate_json, pss_evaluate, Evaluate, evaluate) or as an object (evaluate_object, \
+                 pss_evaluate_object, EvaluateObject, evaluateObject)"
+            ),
         )
     }
 
@@ -217,6 +256,16 @@ impl Error {
     /// Whether a number did not fit its field.
     pub fn is_number_out_of_range(&self) -> bool {
         self.0.kind == ErrorKind::NumberOutOfRange
+    }
+
+    /// Whether a bare `PodSpec` was given where a pod belongs ([`ErrorKind::BarePodSpec`]).
+    pub fn is_bare_pod_spec(&self) -> bool {
+        self.0.kind == ErrorKind::BarePodSpec
+    }
+
+    /// Whether the document was of another kind than expected ([`ErrorKind::UnexpectedKind`]).
+    pub fn is_unexpected_kind(&self) -> bool {
+        self.0.kind == ErrorKind::UnexpectedKind
     }
 
     /// Whether the document nests deeper than [`crate::MAX_DEPTH`].

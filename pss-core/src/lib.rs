@@ -16,7 +16,7 @@
 //! let result = evaluate_json(LevelVersion::new(Level::Baseline, Version::LATEST), pod)?;
 //! assert!(!result.allowed());
 //! assert_eq!(
-//!     result.admission_message("privileged-pod").unwrap(),
+//!     result.denial_message("privileged-pod").unwrap(),
 //!     r#"pods "privileged-pod" is forbidden: violates PodSecurity "baseline:latest": privileged (container "privileged-pod" must not set securityContext.privileged=true)"#
 //! );
 //! let field = &result[0].fields()[0];
@@ -57,12 +57,18 @@ struct ReadmeDoctests;
 #[doc = include_str!("../../README.md")]
 struct RepositoryReadmeDoctests;
 
-mod admission;
+#[cfg(feature = "admission")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admission")))]
+pub mod admission;
 mod checks;
 mod error;
+mod field_error;
 mod json;
-mod kyverno;
+#[cfg(feature = "kyverno")]
+#[cfg_attr(docsrs, doc(cfg(feature = "kyverno")))]
+pub mod kyverno;
 mod level;
+mod message;
 mod model;
 mod quote;
 #[cfg(feature = "k8s-openapi")]
@@ -70,26 +76,16 @@ mod typed;
 mod violation;
 mod workload;
 
-pub use admission::{
-    Admission, AdmissionConfig, ConfigError, Decision, Exemption, Exemptions, FieldError, FieldErrorKind,
-    NamespaceReview, Policy, AUDIT_LEVEL_LABEL, AUDIT_VERSION_LABEL, AUDIT_VIOLATIONS_ANNOTATION, ENFORCE_LEVEL_LABEL,
-    ENFORCE_POLICY_ANNOTATION, ENFORCE_VERSION_LABEL, ERROR_ANNOTATION, EXEMPT_ANNOTATION, LABEL_PREFIX,
-    MAX_PODS_TO_CHECK, WARN_LEVEL_LABEL, WARN_VERSION_LABEL,
-};
 pub use checks::CheckId;
 pub use error::{Error, ErrorKind, Position};
+pub use field_error::{FieldError, FieldErrorKind};
 pub use json::pod::{ObjectHeader, PodDocument};
 pub use json::reader::MAX_DEPTH;
-pub use kyverno::{
-    blocked_message, evaluate_json_excluding, evaluate_object_excluding, evaluate_pod_excluding, FailureAction,
-    KyvernoPolicy, PodSecurityExclusion, PolicyError, PolicyFieldError, PolicyFieldErrorKind, PolicyKind, PolicyResult,
-    RuleResult, RuleStatus,
-};
 pub use level::{Level, LevelVersion, Version};
 #[cfg(feature = "k8s-openapi")]
 pub use typed::PodParts;
 pub use violation::{Evaluation, FieldValue, FieldViolation, Violation};
-pub use workload::{evaluate_object, NoPodTemplate, ObjectDocument, ObjectSource, WorkloadKind};
+pub use workload::{evaluate_object, NoPodTemplate, ObjectClass, ObjectDocument, ObjectSource, WorkloadKind};
 
 /// What upstream says a level must be (`api.ParseLevel`'s error).
 pub const LEVEL_ACCEPTED: &str = "must be one of privileged, baseline, restricted";
@@ -102,8 +98,8 @@ mod sealed {
     }
 }
 
-/// A pod that can be evaluated: a k8s-openapi `Pod` or [`PodParts`] (feature `k8s-openapi`), or a
-/// decoded [`PodDocument`]. Sealed: the checks need to know how to read the pod.
+/// A pod that can be evaluated: a k8s-openapi `Pod`, `PodSpec` or [`PodParts`] (feature
+/// `k8s-openapi`), or a decoded [`PodDocument`]. Sealed: the checks need to know how to read the pod.
 pub trait PodSource: sealed::Sealed {}
 
 /// Evaluates a pod at a level and version, as upstream's `EvaluatePod` does.
@@ -158,4 +154,54 @@ pub fn evaluate_json(level_version: LevelVersion, json: &[u8]) -> Result<Evaluat
 pub fn evaluate_json_str(level_version: LevelVersion, json: &str) -> Result<Evaluation, Error> {
     let pod = PodDocument::from_str(json)?;
     Ok(evaluate(level_version, &pod))
+}
+
+/// Evaluates a bare pod spec at a level and version: the checks of [`evaluate`], with field paths
+/// relative to the spec (`containers[0].securityContext.privileged`, `hostNetwork`) and the
+/// annotations of the metadata given beside it, if any (`metadata.annotations[...]`).
+///
+/// The spec is a k8s-openapi `PodSpec` or `PodParts` (feature `k8s-openapi`), or a
+/// [`PodDocument`] decoded with [`PodDocument::from_spec_str`]. [`Evaluation::kind`] is `None`.
+///
+/// ```
+/// use k8s_openapi::api::core::v1::{Container, PodSpec, SecurityContext};
+/// use pss_core::{evaluate_spec, LevelVersion};
+///
+/// let spec = PodSpec {
+///     containers: vec![Container {
+///         name: "app".into(),
+///         security_context: Some(SecurityContext { privileged: Some(true), ..Default::default() }),
+///         ..Default::default()
+///     }],
+///     ..Default::default()
+/// };
+/// let result = evaluate_spec(LevelVersion::default(), &spec);
+/// assert_eq!(result[0].fields()[0].path(), "containers[0].securityContext.privileged");
+/// ```
+pub fn evaluate_spec<P: PodSource + ?Sized>(level_version: LevelVersion, spec: &P) -> Evaluation {
+    Evaluation::of(level_version, None, spec.evaluate_with(level_version, &checks::Ctx::SPEC))
+}
+
+/// Decodes a bare pod spec from JSON bytes ([`PodDocument::from_spec_slice`]) and evaluates it
+/// ([`evaluate_spec`]): field paths are relative to the spec.
+///
+/// # Errors
+/// Invalid UTF-8, malformed JSON, a non-object, a field the checks read with the wrong type, or a
+/// whole object (a pod, with `spec` or `kind` at its top) given as a spec.
+///
+/// ```
+/// use pss_core::{evaluate_spec_json, LevelVersion};
+///
+/// let spec = br#"{"containers":[{"name":"c","securityContext":{"privileged":true}}]}"#;
+/// let result = evaluate_spec_json(LevelVersion::default(), spec)?;
+/// assert!(!result.allowed());
+/// assert_eq!(result.forbidden_detail(), r#"privileged (container "c" must not set securityContext.privileged=true)"#);
+/// assert_eq!(result[0].fields()[0].path(), "containers[0].securityContext.privileged");
+/// // The same bytes given as a pod are an error, never an allowed empty pod.
+/// assert!(pss_core::evaluate_json(LevelVersion::default(), spec).unwrap_err().is_bare_pod_spec());
+/// # Ok::<(), pss_core::Error>(())
+/// ```
+pub fn evaluate_spec_json(level_version: LevelVersion, json: &[u8]) -> Result<Evaluation, Error> {
+    let spec = PodDocument::from_spec_slice(json)?;
+    Ok(evaluate_spec(level_version, &spec))
 }

@@ -249,6 +249,7 @@ pub(crate) trait PodView {
     fn host_ipc(&self) -> bool;
     fn host_users(&self) -> Option<bool>;
     /// `spec.runtimeClassName`, when set.
+    #[cfg_attr(not(feature = "admission"), allow(dead_code))]
     fn runtime_class_name(&self) -> Option<&str>;
     /// `spec.os.name`, when `spec.os` is set.
     fn os_name(&self) -> Option<&str>;

@@ -5,6 +5,7 @@ use core::ops::Deref;
 
 use crate::checks::CheckId;
 use crate::level::LevelVersion;
+use crate::workload::WorkloadKind;
 
 /// One failed check: upstream's `CheckResult` (check id, reason, detail) plus the offending fields.
 ///
@@ -22,7 +23,8 @@ use crate::level::LevelVersion;
 /// assert_eq!(v.fields()[0].container(), Some("app"));
 /// # Ok::<(), pss_core::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Violation {
     check: CheckId,
     reason: &'static str,
@@ -69,11 +71,12 @@ impl fmt::Display for Violation {
 }
 
 /// One offending field: its JSON path in the object, its value, and the container it belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct FieldViolation {
     path: String,
     value: FieldValue,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     container: Option<String>,
 }
 
@@ -158,6 +161,7 @@ fn write_json_string(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
     f.write_str("\"")
 }
 
+#[cfg(feature = "serde")]
 impl serde::Serialize for FieldValue {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -193,17 +197,32 @@ impl serde::Serialize for FieldValue {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evaluation {
     level_version: LevelVersion,
+    kind: Option<WorkloadKind>,
     violations: Vec<Violation>,
 }
 
 impl Evaluation {
+    /// The evaluation of a pod.
     pub(crate) fn new(level_version: LevelVersion, violations: Vec<Violation>) -> Self {
-        Evaluation { level_version, violations }
+        Evaluation { level_version, kind: Some(WorkloadKind::Pod), violations }
+    }
+
+    /// The evaluation of an object of `kind` (`None`: a bare pod spec), through its pod template.
+    pub(crate) fn of(level_version: LevelVersion, kind: Option<WorkloadKind>, violations: Vec<Violation>) -> Self {
+        Evaluation { level_version, kind, violations }
     }
 
     /// The level and version evaluated, as requested.
     pub fn level_version(&self) -> LevelVersion {
         self.level_version
+    }
+
+    /// What was evaluated: [`WorkloadKind::Pod`] for a pod ([`evaluate`](crate::evaluate),
+    /// [`evaluate_json`](crate::evaluate_json)), the object's kind for a pod controller
+    /// ([`evaluate_object`](crate::evaluate_object)), `None` for a bare pod spec
+    /// ([`evaluate_spec`](crate::evaluate_spec), [`evaluate_spec_json`](crate::evaluate_spec_json)).
+    pub fn kind(&self) -> Option<WorkloadKind> {
+        self.kind
     }
 
     /// Whether the pod passes (no violations).
@@ -247,23 +266,56 @@ impl Evaluation {
         out
     }
 
-    /// The message the API server gives when it denies a pod:
-    /// `pods "NAME" is forbidden: violates PodSecurity "baseline:latest": <forbidden_detail>`.
-    /// `None` when the pod is allowed. Without a name (say with `generateName`) it reads
+    /// The denial of what was evaluated, named `name`; `None` when it is allowed.
+    ///
+    /// - A pod, or a bare pod spec: the API server's message,
+    ///   `pods "NAME" is forbidden: violates PodSecurity "baseline:latest": <forbidden_detail>`.
+    /// - A pod controller, which the API server never denies (it warns) but whose pods it would
+    ///   deny: `deployments "NAME" (pods it creates would be denied): violates PodSecurity
+    ///   "baseline:latest": <forbidden_detail>`.
+    ///
+    /// The name is quoted as Go's `%q` quotes it. Without a name (say with `generateName`) it reads
     /// `pods is forbidden: ...`, as the API server's.
-    pub fn admission_message(&self, pod_name: &str) -> Option<String> {
+    ///
+    /// ```
+    /// use pss_core::{evaluate_object, LevelVersion, ObjectDocument};
+    ///
+    /// let deployment = ObjectDocument::from_str(r#"{"apiVersion": "apps/v1", "kind": "Deployment",
+    ///   "metadata": {"name": "web"}, "spec": {"template": {"spec": {"hostNetwork": true, "containers": []}}}}"#)?;
+    /// let result = evaluate_object(LevelVersion::default(), &deployment)?;
+    /// assert_eq!(
+    ///     result.denial_message("web").unwrap(),
+    ///     r#"deployments "web" (pods it creates would be denied): violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true)"#
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn denial_message(&self, name: &str) -> Option<String> {
         if self.allowed() {
             return None;
         }
-        Some(crate::admission::forbidden(
-            "pods",
-            pod_name,
-            &format!(
-                "violates PodSecurity {}: {}",
-                crate::quote::go_quote(&self.level_version.to_string()),
-                self.forbidden_detail()
-            ),
-        ))
+        Some(crate::message::denial(self.kind, name, self.level_version, &self.forbidden_detail()))
+    }
+
+    /// [`Evaluation::denial_message`] (the name it had before 0.2.0).
+    #[deprecated(since = "0.2.0", note = "renamed `denial_message`, which also words a controller's denial")]
+    pub fn admission_message(&self, name: &str) -> Option<String> {
+        self.denial_message(name)
+    }
+}
+
+/// `{"level": "baseline", "version": "latest", "kind": "Pod", "allowed": false, "violations": [...]}`;
+/// `kind` is the object's (`"Deployment"`) or `"PodSpec"` for a bare pod spec.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Evaluation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Evaluation", 5)?;
+        st.serialize_field("level", &self.level_version.level)?;
+        st.serialize_field("version", &self.level_version.version)?;
+        st.serialize_field("kind", self.kind.map_or("PodSpec", WorkloadKind::kind))?;
+        st.serialize_field("allowed", &self.allowed())?;
+        st.serialize_field("violations", &self.violations)?;
+        st.end()
     }
 }
 

@@ -160,9 +160,12 @@ impl fmt::Display for WorkloadKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NoPodTemplate {
+    /// The object has no `kind` (or an empty one). The API server and kubectl refuse such an object,
+    /// so no pod is ever created from it; it is not evaluated (see [`ObjectClass::NoKind`]).
+    NoKind,
     /// The object is not a pod or a pod controller (say a Service); `kind` as it says.
     NotAPodController {
-        /// The object's `kind` (empty when missing).
+        /// The object's `kind`.
         kind: String,
     },
     /// A controller whose template is optional and absent (a ReplicationController without
@@ -176,15 +179,103 @@ pub enum NoPodTemplate {
 impl fmt::Display for NoPodTemplate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            NoPodTemplate::NotAPodController { kind } if kind.is_empty() => {
-                f.write_str("no pod template: the object has no kind")
-            }
+            NoPodTemplate::NoKind => f.write_str(NO_KIND),
             NoPodTemplate::NotAPodController { kind } => {
                 write!(f, "no pod template: {kind} is not a pod or a pod controller")
             }
             NoPodTemplate::TemplateAbsent { kind } => {
                 write!(f, "no pod template: the {kind} has no {}", kind.template_path())
             }
+        }
+    }
+}
+
+/// Why a document without `kind` is not evaluated, in every surface's words.
+const NO_KIND: &str = "no kind: not a Kubernetes object (kubectl and the API server refuse it), so it is not evaluated";
+
+/// What pss does with an object, by its `apiVersion` and `kind`: the one rule the CLI, the C ABI,
+/// the Go package and the npm package follow for every document they read without being told
+/// what it is.
+///
+/// - A pod or a pod controller ([`WorkloadKind`]) is evaluated.
+/// - A `v1` Namespace is a namespace: its labels are the PodSecurity policy of the objects in it.
+/// - A list (`List`, `PodList`, ...) holds objects in `items`, each handled on its own.
+/// - Any other kind is not a workload: not evaluated.
+/// - A document without `kind` is not evaluated either: it is not a Kubernetes object, and
+///   kubectl and the API server refuse it, so no pod is created from it. It is never reported as
+///   allowed. (Where the caller says what a document is, the kind is not needed:
+///   [`evaluate_json`](crate::evaluate_json) takes it for a pod and
+///   [`evaluate_spec_json`](crate::evaluate_spec_json) for a pod spec.)
+///
+/// ```
+/// use pss_core::{ObjectClass, ObjectDocument, WorkloadKind};
+///
+/// let class = |text| ObjectDocument::from_str(text).unwrap().header().class().to_owned();
+/// assert_eq!(class(r#"{"apiVersion": "apps/v1", "kind": "Deployment"}"#), ObjectClass::Workload(WorkloadKind::Deployment));
+/// assert_eq!(class(r#"{"apiVersion": "v1", "kind": "Namespace"}"#), ObjectClass::Namespace);
+/// assert_eq!(class(r#"{"apiVersion": "v1", "kind": "List", "items": []}"#), ObjectClass::List);
+/// assert_eq!(class(r#"{"apiVersion": "v1", "kind": "Service"}"#), ObjectClass::Other("Service".into()));
+/// assert_eq!(class(r#"{"spec": {"containers": []}}"#), ObjectClass::NoKind);
+/// assert_eq!(ObjectClass::NoKind.to_string(), "no kind: not a Kubernetes object (kubectl and the API server refuse it), so it is not evaluated");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ObjectClass<'a> {
+    /// A pod or a pod controller: evaluated.
+    Workload(WorkloadKind),
+    /// A `v1` Namespace: its labels are the policy of the objects in it.
+    Namespace,
+    /// A list (`List`, `PodList`, ...): each of its `items` is handled on its own.
+    List,
+    /// Another kind: not a workload, not evaluated.
+    Other(std::borrow::Cow<'a, str>),
+    /// No `kind`: not a Kubernetes object, not evaluated.
+    NoKind,
+}
+
+impl ObjectClass<'_> {
+    /// The class of an object with this `apiVersion` and `kind` (either may be missing).
+    pub fn of<'k>(api_version: Option<&str>, kind: Option<&'k str>) -> ObjectClass<'k> {
+        let Some(kind) = kind.filter(|k| !k.is_empty()) else {
+            return ObjectClass::NoKind;
+        };
+        if let Some(workload) = WorkloadKind::from_type(api_version, kind) {
+            return ObjectClass::Workload(workload);
+        }
+        let core = api_version.is_none_or(|v| !v.contains('/'));
+        match kind {
+            "Namespace" if core => ObjectClass::Namespace,
+            kind if kind.ends_with("List") => ObjectClass::List,
+            kind => ObjectClass::Other(std::borrow::Cow::Borrowed(kind)),
+        }
+    }
+
+    /// The class without borrowing.
+    pub fn to_owned(&self) -> ObjectClass<'static> {
+        match self {
+            ObjectClass::Workload(k) => ObjectClass::Workload(*k),
+            ObjectClass::Namespace => ObjectClass::Namespace,
+            ObjectClass::List => ObjectClass::List,
+            ObjectClass::Other(k) => ObjectClass::Other(std::borrow::Cow::Owned(k.clone().into_owned())),
+            ObjectClass::NoKind => ObjectClass::NoKind,
+        }
+    }
+
+    /// Whether objects of this class are evaluated (pods and pod controllers).
+    pub fn is_workload(&self) -> bool {
+        matches!(self, ObjectClass::Workload(_))
+    }
+}
+
+impl fmt::Display for ObjectClass<'_> {
+    /// What pss does with the object: `a Deployment: evaluated`, `a Service: not a workload`, ...
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ObjectClass::Workload(k) => write!(f, "{k}: evaluated"),
+            ObjectClass::Namespace => f.write_str("Namespace: its labels are the policy of the objects in it"),
+            ObjectClass::List => f.write_str("list: each item is handled on its own"),
+            ObjectClass::Other(_) => f.write_str("not a workload"),
+            ObjectClass::NoKind => f.write_str(NO_KIND),
         }
     }
 }
@@ -326,7 +417,10 @@ impl<'a> ObjectDocument<'a> {
         match (self.kind, &self.template) {
             (Some(_), Some(t)) => Ok(t),
             (Some(kind), None) => Err(NoPodTemplate::TemplateAbsent { kind }),
-            (None, _) => Err(NoPodTemplate::NotAPodController { kind: self.kind().unwrap_or("").to_owned() }),
+            (None, _) => match self.kind().filter(|k| !k.is_empty()) {
+                None => Err(NoPodTemplate::NoKind),
+                Some(kind) => Err(NoPodTemplate::NotAPodController { kind: kind.to_owned() }),
+            },
         }
     }
 }
@@ -388,6 +482,7 @@ impl TemplateRef<'_> {
     }
 
     /// `spec.runtimeClassName` of the template.
+    #[cfg_attr(not(feature = "admission"), allow(dead_code))]
     pub(crate) fn runtime_class_name(&self) -> Option<&str> {
         use crate::model::PodView;
         match self {
@@ -411,6 +506,7 @@ impl sealed::Sealed for ObjectDocument<'_> {
 }
 impl ObjectSource for ObjectDocument<'_> {}
 
+#[cfg_attr(not(any(feature = "admission", feature = "kyverno")), allow(dead_code))]
 pub(crate) fn workload_of<O: ObjectSource + ?Sized>(obj: &O) -> Result<(WorkloadKind, TemplateRef<'_>), NoPodTemplate> {
     obj.workload()
 }
@@ -426,7 +522,7 @@ pub fn evaluate_object<O: ObjectSource + ?Sized>(
     object: &O,
 ) -> Result<Evaluation, NoPodTemplate> {
     let (kind, template) = object.workload()?;
-    Ok(Evaluation::new(level_version, template.evaluate(level_version, &kind.ctx())))
+    Ok(Evaluation::of(level_version, Some(kind), template.evaluate(level_version, &kind.ctx())))
 }
 
 #[cfg(feature = "k8s-openapi")]

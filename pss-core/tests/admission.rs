@@ -1,10 +1,8 @@
 //! PodSecurity admission semantics, with upstream's words: labels to policy, the configuration
 //! file, decisions for pods and controllers, exemptions, and the namespace label dry run.
 
-use pss_core::{
-    Admission, AdmissionConfig, ConfigError, Exemption, Exemptions, Level, LevelVersion, ObjectDocument, PodDocument,
-    Policy, Version,
-};
+use pss_core::admission::{Admission, AdmissionConfig, ConfigError, Exemption, Exemptions, Policy};
+use pss_core::{Level, LevelVersion, ObjectDocument, PodDocument, Version};
 
 const ENFORCE: &str = "pod-security.kubernetes.io/enforce";
 const ENFORCE_V: &str = "pod-security.kubernetes.io/enforce-version";

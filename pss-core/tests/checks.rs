@@ -595,7 +595,7 @@ fn versions_beyond_the_newest_evaluate_as_the_newest_and_keep_their_name() {
     assert_eq!(e.level_version().to_string(), "restricted:v1.40");
     assert_eq!(triples(&e), triples(&eval("restricted:v1.37", &pod)));
     assert_eq!(triples(&e), triples(&eval("restricted:latest", &pod)));
-    assert!(e.admission_message("x").unwrap().contains(r#"violates PodSecurity "restricted:v1.40": "#));
+    assert!(e.denial_message("x").unwrap().contains(r#"violates PodSecurity "restricted:v1.40": "#));
 }
 
 #[test]
@@ -666,10 +666,10 @@ fn aggregate_strings_and_empty_details() {
         r#"host namespaces (hostPID=true), privileged (container "c" must not set securityContext.privileged=true)"#
     );
     assert_eq!(
-        e.admission_message("a\"b").unwrap(),
+        e.denial_message("a\"b").unwrap(),
         r#"pods "a\"b" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostPID=true), privileged (container "c" must not set securityContext.privileged=true)"#
     );
-    assert_eq!(eval("baseline:latest", &json!({"spec": {}})).admission_message("x"), None);
+    assert_eq!(eval("baseline:latest", &json!({"spec": {}})).denial_message("x"), None);
     assert_eq!(e.to_vec().len(), 2);
     assert_eq!(format!("{}", e[0]), "host namespaces (hostPID=true)");
 }

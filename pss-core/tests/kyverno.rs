@@ -5,9 +5,8 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use pss_core::{
-    blocked_message, CheckId, FailureAction, KyvernoPolicy, ObjectDocument, PolicyError, PolicyKind, RuleStatus,
-};
+use pss_core::kyverno::{blocked_message, FailureAction, KyvernoPolicy, PolicyError, PolicyKind, RuleStatus};
+use pss_core::{CheckId, ObjectDocument};
 use serde_json::{json, Value};
 
 const SEED_POLICY: &str = include_str!("../../examples/baseline-policy.yaml");
@@ -1070,14 +1069,15 @@ fn generate_rules_stop_autogen() {
 fn public_types_are_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<KyvernoPolicy>();
-    assert_send_sync::<pss_core::PolicyResult>();
-    assert_send_sync::<pss_core::RuleResult>();
+    assert_send_sync::<pss_core::kyverno::PolicyResult>();
+    assert_send_sync::<pss_core::kyverno::RuleResult>();
     assert_send_sync::<PolicyError>();
-    assert_send_sync::<pss_core::PolicyFieldError>();
+    assert_send_sync::<pss_core::FieldError>();
 }
 
 mod standalone_exclusions {
-    use pss_core::{evaluate_object_excluding, LevelVersion, ObjectDocument, PodSecurityExclusion};
+    use pss_core::kyverno::{evaluate_object_excluding, PodSecurityExclusion};
+    use pss_core::{LevelVersion, ObjectDocument};
 
     const POD: &str = r#"{"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"template": {"spec": {
         "hostIPC": true,
@@ -1137,7 +1137,8 @@ mod standalone_exclusions {
 
     #[test]
     fn pods_are_excluded_like_objects_of_kind_pod() {
-        use pss_core::{evaluate_json_excluding, evaluate_pod_excluding, PodDocument};
+        use pss_core::kyverno::{evaluate_json_excluding, evaluate_pod_excluding};
+        use pss_core::PodDocument;
         // The Deployment's template as a bare pod (no kind): the same verdicts, pod-relative paths.
         let pod = r#"{"spec": {"hostIPC": true, "containers": [
             {"name": "a", "image": "nginx:1", "securityContext": {"capabilities": {"add": ["NET_RAW", "SYS_ADMIN"]}}},
@@ -1159,12 +1160,11 @@ mod standalone_exclusions {
         let only_b =
             evaluate_pod_excluding(LevelVersion::default(), &doc, &[excl("Capabilities", &["nginx:?"], "", &[])]);
         assert_eq!(only_b[0].fields()[0].path(), "spec.containers[1].securityContext.capabilities.add[0]");
-        // A pod's kind is not read: a Service-kinded pod is still evaluated as a pod.
-        let service = PodDocument::from_str(r#"{"kind": "Service", "spec": {"hostPID": true}}"#).unwrap();
-        assert_eq!(
-            evaluate_pod_excluding(LevelVersion::default(), &service, &[]).forbidden_reason(),
-            "host namespaces"
-        );
+        // A document of another kind is not a pod: an error, never an evaluation of its `spec` as a
+        // pod's.
+        let err = PodDocument::from_str(r#"{"kind": "Service", "spec": {"hostPID": true}}"#).unwrap_err();
+        assert!(err.is_unexpected_kind(), "{err}");
+        assert_eq!(err.path(), Some("kind"));
         // Malformed pods are the decoder's errors.
         let err =
             evaluate_json_excluding(LevelVersion::default(), br#"{"spec": {"hostPID": "yes"}}"#, &[]).unwrap_err();

@@ -26,7 +26,7 @@ pub struct NamespacePolicy {
 }
 
 impl NamespacePolicy {
-    pub(crate) fn new(policy: pss_core::Policy, errors: &[pss_core::FieldError]) -> Self {
+    pub(crate) fn new(policy: pss_core::admission::Policy, errors: &[pss_core::FieldError]) -> Self {
         NamespacePolicy {
             enforce: policy.enforce.into(),
             audit: policy.audit.into(),
@@ -93,7 +93,7 @@ impl PolicyDefaults {
     /// The defaults as a policy, and upstream's errors (`defaults.enforce: Invalid value: ...`),
     /// in upstream's order. Each value is checked as pss-core checks the matching namespace label,
     /// and the label's error is renamed to the defaults field.
-    fn policy(&self) -> (pss_core::Policy, Vec<FieldError>) {
+    fn policy(&self) -> (pss_core::admission::Policy, Vec<FieldError>) {
         let values =
             [&self.enforce, &self.enforce_version, &self.warn, &self.warn_version, &self.audit, &self.audit_version];
         let mut labels: Vec<(String, &str)> = Vec::new();
@@ -101,8 +101,11 @@ impl PolicyDefaults {
         for (key, value) in DEFAULT_KEYS.iter().zip(values) {
             let fallback = if key.ends_with("-version") { "latest" } else { "privileged" };
             let value = value.as_deref().filter(|v| !v.is_empty()).unwrap_or(fallback);
-            let label = format!("{}{key}", pss_core::LABEL_PREFIX);
-            let (_, errs) = pss_core::Policy::from_labels([(label.as_str(), value)], pss_core::Policy::PRIVILEGED);
+            let label = format!("{}{key}", pss_core::admission::LABEL_PREFIX);
+            let (_, errs) = pss_core::admission::Policy::from_labels(
+                [(label.as_str(), value)],
+                pss_core::admission::Policy::PRIVILEGED,
+            );
             for e in &errs {
                 let mut e = FieldError::from(e);
                 let path = format!("defaults.{key}");
@@ -115,7 +118,7 @@ impl PolicyDefaults {
         // With every mode set explicitly, the labels resolve to exactly these levels and versions
         // (the callers reject the defaults when there are errors).
         let labels = labels.iter().map(|(k, v)| (k.as_str(), *v));
-        (pss_core::Policy::from_labels(labels, pss_core::Policy::PRIVILEGED).0, errors)
+        (pss_core::admission::Policy::from_labels(labels, pss_core::admission::Policy::PRIVILEGED).0, errors)
     }
 }
 
@@ -142,8 +145,8 @@ pub fn policy_from_labels(
             }
             policy
         }
-        None => pss_core::Policy::PRIVILEGED,
+        None => pss_core::admission::Policy::PRIVILEGED,
     };
-    let (policy, errors) = pss_core::Policy::from_labels(&labels, defaults);
+    let (policy, errors) = pss_core::admission::Policy::from_labels(&labels, defaults);
     error::to_js(&NamespacePolicy::new(policy, &errors))
 }

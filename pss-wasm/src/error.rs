@@ -181,7 +181,7 @@ impl From<&pss_core::FieldError> for FieldError {
 
 impl FieldError {
     /// A Kyverno validation error, its path (relative to the entry) under `prefix`.
-    pub(crate) fn kyverno(prefix: &str, e: &pss_core::PolicyFieldError) -> Self {
+    pub(crate) fn kyverno(prefix: &str, e: &pss_core::FieldError) -> Self {
         FieldError {
             message: format!("{prefix}{e}"),
             path: format!("{prefix}{}", e.path()),
@@ -319,7 +319,7 @@ mod tests {
         kinds.iter().for_each(crate::json::tests::same_as_serde);
         let labels =
             [("pod-security.kubernetes.io/enforce", "strict"), ("pod-security.kubernetes.io/warn-version", "x")];
-        let (_, errors) = pss_core::Policy::from_labels(labels, pss_core::Policy::PRIVILEGED);
+        let (_, errors) = pss_core::admission::Policy::from_labels(labels, pss_core::admission::Policy::PRIVILEGED);
         let e = PssError::fields(ErrorKind::InvalidAdmissionConfig, errors.iter().map(FieldError::from).collect());
         crate::json::tests::same_as_serde(&*e.details);
     }

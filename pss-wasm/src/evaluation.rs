@@ -298,7 +298,7 @@ pub(crate) enum Outcome<'r> {
 pub(crate) fn evaluate_with<R>(
     lv: pss_core::LevelVersion,
     json: &[u8],
-    exclusions: &[pss_core::PodSecurityExclusion],
+    exclusions: &[pss_core::kyverno::PodSecurityExclusion],
     emit: impl FnOnce(&Meta<'_>, pss_core::WorkloadKind, Outcome<'_>) -> R,
 ) -> Result<R, PssError> {
     let obj = match pss_core::ObjectDocument::from_slice(json) {
@@ -340,10 +340,10 @@ fn excluding<R>(
     lv: pss_core::LevelVersion,
     obj: &pss_core::ObjectDocument<'_>,
     meta: &Meta<'_>,
-    exclusions: &[pss_core::PodSecurityExclusion],
+    exclusions: &[pss_core::kyverno::PodSecurityExclusion],
     emit: impl FnOnce(&Meta<'_>, pss_core::WorkloadKind, Outcome<'_>) -> R,
 ) -> Result<R, PssError> {
-    match pss_core::evaluate_object_excluding(lv, obj, exclusions) {
+    match pss_core::kyverno::evaluate_object_excluding(lv, obj, exclusions) {
         Ok(result) => {
             let kind = obj.workload_kind().unwrap_or(pss_core::WorkloadKind::Pod);
             Ok(emit(meta, kind, Outcome::Evaluated(&result)))
@@ -360,7 +360,7 @@ fn excluding<R>(
 pub(crate) fn evaluate_bytes(
     lv: pss_core::LevelVersion,
     json: &[u8],
-    exclusions: &[pss_core::PodSecurityExclusion],
+    exclusions: &[pss_core::kyverno::PodSecurityExclusion],
 ) -> Result<Evaluation, PssError> {
     evaluate_with(lv, json, exclusions, |meta, kind, outcome| match outcome {
         Outcome::Evaluated(result) => translate(meta, kind, result),
@@ -375,7 +375,7 @@ pub(crate) fn evaluate_bytes(
 pub(crate) fn evaluate_json_text(
     lv: pss_core::LevelVersion,
     json: &[u8],
-    exclusions: &[pss_core::PodSecurityExclusion],
+    exclusions: &[pss_core::kyverno::PodSecurityExclusion],
 ) -> Result<String, PssError> {
     evaluate_with(lv, json, exclusions, |meta, kind, outcome| match outcome {
         Outcome::Evaluated(result) => json::to_string(&Direct { meta, kind, result }),
@@ -389,7 +389,7 @@ pub(crate) fn evaluate_json_text(
 pub(crate) fn evaluate_flat_text(
     lv: pss_core::LevelVersion,
     json: &[u8],
-    exclusions: &[pss_core::PodSecurityExclusion],
+    exclusions: &[pss_core::kyverno::PodSecurityExclusion],
 ) -> Result<String, PssError> {
     evaluate_with(lv, json, exclusions, |meta, kind, outcome| match outcome {
         Outcome::Evaluated(result) => {
@@ -616,12 +616,8 @@ impl ToJson for pss_core::FieldValue {
 
 /// The `message` of an evaluation: the API server's denial of a pod, or the CLI's words for a
 /// controller whose pods would be denied.
-fn message(kind: pss_core::WorkloadKind, name: &str, result: &pss_core::Evaluation) -> Option<String> {
-    if kind == pss_core::WorkloadKind::Pod {
-        result.admission_message(name)
-    } else {
-        controller_denial(kind, name, result)
-    }
+fn message(_kind: pss_core::WorkloadKind, name: &str, result: &pss_core::Evaluation) -> Option<String> {
+    result.denial_message(name)
 }
 
 /// The DTO for a pss-core evaluation of an object described by `meta` (what `evaluate_json_text`
@@ -672,17 +668,6 @@ pub(crate) fn not_evaluated(
         name: meta.name.map(str::to_owned),
         namespace: meta.namespace.map(str::to_owned),
     }
-}
-
-/// What the `pss` CLI says of a controller whose pods would be denied:
-/// `deployments "web" (pods it creates would be denied): violates PodSecurity "baseline:latest": ...`,
-/// the name quoted as the pod's denial quotes it (Go's `%q`).
-fn controller_denial(kind: pss_core::WorkloadKind, name: &str, result: &pss_core::Evaluation) -> Option<String> {
-    let pod = result.admission_message(name)?;
-    // `pods "NAME" is forbidden: violates ...` or `pods is forbidden: violates ...`.
-    let (head, tail) = pod.split_once(" is forbidden: ")?;
-    let quoted = head.strip_prefix("pods").unwrap_or(head);
-    Some(format!("{}{quoted} (pods it creates would be denied): {tail}", kind.resource()))
 }
 
 #[cfg(test)]
@@ -742,7 +727,7 @@ mod tests {
                 assert_eq!(ours.allowed, core.allowed());
                 assert_eq!(ours.forbidden_reason, core.forbidden_reason());
                 assert_eq!(ours.forbidden_detail, core.forbidden_detail());
-                assert_eq!(ours.message, core.admission_message("p"));
+                assert_eq!(ours.message, core.denial_message("p"));
                 assert_eq!(ours.violations.len(), core.len());
                 for (o, c) in ours.violations.iter().zip(core.iter()) {
                     assert_eq!(
@@ -818,7 +803,7 @@ mod tests {
             br#"{"apiVersion":"v1","kind":"ReplicationController","metadata":{"name":"rc"},"spec":{}}"#,
             br#"{"kind":null,"spec":{"hostNetwork":true}}"#,
         ];
-        let exclusion = pss_core::PodSecurityExclusion::new("Host Namespaces", [""; 0], "", [""; 0]).unwrap();
+        let exclusion = pss_core::kyverno::PodSecurityExclusion::new("Host Namespaces", [""; 0], "", [""; 0]).unwrap();
         for lv in ["baseline:latest", "restricted:v1.25", "privileged:latest"] {
             let lv = pss_core::LevelVersion::parse(lv).unwrap();
             for doc in docs {

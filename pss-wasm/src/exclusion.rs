@@ -66,11 +66,11 @@ impl Exclusion {
 
 /// Validates the entries as Kyverno does; every problem of every entry is reported, with paths
 /// `exclusions[N].controlName` and Kyverno's words, in one `invalidExclusion` error.
-pub(crate) fn validate(entries: &[Exclusion]) -> Result<Vec<pss_core::PodSecurityExclusion>, PssError> {
+pub(crate) fn validate(entries: &[Exclusion]) -> Result<Vec<pss_core::kyverno::PodSecurityExclusion>, PssError> {
     let mut out = Vec::with_capacity(entries.len());
     let mut errors = Vec::new();
     for (i, e) in entries.iter().enumerate() {
-        let checked = pss_core::PodSecurityExclusion::new(
+        let checked = pss_core::kyverno::PodSecurityExclusion::new(
             &e.control_name,
             e.images.iter().flatten().map(String::as_str),
             e.restricted_field.as_deref().unwrap_or(""),

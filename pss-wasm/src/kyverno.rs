@@ -114,7 +114,7 @@ pub struct ApplyOptions {
 #[wasm_bindgen]
 #[derive(Debug, Clone)]
 pub struct KyvernoPolicy {
-    inner: pss_core::KyvernoPolicy,
+    inner: pss_core::kyverno::KyvernoPolicy,
 }
 
 #[wasm_bindgen]
@@ -131,7 +131,7 @@ impl KyvernoPolicy {
     ) -> Result<KyvernoPolicy, JsValue> {
         let read = || -> Result<KyvernoPolicy, PssError> {
             let json = object::json_bytes(&document, "the policy")?;
-            let inner = pss_core::KyvernoPolicy::from_slice(&json).map_err(|e| policy_error(&e))?;
+            let inner = pss_core::kyverno::KyvernoPolicy::from_slice(&json).map_err(|e| policy_error(&e))?;
             Ok(KyvernoPolicy { inner })
         };
         read().map_err(PssError::into_js)
@@ -204,7 +204,7 @@ impl KyvernoPolicy {
             obj.namespace().or(default_namespace).unwrap_or("default")
         };
         let result = self.inner.apply(&obj, namespace, labels);
-        let message = pss_core::blocked_message(&obj, namespace, std::slice::from_ref(&result));
+        let message = pss_core::kyverno::blocked_message(&obj, namespace, std::slice::from_ref(&result));
         Ok(PolicyResult {
             policy: result.policy().to_owned(),
             kind: kind_name(result.kind()).to_owned(),
@@ -216,39 +216,39 @@ impl KyvernoPolicy {
     }
 }
 
-fn kind_name(kind: pss_core::PolicyKind) -> &'static str {
+fn kind_name(kind: pss_core::kyverno::PolicyKind) -> &'static str {
     match kind {
-        pss_core::PolicyKind::Policy => "Policy",
+        pss_core::kyverno::PolicyKind::Policy => "Policy",
         _ => "ClusterPolicy",
     }
 }
 
 /// A policy document's error as a `PssError`.
-fn policy_error(e: &pss_core::PolicyError) -> PssError {
+fn policy_error(e: &pss_core::kyverno::PolicyError) -> PssError {
     match e {
-        pss_core::PolicyError::Decode(e) => PssError::from(e),
-        pss_core::PolicyError::Invalid { errors, .. } => {
+        pss_core::kyverno::PolicyError::Decode(e) => PssError::from(e),
+        pss_core::kyverno::PolicyError::Invalid { errors, .. } => {
             PssError::fields(ErrorKind::InvalidPolicy, errors.iter().map(|e| FieldError::kyverno("", e)).collect())
         }
         other => PssError::new(ErrorKind::UnsupportedPolicy, other.to_string()),
     }
 }
 
-impl From<&pss_core::RuleResult> for RuleResult {
-    fn from(r: &pss_core::RuleResult) -> Self {
+impl From<&pss_core::kyverno::RuleResult> for RuleResult {
+    fn from(r: &pss_core::kyverno::RuleResult) -> Self {
         RuleResult {
             name: r.name().to_owned(),
             status: match r.status() {
-                pss_core::RuleStatus::Pass => RuleStatus::Pass,
-                pss_core::RuleStatus::Fail => RuleStatus::Fail,
-                pss_core::RuleStatus::Skip => RuleStatus::Skip,
-                pss_core::RuleStatus::Error => RuleStatus::Error,
+                pss_core::kyverno::RuleStatus::Pass => RuleStatus::Pass,
+                pss_core::kyverno::RuleStatus::Fail => RuleStatus::Fail,
+                pss_core::kyverno::RuleStatus::Skip => RuleStatus::Skip,
+                pss_core::kyverno::RuleStatus::Error => RuleStatus::Error,
                 _ => RuleStatus::Unsupported,
             },
             message: r.message().to_owned(),
             action: match r.action() {
-                pss_core::FailureAction::Enforce => FailureAction::Enforce,
-                pss_core::FailureAction::Audit => FailureAction::Audit,
+                pss_core::kyverno::FailureAction::Enforce => FailureAction::Enforce,
+                pss_core::kyverno::FailureAction::Audit => FailureAction::Audit,
             },
             violations: r.violations().iter().map(Violation::from).collect(),
         }
@@ -312,7 +312,9 @@ mod tests {
       "spec":{"containers":[{"name":"privileged-pod","image":"nginx","securityContext":{"privileged":true}}]}}"#;
 
     fn policy(text: &str) -> Result<KyvernoPolicy, PssError> {
-        pss_core::KyvernoPolicy::from_json_str(text).map(|inner| KyvernoPolicy { inner }).map_err(|e| policy_error(&e))
+        pss_core::kyverno::KyvernoPolicy::from_json_str(text)
+            .map(|inner| KyvernoPolicy { inner })
+            .map_err(|e| policy_error(&e))
     }
 
     #[test]

@@ -63,7 +63,7 @@ impl EvaluateOptions {
 #[derive(Debug, Clone)]
 pub struct Policy {
     level_version: pss_core::LevelVersion,
-    exclusions: Vec<pss_core::PodSecurityExclusion>,
+    exclusions: Vec<pss_core::kyverno::PodSecurityExclusion>,
 }
 
 #[wasm_bindgen]

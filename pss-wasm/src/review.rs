@@ -172,7 +172,7 @@ extern "C" {
 #[wasm_bindgen]
 #[derive(Debug, Clone)]
 pub struct Admission {
-    inner: pss_core::Admission,
+    inner: pss_core::admission::Admission,
 }
 
 #[wasm_bindgen]
@@ -266,14 +266,14 @@ impl Admission {
 impl Admission {
     fn read(config: Option<&JsValue>) -> Result<Admission, PssError> {
         let config = match config {
-            None => pss_core::AdmissionConfig::default(),
-            Some(v) if v.is_undefined() || v.is_null() => pss_core::AdmissionConfig::default(),
+            None => pss_core::admission::AdmissionConfig::default(),
+            Some(v) if v.is_undefined() || v.is_null() => pss_core::admission::AdmissionConfig::default(),
             Some(v) => {
                 let json = object::json_bytes(v, "the admission configuration")?;
-                pss_core::AdmissionConfig::from_json_slice(&json).map_err(|e| config_error(&e))?
+                pss_core::admission::AdmissionConfig::from_json_slice(&json).map_err(|e| config_error(&e))?
             }
         };
-        Ok(Admission { inner: pss_core::Admission::new(config) })
+        Ok(Admission { inner: pss_core::admission::Admission::new(config) })
     }
 
     fn decide(&self, object: &JsValue, options: &ReviewOptions) -> Result<AdmissionDecision, PssError> {
@@ -374,12 +374,12 @@ pub fn review(
 }
 
 /// A configuration error as a `PssError` of kind `invalidAdmissionConfig`.
-fn config_error(e: &pss_core::ConfigError) -> PssError {
+fn config_error(e: &pss_core::admission::ConfigError) -> PssError {
     match e {
-        pss_core::ConfigError::Invalid(errors) => {
+        pss_core::admission::ConfigError::Invalid(errors) => {
             PssError::fields(ErrorKind::InvalidAdmissionConfig, errors.iter().map(FieldError::from).collect())
         }
-        pss_core::ConfigError::Decode(e) => {
+        pss_core::admission::ConfigError::Decode(e) => {
             let mut e = PssError::from(e);
             e.details.kind = ErrorKind::InvalidAdmissionConfig;
             e
@@ -389,15 +389,20 @@ fn config_error(e: &pss_core::ConfigError) -> PssError {
 }
 
 impl AdmissionDecision {
-    fn new(d: &pss_core::Decision, errors: &[pss_core::FieldError], namespace: &str, meta: &Meta<'_>) -> Self {
+    fn new(
+        d: &pss_core::admission::Decision,
+        errors: &[pss_core::FieldError],
+        namespace: &str,
+        meta: &Meta<'_>,
+    ) -> Self {
         AdmissionDecision {
             allowed: d.allowed(),
             denial: d.denial().map(str::to_owned),
             warnings: d.warnings().to_vec(),
             audit_annotations: d.audit_annotations().clone(),
             exemption: d.exemption().map(|e| match e {
-                pss_core::Exemption::Namespace => Exemption::Namespace,
-                pss_core::Exemption::User => Exemption::User,
+                pss_core::admission::Exemption::Namespace => Exemption::Namespace,
+                pss_core::admission::Exemption::User => Exemption::User,
                 _ => Exemption::RuntimeClass,
             }),
             policy: NamespacePolicy::new(d.policy(), errors),
@@ -499,8 +504,8 @@ mod tests {
       "exemptions": {"namespaces": ["kube-system"], "usernames": ["admin"]}}"#;
 
     fn admission(config: &str) -> Result<Admission, PssError> {
-        let config = pss_core::AdmissionConfig::from_json_str(config).map_err(|e| config_error(&e))?;
-        Ok(Admission { inner: pss_core::Admission::new(config) })
+        let config = pss_core::admission::AdmissionConfig::from_json_str(config).map_err(|e| config_error(&e))?;
+        Ok(Admission { inner: pss_core::admission::Admission::new(config) })
     }
 
     fn options(namespace: &str, labels: &[(&str, &str)], username: &str) -> ReviewOptions {

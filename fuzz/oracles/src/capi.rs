@@ -7,11 +7,12 @@ use core::ptr;
 
 use std::collections::BTreeMap;
 
-use pss_core::{
-    blocked_message, evaluate_json_excluding, evaluate_object_excluding, Admission, AdmissionConfig, ErrorKind,
-    Evaluation, FailureAction, KyvernoPolicy, LevelVersion, NoPodTemplate, ObjectDocument, PodSecurityExclusion,
-    PolicyError, RuleStatus, Violation,
+use pss_core::admission::{Admission, AdmissionConfig};
+use pss_core::kyverno::{
+    blocked_message, evaluate_json_excluding, evaluate_object_excluding, FailureAction, KyvernoPolicy,
+    PodSecurityExclusion, PolicyError, RuleStatus,
 };
+use pss_core::{ErrorKind, Evaluation, LevelVersion, NoPodTemplate, ObjectDocument, Violation};
 use serde_json::json;
 
 // Linked for its `#[no_mangle]` symbols only.
@@ -273,6 +274,8 @@ fn code_of(kind: ErrorKind) -> pss_result {
         ErrorKind::InvalidLevel => 8,
         ErrorKind::InvalidVersion => 9,
         ErrorKind::UnknownCheck => 13,
+        ErrorKind::UnexpectedKind => 20,
+        ErrorKind::BarePodSpec => 23,
         other => panic!("pss-core gave a pod error of kind {other:?}"),
     }
 }
@@ -286,7 +289,7 @@ unsafe fn compare_evaluation(evaluation: *const pss_evaluation, expected: &Evalu
     // SAFETY: `evaluation` is live (caller's guarantee).
     unsafe {
         compare_common(evaluation, expected, name);
-        let message = expected.admission_message(name.unwrap_or_default()).unwrap_or_default();
+        let message = expected.denial_message(name.unwrap_or_default()).unwrap_or_default();
         assert_eq!(view(evaluation, pss_evaluation_admission_message), Some(message.as_str()));
         assert_eq!(view(evaluation, pss_evaluation_kind), Some("Pod"));
         assert_eq!(view(evaluation, pss_evaluation_template_path), Some(""));
@@ -446,10 +449,10 @@ pub fn capi(data: &[u8]) {
     let excludes = EXCLUSIONS[usize::from(selector >> 3) & 3];
     let lv: Result<LevelVersion, pss_core::Error> = format!("{level}:{version}").parse();
     let labels = [
-        (pss_core::ENFORCE_LEVEL_LABEL, level),
-        (pss_core::ENFORCE_VERSION_LABEL, version),
-        (pss_core::WARN_LEVEL_LABEL, "restricted"),
-        (pss_core::AUDIT_LEVEL_LABEL, "baseline"),
+        (pss_core::admission::ENFORCE_LEVEL_LABEL, level),
+        (pss_core::admission::ENFORCE_VERSION_LABEL, version),
+        (pss_core::admission::WARN_LEVEL_LABEL, "restricted"),
+        (pss_core::admission::AUDIT_LEVEL_LABEL, "baseline"),
     ];
 
     // SAFETY: every pointer passed is NULL, a live handle, or valid for its length; handles are freed once.
@@ -721,7 +724,7 @@ unsafe fn compare_object(
                 if kind == pss_core::WorkloadKind::Pod {
                     assert_eq!(
                         Some(message.to_owned()),
-                        expected.admission_message(name.unwrap_or_default()).or(Some(String::new()))
+                        expected.denial_message(name.unwrap_or_default()).or(Some(String::new()))
                     );
                 } else {
                     assert_eq!(message.is_empty(), expected.allowed(), "{message}");
@@ -800,7 +803,11 @@ unsafe fn admission(labels: &[(&str, &str)], c_labels: *const pss_labels, object
 ///
 /// # Safety
 /// `decision` is live.
-unsafe fn compare_decision(decision: *const pss_decision, expected: &pss_core::Decision, name: Option<&str>) {
+unsafe fn compare_decision(
+    decision: *const pss_decision,
+    expected: &pss_core::admission::Decision,
+    name: Option<&str>,
+) {
     // SAFETY: `decision` is live (caller's guarantee); the out-pointers are valid.
     unsafe {
         let mut allowed = false;
@@ -937,7 +944,11 @@ unsafe fn kyverno(
 ///
 /// # Safety
 /// `result` is live.
-unsafe fn compare_kyverno(result: *const pss_kyverno_result, expected: &pss_core::PolicyResult, message: Option<&str>) {
+unsafe fn compare_kyverno(
+    result: *const pss_kyverno_result,
+    expected: &pss_core::kyverno::PolicyResult,
+    message: Option<&str>,
+) {
     // SAFETY: `result` is live (caller's guarantee); the out-pointers are valid.
     unsafe {
         let mut blocked = false;

@@ -12,9 +12,10 @@ mod stream;
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{Pod, PodTemplate, ReplicationController};
+use pss_core::kyverno::KyvernoPolicy;
 use pss_core::{
-    evaluate, evaluate_json, evaluate_object, Evaluation, KyvernoPolicy, Level, LevelVersion, NoPodTemplate,
-    ObjectDocument, ObjectSource, Version, WorkloadKind,
+    evaluate, evaluate_json, evaluate_object, Evaluation, Level, LevelVersion, NoPodTemplate, ObjectDocument,
+    ObjectSource, Version, WorkloadKind,
 };
 use serde_json::Value;
 
@@ -57,7 +58,7 @@ fn check_evaluation(lv: LevelVersion, e: &Evaluation) {
     }
     assert_eq!(e.allowed(), e.violations().is_empty());
     assert_eq!(e.allowed(), e.forbidden_reason().is_empty());
-    assert_eq!(e.admission_message("p").is_none(), e.allowed());
+    assert_eq!(e.denial_message("p").is_none(), e.allowed());
     for v in e.violations() {
         for f in v.fields() {
             let shown: Value = serde_json::from_str(&f.value().to_string())
@@ -166,6 +167,10 @@ pub fn object_json(data: &[u8]) {
             }
             Err(NoPodTemplate::TemplateAbsent { kind }) => assert_eq!(*kind, WorkloadKind::ReplicationController),
             Err(NoPodTemplate::NotAPodController { .. }) => assert_eq!(object.workload_kind(), None),
+            Err(NoPodTemplate::NoKind) => {
+                assert_eq!(object.workload_kind(), None);
+                assert_eq!(object.header().class(), pss_core::ObjectClass::NoKind);
+            }
             Err(other) => panic!("unexpected {other:?}"),
         }
     }

@@ -6,8 +6,8 @@ use pss_cli::documents::{read_syntax, Visit, Visitor};
 use pss_cli::error::{InputError, Origin, OutputError};
 use pss_cli::input::{self, SourceName, Syntax};
 use pss_cli::json_stream::JsonStream;
-use pss_cli::objects::{classify, Class};
 use pss_cli::report::Loc;
+use pss_core::ObjectClass;
 use pss_core::{evaluate_object, LevelVersion, ObjectDocument};
 
 /// The file name errors must name.
@@ -36,7 +36,7 @@ impl Visitor for Collect {
         self.events.push(Event::Object { text: text.to_vec(), place: at.place().to_string(), origin, in_list });
         // As `pss check` does: a List's items are visited, once (Lists in Lists are not walked).
         let visit = match ObjectDocument::from_slice(text) {
-            Ok(obj) if !in_list && classify(obj.header().api_version(), obj.kind()) == Class::List => Visit::List,
+            Ok(obj) if !in_list && obj.header().class() == ObjectClass::List => Visit::List,
             _ => Visit::Done,
         };
         Ok(visit)

@@ -4,9 +4,9 @@
 use core::fmt;
 use std::borrow::Cow;
 
-use super::field_error::{aggregate, FieldError};
 use super::policy::Policy;
 use crate::error::{Error, ErrorKind};
+use crate::field_error::{aggregate, FieldError};
 use crate::json::pod::utf8;
 use crate::json::reader::{PathStyle, Reader, Result as ReadResult};
 use crate::level::{Level, LevelVersion, Version};
@@ -29,7 +29,8 @@ pub struct Exemptions {
 /// the exemptions.
 ///
 /// ```
-/// use pss_core::{AdmissionConfig, Level};
+/// use pss_core::Level;
+/// use pss_core::admission::AdmissionConfig;
 ///
 /// let config = AdmissionConfig::from_json_str(r#"{
 ///   "apiVersion": "pod-security.admission.config.k8s.io/v1", "kind": "PodSecurityConfiguration",
@@ -43,7 +44,7 @@ pub struct Exemptions {
 /// let err = AdmissionConfig::from_json_str(r#"{"apiVersion": "pod-security.admission.config.k8s.io/v1",
 ///   "kind": "PodSecurityConfiguration", "defaults": {"enforce": "strict"}}"#).unwrap_err();
 /// assert_eq!(err.to_string(), r#"defaults.enforce: Invalid value: "strict": must be one of privileged, baseline, restricted"#);
-/// # Ok::<(), pss_core::ConfigError>(())
+/// # Ok::<(), pss_core::admission::ConfigError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdmissionConfig {
@@ -267,35 +268,8 @@ impl AdmissionConfig {
     fn from_raw(raw: &Raw<'_>) -> Result<Self, ConfigError> {
         // Defaulting (SetDefaults_PodSecurityDefaults), then validation in upstream's order:
         // enforce, enforce-version, warn, warn-version, audit, audit-version.
-        let mut errs = Vec::new();
-        let field = |i: usize, default: &'static str| -> &str {
-            let v: &str = &raw.defaults[i];
-            if v.is_empty() {
-                default
-            } else {
-                v
-            }
-        };
-        let level = |i: usize, errs: &mut Vec<FieldError>| {
-            let v = field(i, "privileged");
-            Level::parse(v).unwrap_or_else(|_| {
-                errs.push(FieldError::invalid(format!("defaults.{}", DEFAULT_FIELDS[i]), v, crate::LEVEL_ACCEPTED));
-                Level::Privileged
-            })
-        };
-        let enforce_level = level(0, &mut errs);
-        let version = |i: usize, errs: &mut Vec<FieldError>| {
-            let v = if raw.defaults[i].is_empty() { "latest" } else { &raw.defaults[i] };
-            Version::parse(v).unwrap_or_else(|_| {
-                errs.push(FieldError::invalid(format!("defaults.{}", DEFAULT_FIELDS[i]), v, crate::VERSION_ACCEPTED));
-                Version::LATEST
-            })
-        };
-        let enforce_version = version(1, &mut errs);
-        let warn_level = level(4, &mut errs);
-        let warn_version = version(5, &mut errs);
-        let audit_level = level(2, &mut errs);
-        let audit_version = version(3, &mut errs);
+        let values: [&str; 6] = core::array::from_fn(|i| raw.defaults[i].as_ref());
+        let (defaults, mut errs) = resolve_defaults(values);
         let exemptions = Exemptions {
             usernames: raw.exemptions[0].iter().map(|s| s.to_string()).collect(),
             namespaces: raw.exemptions[1].iter().map(|s| s.to_string()).collect(),
@@ -305,11 +279,6 @@ impl AdmissionConfig {
         if !errs.is_empty() {
             return Err(ConfigError::Invalid(errs));
         }
-        let defaults = Policy {
-            enforce: LevelVersion::new(enforce_level, enforce_version),
-            audit: LevelVersion::new(audit_level, audit_version),
-            warn: LevelVersion::new(warn_level, warn_version),
-        };
         Ok(AdmissionConfig { defaults, exemptions })
     }
 
@@ -334,6 +303,93 @@ impl AdmissionConfig {
     pub(crate) fn exempt_runtime_class(&self, class: Option<&str>) -> bool {
         class.is_some_and(|c| !c.is_empty() && self.exemptions.runtime_classes.iter().any(|r| r == c))
     }
+}
+
+/// A `PodSecurityConfiguration`'s `defaults` as written: each mode's level and version, where
+/// unset (or empty) means `privileged` and `latest` (upstream's `SetDefaults_PodSecurityDefaults`).
+///
+/// ```
+/// use pss_core::admission::PolicyDefaults;
+///
+/// let defaults = PolicyDefaults { enforce: Some("baseline".into()), ..Default::default() };
+/// assert_eq!(defaults.resolve().unwrap().enforce.to_string(), "baseline:latest");
+/// let bad = PolicyDefaults { warn: Some("strict".into()), ..Default::default() };
+/// assert_eq!(
+///     bad.resolve().unwrap_err()[0].to_string(),
+///     r#"defaults.warn: Invalid value: "strict": must be one of privileged, baseline, restricted"#
+/// );
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct PolicyDefaults {
+    /// `enforce`: the enforce mode's level.
+    pub enforce: Option<String>,
+    /// `enforce-version`.
+    pub enforce_version: Option<String>,
+    /// `audit`: the audit mode's level.
+    pub audit: Option<String>,
+    /// `audit-version`.
+    pub audit_version: Option<String>,
+    /// `warn`: the warn mode's level.
+    pub warn: Option<String>,
+    /// `warn-version`.
+    pub warn_version: Option<String>,
+}
+
+impl PolicyDefaults {
+    /// The policy the defaults stand for, or upstream's validation errors
+    /// (`defaults.enforce: Invalid value: ...`), in upstream's order.
+    ///
+    /// # Errors
+    /// A level or version upstream does not accept.
+    pub fn resolve(&self) -> Result<Policy, Vec<FieldError>> {
+        fn value(v: &Option<String>) -> &str {
+            v.as_deref().unwrap_or("")
+        }
+        let values = [
+            value(&self.enforce),
+            value(&self.enforce_version),
+            value(&self.audit),
+            value(&self.audit_version),
+            value(&self.warn),
+            value(&self.warn_version),
+        ];
+        match resolve_defaults(values) {
+            (policy, errs) if errs.is_empty() => Ok(policy),
+            (_, errs) => Err(errs),
+        }
+    }
+}
+
+/// Defaulting (`SetDefaults_PodSecurityDefaults`), then validation in upstream's order: enforce,
+/// enforce-version, warn, warn-version, audit, audit-version. `values` in [`DEFAULT_FIELDS`] order.
+fn resolve_defaults(values: [&str; 6]) -> (Policy, Vec<FieldError>) {
+    let mut errs = Vec::new();
+    let level = |i: usize, errs: &mut Vec<FieldError>| {
+        let v = if values[i].is_empty() { "privileged" } else { values[i] };
+        Level::parse(v).unwrap_or_else(|_| {
+            errs.push(FieldError::invalid(format!("defaults.{}", DEFAULT_FIELDS[i]), v, crate::LEVEL_ACCEPTED));
+            Level::Privileged
+        })
+    };
+    let version = |i: usize, errs: &mut Vec<FieldError>| {
+        let v = if values[i].is_empty() { "latest" } else { values[i] };
+        Version::parse(v).unwrap_or_else(|_| {
+            errs.push(FieldError::invalid(format!("defaults.{}", DEFAULT_FIELDS[i]), v, crate::VERSION_ACCEPTED));
+            Version::LATEST
+        })
+    };
+    let enforce_level = level(0, &mut errs);
+    let enforce_version = version(1, &mut errs);
+    let warn_level = level(4, &mut errs);
+    let warn_version = version(5, &mut errs);
+    let audit_level = level(2, &mut errs);
+    let audit_version = version(3, &mut errs);
+    let policy = Policy {
+        enforce: LevelVersion::new(enforce_level, enforce_version),
+        audit: LevelVersion::new(audit_level, audit_version),
+        warn: LevelVersion::new(warn_level, warn_version),
+    };
+    (policy, errs)
 }
 
 /// Namespaces (DNS-1123 labels), runtime classes (DNS-1123 subdomains) and usernames (non-empty),

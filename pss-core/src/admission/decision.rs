@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use super::config::AdmissionConfig;
-use super::field_error::{aggregate, FieldError};
 use super::policy::Policy;
-use super::{forbidden, AUDIT_VIOLATIONS_ANNOTATION, ENFORCE_POLICY_ANNOTATION, ERROR_ANNOTATION, EXEMPT_ANNOTATION};
+use super::{AUDIT_VIOLATIONS_ANNOTATION, ENFORCE_POLICY_ANNOTATION, ERROR_ANNOTATION, EXEMPT_ANNOTATION};
+use crate::field_error::{aggregate, FieldError};
 use crate::level::{Level, LevelVersion, Version};
 use crate::violation::Evaluation;
 use crate::workload::{workload_of, NoPodTemplate, ObjectSource, TemplateRef, WorkloadKind};
@@ -46,6 +46,9 @@ pub struct Decision {
     enforce: Option<Evaluation>,
     audit: Option<Evaluation>,
     warn: Option<Evaluation>,
+    /// For a controller: its pods' evaluation at the enforce level, unless they would be exempt.
+    pods: Option<Evaluation>,
+    pods_denial: Option<String>,
 }
 
 impl Decision {
@@ -101,6 +104,28 @@ impl Decision {
         self.warn.as_ref()
     }
 
+    /// For a pod controller: the evaluation, at the namespace's enforce level, of the pods it
+    /// creates, which the API server will check when the controller creates them. `None` for a
+    /// pod (see [`Decision::enforce`]), for a controller without a template (it creates no pods)
+    /// and when those pods would be exempt: by namespace or by runtime class. A user exemption
+    /// does not cover them: the controller creates them, not the user.
+    pub fn created_pods(&self) -> Option<&Evaluation> {
+        self.pods.as_ref()
+    }
+
+    /// What a gate before the cluster should report as denied: for a pod, the API server's
+    /// [`denial`](Decision::denial); for a controller, which the API server admits, that the pods
+    /// it creates would be denied, as `pss` words it:
+    /// `deployments "web" (pods it creates would be denied): violates PodSecurity "baseline:latest": ...`.
+    pub fn pods_denial(&self) -> Option<&str> {
+        self.denial.as_deref().or(self.pods_denial.as_deref())
+    }
+
+    /// Whether neither the object nor the pods it creates would be denied ([`Decision::pods_denial`]).
+    pub fn pods_allowed(&self) -> bool {
+        self.pods_denial().is_none()
+    }
+
     fn new(kind: WorkloadKind, policy: Policy) -> Decision {
         Decision {
             kind,
@@ -112,6 +137,8 @@ impl Decision {
             enforce: None,
             audit: None,
             warn: None,
+            pods: None,
+            pods_denial: None,
         }
     }
 
@@ -126,7 +153,8 @@ impl Decision {
 /// PodSecurity admission with a configuration (defaults and exemptions).
 ///
 /// ```
-/// use pss_core::{Admission, AdmissionConfig, ObjectDocument};
+/// use pss_core::ObjectDocument;
+/// use pss_core::admission::{Admission, AdmissionConfig};
 ///
 /// let admission = Admission::new(AdmissionConfig::default());
 /// let pod = ObjectDocument::from_str(r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
@@ -195,11 +223,38 @@ impl Admission {
             Err(e) => return Err(e.clone()),
         };
         let (policy, errs) = self.policy_for(namespace_labels);
+        let template = workload.ok().map(|(_, t)| t);
+        let mut decision = self.decide(kind, policy, &errs, template.as_ref(), name, namespace, username);
+        // The pods a controller creates: exempt with its namespace or their runtime class, never by
+        // the user who creates the controller.
+        if kind != WorkloadKind::Pod && !self.config.exempt_namespace(namespace) {
+            if let Some(t) = template.filter(|t| !self.config.exempt_runtime_class(t.runtime_class_name())) {
+                let pods = Evaluation::of(policy.enforce, Some(kind), t.evaluate(policy.enforce, &kind.ctx()));
+                decision.pods_denial = pods.denial_message(name);
+                decision.pods = Some(pods);
+            }
+        }
+        Ok(decision)
+    }
+
+    /// Upstream's `ValidatePod` / `ValidatePodController`, for a pod or controller whose template
+    /// (if any) is given.
+    #[allow(clippy::too_many_arguments)]
+    fn decide(
+        &self,
+        kind: WorkloadKind,
+        policy: Policy,
+        errs: &[FieldError],
+        template: Option<&TemplateRef<'_>>,
+        name: &str,
+        namespace: &str,
+        username: &str,
+    ) -> Decision {
         if self.config.exempt_namespace(namespace) {
-            return Ok(Decision::exempt(kind, policy, Exemption::Namespace));
+            return Decision::exempt(kind, policy, Exemption::Namespace);
         }
         if self.config.exempt_user(username) {
-            return Ok(Decision::exempt(kind, policy, Exemption::User));
+            return Decision::exempt(kind, policy, Exemption::User);
         }
         let is_pod = kind == WorkloadKind::Pod;
         if is_pod && errs.is_empty() && policy.fully_privileged() {
@@ -208,21 +263,20 @@ impl Admission {
                 ENFORCE_POLICY_ANNOTATION.to_owned(),
                 LevelVersion::new(Level::Privileged, Version::LATEST).to_string(),
             );
-            return Ok(d);
+            return d;
         }
         if !is_pod
             && errs.is_empty()
             && policy.warn.level == Level::Privileged
             && policy.audit.level == Level::Privileged
         {
-            return Ok(Decision::new(kind, policy));
+            return Decision::new(kind, policy);
         }
-        let template = match workload {
-            Ok((_, t)) => t,
+        match template {
+            Some(template) => self.evaluate(kind, policy, errs, template, name, is_pod),
             // A controller whose optional template is absent: nothing to check.
-            Err(_) => return Ok(Decision::new(kind, policy)),
-        };
-        Ok(self.evaluate(kind, policy, &errs, &template, name, is_pod))
+            None => Decision::new(kind, policy),
+        }
     }
 
     /// Upstream's `EvaluatePod`.
@@ -244,7 +298,7 @@ impl Admission {
                 .insert(ERROR_ANNOTATION.to_owned(), format!("Failed to parse policy: {}", aggregate(errs)));
         }
         let ctx = kind.ctx();
-        let run = |lv: LevelVersion| Evaluation::new(lv, template.evaluate(lv, &ctx));
+        let run = |lv: LevelVersion| Evaluation::of(lv, Some(kind), template.evaluate(lv, &ctx));
         // Results are reused between modes with the same level and version, as upstream caches them.
         let mut cache: Vec<Evaluation> = Vec::new();
         let mut get = |lv: LevelVersion| -> Evaluation {
@@ -259,15 +313,7 @@ impl Admission {
             d.audit_annotations.insert(ENFORCE_POLICY_ANNOTATION.to_owned(), policy.enforce.to_string());
             let result = get(policy.enforce);
             if !result.allowed() {
-                d.denial = Some(forbidden(
-                    kind.resource(),
-                    name,
-                    &format!(
-                        "violates PodSecurity {}: {}",
-                        crate::quote::go_quote(&policy.enforce.to_string()),
-                        result.forbidden_detail()
-                    ),
-                ));
+                d.denial = Some(crate::message::denial(Some(kind), name, policy.enforce, &result.forbidden_detail()));
             }
             d.enforce = Some(result);
         }
@@ -275,22 +321,14 @@ impl Admission {
         if !audit.allowed() {
             d.audit_annotations.insert(
                 AUDIT_VIOLATIONS_ANNOTATION.to_owned(),
-                format!(
-                    "would violate PodSecurity {}: {}",
-                    crate::quote::go_quote(&policy.audit.to_string()),
-                    audit.forbidden_detail()
-                ),
+                crate::message::would_violate(policy.audit, &audit.forbidden_detail()),
             );
         }
         d.audit = Some(audit);
         if d.denial.is_none() {
             let warn = get(policy.warn);
             if !warn.allowed() {
-                d.warnings.push(format!(
-                    "would violate PodSecurity {}: {}",
-                    crate::quote::go_quote(&policy.warn.to_string()),
-                    warn.forbidden_detail()
-                ));
+                d.warnings.push(crate::message::would_violate(policy.warn, &warn.forbidden_detail()));
             }
             d.warn = Some(warn);
         }

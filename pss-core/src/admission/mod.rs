@@ -4,14 +4,12 @@
 
 mod config;
 mod decision;
-mod field_error;
 mod namespace;
 mod policy;
 
-pub use config::{AdmissionConfig, ConfigError, Exemptions};
+pub use config::{AdmissionConfig, ConfigError, Exemptions, PolicyDefaults};
 pub use decision::{Admission, Decision, Exemption};
-pub use field_error::{FieldError, FieldErrorKind};
-pub use namespace::{NamespaceReview, MAX_PODS_TO_CHECK};
+pub use namespace::{NamespaceReview, PodsCheck, MAX_PODS_TO_CHECK};
 pub use policy::Policy;
 
 /// The prefix of every PodSecurity namespace label and audit annotation.
@@ -37,12 +35,3 @@ pub const AUDIT_VIOLATIONS_ANNOTATION: &str = "pod-security.kubernetes.io/audit-
 pub const EXEMPT_ANNOTATION: &str = "pod-security.kubernetes.io/exempt";
 /// The audit annotation with an error, e.g. unparsable namespace labels (`pod-security.kubernetes.io/error`).
 pub const ERROR_ANNOTATION: &str = "pod-security.kubernetes.io/error";
-
-/// `apierrors.NewForbidden(resource, name, err).Error()`.
-pub(crate) fn forbidden(resource: &str, name: &str, err: &str) -> String {
-    if name.is_empty() {
-        format!("{resource} is forbidden: {err}")
-    } else {
-        format!("{resource} {} is forbidden: {err}", crate::quote::go_quote(name))
-    }
-}

@@ -2,17 +2,18 @@
 
 use core::fmt;
 
-use super::field_error::FieldError;
 use super::{
     AUDIT_LEVEL_LABEL, AUDIT_VERSION_LABEL, ENFORCE_LEVEL_LABEL, ENFORCE_VERSION_LABEL, WARN_LEVEL_LABEL,
     WARN_VERSION_LABEL,
 };
+use crate::field_error::FieldError;
 use crate::level::{Level, LevelVersion, Version};
 
 /// The three modes' levels and versions for a namespace.
 ///
 /// ```
-/// use pss_core::{Level, Policy, Version};
+/// use pss_core::{Level, Version};
+/// use pss_core::admission::Policy;
 ///
 /// let labels = [("pod-security.kubernetes.io/enforce", "baseline"), ("pod-security.kubernetes.io/audit", "strict")];
 /// let (policy, errors) = Policy::from_labels(labels, Policy::PRIVILEGED);

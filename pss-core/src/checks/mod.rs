@@ -285,6 +285,7 @@ impl FromStr for CheckId {
     }
 }
 
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -361,6 +362,7 @@ pub(crate) fn run<P: PodView>(lv: LevelVersion, pod: &P, ctx: &Ctx<'_>) -> Vec<V
 /// Runs one check at the (effective) minor version, on its own: `None` when it passes, and also when
 /// the check does not exist yet at that version (its first version is newer). Used by the Kyverno
 /// `podSecurity` rules, which evaluate each check separately instead of through the level's registry.
+#[cfg_attr(not(feature = "kyverno"), allow(dead_code))]
 pub(crate) fn run_check<P: PodView>(id: CheckId, pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
     if !exists_at(id, minor) {
         return None;
@@ -369,6 +371,7 @@ pub(crate) fn run_check<P: PodView>(id: CheckId, pod: &P, minor: u64, ctx: &Ctx<
 }
 
 /// Whether the check exists at the (effective) minor version: its first version is not newer.
+#[cfg_attr(not(feature = "kyverno"), allow(dead_code))]
 pub(crate) fn exists_at(id: CheckId, minor: u64) -> bool {
     minor >= id.since_minors()[0]
 }
@@ -407,23 +410,27 @@ pub struct Ctx<'p> {
 
 impl Ctx<'static> {
     pub(crate) const POD: Ctx<'static> = Ctx { metadata: "metadata", spec: "spec" };
+    /// For a bare pod spec: spec fields from the spec itself (`containers[0]...`), annotations
+    /// under `metadata` (of the metadata given beside the spec).
+    pub(crate) const SPEC: Ctx<'static> = Ctx { metadata: "metadata", spec: "" };
 }
 
 impl Ctx<'_> {
+    /// The `.` after the spec's path, or nothing when paths are relative to the spec itself.
+    fn dot(&self) -> Piece<'static> {
+        piece_if(!self.spec.is_empty(), Piece::Str("."))
+    }
+
     /// `spec.<suffix>`.
     pub(crate) fn spec(&self, suffix: &str) -> String {
-        let mut s = String::with_capacity(self.spec.len() + 1 + suffix.len());
-        s.push_str(self.spec);
-        s.push('.');
-        s.push_str(suffix);
-        s
+        text(&[Piece::Str(self.spec), self.dot(), Piece::Str(suffix)])
     }
 
     /// `spec.<list>[<index>].<field>`, or `spec.<list>[<index>]` when `field` is empty.
     pub(crate) fn spec_item(&self, list: &str, index: usize, field: &str) -> String {
         text(&[
             Piece::Str(self.spec),
-            Piece::Str("."),
+            self.dot(),
             Piece::Str(list),
             Piece::Index(index),
             piece_if(!field.is_empty(), Piece::Str(".")),
@@ -445,7 +452,7 @@ impl Ctx<'_> {
     fn container_path(&self, slot: Slot, [a, b]: [Piece<'_>; 2]) -> String {
         text(&[
             Piece::Str(self.spec),
-            Piece::Str("."),
+            self.dot(),
             Piece::Str(slot.kind.field()),
             Piece::Index(slot.index),
             Piece::Str("."),
@@ -686,5 +693,9 @@ mod tests {
         assert_eq!(ctx.spec_item("volumes", 3, "hostPath"), "spec.template.spec.volumes[3].hostPath");
         assert_eq!(ctx.spec_item("volumes", 10, ""), "spec.template.spec.volumes[10]");
         assert_eq!(ctx.annotation("k"), "spec.template.metadata.annotations[k]");
+        let spec = Ctx::SPEC;
+        assert_eq!(spec.spec("hostNetwork"), "hostNetwork");
+        assert_eq!(spec.spec_item("volumes", 3, "hostPath"), "volumes[3].hostPath");
+        assert_eq!(spec.annotation("k"), "metadata.annotations[k]");
     }
 }

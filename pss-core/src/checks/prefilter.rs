@@ -3,15 +3,85 @@
 //! options, a relaxation for Windows or user-namespace pods, ...) sends the pod to the
 //! checks themselves, which stay the only place that decides and words a violation.
 //!
-//! So a compliant pod is evaluated in one pass, and a wrong answer here could only ever turn
-//! "allowed" into "run the checks": every condition below is implied by the failure condition of
-//! the check it stands for. The conformance and property tests compare both paths.
+//! It fails closed twice over:
+//! - every condition below is implied by the failure condition of the check it stands for, so a
+//!   wrong answer here could only ever turn "allowed" into "run the checks" (the conformance and
+//!   property tests compare both paths);
+//! - it only answers for checks it was written for: [`HANDLED`] lists each check with the versions
+//!   at which its behaviour changes (its `SINCE`) as they were when its condition here was
+//!   written. A plan with a check missing from that list, or whose versions have changed since
+//!   (a new Kubernetes release changed the check), always runs the checks.
 
 use super::{app_armor_profile, capabilities_baseline, seccomp_profile_baseline, sysctls, CheckId};
 use crate::model::{ContainerView, PodView, ALLOWED_VOLUME_SOURCES, HOST_PATH};
 
+/// The checks the pre-check knows, each with the versions of the check its condition covers
+/// (the check's `SINCE` when the condition was written). Changing a check's `SINCE`, or adding
+/// a check, without revisiting its condition here takes the check out of [`KNOWN`], and every
+/// plan that runs it goes to the checks.
+const HANDLED: &[(CheckId, &[u64])] = &[
+    (CheckId::AppArmorProfile, &[0]),
+    (CheckId::CapabilitiesBaseline, &[0]),
+    (CheckId::HostNamespaces, &[0]),
+    (CheckId::HostPathVolumes, &[0]),
+    (CheckId::HostPorts, &[0]),
+    (CheckId::HostProbesAndHostLifecycle, &[34]),
+    (CheckId::Privileged, &[0]),
+    (CheckId::ProcMount, &[0, 35]),
+    (CheckId::SeLinuxOptions, &[0, 31]),
+    (CheckId::SeccompProfileBaseline, &[0, 19]),
+    (CheckId::Sysctls, &[0, 27, 29, 32, 37]),
+    (CheckId::WindowsHostProcess, &[0]),
+    (CheckId::AllowPrivilegeEscalation, &[8, 25]),
+    (CheckId::CapabilitiesRestricted, &[22, 25]),
+    (CheckId::ProcMountRestricted, &[35]),
+    (CheckId::RestrictedVolumes, &[0]),
+    (CheckId::RunAsNonRoot, &[0, 35]),
+    (CheckId::RunAsUser, &[23, 35]),
+    (CheckId::SeccompProfileRestricted, &[19, 25]),
+];
+
+/// The checks the pre-check may answer for, as a bit set over [`CheckId::ALL`]: those in
+/// [`HANDLED`] whose versions are still the check's own.
+const KNOWN: u32 = known(HANDLED);
+
+const fn same(a: &[u64], b: &[u64]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn known(handled: &[(CheckId, &[u64])]) -> u32 {
+    let mut mask = 0u32;
+    let mut i = 0;
+    while i < handled.len() {
+        let (id, versions) = handled[i];
+        if same(versions, id.since_minors()) {
+            mask |= 1 << id.index();
+        }
+        i += 1;
+    }
+    mask
+}
+
+/// Whether the pre-check may answer for a plan: it knows every check in it.
+pub(super) fn knows(plan: u32) -> bool {
+    plan & !KNOWN == 0
+}
+
 /// Whether every check in `plan` (a bit set over [`CheckId::ALL`]) certainly passes.
 pub(super) fn certainly_allowed<P: PodView>(pod: &P, plan: u32, minor: u64) -> bool {
+    if !knows(plan) {
+        return false;
+    }
     let has = |id: CheckId| plan & (1 << id.index()) != 0;
 
     // Pod level.
@@ -138,8 +208,47 @@ mod tests {
     use proptest::prelude::*;
     use serde_json::{json, Value};
 
-    use crate::checks::{run, run_every_check, Ctx};
-    use crate::{Level, LevelVersion, PodDocument, Version};
+    use super::{known, knows, HANDLED};
+    use crate::checks::{plan, run, run_every_check, Ctx, NEWEST_MINOR};
+    use crate::{CheckId, Level, LevelVersion, PodDocument, Version};
+
+    /// Fail closed: the pre-check knows every check at every version, so that it keeps its speed;
+    /// and a check it does not know (removed from `HANDLED`, or changed since) is never answered for.
+    #[test]
+    fn the_prefilter_knows_every_check_at_every_version() {
+        for level in Level::ALL {
+            for minor in 0..=NEWEST_MINOR + 1 {
+                let plan = plan(level, minor);
+                for id in CheckId::ALL {
+                    if plan & (1 << id.index()) != 0 {
+                        assert!(
+                            knows(1 << id.index()),
+                            "the pre-check does not handle {id} at {level} v1.{minor}: add its condition to \
+                             checks/prefilter.rs and its versions to HANDLED"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_unknown_check_makes_the_prefilter_run_the_checks() {
+        // A pod with a privileged container, and a pre-check that no longer lists `privileged`:
+        // it must not answer "allowed".
+        let without: Vec<(CheckId, &[u64])> =
+            HANDLED.iter().copied().filter(|(id, _)| *id != CheckId::Privileged).collect();
+        let mask = known(&without);
+        let plan = plan(Level::Baseline, NEWEST_MINOR);
+        assert_ne!(plan & !mask, 0, "privileged runs at baseline but is not known");
+        // A check whose versions changed since its condition was written is not known either.
+        let changed: Vec<(CheckId, &[u64])> = HANDLED
+            .iter()
+            .map(|&(id, v)| if id == CheckId::Sysctls { (id, &[0u64, 27, 29, 32][..]) } else { (id, v) })
+            .collect();
+        assert_eq!(known(&changed) & (1 << CheckId::Sysctls.index()), 0);
+        assert_ne!(known(&changed), 0);
+    }
 
     fn pick<T: Clone + std::fmt::Debug + 'static>(items: Vec<T>) -> impl Strategy<Value = T> {
         prop::sample::select(items)

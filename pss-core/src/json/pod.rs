@@ -181,16 +181,55 @@ impl<'a> PodDocument<'a> {
     ///
     /// Reads `apiVersion`, `kind`, `metadata.name`, `metadata.namespace`, `metadata.annotations`,
     /// `metadata.labels` and the spec fields the checks need; everything else is checked for
-    /// well-formedness and skipped. `kind` is not required to be `Pod`.
+    /// well-formedness and skipped. A document without `kind` is taken for a pod, as the caller
+    /// says it is one.
     ///
     /// # Errors
     /// Malformed JSON, a document that is not an object, or a field the checks read with the
-    /// wrong type; the error names the field path and the line and column.
+    /// wrong type; the error names the field path and the line and column. Two mistakes that
+    /// would otherwise evaluate an empty pod (and allow it) are errors too:
+    /// - a bare `PodSpec` (pod spec fields such as `containers` at the top and no `spec`):
+    ///   [`ErrorKind::BarePodSpec`]; decode it with [`PodDocument::from_spec_str`];
+    /// - an object of another `kind` (a Deployment): [`ErrorKind::UnexpectedKind`]; decode it with
+    ///   [`ObjectDocument`](crate::ObjectDocument).
+    ///
+    /// ```
+    /// use pss_core::{ErrorKind, PodDocument};
+    ///
+    /// let err = PodDocument::from_str(r#"{"containers": [{"name": "c"}]}"#).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::BarePodSpec);
+    /// let err = PodDocument::from_str(r#"{"kind": "Deployment", "spec": {}}"#).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::UnexpectedKind);
+    /// ```
     #[allow(clippy::should_implement_trait)] // borrows from the input, which `FromStr` cannot
     pub fn from_str(text: &'a str) -> core::result::Result<Self, Error> {
         let mut r = Reader::new(text);
         let mut doc = PodDocument::default();
-        doc.decode(&mut r).map_err(Error::finish)?;
+        let mut has_spec = false;
+        // The first top-level key that belongs in a PodSpec, and where its value is.
+        let mut spec_field: Option<(&'static str, usize)> = None;
+        doc.decode_object(&mut r, |r, key, _, spec| {
+            if key == "spec" {
+                has_spec = true;
+                return spec.decode(r);
+            }
+            if spec_field.is_none() {
+                if let Some(field) = POD_SPEC_FIELDS.iter().find(|f| **f == key) {
+                    spec_field = Some((field, r.offset()));
+                }
+            }
+            r.skip()
+        })
+        .map_err(Error::finish)?;
+        if let Some(kind) = doc.kind().filter(|k| !k.is_empty() && *k != "Pod") {
+            return Err(Error::unexpected_kind(kind, "a Pod").in_field("kind").finish());
+        }
+        if let (false, Some((field, offset))) = (has_spec, spec_field) {
+            return Err(Error::bare_pod_spec(field)
+                .in_field(field)
+                .finish()
+                .with_position(Position::at(text.as_bytes(), offset)));
+        }
         Ok(doc)
     }
 
@@ -202,8 +241,55 @@ impl<'a> PodDocument<'a> {
         PodDocument::from_str(utf8(bytes)?)
     }
 
-    fn decode(&mut self, r: &mut Reader<'a>) -> Result<()> {
-        self.decode_object(r, |r, key, _, spec| if key == "spec" { spec.decode(r) } else { r.skip() })
+    /// Decodes a bare `PodSpec` (`{"containers": [...], "hostNetwork": true, ...}`), as a pod
+    /// with that spec and no metadata (so no annotations). Evaluate it with [`crate::evaluate_spec`],
+    /// for field paths relative to the spec (`containers[0].securityContext.privileged`), as
+    /// [`crate::evaluate_spec_json`] does.
+    ///
+    /// # Errors
+    /// As [`PodDocument::from_str`]; a whole object given as a spec (it has `spec`, `kind`,
+    /// `apiVersion` or `metadata` at its top) is [`ErrorKind::UnexpectedKind`], since its spec
+    /// would otherwise be ignored.
+    ///
+    /// ```
+    /// use pss_core::{ErrorKind, PodDocument};
+    ///
+    /// let spec = PodDocument::from_spec_str(r#"{"hostNetwork": true, "containers": [{"name": "c"}]}"#)?;
+    /// assert_eq!(spec.name(), None);
+    /// let err = PodDocument::from_spec_str(r#"{"kind": "Pod", "spec": {}}"#).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::UnexpectedKind);
+    /// # Ok::<(), pss_core::Error>(())
+    /// ```
+    pub fn from_spec_str(text: &'a str) -> core::result::Result<Self, Error> {
+        let mut r = Reader::new(text);
+        let mut doc = PodDocument::default();
+        if r.peek() != Some(b'{') {
+            return Err(r.not_an_object());
+        }
+        let mut object_key: Option<(&'static str, usize)> = None;
+        doc.spec
+            .decode_with(&mut r, &mut |key, offset| {
+                if object_key.is_none() {
+                    object_key = OBJECT_FIELDS.iter().find(|f| **f == key).map(|f| (*f, offset));
+                }
+            })
+            .and_then(|()| r.end())
+            .map_err(Error::finish)?;
+        if let Some((field, offset)) = object_key {
+            return Err(Error::object_as_pod_spec(field)
+                .in_field(field)
+                .finish()
+                .with_position(Position::at(text.as_bytes(), offset)));
+        }
+        Ok(doc)
+    }
+
+    /// [`PodDocument::from_spec_str`] from bytes, which must be UTF-8.
+    ///
+    /// # Errors
+    /// As [`PodDocument::from_spec_str`], and invalid UTF-8 (with its position).
+    pub fn from_spec_slice(bytes: &'a [u8]) -> core::result::Result<Self, Error> {
+        PodDocument::from_spec_str(utf8(bytes)?)
     }
 
     /// Decodes a whole object into this pod's header, handing every other top-level key to `other`
@@ -331,8 +417,64 @@ impl<'a> Meta<'a> {
     }
 }
 
+/// Every field of a `PodSpec` (Kubernetes v1.35): a top-level key of a pod that names one of them
+/// means a bare spec was given where a pod belongs.
+const POD_SPEC_FIELDS: &[&str] = &[
+    "activeDeadlineSeconds",
+    "affinity",
+    "automountServiceAccountToken",
+    "containers",
+    "dnsConfig",
+    "dnsPolicy",
+    "enableServiceLinks",
+    "ephemeralContainers",
+    "hostAliases",
+    "hostIPC",
+    "hostNetwork",
+    "hostPID",
+    "hostUsers",
+    "hostname",
+    "hostnameOverride",
+    "imagePullSecrets",
+    "initContainers",
+    "nodeName",
+    "nodeSelector",
+    "os",
+    "overhead",
+    "preemptionPolicy",
+    "priority",
+    "priorityClassName",
+    "readinessGates",
+    "resourceClaims",
+    "resources",
+    "restartPolicy",
+    "runtimeClassName",
+    "schedulerName",
+    "schedulingGates",
+    "securityContext",
+    "serviceAccount",
+    "serviceAccountName",
+    "setHostnameAsFQDN",
+    "shareProcessNamespace",
+    "subdomain",
+    "terminationGracePeriodSeconds",
+    "tolerations",
+    "topologySpreadConstraints",
+    "volumes",
+];
+
+/// Top-level keys of an object that a `PodSpec` does not have: given as a spec, such a document
+/// is a whole object.
+const OBJECT_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "template", "status"];
+
 impl<'a> Spec<'a> {
     fn decode(&mut self, r: &mut Reader<'a>) -> Result<()> {
+        self.decode_with(r, &mut |_, _| {})
+    }
+
+    /// Decodes a `PodSpec` object; `unknown` sees every key the checks do not read, with the
+    /// offset of its value.
+    fn decode_with(&mut self, r: &mut Reader<'a>, unknown: &mut dyn FnMut(&str, usize)) -> Result<()> {
         r.object(
             |r, key| match key.as_ref() {
                 "hostNetwork" => bool_into(r, &mut self.host_network),
@@ -367,7 +509,10 @@ impl<'a> Spec<'a> {
                 "initContainers" => list_into(r, &mut self.init_containers, ContainerDoc::decode),
                 "containers" => list_into(r, &mut self.containers, ContainerDoc::decode),
                 "ephemeralContainers" => list_into(r, &mut self.ephemeral_containers, ContainerDoc::decode),
-                _ => r.skip(),
+                _ => {
+                    unknown(&key, r.offset());
+                    r.skip()
+                }
             },
             PathStyle::Field,
         )
@@ -803,6 +948,12 @@ impl<'a> ObjectHeader<'a> {
     /// `kind`, if present.
     pub fn kind(&self) -> Option<&str> {
         self.kind.as_deref()
+    }
+
+    /// What pss does with the object ([`ObjectClass`](crate::ObjectClass)), by its `apiVersion`
+    /// and `kind`.
+    pub fn class(&self) -> crate::ObjectClass<'_> {
+        crate::ObjectClass::of(self.api_version(), self.kind())
     }
 
     /// `metadata.name`, if present.

@@ -422,6 +422,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Skips the next value and returns its text.
+    #[cfg_attr(not(feature = "admission"), allow(dead_code))]
     pub(crate) fn raw_value(&mut self) -> Result<&'a str> {
         self.peek();
         let start = self.pos;

@@ -3,11 +3,12 @@
 
 use std::borrow::Cow;
 
-use super::error::{PolicyError, PolicyFieldError};
+use super::error::PolicyError;
 use super::matching::{MatchResources, Requirement, ResourceDescription, ResourceFilter, Selector};
 use super::pod_security::{Control, Exclusion, PodSecurity, Scope};
 use super::policy::{ActionOverride, Body, KyvernoPolicy, PolicyKind, Rule};
 use crate::error::Error;
+use crate::field_error::{FieldError, FieldErrorKind};
 use crate::json::pod::ObjectHeader;
 use crate::json::reader::{PathStyle, Reader, Result};
 use crate::level::Level;
@@ -429,12 +430,12 @@ fn validate_rules(policy: &str, raw: Vec<RawRule>) -> core::result::Result<Vec<R
     for (i, r) in raw.into_iter().enumerate() {
         let path = format!("spec.rules[{i}]");
         if r.name.is_empty() {
-            errors.push(PolicyFieldError::required(format!("{path}.name")));
+            errors.push(FieldError::required(format!("{path}.name")));
         }
         let validate_set = r.validate.as_ref().is_some_and(|v| v.set);
         let types = [r.mutate, validate_set, r.generate, r.verify_images].iter().filter(|&&t| t).count();
         if types == 0 {
-            errors.push(PolicyFieldError::invalid(
+            errors.push(FieldError::new(FieldErrorKind::Invalid,
                 &path,
                 None,
                 format!(
@@ -443,7 +444,7 @@ fn validate_rules(policy: &str, raw: Vec<RawRule>) -> core::result::Result<Vec<R
                 ),
             ));
         } else if types > 1 {
-            errors.push(PolicyFieldError::invalid(
+            errors.push(FieldError::new(FieldErrorKind::Invalid,
                 &path,
                 None,
                 format!(
@@ -454,7 +455,8 @@ fn validate_rules(policy: &str, raw: Vec<RawRule>) -> core::result::Result<Vec<R
         }
         for (block, m) in [("match", Some(&r.match_)), ("exclude", r.exclude.as_ref())] {
             if m.is_some_and(|m| !m.any.is_empty() && !m.all.is_empty()) {
-                errors.push(PolicyFieldError::invalid(
+                errors.push(FieldError::new(
+                    FieldErrorKind::Invalid,
                     format!("{path}.{block}"),
                     None,
                     "Can't specify any and all together",
@@ -474,7 +476,8 @@ fn validate_rules(policy: &str, raw: Vec<RawRule>) -> core::result::Result<Vec<R
             failure_action_overrides = v.overrides;
             match v.elements.as_slice() {
                 [] => {
-                    errors.push(PolicyFieldError::invalid(
+                    errors.push(FieldError::new(
+                        FieldErrorKind::Invalid,
                         format!("{path}.validate"),
                         None,
                         "one of pattern, anyPattern, deny, foreach, cel must be specified",
@@ -482,7 +485,8 @@ fn validate_rules(policy: &str, raw: Vec<RawRule>) -> core::result::Result<Vec<R
                     Body::Unsupported("an invalid validate rule".into())
                 }
                 [_, _, ..] => {
-                    errors.push(PolicyFieldError::invalid(
+                    errors.push(FieldError::new(
+                        FieldErrorKind::Invalid,
                         format!("{path}.validate"),
                         None,
                         "only one of pattern, anyPattern, deny, foreach, cel can be specified",
@@ -521,22 +525,18 @@ fn validate_rules(policy: &str, raw: Vec<RawRule>) -> core::result::Result<Vec<R
     }
 }
 
-fn validate_pod_security(
-    rule_path: &str,
-    ps: RawPodSecurity,
-    errors: &mut Vec<PolicyFieldError>,
-) -> Option<PodSecurity> {
+fn validate_pod_security(rule_path: &str, ps: RawPodSecurity, errors: &mut Vec<FieldError>) -> Option<PodSecurity> {
     let before = errors.len();
     // The CRD schema's checks (under `validate`), then Kyverno's own (whose paths leave it out).
     let level = match ps.level.as_deref() {
         None | Some("") => {
-            errors.push(PolicyFieldError::required(format!("{rule_path}.validate.podSecurity.level")));
+            errors.push(FieldError::required(format!("{rule_path}.validate.podSecurity.level")));
             None
         }
         Some(text) => match Level::parse(text) {
             Ok(level) => Some(level),
             Err(_) => {
-                errors.push(PolicyFieldError::not_supported(
+                errors.push(FieldError::not_supported(
                     format!("{rule_path}.validate.podSecurity.level"),
                     text,
                     &LEVELS,
@@ -550,7 +550,7 @@ fn validate_pod_security(
         let control = Control::parse(&e.control_name);
         if control.is_none() {
             let names: Vec<&str> = Control::ALL.iter().map(|c| c.name()).collect();
-            errors.push(PolicyFieldError::not_supported(
+            errors.push(FieldError::not_supported(
                 format!("{rule_path}.validate.podSecurity.exclude[{j}].controlName"),
                 &e.control_name,
                 &names,
@@ -558,12 +558,14 @@ fn validate_pod_security(
         }
         let path = format!("{rule_path}.podSecurity.exclude[{j}]");
         match control.map(Control::scope) {
-            Some(Scope::Container) if e.images.is_empty() => errors.push(PolicyFieldError::invalid(
+            Some(Scope::Container) if e.images.is_empty() => errors.push(FieldError::new(
+                FieldErrorKind::Invalid,
                 format!("{path}.controlName"),
                 Some(&e.control_name),
                 "exclude.images must be specified for the container level control",
             )),
-            Some(Scope::Pod) if !e.images.is_empty() => errors.push(PolicyFieldError::invalid(
+            Some(Scope::Pod) if !e.images.is_empty() => errors.push(FieldError::new(
+                FieldErrorKind::Invalid,
                 format!("{path}.controlName"),
                 Some(&e.control_name),
                 "exclude.images must not be specified for the pod level control",
@@ -571,13 +573,14 @@ fn validate_pod_security(
             _ => {}
         }
         if !e.restricted_field.is_empty() && e.values.is_empty() {
-            errors.push(PolicyFieldError::forbidden(format!("{path}.values"), "values is required"));
+            errors.push(FieldError::forbidden(format!("{path}.values"), "values is required"));
         }
         if e.restricted_field.is_empty() && !e.values.is_empty() {
-            errors.push(PolicyFieldError::forbidden(format!("{path}.restrictedField"), "restrictedField is required"));
+            errors.push(FieldError::forbidden(format!("{path}.restrictedField"), "restrictedField is required"));
         }
         if ps.level.as_deref() == Some("baseline") && control.is_some_and(Control::restricted_only) {
-            errors.push(PolicyFieldError::invalid(
+            errors.push(FieldError::new(
+                FieldErrorKind::Invalid,
                 format!("{path}.controlName"),
                 Some(&e.control_name),
                 "Invalid control name defined at the given level",

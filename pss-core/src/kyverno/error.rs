@@ -3,114 +3,12 @@
 use core::fmt;
 
 use crate::error::Error;
-use crate::quote::go_quote;
-
-/// What is wrong with one field of a policy (the `k8s.io/apimachinery` `field.Error` types Kyverno
-/// uses when it validates policies).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PolicyFieldErrorKind {
-    /// `Invalid value`.
-    Invalid,
-    /// `Forbidden`.
-    Forbidden,
-    /// `Required value`.
-    Required,
-    /// `Unsupported value` (a value outside the CRD's enum).
-    NotSupported,
-}
-
-/// One validation error, worded as Kyverno (or the API server, for the CRD's enums) words it:
-/// `spec.rules[0].podSecurity.exclude[0].controlName: Invalid value: "Privileged Containers": Invalid control name defined at the given level`.
-///
-/// Kyverno prints some `Invalid value` errors with a whole Go struct as the value; those are
-/// printed here without the value (`spec.rules[0]: No operation defined in the rule 'r'.(...)`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PolicyFieldError {
-    kind: PolicyFieldErrorKind,
-    path: String,
-    value: Option<String>,
-    detail: String,
-}
-
-impl PolicyFieldError {
-    pub(crate) fn invalid(path: impl Into<String>, value: Option<&str>, detail: impl Into<String>) -> Self {
-        PolicyFieldError {
-            kind: PolicyFieldErrorKind::Invalid,
-            path: path.into(),
-            value: value.map(str::to_owned),
-            detail: detail.into(),
-        }
-    }
-
-    pub(crate) fn forbidden(path: impl Into<String>, detail: impl Into<String>) -> Self {
-        PolicyFieldError {
-            kind: PolicyFieldErrorKind::Forbidden,
-            path: path.into(),
-            value: None,
-            detail: detail.into(),
-        }
-    }
-
-    pub(crate) fn required(path: impl Into<String>) -> Self {
-        PolicyFieldError { kind: PolicyFieldErrorKind::Required, path: path.into(), value: None, detail: String::new() }
-    }
-
-    pub(crate) fn not_supported(path: impl Into<String>, value: &str, supported: &[&str]) -> Self {
-        let quoted: Vec<String> = supported.iter().map(|s| go_quote(s)).collect();
-        PolicyFieldError {
-            kind: PolicyFieldErrorKind::NotSupported,
-            path: path.into(),
-            value: Some(value.to_owned()),
-            detail: format!("supported values: {}", quoted.join(", ")),
-        }
-    }
-
-    /// What is wrong.
-    pub fn kind(&self) -> PolicyFieldErrorKind {
-        self.kind
-    }
-
-    /// The field (`spec.rules[0].podSecurity.exclude[1].values`).
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// The offending value, when the message shows one.
-    pub fn value(&self) -> Option<&str> {
-        self.value.as_deref()
-    }
-
-    /// Why it is wrong (`values is required`); may be empty.
-    pub fn detail(&self) -> &str {
-        &self.detail
-    }
-}
-
-impl fmt::Display for PolicyFieldError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.path)?;
-        match (self.kind, &self.value) {
-            (PolicyFieldErrorKind::Invalid, None) => return f.write_str(&self.detail),
-            (PolicyFieldErrorKind::Invalid, Some(v)) => write!(f, "Invalid value: {}", go_quote(v))?,
-            (PolicyFieldErrorKind::NotSupported, Some(v)) => write!(f, "Unsupported value: {}", go_quote(v))?,
-            (PolicyFieldErrorKind::NotSupported, None) => f.write_str("Unsupported value")?,
-            (PolicyFieldErrorKind::Forbidden, _) => f.write_str("Forbidden")?,
-            (PolicyFieldErrorKind::Required, _) => f.write_str("Required value")?,
-        }
-        if !self.detail.is_empty() {
-            write!(f, ": {}", self.detail)?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for PolicyFieldError {}
+use crate::field_error::FieldError;
 
 /// Why a document was not loaded as a Kyverno policy.
 ///
 /// ```
-/// use pss_core::KyvernoPolicy;
+/// use pss_core::kyverno::KyvernoPolicy;
 ///
 /// let err = KyvernoPolicy::from_json_str(r#"{"apiVersion": "v1", "kind": "Pod"}"#).unwrap_err();
 /// assert!(err.is_unsupported_kind());
@@ -133,7 +31,7 @@ pub enum PolicyError {
         /// `metadata.name`.
         name: String,
         /// Every error, in Kyverno's order.
-        errors: Vec<PolicyFieldError>,
+        errors: Vec<FieldError>,
     },
 }
 

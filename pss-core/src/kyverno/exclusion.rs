@@ -2,8 +2,8 @@
 //! fields that `validate.podSecurity.exclude` entries cover (for the wrappers and for users who
 //! want Kyverno's exemption vocabulary without a policy document).
 
-use super::error::PolicyFieldError;
 use super::pod_security::{exclude_fields, Control, Exclusion, Scope};
+use crate::field_error::{FieldError, FieldErrorKind};
 use crate::violation::Evaluation;
 use crate::workload::{workload_of, NoPodTemplate, ObjectSource, TemplateRef, WorkloadKind};
 use crate::{Error, LevelVersion, PodDocument};
@@ -11,7 +11,8 @@ use crate::{Error, LevelVersion, PodDocument};
 /// One `exclude` entry of a Kyverno `validate.podSecurity` rule, validated as Kyverno validates it.
 ///
 /// ```
-/// use pss_core::{evaluate_object_excluding, LevelVersion, ObjectDocument, PodSecurityExclusion};
+/// use pss_core::{LevelVersion, ObjectDocument};
+/// use pss_core::kyverno::{evaluate_object_excluding, PodSecurityExclusion};
 ///
 /// let pod = ObjectDocument::from_str(r#"{"kind": "Pod", "spec": {"containers": [
 ///     {"name": "a", "image": "nginx:1.27", "securityContext": {"privileged": true}},
@@ -40,12 +41,7 @@ impl PodSecurityExclusion {
     /// Kyverno's validation errors, with paths relative to the entry: an unknown control name,
     /// `images` missing for a container-level control or given for a pod-level one, and
     /// `restrictedField`/`values` without each other.
-    pub fn new<I, V>(
-        control_name: &str,
-        images: I,
-        restricted_field: &str,
-        values: V,
-    ) -> Result<Self, Vec<PolicyFieldError>>
+    pub fn new<I, V>(control_name: &str, images: I, restricted_field: &str, values: V) -> Result<Self, Vec<FieldError>>
     where
         I: IntoIterator,
         I::Item: Into<String>,
@@ -59,14 +55,16 @@ impl PodSecurityExclusion {
         match control.map(Control::scope) {
             None => {
                 let names: Vec<&str> = Control::ALL.iter().map(|c| c.name()).collect();
-                errors.push(PolicyFieldError::not_supported("controlName".to_owned(), control_name, &names));
+                errors.push(FieldError::not_supported("controlName".to_owned(), control_name, &names));
             }
-            Some(Scope::Container) if images.is_empty() => errors.push(PolicyFieldError::invalid(
+            Some(Scope::Container) if images.is_empty() => errors.push(FieldError::new(
+                FieldErrorKind::Invalid,
                 "controlName".to_owned(),
                 Some(control_name),
                 "exclude.images must be specified for the container level control",
             )),
-            Some(Scope::Pod) if !images.is_empty() => errors.push(PolicyFieldError::invalid(
+            Some(Scope::Pod) if !images.is_empty() => errors.push(FieldError::new(
+                FieldErrorKind::Invalid,
                 "controlName".to_owned(),
                 Some(control_name),
                 "exclude.images must not be specified for the pod level control",
@@ -74,10 +72,10 @@ impl PodSecurityExclusion {
             _ => {}
         }
         if !restricted_field.is_empty() && values.is_empty() {
-            errors.push(PolicyFieldError::forbidden("values".to_owned(), "values is required"));
+            errors.push(FieldError::forbidden("values".to_owned(), "values is required"));
         }
         if restricted_field.is_empty() && !values.is_empty() {
-            errors.push(PolicyFieldError::forbidden("restrictedField".to_owned(), "restrictedField is required"));
+            errors.push(FieldError::forbidden("restrictedField".to_owned(), "restrictedField is required"));
         }
         match control {
             Some(control) if errors.is_empty() => Ok(PodSecurityExclusion(Exclusion {
@@ -133,7 +131,8 @@ pub fn evaluate_object_excluding<O: ObjectSource + ?Sized>(
 /// pod functions read it: its `kind` is not looked at, and field paths are relative to the pod.
 ///
 /// ```
-/// use pss_core::{evaluate_pod_excluding, LevelVersion, PodDocument, PodSecurityExclusion};
+/// use pss_core::{LevelVersion, PodDocument};
+/// use pss_core::kyverno::{evaluate_pod_excluding, PodSecurityExclusion};
 ///
 /// // No `kind`: a pod as the pod functions read it.
 /// let pod = PodDocument::from_str(r#"{"spec": {"hostNetwork": true, "hostPID": true,
@@ -157,7 +156,8 @@ pub fn evaluate_pod_excluding(
 /// ([`evaluate_pod_excluding`]).
 ///
 /// ```
-/// use pss_core::{evaluate_json_excluding, LevelVersion, PodSecurityExclusion};
+/// use pss_core::LevelVersion;
+/// use pss_core::kyverno::{evaluate_json_excluding, PodSecurityExclusion};
 ///
 /// let pod = br#"{"spec": {"containers": [{"name": "c", "image": "nginx", "securityContext": {"privileged": true}}]}}"#;
 /// let nginx = PodSecurityExclusion::new("Privileged Containers", ["nginx"], "", Vec::<String>::new()).unwrap();
@@ -187,10 +187,10 @@ fn evaluate_template_excluding(
     let ctx = kind.ctx();
     let violations = template.evaluate(level_version, &ctx);
     if exclusions.is_empty() || violations.is_empty() {
-        return Evaluation::new(level_version, violations);
+        return Evaluation::of(level_version, Some(kind), violations);
     }
     let entries: Vec<Exclusion> = exclusions.iter().map(|e| e.0.clone()).collect();
     let containers = template.containers();
     let kept = violations.into_iter().filter_map(|v| exclude_fields(&entries, v, &ctx, &containers)).collect();
-    Evaluation::new(level_version, kept)
+    Evaluation::of(level_version, Some(kind), kept)
 }

@@ -12,7 +12,7 @@ mod pod_security;
 mod policy;
 mod result;
 
-pub use error::{PolicyError, PolicyFieldError, PolicyFieldErrorKind};
+pub use error::PolicyError;
 pub use exclusion::{evaluate_json_excluding, evaluate_object_excluding, evaluate_pod_excluding, PodSecurityExclusion};
 pub use policy::{KyvernoPolicy, PolicyKind};
 pub use result::{blocked_message, FailureAction, PolicyResult, RuleResult, RuleStatus};

@@ -10,7 +10,8 @@ use super::result::{FailureAction, PolicyResult, RuleResult, RuleStatus};
 use crate::workload::{workload_of, NoPodTemplate, ObjectDocument, WorkloadKind};
 
 /// Which Kyverno policy kind a document is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum PolicyKind {
     /// `ClusterPolicy`: applies in every namespace.
@@ -63,7 +64,8 @@ pub(crate) struct Rule {
 /// rules for pod controllers generated.
 ///
 /// ```
-/// use pss_core::{KyvernoPolicy, ObjectDocument, RuleStatus};
+/// use pss_core::ObjectDocument;
+/// use pss_core::kyverno::{KyvernoPolicy, RuleStatus};
 ///
 /// let policy = KyvernoPolicy::from_json_str(r#"{
 ///   "apiVersion": "kyverno.io/v1", "kind": "ClusterPolicy", "metadata": {"name": "baseline-policy"},

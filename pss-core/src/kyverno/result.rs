@@ -7,8 +7,9 @@ use crate::violation::Violation;
 use crate::workload::ObjectDocument;
 
 /// A rule's outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 #[non_exhaustive]
 pub enum RuleStatus {
     /// The resource satisfies the rule.
@@ -37,7 +38,8 @@ impl RuleStatus {
 }
 
 /// What a failed rule does to the request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum FailureAction {
     /// Block it.
     Enforce,
@@ -64,7 +66,8 @@ impl FailureAction {
 }
 
 /// One rule's result.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RuleResult {
     name: String,
     status: RuleStatus,
@@ -117,7 +120,8 @@ impl RuleResult {
 }
 
 /// One policy's results for one resource.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PolicyResult {
     policy: String,
     kind: PolicyKind,
@@ -164,7 +168,8 @@ impl PolicyResult {
 /// ones). `None` when nothing blocks. No trailing newline.
 ///
 /// ```
-/// use pss_core::{blocked_message, KyvernoPolicy, ObjectDocument};
+/// use pss_core::ObjectDocument;
+/// use pss_core::kyverno::{blocked_message, KyvernoPolicy};
 ///
 /// let policy = KyvernoPolicy::from_json_str(r#"{"apiVersion": "kyverno.io/v1", "kind": "ClusterPolicy",
 ///   "metadata": {"name": "host"}, "spec": {"validationFailureAction": "Enforce", "rules": [{"name": "no-host",
