@@ -109,6 +109,29 @@ impl Version {
     /// The newest version in which any check changed (v1.37); `latest` evaluates as this.
     pub const NEWEST_CHECKS: Version = Version(Repr::V1(crate::checks::NEWEST_MINOR));
 
+    /// Every version with its own rules, oldest first: `v1.0` through [`Version::NEWEST_CHECKS`],
+    /// then `latest` (which evaluates as the newest). A later `v1.N` evaluates as the newest too.
+    /// Tests and tools derive their version ranges from this, so a new Kubernetes release that
+    /// changes a check changes them all.
+    ///
+    /// ```
+    /// use pss_core::Version;
+    ///
+    /// let all: Vec<Version> = Version::every().collect();
+    /// assert_eq!(all[0], Version::v1(0));
+    /// assert_eq!(all[all.len() - 2], Version::NEWEST_CHECKS);
+    /// assert_eq!(all[all.len() - 1], Version::LATEST);
+    /// ```
+    pub fn every() -> impl DoubleEndedIterator<Item = Version> + ExactSizeIterator + Clone {
+        (0..crate::checks::NEWEST_MINOR as usize + 2).map(|m| {
+            if m as u64 > crate::checks::NEWEST_MINOR {
+                Version::LATEST
+            } else {
+                Version::v1(m as u64)
+            }
+        })
+    }
+
     /// The version `v1.minor`.
     ///
     /// # Panics

@@ -21,9 +21,9 @@ static ALLOC: CountingAlloc = CountingAlloc;
 const RESTRICTED: LevelVersion = LevelVersion::new(Level::Restricted, Version::LATEST);
 const BASELINE: LevelVersion = LevelVersion::new(Level::Baseline, Version::LATEST);
 
-/// Baseline and restricted at v1.0 through v1.37, a version past the newest check change, and latest.
+/// Baseline and restricted at every version with its own rules, and a version past the newest check change.
 fn every_level_version() -> Vec<LevelVersion> {
-    let versions = (0..=37).map(Version::v1).chain([Version::v1(99), Version::LATEST]);
+    let versions = Version::every().chain([Version::v1(99)]);
     versions.flat_map(|v| [Level::Baseline, Level::Restricted].map(|l| LevelVersion::new(l, v))).collect()
 }
 

@@ -44,7 +44,7 @@ pub fn policies() -> [LevelVersion; 7] {
         LevelVersion::new(Level::Baseline, Version::LATEST),
         LevelVersion::new(Level::Restricted, Version::v1(0)),
         LevelVersion::new(Level::Restricted, Version::v1(25)),
-        LevelVersion::new(Level::Restricted, Version::v1(37)),
+        LevelVersion::new(Level::Restricted, Version::NEWEST_CHECKS),
         LevelVersion::new(Level::Restricted, Version::LATEST),
     ]
 }
