@@ -1,0 +1,397 @@
+//! Splits a stream of JSON texts (one object, concatenated objects, JSON Lines) into documents,
+//! reading incrementally, without parsing them: pss-core decodes each document afterwards.
+//!
+//! The splitter only tracks strings and bracket depth, so a malformed document still ends where its
+//! brackets balance (or at the end of the input) and the next one is read normally; pss-core then
+//! reports what is wrong with it, with the field path and position.
+//!
+//! A document longer than the stream's limit is not held: the splitter keeps looking for its end
+//! while dropping what it has scanned, and hands out an empty document marked
+//! [`too_large`](JsonDoc::too_large), so memory stays within the limit plus one read.
+
+use std::io::{self, Read};
+
+use crate::Position;
+
+/// How much to read at a time.
+const READ_SIZE: usize = 64 * 1024;
+
+/// The documents of a JSON stream, read incrementally from `R`.
+#[derive(Debug)]
+pub(crate) struct JsonStream<R> {
+    reader: R,
+    buf: Vec<u8>,
+    /// Start of the unconsumed bytes in `buf`.
+    pos: usize,
+    /// Position of `buf[pos]` in the whole input.
+    line: usize,
+    column: usize,
+    eof: bool,
+    started: bool,
+    /// Open brackets of the document being scanned (kept to reuse its allocation).
+    open: Vec<u8>,
+    /// The longest document held, in bytes.
+    max_document: u64,
+    /// Where the last document handed out is in `buf`.
+    last: (usize, usize),
+}
+
+/// One document: its bytes and where it starts.
+#[derive(Debug)]
+pub(crate) struct JsonDoc<'a> {
+    /// The document's text (not validated); empty when the document is too large.
+    pub(crate) bytes: &'a [u8],
+    /// Where it starts in the input.
+    pub(crate) origin: Position,
+    /// The document's length in bytes when it is longer than the stream's limit: then it was
+    /// skipped, not read into memory, and `bytes` is empty.
+    pub(crate) too_large: Option<u64>,
+}
+
+/// What the scanner is inside of.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Between tokens inside brackets, or about to start.
+    Structure,
+    /// Inside a string.
+    String,
+    /// Just after a backslash inside a string.
+    Escape,
+    /// Inside a bare top-level token (a number, `true`, garbage).
+    Bare,
+}
+
+impl<R: Read> JsonStream<R> {
+    /// Reads documents from `reader`, holding documents up to `max_document` bytes; longer ones are
+    /// skipped and handed out as [`too_large`](JsonDoc::too_large).
+    pub(crate) fn with_limit(reader: R, max_document: u64) -> Self {
+        JsonStream {
+            reader,
+            buf: Vec::new(),
+            pos: 0,
+            line: 1,
+            column: 1,
+            eof: false,
+            started: false,
+            open: Vec::new(),
+            max_document,
+            last: (0, 0),
+        }
+    }
+
+    /// Reads more input after the current end of `buf`, first dropping the consumed bytes (which
+    /// shifts offsets by the returned amount). Returns whether anything was read.
+    fn fill(&mut self) -> io::Result<(bool, usize)> {
+        let shift = self.pos;
+        if shift > 0 {
+            self.buf.drain(..shift);
+            self.pos = 0;
+        }
+        if self.eof {
+            return Ok((false, shift));
+        }
+        let len = self.buf.len();
+        self.buf.resize(len + READ_SIZE, 0);
+        loop {
+            match self.reader.read(&mut self.buf[len..]) {
+                Ok(n) => {
+                    self.buf.truncate(len + n);
+                    if n == 0 {
+                        self.eof = true;
+                    }
+                    return Ok((n > 0, shift));
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.buf.truncate(len);
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    /// Moves past `n` bytes, keeping the line and column up to date.
+    fn consume(&mut self, n: usize) {
+        let bytes = &self.buf[self.pos..self.pos + n];
+        match memchr::memrchr(b'\n', bytes) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', bytes).count();
+                self.column = n - last;
+            }
+            None => self.column += n,
+        }
+        self.pos += n;
+    }
+
+    /// The next document, or `None` at the end of the input.
+    ///
+    /// # Errors
+    /// Reading failed; the documents before were complete.
+    pub(crate) fn next_doc(&mut self) -> io::Result<Option<JsonDoc<'_>>> {
+        // A byte-order mark at the very start is skipped (and not counted in columns).
+        if !self.started {
+            while self.buf.len() - self.pos < 3 && self.fill()?.0 {}
+            if self.buf[self.pos..].starts_with(b"\xEF\xBB\xBF") {
+                self.pos += 3;
+            }
+            self.started = true;
+        }
+        // Skip whitespace.
+        loop {
+            let rest = &self.buf[self.pos..];
+            match rest.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
+                Some(n) => {
+                    self.consume(n);
+                    break;
+                }
+                None => {
+                    let n = rest.len();
+                    self.consume(n);
+                    if !self.fill()?.0 {
+                        return Ok(None);
+                    }
+                }
+            }
+        }
+
+        // Scan to the end of the document, reading more as needed.
+        let origin = Position { line: self.line, column: self.column };
+        let mut i = self.pos;
+        // Bytes of this document already dropped because it is over the limit.
+        let mut dropped: u64 = 0;
+        self.open.clear();
+        let mut state = match self.buf[i] {
+            b'"' => {
+                i += 1;
+                State::String
+            }
+            b'{' | b'[' => State::Structure,
+            b'}' | b']' => {
+                // A stray closing bracket is a document of its own (pss-core reports it).
+                let start = self.pos;
+                self.consume(1);
+                let too_large = (self.max_document == 0).then_some(1);
+                self.last = if too_large.is_some() { (start, start) } else { (start, start + 1) };
+                return Ok(Some(JsonDoc { bytes: &self.buf[self.last.0..self.last.1], origin, too_large }));
+            }
+            _ => State::Bare,
+        };
+        let end = 'scan: loop {
+            while i < self.buf.len() {
+                match state {
+                    // Most of a manifest's bytes are inside strings: jump to the next quote or
+                    // backslash.
+                    State::String => match memchr::memchr2(b'"', b'\\', &self.buf[i..]) {
+                        None => i = self.buf.len(),
+                        Some(k) => {
+                            i += k + 1;
+                            if self.buf[i - 1] == b'\\' {
+                                state = State::Escape;
+                            } else if self.open.is_empty() {
+                                break 'scan i;
+                            } else {
+                                state = State::Structure;
+                            }
+                        }
+                    },
+                    State::Escape => {
+                        i += 1;
+                        state = State::String;
+                    }
+                    State::Structure => {
+                        let b = self.buf[i];
+                        i += 1;
+                        match b {
+                            b'{' | b'[' => self.open.push(b),
+                            b'}' | b']' => {
+                                // A mismatched bracket closes the ones opened inside its match, so
+                                // that `{"a": [}` ends where its author meant it to.
+                                let opener = if b == b'}' { b'{' } else { b'[' };
+                                while self.open.pop().is_some_and(|o| o != opener) {}
+                                if self.open.is_empty() {
+                                    break 'scan i;
+                                }
+                            }
+                            b'"' => state = State::String,
+                            _ => {}
+                        }
+                    }
+                    State::Bare => {
+                        let b = self.buf[i];
+                        if matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'{' | b'[' | b'"' | b'}' | b']') {
+                            break 'scan i;
+                        }
+                        i += 1;
+                    }
+                }
+            }
+            // Over the limit: drop what was scanned (the refill below frees it) and go on looking
+            // for the end.
+            if dropped > 0 || (i - self.pos) as u64 > self.max_document {
+                dropped += (i - self.pos) as u64;
+                self.consume(i - self.pos);
+            }
+            let (read, shift) = self.fill()?;
+            i -= shift;
+            if !read {
+                break self.buf.len();
+            }
+        };
+        let start = self.pos;
+        self.consume(end - start);
+        let length = dropped + (end - start) as u64;
+        if length > self.max_document {
+            return Ok(Some(JsonDoc { bytes: &[], origin, too_large: Some(length) }));
+        }
+        self.last = (start, end);
+        Ok(Some(JsonDoc { bytes: &self.buf[start..end], origin, too_large: None }))
+    }
+
+    /// The last document handed out (until the next call to [`next_doc`](Self::next_doc)).
+    pub(crate) fn last_doc(&self) -> &[u8] {
+        self.buf.get(self.last.0..self.last.1).unwrap_or_default()
+    }
+
+    /// What was read but not handed out yet, and the reader.
+    pub(crate) fn into_parts(self) -> (Vec<u8>, R) {
+        (self.buf[self.pos..].to_vec(), self.reader)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads one byte at a time, to exercise refills in the middle of documents.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            match self.0.split_first() {
+                Some((&b, rest)) if !out.is_empty() => {
+                    out[0] = b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    fn split(input: &[u8]) -> Vec<(String, usize, usize)> {
+        split_limited(input, u64::MAX)
+            .into_iter()
+            .map(|(text, line, column, too_large)| {
+                assert_eq!(too_large, None);
+                (text, line, column)
+            })
+            .collect()
+    }
+
+    /// The documents with at most `max` bytes held, read whole and one byte at a time (which must
+    /// agree; the byte-at-a-time reader only for short inputs, as each read costs a refill).
+    fn split_limited(input: &[u8], max: u64) -> Vec<(String, usize, usize, Option<u64>)> {
+        let run = |mut s: JsonStream<Box<dyn Read + '_>>| {
+            let mut out = Vec::new();
+            let mut peak = 0;
+            while let Some(doc) = s.next_doc().unwrap() {
+                let text = String::from_utf8_lossy(doc.bytes).into_owned();
+                out.push((text, doc.origin.line, doc.origin.column, doc.too_large));
+                peak = peak.max(s.buf.capacity());
+            }
+            // The buffer never holds much more than the limit and two reads.
+            let bound = usize::try_from(max).unwrap_or(usize::MAX).saturating_add(2 * READ_SIZE);
+            assert!(peak <= bound, "held {peak} bytes");
+            out
+        };
+        let whole = run(JsonStream::with_limit(Box::new(input), max));
+        if input.len() < 4096 {
+            assert_eq!(whole, run(JsonStream::with_limit(Box::new(Trickle(input)), max)));
+        }
+        whole
+    }
+
+    #[test]
+    fn documents_over_the_limit_are_skipped_not_held() {
+        let input = b"{\"b\": 1}\n{\"a\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}\n  {\"c\":\n[2, 3]} [3]";
+        let docs = split_limited(input, 10);
+        assert_eq!(
+            docs,
+            [
+                ("{\"b\": 1}".to_owned(), 1, 1, None),
+                (String::new(), 2, 1, Some(48)),
+                (String::new(), 3, 3, Some(13)),
+                ("[3]".to_owned(), 4, 9, None),
+            ]
+        );
+        // Exactly at the limit is held.
+        assert_eq!(split_limited(b"[1,2] [1]", 5), [("[1,2]".to_owned(), 1, 1, None), ("[1]".to_owned(), 1, 7, None)]);
+        // A document over the limit that never ends, and stray brackets and scalars.
+        assert_eq!(split_limited(b"{\"a\": [1, 2", 4), [(String::new(), 1, 1, Some(11))]);
+        assert_eq!(split_limited(b"12345 ]", 4), [(String::new(), 1, 1, Some(5)), ("]".to_owned(), 1, 7, None)]);
+    }
+
+    #[test]
+    fn a_document_over_the_limit_is_dropped_across_reads() {
+        let big = format!("{{\"a\": \"{}\"}}", "x".repeat(5 * READ_SIZE));
+        let input = format!("{big}\n{{}}");
+        let docs = split_limited(input.as_bytes(), 100);
+        assert_eq!(docs, [(String::new(), 1, 1, Some(big.len() as u64)), ("{}".to_owned(), 2, 1, None)]);
+    }
+
+    #[test]
+    fn splits_json_lines_and_concatenated_objects() {
+        let input = b"{\"a\": 1}\n{\"b\": [1, {\"c\": \"}\"}]}\n\n  {\"d\": \"\\\"{\"}{}";
+        assert_eq!(
+            split(input),
+            [
+                ("{\"a\": 1}".to_owned(), 1, 1),
+                ("{\"b\": [1, {\"c\": \"}\"}]}".to_owned(), 2, 1),
+                ("{\"d\": \"\\\"{\"}".to_owned(), 4, 3),
+                ("{}".to_owned(), 4, 15),
+            ]
+        );
+    }
+
+    #[test]
+    fn mismatched_brackets_end_where_meant() {
+        let input = b"{\"a\": [}\n{\"b\": {]}}\n{\"c\": 1}";
+        assert_eq!(
+            split(input),
+            [
+                ("{\"a\": [}".to_owned(), 1, 1),
+                ("{\"b\": {]".to_owned(), 2, 1),
+                ("}".to_owned(), 2, 9),
+                ("}".to_owned(), 2, 10),
+                ("{\"c\": 1}".to_owned(), 3, 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn multi_line_objects_keep_positions() {
+        let input = b"{\n  \"a\": 1\n}\n{\n}\n";
+        assert_eq!(split(input), [("{\n  \"a\": 1\n}".to_owned(), 1, 1), ("{\n}".to_owned(), 4, 1)]);
+    }
+
+    #[test]
+    fn scalars_strays_and_truncation_are_documents() {
+        let input = b"\xEF\xBB\xBF42 \"x y\" ] {\"a\": [1,";
+        assert_eq!(
+            split(input),
+            [
+                ("42".to_owned(), 1, 1),
+                ("\"x y\"".to_owned(), 1, 4),
+                ("]".to_owned(), 1, 10),
+                ("{\"a\": [1,".to_owned(), 1, 12),
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_and_blank_inputs_have_no_documents() {
+        assert!(split(b"").is_empty());
+        assert!(split(b" \n\t\r\n").is_empty());
+        assert!(split(b"\xEF\xBB\xBF").is_empty());
+    }
+}
