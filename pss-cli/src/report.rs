@@ -22,6 +22,8 @@ pub struct Loc<'a> {
     pub item: Option<usize>,
     /// 1-based line the object starts on, when known.
     pub line: Option<usize>,
+    /// Where the object's fields are in the source.
+    pub locator: Option<pss_manifest::Locator<'a>>,
 }
 
 impl Loc<'_> {

@@ -195,6 +195,7 @@ pub struct Reader<R: Read> {
     state: State<R>,
     /// The index of the next document.
     next: usize,
+    prefilter: Option<fn(&[u8]) -> bool>,
 }
 
 impl<R: Read> Reader<R> {
@@ -205,7 +206,14 @@ impl<R: Read> Reader<R> {
 
     /// Reads `reader` with `options`.
     pub fn with_options(reader: R, options: Options) -> Self {
-        Reader { options, state: State::Start(Some(reader)), next: 0 }
+        Reader { options, state: State::Start(Some(reader)), next: 0, prefilter: None }
+    }
+
+    /// Skips, without reading them, the documents whose text (YAML as written, JSON as written) does
+    /// not pass `filter`: a cheap test for a pass that only wants some documents (such as a word
+    /// they must contain). A skipped document still takes its index.
+    pub fn set_prefilter(&mut self, filter: fn(&[u8]) -> bool) {
+        self.prefilter = Some(filter);
     }
 
     /// Sniffs the syntax as apimachinery's `GuessJSONStream` does: JSON when the first non-blank
@@ -321,7 +329,11 @@ impl<R: Read> Reader<R> {
         *previous_line = origin.line + lines;
         let index = self.next;
         self.next += 1;
-        Ok(JsonStep::Document { index, origin })
+        let wanted = match (self.prefilter, &self.state) {
+            (Some(filter), State::Json { stream, .. }) => filter(stream.last_doc()),
+            _ => true,
+        };
+        Ok(if wanted { JsonStep::Document { index, origin } } else { JsonStep::Next })
     }
 
     #[allow(clippy::type_complexity)]
@@ -341,6 +353,10 @@ impl<R: Read> Reader<R> {
             if let Some((rest, at)) = chunk.bad_separator {
                 let error = Error::new(ErrorKind::Separator(rest), Some(Position { line: at, column: 1 }));
                 return Ok(Some(Err(self.error(error, line))));
+            }
+            if self.prefilter.is_some_and(|filter| !filter(&chunk.text)) {
+                self.next += 1;
+                continue;
             }
             let source = match String::from_utf8(chunk.text) {
                 Ok(text) => text,
@@ -465,7 +481,7 @@ impl<'a> Document<'a> {
                             let mut json = Vec::new();
                             node.write_json(source, &mut json);
                             let locator = Locator(LocatorKind::Yaml { source, node });
-                            Item { index, line: node.position.line, json: Cow::Owned(json), locator }
+                            Item { index, position: node.position, json: Cow::Owned(json), locator }
                         })
                         .collect()),
                     _ => not_a_list(entry.key_position),
@@ -496,7 +512,7 @@ impl<'a> Document<'a> {
                         let json = &text[from..to];
                         Item {
                             index,
-                            line: origin.line,
+                            position: origin,
                             json: Cow::Borrowed(json),
                             locator: Locator(LocatorKind::Json { text: json, origin }),
                         }
@@ -511,7 +527,7 @@ impl<'a> Document<'a> {
 #[derive(Debug)]
 pub struct Item<'d> {
     index: usize,
-    line: usize,
+    position: Position,
     json: Cow<'d, [u8]>,
     locator: Locator<'d>,
 }
@@ -524,7 +540,12 @@ impl Item<'_> {
 
     /// The 1-based line where it starts.
     pub fn line(&self) -> usize {
-        self.line
+        self.position.line
+    }
+
+    /// The 1-based column where it starts.
+    pub fn column(&self) -> usize {
+        self.position.column
     }
 
     /// Its JSON.
