@@ -44,6 +44,12 @@ pub enum ErrorKind {
         /// What is wrong with it.
         problem: ScalarProblem,
     },
+    /// A `\\u` or `\\U` escape (the text) in a double-quoted scalar that is not a Unicode scalar
+    /// value (a surrogate), which go-yaml v2's scanner refuses.
+    InvalidEscape(String),
+    /// An anchor name with a character other than ASCII letters, digits, `_` and `-`, which
+    /// go-yaml v2's scanner refuses.
+    AnchorName(String),
     /// A mapping or a sequence used as a mapping key (go-yaml v2's "invalid map key").
     CollectionKey,
     /// A merge key (`<<`) whose value is not a mapping, a sequence of mappings, or an alias to a
@@ -177,6 +183,18 @@ impl fmt::Display for Error {
                     )?;
                 }
             },
+            ErrorKind::InvalidEscape(escape) => {
+                write!(
+                    f,
+                    "invalid YAML: found invalid Unicode character escape code `{escape}` in a double-quoted scalar"
+                )?;
+            }
+            ErrorKind::AnchorName(name) => {
+                write!(
+                    f,
+                    "invalid YAML: the anchor name `{name}` has a character other than letters, digits, `_` and `-`"
+                )?;
+            }
             ErrorKind::CollectionKey => f.write_str("invalid YAML: a mapping or a sequence as a mapping key")?,
             ErrorKind::MergeNotMapping => {
                 f.write_str("invalid YAML: map merge requires map or sequence of maps as the value")?;

@@ -450,6 +450,33 @@ pub(crate) fn go_json_float(value: f64) -> Option<String> {
     Some(if exponent < 0 { format!("{mantissa}e{sign}{digits}") } else { format!("{mantissa}e{sign}{digits:02}") })
 }
 
+/// The first `\u` or `\U` escape in a double-quoted scalar's source that go-yaml v2 refuses: a
+/// surrogate (`\ud83d`), or beyond U+10FFFF.
+pub(crate) fn invalid_escape(source: &str) -> Option<&str> {
+    let mut rest = source;
+    while let Some(at) = rest.find('\\') {
+        let escape = &rest[at..];
+        let digits = match escape.as_bytes().get(1) {
+            Some(b'u') => 4,
+            Some(b'U') => 8,
+            // Any other escape is one character after the backslash (`\\` among them).
+            Some(_) => {
+                rest = &escape[1 + escape[1..].chars().next().map_or(0, char::len_utf8)..];
+                continue;
+            }
+            None => return None,
+        };
+        let code = escape.get(2..2 + digits).and_then(|hex| u32::from_str_radix(hex, 16).ok());
+        if let Some(code) = code {
+            if (0xd800..=0xdfff).contains(&code) || code > 0x10_ffff {
+                return Some(&escape[..2 + digits]);
+            }
+        }
+        rest = &escape[2..];
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -47,7 +47,7 @@ pub(crate) enum Value {
     Bool(bool),
     Int(i64),
     Uint(u64),
-    /// Finite (non-finite floats are refused while decoding).
+    /// Non-finite floats are refused once the document is decoded ([`Node::non_finite`]).
     Float(f64),
     Str(Text),
     Seq(Vec<Node>),
@@ -194,6 +194,20 @@ impl Node {
                 },
             }
         }
+    }
+
+    /// The first float JSON cannot hold (`.inf`, `.nan`), with its position.
+    pub(crate) fn non_finite(&self) -> Option<(Position, f64)> {
+        let mut stack = vec![self];
+        while let Some(node) = stack.pop() {
+            match &node.value {
+                Value::Float(f) if !f.is_finite() => return Some((node.position, *f)),
+                Value::Seq(items) => stack.extend(items.iter().rev()),
+                Value::Map(map) => stack.extend(map.entries.iter().rev().map(|e| &e.value)),
+                _ => {}
+            }
+        }
+        None
     }
 
     /// Where the field at `path` is written: the key of a mapping entry, the start of a sequence

@@ -23,7 +23,7 @@ use std::borrow::Cow;
 use granit_parser::{Event, Parser, ScalarStyle, ScanError, Span};
 
 use crate::error::{Error, ErrorKind, ScalarProblem};
-use crate::resolve::{decode_tagged, go_float_key, resolve, Decoded, Resolved, CORE_TAG};
+use crate::resolve::{decode_tagged, go_float_key, invalid_escape, resolve, Decoded, Resolved, CORE_TAG};
 use crate::value::{Entry, Map, Node, Text, Value};
 use crate::Position;
 
@@ -104,12 +104,22 @@ fn compose<'t>(
     let mut last_node = None;
     let tag_text = |tag: &granit_parser::Tag| format!("{}{}", tag.handle(), tag.suffix());
     for event in parser {
-        let (event, span) = event.map_err(|e| Error::new(ErrorKind::Syntax(e.info()), Some(offset.of_error(&e))))?;
+        let (event, span) = match event {
+            Ok(event) => event,
+            // go-yaml v2 reads the first document only: once its root is complete, what the
+            // scanner meets after it (`{"a": 1}\n{`) does not matter.
+            Err(_) if root.is_some() && open.is_empty() => break,
+            Err(e) => return Err(Error::new(ErrorKind::Syntax(e.info()), Some(offset.of_error(&e)))),
+        };
         let position = offset.of_span(span);
         let (raw, anchor, opens) = match event {
             Event::StreamStart | Event::DocumentStart(..) => continue,
             Event::DocumentEnd | Event::StreamEnd => break,
             Event::Anchor(id, name) => {
+                // go-yaml v2's scanner takes ASCII letters, digits, `_` and `-` in anchor names.
+                if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+                    return Err(Error::new(ErrorKind::AnchorName(name.into_owned()), Some(position)));
+                }
                 if anchors.len() <= id {
                     anchors.resize(id + 1, (usize::MAX, String::new()));
                 }
@@ -128,6 +138,15 @@ fn compose<'t>(
                 None => return Err(Error::new(ErrorKind::UnknownAnchor(format!("#{id}")), Some(position))),
             },
             Event::Scalar(value, style, anchor, tag) => {
+                if style == ScalarStyle::DoubleQuoted {
+                    let source = match (span.start.byte_offset(), span.end.byte_offset()) {
+                        (Some(start), Some(end)) => text.get(start..end),
+                        _ => None,
+                    };
+                    if let Some(escape) = source.and_then(invalid_escape) {
+                        return Err(Error::new(ErrorKind::InvalidEscape(escape.to_owned()), Some(position)));
+                    }
+                }
                 let plain = style == ScalarStyle::Plain;
                 (Raw::Scalar { value, plain, tag: tag.as_deref().map(tag_text) }, anchor, false)
             }
@@ -261,14 +280,6 @@ impl<'t> Decoder<'_, 't> {
         })
     }
 
-    /// The text of scalar node `at` (for errors).
-    fn scalar_text(&self, at: usize) -> String {
-        match &self.nodes[at].raw {
-            Raw::Scalar { value, .. } => value.to_string(),
-            _ => String::new(),
-        }
-    }
-
     /// Decodes node `at` as a value.
     fn value(&mut self, at: usize) -> Result<Node, Error> {
         self.count(at)?;
@@ -324,11 +335,9 @@ impl<'t> Decoder<'_, 't> {
             Scalar::Value(Resolved::Bool(b)) => Value::Bool(b),
             Scalar::Value(Resolved::Int(n)) => Value::Int(n),
             Scalar::Value(Resolved::Unsigned(n)) => Value::Uint(n),
-            Scalar::Value(Resolved::Float(f)) if f.is_finite() => Value::Float(f),
-            Scalar::Value(Resolved::Float(_)) => {
-                let kind = ErrorKind::Scalar { text: self.scalar_text(at), problem: ScalarProblem::NonFinite };
-                return Err(Error::new(kind, Some(position)));
-            }
+            // A float JSON cannot hold is refused when the document is written (a later repeated key
+            // may replace it first, as in a Go map).
+            Scalar::Value(Resolved::Float(f)) => Value::Float(f),
             Scalar::Value(Resolved::Str) => Value::Str(Text::Owned("".into())),
         };
         Ok(Node { position, value })
@@ -473,7 +482,19 @@ pub(crate) fn read(text: &str, offset: Offset, limits: Limits) -> Result<Option<
         in_alias: Vec::new(),
         depth: 0,
     };
-    decoder.value(root).map(Some)
+    let root = decoder.value(root)?;
+    if let Some((position, value)) = root.non_finite() {
+        let text = if value.is_nan() {
+            ".nan"
+        } else if value > 0.0 {
+            ".inf"
+        } else {
+            "-.inf"
+        };
+        let kind = ErrorKind::Scalar { text: text.to_owned(), problem: ScalarProblem::NonFinite };
+        return Err(Error::new(kind, Some(position)));
+    }
+    Ok(Some(root))
 }
 
 #[cfg(test)]
