@@ -124,6 +124,9 @@ Output (--format):
            manifests/web.yaml (document 2, line 14): pods \"web\" is forbidden: violates ...
          then each warning as kubectl shows it, e.g.
            manifests/web.yaml (document 2, line 14): Warning: would violate PodSecurity ...
+         then, for a denied object, where each offending field is written (of its nearest parent when
+         the field is missing), as compilers write places, e.g.
+           manifests/web.yaml:22:9: spec.containers[0].securityContext.privileged: privileged
          Documents and List items are numbered from 1. Allowed and exempt objects, Namespaces and
          audit annotations are listed only with --verbose; objects that are not workloads get a
          'skipped' line. A summary line ends the output. Colour is used only when standard output
@@ -133,7 +136,7 @@ Output (--format):
             \"name\": \"web\", \"namespace\": null, \"level\": \"baseline\", \"version\": \"latest\",
             \"allowed\": false, \"violations\": [{\"check\": \"privileged\", \"reason\": \"privileged\",
             \"detail\": \"...\", \"fields\": [{\"path\": \"spec.containers[0].securityContext.privileged\",
-            \"value\": true, \"container\": \"web\"}]}],
+            \"value\": true, \"container\": \"web\", \"line\": 22, \"column\": 9}]}],
             \"policy\": {\"enforce\": \"baseline:latest\", \"audit\": \"baseline:latest\",
             \"warn\": \"baseline:latest\"}, \"enforce\": {\"allowed\": false, \"message\": \"pods ...\"},
             \"warnings\": [], \"audit_annotations\": {\"pod-security.kubernetes.io/audit-violations\":
@@ -148,7 +151,8 @@ Output (--format):
          creates); 'policy' the namespace's three modes; 'enforce' the verdict and the message;
          'warnings' and 'audit_annotations' what the API server would return and record; 'exempt'
          \"namespace\", \"user\" or \"runtimeClass\" when exempt (an exempt object is not evaluated).
-         Violations come in upstream's order.
+         Violations come in upstream's order; each field has the 'line' and 'column' (1-based) where
+         it is written in the source, or its nearest parent when it is missing.
   json   The same objects in one document: {\"results\": [...], \"summary\": {...}}.
   Input errors always go to standard error, naming the file, the document and the position.
 
