@@ -22,7 +22,7 @@ require sigs.k8s.io/yaml v1.4.0
 replace sigs.k8s.io/yaml => $sigs
 MOD
 (cd "$work/sigsyaml" && GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod go build -o "$work/sigsyaml.bin" .)
-cargo run -q --release --manifest-path "$root/Cargo.toml" -p pss-cli --example yaml_to_json -- "$@" > "$work/pss.jsonl"
+cargo run -q --release --manifest-path "$root/Cargo.toml" -p pss-manifest --example yaml_to_json -- "$@" > "$work/pss.jsonl"
 python3 -c 'import json, sys
 for line in sys.stdin.read().split("\n"):
     if line:

@@ -113,16 +113,20 @@ Input:
   Each PATH is a file, a directory, or '-' for standard input (the default when no PATH is given).
   Directories are walked recursively in sorted order for *.yaml, *.yml, *.json and *.jsonl files
   (symbolic links to directories found while walking are not followed).
-  *.yaml and *.yml files are YAML, possibly several documents separated by '---' lines; booleans
-  follow YAML 1.1 as kubectl does (yes/no/on/off). *.json and *.jsonl files are JSON: one object, a
-  List with 'items', or a stream of objects such as JSON Lines. Standard input and files with other
-  names are JSON when their first character is '{' or '[', YAML otherwise.
+  Every file and standard input is read as kubectl reads it, whatever its name: JSON when its first
+  character is '{' (one object, a List with 'items', or a stream of objects such as JSON Lines;
+  if the first or second object is not JSON, the rest is YAML), YAML otherwise (several documents
+  separated by '---' lines; scalars as Kubernetes' YAML reader has them: yes/no/on/off booleans,
+  0755 octal). UTF-16 files with a byte-order mark are converted; invalid UTF-8 reads as U+FFFD.
 
 Output (--format):
   text   For each denied object, its place and the API server's message, e.g.
            manifests/web.yaml (document 2, line 14): pods \"web\" is forbidden: violates ...
          then each warning as kubectl shows it, e.g.
            manifests/web.yaml (document 2, line 14): Warning: would violate PodSecurity ...
+         then, for a denied object, where each offending field is written (of its nearest parent when
+         the field is missing), as compilers write places, e.g.
+           manifests/web.yaml:22:9: spec.containers[0].securityContext.privileged: privileged
          Documents and List items are numbered from 1. Allowed and exempt objects, Namespaces and
          audit annotations are listed only with --verbose; objects that are not workloads get a
          'skipped' line. A summary line ends the output. Colour is used only when standard output
@@ -132,7 +136,7 @@ Output (--format):
             \"name\": \"web\", \"namespace\": null, \"level\": \"baseline\", \"version\": \"latest\",
             \"allowed\": false, \"violations\": [{\"check\": \"privileged\", \"reason\": \"privileged\",
             \"detail\": \"...\", \"fields\": [{\"path\": \"spec.containers[0].securityContext.privileged\",
-            \"value\": true, \"container\": \"web\"}]}],
+            \"value\": true, \"container\": \"web\", \"line\": 22, \"column\": 9}]}],
             \"policy\": {\"enforce\": \"baseline:latest\", \"audit\": \"baseline:latest\",
             \"warn\": \"baseline:latest\"}, \"enforce\": {\"allowed\": false, \"message\": \"pods ...\"},
             \"warnings\": [], \"audit_annotations\": {\"pod-security.kubernetes.io/audit-violations\":
@@ -140,14 +144,15 @@ Output (--format):
             \"baseline:latest\"}, \"exempt\": null}
          'source' is the path as given or as found under a directory ('-' for standard input);
          'document' is the 0-based index of the document in its source; 'item' (only for objects in
-         a List) the 0-based index in 'items'; 'line' the 1-based line where the object starts
-         (absent for List items in YAML); 'namespace' the object's metadata.namespace as written.
+         a List) the 0-based index in 'items'; 'line' the 1-based line where the object starts;
+         'namespace' the object's metadata.namespace as written.
          'level' and 'version' are the enforce level of the object's namespace, 'allowed' and
          'violations' the verdict and violations at that level (for a controller, of the pods it
          creates); 'policy' the namespace's three modes; 'enforce' the verdict and the message;
          'warnings' and 'audit_annotations' what the API server would return and record; 'exempt'
          \"namespace\", \"user\" or \"runtimeClass\" when exempt (an exempt object is not evaluated).
-         Violations come in upstream's order.
+         Violations come in upstream's order; each field has the 'line' and 'column' (1-based) where
+         it is written in the source, or its nearest parent when it is missing.
   json   The same objects in one document: {\"results\": [...], \"summary\": {...}}.
   Input errors always go to standard error, naming the file, the document and the position.
 

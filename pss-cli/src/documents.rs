@@ -1,27 +1,16 @@
-//! Reading every source document by document (YAML converted to JSON as kubectl reads it, a List's
-//! items one by one) and handing each object's JSON text to a [`Visitor`].
+//! Reading every source document by document with pss-manifest (YAML converted to JSON as kubectl
+//! reads it, a List's items one by one) and handing each object's JSON text to a [`Visitor`].
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use pss_manifest::{Document, Options, Reader, Syntax};
 
 use crate::error::{InputError, Origin, OutputError};
-use crate::input::{self, Source, SourceName, Syntax};
-use crate::json_stream::JsonStream;
+use crate::input::{self, Source, SourceName};
 use crate::limits::{Limits, STDIN_MEMORY};
 use crate::report::Loc;
-use crate::yaml_json::{from_yaml, YamlError};
-use crate::yaml_stream::YamlStream;
-
-/// The items of a List, as raw JSON texts borrowed from the List's text.
-#[derive(Deserialize)]
-struct ListItems<'a> {
-    #[serde(borrow, default)]
-    items: Option<Vec<&'a RawValue>>,
-}
 
 /// What to do after an object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,19 +23,19 @@ pub enum Visit {
 
 /// What is done with each object read.
 pub trait Visitor {
-    /// Whether a document's text, before it is parsed, may hold an object of interest (a cheap
-    /// filter: `false` skips the document without parsing it; the default takes everything). A
-    /// skipped YAML document is numbered even if it is empty, so a visitor that filters must not
-    /// report places.
-    fn wants(&self, _raw: &[u8]) -> bool {
-        true
+    /// A cheap test of a document's text, before it is parsed, for whether it may hold an object
+    /// of interest: a document failing it is skipped without being parsed (the default takes
+    /// everything). A skipped document keeps its number, so numbers stay those of the other passes.
+    fn prefilter() -> Option<fn(&[u8]) -> bool> {
+        None
     }
 
     /// A source is about to be read.
     fn source(&mut self) {}
 
-    /// One object's JSON text at `at`; `origin` is where the text starts in the file (`None` when
-    /// converted from YAML); `in_list` when it is an item of a List (whose own Lists are not walked).
+    /// One object's JSON text at `at` (whose locator finds its fields in the source); `origin` is
+    /// where the text starts in the file (`None` when converted from YAML); `in_list` when it is an
+    /// item of a List (whose own Lists are not walked).
     ///
     /// # Errors
     /// Writing the output failed.
@@ -178,28 +167,15 @@ fn read_source<V: Visitor>(source: &Source, inputs: &mut Inputs, visitor: &mut V
     let result = match source {
         Source::Stdin => {
             let (data, error) = inputs.stdin.take();
-            let result = match input::sniff(data) {
-                Ok((syntax, reader)) => read_limited(&name, syntax, reader, limits, visitor)?,
-                Err(error) => Err(error),
-            };
-            match (result, error) {
+            match (read_limited(&name, data, limits, visitor)?, error) {
                 (Ok(()), Some(error)) => Err(error),
                 (result, _) => result,
             }
         }
-        Source::File(path) => {
-            let file = match File::open(path) {
-                Ok(file) => file,
-                Err(error) => return visitor.input_error(&read_error(error)),
-            };
-            match input::syntax_of_name(path) {
-                Some(syntax) => read_limited(&name, syntax, file, limits, visitor)?,
-                None => match input::sniff(file) {
-                    Ok((syntax, reader)) => read_limited(&name, syntax, reader, limits, visitor)?,
-                    Err(error) => Err(error),
-                },
-            }
-        }
+        Source::File(path) => match File::open(path) {
+            Ok(file) => read_limited(&name, file, limits, visitor)?,
+            Err(error) => return visitor.input_error(&read_error(error)),
+        },
     };
     match result {
         Ok(()) => Ok(()),
@@ -207,167 +183,89 @@ fn read_source<V: Visitor>(source: &Source, inputs: &mut Inputs, visitor: &mut V
     }
 }
 
-/// Reads every document of one source (named `name`) in `syntax`, as `pss` does with the default
-/// [`Limits`]. The inner error is a read error that ended the source.
-pub fn read_syntax<R: Read, V: Visitor>(
+/// Reads every document of one source (named `name`) as `pss` does with the default [`Limits`].
+/// The inner error is a read error that ended the source.
+///
+/// # Errors
+/// Writing the output failed.
+pub fn read_bytes<R: Read, V: Visitor>(
     name: &SourceName,
-    syntax: Syntax,
     reader: R,
     visitor: &mut V,
 ) -> Result<io::Result<()>, OutputError> {
-    read_limited(name, syntax, reader, Limits::default(), visitor)
+    read_limited(name, reader, Limits::default(), visitor)
 }
 
-/// As [`read_syntax`], holding documents up to `limits.max_document` bytes: a longer one is an
+/// As [`read_bytes`], holding documents up to `limits.max_document` bytes: a longer one is an
 /// [`InputError::TooLarge`] and reading goes on after it.
+///
+/// # Errors
+/// Writing the output failed.
 pub fn read_limited<R: Read, V: Visitor>(
     name: &SourceName,
-    syntax: Syntax,
     reader: R,
     limits: Limits,
     visitor: &mut V,
 ) -> Result<io::Result<()>, OutputError> {
-    match syntax {
-        Syntax::Json => read_json(name, reader, limits, visitor),
-        Syntax::Yaml => read_yaml(name, BufReader::with_capacity(64 * 1024, reader), limits, visitor),
+    let mut reader = Reader::with_options(
+        BufReader::with_capacity(64 * 1024, reader),
+        Options::with_max_document(limits.max_document),
+    );
+    if let Some(filter) = V::prefilter() {
+        reader.set_prefilter(filter);
     }
-}
-
-fn read_json<R: Read, V: Visitor>(
-    name: &SourceName,
-    reader: R,
-    limits: Limits,
-    visitor: &mut V,
-) -> Result<io::Result<()>, OutputError> {
-    let mut stream = JsonStream::with_limit(reader, limits.max_document);
-    let mut document = 0;
     loop {
-        let doc = match stream.next_doc() {
-            Ok(Some(doc)) => doc,
-            Ok(None) => return Ok(Ok(())),
-            Err(error) => return Ok(Err(error)),
-        };
-        if let Some(size) = doc.too_large {
-            let at = Loc { source: name, document, item: None, line: Some(doc.origin.line) };
-            visitor.input_error(&InputError::TooLarge { at: at.place(), size, limit: limits.max_document })?;
-        } else if visitor.wants(doc.bytes) {
-            let at = Loc { source: name, document, item: None, line: Some(doc.origin.line) };
-            object(doc.bytes, &at, Some(doc.origin), visitor)?;
-        }
-        document += 1;
-    }
-}
-
-/// The options YAML is read with, by [`from_yaml`]: YAML 1.1 as Kubernetes' YAML reader
-/// (sigs.k8s.io/yaml, which is go-yaml v2) parses it: yes/no/on/off booleans, 0755 octal (plain
-/// scalars are first spelled as go-yaml v2 resolves them, by [`crate::go_yaml`]). Every entry of a mapping, merge keys
-/// (`<<`) among them, reaches [`JsonFromYaml`](crate::yaml_json::JsonFromYaml) in order, which applies them as go-yaml v2 does: a
-/// repeated key replaces the earlier one, and a merge key replaces the keys before it.
-pub fn yaml_options() -> serde_saphyr::Options {
-    let mut options = serde_saphyr::Options::default();
-    options.strict_booleans = false;
-    options.legacy_octal_numbers = true;
-    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::PassThrough;
-    options.merge_keys = serde_saphyr::MergeKeyPolicy::AsOrdinary;
-    options.with_snippet = false;
-    options
-}
-
-fn read_yaml<R: BufRead, V: Visitor>(
-    name: &SourceName,
-    reader: R,
-    limits: Limits,
-    visitor: &mut V,
-) -> Result<io::Result<()>, OutputError> {
-    let mut stream = YamlStream::with_limit(reader, limits.max_document);
-    let mut document = 0;
-    let options = yaml_options();
-    loop {
-        let chunk = match stream.next_chunk() {
-            Ok(Some(chunk)) => chunk,
-            Ok(None) => return Ok(Ok(())),
-            Err(error) => return Ok(Err(error)),
-        };
-        let at = Loc { source: name, document, item: None, line: Some(chunk.content_line) };
-        if let Some(size) = chunk.too_large {
-            document += 1;
-            visitor.input_error(&InputError::TooLarge { at: at.place(), size, limit: limits.max_document })?;
-            continue;
-        }
-        if !visitor.wants(&chunk.text) {
-            document += 1;
-            continue;
-        }
-        let text = match std::str::from_utf8(&chunk.text) {
-            Ok(text) => text,
-            Err(e) => {
-                let line = chunk.first_line + chunk.text[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
-                document += 1;
-                visitor.input_error(&InputError::NotUtf8 { at: at.place(), line })?;
-                continue;
-            }
-        };
-        let value = match from_yaml(text, &options) {
-            Ok(value) => value,
-            Err(error) => {
-                document += 1;
-                let line_offset = chunk.first_line - 1;
-                let error = match error {
-                    YamlError::Syntax(error) => InputError::Yaml { at: at.place(), error, line_offset },
-                    YamlError::Scalar(mut error) => {
-                        error.line += line_offset;
-                        InputError::YamlScalar { at: at.place(), error }
-                    }
+        match reader.next_document() {
+            Ok(Some(Ok(document))) => object(name, &document, visitor)?,
+            Ok(Some(Err(error))) => {
+                let at = Loc {
+                    source: name,
+                    document: error.document(),
+                    item: None,
+                    line: Some(error.line()),
+                    locator: None,
                 };
-                visitor.input_error(&error)?;
-                continue;
+                visitor.input_error(&InputError::from_manifest(at.place(), error))?;
             }
-        };
-        // A document that is only `null` (or `~`) is empty, as kubectl treats it.
-        if value.is_null() {
-            continue;
-        }
-        document += 1;
-        match serde_json::to_vec(&value) {
-            Ok(json) => object(&json, &at, None, visitor)?,
-            Err(error) => visitor.input_error(&InputError::Convert { at: at.place(), error })?,
+            Ok(None) => return Ok(Ok(())),
+            Err(error) => return Ok(Err(error)),
         }
     }
 }
 
-/// Hands one object to the visitor, then its items when it is a List.
-fn object<V: Visitor>(text: &[u8], at: &Loc<'_>, origin: Option<Origin>, visitor: &mut V) -> Result<(), OutputError> {
-    if visitor.object(text, at, origin, false)? == Visit::List {
-        items(text, at, origin, visitor)?;
-    }
-    Ok(())
+/// Where a JSON text starts in the file, for pss-core's positions in it.
+fn origin(syntax: Syntax, position: pss_manifest::Position) -> Option<Origin> {
+    (syntax == Syntax::Json).then_some(Origin { line: position.line, column: position.column })
 }
 
-/// Visits each item of a List.
-fn items<V: Visitor>(text: &[u8], at: &Loc<'_>, origin: Option<Origin>, visitor: &mut V) -> Result<(), OutputError> {
-    let list: ListItems<'_> = match serde_json::from_slice(text) {
-        Ok(list) => list,
-        Err(error) => return visitor.input_error(&InputError::Items { at: at.place(), error, origin }),
+/// Hands one document to the visitor, then its items when it is a List.
+fn object<V: Visitor>(name: &SourceName, document: &Document<'_>, visitor: &mut V) -> Result<(), OutputError> {
+    let at = Loc {
+        source: name,
+        document: document.index(),
+        item: None,
+        line: Some(document.line()),
+        locator: Some(document.locator()),
     };
-    // Item positions, counted forward from the List's start.
-    let (mut line, mut column, mut counted) = origin.map_or((1, 1, 0), |o| (o.line, o.column, 0));
-    for (i, item) in list.items.unwrap_or_default().into_iter().enumerate() {
-        let offset = (item.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize).min(text.len());
-        let between = &text[counted..offset];
-        match between.iter().rposition(|&b| b == b'\n') {
-            Some(last) => {
-                line += between.iter().filter(|&&b| b == b'\n').count();
-                column = between.len() - last;
-            }
-            None => column += between.len(),
-        }
-        counted = offset;
-        if !visitor.wants(item.get().as_bytes()) {
+    let syntax = document.syntax();
+    if visitor.object(document.json(), &at, origin(syntax, document.origin()), false)? != Visit::List {
+        return Ok(());
+    }
+    let items = match document.items() {
+        Ok(items) => items,
+        Err(error) => return visitor.input_error(&InputError::from_manifest(at.place(), error)),
+    };
+    for item in &items {
+        let item_at = Loc { item: Some(item.index()), line: Some(item.line()), locator: Some(item.locator()), ..at };
+        let json = item.json();
+        let origin = match syntax {
+            Syntax::Json => Some(Origin { line: item.line(), column: item.column() }),
+            Syntax::Yaml => None,
+        };
+        if V::prefilter().is_some_and(|filter| !filter(json)) {
             continue;
         }
-        let item_origin = origin.map(|_| Origin { line, column });
-        let item_at = Loc { item: Some(i), line: item_origin.map(|o| o.line), ..*at };
-        visitor.object(item.get().as_bytes(), &item_at, item_origin, true)?;
+        visitor.object(json, &item_at, origin, true)?;
     }
     Ok(())
 }

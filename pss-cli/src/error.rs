@@ -61,37 +61,13 @@ pub enum InputError {
         /// What the operating system said.
         error: io::Error,
     },
-    /// A YAML document is not valid UTF-8.
-    NotUtf8 {
+    /// A document kubectl would not read (invalid YAML, a scalar Kubernetes refuses, a List whose
+    /// `items` is not a list...), as pss-manifest reports it, with its position in the source.
+    Manifest {
         /// The document.
         at: Place,
-        /// The 1-based line of the first invalid byte.
-        line: usize,
-    },
-    /// A YAML document could not be parsed.
-    Yaml {
-        /// The document.
-        at: Place,
-        /// The parser's error.
-        error: Box<serde_saphyr::Error>,
-        /// Lines before the document in its source, added to the parser's line numbers.
-        line_offset: usize,
-    },
-    /// A YAML scalar Kubernetes refuses: a mapping key it cannot make a JSON key of (null, or an
-    /// unsigned 64-bit integer), or a tagged scalar it cannot decode as its tag asks; its line is
-    /// counted in the source.
-    YamlScalar {
-        /// The document.
-        at: Place,
-        /// The scalar, what is wrong with it, and where it is.
-        error: crate::go_yaml::ScalarError,
-    },
-    /// A YAML document could not be turned into JSON (a value JSON cannot hold).
-    Convert {
-        /// The document.
-        at: Place,
-        /// The serializer's error.
-        error: serde_json::Error,
+        /// What is wrong, and where.
+        error: pss_manifest::Error,
     },
     /// An object could not be decoded as the checks need it (malformed JSON, not an object, a field
     /// of the wrong type).
@@ -114,31 +90,25 @@ pub enum InputError {
         /// The limit.
         limit: u64,
     },
-    /// A List's `items` could not be read.
-    Items {
-        /// The List.
-        at: Place,
-        /// The JSON error.
-        error: serde_json::Error,
-        /// Where the List's JSON text starts in the file (`None` for YAML).
-        origin: Option<Origin>,
-    },
+}
+
+impl InputError {
+    /// A document pss-manifest could not read, at `at`.
+    pub fn from_manifest(at: Place, error: pss_manifest::Error) -> Self {
+        match error.kind() {
+            pss_manifest::ErrorKind::TooLarge { size, limit } => {
+                InputError::TooLarge { at, size: *size, limit: *limit }
+            }
+            _ => InputError::Manifest { at, error },
+        }
+    }
 }
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             InputError::Read { source, error } => write!(f, "{source}: {error}"),
-            InputError::NotUtf8 { at, line } => write!(f, "{at}: invalid UTF-8 at line {line}"),
-            InputError::Yaml { at, error, line_offset } => {
-                let options = serde_saphyr::render_options! {
-                    snippets: serde_saphyr::SnippetMode::Off,
-                    line_offset: *line_offset as u64,
-                };
-                write!(f, "{at}: invalid YAML: {}", error.render_with_options(options))
-            }
-            InputError::YamlScalar { at, error } => write!(f, "{at}: invalid YAML: {error}"),
-            InputError::Convert { at, error } => write!(f, "{at}: cannot convert YAML to JSON: {error}"),
+            InputError::Manifest { at, error } => write!(f, "{at}: {error}"),
             InputError::Document { at, error, origin } => {
                 write!(f, "{at}: ")?;
                 if let Some(path) = error.path() {
@@ -156,18 +126,6 @@ impl fmt::Display for InputError {
                 "{at}: the document is {size} bytes, larger than the limit of {} (raise it with --max-document-size)",
                 crate::limits::Size(*limit)
             ),
-            InputError::Items { at, error, origin } => {
-                write!(f, "{at}: cannot read the List's items: ")?;
-                // serde_json's Display adds " at line L column C" relative to the List's text.
-                let text = error.to_string();
-                let message = text.rsplit_once(" at line ").map_or(text.as_str(), |(m, _)| m);
-                f.write_str(message)?;
-                if let (Some(origin), true) = (origin, error.line() > 0) {
-                    let (line, column) = origin.absolute(error.line(), error.column());
-                    write!(f, " at line {line} column {column}")?;
-                }
-                Ok(())
-            }
         }
     }
 }
@@ -176,10 +134,8 @@ impl std::error::Error for InputError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             InputError::Read { error, .. } => Some(error),
-            InputError::NotUtf8 { .. } | InputError::TooLarge { .. } => None,
-            InputError::Yaml { error, .. } => Some(error.as_ref()),
-            InputError::YamlScalar { error, .. } => Some(error),
-            InputError::Convert { error, .. } | InputError::Items { error, .. } => Some(error),
+            InputError::TooLarge { .. } => None,
+            InputError::Manifest { error, .. } => Some(error),
             InputError::Document { error, .. } => Some(error),
         }
     }

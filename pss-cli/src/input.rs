@@ -2,7 +2,6 @@
 //! and how each source is read (YAML or JSON).
 
 use std::fs;
-use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use crate::error::InputError;
@@ -58,39 +57,6 @@ pub fn syntax_of_name(path: &Path) -> Option<Syntax> {
     } else {
         None
     }
-}
-
-/// A reader whose start has been read to sniff its syntax: that start, then the rest.
-pub type Sniffed<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
-
-/// Reads the start of `reader` up to its first non-blank character to tell JSON (`{` or `[`) from
-/// YAML, as kubectl does; returns the syntax and a reader that yields the whole input again.
-///
-/// # Errors
-/// Reading failed.
-pub fn sniff<R: Read>(mut reader: R) -> io::Result<(Syntax, Sniffed<R>)> {
-    let mut prefix = Vec::new();
-    let mut piece = [0u8; 4096];
-    let syntax = loop {
-        let n = match reader.read(&mut piece) {
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        prefix.extend_from_slice(&piece[..n]);
-        // A byte-order mark may still be arriving.
-        if n > 0 && prefix.len() < 3 && b"\xEF\xBB\xBF".starts_with(&prefix) {
-            continue;
-        }
-        let text = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&prefix);
-        match text.iter().find(|b| !b.is_ascii_whitespace()) {
-            Some(b'{' | b'[') => break Syntax::Json,
-            Some(_) => break Syntax::Yaml,
-            None if n == 0 => break Syntax::Yaml,
-            None => {}
-        }
-    };
-    Ok((syntax, io::Cursor::new(prefix).chain(reader)))
 }
 
 /// Whether a file found while walking a directory is checked.
@@ -161,21 +127,5 @@ mod tests {
         assert_eq!(syntax_of_name(Path::new("b.jsonl")), Some(Syntax::Json));
         assert_eq!(syntax_of_name(Path::new("b.txt")), None);
         assert_eq!(syntax_of_name(Path::new("yaml")), None);
-    }
-
-    fn sniffed(input: &[u8]) -> (Syntax, Vec<u8>) {
-        let (syntax, mut reader) = sniff(input).unwrap();
-        let mut all = Vec::new();
-        reader.read_to_end(&mut all).unwrap();
-        (syntax, all)
-    }
-
-    #[test]
-    fn sniffing_keeps_the_input() {
-        assert_eq!(sniffed(b"  \n{\"a\":1}"), (Syntax::Json, b"  \n{\"a\":1}".to_vec()));
-        assert_eq!(sniffed(b"\xEF\xBB\xBF[1]"), (Syntax::Json, b"\xEF\xBB\xBF[1]".to_vec()));
-        assert_eq!(sniffed(b"kind: Pod\n"), (Syntax::Yaml, b"kind: Pod\n".to_vec()));
-        assert_eq!(sniffed(b""), (Syntax::Yaml, Vec::new()));
-        assert_eq!(sniffed(b"\n\n"), (Syntax::Yaml, b"\n\n".to_vec()));
     }
 }

@@ -8,15 +8,11 @@ pub mod cli;
 pub mod documents;
 pub mod dry_run;
 pub mod error;
-pub mod go_yaml;
 pub mod input;
-pub mod json_stream;
 pub mod limits;
 pub mod namespaces;
 pub mod objects;
 pub mod report;
-pub mod yaml_json;
-pub mod yaml_stream;
 
 /// Every object allowed.
 pub const EXIT_ALLOWED: u8 = 0;

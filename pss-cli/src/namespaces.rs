@@ -11,7 +11,6 @@ use pss_core::{ObjectClass, ObjectHeader};
 
 use crate::documents::{Visit, Visitor};
 use crate::error::{InputError, Origin, OutputError};
-use crate::input::{self, Syntax};
 use crate::report::Loc;
 
 /// Labels, as `(key, value)` pairs in the order given.
@@ -162,11 +161,16 @@ struct NamespaceScan {
     found: Vec<(String, Labels)>,
 }
 
+/// Whether a document's text may hold a Namespace: the kind is spelled out, unless an escape (JSON
+/// `\u`, YAML `\x`, a YAML line break escaped inside a quoted string) or a tag or an alias (a kind
+/// spelled elsewhere in YAML) hides it.
+fn may_hold_namespace(raw: &[u8]) -> bool {
+    memchr::memmem::find(raw, b"Namespace").is_some() || memchr::memchr3(b'\\', b'!', b'*', raw).is_some()
+}
+
 impl Visitor for NamespaceScan {
-    fn wants(&self, raw: &[u8]) -> bool {
-        // The kind is spelled out, unless an escape (JSON `\u`, YAML `\x`, a YAML line break
-        // escaped inside a quoted string) hides it.
-        memchr::memmem::find(raw, b"Namespace").is_some() || memchr::memchr(b'\\', raw).is_some()
+    fn prefilter() -> Option<fn(&[u8]) -> bool> {
+        Some(may_hold_namespace)
     }
 
     fn object(&mut self, text: &[u8], _: &Loc<'_>, _: Option<Origin>, in_list: bool) -> Result<Visit, OutputError> {
@@ -195,15 +199,10 @@ impl Visitor for NamespaceScan {
 pub enum ConfigFileError {
     /// The file could not be read.
     Read(std::io::Error),
-    /// It is not UTF-8.
-    NotUtf8,
-    /// Its YAML could not be parsed.
-    Yaml(Box<serde_saphyr::Error>),
-    /// Its YAML holds a scalar Kubernetes refuses: a mapping key it cannot make a JSON key of, or a
-    /// tagged scalar it cannot decode as its tag asks.
-    YamlScalar(crate::go_yaml::ScalarError),
-    /// Its YAML holds a value JSON cannot.
-    Convert(serde_json::Error),
+    /// It holds no document.
+    Empty,
+    /// Its YAML cannot be read as the API server reads it (strictly: a repeated key is an error).
+    Manifest(Box<pss_manifest::Error>),
     /// pss-core rejected it, with upstream's words.
     Config(ConfigError),
 }
@@ -212,13 +211,8 @@ impl fmt::Display for ConfigFileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ConfigFileError::Read(e) => write!(f, "{e}"),
-            ConfigFileError::NotUtf8 => f.write_str("invalid UTF-8"),
-            ConfigFileError::Yaml(e) => {
-                let options = serde_saphyr::render_options! { snippets: serde_saphyr::SnippetMode::Off };
-                write!(f, "invalid YAML: {}", e.render_with_options(options))
-            }
-            ConfigFileError::YamlScalar(e) => write!(f, "invalid YAML: {e}"),
-            ConfigFileError::Convert(e) => write!(f, "cannot convert YAML to JSON: {e}"),
+            ConfigFileError::Empty => f.write_str("no configuration in the file"),
+            ConfigFileError::Manifest(e) => write!(f, "{e}"),
             ConfigFileError::Config(e) => write!(f, "invalid PodSecurity configuration: {e}"),
         }
     }
@@ -228,42 +222,25 @@ impl std::error::Error for ConfigFileError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             ConfigFileError::Read(e) => Some(e),
-            ConfigFileError::NotUtf8 => None,
-            ConfigFileError::Yaml(e) => Some(e.as_ref()),
-            ConfigFileError::YamlScalar(e) => Some(e),
-            ConfigFileError::Convert(e) => Some(e),
+            ConfigFileError::Empty => None,
+            ConfigFileError::Manifest(e) => Some(e.as_ref()),
             ConfigFileError::Config(e) => Some(e),
         }
     }
 }
 
 /// Reads a PodSecurityConfiguration (or an AdmissionConfiguration with the PodSecurity plugin)
-/// from a JSON or YAML file (by its name, else sniffed). YAML is read strictly, as the API server
-/// reads this file: a repeated key is an error.
+/// from a JSON or YAML file (its first document). YAML is read strictly, as the API server reads
+/// this file: a repeated key is an error.
 ///
 /// # Errors
 /// The file cannot be read or parsed, or pss-core rejects the configuration.
 pub fn load_config(path: &Path) -> Result<AdmissionConfig, ConfigFileError> {
-    let bytes = std::fs::read(path).map_err(ConfigFileError::Read)?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| ConfigFileError::NotUtf8)?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let syntax = match input::syntax_of_name(path) {
-        Some(syntax) => syntax,
-        None if text.trim_start().starts_with(['{', '[']) => Syntax::Json,
-        None => Syntax::Yaml,
-    };
-    let json = match syntax {
-        Syntax::Json => text.to_owned(),
-        Syntax::Yaml => {
-            let mut options = crate::documents::yaml_options();
-            options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
-            let value = crate::yaml_json::from_yaml(text, &options).map_err(|e| match e {
-                crate::yaml_json::YamlError::Syntax(e) => ConfigFileError::Yaml(e),
-                crate::yaml_json::YamlError::Scalar(e) => ConfigFileError::YamlScalar(e),
-            })?;
-            serde_json::to_string(&value).map_err(ConfigFileError::Convert)?
-        }
-    };
+    let file = std::fs::File::open(path).map_err(ConfigFileError::Read)?;
+    let mut reader = pss_manifest::Reader::with_options(file, pss_manifest::Options::strict());
+    let document = reader.next_document().map_err(ConfigFileError::Read)?.ok_or(ConfigFileError::Empty)?;
+    let document = document.map_err(|e| ConfigFileError::Manifest(Box::new(e)))?;
+    let json = String::from_utf8_lossy(document.json());
     AdmissionConfig::from_json_str(&json).map_err(ConfigFileError::Config)
 }
 

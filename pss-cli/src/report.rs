@@ -23,6 +23,8 @@ pub struct Loc<'a> {
     pub item: Option<usize>,
     /// 1-based line the object starts on, when known.
     pub line: Option<usize>,
+    /// Where the object's fields are in the source.
+    pub locator: Option<pss_manifest::Locator<'a>>,
 }
 
 impl Loc<'_> {
@@ -107,6 +109,53 @@ struct EnforceRecord<'a> {
     message: Option<&'a str>,
 }
 
+/// A violation in JSON output: pss-core's fields, each with the `line` and `column` where it is
+/// written in the source (of its nearest parent when the field is not there).
+struct ViolationRecord<'a> {
+    violation: &'a Violation,
+    locator: Option<pss_manifest::Locator<'a>>,
+}
+
+/// A field of a violation in JSON output.
+#[derive(Serialize)]
+struct FieldRecord<'a> {
+    path: &'a str,
+    value: &'a pss_core::FieldValue,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    container: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+}
+
+impl Serialize for ViolationRecord<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let v = self.violation;
+        let fields: Vec<FieldRecord<'_>> = v
+            .fields()
+            .iter()
+            .map(|field| {
+                let place = self.locator.map(|l| l.locate(field.path()).position);
+                FieldRecord {
+                    path: field.path(),
+                    value: field.value(),
+                    container: field.container(),
+                    line: place.map(|p| p.line),
+                    column: place.map(|p| p.column),
+                }
+            })
+            .collect();
+        let mut record = s.serialize_struct("Violation", 4)?;
+        record.serialize_field("check", &v.check())?;
+        record.serialize_field("reason", v.reason())?;
+        record.serialize_field("detail", v.detail())?;
+        record.serialize_field("fields", &fields)?;
+        record.end()
+    }
+}
+
 /// One checked object in JSON output.
 #[derive(Serialize)]
 struct Record<'a> {
@@ -122,7 +171,7 @@ struct Record<'a> {
     level: Level,
     version: Version,
     allowed: bool,
-    violations: &'a [Violation],
+    violations: Vec<ViolationRecord<'a>>,
     policy: PolicyRecord,
     enforce: EnforceRecord<'a>,
     warnings: &'a [String],
@@ -224,6 +273,7 @@ impl<W: Write, E: Write> Report<W, E> {
                 let name = o.name.unwrap_or("");
                 if let Some(denial) = o.denial {
                     writeln!(self.out, "{}{place}{}: {}{denial}{}", s.bold, s.reset, s.red, s.reset)?;
+                    self.field_places(at, o.violations)?;
                 } else if self.verbose {
                     write!(self.out, "{}{place}{}: {}{} {name:?} is ", s.bold, s.reset, s.green, o.kind.resource())?;
                     match (o.decision.exemption(), o.kind) {
@@ -261,7 +311,11 @@ impl<W: Write, E: Write> Report<W, E> {
                     level: policy.enforce.level,
                     version: policy.enforce.version,
                     allowed: o.denial.is_none(),
-                    violations: o.violations,
+                    violations: o
+                        .violations
+                        .iter()
+                        .map(|violation| ViolationRecord { violation, locator: at.locator })
+                        .collect(),
                     policy: policy.into(),
                     enforce: EnforceRecord { allowed: o.denial.is_none(), message: o.denial },
                     warnings: o.decision.warnings(),
@@ -311,7 +365,7 @@ impl<W: Write, E: Write> Report<W, E> {
                     level: policy.enforce.level,
                     version: policy.enforce.version,
                     allowed: o.review.allowed(),
-                    violations: &[],
+                    violations: Vec::new(),
                     policy: policy.into(),
                     enforce: EnforceRecord { allowed: o.review.allowed(), message: o.review.invalid() },
                     warnings: o.review.warnings(),
@@ -321,6 +375,33 @@ impl<W: Write, E: Write> Report<W, E> {
                 self.record(&record)
             }
         }
+    }
+
+    /// Where each offending field is, one line each, as compilers write places
+    /// (`deploy.yaml:42:9: spec.containers[0].securityContext.privileged: privileged`), so that
+    /// editors and CI logs link to it.
+    fn field_places(&mut self, at: &Loc<'_>, violations: &[Violation]) -> io::Result<()> {
+        let Some(locator) = at.locator else { return Ok(()) };
+        let s = self.out_styles;
+        for violation in violations {
+            for field in violation.fields() {
+                let place = locator.locate(field.path()).position;
+                writeln!(
+                    self.out,
+                    "{}{}:{}:{}{}: {}{}: {}{}",
+                    s.bold,
+                    at.source.shown,
+                    place.line,
+                    place.column,
+                    s.reset,
+                    s.dim,
+                    field.path(),
+                    violation.reason(),
+                    s.reset
+                )?;
+            }
+        }
+        Ok(())
     }
 
     /// Warnings as kubectl shows them (`Warning: ...`), after the object's place.

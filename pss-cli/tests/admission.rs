@@ -179,6 +179,7 @@ fn controllers_in_text_output() {
         format!(
             "<stdin> (document 1, line 1): deployments \"web\" (pods it creates would be denied): violates PodSecurity \
              \"baseline:latest\": {PRIVILEGED_DETAIL}\n\
+             <stdin>:1:198: spec.template.spec.containers[0].securityContext.privileged: privileged\n\
              <stdin> (document 1, line 1): Warning: would violate PodSecurity \"baseline:latest\": {PRIVILEGED_DETAIL}\n\
              <stdin> (document 1, line 1): audit annotation pod-security.kubernetes.io/audit-violations: would violate \
              PodSecurity \"baseline:latest\": {PRIVILEGED_DETAIL}\n\
@@ -263,6 +264,11 @@ fn namespace_objects_before_and_after_their_pods() {
         out.stdout,
         format!(
             "./a-pods.yaml (document 1, line 1): {}\n\
+             ./a-pods.yaml:3:21: spec.containers[0].securityContext.allowPrivilegeEscalation: allowPrivilegeEscalation \
+             != false\n\
+             ./a-pods.yaml:3:21: spec.containers[0].securityContext.capabilities.drop: unrestricted capabilities\n\
+             ./a-pods.yaml:3:21: spec.containers[0].securityContext.runAsNonRoot: runAsNonRoot != true\n\
+             ./a-pods.yaml:3:21: spec.containers[0].securityContext.seccompProfile.type: seccompProfile\n\
              checked 1 pod and 1 namespace by namespace labels (default baseline:latest): 1 allowed, 1 denied; skipped \
              0 objects (not a workload); 0 input errors\n",
             restricted_message("p")

@@ -27,6 +27,7 @@ fn privileged_example_in_text() {
         out.stdout,
         format!(
             "examples/privileged-pod.yaml (document 1, line 1): {PRIVILEGED_MESSAGE}\n\
+             examples/privileged-pod.yaml:14:7: spec.containers[0].securityContext.privileged: privileged\n\
              checked 1 pod at baseline:latest: 0 allowed, 1 denied; skipped 0 objects (not a workload); 0 input errors\n"
         )
     );
@@ -74,16 +75,30 @@ fn examples_directory_in_sorted_order() {
             "examples/admission-config.yaml (document 1, line 5): skipped PodSecurityConfiguration without a name \
              (not a workload)\n\
              examples/deployment.yaml (document 1, line 6): {NET_ADMIN_DENIAL}\n\
+             examples/deployment.yaml:27:19: spec.template.spec.containers[0].securityContext.capabilities.add[0]: \
+             non-default capabilities\n\
              examples/deployment.yaml (document 1, line 6): Warning: {NET_ADMIN_WARNING}\n\
              examples/multi-document.yaml (document 1, line 3): pods \"host-network\" is forbidden: violates PodSecurity \
              \"baseline:latest\": host namespaces (hostNetwork=true), hostPort (container \"node-exporter\" uses hostPort 9100)\n\
+             examples/multi-document.yaml:9:3: spec.hostNetwork: host namespaces\n\
+             examples/multi-document.yaml:15:7: spec.containers[0].ports[0].hostPort: hostPort\n\
              examples/multi-document.yaml (document 3, line 35): skipped Service \"web\" (not a workload)\n\
              examples/namespace.yaml (document 3, line 43): {DEBUG_RESTRICTED_MESSAGE}\n\
+             examples/namespace.yaml:50:5: spec.containers[0].securityContext.allowPrivilegeEscalation: \
+             allowPrivilegeEscalation != false\n\
+             examples/namespace.yaml:50:5: spec.containers[0].securityContext.capabilities.drop: unrestricted capabilities\n\
+             examples/namespace.yaml:50:5: spec.containers[0].securityContext.runAsNonRoot: runAsNonRoot != true\n\
+             examples/namespace.yaml:50:5: spec.containers[0].securityContext.seccompProfile.type: seccompProfile\n\
              examples/pod-list.json (document 1, item 1, line 4): pods \"debug-shell\" is forbidden: violates PodSecurity \
              \"baseline:latest\": non-default capabilities (container \"shell\" must not include \"SYS_ADMIN\", \
              \"SYS_PTRACE\" in securityContext.capabilities.add), host namespaces (hostPID=true), hostPath volumes \
              (volume \"host\")\n\
+             examples/pod-list.json:19:41: spec.containers[0].securityContext.capabilities.add[0]: non-default capabilities\n\
+             examples/pod-list.json:19:54: spec.containers[0].securityContext.capabilities.add[1]: non-default capabilities\n\
+             examples/pod-list.json:12:17: spec.hostPID: host namespaces\n\
+             examples/pod-list.json:25:46: spec.volumes[0].hostPath: hostPath volumes\n\
              examples/privileged-pod.yaml (document 1, line 1): {PRIVILEGED_MESSAGE}\n\
+             examples/privileged-pod.yaml:14:7: spec.containers[0].securityContext.privileged: privileged\n\
              checked 7 pods, 4 controllers and 1 namespace by namespace labels (default baseline:latest): 7 allowed, \
              5 denied, 1 with warnings; skipped 2 objects (not a workload); 0 input errors\n"
         )
@@ -131,7 +146,9 @@ fn jsonl_schema_and_values() {
                 "fields": [{
                     "path": "spec.containers[0].securityContext.privileged",
                     "value": true,
-                    "container": "privileged-pod"
+                    "container": "privileged-pod",
+                    "line": 14,
+                    "column": 7
                 }]
             }],
             "policy": {"enforce": "baseline:latest", "audit": "baseline:latest", "warn": "baseline:latest"},
@@ -220,7 +237,7 @@ fn jsonl_has_a_line_per_pod_with_the_version_as_requested() {
     let host_port = &records[0]["violations"][1]["fields"][0];
     assert_eq!(
         host_port,
-        &json!({"path": "spec.containers[0].ports[0].hostPort", "value": 9100, "container": "node-exporter"})
+        &json!({"path": "spec.containers[0].ports[0].hostPort", "value": 9100, "container": "node-exporter", "line": 15, "column": 7})
     );
     let run_as_non_root = &records[0]["violations"][4]["fields"];
     assert_eq!(run_as_non_root[0]["value"], Value::Null);
@@ -271,6 +288,7 @@ fn stdin_yaml_and_json_are_sniffed() {
             out.stdout,
             format!(
                 "<stdin> (document 1, line 1): {PRIVILEGED_MESSAGE}\n\
+                 <stdin>:14:7: spec.containers[0].securityContext.privileged: privileged\n\
                  checked 1 pod at baseline:latest: 0 allowed, 1 denied; skipped 0 objects (not a workload); 0 input errors\n"
             )
         );
@@ -316,6 +334,7 @@ fn json_lines_stream() {
         out.stdout,
         "<stdin> (document 2, line 2): pods \"hn\" is forbidden: violates PodSecurity \"baseline:latest\": host \
          namespaces (hostNetwork=true)\n\
+         <stdin>:2:66: spec.hostNetwork: host namespaces\n\
          checked 3 pods at baseline:latest: 2 allowed, 1 denied; skipped 0 objects (not a workload); 0 input errors\n"
     );
     assert_eq!(out.code, 1);
@@ -350,6 +369,7 @@ fn json_list_items() {
         out.stdout,
         "<stdin> (document 1, item 2, line 1): pods \"hn\" is forbidden: violates PodSecurity \"baseline:latest\": host \
          namespaces (hostNetwork=true)\n\
+         <stdin>:1:188: spec.hostNetwork: host namespaces\n\
          checked 2 pods at baseline:latest: 1 allowed, 1 denied; skipped 0 objects (not a workload); 0 input errors\n"
     );
     // A PodList, as the API returns it, works the same way.
@@ -366,9 +386,10 @@ fn yaml_list_items_and_non_pods_inside() {
     let out = pss_in(&repo_root(), &["check"], yaml.as_bytes());
     assert_eq!(
         out.stdout,
-        "<stdin> (document 1, item 1): skipped ConfigMap \"cm\" (not a workload)\n\
-         <stdin> (document 1, item 2): pods \"p\" is forbidden: violates PodSecurity \"baseline:latest\": host \
+        "<stdin> (document 1, item 1, line 4): skipped ConfigMap \"cm\" (not a workload)\n\
+         <stdin> (document 1, item 2, line 6): pods \"p\" is forbidden: violates PodSecurity \"baseline:latest\": host \
          namespaces (hostIPC=true)\n\
+         <stdin>:9:5: spec.hostIPC: host namespaces\n\
          checked 1 pod at baseline:latest: 0 allowed, 1 denied; skipped 1 object (not a workload); 0 input errors\n"
     );
     assert_eq!(out.code, 1);
@@ -444,6 +465,7 @@ fn bad_json_document_in_the_middle() {
         out.stdout,
         "pods.jsonl (document 3, line 3): pods \"hn\" is forbidden: violates PodSecurity \"baseline:latest\": host \
          namespaces (hostNetwork=true)\n\
+         pods.jsonl:3:66: spec.hostNetwork: host namespaces\n\
          pods.jsonl (document 5, line 5): skipped ConfigMap \"cm\" (not a workload)\n\
          checked 2 pods at baseline:latest: 1 allowed, 1 denied; skipped 1 object (not a workload); 2 input errors\n"
     );
@@ -485,6 +507,7 @@ fn bad_yaml_document_in_the_middle() {
         out.stdout,
         "<stdin> (document 4, line 13): pods \"c\" is forbidden: violates PodSecurity \"baseline:latest\": host \
          namespaces (hostNetwork=true)\n\
+         <stdin>:15:8: spec.hostNetwork: host namespaces\n\
          checked 2 pods at baseline:latest: 1 allowed, 1 denied; skipped 0 objects (not a workload); 2 input errors\n"
     );
     let errors: Vec<&str> = out.stderr.lines().collect();
@@ -497,13 +520,18 @@ fn bad_yaml_document_in_the_middle() {
     assert_eq!(out.code, 2);
 }
 
+/// A document that is not an object is an error; invalid UTF-8 reads as U+FFFD, as kubectl's file
+/// reader (a UTF-8 decoder that replaces it) hands it on.
 #[test]
 fn not_an_object_and_invalid_utf8() {
-    let out = pss_in(&repo_root(), &["check"], b"just a string\n---\nkind: Pod\nmetadata: {name: \"\xff\"}\n");
-    assert_eq!(
-        out.stderr,
-        "pss: error: <stdin> (document 1, line 1): expected a JSON object, found a string\n\
-         pss: error: <stdin> (document 2, line 3): invalid UTF-8 at line 4\n"
+    let out = pss_in(&repo_root(), &["check", "-v"], b"just a string\n---\nkind: Pod\nmetadata: {name: \"\xff\"}\n");
+    assert_eq!(out.stderr, "pss: error: <stdin> (document 1, line 1): expected a JSON object, found a string\n");
+    assert!(
+        out.stdout.starts_with(
+            "<stdin> (document 2, line 3): pods \"\u{fffd}\" is allowed by PodSecurity \"baseline:latest\"\n"
+        ),
+        "{}",
+        out.stdout
     );
     assert_eq!(out.code, 2);
 }
@@ -607,6 +635,8 @@ fn colour_only_when_asked_or_on_a_terminal() {
         out.stdout,
         format!(
             "\x1b[1mexamples/privileged-pod.yaml (document 1, line 1)\x1b[0m: \x1b[31m{PRIVILEGED_MESSAGE}\x1b[0m\n\
+             \x1b[1mexamples/privileged-pod.yaml:14:7\x1b[0m: \x1b[2mspec.containers[0].securityContext.privileged: \
+             privileged\x1b[0m\n\
              checked 1 pod at baseline:latest: 0 allowed, \x1b[31m1 denied\x1b[0m; skipped 0 objects (not a workload); \
              0 input errors\n"
         )

@@ -4,21 +4,20 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use pss_cli::yaml_json::JsonNodes;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 /// The value serde_json reads from `data`, if it reads one and can write it back meaning the same.
 ///
-/// It is built by pss-cli's [`JsonNodes`] rather than by `Value`'s own `Deserialize`, which (with
-/// serde_json's raw_value feature on in this build) reads an object keyed by serde_json's private
-/// raw-value marker as embedded JSON text. It is `None` when `data` holds the number `-0`: serde_json
-/// reads that as the float -0.0 and writes `-0.0`, a float where Go and pss read the integer 0.
+/// (serde_json's raw_value feature is off in this build, so an object keyed by serde_json's private
+/// raw-value marker is an ordinary object.) It is `None` when `data` holds the number `-0`:
+/// serde_json reads that as the float -0.0 and writes `-0.0`, a float where Go and pss read the
+/// integer 0.
 pub fn canonical(data: &[u8]) -> Option<Value> {
     if has_integer_minus_zero(data) {
         return None;
     }
-    serde_json::from_slice::<JsonNodes>(data).ok().map(|JsonNodes(value)| value)
+    serde_json::from_slice::<Value>(data).ok()
 }
 
 /// Whether the JSON text `data` holds the number `-0` without a fraction or exponent (outside strings).

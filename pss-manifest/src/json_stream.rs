@@ -11,14 +11,14 @@
 
 use std::io::{self, Read};
 
-use crate::error::Origin;
+use crate::Position;
 
 /// How much to read at a time.
 const READ_SIZE: usize = 64 * 1024;
 
 /// The documents of a JSON stream, read incrementally from `R`.
 #[derive(Debug)]
-pub struct JsonStream<R> {
+pub(crate) struct JsonStream<R> {
     reader: R,
     buf: Vec<u8>,
     /// Start of the unconsumed bytes in `buf`.
@@ -32,18 +32,20 @@ pub struct JsonStream<R> {
     open: Vec<u8>,
     /// The longest document held, in bytes.
     max_document: u64,
+    /// Where the last document handed out is in `buf`.
+    last: (usize, usize),
 }
 
 /// One document: its bytes and where it starts.
 #[derive(Debug)]
-pub struct JsonDoc<'a> {
+pub(crate) struct JsonDoc<'a> {
     /// The document's text (not validated); empty when the document is too large.
-    pub bytes: &'a [u8],
+    pub(crate) bytes: &'a [u8],
     /// Where it starts in the input.
-    pub origin: Origin,
+    pub(crate) origin: Position,
     /// The document's length in bytes when it is longer than the stream's limit: then it was
     /// skipped, not read into memory, and `bytes` is empty.
-    pub too_large: Option<u64>,
+    pub(crate) too_large: Option<u64>,
 }
 
 /// What the scanner is inside of.
@@ -60,15 +62,9 @@ enum State {
 }
 
 impl<R: Read> JsonStream<R> {
-    /// Reads documents from `reader`, which need not be buffered, holding documents up to
-    /// [`DEFAULT_MAX_DOCUMENT`](crate::limits::DEFAULT_MAX_DOCUMENT) bytes.
-    pub fn new(reader: R) -> Self {
-        Self::with_limit(reader, crate::limits::DEFAULT_MAX_DOCUMENT)
-    }
-
     /// Reads documents from `reader`, holding documents up to `max_document` bytes; longer ones are
     /// skipped and handed out as [`too_large`](JsonDoc::too_large).
-    pub fn with_limit(reader: R, max_document: u64) -> Self {
+    pub(crate) fn with_limit(reader: R, max_document: u64) -> Self {
         JsonStream {
             reader,
             buf: Vec::new(),
@@ -79,6 +75,7 @@ impl<R: Read> JsonStream<R> {
             started: false,
             open: Vec::new(),
             max_document,
+            last: (0, 0),
         }
     }
 
@@ -130,7 +127,7 @@ impl<R: Read> JsonStream<R> {
     ///
     /// # Errors
     /// Reading failed; the documents before were complete.
-    pub fn next_doc(&mut self) -> io::Result<Option<JsonDoc<'_>>> {
+    pub(crate) fn next_doc(&mut self) -> io::Result<Option<JsonDoc<'_>>> {
         // A byte-order mark at the very start is skipped (and not counted in columns).
         if !self.started {
             while self.buf.len() - self.pos < 3 && self.fill()?.0 {}
@@ -158,7 +155,7 @@ impl<R: Read> JsonStream<R> {
         }
 
         // Scan to the end of the document, reading more as needed.
-        let origin = Origin { line: self.line, column: self.column };
+        let origin = Position { line: self.line, column: self.column };
         let mut i = self.pos;
         // Bytes of this document already dropped because it is over the limit.
         let mut dropped: u64 = 0;
@@ -174,8 +171,8 @@ impl<R: Read> JsonStream<R> {
                 let start = self.pos;
                 self.consume(1);
                 let too_large = (self.max_document == 0).then_some(1);
-                let bytes = if too_large.is_some() { &[][..] } else { &self.buf[start..start + 1] };
-                return Ok(Some(JsonDoc { bytes, origin, too_large }));
+                self.last = if too_large.is_some() { (start, start) } else { (start, start + 1) };
+                return Ok(Some(JsonDoc { bytes: &self.buf[self.last.0..self.last.1], origin, too_large }));
             }
             _ => State::Bare,
         };
@@ -246,7 +243,18 @@ impl<R: Read> JsonStream<R> {
         if length > self.max_document {
             return Ok(Some(JsonDoc { bytes: &[], origin, too_large: Some(length) }));
         }
+        self.last = (start, end);
         Ok(Some(JsonDoc { bytes: &self.buf[start..end], origin, too_large: None }))
+    }
+
+    /// The last document handed out (until the next call to [`next_doc`](Self::next_doc)).
+    pub(crate) fn last_doc(&self) -> &[u8] {
+        self.buf.get(self.last.0..self.last.1).unwrap_or_default()
+    }
+
+    /// What was read but not handed out yet, and the reader.
+    pub(crate) fn into_parts(self) -> (Vec<u8>, R) {
+        (self.buf[self.pos..].to_vec(), self.reader)
     }
 }
 

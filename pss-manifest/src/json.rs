@@ -1,0 +1,322 @@
+//! JSON texts without a parse into values: Go's syntax check (for kubectl's JSON-or-YAML choice),
+//! the place of a field path, and the items of a List.
+
+use crate::path::{segments, Segment};
+use crate::Position;
+
+/// Go's `encoding/json` nesting limit.
+const MAX_DEPTH: usize = 10_000;
+
+fn skip_ws(text: &[u8], mut at: usize) -> usize {
+    while at < text.len() && matches!(text[at], b' ' | b'\t' | b'\r' | b'\n') {
+        at += 1;
+    }
+    at
+}
+
+/// The end of the string starting at `at` (a `"`), if it is valid.
+fn string_end(text: &[u8], at: usize) -> Option<usize> {
+    let mut i = at + 1;
+    loop {
+        let k = memchr::memchr3(b'"', b'\\', b'\n', &text[i.min(text.len())..])?;
+        // Control characters are invalid inside strings; check the run before the stop.
+        if text[i..i + k].iter().any(|&b| b < 0x20) {
+            return None;
+        }
+        i += k;
+        match text[i] {
+            b'"' => return Some(i + 1),
+            b'\\' => match text.get(i + 1)? {
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
+                b'u' => {
+                    let hex = text.get(i + 2..i + 6)?;
+                    if !hex.iter().all(u8::is_ascii_hexdigit) {
+                        return None;
+                    }
+                    i += 6;
+                }
+                _ => return None,
+            },
+            _ => return None,
+        }
+    }
+}
+
+/// The end of the number starting at `at`, if it is a JSON number.
+fn number_end(text: &[u8], at: usize) -> Option<usize> {
+    let mut i = at;
+    if text.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    match text.get(i)? {
+        b'0' => i += 1,
+        b'1'..=b'9' => {
+            while text.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+        }
+        _ => return None,
+    }
+    if text.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while text.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+    }
+    if matches!(text.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(text.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let start = i;
+        while text.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+    }
+    Some(i)
+}
+
+/// The end of the value starting at `at` (whitespace skipped before it), if it is valid JSON.
+fn value_end(text: &[u8], at: usize) -> Option<usize> {
+    // Open containers: `true` for an object.
+    let mut open: Vec<bool> = Vec::new();
+    let mut i = skip_ws(text, at);
+    loop {
+        // A value at `i`.
+        match *text.get(i)? {
+            b'{' | b'[' => {
+                let object = text[i] == b'{';
+                if open.len() >= MAX_DEPTH {
+                    return None;
+                }
+                i = skip_ws(text, i + 1);
+                let close = if object { b'}' } else { b']' };
+                if text.get(i) == Some(&close) {
+                    i += 1;
+                } else {
+                    open.push(object);
+                    if object {
+                        i = member_key(text, i)?;
+                    }
+                    continue;
+                }
+            }
+            b'"' => i = string_end(text, i)?,
+            b't' if text[i..].starts_with(b"true") => i += 4,
+            b'f' if text[i..].starts_with(b"false") => i += 5,
+            b'n' if text[i..].starts_with(b"null") => i += 4,
+            _ => i = number_end(text, i)?,
+        }
+        // After a value: `,` or the end of containers.
+        loop {
+            let Some(&object) = open.last() else { return Some(i) };
+            i = skip_ws(text, i);
+            match *text.get(i)? {
+                b',' => {
+                    i = skip_ws(text, i + 1);
+                    if object {
+                        i = member_key(text, i)?;
+                    }
+                    break;
+                }
+                b'}' if object => {
+                    open.pop();
+                    i += 1;
+                }
+                b']' if !object => {
+                    open.pop();
+                    i += 1;
+                }
+                _ => return None,
+            }
+        }
+    }
+}
+
+/// A member's key and colon at `at`; the value's start.
+fn member_key(text: &[u8], at: usize) -> Option<usize> {
+    if text.get(at) != Some(&b'"') {
+        return None;
+    }
+    let i = skip_ws(text, string_end(text, at)?);
+    (text.get(i) == Some(&b':')).then(|| skip_ws(text, i + 1))
+}
+
+/// Whether `text` is one JSON value, as Go's `json.Decoder` reads one (surrounding whitespace
+/// allowed).
+pub(crate) fn is_valid(text: &[u8]) -> bool {
+    value_end(text, 0).is_some_and(|end| skip_ws(text, end) == text.len())
+}
+
+/// The JSON text of a string token (`"..."`) read as a Rust string, if it has no escapes; else
+/// `None` (compared through serde-free unescaping below).
+fn unescape(token: &[u8]) -> Option<String> {
+    let inner = token.get(1..token.len().checked_sub(1)?)?;
+    if !inner.contains(&b'\\') {
+        return std::str::from_utf8(inner).ok().map(str::to_owned);
+    }
+    let mut out = String::new();
+    let mut rest = std::str::from_utf8(inner).ok()?;
+    while let Some(k) = rest.find('\\') {
+        out.push_str(&rest[..k]);
+        let escape = &rest[k + 1..];
+        let mut chars = escape.chars();
+        let c = chars.next()?;
+        let used = match c {
+            'b' => (out.push('\u{8}'), 1).1,
+            'f' => (out.push('\u{c}'), 1).1,
+            'n' => (out.push('\n'), 1).1,
+            'r' => (out.push('\r'), 1).1,
+            't' => (out.push('\t'), 1).1,
+            'u' => {
+                let unit = u32::from_str_radix(escape.get(1..5)?, 16).ok()?;
+                let mut used = 5;
+                let code = if (0xd800..0xdc00).contains(&unit) && escape.get(5..7) == Some("\\u") {
+                    let low = u32::from_str_radix(escape.get(7..11)?, 16).ok()?;
+                    if (0xdc00..0xe000).contains(&low) {
+                        used = 11;
+                        0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00)
+                    } else {
+                        0xfffd
+                    }
+                } else {
+                    unit
+                };
+                out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                used
+            }
+            other => (out.push(other), other.len_utf8()).1,
+        };
+        rest = &escape[used..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// A position `offset` bytes into `text`, which starts at `origin` (columns in characters).
+pub(crate) fn position_at(text: &[u8], origin: Position, offset: usize) -> Position {
+    let before = &text[..offset.min(text.len())];
+    match memchr::memrchr(b'\n', before) {
+        Some(last) => {
+            let line = origin.line + memchr::memchr_iter(b'\n', before).count();
+            let column = String::from_utf8_lossy(&before[last + 1..]).chars().count() + 1;
+            Position { line, column }
+        }
+        None => Position { line: origin.line, column: origin.column + String::from_utf8_lossy(before).chars().count() },
+    }
+}
+
+/// The members of the object at `at` (its `{`): (key start, key, value start) for each, or `None`
+/// when it is not a valid object.
+fn members(text: &[u8], at: usize) -> Option<Vec<(usize, String, usize)>> {
+    let mut out = Vec::new();
+    let mut i = skip_ws(text, at + 1);
+    if text.get(i) == Some(&b'}') {
+        return Some(out);
+    }
+    loop {
+        let key_end = string_end(text, i)?;
+        let key = unescape(&text[i..key_end])?;
+        let value = member_key(text, i)?;
+        out.push((i, key, value));
+        i = skip_ws(text, value_end(text, value)?);
+        match text.get(i)? {
+            b',' => i = skip_ws(text, i + 1),
+            b'}' => return Some(out),
+            _ => return None,
+        }
+    }
+}
+
+/// The elements of the array at `at` (its `[`): the start and end of each.
+pub(crate) fn elements(text: &[u8], at: usize) -> Option<Vec<(usize, usize)>> {
+    let mut out = Vec::new();
+    let mut i = skip_ws(text, at + 1);
+    if text.get(i) == Some(&b']') {
+        return Some(out);
+    }
+    loop {
+        let end = value_end(text, i)?;
+        out.push((i, end));
+        i = skip_ws(text, end);
+        match text.get(i)? {
+            b',' => i = skip_ws(text, i + 1),
+            b']' => return Some(out),
+            _ => return None,
+        }
+    }
+}
+
+/// The value of `key` in the object at `at` (the last one, if the key is repeated): where the key
+/// is and where the value starts.
+pub(crate) fn member(text: &[u8], at: usize, key: &str) -> Option<(usize, usize)> {
+    members(text, at)?.into_iter().rev().find(|(_, k, _)| k == key).map(|(k, _, v)| (k, v))
+}
+
+/// Where `path` is in the JSON `text` (starting at `origin`): the member's key, or the element;
+/// for a field that is not there, its nearest parent that is (with `false`).
+pub(crate) fn locate(text: &[u8], origin: Position, path: &str) -> (Position, bool) {
+    let mut at = skip_ws(text, 0);
+    let mut found = at;
+    for segment in segments(path) {
+        let next = match (text.get(at), segment) {
+            (Some(b'{'), Segment::Key(key)) => member(text, at, key),
+            (Some(b'{'), Segment::Index(index)) => member(text, at, &index.to_string()),
+            (Some(b'['), Segment::Index(index)) => elements(text, at).and_then(|e| e.get(index).map(|&(s, _)| (s, s))),
+            _ => None,
+        };
+        match next {
+            Some((place, value)) => {
+                found = place;
+                at = value;
+            }
+            None => return (position_at(text, origin, found), false),
+        }
+    }
+    (position_at(text, origin, found), true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validity_is_go_json_syntax() {
+        for valid in ["{}", " {\"a\": [1, -0.5e3, true, null, \"x\\u00e9\\n\"]} ", "[]", "\"s\"", "0", "{\"a\":{}}"] {
+            assert!(is_valid(valid.as_bytes()), "{valid}");
+        }
+        for invalid in ["{", "{a: 1}", "[1,]", "{\"a\" 1}", "01", "1.", "\"\t\"", "tru", "{} {}", "[1 2]", "{,}"] {
+            assert!(!is_valid(invalid.as_bytes()), "{invalid}");
+        }
+        let deep = format!("{}{}", "[".repeat(10_001), "]".repeat(10_001));
+        assert!(!is_valid(deep.as_bytes()));
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(is_valid(deep.as_bytes()));
+    }
+
+    #[test]
+    fn paths_locate_members_and_elements() {
+        let text = b"{\"spec\": {\"hostPID\": false,\n  \"containers\": [{\"name\": \"a\"},\n {\"name\": \"b\", \"securityContext\": {}}]},\n \"spec\": {\"hostPID\": true}}";
+        let origin = Position { line: 3, column: 5 };
+        assert_eq!(locate(text, origin, "spec.hostPID"), (Position { line: 6, column: 11 }, true));
+        // The last of repeated keys wins; a missing field gives its nearest parent.
+        assert_eq!(
+            locate(text, origin, "spec.containers[1].securityContext.privileged"),
+            (Position { line: 6, column: 2 }, false)
+        );
+        let text = b"{\"spec\": {\"containers\": [{\"name\": \"a\"},\n {\"name\": \"b\", \"securityContext\": {}}]}}";
+        assert_eq!(
+            locate(text, origin, "spec.containers[1].securityContext.privileged"),
+            (Position { line: 4, column: 16 }, false)
+        );
+        assert_eq!(locate(text, origin, "spec.containers[1]"), (Position { line: 4, column: 2 }, true));
+        assert_eq!(locate(b"{\"a\\u0062\": 1}", origin, "ab"), (Position { line: 3, column: 6 }, true));
+    }
+}

@@ -1,0 +1,592 @@
+//! Kubernetes manifests read as kubectl reads them: a stream of YAML or JSON in, each document out
+//! as the JSON kubectl would send to the API server, with the source position of every field.
+//!
+//! ```
+//! use pss_manifest::{Reader, Syntax};
+//!
+//! let yaml = b"# a comment\nkind: Pod\nmetadata: {name: web}\nspec:\n  hostNetwork: yes\n---\nkind: Service\n";
+//! let mut reader = Reader::new(&yaml[..]);
+//! let pod = reader.next_document()?.expect("a document").expect("valid YAML");
+//! assert_eq!(pod.syntax(), Syntax::Yaml);
+//! assert_eq!(pod.line(), 2);
+//! assert_eq!(pod.json(), br#"{"kind":"Pod","metadata":{"name":"web"},"spec":{"hostNetwork":true}}"#);
+//! let place = pod.locator().locate("spec.hostNetwork");
+//! assert_eq!((place.position.line, place.position.column, place.exact), (5, 3, true));
+//! // A field that is not there: its nearest parent.
+//! let place = pod.locator().locate("spec.hostPID");
+//! assert_eq!((place.position.line, place.exact), (4, false));
+//! drop(pod);
+//! let service = reader.next_document()?.expect("a document").expect("valid YAML");
+//! assert_eq!(service.index(), 1);
+//! assert!(reader.next_document()?.is_none());
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! # Scope
+//!
+//! What kubectl (cli-runtime's file reader, apimachinery's YAML-or-JSON decoder, sigs.k8s.io/yaml
+//! over go-yaml v2) does, this crate does:
+//! - **Encodings**: a UTF-8 byte-order mark is dropped; a UTF-16 one (either byte order) converts
+//!   the source to UTF-8; invalid UTF-8 reads as U+FFFD.
+//! - **JSON or YAML**: a source whose first non-blank character is `{` is a stream of JSON texts
+//!   (one object, concatenated objects, JSON Lines); if its first or second text is not valid JSON,
+//!   the rest is YAML (a `.json` file holding YAML, a JSON object followed by YAML documents).
+//!   Anything else is YAML, whatever the file is called.
+//! - **YAML documents** are cut at `---` lines as kubectl cuts them (a `---` followed by anything
+//!   but a comment is an error), then each is read as sigs.k8s.io/yaml reads it: go-yaml v2's
+//!   scalar resolution (`yes`, `0755`, `0x1F`, `1_000`, `1e400` as a string), tags, merge keys,
+//!   anchors and aliases, repeated keys (the last wins), keys converted to strings, floats written
+//!   as Go writes them (`1.0` is `1`). Only a document's first YAML document is read.
+//! - **Lists**: [`Document::items`].
+//! - **Positions**: every document knows where each of its fields is written
+//!   ([`Document::locator`]), for YAML and JSON alike.
+//!
+//! Unlike kubectl, reading goes on after a bad document: each is its own [`Error`] (with its place),
+//! and the next document is read.
+//!
+//! Bounds: a document longer than [`Options::max_document`] is skipped without being held in
+//! memory; YAML nests at most [`Options::max_depth`] levels; aliases are bounded as go-yaml v2
+//! bounds them ("billion laughs") and by [`Options::max_alias_bytes`].
+
+#![deny(missing_docs)]
+
+mod chunks;
+mod error;
+mod json;
+mod json_stream;
+mod path;
+mod resolve;
+mod source;
+mod value;
+mod yaml;
+
+use std::borrow::Cow;
+use std::io::{self, BufReader, Read};
+
+pub use error::{Error, ErrorKind, ScalarProblem};
+
+use chunks::Chunks;
+use json_stream::JsonStream;
+use source::Decoded;
+use value::{Node, Value};
+
+/// A place in a source: 1-based line and column (in characters for YAML, in bytes on a JSON
+/// document's first line before it and in characters after).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// What a document was read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// YAML, converted to JSON.
+    Yaml,
+    /// JSON, as written.
+    Json,
+}
+
+/// How much is read, and how strictly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    /// The longest document held, in bytes; a longer one is an [`ErrorKind::TooLarge`] error and
+    /// is not held in memory. Default: 128 MiB.
+    pub max_document: u64,
+    /// The deepest nesting of YAML collections. Default: 64.
+    pub max_depth: usize,
+    /// The scalar bytes a YAML document may expand to through aliases. Default: 64 MiB.
+    pub max_alias_bytes: u64,
+    /// A repeated mapping key is an error (as `sigs.k8s.io/yaml.UnmarshalStrict`), not the last
+    /// value winning. Default: `false`.
+    pub strict: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { max_document: 128 << 20, max_depth: 64, max_alias_bytes: 64 << 20, strict: false }
+    }
+}
+
+impl Options {
+    /// The default options with `max_document` bytes per document.
+    pub fn with_max_document(max_document: u64) -> Self {
+        Options { max_document, ..Options::default() }
+    }
+
+    /// The default options, with [`strict`](Self::strict) on.
+    pub fn strict() -> Self {
+        Options { strict: true, ..Options::default() }
+    }
+
+    fn limits(&self) -> yaml::Limits {
+        yaml::Limits { depth: self.max_depth, alias_bytes: self.max_alias_bytes, strict: self.strict }
+    }
+}
+
+/// Bytes to read before the rest: a source's start after sniffing, or JSON handed back to YAML.
+#[derive(Debug)]
+struct Prefixed<R> {
+    prefix: Vec<u8>,
+    at: usize,
+    inner: R,
+}
+
+impl<R: Read> Read for Prefixed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.at < self.prefix.len() {
+            let n = buf.len().min(self.prefix.len() - self.at);
+            buf[..n].copy_from_slice(&self.prefix[self.at..self.at + n]);
+            self.at += n;
+            return Ok(n);
+        }
+        self.inner.read(buf)
+    }
+}
+
+impl<R> Prefixed<R> {
+    fn prepend(&mut self, mut bytes: Vec<u8>) {
+        bytes.extend_from_slice(&self.prefix[self.at..]);
+        self.prefix = bytes;
+        self.at = 0;
+    }
+}
+
+type Stream<R> = Prefixed<Decoded<R>>;
+
+#[derive(Debug)]
+enum State<R: Read> {
+    Start(Option<R>),
+    Json {
+        stream: JsonStream<Stream<R>>,
+        /// Texts read as valid JSON so far (kubectl's `count`, up to 2).
+        valid: usize,
+        /// The line the previous text ended on (1 before the first).
+        previous_line: usize,
+    },
+    Yaml {
+        chunks: Chunks<BufReader<Stream<R>>>,
+        /// Columns before the first chunk's text on its first line (YAML after JSON on a line).
+        first_columns: usize,
+        first_line: usize,
+    },
+    Done,
+}
+
+/// What reading a JSON text gave.
+enum JsonStep {
+    /// A document, held by the stream.
+    Document {
+        index: usize,
+        origin: Position,
+    },
+    Error(Error),
+    /// Nothing yet: the end, or reading switched to YAML.
+    Next,
+}
+
+/// The documents of one source, read incrementally (see the [crate documentation](crate)).
+#[derive(Debug)]
+pub struct Reader<R: Read> {
+    options: Options,
+    state: State<R>,
+    /// The index of the next document.
+    next: usize,
+    prefilter: Option<fn(&[u8]) -> bool>,
+}
+
+impl<R: Read> Reader<R> {
+    /// Reads `reader` with the default [`Options`].
+    pub fn new(reader: R) -> Self {
+        Self::with_options(reader, Options::default())
+    }
+
+    /// Reads `reader` with `options`.
+    pub fn with_options(reader: R, options: Options) -> Self {
+        Reader { options, state: State::Start(Some(reader)), next: 0, prefilter: None }
+    }
+
+    /// Skips, without reading them, the documents whose text (YAML as written, JSON as written) does
+    /// not pass `filter`: a cheap test for a pass that only wants some documents (such as a word
+    /// they must contain). A skipped document still takes its index.
+    pub fn set_prefilter(&mut self, filter: fn(&[u8]) -> bool) {
+        self.prefilter = Some(filter);
+    }
+
+    /// Sniffs the syntax as apimachinery's `GuessJSONStream` does: JSON when the first non-blank
+    /// character of the first 4096 bytes is `{`.
+    fn start(&mut self, reader: R) -> io::Result<()> {
+        let mut decoded = Decoded::new(reader);
+        let mut prefix = Vec::new();
+        let mut piece = [0u8; 4096];
+        let json = loop {
+            let n = match decoded.read(&mut piece[..4096 - prefix.len().min(4095)]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            prefix.extend_from_slice(&piece[..n]);
+            let text = String::from_utf8_lossy(&prefix);
+            match text.trim_start_matches(|c: char| c.is_whitespace()).chars().next() {
+                Some(c) => break c == '{',
+                None if n == 0 || prefix.len() >= 4096 => break false,
+                None => {}
+            }
+        };
+        let stream = Prefixed { prefix, at: 0, inner: decoded };
+        self.state = if json {
+            State::Json {
+                stream: JsonStream::with_limit(stream, self.options.max_document),
+                valid: 0,
+                previous_line: 1,
+            }
+        } else {
+            let chunks = Chunks::new(BufReader::with_capacity(64 * 1024, stream), 1, self.options.max_document);
+            State::Yaml { chunks, first_columns: 0, first_line: 1 }
+        };
+        Ok(())
+    }
+
+    fn error(&mut self, error: Error, line: usize) -> Error {
+        let index = self.next;
+        self.next += 1;
+        Error { document: index, line, ..error }
+    }
+
+    /// The next document (or the error that makes it unreadable), or `None` at the end.
+    ///
+    /// # Errors
+    /// Reading the source failed; the documents before were complete.
+    #[allow(clippy::type_complexity)]
+    pub fn next_document(&mut self) -> io::Result<Option<Result<Document<'_>, Error>>> {
+        loop {
+            match &mut self.state {
+                State::Done => return Ok(None),
+                State::Start(reader) => {
+                    let reader = reader.take().expect("a reader before the start");
+                    self.start(reader)?;
+                }
+                State::Yaml { .. } => return self.next_yaml(),
+                State::Json { .. } => match self.next_json()? {
+                    JsonStep::Document { index, origin } => return Ok(Some(Ok(self.json_document(index, origin)))),
+                    JsonStep::Error(error) => return Ok(Some(Err(error))),
+                    JsonStep::Next => {}
+                },
+            }
+        }
+    }
+
+    /// The JSON text just read, as document `index`.
+    fn json_document(&self, index: usize, origin: Position) -> Document<'_> {
+        let bytes = match &self.state {
+            State::Json { stream, .. } => stream.last_doc(),
+            _ => &[],
+        };
+        let json = match String::from_utf8_lossy(bytes) {
+            Cow::Borrowed(_) => Cow::Borrowed(bytes),
+            Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+        };
+        Document { index, line: origin.line, syntax: Syntax::Json, json, origin, yaml: None }
+    }
+
+    /// Reads the next JSON text.
+    fn next_json(&mut self) -> io::Result<JsonStep> {
+        let State::Json { stream, valid, previous_line } = &mut self.state else { return Ok(JsonStep::Next) };
+        let Some(doc) = stream.next_doc()? else {
+            self.state = State::Done;
+            return Ok(JsonStep::Next);
+        };
+        let (origin, too_large, valid_json) = (doc.origin, doc.too_large, *valid >= 2 || json::is_valid(doc.bytes));
+        let lines = memchr::memchr_iter(b'\n', doc.bytes).count();
+        let fallback_text = (!valid_json && too_large.is_none()).then(|| doc.bytes.to_vec());
+        if let Some(size) = too_large {
+            let error = Error::new(ErrorKind::TooLarge { size, limit: self.options.max_document }, None);
+            return Ok(JsonStep::Error(self.error(error, origin.line)));
+        }
+        if let Some(bytes) = fallback_text {
+            // kubectl's decoder gives up on JSON at a first or second text that is not JSON: the
+            // rest is YAML, from the end of the last valid text, its blanks up to and including a
+            // line break dropped (apimachinery's `consumeWhitespace`).
+            let starts_line = origin.line > *previous_line;
+            let mut text = if starts_line { vec![b' '; origin.column - 1] } else { Vec::new() };
+            text.extend_from_slice(&bytes);
+            let first_columns = if starts_line { 0 } else { origin.column - 1 };
+            let State::Json { stream, .. } = std::mem::replace(&mut self.state, State::Done) else {
+                return Ok(JsonStep::Next);
+            };
+            let (rest, mut inner) = stream.into_parts();
+            text.extend_from_slice(&rest);
+            inner.prepend(text);
+            let reader = BufReader::with_capacity(64 * 1024, inner);
+            let chunks = Chunks::new(reader, origin.line, self.options.max_document);
+            self.state = State::Yaml { chunks, first_columns, first_line: origin.line };
+            return Ok(JsonStep::Next);
+        }
+        *valid += 1;
+        *previous_line = origin.line + lines;
+        let index = self.next;
+        self.next += 1;
+        let wanted = match (self.prefilter, &self.state) {
+            (Some(filter), State::Json { stream, .. }) => filter(stream.last_doc()),
+            _ => true,
+        };
+        Ok(if wanted { JsonStep::Document { index, origin } } else { JsonStep::Next })
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn next_yaml(&mut self) -> io::Result<Option<Result<Document<'_>, Error>>> {
+        loop {
+            let State::Yaml { chunks, first_columns, first_line } = &mut self.state else { return Ok(None) };
+            let Some(chunk) = chunks.next_chunk()? else {
+                self.state = State::Done;
+                return Ok(None);
+            };
+            let columns = if chunk.first_line == *first_line { *first_columns } else { 0 };
+            let line = if chunk.content_line == 0 { chunk.first_line } else { chunk.content_line };
+            if let Some(size) = chunk.too_large {
+                let error = Error::new(ErrorKind::TooLarge { size, limit: self.options.max_document }, None);
+                return Ok(Some(Err(self.error(error, line))));
+            }
+            if let Some((rest, at)) = chunk.bad_separator {
+                let error = Error::new(ErrorKind::Separator(rest), Some(Position { line: at, column: 1 }));
+                return Ok(Some(Err(self.error(error, line))));
+            }
+            if self.prefilter.is_some_and(|filter| !filter(&chunk.text)) {
+                self.next += 1;
+                continue;
+            }
+            let source = match String::from_utf8(chunk.text) {
+                Ok(text) => text,
+                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            };
+            let offset = yaml::Offset { lines: chunk.first_line - 1, columns };
+            match yaml::read(&source, offset, self.options.limits()) {
+                Err(error) => return Ok(Some(Err(self.error(error, line)))),
+                // Empty documents (comments only, `~`) are skipped, as kubectl skips them.
+                Ok(None) => {}
+                Ok(Some(Node { value: Value::Null, .. })) => {}
+                Ok(Some(root)) => {
+                    let mut json = Vec::with_capacity(source.len() + source.len() / 4);
+                    root.write_json(&source, &mut json);
+                    let index = self.next;
+                    self.next += 1;
+                    let origin = Position { line: chunk.first_line, column: 1 + columns };
+                    return Ok(Some(Ok(Document {
+                        index,
+                        line,
+                        syntax: Syntax::Yaml,
+                        json: Cow::Owned(json),
+                        origin,
+                        yaml: Some(Box::new((source, root))),
+                    })));
+                }
+            }
+        }
+    }
+}
+
+/// One YAML text read as sigs.k8s.io/yaml's `YAMLToJSON` reads it (its first document only): the
+/// JSON, or `None` when it holds nothing (comments only, or no document). A `null` document is
+/// `Some(b"null")`.
+///
+/// ```
+/// let json = pss_manifest::yaml_to_json("a: yes\nb: 0x1F\nc: [1.0, 1e400]\n", &Default::default())?;
+/// assert_eq!(json.as_deref(), Some(&br#"{"a":true,"b":31,"c":[1,"1e400"]}"#[..]));
+/// # Ok::<(), pss_manifest::Error>(())
+/// ```
+///
+/// # Errors
+/// The text is not YAML kubectl reads, or breaks one of the limits of `options`.
+pub fn yaml_to_json(text: &str, options: &Options) -> Result<Option<Vec<u8>>, Error> {
+    let offset = yaml::Offset { lines: 0, columns: 0 };
+    let Some(root) = yaml::read(text, offset, options.limits())? else { return Ok(None) };
+    let mut json = Vec::with_capacity(text.len());
+    root.write_json(text, &mut json);
+    Ok(Some(json))
+}
+
+/// One document: its JSON, where it is, and where its fields are.
+#[derive(Debug)]
+pub struct Document<'a> {
+    index: usize,
+    line: usize,
+    syntax: Syntax,
+    json: Cow<'a, [u8]>,
+    origin: Position,
+    yaml: Option<Box<(String, Node)>>,
+}
+
+impl<'a> Document<'a> {
+    /// The document's 0-based index in its source (documents that read as nothing, such as
+    /// comments alone, are not counted; documents that are errors are).
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// The 1-based line where the document's content starts.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// What it was read as.
+    pub fn syntax(&self) -> Syntax {
+        self.syntax
+    }
+
+    /// Where the document's text starts: for JSON, the JSON text (whose own positions are relative
+    /// to it); for YAML, the document's first line.
+    pub fn origin(&self) -> Position {
+        self.origin
+    }
+
+    /// The JSON kubectl would send (for JSON, the text as written, invalid UTF-8 replaced).
+    pub fn json(&self) -> &[u8] {
+        &self.json
+    }
+
+    /// Takes the JSON.
+    pub fn into_json(self) -> Cow<'a, [u8]> {
+        self.json
+    }
+
+    /// Where the fields are.
+    pub fn locator(&self) -> Locator<'_> {
+        match &self.yaml {
+            Some(tree) => Locator(LocatorKind::Yaml { source: &tree.0, node: &tree.1 }),
+            None => Locator(LocatorKind::Json { text: &self.json, origin: self.origin }),
+        }
+    }
+
+    /// The items of a List (`kind: List`, `PodList`...): its `items`, each with its JSON and
+    /// positions. A missing or null `items` has none.
+    ///
+    /// # Errors
+    /// `items` is not a list, or (JSON) the document is not a valid object.
+    pub fn items(&self) -> Result<Vec<Item<'_>>, Error> {
+        let not_a_list = |position| Err(Error::new(ErrorKind::Items, Some(position)));
+        match &self.yaml {
+            Some(tree) => {
+                let (source, root) = (&tree.0, &tree.1);
+                let Value::Map(map) = &root.value else { return Ok(Vec::new()) };
+                let Some(entry) = map.get("items", source) else { return Ok(Vec::new()) };
+                match &entry.value.value {
+                    Value::Null => Ok(Vec::new()),
+                    Value::Seq(items) => Ok(items
+                        .iter()
+                        .enumerate()
+                        .map(|(index, node)| {
+                            let mut json = Vec::new();
+                            node.write_json(source, &mut json);
+                            let locator = Locator(LocatorKind::Yaml { source, node });
+                            Item { index, position: node.position, json: Cow::Owned(json), locator }
+                        })
+                        .collect()),
+                    _ => not_a_list(entry.key_position),
+                }
+            }
+            None => {
+                let text: &[u8] = &self.json;
+                let start = text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+                let position = |offset| json::position_at(text, self.origin, offset);
+                if text.get(start) != Some(&b'{') {
+                    return Ok(Vec::new());
+                }
+                let Some((key, value)) = json::member(text, start, "items") else {
+                    return Ok(Vec::new());
+                };
+                if text[value..].starts_with(b"null") {
+                    return Ok(Vec::new());
+                }
+                let Some(elements) = (text.get(value) == Some(&b'[')).then(|| json::elements(text, value)).flatten()
+                else {
+                    return not_a_list(position(key));
+                };
+                Ok(elements
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, (from, to))| {
+                        let origin = position(from);
+                        let json = &text[from..to];
+                        Item {
+                            index,
+                            position: origin,
+                            json: Cow::Borrowed(json),
+                            locator: Locator(LocatorKind::Json { text: json, origin }),
+                        }
+                    })
+                    .collect())
+            }
+        }
+    }
+}
+
+/// An item of a List.
+#[derive(Debug)]
+pub struct Item<'d> {
+    index: usize,
+    position: Position,
+    json: Cow<'d, [u8]>,
+    locator: Locator<'d>,
+}
+
+impl Item<'_> {
+    /// Its 0-based index in `items`.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// The 1-based line where it starts.
+    pub fn line(&self) -> usize {
+        self.position.line
+    }
+
+    /// The 1-based column where it starts.
+    pub fn column(&self) -> usize {
+        self.position.column
+    }
+
+    /// Its JSON.
+    pub fn json(&self) -> &[u8] {
+        &self.json
+    }
+
+    /// Where its fields are.
+    pub fn locator(&self) -> Locator<'_> {
+        self.locator
+    }
+}
+
+/// Finds where fields are written in a document or a List item.
+#[derive(Debug, Clone, Copy)]
+pub struct Locator<'d>(LocatorKind<'d>);
+
+#[derive(Debug, Clone, Copy)]
+enum LocatorKind<'d> {
+    Json { text: &'d [u8], origin: Position },
+    Yaml { source: &'d str, node: &'d Node },
+}
+
+/// Where a field is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Located {
+    /// The field's key (an item's start, for a path ending in `[N]`), or, when the field is not
+    /// there, its nearest parent's.
+    pub position: Position,
+    /// Whether the field itself is there.
+    pub exact: bool,
+}
+
+impl Locator<'_> {
+    /// Where `path` (as pss-core writes field paths: `spec.containers[0].securityContext.privileged`,
+    /// `metadata.annotations[key]`) is written.
+    pub fn locate(&self, path: &str) -> Located {
+        let (position, exact) = match self.0 {
+            LocatorKind::Json { text, origin } => json::locate(text, origin, path),
+            LocatorKind::Yaml { source, node } => node.locate(path, source),
+        };
+        Located { position, exact }
+    }
+}
