@@ -110,6 +110,33 @@ impl FieldError {
         )
     }
 
+    /// The same error for a field inside something larger: `prefix` is put before the path, as
+    /// upstream's `field.Path.Child` nests paths (`exclusions[2].` and `controlName` give
+    /// `exclusions[2].controlName`).
+    pub fn prefixed(&self, prefix: &str) -> FieldError {
+        let mut path = String::with_capacity(prefix.len() + self.path.len());
+        path.push_str(prefix);
+        path.push_str(&self.path);
+        FieldError { kind: self.kind, path, value: self.value.clone(), detail: self.detail.clone() }
+    }
+
+    /// Several errors as one message, as upstream's `errors.NewAggregate(errs).Error()` words them:
+    /// one error alone, several deduplicated and joined in brackets (`[a, b]`); empty for none.
+    ///
+    /// ```
+    /// use pss_core::admission::{Policy, ENFORCE_LEVEL_LABEL, WARN_VERSION_LABEL};
+    /// use pss_core::FieldError;
+    ///
+    /// let (_, errors) = Policy::from_labels([(ENFORCE_LEVEL_LABEL, "x"), (WARN_VERSION_LABEL, "y")], Policy::PRIVILEGED);
+    /// assert_eq!(
+    ///     FieldError::aggregate(&errors),
+    ///     r#"[metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "x": must be one of privileged, baseline, restricted, metadata.labels[pod-security.kubernetes.io/warn-version]: Invalid value: "y": must be "latest" or "v1.x"]"#
+    /// );
+    /// ```
+    pub fn aggregate(errors: &[FieldError]) -> String {
+        aggregate(errors)
+    }
+
     /// What is wrong.
     pub fn kind(&self) -> FieldErrorKind {
         self.kind
@@ -157,7 +184,6 @@ impl fmt::Display for FieldError {
 impl std::error::Error for FieldError {}
 
 /// Upstream's `errors.NewAggregate(errs).Error()`: one message alone, several deduplicated in brackets.
-#[cfg_attr(not(feature = "admission"), allow(dead_code))]
 pub(crate) fn aggregate<E: fmt::Display>(errs: &[E]) -> String {
     let mut seen: Vec<String> = Vec::new();
     for e in errs {

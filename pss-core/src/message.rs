@@ -9,9 +9,43 @@ use crate::workload::WorkloadKind;
 /// Appends `violates PodSecurity "LEVEL:VERSION": DETAIL` (`would violate ...` when `would`).
 pub(crate) fn push_violates(out: &mut String, would: bool, lv: LevelVersion, detail: &str) {
     out.push_str(if would { "would violate PodSecurity " } else { "violates PodSecurity " });
-    push_go_quoted(out, &lv.to_string());
+    push_level_version(out, lv);
     out.push_str(": ");
     out.push_str(detail);
+}
+
+/// Appends `"LEVEL:VERSION"`, quoted as Go's `%q` quotes it: a level and a version are printable
+/// ASCII without quotes or backslashes, so the quotes alone (no formatting machinery).
+fn push_level_version(out: &mut String, lv: LevelVersion) {
+    out.push('"');
+    out.push_str(lv.level.as_str());
+    out.push(':');
+    match lv.version.minor() {
+        None => out.push_str("latest"),
+        Some(minor) => {
+            out.push_str("v1.");
+            push_u64(out, minor);
+        }
+    }
+    out.push('"');
+}
+
+/// Appends the decimal digits of `n`.
+fn push_u64(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
 }
 
 /// `would violate PodSecurity "LEVEL:VERSION": DETAIL`: the admission warning and the
@@ -34,15 +68,26 @@ pub(crate) fn would_violate(lv: LevelVersion, detail: &str) -> String {
 /// Names are quoted as Go's `%q` quotes them; without a name, the resource alone (`pods is
 /// forbidden: ...`, `jobs (pods it creates would be denied): ...`).
 pub(crate) fn denial(kind: Option<WorkloadKind>, name: &str, lv: LevelVersion, detail: &str) -> String {
+    let mut out = String::with_capacity(DENIAL_HEAD_LEN + name.len() + detail.len());
+    push_denial_head(&mut out, kind, name, lv);
+    out.push_str(detail);
+    out
+}
+
+/// Room for a denial's words around the name and the detail: the longest resource, the quotes, the
+/// controller's words and `violates PodSecurity "restricted:v1.NN": `.
+pub(crate) const DENIAL_HEAD_LEN: usize = 96;
+
+/// Appends a [`denial`] up to its detail: `pods "NAME" is forbidden: violates PodSecurity "LEVEL:VERSION": `.
+pub(crate) fn push_denial_head(out: &mut String, kind: Option<WorkloadKind>, name: &str, lv: LevelVersion) {
     let controller = kind.filter(|k| *k != WorkloadKind::Pod);
-    let resource = controller.map_or("pods", WorkloadKind::resource);
-    let mut out = String::with_capacity(resource.len() + name.len() + detail.len() + 80);
-    out.push_str(resource);
+    out.push_str(controller.map_or("pods", WorkloadKind::resource));
     if !name.is_empty() {
         out.push(' ');
-        push_go_quoted(&mut out, name);
+        push_go_quoted(out, name);
     }
     out.push_str(if controller.is_some() { " (pods it creates would be denied): " } else { " is forbidden: " });
-    push_violates(&mut out, false, lv, detail);
-    out
+    out.push_str("violates PodSecurity ");
+    push_level_version(out, lv);
+    out.push_str(": ");
 }

@@ -242,7 +242,8 @@ impl Evaluation {
 
     /// Upstream's `AggregateCheckResult.ForbiddenReason()`: the reasons joined by `", "`.
     pub fn forbidden_reason(&self) -> String {
-        let mut out = String::new();
+        let len = self.violations.iter().map(|v| v.reason.len() + 2).sum::<usize>().saturating_sub(2);
+        let mut out = String::with_capacity(len);
         for (i, v) in self.violations.iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
@@ -255,15 +256,41 @@ impl Evaluation {
     /// Upstream's `AggregateCheckResult.ForbiddenDetail()`: each `reason (detail)` (or `reason` when
     /// the detail is empty) joined by `", "`.
     pub fn forbidden_detail(&self) -> String {
-        use core::fmt::Write;
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.forbidden_detail_len());
+        self.push_forbidden_detail(&mut out);
+        out
+    }
+
+    /// The length of [`Evaluation::forbidden_detail`], in bytes.
+    fn forbidden_detail_len(&self) -> usize {
+        let each = |v: &Violation| v.reason.len() + if v.detail.is_empty() { 0 } else { v.detail.len() + 3 };
+        self.violations.iter().map(|v| each(v) + 2).sum::<usize>().saturating_sub(2)
+    }
+
+    /// Appends [`Evaluation::forbidden_detail`] to `out`.
+    fn push_forbidden_detail(&self, out: &mut String) {
         for (i, v) in self.violations.iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }
-            let _ = write!(out, "{v}");
+            out.push_str(v.reason);
+            if !v.detail.is_empty() {
+                out.push_str(" (");
+                out.push_str(&v.detail);
+                out.push(')');
+            }
         }
-        out
+    }
+
+    /// The three aggregate texts at once, each built once and at its final size: upstream's
+    /// `ForbiddenReason`, `ForbiddenDetail`, and the denial message for `name` (`None` when
+    /// allowed), as [`forbidden_reason`](Evaluation::forbidden_reason),
+    /// [`forbidden_detail`](Evaluation::forbidden_detail) and
+    /// [`denial_message`](Evaluation::denial_message) give them one by one.
+    pub fn texts(&self, name: &str) -> (String, String, Option<String>) {
+        let detail = self.forbidden_detail();
+        let message = (!self.allowed()).then(|| crate::message::denial(self.kind, name, self.level_version, &detail));
+        (self.forbidden_reason(), detail, message)
     }
 
     /// The denial of what was evaluated, named `name`; `None` when it is allowed.
@@ -293,7 +320,10 @@ impl Evaluation {
         if self.allowed() {
             return None;
         }
-        Some(crate::message::denial(self.kind, name, self.level_version, &self.forbidden_detail()))
+        let mut out = String::with_capacity(crate::message::DENIAL_HEAD_LEN + name.len() + self.forbidden_detail_len());
+        crate::message::push_denial_head(&mut out, self.kind, name, self.level_version);
+        self.push_forbidden_detail(&mut out);
+        Some(out)
     }
 
     /// [`Evaluation::denial_message`] (the name it had before 0.2.0).

@@ -176,6 +176,15 @@ pub enum NoPodTemplate {
     },
 }
 
+impl NoPodTemplate {
+    /// Whether the object is allowed although it was not evaluated: only a controller whose
+    /// optional template is absent (it creates no pods; upstream allows it). Anything else that was
+    /// not evaluated is neither allowed nor denied, and must not be reported as allowed.
+    pub fn allowed(&self) -> bool {
+        matches!(self, NoPodTemplate::TemplateAbsent { .. })
+    }
+}
+
 impl fmt::Display for NoPodTemplate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -268,7 +268,7 @@ impl<'a> PodDocument<'a> {
         }
         let mut object_key: Option<(&'static str, usize)> = None;
         doc.spec
-            .decode_with(&mut r, |key, offset| {
+            .decode_with(&mut r, &mut |key, offset| {
                 if object_key.is_none() {
                     object_key = OBJECT_FIELDS.iter().find(|f| **f == key).map(|f| (*f, offset));
                 }
@@ -469,12 +469,14 @@ const OBJECT_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "temp
 
 impl<'a> Spec<'a> {
     fn decode(&mut self, r: &mut Reader<'a>) -> Result<()> {
-        self.decode_with(r, |_, _| {})
+        self.decode_with(r, &mut |_, _| {})
     }
 
     /// Decodes a `PodSpec` object; `unknown` sees every key the checks do not read, with the
     /// offset of its value.
-    fn decode_with(&mut self, r: &mut Reader<'a>, mut unknown: impl FnMut(&str, usize)) -> Result<()> {
+    /// (`unknown` is a trait object so that the decoder is compiled once: it is the largest part of
+    /// the WASM package.)
+    fn decode_with(&mut self, r: &mut Reader<'a>, unknown: &mut dyn FnMut(&str, usize)) -> Result<()> {
         r.object(
             |r, key| match key.as_ref() {
                 "hostNetwork" => bool_into(r, &mut self.host_network),
