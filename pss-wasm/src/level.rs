@@ -99,10 +99,7 @@ pub fn parse_level_version(text: &str) -> Result<Ts<LevelVersionJSON>, JsValue> 
 
 /// Every version with its own checks, oldest first (`v1.0` ... the newest), then `latest`.
 pub fn version_list() -> Vec<String> {
-    let newest = pss_core::Version::NEWEST_CHECKS.minor().unwrap_or(0);
-    let mut out: Vec<String> = (0..=newest).map(|minor| pss_core::Version::v1(minor).to_string()).collect();
-    out.push(pss_core::Version::LATEST.to_string());
-    out
+    pss_core::Version::every().map(|v| v.to_string()).collect()
 }
 
 /// The versions whose checks differ, oldest first (`"v1.0"` ... `newestCheckVersion()`), then `"latest"`.
