@@ -70,7 +70,7 @@ grep -q "Running headless tests in Chrome" "$log/wbt-chrome" || { echo "the brow
 count_cargo "$log/wbt-chrome"
 
 (cd pss-wasm && step "node --test (built package)" "$log/node" node --test --test-reporter=tap \
-    tests-js/api.test.cjs tests-js/workloads.test.cjs tests-js/esm.test.mjs tests-js/conformance.test.cjs tests-js/full.test.cjs tests-js/types.test.mjs \
+    tests-js/api.test.cjs tests-js/entry-points.test.cjs tests-js/workloads.test.cjs tests-js/esm.test.mjs tests-js/conformance.test.cjs tests-js/full.test.cjs tests-js/types.test.mjs \
     tests-js/browser.test.mjs tests-js/generated.test.mjs) || true
 grep -E '^# (conformance|pass|fail|skipped)' "$log/node"
 node_pass="$(awk '/^# pass / { print $3 }' "$log/node" | tail -1)"

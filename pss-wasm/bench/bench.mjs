@@ -4,14 +4,15 @@
 //   node bench/bench.mjs [DIR]        (after scripts/build.sh)
 //
 // Prints ns/op per pod, the median of several timed rounds (and, in brackets, the fastest round:
-// on a shared machine other processes slow some rounds down), for `policy.evaluate(text)` (the level
-// and version parsed once) and `evaluate(text, options)`; then each pod's template in a Deployment,
-// and with a Kyverno-style exclusion (which matches, so the violations are filtered). Every timed
-// call reads the result's `violations`, so the whole result is built in JS.
+// on a shared machine other processes slow some rounds down), for `lv.evaluate(text)` (a
+// `LevelVersion`: the level and version parsed once) and `evaluate(text, options)`; then each pod's
+// template in a Deployment (`lv.evaluateObject(text)`), and with a Kyverno-style exclusion (which
+// matches, so the violations are filtered). Every timed call reads the result's `violations`, so the
+// whole result is built in JS.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Policy, evaluate } from "@pss/wasm";
+import { LevelVersion, evaluate } from "@pss/wasm";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = path.resolve(process.argv[2] ?? path.join(here, "..", "..", "..", "shared", "bench-pods"));
@@ -52,27 +53,27 @@ function measure(fn) {
 
 const show = ({ median, min }, width) => `${median.toFixed(0)} (${min.toFixed(0)})`.padStart(width) + " ns/op";
 
-const policy = new Policy({ level: "restricted", version: "latest" });
+const lv = new LevelVersion({ level: "restricted", version: "latest" });
 const options = { level: "restricted", version: "latest" };
 console.log(`node ${process.version}, restricted:latest, median of ${rounds} rounds of ${roundMs} ms`);
-console.log("pod                   bytes   allowed   policy.evaluate(text)   evaluate(text, options)");
+console.log("pod                   bytes   allowed       lv.evaluate(text)   evaluate(text, options)");
 let sink = 0;
 for (const name of pods) {
   const text = fs.readFileSync(path.join(dir, name), "utf8");
-  const allowed = policy.evaluate(text).allowed;
-  const viaPolicy = measure(() => {
-    sink += policy.evaluate(text).violations.length;
+  const allowed = lv.evaluate(text).allowed;
+  const viaClass = measure(() => {
+    sink += lv.evaluate(text).violations.length;
   });
   const viaFunction = measure(() => {
     sink += evaluate(text, options).violations.length;
   });
   console.log(
     `${name.padEnd(20)} ${String(Buffer.byteLength(text)).padStart(6)}   ${String(allowed).padEnd(7)}   ` +
-      `${show(viaPolicy, 15)}   ${show(viaFunction, 17)}`,
+      `${show(viaClass, 15)}   ${show(viaFunction, 17)}`,
   );
 }
-const excluding = new Policy({ level: "restricted", exclusions: [{ controlName: "Capabilities", images: ["*"] }] });
-console.log("as a Deployment       bytes   allowed   policy.evaluate(text)   with an exclusion");
+const excluding = new LevelVersion({ level: "restricted", exclusions: [{ controlName: "Capabilities", images: ["*"] }] });
+console.log("as a Deployment       bytes   allowed   lv.evaluateObject(text) with an exclusion");
 for (const name of pods) {
   const pod = JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
   const text = JSON.stringify({
@@ -81,12 +82,12 @@ for (const name of pods) {
     metadata: { name: "bench" },
     spec: { replicas: 3, template: { metadata: pod.metadata ?? {}, spec: pod.spec ?? {} } },
   });
-  const allowed = policy.evaluate(text).allowed;
+  const allowed = lv.evaluateObject(text).allowed;
   const plain = measure(() => {
-    sink += policy.evaluate(text).violations.length;
+    sink += lv.evaluateObject(text).violations.length;
   });
   const excluded = measure(() => {
-    sink += excluding.evaluate(text).violations.length;
+    sink += excluding.evaluateObject(text).violations.length;
   });
   console.log(
     `${name.padEnd(20)} ${String(Buffer.byteLength(text)).padStart(6)}   ${String(allowed).padEnd(7)}   ` +

@@ -1,57 +1,42 @@
 // Strings between JS and pss-wasm: `encodeInto`, a JS string into wasm memory as UTF-8, and
-// `evaluationFromText`, the result of `evaluate` from the flat text pss-wasm writes for it
+// `evaluationFromText`, an evaluate function's result from the flat text pss-wasm writes for it
 // (src/evaluation.rs, `flat`): its fields and object literals of fixed shapes, several times faster
 // than `JSON.parse` of the same result as JSON. Text starting with `{` is JSON (the writer's choice
-// when a string holds the separator) and is parsed as such.
+// when a string holds the separator, and for an object that was not evaluated) and is parsed as such.
+//
+// Nothing here decides or words anything: every string is pss-core's, handed over as it is, and the
+// tables the shape indexes (pss-core's levels, workload kinds with their template paths, and checks,
+// and a few common apiVersions) are handed over by pss-wasm once (`setTables`) before the first text.
 //
 // The text: fields separated by U+0000. The first field, the shape, has one character per item, so
 // that only strings that must be strings are fields (V8 makes a new string of each field): "E"; the
-// level ("0" to "2" in LEVELS); allowed ("1" or "0"); workloadKind ("A" + its index in KINDS); for
-// the message up to its forbiddenDetail, note, kind, apiVersion, name and namespace in turn, "-"
-// (null), "+" (the next field) or "=" (kind "Pod", apiVersion "v1"); then per violation "a" + the
-// check's index in CHECKS, and per field of it the value's type ("N" null, "T" true, "F" false, "O"
-// {}, "I" an integer in the next field, "S" the next field, "L" a count in the next field and that
-// many fields) and its container ("-" null, "+" the next field, "=" the last one given by "+").
-// The other fields, in order: version, templatePath, the header strings marked "+"; per violation its
-// reason and detail, per field its path, value and container as marked. forbiddenReason,
-// forbiddenDetail and the end of the message are joined here as pss-core joins them (upstream's
-// ForbiddenReason and ForbiddenDetail): the reasons joined by ", ", and each "reason (detail)" (the
-// reason alone when the detail is empty) joined by ", ".
+// level ("0" + its index in the levels); allowed ("1" or "0"); workloadKind ("-" for null, else "A" +
+// its index in the kinds, which also gives templatePath); kind ("-" null, "+" the next field, "=" the
+// workload kind's name); apiVersion ("-" null, "+" the next field, else "0" + its index in the
+// apiVersions); name and namespace ("-" null, "+" the next field); then per violation "a" + the
+// check's index in the checks, and per field of it the value's type ("N" null, "T" true, "F" false,
+// "O" {}, "I" an integer in the next field, "S" the next field, "L" a count in the next field and
+// that many fields) and its container ("-" null, "+" the next field, "=" the last one given by "+").
+// The other fields, in order: version; when not allowed forbiddenReason, forbiddenDetail and message;
+// the header strings marked "+"; per violation its reason and detail, per field its path, value and
+// container as marked.
 
-// pss-wasm's unit tests check these tables against the Rust side.
-const LEVELS = ["privileged", "baseline", "restricted"];
-const KINDS = [
-  "Pod",
-  "PodTemplate",
-  "ReplicationController",
-  "ReplicaSet",
-  "Deployment",
-  "StatefulSet",
-  "DaemonSet",
-  "Job",
-  "CronJob",
-];
-const CHECKS = [
-  "appArmorProfile",
-  "capabilities_baseline",
-  "hostNamespaces",
-  "hostPathVolumes",
-  "hostPorts",
-  "hostProbesAndHostLifecycle",
-  "privileged",
-  "procMount",
-  "seLinuxOptions",
-  "seccompProfile_baseline",
-  "sysctls",
-  "windowsHostProcess",
-  "allowPrivilegeEscalation",
-  "capabilities_restricted",
-  "procMount_restricted",
-  "restrictedVolumes",
-  "runAsNonRoot",
-  "runAsUser",
-  "seccompProfile_restricted",
-];
+let LEVELS;
+let KINDS;
+let TEMPLATE_PATHS;
+let API_VERSIONS;
+let CHECKS;
+
+// The tables, as JSON: { levels, kinds, templatePaths, apiVersions, checks } (pss-wasm's
+// `tables_json`, from pss-core's lists).
+export function setTables(json) {
+  const t = JSON.parse(json);
+  LEVELS = t.levels;
+  KINDS = t.kinds;
+  TEMPLATE_PATHS = t.templatePaths;
+  API_VERSIONS = t.apiVersions;
+  CHECKS = t.checks;
+}
 
 export function evaluationFromText(text) {
   if (text.charCodeAt(0) !== 69) return JSON.parse(text);
@@ -67,39 +52,38 @@ export function evaluationFromText(text) {
     at = to + 1;
     return field;
   };
+  // "-" null, "+" the next field, anything else the value given for it.
+  const opt = (k, other) => {
+    const c = text.charCodeAt(k);
+    return c === 45 ? null : c === 43 ? next() : other;
+  };
   const level = LEVELS[text.charCodeAt(1) - 48];
   const allowed = text.charCodeAt(2) === 49;
-  const workloadKind = KINDS[text.charCodeAt(3) - 65];
+  const w = text.charCodeAt(3);
+  const workloadKind = w === 45 ? null : KINDS[w - 65];
+  const templatePath = w === 45 ? "" : TEMPLATE_PATHS[w - 65];
   const version = next();
-  const templatePath = next();
-  // "-" null, "+" the next field, "=" the common value.
-  const opt = (k, common) => {
-    const c = text.charCodeAt(k);
-    return c === 45 ? null : c === 43 ? next() : common;
-  };
-  const head = opt(4, null);
-  const note = opt(5, null);
-  const kind = opt(6, "Pod");
-  const apiVersion = opt(7, "v1");
-  const name = opt(8, null);
-  const namespace = opt(9, null);
-  const violations = [];
   let forbiddenReason = "";
   let forbiddenDetail = "";
+  let message = null;
+  if (!allowed) {
+    forbiddenReason = next();
+    forbiddenDetail = next();
+    message = next();
+  }
+  const kind = opt(4, workloadKind);
+  const apiVersion = opt(5, API_VERSIONS[text.charCodeAt(5) - 48]);
+  const name = opt(6, null);
+  const namespace = opt(7, null);
+  const violations = [];
   let fields = null;
   let container = null;
-  for (let k = 10; k < end; k++) {
+  for (let k = 8; k < end; k++) {
     const c = text.charCodeAt(k);
     if (c >= 97) {
       const reason = next();
       const detail = next();
       fields = [];
-      if (violations.length > 0) {
-        forbiddenReason += ", ";
-        forbiddenDetail += ", ";
-      }
-      forbiddenReason += reason;
-      forbiddenDetail += detail === "" ? reason : reason + " (" + detail + ")";
       violations.push({ check: CHECKS[c - 97], reason, detail, fields });
       continue;
     }
@@ -145,10 +129,11 @@ export function evaluationFromText(text) {
     violations,
     forbiddenReason,
     forbiddenDetail,
-    message: head === null ? null : head + forbiddenDetail,
+    message,
     workloadKind,
     templatePath,
-    note,
+    notEvaluated: null,
+    note: null,
     kind,
     apiVersion,
     name,

@@ -1,5 +1,7 @@
-// The playground: YAML/JSON manifests in, each workload's verdict out, from the built @pss/wasm package.
-import init, { evaluate, policyFromLabels, supportedVersions } from "@pss/wasm";
+// The playground: YAML/JSON manifests in, each document's verdict out, from the built @pss/wasm package.
+// Documents are arbitrary manifests, so each goes through the object entry (evaluateObject): what is
+// not a workload (a Service, a document without kind) is shown as not evaluated, with pss-core's reason.
+import init, { LevelVersion, policyFromLabels, supportedVersions } from "@pss/wasm";
 import { LineCounter, parseAllDocuments } from "yaml";
 
 const $ = (id) => document.getElementById(id);
@@ -139,11 +141,11 @@ function jsonBox(box, name) {
 }
 
 /**
- * The options to evaluate with: the level and version chosen, or with namespace labels the enforce
- * level and version they resolve to (the chosen ones being the defaults), and the exclusions.
+ * The LevelVersion to evaluate with: the level and version chosen, or with namespace labels the
+ * enforce level and version they resolve to (the chosen ones being the defaults), and the exclusions.
  * Shows the namespace policy and any problem; returns null when the options are unusable.
  */
-function currentOptions() {
+function currentLevelVersion() {
   policyLine.textContent = "";
   optionsError.textContent = "";
   let level = levelSelect.value;
@@ -155,16 +157,20 @@ function currentOptions() {
         ["enforce", "audit", "warn"].flatMap((mode) => [[mode, level], [`${mode}-version`, version]]),
       );
       const policy = policyFromLabels(labels, defaults);
-      const show = (lv) => `${lv.level}:${lv.version}`;
+      const show = (data) => {
+        const lv = new LevelVersion(data);
+        const text = lv.toString();
+        lv.free();
+        return text;
+      };
       policyLine.textContent =
         `namespace policy: enforce=${show(policy.enforce)}, audit=${show(policy.audit)}, warn=${show(policy.warn)}` +
         policy.errors.map((e) => `\n${e.message}`).join("");
       ({ level, version } = policy.enforce);
     }
     const exclusions = jsonBox(exclusionsInput, "exclusions");
-    const options = exclusions === undefined ? { level, version } : { level, version, exclusions };
-    evaluate("{}", options); // checks the options once, so that their errors show here
-    return options;
+    // Checks the options once, so that their errors show here.
+    return new LevelVersion(exclusions === undefined ? { level, version } : { level, version, exclusions });
   } catch (e) {
     optionsError.textContent = e.name === "PssError" ? `${e.kind}: ${e.message}` : e.message;
     return null;
@@ -173,13 +179,21 @@ function currentOptions() {
 
 function render() {
   const text = input.value;
-  const options = currentOptions();
-  if (options === null) {
+  const levelVersion = currentLevelVersion();
+  if (levelVersion === null) {
     results.replaceChildren(el("p", { class: "empty" }, "Fix the namespace labels or exclusions to see verdicts."));
     status.textContent = "invalid options";
     return;
   }
-  const { level, version } = options;
+  try {
+    renderWith(text, levelVersion);
+  } finally {
+    levelVersion.free();
+  }
+}
+
+function renderWith(text, levelVersion) {
+  const lv = levelVersion.toString();
   const marks = new Map(); // line number -> "violation" | "error"
   const cards = [];
   const lineCounter = new LineCounter();
@@ -217,12 +231,8 @@ function render() {
     const title = `${kind ?? "object"}${name ? ` "${name}"` : ""} — ${where}`;
     let result;
     try {
-      result = evaluate(object, options);
+      result = levelVersion.evaluateObject(object);
     } catch (e) {
-      if (e.kind === "noPodTemplate") {
-        cards.push(el("article", { class: "doc skipped" }, el("h2", {}, title), el("p", {}, `Not evaluated: ${e.message}.`)));
-        continue;
-      }
       const line = e.path ? lineOf(fieldOffset(doc, e.path)) : startLine;
       mark(line, "error");
       cards.push(
@@ -236,11 +246,17 @@ function render() {
       );
       continue;
     }
+    // Not a workload (no kind, a Service, ...): not evaluated, with pss-core's reason; never "allowed".
+    if (result.notEvaluated !== null && !result.allowed) {
+      cards.push(
+        el("article", { class: "doc skipped" }, el("h2", {}, el("span", { class: "verdict" }, "not evaluated"), ` ${title}`),
+          el("p", { class: "note" }, result.note)),
+      );
+      continue;
+    }
     const badge = el("span", { class: "workload", title: result.templatePath ? `pod template at ${result.templatePath}` : "a pod" }, result.workloadKind);
     if (result.allowed) {
-      const why = result.note ?? (result.workloadKind === "Pod"
-        ? `Allowed by PodSecurity "${level}:${version}".`
-        : `The pods it creates would be allowed by PodSecurity "${level}:${version}".`);
+      const why = result.note ?? `${result.workloadKind === "Pod" ? "The pod" : "Its pod template"} passes ${lv}.`;
       cards.push(
         el("article", { class: "doc allowed" }, el("h2", {}, el("span", { class: "verdict" }, "allowed"), " ", badge, ` ${title}`),
           el("p", {}, why)),
@@ -286,7 +302,7 @@ function render() {
     for (const k of ["allowed", "denied", "error", "skipped"]) if (c.classList.contains(k)) n[k]++;
     return n;
   }, { allowed: 0, denied: 0, error: 0, skipped: 0 });
-  status.textContent = `${counts.allowed} allowed, ${counts.denied} forbidden, ${counts.error} with errors, ${counts.skipped} skipped`;
+  status.textContent = `${counts.allowed} allowed, ${counts.denied} forbidden, ${counts.error} with errors, ${counts.skipped} not evaluated`;
 }
 
 let timer = 0;

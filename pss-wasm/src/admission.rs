@@ -1,4 +1,4 @@
-//! PodSecurity admission: `policyFromLabels` (namespace labels to the enforce/audit/warn policy).
+//! PodSecurity admission: `policyFromLabels` (namespace labels to the enforce/audit/warn `Policy`).
 
 #[cfg(test)]
 use serde::Serialize;
@@ -7,27 +7,29 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::{self, ErrorKind, FieldError, PssError};
 use crate::json::{Object, ToJson};
-use crate::level::LevelVersion;
+use crate::level::LevelVersionJSON;
 use crate::object;
 
-/// A namespace's policy: the level and version of each mode, and the problems with its labels.
+/// A namespace's policy (upstream's `api.Policy`): the level and version of each mode, and the
+/// problems with its labels.
 #[derive(Debug, Clone, PartialEq, Eq, Tsify)]
 #[cfg_attr(test, derive(Serialize))]
-pub struct NamespacePolicy {
+pub struct Policy {
     /// Violations deny pods.
-    pub enforce: LevelVersion,
+    pub enforce: LevelVersionJSON,
     /// Violations are recorded in the `pod-security.kubernetes.io/audit-violations` audit annotation.
-    pub audit: LevelVersion,
+    pub audit: LevelVersionJSON,
     /// Violations are returned to the client as warnings.
-    pub warn: LevelVersion,
+    pub warn: LevelVersionJSON,
     /// One entry per invalid label, in upstream's order and words (an invalid enforce level becomes
-    /// `restricted`, an invalid audit or warn level `privileged`, an invalid version `latest`).
+    /// `restricted`, an invalid audit or warn level `privileged`, an invalid version `latest`);
+    /// `label` names the label.
     pub errors: Vec<FieldError>,
 }
 
-impl NamespacePolicy {
+impl Policy {
     pub(crate) fn new(policy: pss_core::admission::Policy, errors: &[pss_core::FieldError]) -> Self {
-        NamespacePolicy {
+        Policy {
             enforce: policy.enforce.into(),
             audit: policy.audit.into(),
             warn: policy.warn.into(),
@@ -36,7 +38,7 @@ impl NamespacePolicy {
     }
 }
 
-impl ToJson for NamespacePolicy {
+impl ToJson for Policy {
     fn write_json(&self, out: &mut String) {
         Object::new(out)
             .field("enforce", &self.enforce)
@@ -74,10 +76,11 @@ pub struct PolicyDefaults {
     pub warn_version: Option<String>,
 }
 
-/// `PolicyDefaults`' keys, in upstream's validation order (enforce, warn, audit).
-const DEFAULT_KEYS: [&str; 6] = ["enforce", "enforce-version", "warn", "warn-version", "audit", "audit-version"];
+/// `PolicyDefaults`' keys, as a `PodSecurityConfiguration` writes them.
+const DEFAULT_KEYS: [&str; 6] = ["enforce", "enforce-version", "audit", "audit-version", "warn", "warn-version"];
 
 impl PolicyDefaults {
+    /// Reads the option object (`what` names it in errors).
     fn from_js(value: &JsValue, what: &str) -> Result<PolicyDefaults, PssError> {
         let o = object::Options::new(value, &DEFAULT_KEYS, what)?;
         Ok(PolicyDefaults {
@@ -90,35 +93,23 @@ impl PolicyDefaults {
         })
     }
 
-    /// The defaults as a policy, and upstream's errors (`defaults.enforce: Invalid value: ...`),
-    /// in upstream's order. Each value is checked as pss-core checks the matching namespace label,
-    /// and the label's error is renamed to the defaults field.
-    fn policy(&self) -> (pss_core::admission::Policy, Vec<FieldError>) {
-        let values =
-            [&self.enforce, &self.enforce_version, &self.warn, &self.warn_version, &self.audit, &self.audit_version];
-        let mut labels: Vec<(String, &str)> = Vec::new();
-        let mut errors = Vec::new();
-        for (key, value) in DEFAULT_KEYS.iter().zip(values) {
-            let fallback = if key.ends_with("-version") { "latest" } else { "privileged" };
-            let value = value.as_deref().filter(|v| !v.is_empty()).unwrap_or(fallback);
-            let label = format!("{}{key}", pss_core::admission::LABEL_PREFIX);
-            let (_, errs) = pss_core::admission::Policy::from_labels(
-                [(label.as_str(), value)],
-                pss_core::admission::Policy::PRIVILEGED,
-            );
-            for e in &errs {
-                let mut e = FieldError::from(e);
-                let path = format!("defaults.{key}");
-                e.message = format!("{path}{}", &e.message[e.path.len()..]);
-                e.path = path;
-                errors.push(e);
-            }
-            labels.push((label, value));
-        }
-        // With every mode set explicitly, the labels resolve to exactly these levels and versions
-        // (the callers reject the defaults when there are errors).
-        let labels = labels.iter().map(|(k, v)| (k.as_str(), *v));
-        (pss_core::admission::Policy::from_labels(labels, pss_core::admission::Policy::PRIVILEGED).0, errors)
+    /// The defaults as a policy, resolved and validated by pss-core (`PolicyDefaults::resolve`); its
+    /// errors as an `invalidAdmissionConfig` error in upstream's words (`defaults.enforce: Invalid
+    /// value: ...`).
+    fn resolve(self) -> Result<pss_core::admission::Policy, PssError> {
+        let defaults = pss_core::admission::PolicyDefaults {
+            enforce: self.enforce,
+            enforce_version: self.enforce_version,
+            audit: self.audit,
+            audit_version: self.audit_version,
+            warn: self.warn,
+            warn_version: self.warn_version,
+        };
+        defaults.resolve().map_err(|errors| {
+            let fields = errors.iter().map(FieldError::from).collect();
+            let message = pss_core::admission::ConfigError::Invalid(errors).to_string();
+            PssError::fields(ErrorKind::InvalidAdmissionConfig, message, fields)
+        })
     }
 }
 
@@ -134,19 +125,48 @@ impl PolicyDefaults {
 pub fn policy_from_labels(
     #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] labels: JsValue,
     defaults: Option<Ts<PolicyDefaults>>,
-) -> Result<Ts<NamespacePolicy>, JsValue> {
+) -> Result<Ts<Policy>, JsValue> {
     let labels = object::string_map(&labels, "labels").map_err(PssError::into_js)?;
     let defaults = match defaults {
-        Some(d) => {
-            let d = d.js_value();
-            let (policy, errors) = PolicyDefaults::from_js(&d, "defaults.").map_err(PssError::into_js)?.policy();
-            if !errors.is_empty() {
-                return Err(PssError::fields(ErrorKind::InvalidAdmissionConfig, errors).into_js());
-            }
-            policy
-        }
-        None => pss_core::admission::Policy::PRIVILEGED,
-    };
+        Some(d) => PolicyDefaults::from_js(&d.js_value(), "defaults.").and_then(PolicyDefaults::resolve),
+        None => Ok(pss_core::admission::Policy::PRIVILEGED),
+    }
+    .map_err(PssError::into_js)?;
     let (policy, errors) = pss_core::admission::Policy::from_labels(&labels, defaults);
-    error::to_js(&NamespacePolicy::new(policy, &errors))
+    error::to_js(&Policy::new(policy, &errors))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_resolve_in_pss_core_with_upstreams_words() {
+        let d = PolicyDefaults { enforce: Some("baseline".into()), warn: Some("".into()), ..Default::default() };
+        let policy = d.resolve().unwrap();
+        assert_eq!(policy.enforce.to_string(), "baseline:latest");
+        assert_eq!(policy.warn.to_string(), "privileged:latest");
+        let bad =
+            PolicyDefaults { enforce: Some("strict".into()), warn_version: Some("x".into()), ..Default::default() };
+        let e = bad.resolve().unwrap_err();
+        assert_eq!(e.details.kind, ErrorKind::InvalidAdmissionConfig);
+        let paths: Vec<&str> = e.details.errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, ["defaults.enforce", "defaults.warn-version"]);
+        assert_eq!(
+            e.message,
+            r#"[defaults.enforce: Invalid value: "strict": must be one of privileged, baseline, restricted, defaults.warn-version: Invalid value: "x": must be "latest" or "v1.x"]"#
+        );
+        crate::json::tests::same_as_serde(&*e.details);
+    }
+
+    #[test]
+    fn label_errors_name_the_label() {
+        let labels = [("pod-security.kubernetes.io/enforce", "strict")];
+        let (policy, errors) =
+            pss_core::admission::Policy::from_labels(labels, pss_core::admission::Policy::PRIVILEGED);
+        let p = Policy::new(policy, &errors);
+        assert_eq!(p.errors[0].label.as_deref(), Some("pod-security.kubernetes.io/enforce"));
+        assert_eq!(p.errors[0].path, "metadata.labels[pod-security.kubernetes.io/enforce]");
+        crate::json::tests::same_as_serde(&p);
+    }
 }

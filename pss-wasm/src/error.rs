@@ -30,12 +30,24 @@ pub enum ErrorKind {
     NumberOutOfRange,
     /// Nesting deeper than pss-core's limit.
     TooDeep,
+    /// A field a strictly read document (an admission configuration) does not have.
+    UnknownField,
+    /// A field given twice in a strictly read document (an admission configuration).
+    DuplicateField,
+    /// A document of another kind than the entry point takes: an object other than a Pod given to
+    /// `evaluate` (use `evaluateObject`), a whole object given to `evaluateSpec`, a configuration of
+    /// another kind.
+    UnexpectedKind,
+    /// A bare `PodSpec` given to `evaluate`: pod spec fields (`containers`, `hostNetwork`, ...) at
+    /// its top and no `spec` (use `evaluateSpec`). Evaluated as a pod, it would be an empty pod,
+    /// allowed at every level.
+    BarePodSpec,
     /// The options object has an unknown field or a field of the wrong type.
     InvalidOptions,
     /// The input is neither a string, a `Uint8Array` nor a value `JSON.stringify` can write.
     InvalidInput,
-    /// The object is not a pod or a pod controller (a Service, a ConfigMap, ...), or its `apiVersion`
-    /// does not match its kind's group (`example.com/v1` Deployment).
+    /// Admission review only: the object is not a pod or a pod controller (a Service, a ConfigMap, a
+    /// Deployment of another API group, a document without `kind`).
     NoPodTemplate,
     /// An entry of `options.exclusions` that Kyverno would reject (`error.errors` lists each problem).
     InvalidExclusion,
@@ -62,6 +74,10 @@ impl ErrorKind {
             pss_core::ErrorKind::InvalidType => ErrorKind::InvalidType,
             pss_core::ErrorKind::NumberOutOfRange => ErrorKind::NumberOutOfRange,
             pss_core::ErrorKind::TooDeep => ErrorKind::TooDeep,
+            pss_core::ErrorKind::UnknownField => ErrorKind::UnknownField,
+            pss_core::ErrorKind::DuplicateField => ErrorKind::DuplicateField,
+            pss_core::ErrorKind::UnexpectedKind => ErrorKind::UnexpectedKind,
+            pss_core::ErrorKind::BarePodSpec => ErrorKind::BarePodSpec,
             _ => ErrorKind::Other,
         }
     }
@@ -78,6 +94,10 @@ impl ErrorKind {
             ErrorKind::InvalidType => "invalidType",
             ErrorKind::NumberOutOfRange => "numberOutOfRange",
             ErrorKind::TooDeep => "tooDeep",
+            ErrorKind::UnknownField => "unknownField",
+            ErrorKind::DuplicateField => "duplicateField",
+            ErrorKind::UnexpectedKind => "unexpectedKind",
+            ErrorKind::BarePodSpec => "barePodSpec",
             ErrorKind::InvalidOptions => "invalidOptions",
             ErrorKind::InvalidInput => "invalidInput",
             ErrorKind::NoPodTemplate => "noPodTemplate",
@@ -136,6 +156,9 @@ pub struct FieldError {
     pub message: String,
     /// The field (`metadata.labels[pod-security.kubernetes.io/audit]`, `exclusions[0].controlName`).
     pub path: String,
+    /// The label's key when the field is a namespace label (`pod-security.kubernetes.io/audit`),
+    /// `null` otherwise.
+    pub label: Option<String>,
     /// The offending value, when the message shows one.
     pub value: Option<String>,
     /// What is accepted or why the value is wrong (may be empty).
@@ -162,6 +185,7 @@ impl ToJson for FieldError {
         Object::new(out)
             .field("message", &self.message)
             .field("path", &self.path)
+            .field("label", &self.label)
             .field("value", &self.value)
             .field("detail", &self.detail)
             .end();
@@ -173,18 +197,7 @@ impl From<&pss_core::FieldError> for FieldError {
         FieldError {
             message: e.to_string(),
             path: e.path().to_owned(),
-            value: e.value().map(str::to_owned),
-            detail: e.detail().to_owned(),
-        }
-    }
-}
-
-impl FieldError {
-    /// A Kyverno validation error, its path (relative to the entry) under `prefix`.
-    pub(crate) fn kyverno(prefix: &str, e: &pss_core::FieldError) -> Self {
-        FieldError {
-            message: format!("{prefix}{e}"),
-            path: format!("{prefix}{}", e.path()),
+            label: e.label().map(str::to_owned),
             value: e.value().map(str::to_owned),
             detail: e.detail().to_owned(),
         }
@@ -249,13 +262,9 @@ impl PssError {
         PssError { message, details: Box::new(details) }
     }
 
-    /// An error made of field-level problems: upstream's aggregate message (one alone, several in
-    /// brackets), and each problem in `errors`.
-    pub(crate) fn fields(kind: ErrorKind, errors: Vec<FieldError>) -> Self {
-        let message = match errors.as_slice() {
-            [one] => one.message.clone(),
-            many => format!("[{}]", many.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(", ")),
-        };
+    /// An error made of field-level problems: `message` is pss-core's aggregate of them (one alone,
+    /// several in brackets), each problem is in `errors`, and `path` is the problem's when there is one.
+    pub(crate) fn fields(kind: ErrorKind, message: String, errors: Vec<FieldError>) -> Self {
         let mut e = PssError::new(kind, message);
         e.details.path = match errors.as_slice() {
             [one] => Some(one.path.clone()),
@@ -320,7 +329,9 @@ mod tests {
         let labels =
             [("pod-security.kubernetes.io/enforce", "strict"), ("pod-security.kubernetes.io/warn-version", "x")];
         let (_, errors) = pss_core::admission::Policy::from_labels(labels, pss_core::admission::Policy::PRIVILEGED);
-        let e = PssError::fields(ErrorKind::InvalidAdmissionConfig, errors.iter().map(FieldError::from).collect());
+        let message = pss_core::admission::ConfigError::Invalid(errors.clone()).to_string();
+        let e =
+            PssError::fields(ErrorKind::InvalidAdmissionConfig, message, errors.iter().map(FieldError::from).collect());
         crate::json::tests::same_as_serde(&*e.details);
     }
 

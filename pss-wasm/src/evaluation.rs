@@ -1,16 +1,19 @@
-//! What `evaluate` returns: `Evaluation`, `Violation`, `FieldViolation`, `FieldValue`, `WorkloadKind`;
-//! and the evaluation of any workload (a pod or a pod controller) from JSON bytes.
+//! What the evaluate functions return: `Evaluation`, `Violation`, `FieldViolation`, `FieldValue`,
+//! `WorkloadKind`, `NotEvaluated`; and the three ways in (a pod, a bare pod spec, any object) from
+//! JSON bytes, each a call to pss-core's entry point of the same name.
 
 #[cfg(test)]
 use serde::Serialize;
 use tsify::Tsify;
+use wasm_bindgen::prelude::*;
 
 use crate::error::PssError;
 use crate::json::{self, Object, ToJson};
 use crate::level::Level;
-use crate::object::{self, Meta};
+use crate::object::Meta;
 
-/// The verdict on one pod, or on the pod template of a controller, at one level and version.
+/// The verdict on one pod, pod spec, or pod template of a controller, at one level and version;
+/// or, from `evaluateObject`, why an object was not evaluated (`notEvaluated`).
 #[derive(Debug, Clone, PartialEq, Tsify)]
 #[cfg_attr(test, derive(Serialize))]
 #[serde(rename_all = "camelCase")]
@@ -21,36 +24,86 @@ pub struct Evaluation {
     /// The version evaluated, as requested (`"latest"` or `"v1.N"`).
     pub version: String,
     /// Whether the pod passes (no violations); for a controller, whether the pods it creates would.
+    /// `false` for an object that was not evaluated because it is not a workload (`notEvaluated`
+    /// `"noKind"` or `"notAPodController"`): never a pass for what was not evaluated. `true` for a
+    /// ReplicationController without a template (`"templateAbsent"`), which upstream allows.
     pub allowed: bool,
     /// The failed checks, in upstream's order.
     pub violations: Vec<Violation>,
-    /// Upstream's `ForbiddenReason()`: the reasons joined by `", "` (empty when allowed).
+    /// Upstream's `ForbiddenReason()`, as pss-core gives it (empty when allowed).
     pub forbidden_reason: String,
-    /// Upstream's `ForbiddenDetail()`: each `reason (detail)` joined by `", "` (empty when allowed).
+    /// Upstream's `ForbiddenDetail()`, as pss-core gives it (empty when allowed).
     pub forbidden_detail: String,
-    /// `null` when allowed. For a pod, what the API server says when it denies it:
-    /// `pods "NAME" is forbidden: violates PodSecurity "baseline:latest": <forbiddenDetail>`. For a
-    /// controller (which admission only warns about), that the pods it creates would be denied, as
-    /// the `pss` CLI words it: `deployments "web" (pods it creates would be denied): violates
-    /// PodSecurity "baseline:latest": <forbiddenDetail>`.
+    /// pss-core's denial, `null` when allowed or not evaluated. For a pod or a bare pod spec, what the
+    /// API server says when it denies it: `pods "NAME" is forbidden: violates PodSecurity
+    /// "baseline:latest": <forbiddenDetail>` (`pods is forbidden: ...` without a name). For a
+    /// controller (which admission only warns about), that the pods it creates would be denied:
+    /// `deployments "web" (pods it creates would be denied): violates PodSecurity "baseline:latest":
+    /// <forbiddenDetail>`.
     pub message: Option<String>,
-    /// What was evaluated: `"Pod"` (also for a document without `kind`) or the controller's kind.
-    pub workload_kind: WorkloadKind,
-    /// Where the pod template is in the object: `""` for a Pod, `"spec.template"`, `"template"`
-    /// (PodTemplate) or `"spec.jobTemplate.spec.template"` (CronJob). Field paths start with it.
+    /// What was evaluated: `"Pod"` (from `evaluate`, also for a document without `kind`) or the
+    /// controller's kind; `null` for a bare pod spec (`evaluateSpec`) and for an object that is not
+    /// a workload.
+    #[tsify(type = "WorkloadKind | null")]
+    pub workload_kind: Option<KindName>,
+    /// Where the pod template is in the object, as field paths start: `""` for a Pod or a bare pod
+    /// spec, `"spec.template"`, `"template"` (PodTemplate) or `"spec.jobTemplate.spec.template"`
+    /// (CronJob).
     pub template_path: String,
-    /// Why nothing was evaluated although the object is a workload, `null` otherwise: a
-    /// ReplicationController without `spec.template`, which upstream allows
-    /// (`no pod template: the ReplicationController has no spec.template`).
+    /// Why nothing was evaluated (`evaluateObject` only), `null` when the object was evaluated.
+    pub not_evaluated: Option<NotEvaluated>,
+    /// pss-core's sentence for `notEvaluated` (`no kind: not a Kubernetes object (kubectl and the API
+    /// server refuse it), so it is not evaluated`), `null` when the object was evaluated.
     pub note: Option<String>,
     /// The document's `kind`, if it has one.
     pub kind: Option<String>,
     /// The document's `apiVersion`, if it has one.
     pub api_version: Option<String>,
-    /// `metadata.name`, if set (the message uses `""` when it is not).
+    /// `metadata.name`, if set (the message reads `pods is forbidden: ...` without one).
     pub name: Option<String>,
     /// `metadata.namespace`, if set.
     pub namespace: Option<String>,
+}
+
+/// Why `evaluateObject` did not evaluate an object (pss-core's `NoPodTemplate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Tsify)]
+#[cfg_attr(test, derive(Serialize))]
+#[serde(rename_all = "camelCase")]
+pub enum NotEvaluated {
+    /// The document has no `kind` (or an empty one): not a Kubernetes object (kubectl and the API
+    /// server refuse it), so no pod is created from it. Never allowed.
+    NoKind,
+    /// The object is not a pod or a pod controller (a Service, a ConfigMap, a Deployment of another
+    /// API group). Not allowed: it was not evaluated.
+    NotAPodController,
+    /// A controller whose optional template is absent (a ReplicationController without
+    /// `spec.template`): it creates no pods, and upstream allows it.
+    TemplateAbsent,
+}
+
+impl NotEvaluated {
+    fn of(e: &pss_core::NoPodTemplate) -> NotEvaluated {
+        match e {
+            pss_core::NoPodTemplate::TemplateAbsent { .. } => NotEvaluated::TemplateAbsent,
+            pss_core::NoPodTemplate::NotAPodController { .. } => NotEvaluated::NotAPodController,
+            // NoKind, and any reason newer than this package: not evaluated, never allowed.
+            _ => NotEvaluated::NoKind,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            NotEvaluated::NoKind => "noKind",
+            NotEvaluated::NotAPodController => "notAPodController",
+            NotEvaluated::TemplateAbsent => "templateAbsent",
+        }
+    }
+}
+
+impl ToJson for NotEvaluated {
+    fn write_json(&self, out: &mut String) {
+        json::write_str(out, self.as_str());
+    }
 }
 
 /// A kind of object that carries a pod template, as PodSecurity admission knows them (core `v1`
@@ -79,21 +132,20 @@ pub enum WorkloadKind {
     CronJob,
 }
 
-impl From<pss_core::WorkloadKind> for WorkloadKind {
-    fn from(kind: pss_core::WorkloadKind) -> Self {
-        match kind {
-            pss_core::WorkloadKind::PodTemplate => WorkloadKind::PodTemplate,
-            pss_core::WorkloadKind::ReplicationController => WorkloadKind::ReplicationController,
-            pss_core::WorkloadKind::ReplicaSet => WorkloadKind::ReplicaSet,
-            pss_core::WorkloadKind::Deployment => WorkloadKind::Deployment,
-            pss_core::WorkloadKind::StatefulSet => WorkloadKind::StatefulSet,
-            pss_core::WorkloadKind::DaemonSet => WorkloadKind::DaemonSet,
-            pss_core::WorkloadKind::Job => WorkloadKind::Job,
-            pss_core::WorkloadKind::CronJob => WorkloadKind::CronJob,
-            // Pod, and any kind newer than this package (which pss-core evaluates through its
-            // template as well; the template path below stays pss-core's).
-            _ => WorkloadKind::Pod,
-        }
+/// A pss-core workload kind in a result, written as pss-core names it (TypeScript: `WorkloadKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindName(pub(crate) pss_core::WorkloadKind);
+
+impl ToJson for KindName {
+    fn write_json(&self, out: &mut String) {
+        json::write_str(out, self.0.kind());
+    }
+}
+
+#[cfg(test)]
+impl Serialize for KindName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.kind())
     }
 }
 
@@ -116,7 +168,8 @@ pub struct Violation {
 #[cfg_attr(test, derive(Serialize))]
 #[tsify(missing_as_null)]
 pub struct FieldViolation {
-    /// The field's path, e.g. `spec.containers[0].securityContext.privileged` or
+    /// The field's path, e.g. `spec.containers[0].securityContext.privileged` (relative to the
+    /// object), `containers[0].securityContext.privileged` (to a bare pod spec) or
     /// `metadata.annotations[container.apparmor.security.beta.kubernetes.io/app]`.
     pub path: String,
     /// The offending value.
@@ -199,53 +252,13 @@ impl ToJson for Evaluation {
             .field("message", &self.message)
             .field("workloadKind", &self.workload_kind)
             .field("templatePath", &self.template_path)
+            .field("notEvaluated", &self.not_evaluated)
             .field("note", &self.note)
             .field("kind", &self.kind)
             .field("apiVersion", &self.api_version)
             .field("name", &self.name)
             .field("namespace", &self.namespace)
             .end();
-    }
-}
-
-impl WorkloadKind {
-    /// Every kind, in the order of js/decode.js's `KINDS`.
-    #[cfg(test)]
-    const ALL: [WorkloadKind; 9] = [
-        WorkloadKind::Pod,
-        WorkloadKind::PodTemplate,
-        WorkloadKind::ReplicationController,
-        WorkloadKind::ReplicaSet,
-        WorkloadKind::Deployment,
-        WorkloadKind::StatefulSet,
-        WorkloadKind::DaemonSet,
-        WorkloadKind::Job,
-        WorkloadKind::CronJob,
-    ];
-
-    /// The kind's index in js/decode.js's `KINDS`.
-    fn index(self) -> u8 {
-        self as u8
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            WorkloadKind::Pod => "Pod",
-            WorkloadKind::PodTemplate => "PodTemplate",
-            WorkloadKind::ReplicationController => "ReplicationController",
-            WorkloadKind::ReplicaSet => "ReplicaSet",
-            WorkloadKind::Deployment => "Deployment",
-            WorkloadKind::StatefulSet => "StatefulSet",
-            WorkloadKind::DaemonSet => "DaemonSet",
-            WorkloadKind::Job => "Job",
-            WorkloadKind::CronJob => "CronJob",
-        }
-    }
-}
-
-impl ToJson for WorkloadKind {
-    fn write_json(&self, out: &mut String) {
-        json::write_str(out, self.as_str());
     }
 }
 
@@ -283,150 +296,185 @@ impl ToJson for FieldValue {
     }
 }
 
-/// What evaluating a document gave: a pss-core evaluation, or a note on why there was nothing to
-/// evaluate (a ReplicationController without a template).
-pub(crate) enum Outcome<'r> {
-    Evaluated(&'r pss_core::Evaluation),
-    NotEvaluated(pss_core::LevelVersion, String),
+/// The way a document comes in, and so what pss-core takes it for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Entry {
+    /// `evaluate`: a pod (pss-core's `PodDocument::from_slice`); a document without `kind` is a
+    /// pod, another kind or a bare pod spec an error.
+    Pod,
+    /// `evaluateSpec`: a bare `PodSpec` (`PodDocument::from_spec_slice`); paths relative to it.
+    Spec,
+    /// `evaluateObject`: any object (`ObjectDocument`, `evaluate_object`); what is not a workload
+    /// is not evaluated.
+    Object,
 }
 
-/// Decodes and evaluates a pod or pod controller given as JSON bytes (UTF-8 is checked by pss-core),
-/// removing what the exclusions cover, and hands the outcome to `emit` with the document's header.
-///
-/// A document without `kind` is a pod, as it always was for this package. A pod is decoded in one
-/// pass, a controller in two (pss-core reads it as a pod first, then its template).
+/// What evaluating a document gave: a pss-core evaluation, or why pss-core evaluated nothing.
+pub(crate) enum Outcome<'r> {
+    Evaluated(&'r pss_core::Evaluation),
+    NotEvaluated(pss_core::LevelVersion, &'r pss_core::NoPodTemplate),
+}
+
+/// Decodes `json` (UTF-8 is checked by pss-core) the way `entry` says, evaluates it with pss-core
+/// (minus what the exclusions cover; none for a spec), and hands the outcome to `emit` with the
+/// document's header. One decoding pass of pss-core's per document.
 pub(crate) fn evaluate_with<R>(
+    entry: Entry,
     lv: pss_core::LevelVersion,
     json: &[u8],
     exclusions: &[pss_core::kyverno::PodSecurityExclusion],
-    emit: impl FnOnce(&Meta<'_>, pss_core::WorkloadKind, Outcome<'_>) -> R,
+    emit: impl FnOnce(&Meta<'_>, Outcome<'_>) -> R,
 ) -> Result<R, PssError> {
-    let obj = match pss_core::ObjectDocument::from_slice(json) {
-        Ok(obj) => obj,
-        Err(e) => return Err(document_error(json, e)),
-    };
-    if matches!(obj.kind(), None | Some("")) {
-        // No kind: a pod.
-        if exclusions.is_empty() {
+    match entry {
+        Entry::Pod => {
             let pod = pss_core::PodDocument::from_slice(json)?;
-            let result = pss_core::evaluate(lv, &pod);
-            return Ok(emit(&Meta::of(obj.header()), pss_core::WorkloadKind::Pod, Outcome::Evaluated(&result)));
+            let result = if exclusions.is_empty() {
+                pss_core::evaluate(lv, &pod)
+            } else {
+                pss_core::kyverno::evaluate_pod_excluding(lv, &pod, exclusions)
+            };
+            Ok(emit(&Meta::of(pod.header()), Outcome::Evaluated(&result)))
         }
-        return object::with_object(json, |obj, meta| excluding(lv, obj, meta, exclusions, emit))?;
-    }
-    let meta = Meta::of(obj.header());
-    match obj.template() {
-        Ok(pod) if exclusions.is_empty() && obj.workload_kind() == Some(pss_core::WorkloadKind::Pod) => {
-            let result = pss_core::evaluate(lv, pod);
-            Ok(emit(&meta, pss_core::WorkloadKind::Pod, Outcome::Evaluated(&result)))
+        Entry::Spec => {
+            debug_assert!(exclusions.is_empty(), "checked by the callers");
+            let spec = pss_core::PodDocument::from_spec_slice(json)?;
+            let result = pss_core::evaluate_spec(lv, &spec);
+            Ok(emit(&Meta::of(spec.header()), Outcome::Evaluated(&result)))
         }
-        _ => excluding(lv, &obj, &meta, exclusions, emit),
+        Entry::Object => {
+            let obj = pss_core::ObjectDocument::from_slice(json)?;
+            let result = if exclusions.is_empty() {
+                pss_core::evaluate_object(lv, &obj)
+            } else {
+                pss_core::kyverno::evaluate_object_excluding(lv, &obj, exclusions)
+            };
+            let meta = Meta::of(obj.header());
+            Ok(match &result {
+                Ok(result) => emit(&meta, Outcome::Evaluated(result)),
+                Err(why) => emit(&meta, Outcome::NotEvaluated(lv, why)),
+            })
+        }
     }
 }
 
-/// The error for a document that did not decode as an object: a pod's own error when it is a pod
-/// (which a document without `kind` is), else the object's.
-fn document_error(json: &[u8], object_error: pss_core::Error) -> PssError {
-    match pss_core::PodDocument::from_slice(json) {
-        Err(pod_error) => match pss_core::ObjectHeader::from_slice(json) {
-            Ok(h) if !object::is_pod(h.api_version(), h.kind()) => object_error.into(),
-            _ => pod_error.into(),
-        },
-        Ok(_) => object_error.into(),
-    }
-}
-
-fn excluding<R>(
+/// The `Evaluation` of a document as text for js/decode.js: the flat text it turns into the result
+/// object (several times faster to read in JS than the same result as JSON), or JSON when one of its
+/// strings holds the separator, and for a result that is not an evaluation.
+pub(crate) fn evaluate_flat_text(
+    entry: Entry,
     lv: pss_core::LevelVersion,
-    obj: &pss_core::ObjectDocument<'_>,
-    meta: &Meta<'_>,
+    json: &[u8],
     exclusions: &[pss_core::kyverno::PodSecurityExclusion],
-    emit: impl FnOnce(&Meta<'_>, pss_core::WorkloadKind, Outcome<'_>) -> R,
-) -> Result<R, PssError> {
-    match pss_core::kyverno::evaluate_object_excluding(lv, obj, exclusions) {
-        Ok(result) => {
-            let kind = obj.workload_kind().unwrap_or(pss_core::WorkloadKind::Pod);
-            Ok(emit(meta, kind, Outcome::Evaluated(&result)))
-        }
-        Err(e @ pss_core::NoPodTemplate::TemplateAbsent { kind }) => {
-            Ok(emit(meta, kind, Outcome::NotEvaluated(lv, e.to_string())))
-        }
-        Err(e) => Err(PssError::from(&e)),
-    }
+) -> Result<String, PssError> {
+    evaluate_with(entry, lv, json, exclusions, |meta, outcome| match outcome {
+        Outcome::Evaluated(result) => flat(meta, result).unwrap_or_else(|| json::to_string(&translate(meta, result))),
+        Outcome::NotEvaluated(lv, why) => json::to_string(&not_evaluated(meta, lv, why)),
+    })
 }
 
-/// The `Evaluation` of a document, as a value (tests and the DTO's users).
+/// The `Evaluation` of a document, as a value (tests).
 #[cfg(test)]
 pub(crate) fn evaluate_bytes(
+    entry: Entry,
     lv: pss_core::LevelVersion,
     json: &[u8],
     exclusions: &[pss_core::kyverno::PodSecurityExclusion],
 ) -> Result<Evaluation, PssError> {
-    evaluate_with(lv, json, exclusions, |meta, kind, outcome| match outcome {
-        Outcome::Evaluated(result) => translate(meta, kind, result),
-        Outcome::NotEvaluated(lv, note) => not_evaluated(meta, kind, lv, note),
+    evaluate_with(entry, lv, json, exclusions, |meta, outcome| match outcome {
+        Outcome::Evaluated(result) => translate(meta, result),
+        Outcome::NotEvaluated(lv, why) => not_evaluated(meta, lv, why),
     })
 }
 
-/// The `Evaluation` of a document as JSON text, written straight from pss-core's result (the same
-/// text as the `Evaluation` value's, without copying every string into it first); what
-/// `evaluate_flat_text` falls back to.
-#[cfg(test)]
-pub(crate) fn evaluate_json_text(
-    lv: pss_core::LevelVersion,
-    json: &[u8],
-    exclusions: &[pss_core::kyverno::PodSecurityExclusion],
-) -> Result<String, PssError> {
-    evaluate_with(lv, json, exclusions, |meta, kind, outcome| match outcome {
-        Outcome::Evaluated(result) => json::to_string(&Direct { meta, kind, result }),
-        Outcome::NotEvaluated(lv, note) => json::to_string(&not_evaluated(meta, kind, lv, note)),
-    })
+/// `apiVersion`s written as one character of the flat text's shape (indexes into this list, which
+/// js/decode.js is handed): a compression of the header, not a rule.
+const API_VERSIONS: [&str; 3] = ["v1", "apps/v1", "batch/v1"];
+
+#[wasm_bindgen(module = "/js/decode.js")]
+extern "C" {
+    /// Hands js/decode.js the tables the flat text's shape indexes (JSON: `levels`, `kinds`,
+    /// `templatePaths`, `apiVersions`, `checks`), once per module instance.
+    #[wasm_bindgen(js_name = setTables)]
+    fn set_tables(json: &str);
 }
 
-/// The `Evaluation` of a document in the flat text `js/decode.js` turns into the result object
-/// (about three times faster to read in JS than the same result as JSON), or as JSON when one of
-/// its strings holds a separator character.
-pub(crate) fn evaluate_flat_text(
-    lv: pss_core::LevelVersion,
-    json: &[u8],
-    exclusions: &[pss_core::kyverno::PodSecurityExclusion],
-) -> Result<String, PssError> {
-    evaluate_with(lv, json, exclusions, |meta, kind, outcome| match outcome {
-        Outcome::Evaluated(result) => {
-            flat(meta, kind, result).unwrap_or_else(|| json::to_string(&Direct { meta, kind, result }))
-        }
-        Outcome::NotEvaluated(lv, note) => json::to_string(&not_evaluated(meta, kind, lv, note)),
-    })
+/// The tables the flat text's shape indexes, as JSON: pss-core's `Level::ALL`, `WorkloadKind::ALL`
+/// (kinds and template paths) and `CheckId::ALL`, and `API_VERSIONS`.
+pub(crate) fn tables_json() -> String {
+    let mut out = String::with_capacity(1024);
+    let levels: Vec<&str> = pss_core::Level::ALL.iter().map(|l| l.as_str()).collect();
+    let kinds: Vec<&str> = pss_core::WorkloadKind::ALL.iter().map(|k| k.kind()).collect();
+    let paths: Vec<&str> = pss_core::WorkloadKind::ALL.iter().map(|k| k.template_path()).collect();
+    let checks: Vec<&str> = pss_core::CheckId::ALL.iter().map(|c| c.as_str()).collect();
+    Object::new(&mut out)
+        .field("levels", &levels)
+        .field("kinds", &kinds)
+        .field("templatePaths", &paths)
+        .field("apiVersions", &API_VERSIONS.as_slice())
+        .field("checks", &checks)
+        .end();
+    out
+}
+
+/// Makes sure js/decode.js has its tables (the first evaluation of a module instance hands them over).
+pub(crate) fn ensure_tables() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static SENT: AtomicBool = AtomicBool::new(false);
+    if !SENT.swap(true, Ordering::Relaxed) {
+        set_tables(&tables_json());
+    }
 }
 
 /// The flat text of an evaluation (see `js/decode.js` for the layout): a first field of one
-/// character per item (levels, kinds and checks as indexes into decode.js's tables, value types,
-/// which optional strings are there), then the strings. JS makes a new string of every field, so the
-/// fewer the better. `None` when a string holds U+0000, the separator.
-fn flat(meta: &Meta<'_>, kind: pss_core::WorkloadKind, result: &pss_core::Evaluation) -> Option<String> {
+/// character per item (the level, workload kind and checks as indexes into pss-core's lists, which
+/// decode.js is handed once; value types; which optional strings are there), then the strings, all
+/// of pss-core's as they are. JS makes a new string of every field, so the fewer the better. `None`
+/// when a string holds U+0000, the separator (or the result does not fit the shape).
+fn flat(meta: &Meta<'_>, result: &pss_core::Evaluation) -> Option<String> {
     let lv = result.level_version();
     let allowed = result.allowed();
-    let version = lv.version.to_string();
-    let head = if allowed { None } else { Some(message_head(kind, meta.name.unwrap_or(""), result, &version)?) };
     let mut shape = String::with_capacity(64);
     let mut f = Flat { out: String::with_capacity(2048), marks: 0 };
     shape.push('E');
-    shape.push(match Level::from(lv.level) {
-        Level::Privileged => '0',
-        Level::Baseline => '1',
-        Level::Restricted => '2',
-    });
+    let level = pss_core::Level::ALL.iter().position(|l| *l == lv.level)?;
+    shape.push(char::from(b'0' + u8::try_from(level).ok()?));
     shape.push(if allowed { '1' } else { '0' });
-    shape.push(char::from(b'A' + WorkloadKind::from(kind).index()));
-    f.str(&version);
-    f.str(kind.template_path());
-    let common = [None, None, Some("Pod"), Some("v1"), None, None];
-    for (value, common) in
-        [head.as_deref(), None, meta.kind, meta.api_version, meta.name, meta.namespace].into_iter().zip(common)
-    {
+    match result.kind() {
+        None => shape.push('-'),
+        Some(kind) => {
+            let at = pss_core::WorkloadKind::ALL.iter().position(|k| *k == kind)?;
+            shape.push(char::from(b'A' + u8::try_from(at).ok().filter(|at| *at < 26)?));
+        }
+    }
+    f.str(&lv.version.to_string());
+    if !allowed {
+        f.str(&result.forbidden_reason());
+        f.str(&result.forbidden_detail());
+        f.str(&result.denial_message(meta.name.unwrap_or(""))?);
+    }
+    // `kind`: the workload kind's name ("="), or as given.
+    match meta.kind {
+        None => shape.push('-'),
+        Some(k) if Some(k) == result.kind().map(pss_core::WorkloadKind::kind) => shape.push('='),
+        Some(k) => {
+            shape.push('+');
+            f.str(k);
+        }
+    }
+    // `apiVersion`: an index into API_VERSIONS, or as given.
+    match meta.api_version {
+        None => shape.push('-'),
+        Some(v) => match API_VERSIONS.iter().position(|a| *a == v) {
+            Some(at) => shape.push(char::from(b'0' + u8::try_from(at).ok()?)),
+            None => {
+                shape.push('+');
+                f.str(v);
+            }
+        },
+    }
+    for value in [meta.name, meta.namespace] {
         match value {
             None => shape.push('-'),
-            Some(v) if Some(v) == common => shape.push('='),
             Some(v) => {
                 shape.push('+');
                 f.str(v);
@@ -436,7 +484,7 @@ fn flat(meta: &Meta<'_>, kind: pss_core::WorkloadKind, result: &pss_core::Evalua
     let mut last_container = None;
     for v in result.violations() {
         let check = pss_core::CheckId::ALL.iter().position(|c| *c == v.check())?;
-        shape.push(char::from(b'a' + u8::try_from(check).ok()?));
+        shape.push(char::from(b'a' + u8::try_from(check).ok().filter(|c| *c < 26)?));
         f.str(v.reason());
         f.str(v.detail());
         for field in v.fields() {
@@ -480,44 +528,6 @@ fn flat(meta: &Meta<'_>, kind: pss_core::WorkloadKind, result: &pss_core::Evalua
     Flat { out: shape, marks: f.marks }.finish()
 }
 
-/// The `message` of a denied evaluation without its `forbiddenDetail`, with which it ends:
-/// `pods "NAME" is forbidden: violates PodSecurity "restricted:latest": ` (a pod) or
-/// `deployments "NAME" (pods it creates would be denied): violates PodSecurity "restricted:latest": `.
-/// js/decode.js joins the violations into `forbiddenReason` and `forbiddenDetail` as pss-core does
-/// (the same text handed over once instead of three times, and not formatted three times in wasm)
-/// and appends the detail to this. `None` (so JSON instead) if the message should ever not end with
-/// the detail.
-fn message_head(
-    kind: pss_core::WorkloadKind,
-    name: &str,
-    result: &pss_core::Evaluation,
-    version: &str,
-) -> Option<String> {
-    let level = result.level_version().level.as_str();
-    // Go's `%q` leaves printable ASCII other than `"` and `\` as it is, between quotes; other names
-    // are quoted by pss-core, in the whole message.
-    let plain = |s: &str| s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\');
-    if !(plain(name) && plain(version)) {
-        let detail = result.forbidden_detail();
-        return message(kind, name, result)?.strip_suffix(detail.as_str()).map(str::to_owned);
-    }
-    let pod = kind == pss_core::WorkloadKind::Pod;
-    let mut out = String::with_capacity(96 + name.len());
-    out.push_str(if pod { "pods" } else { kind.resource() });
-    if !name.is_empty() {
-        out.push_str(" \"");
-        out.push_str(name);
-        out.push('"');
-    }
-    out.push_str(if pod { " is forbidden: " } else { " (pods it creates would be denied): " });
-    out.push_str("violates PodSecurity \"");
-    out.push_str(level);
-    out.push(':');
-    out.push_str(version);
-    out.push_str("\": ");
-    Some(out)
-}
-
 /// The strings of the flat text being written.
 struct Flat {
     out: String,
@@ -540,93 +550,11 @@ impl Flat {
     }
 }
 
-/// An evaluation written as the `Evaluation` DTO would be, from pss-core's types.
-struct Direct<'a> {
-    meta: &'a Meta<'a>,
-    kind: pss_core::WorkloadKind,
-    result: &'a pss_core::Evaluation,
-}
-
-impl ToJson for Direct<'_> {
-    fn write_json(&self, out: &mut String) {
-        let Direct { meta, kind, result } = self;
-        let lv = result.level_version();
-        let allowed = result.allowed();
-        let (reason, detail) = if allowed {
-            (String::new(), String::new())
-        } else {
-            (result.forbidden_reason(), result.forbidden_detail())
-        };
-        Object::new(out)
-            .field("level", &Level::from(lv.level))
-            .field("version", &lv.version.to_string())
-            .field("allowed", &allowed)
-            .field("violations", &Seq(result.violations()))
-            .field("forbiddenReason", &reason)
-            .field("forbiddenDetail", &detail)
-            .field("message", &message(*kind, meta.name.unwrap_or(""), result))
-            .field("workloadKind", &WorkloadKind::from(*kind))
-            .field("templatePath", kind.template_path())
-            .field("note", &None::<&str>)
-            .field("kind", &meta.kind)
-            .field("apiVersion", &meta.api_version)
-            .field("name", &meta.name)
-            .field("namespace", &meta.namespace)
-            .end();
-    }
-}
-
-/// A slice of pss-core values written as a JSON array.
-struct Seq<'a, T>(&'a [T]);
-
-impl ToJson for Seq<'_, pss_core::Violation> {
-    fn write_json(&self, out: &mut String) {
-        json::write_seq(out, self.0, |out, v| {
-            Object::new(out)
-                .field("check", v.check().as_str())
-                .field("reason", v.reason())
-                .field("detail", v.detail())
-                .field("fields", &Seq(v.fields()))
-                .end();
-        });
-    }
-}
-
-impl ToJson for Seq<'_, pss_core::FieldViolation> {
-    fn write_json(&self, out: &mut String) {
-        json::write_seq(out, self.0, |out, f| {
-            Object::new(out).field("path", f.path()).field("value", f.value()).field("container", &f.container()).end();
-        });
-    }
-}
-
-impl ToJson for pss_core::FieldValue {
-    fn write_json(&self, out: &mut String) {
-        match self {
-            pss_core::FieldValue::Bool(b) => b.write_json(out),
-            pss_core::FieldValue::Int(n) => n.write_json(out),
-            pss_core::FieldValue::String(s) => s.write_json(out),
-            pss_core::FieldValue::List(items) => items.write_json(out),
-            pss_core::FieldValue::Object => out.push_str("{}"),
-            // Unset, and any value newer than this package.
-            _ => out.push_str("null"),
-        }
-    }
-}
-
-/// The `message` of an evaluation: the API server's denial of a pod, or the CLI's words for a
-/// controller whose pods would be denied.
-fn message(_kind: pss_core::WorkloadKind, name: &str, result: &pss_core::Evaluation) -> Option<String> {
-    result.denial_message(name)
-}
-
-/// The DTO for a pss-core evaluation of an object described by `meta` (what `evaluate_json_text`
-/// writes directly).
-#[cfg(test)]
-pub(crate) fn translate(meta: &Meta<'_>, kind: pss_core::WorkloadKind, result: &pss_core::Evaluation) -> Evaluation {
+/// The DTO for a pss-core evaluation of a document described by `meta`: what the flat text holds,
+/// and the JSON written instead when a string holds its separator (rare: the copy does not matter).
+pub(crate) fn translate(meta: &Meta<'_>, result: &pss_core::Evaluation) -> Evaluation {
     let lv = result.level_version();
     let allowed = result.allowed();
-    let name = meta.name.unwrap_or("");
     Evaluation {
         level: lv.level.into(),
         version: lv.version.to_string(),
@@ -634,9 +562,10 @@ pub(crate) fn translate(meta: &Meta<'_>, kind: pss_core::WorkloadKind, result: &
         violations: result.iter().map(Violation::from).collect(),
         forbidden_reason: if allowed { String::new() } else { result.forbidden_reason() },
         forbidden_detail: if allowed { String::new() } else { result.forbidden_detail() },
-        message: message(kind, name, result),
-        workload_kind: kind.into(),
-        template_path: kind.template_path().to_owned(),
+        message: result.denial_message(meta.name.unwrap_or("")),
+        workload_kind: result.kind().map(KindName),
+        template_path: result.kind().map_or("", pss_core::WorkloadKind::template_path).to_owned(),
+        not_evaluated: None,
         note: None,
         kind: meta.kind.map(str::to_owned),
         api_version: meta.api_version.map(str::to_owned),
@@ -645,24 +574,27 @@ pub(crate) fn translate(meta: &Meta<'_>, kind: pss_core::WorkloadKind, result: &
     }
 }
 
-/// The DTO for a workload without a pod template to evaluate: allowed, with a note saying why.
-pub(crate) fn not_evaluated(
-    meta: &Meta<'_>,
-    kind: pss_core::WorkloadKind,
-    lv: pss_core::LevelVersion,
-    note: String,
-) -> Evaluation {
+/// The DTO for an object pss-core did not evaluate, with pss-core's reason: allowed only for a
+/// controller without its optional template (which upstream allows), never for what is not a
+/// workload.
+pub(crate) fn not_evaluated(meta: &Meta<'_>, lv: pss_core::LevelVersion, why: &pss_core::NoPodTemplate) -> Evaluation {
+    let kind = match why {
+        pss_core::NoPodTemplate::TemplateAbsent { kind } => Some(*kind),
+        _ => None,
+    };
+    let reason = NotEvaluated::of(why);
     Evaluation {
         level: lv.level.into(),
         version: lv.version.to_string(),
-        allowed: true,
+        allowed: reason == NotEvaluated::TemplateAbsent,
         violations: Vec::new(),
         forbidden_reason: String::new(),
         forbidden_detail: String::new(),
         message: None,
-        workload_kind: kind.into(),
-        template_path: kind.template_path().to_owned(),
-        note: Some(note),
+        workload_kind: kind.map(KindName),
+        template_path: kind.map_or("", pss_core::WorkloadKind::template_path).to_owned(),
+        not_evaluated: Some(reason),
+        note: Some(why.to_string()),
         kind: meta.kind.map(str::to_owned),
         api_version: meta.api_version.map(str::to_owned),
         name: meta.name.map(str::to_owned),
@@ -673,68 +605,93 @@ pub(crate) fn not_evaluated(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
 
     const PRIVILEGED: &str = r#"{"kind":"Pod","apiVersion":"v1","metadata":{"name":"privileged-pod"},
       "spec":{"containers":[{"name":"privileged-pod","image":"nginx","securityContext":{"privileged":true}}]}}"#;
 
-    #[test]
-    fn privileged_pod_at_baseline() {
-        let r = evaluate_bytes(pss_core::LevelVersion::default(), PRIVILEGED.as_bytes(), &[]).unwrap();
-        assert!(!r.allowed);
-        assert_eq!(r.level, Level::Baseline);
-        assert_eq!(r.version, "latest");
-        assert_eq!(r.forbidden_reason, "privileged");
-        assert_eq!(
-            r.forbidden_detail,
-            r#"privileged (container "privileged-pod" must not set securityContext.privileged=true)"#
-        );
-        assert_eq!(
-            r.message.as_deref(),
-            Some(
-                r#"pods "privileged-pod" is forbidden: violates PodSecurity "baseline:latest": privileged (container "privileged-pod" must not set securityContext.privileged=true)"#
-            )
-        );
-        assert_eq!(r.kind.as_deref(), Some("Pod"));
-        assert_eq!(r.api_version.as_deref(), Some("v1"));
-        assert_eq!(r.name.as_deref(), Some("privileged-pod"));
-        assert_eq!(r.namespace, None);
-        assert_eq!(
-            r.violations,
-            [Violation {
-                check: "privileged".into(),
-                reason: "privileged".into(),
-                detail: r#"container "privileged-pod" must not set securityContext.privileged=true"#.into(),
-                fields: vec![FieldViolation {
-                    path: "spec.containers[0].securityContext.privileged".into(),
-                    value: FieldValue::Bool(true),
-                    container: Some("privileged-pod".into()),
-                }],
-            }]
-        );
+    fn lv(text: &str) -> pss_core::LevelVersion {
+        pss_core::LevelVersion::parse(text).unwrap()
+    }
+
+    fn pod(json: &[u8]) -> Evaluation {
+        evaluate_bytes(Entry::Pod, pss_core::LevelVersion::default(), json, &[]).unwrap()
     }
 
     #[test]
-    fn results_match_pss_core_at_every_level_and_version() {
+    fn privileged_pod_at_baseline() {
+        for entry in [Entry::Pod, Entry::Object] {
+            let r = evaluate_bytes(entry, pss_core::LevelVersion::default(), PRIVILEGED.as_bytes(), &[]).unwrap();
+            assert!(!r.allowed);
+            assert_eq!(r.level, Level::Baseline);
+            assert_eq!(r.version, "latest");
+            assert_eq!(r.forbidden_reason, "privileged");
+            assert_eq!(
+                r.forbidden_detail,
+                r#"privileged (container "privileged-pod" must not set securityContext.privileged=true)"#
+            );
+            assert_eq!(
+                r.message.as_deref(),
+                Some(
+                    r#"pods "privileged-pod" is forbidden: violates PodSecurity "baseline:latest": privileged (container "privileged-pod" must not set securityContext.privileged=true)"#
+                )
+            );
+            assert_eq!(r.workload_kind, Some(KindName(pss_core::WorkloadKind::Pod)));
+            assert_eq!((r.not_evaluated, r.note.as_deref()), (None, None));
+            assert_eq!(r.kind.as_deref(), Some("Pod"));
+            assert_eq!(r.api_version.as_deref(), Some("v1"));
+            assert_eq!(r.name.as_deref(), Some("privileged-pod"));
+            assert_eq!(r.namespace, None);
+            assert_eq!(
+                r.violations,
+                [Violation {
+                    check: "privileged".into(),
+                    reason: "privileged".into(),
+                    detail: r#"container "privileged-pod" must not set securityContext.privileged=true"#.into(),
+                    fields: vec![FieldViolation {
+                        path: "spec.containers[0].securityContext.privileged".into(),
+                        value: FieldValue::Bool(true),
+                        container: Some("privileged-pod".into()),
+                    }],
+                }]
+            );
+        }
+    }
+
+    #[test]
+    fn results_are_pss_cores_at_every_level_and_version() {
         let pod = br#"{"metadata":{"name":"p","annotations":{"container.apparmor.security.beta.kubernetes.io/c":"unconfined"}},
           "spec":{"hostNetwork":true,"securityContext":{"runAsUser":0},
           "volumes":[{"name":"h","hostPath":{"path":"/"}}],
           "containers":[{"name":"c","securityContext":{"capabilities":{"add":["NET_ADMIN"]},"runAsUser":0}}]}}"#;
+        let spec = serde_json::to_vec(&serde_json::from_slice::<Value>(pod).unwrap()["spec"]).unwrap();
         for level in pss_core::Level::ALL {
             for version in crate::level::version_list() {
                 let lv = pss_core::LevelVersion::new(level, pss_core::Version::parse(&version).unwrap());
-                let ours = evaluate_bytes(lv, pod, &[]).unwrap();
-                let core = pss_core::evaluate_json(lv, pod).unwrap();
-                assert_eq!(ours.allowed, core.allowed());
-                assert_eq!(ours.forbidden_reason, core.forbidden_reason());
-                assert_eq!(ours.forbidden_detail, core.forbidden_detail());
-                assert_eq!(ours.message, core.denial_message("p"));
-                assert_eq!(ours.violations.len(), core.len());
-                for (o, c) in ours.violations.iter().zip(core.iter()) {
-                    assert_eq!(
-                        (o.check.as_str(), o.reason.as_str(), o.detail.as_str()),
-                        (c.check().as_str(), c.reason(), c.detail())
-                    );
-                    assert_eq!(o.fields.len(), c.fields().len());
+                let cases = [
+                    (evaluate_bytes(Entry::Pod, lv, pod, &[]).unwrap(), pss_core::evaluate_json(lv, pod).unwrap(), "p"),
+                    (
+                        evaluate_bytes(Entry::Spec, lv, &spec, &[]).unwrap(),
+                        pss_core::evaluate_spec_json(lv, &spec).unwrap(),
+                        "",
+                    ),
+                ];
+                for (ours, core, name) in cases {
+                    assert_eq!(ours.allowed, core.allowed());
+                    assert_eq!(ours.forbidden_reason, core.forbidden_reason());
+                    assert_eq!(ours.forbidden_detail, core.forbidden_detail());
+                    assert_eq!(ours.message, core.denial_message(name));
+                    assert_eq!(ours.workload_kind.map(|k| k.0), core.kind());
+                    assert_eq!(ours.violations.len(), core.len());
+                    for (o, c) in ours.violations.iter().zip(core.iter()) {
+                        assert_eq!(
+                            (o.check.as_str(), o.reason.as_str(), o.detail.as_str()),
+                            (c.check().as_str(), c.reason(), c.detail())
+                        );
+                        let paths: Vec<&str> = o.fields.iter().map(|f| f.path.as_str()).collect();
+                        let core_paths: Vec<&str> = c.fields().iter().map(|f| f.path()).collect();
+                        assert_eq!(paths, core_paths);
+                    }
                 }
             }
         }
@@ -742,8 +699,7 @@ mod tests {
 
     #[test]
     fn allowed_pod_has_empty_strings_and_no_message() {
-        let r = evaluate_bytes(pss_core::LevelVersion::default(), br#"{"spec":{"containers":[{"name":"c"}]}}"#, &[])
-            .unwrap();
+        let r = pod(br#"{"spec":{"containers":[{"name":"c"}]}}"#);
         assert!(r.allowed);
         assert!(r.violations.is_empty());
         assert_eq!((r.forbidden_reason.as_str(), r.forbidden_detail.as_str(), r.message), ("", "", None));
@@ -751,14 +707,65 @@ mod tests {
     }
 
     #[test]
+    fn each_entry_takes_documents_as_pss_core_does() {
+        let default = pss_core::LevelVersion::default();
+        let kind = |e: Result<Evaluation, PssError>| e.unwrap_err().details.kind;
+        let bare = br#"{"containers":[{"name":"c","securityContext":{"privileged":true}}]}"#;
+        assert_eq!(kind(evaluate_bytes(Entry::Pod, default, bare, &[])), crate::error::ErrorKind::BarePodSpec);
+        let spec = evaluate_bytes(Entry::Spec, default, bare, &[]).unwrap();
+        assert_eq!(spec.violations[0].fields[0].path, "containers[0].securityContext.privileged");
+        assert_eq!((spec.workload_kind, spec.template_path.as_str(), spec.kind.as_deref()), (None, "", None));
+        assert!(spec.message.unwrap().starts_with("pods is forbidden: violates PodSecurity"));
+        let deployment = br#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
+          "spec":{"template":{"spec":{"hostNetwork":true}}}}"#;
+        assert_eq!(kind(evaluate_bytes(Entry::Pod, default, deployment, &[])), crate::error::ErrorKind::UnexpectedKind);
+        assert_eq!(
+            kind(evaluate_bytes(Entry::Spec, default, deployment, &[])),
+            crate::error::ErrorKind::UnexpectedKind
+        );
+        let d = evaluate_bytes(Entry::Object, default, deployment, &[]).unwrap();
+        assert_eq!(
+            d.message.as_deref(),
+            Some(
+                r#"deployments "web" (pods it creates would be denied): violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true)"#
+            )
+        );
+        assert_eq!(
+            (d.workload_kind, d.template_path.as_str()),
+            (Some(KindName(pss_core::WorkloadKind::Deployment)), "spec.template")
+        );
+        // No kind: a pod for the pod entry, not evaluated (and not allowed) for the object entry.
+        let kindless = br#"{"metadata":{"name":"p"},"spec":{"hostNetwork":true}}"#;
+        assert!(!pod(kindless).allowed);
+        let o = evaluate_bytes(Entry::Object, default, kindless, &[]).unwrap();
+        assert_eq!((o.allowed, o.not_evaluated, o.workload_kind), (false, Some(NotEvaluated::NoKind), None));
+        assert_eq!(o.note, Some(pss_core::NoPodTemplate::NoKind.to_string()));
+        assert_eq!((o.message, o.name.as_deref()), (None, Some("p")));
+        let service = br#"{"apiVersion":"v1","kind":"Service","metadata":{"name":"s"}}"#;
+        let s = evaluate_bytes(Entry::Object, default, service, &[]).unwrap();
+        assert_eq!(
+            (s.allowed, s.not_evaluated, s.kind.as_deref()),
+            (false, Some(NotEvaluated::NotAPodController), Some("Service"))
+        );
+        assert_eq!(s.note.as_deref(), Some("no pod template: Service is not a pod or a pod controller"));
+        let rc = br#"{"apiVersion":"v1","kind":"ReplicationController","spec":{}}"#;
+        let r = evaluate_bytes(Entry::Object, default, rc, &[]).unwrap();
+        assert_eq!((r.allowed, r.not_evaluated), (true, Some(NotEvaluated::TemplateAbsent)));
+        assert_eq!(r.workload_kind, Some(KindName(pss_core::WorkloadKind::ReplicationController)));
+        for doc in [&kindless[..], service, rc] {
+            crate::json::tests::same_as_serde(&evaluate_bytes(Entry::Object, default, doc, &[]).unwrap());
+        }
+    }
+
+    #[test]
     fn results_are_written_as_serde_would() {
-        let lv = pss_core::LevelVersion::parse("restricted:v1.30").unwrap();
+        let lv = lv("restricted:v1.30");
         let pod = br#"{"metadata": {"name": "w\"eird\n", "namespace": "ns"}, "spec": {"hostPID": true,
           "securityContext": {"runAsUser": 0, "sysctls": [{"name": "kernel.x"}]},
           "volumes": [{"name": "h", "hostPath": {"path": "/"}}],
           "containers": [{"name": "c", "ports": [{"hostPort": 80}],
             "securityContext": {"capabilities": {"add": ["NET_ADMIN"]}, "procMount": "Unmasked"}}]}}"#;
-        let r = evaluate_bytes(lv, pod, &[]).unwrap();
+        let r = evaluate_bytes(Entry::Pod, lv, pod, &[]).unwrap();
         let values: Vec<&FieldValue> = r.violations.iter().flat_map(|v| &v.fields).map(|f| &f.value).collect();
         for expected in [FieldValue::Number(80), FieldValue::Object(SetObject {}), FieldValue::Unset] {
             assert!(values.contains(&&expected), "{expected:?} in {values:?}");
@@ -766,60 +773,80 @@ mod tests {
         crate::json::tests::same_as_serde(&r);
         let deployment = br#"{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
           "spec": {"template": {"spec": {"containers": [{"name": "c", "securityContext": {"privileged": true}}]}}}}"#;
-        crate::json::tests::same_as_serde(&evaluate_bytes(lv, deployment, &[]).unwrap());
-        let rc = br#"{"apiVersion": "v1", "kind": "ReplicationController", "spec": {}}"#;
-        crate::json::tests::same_as_serde(&evaluate_bytes(lv, rc, &[]).unwrap());
-        for kind in [WorkloadKind::PodTemplate, WorkloadKind::CronJob, WorkloadKind::StatefulSet] {
+        crate::json::tests::same_as_serde(&evaluate_bytes(Entry::Object, lv, deployment, &[]).unwrap());
+        crate::json::tests::same_as_serde(&evaluate_bytes(Entry::Spec, lv, br#"{"hostIPC":true}"#, &[]).unwrap());
+        for kind in [NotEvaluated::NoKind, NotEvaluated::NotAPodController, NotEvaluated::TemplateAbsent] {
             crate::json::tests::same_as_serde(&kind);
         }
     }
 
     #[test]
+    fn the_types_members_are_pss_cores_kinds() {
+        // The TypeScript type tsify generates: pss-core's kinds, in pss-core's order.
+        let members: Vec<String> = pss_core::WorkloadKind::ALL.iter().map(|k| format!("\"{}\"", k.kind())).collect();
+        let decl = <WorkloadKind as Tsify>::DECL;
+        assert!(decl.contains(&format!("type WorkloadKind = {};", members.join(" | "))), "{decl}");
+        let decl = <NotEvaluated as Tsify>::DECL;
+        assert!(decl.contains(r#"type NotEvaluated = "noKind" | "notAPodController" | "templateAbsent";"#), "{decl}");
+    }
+
+    #[test]
     fn errors_name_the_field_a_pod_or_a_controller_has() {
-        let cases: [(&[u8], &str); 4] = [
-            (br#"{"spec":{"hostPID":"x"},"metadata":5}"#, "spec.hostPID"),
-            (br#"{"kind":"Pod","apiVersion":"v1","spec":{"hostPID":"x"}}"#, "spec.hostPID"),
-            (br#"{"kind":"Deployment","apiVersion":"apps/v1","spec":{"hostPID":"x","template":{"spec":{"hostPID":"y"}}}}"#, "spec.template.spec.hostPID"),
-            (br#"{"kind":"Deployment","apiVersion":"apps/v1","metadata":{"name":1},"spec":{"template":{"spec":{"hostPID":"y"}}}}"#, "metadata.name"),
+        let cases: [(Entry, &[u8], &str); 5] = [
+            (Entry::Pod, br#"{"spec":{"hostPID":"x"},"metadata":5}"#, "spec.hostPID"),
+            (Entry::Pod, br#"{"kind":"Pod","apiVersion":"v1","spec":{"hostPID":"x"}}"#, "spec.hostPID"),
+            (Entry::Object, br#"{"kind":"Deployment","apiVersion":"apps/v1","spec":{"hostPID":"x","template":{"spec":{"hostPID":"y"}}}}"#, "spec.template.spec.hostPID"),
+            (Entry::Object, br#"{"kind":"Deployment","apiVersion":"apps/v1","metadata":{"name":1},"spec":{"template":{"spec":{"hostPID":"y"}}}}"#, "metadata.name"),
+            (Entry::Spec, br#"{"containers":[{"name":"c","securityContext":{"privileged":"yes"}}]}"#, "containers[0].securityContext.privileged"),
         ];
-        for (doc, path) in cases {
-            let e = evaluate_bytes(pss_core::LevelVersion::default(), doc, &[]).unwrap_err();
+        for (entry, doc, path) in cases {
+            let e = evaluate_bytes(entry, pss_core::LevelVersion::default(), doc, &[]).unwrap_err();
             assert_eq!(e.details.path.as_deref(), Some(path), "{}", e.message);
         }
         // A Deployment's own spec is not a pod's: `hostPID` there is not read.
         let ok = br#"{"kind":"Deployment","apiVersion":"apps/v1","spec":{"hostPID":"x","template":{"spec":{}}}}"#;
-        assert!(evaluate_bytes(pss_core::LevelVersion::default(), ok, &[]).unwrap().allowed);
+        assert!(evaluate_bytes(Entry::Object, pss_core::LevelVersion::default(), ok, &[]).unwrap().allowed);
     }
 
-    #[test]
-    fn the_direct_text_is_the_values_text() {
-        let docs: [&[u8]; 6] = [
-            PRIVILEGED.as_bytes(),
-            br#"{"spec":{"hostPID":true,"securityContext":{"runAsUser":0},"volumes":[{"name":"v","hostPath":{}}],
-                "containers":[{"name":"c","securityContext":{"capabilities":{"add":["A","B"]}}}]}}"#,
-            br#"{"metadata":{"name":"ok"},"spec":{"containers":[{"name":"c"}]}}"#,
+    const DOCS: [(Entry, &[u8]); 13] = [
+        (Entry::Pod, PRIVILEGED.as_bytes()),
+        (Entry::Object, PRIVILEGED.as_bytes()),
+        (
+            Entry::Pod,
+            br#"{"metadata":{"name":"w\"e\u00e9"},"spec":{"hostPID":true,"securityContext":{"runAsUser":0},
+              "volumes":[{"name":"v","hostPath":{}}],"containers":[{"name":"c","ports":[{"hostPort":-8}],
+              "securityContext":{"procMount":"Unmasked","capabilities":{"add":["A","B"]}}}]}}"#,
+        ),
+        (Entry::Pod, br#"{"metadata":{"name":"ok"},"spec":{"containers":[{"name":"c"}]}}"#),
+        (
+            Entry::Object,
             br#"{"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"c","namespace":"n"},"spec":{"jobTemplate":
-                {"spec":{"template":{"spec":{"hostIPC":true,"containers":[{"name":"c"}]}}}}}}"#,
-            br#"{"apiVersion":"v1","kind":"ReplicationController","metadata":{"name":"rc"},"spec":{}}"#,
-            br#"{"kind":null,"spec":{"hostNetwork":true}}"#,
-        ];
-        let exclusion = pss_core::kyverno::PodSecurityExclusion::new("Host Namespaces", [""; 0], "", [""; 0]).unwrap();
-        for lv in ["baseline:latest", "restricted:v1.25", "privileged:latest"] {
-            let lv = pss_core::LevelVersion::parse(lv).unwrap();
-            for doc in docs {
-                for exclusions in [&[][..], std::slice::from_ref(&exclusion)] {
-                    let value = evaluate_bytes(lv, doc, exclusions).unwrap();
-                    let text = evaluate_json_text(lv, doc, exclusions).unwrap();
-                    assert_eq!(text, json::to_string(&value));
-                }
-            }
-        }
-    }
+              {"spec":{"template":{"spec":{"hostIPC":true,"containers":[{"name":"c"}]}}}}}}"#,
+        ),
+        (Entry::Pod, br#"{"kind":null,"spec":{"hostNetwork":true}}"#),
+        (Entry::Object, br#"{"apiVersion":"apps/v1","kind":"Deployment","spec":{"template":{"spec":{"hostPID":true}}}}"#),
+        (Entry::Object, br#"{"apiVersion":"example.com/v1","kind":"Pod","spec":{"hostPID":true}}"#),
+        (Entry::Pod, br#"{"apiVersion":"example.com/v1","kind":"Pod","spec":{"hostPID":true}}"#),
+        (
+            Entry::Object,
+            br#"{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"d\\\u00e9\u2028"},"spec":{"template":
+              {"spec":{"hostPID":true,"containers":[{"name":"\u00e9","securityContext":{"privileged":true}}]}}}}"#,
+        ),
+        (Entry::Pod, br#"{"metadata":{"name":"~ x"},"spec":{"containers":[{"name":"c","securityContext":{"capabilities":{"add":["X"]}}}]}}"#),
+        (
+            Entry::Pod,
+            br#"{"spec":{"securityContext":{"runAsUser":0},"initContainers":[{"name":"i","securityContext":{"runAsUser":0,
+              "privileged":true}}],"containers":[{"name":"a","securityContext":{"runAsUser":0,"privileged":false}},
+              {"name":"b","securityContext":{"privileged":true,"runAsUser":0}},{"name":"a","securityContext":{"runAsUser":0}}]}}"#,
+        ),
+        (Entry::Spec, br#"{"hostNetwork":true,"containers":[{"name":"c","securityContext":{"privileged":true}}]}"#),
+    ];
 
-    /// What js/decode.js does, in Rust: the flat text back to the JSON value of the result.
-    fn decode_flat(text: &str) -> serde_json::Value {
-        use serde_json::{json, Value};
+    /// What js/decode.js does, in Rust: the flat text back to the JSON value of the result, with the
+    /// tables handed to decode.js (`tables_json`).
+    fn decode_flat(text: &str) -> Value {
         assert!(text.starts_with('E'), "flat text: {text}");
+        let tables: Value = serde_json::from_str(&tables_json()).unwrap();
         let p: Vec<&str> = text.split('\0').collect();
         let shape: Vec<u8> = p[0].bytes().collect();
         let mut i = 1;
@@ -827,32 +854,45 @@ mod tests {
             i += 1;
             p[i - 1].to_owned()
         };
-        let tables = js_tables();
-        let level = json!(tables["LEVELS"][usize::from(shape[1] - b'0')]);
-        let allowed = json!(shape[2] == b'1');
-        let workload_kind = json!(tables["KINDS"][usize::from(shape[3] - b'A')]);
-        let (version, template_path) = (json!(next()), json!(next()));
+        let level = tables["levels"][usize::from(shape[1] - b'0')].clone();
+        let allowed = shape[2] == b'1';
+        let (workload_kind, template_path) = match shape[3] {
+            b'-' => (Value::Null, json!("")),
+            k => {
+                (tables["kinds"][usize::from(k - b'A')].clone(), tables["templatePaths"][usize::from(k - b'A')].clone())
+            }
+        };
+        let version = json!(next());
+        let (reason, detail, message) =
+            if allowed { (json!(""), json!(""), Value::Null) } else { (json!(next()), json!(next()), json!(next())) };
+        let kind = match shape[4] {
+            b'-' => Value::Null,
+            b'+' => json!(next()),
+            b'=' => workload_kind.clone(),
+            other => panic!("{other} in {text:?}"),
+        };
+        let api_version = match shape[5] {
+            b'-' => Value::Null,
+            b'+' => json!(next()),
+            at => tables["apiVersions"][usize::from(at - b'0')].clone(),
+        };
         let mut header = Vec::new();
-        for (at, common) in (4..10).zip([None, None, Some("Pod"), Some("v1"), None, None]) {
+        for at in [6, 7] {
             header.push(match shape[at] {
                 b'-' => Value::Null,
                 b'+' => json!(next()),
-                b'=' => json!(common.unwrap()),
                 other => panic!("{other} in {text:?}"),
             });
         }
         let mut violations: Vec<Value> = Vec::new();
-        let (mut reasons, mut details) = (Vec::new(), Vec::new());
         let mut container = Value::Null;
-        let mut k = 10;
+        let mut k = 8;
         while k < shape.len() {
             let c = shape[k];
             k += 1;
             if c >= b'a' {
                 let (reason, detail) = (next(), next());
-                details.push(if detail.is_empty() { reason.clone() } else { format!("{reason} ({detail})") });
-                reasons.push(reason.clone());
-                let check = &tables["CHECKS"][usize::from(c - b'a')];
+                let check = &tables["checks"][usize::from(c - b'a')];
                 violations.push(json!({"check": check, "reason": reason, "detail": detail, "fields": []}));
                 continue;
             }
@@ -884,81 +924,64 @@ mod tests {
             fields.push(json!({"path": path, "value": value, "container": this}));
         }
         assert_eq!(i, p.len(), "every field read");
-        let detail = details.join(", ");
-        let message = match &header[0] {
-            Value::String(head) => json!(format!("{head}{detail}")),
-            _ => Value::Null,
-        };
         json!({
             "level": level, "version": version, "allowed": allowed, "violations": violations,
-            "forbiddenReason": reasons.join(", "), "forbiddenDetail": detail, "message": message,
-            "workloadKind": workload_kind, "templatePath": template_path, "note": header[1], "kind": header[2],
-            "apiVersion": header[3], "name": header[4], "namespace": header[5],
+            "forbiddenReason": reason, "forbiddenDetail": detail, "message": message,
+            "workloadKind": workload_kind, "templatePath": template_path, "notEvaluated": null, "note": null,
+            "kind": kind, "apiVersion": api_version, "name": header[0], "namespace": header[1],
         })
     }
 
-    /// js/decode.js's tables (`const NAME = ["a", "b"];`), by name.
-    fn js_tables() -> std::collections::BTreeMap<String, Vec<String>> {
-        let js = include_str!("../js/decode.js");
-        let mut tables = std::collections::BTreeMap::new();
-        for name in ["LEVELS", "KINDS", "CHECKS"] {
-            let start = js.find(&format!("const {name} = [")).unwrap() + name.len() + 10;
-            let list = &js[start..start + js[start..].find(']').unwrap()];
-            let items = list.split(',').map(|s| s.trim().trim_matches('"').to_owned()).filter(|s| !s.is_empty());
-            tables.insert(name.to_owned(), items.collect());
-        }
-        tables
+    #[test]
+    fn the_tables_are_pss_cores_lists() {
+        let tables: Value = serde_json::from_str(&tables_json()).unwrap();
+        let names = |v: &Value| -> Vec<String> {
+            v.as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_owned()).collect()
+        };
+        assert_eq!(names(&tables["levels"]), pss_core::Level::ALL.map(|l| l.as_str().to_owned()));
+        assert_eq!(names(&tables["kinds"]), pss_core::WorkloadKind::ALL.map(|k| k.kind().to_owned()));
+        assert_eq!(names(&tables["checks"]), pss_core::CheckId::ALL.map(|c| c.as_str().to_owned()));
+        // The shape's characters for kinds and checks stay letters.
+        assert!(pss_core::WorkloadKind::ALL.len() <= 26 && pss_core::CheckId::ALL.len() <= 26);
     }
 
     #[test]
-    fn decode_js_tables_are_the_rust_ones() {
-        let tables = js_tables();
-        let levels = [Level::Privileged, Level::Baseline, Level::Restricted].map(|l| l.as_str().to_owned());
-        assert_eq!(tables["LEVELS"], levels);
-        let kinds: Vec<&str> = WorkloadKind::ALL.iter().map(|k| k.as_str()).collect();
-        assert_eq!(tables["KINDS"], kinds);
-        for (i, kind) in WorkloadKind::ALL.iter().enumerate() {
-            assert_eq!(usize::from(kind.index()), i);
+    fn decode_js_has_no_table_or_message_text_of_its_own() {
+        let js = include_str!("../js/decode.js");
+        let code: String = js.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+        let mut words: Vec<String> = pss_core::CheckId::ALL.iter().map(|c| format!("\"{}\"", c.as_str())).collect();
+        words.extend(pss_core::WorkloadKind::ALL.iter().map(|k| format!("\"{}\"", k.kind())));
+        words.extend(pss_core::Level::ALL.iter().map(|l| format!("\"{}\"", l.as_str())));
+        words.extend(API_VERSIONS.iter().map(|v| format!("\"{v}\"")));
+        words.extend(["\", \"", "\" (\"", "PodSecurity", "is forbidden", "would be denied"].map(str::to_owned));
+        for word in words {
+            assert!(!code.contains(&word), "js/decode.js has {word}");
         }
-        let checks: Vec<&str> = pss_core::CheckId::ALL.iter().map(|c| c.as_str()).collect();
-        assert_eq!(tables["CHECKS"], checks);
-        // The shape's check characters stay below U+007F.
-        assert!(b'a' as usize + checks.len() <= 0x7f);
     }
 
     #[test]
     fn the_flat_text_holds_the_whole_result() {
-        let docs: [&[u8]; 9] = [
-            PRIVILEGED.as_bytes(),
-            br#"{"metadata":{"name":"w\"e\u00e9"},"spec":{"hostPID":true,"securityContext":{"runAsUser":0},
-                "volumes":[{"name":"v","hostPath":{}}],"containers":[{"name":"c","ports":[{"hostPort":-8}],
-                "securityContext":{"procMount":"Unmasked","capabilities":{"add":["A","B"]}}}]}}"#,
-            br#"{"metadata":{"name":"ok"},"spec":{"containers":[{"name":"c"}]}}"#,
-            br#"{"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"c","namespace":"n"},"spec":{"jobTemplate":
-                {"spec":{"template":{"spec":{"hostIPC":true,"containers":[{"name":"c"}]}}}}}}"#,
-            br#"{"kind":null,"spec":{"hostNetwork":true}}"#,
-            br#"{"apiVersion":"apps/v1","kind":"Deployment","spec":{"template":{"spec":{"hostPID":true}}}}"#,
-            br#"{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"d\\\u00e9\u2028"},"spec":{"template":
-                {"spec":{"hostPID":true,"containers":[{"name":"\u00e9","securityContext":{"privileged":true}}]}}}}"#,
-            br#"{"metadata":{"name":"~ x"},"spec":{"containers":[{"name":"c","securityContext":{"capabilities":{"add":["X"]}}}]}}"#,
-            br#"{"spec":{"securityContext":{"runAsUser":0},"initContainers":[{"name":"i","securityContext":{"runAsUser":0,
-                "privileged":true}}],"containers":[{"name":"a","securityContext":{"runAsUser":0,"privileged":false}},
-                {"name":"b","securityContext":{"privileged":true,"runAsUser":0}},{"name":"a","securityContext":{"runAsUser":0}}]}}"#,
-        ];
-        for lv in ["baseline:latest", "restricted:v1.25", "privileged:latest", "restricted:v1.0"] {
-            let lv = pss_core::LevelVersion::parse(lv).unwrap();
-            for doc in docs {
-                let value = serde_json::to_value(evaluate_bytes(lv, doc, &[]).unwrap()).unwrap();
-                assert_eq!(decode_flat(&evaluate_flat_text(lv, doc, &[]).unwrap()), value);
+        for lv in ["baseline:latest", "restricted:v1.25", "privileged:latest", "restricted:v1.0"].map(lv) {
+            for (entry, doc) in DOCS {
+                let value = serde_json::to_value(evaluate_bytes(entry, lv, doc, &[]).unwrap()).unwrap();
+                let text = evaluate_flat_text(entry, lv, doc, &[]).unwrap();
+                // Only what was not evaluated (an example.com Pod given as an object) comes as JSON.
+                let decoded = if value["notEvaluated"].is_null() {
+                    decode_flat(&text)
+                } else {
+                    serde_json::from_str(&text).unwrap()
+                };
+                assert_eq!(decoded, value, "{}", String::from_utf8_lossy(doc));
             }
         }
         // Separator characters in a string: JSON instead.
         let odd = br#"{"metadata":{"name":"a\u0000b"},"spec":{"containers":[{"name":"c\u0001","securityContext":{"privileged":true}}]}}"#;
-        let text = evaluate_flat_text(pss_core::LevelVersion::default(), odd, &[]).unwrap();
-        assert_eq!(text, json::to_string(&evaluate_bytes(pss_core::LevelVersion::default(), odd, &[]).unwrap()));
-        // No template: the note, as JSON.
+        let default = pss_core::LevelVersion::default();
+        let text = evaluate_flat_text(Entry::Pod, default, odd, &[]).unwrap();
+        assert_eq!(text, json::to_string(&evaluate_bytes(Entry::Pod, default, odd, &[]).unwrap()));
+        // Not evaluated: the note, as JSON.
         let rc = br#"{"apiVersion":"v1","kind":"ReplicationController","spec":{}}"#;
-        assert!(evaluate_flat_text(pss_core::LevelVersion::default(), rc, &[]).unwrap().starts_with('{'));
+        assert!(evaluate_flat_text(Entry::Object, default, rc, &[]).unwrap().starts_with('{'));
     }
 
     #[test]
@@ -974,10 +997,20 @@ mod tests {
 
     #[test]
     fn bad_documents_are_errors_not_panics() {
-        for bad in [&b""[..], b"nul", b"{", b"[1]", b"\"s\"", b"{\"spec\":{\"containers\":{}}}", b"\xc3\x28"] {
-            assert!(evaluate_bytes(pss_core::LevelVersion::default(), bad, &[]).is_err(), "{bad:?}");
+        for entry in [Entry::Pod, Entry::Spec, Entry::Object] {
+            for bad in [
+                &b""[..],
+                b"nul",
+                b"{",
+                b"[1]",
+                b"\"s\"",
+                b"{\"kind\":\"Pod\",\"spec\":{\"containers\":{}}}",
+                b"\xc3\x28",
+            ] {
+                assert!(evaluate_bytes(entry, pss_core::LevelVersion::default(), bad, &[]).is_err(), "{bad:?}");
+            }
+            let deep = "[".repeat(100_000);
+            assert!(evaluate_bytes(entry, pss_core::LevelVersion::default(), deep.as_bytes(), &[]).is_err());
         }
-        let deep = "[".repeat(100_000);
-        assert!(evaluate_bytes(pss_core::LevelVersion::default(), deep.as_bytes(), &[]).is_err());
     }
 }

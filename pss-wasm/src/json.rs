@@ -138,8 +138,10 @@ impl<'a> Object<'a> {
         Object { out, first: true }
     }
 
-    /// Appends one member (the key is written as is: the keys here need no escaping).
-    pub(crate) fn field(mut self, key: &str, value: &(impl ToJson + ?Sized)) -> Self {
+    /// Appends one member (the key is written as is: the keys here need no escaping). The value is a
+    /// trait object: one copy of this function for every type written (the results are small, and
+    /// the evaluations' hot path writes flat text instead), which keeps the wasm within its budget.
+    pub(crate) fn field(mut self, key: &str, value: &dyn ToJson) -> Self {
         if !self.first {
             self.out.push(',');
         }

@@ -228,7 +228,7 @@ fn policy_error(e: &pss_core::kyverno::PolicyError) -> PssError {
     match e {
         pss_core::kyverno::PolicyError::Decode(e) => PssError::from(e),
         pss_core::kyverno::PolicyError::Invalid { errors, .. } => {
-            PssError::fields(ErrorKind::InvalidPolicy, errors.iter().map(|e| FieldError::kyverno("", e)).collect())
+            PssError::fields(ErrorKind::InvalidPolicy, e.to_string(), errors.iter().map(FieldError::from).collect())
         }
         other => PssError::new(ErrorKind::UnsupportedPolicy, other.to_string()),
     }

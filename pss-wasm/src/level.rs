@@ -1,4 +1,5 @@
-//! Levels and versions: `Level`, `LevelVersion`, and the parse and list functions.
+//! Levels and versions: `Level`, `LevelVersionJSON` (one level at one version, as data), and the
+//! parse and list functions. The `LevelVersion` class is in level_version.rs.
 
 #[cfg(test)]
 use serde::Serialize;
@@ -31,39 +32,41 @@ impl From<pss_core::Level> for Level {
     }
 }
 
-impl Level {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Level::Privileged => "privileged",
-            Level::Baseline => "baseline",
-            Level::Restricted => "restricted",
+impl From<Level> for pss_core::Level {
+    fn from(level: Level) -> Self {
+        match level {
+            Level::Privileged => pss_core::Level::Privileged,
+            Level::Baseline => pss_core::Level::Baseline,
+            Level::Restricted => pss_core::Level::Restricted,
         }
     }
 }
 
 impl ToJson for Level {
     fn write_json(&self, out: &mut String) {
-        json::write_str(out, self.as_str());
+        json::write_str(out, pss_core::Level::from(*self).as_str());
     }
 }
 
-/// A level at a version, as `parseLevelVersion("baseline:v1.30")` returns it.
+/// One level at one version, as data: what `parseLevelVersion("baseline:v1.30")` returns, each mode
+/// of a `Policy`, and what `LevelVersion.toJSON()` gives. It is also a valid options object of the
+/// evaluate functions and of `new LevelVersion(...)`.
 #[derive(Debug, Clone, PartialEq, Eq, Tsify)]
 #[cfg_attr(test, derive(Serialize))]
-pub struct LevelVersion {
+pub struct LevelVersionJSON {
     /// The level.
     pub level: Level,
     /// `"latest"` or `"v1.N"`, as given (not clamped to the newest check version).
     pub version: String,
 }
 
-impl From<pss_core::LevelVersion> for LevelVersion {
+impl From<pss_core::LevelVersion> for LevelVersionJSON {
     fn from(lv: pss_core::LevelVersion) -> Self {
-        LevelVersion { level: lv.level.into(), version: lv.version.to_string() }
+        LevelVersionJSON { level: lv.level.into(), version: lv.version.to_string() }
     }
 }
 
-impl ToJson for LevelVersion {
+impl ToJson for LevelVersionJSON {
     fn write_json(&self, out: &mut String) {
         Object::new(out).field("level", &self.level).field("version", &self.version).end();
     }
@@ -89,17 +92,14 @@ pub fn parse_version(version: &str) -> Result<String, JsValue> {
 /// Parses `LEVEL` or `LEVEL:VERSION` (the version defaults to `latest`), as namespace labels and
 /// policies write them.
 #[wasm_bindgen(js_name = parseLevelVersion)]
-pub fn parse_level_version(text: &str) -> Result<Ts<LevelVersion>, JsValue> {
+pub fn parse_level_version(text: &str) -> Result<Ts<LevelVersionJSON>, JsValue> {
     let lv = pss_core::LevelVersion::parse(text).map_err(|e| error::core(&e))?;
-    error::to_js(&LevelVersion::from(lv))
+    error::to_js(&LevelVersionJSON::from(lv))
 }
 
 /// Every version with its own checks, oldest first (`v1.0` ... the newest), then `latest`.
 pub fn version_list() -> Vec<String> {
-    let newest = pss_core::Version::NEWEST_CHECKS.minor().unwrap_or(0);
-    let mut out: Vec<String> = (0..=newest).map(|minor| format!("v1.{minor}")).collect();
-    out.push(pss_core::Version::LATEST.to_string());
-    out
+    pss_core::Version::every().map(|v| v.to_string()).collect()
 }
 
 /// The versions whose checks differ, oldest first (`"v1.0"` ... `newestCheckVersion()`), then `"latest"`.
@@ -116,15 +116,16 @@ pub fn newest_check_version() -> String {
     pss_core::Version::NEWEST_CHECKS.to_string()
 }
 
-/// Reads a level and version from options, with the defaults `baseline` and `latest`.
+/// Reads a level and version from options, with pss-core's defaults (`baseline`, `latest`).
 pub(crate) fn level_version(level: Option<&str>, version: Option<&str>) -> Result<pss_core::LevelVersion, PssError> {
+    let default = pss_core::LevelVersion::default();
     let level = match level {
         Some(l) => pss_core::Level::parse(l)?,
-        None => pss_core::Level::Baseline,
+        None => default.level,
     };
     let version = match version {
         Some(v) => pss_core::Version::parse(v)?,
-        None => pss_core::Version::LATEST,
+        None => default.version,
     };
     Ok(pss_core::LevelVersion::new(level, version))
 }
@@ -164,7 +165,17 @@ mod tests {
 
     #[test]
     fn level_version_dto_keeps_the_version_as_given() {
-        let lv = LevelVersion::from(pss_core::LevelVersion::parse("restricted:v1.40").unwrap());
-        assert_eq!(lv, LevelVersion { level: Level::Restricted, version: "v1.40".into() });
+        let lv = LevelVersionJSON::from(pss_core::LevelVersion::parse("restricted:v1.40").unwrap());
+        assert_eq!(lv, LevelVersionJSON { level: Level::Restricted, version: "v1.40".into() });
+        crate::json::tests::same_as_serde(&lv);
+    }
+
+    #[test]
+    fn levels_are_pss_cores() {
+        for level in pss_core::Level::ALL {
+            assert_eq!(pss_core::Level::from(Level::from(level)), level);
+            crate::json::tests::same_as_serde(&Level::from(level));
+            assert_eq!(crate::json::to_string(&Level::from(level)), format!("\"{}\"", level.as_str()));
+        }
     }
 }

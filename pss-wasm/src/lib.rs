@@ -6,15 +6,20 @@
 //! here (tsify), and every function throws a JS `Error` named `PssError` on bad input.
 //!
 //! ```js
-//! import init, { evaluate, policyFromLabels } from "@pss/wasm";
+//! import init, { evaluate, evaluateSpec, evaluateObject, policyFromLabels } from "@pss/wasm";
 //! await init(); // browsers; a no-op in Node
 //!
 //! const result = evaluate(podJsonOrObject, { level: "baseline", version: "latest" });
 //! if (!result.allowed) console.log(result.message);
 //! // pods "privileged-pod" is forbidden: violates PodSecurity "baseline:latest": privileged (container ...)
 //!
-//! // Any pod controller, with Kyverno-style exclusions; paths are relative to the object.
-//! const deployment = evaluate(deploymentObject, {
+//! // A bare PodSpec: paths relative to it.
+//! evaluateSpec({ containers: [{ name: "c", securityContext: { privileged: true } }] }).violations[0].fields[0].path;
+//! // containers[0].securityContext.privileged
+//!
+//! // Any object: a pod controller with Kyverno-style exclusions (paths relative to the object);
+//! // what is not a workload (no kind, a Service) is not evaluated, and not allowed.
+//! const deployment = evaluateObject(deploymentObject, {
 //!   exclusions: [{ controlName: "Capabilities", images: ["nginx*"] }],
 //! });
 //!
@@ -25,9 +30,10 @@
 //!
 //! ## Scope
 //!
-//! A translation layer only: every verdict, reason, detail, message and label error comes from
-//! pss-core, which is used without its `k8s-openapi` feature (the package reads JSON). It does not
-//! read YAML (the playground and the README decode YAML with the npm `yaml` package first).
+//! A translation layer only: every verdict, reason, detail, message, label error and rule about
+//! what a document is comes from pss-core, which is used without its `k8s-openapi` feature (the
+//! package reads JSON). It does not read YAML (the playground and the README decode YAML with the
+//! npm `yaml` package first).
 //!
 //! With the cargo feature `full` (the package's `@pss/wasm/full` build), it also has PodSecurity
 //! admission as the API server runs it (`Admission`, `review`, `reviewNamespace`) and Kyverno
@@ -52,27 +58,29 @@ mod json;
 #[cfg(feature = "full")]
 mod kyverno;
 mod level;
+mod level_version;
 mod object;
-mod policy;
 #[cfg(feature = "full")]
 mod review;
 
-pub use admission::{policy_from_labels, NamespacePolicy, PolicyDefaults};
+pub use admission::{policy_from_labels, Policy, PolicyDefaults};
 pub use checks::{check_list, checks, checks_for, CheckInfo};
 pub use error::{ErrorKind, FieldError, PssErrorDetails};
-pub use evaluation::{Evaluation, FieldValue, FieldViolation, SetObject, Violation, WorkloadKind};
+pub use evaluation::{
+    Evaluation, FieldValue, FieldViolation, KindName, NotEvaluated, SetObject, Violation, WorkloadKind,
+};
 pub use exclusion::Exclusion;
 #[cfg(feature = "full")]
 pub use kyverno::{ApplyOptions, FailureAction, KyvernoPolicy, PolicyResult, RuleResult, RuleStatus};
 pub use level::{
     newest_check_version, parse_level, parse_level_version, parse_version, supported_versions, version_list, Level,
-    LevelVersion,
+    LevelVersionJSON,
 };
-pub use policy::{evaluate, EvaluateOptions, Policy};
+pub use level_version::{evaluate, evaluate_object, evaluate_spec, EvaluateOptions, LevelVersion, LevelVersionOptions};
 #[cfg(feature = "full")]
 pub use review::{
     review, Admission, AdmissionDecision, DocumentInput, Exemption, Exemptions, ModeEvaluation, NamespaceReview,
-    NamespaceReviewOptions, ReviewOptions,
+    NamespaceReviewOptions, PodsCheck, ReviewOptions,
 };
 
 use wasm_bindgen::prelude::*;

@@ -1,5 +1,5 @@
-//! Objects in from JS: JSON text, bytes or values to bytes; what an object is; and option objects
-//! checked for unknown keys.
+//! Objects in from JS: JSON text, bytes or values to bytes; a decoded object's header; and option
+//! objects checked for unknown keys.
 
 use std::collections::BTreeMap;
 
@@ -25,48 +25,6 @@ impl<'a> Meta<'a> {
             namespace: header.namespace(),
         }
     }
-}
-
-/// Whether a document is read as a Pod: a core-group `Pod`, or no `kind` at all (as this package
-/// always read documents without one).
-pub(crate) fn is_pod(api_version: Option<&str>, kind: Option<&str>) -> bool {
-    match kind {
-        None | Some("") => true,
-        Some(kind) => pss_core::WorkloadKind::from_type(api_version, kind) == Some(pss_core::WorkloadKind::Pod),
-    }
-}
-
-/// Decodes an object and calls `f` with it and its header fields. A document without `kind` is
-/// decoded as a `v1` Pod (pss-core needs the kind to find the template): its pod fields are checked
-/// first, so errors point into the caller's text, then `"kind":"Pod","apiVersion":"v1"` is added
-/// last (where it wins over a `"kind": null`) and the copy decoded as the object.
-pub(crate) fn with_object<R>(
-    json: &[u8],
-    f: impl FnOnce(&pss_core::ObjectDocument<'_>, &Meta<'_>) -> R,
-) -> Result<R, PssError> {
-    let obj = pss_core::ObjectDocument::from_slice(json)?;
-    let header = obj.header();
-    if !matches!(obj.kind(), None | Some("")) {
-        return Ok(f(&obj, &Meta::of(header)));
-    }
-    pss_core::PodDocument::from_slice(json)?;
-    let text = with_pod_kind(json);
-    let pod = pss_core::ObjectDocument::from_slice(&text)?;
-    Ok(f(&pod, &Meta::of(header)))
-}
-
-/// A JSON object's text with `"kind":"Pod","apiVersion":"v1"` as its last members.
-fn with_pod_kind(json: &[u8]) -> Vec<u8> {
-    let end = json.iter().rposition(|b| *b == b'}').unwrap_or(json.len());
-    let start = json.iter().position(|b| *b == b'{').map_or(0, |i| i + 1);
-    let empty = json.get(start..end).is_none_or(|inner| inner.iter().all(u8::is_ascii_whitespace));
-    let mut out = Vec::with_capacity(end + 32);
-    out.extend_from_slice(&json[..end]);
-    if !empty {
-        out.push(b',');
-    }
-    out.extend_from_slice(br#""kind":"Pod","apiVersion":"v1"}"#);
-    out
 }
 
 #[wasm_bindgen(module = "/js/decode.js")]
@@ -193,41 +151,4 @@ pub(crate) fn string_map(value: &JsValue, what: &str) -> Result<BTreeMap<String,
 /// An `invalidOptions` error: `invalid options: <message>`.
 pub(crate) fn invalid_options(message: String) -> PssError {
     PssError::new(ErrorKind::InvalidOptions, format!("invalid options: {message}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn documents_without_kind_are_pods() {
-        assert!(is_pod(None, None));
-        assert!(is_pod(Some("apps/v1"), Some("")));
-        assert!(is_pod(Some("v1"), Some("Pod")));
-        assert!(!is_pod(Some("example.com/v1"), Some("Pod")));
-        assert!(!is_pod(Some("apps/v1"), Some("Deployment")));
-        assert!(!is_pod(Some("v1"), Some("Service")));
-    }
-
-    #[test]
-    fn the_pod_kind_is_added_last() {
-        assert_eq!(with_pod_kind(b" { } "), br#" { "kind":"Pod","apiVersion":"v1"}"#);
-        assert_eq!(
-            with_pod_kind(br#"{"kind": null, "spec": {}}  "#),
-            br#"{"kind": null, "spec": {},"kind":"Pod","apiVersion":"v1"}"#
-        );
-    }
-
-    #[test]
-    fn kindless_documents_decode_as_pods_with_their_own_header() {
-        let json = br#"{"metadata": {"name": "p"}, "kind": null, "spec": {"hostPID": true}}"#;
-        let (kind, meta_kind, name) = with_object(json, |obj, meta| {
-            (obj.workload_kind(), meta.kind.map(str::to_owned), meta.name.map(str::to_owned))
-        })
-        .unwrap();
-        assert_eq!((kind, meta_kind, name.as_deref()), (Some(pss_core::WorkloadKind::Pod), None, Some("p")));
-        // The pod's field errors point into the caller's text.
-        let e = with_object(br#"{"spec": {"hostPID": "yes"}}"#, |_, _| ()).unwrap_err();
-        assert_eq!(e.message, "spec.hostPID: expected a boolean, found a string at line 1 column 22");
-    }
 }

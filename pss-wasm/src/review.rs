@@ -9,11 +9,11 @@ use serde::Serialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
-use crate::admission::NamespacePolicy;
+use crate::admission::Policy;
 use crate::error::{self, ErrorKind, FieldError, PssError};
-use crate::evaluation::{Violation, WorkloadKind};
+use crate::evaluation::{KindName, Violation};
 use crate::json::{self, Object, ToJson};
-use crate::level::Level;
+use crate::level::{Level, LevelVersionJSON};
 use crate::object::{self, Meta};
 
 /// What PodSecurity admission decides for one create request (upstream's `ValidatePod` and
@@ -24,7 +24,7 @@ use crate::object::{self, Meta};
 #[tsify(missing_as_null)]
 pub struct AdmissionDecision {
     /// Whether the API server admits the object. Only pods are ever denied; a controller whose
-    /// pods would be denied is admitted with warnings (see `evaluate` for its pods' verdict).
+    /// pods would be denied is admitted with warnings (see `podsDenial` for its pods' verdict).
     pub allowed: bool,
     /// The API server's error when it denies a pod:
     /// `pods "NAME" is forbidden: violates PodSecurity "baseline:latest": <forbiddenDetail>`.
@@ -39,15 +39,27 @@ pub struct AdmissionDecision {
     /// Why the request was exempt, `null` if it was not.
     pub exemption: Option<Exemption>,
     /// The namespace's policy (its labels over the configuration's defaults), with the label errors.
-    pub policy: NamespacePolicy,
+    pub policy: Policy,
     /// The enforce-mode evaluation, when one ran (pods only, not when exempt).
     pub enforce: Option<ModeEvaluation>,
     /// The audit-mode evaluation, when one ran.
     pub audit: Option<ModeEvaluation>,
     /// The warn-mode evaluation, when one ran (not after a denial).
     pub warn: Option<ModeEvaluation>,
-    /// What was reviewed: `"Pod"` (also for a document without `kind`) or the controller's kind.
-    pub workload_kind: WorkloadKind,
+    /// What a gate before the cluster should report as denied, in pss-core's words: for a pod its
+    /// `denial`; for a controller, which the API server admits, that the pods it creates would be
+    /// denied at the enforce level (`deployments "web" (pods it creates would be denied): violates
+    /// PodSecurity "baseline:latest": ...`). `null` when neither would be denied, and when those
+    /// pods would be exempt (by namespace or runtime class; a user exemption does not cover the pods
+    /// a controller creates).
+    pub pods_denial: Option<String>,
+    /// For a controller: the evaluation of the pods it creates at the namespace's enforce level
+    /// (field paths relative to the controller); `null` for a pod (see `enforce`), a controller
+    /// without a template, and pods that would be exempt.
+    pub created_pods: Option<ModeEvaluation>,
+    /// What was reviewed: `"Pod"` or the controller's kind.
+    #[tsify(type = "WorkloadKind")]
+    pub workload_kind: KindName,
     /// The namespace the object was reviewed in.
     pub namespace: String,
     /// `metadata.name` (`""` when unset; messages quote it).
@@ -88,6 +100,7 @@ pub enum Exemption {
 /// `ValidateNamespace`).
 #[derive(Debug, Clone, PartialEq, Tsify)]
 #[cfg_attr(test, derive(Serialize))]
+#[serde(rename_all = "camelCase")]
 #[tsify(missing_as_null)]
 pub struct NamespaceReview {
     /// Whether the change is admitted (only invalid labels are rejected).
@@ -99,7 +112,81 @@ pub struct NamespaceReview {
     /// then `NAME (and N other pods): reasons`, sorted), the limit notice, or the exempt-namespace notice.
     pub warnings: Vec<String>,
     /// The namespace's new policy, and its label errors (also when they did not cause a rejection).
-    pub policy: NamespacePolicy,
+    pub policy: Policy,
+    /// Whether the namespace is exempt from Pod Security by the configuration's exemptions.
+    pub exempt: bool,
+    /// Whether, and how, the existing pods were checked against the new enforce level.
+    pub pods_check: PodsCheck,
+    /// One line on what the change means for the existing pods, as `pss label-dry-run` prints it
+    /// (`namespace "prod": 3 of 5 pods would violate the new enforce level "restricted:latest"`);
+    /// `null` for a rejected change or a namespace being created.
+    pub summary: Option<String>,
+}
+
+/// Whether, and how, the existing pods of a namespace were checked against its new enforce level
+/// (upstream checks them only when the enforce level gets stricter): pss-core's `PodsCheck`,
+/// told apart by `type`.
+#[derive(Debug, Clone, PartialEq, Eq, Tsify)]
+#[cfg_attr(test, derive(Serialize))]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum PodsCheck {
+    /// A namespace creation: it has no pods yet.
+    Creation,
+    /// The new labels are invalid: the change is rejected, no pod is checked.
+    Invalid,
+    /// Not checked: the new enforce level is not stricter than the old one.
+    NotStricter {
+        /// The enforce level and version before the change.
+        old: LevelVersionJSON,
+        /// The enforce level and version after the change.
+        new: LevelVersionJSON,
+    },
+    /// Not checked: the namespace is exempt.
+    Exempt,
+    /// Checked.
+    Checked {
+        /// How many pods were checked (at most 3000, as upstream; pods with an exempt runtime class
+        /// are not).
+        checked: u32,
+        /// How many pods could have been checked (without the limit).
+        total: u32,
+        /// How many of the checked pods violate the new enforce level.
+        violating: u32,
+    },
+    /// A way of checking newer than this package.
+    Other,
+}
+
+impl From<pss_core::admission::PodsCheck> for PodsCheck {
+    fn from(check: pss_core::admission::PodsCheck) -> Self {
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        match check {
+            pss_core::admission::PodsCheck::Creation => PodsCheck::Creation,
+            pss_core::admission::PodsCheck::Invalid => PodsCheck::Invalid,
+            pss_core::admission::PodsCheck::NotStricter { old, new } => {
+                PodsCheck::NotStricter { old: old.into(), new: new.into() }
+            }
+            pss_core::admission::PodsCheck::Exempt => PodsCheck::Exempt,
+            pss_core::admission::PodsCheck::Checked { checked, total, violating } => {
+                PodsCheck::Checked { checked: count(checked), total: count(total), violating: count(violating) }
+            }
+            _ => PodsCheck::Other,
+        }
+    }
+}
+
+impl NamespaceReview {
+    fn new(r: &pss_core::admission::NamespaceReview) -> Self {
+        NamespaceReview {
+            allowed: r.allowed(),
+            invalid: r.invalid().map(str::to_owned),
+            warnings: r.warnings().to_vec(),
+            policy: Policy::new(r.policy(), r.errors()),
+            exempt: r.exempt(),
+            pods_check: r.pods_check().into(),
+            summary: r.summary(),
+        }
+    }
 }
 
 /// The configuration's defaults and exemptions, as `Admission` holds them.
@@ -192,8 +279,8 @@ impl Admission {
 
     /// The defaults: the policy of a namespace without PodSecurity labels (`errors` is empty).
     #[wasm_bindgen(getter)]
-    pub fn defaults(&self) -> Result<Ts<NamespacePolicy>, JsValue> {
-        error::to_js(&NamespacePolicy::new(self.inner.config().defaults(), &[]))
+    pub fn defaults(&self) -> Result<Ts<Policy>, JsValue> {
+        error::to_js(&Policy::new(self.inner.config().defaults(), &[]))
     }
 
     /// The exempt usernames, namespaces and runtime classes.
@@ -213,19 +300,20 @@ impl Admission {
     pub fn policy_for(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] labels: JsValue,
-    ) -> Result<Ts<NamespacePolicy>, JsValue> {
+    ) -> Result<Ts<Policy>, JsValue> {
         let labels = object::string_map(&labels, "labels").map_err(PssError::into_js)?;
         let (policy, errors) = self.inner.policy_for(&labels);
-        error::to_js(&NamespacePolicy::new(policy, &errors))
+        error::to_js(&Policy::new(policy, &errors))
     }
 
-    /// Reviews the creation of a pod or pod controller (JSON text, a `Uint8Array` or an object; a
-    /// document without `kind` is a pod) in its namespace, as the API server's PodSecurity admission
-    /// does: pods in the three modes, denied when enforce fails; controllers warned and audited,
-    /// never denied; exemptions by namespace, user, then runtime class.
+    /// Reviews the creation of a pod or pod controller (JSON text, a `Uint8Array` or an object) in
+    /// its namespace, as the API server's PodSecurity admission does: pods in the three modes,
+    /// denied when enforce fails; controllers warned and audited, never denied (`podsDenial` says
+    /// whether the pods they create would be); exemptions by namespace, user, then runtime class.
     ///
-    /// Throws a `PssError` for input that cannot be decoded, of kind `noPodTemplate` for an object
-    /// that is not a pod or a pod controller, and of kind `invalidOptions` for bad options.
+    /// Throws a `PssError` for input that cannot be decoded, of kind `noPodTemplate` (with
+    /// pss-core's reason) for an object that is not a pod or a pod controller or has no `kind`
+    /// (the API server refuses such a document), and of kind `invalidOptions` for bad options.
     pub fn review(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | object")] object: JsValue,
@@ -283,14 +371,13 @@ impl Admission {
     fn decide_json(&self, json: &[u8], options: &ReviewOptions) -> Result<AdmissionDecision, PssError> {
         let labels = options.namespace_labels.clone().unwrap_or_default();
         let username = options.username.as_deref().unwrap_or("");
-        object::with_object(json, |obj, meta| {
-            let namespace = meta.namespace.or(options.namespace.as_deref()).unwrap_or("default");
-            let name = meta.name.unwrap_or("");
-            let decision =
-                self.inner.review(obj, name, namespace, &labels, username).map_err(|e| PssError::from(&e))?;
-            let (_, errors) = self.inner.policy_for(&labels);
-            Ok(AdmissionDecision::new(&decision, &errors, namespace, meta))
-        })?
+        let obj = pss_core::ObjectDocument::from_slice(json)?;
+        let meta = Meta::of(obj.header());
+        let namespace = meta.namespace.or(options.namespace.as_deref()).unwrap_or("default");
+        let name = meta.name.unwrap_or("");
+        let decision = self.inner.review(&obj, name, namespace, &labels, username).map_err(|e| PssError::from(&e))?;
+        let (_, errors) = self.inner.policy_for(&labels);
+        Ok(AdmissionDecision::new(&decision, &errors, namespace, &meta))
     }
 
     fn namespace(&self, namespace: &str, options: &JsValue) -> Result<NamespaceReview, PssError> {
@@ -317,12 +404,7 @@ impl Admission {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let review = self.inner.review_namespace(namespace, old_labels.as_ref(), &labels, &pods);
-        Ok(NamespaceReview {
-            allowed: review.allowed(),
-            invalid: review.invalid().map(str::to_owned),
-            warnings: review.warnings().to_vec(),
-            policy: NamespacePolicy::new(review.policy(), review.errors()),
-        })
+        Ok(NamespaceReview::new(&review))
     }
 }
 
@@ -376,9 +458,11 @@ pub fn review(
 /// A configuration error as a `PssError` of kind `invalidAdmissionConfig`.
 fn config_error(e: &pss_core::admission::ConfigError) -> PssError {
     match e {
-        pss_core::admission::ConfigError::Invalid(errors) => {
-            PssError::fields(ErrorKind::InvalidAdmissionConfig, errors.iter().map(FieldError::from).collect())
-        }
+        pss_core::admission::ConfigError::Invalid(errors) => PssError::fields(
+            ErrorKind::InvalidAdmissionConfig,
+            e.to_string(),
+            errors.iter().map(FieldError::from).collect(),
+        ),
         pss_core::admission::ConfigError::Decode(e) => {
             let mut e = PssError::from(e);
             e.details.kind = ErrorKind::InvalidAdmissionConfig;
@@ -405,11 +489,13 @@ impl AdmissionDecision {
                 pss_core::admission::Exemption::User => Exemption::User,
                 _ => Exemption::RuntimeClass,
             }),
-            policy: NamespacePolicy::new(d.policy(), errors),
+            policy: Policy::new(d.policy(), errors),
             enforce: d.enforce().map(ModeEvaluation::new),
             audit: d.audit().map(ModeEvaluation::new),
             warn: d.warn().map(ModeEvaluation::new),
-            workload_kind: d.kind().into(),
+            pods_denial: d.pods_denial().map(str::to_owned),
+            created_pods: d.created_pods().map(ModeEvaluation::new),
+            workload_kind: KindName(d.kind()),
             namespace: namespace.to_owned(),
             name: meta.name.unwrap_or("").to_owned(),
         }
@@ -441,6 +527,8 @@ impl ToJson for AdmissionDecision {
             .field("enforce", &self.enforce)
             .field("audit", &self.audit)
             .field("warn", &self.warn)
+            .field("podsDenial", &self.pods_denial)
+            .field("createdPods", &self.created_pods)
             .field("workloadKind", &self.workload_kind)
             .field("namespace", &self.namespace)
             .field("name", &self.name)
@@ -478,7 +566,29 @@ impl ToJson for NamespaceReview {
             .field("invalid", &self.invalid)
             .field("warnings", &self.warnings)
             .field("policy", &self.policy)
+            .field("exempt", &self.exempt)
+            .field("podsCheck", &self.pods_check)
+            .field("summary", &self.summary)
             .end();
+    }
+}
+
+impl ToJson for PodsCheck {
+    fn write_json(&self, out: &mut String) {
+        let o = Object::new(out);
+        match self {
+            PodsCheck::Creation => o.field("type", &"creation"),
+            PodsCheck::Invalid => o.field("type", &"invalid"),
+            PodsCheck::NotStricter { old, new } => o.field("type", &"notStricter").field("old", old).field("new", new),
+            PodsCheck::Exempt => o.field("type", &"exempt"),
+            PodsCheck::Checked { checked, total, violating } => o
+                .field("type", &"checked")
+                .field("checked", checked)
+                .field("total", total)
+                .field("violating", violating),
+            PodsCheck::Other => o.field("type", &"other"),
+        }
+        .end();
     }
 }
 
@@ -534,10 +644,12 @@ mod tests {
         assert_eq!(d.audit_annotations["pod-security.kubernetes.io/enforce-policy"], "baseline:latest");
         assert_eq!(
             (d.namespace.as_str(), d.name.as_str(), d.workload_kind),
-            ("prod", "privileged-pod", WorkloadKind::Pod)
+            ("prod", "privileged-pod", KindName(pss_core::WorkloadKind::Pod))
         );
         assert_eq!(d.enforce.as_ref().map(|e| e.violations.len()), Some(1));
         assert!(d.warn.is_none());
+        assert_eq!(d.pods_denial, d.denial, "a pod's pods denial is its denial");
+        assert_eq!(d.created_pods, None);
         same_as_serde(&d);
     }
 
@@ -566,11 +678,33 @@ mod tests {
         let d = admission(CONFIG).unwrap().decide_json(deployment, &options("ignored", &[], "")).unwrap();
         assert!(d.allowed);
         assert_eq!(d.namespace, "dev", "metadata.namespace wins over the option");
-        assert_eq!(d.workload_kind, WorkloadKind::Deployment);
+        assert_eq!(d.workload_kind, KindName(pss_core::WorkloadKind::Deployment));
         assert!(d.warnings[0].starts_with(r#"would violate PodSecurity "restricted:latest": privileged"#));
+        assert_eq!(d.denial, None);
+        assert_eq!(
+            d.pods_denial.as_deref(),
+            Some(
+                r#"deployments "web" (pods it creates would be denied): violates PodSecurity "baseline:latest": privileged (container "c" must not set securityContext.privileged=true)"#
+            )
+        );
+        let created = d.created_pods.as_ref().unwrap();
+        assert_eq!(created.violations[0].fields[0].path, "spec.template.spec.containers[0].securityContext.privileged");
+        same_as_serde(&d);
+        // A user exemption does not cover the pods the controller creates; a namespace one does.
+        let exempt_user = admission(CONFIG).unwrap().decide_json(deployment, &options("x", &[], "admin")).unwrap();
+        assert_eq!((exempt_user.exemption, exempt_user.pods_denial.is_some()), (Some(Exemption::User), true));
+        let in_kube_system =
+            String::from_utf8_lossy(deployment).replace(r#""namespace": "dev""#, r#""namespace": "kube-system""#);
+        let exempt = admission(CONFIG).unwrap().decide_json(in_kube_system.as_bytes(), &options("", &[], "")).unwrap();
+        assert_eq!((exempt.pods_denial, exempt.created_pods), (None, None));
         let service = br#"{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}}"#;
         let e = admission(CONFIG).unwrap().decide_json(service, &ReviewOptions::default()).unwrap_err();
         assert_eq!(e.details.kind, ErrorKind::NoPodTemplate);
+        // No kind: not a Kubernetes object, not reviewed (never taken for a pod).
+        let kindless = br#"{"metadata": {"name": "p"}, "spec": {"hostNetwork": true}}"#;
+        let e = admission(CONFIG).unwrap().decide_json(kindless, &ReviewOptions::default()).unwrap_err();
+        assert_eq!(e.details.kind, ErrorKind::NoPodTemplate);
+        assert_eq!(e.message, pss_core::NoPodTemplate::NoKind.to_string());
     }
 
     #[test]
@@ -602,14 +736,48 @@ mod tests {
             labels,
             &pods,
         );
-        let review = NamespaceReview {
-            allowed: r.allowed(),
-            invalid: r.invalid().map(str::to_owned),
-            warnings: r.warnings().to_vec(),
-            policy: NamespacePolicy::new(r.policy(), r.errors()),
-        };
+        let review = NamespaceReview::new(&r);
         assert_eq!(review.warnings[1], "a: host namespaces");
+        assert_eq!(review.pods_check, PodsCheck::Checked { checked: 1, total: 1, violating: 1 });
+        assert_eq!(
+            review.summary.as_deref(),
+            Some(r#"namespace "prod": 1 of 1 pod would violate the new enforce level "baseline:latest""#)
+        );
+        assert!(!review.exempt);
         same_as_serde(&review);
+        let not_stricter = a.inner.review_namespace(
+            "prod",
+            Some(labels),
+            [("pod-security.kubernetes.io/enforce", "privileged")],
+            &pods,
+        );
+        let review = NamespaceReview::new(&not_stricter);
+        let lv = |text: &str| LevelVersionJSON::from(pss_core::LevelVersion::parse(text).unwrap());
+        assert_eq!(
+            review.pods_check,
+            PodsCheck::NotStricter { old: lv("baseline:latest"), new: lv("privileged:latest") }
+        );
+        same_as_serde(&review);
+        let created =
+            NamespaceReview::new(&a.inner.review_namespace("kube-system", None::<[(&str, &str); 0]>, labels, &[]));
+        assert_eq!(
+            (created.pods_check.clone(), created.exempt, created.summary.clone()),
+            (PodsCheck::Creation, true, None)
+        );
+        same_as_serde(&created);
+        let old = [("pod-security.kubernetes.io/enforce", "privileged")];
+        let exempt = NamespaceReview::new(&a.inner.review_namespace("kube-system", Some(old), labels, &pods));
+        assert_eq!(exempt.pods_check, PodsCheck::Exempt);
+        same_as_serde(&exempt);
+        let invalid = NamespaceReview::new(&a.inner.review_namespace(
+            "prod",
+            Some([("a", "b")]),
+            [("pod-security.kubernetes.io/enforce", "strict")],
+            &pods,
+        ));
+        assert_eq!((invalid.allowed, invalid.pods_check.clone()), (false, PodsCheck::Invalid));
+        assert_eq!(invalid.policy.errors[0].label.as_deref(), Some("pod-security.kubernetes.io/enforce"));
+        same_as_serde(&invalid);
         same_as_serde(&Exemptions {
             usernames: vec!["u".into()],
             namespaces: vec![],

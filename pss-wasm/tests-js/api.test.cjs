@@ -70,7 +70,7 @@ test("field values: null for unset, numbers, lists and {} for a set object", () 
       containers: [{ name: "c", securityContext: { capabilities: { add: ["NET_ADMIN"] } } }],
     },
   };
-  const r = new pss.Policy({ level: "restricted", version: "v1.30" }).evaluate(pod);
+  const r = new pss.LevelVersion({ level: "restricted", version: "v1.30" }).evaluate(pod);
   const values = new Map(r.violations.flatMap((v) => v.fields.map((f) => [f.path, f.value])));
   assert.equal(values.get("spec.securityContext.runAsUser"), 0);
   assert.deepEqual(values.get("spec.volumes[0].hostPath"), {});
@@ -80,10 +80,14 @@ test("field values: null for unset, numbers, lists and {} for a set object", () 
 });
 
 test("levels and versions: defaults, privileged allows everything, old versions run fewer checks", () => {
-  assert.equal(new pss.Policy().toString(), "baseline:latest");
-  assert.equal(new pss.Policy(null).level, "baseline");
-  const p = new pss.Policy({ level: "restricted", version: "v1.40" });
+  assert.equal(new pss.LevelVersion().toString(), "baseline:latest");
+  assert.equal(new pss.LevelVersion(null).level, "baseline");
+  const p = new pss.LevelVersion({ level: "restricted", version: "v1.40" });
   assert.deepEqual([p.level, p.version, p.toString()], ["restricted", "v1.40", "restricted:v1.40"]);
+  assert.deepEqual(p.toJSON(), { level: "restricted", version: "v1.40" });
+  assert.equal(JSON.stringify({ lv: p }), '{"lv":{"level":"restricted","version":"v1.40"}}');
+  // Its data is options again.
+  assert.equal(new pss.LevelVersion(p.toJSON()).toString(), "restricted:v1.40");
   assert.equal(pss.evaluate(privilegedPod, { level: "privileged" }).allowed, true);
   const pod = { spec: { containers: [{ name: "c" }] } };
   assert.equal(pss.evaluate(pod, { level: "restricted", version: "v1.0" }).forbiddenReason, "runAsNonRoot != true");
@@ -118,12 +122,12 @@ test("invalid levels, versions and options are PssErrors with upstream's wording
   expectPssError(() => pss.parseLevel("Baseline"), "invalidLevel", badLevel);
   expectPssError(() => pss.evaluate("{}", { level: "Baseline" }), "invalidLevel", badLevel);
   expectPssError(() => pss.parseVersion("v1.05"), "invalidVersion", 'invalid version "v1.05": must be "latest" or "v1.x"');
-  expectPssError(() => new pss.Policy({ version: "1.25" }), "invalidVersion");
+  expectPssError(() => new pss.LevelVersion({ version: "1.25" }), "invalidVersion");
   expectPssError(() => pss.parseLevelVersion("baseline:"), "invalidVersion");
   expectPssError(() => pss.checksFor("strict"), "invalidLevel");
-  expectPssError(() => new pss.Policy({ levle: "baseline" }), "invalidOptions", /unknown field "levle"/);
-  expectPssError(() => new pss.Policy({ level: 5 }), "invalidOptions", /^invalid options: /);
-  expectPssError(() => new pss.Policy("baseline"), "invalidOptions");
+  expectPssError(() => new pss.LevelVersion({ levle: "baseline" }), "invalidOptions", /unknown field "levle"/);
+  expectPssError(() => new pss.LevelVersion({ level: 5 }), "invalidOptions", /^invalid options: /);
+  expectPssError(() => new pss.LevelVersion("baseline"), "invalidOptions");
 });
 
 test("bad documents are PssErrors with the path and the position", () => {
@@ -150,7 +154,9 @@ test("bad documents are PssErrors with the path and the position", () => {
   expectPssError(() => pss.evaluate('{"a":' + "[".repeat(100000)), "tooDeep");
   expectPssError(() => pss.evaluate(undefined), "invalidInput");
   expectPssError(() => pss.evaluate(() => 1), "invalidInput");
-  expectPssError(() => pss.evaluate({ spec: { n: 1n } }), "invalidInput", /cannot write the object as JSON/);
+  expectPssError(() => pss.evaluate({ spec: { n: 1n } }), "invalidInput", /cannot write the pod as JSON/);
+  expectPssError(() => pss.evaluateObject({ spec: { n: 1n } }), "invalidInput", /cannot write the object as JSON/);
+  expectPssError(() => pss.evaluateSpec({ n: 1n }), "invalidInput", /cannot write the pod spec as JSON/);
   const cyclic = { spec: {} };
   cyclic.spec.self = cyclic;
   expectPssError(() => pss.evaluate(cyclic), "invalidInput");
@@ -162,14 +168,16 @@ test("the module stays usable after every kind of bad call", () => {
     () => pss.evaluate(undefined),
     () => pss.evaluate({ spec: { n: 1n } }),
     () => pss.evaluate("{}", { level: "x" }),
-    () => new pss.Policy({ unknown: true }),
+    () => new pss.LevelVersion({ unknown: true }),
+    () => pss.evaluate('{"containers": []}'),
+    () => pss.evaluateSpec('{"spec": {}}'),
     () => pss.evaluate(new Uint8Array([0xff])),
     () => pss.evaluate('{"a":' + "[".repeat(100000)),
   ];
-  const policy = new pss.Policy({ level: "baseline" });
+  const lv = new pss.LevelVersion({ level: "baseline" });
   for (let round = 0; round < 200; round++) {
     for (const call of bad) assert.throws(call);
-    assert.equal(policy.evaluate(privilegedPod).message, privilegedMessage);
+    assert.equal(lv.evaluate(privilegedPod).message, privilegedMessage);
     assert.equal(pss.evaluate(compliant, { level: "restricted" }).allowed, true);
   }
 });
@@ -202,10 +210,15 @@ test("every kind of offending value, and the result's fields in the order of its
   for (const expected of [true, 8080, 0, "kernel.msgmax", "Unmasked", "NET_ADMIN", ["NET_RAW", "MKNOD"], {}, null]) {
     assert.ok(values.some((v) => JSON.stringify(v) === JSON.stringify(expected)), `${JSON.stringify(expected)} in ${JSON.stringify(values)}`);
   }
-  assert.deepEqual(Object.keys(r), [
+  const keys = [
     "level", "version", "allowed", "violations", "forbiddenReason", "forbiddenDetail", "message",
-    "workloadKind", "templatePath", "note", "kind", "apiVersion", "name", "namespace",
-  ]);
+    "workloadKind", "templatePath", "notEvaluated", "note", "kind", "apiVersion", "name", "namespace",
+  ];
+  assert.deepEqual(Object.keys(r), keys);
+  // The same keys, in the same order, from every entry and when nothing is evaluated.
+  assert.deepEqual(Object.keys(pss.evaluateSpec({ hostPID: true })), keys);
+  assert.deepEqual(Object.keys(pss.evaluateObject({ kind: "Service", apiVersion: "v1" })), keys);
+  assert.deepEqual(Object.keys(pss.evaluateObject({ spec: {} })), keys);
   assert.deepEqual(Object.keys(r.violations[0]), ["check", "reason", "detail", "fields"]);
   assert.deepEqual(Object.keys(r.violations[0].fields[0]), ["path", "value", "container"]);
 });
@@ -268,10 +281,58 @@ test("repeated containers, values of every type and controllers come through the
   assert.equal(r.forbiddenReason, r.violations.map((v) => v.reason).join(", "));
   assert.equal(r.forbiddenDetail, r.violations.map((v) => (v.detail ? `${v.reason} (${v.detail})` : v.reason)).join(", "));
   assert.equal(r.message, `pods "p" is forbidden: violates PodSecurity "restricted:v1.25": ${r.forbiddenDetail}`);
-  const d = pss.evaluate({ apiVersion: "apps/v1", kind: "Deployment", spec: { template: pod } }, { level: "restricted" });
+  const d = pss.evaluateObject({ apiVersion: "apps/v1", kind: "Deployment", spec: { template: pod } }, { level: "restricted" });
   assert.equal(d.workloadKind, "Deployment");
   assert.equal(d.kind, "Deployment");
   assert.equal(d.apiVersion, "apps/v1");
   assert.equal(d.message, `deployments (pods it creates would be denied): violates PodSecurity "restricted:latest": ${d.forbiddenDetail}`);
   assert.equal(d.violations.find((v) => v.check === "hostPorts").fields[0].path, "spec.template.spec.containers[0].ports[0].hostPort");
+});
+
+// The issue's example: the same bare PodSpec through the three ways in.
+const bareSpec = { containers: [{ name: "c", securityContext: { privileged: true } }] };
+
+test("a bare PodSpec is denied through evaluateSpec, with spec-relative paths; never an allowed empty pod", () => {
+  for (const input of [bareSpec, JSON.stringify(bareSpec), new TextEncoder().encode(JSON.stringify(bareSpec))]) {
+    const r = pss.evaluateSpec(input);
+    assert.equal(r.allowed, false);
+    assert.deepEqual(r.violations[0].fields, [{ path: "containers[0].securityContext.privileged", value: true, container: "c" }]);
+    assert.equal(r.message, 'pods is forbidden: violates PodSecurity "baseline:latest": privileged (container "c" must not set securityContext.privileged=true)');
+    assert.deepEqual([r.workloadKind, r.templatePath, r.kind, r.name, r.notEvaluated, r.note], [null, "", null, null, null, null]);
+  }
+  // As a pod: an error that names the mistake and the spec entry point.
+  expectPssError(() => pss.evaluate(bareSpec), "barePodSpec", /evaluateSpec/);
+  // As any object: no kind, not evaluated, not allowed.
+  const o = pss.evaluateObject(bareSpec);
+  assert.deepEqual([o.allowed, o.notEvaluated, o.workloadKind, o.message], [false, "noKind", null, null]);
+  assert.match(o.note, /^no kind: /);
+  // The level and version, and the class's method.
+  const restricted = pss.evaluateSpec({ hostNetwork: true, containers: [{ name: "c" }] }, { level: "restricted", version: "v1.30" });
+  assert.equal(restricted.version, "v1.30");
+  assert.equal(restricted.violations[0].fields[0].path, "hostNetwork");
+  const lv = new pss.LevelVersion({ level: "restricted", version: "v1.30" });
+  assert.deepEqual(lv.evaluateSpec({ hostNetwork: true, containers: [{ name: "c" }] }), restricted);
+  // A whole object is not a spec; a spec takes no exclusions.
+  expectPssError(() => pss.evaluateSpec(privilegedPod), "unexpectedKind", /evaluateObject/);
+  expectPssError(() => pss.evaluateSpec(bareSpec, { exclusions: [] }), "invalidOptions", /unknown field "exclusions"/);
+  const excluding = new pss.LevelVersion({ exclusions: [{ controlName: "Host Namespaces" }] });
+  expectPssError(() => excluding.evaluateSpec(bareSpec), "invalidOptions", /exclusions are not applied to a bare pod spec/);
+  expectPssError(() => pss.evaluateSpec("[]"), "notAnObject");
+});
+
+test("evaluate is the pod entry: no kind is a pod, another kind an error naming evaluateObject", () => {
+  const kindless = pss.evaluate({ metadata: { name: "p" }, spec: { hostNetwork: true, containers: [{ name: "c" }] } });
+  assert.deepEqual([kindless.allowed, kindless.workloadKind, kindless.kind], [false, "Pod", null]);
+  const deployment = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" }, spec: { template: { spec: { hostNetwork: true } } } };
+  expectPssError(() => pss.evaluate(deployment), "unexpectedKind", /evaluateObject/);
+  expectPssError(() => new pss.LevelVersion().evaluate({ apiVersion: "v1", kind: "Service" }), "unexpectedKind");
+  const d = pss.evaluateObject(deployment);
+  assert.equal(d.message, 'deployments "web" (pods it creates would be denied): violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true)');
+  // Given the caller's text exactly as it is: the error's position is in it (no kind was added).
+  try {
+    pss.evaluate('{"spec": {"hostPID": "yes"}}');
+    assert.fail("no error");
+  } catch (e) {
+    assert.equal(e.offset, 21);
+  }
 });

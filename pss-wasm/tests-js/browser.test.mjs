@@ -158,7 +158,7 @@ async function setBox(id, text) {
   await page.waitForTimeout(300);
 }
 
-test("a Deployment shows its kind and its violation at spec.template.spec..., highlighted; a Service is skipped", { skip }, async () => {
+test("a Deployment shows its kind and its violation at spec.template.spec..., highlighted; a Service is not evaluated", { skip }, async () => {
   await page.selectOption("#level", "baseline");
   await page.selectOption("#version", "latest");
   await show([DEPLOYMENT_YAML, SERVICE_YAML].join("---\n"));
@@ -172,7 +172,22 @@ test("a Deployment shows its kind and its violation at spec.template.spec..., hi
   const marked = await page.$$eval(".backdrop .mark.violation", (spans) => spans.map((s) => s.textContent.trim()));
   assert.deepEqual(marked, ['add: ["NET_ADMIN"]']);
   const skipped = await page.locator(".doc.skipped").innerText();
+  assert.match(skipped, /not evaluated/i);
   assert.ok(skipped.includes("no pod template: Service is not a pod or a pod controller"), skipped);
+});
+
+test("a document without kind is not evaluated, with pss-core's reason, and never counted as allowed", { skip }, async () => {
+  await page.selectOption("#level", "baseline");
+  const kindless = "metadata:\n  name: bare\nspec:\n  hostNetwork: true\n  containers:\n  - name: c\n";
+  const bareSpec = "containers:\n- name: c\n  securityContext:\n    privileged: true\n";
+  await show([kindless, bareSpec, COMPLIANT_YAML].join("---\n"));
+  const cards = await page.locator(".doc.skipped").allInnerTexts();
+  assert.equal(cards.length, 2, cards.join("\n"));
+  for (const card of cards) {
+    assert.ok(card.includes("no kind: not a Kubernetes object (kubectl and the API server refuse it), so it is not evaluated"), card);
+  }
+  assert.equal(await page.locator(".doc.allowed").count(), 1);
+  assert.match(await page.locator("#status").innerText(), /^1 allowed, 0 forbidden, 0 with errors, 2 not evaluated$/);
 });
 
 test("exclusions and namespace labels change the verdicts; invalid ones are shown", { skip }, async () => {

@@ -30,7 +30,7 @@ function check(lines, { sample }) {
   const policies = new Map();
   const policy = (level, version) => {
     const key = `${level}:${version}`;
-    if (!policies.has(key)) policies.set(key, new pss.Policy({ level, version }));
+    if (!policies.has(key)) policies.set(key, new pss.LevelVersion({ level, version }));
     return policies.get(key);
   };
   const cache = new Map();

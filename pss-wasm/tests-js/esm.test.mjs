@@ -13,7 +13,7 @@ const { check } = require("./conformance.cjs");
 
 test("import gives the named exports and an init() that resolves", async () => {
   assert.equal(await init(), undefined);
-  for (const name of ["evaluate", "Policy", "checks", "checksFor", "supportedVersions", "parseLevel", "parseVersion"]) {
+  for (const name of ["evaluate", "evaluateSpec", "evaluateObject", "LevelVersion", "checks", "checksFor", "supportedVersions", "parseLevel", "parseVersion"]) {
     assert.equal(typeof pss[name], "function", name);
   }
   assert.equal(pss.evaluate(privilegedPod).message, privilegedMessage);
@@ -21,8 +21,8 @@ test("import gives the named exports and an init() that resolves", async () => {
 
 test("import and require share one module instance", () => {
   const cjs = require("@pss/wasm");
-  assert.equal(cjs.Policy, pss.Policy);
-  assert.ok(new cjs.Policy() instanceof pss.Policy);
+  assert.equal(cjs.LevelVersion, pss.LevelVersion);
+  assert.ok(new cjs.LevelVersion() instanceof pss.LevelVersion);
 });
 
 test("errors thrown through the ES module entry are PssErrors, and later calls work", () => {

@@ -40,6 +40,11 @@ function expectPssError(fn, kind, message) {
   });
 }
 
+/** The CLI leaves out a null container. */
+function withoutNullContainers(v) {
+  return { ...v, fields: v.fields.map((f) => (f.container === null ? { path: f.path, value: f.value } : f)) };
+}
+
 /** Compares a decision with the CLI's record of the same object. */
 function sameAsCli(d, record) {
   const what = `${record.kind} ${record.name}`;
@@ -59,6 +64,11 @@ function sameAsCli(d, record) {
     assert.equal(d.allowed, true, what);
     assert.equal(d.denial, null, what);
   }
+  // What a gate reports, pod or controller: the CLI's enforce message and violations.
+  assert.equal(d.podsDenial, record.enforce.message, what);
+  const enforced = record.kind === "Pod" ? d.enforce : d.createdPods;
+  assert.deepEqual((enforced?.violations ?? []).map(withoutNullContainers), record.violations, what);
+  if (record.kind === "Pod") assert.equal(d.createdPods, null, what);
 }
 
 test("review with an admission configuration: the CLI's denials, warnings, audit annotations and exemptions", () => {
@@ -123,7 +133,7 @@ test("reviewNamespace gives the CLI's label dry-run warnings", () => {
   for (const line of lines) {
     if (line.startsWith("Warning: ")) current.push(line.slice("Warning: ".length));
     else {
-      cli.push({ namespace: JSON.parse(line.match(/^namespace ("[^"]*")/)[1]), warnings: current });
+      cli.push({ namespace: JSON.parse(line.match(/^namespace ("[^"]*")/)[1]), warnings: current, summary: line });
       current = [];
     }
   }
@@ -141,7 +151,37 @@ test("reviewNamespace gives the CLI's label dry-run warnings", () => {
     const r = admission.reviewNamespace(ns, { oldLabels: {}, labels, pods: texts });
     assert.equal(r.allowed, true);
     assert.deepEqual(r.warnings, cli[i].warnings, ns);
+    // pss-core's line for the change is the CLI's, and its counts are data.
+    assert.equal(r.summary, cli[i].summary, ns);
+    const [, violating, total] = cli[i].summary.match(/: (\d+|none) of (\d+) pods? would violate/);
+    assert.deepEqual(r.podsCheck, {
+      type: "checked",
+      checked: texts.length,
+      total: Number(total),
+      violating: violating === "none" ? 0 : Number(violating),
+    });
+    assert.equal(r.exempt, false);
   }
+});
+
+test("reviewNamespace: why the pods were not checked, as data", () => {
+  const admission = new full.Admission(config);
+  const L = "pod-security.kubernetes.io/";
+  const pods = objects.filter((o) => o.kind === "Pod").map((p) => JSON.stringify(p));
+  const created = admission.reviewNamespace("new", { labels: { [`${L}enforce`]: "restricted" } });
+  assert.deepEqual([created.podsCheck, created.summary], [{ type: "creation" }, null]);
+  const lower = admission.reviewNamespace("prod", { oldLabels: { [`${L}enforce`]: "restricted" }, labels: { [`${L}enforce`]: "baseline" }, pods });
+  assert.deepEqual(lower.podsCheck, { type: "notStricter", old: { level: "restricted", version: "latest" }, new: { level: "baseline", version: "latest" } });
+  assert.equal(
+    lower.summary,
+    `namespace "prod": the new enforce level "baseline:latest" is not stricter than "restricted:latest": ${pods.length} existing pods not checked`,
+  );
+  const exempt = admission.reviewNamespace("monitoring", { oldLabels: {}, labels: { [`${L}enforce`]: "restricted" }, pods });
+  assert.deepEqual([exempt.exempt, exempt.podsCheck], [true, { type: "exempt" }]);
+  assert.equal(exempt.summary, `namespace "monitoring": exempt from Pod Security: ${pods.length} existing pods not checked`);
+  const invalid = admission.reviewNamespace("prod", { oldLabels: {}, labels: { [`${L}enforce`]: "strict" }, pods });
+  assert.deepEqual([invalid.allowed, invalid.podsCheck, invalid.summary], [false, { type: "invalid" }, null]);
+  assert.equal(invalid.policy.errors[0].label, `${L}enforce`);
 });
 
 test("reviewNamespace: invalid labels are rejected with upstream's message; bad pods throw", () => {
@@ -177,6 +217,12 @@ test("admission configuration errors name the field; bad options and objects thr
   expectPssError(() => full.review("{}", { admissionConfig: { ...base, defaults: { warn: "x" } } }), "invalidAdmissionConfig", /^admissionConfig: defaults\.warn: /);
   expectPssError(() => new full.Admission().review("{}", { admissionConfig: {} }), "invalidOptions", /unknown field "admissionConfig"/);
   expectPssError(() => full.review('{"apiVersion": "v1", "kind": "Service"}'), "noPodTemplate");
+  // A document without kind is not a Kubernetes object: the API server refuses it, so no review.
+  expectPssError(
+    () => full.review('{"spec": {"hostNetwork": true}}'),
+    "noPodTemplate",
+    "no kind: not a Kubernetes object (kubectl and the API server refuse it), so it is not evaluated",
+  );
   expectPssError(() => full.review("{", {}), "syntax");
   const d = full.review(workloads[0], { namespaceLabels: { "pod-security.kubernetes.io/enforce": "baseline" } });
   assert.equal(d.allowed, false);
@@ -210,11 +256,6 @@ test("Kyverno: the CLI's rule results and blocking messages", () => {
   assert.ok(cli.some((r) => r.blocked) && cli.some((r) => !r.blocked));
 });
 
-/** The CLI leaves out a null container. */
-function withoutNullContainers(v) {
-  return { ...v, fields: v.fields.map((f) => (f.container === null ? { path: f.path, value: f.value } : f)) };
-}
-
 test("Kyverno: options, bad documents and the module after errors", () => {
   const policy = new full.KyvernoPolicy(readYaml(path.join(examples, "baseline-policy.yaml"))[0]);
   const pod = objects.find((o) => o.metadata.name === "privileged-pod");
@@ -243,6 +284,6 @@ test("the default build has neither; the full build evaluates as the default one
   assert.equal(lean.KyvernoPolicy, undefined);
   assert.equal(lean.review, undefined);
   for (const o of workloads) {
-    assert.deepEqual(full.evaluate(o, { level: "restricted" }), lean.evaluate(o, { level: "restricted" }));
+    assert.deepEqual(full.evaluateObject(o, { level: "restricted" }), lean.evaluateObject(o, { level: "restricted" }));
   }
 });

@@ -45,13 +45,15 @@ for (const level of ["baseline", "restricted"]) {
     for (const [i, record] of records.entries()) {
       const obj = objects[i];
       for (const input of [obj, JSON.stringify(obj), new TextEncoder().encode(JSON.stringify(obj))]) {
-        const r = pss.evaluate(input, { level });
+        const r = pss.evaluateObject(input, { level });
         assert.equal(r.workloadKind, record.kind, record.name);
         assert.equal(r.kind, record.kind);
         assert.equal(r.name, record.name);
         assert.equal(r.allowed, record.allowed, record.name);
         assert.deepEqual(asCli(r.violations), record.violations, record.name);
         assert.equal(r.message, record.enforce.message, record.name);
+        // A pod gives the same through the pod entry.
+        if (record.kind === "Pod") assert.deepEqual(pss.evaluate(input, { level }), r);
       }
       kinds.add(record.kind);
     }
@@ -72,15 +74,15 @@ test("field paths start with the template path of the kind", () => {
     CronJob: "spec.jobTemplate.spec.template.",
   };
   for (const obj of objects) {
-    const r = pss.evaluate(obj, { level: "restricted" });
-    if (r.note) continue;
+    const r = pss.evaluateObject(obj, { level: "restricted" });
+    if (r.notEvaluated) continue;
     assert.equal(r.templatePath, expected[r.workloadKind].replace(/\.$/, "").replace(/^spec$/, ""));
     for (const f of r.violations.flatMap((v) => v.fields)) {
       const prefix = r.workloadKind === "Pod" ? /^(spec|metadata)\./ : new RegExp(`^${r.templatePath.replaceAll(".", "\\.")}\\.(spec|metadata)\\.`);
       assert.match(f.path, prefix, `${r.workloadKind}: ${f.path}`);
     }
   }
-  const deployment = pss.evaluate(byName("web"));
+  const deployment = pss.evaluateObject(byName("web"));
   assert.deepEqual(deployment.violations[0].fields, [
     { path: "spec.template.spec.containers[0].securityContext.capabilities.add[0]", value: "NET_ADMIN", container: "nginx" },
   ]);
@@ -91,55 +93,60 @@ test("field paths start with the template path of the kind", () => {
   );
 });
 
-test("a ReplicationController without a template is allowed with a note; other kinds are noPodTemplate errors", () => {
-  const r = pss.evaluate(byName("rc-without-template"), { level: "restricted" });
+test("evaluateObject: a ReplicationController without a template is allowed with a note; what is not a workload is not evaluated", () => {
+  const r = pss.evaluateObject(byName("rc-without-template"), { level: "restricted" });
   assert.equal(r.allowed, true);
   assert.equal(r.workloadKind, "ReplicationController");
+  assert.equal(r.notEvaluated, "templateAbsent");
   assert.equal(r.note, "no pod template: the ReplicationController has no spec.template");
   assert.equal(r.message, null);
-  assert.equal(pss.evaluate(byName("web")).note, null);
-  expectPssError(
-    () => pss.evaluate({ apiVersion: "v1", kind: "Service", metadata: { name: "s" }, spec: { ports: [{ port: 80 }] } }),
-    "noPodTemplate",
-    "no pod template: Service is not a pod or a pod controller",
+  assert.equal(pss.evaluateObject(byName("web")).note, null);
+  const service = pss.evaluateObject({ apiVersion: "v1", kind: "Service", metadata: { name: "s" }, spec: { ports: [{ port: 80 }] } });
+  assert.deepEqual(
+    [service.allowed, service.notEvaluated, service.note, service.workloadKind, service.kind, service.name],
+    [false, "notAPodController", "no pod template: Service is not a pod or a pod controller", null, "Service", "s"],
   );
   // A kind from another group is not the built-in controller.
-  expectPssError(() => pss.evaluate({ apiVersion: "example.com/v1", kind: "Deployment" }), "noPodTemplate");
-  expectPssError(() => new pss.Policy().evaluate('{"apiVersion":"v1","kind":"ConfigMap","data":{"a":"b"}}'), "noPodTemplate");
-  // A document without kind is still a pod.
-  const kindless = pss.evaluate({ spec: { hostIPC: true } });
-  assert.equal(kindless.workloadKind, "Pod");
-  assert.equal(kindless.kind, null);
-  assert.equal(kindless.forbiddenDetail, "host namespaces (hostIPC=true)");
+  assert.equal(pss.evaluateObject({ apiVersion: "example.com/v1", kind: "Deployment" }).notEvaluated, "notAPodController");
+  assert.equal(new pss.LevelVersion().evaluateObject('{"apiVersion":"v1","kind":"ConfigMap","data":{"a":"b"}}').notEvaluated, "notAPodController");
+  // A document without kind is not a Kubernetes object: not evaluated, never allowed.
+  const kindless = pss.evaluateObject({ spec: { hostIPC: true } });
+  assert.deepEqual([kindless.allowed, kindless.notEvaluated, kindless.workloadKind, kindless.violations], [false, "noKind", null, []]);
+  assert.equal(kindless.note, "no kind: not a Kubernetes object (kubectl and the API server refuse it), so it is not evaluated");
+  assert.equal(pss.evaluateObject({ kind: "", spec: { hostIPC: true } }).notEvaluated, "noKind");
+  // The pod entry reads it as a pod, and refuses other kinds.
+  assert.equal(pss.evaluate({ spec: { hostIPC: true } }).forbiddenDetail, "host namespaces (hostIPC=true)");
+  expectPssError(() => pss.evaluate(byName("web")), "unexpectedKind");
+  expectPssError(() => pss.evaluate({ apiVersion: "v1", kind: "Service" }), "unexpectedKind");
   // A controller's template fields are type-checked, with the path in the object.
   expectPssError(
-    () => pss.evaluate('{"apiVersion":"apps/v1","kind":"Deployment","spec":{"template":{"spec":{"hostPID":"yes"}}}}'),
+    () => pss.evaluateObject('{"apiVersion":"apps/v1","kind":"Deployment","spec":{"template":{"spec":{"hostPID":"yes"}}}}'),
     "invalidType",
     /^spec\.template\.spec\.hostPID: expected a boolean/,
   );
   // A controller's own fields that a pod would read differently do not matter.
   const odd = { apiVersion: "apps/v1", kind: "Deployment", spec: { containers: "not a pod field here", template: { spec: {} } } };
-  assert.equal(pss.evaluate(odd).allowed, true);
+  assert.equal(pss.evaluateObject(odd).allowed, true);
 });
 
 test("exclusions that match remove fields; those that do not leave the result as it was", () => {
   const web = byName("web");
-  const without = pss.evaluate(web, { level: "restricted" });
+  const without = pss.evaluateObject(web, { level: "restricted" });
   assert.equal(without.allowed, false);
   // By image and control: the whole violation goes.
-  const excluded = pss.evaluate(web, { level: "restricted", exclusions: [{ controlName: "Capabilities", images: ["nginx*"] }] });
+  const excluded = pss.evaluateObject(web, { level: "restricted", exclusions: [{ controlName: "Capabilities", images: ["nginx*"] }] });
   assert.equal(excluded.allowed, true);
   assert.equal(excluded.message, null);
   // Another image: nothing changes.
-  const other = pss.evaluate(web, { level: "restricted", exclusions: [{ controlName: "Capabilities", images: ["busybox"] }] });
+  const other = pss.evaluateObject(web, { level: "restricted", exclusions: [{ controlName: "Capabilities", images: ["busybox"] }] });
   assert.deepEqual(other, without);
   // restrictedField and values narrow it: NET_ADMIN excluded, and at restricted NET_BIND_SERVICE is allowed anyway.
-  const narrowed = pss.evaluate(web, {
+  const narrowed = pss.evaluateObject(web, {
     level: "baseline",
     exclusions: [{ controlName: "Capabilities", images: ["*"], restrictedField: "spec.containers[*].securityContext.capabilities.add", values: ["NET_ADMIN"] }],
   });
   assert.equal(narrowed.allowed, true);
-  const wrongValue = pss.evaluate(web, {
+  const wrongValue = pss.evaluateObject(web, {
     level: "baseline",
     exclusions: [{ controlName: "Capabilities", images: ["*"], restrictedField: "spec.containers[*].securityContext.capabilities.add", values: ["SYS_*"] }],
   });
@@ -148,14 +155,18 @@ test("exclusions that match remove fields; those that do not leave the result as
   const pod = pss.evaluate(byName("pod"), { exclusions: [{ controlName: "Host Namespaces" }] });
   assert.deepEqual(pod.violations.map((v) => v.check), ["privileged"]);
   const agent = byName("agent");
-  const partial = pss.evaluate(agent, { exclusions: [{ controlName: "/proc Mount Type", images: ["busybox"] }] });
+  const partial = pss.evaluateObject(agent, { exclusions: [{ controlName: "/proc Mount Type", images: ["busybox"] }] });
   assert.deepEqual(partial.violations.map((v) => v.check), ["hostNamespaces", "seLinuxOptions"]);
-  // The same through a Policy, many times.
-  const policy = new pss.Policy({ level: "baseline", exclusions: [{ controlName: "Host Namespaces" }, { controlName: "Privileged Containers", images: ["nginx"] }] });
-  for (let i = 0; i < 50; i++) assert.equal(policy.evaluate(byName("pod")).allowed, true);
-  // A document without kind is a pod for exclusions too.
+  // The same through a LevelVersion, many times, by both entries.
+  const lv = new pss.LevelVersion({ level: "baseline", exclusions: [{ controlName: "Host Namespaces" }, { controlName: "Privileged Containers", images: ["nginx"] }] });
+  for (let i = 0; i < 50; i++) {
+    assert.equal(lv.evaluate(byName("pod")).allowed, true);
+    assert.equal(lv.evaluateObject(byName("pod")).allowed, true);
+  }
+  // A document without kind is a pod for the pod entry with exclusions too, and not evaluated as an object.
   assert.equal(pss.evaluate({ spec: { hostPID: true } }, { exclusions: [{ controlName: "Host Namespaces" }] }).allowed, true);
   assert.equal(pss.evaluate("{}", { exclusions: [{ controlName: "Host Namespaces" }] }).allowed, true);
+  assert.equal(pss.evaluateObject({ spec: { hostPID: true } }, { exclusions: [{ controlName: "Host Namespaces" }] }).notEvaluated, "noKind");
 });
 
 test("invalid exclusions are PssErrors with Kyverno's messages", () => {
@@ -170,7 +181,7 @@ test("invalid exclusions are PssErrors with Kyverno's messages", () => {
     'exclusions[0].controlName: Invalid value: "Host Namespaces": exclude.images must not be specified for the pod level control',
   );
   try {
-    new pss.Policy({ exclusions: [{ controlName: "Host Namespaces" }, { controlName: "Nope", restrictedField: "spec.hostPID" }] });
+    new pss.LevelVersion({ exclusions: [{ controlName: "Host Namespaces" }, { controlName: "Nope", restrictedField: "spec.hostPID" }] });
     assert.fail("no error");
   } catch (e) {
     assert.equal(e.kind, "invalidExclusion");
@@ -220,6 +231,7 @@ test("policyFromLabels: upstream's resolution, defaults and label errors", () =>
   assert.deepEqual(bad.errors[0], {
     message: bad.errors[0].message,
     path: `metadata.labels[${L}enforce]`,
+    label: `${L}enforce`,
     value: "strict",
     detail: "must be one of privileged, baseline, restricted",
   });
@@ -231,8 +243,10 @@ test("policyFromLabels: upstream's resolution, defaults and label errors", () =>
     { level: "baseline", version: "latest" },
   ]);
   assert.deepEqual(pss.policyFromLabels({}, { enforce: "" }).enforce, { level: "privileged", version: "latest" });
+  assert.deepEqual(bad.errors.map((e) => e.label), [`${L}enforce`, `${L}audit-version`, `${L}warn`]);
   // The resolved enforce level and version are evaluate's options.
   assert.equal(pss.evaluate(byName("pod"), p.enforce).allowed, false);
+  assert.equal(new pss.LevelVersion(p.enforce).toString(), "baseline:v1.30");
   expectPssError(
     () => pss.policyFromLabels({}, { enforce: "strict", "warn-version": "x" }),
     "invalidAdmissionConfig",
@@ -247,6 +261,7 @@ test("policyFromLabels: upstream's resolution, defaults and label errors", () =>
 test("the module stays usable after bad workload, exclusion and label calls", () => {
   const bad = [
     () => pss.evaluate({ kind: "Service", apiVersion: "v1" }),
+    () => pss.evaluateObject('{"kind": "Pod", "spec": {"hostPID": 1}}'),
     () => pss.evaluate("{}", { exclusions: [{ controlName: "?" }] }),
     () => pss.policyFromLabels({ a: {} }),
     () => pss.policyFromLabels({}, { audit: "x" }),
@@ -254,6 +269,6 @@ test("the module stays usable after bad workload, exclusion and label calls", ()
   ];
   for (let round = 0; round < 100; round++) {
     for (const call of bad) assert.throws(call, { name: "PssError" });
-    assert.equal(pss.evaluate(byName("web")).allowed, false);
+    assert.equal(pss.evaluateObject(byName("web")).allowed, false);
   }
 });

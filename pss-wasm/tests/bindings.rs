@@ -24,6 +24,20 @@ fn evaluate(pod: JsValue, opts: Option<JsValue>) -> Result<JsValue, JsValue> {
     pss_wasm::evaluate(pod, opts).map(JsValue::from)
 }
 
+fn evaluate_object(object: JsValue, opts: Option<JsValue>) -> Result<JsValue, JsValue> {
+    let opts = opts.map(tsify::Ts::new_unchecked);
+    pss_wasm::evaluate_object(object, opts).map(JsValue::from)
+}
+
+fn evaluate_spec(spec: JsValue, opts: Option<JsValue>) -> Result<JsValue, JsValue> {
+    let opts = opts.map(tsify::Ts::new_unchecked);
+    pss_wasm::evaluate_spec(spec, opts).map(JsValue::from)
+}
+
+fn kind_of(error: &JsValue) -> Option<String> {
+    get(error, "kind").as_string()
+}
+
 #[wasm_bindgen_test]
 fn privileged_pod_gives_the_admission_message() {
     let r = evaluate(PRIVILEGED.into(), None).expect("evaluates");
@@ -96,7 +110,7 @@ const DEPLOYMENT: &str = r#"{"apiVersion":"apps/v1","kind":"Deployment","metadat
 
 #[wasm_bindgen_test]
 fn deployments_are_evaluated_through_their_template() {
-    let r = evaluate(DEPLOYMENT.into(), None).expect("evaluates");
+    let r = evaluate_object(DEPLOYMENT.into(), None).expect("evaluates");
     assert_eq!(get(&r, "workloadKind").as_string().as_deref(), Some("Deployment"));
     assert_eq!(get(&r, "templatePath").as_string().as_deref(), Some("spec.template"));
     let violations = js_sys::Array::from(&get(&r, "violations"));
@@ -108,15 +122,70 @@ fn deployments_are_evaluated_through_their_template() {
     let message = get(&r, "message").as_string().unwrap_or_default();
     assert!(message.starts_with(r#"deployments "web" (pods it creates would be denied): "#), "{message}");
 
-    let e = evaluate(r#"{"apiVersion":"v1","kind":"Service"}"#.into(), None).expect_err("not a workload");
-    assert_eq!(get(&e, "kind").as_string().as_deref(), Some("noPodTemplate"));
+    // The pod entry takes pods only.
+    let e = evaluate(DEPLOYMENT.into(), None).expect_err("not a pod");
+    assert_eq!(kind_of(&e).as_deref(), Some("unexpectedKind"));
+    let r = evaluate_object(r#"{"apiVersion":"v1","kind":"Service"}"#.into(), None).expect("not evaluated");
+    assert_eq!(get(&r, "notEvaluated").as_string().as_deref(), Some("notAPodController"));
+    assert_eq!(get(&r, "allowed"), JsValue::FALSE);
+}
+
+#[wasm_bindgen_test]
+fn a_bare_pod_spec_is_denied_through_the_spec_entry_and_an_error_as_a_pod() {
+    let spec = r#"{"containers":[{"name":"c","securityContext":{"privileged":true}}]}"#;
+    let r = evaluate_spec(spec.into(), None).expect("evaluates");
+    assert_eq!(get(&r, "allowed"), JsValue::FALSE);
+    assert!(get(&r, "workloadKind").is_null());
+    let field = js_sys::Array::from(&get(&js_sys::Array::from(&get(&r, "violations")).get(0), "fields")).get(0);
+    assert_eq!(get(&field, "path").as_string().as_deref(), Some("containers[0].securityContext.privileged"));
+    assert_eq!(
+        get(&r, "message").as_string().as_deref(),
+        Some(
+            r#"pods is forbidden: violates PodSecurity "baseline:latest": privileged (container "c" must not set securityContext.privileged=true)"#
+        )
+    );
+    let e = evaluate(spec.into(), None).expect_err("a spec given as a pod");
+    assert_eq!(kind_of(&e).as_deref(), Some("barePodSpec"));
+    let r = evaluate_object(spec.into(), None).expect("not evaluated");
+    assert_eq!(get(&r, "notEvaluated").as_string().as_deref(), Some("noKind"));
+    assert_eq!(get(&r, "allowed"), JsValue::FALSE);
+    // A spec takes a level and version, not exclusions.
+    let e = evaluate_spec(spec.into(), Some(js_sys::JSON::parse(r#"{"exclusions":[]}"#).expect("JSON")))
+        .expect_err("no exclusions for a spec");
+    assert_eq!(kind_of(&e).as_deref(), Some("invalidOptions"));
+}
+
+#[wasm_bindgen_test]
+fn a_level_version_evaluates_pods_specs_and_objects() {
+    let lv = pss_wasm::LevelVersion::new(Some(tsify::Ts::new_unchecked(options("restricted")))).expect("valid");
+    assert_eq!(
+        (lv.level(), lv.version(), lv.to_string_js()),
+        ("restricted".into(), "latest".into(), "restricted:latest".into())
+    );
+    let data = JsValue::from(lv.to_json().expect("data"));
+    assert_eq!(get(&data, "level").as_string().as_deref(), Some("restricted"));
+    for _ in 0..20 {
+        let pod = JsValue::from(lv.evaluate(PRIVILEGED.into()).expect("a pod"));
+        assert_eq!(get(&pod, "workloadKind").as_string().as_deref(), Some("Pod"));
+        let object = JsValue::from(lv.evaluate_object(DEPLOYMENT.into()).expect("an object"));
+        assert_eq!(get(&object, "workloadKind").as_string().as_deref(), Some("Deployment"));
+        let spec = JsValue::from(lv.evaluate_spec(r#"{"hostPID":true}"#.into()).expect("a spec"));
+        let violations = js_sys::Array::from(&get(&spec, "violations"));
+        assert_eq!(get(&violations.get(0), "check").as_string().as_deref(), Some("hostNamespaces"));
+    }
+    let with_exclusions = pss_wasm::LevelVersion::new(Some(tsify::Ts::new_unchecked(
+        js_sys::JSON::parse(r#"{"exclusions":[{"controlName":"Host Namespaces"}]}"#).expect("JSON"),
+    )))
+    .expect("valid");
+    let e = with_exclusions.evaluate_spec(r#"{"hostPID":true}"#.into()).expect_err("exclusions are for pods");
+    assert_eq!(kind_of(&e).as_deref(), Some("invalidOptions"));
 }
 
 #[wasm_bindgen_test]
 fn exclusions_remove_what_they_cover_and_are_validated() {
     let with = |entry: &str| {
         let o = js_sys::JSON::parse(&format!(r#"{{"exclusions":[{entry}]}}"#)).expect("valid JSON");
-        evaluate(DEPLOYMENT.into(), Some(o))
+        evaluate_object(DEPLOYMENT.into(), Some(o))
     };
     let r = with(r#"{"controlName":"Capabilities","images":["nginx*"]}"#).expect("evaluates");
     assert_eq!(get(&r, "allowed"), JsValue::TRUE);
@@ -146,6 +215,7 @@ fn namespace_labels_resolve_with_upstream_errors() {
         get(&errors.get(0), "path").as_string().as_deref(),
         Some("metadata.labels[pod-security.kubernetes.io/warn]")
     );
+    assert_eq!(get(&errors.get(0), "label").as_string().as_deref(), Some("pod-security.kubernetes.io/warn"));
 }
 
 /// The `full` build's bindings (cargo feature `full`; scripts/test-wasm.sh runs the tests with it).
@@ -176,6 +246,20 @@ mod full {
             get(&annotations, "pod-security.kubernetes.io/enforce-policy").as_string().as_deref(),
             Some("baseline:latest")
         );
+    }
+
+    #[wasm_bindgen_test]
+    fn review_says_whether_a_controllers_pods_would_be_denied() {
+        let options = parse(r#"{"namespaceLabels":{"pod-security.kubernetes.io/enforce":"baseline"}}"#);
+        let d = JsValue::from(
+            pss_wasm::review(DEPLOYMENT.into(), Some(tsify::Ts::new_unchecked(options))).expect("reviews"),
+        );
+        assert_eq!(get(&d, "allowed"), JsValue::TRUE);
+        assert!(get(&d, "denial").is_null());
+        let pods_denial = get(&d, "podsDenial").as_string().unwrap_or_default();
+        assert!(pods_denial.starts_with(r#"deployments "web" (pods it creates would be denied): "#), "{pods_denial}");
+        let created = js_sys::Array::from(&get(&get(&d, "createdPods"), "violations"));
+        assert_eq!(created.length(), 1);
     }
 
     #[wasm_bindgen_test]

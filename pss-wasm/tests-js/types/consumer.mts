@@ -1,6 +1,6 @@
 // Compiled with tsc --noEmit against the built package's generated types (Node, ES module).
-import init, { evaluate, Policy, checks, parseLevel, parseLevelVersion, policyFromLabels, supportedVersions } from "@pss/wasm";
-import type { Evaluation, EvaluateOptions, Exclusion, FieldValue, Level, NamespacePolicy, PssError, Violation, CheckInfo, WorkloadKind } from "@pss/wasm";
+import init, { evaluate, evaluateObject, evaluateSpec, LevelVersion, checks, parseLevel, parseLevelVersion, policyFromLabels, supportedVersions } from "@pss/wasm";
+import type { Evaluation, EvaluateOptions, Exclusion, FieldValue, Level, LevelVersionJSON, LevelVersionOptions, NotEvaluated, Policy, PssError, Violation, CheckInfo, WorkloadKind } from "@pss/wasm";
 
 await init();
 const options: EvaluateOptions = { level: "restricted", version: "v1.30" };
@@ -11,12 +11,16 @@ const first: Violation | undefined = result.violations[0];
 const value: FieldValue | undefined = first?.fields[0]?.value;
 const container: string | null | undefined = first?.fields[0]?.container;
 const level: Level = parseLevel("baseline");
-const policy = new Policy({ level });
-const again: Evaluation = policy.evaluate(new Uint8Array([123, 125]));
+const lv = new LevelVersion({ level });
+const again: Evaluation = lv.evaluate(new Uint8Array([123, 125]));
+const specOptions: LevelVersionOptions = { level: "restricted" };
+const spec: Evaluation = evaluateSpec({ containers: [{ name: "c" }] }, specOptions);
+const specKind: WorkloadKind | null = spec.workloadKind;
+const viaClass: Evaluation = lv.evaluateSpec("{}");
 const info: CheckInfo[] = checks();
 const versions: string[] = supportedVersions();
-const lv = parseLevelVersion("baseline:v1.25");
-const lvLevel: Level = lv.level;
+const parsed: LevelVersionJSON = parseLevelVersion("baseline:v1.25");
+const lvLevel: Level = parsed.level;
 try {
   evaluate("{");
 } catch (e) {
@@ -26,15 +30,20 @@ try {
   console.log(err.name, err.message, kind, line, err.path);
 }
 const exclusions: Exclusion[] = [{ controlName: "Capabilities", images: ["nginx*"] }, { controlName: "Host Namespaces" }];
-const deployment: Evaluation = evaluate({ apiVersion: "apps/v1", kind: "Deployment" }, { level: "baseline", exclusions });
-const workloadKind: WorkloadKind = deployment.workloadKind;
+const deployment: Evaluation = evaluateObject({ apiVersion: "apps/v1", kind: "Deployment" }, { level: "baseline", exclusions });
+const workloadKind: WorkloadKind | null = deployment.workloadKind;
+const notEvaluated: NotEvaluated | null = deployment.notEvaluated;
 const note: string | null = deployment.note;
 const templatePath: string = deployment.templatePath;
-const ns: NamespacePolicy = policyFromLabels({ "pod-security.kubernetes.io/enforce": "baseline" }, { warn: "restricted", "warn-version": "v1.30" });
+const ns: Policy = policyFromLabels({ "pod-security.kubernetes.io/enforce": "baseline" }, { warn: "restricted", "warn-version": "v1.30" });
 const enforceLevel: Level = ns.enforce.level;
 const labelErrors: (string | null)[] = ns.errors.map((e) => e.value);
+const labels: (string | null)[] = ns.errors.map((e) => e.label);
 const fieldErrors: string[] | undefined = (null as unknown as PssError).errors?.map((e) => e.path);
-console.log(workloadKind, note, templatePath, enforceLevel, labelErrors, fieldErrors, evaluate("{}", ns.enforce).allowed);
+console.log(workloadKind, notEvaluated, note, templatePath, enforceLevel, labelErrors, labels, fieldErrors, evaluate("{}", ns.enforce).allowed);
+console.log(specKind, viaClass.allowed, evaluateSpec("{}", ns.enforce).allowed, new LevelVersion(ns.warn).toString());
+// @ts-expect-error: a bare pod spec takes no exclusions
+evaluateSpec("{}", { exclusions });
 // @ts-expect-error: exclusions need a controlName
 evaluate("{}", { exclusions: [{ images: ["x"] }] });
 // @ts-expect-error: workload kinds are a closed set
@@ -44,4 +53,4 @@ void notAKind;
 evaluate("{}", { level: "strict" });
 // @ts-expect-error: options are a closed set
 evaluate("{}", { levle: "baseline" });
-console.log(allowed, message, value, container, again.forbiddenDetail, info[0]?.versions, versions, lvLevel, policy.level);
+console.log(allowed, message, value, container, again.forbiddenDetail, info[0]?.versions, versions, lvLevel, lv.level);

@@ -7,6 +7,8 @@ const denial: string | null = decision.denial;
 const annotations: Record<string, string> = decision.auditAnnotations;
 const exemption: pss.Exemption | null = decision.exemption;
 const enforced: pss.Violation[] = decision.enforce?.violations ?? [];
+const podsDenial: string | null = decision.podsDenial;
+const created: pss.Violation[] = decision.createdPods?.violations ?? [];
 const once: pss.AdmissionDecision = pss.review("{}", {
   namespaceLabels: { "pod-security.kubernetes.io/enforce": "restricted" },
   admissionConfig: { apiVersion: "pod-security.admission.config.k8s.io/v1", kind: "PodSecurityConfiguration" },
@@ -17,7 +19,10 @@ const dryRun: pss.NamespaceReview = admission.reviewNamespace("prod", {
   pods: ['{"spec":{}}', new Uint8Array(0), { spec: {} }],
 });
 const warnings: string[] = dryRun.warnings;
-const defaults: pss.NamespacePolicy = admission.defaults;
+const summary: string | null = dryRun.summary;
+const check: pss.PodsCheck = dryRun.podsCheck;
+const violating: number = check.type === "checked" ? check.violating : 0;
+const defaults: pss.Policy = admission.defaults;
 const exempt: string[] = admission.exemptions.runtimeClasses;
 
 const policy = new pss.KyvernoPolicy({ apiVersion: "kyverno.io/v1", kind: "ClusterPolicy" });
@@ -28,4 +33,4 @@ const status: pss.RuleStatus | undefined = rule?.status;
 const action: pss.FailureAction | undefined = rule?.action;
 const message: string | null = result.message;
 const evaluation: pss.Evaluation = pss.evaluate("{}");
-console.log(denial, annotations, exemption, enforced, once, warnings, defaults, exempt, kind, status, action, message, evaluation);
+console.log(denial, annotations, exemption, enforced, podsDenial, created, once, warnings, summary, violating, defaults, exempt, kind, status, action, message, evaluation);
