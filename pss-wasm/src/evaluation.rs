@@ -448,9 +448,10 @@ fn flat(meta: &Meta<'_>, result: &pss_core::Evaluation) -> Option<String> {
     }
     f.str(&lv.version.to_string());
     if !allowed {
-        f.str(&result.forbidden_reason());
-        f.str(&result.forbidden_detail());
-        f.str(&result.denial_message(meta.name.unwrap_or(""))?);
+        let (reason, detail, message) = result.texts(meta.name.unwrap_or(""));
+        f.str(&reason);
+        f.str(&detail);
+        f.str(&message?);
     }
     // `kind`: the workload kind's name ("="), or as given.
     match meta.kind {
@@ -586,7 +587,7 @@ pub(crate) fn not_evaluated(meta: &Meta<'_>, lv: pss_core::LevelVersion, why: &p
     Evaluation {
         level: lv.level.into(),
         version: lv.version.to_string(),
-        allowed: reason == NotEvaluated::TemplateAbsent,
+        allowed: why.allowed(),
         violations: Vec::new(),
         forbidden_reason: String::new(),
         forbidden_detail: String::new(),

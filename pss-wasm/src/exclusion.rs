@@ -68,7 +68,7 @@ impl Exclusion {
 /// one `invalidExclusion` error, with Kyverno's words under the option's path (`exclusions[N].`).
 pub(crate) fn validate(entries: &[Exclusion]) -> Result<Vec<pss_core::kyverno::PodSecurityExclusion>, PssError> {
     let mut out = Vec::with_capacity(entries.len());
-    let mut errors = Vec::new();
+    let mut errors: Vec<pss_core::FieldError> = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         let checked = pss_core::kyverno::PodSecurityExclusion::new(
             &e.control_name,
@@ -80,32 +80,16 @@ pub(crate) fn validate(entries: &[Exclusion]) -> Result<Vec<pss_core::kyverno::P
             Ok(exclusion) => out.push(exclusion),
             Err(errs) => {
                 let prefix = format!("exclusions[{i}].");
-                errors.extend(errs.iter().map(|e| in_option(&prefix, e)));
+                errors.extend(errs.iter().map(|e| e.prefixed(&prefix)));
             }
         }
     }
     if errors.is_empty() {
         return Ok(out);
     }
-    // pss-core words each problem relative to its entry and has no public way to place a field
-    // error under a path, nor its aggregate (`errors.NewAggregate`: one alone, several in brackets);
-    // the option's path (`exclusions[N].`, this package's own input) is put before each.
-    let message = match errors.as_slice() {
-        [one] => one.message.clone(),
-        many => format!("[{}]", many.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(", ")),
-    };
-    Err(PssError::fields(ErrorKind::InvalidExclusion, message, errors))
-}
-
-/// An entry's problem (its path relative to the entry) under the option's path `prefix`.
-fn in_option(prefix: &str, e: &pss_core::FieldError) -> FieldError {
-    FieldError {
-        message: format!("{prefix}{e}"),
-        path: format!("{prefix}{}", e.path()),
-        label: None,
-        value: e.value().map(str::to_owned),
-        detail: e.detail().to_owned(),
-    }
+    // Each problem under the option's path (`exclusions[N].`), in pss-core's aggregate words.
+    let message = pss_core::FieldError::aggregate(&errors);
+    Err(PssError::fields(ErrorKind::InvalidExclusion, message, errors.iter().map(FieldError::from).collect()))
 }
 
 #[cfg(test)]
