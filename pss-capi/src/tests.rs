@@ -70,7 +70,7 @@ fn privileged_pod_at_baseline() {
             r#"privileged (container "privileged-pod" must not set securityContext.privileged=true)"#
         );
         assert_eq!(
-            view_of(|p, n| pss_evaluation_admission_message(ev, p, n)),
+            view_of(|p, n| pss_evaluation_denial_message(ev, p, n)),
             r#"pods "privileged-pod" is forbidden: violates PodSecurity "baseline:latest": privileged (container "privileged-pod" must not set securityContext.privileged=true)"#
         );
         assert_eq!(view_of(|p, n| pss_evaluation_pod_name(ev, p, n)), "privileged-pod");
@@ -112,7 +112,7 @@ fn allowed_pod_has_empty_non_null_views() {
         assert_eq!(pss_evaluation_allowed(ev, &mut allowed), pss_result::Ok);
         assert!(allowed);
         assert_eq!(view_of(|p, n| pss_evaluation_reason(ev, p, n)), "");
-        assert_eq!(view_of(|p, n| pss_evaluation_admission_message(ev, p, n)), "");
+        assert_eq!(view_of(|p, n| pss_evaluation_denial_message(ev, p, n)), "");
         let (mut p, mut n) = (ptr::dangling::<u8>(), 7usize);
         assert_eq!(pss_evaluation_pod_name(ev, &mut p, &mut n), pss_result::Ok);
         assert!(p.is_null());
@@ -250,21 +250,21 @@ fn null_parameters_are_reported_not_read() {
             pss_result::NullParameter
         );
         assert_eq!(
-            pss_policy_new(ptr::null(), 0, ptr::null(), 0, ptr::null_mut(), ptr::null_mut()),
+            pss_level_version_new(ptr::null(), 0, ptr::null(), 0, ptr::null_mut(), ptr::null_mut()),
             pss_result::NullParameter
         );
         let mut policy = ptr::null_mut();
         assert_eq!(
-            pss_policy_evaluate(ptr::null(), ptr::null(), pod.as_ptr(), 2, &mut ev, ptr::null_mut()),
+            pss_level_version_evaluate(ptr::null(), ptr::null(), pod.as_ptr(), 2, &mut ev, ptr::null_mut()),
             pss_result::NullParameter
         );
         assert_eq!(
-            pss_policy_new(b"baseline".as_ptr(), 8, b"latest".as_ptr(), 6, &mut policy, ptr::null_mut()),
+            pss_level_version_new(b"baseline".as_ptr(), 8, b"latest".as_ptr(), 6, &mut policy, ptr::null_mut()),
             pss_result::Ok
         );
-        assert_eq!(pss_policy_level(policy, ptr::null_mut(), ptr::null_mut()), pss_result::NullParameter);
-        assert_eq!(pss_policy_version(ptr::null(), ptr::null_mut(), ptr::null_mut()), pss_result::NullParameter);
-        pss_policy_free(policy);
+        assert_eq!(pss_level_version_level(policy, ptr::null_mut(), ptr::null_mut()), pss_result::NullParameter);
+        assert_eq!(pss_level_version_version(ptr::null(), ptr::null_mut(), ptr::null_mut()), pss_result::NullParameter);
+        pss_level_version_free(policy);
         assert_eq!(pss_options_new(ptr::null_mut()), pss_result::NullParameter);
         assert_eq!(pss_options_set_max_input_len(ptr::null_mut(), 1), pss_result::NullParameter);
         let mut b = false;
@@ -273,7 +273,7 @@ fn null_parameters_are_reported_not_read() {
         assert_eq!(pss_evaluation_allowed(ptr::null(), &mut b), pss_result::NullParameter);
         assert_eq!(pss_evaluation_reason(ptr::null(), &mut p, &mut n), pss_result::NullParameter);
         assert_eq!(pss_evaluation_detail(ptr::null(), &mut p, &mut n), pss_result::NullParameter);
-        assert_eq!(pss_evaluation_admission_message(ptr::null(), &mut p, &mut n), pss_result::NullParameter);
+        assert_eq!(pss_evaluation_denial_message(ptr::null(), &mut p, &mut n), pss_result::NullParameter);
         assert_eq!(pss_evaluation_pod_name(ptr::null(), &mut p, &mut n), pss_result::NullParameter);
         assert_eq!(pss_evaluation_violation_count(ptr::null(), &mut n), pss_result::NullParameter);
         assert_eq!(pss_evaluation_violation(ptr::null(), 0, &mut ptr::null()), pss_result::NullParameter);
@@ -291,7 +291,7 @@ fn null_parameters_are_reported_not_read() {
         assert_eq!(pss_error_path(ptr::null(), &mut p, &mut n), pss_result::NullParameter);
         assert_eq!(pss_error_position(ptr::null(), &mut n, &mut n, &mut n), pss_result::NullParameter);
         assert_eq!(pss_result_text(0, ptr::null_mut(), 10, &mut n), pss_result::NullParameter);
-        pss_policy_free(ptr::null_mut());
+        pss_level_version_free(ptr::null_mut());
         pss_options_free(ptr::null_mut());
         pss_evaluation_free(ptr::null_mut());
         pss_error_free(ptr::null_mut());
@@ -307,29 +307,29 @@ fn options_limit_input_size() {
         assert_eq!(pss_options_new(&mut options), pss_result::Ok);
         assert_eq!(pss_options_set_max_input_len(options, 4), pss_result::Ok);
         assert_eq!(
-            pss_policy_new(b"restricted".as_ptr(), 10, b"v1.40".as_ptr(), 5, &mut policy, ptr::null_mut()),
+            pss_level_version_new(b"restricted".as_ptr(), 10, b"v1.40".as_ptr(), 5, &mut policy, ptr::null_mut()),
             pss_result::Ok
         );
-        assert_eq!(view_of(|p, n| pss_policy_level(policy, p, n)), "restricted");
-        assert_eq!(view_of(|p, n| pss_policy_version(policy, p, n)), "v1.40");
+        assert_eq!(view_of(|p, n| pss_level_version_level(policy, p, n)), "restricted");
+        assert_eq!(view_of(|p, n| pss_level_version_version(policy, p, n)), "v1.40");
         let mut ev = ptr::null_mut();
         let mut err = ptr::null_mut();
-        assert_eq!(pss_policy_evaluate(policy, options, b"{ }".as_ptr(), 3, &mut ev, &mut err), pss_result::Ok);
+        assert_eq!(pss_level_version_evaluate(policy, options, b"{ }".as_ptr(), 3, &mut ev, &mut err), pss_result::Ok);
         pss_evaluation_free(ev);
         ev = ptr::null_mut();
         assert_eq!(
-            pss_policy_evaluate(policy, options, b"{   }".as_ptr(), 5, &mut ev, &mut err),
+            pss_level_version_evaluate(policy, options, b"{   }".as_ptr(), 5, &mut ev, &mut err),
             pss_result::InputTooLarge
         );
         assert!(ev.is_null());
         pss_error_free(err);
         // A length no buffer can have is refused before anything is read.
         assert_eq!(
-            pss_policy_evaluate(policy, ptr::null(), b"{}".as_ptr(), usize::MAX, &mut ev, ptr::null_mut()),
+            pss_level_version_evaluate(policy, ptr::null(), b"{}".as_ptr(), usize::MAX, &mut ev, ptr::null_mut()),
             pss_result::InputTooLarge
         );
         pss_options_free(options);
-        pss_policy_free(policy);
+        pss_level_version_free(policy);
     }
 }
 
@@ -423,13 +423,13 @@ fn version_constants_match_the_package() {
 #[test]
 fn handles_are_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
-    assert_send_sync::<pss_policy>();
+    assert_send_sync::<pss_level_version>();
     assert_send_sync::<pss_options>();
     assert_send_sync::<pss_evaluation>();
     assert_send_sync::<pss_violation>();
     assert_send_sync::<pss_field>();
     assert_send_sync::<pss_error>();
-    assert_send_sync::<pss_namespace_policy>();
+    assert_send_sync::<pss_policy>();
     assert_send_sync::<pss_label_error>();
     assert_send_sync::<pss_labels>();
     assert_send_sync::<pss_admission_config>();
@@ -515,7 +515,7 @@ fn workloads_evaluate_through_their_template() {
         assert_eq!(view_of(|p, n| pss_evaluation_kind(ev, p, n)), "Deployment");
         assert_eq!(view_of(|p, n| pss_evaluation_template_path(ev, p, n)), "spec.template");
         assert_eq!(
-            view_of(|p, n| pss_evaluation_admission_message(ev, p, n)),
+            view_of(|p, n| pss_evaluation_denial_message(ev, p, n)),
             r#"deployments "web" (pods it creates would be denied): violates PodSecurity "baseline:latest": privileged (container "c" must not set securityContext.privileged=true)"#
         );
         let mut absent = true;
@@ -611,10 +611,10 @@ fn exclusions_are_validated_and_applied_to_pods_and_workloads() {
             evaluate_object(b"baseline:latest", options, object).unwrap()
         } else {
             let mut ev = ptr::null_mut();
-            let policy = pss_policy::parse("baseline", "latest").unwrap();
+            let policy = pss_level_version::parse("baseline", "latest").unwrap();
             // SAFETY: every pointer is valid for the call.
             let code = unsafe {
-                pss_policy_evaluate(&policy, options, object.as_ptr(), object.len(), &mut ev, ptr::null_mut())
+                pss_level_version_evaluate(&policy, options, object.as_ptr(), object.len(), &mut ev, ptr::null_mut())
             };
             assert_eq!(code, pss_result::Ok);
             ev
@@ -640,7 +640,7 @@ fn namespace_labels_give_three_policies_and_label_errors() {
     let mut np = ptr::null_mut();
     // SAFETY: the arrays hold three valid views each; `np` is live until freed.
     unsafe {
-        let code = pss_namespace_policy_from_labels(
+        let code = pss_policy_from_labels(
             kp.as_ptr(),
             kl.as_ptr(),
             vp.as_ptr(),
@@ -652,17 +652,17 @@ fn namespace_labels_give_three_policies_and_label_errors() {
         );
         assert_eq!(code, pss_result::Ok);
         assert_eq!(
-            view_of(|p, n| pss_namespace_policy_display(np, p, n)),
+            view_of(|p, n| pss_policy_display(np, p, n)),
             "enforce=baseline:latest, audit=privileged:latest, warn=baseline:latest"
         );
         let mut warn = ptr::null();
-        assert_eq!(pss_namespace_policy_warn(np, &mut warn), pss_result::Ok);
-        assert_eq!(view_of(|p, n| pss_policy_level(warn, p, n)), "baseline");
+        assert_eq!(pss_policy_warn(np, &mut warn), pss_result::Ok);
+        assert_eq!(view_of(|p, n| pss_level_version_level(warn, p, n)), "baseline");
         let mut count = 0;
-        assert_eq!(pss_namespace_policy_error_count(np, &mut count), pss_result::Ok);
+        assert_eq!(pss_policy_error_count(np, &mut count), pss_result::Ok);
         assert_eq!(count, 1);
         let mut e = ptr::null();
-        assert_eq!(pss_namespace_policy_error(np, 0, &mut e), pss_result::Ok);
+        assert_eq!(pss_policy_error(np, 0, &mut e), pss_result::Ok);
         assert_eq!(
             view_of(|p, n| pss_label_error_display(e, p, n)),
             r#"metadata.labels[pod-security.kubernetes.io/audit]: Invalid value: "strict": must be one of privileged, baseline, restricted"#
@@ -670,7 +670,7 @@ fn namespace_labels_give_three_policies_and_label_errors() {
         assert_eq!(view_of(|p, n| pss_label_error_label(e, p, n)), "pod-security.kubernetes.io/audit");
         assert_eq!(view_of(|p, n| pss_label_error_value(e, p, n)), "strict");
         assert_eq!(view_of(|p, n| pss_label_error_detail(e, p, n)), "must be one of privileged, baseline, restricted");
-        pss_namespace_policy_free(np);
+        pss_policy_free(np);
     }
 }
 

@@ -55,7 +55,7 @@ static void read_evaluation(const char *path, const pss_evaluation *e) {
   EXPECT(pss_evaluation_allowed(e, &allowed) == PSS_RESULT_OK);
   EXPECT(pss_evaluation_reason(e, &p, &n) == PSS_RESULT_OK && touch(p, n) + 1 > 0);
   EXPECT(pss_evaluation_detail(e, &p, &n) == PSS_RESULT_OK && touch(p, n) + 1 > 0);
-  EXPECT(pss_evaluation_admission_message(e, &p, &n) == PSS_RESULT_OK && touch(p, n) + 1 > 0);
+  EXPECT(pss_evaluation_denial_message(e, &p, &n) == PSS_RESULT_OK && touch(p, n) + 1 > 0);
   EXPECT(pss_evaluation_pod_name(e, &p, &n) == PSS_RESULT_OK && (p != NULL || n == 0));
   EXPECT(pss_evaluation_kind(e, &p, &n) == PSS_RESULT_OK && n > 0 && touch(p, n) > 0);
   EXPECT(pss_evaluation_template_path(e, &p, &n) == PSS_RESULT_OK && touch(p, n) + 1 > 0);
@@ -143,10 +143,10 @@ static void read_decision(const char *path, const pss_decision *d) {
   const pss_evaluation *enforce = NULL;
   EXPECT(pss_decision_enforce(d, &enforce) == PSS_RESULT_OK);
   if (enforce != NULL) read_evaluation(path, enforce);
-  const pss_namespace_policy *policy = NULL;
+  const pss_policy *policy = NULL;
   EXPECT(pss_decision_policy(d, &policy) == PSS_RESULT_OK && policy != NULL);
   if (policy != NULL) {
-    EXPECT(pss_namespace_policy_display(policy, &p, &n) == PSS_RESULT_OK && n > 0 && touch(p, n) > 0);
+    EXPECT(pss_policy_display(policy, &p, &n) == PSS_RESULT_OK && n > 0 && touch(p, n) > 0);
   }
   const pss_decision_view *view = NULL;
   EXPECT(pss_decision_get_view(d, &view) == PSS_RESULT_OK && view != NULL && view->allowed == allowed &&

@@ -1,6 +1,6 @@
 //! The C ABI against pss-core over the generated cases shared with the other suites
 //! (`pss_testgen::cases`): pods and every controller kind at every level and many versions, through
-//! `pss_evaluate_object`, `pss_policy_new` + `pss_policy_evaluate_object` and, for pods,
+//! `pss_evaluate_object`, `pss_level_version_new` + `pss_level_version_evaluate_object` and, for pods,
 //! `pss_evaluate`. Every field is compared: verdict, kind, template path, absent template and note,
 //! each violation's check id, reason, detail and fields (path, value as JSON, container), the
 //! aggregate reason and detail, the admission message and the name.
@@ -100,7 +100,7 @@ unsafe fn compare(case: &Case, ev: *mut pss_evaluation, expected: &Evaluation, a
         assert_eq!(view(|p, n| pss_evaluation_reason(ev, p, n)), Some(reason), "{what}");
         assert_eq!(view(|p, n| pss_evaluation_detail(ev, p, n)), Some(detail), "{what}");
         assert_eq!(
-            view(|p, n| pss_evaluation_admission_message(ev, p, n)),
+            view(|p, n| pss_evaluation_denial_message(ev, p, n)),
             Some(expected_message(kind, resource, name, expected)),
             "{what}"
         );
@@ -176,18 +176,26 @@ fn generated_cases_evaluate_as_in_pss_core() {
         // SAFETY: `ev` is live and ours.
         unsafe { compare(case, ev, &expected, false) };
 
-        // pss_policy_new + pss_policy_evaluate_object
+        // pss_level_version_new + pss_level_version_evaluate_object
         let mut policy = ptr::null_mut();
         // SAFETY: every pointer is valid for the call.
         let code = unsafe {
-            pss_policy_new(level.as_ptr(), level.len(), version.as_ptr(), version.len(), &mut policy, ptr::null_mut())
+            pss_level_version_new(
+                level.as_ptr(),
+                level.len(),
+                version.as_ptr(),
+                version.len(),
+                &mut policy,
+                ptr::null_mut(),
+            )
         };
         assert_eq!(code, pss_result::Ok);
         let (mut out, mut err) = (ptr::null_mut(), ptr::null_mut());
         // SAFETY: `policy` is live; every other pointer is valid for the call.
-        let code =
-            unsafe { pss_policy_evaluate_object(policy, ptr::null(), text.as_ptr(), text.len(), &mut out, &mut err) };
-        let ev = succeeded(code, out, err, "pss_policy_evaluate_object");
+        let code = unsafe {
+            pss_level_version_evaluate_object(policy, ptr::null(), text.as_ptr(), text.len(), &mut out, &mut err)
+        };
+        let ev = succeeded(code, out, err, "pss_level_version_evaluate_object");
         // SAFETY: `ev` is live and ours.
         unsafe { compare(case, ev, &expected, false) };
 
@@ -197,9 +205,10 @@ fn generated_cases_evaluate_as_in_pss_core() {
             assert_eq!(pod, expected);
             let (mut out, mut err) = (ptr::null_mut(), ptr::null_mut());
             // SAFETY: `policy` is live; every other pointer is valid for the call.
-            let code =
-                unsafe { pss_policy_evaluate(policy, ptr::null(), text.as_ptr(), text.len(), &mut out, &mut err) };
-            let ev = succeeded(code, out, err, "pss_policy_evaluate");
+            let code = unsafe {
+                pss_level_version_evaluate(policy, ptr::null(), text.as_ptr(), text.len(), &mut out, &mut err)
+            };
+            let ev = succeeded(code, out, err, "pss_level_version_evaluate");
             // SAFETY: `ev` is live and ours.
             unsafe { compare(case, ev, &pod, true) };
             let (mut out, mut err) = (ptr::null_mut(), ptr::null_mut());
@@ -222,7 +231,7 @@ fn generated_cases_evaluate_as_in_pss_core() {
             unsafe { compare(case, ev, &pod, true) };
         }
         // SAFETY: `policy` is live and ours; nothing borrows from it.
-        unsafe { pss_policy_free(policy) };
+        unsafe { pss_level_version_free(policy) };
     }
     let kinds = cases.iter().map(|c| c.kind.kind).collect::<std::collections::BTreeSet<_>>();
     let denied = cases

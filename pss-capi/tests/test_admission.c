@@ -124,10 +124,10 @@ static void config_fails(const char *json, pss_result code, const char *message,
 
 static void test_config(void) {
   pss_admission_config *config = parse_config(CONFIG, sizeof CONFIG - 1);
-  const pss_namespace_policy *defaults = NULL;
+  const pss_policy *defaults = NULL;
   pss_error *err = NULL;
   CHECK_RC(pss_admission_config_defaults(config, &defaults), PSS_RESULT_OK);
-  CHECK_TEXT(pss_namespace_policy_display, defaults,
+  CHECK_TEXT(pss_policy_display, defaults,
              "enforce=baseline:latest, audit=privileged:latest, warn=restricted:latest");
   CHECK_RC(pss_admission_config_defaults(NULL, &defaults), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_admission_config_defaults(config, NULL), PSS_RESULT_NULL_PARAMETER);
@@ -142,7 +142,7 @@ static void test_config(void) {
         "\"kind\":\"PodSecurityConfiguration\",\"defaults\":{\"audit\":\"restricted\",\"audit-version\":\"v1.30\"}}}]}";
     config = parse_config(WRAPPED, sizeof WRAPPED - 1);
     CHECK_RC(pss_admission_config_defaults(config, &defaults), PSS_RESULT_OK);
-    CHECK_TEXT(pss_namespace_policy_display, defaults,
+    CHECK_TEXT(pss_policy_display, defaults,
                "enforce=privileged:latest, audit=restricted:v1.30, warn=privileged:latest");
     pss_admission_config_free(config);
   }
@@ -218,7 +218,7 @@ static void test_review(void) {
   pss_labels *labels = labels_of(ENFORCE_BASELINE, 1);
   pss_decision *d = NULL;
   const pss_evaluation *enforce = NULL;
-  const pss_namespace_policy *policy = NULL;
+  const pss_policy *policy = NULL;
   const pss_decision_view *view = NULL;
   const uint8_t *p = NULL;
   size_t n = 0, count = 0;
@@ -244,12 +244,12 @@ static void test_review(void) {
   CHECK_RC(pss_decision_audit_annotation(d, 0, NULL, &n, &p, &n), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_decision_audit_annotation(d, 0, &p, &n, &p, NULL), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_decision_policy(d, &policy), PSS_RESULT_OK);
-  CHECK_TEXT(pss_namespace_policy_display, policy,
+  CHECK_TEXT(pss_policy_display, policy,
              "enforce=baseline:latest, audit=privileged:latest, warn=baseline:latest");
   CHECK_RC(pss_decision_enforce(d, &enforce), PSS_RESULT_OK);
   CHECK(enforce != NULL);
   CHECK_TEXT(pss_evaluation_reason, enforce, "privileged");
-  CHECK_TEXT(pss_evaluation_admission_message, enforce, PRIVILEGED_DENIAL);
+  CHECK_TEXT(pss_evaluation_denial_message, enforce, PRIVILEGED_DENIAL);
   {
     const pss_violation *v = NULL;
     const pss_field *f = NULL;
@@ -323,7 +323,7 @@ static void test_review(void) {
                    "Failed to parse policy: metadata.labels[pod-security.kubernetes.io/audit]: Invalid value: "
                    "\"strict\": must be one of privileged, baseline, restricted");
   CHECK_RC(pss_decision_policy(d, &policy), PSS_RESULT_OK);
-  CHECK_RC(pss_namespace_policy_error_count(policy, &count), PSS_RESULT_OK);
+  CHECK_RC(pss_policy_error_count(policy, &count), PSS_RESULT_OK);
   CHECK(count == 1);
   pss_decision_free(d);
   pss_labels_free(labels);
@@ -427,7 +427,7 @@ static void test_review_namespace(void) {
   pss_namespace_review *review = NULL;
   pss_error *err = NULL;
   const pss_namespace_review_view *view = NULL;
-  const pss_namespace_policy *policy = NULL;
+  const pss_policy *policy = NULL;
   const uint8_t *p = NULL;
   size_t n = 0;
   bool allowed = false;
@@ -453,7 +453,7 @@ static void test_review_namespace(void) {
   CHECK_VIEW(p, n, "a (and 1 other pod): host namespaces");
   CHECK_RC(pss_namespace_review_warning(review, 2, &p, &n), PSS_RESULT_INDEX_OUT_OF_RANGE);
   CHECK_RC(pss_namespace_review_policy(review, &policy), PSS_RESULT_OK);
-  CHECK_TEXT(pss_namespace_policy_display, policy,
+  CHECK_TEXT(pss_policy_display, policy,
              "enforce=baseline:latest, audit=privileged:latest, warn=baseline:latest");
   CHECK_RC(pss_namespace_review_get_view(review, &view), PSS_RESULT_OK);
   CHECK(view->allowed && view->invalid.ptr == NULL && view->warning_count == 2);
@@ -506,7 +506,7 @@ static void test_review_namespace(void) {
              "Namespace \"prod\" is invalid: metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "
              "\"strict\": must be one of privileged, baseline, restricted");
   CHECK_RC(pss_namespace_review_policy(review, &policy), PSS_RESULT_OK);
-  CHECK_RC(pss_namespace_policy_error_count(policy, &count), PSS_RESULT_OK);
+  CHECK_RC(pss_policy_error_count(policy, &count), PSS_RESULT_OK);
   CHECK(count == 1);
   pss_namespace_review_free(review);
   /* Creating one without labels. */

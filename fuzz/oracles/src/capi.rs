@@ -42,7 +42,7 @@ opaque!(
     pss_kyverno_rule,
     pss_labels,
     pss_options,
-    pss_policy,
+    pss_level_version,
     pss_violation
 );
 
@@ -72,8 +72,8 @@ capi! {
     "pss_result pss_error_position(const pss_error *err, size_t *out_line, size_t *out_column, size_t *out_offset);"
         => fn pss_error_position(err: *const pss_error, out_line: *mut usize, out_column: *mut usize, out_offset: *mut usize) -> pss_result;
     "void pss_error_free(pss_error *err);" => fn pss_error_free(err: *mut pss_error);
-    "pss_result pss_policy_evaluate(const pss_policy *policy, const pss_options *options, const uint8_t *pod, size_t pod_len, pss_evaluation **out, pss_error **err_out);"
-        => fn pss_policy_evaluate(policy: *const pss_policy, options: *const pss_options, pod: *const u8, pod_len: usize, out: *mut *mut pss_evaluation, err_out: *mut *mut pss_error) -> pss_result;
+    "pss_result pss_level_version_evaluate(const pss_level_version *level_version, const pss_options *options, const uint8_t *pod, size_t pod_len, pss_evaluation **out, pss_error **err_out);"
+        => fn pss_level_version_evaluate(level_version: *const pss_level_version, options: *const pss_options, pod: *const u8, pod_len: usize, out: *mut *mut pss_evaluation, err_out: *mut *mut pss_error) -> pss_result;
     "pss_result pss_evaluate(const uint8_t *level, size_t level_len, const uint8_t *version, size_t version_len, const pss_options *options, const uint8_t *pod, size_t pod_len, pss_evaluation **out, pss_error **err_out);"
         => fn pss_evaluate(level: *const u8, level_len: usize, version: *const u8, version_len: usize, options: *const pss_options, pod: *const u8, pod_len: usize, out: *mut *mut pss_evaluation, err_out: *mut *mut pss_error) -> pss_result;
     "pss_result pss_evaluation_allowed(const pss_evaluation *evaluation, bool *out_allowed);"
@@ -82,8 +82,8 @@ capi! {
         => fn pss_evaluation_reason(evaluation: *const pss_evaluation, out_ptr: *mut *const u8, out_len: *mut usize) -> pss_result;
     "pss_result pss_evaluation_detail(const pss_evaluation *evaluation, const uint8_t **out_ptr, size_t *out_len);"
         => fn pss_evaluation_detail(evaluation: *const pss_evaluation, out_ptr: *mut *const u8, out_len: *mut usize) -> pss_result;
-    "pss_result pss_evaluation_admission_message(const pss_evaluation *evaluation, const uint8_t **out_ptr, size_t *out_len);"
-        => fn pss_evaluation_admission_message(evaluation: *const pss_evaluation, out_ptr: *mut *const u8, out_len: *mut usize) -> pss_result;
+    "pss_result pss_evaluation_denial_message(const pss_evaluation *evaluation, const uint8_t **out_ptr, size_t *out_len);"
+        => fn pss_evaluation_denial_message(evaluation: *const pss_evaluation, out_ptr: *mut *const u8, out_len: *mut usize) -> pss_result;
     "pss_result pss_evaluation_pod_name(const pss_evaluation *evaluation, const uint8_t **out_ptr, size_t *out_len);"
         => fn pss_evaluation_pod_name(evaluation: *const pss_evaluation, out_ptr: *mut *const u8, out_len: *mut usize) -> pss_result;
     "pss_result pss_evaluation_violation_count(const pss_evaluation *evaluation, size_t *out_count);"
@@ -107,17 +107,17 @@ capi! {
         => fn pss_field_value_json(field: *const pss_field, out_ptr: *mut *const u8, out_len: *mut usize) -> pss_result;
     "pss_result pss_field_container(const pss_field *field, const uint8_t **out_ptr, size_t *out_len);"
         => fn pss_field_container(field: *const pss_field, out_ptr: *mut *const u8, out_len: *mut usize) -> pss_result;
-    "pss_result pss_policy_new(const uint8_t *level, size_t level_len, const uint8_t *version, size_t version_len, pss_policy **out, pss_error **err_out);"
-        => fn pss_policy_new(level: *const u8, level_len: usize, version: *const u8, version_len: usize, out: *mut *mut pss_policy, err_out: *mut *mut pss_error) -> pss_result;
-    "void pss_policy_free(pss_policy *policy);" => fn pss_policy_free(policy: *mut pss_policy);
+    "pss_result pss_level_version_new(const uint8_t *level, size_t level_len, const uint8_t *version, size_t version_len, pss_level_version **out, pss_error **err_out);"
+        => fn pss_level_version_new(level: *const u8, level_len: usize, version: *const u8, version_len: usize, out: *mut *mut pss_level_version, err_out: *mut *mut pss_error) -> pss_result;
+    "void pss_level_version_free(pss_level_version *level_version);" => fn pss_level_version_free(level_version: *mut pss_level_version);
     "pss_result pss_options_new(pss_options **out);" => fn pss_options_new(out: *mut *mut pss_options) -> pss_result;
     "pss_result pss_options_set_max_input_len(pss_options *options, size_t max_len);"
         => fn pss_options_set_max_input_len(options: *mut pss_options, max_len: usize) -> pss_result;
     "void pss_options_free(pss_options *options);" => fn pss_options_free(options: *mut pss_options);
     "pss_result pss_evaluate_object(const uint8_t *level, size_t level_len, const uint8_t *version, size_t version_len, const pss_options *options, const uint8_t *object, size_t object_len, pss_evaluation **out, pss_error **err_out);"
         => fn pss_evaluate_object(level: *const u8, level_len: usize, version: *const u8, version_len: usize, options: *const pss_options, object: *const u8, object_len: usize, out: *mut *mut pss_evaluation, err_out: *mut *mut pss_error) -> pss_result;
-    "pss_result pss_policy_evaluate_object(const pss_policy *policy, const pss_options *options, const uint8_t *object, size_t object_len, pss_evaluation **out, pss_error **err_out);"
-        => fn pss_policy_evaluate_object(policy: *const pss_policy, options: *const pss_options, object: *const u8, object_len: usize, out: *mut *mut pss_evaluation, err_out: *mut *mut pss_error) -> pss_result;
+    "pss_result pss_level_version_evaluate_object(const pss_level_version *level_version, const pss_options *options, const uint8_t *object, size_t object_len, pss_evaluation **out, pss_error **err_out);"
+        => fn pss_level_version_evaluate_object(level_version: *const pss_level_version, options: *const pss_options, object: *const u8, object_len: usize, out: *mut *mut pss_evaluation, err_out: *mut *mut pss_error) -> pss_result;
     "pss_result pss_evaluation_kind(const pss_evaluation *evaluation, const uint8_t **out_ptr, size_t *out_len);"
         => fn pss_evaluation_kind(evaluation: *const pss_evaluation, out_ptr: *mut *const u8, out_len: *mut usize) -> pss_result;
     "pss_result pss_evaluation_template_path(const pss_evaluation *evaluation, const uint8_t **out_ptr, size_t *out_len);"
@@ -290,7 +290,7 @@ unsafe fn compare_evaluation(evaluation: *const pss_evaluation, expected: &Evalu
     unsafe {
         compare_common(evaluation, expected, name);
         let message = expected.denial_message(name.unwrap_or_default()).unwrap_or_default();
-        assert_eq!(view(evaluation, pss_evaluation_admission_message), Some(message.as_str()));
+        assert_eq!(view(evaluation, pss_evaluation_denial_message), Some(message.as_str()));
         assert_eq!(view(evaluation, pss_evaluation_kind), Some("Pod"));
         assert_eq!(view(evaluation, pss_evaluation_template_path), Some(""));
     }
@@ -428,10 +428,10 @@ const USER: &str = "fuzz-user";
 /// Target `capi`: the first byte picks a level and version (some invalid), a size limit and a set of
 /// exclusions; the rest is the input, read through the C ABI's functions as C calls them:
 ///
-/// - as a pod: `pss_evaluate` and `pss_policy_new` + `pss_policy_evaluate` agree with pss-core's
+/// - as a pod: `pss_evaluate` and `pss_level_version_new` + `pss_level_version_evaluate` agree with pss-core's
 ///   `evaluate_json_excluding` on everything a C caller can read: verdict, strings, violations,
 ///   fields, the error's code, message, path and position;
-/// - as an object: `pss_evaluate_object` and `pss_policy_evaluate_object` agree with pss-core's
+/// - as an object: `pss_evaluate_object` and `pss_level_version_evaluate_object` agree with pss-core's
 ///   `evaluate_object_excluding` (kind, template path, a template's absence, not-a-workload);
 /// - as an admission request in a namespace labelled with the policy: `pss_admission_review` agrees
 ///   with pss-core's `Admission::review` (verdict, denial, kind, exemption, warnings, audit
@@ -598,9 +598,10 @@ unsafe fn pods(
         pss_error_free(err);
 
         // The same through a policy handle.
-        let mut policy: *mut pss_policy = ptr::null_mut();
+        let mut policy: *mut pss_level_version = ptr::null_mut();
         let mut err: *mut pss_error = ptr::null_mut();
-        let code = pss_policy_new(level.as_ptr(), level.len(), version.as_ptr(), version.len(), &mut policy, &mut err);
+        let code =
+            pss_level_version_new(level.as_ptr(), level.len(), version.as_ptr(), version.len(), &mut policy, &mut err);
         if let Err(e) = lv {
             assert!(policy.is_null());
             compare_error(code, err, e);
@@ -609,7 +610,7 @@ unsafe fn pods(
         }
         assert_eq!(code, OK);
         let mut out: *mut pss_evaluation = ptr::null_mut();
-        let code = pss_policy_evaluate(policy, options, pod.as_ptr(), pod.len(), &mut out, &mut err);
+        let code = pss_level_version_evaluate(policy, options, pod.as_ptr(), pod.len(), &mut out, &mut err);
         match &expected {
             _ if too_large => assert_eq!(code, INPUT_TOO_LARGE),
             Ok(e) => {
@@ -622,10 +623,10 @@ unsafe fn pods(
         pss_error_free(err);
         // A NULL pod is reported even with length 0; NULL error out-pointers are allowed.
         let mut out: *mut pss_evaluation = ptr::null_mut();
-        let code = pss_policy_evaluate(policy, options, ptr::null(), 0, &mut out, ptr::null_mut());
+        let code = pss_level_version_evaluate(policy, options, ptr::null(), 0, &mut out, ptr::null_mut());
         assert_eq!(code, NULL_PARAMETER);
         assert!(out.is_null());
-        pss_policy_free(policy);
+        pss_level_version_free(policy);
     }
 }
 
@@ -671,17 +672,24 @@ unsafe fn objects(
         pss_evaluation_free(out);
         pss_error_free(err);
 
-        let mut policy: *mut pss_policy = ptr::null_mut();
-        let code =
-            pss_policy_new(level.as_ptr(), level.len(), version.as_ptr(), version.len(), &mut policy, ptr::null_mut());
+        let mut policy: *mut pss_level_version = ptr::null_mut();
+        let code = pss_level_version_new(
+            level.as_ptr(),
+            level.len(),
+            version.as_ptr(),
+            version.len(),
+            &mut policy,
+            ptr::null_mut(),
+        );
         assert_eq!(code, OK);
         let mut out: *mut pss_evaluation = ptr::null_mut();
         let mut err: *mut pss_error = ptr::null_mut();
-        let code = pss_policy_evaluate_object(policy, options, object.as_ptr(), object.len(), &mut out, &mut err);
+        let code =
+            pss_level_version_evaluate_object(policy, options, object.as_ptr(), object.len(), &mut out, &mut err);
         compare_object(code, out, err, lv, too_large, exclusions, object);
         pss_evaluation_free(out);
         pss_error_free(err);
-        pss_policy_free(policy);
+        pss_level_version_free(policy);
     }
 }
 
@@ -720,7 +728,7 @@ unsafe fn compare_object(
                 compare_common(out, &expected, name);
                 assert_eq!(view(out, pss_evaluation_kind), Some(kind.kind()));
                 assert_eq!(view(out, pss_evaluation_template_path), Some(kind.template_path()));
-                let message = view(out, pss_evaluation_admission_message).unwrap_or_default();
+                let message = view(out, pss_evaluation_denial_message).unwrap_or_default();
                 if kind == pss_core::WorkloadKind::Pod {
                     assert_eq!(
                         Some(message.to_owned()),
