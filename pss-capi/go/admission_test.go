@@ -47,10 +47,10 @@ func newAdmission(t testing.TB) *pss.Admission {
 
 func TestAdmissionReview(t *testing.T) {
 	a := newAdmission(t)
-	want := pss.NamespacePolicy{
-		Enforce: pss.Policy{Level: pss.Baseline, Version: "latest"},
-		Audit:   pss.Policy{Level: pss.Baseline, Version: "latest"},
-		Warn:    pss.Policy{Level: pss.Restricted, Version: "latest"},
+	want := pss.Policy{
+		Enforce: pss.LevelVersion{Level: pss.Baseline, Version: "latest"},
+		Audit:   pss.LevelVersion{Level: pss.Baseline, Version: "latest"},
+		Warn:    pss.LevelVersion{Level: pss.Restricted, Version: "latest"},
 	}
 	if !reflect.DeepEqual(a.Defaults(), want) {
 		t.Fatalf("defaults %v", a.Defaults())

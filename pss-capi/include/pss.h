@@ -43,6 +43,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/** The namespace label that sets the enforce level (pss-core's admission::ENFORCE_LEVEL_LABEL). */
+#define PSS_ENFORCE_LEVEL_LABEL "pod-security.kubernetes.io/enforce"
+/** The namespace label that sets the enforce version. */
+#define PSS_ENFORCE_VERSION_LABEL "pod-security.kubernetes.io/enforce-version"
+/** The namespace label that sets the audit level. */
+#define PSS_AUDIT_LEVEL_LABEL "pod-security.kubernetes.io/audit"
+/** The namespace label that sets the audit version. */
+#define PSS_AUDIT_VERSION_LABEL "pod-security.kubernetes.io/audit-version"
+/** The namespace label that sets the warn level. */
+#define PSS_WARN_LEVEL_LABEL "pod-security.kubernetes.io/warn"
+/** The namespace label that sets the warn version. */
+#define PSS_WARN_VERSION_LABEL "pod-security.kubernetes.io/warn-version"
+
+
 /**
  * The major version of the library this header belongs to.
  */
