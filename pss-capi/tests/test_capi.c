@@ -823,6 +823,99 @@ static void test_evaluation_view(void) {
   pss_level_version_free(lv);
 }
 
+/* The spec entry point: a bare PodSpec, with paths relative to the spec; the same bytes as a pod are an error
+   (never an allowed empty pod), and a whole pod as a spec too. */
+static void test_spec(void) {
+  static const char SPEC[] = "{\"containers\":[{\"name\":\"c\",\"securityContext\":{\"privileged\":true}}]}";
+  pss_level_version *lv = new_level_version("baseline", "latest");
+  pss_evaluation *ev = NULL, *untouched = (pss_evaluation *)&lv;
+  pss_error *err = NULL;
+  const pss_evaluation_view *view = NULL;
+  const uint8_t *p = NULL;
+  size_t n = 0, line = 0, column = 0, offset = 0;
+  pss_options *options = NULL;
+
+  CHECK_RC(pss_evaluate_spec(S("baseline"), S("latest"), NULL, S(SPEC), &ev, &err), PSS_RESULT_OK);
+  CHECK(err == NULL);
+  CHECK_TEXT(pss_evaluation_reason, ev, "privileged");
+  CHECK_TEXT(pss_evaluation_denial_message, ev,
+             "pods is forbidden: violates PodSecurity \"baseline:latest\": privileged (container \"c\" must not set "
+             "securityContext.privileged=true)");
+  CHECK_RC(pss_evaluation_get_view(ev, &view), PSS_RESULT_OK);
+  CHECK(view->violation_count == 1 && view->field_count == 1);
+  CHECK_VIEW(view->fields[0].path.ptr, view->fields[0].path.len, "containers[0].securityContext.privileged");
+  /* A spec has no kind, no template path and no name. */
+  CHECK(view->kind.ptr == NULL && view->template_path.ptr == NULL && view->pod_name.ptr == NULL);
+  CHECK_RC(pss_evaluation_kind(ev, &p, &n), PSS_RESULT_OK);
+  CHECK(p == NULL && n == 0);
+  pss_evaluation_free(ev);
+  ev = NULL;
+
+  /* Through a handle: the same answer. */
+  CHECK_RC(pss_level_version_evaluate_spec(lv, NULL, S(SPEC), &ev, NULL), PSS_RESULT_OK);
+  CHECK_TEXT(pss_evaluation_reason, ev, "privileged");
+  pss_evaluation_free(ev);
+  ev = untouched;
+
+  /* The bare spec given as a pod: PSS_RESULT_BARE_POD_SPEC at its first spec field. */
+  CHECK_RC(pss_evaluate(S("baseline"), S("latest"), NULL, S(SPEC), &ev, &err), PSS_RESULT_BARE_POD_SPEC);
+  CHECK(ev == untouched);
+  CHECK_RC(pss_error_path(err, &p, &n), PSS_RESULT_OK);
+  CHECK_VIEW(p, n, "containers");
+  CHECK_RC(pss_error_position(err, &line, &column, &offset), PSS_RESULT_OK);
+  CHECK(line == 1 && column == 15 && offset == 14);
+  pss_error_free(err);
+  err = NULL;
+  CHECK_RC(pss_level_version_evaluate(lv, NULL, S(SPEC), &ev, NULL), PSS_RESULT_BARE_POD_SPEC);
+  CHECK(ev == untouched);
+
+  /* A whole pod given as a spec: PSS_RESULT_UNEXPECTED_KIND at its first object field. */
+  CHECK_RC(pss_evaluate_spec(S("baseline"), S("latest"), NULL, S(PRIVILEGED_POD), &ev, &err),
+           PSS_RESULT_UNEXPECTED_KIND);
+  CHECK(ev == untouched);
+  CHECK_RC(pss_error_path(err, &p, &n), PSS_RESULT_OK);
+  CHECK_VIEW(p, n, "kind");
+  pss_error_free(err);
+  err = NULL;
+
+  /* Decoding errors carry paths in the spec. */
+  CHECK_RC(pss_level_version_evaluate_spec(lv, NULL, S("{\"hostPID\": \"yes\"}"), &ev, &err), PSS_RESULT_INVALID_TYPE);
+  CHECK(ev == untouched);
+  CHECK_RC(pss_error_path(err, &p, &n), PSS_RESULT_OK);
+  CHECK_VIEW(p, n, "hostPID");
+  pss_error_free(err);
+  err = NULL;
+
+  /* Options: the size limit applies; exclusions are refused (their fields are relative to a pod). */
+  CHECK_RC(pss_options_new(&options), PSS_RESULT_OK);
+  CHECK_RC(pss_options_set_max_input_len(options, 4), PSS_RESULT_OK);
+  CHECK_RC(pss_level_version_evaluate_spec(lv, options, S(SPEC), &ev, NULL), PSS_RESULT_INPUT_TOO_LARGE);
+  CHECK(ev == untouched);
+  CHECK_RC(pss_options_set_max_input_len(options, SIZE_MAX), PSS_RESULT_OK);
+  {
+    static const char *const value = "true";
+    const size_t value_len = 4;
+    const uint8_t *values = (const uint8_t *)value;
+    CHECK_RC(pss_options_add_exclusion(options, S("Host Namespaces"), NULL, NULL, 0, S("spec.hostNetwork"), &values,
+                                       &value_len, 1, NULL),
+             PSS_RESULT_OK);
+  }
+  CHECK_RC(pss_level_version_evaluate_spec(lv, options, S(SPEC), &ev, &err), PSS_RESULT_INVALID_INPUT);
+  CHECK(ev == untouched);
+  pss_error_free(err);
+  err = NULL;
+  pss_options_free(options);
+
+  /* NULL parameters. */
+  CHECK_RC(pss_level_version_evaluate_spec(NULL, NULL, S(SPEC), &ev, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_level_version_evaluate_spec(lv, NULL, NULL, 0, &ev, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_level_version_evaluate_spec(lv, NULL, S(SPEC), NULL, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluate_spec(NULL, 0, S("latest"), NULL, S(SPEC), &ev, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluate_spec(S("Baseline"), S("latest"), NULL, S(SPEC), &ev, NULL), PSS_RESULT_INVALID_LEVEL);
+  CHECK(ev == untouched);
+  pss_level_version_free(lv);
+}
+
 int main(void) {
   test_version();
   test_result_text();
@@ -837,5 +930,6 @@ int main(void) {
   test_options();
   test_huge_inputs();
   test_shared_pods();
+  test_spec();
   return check_summary("test_capi");
 }

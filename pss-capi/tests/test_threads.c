@@ -67,7 +67,7 @@ static void *worker(void *arg) {
     const uint8_t *p = NULL;
     size_t n = 0;
     bool allowed = true;
-    switch ((i + sh->thread) % 7) {
+    switch ((i + sh->thread) % 8) {
       case 0: {
         const pss_violation *v = NULL;
         const pss_field *f = NULL;
@@ -155,6 +155,25 @@ static void *worker(void *arg) {
         T_CHECK(out, pss_kyverno_rule_violation(rule, 0, &v) == PSS_RESULT_OK);
         T_CHECK(out, pss_violation_check_id(v, &p, &n) == PSS_RESULT_OK && view_equals(p, n, "privileged"));
         pss_kyverno_result_free(r);
+        break;
+      }
+      case 7: {
+        /* A bare pod spec: paths relative to the spec; with the shared options (an exclusion) it is refused. */
+        static const char SPEC[] = "{\"containers\":[{\"name\":\"c\",\"securityContext\":{\"privileged\":true}}]}";
+        const pss_evaluation_view *view = NULL;
+        T_CHECK(out, pss_level_version_evaluate_spec(sh->lv, NULL, (const uint8_t *)SPEC, sizeof SPEC - 1, &ev, &err) ==
+                         PSS_RESULT_OK);
+        if (ev == NULL) break;
+        T_CHECK(out, pss_evaluation_get_view(ev, &view) == PSS_RESULT_OK);
+        T_CHECK(out, view != NULL && view->field_count == 1 && view->kind.ptr == NULL &&
+                         view_equals(view->fields[0].path.ptr, view->fields[0].path.len,
+                                     "containers[0].securityContext.privileged"));
+        pss_evaluation_free(ev);
+        ev = NULL;
+        T_CHECK(out, pss_level_version_evaluate_spec(sh->lv, sh->options, (const uint8_t *)SPEC, sizeof SPEC - 1, &ev,
+                                                     &err) == PSS_RESULT_INVALID_INPUT);
+        T_CHECK(out, ev == NULL && err != NULL);
+        pss_error_free(err);
         break;
       }
       default:
