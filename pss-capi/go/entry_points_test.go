@@ -106,7 +106,7 @@ func TestEntryPoints(t *testing.T) {
 				got.NotEvaluated = "TemplateAbsent"
 			}
 		case err == nil:
-			got = entryAnswer{Allowed: r.Allowed, Reasons: []string{}, Paths: []string{}, Message: r.DenialMessage}
+			got = entryAnswer{Allowed: r.Allowed, Reasons: []string{}, Paths: []string{}, Message: r.Message}
 			for _, v := range r.Violations {
 				got.Reasons = append(got.Reasons, v.Reason)
 				if len(v.Fields) > 0 {

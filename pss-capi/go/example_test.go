@@ -18,7 +18,7 @@ func ExampleEvaluate() {
 		panic(err)
 	}
 	fmt.Println(result.Allowed)
-	fmt.Println(result.DenialMessage)
+	fmt.Println(result.Message)
 	for _, v := range result.Violations {
 		for _, f := range v.Fields {
 			fmt.Printf("%s: %s = %s (container %q)\n", v.Check, f.Path, f.Value, f.Container)
@@ -51,7 +51,7 @@ func ExampleEvaluateSpec() {
 		panic(err)
 	}
 	fmt.Println(result.Allowed, result.Violations[0].Fields[0].Path)
-	fmt.Println(result.DenialMessage)
+	fmt.Println(result.Message)
 	_, err = pss.Evaluate(spec, baseline)
 	fmt.Println(errors.Is(err, pss.ErrBarePodSpec))
 	// Output:

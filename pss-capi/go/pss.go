@@ -303,14 +303,14 @@ type Result struct {
 	// Detail is upstream's aggregate ForbiddenDetail: each "reason (detail)"
 	// joined by ", ". Empty when allowed.
 	Detail string
-	// DenialMessage is the denial as pss-core words it: for a pod, what the API
+	// Message is the denial as pss-core words it: for a pod, what the API
 	// server answers when it denies it,
 	// pods "NAME" is forbidden: violates PodSecurity "LEVEL:VERSION": DETAIL
 	// ("pods is forbidden: ..." for a pod without a name and for a bare pod
 	// spec). For a controller, which the API server never denies:
 	// deployments "NAME" (pods it creates would be denied): violates PodSecurity "LEVEL:VERSION": DETAIL.
 	// Empty when allowed.
-	DenialMessage string
+	Message string
 	// Violations lists the failed checks in upstream's order.
 	Violations []Violation
 }
@@ -453,7 +453,7 @@ func Evaluate(pod []byte, lv LevelVersion, opts ...Option) (Result, error) {
 // ({"containers": [...], "hostNetwork": true, ...}) and evaluates it at the
 // level and version with the checks of Evaluate. Field paths are relative to
 // the spec (containers[0].securityContext.privileged, hostNetwork); the result
-// has no Kind and no PodName, and its DenialMessage reads
+// has no Kind and no PodName, and its Message reads
 // pods is forbidden: violates PodSecurity "LEVEL:VERSION": DETAIL.
 //
 // A whole object given as a spec (spec, kind, apiVersion or metadata at its
@@ -480,15 +480,24 @@ func EvaluateObject(object []byte, lv LevelVersion, opts ...Option) (Result, err
 	return evaluate(object, lv, C.PSS_GO_OBJECT, opts)
 }
 
-func evaluate(data []byte, lv LevelVersion, entry C.int, opts []Option) (Result, error) {
-	var o options
-	for _, opt := range opts {
-		opt(&o)
+// exclusionsOf gives the exclusions the options add (no allocation without
+// options).
+func exclusionsOf(opts []Option) []Exclusion {
+	if len(opts) == 0 {
+		return nil
 	}
+	o := &options{}
+	for _, opt := range opts {
+		opt(o)
+	}
+	return o.exclusions
+}
+
+func evaluate(data []byte, lv LevelVersion, entry C.int, opts []Option) (Result, error) {
 	lp, ll := stringPtr(string(lv.Level))
 	vp, vl := stringPtr(lv.version())
 	pp, pl := bytesPtr(data)
-	x := packExclusions(o.exclusions)
+	x := packExclusions(exclusionsOf(opts))
 	r := C.pss_go_evaluate(lp, ll, vp, vl, entry, pp, pl, x.strs, x.lens, x.shape, x.n)
 	runtime.KeepAlive(data)
 	runtime.KeepAlive(x.buf)
@@ -521,7 +530,7 @@ func resultOf(v *C.pss_evaluation_view) Result {
 	}
 	b := copyBlock(v.texts, v.values)
 	res.PodName, res.Reason, res.Detail = b.text(v.pod_name), b.text(v.reason), b.text(v.detail)
-	res.DenialMessage = b.text(v.denial_message)
+	res.Message = b.text(v.denial_message)
 	res.Violations = b.violations(v.violations, v.violation_count, v.fields, v.field_count)
 	return res
 }

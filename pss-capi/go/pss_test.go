@@ -46,7 +46,7 @@ const privilegedMessage = `pods "privileged-pod" is forbidden: violates PodSecur
 
 func checkPrivileged(t *testing.T, r pss.Result) {
 	t.Helper()
-	if r.Allowed || r.Reason != "privileged" || r.DenialMessage != privilegedMessage || r.PodName != "privileged-pod" {
+	if r.Allowed || r.Reason != "privileged" || r.Message != privilegedMessage || r.PodName != "privileged-pod" {
 		t.Fatalf("unexpected result: %+v", r)
 	}
 	if r.Detail != "privileged ("+privilegedDetail+")" {
@@ -79,7 +79,7 @@ func TestPrivilegedPod(t *testing.T) {
 	}
 	checkPrivileged(t, r2)
 	r3, err := pss.Evaluate(privilegedPod, pss.LevelVersion{Level: pss.Privileged, Version: "v1.0"})
-	if err != nil || !r3.Allowed || r3.Reason != "" || r3.DenialMessage != "" || r3.Violations != nil {
+	if err != nil || !r3.Allowed || r3.Reason != "" || r3.Message != "" || r3.Violations != nil {
 		t.Fatalf("privileged level: %+v %v", r3, err)
 	}
 	if dir := sharedDir(); dir != "" {
@@ -123,8 +123,8 @@ func TestFieldsAndContainers(t *testing.T) {
 			t.Fatalf("value %q is not JSON", f.Value)
 		}
 	}
-	if r.PodName != "" || !strings.HasPrefix(r.DenialMessage, `pods is forbidden: violates PodSecurity "baseline:v1.25": `) {
-		t.Fatalf("message: %q", r.DenialMessage)
+	if r.PodName != "" || !strings.HasPrefix(r.Message, `pods is forbidden: violates PodSecurity "baseline:v1.25": `) {
+		t.Fatalf("message: %q", r.Message)
 	}
 }
 
@@ -244,13 +244,13 @@ func TestResultsOutliveTheCResult(t *testing.T) {
 	}
 	// Values share one copy with the texts: writing to or appending to a value changes no text and no
 	// other value.
-	texts := fmt.Sprintf("%q %q %q", r.DenialMessage, r.Violations[0].Fields[0].Path, r.Violations[1].Fields[0].Value)
+	texts := fmt.Sprintf("%q %q %q", r.Message, r.Violations[0].Fields[0].Path, r.Violations[1].Fields[0].Value)
 	v := r.Violations[0].Fields[0].Value
 	for i := range v {
 		v[i] = 'x'
 	}
 	_ = append(v, "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"...)
-	if after := fmt.Sprintf("%q %q %q", r.DenialMessage, r.Violations[0].Fields[0].Path, r.Violations[1].Fields[0].Value); after != texts {
+	if after := fmt.Sprintf("%q %q %q", r.Message, r.Violations[0].Fields[0].Path, r.Violations[1].Fields[0].Value); after != texts {
 		t.Fatalf("a value's change reached other texts:\n%s\n%s", texts, after)
 	}
 }
@@ -271,7 +271,7 @@ func TestConcurrent(t *testing.T) {
 				switch (g + i) % 6 {
 				case 0:
 					r, err := pss.Evaluate(privilegedPod, pss.LevelVersion{Level: pss.Baseline, Version: "latest"})
-					if err != nil || r.DenialMessage != privilegedMessage ||
+					if err != nil || r.Message != privilegedMessage ||
 						r.Violations[0].Fields[0].Path != "spec.containers[0].securityContext.privileged" {
 						errs <- fmt.Errorf("privileged: %+v %v", r, err)
 						return
@@ -284,7 +284,7 @@ func TestConcurrent(t *testing.T) {
 					}
 				case 3:
 					r, err := pss.EvaluateObject(deployment, pss.LevelVersion{Level: pss.Baseline})
-					if err != nil || r.DenialMessage != deploymentMessage || r.Kind != "Deployment" {
+					if err != nil || r.Message != deploymentMessage || r.Kind != "Deployment" {
 						errs <- fmt.Errorf("deployment: %+v %v", r, err)
 						return
 					}

@@ -53,7 +53,7 @@ func TestWorkloads(t *testing.T) {
 		t.Fatal(err)
 	}
 	if r.Allowed || r.Kind != "Deployment" || r.TemplateAbsent || r.PodName != "web" || r.Reason != "privileged" ||
-		r.DenialMessage != deploymentMessage || len(r.Violations) != 1 {
+		r.Message != deploymentMessage || len(r.Violations) != 1 {
 		t.Fatalf("%+v", r)
 	}
 	if f := r.Violations[0].Fields[0]; f.Path != "spec.template.spec.containers[0].securityContext.privileged" ||
@@ -291,7 +291,7 @@ func TestPolicyFromLabels(t *testing.T) {
 	// The policies evaluate like any other.
 	np, _ = pss.PolicyFromLabels(map[string]string{"pod-security.kubernetes.io/enforce": "baseline"})
 	r, err := pss.EvaluateObject(deployment, np.Enforce)
-	if err != nil || r.DenialMessage != deploymentMessage {
+	if err != nil || r.Message != deploymentMessage {
 		t.Fatalf("%+v %v", r, err)
 	}
 }
@@ -330,7 +330,7 @@ func TestWorkloadsMatchPods(t *testing.T) {
 					f.Path = "spec.template." + f.Path
 				}
 			}
-			p.Kind, p.PodName, p.DenialMessage = d.Kind, d.PodName, d.DenialMessage
+			p.Kind, p.PodName, p.Message = d.Kind, d.PodName, d.Message
 			if !reflect.DeepEqual(p, d) {
 				t.Fatalf("%s:\npod        %+v\ndeployment %+v", level, p, d)
 			}
@@ -347,7 +347,7 @@ func ExampleEvaluateObject() {
 	}
 	fmt.Println(result.Kind, result.Allowed)
 	fmt.Println(result.Violations[0].Fields[0].Path)
-	fmt.Println(result.DenialMessage)
+	fmt.Println(result.Message)
 
 	_, err = pss.EvaluateObject([]byte(`{"apiVersion": "v1", "kind": "Service"}`), pss.LevelVersion{Level: pss.Baseline})
 	fmt.Println(errors.Is(err, pss.ErrNotAWorkload), err)
