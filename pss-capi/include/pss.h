@@ -800,7 +800,7 @@ pss_result pss_admission_config_parse(const uint8_t *json,
                                       pss_error **err_out);
 
 /**
- * The configuration's defaults: the policies of namespaces without PodSecurity labels.
+ * The configuration's defaults: the policy of namespaces without PodSecurity labels.
  *
  * Ownership: `*out` receives a pointer borrowed from `config`: valid until that is freed, not to be
  * freed by the caller.
@@ -1008,7 +1008,7 @@ pss_result pss_decision_audit_annotation(const pss_decision *decision,
                                          size_t *out_value_len);
 
 /**
- * The namespace's policies (its labels over the configuration's defaults), with the errors of its
+ * The namespace's policy (its labels over the configuration's defaults), with the errors of its
  * labels (`pss_policy_error_count`; they are also in the `pod-security.kubernetes.io/error`
  * audit annotation when the checks ran).
  *
@@ -1111,7 +1111,7 @@ void pss_decision_free(pss_decision *decision);
  * Reviews a namespace's creation (`old_labels` NULL) or label change (from `old_labels` to
  * `new_labels`; NULL `new_labels` means none) as the API server's PodSecurity admission does. Invalid
  * PodSecurity labels are rejected with upstream's message (on a change, unless the old labels had the
- * same errors). When the change makes the enforce policy stricter, the new enforce level is dry-run
+ * same errors). When the change makes the enforce level stricter, the new enforce level is dry-run
  * against the namespace's existing `pods` (`pod_count` pods, each JSON bytes, given as parallel
  * arrays): pods of an exempt runtime class are skipped, one pod per controller is checked first, at
  * most `PSS_MAX_PODS_TO_CHECK` are checked, and pods with the same reasons are reported together,
@@ -1206,7 +1206,7 @@ pss_result pss_namespace_review_warning(const pss_namespace_review *review,
                                         size_t *out_len);
 
 /**
- * The namespace's new policies, with the errors of its new labels
+ * The namespace's new policy, with the errors of its new labels
  * (`pss_policy_error_count`, `pss_policy_error`).
  *
  * Ownership: `*out` receives a pointer borrowed from `review`: valid until that is freed, not to be

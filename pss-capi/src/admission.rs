@@ -232,7 +232,7 @@ pub unsafe extern "C" fn pss_admission_config_parse(
     }
 }
 
-/// The configuration's defaults: the policies of namespaces without PodSecurity labels.
+/// The configuration's defaults: the policy of namespaces without PodSecurity labels.
 ///
 /// Ownership: `*out` receives a pointer borrowed from `config`: valid until that is freed, not to be
 /// freed by the caller.
@@ -591,7 +591,7 @@ pub unsafe extern "C" fn pss_decision_audit_annotation(
     })
 }
 
-/// The namespace's policies (its labels over the configuration's defaults), with the errors of its
+/// The namespace's policy (its labels over the configuration's defaults), with the errors of its
 /// labels (`pss_policy_error_count`; they are also in the `pod-security.kubernetes.io/error`
 /// audit annotation when the checks ran).
 ///
@@ -725,7 +725,7 @@ pub unsafe extern "C" fn pss_decision_free(decision: *mut pss_decision) {
 /// Reviews a namespace's creation (`old_labels` NULL) or label change (from `old_labels` to
 /// `new_labels`; NULL `new_labels` means none) as the API server's PodSecurity admission does. Invalid
 /// PodSecurity labels are rejected with upstream's message (on a change, unless the old labels had the
-/// same errors). When the change makes the enforce policy stricter, the new enforce level is dry-run
+/// same errors). When the change makes the enforce level stricter, the new enforce level is dry-run
 /// against the namespace's existing `pods` (`pod_count` pods, each JSON bytes, given as parallel
 /// arrays): pods of an exempt runtime class are skipped, one pod per controller is checked first, at
 /// most `PSS_MAX_PODS_TO_CHECK` are checked, and pods with the same reasons are reported together,
@@ -925,7 +925,7 @@ pub unsafe extern "C" fn pss_namespace_review_warning(
     unsafe { get_indexed_text(review, "review", index, out_ptr, out_len, |r| &r.warning_views) }
 }
 
-/// The namespace's new policies, with the errors of its new labels
+/// The namespace's new policy, with the errors of its new labels
 /// (`pss_policy_error_count`, `pss_policy_error`).
 ///
 /// Ownership: `*out` receives a pointer borrowed from `review`: valid until that is freed, not to be
