@@ -55,8 +55,12 @@ pub struct pss_decision {
     key_views: Vec<pss_str>,
     value_views: Vec<pss_str>,
     policy: pss_policy,
-    enforce: Option<Box<pss_evaluation>>,
-    created_pods: Option<Box<pss_evaluation>>,
+    /// The enforce-mode evaluation and the created pods' evaluation, when there are: in a `Vec` (not
+    /// `Box`es), since the view points into them and moving a `Box` asserts unique access to what
+    /// it holds, which would invalidate those pointers.
+    evaluations: Vec<pss_evaluation>,
+    enforce: Option<usize>,
+    created_pods: Option<usize>,
     view: pss_decision_view,
 }
 
@@ -105,9 +109,10 @@ pub struct pss_namespace_review {
     _summary: Option<String>,
     warning_views: Vec<pss_str>,
     policy: pss_policy,
-    /// The enforce level and version before and after a change that is not stricter (the view's
-    /// `old_enforce` and `new_enforce` point into it).
-    _not_stricter: Option<Box<[pss_level_version; 2]>>,
+    /// The enforce level and version before and after a change that is not stricter, or nothing:
+    /// the view's `old_enforce` and `new_enforce` point into it (a `Vec`, which can move without
+    /// invalidating them, unlike a `Box`).
+    _not_stricter: Vec<pss_level_version>,
     view: pss_namespace_review_view,
 }
 
@@ -335,12 +340,15 @@ impl pss_decision {
         let warning_views = views(&warnings);
         let key_views: Vec<pss_str> = annotations.iter().map(|(k, _)| pss_str::of(k)).collect();
         let value_views: Vec<pss_str> = annotations.iter().map(|(_, v)| pss_str::of(v)).collect();
-        let evaluation = |e| Box::new(pss_evaluation::new(e, name));
-        let enforce = decision.enforce().map(evaluation);
-        let created_pods = decision.created_pods().map(evaluation);
-        let view_of = |e: &Option<Box<pss_evaluation>>| {
-            e.as_ref().map_or(core::ptr::null(), |e| e.view() as *const pss_evaluation_view)
+        let mut evaluations = Vec::with_capacity(2);
+        let mut keep = |e: Option<&pss_core::Evaluation>| {
+            e.map(|e| {
+                evaluations.push(pss_evaluation::new(e, name));
+                evaluations.len() - 1
+            })
         };
+        let (enforce, created_pods) = (keep(decision.enforce()), keep(decision.created_pods()));
+        let view_of = |i: Option<usize>| i.map_or(core::ptr::null(), |i| evaluations[i].view() as *const _);
         let view = pss_decision_view {
             allowed: decision.allowed(),
             kind: pss_str::of(decision.kind().kind()),
@@ -351,10 +359,10 @@ impl pss_decision {
             annotation_keys: key_views.as_ptr(),
             annotation_values: value_views.as_ptr(),
             annotation_count: key_views.len(),
-            enforce: view_of(&enforce),
+            enforce: view_of(enforce),
             pods_allowed: decision.pods_allowed(),
             pods_denial: opt_view(pods_denial.as_ref()),
-            created_pods: view_of(&created_pods),
+            created_pods: view_of(created_pods),
         };
         pss_decision {
             _denial: denial,
@@ -365,6 +373,7 @@ impl pss_decision {
             key_views,
             value_views,
             policy: pss_policy::new(decision.policy(), &label_errors),
+            evaluations,
             enforce,
             created_pods,
             view,
@@ -623,7 +632,7 @@ pub unsafe extern "C" fn pss_decision_enforce(
     // SAFETY: forwarded from the caller.
     unsafe {
         get_value(decision, "decision", out, "out", |d| {
-            d.enforce.as_deref().map_or(core::ptr::null(), |e| e as *const pss_evaluation)
+            d.enforce.map_or(core::ptr::null(), |i| &d.evaluations[i] as *const pss_evaluation)
         })
     }
 }
@@ -685,7 +694,7 @@ pub unsafe extern "C" fn pss_decision_created_pods(
     // SAFETY: forwarded from the caller.
     unsafe {
         get_value(decision, "decision", out, "out", |d| {
-            d.created_pods.as_deref().map_or(core::ptr::null(), |e| e as *const pss_evaluation)
+            d.created_pods.map_or(core::ptr::null(), |i| &d.evaluations[i] as *const pss_evaluation)
         })
     }
 }
@@ -805,12 +814,12 @@ impl pss_namespace_review {
         let summary = review.summary();
         let warning_views = views(&warnings);
         let (mut checked, mut total, mut violating) = (0, 0, 0);
-        let mut not_stricter = None;
+        let mut not_stricter = Vec::new();
         let pods_check = match review.pods_check() {
             PodsCheck::Creation => pss_pods_check::Creation,
             PodsCheck::Invalid => pss_pods_check::Invalid,
             PodsCheck::NotStricter { old, new } => {
-                not_stricter = Some(Box::new([pss_level_version::new(old), pss_level_version::new(new)]));
+                not_stricter = vec![pss_level_version::new(old), pss_level_version::new(new)];
                 pss_pods_check::NotStricter
             }
             PodsCheck::Exempt => pss_pods_check::Exempt,
@@ -826,9 +835,9 @@ impl pss_namespace_review {
                 ))
             }
         };
-        let (old_enforce, new_enforce) = match &not_stricter {
-            Some(pair) => (&pair[0] as *const pss_level_version, &pair[1] as *const pss_level_version),
-            None => (core::ptr::null(), core::ptr::null()),
+        let (old_enforce, new_enforce) = match not_stricter.as_slice() {
+            [old, new] => (old as *const pss_level_version, new as *const pss_level_version),
+            _ => (core::ptr::null(), core::ptr::null()),
         };
         let view = pss_namespace_review_view {
             allowed: review.allowed(),

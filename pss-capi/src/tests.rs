@@ -985,6 +985,10 @@ fn decisions_give_pss_cores_verdict_on_the_pods_a_controller_creates() {
                     let mut pods_view = ptr::null();
                     assert_eq!(pss_evaluation_get_view(pods, &mut pods_view), pss_result::Ok);
                     assert_eq!((*view).created_pods, pods_view);
+                    // The view's pointer reads as any evaluation view (Miri checks it stays valid).
+                    let created = &*(*view).created_pods;
+                    assert_eq!((created.violation_count, created.allowed), (e.len(), e.allowed()));
+                    assert!((*view).enforce.is_null());
                 }
                 None => {
                     assert!(pods.is_null());
@@ -998,6 +1002,36 @@ fn decisions_give_pss_cores_verdict_on_the_pods_a_controller_creates() {
         } else {
             assert!(!expected.pods_allowed(), "a user exemption does not cover the pods");
         }
+    }
+    // A pod: its enforce evaluation, through the decision's view, and no created pods.
+    // SAFETY: every pointer is valid; `decision` is live until freed, its views are read before.
+    unsafe {
+        let mut decision = ptr::null_mut();
+        let (ns, user) = ("default", "");
+        let code = pss_admission_review(
+            handle,
+            ns.as_ptr(),
+            ns.len(),
+            no_labels,
+            user.as_ptr(),
+            user.len(),
+            PRIVILEGED.as_ptr(),
+            PRIVILEGED.len(),
+            &mut decision,
+            ptr::null_mut(),
+        );
+        assert_eq!(code, pss_result::Ok);
+        let mut view = ptr::null();
+        assert_eq!(pss_decision_get_view(decision, &mut view), pss_result::Ok);
+        let view = &*view;
+        assert!(!view.allowed && !view.pods_allowed && view.created_pods.is_null());
+        let enforce = &*view.enforce;
+        assert_eq!(enforce.violation_count, 1);
+        assert_eq!(enforce.denial_message.get(), view.pods_denial.get());
+        let mut e = ptr::null();
+        assert_eq!(pss_decision_enforce(decision, &mut e), pss_result::Ok);
+        assert_eq!(paths(e), ["spec.containers[0].securityContext.privileged"]);
+        pss_decision_free(decision);
     }
     // SAFETY: the handles are live and freed once.
     unsafe {
