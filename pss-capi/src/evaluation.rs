@@ -109,10 +109,12 @@ impl pss_evaluation {
         pss_evaluation::build(block, kind, evaluation.allowed(), false)
     }
 
-    /// The verdict on a controller without a pod template, which upstream allows.
-    fn template_absent(kind: WorkloadKind, name: Option<&str>, note: String) -> pss_evaluation {
+    /// The verdict on a controller without a pod template: nothing evaluated, allowed as pss-core
+    /// says (`NoPodTemplate::allowed`: upstream allows it), with pss-core's reason as the note.
+    fn template_absent(kind: WorkloadKind, name: Option<&str>, why: &NoPodTemplate) -> pss_evaluation {
+        let note = why.to_string();
         let block = Block::new(&[], &[name, Some(""), Some(""), Some(&note)], None);
-        pss_evaluation::build(block, Some(kind), true, true)
+        pss_evaluation::build(block, Some(kind), why.allowed(), true)
     }
 
     /// The evaluation of a block whose extra texts are the pod name, reason, denial message, note
@@ -205,7 +207,7 @@ fn evaluate(
             match evaluate_object_excluding(lv, &document, exclusions) {
                 Ok(evaluation) => Ok(pss_evaluation::new(&evaluation, document.name())),
                 Err(e @ NoPodTemplate::TemplateAbsent { kind }) => {
-                    Ok(pss_evaluation::template_absent(kind, document.name(), e.to_string()))
+                    Ok(pss_evaluation::template_absent(kind, document.name(), &e))
                 }
                 Err(e) => Err(Failure::new(pss_result::NotAWorkload, e.to_string())),
             }
