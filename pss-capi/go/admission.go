@@ -6,8 +6,8 @@ package pss
 #include <string.h>
 #include "pss.h"
 
-// The C side of namespace policies and admission: each Go call is one cgo call
-// (plus one to free what it made).
+// The C side of policies (enforce, audit, warn) and admission: each Go call is
+// one cgo call (plus one to free what it made).
 
 typedef struct {
 	pss_str level, version;
@@ -24,31 +24,37 @@ typedef struct {
 	pss_go_mode modes[3];
 	size_t errors;
 	pss_go_label_error error[PSS_GO_MAX_LABEL_ERRORS];
-} pss_go_namespace;
+} pss_go_policy;
 
-static pss_result pss_go_mode_of(const pss_namespace_policy *np,
-                                 pss_result (*get)(const pss_namespace_policy *, const pss_policy **),
-                                 pss_go_mode *m) {
-	const pss_policy *p = NULL;
+// Describes a level and version in m.
+static pss_result pss_go_level_version(const pss_level_version *lv, pss_go_mode *m) {
 	pss_result rc;
-	if ((rc = get(np, &p)) != PSS_RESULT_OK) return rc;
-	if ((rc = pss_policy_level(p, &m->level.ptr, &m->level.len)) != PSS_RESULT_OK) return rc;
-	return pss_policy_version(p, &m->version.ptr, &m->version.len);
+	if ((rc = pss_level_version_level(lv, &m->level.ptr, &m->level.len)) != PSS_RESULT_OK) return rc;
+	return pss_level_version_version(lv, &m->version.ptr, &m->version.len);
 }
 
-// Describes a namespace policy in ns: its three modes and its label errors.
-static pss_result pss_go_describe(const pss_namespace_policy *np, pss_go_namespace *ns) {
+static pss_result pss_go_mode_of(const pss_policy *np,
+                                 pss_result (*get)(const pss_policy *, const pss_level_version **),
+                                 pss_go_mode *m) {
+	const pss_level_version *lv = NULL;
+	pss_result rc;
+	if ((rc = get(np, &lv)) != PSS_RESULT_OK) return rc;
+	return pss_go_level_version(lv, m);
+}
+
+// Describes a policy in ns: its three modes and its label errors.
+static pss_result pss_go_describe(const pss_policy *np, pss_go_policy *ns) {
 	pss_result rc;
 	size_t i;
-	if ((rc = pss_go_mode_of(np, pss_namespace_policy_enforce, &ns->modes[0])) != PSS_RESULT_OK) return rc;
-	if ((rc = pss_go_mode_of(np, pss_namespace_policy_audit, &ns->modes[1])) != PSS_RESULT_OK) return rc;
-	if ((rc = pss_go_mode_of(np, pss_namespace_policy_warn, &ns->modes[2])) != PSS_RESULT_OK) return rc;
-	if ((rc = pss_namespace_policy_error_count(np, &ns->errors)) != PSS_RESULT_OK) return rc;
+	if ((rc = pss_go_mode_of(np, pss_policy_enforce, &ns->modes[0])) != PSS_RESULT_OK) return rc;
+	if ((rc = pss_go_mode_of(np, pss_policy_audit, &ns->modes[1])) != PSS_RESULT_OK) return rc;
+	if ((rc = pss_go_mode_of(np, pss_policy_warn, &ns->modes[2])) != PSS_RESULT_OK) return rc;
+	if ((rc = pss_policy_error_count(np, &ns->errors)) != PSS_RESULT_OK) return rc;
 	if (ns->errors > PSS_GO_MAX_LABEL_ERRORS) return PSS_RESULT_INSUFFICIENT_SIZE;
 	for (i = 0; i < ns->errors; i++) {
 		const pss_label_error *e = NULL;
 		pss_go_label_error *g = &ns->error[i];
-		if ((rc = pss_namespace_policy_error(np, i, &e)) != PSS_RESULT_OK) return rc;
+		if ((rc = pss_policy_error(np, i, &e)) != PSS_RESULT_OK) return rc;
 		if ((rc = pss_label_error_label(e, &g->label.ptr, &g->label.len)) != PSS_RESULT_OK) return rc;
 		if ((rc = pss_label_error_value(e, &g->value.ptr, &g->value.len)) != PSS_RESULT_OK) return rc;
 		if ((rc = pss_label_error_detail(e, &g->detail.ptr, &g->detail.len)) != PSS_RESULT_OK) return rc;
@@ -61,20 +67,20 @@ static pss_result pss_go_describe(const pss_namespace_policy *np, pss_go_namespa
 // the defaults (three level, version pairs in dstrs/dlens when has_defaults) into *out, and describes it
 // in ns. The caller frees *out after reading ns.
 static pss_result pss_go_from_labels(const uint8_t *strs, const size_t *lens, size_t count, int has_defaults,
-                                     const uint8_t *dstrs, const size_t *dlens, pss_namespace_policy **out,
-                                     pss_error **err, pss_go_namespace *ns) {
+                                     const uint8_t *dstrs, const size_t *dlens, pss_policy **out,
+                                     pss_error **err, pss_go_policy *ns) {
 	const uint8_t **ptrs;
 	size_t *klens, i, off = 0;
-	pss_policy *d[3] = {NULL, NULL, NULL};
-	pss_namespace_policy *defaults = NULL;
+	pss_level_version *d[3] = {NULL, NULL, NULL};
+	pss_policy *defaults = NULL;
 	pss_result rc = PSS_RESULT_OK;
 	if (has_defaults) {
 		for (i = 0; i < 3 && rc == PSS_RESULT_OK; i++) {
-			rc = pss_policy_new(dstrs + off, dlens[2 * i], dstrs + off + dlens[2 * i], dlens[2 * i + 1], &d[i], err);
+			rc = pss_level_version_new(dstrs + off, dlens[2 * i], dstrs + off + dlens[2 * i], dlens[2 * i + 1], &d[i], err);
 			off += dlens[2 * i] + dlens[2 * i + 1];
 		}
-		if (rc == PSS_RESULT_OK) rc = pss_namespace_policy_new(d[0], d[1], d[2], &defaults);
-		for (i = 0; i < 3; i++) pss_policy_free(d[i]);
+		if (rc == PSS_RESULT_OK) rc = pss_policy_new(d[0], d[1], d[2], &defaults);
+		for (i = 0; i < 3; i++) pss_level_version_free(d[i]);
 		if (rc != PSS_RESULT_OK) return rc;
 	}
 	ptrs = malloc((count ? 2 * count : 1) * sizeof *ptrs);
@@ -82,7 +88,7 @@ static pss_result pss_go_from_labels(const uint8_t *strs, const size_t *lens, si
 	if (ptrs == NULL || klens == NULL) {
 		free(ptrs);
 		free(klens);
-		pss_namespace_policy_free(defaults);
+		pss_policy_free(defaults);
 		return PSS_RESULT_INPUT_TOO_LARGE;
 	}
 	// Keys first, then values, each as one array.
@@ -94,10 +100,10 @@ static pss_result pss_go_from_labels(const uint8_t *strs, const size_t *lens, si
 		klens[count + i] = lens[2 * i + 1];
 		off += lens[2 * i + 1];
 	}
-	rc = pss_namespace_policy_from_labels(ptrs, klens, ptrs + count, klens + count, count, defaults, out, err);
+	rc = pss_policy_from_labels(ptrs, klens, ptrs + count, klens + count, count, defaults, out, err);
 	free(ptrs);
 	free(klens);
-	pss_namespace_policy_free(defaults);
+	pss_policy_free(defaults);
 	if (rc != PSS_RESULT_OK) return rc;
 	return pss_go_describe(*out, ns);
 }
@@ -139,7 +145,7 @@ typedef struct {
 	pss_decision *decision;
 	pss_error *error;
 	const pss_decision_view *view;
-	pss_go_namespace policy;
+	pss_go_policy policy;
 } pss_go_reviewed;
 
 // Reviews a create request and gives the decision, its view and its policy, or the error.
@@ -147,7 +153,7 @@ static pss_go_reviewed pss_go_review(const pss_admission *a, const uint8_t *ns, 
                                      const uint8_t *user, size_t user_len, const uint8_t *obj, size_t obj_len) {
 	pss_go_reviewed r;
 	pss_labels *labels = NULL;
-	const pss_namespace_policy *np = NULL;
+	const pss_policy *np = NULL;
 	memset(&r, 0, sizeof r);
 	if ((r.rc = pss_go_labels_of(in, &labels, &r.error)) != PSS_RESULT_OK) return r;
 	r.rc = pss_admission_review(a, ns, ns_len, labels, user, user_len, obj, obj_len, &r.decision, &r.error);
@@ -159,14 +165,14 @@ static pss_go_reviewed pss_go_review(const pss_admission *a, const uint8_t *ns, 
 }
 
 // Reviews a namespace change (old absent: a creation) against n pods (ptrs/lens) and gives the
-// review's view and its policy.
+// review's view, its policy, and the enforce levels and versions of a change that is not stricter.
 static pss_result pss_go_review_namespace(const pss_admission *a, const uint8_t *ns, size_t ns_len,
                                           pss_go_labels_in old_in, pss_go_labels_in new_in, const uint8_t *pods,
                                           const size_t *pod_lens, size_t n, pss_namespace_review **out,
                                           pss_error **err, const pss_namespace_review_view **view,
-                                          pss_go_namespace *policy) {
+                                          pss_go_policy *policy, pss_go_mode not_stricter[2]) {
 	pss_labels *old_labels = NULL, *new_labels = NULL;
-	const pss_namespace_policy *np = NULL;
+	const pss_policy *np = NULL;
 	const uint8_t **ptrs = NULL;
 	size_t i, off = 0;
 	pss_result rc = pss_go_labels_of(old_in, &old_labels, err);
@@ -188,22 +194,26 @@ static pss_result pss_go_review_namespace(const pss_admission *a, const uint8_t 
 	if (rc != PSS_RESULT_OK) return rc;
 	if ((rc = pss_namespace_review_get_view(*out, view)) != PSS_RESULT_OK) return rc;
 	if ((rc = pss_namespace_review_policy(*out, &np)) != PSS_RESULT_OK) return rc;
+	if ((*view)->old_enforce != NULL && (rc = pss_go_level_version((*view)->old_enforce, &not_stricter[0])) != PSS_RESULT_OK) {
+		return rc;
+	}
+	if ((*view)->new_enforce != NULL && (rc = pss_go_level_version((*view)->new_enforce, &not_stricter[1])) != PSS_RESULT_OK) {
+		return rc;
+	}
 	return pss_go_describe(np, policy);
 }
 
 // Parses a configuration (json_len 0: none) into *config and a new admission, and describes the
-// configuration's defaults (views into *config, which the caller frees after reading them).
+// admission's defaults (views into *out, which the caller keeps).
 static pss_result pss_go_admission_new(const uint8_t *json, size_t json_len, pss_admission **out,
-                                       pss_admission_config **config, pss_error **err, pss_go_namespace *defaults) {
-	const pss_namespace_policy *np = NULL;
+                                       pss_admission_config **config, pss_error **err, pss_go_policy *defaults) {
+	const pss_policy *np = NULL;
 	pss_result rc = PSS_RESULT_OK;
 	*config = NULL;
-	if (json_len > 0) {
-		if ((rc = pss_admission_config_parse(json, json_len, config, err)) != PSS_RESULT_OK) return rc;
-		if ((rc = pss_admission_config_defaults(*config, &np)) != PSS_RESULT_OK) return rc;
-		if ((rc = pss_go_describe(np, defaults)) != PSS_RESULT_OK) return rc;
-	}
-	return pss_admission_new(*config, out);
+	if (json_len > 0 && (rc = pss_admission_config_parse(json, json_len, config, err)) != PSS_RESULT_OK) return rc;
+	if ((rc = pss_admission_new(*config, out)) != PSS_RESULT_OK) return rc;
+	if ((rc = pss_admission_defaults(*out, &np)) != PSS_RESULT_OK) return rc;
+	return pss_go_describe(np, defaults);
 }
 */
 import "C"
@@ -214,21 +224,22 @@ import (
 	"unsafe"
 )
 
-// NamespacePolicy is what a namespace's labels ask for, one policy per
-// PodSecurity mode. Its policies have no exclusions.
-type NamespacePolicy struct {
+// Policy is what a namespace's pod-security.kubernetes.io labels ask for: one
+// level and version per PodSecurity mode (upstream's api.Policy, pss-core's
+// admission::Policy, the C library's pss_policy).
+type Policy struct {
 	// Enforce: pods that violate it are denied.
-	Enforce Policy
+	Enforce LevelVersion
 	// Audit: violations are recorded in the audit log.
-	Audit Policy
+	Audit LevelVersion
 	// Warn: violations are returned to the user as warnings.
-	Warn Policy
+	Warn LevelVersion
 }
 
-// String gives the three policies as one line:
+// String gives the three modes as one line:
 // enforce=baseline:latest, audit=privileged:latest, warn=baseline:latest.
-func (n NamespacePolicy) String() string {
-	return "enforce=" + n.Enforce.String() + ", audit=" + n.Audit.String() + ", warn=" + n.Warn.String()
+func (p Policy) String() string {
+	return "enforce=" + p.Enforce.String() + ", audit=" + p.Audit.String() + ", warn=" + p.Warn.String()
 }
 
 // LabelError is a namespace label whose value is not a valid level or version.
@@ -250,14 +261,11 @@ func (e LabelError) Error() string {
 }
 
 // PrivilegedEverywhere is privileged:latest in every mode: the API server's
-// policy for a namespace without labels and without an admission configuration.
-var PrivilegedEverywhere = NamespacePolicy{
-	Enforce: Policy{Level: Privileged, Version: Latest},
-	Audit:   Policy{Level: Privileged, Version: Latest},
-	Warn:    Policy{Level: Privileged, Version: Latest},
-}
+// policy for a namespace without labels and without an admission configuration
+// (the policy of no labels, from the C library).
+var PrivilegedEverywhere, _ = PolicyFromLabels(nil)
 
-// PolicyFromLabels resolves a namespace's labels to its policies exactly as the
+// PolicyFromLabels resolves a namespace's labels to its policy exactly as the
 // API server does (upstream's PolicyToEvaluate), over the default
 // PrivilegedEverywhere. The pod-security.kubernetes.io/{enforce,audit,warn}
 // labels give the levels and the -version labels the versions; other labels are
@@ -266,23 +274,23 @@ var PrivilegedEverywhere = NamespacePolicy{
 // LabelError. When enforce is set validly, warn is not set, and enforce is
 // stricter than warn, warn follows enforce. Bytes that are not UTF-8 in a key or
 // a value are read as U+FFFD.
-func PolicyFromLabels(labels map[string]string) (NamespacePolicy, []LabelError) {
-	np, errs, err := fromLabels(labels, nil)
+func PolicyFromLabels(labels map[string]string) (Policy, []LabelError) {
+	p, errs, err := fromLabels(labels, nil)
 	if err != nil {
 		// Only invalid defaults can fail, and there are none here.
 		panic("pss: resolving namespace labels: " + err.Error())
 	}
-	return np, errs
+	return p, errs
 }
 
 // PolicyFromLabelsWithDefaults is PolicyFromLabels with the defaults of an
 // admission configuration for the labels that are not set. Invalid defaults give
-// an *Error (ErrInvalidLevel, ErrInvalidVersion); their exclusions are ignored.
-func PolicyFromLabelsWithDefaults(labels map[string]string, defaults NamespacePolicy) (NamespacePolicy, []LabelError, error) {
+// an *Error (ErrInvalidLevel, ErrInvalidVersion).
+func PolicyFromLabelsWithDefaults(labels map[string]string, defaults Policy) (Policy, []LabelError, error) {
 	return fromLabels(labels, &defaults)
 }
 
-func fromLabels(labels map[string]string, defaults *NamespacePolicy) (NamespacePolicy, []LabelError, error) {
+func fromLabels(labels map[string]string, defaults *Policy) (Policy, []LabelError, error) {
 	var buf []byte
 	lens := make([]C.size_t, 0, 2*len(labels)+1)
 	for k, v := range labels {
@@ -300,24 +308,24 @@ func fromLabels(labels map[string]string, defaults *NamespacePolicy) (NamespaceP
 	var has C.int
 	if defaults != nil {
 		has = 1
-		for i, p := range []Policy{defaults.Enforce, defaults.Audit, defaults.Warn} {
-			dbuf = append(dbuf, p.Level...)
-			dbuf = append(dbuf, p.version()...)
-			dlens[2*i], dlens[2*i+1] = C.size_t(len(p.Level)), C.size_t(len(p.version()))
+		for i, lv := range []LevelVersion{defaults.Enforce, defaults.Audit, defaults.Warn} {
+			dbuf = append(dbuf, lv.Level...)
+			dbuf = append(dbuf, lv.version()...)
+			dlens[2*i], dlens[2*i+1] = C.size_t(len(lv.Level)), C.size_t(len(lv.version()))
 		}
 	}
 	dp, _ := bytesPtr(dbuf)
-	var np *C.pss_namespace_policy
+	var np *C.pss_policy
 	var cerr *C.pss_error
-	var ns C.pss_go_namespace
+	var ns C.pss_go_policy
 	rc := C.pss_go_from_labels(sp, &lens[0], C.size_t(len(labels)), has, dp, &dlens[0], &np, &cerr, &ns)
 	runtime.KeepAlive(buf)
 	runtime.KeepAlive(dbuf)
 	if np != nil {
-		defer C.pss_namespace_policy_free(np)
+		defer C.pss_policy_free(np)
 	}
 	if rc != C.PSS_RESULT_OK {
-		return NamespacePolicy{}, nil, takeError(rc, cerr)
+		return Policy{}, nil, takeError(rc, cerr)
 	}
 	policy, errs := describe(&ns)
 	return policy, errs, nil
@@ -330,7 +338,7 @@ func fromLabels(labels map[string]string, defaults *NamespacePolicy) (NamespaceP
 // for concurrent use; its C memory is freed when it is garbage collected.
 type Admission struct {
 	c        *C.pss_admission
-	defaults NamespacePolicy
+	defaults Policy
 }
 
 // NewAdmission makes an admission controller from a PodSecurityConfiguration
@@ -352,24 +360,23 @@ func NewAdmission(config []byte) (*Admission, error) {
 	var c *C.pss_admission
 	var cfg *C.pss_admission_config
 	var cerr *C.pss_error
-	var ns C.pss_go_namespace
+	var ns C.pss_go_policy
 	rc := C.pss_go_admission_new(jp, jl, &c, &cfg, &cerr, &ns)
 	runtime.KeepAlive(config)
+	C.pss_admission_config_free(cfg)
 	if rc != C.PSS_RESULT_OK {
-		C.pss_admission_config_free(cfg)
+		C.pss_admission_free(c)
 		return nil, takeError(rc, cerr)
 	}
-	a := &Admission{c: c, defaults: PrivilegedEverywhere}
-	if cfg != nil {
-		a.defaults, _ = describe(&ns)
-		C.pss_admission_config_free(cfg)
-	}
+	a := &Admission{c: c}
+	a.defaults, _ = describe(&ns)
 	runtime.AddCleanup(a, func(c *C.pss_admission) { C.pss_admission_free(c) }, c)
 	return a, nil
 }
 
-// Defaults is the policy of namespaces without PodSecurity labels.
-func (a *Admission) Defaults() NamespacePolicy {
+// Defaults is the policy of namespaces without PodSecurity labels: the
+// configuration's defaults, or PrivilegedEverywhere without a configuration.
+func (a *Admission) Defaults() Policy {
 	return a.defaults
 }
 
@@ -399,7 +406,8 @@ const (
 
 // Decision is what PodSecurity admission decides for one create request.
 type Decision struct {
-	// Allowed reports whether the request is admitted. Only pods are ever denied.
+	// Allowed reports whether the API server admits the request. Only pods are
+	// ever denied; a gate before the cluster (CI) should use PodsAllowed.
 	Allowed bool
 	// Kind is the object's kind: "Pod", "Deployment", ...
 	Kind string
@@ -416,20 +424,36 @@ type Decision struct {
 	// Exemption is why the request was exempt; "" when it was not.
 	Exemption Exemption
 	// Policy is the namespace's policy: its labels over the defaults.
-	Policy NamespacePolicy
+	Policy Policy
 	// LabelErrors are the namespace's invalid PodSecurity labels.
 	LabelErrors []LabelError
 	// Enforce is the enforce-mode evaluation, when one ran (pods that are not
 	// exempt); nil otherwise.
 	Enforce *Result
+	// PodsAllowed reports whether neither the object nor the pods it creates
+	// would be denied: for a pod, Allowed; for a controller, which the API
+	// server admits, whether the pods it creates pass the namespace's enforce
+	// level (pss-core's Decision::pods_allowed).
+	PodsAllowed bool
+	// PodsDenial is what a gate before the cluster should report as denied: for
+	// a pod, Denial; for a controller, as pss-core words it,
+	// deployments "NAME" (pods it creates would be denied): violates PodSecurity "LEVEL:VERSION": DETAIL.
+	// Empty when PodsAllowed.
+	PodsDenial string
+	// CreatedPods is, for a pod controller, the evaluation at the namespace's
+	// enforce level of the pods it creates (field paths relative to the
+	// controller); nil for a pod, for a controller without a template, and when
+	// those pods would be exempt (by namespace or runtime class; a user
+	// exemption does not cover them).
+	CreatedPods *Result
 }
 
 // Review decides a create request as the PodSecurity admission controller
 // does: pods are checked in the enforce, audit and warn modes of their
 // namespace's policy and denied when enforce fails; controllers (Deployment,
-// Job, ...) are never denied, only warned and audited (EvaluateObject with
-// Decision.Policy.Enforce tells whether the pods a controller creates would be
-// denied). Exemptions apply by namespace, then user, then runtime class.
+// Job, ...) are never denied, only warned and audited, and the pods they create
+// are evaluated at the enforce level (PodsAllowed, PodsDenial, CreatedPods).
+// Exemptions apply by namespace, then user, then runtime class.
 //
 // An object that is not a pod or a pod controller gives an *Error with code
 // CodeNotAWorkload; one that cannot be decoded, the errors of EvaluateObject.
@@ -452,11 +476,13 @@ func (a *Admission) Review(req ReviewRequest) (Decision, error) {
 	defer C.pss_decision_free(r.decision)
 	v, ns := r.view, &r.policy
 	out := Decision{
-		Allowed:   bool(v.allowed),
-		Kind:      kindOf(v.kind),
-		Denial:    text(v.denial),
-		Exemption: Exemption(text(v.exemption)),
-		Warnings:  texts(v.warnings, v.warning_count),
+		Allowed:     bool(v.allowed),
+		Kind:        interned(v.kind),
+		Denial:      text(v.denial),
+		Exemption:   Exemption(interned(v.exemption)),
+		Warnings:    texts(v.warnings, v.warning_count),
+		PodsAllowed: bool(v.pods_allowed),
+		PodsDenial:  text(v.pods_denial),
 	}
 	out.Policy, out.LabelErrors = describe(ns)
 	if v.annotation_count > 0 {
@@ -470,6 +496,10 @@ func (a *Admission) Review(req ReviewRequest) (Decision, error) {
 	if v.enforce != nil {
 		enforce := resultOf(v.enforce)
 		out.Enforce = &enforce
+	}
+	if v.created_pods != nil {
+		pods := resultOf(v.created_pods)
+		out.CreatedPods = &pods
 	}
 	return out, nil
 }
@@ -489,9 +519,55 @@ type NamespaceReview struct {
 	// (MaxPodsToCheck), or the exempt-namespace notice.
 	Warnings []string
 	// Policy is the namespace's new policy.
-	Policy NamespacePolicy
+	Policy Policy
 	// LabelErrors are its new labels' errors.
 	LabelErrors []LabelError
+	// Exempt reports whether the namespace is exempt from Pod Security by the
+	// admission configuration's exemptions.
+	Exempt bool
+	// PodsCheck says whether, and how, the namespace's existing pods were
+	// checked against its new enforce level.
+	PodsCheck PodsCheck
+	// Summary is one line that says what the change means for the existing
+	// pods, as pss-core words it (the line pss label-dry-run prints):
+	// namespace "prod": 3 of 5 pods would violate the new enforce level "restricted:latest".
+	// Empty for a creation and for invalid labels.
+	Summary string
+}
+
+// PodsCheckKind is whether a namespace review checked the namespace's existing
+// pods, and if not, why (pss-core's PodsCheck). A newer C library may give a
+// kind this package does not name.
+type PodsCheckKind uint32
+
+// The kinds of pods check.
+const (
+	// PodsCreation: a namespace creation; it has no pods yet.
+	PodsCreation PodsCheckKind = C.PSS_PODS_CHECK_CREATION
+	// PodsInvalid: the new labels are invalid; the change is rejected.
+	PodsInvalid PodsCheckKind = C.PSS_PODS_CHECK_INVALID
+	// PodsNotStricter: not checked, the new enforce level is not stricter than
+	// the old one (PodsCheck.Old and New).
+	PodsNotStricter PodsCheckKind = C.PSS_PODS_CHECK_NOT_STRICTER
+	// PodsExempt: not checked, the namespace is exempt from Pod Security.
+	PodsExempt PodsCheckKind = C.PSS_PODS_CHECK_EXEMPT
+	// PodsChecked: checked (PodsCheck.Checked, Total and Violating).
+	PodsChecked PodsCheckKind = C.PSS_PODS_CHECK_CHECKED
+)
+
+// PodsCheck is whether, and how, a namespace review checked the namespace's
+// existing pods against its new enforce level.
+type PodsCheck struct {
+	// Kind says whether they were checked.
+	Kind PodsCheckKind
+	// Old and New are the enforce levels and versions before and after a
+	// change that is not stricter (PodsNotStricter); zero otherwise.
+	Old, New LevelVersion
+	// Checked is how many pods were checked (at most MaxPodsToCheck; pods of
+	// an exempt runtime class are not), Total how many could have been, and
+	// Violating how many of the checked ones violate the new enforce level
+	// (PodsChecked; zero otherwise).
+	Checked, Total, Violating int
 }
 
 // MaxPodsToCheck is the most existing pods a namespace review checks
@@ -524,8 +600,10 @@ func (a *Admission) ReviewNamespace(name string, oldLabels, newLabels map[string
 	var r *C.pss_namespace_review
 	var cerr *C.pss_error
 	var v *C.pss_namespace_review_view
-	var ns C.pss_go_namespace
-	rc := C.pss_go_review_namespace(a.c, np, nl, old.in, next.in, bp, &lens[0], C.size_t(len(pods)), &r, &cerr, &v, &ns)
+	var ns C.pss_go_policy
+	var change [2]C.pss_go_mode
+	rc := C.pss_go_review_namespace(a.c, np, nl, old.in, next.in, bp, &lens[0], C.size_t(len(pods)), &r, &cerr, &v, &ns,
+		&change[0])
 	runtime.KeepAlive(a)
 	runtime.KeepAlive(&old)
 	runtime.KeepAlive(&next)
@@ -541,6 +619,17 @@ func (a *Admission) ReviewNamespace(name string, oldLabels, newLabels map[string
 		Allowed:  bool(v.allowed),
 		Invalid:  text(v.invalid),
 		Warnings: texts(v.warnings, v.warning_count),
+		Exempt:   bool(v.exempt),
+		Summary:  text(v.summary),
+		PodsCheck: PodsCheck{
+			Kind:      PodsCheckKind(v.pods_check),
+			Checked:   int(v.pods_checked),
+			Total:     int(v.pods_total),
+			Violating: int(v.pods_violating),
+		},
+	}
+	if v.old_enforce != nil && v.new_enforce != nil {
+		out.PodsCheck.Old, out.PodsCheck.New = levelVersionOf(change[0]), levelVersionOf(change[1])
 	}
 	out.Policy, out.LabelErrors = describe(&ns)
 	return out, nil
@@ -563,10 +652,11 @@ func (a *Admission) DryRunEnforce(namespace string, labels map[string]string, le
 	return a.ReviewNamespace(namespace, old, next, pods)
 }
 
-// The namespace labels that set the enforce level and version.
+// The namespace labels that set the enforce level and version (pss-core's, from
+// the C header).
 const (
-	EnforceLevelLabel   = "pod-security.kubernetes.io/enforce"
-	EnforceVersionLabel = "pod-security.kubernetes.io/enforce-version"
+	EnforceLevelLabel   = C.PSS_ENFORCE_LEVEL_LABEL
+	EnforceVersionLabel = C.PSS_ENFORCE_VERSION_LABEL
 )
 
 // labelsIn is a map of labels packed for the C helpers.
@@ -624,12 +714,14 @@ func texts(p *C.pss_str, n C.size_t) []string {
 	return out
 }
 
-// describe copies a described namespace policy out of C memory.
-func describe(ns *C.pss_go_namespace) (NamespacePolicy, []LabelError) {
-	mode := func(m C.pss_go_mode) Policy {
-		return Policy{Level: Level(known(m.level, levels[:])), Version: known(m.version, latest[:])}
-	}
-	out := NamespacePolicy{Enforce: mode(ns.modes[0]), Audit: mode(ns.modes[1]), Warn: mode(ns.modes[2])}
+// levelVersionOf copies a described level and version out of C memory.
+func levelVersionOf(m C.pss_go_mode) LevelVersion {
+	return LevelVersion{Level: Level(interned(m.level)), Version: interned(m.version)}
+}
+
+// describe copies a described policy out of C memory.
+func describe(ns *C.pss_go_policy) (Policy, []LabelError) {
+	out := Policy{Enforce: levelVersionOf(ns.modes[0]), Audit: levelVersionOf(ns.modes[1]), Warn: levelVersionOf(ns.modes[2])}
 	var errs []LabelError
 	for i := 0; i < int(ns.errors); i++ {
 		e := &ns.error[i]
@@ -642,9 +734,3 @@ func describe(ns *C.pss_go_namespace) (NamespacePolicy, []LabelError) {
 	}
 	return out, errs
 }
-
-// The levels, and the version that is not a number, which need no copy.
-var (
-	levels = [...]string{string(Privileged), string(Baseline), string(Restricted)}
-	latest = [...]string{Latest}
-)

@@ -47,10 +47,10 @@ func newAdmission(t testing.TB) *pss.Admission {
 
 func TestAdmissionReview(t *testing.T) {
 	a := newAdmission(t)
-	want := pss.NamespacePolicy{
-		Enforce: pss.Policy{Level: pss.Baseline, Version: "latest"},
-		Audit:   pss.Policy{Level: pss.Baseline, Version: "latest"},
-		Warn:    pss.Policy{Level: pss.Restricted, Version: "latest"},
+	want := pss.Policy{
+		Enforce: pss.LevelVersion{Level: pss.Baseline, Version: "latest"},
+		Audit:   pss.LevelVersion{Level: pss.Baseline, Version: "latest"},
+		Warn:    pss.LevelVersion{Level: pss.Restricted, Version: "latest"},
 	}
 	if !reflect.DeepEqual(a.Defaults(), want) {
 		t.Fatalf("defaults %v", a.Defaults())
@@ -101,10 +101,29 @@ func TestAdmissionReview(t *testing.T) {
 		t.Fatalf("labels: %+v %v", d, err)
 	}
 
-	// A controller is warned, never denied.
+	// A controller is warned, never denied; the pods it creates would be denied at the enforce level
+	// (pss-core's verdict, in the words of EvaluateObject, paths in the Deployment).
 	d, err = a.Review(pss.ReviewRequest{Object: deployment, Namespace: "default"})
 	if err != nil || !d.Allowed || d.Kind != "Deployment" || len(d.Warnings) != 1 || d.Enforce != nil {
 		t.Fatalf("deployment: %+v %v", d, err)
+	}
+	if d.PodsAllowed || d.PodsDenial != deploymentMessage || d.CreatedPods == nil ||
+		d.CreatedPods.Kind != "Deployment" || d.CreatedPods.Message != deploymentMessage ||
+		d.CreatedPods.Violations[0].Fields[0].Path != "spec.template.spec.containers[0].securityContext.privileged" {
+		t.Fatalf("deployment's pods: %+v", d)
+	}
+	// A pod's pods verdict is its own; a controller's pods are exempt with the namespace, not the user.
+	d, err = a.Review(pss.ReviewRequest{Object: privilegedPod, Namespace: "default"})
+	if err != nil || d.PodsAllowed || d.PodsDenial != d.Denial || d.CreatedPods != nil {
+		t.Fatalf("pod's pods: %+v %v", d, err)
+	}
+	d, err = a.Review(pss.ReviewRequest{Object: deployment, Namespace: "kube-system"})
+	if err != nil || !d.PodsAllowed || d.PodsDenial != "" || d.CreatedPods != nil {
+		t.Fatalf("exempt namespace: %+v %v", d, err)
+	}
+	d, err = a.Review(pss.ReviewRequest{Object: deployment, Namespace: "default", Username: "admin"})
+	if err != nil || d.Exemption != pss.ExemptUser || d.PodsAllowed || d.PodsDenial != deploymentMessage {
+		t.Fatalf("exempt user: %+v %v", d, err)
 	}
 
 	// Errors.
@@ -177,11 +196,42 @@ func TestReviewNamespace(t *testing.T) {
 		r.Policy.Enforce.Level != pss.Baseline {
 		t.Fatalf("dry run: %+v %v", r, err)
 	}
+	// What pss-core decided about the pods, as data and in one line.
+	checked := pss.PodsCheck{Kind: pss.PodsChecked, Checked: 3, Total: 3, Violating: 2}
+	if r.PodsCheck != checked || r.Exempt ||
+		r.Summary != `namespace "prod": 2 of 3 pods would violate the new enforce level "baseline:latest"` {
+		t.Fatalf("dry run: %+v", r)
+	}
+	// Not stricter: nothing checked, both enforce levels given.
+	r, err = a.DryRunEnforce("prod", map[string]string{"pod-security.kubernetes.io/enforce": "restricted"}, pss.Baseline,
+		"", pods)
+	notStricter := pss.PodsCheck{Kind: pss.PodsNotStricter, Old: pss.LevelVersion{Level: pss.Restricted, Version: "latest"},
+		New: pss.LevelVersion{Level: pss.Baseline, Version: "latest"}}
+	if err != nil || r.PodsCheck != notStricter || len(r.Warnings) != 0 ||
+		r.Summary != `namespace "prod": the new enforce level "baseline:latest" is not stricter than "restricted:latest": 3 existing pods not checked` {
+		t.Fatalf("not stricter: %+v %v", r, err)
+	}
 	// Creating a namespace with an invalid label.
 	r, err = a.ReviewNamespace("prod", nil, map[string]string{"pod-security.kubernetes.io/enforce": "strict"}, nil)
 	if err != nil || r.Allowed || len(r.LabelErrors) != 1 || r.Invalid != `Namespace "prod" is invalid: `+
 		`metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "strict": must be one of privileged, baseline, restricted` {
 		t.Fatalf("invalid: %+v %v", r, err)
+	}
+	if r.PodsCheck != (pss.PodsCheck{Kind: pss.PodsInvalid}) || r.Summary != "" {
+		t.Fatalf("invalid: %+v", r)
+	}
+	// Creating one: no pods yet.
+	if r, err = a.ReviewNamespace("prod", nil, nil, nil); err != nil || r.PodsCheck.Kind != pss.PodsCreation {
+		t.Fatalf("creation: %+v %v", r, err)
+	}
+	// An exempt namespace: not checked, and said so.
+	exempting, err := pss.NewAdmission([]byte(admissionConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err = exempting.DryRunEnforce("kube-system", nil, pss.Restricted, "", pods)
+	if err != nil || !r.Exempt || r.PodsCheck.Kind != pss.PodsExempt {
+		t.Fatalf("exempt: %+v %v", r, err)
 	}
 	// A malformed pod names its index.
 	_, err = a.DryRunEnforce("prod", nil, pss.Restricted, "v1.30", [][]byte{pods[0], []byte(`{"spec": {"hostPID": 1}}`)})
@@ -354,9 +404,16 @@ func TestReviewMatchesCLI(t *testing.T) {
 			if string(d.Exemption) != exempt {
 				t.Errorf("%s: exemption %q, CLI %q", name, d.Exemption, exempt)
 			}
-			// The CLI also denies controllers whose pods would be denied; admission denies only pods.
-			if d.Kind == "Pod" && (d.Allowed != n.Enforce.Allowed || d.Denial != n.Enforce.Message) {
+			// The CLI denies what a gate should: pods, and controllers whose pods would be denied (pss-core's
+			// pods verdict); admission itself denies only pods.
+			if d.PodsAllowed != n.Enforce.Allowed || d.PodsDenial != n.Enforce.Message {
+				t.Errorf("%s: pods denial %q, CLI %q", name, d.PodsDenial, n.Enforce.Message)
+			}
+			if d.Kind == "Pod" && (d.Allowed != n.Enforce.Allowed || d.Denial != n.Enforce.Message || d.CreatedPods != nil) {
 				t.Errorf("%s: denial %q, CLI %q", name, d.Denial, n.Enforce.Message)
+			}
+			if d.Kind != "Pod" && (!d.Allowed || d.Denial != "" || (d.CreatedPods != nil && d.CreatedPods.Allowed != d.PodsAllowed)) {
+				t.Errorf("%s: a controller: %+v", name, d)
 			}
 		}
 	}
@@ -404,10 +461,12 @@ func TestDryRunMatchesCLI(t *testing.T) {
 			}
 			args = append(args, "--namespace-labels", "prod="+strings.Join(kv, ","))
 		}
-		var native []string
+		var native, summary []string
 		for _, line := range strings.Split(string(runPss(t, args...)), "\n") {
 			if w, ok := strings.CutPrefix(line, "Warning: "); ok {
 				native = append(native, w)
+			} else if line != "" {
+				summary = append(summary, line)
 			}
 		}
 		r, err := a.DryRunEnforce("prod", c.labels, c.level, c.version, pods)
@@ -416,6 +475,10 @@ func TestDryRunMatchesCLI(t *testing.T) {
 		}
 		if !sameStrings(r.Warnings, native) {
 			t.Errorf("%s over %v: Go %q\nCLI %q", target, c.labels, r.Warnings, native)
+		}
+		// The CLI prints pss-core's summary line, which the review carries.
+		if len(summary) != 1 || r.Summary != summary[0] {
+			t.Errorf("%s over %v: summary %q, CLI %q", target, c.labels, r.Summary, summary)
 		}
 	}
 }

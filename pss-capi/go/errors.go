@@ -99,14 +99,20 @@ func (e *Error) Is(target error) bool {
 	return ok && t.Code == e.Code
 }
 
-// Sentinels for errors.Is, one per code an evaluation can fail with.
-// ErrNotAWorkload: EvaluateObject got an object that is not a pod or a pod
-// controller. ErrInvalidExclusion: Kyverno rejects one of the policy's
-// exclusions. ErrInvalidConfig: upstream's validation rejects an admission
-// configuration (NewAdmission); ErrUnknownField and ErrDuplicateField: its
-// strict decoding does. ErrUnexpectedKind: the document is not a
-// PodSecurityConfiguration (NewAdmission) or a Kyverno policy
-// (ParseKyvernoPolicy). ErrInvalidPolicy: Kyverno rejects the policy.
+// Sentinels for errors.Is, one per code a call can fail with.
+// ErrUnexpectedKind: Evaluate got a document whose kind is present and not Pod
+// (use EvaluateObject), EvaluateSpec got a whole object (spec, kind, apiVersion
+// or metadata at its top), or the document is not a PodSecurityConfiguration
+// (NewAdmission) or a Kyverno policy (ParseKyvernoPolicy). ErrBarePodSpec:
+// Evaluate got a bare PodSpec (use EvaluateSpec); it is never read as an empty,
+// allowed pod. ErrNotAWorkload: EvaluateObject got a document without kind
+// (not evaluated, never allowed) or an object that is not a pod or a pod
+// controller. ErrInvalidExclusion: Kyverno rejects one of the exclusions.
+// ErrInvalidConfig: upstream's validation rejects an admission configuration
+// (NewAdmission); ErrUnknownField and ErrDuplicateField: its strict decoding
+// does. ErrInvalidPolicy: Kyverno rejects the policy. ErrUnknownCheck: a check
+// id upstream does not have. ErrInvalidInput: input wrong in a way no more
+// specific code describes (exclusions given to EvaluateSpec).
 var (
 	ErrNullParameter    = &Error{Code: CodeNullParameter}
 	ErrInvalidUTF8      = &Error{Code: CodeInvalidUTF8}
@@ -117,6 +123,10 @@ var (
 	ErrTooDeep          = &Error{Code: CodeTooDeep}
 	ErrInvalidLevel     = &Error{Code: CodeInvalidLevel}
 	ErrInvalidVersion   = &Error{Code: CodeInvalidVersion}
+	ErrIndexOutOfRange  = &Error{Code: CodeIndexOutOfRange}
+	ErrInsufficientSize = &Error{Code: CodeInsufficientSize}
+	ErrUnknownCheck     = &Error{Code: CodeUnknownCheck}
+	ErrInvalidInput     = &Error{Code: CodeInvalidInput}
 	ErrInputTooLarge    = &Error{Code: CodeInputTooLarge}
 	ErrPanic            = &Error{Code: CodePanic}
 	ErrNotAWorkload     = &Error{Code: CodeNotAWorkload}

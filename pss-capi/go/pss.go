@@ -4,17 +4,25 @@
 // upstream's reason and detail strings byte for byte. Each violation also
 // carries the path and value of every offending field.
 //
-// Evaluate reads a pod; EvaluateObject reads any object with a pod template
-// (Deployment, StatefulSet, DaemonSet, Job, CronJob, ...) and evaluates its
-// template, with field paths relative to the object. A Policy may carry
-// Kyverno-style exclusions. PolicyFromLabels resolves a namespace's
-// pod-security.kubernetes.io labels to its enforce, audit and warn policies.
+// Everything is evaluated at a LevelVersion (a level at a version:
+// baseline:latest). There are three ways in, each with the rule of pss-core
+// (the Rust library this package calls): Evaluate reads a pod (a document
+// without kind is a pod; another kind is ErrUnexpectedKind; a bare PodSpec is
+// ErrBarePodSpec, never an allowed empty pod); EvaluateSpec reads a bare pod
+// spec, with field paths relative to the spec; EvaluateObject reads any object
+// with a pod template (Deployment, StatefulSet, DaemonSet, Job, CronJob, ...)
+// and evaluates its template, with field paths relative to the object (a
+// document without kind is ErrNotAWorkload: not evaluated, never allowed).
+// WithExclusions applies Kyverno-style exclusions. PolicyFromLabels resolves a
+// namespace's pod-security.kubernetes.io labels to its Policy: its enforce,
+// audit and warn levels and versions.
 //
 // Admission is the PodSecurity admission controller with a
 // PodSecurityConfiguration (defaults and exemptions): Review decides a create
-// request (denial, warnings, audit annotations, exemption), ReviewNamespace and
-// DryRunEnforce review a namespace's label change against its pods, word for
-// word as the API server answers. KyvernoPolicy runs a Kyverno ClusterPolicy or
+// request (denial, warnings, audit annotations, exemption, and whether the pods
+// a controller creates would be denied), ReviewNamespace and DryRunEnforce
+// review a namespace's label change against its pods, word for word as the API
+// server answers. KyvernoPolicy runs a Kyverno ClusterPolicy or
 // Policy's validate.podSecurity rules offline (Apply). Documents are JSON;
 // convert YAML first.
 //
@@ -90,10 +98,13 @@ typedef struct {
 	const pss_evaluation_view *view;
 } pss_go_evaluated;
 
-// Evaluates a pod (object == 0) or any workload (object != 0), with n exclusions (see
-// pss_go_add_exclusions), and gives the evaluation and its view, or the error.
+// The entry points of pss_go_evaluate.
+enum { PSS_GO_POD = 0, PSS_GO_SPEC = 1, PSS_GO_OBJECT = 2 };
+
+// Evaluates a pod, a pod spec or any workload (entry: PSS_GO_POD, PSS_GO_SPEC, PSS_GO_OBJECT), with n
+// exclusions (see pss_go_add_exclusions), and gives the evaluation and its view, or the error.
 static pss_go_evaluated pss_go_evaluate(const uint8_t *level, size_t level_len, const uint8_t *version,
-                                        size_t version_len, int object, const uint8_t *data, size_t data_len,
+                                        size_t version_len, int entry, const uint8_t *data, size_t data_len,
                                         const uint8_t *strs, const size_t *lens, const size_t *shape, size_t n) {
 	pss_go_evaluated r = {PSS_RESULT_OK, NULL, NULL, NULL};
 	pss_options *options = NULL;
@@ -104,10 +115,16 @@ static pss_go_evaluated pss_go_evaluate(const uint8_t *level, size_t level_len, 
 			return r;
 		}
 	}
-	if (object) {
+	switch (entry) {
+	case PSS_GO_OBJECT:
 		r.rc = pss_evaluate_object(level, level_len, version, version_len, options, data, data_len, &r.evaluation,
 		                           &r.error);
-	} else {
+		break;
+	case PSS_GO_SPEC:
+		r.rc = pss_evaluate_spec(level, level_len, version, version_len, options, data, data_len, &r.evaluation,
+		                         &r.error);
+		break;
+	default:
 		r.rc = pss_evaluate(level, level_len, version, version_len, options, data, data_len, &r.evaluation, &r.error);
 	}
 	pss_options_free(options);
@@ -137,11 +154,11 @@ static void pss_go_take_error(pss_error *err, pss_go_error *e) {
 	}
 }
 
-static pss_result pss_go_policy_check(const uint8_t *level, size_t level_len, const uint8_t *version,
-                                      size_t version_len, pss_error **err) {
-	pss_policy *policy = NULL;
-	pss_result rc = pss_policy_new(level, level_len, version, version_len, &policy, err);
-	pss_policy_free(policy);
+static pss_result pss_go_level_version_check(const uint8_t *level, size_t level_len, const uint8_t *version,
+                                             size_t version_len, pss_error **err) {
+	pss_level_version *lv = NULL;
+	pss_result rc = pss_level_version_new(level, level_len, version, version_len, &lv, err);
+	pss_level_version_free(lv);
 	return rc;
 }
 */
@@ -151,6 +168,7 @@ import (
 	"encoding/json"
 	"runtime"
 	"strings"
+	"unique"
 	"unsafe"
 )
 
@@ -171,7 +189,7 @@ const Latest = "latest"
 // "baseline" or "restricted", case-sensitive. Anything else is an *Error with
 // code CodeInvalidLevel.
 func ParseLevel(s string) (Level, error) {
-	if err := checkPolicy(s, Latest); err != nil {
+	if err := checkLevelVersion(s, Latest); err != nil {
 		return "", err
 	}
 	return Level(s), nil
@@ -181,25 +199,38 @@ func ParseLevel(s string) (Level, error) {
 // "v1.N" with no leading zero. Anything else is an *Error with code
 // CodeInvalidVersion.
 func ParseVersion(s string) (string, error) {
-	if err := checkPolicy(string(Baseline), s); err != nil {
+	if err := checkLevelVersion(string(Baseline), s); err != nil {
 		return "", err
 	}
 	return s, nil
 }
 
-// Policy is a level at a version, as the pod-security.kubernetes.io labels of a
-// namespace give them, optionally with Kyverno-style exclusions.
-type Policy struct {
+// LevelVersion is one Pod Security Standards level at one version, as a
+// namespace's pod-security.kubernetes.io/enforce and enforce-version labels
+// give them: what a pod is evaluated at (pss-core's LevelVersion, the C
+// library's pss_level_version). Policy holds one per PodSecurity mode.
+type LevelVersion struct {
 	// Level is the level to enforce.
 	Level Level
 	// Version is "latest" or "v1.N"; empty means "latest", as an absent version
 	// label does.
 	Version string
-	// Exclusions drop the offending fields they cover from the result, as the
-	// exclude entries of a Kyverno validate.podSecurity rule do. An invalid
-	// exclusion makes Evaluate and EvaluateObject fail with an *Error of code
-	// CodeInvalidExclusion (errors.Is(err, ErrInvalidExclusion)).
-	Exclusions []Exclusion
+}
+
+// Option changes how Evaluate, EvaluateSpec and EvaluateObject evaluate.
+type Option func(*options)
+
+type options struct {
+	exclusions []Exclusion
+}
+
+// WithExclusions drops the offending fields the exclusions cover from the
+// result, as the exclude entries of a Kyverno validate.podSecurity rule do. An
+// invalid exclusion makes the evaluation fail with an *Error of code
+// CodeInvalidExclusion (errors.Is(err, ErrInvalidExclusion)). Their restricted
+// fields are relative to a pod, so EvaluateSpec refuses them (ErrInvalidInput).
+func WithExclusions(exclusions ...Exclusion) Option {
+	return func(o *options) { o.exclusions = append(o.exclusions, exclusions...) }
 }
 
 // Exclusion is one entry of a Kyverno validate.podSecurity exclude list,
@@ -238,31 +269,33 @@ func (e Exclusion) Validate() error {
 	return nil
 }
 
-func (p Policy) version() string {
-	if p.Version == "" {
+func (lv LevelVersion) version() string {
+	if lv.Version == "" {
 		return Latest
 	}
-	return p.Version
+	return lv.Version
 }
 
-// String gives the policy as "level:version", as admission messages quote it.
-func (p Policy) String() string {
-	return string(p.Level) + ":" + p.version()
+// String gives the level and version as "level:version", as admission messages
+// quote it.
+func (lv LevelVersion) String() string {
+	return string(lv.Level) + ":" + lv.version()
 }
 
-// Result is the verdict on one pod or workload.
+// Result is the verdict on one pod, pod spec or workload.
 type Result struct {
 	// Allowed reports whether the pod passes (it has no violations).
 	Allowed bool
 	// Kind is the workload's kind: "Pod" for Evaluate; for EvaluateObject the
-	// object's kind ("Deployment", "CronJob", ...).
+	// object's kind ("Deployment", "CronJob", ...); "" for EvaluateSpec (a bare
+	// pod spec has no kind).
 	Kind string
 	// TemplateAbsent reports that the object has no pod template to evaluate and
 	// is allowed for that reason (a ReplicationController without
 	// spec.template, as upstream allows it).
 	TemplateAbsent bool
 	// PodName is the pod's metadata.name (the object's, for EvaluateObject); ""
-	// when it has none.
+	// when it has none (always for EvaluateSpec).
 	PodName string
 	// Reason is upstream's aggregate ForbiddenReason: the violations' reasons
 	// joined by ", ". Empty when allowed.
@@ -270,13 +303,14 @@ type Result struct {
 	// Detail is upstream's aggregate ForbiddenDetail: each "reason (detail)"
 	// joined by ", ". Empty when allowed.
 	Detail string
-	// AdmissionMessage is what the API server answers when it denies the pod:
+	// Message is the denial as pss-core words it: for a pod, what the API
+	// server answers when it denies it,
 	// pods "NAME" is forbidden: violates PodSecurity "LEVEL:VERSION": DETAIL
-	// ("pods is forbidden: ..." for a pod without a name). For a controller,
-	// which the API server never denies, the pss command's words:
+	// ("pods is forbidden: ..." for a pod without a name and for a bare pod
+	// spec). For a controller, which the API server never denies:
 	// deployments "NAME" (pods it creates would be denied): violates PodSecurity "LEVEL:VERSION": DETAIL.
 	// Empty when allowed.
-	AdmissionMessage string
+	Message string
 	// Violations lists the failed checks in upstream's order.
 	Violations []Violation
 }
@@ -297,7 +331,8 @@ type Violation struct {
 type Field struct {
 	// Path is the field's path in the pod, e.g.
 	// spec.containers[0].securityContext.privileged; in the object for
-	// EvaluateObject, e.g. spec.template.spec.containers[0].securityContext.privileged.
+	// EvaluateObject, e.g. spec.template.spec.containers[0].securityContext.privileged;
+	// in the spec for EvaluateSpec, e.g. containers[0].securityContext.privileged.
 	Path string
 	// Value is the offending value as JSON: true, 0, "Unconfined", null for a
 	// required field that is missing, {} for an object whose presence is the
@@ -346,18 +381,18 @@ func text(v C.pss_str) string {
 	return strings.Clone(unsafe.String((*byte)(unsafe.Pointer(v.ptr)), int(v.len)))
 }
 
-func checkPolicy(level, version string) error {
+func checkLevelVersion(level, version string) error {
 	lp, ll := stringPtr(level)
 	vp, vl := stringPtr(version)
 	var cerr *C.pss_error
-	rc := C.pss_go_policy_check(lp, ll, vp, vl, &cerr)
+	rc := C.pss_go_level_version_check(lp, ll, vp, vl, &cerr)
 	if rc != C.PSS_RESULT_OK {
 		return takeError(rc, cerr)
 	}
 	return nil
 }
 
-// exclusions is a Policy's exclusions packed for the C helpers: every string
+// exclusions is an evaluation's exclusions packed for the C helpers: every string
 // back to back in one buffer, their lengths, and each exclusion's image and value
 // counts (Go memory without Go pointers, as cgo requires).
 type exclusions struct {
@@ -397,15 +432,36 @@ func packExclusions(es []Exclusion) exclusions {
 	return x
 }
 
-// Evaluate decodes a pod from JSON (as the API server does: case-sensitive keys,
-// unknown fields ignored, kind not read: any object is read as a pod) and
-// evaluates it at the policy, applying its exclusions.
+// Evaluate decodes a pod from JSON (as the API server does: case-sensitive
+// keys, unknown fields ignored) and evaluates it at the level and version,
+// applying the options' exclusions. This is the pod entry: a document without
+// kind is a pod (the caller says it is one); field paths are relative to the
+// pod (spec.containers[0].securityContext.privileged).
 //
-// A pod that cannot be decoded, an invalid level or version, or an invalid
-// exclusion gives an *Error (match it with errors.Is against ErrInvalidJSON,
-// ErrInvalidLevel, ErrInvalidExclusion, ...).
-func Evaluate(pod []byte, policy Policy) (Result, error) {
-	return evaluate(pod, policy, false)
+// A document whose kind is present and not Pod is an *Error with code
+// CodeUnexpectedKind (use EvaluateObject); a bare PodSpec (pod spec fields such
+// as containers at the top, and no spec) is one with code CodeBarePodSpec (use
+// EvaluateSpec), never an allowed empty pod. A pod that cannot be decoded, an
+// invalid level or version, or an invalid exclusion gives an *Error too (match
+// it with errors.Is against ErrInvalidJSON, ErrInvalidLevel,
+// ErrInvalidExclusion, ...).
+func Evaluate(pod []byte, lv LevelVersion, opts ...Option) (Result, error) {
+	return evaluate(pod, lv, C.PSS_GO_POD, opts)
+}
+
+// EvaluateSpec decodes a bare pod spec from JSON
+// ({"containers": [...], "hostNetwork": true, ...}) and evaluates it at the
+// level and version with the checks of Evaluate. Field paths are relative to
+// the spec (containers[0].securityContext.privileged, hostNetwork); the result
+// has no Kind and no PodName, and its Message reads
+// pods is forbidden: violates PodSecurity "LEVEL:VERSION": DETAIL.
+//
+// A whole object given as a spec (spec, kind, apiVersion or metadata at its
+// top) is an *Error with code CodeUnexpectedKind, never an allowed empty spec;
+// options with exclusions are refused with CodeInvalidInput (their fields are
+// relative to a pod); otherwise the errors are those of Evaluate.
+func EvaluateSpec(spec []byte, lv LevelVersion, opts ...Option) (Result, error) {
+	return evaluate(spec, lv, C.PSS_GO_SPEC, opts)
 }
 
 // EvaluateObject decodes any object with a pod template from JSON and evaluates
@@ -416,23 +472,33 @@ func Evaluate(pod []byte, policy Policy) (Result, error) {
 // relative to the object. A ReplicationController without a template is allowed
 // with TemplateAbsent set.
 //
-// An object that is not a pod or a pod controller gives an *Error with code
-// CodeNotAWorkload (errors.Is(err, ErrNotAWorkload)); otherwise the errors are
-// those of Evaluate.
-func EvaluateObject(object []byte, policy Policy) (Result, error) {
-	return evaluate(object, policy, true)
+// A document without kind is not a Kubernetes object: it is not evaluated, and
+// gives an *Error with code CodeNotAWorkload carrying pss-core's reason, as does
+// an object that is not a pod or a pod controller (errors.Is(err,
+// ErrNotAWorkload)); otherwise the errors are those of Evaluate.
+func EvaluateObject(object []byte, lv LevelVersion, opts ...Option) (Result, error) {
+	return evaluate(object, lv, C.PSS_GO_OBJECT, opts)
 }
 
-func evaluate(data []byte, policy Policy, object bool) (Result, error) {
-	lp, ll := stringPtr(string(policy.Level))
-	vp, vl := stringPtr(policy.version())
-	pp, pl := bytesPtr(data)
-	x := packExclusions(policy.Exclusions)
-	var obj C.int
-	if object {
-		obj = 1
+// exclusionsOf gives the exclusions the options add (no allocation without
+// options).
+func exclusionsOf(opts []Option) []Exclusion {
+	if len(opts) == 0 {
+		return nil
 	}
-	r := C.pss_go_evaluate(lp, ll, vp, vl, obj, pp, pl, x.strs, x.lens, x.shape, x.n)
+	o := &options{}
+	for _, opt := range opts {
+		opt(o)
+	}
+	return o.exclusions
+}
+
+func evaluate(data []byte, lv LevelVersion, entry C.int, opts []Option) (Result, error) {
+	lp, ll := stringPtr(string(lv.Level))
+	vp, vl := stringPtr(lv.version())
+	pp, pl := bytesPtr(data)
+	x := packExclusions(exclusionsOf(opts))
+	r := C.pss_go_evaluate(lp, ll, vp, vl, entry, pp, pl, x.strs, x.lens, x.shape, x.n)
 	runtime.KeepAlive(data)
 	runtime.KeepAlive(x.buf)
 	runtime.KeepAlive(x.sizes)
@@ -455,7 +521,7 @@ func evaluate(data []byte, policy Policy, object bool) (Result, error) {
 func resultOf(v *C.pss_evaluation_view) Result {
 	res := Result{
 		Allowed:        bool(v.allowed),
-		Kind:           kindOf(v.kind),
+		Kind:           interned(v.kind),
 		TemplateAbsent: bool(v.template_absent),
 	}
 	if v.violation_count == 0 {
@@ -464,7 +530,7 @@ func resultOf(v *C.pss_evaluation_view) Result {
 	}
 	b := copyBlock(v.texts, v.values)
 	res.PodName, res.Reason, res.Detail = b.text(v.pod_name), b.text(v.reason), b.text(v.detail)
-	res.AdmissionMessage = b.text(v.admission_message)
+	res.Message = b.text(v.denial_message)
 	res.Violations = b.violations(v.violations, v.violation_count, v.fields, v.field_count)
 	return res
 }
@@ -562,25 +628,15 @@ func view(v C.pss_str) string {
 	return unsafe.String((*byte)(unsafe.Pointer(v.ptr)), int(v.len))
 }
 
-// kinds are the workload kinds the library reports.
-var kinds = [...]string{"Pod", "PodTemplate", "ReplicationController", "ReplicaSet", "Deployment", "StatefulSet",
-	"DaemonSet", "Job", "CronJob"}
-
-// kindOf gives a kind without copying it when it is one of the known ones.
-func kindOf(v C.pss_str) string {
-	return known(v, kinds[:])
-}
-
-// known gives a view's text as one of the known strings when it is one (no copy),
-// else a copy.
-func known(v C.pss_str, strs []string) string {
-	k := view(v)
-	for _, s := range strs {
-		if k == s {
-			return s
-		}
+// interned gives a view's text as an interned string: the short names the
+// library returns again and again (kinds, levels, versions) are copied once per
+// process (while in use), not once per result, and no table of them is kept
+// here.
+func interned(v C.pss_str) string {
+	if v.ptr == nil || v.len == 0 {
+		return ""
 	}
-	return text(v)
+	return unique.Make(view(v)).Value()
 }
 
 // takeError turns a failed call's code and pss_error into an *Error, freeing the

@@ -46,7 +46,7 @@ const privilegedMessage = `pods "privileged-pod" is forbidden: violates PodSecur
 
 func checkPrivileged(t *testing.T, r pss.Result) {
 	t.Helper()
-	if r.Allowed || r.Reason != "privileged" || r.AdmissionMessage != privilegedMessage || r.PodName != "privileged-pod" {
+	if r.Allowed || r.Reason != "privileged" || r.Message != privilegedMessage || r.PodName != "privileged-pod" {
 		t.Fatalf("unexpected result: %+v", r)
 	}
 	if r.Detail != "privileged ("+privilegedDetail+")" {
@@ -67,19 +67,19 @@ func checkPrivileged(t *testing.T, r pss.Result) {
 }
 
 func TestPrivilegedPod(t *testing.T) {
-	r, err := pss.Evaluate(privilegedPod, pss.Policy{Level: pss.Baseline, Version: "latest"})
+	r, err := pss.Evaluate(privilegedPod, pss.LevelVersion{Level: pss.Baseline, Version: "latest"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkPrivileged(t, r)
 	// An empty version means latest.
-	r2, err := pss.Evaluate(privilegedPod, pss.Policy{Level: pss.Baseline})
+	r2, err := pss.Evaluate(privilegedPod, pss.LevelVersion{Level: pss.Baseline})
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkPrivileged(t, r2)
-	r3, err := pss.Evaluate(privilegedPod, pss.Policy{Level: pss.Privileged, Version: "v1.0"})
-	if err != nil || !r3.Allowed || r3.Reason != "" || r3.AdmissionMessage != "" || r3.Violations != nil {
+	r3, err := pss.Evaluate(privilegedPod, pss.LevelVersion{Level: pss.Privileged, Version: "v1.0"})
+	if err != nil || !r3.Allowed || r3.Reason != "" || r3.Message != "" || r3.Violations != nil {
 		t.Fatalf("privileged level: %+v %v", r3, err)
 	}
 	if dir := sharedDir(); dir != "" {
@@ -87,7 +87,7 @@ func TestPrivilegedPod(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := pss.Evaluate(pod, pss.Policy{Level: pss.Baseline, Version: "latest"})
+		r, err := pss.Evaluate(pod, pss.LevelVersion{Level: pss.Baseline, Version: "latest"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +98,7 @@ func TestPrivilegedPod(t *testing.T) {
 func TestFieldsAndContainers(t *testing.T) {
 	pod := []byte(`{"spec": {"hostNetwork": true, "containers": [{"name": "c",
 		"securityContext": {"capabilities": {"add": ["NET_ADMIN"]}, "seccompProfile": {"type": "Unconfined"}}}]}}`)
-	r, err := pss.Evaluate(pod, pss.Policy{Level: pss.Baseline, Version: "v1.25"})
+	r, err := pss.Evaluate(pod, pss.LevelVersion{Level: pss.Baseline, Version: "v1.25"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,36 +123,36 @@ func TestFieldsAndContainers(t *testing.T) {
 			t.Fatalf("value %q is not JSON", f.Value)
 		}
 	}
-	if r.PodName != "" || !strings.HasPrefix(r.AdmissionMessage, `pods is forbidden: violates PodSecurity "baseline:v1.25": `) {
-		t.Fatalf("message: %q", r.AdmissionMessage)
+	if r.PodName != "" || !strings.HasPrefix(r.Message, `pods is forbidden: violates PodSecurity "baseline:v1.25": `) {
+		t.Fatalf("message: %q", r.Message)
 	}
 }
 
 func TestErrors(t *testing.T) {
 	cases := []struct {
-		name   string
-		pod    []byte
-		policy pss.Policy
-		want   *pss.Error
-		code   pss.Code
+		name string
+		pod  []byte
+		lv   pss.LevelVersion
+		want *pss.Error
+		code pss.Code
 	}{
-		{"truncated", []byte(`{"spec": {`), pss.Policy{Level: pss.Baseline}, pss.ErrInvalidJSON, pss.CodeInvalidJSON},
-		{"empty", nil, pss.Policy{Level: pss.Baseline}, pss.ErrInvalidJSON, pss.CodeInvalidJSON},
-		{"zero length", []byte{}, pss.Policy{Level: pss.Baseline}, pss.ErrInvalidJSON, pss.CodeInvalidJSON},
-		{"utf8", []byte("{\"a\": \"\xff\"}"), pss.Policy{Level: pss.Baseline}, pss.ErrInvalidUTF8, pss.CodeInvalidUTF8},
-		{"array", []byte(`[]`), pss.Policy{Level: pss.Baseline}, pss.ErrNotAnObject, pss.CodeNotAnObject},
-		{"type", []byte(`{"spec":{"hostPID":1}}`), pss.Policy{Level: pss.Baseline}, pss.ErrInvalidType, pss.CodeInvalidType},
-		{"range", []byte(`{"spec":{"securityContext":{"runAsUser":99999999999999999999}}}`), pss.Policy{Level: pss.Restricted},
+		{"truncated", []byte(`{"spec": {`), pss.LevelVersion{Level: pss.Baseline}, pss.ErrInvalidJSON, pss.CodeInvalidJSON},
+		{"empty", nil, pss.LevelVersion{Level: pss.Baseline}, pss.ErrInvalidJSON, pss.CodeInvalidJSON},
+		{"zero length", []byte{}, pss.LevelVersion{Level: pss.Baseline}, pss.ErrInvalidJSON, pss.CodeInvalidJSON},
+		{"utf8", []byte("{\"a\": \"\xff\"}"), pss.LevelVersion{Level: pss.Baseline}, pss.ErrInvalidUTF8, pss.CodeInvalidUTF8},
+		{"array", []byte(`[]`), pss.LevelVersion{Level: pss.Baseline}, pss.ErrNotAnObject, pss.CodeNotAnObject},
+		{"type", []byte(`{"spec":{"hostPID":1}}`), pss.LevelVersion{Level: pss.Baseline}, pss.ErrInvalidType, pss.CodeInvalidType},
+		{"range", []byte(`{"spec":{"securityContext":{"runAsUser":99999999999999999999}}}`), pss.LevelVersion{Level: pss.Restricted},
 			pss.ErrNumberOutOfRange, pss.CodeNumberOutOfRange},
-		{"deep", []byte(`{"a":` + strings.Repeat("[", 20000)), pss.Policy{Level: pss.Baseline}, pss.ErrTooDeep, pss.CodeTooDeep},
-		{"level", []byte(`{}`), pss.Policy{Level: "Baseline"}, pss.ErrInvalidLevel, pss.CodeInvalidLevel},
-		{"no level", []byte(`{}`), pss.Policy{}, pss.ErrInvalidLevel, pss.CodeInvalidLevel},
-		{"version", []byte(`{}`), pss.Policy{Level: pss.Baseline, Version: "v1.05"}, pss.ErrInvalidVersion, pss.CodeInvalidVersion},
-		{"version utf8", []byte(`{}`), pss.Policy{Level: pss.Baseline, Version: "v1.\xff"}, pss.ErrInvalidUTF8, pss.CodeInvalidUTF8},
+		{"deep", []byte(`{"a":` + strings.Repeat("[", 20000)), pss.LevelVersion{Level: pss.Baseline}, pss.ErrTooDeep, pss.CodeTooDeep},
+		{"level", []byte(`{}`), pss.LevelVersion{Level: "Baseline"}, pss.ErrInvalidLevel, pss.CodeInvalidLevel},
+		{"no level", []byte(`{}`), pss.LevelVersion{}, pss.ErrInvalidLevel, pss.CodeInvalidLevel},
+		{"version", []byte(`{}`), pss.LevelVersion{Level: pss.Baseline, Version: "v1.05"}, pss.ErrInvalidVersion, pss.CodeInvalidVersion},
+		{"version utf8", []byte(`{}`), pss.LevelVersion{Level: pss.Baseline, Version: "v1.\xff"}, pss.ErrInvalidUTF8, pss.CodeInvalidUTF8},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r, err := pss.Evaluate(c.pod, c.policy)
+			r, err := pss.Evaluate(c.pod, c.lv)
 			if err == nil {
 				t.Fatalf("no error, result %+v", r)
 			}
@@ -168,7 +168,7 @@ func TestErrors(t *testing.T) {
 			}
 		})
 	}
-	_, err := pss.Evaluate([]byte("{\n  \"spec\": {\"hostIPC\": \"no\"}\n}"), pss.Policy{Level: pss.Baseline})
+	_, err := pss.Evaluate([]byte("{\n  \"spec\": {\"hostIPC\": \"no\"}\n}"), pss.LevelVersion{Level: pss.Baseline})
 	var e *pss.Error
 	if !errors.As(err, &e) {
 		t.Fatal(err)
@@ -200,7 +200,7 @@ func TestParse(t *testing.T) {
 			t.Fatalf("ParseVersion(%q): %v", bad, err)
 		}
 	}
-	if s := (pss.Policy{Level: pss.Restricted}).String(); s != "restricted:latest" {
+	if s := (pss.LevelVersion{Level: pss.Restricted}).String(); s != "restricted:latest" {
 		t.Fatal(s)
 	}
 }
@@ -225,16 +225,16 @@ func TestCodesAndVersion(t *testing.T) {
 
 // Results are Go copies: they stay intact after the C results are freed and more evaluations run.
 func TestResultsOutliveTheCResult(t *testing.T) {
-	r, err := pss.Evaluate(privilegedPod, pss.Policy{Level: pss.Restricted})
+	r, err := pss.Evaluate(privilegedPod, pss.LevelVersion{Level: pss.Restricted})
 	if err != nil {
 		t.Fatal(err)
 	}
 	before := fmt.Sprintf("%+v", r)
 	for i := 0; i < 200; i++ {
-		if _, err := pss.Evaluate(bytes.Repeat([]byte(" "), i), pss.Policy{Level: pss.Baseline}); err == nil {
+		if _, err := pss.Evaluate(bytes.Repeat([]byte(" "), i), pss.LevelVersion{Level: pss.Baseline}); err == nil {
 			t.Fatal("expected an error")
 		}
-		if _, err := pss.Evaluate(privilegedPod, pss.Policy{Level: pss.Restricted}); err != nil {
+		if _, err := pss.Evaluate(privilegedPod, pss.LevelVersion{Level: pss.Restricted}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -244,13 +244,13 @@ func TestResultsOutliveTheCResult(t *testing.T) {
 	}
 	// Values share one copy with the texts: writing to or appending to a value changes no text and no
 	// other value.
-	texts := fmt.Sprintf("%q %q %q", r.AdmissionMessage, r.Violations[0].Fields[0].Path, r.Violations[1].Fields[0].Value)
+	texts := fmt.Sprintf("%q %q %q", r.Message, r.Violations[0].Fields[0].Path, r.Violations[1].Fields[0].Value)
 	v := r.Violations[0].Fields[0].Value
 	for i := range v {
 		v[i] = 'x'
 	}
 	_ = append(v, "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"...)
-	if after := fmt.Sprintf("%q %q %q", r.AdmissionMessage, r.Violations[0].Fields[0].Path, r.Violations[1].Fields[0].Value); after != texts {
+	if after := fmt.Sprintf("%q %q %q", r.Message, r.Violations[0].Fields[0].Path, r.Violations[1].Fields[0].Value); after != texts {
 		t.Fatalf("a value's change reached other texts:\n%s\n%s", texts, after)
 	}
 }
@@ -270,39 +270,39 @@ func TestConcurrent(t *testing.T) {
 			for i := 0; i < iterations; i++ {
 				switch (g + i) % 6 {
 				case 0:
-					r, err := pss.Evaluate(privilegedPod, pss.Policy{Level: pss.Baseline, Version: "latest"})
-					if err != nil || r.AdmissionMessage != privilegedMessage ||
+					r, err := pss.Evaluate(privilegedPod, pss.LevelVersion{Level: pss.Baseline, Version: "latest"})
+					if err != nil || r.Message != privilegedMessage ||
 						r.Violations[0].Fields[0].Path != "spec.containers[0].securityContext.privileged" {
 						errs <- fmt.Errorf("privileged: %+v %v", r, err)
 						return
 					}
 				case 1:
-					r, err := pss.Evaluate(restricted, pss.Policy{Level: pss.Restricted, Version: "latest"})
+					r, err := pss.Evaluate(restricted, pss.LevelVersion{Level: pss.Restricted, Version: "latest"})
 					if err != nil || !r.Allowed || r.PodName != "ok" {
 						errs <- fmt.Errorf("restricted: %+v %v", r, err)
 						return
 					}
 				case 3:
-					r, err := pss.EvaluateObject(deployment, pss.Policy{Level: pss.Baseline})
-					if err != nil || r.AdmissionMessage != deploymentMessage || r.Kind != "Deployment" {
+					r, err := pss.EvaluateObject(deployment, pss.LevelVersion{Level: pss.Baseline})
+					if err != nil || r.Message != deploymentMessage || r.Kind != "Deployment" {
 						errs <- fmt.Errorf("deployment: %+v %v", r, err)
 						return
 					}
 				case 4:
-					excluded := pss.Policy{Level: pss.Baseline, Exclusions: []pss.Exclusion{
-						{ControlName: "Privileged Containers", Images: []string{"nginx*"}}}}
-					r, err := pss.EvaluateObject(deployment, excluded)
+					baseline := pss.LevelVersion{Level: pss.Baseline}
+					nginx := pss.Exclusion{ControlName: "Privileged Containers", Images: []string{"nginx*"}}
+					r, err := pss.EvaluateObject(deployment, baseline, pss.WithExclusions(nginx))
 					if err != nil || !r.Allowed {
 						errs <- fmt.Errorf("excluded: %+v %v", r, err)
 						return
 					}
-					r, err = pss.Evaluate(privilegedPod, excluded)
+					r, err = pss.Evaluate(privilegedPod, baseline, pss.WithExclusions(nginx))
 					if err != nil || !r.Allowed {
 						errs <- fmt.Errorf("excluded pod: %+v %v", r, err)
 						return
 					}
-					excluded.Exclusions[0].Images = nil
-					if _, err := pss.Evaluate(privilegedPod, excluded); !errors.Is(err, pss.ErrInvalidExclusion) {
+					nginx.Images = nil
+					if _, err := pss.Evaluate(privilegedPod, baseline, pss.WithExclusions(nginx)); !errors.Is(err, pss.ErrInvalidExclusion) {
 						errs <- fmt.Errorf("invalid exclusion: %v", err)
 						return
 					}
@@ -315,7 +315,7 @@ func TestConcurrent(t *testing.T) {
 						return
 					}
 				default:
-					_, err := pss.Evaluate([]byte(`{"spec":{"hostPID":"x"}}`), pss.Policy{Level: pss.Baseline})
+					_, err := pss.Evaluate([]byte(`{"spec":{"hostPID":"x"}}`), pss.LevelVersion{Level: pss.Baseline})
 					var e *pss.Error
 					if !errors.As(err, &e) || e.Path != "spec.hostPID" || e.Column != 20 {
 						errs <- fmt.Errorf("error: %#v", err)
@@ -411,11 +411,11 @@ func TestConformance(t *testing.T) {
 		deployments[e.ID] = asDeployment(t, pod)
 		for _, r := range e.Runs {
 			for _, version := range []string{r.From, r.To} {
-				policy := pss.Policy{Level: pss.Level(e.Level), Version: version}
-				got, err := pss.Evaluate(pod, policy)
+				lv := pss.LevelVersion{Level: pss.Level(e.Level), Version: version}
+				got, err := pss.Evaluate(pod, lv)
 				evaluations++
 				if err != nil {
-					t.Errorf("%s at %s: %v", e.ID, policy, err)
+					t.Errorf("%s at %s: %v", e.ID, lv, err)
 					continue
 				}
 				var reasons, details []string
@@ -426,23 +426,23 @@ func TestConformance(t *testing.T) {
 				if got.Allowed != r.Allowed || strings.Join(reasons, "\x00") != strings.Join(r.Reasons, "\x00") ||
 					strings.Join(details, "\x00") != strings.Join(r.Details, "\x00") ||
 					got.Reason != strings.Join(r.Reasons, ", ") {
-					t.Errorf("%s at %s:\n got  %v %q %q\n want %v %q %q", e.ID, policy, got.Allowed, reasons, details,
+					t.Errorf("%s at %s:\n got  %v %q %q\n want %v %q %q", e.ID, lv, got.Allowed, reasons, details,
 						r.Allowed, r.Reasons, r.Details)
 				}
 				// The same pod as a Deployment's template: the same verdict, paths inside the template.
-				wrapped, err := pss.EvaluateObject(deployments[e.ID], policy)
+				wrapped, err := pss.EvaluateObject(deployments[e.ID], lv)
 				evaluations++
 				if err != nil {
-					t.Errorf("%s as a Deployment at %s: %v", e.ID, policy, err)
+					t.Errorf("%s as a Deployment at %s: %v", e.ID, lv, err)
 					continue
 				}
 				if wrapped.Allowed != got.Allowed || wrapped.Detail != got.Detail || wrapped.Kind != "Deployment" {
-					t.Errorf("%s as a Deployment at %s: %q, as a pod %q", e.ID, policy, wrapped.Detail, got.Detail)
+					t.Errorf("%s as a Deployment at %s: %q, as a pod %q", e.ID, lv, wrapped.Detail, got.Detail)
 				}
 				for _, v := range wrapped.Violations {
 					for _, f := range v.Fields {
 						if !strings.HasPrefix(f.Path, "spec.template.") {
-							t.Errorf("%s as a Deployment at %s: path %s", e.ID, policy, f.Path)
+							t.Errorf("%s as a Deployment at %s: path %s", e.ID, lv, f.Path)
 						}
 					}
 				}
@@ -471,11 +471,11 @@ func BenchmarkEvaluate(b *testing.B) {
 	for _, name := range []string{"privileged.json", "restricted2.json", "large20c10v.json"} {
 		b.Run(strings.TrimSuffix(name, ".json"), func(b *testing.B) {
 			pod := benchPod(b, name)
-			policy := pss.Policy{Level: pss.Restricted, Version: "latest"}
+			lv := pss.LevelVersion{Level: pss.Restricted, Version: "latest"}
 			b.SetBytes(int64(len(pod)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := pss.Evaluate(pod, policy); err != nil {
+				if _, err := pss.Evaluate(pod, lv); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -488,11 +488,11 @@ func BenchmarkEvaluateObject(b *testing.B) {
 	for _, name := range []string{"privileged.json", "restricted2.json", "large20c10v.json"} {
 		b.Run(strings.TrimSuffix(name, ".json"), func(b *testing.B) {
 			object := asDeployment(b, benchPod(b, name))
-			policy := pss.Policy{Level: pss.Restricted, Version: "latest"}
+			lv := pss.LevelVersion{Level: pss.Restricted, Version: "latest"}
 			b.SetBytes(int64(len(object)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := pss.EvaluateObject(object, policy); err != nil {
+				if _, err := pss.EvaluateObject(object, lv); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -506,13 +506,13 @@ func BenchmarkEvaluateExcluding(b *testing.B) {
 	for _, name := range []string{"privileged.json", "restricted2.json", "large20c10v.json"} {
 		b.Run(strings.TrimSuffix(name, ".json"), func(b *testing.B) {
 			pod := benchPod(b, name)
-			policy := pss.Policy{Level: pss.Restricted, Version: "latest", Exclusions: []pss.Exclusion{
-				{ControlName: "Capabilities", Images: []string{"envoyproxy/*"},
-					RestrictedField: "spec.containers[*].securityContext.capabilities.add", Values: []string{"NET_ADMIN"}}}}
+			lv := pss.LevelVersion{Level: pss.Restricted, Version: "latest"}
+			envoy := pss.WithExclusions(pss.Exclusion{ControlName: "Capabilities", Images: []string{"envoyproxy/*"},
+				RestrictedField: "spec.containers[*].securityContext.capabilities.add", Values: []string{"NET_ADMIN"}})
 			b.SetBytes(int64(len(pod)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := pss.Evaluate(pod, policy); err != nil {
+				if _, err := pss.Evaluate(pod, lv, envoy); err != nil {
 					b.Fatal(err)
 				}
 			}

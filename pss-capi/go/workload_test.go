@@ -48,12 +48,12 @@ func asDeployment(t testing.TB, pod []byte) []byte {
 }
 
 func TestWorkloads(t *testing.T) {
-	r, err := pss.EvaluateObject(deployment, pss.Policy{Level: pss.Baseline})
+	r, err := pss.EvaluateObject(deployment, pss.LevelVersion{Level: pss.Baseline})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.Allowed || r.Kind != "Deployment" || r.TemplateAbsent || r.PodName != "web" || r.Reason != "privileged" ||
-		r.AdmissionMessage != deploymentMessage || len(r.Violations) != 1 {
+		r.Message != deploymentMessage || len(r.Violations) != 1 {
 		t.Fatalf("%+v", r)
 	}
 	if f := r.Violations[0].Fields[0]; f.Path != "spec.template.spec.containers[0].securityContext.privileged" ||
@@ -73,7 +73,7 @@ func TestWorkloads(t *testing.T) {
 			"CronJob", "spec.jobTemplate.spec.template.spec.hostIPC"},
 	}
 	for _, k := range kinds {
-		r, err := pss.EvaluateObject([]byte(k.object), pss.Policy{Level: pss.Baseline, Version: "v1.30"})
+		r, err := pss.EvaluateObject([]byte(k.object), pss.LevelVersion{Level: pss.Baseline, Version: "v1.30"})
 		if err != nil {
 			t.Fatalf("%s: %v", k.kind, err)
 		}
@@ -82,25 +82,26 @@ func TestWorkloads(t *testing.T) {
 		}
 	}
 
-	// The pod functions read any object as a pod.
-	r, err = pss.Evaluate(deployment, pss.Policy{Level: pss.Baseline})
-	if err != nil || !r.Allowed || r.Kind != "Pod" {
-		t.Fatalf("%+v %v", r, err)
+	// The pod functions take pods: another kind is an error, never its spec read as a pod's.
+	_, err = pss.Evaluate(deployment, pss.LevelVersion{Level: pss.Baseline})
+	var kindErr *pss.Error
+	if !errors.Is(err, pss.ErrUnexpectedKind) || !errors.As(err, &kindErr) || kindErr.Path != "kind" {
+		t.Fatalf("%#v", err)
 	}
 
 	// A ReplicationController without a template is allowed, as upstream allows it.
 	r, err = pss.EvaluateObject([]byte(`{"kind":"ReplicationController","metadata":{"name":"rc"},"spec":{}}`),
-		pss.Policy{Level: pss.Restricted})
+		pss.LevelVersion{Level: pss.Restricted})
 	if err != nil || !r.Allowed || !r.TemplateAbsent || r.Kind != "ReplicationController" || r.Violations != nil {
 		t.Fatalf("%+v %v", r, err)
 	}
 
 	for object, message := range map[string]string{
 		`{"apiVersion":"v1","kind":"Service"}`:                "no pod template: Service is not a pod or a pod controller",
-		`{"spec":{"containers":[]}}`:                          "no pod template: the object has no kind",
+		`{"spec":{"containers":[]}}`:                          "no kind: not a Kubernetes object (kubectl and the API server refuse it), so it is not evaluated",
 		`{"apiVersion":"example.com/v1","kind":"Deployment"}`: "no pod template: Deployment is not a pod or a pod controller",
 	} {
-		_, err := pss.EvaluateObject([]byte(object), pss.Policy{Level: pss.Baseline})
+		_, err := pss.EvaluateObject([]byte(object), pss.LevelVersion{Level: pss.Baseline})
 		var e *pss.Error
 		if !errors.Is(err, pss.ErrNotAWorkload) || !errors.As(err, &e) || e.Message != message ||
 			err.Error() != message || e.Code != pss.CodeNotAWorkload || errors.Is(err, pss.ErrInvalidJSON) {
@@ -108,12 +109,12 @@ func TestWorkloads(t *testing.T) {
 		}
 	}
 	_, err = pss.EvaluateObject([]byte(`{"kind":"Job","spec":{"template":{"spec":{"hostPID":"yes"}}}}`),
-		pss.Policy{Level: pss.Baseline})
+		pss.LevelVersion{Level: pss.Baseline})
 	var e *pss.Error
 	if !errors.Is(err, pss.ErrInvalidType) || !errors.As(err, &e) || e.Path != "spec.template.spec.hostPID" {
 		t.Fatalf("%#v", err)
 	}
-	if _, err := pss.EvaluateObject(deployment, pss.Policy{Level: "Baseline"}); !errors.Is(err, pss.ErrInvalidLevel) {
+	if _, err := pss.EvaluateObject(deployment, pss.LevelVersion{Level: "Baseline"}); !errors.Is(err, pss.ErrInvalidLevel) {
 		t.Fatal(err)
 	}
 }
@@ -122,18 +123,19 @@ func TestExclusions(t *testing.T) {
 	pod := []byte(`{"metadata":{"name":"two"},"spec":{"hostNetwork":true,"containers":[` +
 		`{"name":"a","image":"nginx:1.27","securityContext":{"privileged":true}},` +
 		`{"name":"b","image":"busybox","securityContext":{"privileged":true,"capabilities":{"add":["NET_ADMIN"]}}}]}}`)
-	policy := pss.Policy{Level: pss.Baseline, Exclusions: []pss.Exclusion{
+	baseline := pss.LevelVersion{Level: pss.Baseline}
+	exclusions := []pss.Exclusion{
 		{ControlName: "Privileged Containers", Images: []string{"nginx*"}},
 		{ControlName: "Host Namespaces", RestrictedField: "spec.hostNetwork", Values: []string{"true"}},
 		{ControlName: "Capabilities", Images: []string{"*"},
 			RestrictedField: "spec.containers[*].securityContext.capabilities.add", Values: []string{"NET_ADMIN"}},
-	}}
-	for _, e := range policy.Exclusions {
+	}
+	for _, e := range exclusions {
 		if err := e.Validate(); err != nil {
 			t.Fatal(err)
 		}
 	}
-	r, err := pss.Evaluate(pod, policy)
+	r, err := pss.Evaluate(pod, baseline, pss.WithExclusions(exclusions...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,14 +145,22 @@ func TestExclusions(t *testing.T) {
 		t.Fatalf("%+v", r)
 	}
 	// The same through a workload: restricted fields are relative to the template.
-	r, err = pss.EvaluateObject(asDeployment(t, pod), policy)
+	r, err = pss.EvaluateObject(asDeployment(t, pod), baseline, pss.WithExclusions(exclusions...))
 	if err != nil || r.Reason != "privileged" ||
 		r.Violations[0].Fields[0].Path != "spec.template.spec.containers[1].securityContext.privileged" {
 		t.Fatalf("%+v %v", r, err)
 	}
-	// Without exclusions nothing is dropped.
-	if r, err := pss.Evaluate(pod, pss.Policy{Level: pss.Baseline}); err != nil || len(r.Violations) != 3 {
+	// Without exclusions nothing is dropped; options add up.
+	if r, err := pss.Evaluate(pod, baseline); err != nil || len(r.Violations) != 3 {
 		t.Fatalf("%+v %v", r, err)
+	}
+	r, err = pss.Evaluate(pod, baseline, pss.WithExclusions(exclusions[0]), pss.WithExclusions(exclusions[1:]...))
+	if err != nil || r.Reason != "privileged" || len(r.Violations[0].Fields) != 1 {
+		t.Fatalf("%+v %v", r, err)
+	}
+	// A bare pod spec takes no exclusions (their fields are relative to a pod), and says so.
+	if _, err := pss.EvaluateSpec([]byte(`{"hostNetwork":true}`), baseline, pss.WithExclusions(exclusions[1])); !errors.Is(err, pss.ErrInvalidInput) {
+		t.Fatal(err)
 	}
 
 	bad := []struct {
@@ -176,12 +186,12 @@ func TestExclusions(t *testing.T) {
 		for _, err := range []error{
 			b.exclusion.Validate(),
 			func() error {
-				_, err := pss.Evaluate(pod, pss.Policy{Level: pss.Baseline, Exclusions: []pss.Exclusion{b.exclusion}})
+				_, err := pss.Evaluate(pod, baseline, pss.WithExclusions(b.exclusion))
 				return err
 			}(),
 			func() error {
-				_, err := pss.EvaluateObject(deployment, pss.Policy{Level: pss.Restricted,
-					Exclusions: []pss.Exclusion{policy.Exclusions[0], b.exclusion}})
+				_, err := pss.EvaluateObject(deployment, pss.LevelVersion{Level: pss.Restricted},
+					pss.WithExclusions(exclusions[0], b.exclusion))
 				return err
 			}(),
 		} {
@@ -214,10 +224,10 @@ func TestPolicyFromLabels(t *testing.T) {
 		"pod-security.kubernetes.io/enforce-version": "v1.29",
 		"pod-security.kubernetes.io/audit":           "strict",
 	})
-	want := pss.NamespacePolicy{
-		Enforce: pss.Policy{Level: pss.Baseline, Version: "v1.29"},
-		Audit:   pss.Policy{Level: pss.Privileged, Version: "latest"},
-		Warn:    pss.Policy{Level: pss.Baseline, Version: "v1.29"},
+	want := pss.Policy{
+		Enforce: pss.LevelVersion{Level: pss.Baseline, Version: "v1.29"},
+		Audit:   pss.LevelVersion{Level: pss.Privileged, Version: "latest"},
+		Warn:    pss.LevelVersion{Level: pss.Baseline, Version: "v1.29"},
 	}
 	if !reflect.DeepEqual(np, want) || np.String() != "enforce=baseline:v1.29, audit=privileged:latest, warn=baseline:v1.29" {
 		t.Fatalf("%v", np)
@@ -259,10 +269,10 @@ func TestPolicyFromLabels(t *testing.T) {
 	}
 
 	// Defaults, as an admission configuration gives them.
-	defaults := pss.NamespacePolicy{
-		Enforce: pss.Policy{Level: pss.Restricted, Version: "v1.30"},
-		Audit:   pss.Policy{Level: pss.Baseline},
-		Warn:    pss.Policy{Level: pss.Restricted},
+	defaults := pss.Policy{
+		Enforce: pss.LevelVersion{Level: pss.Restricted, Version: "v1.30"},
+		Audit:   pss.LevelVersion{Level: pss.Baseline},
+		Warn:    pss.LevelVersion{Level: pss.Restricted},
 	}
 	np, errs, err := pss.PolicyFromLabelsWithDefaults(map[string]string{"pod-security.kubernetes.io/audit": "restricted"}, defaults)
 	if err != nil || errs != nil || np.String() != "enforce=restricted:v1.30, audit=restricted:latest, warn=restricted:latest" {
@@ -273,7 +283,7 @@ func TestPolicyFromLabels(t *testing.T) {
 	if !errors.Is(err, pss.ErrInvalidVersion) {
 		t.Fatal(err)
 	}
-	defaults.Audit = pss.Policy{Level: "Baseline"}
+	defaults.Audit = pss.LevelVersion{Level: "Baseline"}
 	if _, _, err := pss.PolicyFromLabelsWithDefaults(nil, defaults); !errors.Is(err, pss.ErrInvalidLevel) {
 		t.Fatal(err)
 	}
@@ -281,7 +291,7 @@ func TestPolicyFromLabels(t *testing.T) {
 	// The policies evaluate like any other.
 	np, _ = pss.PolicyFromLabels(map[string]string{"pod-security.kubernetes.io/enforce": "baseline"})
 	r, err := pss.EvaluateObject(deployment, np.Enforce)
-	if err != nil || r.AdmissionMessage != deploymentMessage {
+	if err != nil || r.Message != deploymentMessage {
 		t.Fatalf("%+v %v", r, err)
 	}
 }
@@ -305,7 +315,7 @@ func TestWorkloadsMatchPods(t *testing.T) {
 			`"spec":{"hostNetwork":true,"initContainers":[{"name":"i","securityContext":{"runAsUser":0}}],` +
 			`"containers":[{"name":"c","ports":[{"hostPort":80}]}],"volumes":[{"name":"h","hostPath":{"path":"/"}}]}}`)} {
 		for _, level := range []pss.Level{pss.Baseline, pss.Restricted} {
-			policy := pss.Policy{Level: level, Version: "latest"}
+			policy := pss.LevelVersion{Level: level, Version: "latest"}
 			p, err := pss.Evaluate(pod, policy)
 			if err != nil {
 				t.Fatal(err)
@@ -320,7 +330,7 @@ func TestWorkloadsMatchPods(t *testing.T) {
 					f.Path = "spec.template." + f.Path
 				}
 			}
-			p.Kind, p.PodName, p.AdmissionMessage = d.Kind, d.PodName, d.AdmissionMessage
+			p.Kind, p.PodName, p.Message = d.Kind, d.PodName, d.Message
 			if !reflect.DeepEqual(p, d) {
 				t.Fatalf("%s:\npod        %+v\ndeployment %+v", level, p, d)
 			}
@@ -331,15 +341,15 @@ func TestWorkloadsMatchPods(t *testing.T) {
 func ExampleEvaluateObject() {
 	deployment := []byte(`{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
 	  "spec": {"template": {"spec": {"containers": [{"name": "app", "securityContext": {"privileged": true}}]}}}}`)
-	result, err := pss.EvaluateObject(deployment, pss.Policy{Level: pss.Baseline})
+	result, err := pss.EvaluateObject(deployment, pss.LevelVersion{Level: pss.Baseline})
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(result.Kind, result.Allowed)
 	fmt.Println(result.Violations[0].Fields[0].Path)
-	fmt.Println(result.AdmissionMessage)
+	fmt.Println(result.Message)
 
-	_, err = pss.EvaluateObject([]byte(`{"apiVersion": "v1", "kind": "Service"}`), pss.Policy{Level: pss.Baseline})
+	_, err = pss.EvaluateObject([]byte(`{"apiVersion": "v1", "kind": "Service"}`), pss.LevelVersion{Level: pss.Baseline})
 	fmt.Println(errors.Is(err, pss.ErrNotAWorkload), err)
 	// Output:
 	// Deployment false
@@ -352,13 +362,13 @@ func ExampleExclusion() {
 	pod := []byte(`{"spec": {"containers": [
 	  {"name": "proxy", "image": "envoyproxy/envoy:v1.31", "securityContext": {"capabilities": {"add": ["NET_ADMIN"]}}},
 	  {"name": "app", "image": "app:1.0", "securityContext": {"capabilities": {"add": ["NET_ADMIN"]}}}]}}`)
-	policy := pss.Policy{Level: pss.Baseline, Exclusions: []pss.Exclusion{{
+	envoy := pss.Exclusion{
 		ControlName:     "Capabilities",
 		Images:          []string{"envoyproxy/*"},
 		RestrictedField: "spec.containers[*].securityContext.capabilities.add",
 		Values:          []string{"NET_ADMIN"},
-	}}}
-	result, err := pss.Evaluate(pod, policy)
+	}
+	result, err := pss.Evaluate(pod, pss.LevelVersion{Level: pss.Baseline}, pss.WithExclusions(envoy))
 	if err != nil {
 		panic(err)
 	}
@@ -381,15 +391,15 @@ func ExampleExclusion_Validate() {
 }
 
 func ExamplePolicyFromLabels() {
-	np, errs := pss.PolicyFromLabels(map[string]string{
+	policy, errs := pss.PolicyFromLabels(map[string]string{
 		"pod-security.kubernetes.io/enforce": "baseline",
 		"pod-security.kubernetes.io/audit":   "strict",
 	})
-	fmt.Println(np)
+	fmt.Println(policy)
 	for _, e := range errs {
 		fmt.Println(e)
 	}
-	result, err := pss.Evaluate(privilegedPod, np.Enforce)
+	result, err := pss.Evaluate(privilegedPod, policy.Enforce)
 	if err != nil {
 		panic(err)
 	}

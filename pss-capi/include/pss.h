@@ -13,9 +13,15 @@
  * - Text comes back as (ptr, len) views, not NUL-terminated, valid until the handle owning them is
  *   freed. Print them with printf("%.*s", (int)len, (const char *)ptr).
  * - Failure detail is a pss_error handed back through err_out, never thread-local state.
- * - Borrowed parts (pss_violation, pss_field, pss_kyverno_rule, a namespace policy's pss_policy and
- *   pss_label_error, the namespace policies of configurations, decisions and reviews, a decision's
- *   enforce pss_evaluation) live as long as the handle they came from and are never freed on their own.
+ * - Names: pss_level_version is one level at one version (baseline:latest); pss_policy is a
+ *   namespace's enforce, audit and warn levels and versions (upstream's api.Policy).
+ * - Three entry points, as pss-core decides: a pod (pss_evaluate: no kind means a pod, another kind
+ *   is PSS_RESULT_UNEXPECTED_KIND, a bare pod spec PSS_RESULT_BARE_POD_SPEC), a bare pod spec
+ *   (pss_evaluate_spec: paths relative to the spec), any object (pss_evaluate_object: its kind
+ *   decides; no kind is PSS_RESULT_NOT_A_WORKLOAD, never allowed).
+ * - Borrowed parts (pss_violation, pss_field, pss_kyverno_rule, a policy's pss_level_version and
+ *   pss_label_error, the policies of configurations, admissions, decisions and reviews, a decision's
+ *   pss_evaluation) live as long as the handle they came from and are never freed on their own.
  * - Results can also be read in one call as plain data (pss_evaluation_get_view,
  *   pss_decision_get_view, pss_namespace_review_get_view, pss_kyverno_result_get_view): pss_str views
  *   and arrays of them, valid as long as the result; an evaluation's texts lie in two blocks.
@@ -36,6 +42,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/** The namespace label that sets the enforce level (pss-core's admission::ENFORCE_LEVEL_LABEL). */
+#define PSS_ENFORCE_LEVEL_LABEL "pod-security.kubernetes.io/enforce"
+/** The namespace label that sets the enforce version. */
+#define PSS_ENFORCE_VERSION_LABEL "pod-security.kubernetes.io/enforce-version"
+/** The namespace label that sets the audit level. */
+#define PSS_AUDIT_LEVEL_LABEL "pod-security.kubernetes.io/audit"
+/** The namespace label that sets the audit version. */
+#define PSS_AUDIT_VERSION_LABEL "pod-security.kubernetes.io/audit-version"
+/** The namespace label that sets the warn level. */
+#define PSS_WARN_LEVEL_LABEL "pod-security.kubernetes.io/warn"
+/** The namespace label that sets the warn version. */
+#define PSS_WARN_VERSION_LABEL "pod-security.kubernetes.io/warn-version"
+
 
 /**
  * The major version of the library this header belongs to.
@@ -188,6 +208,46 @@ typedef uint32_t pss_result;
 #endif // __cplusplus
 
 /**
+ * Whether, and how, a namespace review checked the namespace's existing pods against its new
+ * enforce level (pss-core's `PodsCheck`; upstream checks them only when the enforce level gets
+ * stricter). The numbers are fixed and never reused; a newer library may add values.
+ */
+enum pss_pods_check
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A namespace creation: it has no pods yet.
+   */
+  PSS_PODS_CHECK_CREATION = 0,
+  /**
+   * The new labels are invalid: the change is rejected, no pod is checked.
+   */
+  PSS_PODS_CHECK_INVALID = 1,
+  /**
+   * Not checked: the new enforce level is not stricter than the old one (the same, privileged,
+   * or a lower level at the same version); `pss_namespace_review_not_stricter` gives both.
+   */
+  PSS_PODS_CHECK_NOT_STRICTER = 2,
+  /**
+   * Not checked: the namespace is exempt from Pod Security.
+   */
+  PSS_PODS_CHECK_EXEMPT = 3,
+  /**
+   * Checked: `pss_namespace_review_pods_counts` says how many.
+   */
+  PSS_PODS_CHECK_CHECKED = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pss_pods_check pss_pods_check;
+#else
+typedef uint32_t pss_pods_check;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A rule's outcome. The numbers are fixed.
  */
 enum pss_kyverno_status
@@ -263,8 +323,9 @@ typedef struct pss_admission_config pss_admission_config;
 
 /**
  * What PodSecurity admission decides for one create request: allowed or denied (with the API
- * server's message), the warnings, the audit annotations, the exemption, the namespace's policy and
- * the enforce-mode evaluation. Immutable.
+ * server's message), the warnings, the audit annotations, the exemption, the namespace's policy, the
+ * enforce-mode evaluation, and for a pod controller whether the pods it creates would be denied.
+ * Immutable.
  */
 typedef struct pss_decision pss_decision;
 
@@ -280,9 +341,9 @@ typedef struct pss_decision pss_decision;
 typedef struct pss_error pss_error;
 
 /**
- * The verdict on one pod or workload at one policy: allowed or not, upstream's aggregate reason,
- * detail and admission message, each violation, and the workload's kind. Immutable: any number of
- * threads may read one at once.
+ * The verdict on one pod, pod spec or workload at one level and version: allowed or not, upstream's
+ * aggregate reason, detail and denial message, each violation, and the workload's kind. Immutable:
+ * any number of threads may read one at once.
  */
 typedef struct pss_evaluation pss_evaluation;
 
@@ -315,7 +376,7 @@ typedef struct pss_kyverno_rule pss_kyverno_rule;
 
 /**
  * One namespace label whose value is not a valid level or version, with upstream's words. Borrowed
- * from its `pss_namespace_policy`: valid until that is freed, and never freed on its own.
+ * from its `pss_policy`: valid until that is freed, and never freed on its own.
  */
 typedef struct pss_label_error pss_label_error;
 
@@ -330,11 +391,11 @@ typedef struct pss_label_error pss_label_error;
 typedef struct pss_labels pss_labels;
 
 /**
- * The policies of a namespace, one per PodSecurity mode: `enforce` (violations deny pods), `audit`
- * (violations are recorded in the audit log) and `warn` (violations are returned as warnings), and
- * the errors of the labels they came from. Immutable: any number of threads may use one at once.
+ * One level at one version (`baseline` at `latest`, `restricted` at `v1.30`): what a pod is
+ * evaluated against, and one mode of a namespace's `pss_policy`. pss-core's `LevelVersion`. Parsed
+ * once and reusable for any number of evaluations, from any number of threads at once. Immutable.
  */
-typedef struct pss_namespace_policy pss_namespace_policy;
+typedef struct pss_level_version pss_level_version;
 
 /**
  * What the API server answers to a namespace's creation or label change, for PodSecurity: allowed
@@ -344,7 +405,7 @@ typedef struct pss_namespace_policy pss_namespace_policy;
 typedef struct pss_namespace_review pss_namespace_review;
 
 /**
- * How to evaluate, beyond the policy: the largest input accepted, and Kyverno-style exclusions
+ * How to evaluate, beyond the level and version: the largest input accepted, and Kyverno-style exclusions
  * (`pss_options_add_exclusion`). Adding settings here does not change any existing function.
  *
  * Set options before sharing the handle; once set, one handle can serve concurrent evaluations
@@ -353,8 +414,10 @@ typedef struct pss_namespace_review pss_namespace_review;
 typedef struct pss_options pss_options;
 
 /**
- * A level at a version (`baseline` at `latest`, `restricted` at `v1.30`), parsed once and reusable
- * for any number of evaluations, from any number of threads at once. Immutable.
+ * A PodSecurity policy: one level and version per mode, `enforce` (violations deny pods), `audit`
+ * (violations are recorded in the audit log) and `warn` (violations are returned as warnings), as a
+ * namespace's labels give them (upstream's `api.Policy`, pss-core's `admission::Policy`), and the
+ * errors of the labels it came from. Immutable: any number of threads may use one at once.
  */
 typedef struct pss_policy pss_policy;
 
@@ -431,11 +494,11 @@ typedef struct {
  * A whole evaluation as plain data, for reading it out in one call (`pss_evaluation_view`): what the
  * per-item getters give, as views that live until the evaluation is freed.
  *
- * Every non-empty text of the evaluation (`pod_name`, `reason`, `detail`, `admission_message`,
+ * Every non-empty text of the evaluation (`pod_name`, `reason`, `detail`, `denial_message`,
  * `note`, and each violation's `check_id`, `reason` and `detail` and each field's `path` and
  * `container`) lies inside `texts`, and every field's `value_json` inside `values`: a caller can copy
  * the two blocks once and find each text at its offset (`ptr - texts.ptr`). `kind` and
- * `template_path` are static text.
+ * `template_path` are static text (`{NULL, 0}` for a bare pod spec).
  */
 typedef struct {
   /**
@@ -447,11 +510,11 @@ typedef struct {
    */
   bool template_absent;
   /**
-   * As `pss_evaluation_kind`.
+   * As `pss_evaluation_kind` (`{NULL, 0}` for a bare pod spec).
    */
   pss_str kind;
   /**
-   * As `pss_evaluation_template_path`.
+   * As `pss_evaluation_template_path` (`{NULL, 0}` for a bare pod spec).
    */
   pss_str template_path;
   /**
@@ -467,9 +530,9 @@ typedef struct {
    */
   pss_str detail;
   /**
-   * As `pss_evaluation_admission_message`.
+   * As `pss_evaluation_denial_message`.
    */
-  pss_str admission_message;
+  pss_str denial_message;
   /**
    * As `pss_evaluation_note` (`{NULL, 0}` without a note).
    */
@@ -545,6 +608,19 @@ typedef struct {
    * The enforce-mode evaluation's view; NULL when none ran (`pss_decision_enforce`).
    */
   const pss_evaluation_view *enforce;
+  /**
+   * As `pss_decision_pods_allowed`.
+   */
+  bool pods_allowed;
+  /**
+   * As `pss_decision_pods_denial` (`{NULL, 0}` when the pods would be allowed).
+   */
+  pss_str pods_denial;
+  /**
+   * The view of the evaluation of the pods a controller creates; NULL when there is none
+   * (`pss_decision_created_pods`).
+   */
+  const pss_evaluation_view *created_pods;
 } pss_decision_view;
 
 /**
@@ -568,6 +644,40 @@ typedef struct {
    * The number of warnings.
    */
   size_t warning_count;
+  /**
+   * As `pss_namespace_review_exempt`.
+   */
+  bool exempt;
+  /**
+   * As `pss_namespace_review_pods_check`.
+   */
+  pss_pods_check pods_check;
+  /**
+   * As `pss_namespace_review_pods_counts`: how many pods were checked (0 unless
+   * `PSS_PODS_CHECK_CHECKED`).
+   */
+  size_t pods_checked;
+  /**
+   * How many pods could have been checked (without upstream's limit).
+   */
+  size_t pods_total;
+  /**
+   * How many of the checked pods violate the new enforce level.
+   */
+  size_t pods_violating;
+  /**
+   * As `pss_namespace_review_not_stricter`: the enforce level and version before the change
+   * (NULL unless `PSS_PODS_CHECK_NOT_STRICTER`).
+   */
+  const pss_level_version *old_enforce;
+  /**
+   * The enforce level and version after the change (NULL unless `PSS_PODS_CHECK_NOT_STRICTER`).
+   */
+  const pss_level_version *new_enforce;
+  /**
+   * As `pss_namespace_review_summary` (`{NULL, 0}` without a summary).
+   */
+  pss_str summary;
 } pss_namespace_review_view;
 
 /**
@@ -690,7 +800,7 @@ pss_result pss_admission_config_parse(const uint8_t *json,
                                       pss_error **err_out);
 
 /**
- * The configuration's defaults: the policies of namespaces without PodSecurity labels.
+ * The configuration's defaults: the policy of namespaces without PodSecurity labels.
  *
  * Ownership: `*out` receives a pointer borrowed from `config`: valid until that is freed, not to be
  * freed by the caller.
@@ -699,7 +809,7 @@ pss_result pss_admission_config_parse(const uint8_t *json,
  * `config` is NULL or a live `pss_admission_config`; `out` is NULL or valid for writing one pointer.
  */
 pss_result pss_admission_config_defaults(const pss_admission_config *config,
-                                         const pss_namespace_policy **out);
+                                         const pss_policy **out);
 
 /**
  * Frees a configuration. NULL is a no-op.
@@ -729,6 +839,19 @@ pss_result pss_admission_new(const pss_admission_config *config,
                              pss_admission **out);
 
 /**
+ * The admission controller's defaults: the policy of namespaces without PodSecurity labels (its
+ * configuration's, or upstream's `privileged:latest` in every mode without one).
+ *
+ * Ownership: `*out` receives a pointer borrowed from `admission`: valid until that is freed, not to
+ * be freed by the caller.
+ *
+ * # Safety
+ * `admission` is NULL or a live `pss_admission`; `out` is NULL or valid for writing one pointer.
+ */
+pss_result pss_admission_defaults(const pss_admission *admission,
+                                  const pss_policy **out);
+
+/**
  * Frees an admission controller. NULL is a no-op.
  *
  * Ownership: takes back the caller's `pss_admission`. Decisions and reviews made with it stay valid.
@@ -747,8 +870,9 @@ void pss_admission_free(pss_admission *admission);
  * configuration's defaults; exemptions apply by namespace, then user, then the pod's runtime
  * class. Pods are checked in the enforce, audit and warn modes and denied when enforce fails, with
  * the API server's message; controllers (Deployment, Job, ...) are never denied, only warned and
- * audited (use `pss_policy_evaluate_object` with the enforce policy to see whether the pods a
- * controller creates would be denied).
+ * audited, and the pods they create are evaluated at the enforce level (unless those pods would be
+ * exempt, by namespace or runtime class): `pss_decision_pods_allowed`, `pss_decision_pods_denial`
+ * and `pss_decision_created_pods` say whether the API server would deny them.
  *
  * Ownership: every input is read during the call only; `admission` and `namespace_labels` stay the
  * caller's. On success `*out` receives a new `pss_decision` the caller owns and frees with
@@ -756,7 +880,7 @@ void pss_admission_free(pss_admission *admission);
  * receives a new `pss_error` the caller frees with `pss_error_free`.
  *
  * Errors: `PSS_RESULT_NOT_A_WORKLOAD` for an object PodSecurity does not look at (a Service);
- * the decoding errors of `pss_policy_evaluate_object`; `PSS_RESULT_INVALID_UTF8` (`namespace`,
+ * the decoding errors of `pss_level_version_evaluate_object`; `PSS_RESULT_INVALID_UTF8` (`namespace`,
  * `username`); `PSS_RESULT_NULL_PARAMETER` (`admission`, `namespace`, `username`, `object`, `out`).
  *
  * # Safety
@@ -884,8 +1008,8 @@ pss_result pss_decision_audit_annotation(const pss_decision *decision,
                                          size_t *out_value_len);
 
 /**
- * The namespace's policies (its labels over the configuration's defaults), with the errors of its
- * labels (`pss_namespace_policy_error_count`; they are also in the `pod-security.kubernetes.io/error`
+ * The namespace's policy (its labels over the configuration's defaults), with the errors of its
+ * labels (`pss_policy_error_count`; they are also in the `pod-security.kubernetes.io/error`
  * audit annotation when the checks ran).
  *
  * Ownership: `*out` receives a pointer borrowed from `decision`: valid until that is freed, not to
@@ -895,7 +1019,7 @@ pss_result pss_decision_audit_annotation(const pss_decision *decision,
  * `decision` is NULL or a live `pss_decision`; `out` is NULL or valid for writing one pointer.
  */
 pss_result pss_decision_policy(const pss_decision *decision,
-                               const pss_namespace_policy **out);
+                               const pss_policy **out);
 
 /**
  * The enforce-mode evaluation, when one ran (pods that are not exempt): its violations and fields,
@@ -912,9 +1036,55 @@ pss_result pss_decision_enforce(const pss_decision *decision,
                                 const pss_evaluation **out);
 
 /**
+ * Whether neither the object nor the pods it creates would be denied (pss-core's
+ * `Decision::pods_allowed`): for a pod, `pss_decision_allowed`; for a controller, which the API
+ * server admits, whether the pods it creates pass the namespace's enforce level. This is what a gate
+ * before the cluster (CI) should fail on.
+ *
+ * Ownership: `*out_allowed` is written on success.
+ *
+ * # Safety
+ * `decision` is NULL or a live `pss_decision`; `out_allowed` is NULL or valid for writing a `bool`.
+ */
+pss_result pss_decision_pods_allowed(const pss_decision *decision,
+                                     bool *out_allowed);
+
+/**
+ * What a gate before the cluster should report as denied (pss-core's `Decision::pods_denial`): for
+ * a pod, the API server's denial (`pss_decision_denial`); for a controller, that the pods it creates
+ * would be denied: `deployments "NAME" (pods it creates would be denied): violates PodSecurity
+ * "LEVEL:VERSION": DETAIL`. NULL and 0 when `pss_decision_pods_allowed` is true.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by `decision`, valid until it is freed.
+ *
+ * # Safety
+ * `decision` is NULL or a live `pss_decision`; `out_ptr` and `out_len` are NULL or valid for writing.
+ */
+pss_result pss_decision_pods_denial(const pss_decision *decision,
+                                    const uint8_t **out_ptr,
+                                    size_t *out_len);
+
+/**
+ * For a pod controller, the evaluation at the namespace's enforce level of the pods it creates,
+ * which the API server checks when the controller creates them (pss-core's
+ * `Decision::created_pods`; field paths relative to the controller, as
+ * `pss_level_version_evaluate_object` gives them). NULL for a pod (see `pss_decision_enforce`), for a
+ * controller without a template, and when those pods would be exempt (by namespace or runtime class;
+ * a user exemption does not cover them: the controller creates them, not the user).
+ *
+ * Ownership: `*out` receives a pointer borrowed from `decision` (or NULL): valid until `decision` is
+ * freed, never to be passed to `pss_evaluation_free`.
+ *
+ * # Safety
+ * `decision` is NULL or a live `pss_decision`; `out` is NULL or valid for writing one pointer.
+ */
+pss_result pss_decision_created_pods(const pss_decision *decision,
+                                     const pss_evaluation **out);
+
+/**
  * Reads a whole decision in one call: writes a pointer to its `pss_decision_view` (allowed, kind,
- * denial, exemption, the warnings and audit annotations as arrays of views, and the enforce-mode
- * evaluation's view).
+ * denial, exemption, the warnings and audit annotations as arrays of views, the enforce-mode
+ * evaluation's view, and whether the pods a controller creates would be denied).
  *
  * Ownership: `*out` receives a pointer borrowed from `decision`; the view, its arrays and every text
  * it points to stay valid until `decision` is freed.
@@ -941,7 +1111,7 @@ void pss_decision_free(pss_decision *decision);
  * Reviews a namespace's creation (`old_labels` NULL) or label change (from `old_labels` to
  * `new_labels`; NULL `new_labels` means none) as the API server's PodSecurity admission does. Invalid
  * PodSecurity labels are rejected with upstream's message (on a change, unless the old labels had the
- * same errors). When the change makes the enforce policy stricter, the new enforce level is dry-run
+ * same errors). When the change makes the enforce level stricter, the new enforce level is dry-run
  * against the namespace's existing `pods` (`pod_count` pods, each JSON bytes, given as parallel
  * arrays): pods of an exempt runtime class are skipped, one pod per controller is checked first, at
  * most `PSS_MAX_PODS_TO_CHECK` are checked, and pods with the same reasons are reported together,
@@ -959,7 +1129,7 @@ void pss_decision_free(pss_decision *decision);
  * `pss_namespace_review_free`. On failure `*out` is not written and, when `err_out` is not NULL,
  * `*err_out` receives a new `pss_error` the caller frees with `pss_error_free`.
  *
- * Errors: the decoding errors of `pss_policy_evaluate` for a pod that cannot be decoded (its display
+ * Errors: the decoding errors of `pss_level_version_evaluate` for a pod that cannot be decoded (its display
  * starts with `pods[i]: `); `PSS_RESULT_INVALID_UTF8` (`namespace`); `PSS_RESULT_NULL_PARAMETER`
  * (`admission`, `namespace`, `out`, or a pod array or element with a count above 0);
  * `PSS_RESULT_INPUT_TOO_LARGE`.
@@ -1036,8 +1206,8 @@ pss_result pss_namespace_review_warning(const pss_namespace_review *review,
                                         size_t *out_len);
 
 /**
- * The namespace's new policies, with the errors of its new labels
- * (`pss_namespace_policy_error_count`, `pss_namespace_policy_error`).
+ * The namespace's new policy, with the errors of its new labels
+ * (`pss_policy_error_count`, `pss_policy_error`).
  *
  * Ownership: `*out` receives a pointer borrowed from `review`: valid until that is freed, not to be
  * freed by the caller.
@@ -1046,7 +1216,82 @@ pss_result pss_namespace_review_warning(const pss_namespace_review *review,
  * `review` is NULL or a live `pss_namespace_review`; `out` is NULL or valid for writing one pointer.
  */
 pss_result pss_namespace_review_policy(const pss_namespace_review *review,
-                                       const pss_namespace_policy **out);
+                                       const pss_policy **out);
+
+/**
+ * Whether the namespace is exempt from Pod Security by the admission configuration's exemptions
+ * (pss-core's `NamespaceReview::exempt`), whatever the change.
+ *
+ * Ownership: `*out_exempt` is written on success.
+ *
+ * # Safety
+ * `review` is NULL or a live `pss_namespace_review`; `out_exempt` is NULL or valid for writing a
+ * `bool`.
+ */
+pss_result pss_namespace_review_exempt(const pss_namespace_review *review,
+                                       bool *out_exempt);
+
+/**
+ * Whether, and how, the namespace's existing pods were checked against its new enforce level
+ * (pss-core's `NamespaceReview::pods_check`): a creation, invalid labels, a change that is not
+ * stricter, an exempt namespace, or checked.
+ *
+ * Ownership: `*out_check` is written on success.
+ *
+ * # Safety
+ * `review` is NULL or a live `pss_namespace_review`; `out_check` is NULL or valid for writing a
+ * `pss_pods_check`.
+ */
+pss_result pss_namespace_review_pods_check(const pss_namespace_review *review,
+                                           pss_pods_check *out_check);
+
+/**
+ * For `PSS_PODS_CHECK_CHECKED`: how many pods were checked (at most `PSS_MAX_PODS_TO_CHECK`; pods of
+ * an exempt runtime class are not), how many could have been (without the limit), and how many of
+ * the checked ones violate the new enforce level. 0, 0 and 0 for every other check.
+ *
+ * Ownership: the out-parameters belong to the caller and are written on success.
+ *
+ * # Safety
+ * `review` is NULL or a live `pss_namespace_review`; each out-pointer is NULL or valid for writing
+ * one `size_t`.
+ */
+pss_result pss_namespace_review_pods_counts(const pss_namespace_review *review,
+                                            size_t *out_checked,
+                                            size_t *out_total,
+                                            size_t *out_violating);
+
+/**
+ * For `PSS_PODS_CHECK_NOT_STRICTER`: the enforce level and version before the change (`*out_old`)
+ * and after it (`*out_new`), the reason no pod was checked. NULL and NULL for every other check.
+ *
+ * Ownership: the pointers written are borrowed from `review`: valid until it is freed, not to be
+ * freed by the caller.
+ *
+ * # Safety
+ * `review` is NULL or a live `pss_namespace_review`; `out_old` and `out_new` are NULL or valid for
+ * writing one pointer.
+ */
+pss_result pss_namespace_review_not_stricter(const pss_namespace_review *review,
+                                             const pss_level_version **out_old,
+                                             const pss_level_version **out_new);
+
+/**
+ * One line that says what the change means for the existing pods, as pss-core words it
+ * (`NamespaceReview::summary`, the line `pss label-dry-run` prints): `namespace "prod": 3 of 5 pods
+ * would violate the new enforce level "restricted:latest"`, `... is not stricter than ...: 5
+ * existing pods not checked`, `namespace "prod": exempt from Pod Security: ...`. NULL and 0 for a
+ * creation and for invalid labels.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by `review`, valid until it is freed.
+ *
+ * # Safety
+ * `review` is NULL or a live `pss_namespace_review`; `out_ptr` and `out_len` are NULL or valid for
+ * writing.
+ */
+pss_result pss_namespace_review_summary(const pss_namespace_review *review,
+                                        const uint8_t **out_ptr,
+                                        size_t *out_len);
 
 /**
  * Reads a whole namespace review in one call: writes a pointer to its `pss_namespace_review_view`.
@@ -1152,44 +1397,50 @@ pss_result pss_error_position(const pss_error *err,
 void pss_error_free(pss_error *err);
 
 /**
- * Evaluates a pod, given as JSON bytes (UTF-8, not NUL-terminated), at a policy, exactly as the
- * Kubernetes PodSecurity admission controller does.
+ * Evaluates a pod, given as JSON bytes (UTF-8, not NUL-terminated), at a level and version, exactly
+ * as the Kubernetes PodSecurity admission controller does. This is the pod entry point: a document
+ * without `kind` is read as a pod (the caller says it is one); field paths are relative to the pod
+ * (`spec.containers[0].securityContext.privileged`).
  *
  * `options` may be NULL for the defaults; their exclusions, if any, are applied. The pod is decoded
- * as the API server decodes it (case-sensitive keys, unknown fields ignored, `kind` not read: any
- * object is read as a pod; use `pss_policy_evaluate_object` for Deployments and the other
- * controllers); the pod name in the admission message comes from `metadata.name`.
+ * as the API server decodes it (case-sensitive keys, unknown fields ignored); the pod name in the
+ * denial message comes from `metadata.name`. Use `pss_level_version_evaluate_spec` for a bare
+ * `PodSpec` and `pss_level_version_evaluate_object` for Deployments and the other controllers.
  *
- * Ownership: `policy`, `options` and `pod` stay the caller's and are not kept after the call (the
- * result copies what it needs). On success `*out` receives a new `pss_evaluation` the caller owns and
- * frees with `pss_evaluation_free`. On failure `*out` is not written and, when `err_out` is not NULL,
- * `*err_out` receives a new `pss_error` (message, field path, line, column, offset) the caller frees
- * with `pss_error_free`.
+ * Ownership: `level_version`, `options` and `pod` stay the caller's and are not kept after the call
+ * (the result copies what it needs). On success `*out` receives a new `pss_evaluation` the caller
+ * owns and frees with `pss_evaluation_free`. On failure `*out` is not written and, when `err_out` is
+ * not NULL, `*err_out` receives a new `pss_error` (message, field path, line, column, offset) the
+ * caller frees with `pss_error_free`.
  *
- * Errors: `PSS_RESULT_NULL_PARAMETER` (`policy`, `pod` or `out` is NULL; a NULL `pod` is reported even
- * when `pod_len` is 0), `PSS_RESULT_INVALID_UTF8`, `PSS_RESULT_INVALID_JSON` (including an empty or
- * truncated pod), `PSS_RESULT_NOT_AN_OBJECT`, `PSS_RESULT_INVALID_TYPE`,
- * `PSS_RESULT_NUMBER_OUT_OF_RANGE`, `PSS_RESULT_TOO_DEEP`, `PSS_RESULT_INPUT_TOO_LARGE`.
+ * Errors: `PSS_RESULT_UNEXPECTED_KIND` for a document whose `kind` is present and not `Pod` (a
+ * Deployment: use `pss_level_version_evaluate_object`); `PSS_RESULT_BARE_POD_SPEC` for a bare
+ * `PodSpec` (pod spec fields such as `containers` at the top and no `spec`: use
+ * `pss_level_version_evaluate_spec`), never an allowed empty pod; `PSS_RESULT_NULL_PARAMETER`
+ * (`level_version`, `pod` or `out` is NULL; a NULL `pod` is reported even when `pod_len` is 0),
+ * `PSS_RESULT_INVALID_UTF8`, `PSS_RESULT_INVALID_JSON` (including an empty or truncated pod),
+ * `PSS_RESULT_NOT_AN_OBJECT`, `PSS_RESULT_INVALID_TYPE`, `PSS_RESULT_NUMBER_OUT_OF_RANGE`,
+ * `PSS_RESULT_TOO_DEEP`, `PSS_RESULT_INPUT_TOO_LARGE`.
  *
  * # Safety
- * `policy` and `options` are NULL or live handles of their types; `pod` is NULL or points to
+ * `level_version` and `options` are NULL or live handles of their types; `pod` is NULL or points to
  * `pod_len` readable bytes not modified during the call; `out` and `err_out` are NULL or valid for
  * writing one pointer.
  */
-pss_result pss_policy_evaluate(const pss_policy *policy,
-                               const pss_options *options,
-                               const uint8_t *pod,
-                               size_t pod_len,
-                               pss_evaluation **out,
-                               pss_error **err_out);
+pss_result pss_level_version_evaluate(const pss_level_version *level_version,
+                                      const pss_options *options,
+                                      const uint8_t *pod,
+                                      size_t pod_len,
+                                      pss_evaluation **out,
+                                      pss_error **err_out);
 
 /**
- * `pss_policy_new` and `pss_policy_evaluate` in one call, for callers that hold the level and version
- * as text. The level and version are checked before the pod is read.
+ * `pss_level_version_new` and `pss_level_version_evaluate` in one call, for callers that hold the
+ * level and version as text. The level and version are checked before the pod is read.
  *
- * Ownership: as `pss_policy_evaluate`; `level` and `version` are read during the call only.
+ * Ownership: as `pss_level_version_evaluate`; `level` and `version` are read during the call only.
  *
- * Errors: those of `pss_policy_new` and of `pss_policy_evaluate`.
+ * Errors: those of `pss_level_version_new` and of `pss_level_version_evaluate`.
  *
  * # Safety
  * `level`, `version` and `pod` are NULL or point to their lengths in readable bytes not modified
@@ -1207,13 +1458,88 @@ pss_result pss_evaluate(const uint8_t *level,
                         pss_error **err_out);
 
 /**
+ * Evaluates a bare pod spec (a `PodSpec`: `{"containers": [...], "hostNetwork": true, ...}`), given
+ * as JSON bytes (UTF-8, not NUL-terminated), at a level and version, with the checks of
+ * `pss_level_version_evaluate`. This is the spec entry point: field paths are relative to the spec
+ * (`containers[0].securityContext.privileged`, `hostNetwork`), `pss_evaluation_kind` and
+ * `pss_evaluation_template_path` are NULL, and the denial message reads `pods is forbidden:
+ * violates PodSecurity "LEVEL:VERSION": DETAIL` (a spec has no name).
+ *
+ * `options` may be NULL for the defaults; options with exclusions are refused (Kyverno's restricted
+ * fields are relative to a pod): evaluate the pod instead.
+ *
+ * Ownership: `level_version`, `options` and `spec` stay the caller's and are not kept after the
+ * call. On success `*out` receives a new `pss_evaluation` the caller owns and frees with
+ * `pss_evaluation_free`. On failure `*out` is not written and, when `err_out` is not NULL,
+ * `*err_out` receives a new `pss_error` the caller frees with `pss_error_free`.
+ *
+ * Errors: `PSS_RESULT_UNEXPECTED_KIND` for a whole object given as a spec (`spec`, `kind`,
+ * `apiVersion` or `metadata` at its top: use `pss_level_version_evaluate` or
+ * `pss_level_version_evaluate_object`), never an allowed empty spec; `PSS_RESULT_INVALID_INPUT` for
+ * options with exclusions; the decoding errors of `pss_level_version_evaluate` (with paths in the
+ * spec, e.g. `hostPID`); `PSS_RESULT_NULL_PARAMETER` (`level_version`, `spec` or `out` is NULL);
+ * `PSS_RESULT_INPUT_TOO_LARGE`.
+ *
+ * # Safety
+ * `level_version` and `options` are NULL or live handles of their types; `spec` is NULL or points to
+ * `spec_len` readable bytes not modified during the call; `out` and `err_out` are NULL or valid for
+ * writing one pointer.
+ */
+pss_result pss_level_version_evaluate_spec(const pss_level_version *level_version,
+                                           const pss_options *options,
+                                           const uint8_t *spec,
+                                           size_t spec_len,
+                                           pss_evaluation **out,
+                                           pss_error **err_out);
+
+/**
+ * `pss_level_version_new` and `pss_level_version_evaluate_spec` in one call. The level and version
+ * are checked before the spec is read.
+ *
+ * ```c
+ * static const char spec[] = "{\"containers\":[{\"name\":\"c\",\"securityContext\":{\"privileged\":true}}]}";
+ * pss_evaluation *ev = NULL;
+ * if (pss_evaluate_spec((const uint8_t *)"baseline", 8, (const uint8_t *)"latest", 6, NULL,
+ *                       (const uint8_t *)spec, sizeof spec - 1, &ev, NULL) == PSS_RESULT_OK) {
+ *   // not allowed; the field's path is containers[0].securityContext.privileged
+ *   pss_evaluation_free(ev);
+ * }
+ * ```
+ *
+ * Ownership: as `pss_level_version_evaluate_spec`; `level` and `version` are read during the call
+ * only.
+ *
+ * Errors: those of `pss_level_version_new` and of `pss_level_version_evaluate_spec`.
+ *
+ * # Safety
+ * `level`, `version` and `spec` are NULL or point to their lengths in readable bytes not modified
+ * during the call; `options` is NULL or a live `pss_options`; `out` and `err_out` are NULL or valid
+ * for writing one pointer.
+ */
+pss_result pss_evaluate_spec(const uint8_t *level,
+                             size_t level_len,
+                             const uint8_t *version,
+                             size_t version_len,
+                             const pss_options *options,
+                             const uint8_t *spec,
+                             size_t spec_len,
+                             pss_evaluation **out,
+                             pss_error **err_out);
+
+/**
  * Evaluates any object that carries a pod template, given as JSON bytes (UTF-8, not
- * NUL-terminated), at a policy, as the PodSecurity admission controller evaluates it: a Pod itself;
- * a PodTemplate, ReplicationController, ReplicaSet, Deployment, StatefulSet, DaemonSet or Job through
- * its pod template; a CronJob through `spec.jobTemplate.spec.template`. The `kind` (and the group of
- * `apiVersion`, when present: `apps/v1` for a Deployment) decides; field paths are relative to the
- * object (`spec.template.spec.containers[0].securityContext.privileged` for a Deployment). The
- * evaluation tells the kind (`pss_evaluation_kind`).
+ * NUL-terminated), at a level and version, as the PodSecurity admission controller evaluates it: a
+ * Pod itself; a PodTemplate, ReplicationController, ReplicaSet, Deployment, StatefulSet, DaemonSet
+ * or Job through its pod template; a CronJob through `spec.jobTemplate.spec.template`. This is the
+ * object entry point: the `kind` (and the group of `apiVersion`, when present: `apps/v1` for a
+ * Deployment) decides, as pss-core's `ObjectClass` says; field paths are relative to the object
+ * (`spec.template.spec.containers[0].securityContext.privileged` for a Deployment). The evaluation
+ * tells the kind (`pss_evaluation_kind`).
+ *
+ * A document without `kind` (or with an empty one) is not a Kubernetes object (kubectl and the API
+ * server refuse it): it is not evaluated, and never allowed (`PSS_RESULT_NOT_A_WORKLOAD`). Give a
+ * pod without `kind` to `pss_level_version_evaluate`, and a bare pod spec to
+ * `pss_level_version_evaluate_spec`.
  *
  * A ReplicationController without `spec.template` (or with a null one) has no pods to check, and
  * upstream allows it: the evaluation is allowed, with `pss_evaluation_template_absent` true and a
@@ -1222,36 +1548,38 @@ pss_result pss_evaluate(const uint8_t *level,
  * `options` may be NULL for the defaults; their exclusions, if any, are applied (restricted fields
  * relative to the pod template).
  *
- * Ownership: `policy`, `options` and `object` stay the caller's and are not kept after the call. On
- * success `*out` receives a new `pss_evaluation` the caller owns and frees with
+ * Ownership: `level_version`, `options` and `object` stay the caller's and are not kept after the
+ * call. On success `*out` receives a new `pss_evaluation` the caller owns and frees with
  * `pss_evaluation_free`. On failure `*out` is not written and, when `err_out` is not NULL, `*err_out`
  * receives a new `pss_error` the caller frees with `pss_error_free`.
  *
  * Errors: `PSS_RESULT_NOT_A_WORKLOAD` for an object that is not a pod or a pod controller, with
- * pss-core's message (`no pod template: Service is not a pod or a pod controller`, `no pod template:
- * the object has no kind`); the decoding errors of `pss_policy_evaluate` (with paths in the object,
- * e.g. `spec.template.spec.hostPID`); `PSS_RESULT_NULL_PARAMETER` (`policy`, `object` or `out` is
- * NULL); `PSS_RESULT_INPUT_TOO_LARGE`.
+ * pss-core's message (`no pod template: Service is not a pod or a pod controller`; for a document
+ * without `kind`, `no kind: not a Kubernetes object (kubectl and the API server refuse it), so it
+ * is not evaluated`); the decoding errors of `pss_level_version_evaluate` (with paths in the object,
+ * e.g. `spec.template.spec.hostPID`); `PSS_RESULT_NULL_PARAMETER` (`level_version`, `object` or
+ * `out` is NULL); `PSS_RESULT_INPUT_TOO_LARGE`.
  *
  * # Safety
- * `policy` and `options` are NULL or live handles of their types; `object` is NULL or points to
- * `object_len` readable bytes not modified during the call; `out` and `err_out` are NULL or valid for
- * writing one pointer.
+ * `level_version` and `options` are NULL or live handles of their types; `object` is NULL or points
+ * to `object_len` readable bytes not modified during the call; `out` and `err_out` are NULL or valid
+ * for writing one pointer.
  */
-pss_result pss_policy_evaluate_object(const pss_policy *policy,
-                                      const pss_options *options,
-                                      const uint8_t *object,
-                                      size_t object_len,
-                                      pss_evaluation **out,
-                                      pss_error **err_out);
+pss_result pss_level_version_evaluate_object(const pss_level_version *level_version,
+                                             const pss_options *options,
+                                             const uint8_t *object,
+                                             size_t object_len,
+                                             pss_evaluation **out,
+                                             pss_error **err_out);
 
 /**
- * `pss_policy_new` and `pss_policy_evaluate_object` in one call. The level and version are checked
- * before the object is read.
+ * `pss_level_version_new` and `pss_level_version_evaluate_object` in one call. The level and version
+ * are checked before the object is read.
  *
- * Ownership: as `pss_policy_evaluate_object`; `level` and `version` are read during the call only.
+ * Ownership: as `pss_level_version_evaluate_object`; `level` and `version` are read during the call
+ * only.
  *
- * Errors: those of `pss_policy_new` and of `pss_policy_evaluate_object`.
+ * Errors: those of `pss_level_version_new` and of `pss_level_version_evaluate_object`.
  *
  * # Safety
  * `level`, `version` and `object` are NULL or point to their lengths in readable bytes not modified
@@ -1271,7 +1599,8 @@ pss_result pss_evaluate_object(const uint8_t *level,
 /**
  * The kind of the evaluated workload as its `kind` spells it: `Pod`, `PodTemplate`,
  * `ReplicationController`, `ReplicaSet`, `Deployment`, `StatefulSet`, `DaemonSet`, `Job`, `CronJob`.
- * Always `Pod` for the pod functions (`pss_policy_evaluate`, `pss_evaluate`).
+ * Always `Pod` for the pod functions (`pss_level_version_evaluate`, `pss_evaluate`); NULL and 0 for
+ * a bare pod spec (`pss_level_version_evaluate_spec`, `pss_evaluate_spec`), which has no kind.
  *
  * Ownership: writes a view (not NUL-terminated) of static text, valid for the life of the process.
  *
@@ -1285,7 +1614,7 @@ pss_result pss_evaluation_kind(const pss_evaluation *evaluation,
 /**
  * Where the pod template is in the object: `spec.template`, `template` (PodTemplate),
  * `spec.jobTemplate.spec.template` (CronJob), or empty (a Pod is its own template). Field paths of
- * the template's fields start with it.
+ * the template's fields start with it. NULL and 0 for a bare pod spec.
  *
  * Ownership: writes a view (not NUL-terminated) of static text, valid for the life of the process.
  *
@@ -1324,7 +1653,7 @@ pss_result pss_evaluation_note(const pss_evaluation *evaluation,
                                size_t *out_len);
 
 /**
- * Whether the pod is allowed (it has no violations).
+ * Whether the pod (spec, workload) is allowed (it has no violations).
  *
  * Ownership: `evaluation` stays the caller's; `*out_allowed` is written on success.
  *
@@ -1360,25 +1689,25 @@ pss_result pss_evaluation_detail(const pss_evaluation *evaluation,
                                  size_t *out_len);
 
 /**
- * The message the API server gives when it denies the pod:
- * `pods "NAME" is forbidden: violates PodSecurity "LEVEL:VERSION": DETAIL`, NAME being the pod's
- * `metadata.name` (`pods is forbidden: ...` when it has none, as the API server words it). Empty when
- * the pod is allowed. For a controller (which the API server never denies: it denies the pods the
- * controller creates), the `pss` command's words, with the resource of its kind:
- * `deployments "NAME" (pods it creates would be denied): violates PodSecurity "LEVEL:VERSION": DETAIL`.
+ * The denial, as pss-core words it (`Evaluation::denial_message`): for a pod, the API server's
+ * message, `pods "NAME" is forbidden: violates PodSecurity "LEVEL:VERSION": DETAIL`, NAME being the
+ * pod's `metadata.name` (`pods is forbidden: ...` when it has none, and for a bare pod spec). For a
+ * controller (which the API server never denies: it denies the pods the controller creates), with
+ * the resource of its kind: `deployments "NAME" (pods it creates would be denied): violates
+ * PodSecurity "LEVEL:VERSION": DETAIL`. Empty when allowed.
  *
  * Ownership: writes a view (not NUL-terminated) of text owned by `evaluation`, valid until it is freed.
  *
  * # Safety
  * `evaluation` is NULL or a live `pss_evaluation`; `out_ptr` and `out_len` are NULL or valid for writing.
  */
-pss_result pss_evaluation_admission_message(const pss_evaluation *evaluation,
-                                            const uint8_t **out_ptr,
-                                            size_t *out_len);
+pss_result pss_evaluation_denial_message(const pss_evaluation *evaluation,
+                                         const uint8_t **out_ptr,
+                                         size_t *out_len);
 
 /**
- * The pod's `metadata.name` (an object's, for `pss_policy_evaluate_object`); NULL and 0 when it has
- * none.
+ * The pod's `metadata.name` (an object's, for `pss_level_version_evaluate_object`); NULL and 0 when
+ * it has none (always for a bare pod spec).
  *
  * Ownership: writes a view (not NUL-terminated) of text owned by `evaluation`, valid until it is freed.
  *
@@ -1493,7 +1822,8 @@ pss_result pss_violation_field(const pss_violation *violation,
 /**
  * The field's path in the pod, e.g. `spec.containers[0].securityContext.privileged` or
  * `metadata.annotations[container.apparmor.security.beta.kubernetes.io/app]`; in the object for
- * `pss_policy_evaluate_object`, e.g. `spec.template.spec.containers[0].securityContext.privileged`.
+ * `pss_level_version_evaluate_object`, e.g. `spec.template.spec.containers[0].securityContext.privileged`;
+ * in the spec for `pss_level_version_evaluate_spec`, e.g. `containers[0].securityContext.privileged`.
  *
  * Ownership: writes a view (not NUL-terminated) of text owned by the field's evaluation, valid until
  * that is freed.
@@ -1657,7 +1987,7 @@ void pss_kyverno_policy_free(pss_kyverno_policy *policy);
  * `pss_kyverno_result_free`. On failure `*out` is not written and, when `err_out` is not NULL,
  * `*err_out` receives a new `pss_error` the caller frees with `pss_error_free`.
  *
- * Errors: the decoding errors of `pss_policy_evaluate_object` for the resource;
+ * Errors: the decoding errors of `pss_level_version_evaluate_object` for the resource;
  * `PSS_RESULT_INVALID_UTF8` (`namespace`); `PSS_RESULT_NULL_PARAMETER` (`policy`, `resource`,
  * `namespace`, `out`).
  *
@@ -1910,217 +2240,13 @@ pss_result pss_labels_count(const pss_labels *labels,
 void pss_labels_free(pss_labels *labels);
 
 /**
- * Makes a namespace policy from three policies, for example the defaults of an admission
- * configuration (`pss_namespace_policy_from_labels` falls back to them for labels that are not set).
- *
- * Ownership: the policies stay the caller's (they are copied). On success `*out` receives a new
- * `pss_namespace_policy` the caller owns and frees with `pss_namespace_policy_free`.
- *
- * Errors: `PSS_RESULT_NULL_PARAMETER`.
- *
- * # Safety
- * `enforce`, `audit` and `warn` are NULL or live `pss_policy` handles; `out` is NULL or valid for
- * writing one pointer.
- */
-pss_result pss_namespace_policy_new(const pss_policy *enforce,
-                                    const pss_policy *audit,
-                                    const pss_policy *warn,
-                                    pss_namespace_policy **out);
-
-/**
- * Resolves a namespace's labels to its policies exactly as the API server does (upstream's
- * `PolicyToEvaluate`): the `pod-security.kubernetes.io/{enforce,audit,warn}` labels give the levels
- * and the `-version` labels the versions; other labels are ignored; a label that is not set takes the
- * value of `defaults` (NULL: `privileged:latest` in every mode, the API server's default). An invalid
- * enforce level becomes `restricted`, an invalid audit or warn level `privileged`, an invalid version
- * `latest`; when enforce is set validly, warn is not set, and enforce is stricter than warn, warn
- * follows enforce (and its version, unless warn-version is set).
- *
- * Invalid labels are not a failure: the call succeeds, and each one is described by a
- * `pss_label_error` (`pss_namespace_policy_error_count`, `pss_namespace_policy_error`), worded as
- * upstream words it:
- * `metadata.labels[pod-security.kubernetes.io/audit]: Invalid value: "strict": must be one of privileged, baseline, restricted`.
- *
- * The labels are given as parallel arrays: label `i` is `keys[i]` (`key_lens[i]` bytes) with the
- * value `values[i]` (`value_lens[i]` bytes), for `count` labels; with a count of 0 the arrays are not
- * read and may be NULL. A repeated key takes its last value.
- *
- * Ownership: every input is read during the call only; `defaults` stays the caller's. On success
- * `*out` receives a new `pss_namespace_policy` the caller owns and frees with
- * `pss_namespace_policy_free`. On failure `*out` is not written and, when `err_out` is not NULL,
- * `*err_out` receives a new `pss_error` the caller frees with `pss_error_free`.
- *
- * Errors: `PSS_RESULT_NULL_PARAMETER` (`out` is NULL, or an array or one of its elements is NULL with a
- * count above 0), `PSS_RESULT_INVALID_UTF8` (a key or value, named `keys[i]` or `values[i]`),
- * `PSS_RESULT_INPUT_TOO_LARGE`.
- *
- * # Safety
- * With a count above 0, non-NULL arrays hold `count` elements each, and each non-NULL element points
- * to its length in readable bytes, none modified during the call; `defaults` is NULL or a live
- * `pss_namespace_policy`; `out` and `err_out` are NULL or valid for writing one pointer.
- */
-pss_result pss_namespace_policy_from_labels(const uint8_t *const *keys,
-                                            const size_t *key_lens,
-                                            const uint8_t *const *values,
-                                            const size_t *value_lens,
-                                            size_t count,
-                                            const pss_namespace_policy *defaults,
-                                            pss_namespace_policy **out,
-                                            pss_error **err_out);
-
-/**
- * The enforce policy: pods that violate it are denied. Evaluate with it as with any policy
- * (`pss_policy_evaluate`, `pss_policy_evaluate_object`; `pss_policy_level`, `pss_policy_version`).
- *
- * Ownership: `*out` receives a pointer borrowed from `namespace_policy`: valid until that is freed,
- * not to be freed by the caller.
- *
- * # Safety
- * `namespace_policy` is NULL or a live `pss_namespace_policy`; `out` is NULL or valid for writing one
- * pointer.
- */
-pss_result pss_namespace_policy_enforce(const pss_namespace_policy *namespace_policy,
-                                        const pss_policy **out);
-
-/**
- * The audit policy: violations are recorded in the audit log.
- *
- * Ownership: as `pss_namespace_policy_enforce`.
- *
- * # Safety
- * As `pss_namespace_policy_enforce`.
- */
-pss_result pss_namespace_policy_audit(const pss_namespace_policy *namespace_policy,
-                                      const pss_policy **out);
-
-/**
- * The warn policy: violations are returned to the user as warnings.
- *
- * Ownership: as `pss_namespace_policy_enforce`.
- *
- * # Safety
- * As `pss_namespace_policy_enforce`.
- */
-pss_result pss_namespace_policy_warn(const pss_namespace_policy *namespace_policy,
-                                     const pss_policy **out);
-
-/**
- * The three policies as one line: `enforce=baseline:latest, audit=privileged:latest, warn=baseline:latest`.
- *
- * Ownership: writes a view (not NUL-terminated) of text owned by `namespace_policy`, valid until it is
- * freed.
- *
- * # Safety
- * `namespace_policy` is NULL or a live `pss_namespace_policy`; `out_ptr` and `out_len` are NULL or
- * valid for writing.
- */
-pss_result pss_namespace_policy_display(const pss_namespace_policy *namespace_policy,
-                                        const uint8_t **out_ptr,
-                                        size_t *out_len);
-
-/**
- * The number of invalid labels (0 when every PodSecurity label was understood, or none was set).
- *
- * Ownership: `*out_count` is written on success.
- *
- * # Safety
- * `namespace_policy` is NULL or a live `pss_namespace_policy`; `out_count` is NULL or valid for
- * writing a `size_t`.
- */
-pss_result pss_namespace_policy_error_count(const pss_namespace_policy *namespace_policy,
-                                            size_t *out_count);
-
-/**
- * The label error at `index` (0-based, in upstream's order: enforce, enforce-version, audit,
- * audit-version, warn, warn-version).
- *
- * Ownership: `*out` receives a pointer borrowed from `namespace_policy`: valid until that is freed,
- * not to be freed by the caller.
- *
- * Errors: `PSS_RESULT_NULL_PARAMETER`, `PSS_RESULT_INDEX_OUT_OF_RANGE`.
- *
- * # Safety
- * `namespace_policy` is NULL or a live `pss_namespace_policy`; `out` is NULL or valid for writing one
- * pointer.
- */
-pss_result pss_namespace_policy_error(const pss_namespace_policy *namespace_policy,
-                                      size_t index,
-                                      const pss_label_error **out);
-
-/**
- * Frees a namespace policy. NULL is a no-op.
- *
- * Ownership: takes back the caller's `pss_namespace_policy`; the policies and label errors borrowed
- * from it, and every view of them, become invalid. Evaluations made with its policies stay valid.
- *
- * # Safety
- * `namespace_policy` is NULL or a `pss_namespace_policy` from this library not freed before, and no
- * other thread uses it.
- */
-void pss_namespace_policy_free(pss_namespace_policy *namespace_policy);
-
-/**
- * The whole error as upstream words it:
- * `metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "strict": must be one of privileged, baseline, restricted`.
- *
- * Ownership: writes a view (not NUL-terminated) of text owned by the error's namespace policy, valid
- * until that is freed.
- *
- * # Safety
- * `error` is NULL or a live `pss_label_error`; `out_ptr` and `out_len` are NULL or valid for writing.
- */
-pss_result pss_label_error_display(const pss_label_error *error,
-                                   const uint8_t **out_ptr,
-                                   size_t *out_len);
-
-/**
- * The label's key: `pod-security.kubernetes.io/enforce`, `pod-security.kubernetes.io/warn-version`, ...
- *
- * Ownership: writes a view (not NUL-terminated) of text owned by the error's namespace policy, valid
- * until that is freed.
- *
- * # Safety
- * `error` is NULL or a live `pss_label_error`; `out_ptr` and `out_len` are NULL or valid for writing.
- */
-pss_result pss_label_error_label(const pss_label_error *error,
-                                 const uint8_t **out_ptr,
-                                 size_t *out_len);
-
-/**
- * The label's invalid value as given (`strict`); NULL and 0 if the error shows no value.
- *
- * Ownership: writes a view (not NUL-terminated) of text owned by the error's namespace policy, valid
- * until that is freed.
- *
- * # Safety
- * `error` is NULL or a live `pss_label_error`; `out_ptr` and `out_len` are NULL or valid for writing.
- */
-pss_result pss_label_error_value(const pss_label_error *error,
-                                 const uint8_t **out_ptr,
-                                 size_t *out_len);
-
-/**
- * What the label accepts: `must be one of privileged, baseline, restricted` or
- * `must be "latest" or "v1.x"`.
- *
- * Ownership: writes a view (not NUL-terminated) of text owned by the error's namespace policy, valid
- * until that is freed.
- *
- * # Safety
- * `error` is NULL or a live `pss_label_error`; `out_ptr` and `out_len` are NULL or valid for writing.
- */
-pss_result pss_label_error_detail(const pss_label_error *error,
-                                  const uint8_t **out_ptr,
-                                  size_t *out_len);
-
-/**
  * Parses a level (`privileged`, `baseline` or `restricted`, case-sensitive) and a version (`latest` or
- * `v1.N`, no leading zero) exactly as the Kubernetes API server does, into a policy.
+ * `v1.N`, no leading zero) exactly as the Kubernetes API server does, into a level and version.
  *
  * Ownership: `level` and `version` are read during the call only. On success `*out` receives a new
- * `pss_policy` the caller owns and frees with `pss_policy_free`. On failure `*out` is not written and,
- * when `err_out` is not NULL, `*err_out` receives a new `pss_error` the caller frees with
- * `pss_error_free` (it is not written on success).
+ * `pss_level_version` the caller owns and frees with `pss_level_version_free`. On failure `*out` is
+ * not written and, when `err_out` is not NULL, `*err_out` receives a new `pss_error` the caller frees
+ * with `pss_error_free` (it is not written on success).
  *
  * Errors: `PSS_RESULT_NULL_PARAMETER` (`level`, `version` or `out` is NULL), `PSS_RESULT_INVALID_UTF8`,
  * `PSS_RESULT_INVALID_LEVEL`, `PSS_RESULT_INVALID_VERSION`, `PSS_RESULT_INPUT_TOO_LARGE`.
@@ -2129,51 +2255,53 @@ pss_result pss_label_error_detail(const pss_label_error *error,
  * `level` and `version` are NULL or point to `level_len` / `version_len` readable bytes; `out` and
  * `err_out` are NULL or valid for writing one pointer.
  */
-pss_result pss_policy_new(const uint8_t *level,
-                          size_t level_len,
-                          const uint8_t *version,
-                          size_t version_len,
-                          pss_policy **out,
-                          pss_error **err_out);
+pss_result pss_level_version_new(const uint8_t *level,
+                                 size_t level_len,
+                                 const uint8_t *version,
+                                 size_t version_len,
+                                 pss_level_version **out,
+                                 pss_error **err_out);
 
 /**
- * The policy's level as upstream spells it (`privileged`, `baseline`, `restricted`).
+ * The level as upstream spells it (`privileged`, `baseline`, `restricted`).
  *
  * Ownership: writes a view (not NUL-terminated) of static text; it stays valid for the life of the
  * process.
  *
  * # Safety
- * `policy` is NULL or a live `pss_policy`; `out_ptr` and `out_len` are NULL or valid for writing.
+ * `level_version` is NULL or a live `pss_level_version`; `out_ptr` and `out_len` are NULL or valid
+ * for writing.
  */
-pss_result pss_policy_level(const pss_policy *policy,
-                            const uint8_t **out_ptr,
-                            size_t *out_len);
+pss_result pss_level_version_level(const pss_level_version *level_version,
+                                   const uint8_t **out_ptr,
+                                   size_t *out_len);
 
 /**
- * The policy's version as given (`latest`, `v1.30`; a version newer than the newest checks keeps its
+ * The version as given (`latest`, `v1.30`; a version newer than the newest checks keeps its
  * number).
  *
- * Ownership: writes a view (not NUL-terminated) of text owned by `policy`; it stays valid until
- * `policy` is freed.
+ * Ownership: writes a view (not NUL-terminated) of text owned by `level_version`; it stays valid
+ * until `level_version` is freed.
  *
  * # Safety
- * `policy` is NULL or a live `pss_policy`; `out_ptr` and `out_len` are NULL or valid for writing.
+ * `level_version` is NULL or a live `pss_level_version`; `out_ptr` and `out_len` are NULL or valid
+ * for writing.
  */
-pss_result pss_policy_version(const pss_policy *policy,
-                              const uint8_t **out_ptr,
-                              size_t *out_len);
+pss_result pss_level_version_version(const pss_level_version *level_version,
+                                     const uint8_t **out_ptr,
+                                     size_t *out_len);
 
 /**
- * Frees a policy. NULL is a no-op.
+ * Frees a level and version. NULL is a no-op.
  *
- * Ownership: takes back the caller's `pss_policy`; its views become invalid. Evaluations made with
- * it stay valid (they do not borrow the policy).
+ * Ownership: takes back the caller's `pss_level_version`; its views become invalid. Evaluations made
+ * with it stay valid (they do not borrow it).
  *
  * # Safety
- * `policy` is NULL or a `pss_policy` from `pss_policy_new` not freed before (never one borrowed from a
- * `pss_namespace_policy`, which frees its own), and no other thread uses it.
+ * `level_version` is NULL or a `pss_level_version` from `pss_level_version_new` not freed before
+ * (never one borrowed from a `pss_policy`, which frees its own), and no other thread uses it.
  */
-void pss_policy_free(pss_policy *policy);
+void pss_level_version_free(pss_level_version *level_version);
 
 /**
  * Makes options with the defaults: no limit on the pod's size.
@@ -2268,6 +2396,213 @@ pss_result pss_options_exclusion_count(const pss_options *options,
  * uses it.
  */
 void pss_options_free(pss_options *options);
+
+/**
+ * Makes a policy from three levels and versions, for example the defaults of an admission
+ * configuration (`pss_policy_from_labels` falls back to them for labels that are not set).
+ *
+ * Ownership: the levels and versions stay the caller's (they are copied). On success `*out` receives a new
+ * `pss_policy` the caller owns and frees with `pss_policy_free`.
+ *
+ * Errors: `PSS_RESULT_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `enforce`, `audit` and `warn` are NULL or live `pss_level_version` handles; `out` is NULL or valid for
+ * writing one pointer.
+ */
+pss_result pss_policy_new(const pss_level_version *enforce,
+                          const pss_level_version *audit,
+                          const pss_level_version *warn,
+                          pss_policy **out);
+
+/**
+ * Resolves a namespace's labels to its policy exactly as the API server does (upstream's
+ * `PolicyToEvaluate`): the `pod-security.kubernetes.io/{enforce,audit,warn}` labels give the levels
+ * and the `-version` labels the versions; other labels are ignored; a label that is not set takes the
+ * value of `defaults` (NULL: `privileged:latest` in every mode, the API server's default). An invalid
+ * enforce level becomes `restricted`, an invalid audit or warn level `privileged`, an invalid version
+ * `latest`; when enforce is set validly, warn is not set, and enforce is stricter than warn, warn
+ * follows enforce (and its version, unless warn-version is set).
+ *
+ * Invalid labels are not a failure: the call succeeds, and each one is described by a
+ * `pss_label_error` (`pss_policy_error_count`, `pss_policy_error`), worded as
+ * upstream words it:
+ * `metadata.labels[pod-security.kubernetes.io/audit]: Invalid value: "strict": must be one of privileged, baseline, restricted`.
+ *
+ * The labels are given as parallel arrays: label `i` is `keys[i]` (`key_lens[i]` bytes) with the
+ * value `values[i]` (`value_lens[i]` bytes), for `count` labels; with a count of 0 the arrays are not
+ * read and may be NULL. A repeated key takes its last value.
+ *
+ * Ownership: every input is read during the call only; `defaults` stays the caller's. On success
+ * `*out` receives a new `pss_policy` the caller owns and frees with
+ * `pss_policy_free`. On failure `*out` is not written and, when `err_out` is not NULL,
+ * `*err_out` receives a new `pss_error` the caller frees with `pss_error_free`.
+ *
+ * Errors: `PSS_RESULT_NULL_PARAMETER` (`out` is NULL, or an array or one of its elements is NULL with a
+ * count above 0), `PSS_RESULT_INVALID_UTF8` (a key or value, named `keys[i]` or `values[i]`),
+ * `PSS_RESULT_INPUT_TOO_LARGE`.
+ *
+ * # Safety
+ * With a count above 0, non-NULL arrays hold `count` elements each, and each non-NULL element points
+ * to its length in readable bytes, none modified during the call; `defaults` is NULL or a live
+ * `pss_policy`; `out` and `err_out` are NULL or valid for writing one pointer.
+ */
+pss_result pss_policy_from_labels(const uint8_t *const *keys,
+                                  const size_t *key_lens,
+                                  const uint8_t *const *values,
+                                  const size_t *value_lens,
+                                  size_t count,
+                                  const pss_policy *defaults,
+                                  pss_policy **out,
+                                  pss_error **err_out);
+
+/**
+ * The enforce level and version: pods that violate it are denied. Evaluate with it as with any
+ * `pss_level_version` (`pss_level_version_evaluate`, `pss_level_version_evaluate_object`;
+ * `pss_level_version_level`, `pss_level_version_version`).
+ *
+ * Ownership: `*out` receives a pointer borrowed from `policy`: valid until that is freed,
+ * not to be freed by the caller.
+ *
+ * # Safety
+ * `policy` is NULL or a live `pss_policy`; `out` is NULL or valid for writing one
+ * pointer.
+ */
+pss_result pss_policy_enforce(const pss_policy *policy,
+                              const pss_level_version **out);
+
+/**
+ * The audit level and version: violations are recorded in the audit log.
+ *
+ * Ownership: as `pss_policy_enforce`.
+ *
+ * # Safety
+ * As `pss_policy_enforce`.
+ */
+pss_result pss_policy_audit(const pss_policy *policy,
+                            const pss_level_version **out);
+
+/**
+ * The warn level and version: violations are returned to the user as warnings.
+ *
+ * Ownership: as `pss_policy_enforce`.
+ *
+ * # Safety
+ * As `pss_policy_enforce`.
+ */
+pss_result pss_policy_warn(const pss_policy *policy,
+                           const pss_level_version **out);
+
+/**
+ * The three modes as one line: `enforce=baseline:latest, audit=privileged:latest, warn=baseline:latest`.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by `policy`, valid until it is
+ * freed.
+ *
+ * # Safety
+ * `policy` is NULL or a live `pss_policy`; `out_ptr` and `out_len` are NULL or
+ * valid for writing.
+ */
+pss_result pss_policy_display(const pss_policy *policy,
+                              const uint8_t **out_ptr,
+                              size_t *out_len);
+
+/**
+ * The number of invalid labels (0 when every PodSecurity label was understood, or none was set).
+ *
+ * Ownership: `*out_count` is written on success.
+ *
+ * # Safety
+ * `policy` is NULL or a live `pss_policy`; `out_count` is NULL or valid for
+ * writing a `size_t`.
+ */
+pss_result pss_policy_error_count(const pss_policy *policy,
+                                  size_t *out_count);
+
+/**
+ * The label error at `index` (0-based, in upstream's order: enforce, enforce-version, audit,
+ * audit-version, warn, warn-version).
+ *
+ * Ownership: `*out` receives a pointer borrowed from `policy`: valid until that is freed,
+ * not to be freed by the caller.
+ *
+ * Errors: `PSS_RESULT_NULL_PARAMETER`, `PSS_RESULT_INDEX_OUT_OF_RANGE`.
+ *
+ * # Safety
+ * `policy` is NULL or a live `pss_policy`; `out` is NULL or valid for writing one
+ * pointer.
+ */
+pss_result pss_policy_error(const pss_policy *policy,
+                            size_t index,
+                            const pss_label_error **out);
+
+/**
+ * Frees a policy. NULL is a no-op.
+ *
+ * Ownership: takes back the caller's `pss_policy`; the levels and versions and label errors borrowed
+ * from it, and every view of them, become invalid. Evaluations made with its levels and versions stay valid.
+ *
+ * # Safety
+ * `policy` is NULL or a `pss_policy` from this library not freed before, and no
+ * other thread uses it.
+ */
+void pss_policy_free(pss_policy *policy);
+
+/**
+ * The whole error as upstream words it:
+ * `metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "strict": must be one of privileged, baseline, restricted`.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by the error's policy, valid
+ * until that is freed.
+ *
+ * # Safety
+ * `error` is NULL or a live `pss_label_error`; `out_ptr` and `out_len` are NULL or valid for writing.
+ */
+pss_result pss_label_error_display(const pss_label_error *error,
+                                   const uint8_t **out_ptr,
+                                   size_t *out_len);
+
+/**
+ * The label's key: `pod-security.kubernetes.io/enforce`, `pod-security.kubernetes.io/warn-version`, ...
+ * (pss-core's `FieldError::label`: the key of the error's `metadata.labels[KEY]` path). NULL and 0
+ * for an error that is not about one label (never for the errors of namespace labels).
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by the error's policy, valid
+ * until that is freed.
+ *
+ * # Safety
+ * `error` is NULL or a live `pss_label_error`; `out_ptr` and `out_len` are NULL or valid for writing.
+ */
+pss_result pss_label_error_label(const pss_label_error *error,
+                                 const uint8_t **out_ptr,
+                                 size_t *out_len);
+
+/**
+ * The label's invalid value as given (`strict`); NULL and 0 if the error shows no value.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by the error's policy, valid
+ * until that is freed.
+ *
+ * # Safety
+ * `error` is NULL or a live `pss_label_error`; `out_ptr` and `out_len` are NULL or valid for writing.
+ */
+pss_result pss_label_error_value(const pss_label_error *error,
+                                 const uint8_t **out_ptr,
+                                 size_t *out_len);
+
+/**
+ * What the label accepts: `must be one of privileged, baseline, restricted` or
+ * `must be "latest" or "v1.x"`.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by the error's policy, valid
+ * until that is freed.
+ *
+ * # Safety
+ * `error` is NULL or a live `pss_label_error`; `out_ptr` and `out_len` are NULL or valid for writing.
+ */
+pss_result pss_label_error_detail(const pss_label_error *error,
+                                  const uint8_t **out_ptr,
+                                  size_t *out_len);
 
 /**
  * The text of a result code ("invalid level", "the pod is not well-formed JSON", ...), lowercase and

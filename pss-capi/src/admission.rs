@@ -2,7 +2,7 @@
 //! admission controller with it), `pss_decision` (what it decides for one create request) and
 //! `pss_namespace_review` (a namespace's creation or label change, dry-run against its pods).
 
-use pss_core::admission::{Admission, AdmissionConfig, ConfigError};
+use pss_core::admission::{Admission, AdmissionConfig, ConfigError, PodsCheck};
 use pss_core::{FieldError, ObjectDocument, PodDocument};
 
 use crate::error::pss_error;
@@ -12,7 +12,8 @@ use crate::ffi::{
     non_null_mut, parse_into, write, Failure,
 };
 use crate::labels::{item_failure, optional, pss_labels};
-use crate::namespace::pss_namespace_policy;
+use crate::level_version::pss_level_version;
+use crate::policy::pss_policy;
 use crate::result::pss_result;
 use crate::view::pss_str;
 
@@ -27,7 +28,7 @@ pub const PSS_MAX_PODS_TO_CHECK: usize = 3000;
 #[derive(Debug)]
 pub struct pss_admission_config {
     config: AdmissionConfig,
-    defaults: pss_namespace_policy,
+    defaults: pss_policy,
 }
 
 /// The PodSecurity admission controller with a configuration. Immutable: any number of threads may
@@ -36,22 +37,30 @@ pub struct pss_admission_config {
 #[derive(Debug)]
 pub struct pss_admission {
     admission: Admission,
+    defaults: pss_policy,
 }
 
 /// What PodSecurity admission decides for one create request: allowed or denied (with the API
-/// server's message), the warnings, the audit annotations, the exemption, the namespace's policy and
-/// the enforce-mode evaluation. Immutable.
+/// server's message), the warnings, the audit annotations, the exemption, the namespace's policy, the
+/// enforce-mode evaluation, and for a pod controller whether the pods it creates would be denied.
+/// Immutable.
 #[allow(non_camel_case_types)]
 #[derive(Debug)]
 pub struct pss_decision {
     _denial: Option<String>,
+    _pods_denial: Option<String>,
     _warnings: Vec<String>,
     _annotations: Vec<(String, String)>,
     warning_views: Vec<pss_str>,
     key_views: Vec<pss_str>,
     value_views: Vec<pss_str>,
-    policy: pss_namespace_policy,
-    enforce: Option<Box<pss_evaluation>>,
+    policy: pss_policy,
+    /// The enforce-mode evaluation and the created pods' evaluation, when there are: in a `Vec` (not
+    /// `Box`es), since the view points into them and moving a `Box` asserts unique access to what
+    /// it holds, which would invalidate those pointers.
+    evaluations: Vec<pss_evaluation>,
+    enforce: Option<usize>,
+    created_pods: Option<usize>,
     view: pss_decision_view,
 }
 
@@ -80,6 +89,13 @@ pub struct pss_decision_view {
     pub annotation_count: usize,
     /// The enforce-mode evaluation's view; NULL when none ran (`pss_decision_enforce`).
     pub enforce: *const pss_evaluation_view,
+    /// As `pss_decision_pods_allowed`.
+    pub pods_allowed: bool,
+    /// As `pss_decision_pods_denial` (`{NULL, 0}` when the pods would be allowed).
+    pub pods_denial: pss_str,
+    /// The view of the evaluation of the pods a controller creates; NULL when there is none
+    /// (`pss_decision_created_pods`).
+    pub created_pods: *const pss_evaluation_view,
 }
 
 /// What the API server answers to a namespace's creation or label change, for PodSecurity: allowed
@@ -90,9 +106,34 @@ pub struct pss_decision_view {
 pub struct pss_namespace_review {
     _invalid: Option<String>,
     _warnings: Vec<String>,
+    _summary: Option<String>,
     warning_views: Vec<pss_str>,
-    policy: pss_namespace_policy,
+    policy: pss_policy,
+    /// The enforce level and version before and after a change that is not stricter, or nothing:
+    /// the view's `old_enforce` and `new_enforce` point into it (a `Vec`, which can move without
+    /// invalidating them, unlike a `Box`).
+    _not_stricter: Vec<pss_level_version>,
     view: pss_namespace_review_view,
+}
+
+/// Whether, and how, a namespace review checked the namespace's existing pods against its new
+/// enforce level (pss-core's `PodsCheck`; upstream checks them only when the enforce level gets
+/// stricter). The numbers are fixed and never reused; a newer library may add values.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum pss_pods_check {
+    /// A namespace creation: it has no pods yet.
+    Creation = 0,
+    /// The new labels are invalid: the change is rejected, no pod is checked.
+    Invalid = 1,
+    /// Not checked: the new enforce level is not stricter than the old one (the same, privileged,
+    /// or a lower level at the same version); `pss_namespace_review_not_stricter` gives both.
+    NotStricter = 2,
+    /// Not checked: the namespace is exempt from Pod Security.
+    Exempt = 3,
+    /// Checked: `pss_namespace_review_pods_counts` says how many.
+    Checked = 4,
 }
 
 /// A whole namespace review as plain data (`pss_namespace_review_get_view`), valid until the review
@@ -109,6 +150,24 @@ pub struct pss_namespace_review_view {
     pub warnings: *const pss_str,
     /// The number of warnings.
     pub warning_count: usize,
+    /// As `pss_namespace_review_exempt`.
+    pub exempt: bool,
+    /// As `pss_namespace_review_pods_check`.
+    pub pods_check: pss_pods_check,
+    /// As `pss_namespace_review_pods_counts`: how many pods were checked (0 unless
+    /// `PSS_PODS_CHECK_CHECKED`).
+    pub pods_checked: usize,
+    /// How many pods could have been checked (without upstream's limit).
+    pub pods_total: usize,
+    /// How many of the checked pods violate the new enforce level.
+    pub pods_violating: usize,
+    /// As `pss_namespace_review_not_stricter`: the enforce level and version before the change
+    /// (NULL unless `PSS_PODS_CHECK_NOT_STRICTER`).
+    pub old_enforce: *const pss_level_version,
+    /// The enforce level and version after the change (NULL unless `PSS_PODS_CHECK_NOT_STRICTER`).
+    pub new_enforce: *const pss_level_version,
+    /// As `pss_namespace_review_summary` (`{NULL, 0}` without a summary).
+    pub summary: pss_str,
 }
 
 // SAFETY: the views in these types point into strings and vectors they own (or static text), which
@@ -172,13 +231,13 @@ pub unsafe extern "C" fn pss_admission_config_parse(
     unsafe {
         parse_into(json, json_len, out, err_out, |json| {
             let config = AdmissionConfig::from_json_slice(json).map_err(config_failure)?;
-            let defaults = pss_namespace_policy::new(config.defaults(), &[]);
+            let defaults = pss_policy::new(config.defaults(), &[]);
             Ok(pss_admission_config { config, defaults })
         })
     }
 }
 
-/// The configuration's defaults: the policies of namespaces without PodSecurity labels.
+/// The configuration's defaults: the policy of namespaces without PodSecurity labels.
 ///
 /// Ownership: `*out` receives a pointer borrowed from `config`: valid until that is freed, not to be
 /// freed by the caller.
@@ -188,10 +247,10 @@ pub unsafe extern "C" fn pss_admission_config_parse(
 #[no_mangle]
 pub unsafe extern "C" fn pss_admission_config_defaults(
     config: *const pss_admission_config,
-    out: *mut *const pss_namespace_policy,
+    out: *mut *const pss_policy,
 ) -> pss_result {
     // SAFETY: forwarded from the caller.
-    unsafe { get_value(config, "config", out, "out", |c| &c.defaults as *const pss_namespace_policy) }
+    unsafe { get_value(config, "config", out, "out", |c| &c.defaults as *const pss_policy) }
 }
 
 /// Frees a configuration. NULL is a no-op.
@@ -228,10 +287,28 @@ pub unsafe extern "C" fn pss_admission_new(
         // SAFETY: the caller guarantees a non-NULL `config` is live.
         let config = (!config.is_null()).then(|| unsafe { &*config });
         let admission = Admission::new(config.map(|c| c.config.clone()).unwrap_or_default());
+        let defaults = pss_policy::new(admission.config().defaults(), &[]);
         // SAFETY: `out` is non-NULL and writable (caller's guarantee).
-        unsafe { write(out, into_handle(pss_admission { admission })) };
+        unsafe { write(out, into_handle(pss_admission { admission, defaults })) };
         Ok(())
     })
+}
+
+/// The admission controller's defaults: the policy of namespaces without PodSecurity labels (its
+/// configuration's, or upstream's `privileged:latest` in every mode without one).
+///
+/// Ownership: `*out` receives a pointer borrowed from `admission`: valid until that is freed, not to
+/// be freed by the caller.
+///
+/// # Safety
+/// `admission` is NULL or a live `pss_admission`; `out` is NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn pss_admission_defaults(
+    admission: *const pss_admission,
+    out: *mut *const pss_policy,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(admission, "admission", out, "out", |a| &a.defaults as *const pss_policy) }
 }
 
 /// Frees an admission controller. NULL is a no-op.
@@ -256,13 +333,22 @@ impl pss_decision {
     ) -> pss_decision {
         let (_, label_errors) = admission.policy_for(pss_labels::pairs_of(labels));
         let denial = decision.denial().map(str::to_owned);
+        let pods_denial = decision.pods_denial().map(str::to_owned);
         let warnings = decision.warnings().to_vec();
         let annotations: Vec<(String, String)> =
             decision.audit_annotations().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         let warning_views = views(&warnings);
         let key_views: Vec<pss_str> = annotations.iter().map(|(k, _)| pss_str::of(k)).collect();
         let value_views: Vec<pss_str> = annotations.iter().map(|(_, v)| pss_str::of(v)).collect();
-        let enforce = decision.enforce().map(|e| Box::new(pss_evaluation::new(e, decision.kind(), name)));
+        let mut evaluations = Vec::with_capacity(2);
+        let mut keep = |e: Option<&pss_core::Evaluation>| {
+            e.map(|e| {
+                evaluations.push(pss_evaluation::new(e, name));
+                evaluations.len() - 1
+            })
+        };
+        let (enforce, created_pods) = (keep(decision.enforce()), keep(decision.created_pods()));
+        let view_of = |i: Option<usize>| i.map_or(core::ptr::null(), |i| evaluations[i].view() as *const _);
         let view = pss_decision_view {
             allowed: decision.allowed(),
             kind: pss_str::of(decision.kind().kind()),
@@ -273,17 +359,23 @@ impl pss_decision {
             annotation_keys: key_views.as_ptr(),
             annotation_values: value_views.as_ptr(),
             annotation_count: key_views.len(),
-            enforce: enforce.as_ref().map_or(core::ptr::null(), |e| e.view() as *const pss_evaluation_view),
+            enforce: view_of(enforce),
+            pods_allowed: decision.pods_allowed(),
+            pods_denial: opt_view(pods_denial.as_ref()),
+            created_pods: view_of(created_pods),
         };
         pss_decision {
             _denial: denial,
+            _pods_denial: pods_denial,
             _warnings: warnings,
             _annotations: annotations,
             warning_views,
             key_views,
             value_views,
-            policy: pss_namespace_policy::new(decision.policy(), &label_errors),
+            policy: pss_policy::new(decision.policy(), &label_errors),
+            evaluations,
             enforce,
+            created_pods,
             view,
         }
     }
@@ -296,8 +388,9 @@ impl pss_decision {
 /// configuration's defaults; exemptions apply by namespace, then user, then the pod's runtime
 /// class. Pods are checked in the enforce, audit and warn modes and denied when enforce fails, with
 /// the API server's message; controllers (Deployment, Job, ...) are never denied, only warned and
-/// audited (use `pss_policy_evaluate_object` with the enforce policy to see whether the pods a
-/// controller creates would be denied).
+/// audited, and the pods they create are evaluated at the enforce level (unless those pods would be
+/// exempt, by namespace or runtime class): `pss_decision_pods_allowed`, `pss_decision_pods_denial`
+/// and `pss_decision_created_pods` say whether the API server would deny them.
 ///
 /// Ownership: every input is read during the call only; `admission` and `namespace_labels` stay the
 /// caller's. On success `*out` receives a new `pss_decision` the caller owns and frees with
@@ -305,7 +398,7 @@ impl pss_decision {
 /// receives a new `pss_error` the caller frees with `pss_error_free`.
 ///
 /// Errors: `PSS_RESULT_NOT_A_WORKLOAD` for an object PodSecurity does not look at (a Service);
-/// the decoding errors of `pss_policy_evaluate_object`; `PSS_RESULT_INVALID_UTF8` (`namespace`,
+/// the decoding errors of `pss_level_version_evaluate_object`; `PSS_RESULT_INVALID_UTF8` (`namespace`,
 /// `username`); `PSS_RESULT_NULL_PARAMETER` (`admission`, `namespace`, `username`, `object`, `out`).
 ///
 /// # Safety
@@ -507,8 +600,8 @@ pub unsafe extern "C" fn pss_decision_audit_annotation(
     })
 }
 
-/// The namespace's policies (its labels over the configuration's defaults), with the errors of its
-/// labels (`pss_namespace_policy_error_count`; they are also in the `pod-security.kubernetes.io/error`
+/// The namespace's policy (its labels over the configuration's defaults), with the errors of its
+/// labels (`pss_policy_error_count`; they are also in the `pod-security.kubernetes.io/error`
 /// audit annotation when the checks ran).
 ///
 /// Ownership: `*out` receives a pointer borrowed from `decision`: valid until that is freed, not to
@@ -517,12 +610,9 @@ pub unsafe extern "C" fn pss_decision_audit_annotation(
 /// # Safety
 /// `decision` is NULL or a live `pss_decision`; `out` is NULL or valid for writing one pointer.
 #[no_mangle]
-pub unsafe extern "C" fn pss_decision_policy(
-    decision: *const pss_decision,
-    out: *mut *const pss_namespace_policy,
-) -> pss_result {
+pub unsafe extern "C" fn pss_decision_policy(decision: *const pss_decision, out: *mut *const pss_policy) -> pss_result {
     // SAFETY: forwarded from the caller.
-    unsafe { get_value(decision, "decision", out, "out", |d| &d.policy as *const pss_namespace_policy) }
+    unsafe { get_value(decision, "decision", out, "out", |d| &d.policy as *const pss_policy) }
 }
 
 /// The enforce-mode evaluation, when one ran (pods that are not exempt): its violations and fields,
@@ -542,14 +632,76 @@ pub unsafe extern "C" fn pss_decision_enforce(
     // SAFETY: forwarded from the caller.
     unsafe {
         get_value(decision, "decision", out, "out", |d| {
-            d.enforce.as_deref().map_or(core::ptr::null(), |e| e as *const pss_evaluation)
+            d.enforce.map_or(core::ptr::null(), |i| &d.evaluations[i] as *const pss_evaluation)
+        })
+    }
+}
+
+/// Whether neither the object nor the pods it creates would be denied (pss-core's
+/// `Decision::pods_allowed`): for a pod, `pss_decision_allowed`; for a controller, which the API
+/// server admits, whether the pods it creates pass the namespace's enforce level. This is what a gate
+/// before the cluster (CI) should fail on.
+///
+/// Ownership: `*out_allowed` is written on success.
+///
+/// # Safety
+/// `decision` is NULL or a live `pss_decision`; `out_allowed` is NULL or valid for writing a `bool`.
+#[no_mangle]
+pub unsafe extern "C" fn pss_decision_pods_allowed(
+    decision: *const pss_decision,
+    out_allowed: *mut bool,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(decision, "decision", out_allowed, "out_allowed", |d| d.view.pods_allowed) }
+}
+
+/// What a gate before the cluster should report as denied (pss-core's `Decision::pods_denial`): for
+/// a pod, the API server's denial (`pss_decision_denial`); for a controller, that the pods it creates
+/// would be denied: `deployments "NAME" (pods it creates would be denied): violates PodSecurity
+/// "LEVEL:VERSION": DETAIL`. NULL and 0 when `pss_decision_pods_allowed` is true.
+///
+/// Ownership: writes a view (not NUL-terminated) of text owned by `decision`, valid until it is freed.
+///
+/// # Safety
+/// `decision` is NULL or a live `pss_decision`; `out_ptr` and `out_len` are NULL or valid for writing.
+#[no_mangle]
+pub unsafe extern "C" fn pss_decision_pods_denial(
+    decision: *const pss_decision,
+    out_ptr: *mut *const u8,
+    out_len: *mut usize,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(decision, "decision", out_ptr, out_len, |d| d.view.pods_denial.get()) }
+}
+
+/// For a pod controller, the evaluation at the namespace's enforce level of the pods it creates,
+/// which the API server checks when the controller creates them (pss-core's
+/// `Decision::created_pods`; field paths relative to the controller, as
+/// `pss_level_version_evaluate_object` gives them). NULL for a pod (see `pss_decision_enforce`), for a
+/// controller without a template, and when those pods would be exempt (by namespace or runtime class;
+/// a user exemption does not cover them: the controller creates them, not the user).
+///
+/// Ownership: `*out` receives a pointer borrowed from `decision` (or NULL): valid until `decision` is
+/// freed, never to be passed to `pss_evaluation_free`.
+///
+/// # Safety
+/// `decision` is NULL or a live `pss_decision`; `out` is NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn pss_decision_created_pods(
+    decision: *const pss_decision,
+    out: *mut *const pss_evaluation,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        get_value(decision, "decision", out, "out", |d| {
+            d.created_pods.map_or(core::ptr::null(), |i| &d.evaluations[i] as *const pss_evaluation)
         })
     }
 }
 
 /// Reads a whole decision in one call: writes a pointer to its `pss_decision_view` (allowed, kind,
-/// denial, exemption, the warnings and audit annotations as arrays of views, and the enforce-mode
-/// evaluation's view).
+/// denial, exemption, the warnings and audit annotations as arrays of views, the enforce-mode
+/// evaluation's view, and whether the pods a controller creates would be denied).
 ///
 /// Ownership: `*out` receives a pointer borrowed from `decision`; the view, its arrays and every text
 /// it points to stay valid until `decision` is freed.
@@ -582,7 +734,7 @@ pub unsafe extern "C" fn pss_decision_free(decision: *mut pss_decision) {
 /// Reviews a namespace's creation (`old_labels` NULL) or label change (from `old_labels` to
 /// `new_labels`; NULL `new_labels` means none) as the API server's PodSecurity admission does. Invalid
 /// PodSecurity labels are rejected with upstream's message (on a change, unless the old labels had the
-/// same errors). When the change makes the enforce policy stricter, the new enforce level is dry-run
+/// same errors). When the change makes the enforce level stricter, the new enforce level is dry-run
 /// against the namespace's existing `pods` (`pod_count` pods, each JSON bytes, given as parallel
 /// arrays): pods of an exempt runtime class are skipped, one pod per controller is checked first, at
 /// most `PSS_MAX_PODS_TO_CHECK` are checked, and pods with the same reasons are reported together,
@@ -600,7 +752,7 @@ pub unsafe extern "C" fn pss_decision_free(decision: *mut pss_decision) {
 /// `pss_namespace_review_free`. On failure `*out` is not written and, when `err_out` is not NULL,
 /// `*err_out` receives a new `pss_error` the caller frees with `pss_error_free`.
 ///
-/// Errors: the decoding errors of `pss_policy_evaluate` for a pod that cannot be decoded (its display
+/// Errors: the decoding errors of `pss_level_version_evaluate` for a pod that cannot be decoded (its display
 /// starts with `pods[i]: `); `PSS_RESULT_INVALID_UTF8` (`namespace`); `PSS_RESULT_NULL_PARAMETER`
 /// (`admission`, `namespace`, `out`, or a pod array or element with a count above 0);
 /// `PSS_RESULT_INPUT_TOO_LARGE`.
@@ -647,25 +799,68 @@ pub unsafe extern "C" fn pss_admission_review_namespace(
                 pss_labels::pairs_of(new),
                 &documents,
             );
-            let invalid = review.invalid().map(str::to_owned);
-            let warnings = review.warnings().to_vec();
-            let warning_views = views(&warnings);
-            let view = pss_namespace_review_view {
-                allowed: review.allowed(),
-                invalid: opt_view(invalid.as_ref()),
-                warnings: warning_views.as_ptr(),
-                warning_count: warning_views.len(),
-            };
-            let result = pss_namespace_review {
-                _invalid: invalid,
-                _warnings: warnings,
-                warning_views,
-                policy: pss_namespace_policy::new(review.policy(), review.errors()),
-                view,
-            };
+            let result = pss_namespace_review::new(&review)?;
             // SAFETY: `out` is non-NULL and writable (caller's guarantee).
             write(out, into_handle(result));
             Ok(())
+        })
+    }
+}
+
+impl pss_namespace_review {
+    fn new(review: &pss_core::admission::NamespaceReview) -> Result<pss_namespace_review, Failure> {
+        let invalid = review.invalid().map(str::to_owned);
+        let warnings = review.warnings().to_vec();
+        let summary = review.summary();
+        let warning_views = views(&warnings);
+        let (mut checked, mut total, mut violating) = (0, 0, 0);
+        let mut not_stricter = Vec::new();
+        let pods_check = match review.pods_check() {
+            PodsCheck::Creation => pss_pods_check::Creation,
+            PodsCheck::Invalid => pss_pods_check::Invalid,
+            PodsCheck::NotStricter { old, new } => {
+                not_stricter = vec![pss_level_version::new(old), pss_level_version::new(new)];
+                pss_pods_check::NotStricter
+            }
+            PodsCheck::Exempt => pss_pods_check::Exempt,
+            PodsCheck::Checked { checked: c, total: t, violating: v } => {
+                (checked, total, violating) = (c, t, v);
+                pss_pods_check::Checked
+            }
+            // A case pss-core added that this library does not translate yet: a bug in pss.
+            other => {
+                return Err(Failure::new(
+                    pss_result::Panic,
+                    format!("internal error: pss-core's pods check {other:?} has no C translation"),
+                ))
+            }
+        };
+        let (old_enforce, new_enforce) = match not_stricter.as_slice() {
+            [old, new] => (old as *const pss_level_version, new as *const pss_level_version),
+            _ => (core::ptr::null(), core::ptr::null()),
+        };
+        let view = pss_namespace_review_view {
+            allowed: review.allowed(),
+            invalid: opt_view(invalid.as_ref()),
+            warnings: warning_views.as_ptr(),
+            warning_count: warning_views.len(),
+            exempt: review.exempt(),
+            pods_check,
+            pods_checked: checked,
+            pods_total: total,
+            pods_violating: violating,
+            old_enforce,
+            new_enforce,
+            summary: opt_view(summary.as_ref()),
+        };
+        Ok(pss_namespace_review {
+            _invalid: invalid,
+            _warnings: warnings,
+            _summary: summary,
+            warning_views,
+            policy: pss_policy::new(review.policy(), review.errors()),
+            _not_stricter: not_stricter,
+            view,
         })
     }
 }
@@ -739,8 +934,8 @@ pub unsafe extern "C" fn pss_namespace_review_warning(
     unsafe { get_indexed_text(review, "review", index, out_ptr, out_len, |r| &r.warning_views) }
 }
 
-/// The namespace's new policies, with the errors of its new labels
-/// (`pss_namespace_policy_error_count`, `pss_namespace_policy_error`).
+/// The namespace's new policy, with the errors of its new labels
+/// (`pss_policy_error_count`, `pss_policy_error`).
 ///
 /// Ownership: `*out` receives a pointer borrowed from `review`: valid until that is freed, not to be
 /// freed by the caller.
@@ -750,10 +945,127 @@ pub unsafe extern "C" fn pss_namespace_review_warning(
 #[no_mangle]
 pub unsafe extern "C" fn pss_namespace_review_policy(
     review: *const pss_namespace_review,
-    out: *mut *const pss_namespace_policy,
+    out: *mut *const pss_policy,
 ) -> pss_result {
     // SAFETY: forwarded from the caller.
-    unsafe { get_value(review, "review", out, "out", |r| &r.policy as *const pss_namespace_policy) }
+    unsafe { get_value(review, "review", out, "out", |r| &r.policy as *const pss_policy) }
+}
+
+/// Whether the namespace is exempt from Pod Security by the admission configuration's exemptions
+/// (pss-core's `NamespaceReview::exempt`), whatever the change.
+///
+/// Ownership: `*out_exempt` is written on success.
+///
+/// # Safety
+/// `review` is NULL or a live `pss_namespace_review`; `out_exempt` is NULL or valid for writing a
+/// `bool`.
+#[no_mangle]
+pub unsafe extern "C" fn pss_namespace_review_exempt(
+    review: *const pss_namespace_review,
+    out_exempt: *mut bool,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(review, "review", out_exempt, "out_exempt", |r| r.view.exempt) }
+}
+
+/// Whether, and how, the namespace's existing pods were checked against its new enforce level
+/// (pss-core's `NamespaceReview::pods_check`): a creation, invalid labels, a change that is not
+/// stricter, an exempt namespace, or checked.
+///
+/// Ownership: `*out_check` is written on success.
+///
+/// # Safety
+/// `review` is NULL or a live `pss_namespace_review`; `out_check` is NULL or valid for writing a
+/// `pss_pods_check`.
+#[no_mangle]
+pub unsafe extern "C" fn pss_namespace_review_pods_check(
+    review: *const pss_namespace_review,
+    out_check: *mut pss_pods_check,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(review, "review", out_check, "out_check", |r| r.view.pods_check) }
+}
+
+/// For `PSS_PODS_CHECK_CHECKED`: how many pods were checked (at most `PSS_MAX_PODS_TO_CHECK`; pods of
+/// an exempt runtime class are not), how many could have been (without the limit), and how many of
+/// the checked ones violate the new enforce level. 0, 0 and 0 for every other check.
+///
+/// Ownership: the out-parameters belong to the caller and are written on success.
+///
+/// # Safety
+/// `review` is NULL or a live `pss_namespace_review`; each out-pointer is NULL or valid for writing
+/// one `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn pss_namespace_review_pods_counts(
+    review: *const pss_namespace_review,
+    out_checked: *mut usize,
+    out_total: *mut usize,
+    out_violating: *mut usize,
+) -> pss_result {
+    guard(|| {
+        // SAFETY: the caller guarantees a non-NULL `review` is live.
+        let r = unsafe { handle(review, "review") }?;
+        let out_checked = non_null_mut(out_checked, "out_checked")?;
+        let out_total = non_null_mut(out_total, "out_total")?;
+        let out_violating = non_null_mut(out_violating, "out_violating")?;
+        // SAFETY: the three pointers are non-NULL and valid for writing (caller's guarantee).
+        unsafe {
+            write(out_checked, r.view.pods_checked);
+            write(out_total, r.view.pods_total);
+            write(out_violating, r.view.pods_violating);
+        }
+        Ok(())
+    })
+}
+
+/// For `PSS_PODS_CHECK_NOT_STRICTER`: the enforce level and version before the change (`*out_old`)
+/// and after it (`*out_new`), the reason no pod was checked. NULL and NULL for every other check.
+///
+/// Ownership: the pointers written are borrowed from `review`: valid until it is freed, not to be
+/// freed by the caller.
+///
+/// # Safety
+/// `review` is NULL or a live `pss_namespace_review`; `out_old` and `out_new` are NULL or valid for
+/// writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn pss_namespace_review_not_stricter(
+    review: *const pss_namespace_review,
+    out_old: *mut *const pss_level_version,
+    out_new: *mut *const pss_level_version,
+) -> pss_result {
+    guard(|| {
+        // SAFETY: the caller guarantees a non-NULL `review` is live.
+        let r = unsafe { handle(review, "review") }?;
+        let out_old = non_null_mut(out_old, "out_old")?;
+        let out_new = non_null_mut(out_new, "out_new")?;
+        // SAFETY: both pointers are non-NULL and valid for writing (caller's guarantee).
+        unsafe {
+            write(out_old, r.view.old_enforce);
+            write(out_new, r.view.new_enforce);
+        }
+        Ok(())
+    })
+}
+
+/// One line that says what the change means for the existing pods, as pss-core words it
+/// (`NamespaceReview::summary`, the line `pss label-dry-run` prints): `namespace "prod": 3 of 5 pods
+/// would violate the new enforce level "restricted:latest"`, `... is not stricter than ...: 5
+/// existing pods not checked`, `namespace "prod": exempt from Pod Security: ...`. NULL and 0 for a
+/// creation and for invalid labels.
+///
+/// Ownership: writes a view (not NUL-terminated) of text owned by `review`, valid until it is freed.
+///
+/// # Safety
+/// `review` is NULL or a live `pss_namespace_review`; `out_ptr` and `out_len` are NULL or valid for
+/// writing.
+#[no_mangle]
+pub unsafe extern "C" fn pss_namespace_review_summary(
+    review: *const pss_namespace_review,
+    out_ptr: *mut *const u8,
+    out_len: *mut usize,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(review, "review", out_ptr, out_len, |r| r.view.summary.get()) }
 }
 
 /// Reads a whole namespace review in one call: writes a pointer to its `pss_namespace_review_view`.

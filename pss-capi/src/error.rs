@@ -36,21 +36,17 @@ impl pss_error {
         }
     }
 
-    /// An error about a list of problems (a configuration's or a policy's field errors): one alone as
-    /// it reads, with its path; several as upstream's aggregate, `[a, b]`, without a path.
-    pub(crate) fn aggregate<E: core::fmt::Display>(
+    /// An error about a list of field errors (a configuration's, a policy's, an exclusion's), worded as
+    /// pss-core words upstream's aggregate (`FieldError::aggregate`: one alone as it reads, several
+    /// deduplicated as `[a, b]`), with the field's path when they are one error.
+    pub(crate) fn aggregate(
         code: pss_result,
-        errors: &[E],
-        path: impl Fn(&E) -> &str,
+        errors: &[pss_core::FieldError],
+        path: impl Fn(&pss_core::FieldError) -> &str,
     ) -> pss_error {
-        let texts: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        let message = match texts.as_slice() {
-            [one] => one.clone(),
-            _ => format!("[{}]", texts.join(", ")),
-        };
-        let mut error = pss_error::new(code, message);
-        if let [one] = errors {
-            error.set_path(path(one));
+        let mut error = pss_error::new(code, pss_core::FieldError::aggregate(errors));
+        if let Some(first) = errors.first().filter(|first| errors.iter().all(|e| e == *first)) {
+            error.set_path(path(first));
         }
         error
     }

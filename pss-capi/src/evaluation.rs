@@ -1,20 +1,20 @@
 //! `pss_evaluation` (the verdict on one pod or workload), `pss_violation` and `pss_field` (its parts).
 
 use pss_core::kyverno::{evaluate_object_excluding, evaluate_pod_excluding};
-use pss_core::{Evaluation, NoPodTemplate, ObjectDocument, PodDocument, WorkloadKind};
+use pss_core::{evaluate_spec, Evaluation, NoPodTemplate, ObjectDocument, PodDocument, WorkloadKind};
 
 use crate::error::pss_error;
 use crate::ffi::{
     free_handle, get_item, get_text, get_value, guard_err, handle, input, input_str, into_handle, non_null_mut, write,
     Failure,
 };
-use crate::policy::{pss_options, pss_policy};
+use crate::level_version::{pss_level_version, pss_options};
 use crate::result::pss_result;
 use crate::view::{pss_field_view, pss_str, pss_violation_view, Block};
 
-/// The verdict on one pod or workload at one policy: allowed or not, upstream's aggregate reason,
-/// detail and admission message, each violation, and the workload's kind. Immutable: any number of
-/// threads may read one at once.
+/// The verdict on one pod, pod spec or workload at one level and version: allowed or not, upstream's
+/// aggregate reason, detail and denial message, each violation, and the workload's kind. Immutable:
+/// any number of threads may read one at once.
 #[allow(non_camel_case_types)]
 #[derive(Debug)]
 pub struct pss_evaluation {
@@ -49,11 +49,11 @@ pub struct pss_field {
 /// A whole evaluation as plain data, for reading it out in one call (`pss_evaluation_view`): what the
 /// per-item getters give, as views that live until the evaluation is freed.
 ///
-/// Every non-empty text of the evaluation (`pod_name`, `reason`, `detail`, `admission_message`,
+/// Every non-empty text of the evaluation (`pod_name`, `reason`, `detail`, `denial_message`,
 /// `note`, and each violation's `check_id`, `reason` and `detail` and each field's `path` and
 /// `container`) lies inside `texts`, and every field's `value_json` inside `values`: a caller can copy
 /// the two blocks once and find each text at its offset (`ptr - texts.ptr`). `kind` and
-/// `template_path` are static text.
+/// `template_path` are static text (`{NULL, 0}` for a bare pod spec).
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 #[allow(non_camel_case_types)]
@@ -62,9 +62,9 @@ pub struct pss_evaluation_view {
     pub allowed: bool,
     /// As `pss_evaluation_template_absent`.
     pub template_absent: bool,
-    /// As `pss_evaluation_kind`.
+    /// As `pss_evaluation_kind` (`{NULL, 0}` for a bare pod spec).
     pub kind: pss_str,
-    /// As `pss_evaluation_template_path`.
+    /// As `pss_evaluation_template_path` (`{NULL, 0}` for a bare pod spec).
     pub template_path: pss_str,
     /// As `pss_evaluation_pod_name` (`{NULL, 0}` without a name).
     pub pod_name: pss_str,
@@ -72,8 +72,8 @@ pub struct pss_evaluation_view {
     pub reason: pss_str,
     /// As `pss_evaluation_detail`.
     pub detail: pss_str,
-    /// As `pss_evaluation_admission_message`.
-    pub admission_message: pss_str,
+    /// As `pss_evaluation_denial_message`.
+    pub denial_message: pss_str,
     /// As `pss_evaluation_note` (`{NULL, 0}` without a note).
     pub note: pss_str,
     /// The violations, in upstream's order (never NULL).
@@ -92,8 +92,10 @@ pub struct pss_evaluation_view {
 }
 
 impl pss_evaluation {
-    /// The verdict on a pod or a workload of `kind` named `name`.
-    pub(crate) fn new(evaluation: &Evaluation, kind: WorkloadKind, name: Option<&str>) -> pss_evaluation {
+    /// The verdict on what pss-core evaluated (a pod, a pod spec or a workload, as
+    /// [`Evaluation::kind`] says) named `name`.
+    pub(crate) fn new(evaluation: &Evaluation, name: Option<&str>) -> pss_evaluation {
+        let kind = evaluation.kind();
         let message = evaluation.denial_message(name.unwrap_or_default()).unwrap_or_default();
         let reason = evaluation.forbidden_reason();
         let violations = evaluation.violations();
@@ -107,27 +109,28 @@ impl pss_evaluation {
         pss_evaluation::build(block, kind, evaluation.allowed(), false)
     }
 
-    /// The verdict on a controller without a pod template, which upstream allows.
-    fn template_absent(kind: WorkloadKind, name: Option<&str>, note: String) -> pss_evaluation {
+    /// The verdict on a controller without a pod template: nothing evaluated, allowed as pss-core
+    /// says (`NoPodTemplate::allowed`: upstream allows it), with pss-core's reason as the note.
+    fn template_absent(kind: WorkloadKind, name: Option<&str>, why: &NoPodTemplate) -> pss_evaluation {
+        let note = why.to_string();
         let block = Block::new(&[], &[name, Some(""), Some(""), Some(&note)], None);
-        pss_evaluation::build(block, kind, true, true)
+        pss_evaluation::build(block, Some(kind), why.allowed(), true)
     }
 
-    /// The evaluation of a block whose extra texts are the pod name, reason, admission message, note
+    /// The evaluation of a block whose extra texts are the pod name, reason, denial message, note
     /// and, when the message does not end with it, the detail.
-    fn build(block: Block, kind: WorkloadKind, allowed: bool, template_absent: bool) -> pss_evaluation {
-        let [pod_name, reason, admission_message, note] =
-            [block.extra[0], block.extra[1], block.extra[2], block.extra[3]];
+    fn build(block: Block, kind: Option<WorkloadKind>, allowed: bool, template_absent: bool) -> pss_evaluation {
+        let [pod_name, reason, denial_message, note] = [block.extra[0], block.extra[1], block.extra[2], block.extra[3]];
         let detail = block.aggregate.or(block.extra.get(4).copied()).unwrap_or(pss_str::of(""));
         let view = pss_evaluation_view {
             allowed,
             template_absent,
-            kind: pss_str::of(kind.kind()),
-            template_path: pss_str::of(kind.template_path()),
+            kind: kind.map_or(pss_str::NONE, |k| pss_str::of(k.kind())),
+            template_path: kind.map_or(pss_str::NONE, |k| pss_str::of(k.template_path())),
             pod_name,
             reason,
             detail,
-            admission_message,
+            denial_message,
             note,
             violations: block.violations.as_ptr(),
             violation_count: block.violations.len(),
@@ -149,81 +152,105 @@ impl pss_evaluation {
     }
 }
 
-/// What the input is read as.
+/// The entry point: what the caller says the input is. pss-core decides what each accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Input {
-    /// A pod, whatever its `kind` says.
+enum Entry {
+    /// A pod (`PodDocument::from_slice`): without `kind` a pod; another `kind`, or a bare pod spec,
+    /// is an error.
     Pod,
-    /// Any object with a pod template, by its `kind`.
+    /// A bare pod spec (`PodDocument::from_spec_slice`, `evaluate_spec`): paths relative to the spec.
+    Spec,
+    /// Any object, by its `kind` (`ObjectDocument`, `evaluate_object`): without `kind`, not evaluated.
     Object,
 }
 
-/// Decodes and evaluates a pod or an object under the options: the body shared by the four
-/// evaluating functions.
-fn evaluate(
-    policy: &pss_policy,
-    options: Option<&pss_options>,
-    data: &[u8],
-    input: Input,
-) -> Result<pss_evaluation, Failure> {
-    let what = if input == Input::Pod { "pod" } else { "object" };
-    pss_options::check_len(options, data.len(), what)?;
-    let exclusions = pss_options::exclusions_of(options);
-    let lv = policy.level_version;
-    if input == Input::Pod {
-        let document = PodDocument::from_slice(data)?;
-        let evaluation = evaluate_pod_excluding(lv, &document, exclusions);
-        return Ok(pss_evaluation::new(&evaluation, WorkloadKind::Pod, document.name()));
-    }
-    let document = ObjectDocument::from_slice(data)?;
-    match (evaluate_object_excluding(lv, &document, exclusions), document.workload_kind()) {
-        (Ok(evaluation), Some(kind)) => Ok(pss_evaluation::new(&evaluation, kind, document.name())),
-        (Err(e @ NoPodTemplate::TemplateAbsent { kind }), _) => {
-            Ok(pss_evaluation::template_absent(kind, document.name(), e.to_string()))
+impl Entry {
+    /// The input's name in errors.
+    fn what(self) -> &'static str {
+        match self {
+            Entry::Pod => "pod",
+            Entry::Spec => "spec",
+            Entry::Object => "object",
         }
-        (Err(e), _) => Err(Failure::new(pss_result::NotAWorkload, e.to_string())),
-        (Ok(_), None) => Err(Failure::new(pss_result::NotAWorkload, "the object is not a pod or a pod controller")),
     }
 }
 
-/// The body of the four evaluating functions: reads the policy (a handle, or a level and a version),
-/// the options and the input, evaluates, and writes the evaluation to `*out`.
+/// Decodes and evaluates the input of an entry point under the options: the body shared by the six
+/// evaluating functions.
+fn evaluate(
+    level_version: &pss_level_version,
+    options: Option<&pss_options>,
+    data: &[u8],
+    entry: Entry,
+) -> Result<pss_evaluation, Failure> {
+    pss_options::check_len(options, data.len(), entry.what())?;
+    let exclusions = pss_options::exclusions_of(options);
+    let lv = level_version.level_version;
+    match entry {
+        Entry::Pod => {
+            let document = PodDocument::from_slice(data)?;
+            Ok(pss_evaluation::new(&evaluate_pod_excluding(lv, &document, exclusions), document.name()))
+        }
+        Entry::Spec => {
+            if !exclusions.is_empty() {
+                return Err(Failure::new(
+                    pss_result::InvalidInput,
+                    "exclusions are not applied to a bare pod spec (their fields are relative to a pod): \
+                     evaluate the pod with pss_evaluate, or use options without exclusions",
+                ));
+            }
+            let document = PodDocument::from_spec_slice(data)?;
+            Ok(pss_evaluation::new(&evaluate_spec(lv, &document), document.name()))
+        }
+        Entry::Object => {
+            let document = ObjectDocument::from_slice(data)?;
+            match evaluate_object_excluding(lv, &document, exclusions) {
+                Ok(evaluation) => Ok(pss_evaluation::new(&evaluation, document.name())),
+                Err(e @ NoPodTemplate::TemplateAbsent { kind }) => {
+                    Ok(pss_evaluation::template_absent(kind, document.name(), &e))
+                }
+                Err(e) => Err(Failure::new(pss_result::NotAWorkload, e.to_string())),
+            }
+        }
+    }
+}
+
+/// The body of the six evaluating functions: reads the level and version (a handle, or both as
+/// text), the options and the input, evaluates, and writes the evaluation to `*out`.
 ///
 /// # Safety
 /// As the exported functions: every pointer is NULL or valid as they document.
-#[allow(clippy::too_many_arguments)]
 unsafe fn evaluate_into(
-    policy: PolicyArg,
+    level_version: LevelVersionArg,
     options: *const pss_options,
     data: *const u8,
     data_len: usize,
-    input_kind: Input,
+    entry: Entry,
     out: *mut *mut pss_evaluation,
     err_out: *mut *mut pss_error,
 ) -> pss_result {
-    let what = if input_kind == Input::Pod { "pod" } else { "object" };
     // SAFETY: `err_out` is NULL or writable (caller's guarantee).
     unsafe {
         guard_err(err_out, || {
             let parsed;
-            let policy = match policy {
-                // SAFETY: the caller guarantees a non-NULL `policy` is live.
-                PolicyArg::Handle(policy) => handle(policy, "policy")?,
-                PolicyArg::Text(level, level_len, version, version_len) => {
+            let level_version = match level_version {
+                // SAFETY: the caller guarantees a non-NULL handle is live.
+                LevelVersionArg::Handle(lv) => handle(lv, "level_version")?,
+                LevelVersionArg::Text(level, level_len, version, version_len) => {
                     // SAFETY: the caller guarantees the input pointers and lengths.
                     let level = input_str(level, level_len, "level")?;
                     // SAFETY: as above.
                     let version = input_str(version, version_len, "version")?;
-                    parsed = pss_policy::parse(level, version)?;
+                    parsed = pss_level_version::parse(level, version)?;
                     &parsed
                 }
             };
             // SAFETY: the caller guarantees a non-NULL `options` is live and not being modified.
             let options = (!options.is_null()).then(|| &*options);
             // SAFETY: the caller guarantees `data_len` readable bytes at a non-NULL `data`.
-            let data = input(data, data_len, what)?;
+            let data = input(data, data_len, entry.what())?;
             let out = non_null_mut(out, "out")?;
-            let evaluation = evaluate(policy, options, data, input_kind)?;
+            let evaluation = evaluate(level_version, options, data, entry)?;
             // SAFETY: `out` is non-NULL and writable (caller's guarantee).
             write(out, into_handle(evaluation));
             Ok(())
@@ -231,55 +258,62 @@ unsafe fn evaluate_into(
     }
 }
 
-/// The policy of an evaluating function: a handle, or a level and a version as text.
+/// The level and version of an evaluating function: a handle, or a level and a version as text.
 #[derive(Clone, Copy)]
-enum PolicyArg {
-    Handle(*const pss_policy),
+enum LevelVersionArg {
+    Handle(*const pss_level_version),
     Text(*const u8, usize, *const u8, usize),
 }
 
-/// Evaluates a pod, given as JSON bytes (UTF-8, not NUL-terminated), at a policy, exactly as the
-/// Kubernetes PodSecurity admission controller does.
+/// Evaluates a pod, given as JSON bytes (UTF-8, not NUL-terminated), at a level and version, exactly
+/// as the Kubernetes PodSecurity admission controller does. This is the pod entry point: a document
+/// without `kind` is read as a pod (the caller says it is one); field paths are relative to the pod
+/// (`spec.containers[0].securityContext.privileged`).
 ///
 /// `options` may be NULL for the defaults; their exclusions, if any, are applied. The pod is decoded
-/// as the API server decodes it (case-sensitive keys, unknown fields ignored, `kind` not read: any
-/// object is read as a pod; use `pss_policy_evaluate_object` for Deployments and the other
-/// controllers); the pod name in the admission message comes from `metadata.name`.
+/// as the API server decodes it (case-sensitive keys, unknown fields ignored); the pod name in the
+/// denial message comes from `metadata.name`. Use `pss_level_version_evaluate_spec` for a bare
+/// `PodSpec` and `pss_level_version_evaluate_object` for Deployments and the other controllers.
 ///
-/// Ownership: `policy`, `options` and `pod` stay the caller's and are not kept after the call (the
-/// result copies what it needs). On success `*out` receives a new `pss_evaluation` the caller owns and
-/// frees with `pss_evaluation_free`. On failure `*out` is not written and, when `err_out` is not NULL,
-/// `*err_out` receives a new `pss_error` (message, field path, line, column, offset) the caller frees
-/// with `pss_error_free`.
+/// Ownership: `level_version`, `options` and `pod` stay the caller's and are not kept after the call
+/// (the result copies what it needs). On success `*out` receives a new `pss_evaluation` the caller
+/// owns and frees with `pss_evaluation_free`. On failure `*out` is not written and, when `err_out` is
+/// not NULL, `*err_out` receives a new `pss_error` (message, field path, line, column, offset) the
+/// caller frees with `pss_error_free`.
 ///
-/// Errors: `PSS_RESULT_NULL_PARAMETER` (`policy`, `pod` or `out` is NULL; a NULL `pod` is reported even
-/// when `pod_len` is 0), `PSS_RESULT_INVALID_UTF8`, `PSS_RESULT_INVALID_JSON` (including an empty or
-/// truncated pod), `PSS_RESULT_NOT_AN_OBJECT`, `PSS_RESULT_INVALID_TYPE`,
-/// `PSS_RESULT_NUMBER_OUT_OF_RANGE`, `PSS_RESULT_TOO_DEEP`, `PSS_RESULT_INPUT_TOO_LARGE`.
+/// Errors: `PSS_RESULT_UNEXPECTED_KIND` for a document whose `kind` is present and not `Pod` (a
+/// Deployment: use `pss_level_version_evaluate_object`); `PSS_RESULT_BARE_POD_SPEC` for a bare
+/// `PodSpec` (pod spec fields such as `containers` at the top and no `spec`: use
+/// `pss_level_version_evaluate_spec`), never an allowed empty pod; `PSS_RESULT_NULL_PARAMETER`
+/// (`level_version`, `pod` or `out` is NULL; a NULL `pod` is reported even when `pod_len` is 0),
+/// `PSS_RESULT_INVALID_UTF8`, `PSS_RESULT_INVALID_JSON` (including an empty or truncated pod),
+/// `PSS_RESULT_NOT_AN_OBJECT`, `PSS_RESULT_INVALID_TYPE`, `PSS_RESULT_NUMBER_OUT_OF_RANGE`,
+/// `PSS_RESULT_TOO_DEEP`, `PSS_RESULT_INPUT_TOO_LARGE`.
 ///
 /// # Safety
-/// `policy` and `options` are NULL or live handles of their types; `pod` is NULL or points to
+/// `level_version` and `options` are NULL or live handles of their types; `pod` is NULL or points to
 /// `pod_len` readable bytes not modified during the call; `out` and `err_out` are NULL or valid for
 /// writing one pointer.
 #[no_mangle]
-pub unsafe extern "C" fn pss_policy_evaluate(
-    policy: *const pss_policy,
+pub unsafe extern "C" fn pss_level_version_evaluate(
+    level_version: *const pss_level_version,
     options: *const pss_options,
     pod: *const u8,
     pod_len: usize,
     out: *mut *mut pss_evaluation,
     err_out: *mut *mut pss_error,
 ) -> pss_result {
+    let lv = LevelVersionArg::Handle(level_version);
     // SAFETY: forwarded from the caller.
-    unsafe { evaluate_into(PolicyArg::Handle(policy), options, pod, pod_len, Input::Pod, out, err_out) }
+    unsafe { evaluate_into(lv, options, pod, pod_len, Entry::Pod, out, err_out) }
 }
 
-/// `pss_policy_new` and `pss_policy_evaluate` in one call, for callers that hold the level and version
-/// as text. The level and version are checked before the pod is read.
+/// `pss_level_version_new` and `pss_level_version_evaluate` in one call, for callers that hold the
+/// level and version as text. The level and version are checked before the pod is read.
 ///
-/// Ownership: as `pss_policy_evaluate`; `level` and `version` are read during the call only.
+/// Ownership: as `pss_level_version_evaluate`; `level` and `version` are read during the call only.
 ///
-/// Errors: those of `pss_policy_new` and of `pss_policy_evaluate`.
+/// Errors: those of `pss_level_version_new` and of `pss_level_version_evaluate`.
 ///
 /// # Safety
 /// `level`, `version` and `pod` are NULL or point to their lengths in readable bytes not modified
@@ -298,18 +332,104 @@ pub unsafe extern "C" fn pss_evaluate(
     out: *mut *mut pss_evaluation,
     err_out: *mut *mut pss_error,
 ) -> pss_result {
-    let policy = PolicyArg::Text(level, level_len, version, version_len);
+    let lv = LevelVersionArg::Text(level, level_len, version, version_len);
     // SAFETY: forwarded from the caller.
-    unsafe { evaluate_into(policy, options, pod, pod_len, Input::Pod, out, err_out) }
+    unsafe { evaluate_into(lv, options, pod, pod_len, Entry::Pod, out, err_out) }
+}
+
+/// Evaluates a bare pod spec (a `PodSpec`: `{"containers": [...], "hostNetwork": true, ...}`), given
+/// as JSON bytes (UTF-8, not NUL-terminated), at a level and version, with the checks of
+/// `pss_level_version_evaluate`. This is the spec entry point: field paths are relative to the spec
+/// (`containers[0].securityContext.privileged`, `hostNetwork`), `pss_evaluation_kind` and
+/// `pss_evaluation_template_path` are NULL, and the denial message reads `pods is forbidden:
+/// violates PodSecurity "LEVEL:VERSION": DETAIL` (a spec has no name).
+///
+/// `options` may be NULL for the defaults; options with exclusions are refused (Kyverno's restricted
+/// fields are relative to a pod): evaluate the pod instead.
+///
+/// Ownership: `level_version`, `options` and `spec` stay the caller's and are not kept after the
+/// call. On success `*out` receives a new `pss_evaluation` the caller owns and frees with
+/// `pss_evaluation_free`. On failure `*out` is not written and, when `err_out` is not NULL,
+/// `*err_out` receives a new `pss_error` the caller frees with `pss_error_free`.
+///
+/// Errors: `PSS_RESULT_UNEXPECTED_KIND` for a whole object given as a spec (`spec`, `kind`,
+/// `apiVersion` or `metadata` at its top: use `pss_level_version_evaluate` or
+/// `pss_level_version_evaluate_object`), never an allowed empty spec; `PSS_RESULT_INVALID_INPUT` for
+/// options with exclusions; the decoding errors of `pss_level_version_evaluate` (with paths in the
+/// spec, e.g. `hostPID`); `PSS_RESULT_NULL_PARAMETER` (`level_version`, `spec` or `out` is NULL);
+/// `PSS_RESULT_INPUT_TOO_LARGE`.
+///
+/// # Safety
+/// `level_version` and `options` are NULL or live handles of their types; `spec` is NULL or points to
+/// `spec_len` readable bytes not modified during the call; `out` and `err_out` are NULL or valid for
+/// writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn pss_level_version_evaluate_spec(
+    level_version: *const pss_level_version,
+    options: *const pss_options,
+    spec: *const u8,
+    spec_len: usize,
+    out: *mut *mut pss_evaluation,
+    err_out: *mut *mut pss_error,
+) -> pss_result {
+    let lv = LevelVersionArg::Handle(level_version);
+    // SAFETY: forwarded from the caller.
+    unsafe { evaluate_into(lv, options, spec, spec_len, Entry::Spec, out, err_out) }
+}
+
+/// `pss_level_version_new` and `pss_level_version_evaluate_spec` in one call. The level and version
+/// are checked before the spec is read.
+///
+/// ```c
+/// static const char spec[] = "{\"containers\":[{\"name\":\"c\",\"securityContext\":{\"privileged\":true}}]}";
+/// pss_evaluation *ev = NULL;
+/// if (pss_evaluate_spec((const uint8_t *)"baseline", 8, (const uint8_t *)"latest", 6, NULL,
+///                       (const uint8_t *)spec, sizeof spec - 1, &ev, NULL) == PSS_RESULT_OK) {
+///   // not allowed; the field's path is containers[0].securityContext.privileged
+///   pss_evaluation_free(ev);
+/// }
+/// ```
+///
+/// Ownership: as `pss_level_version_evaluate_spec`; `level` and `version` are read during the call
+/// only.
+///
+/// Errors: those of `pss_level_version_new` and of `pss_level_version_evaluate_spec`.
+///
+/// # Safety
+/// `level`, `version` and `spec` are NULL or point to their lengths in readable bytes not modified
+/// during the call; `options` is NULL or a live `pss_options`; `out` and `err_out` are NULL or valid
+/// for writing one pointer.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)] // three (ptr, len) inputs, options, and two out-parameters
+pub unsafe extern "C" fn pss_evaluate_spec(
+    level: *const u8,
+    level_len: usize,
+    version: *const u8,
+    version_len: usize,
+    options: *const pss_options,
+    spec: *const u8,
+    spec_len: usize,
+    out: *mut *mut pss_evaluation,
+    err_out: *mut *mut pss_error,
+) -> pss_result {
+    let lv = LevelVersionArg::Text(level, level_len, version, version_len);
+    // SAFETY: forwarded from the caller.
+    unsafe { evaluate_into(lv, options, spec, spec_len, Entry::Spec, out, err_out) }
 }
 
 /// Evaluates any object that carries a pod template, given as JSON bytes (UTF-8, not
-/// NUL-terminated), at a policy, as the PodSecurity admission controller evaluates it: a Pod itself;
-/// a PodTemplate, ReplicationController, ReplicaSet, Deployment, StatefulSet, DaemonSet or Job through
-/// its pod template; a CronJob through `spec.jobTemplate.spec.template`. The `kind` (and the group of
-/// `apiVersion`, when present: `apps/v1` for a Deployment) decides; field paths are relative to the
-/// object (`spec.template.spec.containers[0].securityContext.privileged` for a Deployment). The
-/// evaluation tells the kind (`pss_evaluation_kind`).
+/// NUL-terminated), at a level and version, as the PodSecurity admission controller evaluates it: a
+/// Pod itself; a PodTemplate, ReplicationController, ReplicaSet, Deployment, StatefulSet, DaemonSet
+/// or Job through its pod template; a CronJob through `spec.jobTemplate.spec.template`. This is the
+/// object entry point: the `kind` (and the group of `apiVersion`, when present: `apps/v1` for a
+/// Deployment) decides, as pss-core's `ObjectClass` says; field paths are relative to the object
+/// (`spec.template.spec.containers[0].securityContext.privileged` for a Deployment). The evaluation
+/// tells the kind (`pss_evaluation_kind`).
+///
+/// A document without `kind` (or with an empty one) is not a Kubernetes object (kubectl and the API
+/// server refuse it): it is not evaluated, and never allowed (`PSS_RESULT_NOT_A_WORKLOAD`). Give a
+/// pod without `kind` to `pss_level_version_evaluate`, and a bare pod spec to
+/// `pss_level_version_evaluate_spec`.
 ///
 /// A ReplicationController without `spec.template` (or with a null one) has no pods to check, and
 /// upstream allows it: the evaluation is allowed, with `pss_evaluation_template_absent` true and a
@@ -318,40 +438,43 @@ pub unsafe extern "C" fn pss_evaluate(
 /// `options` may be NULL for the defaults; their exclusions, if any, are applied (restricted fields
 /// relative to the pod template).
 ///
-/// Ownership: `policy`, `options` and `object` stay the caller's and are not kept after the call. On
-/// success `*out` receives a new `pss_evaluation` the caller owns and frees with
+/// Ownership: `level_version`, `options` and `object` stay the caller's and are not kept after the
+/// call. On success `*out` receives a new `pss_evaluation` the caller owns and frees with
 /// `pss_evaluation_free`. On failure `*out` is not written and, when `err_out` is not NULL, `*err_out`
 /// receives a new `pss_error` the caller frees with `pss_error_free`.
 ///
 /// Errors: `PSS_RESULT_NOT_A_WORKLOAD` for an object that is not a pod or a pod controller, with
-/// pss-core's message (`no pod template: Service is not a pod or a pod controller`, `no pod template:
-/// the object has no kind`); the decoding errors of `pss_policy_evaluate` (with paths in the object,
-/// e.g. `spec.template.spec.hostPID`); `PSS_RESULT_NULL_PARAMETER` (`policy`, `object` or `out` is
-/// NULL); `PSS_RESULT_INPUT_TOO_LARGE`.
+/// pss-core's message (`no pod template: Service is not a pod or a pod controller`; for a document
+/// without `kind`, `no kind: not a Kubernetes object (kubectl and the API server refuse it), so it
+/// is not evaluated`); the decoding errors of `pss_level_version_evaluate` (with paths in the object,
+/// e.g. `spec.template.spec.hostPID`); `PSS_RESULT_NULL_PARAMETER` (`level_version`, `object` or
+/// `out` is NULL); `PSS_RESULT_INPUT_TOO_LARGE`.
 ///
 /// # Safety
-/// `policy` and `options` are NULL or live handles of their types; `object` is NULL or points to
-/// `object_len` readable bytes not modified during the call; `out` and `err_out` are NULL or valid for
-/// writing one pointer.
+/// `level_version` and `options` are NULL or live handles of their types; `object` is NULL or points
+/// to `object_len` readable bytes not modified during the call; `out` and `err_out` are NULL or valid
+/// for writing one pointer.
 #[no_mangle]
-pub unsafe extern "C" fn pss_policy_evaluate_object(
-    policy: *const pss_policy,
+pub unsafe extern "C" fn pss_level_version_evaluate_object(
+    level_version: *const pss_level_version,
     options: *const pss_options,
     object: *const u8,
     object_len: usize,
     out: *mut *mut pss_evaluation,
     err_out: *mut *mut pss_error,
 ) -> pss_result {
+    let lv = LevelVersionArg::Handle(level_version);
     // SAFETY: forwarded from the caller.
-    unsafe { evaluate_into(PolicyArg::Handle(policy), options, object, object_len, Input::Object, out, err_out) }
+    unsafe { evaluate_into(lv, options, object, object_len, Entry::Object, out, err_out) }
 }
 
-/// `pss_policy_new` and `pss_policy_evaluate_object` in one call. The level and version are checked
-/// before the object is read.
+/// `pss_level_version_new` and `pss_level_version_evaluate_object` in one call. The level and version
+/// are checked before the object is read.
 ///
-/// Ownership: as `pss_policy_evaluate_object`; `level` and `version` are read during the call only.
+/// Ownership: as `pss_level_version_evaluate_object`; `level` and `version` are read during the call
+/// only.
 ///
-/// Errors: those of `pss_policy_new` and of `pss_policy_evaluate_object`.
+/// Errors: those of `pss_level_version_new` and of `pss_level_version_evaluate_object`.
 ///
 /// # Safety
 /// `level`, `version` and `object` are NULL or point to their lengths in readable bytes not modified
@@ -370,14 +493,15 @@ pub unsafe extern "C" fn pss_evaluate_object(
     out: *mut *mut pss_evaluation,
     err_out: *mut *mut pss_error,
 ) -> pss_result {
-    let policy = PolicyArg::Text(level, level_len, version, version_len);
+    let lv = LevelVersionArg::Text(level, level_len, version, version_len);
     // SAFETY: forwarded from the caller.
-    unsafe { evaluate_into(policy, options, object, object_len, Input::Object, out, err_out) }
+    unsafe { evaluate_into(lv, options, object, object_len, Entry::Object, out, err_out) }
 }
 
 /// The kind of the evaluated workload as its `kind` spells it: `Pod`, `PodTemplate`,
 /// `ReplicationController`, `ReplicaSet`, `Deployment`, `StatefulSet`, `DaemonSet`, `Job`, `CronJob`.
-/// Always `Pod` for the pod functions (`pss_policy_evaluate`, `pss_evaluate`).
+/// Always `Pod` for the pod functions (`pss_level_version_evaluate`, `pss_evaluate`); NULL and 0 for
+/// a bare pod spec (`pss_level_version_evaluate_spec`, `pss_evaluate_spec`), which has no kind.
 ///
 /// Ownership: writes a view (not NUL-terminated) of static text, valid for the life of the process.
 ///
@@ -395,7 +519,7 @@ pub unsafe extern "C" fn pss_evaluation_kind(
 
 /// Where the pod template is in the object: `spec.template`, `template` (PodTemplate),
 /// `spec.jobTemplate.spec.template` (CronJob), or empty (a Pod is its own template). Field paths of
-/// the template's fields start with it.
+/// the template's fields start with it. NULL and 0 for a bare pod spec.
 ///
 /// Ownership: writes a view (not NUL-terminated) of static text, valid for the life of the process.
 ///
@@ -446,7 +570,7 @@ pub unsafe extern "C" fn pss_evaluation_note(
     unsafe { get_text(evaluation, "evaluation", out_ptr, out_len, |e| e.view.note.get()) }
 }
 
-/// Whether the pod is allowed (it has no violations).
+/// Whether the pod (spec, workload) is allowed (it has no violations).
 ///
 /// Ownership: `evaluation` stays the caller's; `*out_allowed` is written on success.
 ///
@@ -494,29 +618,29 @@ pub unsafe extern "C" fn pss_evaluation_detail(
     unsafe { get_text(evaluation, "evaluation", out_ptr, out_len, |e| e.view.detail.get()) }
 }
 
-/// The message the API server gives when it denies the pod:
-/// `pods "NAME" is forbidden: violates PodSecurity "LEVEL:VERSION": DETAIL`, NAME being the pod's
-/// `metadata.name` (`pods is forbidden: ...` when it has none, as the API server words it). Empty when
-/// the pod is allowed. For a controller (which the API server never denies: it denies the pods the
-/// controller creates), the `pss` command's words, with the resource of its kind:
-/// `deployments "NAME" (pods it creates would be denied): violates PodSecurity "LEVEL:VERSION": DETAIL`.
+/// The denial, as pss-core words it (`Evaluation::denial_message`): for a pod, the API server's
+/// message, `pods "NAME" is forbidden: violates PodSecurity "LEVEL:VERSION": DETAIL`, NAME being the
+/// pod's `metadata.name` (`pods is forbidden: ...` when it has none, and for a bare pod spec). For a
+/// controller (which the API server never denies: it denies the pods the controller creates), with
+/// the resource of its kind: `deployments "NAME" (pods it creates would be denied): violates
+/// PodSecurity "LEVEL:VERSION": DETAIL`. Empty when allowed.
 ///
 /// Ownership: writes a view (not NUL-terminated) of text owned by `evaluation`, valid until it is freed.
 ///
 /// # Safety
 /// `evaluation` is NULL or a live `pss_evaluation`; `out_ptr` and `out_len` are NULL or valid for writing.
 #[no_mangle]
-pub unsafe extern "C" fn pss_evaluation_admission_message(
+pub unsafe extern "C" fn pss_evaluation_denial_message(
     evaluation: *const pss_evaluation,
     out_ptr: *mut *const u8,
     out_len: *mut usize,
 ) -> pss_result {
     // SAFETY: forwarded from the caller.
-    unsafe { get_text(evaluation, "evaluation", out_ptr, out_len, |e| e.view.admission_message.get()) }
+    unsafe { get_text(evaluation, "evaluation", out_ptr, out_len, |e| e.view.denial_message.get()) }
 }
 
-/// The pod's `metadata.name` (an object's, for `pss_policy_evaluate_object`); NULL and 0 when it has
-/// none.
+/// The pod's `metadata.name` (an object's, for `pss_level_version_evaluate_object`); NULL and 0 when
+/// it has none (always for a bare pod spec).
 ///
 /// Ownership: writes a view (not NUL-terminated) of text owned by `evaluation`, valid until it is freed.
 ///
@@ -666,7 +790,8 @@ pub unsafe extern "C" fn pss_violation_field(
 
 /// The field's path in the pod, e.g. `spec.containers[0].securityContext.privileged` or
 /// `metadata.annotations[container.apparmor.security.beta.kubernetes.io/app]`; in the object for
-/// `pss_policy_evaluate_object`, e.g. `spec.template.spec.containers[0].securityContext.privileged`.
+/// `pss_level_version_evaluate_object`, e.g. `spec.template.spec.containers[0].securityContext.privileged`;
+/// in the spec for `pss_level_version_evaluate_spec`, e.g. `containers[0].securityContext.privileged`.
 ///
 /// Ownership: writes a view (not NUL-terminated) of text owned by the field's evaluation, valid until
 /// that is freed.

@@ -30,12 +30,12 @@ impl Failure {
         Failure { code, error: None }
     }
 
-    /// Validation errors as one failure of `code`: one error as it prints, with its field path as the
-    /// error's path; several as upstream's aggregate, `[a, b]`.
-    pub(crate) fn aggregate<E: core::fmt::Display>(
+    /// Field errors as one failure of `code`: pss-core's aggregate message (one error as it prints,
+    /// several as upstream's `[a, b]`), with the field's path when they are one error.
+    pub(crate) fn aggregate(
         code: pss_result,
-        errors: &[E],
-        path: impl Fn(&E) -> &str,
+        errors: &[pss_core::FieldError],
+        path: impl Fn(&pss_core::FieldError) -> &str,
     ) -> Failure {
         Failure { code, error: Some(pss_error::aggregate(code, errors, path)) }
     }

@@ -277,7 +277,7 @@ pub unsafe extern "C" fn pss_kyverno_policy_free(policy: *mut pss_kyverno_policy
 /// `pss_kyverno_result_free`. On failure `*out` is not written and, when `err_out` is not NULL,
 /// `*err_out` receives a new `pss_error` the caller frees with `pss_error_free`.
 ///
-/// Errors: the decoding errors of `pss_policy_evaluate_object` for the resource;
+/// Errors: the decoding errors of `pss_level_version_evaluate_object` for the resource;
 /// `PSS_RESULT_INVALID_UTF8` (`namespace`); `PSS_RESULT_NULL_PARAMETER` (`policy`, `resource`,
 /// `namespace`, `out`).
 ///

@@ -1,9 +1,10 @@
 //! # pss-capi
 //!
-//! The C ABI of pss: evaluate a pod or a workload (Deployment, Job, CronJob, ... through its pod
-//! template), given as JSON bytes, against the Kubernetes Pod Security Standards exactly as the API
-//! server's PodSecurity admission controller does, optionally with Kyverno-style exclusions; resolve a
-//! namespace's labels to its enforce, audit and warn policies; decide create requests and namespace
+//! The C ABI of pss: evaluate a pod, a bare pod spec or a workload (Deployment, Job, CronJob, ...
+//! through its pod template), given as JSON bytes, at a level and version (`pss_level_version`) of the
+//! Kubernetes Pod Security Standards exactly as the API server's PodSecurity admission controller
+//! does, optionally with Kyverno-style exclusions; resolve a namespace's labels to its policy
+//! (`pss_policy`: enforce, audit and warn levels and versions); decide create requests and namespace
 //! label changes as PodSecurity admission does (with a PodSecurityConfiguration: defaults and
 //! exemptions), including the dry run of a new enforce level against a namespace's pods; run Kyverno
 //! `validate.podSecurity` policies offline. From C, Go (cgo) or anything else that can call C. The
@@ -32,6 +33,33 @@
 //! }
 //! ```
 //!
+//! A bare pod spec, through the spec entry point (paths are relative to the spec; given to
+//! `pss_evaluate`, it is `PSS_RESULT_BARE_POD_SPEC`, never an allowed empty pod):
+//!
+//! ```
+//! use pss_capi::*;
+//! use std::ptr;
+//!
+//! let spec = br#"{"containers":[{"name":"c","securityContext":{"privileged":true}}]}"#;
+//! let (level, version) = ("baseline", "latest");
+//! let (mut evaluation, mut field_path) = (ptr::null_mut(), String::new());
+//! // SAFETY: every pointer is valid for the calls; views are read before their owner is freed.
+//! unsafe {
+//!     let code = pss_evaluate(level.as_ptr(), level.len(), version.as_ptr(), version.len(), ptr::null(),
+//!                             spec.as_ptr(), spec.len(), &mut evaluation, ptr::null_mut());
+//!     assert_eq!(code, pss_result::BarePodSpec);
+//!     let code = pss_evaluate_spec(level.as_ptr(), level.len(), version.as_ptr(), version.len(), ptr::null(),
+//!                                  spec.as_ptr(), spec.len(), &mut evaluation, ptr::null_mut());
+//!     assert_eq!(code, pss_result::Ok);
+//!     let mut view = ptr::null();
+//!     assert_eq!(pss_evaluation_get_view(evaluation, &mut view), pss_result::Ok);
+//!     let field = &*(*view).fields;
+//!     field_path.push_str(std::str::from_utf8(std::slice::from_raw_parts(field.path.ptr, field.path.len)).unwrap());
+//!     pss_evaluation_free(evaluation);
+//! }
+//! assert_eq!(field_path, "containers[0].securityContext.privileged");
+//! ```
+//!
 //! A Deployment, through its pod template (paths are relative to the object):
 //!
 //! ```
@@ -41,14 +69,14 @@
 //! let deployment = br#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
 //!   "spec":{"template":{"spec":{"hostNetwork":true,"containers":[{"name":"c"}]}}}}"#;
 //! let (level, version) = ("baseline", "latest");
-//! let (mut policy, mut evaluation) = (ptr::null_mut(), ptr::null_mut());
+//! let (mut level_version, mut evaluation) = (ptr::null_mut(), ptr::null_mut());
 //! // SAFETY: every pointer is valid for the calls; views are read before their owner is freed.
 //! unsafe {
-//!     let code = pss_policy_new(level.as_ptr(), level.len(), version.as_ptr(), version.len(), &mut policy,
-//!                               ptr::null_mut());
+//!     let code = pss_level_version_new(level.as_ptr(), level.len(), version.as_ptr(), version.len(),
+//!                                      &mut level_version, ptr::null_mut());
 //!     assert_eq!(code, pss_result::Ok);
-//!     let code = pss_policy_evaluate_object(policy, ptr::null(), deployment.as_ptr(), deployment.len(),
-//!                                           &mut evaluation, ptr::null_mut());
+//!     let code = pss_level_version_evaluate_object(level_version, ptr::null(), deployment.as_ptr(),
+//!                                                  deployment.len(), &mut evaluation, ptr::null_mut());
 //!     assert_eq!(code, pss_result::Ok);
 //!     let (mut violation, mut field, mut text, mut len) = (ptr::null(), ptr::null(), ptr::null(), 0);
 //!     assert_eq!(pss_evaluation_violation(evaluation, 0, &mut violation), pss_result::Ok);
@@ -56,7 +84,7 @@
 //!     assert_eq!(pss_field_path(field, &mut text, &mut len), pss_result::Ok);
 //!     assert_eq!(std::slice::from_raw_parts(text, len), b"spec.template.spec.hostNetwork");
 //!     pss_evaluation_free(evaluation);
-//!     pss_policy_free(policy);
+//!     pss_level_version_free(level_version);
 //! }
 //! ```
 //!
@@ -114,16 +142,25 @@
 //!
 //! ## Conventions
 //!
-//! - Functions are `pss_<type>_<verb>` over opaque handles. Each constructor (`pss_policy_new`,
-//!   `pss_options_new`, `pss_policy_evaluate`/`pss_evaluate` and their `_object` forms,
-//!   `pss_namespace_policy_new`/`_from_labels`, `pss_labels_new`/`_clone`, `pss_admission_config_parse`,
+//! - Names: `pss_level_version` is one level at one version (`baseline:latest`, pss-core's
+//!   `LevelVersion`); `pss_policy` is a namespace's enforce, audit and warn levels and versions
+//!   (pss-core's `admission::Policy`, upstream's `api.Policy`).
+//! - Three entry points, with pss-core's rule for each: a pod (`pss_evaluate`,
+//!   `pss_level_version_evaluate`: a document without `kind` is a pod, another `kind` is
+//!   `PSS_RESULT_UNEXPECTED_KIND`, a bare pod spec `PSS_RESULT_BARE_POD_SPEC`); a bare pod spec
+//!   (`pss_evaluate_spec`, `pss_level_version_evaluate_spec`: paths relative to the spec); any object
+//!   (`pss_evaluate_object`, `pss_level_version_evaluate_object`: its `kind` decides; without one it
+//!   is `PSS_RESULT_NOT_A_WORKLOAD`, not evaluated and never allowed).
+//! - Functions are `pss_<type>_<verb>` over opaque handles. Each constructor (`pss_level_version_new`,
+//!   `pss_options_new`, `pss_level_version_evaluate`/`pss_evaluate` and their `_spec` and `_object`
+//!   forms, `pss_policy_new`/`_from_labels`, `pss_labels_new`/`_clone`, `pss_admission_config_parse`,
 //!   `pss_admission_new`, `pss_admission_review` (a `pss_decision`),
 //!   `pss_admission_review_namespace` (a `pss_namespace_review`), `pss_kyverno_policy_parse`,
 //!   `pss_kyverno_policy_apply` (a `pss_kyverno_result`), and a failed call's `pss_error`) has
 //!   exactly one `_free`, and `_free(NULL)` does nothing. Borrowed parts (`pss_violation`,
-//!   `pss_field`, `pss_kyverno_rule`, a namespace policy's `pss_policy` and `pss_label_error`, the
-//!   namespace policies of configurations, decisions and reviews, a decision's enforce
-//!   `pss_evaluation`) live as long as their owner and are never freed on their own.
+//!   `pss_field`, `pss_kyverno_rule`, a policy's `pss_level_version`s and `pss_label_error`s, the
+//!   policies of configurations, admissions, decisions and reviews, a decision's `pss_evaluation`s, a
+//!   review's `pss_level_version`s) live as long as their owner and are never freed on their own.
 //! - Results can also be read in one call as plain `#[repr(C)]` data (`pss_evaluation_get_view`,
 //!   `pss_decision_get_view`, `pss_namespace_review_get_view`, `pss_kyverno_result_get_view`): views
 //!   (`pss_str`) and arrays of views that live as long as the result. An evaluation's texts lie in
@@ -142,7 +179,9 @@
 //!
 //! ## Scope
 //!
-//! A translation layer only: all policy logic is pss-core's. It reads pods, workloads, admission
+//! A translation layer only: every decision and every message is pss-core's (what a document without
+//! `kind` is, denial messages, whether a controller's pods would be denied, the namespace dry run's
+//! counts and summary, label errors). It reads pods, workloads, admission
 //! configurations and Kyverno policies as JSON only (not YAML, not typed objects): convert YAML to
 //! JSON first (the `pss` command reads both). A Kyverno result holds one policy's outcome for one
 //! resource; its blocked message names that policy only.
@@ -153,7 +192,7 @@ mod evaluation;
 mod ffi;
 mod kyverno;
 mod labels;
-mod namespace;
+mod level_version;
 mod policy;
 mod result;
 mod view;
@@ -163,7 +202,7 @@ pub use error::*;
 pub use evaluation::*;
 pub use kyverno::*;
 pub use labels::*;
-pub use namespace::*;
+pub use level_version::*;
 pub use policy::*;
 pub use result::*;
 pub use view::{pss_field_view, pss_str, pss_violation_view};

@@ -70,7 +70,7 @@ fn privileged_pod_at_baseline() {
             r#"privileged (container "privileged-pod" must not set securityContext.privileged=true)"#
         );
         assert_eq!(
-            view_of(|p, n| pss_evaluation_admission_message(ev, p, n)),
+            view_of(|p, n| pss_evaluation_denial_message(ev, p, n)),
             r#"pods "privileged-pod" is forbidden: violates PodSecurity "baseline:latest": privileged (container "privileged-pod" must not set securityContext.privileged=true)"#
         );
         assert_eq!(view_of(|p, n| pss_evaluation_pod_name(ev, p, n)), "privileged-pod");
@@ -112,7 +112,7 @@ fn allowed_pod_has_empty_non_null_views() {
         assert_eq!(pss_evaluation_allowed(ev, &mut allowed), pss_result::Ok);
         assert!(allowed);
         assert_eq!(view_of(|p, n| pss_evaluation_reason(ev, p, n)), "");
-        assert_eq!(view_of(|p, n| pss_evaluation_admission_message(ev, p, n)), "");
+        assert_eq!(view_of(|p, n| pss_evaluation_denial_message(ev, p, n)), "");
         let (mut p, mut n) = (ptr::dangling::<u8>(), 7usize);
         assert_eq!(pss_evaluation_pod_name(ev, &mut p, &mut n), pss_result::Ok);
         assert!(p.is_null());
@@ -250,21 +250,21 @@ fn null_parameters_are_reported_not_read() {
             pss_result::NullParameter
         );
         assert_eq!(
-            pss_policy_new(ptr::null(), 0, ptr::null(), 0, ptr::null_mut(), ptr::null_mut()),
+            pss_level_version_new(ptr::null(), 0, ptr::null(), 0, ptr::null_mut(), ptr::null_mut()),
             pss_result::NullParameter
         );
         let mut policy = ptr::null_mut();
         assert_eq!(
-            pss_policy_evaluate(ptr::null(), ptr::null(), pod.as_ptr(), 2, &mut ev, ptr::null_mut()),
+            pss_level_version_evaluate(ptr::null(), ptr::null(), pod.as_ptr(), 2, &mut ev, ptr::null_mut()),
             pss_result::NullParameter
         );
         assert_eq!(
-            pss_policy_new(b"baseline".as_ptr(), 8, b"latest".as_ptr(), 6, &mut policy, ptr::null_mut()),
+            pss_level_version_new(b"baseline".as_ptr(), 8, b"latest".as_ptr(), 6, &mut policy, ptr::null_mut()),
             pss_result::Ok
         );
-        assert_eq!(pss_policy_level(policy, ptr::null_mut(), ptr::null_mut()), pss_result::NullParameter);
-        assert_eq!(pss_policy_version(ptr::null(), ptr::null_mut(), ptr::null_mut()), pss_result::NullParameter);
-        pss_policy_free(policy);
+        assert_eq!(pss_level_version_level(policy, ptr::null_mut(), ptr::null_mut()), pss_result::NullParameter);
+        assert_eq!(pss_level_version_version(ptr::null(), ptr::null_mut(), ptr::null_mut()), pss_result::NullParameter);
+        pss_level_version_free(policy);
         assert_eq!(pss_options_new(ptr::null_mut()), pss_result::NullParameter);
         assert_eq!(pss_options_set_max_input_len(ptr::null_mut(), 1), pss_result::NullParameter);
         let mut b = false;
@@ -273,7 +273,7 @@ fn null_parameters_are_reported_not_read() {
         assert_eq!(pss_evaluation_allowed(ptr::null(), &mut b), pss_result::NullParameter);
         assert_eq!(pss_evaluation_reason(ptr::null(), &mut p, &mut n), pss_result::NullParameter);
         assert_eq!(pss_evaluation_detail(ptr::null(), &mut p, &mut n), pss_result::NullParameter);
-        assert_eq!(pss_evaluation_admission_message(ptr::null(), &mut p, &mut n), pss_result::NullParameter);
+        assert_eq!(pss_evaluation_denial_message(ptr::null(), &mut p, &mut n), pss_result::NullParameter);
         assert_eq!(pss_evaluation_pod_name(ptr::null(), &mut p, &mut n), pss_result::NullParameter);
         assert_eq!(pss_evaluation_violation_count(ptr::null(), &mut n), pss_result::NullParameter);
         assert_eq!(pss_evaluation_violation(ptr::null(), 0, &mut ptr::null()), pss_result::NullParameter);
@@ -291,7 +291,7 @@ fn null_parameters_are_reported_not_read() {
         assert_eq!(pss_error_path(ptr::null(), &mut p, &mut n), pss_result::NullParameter);
         assert_eq!(pss_error_position(ptr::null(), &mut n, &mut n, &mut n), pss_result::NullParameter);
         assert_eq!(pss_result_text(0, ptr::null_mut(), 10, &mut n), pss_result::NullParameter);
-        pss_policy_free(ptr::null_mut());
+        pss_level_version_free(ptr::null_mut());
         pss_options_free(ptr::null_mut());
         pss_evaluation_free(ptr::null_mut());
         pss_error_free(ptr::null_mut());
@@ -307,29 +307,29 @@ fn options_limit_input_size() {
         assert_eq!(pss_options_new(&mut options), pss_result::Ok);
         assert_eq!(pss_options_set_max_input_len(options, 4), pss_result::Ok);
         assert_eq!(
-            pss_policy_new(b"restricted".as_ptr(), 10, b"v1.40".as_ptr(), 5, &mut policy, ptr::null_mut()),
+            pss_level_version_new(b"restricted".as_ptr(), 10, b"v1.40".as_ptr(), 5, &mut policy, ptr::null_mut()),
             pss_result::Ok
         );
-        assert_eq!(view_of(|p, n| pss_policy_level(policy, p, n)), "restricted");
-        assert_eq!(view_of(|p, n| pss_policy_version(policy, p, n)), "v1.40");
+        assert_eq!(view_of(|p, n| pss_level_version_level(policy, p, n)), "restricted");
+        assert_eq!(view_of(|p, n| pss_level_version_version(policy, p, n)), "v1.40");
         let mut ev = ptr::null_mut();
         let mut err = ptr::null_mut();
-        assert_eq!(pss_policy_evaluate(policy, options, b"{ }".as_ptr(), 3, &mut ev, &mut err), pss_result::Ok);
+        assert_eq!(pss_level_version_evaluate(policy, options, b"{ }".as_ptr(), 3, &mut ev, &mut err), pss_result::Ok);
         pss_evaluation_free(ev);
         ev = ptr::null_mut();
         assert_eq!(
-            pss_policy_evaluate(policy, options, b"{   }".as_ptr(), 5, &mut ev, &mut err),
+            pss_level_version_evaluate(policy, options, b"{   }".as_ptr(), 5, &mut ev, &mut err),
             pss_result::InputTooLarge
         );
         assert!(ev.is_null());
         pss_error_free(err);
         // A length no buffer can have is refused before anything is read.
         assert_eq!(
-            pss_policy_evaluate(policy, ptr::null(), b"{}".as_ptr(), usize::MAX, &mut ev, ptr::null_mut()),
+            pss_level_version_evaluate(policy, ptr::null(), b"{}".as_ptr(), usize::MAX, &mut ev, ptr::null_mut()),
             pss_result::InputTooLarge
         );
         pss_options_free(options);
-        pss_policy_free(policy);
+        pss_level_version_free(policy);
     }
 }
 
@@ -423,13 +423,13 @@ fn version_constants_match_the_package() {
 #[test]
 fn handles_are_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
-    assert_send_sync::<pss_policy>();
+    assert_send_sync::<pss_level_version>();
     assert_send_sync::<pss_options>();
     assert_send_sync::<pss_evaluation>();
     assert_send_sync::<pss_violation>();
     assert_send_sync::<pss_field>();
     assert_send_sync::<pss_error>();
-    assert_send_sync::<pss_namespace_policy>();
+    assert_send_sync::<pss_policy>();
     assert_send_sync::<pss_label_error>();
     assert_send_sync::<pss_labels>();
     assert_send_sync::<pss_admission_config>();
@@ -515,7 +515,7 @@ fn workloads_evaluate_through_their_template() {
         assert_eq!(view_of(|p, n| pss_evaluation_kind(ev, p, n)), "Deployment");
         assert_eq!(view_of(|p, n| pss_evaluation_template_path(ev, p, n)), "spec.template");
         assert_eq!(
-            view_of(|p, n| pss_evaluation_admission_message(ev, p, n)),
+            view_of(|p, n| pss_evaluation_denial_message(ev, p, n)),
             r#"deployments "web" (pods it creates would be denied): violates PodSecurity "baseline:latest": privileged (container "c" must not set securityContext.privileged=true)"#
         );
         let mut absent = true;
@@ -611,10 +611,10 @@ fn exclusions_are_validated_and_applied_to_pods_and_workloads() {
             evaluate_object(b"baseline:latest", options, object).unwrap()
         } else {
             let mut ev = ptr::null_mut();
-            let policy = pss_policy::parse("baseline", "latest").unwrap();
+            let policy = pss_level_version::parse("baseline", "latest").unwrap();
             // SAFETY: every pointer is valid for the call.
             let code = unsafe {
-                pss_policy_evaluate(&policy, options, object.as_ptr(), object.len(), &mut ev, ptr::null_mut())
+                pss_level_version_evaluate(&policy, options, object.as_ptr(), object.len(), &mut ev, ptr::null_mut())
             };
             assert_eq!(code, pss_result::Ok);
             ev
@@ -640,7 +640,7 @@ fn namespace_labels_give_three_policies_and_label_errors() {
     let mut np = ptr::null_mut();
     // SAFETY: the arrays hold three valid views each; `np` is live until freed.
     unsafe {
-        let code = pss_namespace_policy_from_labels(
+        let code = pss_policy_from_labels(
             kp.as_ptr(),
             kl.as_ptr(),
             vp.as_ptr(),
@@ -652,17 +652,17 @@ fn namespace_labels_give_three_policies_and_label_errors() {
         );
         assert_eq!(code, pss_result::Ok);
         assert_eq!(
-            view_of(|p, n| pss_namespace_policy_display(np, p, n)),
+            view_of(|p, n| pss_policy_display(np, p, n)),
             "enforce=baseline:latest, audit=privileged:latest, warn=baseline:latest"
         );
         let mut warn = ptr::null();
-        assert_eq!(pss_namespace_policy_warn(np, &mut warn), pss_result::Ok);
-        assert_eq!(view_of(|p, n| pss_policy_level(warn, p, n)), "baseline");
+        assert_eq!(pss_policy_warn(np, &mut warn), pss_result::Ok);
+        assert_eq!(view_of(|p, n| pss_level_version_level(warn, p, n)), "baseline");
         let mut count = 0;
-        assert_eq!(pss_namespace_policy_error_count(np, &mut count), pss_result::Ok);
+        assert_eq!(pss_policy_error_count(np, &mut count), pss_result::Ok);
         assert_eq!(count, 1);
         let mut e = ptr::null();
-        assert_eq!(pss_namespace_policy_error(np, 0, &mut e), pss_result::Ok);
+        assert_eq!(pss_policy_error(np, 0, &mut e), pss_result::Ok);
         assert_eq!(
             view_of(|p, n| pss_label_error_display(e, p, n)),
             r#"metadata.labels[pod-security.kubernetes.io/audit]: Invalid value: "strict": must be one of privileged, baseline, restricted"#
@@ -670,7 +670,7 @@ fn namespace_labels_give_three_policies_and_label_errors() {
         assert_eq!(view_of(|p, n| pss_label_error_label(e, p, n)), "pod-security.kubernetes.io/audit");
         assert_eq!(view_of(|p, n| pss_label_error_value(e, p, n)), "strict");
         assert_eq!(view_of(|p, n| pss_label_error_detail(e, p, n)), "must be one of privileged, baseline, restricted");
-        pss_namespace_policy_free(np);
+        pss_policy_free(np);
     }
 }
 
@@ -706,5 +706,497 @@ fn block_views_point_into_the_message_only_when_it_ends_with_the_detail() {
         for (view, v) in block.violations.iter().zip(evaluation.violations()) {
             assert_eq!((text(view.reason), text(view.detail)), (v.reason().to_owned(), v.detail().to_owned()));
         }
+    }
+}
+
+/// Evaluates through the spec entry point, level and version as text.
+fn evaluate_spec(
+    lv: &str,
+    options: *const pss_options,
+    spec: &[u8],
+) -> Result<*mut pss_evaluation, (pss_result, *mut pss_error)> {
+    let (level, version) = lv.split_once(':').unwrap();
+    let (mut out, mut err) = (ptr::null_mut(), ptr::null_mut());
+    // SAFETY: all pointers are valid for the call.
+    let code = unsafe {
+        pss_evaluate_spec(
+            level.as_ptr(),
+            level.len(),
+            version.as_ptr(),
+            version.len(),
+            options,
+            spec.as_ptr(),
+            spec.len(),
+            &mut out,
+            &mut err,
+        )
+    };
+    if code == pss_result::Ok {
+        assert!(err.is_null(), "err_out written on success");
+        Ok(out)
+    } else {
+        assert!(out.is_null(), "out written on failure");
+        Err((code, err))
+    }
+}
+
+/// Checks a failed call's error against pss-core's error for the same input.
+///
+/// # Safety
+/// `err` is live; it is freed here.
+unsafe fn check_core_error(code: pss_result, err: *mut pss_error, expected: &pss_core::Error) {
+    assert_eq!(code, pss_result::from_kind(expected.kind()), "{expected}");
+    // SAFETY: `err` is live (caller's guarantee) until freed at the end.
+    unsafe {
+        assert_eq!(view_of(|p, n| pss_error_message(err, p, n)), expected.message());
+        assert_eq!(view_of(|p, n| pss_error_display(err, p, n)), expected.to_string());
+        if let Some(path) = expected.path() {
+            assert_eq!(view_of(|p, n| pss_error_path(err, p, n)), path);
+        }
+        pss_error_free(err);
+    }
+}
+
+const BARE_SPEC: &[u8] = br#"{"hostNetwork":true,"containers":[{"name":"c","securityContext":{"privileged":true}}]}"#;
+
+#[test]
+fn the_spec_entry_point_evaluates_a_bare_pod_spec_as_pss_core_does() {
+    let lv = pss_core::LevelVersion::default();
+    let expected = pss_core::evaluate_spec_json(lv, BARE_SPEC).unwrap();
+    let ev = evaluate_spec("baseline:latest", ptr::null(), BARE_SPEC).unwrap();
+    assert_eq!(paths(ev), ["hostNetwork", "containers[0].securityContext.privileged"]);
+    // SAFETY: `ev` is live until freed; views are read before that.
+    unsafe {
+        assert_eq!(
+            view_of(|p, n| pss_evaluation_denial_message(ev, p, n)),
+            expected.denial_message("").unwrap(),
+            "pss-core's words for a spec (no name, no kind)"
+        );
+        assert_eq!(view_of(|p, n| pss_evaluation_reason(ev, p, n)), expected.forbidden_reason());
+        // A spec has no kind, no template path and no name.
+        for getter in [pss_evaluation_kind, pss_evaluation_template_path, pss_evaluation_pod_name] {
+            let (mut p, mut n) = (ptr::dangling::<u8>(), 9usize);
+            assert_eq!(getter(ev, &mut p, &mut n), pss_result::Ok);
+            assert!(p.is_null() && n == 0);
+        }
+        let mut view = ptr::null();
+        assert_eq!(pss_evaluation_get_view(ev, &mut view), pss_result::Ok);
+        assert!((*view).kind.ptr.is_null() && (*view).template_path.ptr.is_null());
+        pss_evaluation_free(ev);
+    }
+
+    // The same bytes as a pod: pss-core's BarePodSpec error, never an allowed empty pod.
+    let core_error = pss_core::evaluate_json(lv, BARE_SPEC).unwrap_err();
+    assert_eq!(core_error.kind(), pss_core::ErrorKind::BarePodSpec);
+    let err = evaluate(b"baseline", b"latest", BARE_SPEC).unwrap_err();
+    // SAFETY: `err` is live and freed by the check.
+    unsafe { check_core_error(pss_result::BarePodSpec, err, &core_error) };
+
+    // A whole pod as a spec: pss-core's UnexpectedKind, never an allowed empty spec.
+    let core_error = pss_core::evaluate_spec_json(lv, PRIVILEGED).unwrap_err();
+    assert_eq!(core_error.kind(), pss_core::ErrorKind::UnexpectedKind);
+    let (code, err) = evaluate_spec("baseline:latest", ptr::null(), PRIVILEGED).unwrap_err();
+    // SAFETY: `err` is live and freed by the check.
+    unsafe { check_core_error(code, err, &core_error) };
+
+    // Through a handle, with options that only limit the size.
+    let (mut handle, mut options) = (ptr::null_mut(), ptr::null_mut());
+    // SAFETY: every pointer is valid; the handles are live until freed.
+    unsafe {
+        assert_eq!(
+            pss_level_version_new(b"baseline".as_ptr(), 8, b"latest".as_ptr(), 6, &mut handle, ptr::null_mut()),
+            pss_result::Ok
+        );
+        assert_eq!(pss_options_new(&mut options), pss_result::Ok);
+        let mut out = ptr::null_mut();
+        let code = pss_level_version_evaluate_spec(
+            handle,
+            options,
+            BARE_SPEC.as_ptr(),
+            BARE_SPEC.len(),
+            &mut out,
+            ptr::null_mut(),
+        );
+        assert_eq!(code, pss_result::Ok);
+        assert_eq!(paths(out), ["hostNetwork", "containers[0].securityContext.privileged"]);
+        pss_evaluation_free(out);
+        assert_eq!(pss_options_set_max_input_len(options, BARE_SPEC.len() - 1), pss_result::Ok);
+        let mut untouched = ptr::dangling_mut::<pss_evaluation>();
+        let code = pss_level_version_evaluate_spec(
+            handle,
+            options,
+            BARE_SPEC.as_ptr(),
+            BARE_SPEC.len(),
+            &mut untouched,
+            ptr::null_mut(),
+        );
+        assert_eq!(code, pss_result::InputTooLarge);
+        assert_eq!(untouched, ptr::dangling_mut());
+        let code =
+            pss_level_version_evaluate_spec(ptr::null(), ptr::null(), BARE_SPEC.as_ptr(), 1, &mut out, ptr::null_mut());
+        assert_eq!(code, pss_result::NullParameter);
+        pss_options_free(options);
+        pss_level_version_free(handle);
+    }
+}
+
+#[test]
+fn exclusions_are_refused_for_a_bare_pod_spec() {
+    let mut options = ptr::null_mut();
+    // SAFETY: every pointer is valid; `options` is live until freed.
+    unsafe {
+        assert_eq!(pss_options_new(&mut options), pss_result::Ok);
+        let (control, field, value) = ("Host Namespaces", "spec.hostNetwork", "true");
+        let code = pss_options_add_exclusion(
+            options,
+            control.as_ptr(),
+            control.len(),
+            ptr::null(),
+            ptr::null(),
+            0,
+            field.as_ptr(),
+            field.len(),
+            &value.as_ptr(),
+            &value.len(),
+            1,
+            ptr::null_mut(),
+        );
+        assert_eq!(code, pss_result::Ok);
+        let (code, err) = evaluate_spec("baseline:latest", options, BARE_SPEC).unwrap_err();
+        assert_eq!(code, pss_result::InvalidInput);
+        assert!(view_of(|p, n| pss_error_message(err, p, n)).contains("pss_evaluate"));
+        pss_error_free(err);
+        pss_options_free(options);
+    }
+}
+
+#[test]
+fn the_pod_entry_refuses_other_kinds_and_the_object_entry_documents_without_kind() {
+    let lv = pss_core::LevelVersion::default();
+    // Another kind through the pod entry: pss-core's UnexpectedKind.
+    let core_error = pss_core::evaluate_json(lv, DEPLOYMENT).unwrap_err();
+    let err = evaluate(b"baseline", b"latest", DEPLOYMENT).unwrap_err();
+    // SAFETY: `err` is live and freed by the check.
+    unsafe { check_core_error(pss_result::UnexpectedKind, err, &core_error) };
+
+    // No kind through the object entry: not a workload, with pss-core's reason; through the pod entry, a pod.
+    let no_kind = br#"{"metadata":{"name":"p"},"spec":{"hostNetwork":true}}"#;
+    let err = evaluate_object(b"baseline:latest", ptr::null(), no_kind).unwrap_err();
+    // SAFETY: `err` is live until freed.
+    unsafe {
+        assert_eq!(view_of(|p, n| pss_error_message(err, p, n)), pss_core::NoPodTemplate::NoKind.to_string());
+        let mut code = pss_result::Ok;
+        assert_eq!(pss_error_code(err, &mut code), pss_result::Ok);
+        assert_eq!(code, pss_result::NotAWorkload);
+        pss_error_free(err);
+    }
+    let ev = evaluate(b"baseline", b"latest", no_kind).unwrap();
+    assert_eq!(paths(ev), ["spec.hostNetwork"]);
+    // SAFETY: `ev` is live until freed.
+    unsafe {
+        assert_eq!(view_of(|p, n| pss_evaluation_kind(ev, p, n)), "Pod");
+        pss_evaluation_free(ev);
+    }
+}
+
+/// An admission controller with a configuration (NULL: upstream's defaults).
+fn admission(config: Option<&[u8]>) -> *mut pss_admission {
+    let (mut cfg, mut admission) = (ptr::null_mut(), ptr::null_mut());
+    // SAFETY: every pointer is valid for the calls; the configuration is freed after it is copied.
+    unsafe {
+        if let Some(json) = config {
+            assert_eq!(
+                pss_admission_config_parse(json.as_ptr(), json.len(), &mut cfg, ptr::null_mut()),
+                pss_result::Ok
+            );
+        }
+        assert_eq!(pss_admission_new(cfg, &mut admission), pss_result::Ok);
+        pss_admission_config_free(cfg);
+    }
+    admission
+}
+
+/// Labels from pairs.
+fn labels(pairs: &[(&str, &str)]) -> *mut pss_labels {
+    let mut labels = ptr::null_mut();
+    // SAFETY: every pointer is valid for the calls.
+    unsafe {
+        assert_eq!(pss_labels_new(&mut labels), pss_result::Ok);
+        for (k, v) in pairs {
+            assert_eq!(
+                pss_labels_add(labels, k.as_ptr(), k.len(), v.as_ptr(), v.len(), ptr::null_mut()),
+                pss_result::Ok
+            );
+        }
+    }
+    labels
+}
+
+const EXEMPT_CONFIG: &[u8] =
+    br#"{"apiVersion": "pod-security.admission.config.k8s.io/v1", "kind": "PodSecurityConfiguration",
+  "defaults": {"enforce": "baseline"}, "exemptions": {"namespaces": ["kube-system"], "usernames": ["admin"]}}"#;
+
+#[test]
+fn decisions_give_pss_cores_verdict_on_the_pods_a_controller_creates() {
+    use pss_core::admission::{Admission, AdmissionConfig};
+    let config = AdmissionConfig::from_json_slice(EXEMPT_CONFIG).unwrap();
+    let core = Admission::new(config);
+    let handle = admission(Some(EXEMPT_CONFIG));
+    let no_labels = labels(&[]);
+    let document = pss_core::ObjectDocument::from_slice(DEPLOYMENT).unwrap();
+    for (namespace, user) in [("default", ""), ("default", "admin"), ("kube-system", "")] {
+        let expected = core.review(&document, "web", namespace, [("", ""); 0], user).unwrap();
+        let mut decision = ptr::null_mut();
+        // SAFETY: every pointer is valid; `decision` is live until freed, its views are read before.
+        unsafe {
+            let code = pss_admission_review(
+                handle,
+                namespace.as_ptr(),
+                namespace.len(),
+                no_labels,
+                user.as_ptr(),
+                user.len(),
+                DEPLOYMENT.as_ptr(),
+                DEPLOYMENT.len(),
+                &mut decision,
+                ptr::null_mut(),
+            );
+            assert_eq!(code, pss_result::Ok);
+            let (mut allowed, mut pods_allowed) = (false, true);
+            assert_eq!(pss_decision_allowed(decision, &mut allowed), pss_result::Ok);
+            assert_eq!(pss_decision_pods_allowed(decision, &mut pods_allowed), pss_result::Ok);
+            assert!(allowed, "the API server admits a controller");
+            assert_eq!(pods_allowed, expected.pods_allowed(), "{namespace} {user}");
+            let (mut p, mut n) = (ptr::dangling::<u8>(), 7usize);
+            assert_eq!(pss_decision_pods_denial(decision, &mut p, &mut n), pss_result::Ok);
+            // SAFETY: a non-NULL view is live while `decision` is.
+            let denial = (!p.is_null()).then(|| text(p, n));
+            assert_eq!(denial, expected.pods_denial(), "{namespace} {user}");
+            let mut pods = ptr::dangling::<pss_evaluation>();
+            assert_eq!(pss_decision_created_pods(decision, &mut pods), pss_result::Ok);
+            let mut view = ptr::null();
+            assert_eq!(pss_decision_get_view(decision, &mut view), pss_result::Ok);
+            assert_eq!((*view).pods_allowed, expected.pods_allowed());
+            match expected.created_pods() {
+                Some(e) => {
+                    let got = paths(pods);
+                    let want: Vec<&str> = e.iter().flat_map(|v| v.fields().iter().map(|f| f.path())).collect();
+                    assert_eq!(got, want);
+                    let mut pods_view = ptr::null();
+                    assert_eq!(pss_evaluation_get_view(pods, &mut pods_view), pss_result::Ok);
+                    assert_eq!((*view).created_pods, pods_view);
+                    // The view's pointer reads as any evaluation view (Miri checks it stays valid).
+                    let created = &*(*view).created_pods;
+                    assert_eq!((created.violation_count, created.allowed), (e.len(), e.allowed()));
+                    assert!((*view).enforce.is_null());
+                }
+                None => {
+                    assert!(pods.is_null());
+                    assert!((*view).created_pods.is_null());
+                }
+            }
+            pss_decision_free(decision);
+        }
+        if namespace == "kube-system" {
+            assert!(expected.pods_allowed(), "an exempt namespace's pods are exempt");
+        } else {
+            assert!(!expected.pods_allowed(), "a user exemption does not cover the pods");
+        }
+    }
+    // A pod: its enforce evaluation, through the decision's view, and no created pods.
+    // SAFETY: every pointer is valid; `decision` is live until freed, its views are read before.
+    unsafe {
+        let mut decision = ptr::null_mut();
+        let (ns, user) = ("default", "");
+        let code = pss_admission_review(
+            handle,
+            ns.as_ptr(),
+            ns.len(),
+            no_labels,
+            user.as_ptr(),
+            user.len(),
+            PRIVILEGED.as_ptr(),
+            PRIVILEGED.len(),
+            &mut decision,
+            ptr::null_mut(),
+        );
+        assert_eq!(code, pss_result::Ok);
+        let mut view = ptr::null();
+        assert_eq!(pss_decision_get_view(decision, &mut view), pss_result::Ok);
+        let view = &*view;
+        assert!(!view.allowed && !view.pods_allowed && view.created_pods.is_null());
+        let enforce = &*view.enforce;
+        assert_eq!(enforce.violation_count, 1);
+        assert_eq!(enforce.denial_message.get(), view.pods_denial.get());
+        let mut e = ptr::null();
+        assert_eq!(pss_decision_enforce(decision, &mut e), pss_result::Ok);
+        assert_eq!(paths(e), ["spec.containers[0].securityContext.privileged"]);
+        pss_decision_free(decision);
+    }
+    // SAFETY: the handles are live and freed once.
+    unsafe {
+        pss_labels_free(no_labels);
+        pss_admission_free(handle);
+    }
+}
+
+/// Reviews a namespace change through the C ABI.
+///
+/// # Safety
+/// `admission` and the labels are live (or NULL labels).
+unsafe fn review_namespace(
+    admission: *const pss_admission,
+    namespace: &str,
+    old: *const pss_labels,
+    new: *const pss_labels,
+    pods: &[&[u8]],
+) -> *mut pss_namespace_review {
+    let (ptrs, lens): (Vec<*const u8>, Vec<usize>) = pods.iter().map(|p| (p.as_ptr(), p.len())).unzip();
+    let mut review = ptr::null_mut();
+    // SAFETY: forwarded from the caller; the arrays hold `pods.len()` valid views.
+    let code = unsafe {
+        pss_admission_review_namespace(
+            admission,
+            namespace.as_ptr(),
+            namespace.len(),
+            old,
+            new,
+            ptrs.as_ptr(),
+            lens.as_ptr(),
+            pods.len(),
+            &mut review,
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(code, pss_result::Ok);
+    review
+}
+
+#[test]
+fn namespace_reviews_give_pss_cores_pods_check_and_summary() {
+    use pss_core::admission::{Admission, AdmissionConfig, PodsCheck};
+    const ENFORCE: &str = pss_core::admission::ENFORCE_LEVEL_LABEL;
+    let core = Admission::new(AdmissionConfig::from_json_slice(EXEMPT_CONFIG).unwrap());
+    let handle = admission(Some(EXEMPT_CONFIG));
+    let pods: [&[u8]; 3] = [
+        br#"{"metadata": {"name": "a"}, "spec": {"hostNetwork": true}}"#,
+        br#"{"metadata": {"name": "b"}, "spec": {"hostNetwork": true}}"#,
+        br#"{"metadata": {"name": "ok"}, "spec": {}}"#,
+    ];
+    let documents: Vec<pss_core::PodDocument<'_>> =
+        pods.iter().map(|p| pss_core::PodDocument::from_slice(p).unwrap()).collect();
+    let baseline = [(ENFORCE, "baseline")];
+    let restricted = [(ENFORCE, "restricted")];
+    let invalid = [(ENFORCE, "strict")];
+    type Labels<'a> = &'a [(&'a str, &'a str)];
+    #[allow(clippy::type_complexity)] // namespace, old and new labels, and what the check must be
+    let cases: [(&str, Option<Labels<'_>>, Labels<'_>, fn(PodsCheck) -> bool); 5] = [
+        ("prod", None, &baseline, |c| c == PodsCheck::Creation),
+        ("prod", Some(&baseline), &invalid, |c| c == PodsCheck::Invalid),
+        ("prod", Some(&restricted), &baseline, |c| matches!(c, PodsCheck::NotStricter { .. })),
+        ("kube-system", Some(&baseline), &restricted, |c| c == PodsCheck::Exempt),
+        ("prod", Some(&baseline), &restricted, |c| matches!(c, PodsCheck::Checked { violating: 2, .. })),
+    ];
+    for (namespace, old, new, is) in cases {
+        let expected =
+            core.review_namespace(namespace, old.map(|o| o.iter().copied()), new.iter().copied(), &documents);
+        assert!(is(expected.pods_check()), "{namespace}: {:?}", expected.pods_check());
+        let (c_old, c_new) = (old.map_or(ptr::null_mut(), labels), labels(new));
+        // SAFETY: every handle is live until freed; views are read before the review is freed.
+        unsafe {
+            let review = review_namespace(handle, namespace, c_old, c_new, &pods);
+            let (mut check, mut exempt) = (pss_pods_check::Invalid, !expected.exempt());
+            assert_eq!(pss_namespace_review_pods_check(review, &mut check), pss_result::Ok);
+            assert_eq!(pss_namespace_review_exempt(review, &mut exempt), pss_result::Ok);
+            assert_eq!(exempt, expected.exempt());
+            let (mut checked, mut total, mut violating) = (9, 9, 9);
+            assert_eq!(
+                pss_namespace_review_pods_counts(review, &mut checked, &mut total, &mut violating),
+                pss_result::Ok
+            );
+            let (mut old_lv, mut new_lv) = (ptr::dangling::<pss_level_version>(), ptr::dangling());
+            assert_eq!(pss_namespace_review_not_stricter(review, &mut old_lv, &mut new_lv), pss_result::Ok);
+            let want = match expected.pods_check() {
+                PodsCheck::Creation => pss_pods_check::Creation,
+                PodsCheck::Invalid => pss_pods_check::Invalid,
+                PodsCheck::NotStricter { old, new } => {
+                    let shown = |lv: *const pss_level_version| {
+                        format!(
+                            "{}:{}",
+                            view_of(|p, n| pss_level_version_level(lv, p, n)),
+                            view_of(|p, n| pss_level_version_version(lv, p, n))
+                        )
+                    };
+                    assert_eq!((shown(old_lv), shown(new_lv)), (old.to_string(), new.to_string()));
+                    pss_pods_check::NotStricter
+                }
+                PodsCheck::Exempt => pss_pods_check::Exempt,
+                PodsCheck::Checked { checked: c, total: t, violating: v } => {
+                    assert_eq!((checked, total, violating), (c, t, v));
+                    pss_pods_check::Checked
+                }
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(check, want, "{namespace}");
+            if want != pss_pods_check::Checked {
+                assert_eq!((checked, total, violating), (0, 0, 0));
+            }
+            if want != pss_pods_check::NotStricter {
+                assert!(old_lv.is_null() && new_lv.is_null());
+            }
+            let (mut p, mut n) = (ptr::dangling::<u8>(), 7usize);
+            assert_eq!(pss_namespace_review_summary(review, &mut p, &mut n), pss_result::Ok);
+            let summary = (!p.is_null()).then(|| text(p, n).to_owned());
+            assert_eq!(summary, expected.summary());
+            let mut view = ptr::null();
+            assert_eq!(pss_namespace_review_get_view(review, &mut view), pss_result::Ok);
+            let view = &*view;
+            assert_eq!((view.pods_check, view.exempt, view.pods_violating), (want, exempt, violating));
+            assert_eq!((view.old_enforce, view.new_enforce), (old_lv, new_lv));
+            assert_eq!(view.summary.get().map(str::to_owned), expected.summary());
+            pss_namespace_review_free(review);
+            pss_labels_free(c_old);
+            pss_labels_free(c_new);
+        }
+    }
+    // SAFETY: the handle is live and freed once.
+    unsafe { pss_admission_free(handle) };
+}
+
+#[test]
+fn admissions_give_their_defaults() {
+    for (config, want) in [
+        (None, "enforce=privileged:latest, audit=privileged:latest, warn=privileged:latest"),
+        (Some(EXEMPT_CONFIG), "enforce=baseline:latest, audit=privileged:latest, warn=privileged:latest"),
+    ] {
+        let handle = admission(config);
+        let mut defaults = ptr::null();
+        // SAFETY: `handle` is live until freed; the defaults are read before.
+        unsafe {
+            assert_eq!(pss_admission_defaults(handle, &mut defaults), pss_result::Ok);
+            assert_eq!(view_of(|p, n| pss_policy_display(defaults, p, n)), want);
+            let core = config.map_or_else(Default::default, |c| {
+                pss_core::admission::AdmissionConfig::from_json_slice(c).unwrap().defaults()
+            });
+            assert_eq!(want, core.to_string(), "pss-core's defaults");
+            assert_eq!(pss_admission_defaults(ptr::null(), &mut defaults), pss_result::NullParameter);
+            pss_admission_free(handle);
+        }
+    }
+}
+
+#[test]
+fn the_header_label_keys_are_pss_cores() {
+    use pss_core::admission as a;
+    let header = include_str!("../include/pss.h");
+    for (name, key) in [
+        ("PSS_ENFORCE_LEVEL_LABEL", a::ENFORCE_LEVEL_LABEL),
+        ("PSS_ENFORCE_VERSION_LABEL", a::ENFORCE_VERSION_LABEL),
+        ("PSS_AUDIT_LEVEL_LABEL", a::AUDIT_LEVEL_LABEL),
+        ("PSS_AUDIT_VERSION_LABEL", a::AUDIT_VERSION_LABEL),
+        ("PSS_WARN_LEVEL_LABEL", a::WARN_LEVEL_LABEL),
+        ("PSS_WARN_VERSION_LABEL", a::WARN_VERSION_LABEL),
+    ] {
+        assert!(header.contains(&format!("#define {name} \"{key}\"\n")), "{name} is not {key:?} in pss.h");
     }
 }

@@ -1,7 +1,7 @@
 /*
  * Feeds every file named on the command line to the C ABI, as a C caller would, reading every result
- * and freeing every handle. Each file's bytes go in as a pod and as any object at several policies
- * (with a size limit, with Kyverno exclusions), as an admission request in a labelled namespace, as a
+ * and freeing every handle. Each file's bytes go in as a pod, as a pod spec and as any object at several
+ * levels and versions (with a size limit, with Kyverno exclusions), as an admission request in a labelled namespace, as a
  * resource for a Kyverno policy, and as a Kyverno policy applied to a pod and a Deployment. Run under AddressSanitizer/UBSan and valgrind over the fuzz corpora by scripts/test-fuzz.sh.
  * Exits 1 when a call breaks the ABI's contract (a success without its result, a failure without its
  * error), 2 when a file cannot be read.
@@ -51,14 +51,16 @@ static void read_violation(const char *path, const pss_violation *v) {
 static void read_evaluation(const char *path, const pss_evaluation *e) {
   const uint8_t *p;
   size_t n, count = 0;
-  bool allowed;
+  bool allowed, spec;
   EXPECT(pss_evaluation_allowed(e, &allowed) == PSS_RESULT_OK);
   EXPECT(pss_evaluation_reason(e, &p, &n) == PSS_RESULT_OK && touch(p, n) + 1 > 0);
   EXPECT(pss_evaluation_detail(e, &p, &n) == PSS_RESULT_OK && touch(p, n) + 1 > 0);
-  EXPECT(pss_evaluation_admission_message(e, &p, &n) == PSS_RESULT_OK && touch(p, n) + 1 > 0);
+  EXPECT(pss_evaluation_denial_message(e, &p, &n) == PSS_RESULT_OK && touch(p, n) + 1 > 0);
   EXPECT(pss_evaluation_pod_name(e, &p, &n) == PSS_RESULT_OK && (p != NULL || n == 0));
-  EXPECT(pss_evaluation_kind(e, &p, &n) == PSS_RESULT_OK && n > 0 && touch(p, n) > 0);
-  EXPECT(pss_evaluation_template_path(e, &p, &n) == PSS_RESULT_OK && touch(p, n) + 1 > 0);
+  /* A bare pod spec has no kind and no template path; anything else has both. */
+  EXPECT(pss_evaluation_kind(e, &p, &n) == PSS_RESULT_OK && (p == NULL ? n == 0 : n > 0 && touch(p, n) > 0));
+  spec = p == NULL;
+  EXPECT(pss_evaluation_template_path(e, &p, &n) == PSS_RESULT_OK && (p == NULL) == spec && touch(p, n) + 1 > 0);
   EXPECT(pss_evaluation_note(e, &p, &n) == PSS_RESULT_OK && touch(p, n) + 1 > 0);
   EXPECT(pss_evaluation_violation_count(e, &count) == PSS_RESULT_OK);
   EXPECT(allowed == (count == 0));
@@ -111,6 +113,17 @@ static void evaluate(const char *path, const char *level, const char *version, c
   pss_error_free(err);
 }
 
+static void evaluate_spec(const char *path, const char *level, const char *version, const pss_options *options,
+                          const uint8_t *spec, size_t len) {
+  pss_evaluation *e = NULL;
+  pss_error *err = NULL;
+  pss_result code = pss_evaluate_spec((const uint8_t *)level, strlen(level), (const uint8_t *)version,
+                                      strlen(version), options, spec, len, &e, &err);
+  if (succeeded(path, code, e, err)) read_evaluation(path, e);
+  pss_evaluation_free(e);
+  pss_error_free(err);
+}
+
 static void evaluate_object(const char *path, const char *level, const char *version, const pss_options *options,
                             const uint8_t *object, size_t len) {
   pss_evaluation *e = NULL;
@@ -143,14 +156,22 @@ static void read_decision(const char *path, const pss_decision *d) {
   const pss_evaluation *enforce = NULL;
   EXPECT(pss_decision_enforce(d, &enforce) == PSS_RESULT_OK);
   if (enforce != NULL) read_evaluation(path, enforce);
-  const pss_namespace_policy *policy = NULL;
+  /* The pods verdict: a denied pod's is its denial; otherwise a controller's created pods decide. */
+  bool pods_allowed;
+  const pss_evaluation *pods = NULL;
+  EXPECT(pss_decision_pods_allowed(d, &pods_allowed) == PSS_RESULT_OK && (allowed || !pods_allowed));
+  EXPECT(pss_decision_pods_denial(d, &p, &n) == PSS_RESULT_OK &&
+         (pods_allowed ? p == NULL : n > 0 && touch(p, n) > 0));
+  EXPECT(pss_decision_created_pods(d, &pods) == PSS_RESULT_OK && (enforce == NULL || pods == NULL));
+  if (pods != NULL) read_evaluation(path, pods);
+  const pss_policy *policy = NULL;
   EXPECT(pss_decision_policy(d, &policy) == PSS_RESULT_OK && policy != NULL);
   if (policy != NULL) {
-    EXPECT(pss_namespace_policy_display(policy, &p, &n) == PSS_RESULT_OK && n > 0 && touch(p, n) > 0);
+    EXPECT(pss_policy_display(policy, &p, &n) == PSS_RESULT_OK && n > 0 && touch(p, n) > 0);
   }
   const pss_decision_view *view = NULL;
   EXPECT(pss_decision_get_view(d, &view) == PSS_RESULT_OK && view != NULL && view->allowed == allowed &&
-         view->annotation_count == count);
+         view->annotation_count == count && view->pods_allowed == pods_allowed);
 }
 
 static void review(const char *path, const pss_admission *admission, const pss_labels *labels, const uint8_t *object,
@@ -342,6 +363,9 @@ int main(int argc, char **argv) {
     }
     evaluate(path, "restricted", "latest", small, pod, (size_t)size);
     evaluate(path, "restricted", "latest", excluding, pod, (size_t)size);
+    evaluate_spec(path, "baseline", "latest", NULL, pod, (size_t)size);
+    evaluate_spec(path, "restricted", "v1.25", small, pod, (size_t)size);
+    evaluate_spec(path, "restricted", "latest", excluding, pod, (size_t)size);
     evaluate_object(path, "baseline", "latest", NULL, pod, (size_t)size);
     evaluate_object(path, "restricted", "v1.0", excluding, pod, (size_t)size);
     evaluate_object(path, "restricted", "latest", small, pod, (size_t)size);

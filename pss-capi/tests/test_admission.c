@@ -124,10 +124,10 @@ static void config_fails(const char *json, pss_result code, const char *message,
 
 static void test_config(void) {
   pss_admission_config *config = parse_config(CONFIG, sizeof CONFIG - 1);
-  const pss_namespace_policy *defaults = NULL;
+  const pss_policy *defaults = NULL;
   pss_error *err = NULL;
   CHECK_RC(pss_admission_config_defaults(config, &defaults), PSS_RESULT_OK);
-  CHECK_TEXT(pss_namespace_policy_display, defaults,
+  CHECK_TEXT(pss_policy_display, defaults,
              "enforce=baseline:latest, audit=privileged:latest, warn=restricted:latest");
   CHECK_RC(pss_admission_config_defaults(NULL, &defaults), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_admission_config_defaults(config, NULL), PSS_RESULT_NULL_PARAMETER);
@@ -142,7 +142,7 @@ static void test_config(void) {
         "\"kind\":\"PodSecurityConfiguration\",\"defaults\":{\"audit\":\"restricted\",\"audit-version\":\"v1.30\"}}}]}";
     config = parse_config(WRAPPED, sizeof WRAPPED - 1);
     CHECK_RC(pss_admission_config_defaults(config, &defaults), PSS_RESULT_OK);
-    CHECK_TEXT(pss_namespace_policy_display, defaults,
+    CHECK_TEXT(pss_policy_display, defaults,
                "enforce=privileged:latest, audit=restricted:v1.30, warn=privileged:latest");
     pss_admission_config_free(config);
   }
@@ -218,7 +218,7 @@ static void test_review(void) {
   pss_labels *labels = labels_of(ENFORCE_BASELINE, 1);
   pss_decision *d = NULL;
   const pss_evaluation *enforce = NULL;
-  const pss_namespace_policy *policy = NULL;
+  const pss_policy *policy = NULL;
   const pss_decision_view *view = NULL;
   const uint8_t *p = NULL;
   size_t n = 0, count = 0;
@@ -244,12 +244,12 @@ static void test_review(void) {
   CHECK_RC(pss_decision_audit_annotation(d, 0, NULL, &n, &p, &n), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_decision_audit_annotation(d, 0, &p, &n, &p, NULL), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_decision_policy(d, &policy), PSS_RESULT_OK);
-  CHECK_TEXT(pss_namespace_policy_display, policy,
+  CHECK_TEXT(pss_policy_display, policy,
              "enforce=baseline:latest, audit=privileged:latest, warn=baseline:latest");
   CHECK_RC(pss_decision_enforce(d, &enforce), PSS_RESULT_OK);
   CHECK(enforce != NULL);
   CHECK_TEXT(pss_evaluation_reason, enforce, "privileged");
-  CHECK_TEXT(pss_evaluation_admission_message, enforce, PRIVILEGED_DENIAL);
+  CHECK_TEXT(pss_evaluation_denial_message, enforce, PRIVILEGED_DENIAL);
   {
     const pss_violation *v = NULL;
     const pss_field *f = NULL;
@@ -257,8 +257,20 @@ static void test_review(void) {
     CHECK_RC(pss_violation_field(v, 0, &f), PSS_RESULT_OK);
     CHECK_TEXT(pss_field_path, f, "spec.containers[0].securityContext.privileged");
   }
+  /* For a pod, the pods verdict is the API server's: the same denial; no created pods. */
+  {
+    const pss_evaluation *created = (const pss_evaluation *)&count;
+    bool pods_allowed = true;
+    CHECK_RC(pss_decision_pods_allowed(d, &pods_allowed), PSS_RESULT_OK);
+    CHECK(!pods_allowed);
+    CHECK_TEXT(pss_decision_pods_denial, d, PRIVILEGED_DENIAL);
+    CHECK_RC(pss_decision_created_pods(d, &created), PSS_RESULT_OK);
+    CHECK(created == NULL);
+  }
   CHECK_RC(pss_decision_get_view(d, &view), PSS_RESULT_OK);
   CHECK(!view->allowed && view->warning_count == 0 && view->annotation_count >= 1);
+  CHECK(!view->pods_allowed && view->created_pods == NULL);
+  CHECK_VIEW(view->pods_denial.ptr, view->pods_denial.len, PRIVILEGED_DENIAL);
   CHECK_VIEW(view->denial.ptr, view->denial.len, PRIVILEGED_DENIAL);
   CHECK_VIEW(view->kind.ptr, view->kind.len, "Pod");
   CHECK(view->exemption.ptr == NULL);
@@ -282,6 +294,12 @@ static void test_review(void) {
   CHECK_RC(pss_decision_audit_annotation_count(d, NULL), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_decision_policy(NULL, &policy), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_decision_enforce(d, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_decision_pods_allowed(NULL, &allowed), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_decision_pods_allowed(d, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_decision_pods_denial(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_decision_pods_denial(d, &p, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_decision_created_pods(NULL, &enforce), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_decision_created_pods(d, NULL), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_decision_get_view(NULL, &view), PSS_RESULT_NULL_PARAMETER);
   pss_decision_free(d);
   pss_decision_free(NULL);
@@ -302,7 +320,8 @@ static void test_review(void) {
   CHECK(enforce != NULL);
   pss_decision_free(d);
 
-  /* A Deployment is never denied: warned, with no enforce evaluation. */
+  /* A Deployment is never denied: warned, with no enforce evaluation; but the pods it creates would be denied
+     at the enforce level (baseline), with pss-core's words and paths in the Deployment. */
   d = review(admission, "default", labels, "", DEPLOYMENT, sizeof DEPLOYMENT - 1);
   CHECK_RC(pss_decision_allowed(d, &allowed), PSS_RESULT_OK);
   CHECK(allowed);
@@ -311,8 +330,24 @@ static void test_review(void) {
   CHECK(count == 1);
   CHECK_RC(pss_decision_enforce(d, &enforce), PSS_RESULT_OK);
   CHECK(enforce == NULL);
+  CHECK_RC(pss_decision_pods_allowed(d, &allowed), PSS_RESULT_OK);
+  CHECK(!allowed);
+  CHECK_TEXT(pss_decision_pods_denial, d,
+             "deployments \"web\" (pods it creates would be denied): violates PodSecurity \"baseline:latest\": host "
+             "namespaces (hostNetwork=true)");
+  CHECK_RC(pss_decision_created_pods(d, &enforce), PSS_RESULT_OK);
+  CHECK(enforce != NULL);
+  if (enforce != NULL) {
+    const pss_violation *v = NULL;
+    const pss_field *f = NULL;
+    CHECK_TEXT(pss_evaluation_kind, enforce, "Deployment");
+    CHECK_RC(pss_evaluation_violation(enforce, 0, &v), PSS_RESULT_OK);
+    CHECK_RC(pss_violation_field(v, 0, &f), PSS_RESULT_OK);
+    CHECK_TEXT(pss_field_path, f, "spec.template.spec.hostNetwork");
+  }
   CHECK_RC(pss_decision_get_view(d, &view), PSS_RESULT_OK);
   CHECK(view->enforce == NULL && view->warning_count == 1);
+  CHECK(!view->pods_allowed && view->created_pods != NULL && view->created_pods->violation_count == 1);
   pss_decision_free(d);
   pss_labels_free(labels);
 
@@ -323,7 +358,7 @@ static void test_review(void) {
                    "Failed to parse policy: metadata.labels[pod-security.kubernetes.io/audit]: Invalid value: "
                    "\"strict\": must be one of privileged, baseline, restricted");
   CHECK_RC(pss_decision_policy(d, &policy), PSS_RESULT_OK);
-  CHECK_RC(pss_namespace_policy_error_count(policy, &count), PSS_RESULT_OK);
+  CHECK_RC(pss_policy_error_count(policy, &count), PSS_RESULT_OK);
   CHECK(count == 1);
   pss_decision_free(d);
   pss_labels_free(labels);
@@ -386,6 +421,13 @@ static void test_review_with_config(void) {
   bool allowed = false;
   CHECK_RC(pss_admission_new(config, &admission), PSS_RESULT_OK);
   pss_admission_config_free(config); /* the admission keeps its own copy */
+  {
+    const pss_policy *defaults = NULL;
+    CHECK_RC(pss_admission_defaults(admission, &defaults), PSS_RESULT_OK);
+    CHECK_TEXT(pss_policy_display, defaults, "enforce=baseline:latest, audit=privileged:latest, warn=restricted:latest");
+    CHECK_RC(pss_admission_defaults(NULL, &defaults), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_admission_defaults(admission, NULL), PSS_RESULT_NULL_PARAMETER);
+  }
 
   /* The defaults: baseline enforced. */
   d = review(admission, "default", NULL, "", PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1);
@@ -403,6 +445,24 @@ static void test_review_with_config(void) {
   d = review(admission, "default", NULL, "admin", PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1);
   CHECK_TEXT(pss_decision_exemption, d, "user");
   pss_decision_free(d);
+  /* A Deployment's pods: exempt with the namespace, not with the user who creates the Deployment. */
+  {
+    const pss_evaluation *created = NULL;
+    bool pods_allowed = false;
+    d = review(admission, "kube-system", NULL, "", DEPLOYMENT, sizeof DEPLOYMENT - 1);
+    CHECK_RC(pss_decision_pods_allowed(d, &pods_allowed), PSS_RESULT_OK);
+    CHECK(pods_allowed);
+    CHECK_RC(pss_decision_created_pods(d, &created), PSS_RESULT_OK);
+    CHECK(created == NULL);
+    pss_decision_free(d);
+    d = review(admission, "default", NULL, "admin", DEPLOYMENT, sizeof DEPLOYMENT - 1);
+    CHECK_TEXT(pss_decision_exemption, d, "user");
+    CHECK_RC(pss_decision_pods_allowed(d, &pods_allowed), PSS_RESULT_OK);
+    CHECK(!pods_allowed);
+    CHECK_RC(pss_decision_created_pods(d, &created), PSS_RESULT_OK);
+    CHECK(created != NULL);
+    pss_decision_free(d);
+  }
   d = review(admission, "default", NULL, "", KATA_POD, sizeof KATA_POD - 1);
   CHECK_TEXT(pss_decision_exemption, d, "runtimeClass");
   CHECK_RC(pss_decision_allowed(d, &allowed), PSS_RESULT_OK);
@@ -427,7 +487,7 @@ static void test_review_namespace(void) {
   pss_namespace_review *review = NULL;
   pss_error *err = NULL;
   const pss_namespace_review_view *view = NULL;
-  const pss_namespace_policy *policy = NULL;
+  const pss_policy *policy = NULL;
   const uint8_t *p = NULL;
   size_t n = 0;
   bool allowed = false;
@@ -453,11 +513,40 @@ static void test_review_namespace(void) {
   CHECK_VIEW(p, n, "a (and 1 other pod): host namespaces");
   CHECK_RC(pss_namespace_review_warning(review, 2, &p, &n), PSS_RESULT_INDEX_OUT_OF_RANGE);
   CHECK_RC(pss_namespace_review_policy(review, &policy), PSS_RESULT_OK);
-  CHECK_TEXT(pss_namespace_policy_display, policy,
+  CHECK_TEXT(pss_policy_display, policy,
              "enforce=baseline:latest, audit=privileged:latest, warn=baseline:latest");
   CHECK_RC(pss_namespace_review_get_view(review, &view), PSS_RESULT_OK);
   CHECK(view->allowed && view->invalid.ptr == NULL && view->warning_count == 2);
   CHECK_VIEW(view->warnings[1].ptr, view->warnings[1].len, "a (and 1 other pod): host namespaces");
+  /* What pss-core decided about the pods: checked, 3 of 3, 2 violating, and its one-line summary. */
+  {
+    pss_pods_check check = PSS_PODS_CHECK_CREATION;
+    size_t checked = 0, total = 0, violating = 0;
+    const pss_level_version *old_lv = (const pss_level_version *)&count, *new_lv = old_lv;
+    bool exempt = true;
+    CHECK_RC(pss_namespace_review_pods_check(review, &check), PSS_RESULT_OK);
+    CHECK(check == PSS_PODS_CHECK_CHECKED);
+    CHECK_RC(pss_namespace_review_pods_counts(review, &checked, &total, &violating), PSS_RESULT_OK);
+    CHECK(checked == 3 && total == 3 && violating == 2);
+    CHECK_RC(pss_namespace_review_not_stricter(review, &old_lv, &new_lv), PSS_RESULT_OK);
+    CHECK(old_lv == NULL && new_lv == NULL);
+    CHECK_RC(pss_namespace_review_exempt(review, &exempt), PSS_RESULT_OK);
+    CHECK(!exempt);
+    CHECK_TEXT(pss_namespace_review_summary, review,
+               "namespace \"prod\": 2 of 3 pods would violate the new enforce level \"baseline:latest\"");
+    CHECK(view->pods_check == PSS_PODS_CHECK_CHECKED && view->pods_checked == 3 && view->pods_total == 3 &&
+          view->pods_violating == 2 && !view->exempt && view->old_enforce == NULL && view->new_enforce == NULL);
+    CHECK_VIEW(view->summary.ptr, view->summary.len,
+               "namespace \"prod\": 2 of 3 pods would violate the new enforce level \"baseline:latest\"");
+    CHECK_RC(pss_namespace_review_pods_check(NULL, &check), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_namespace_review_pods_check(review, NULL), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_namespace_review_pods_counts(review, &checked, NULL, &violating), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_namespace_review_pods_counts(NULL, &checked, &total, &violating), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_namespace_review_not_stricter(review, NULL, &new_lv), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_namespace_review_not_stricter(NULL, &old_lv, &new_lv), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_namespace_review_exempt(review, NULL), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_namespace_review_summary(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
+  }
   CHECK_RC(pss_namespace_review_allowed(NULL, &allowed), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_namespace_review_allowed(review, NULL), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_namespace_review_invalid(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
@@ -490,11 +579,30 @@ static void test_review_namespace(void) {
     CHECK_RC(pss_labels_clone(old, NULL), PSS_RESULT_NULL_PARAMETER);
   }
 
-  /* Not stricter (the same labels): nothing checked. */
+  /* Not stricter (the same labels): nothing checked, and pss-core says why, with both enforce levels. */
   CHECK_RC(pss_admission_review_namespace(admission, S("prod"), new_labels, new_labels, ptrs, lens, 3, &review, NULL),
            PSS_RESULT_OK);
   CHECK_RC(pss_namespace_review_warning_count(review, &count), PSS_RESULT_OK);
   CHECK(count == 0);
+  {
+    pss_pods_check check = PSS_PODS_CHECK_CHECKED;
+    const pss_level_version *old_lv = NULL, *new_lv = NULL;
+    size_t checked = 9, total = 9, violating = 9;
+    CHECK_RC(pss_namespace_review_pods_check(review, &check), PSS_RESULT_OK);
+    CHECK(check == PSS_PODS_CHECK_NOT_STRICTER);
+    CHECK_RC(pss_namespace_review_pods_counts(review, &checked, &total, &violating), PSS_RESULT_OK);
+    CHECK(checked == 0 && total == 0 && violating == 0);
+    CHECK_RC(pss_namespace_review_not_stricter(review, &old_lv, &new_lv), PSS_RESULT_OK);
+    CHECK(old_lv != NULL && new_lv != NULL);
+    if (old_lv != NULL && new_lv != NULL) {
+      CHECK_TEXT(pss_level_version_level, old_lv, "baseline");
+      CHECK_TEXT(pss_level_version_version, old_lv, "latest");
+      CHECK_TEXT(pss_level_version_level, new_lv, "baseline");
+    }
+    CHECK_TEXT(pss_namespace_review_summary, review,
+               "namespace \"prod\": the new enforce level \"baseline:latest\" is not stricter than "
+               "\"baseline:latest\": 3 existing pods not checked");
+  }
   pss_namespace_review_free(review);
 
   /* Creating a namespace with an invalid label: rejected with upstream's message. */
@@ -506,14 +614,26 @@ static void test_review_namespace(void) {
              "Namespace \"prod\" is invalid: metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "
              "\"strict\": must be one of privileged, baseline, restricted");
   CHECK_RC(pss_namespace_review_policy(review, &policy), PSS_RESULT_OK);
-  CHECK_RC(pss_namespace_policy_error_count(policy, &count), PSS_RESULT_OK);
+  CHECK_RC(pss_policy_error_count(policy, &count), PSS_RESULT_OK);
   CHECK(count == 1);
+  {
+    pss_pods_check check = PSS_PODS_CHECK_CHECKED;
+    CHECK_RC(pss_namespace_review_pods_check(review, &check), PSS_RESULT_OK);
+    CHECK(check == PSS_PODS_CHECK_INVALID);
+    CHECK_RC(pss_namespace_review_summary(review, &p, &n), PSS_RESULT_OK);
+    CHECK(p == NULL && n == 0);
+  }
   pss_namespace_review_free(review);
   /* Creating one without labels. */
   CHECK_RC(pss_admission_review_namespace(admission, S("prod"), NULL, NULL, NULL, NULL, 0, &review, NULL),
            PSS_RESULT_OK);
   CHECK_RC(pss_namespace_review_allowed(review, &allowed), PSS_RESULT_OK);
   CHECK(allowed);
+  {
+    pss_pods_check check = PSS_PODS_CHECK_CHECKED;
+    CHECK_RC(pss_namespace_review_pods_check(review, &check), PSS_RESULT_OK);
+    CHECK(check == PSS_PODS_CHECK_CREATION);
+  }
   pss_namespace_review_free(review);
 
   /* A malformed pod: its error, with its index in the display. */

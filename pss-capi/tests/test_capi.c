@@ -39,19 +39,19 @@ static const char HOST_POD[] =
     "\"SYS_TIME\"]}}}]}\n"
     "}\n";
 
-static pss_policy *new_policy(const char *level, const char *version) {
-  pss_policy *policy = NULL;
-  pss_result rc = pss_policy_new((const uint8_t *)level, strlen(level), (const uint8_t *)version, strlen(version),
-                                 &policy, NULL);
+static pss_level_version *new_level_version(const char *level, const char *version) {
+  pss_level_version *lv = NULL;
+  pss_result rc = pss_level_version_new((const uint8_t *)level, strlen(level), (const uint8_t *)version, strlen(version),
+                                 &lv, NULL);
   CHECK(rc == PSS_RESULT_OK);
-  CHECK(policy != NULL);
-  return policy;
+  CHECK(lv != NULL);
+  return lv;
 }
 
-static pss_evaluation *evaluate(const pss_policy *policy, const char *pod, size_t len) {
+static pss_evaluation *evaluate(const pss_level_version *lv, const char *pod, size_t len) {
   pss_evaluation *ev = NULL;
   pss_error *err = NULL;
-  CHECK_RC(pss_policy_evaluate(policy, NULL, (const uint8_t *)pod, len, &ev, &err), PSS_RESULT_OK);
+  CHECK_RC(pss_level_version_evaluate(lv, NULL, (const uint8_t *)pod, len, &ev, &err), PSS_RESULT_OK);
   CHECK(err == NULL);
   CHECK(ev != NULL);
   return ev;
@@ -85,12 +85,12 @@ static void check_error(pss_error *err, pss_result code, const char *message, co
 
 /* Evaluates a pod that must fail; returns the error (caller frees). */
 static pss_error *evaluate_fails(const char *pod, size_t len, pss_result code) {
-  pss_policy *policy = new_policy("baseline", "latest");
+  pss_level_version *lv = new_level_version("baseline", "latest");
   pss_evaluation *ev = (pss_evaluation *)&ev; /* sentinel: must not be written on failure */
   pss_error *err = NULL;
-  CHECK_RC(pss_policy_evaluate(policy, NULL, (const uint8_t *)pod, len, &ev, &err), code);
+  CHECK_RC(pss_level_version_evaluate(lv, NULL, (const uint8_t *)pod, len, &ev, &err), code);
   CHECK(ev == (pss_evaluation *)&ev);
-  pss_policy_free(policy);
+  pss_level_version_free(lv);
   return err;
 }
 
@@ -135,77 +135,77 @@ static void test_result_text(void) {
   CHECK_RC(pss_result_text(PSS_RESULT_OK, buf, sizeof buf, NULL), PSS_RESULT_NULL_PARAMETER);
 }
 
-static void test_policy(void) {
-  pss_policy *policy = NULL;
-  pss_policy *untouched = (pss_policy *)&policy;
+static void test_level_version(void) {
+  pss_level_version *lv = NULL;
+  pss_level_version *untouched = (pss_level_version *)&lv;
   pss_error *err = (pss_error *)&err; /* sentinel: must not be written on success */
 
-  CHECK_RC(pss_policy_new(S("restricted"), S("v1.40"), &policy, &err), PSS_RESULT_OK);
+  CHECK_RC(pss_level_version_new(S("restricted"), S("v1.40"), &lv, &err), PSS_RESULT_OK);
   CHECK(err == (pss_error *)&err);
-  CHECK_TEXT(pss_policy_level, policy, "restricted");
-  CHECK_TEXT(pss_policy_version, policy, "v1.40");
-  pss_policy_free(policy);
+  CHECK_TEXT(pss_level_version_level, lv, "restricted");
+  CHECK_TEXT(pss_level_version_version, lv, "v1.40");
+  pss_level_version_free(lv);
 
-  policy = new_policy("privileged", "latest");
-  CHECK_TEXT(pss_policy_level, policy, "privileged");
-  CHECK_TEXT(pss_policy_version, policy, "latest");
-  pss_policy_free(policy);
+  lv = new_level_version("privileged", "latest");
+  CHECK_TEXT(pss_level_version_level, lv, "privileged");
+  CHECK_TEXT(pss_level_version_version, lv, "latest");
+  pss_level_version_free(lv);
 
   err = NULL;
-  CHECK_RC(pss_policy_new(S("Baseline"), S("latest"), &untouched, &err), PSS_RESULT_INVALID_LEVEL);
-  CHECK(untouched == (pss_policy *)&policy);
+  CHECK_RC(pss_level_version_new(S("Baseline"), S("latest"), &untouched, &err), PSS_RESULT_INVALID_LEVEL);
+  CHECK(untouched == (pss_level_version *)&lv);
   check_error(err, PSS_RESULT_INVALID_LEVEL, "invalid level \"Baseline\": must be one of privileged, baseline, restricted",
               "invalid level \"Baseline\": must be one of privileged, baseline, restricted", NULL, 0, 0, 0);
   pss_error_free(err);
 
   err = NULL;
-  CHECK_RC(pss_policy_new(S("baseline"), S("v1.05"), &untouched, &err), PSS_RESULT_INVALID_VERSION);
+  CHECK_RC(pss_level_version_new(S("baseline"), S("v1.05"), &untouched, &err), PSS_RESULT_INVALID_VERSION);
   check_error(err, PSS_RESULT_INVALID_VERSION, "invalid version \"v1.05\": must be \"latest\" or \"v1.x\"",
               "invalid version \"v1.05\": must be \"latest\" or \"v1.x\"", NULL, 0, 0, 0);
   pss_error_free(err);
 
   /* Zero-length (non-NULL) level and version are invalid values, not NULL parameters. */
   err = NULL;
-  CHECK_RC(pss_policy_new((const uint8_t *)"x", 0, S("latest"), &untouched, &err), PSS_RESULT_INVALID_LEVEL);
+  CHECK_RC(pss_level_version_new((const uint8_t *)"x", 0, S("latest"), &untouched, &err), PSS_RESULT_INVALID_LEVEL);
   check_error(err, PSS_RESULT_INVALID_LEVEL, "invalid level \"\": must be one of privileged, baseline, restricted",
               "invalid level \"\": must be one of privileged, baseline, restricted", NULL, 0, 0, 0);
   pss_error_free(err);
   err = NULL;
-  CHECK_RC(pss_policy_new(S("baseline"), (const uint8_t *)"x", 0, &untouched, &err), PSS_RESULT_INVALID_VERSION);
+  CHECK_RC(pss_level_version_new(S("baseline"), (const uint8_t *)"x", 0, &untouched, &err), PSS_RESULT_INVALID_VERSION);
   pss_error_free(err);
 
   /* Invalid UTF-8 in the version: reported with the byte offset. */
   err = NULL;
-  CHECK_RC(pss_policy_new(S("baseline"), S("v1.\xff"), &untouched, &err), PSS_RESULT_INVALID_UTF8);
+  CHECK_RC(pss_level_version_new(S("baseline"), S("v1.\xff"), &untouched, &err), PSS_RESULT_INVALID_UTF8);
   check_error(err, PSS_RESULT_INVALID_UTF8, "parameter version is not valid UTF-8 (at byte 3)",
               "parameter version is not valid UTF-8 (at byte 3) at line 1 column 4", NULL, 1, 4, 3);
   pss_error_free(err);
 
   /* NULL parameters: reported, with an error object naming the parameter. */
   err = NULL;
-  CHECK_RC(pss_policy_new(NULL, 0, S("latest"), &untouched, &err), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_level_version_new(NULL, 0, S("latest"), &untouched, &err), PSS_RESULT_NULL_PARAMETER);
   check_error(err, PSS_RESULT_NULL_PARAMETER, "parameter level is NULL", "parameter level is NULL", NULL, 0, 0, 0);
   pss_error_free(err);
   err = NULL;
-  CHECK_RC(pss_policy_new(S("baseline"), NULL, 6, &untouched, &err), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_level_version_new(S("baseline"), NULL, 6, &untouched, &err), PSS_RESULT_NULL_PARAMETER);
   check_error(err, PSS_RESULT_NULL_PARAMETER, "parameter version is NULL", "parameter version is NULL", NULL, 0, 0,
               0);
   pss_error_free(err);
   err = NULL;
-  CHECK_RC(pss_policy_new(S("baseline"), S("latest"), NULL, &err), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_level_version_new(S("baseline"), S("latest"), NULL, &err), PSS_RESULT_NULL_PARAMETER);
   check_error(err, PSS_RESULT_NULL_PARAMETER, "parameter out is NULL", "parameter out is NULL", NULL, 0, 0, 0);
   pss_error_free(err);
   /* err_out may be NULL. */
-  CHECK_RC(pss_policy_new(S("nope"), S("latest"), &untouched, NULL), PSS_RESULT_INVALID_LEVEL);
-  CHECK(untouched == (pss_policy *)&policy);
+  CHECK_RC(pss_level_version_new(S("nope"), S("latest"), &untouched, NULL), PSS_RESULT_INVALID_LEVEL);
+  CHECK(untouched == (pss_level_version *)&lv);
 
-  CHECK_RC(pss_policy_level(NULL, &(const uint8_t *){NULL}, &(size_t){0}), PSS_RESULT_NULL_PARAMETER);
-  CHECK_RC(pss_policy_version(NULL, &(const uint8_t *){NULL}, &(size_t){0}), PSS_RESULT_NULL_PARAMETER);
-  policy = new_policy("baseline", "latest");
-  CHECK_RC(pss_policy_level(policy, NULL, &(size_t){0}), PSS_RESULT_NULL_PARAMETER);
-  CHECK_RC(pss_policy_version(policy, &(const uint8_t *){NULL}, NULL), PSS_RESULT_NULL_PARAMETER);
-  pss_policy_free(policy);
-  pss_policy_free(NULL);
+  CHECK_RC(pss_level_version_level(NULL, &(const uint8_t *){NULL}, &(size_t){0}), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_level_version_version(NULL, &(const uint8_t *){NULL}, &(size_t){0}), PSS_RESULT_NULL_PARAMETER);
+  lv = new_level_version("baseline", "latest");
+  CHECK_RC(pss_level_version_level(lv, NULL, &(size_t){0}), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_level_version_version(lv, &(const uint8_t *){NULL}, NULL), PSS_RESULT_NULL_PARAMETER);
+  pss_level_version_free(lv);
+  pss_level_version_free(NULL);
 }
 
 /* The exact strings for the privileged pod at baseline:latest, through a violation and field walk. */
@@ -219,7 +219,7 @@ static void check_privileged_baseline(const pss_evaluation *ev) {
   CHECK_TEXT(pss_evaluation_reason, ev, "privileged");
   CHECK_TEXT(pss_evaluation_detail, ev,
              "privileged (container \"privileged-pod\" must not set securityContext.privileged=true)");
-  CHECK_TEXT(pss_evaluation_admission_message, ev, PRIVILEGED_MESSAGE);
+  CHECK_TEXT(pss_evaluation_denial_message, ev, PRIVILEGED_MESSAGE);
   CHECK_TEXT(pss_evaluation_pod_name, ev, "privileged-pod");
   CHECK_RC(pss_evaluation_violation_count(ev, &count), PSS_RESULT_OK);
   CHECK(count == 1);
@@ -236,8 +236,8 @@ static void check_privileged_baseline(const pss_evaluation *ev) {
 }
 
 static void test_privileged_pod(void) {
-  pss_policy *policy = new_policy("baseline", "latest");
-  pss_evaluation *ev = evaluate(policy, PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1);
+  pss_level_version *lv = new_level_version("baseline", "latest");
+  pss_evaluation *ev = evaluate(lv, PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1);
   pss_evaluation *ev2 = NULL;
   pss_error *err = NULL;
   const pss_violation *v = NULL;
@@ -245,8 +245,8 @@ static void test_privileged_pod(void) {
   const pss_violation *untouched_v = (const pss_violation *)&v;
   const pss_field *untouched_f = (const pss_field *)&f;
 
-  /* The evaluation does not borrow the policy: free the policy first. */
-  pss_policy_free(policy);
+  /* The evaluation does not borrow the level and version: free them first. */
+  pss_level_version_free(lv);
   check_privileged_baseline(ev);
 
   /* Out-of-range indexes leave the out-parameter alone. */
@@ -267,8 +267,8 @@ static void test_privileged_pod(void) {
   pss_evaluation_free(ev2);
 
   /* At privileged it is allowed; at an old baseline version the message names that version. */
-  policy = new_policy("privileged", "latest");
-  ev = evaluate(policy, PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1);
+  lv = new_level_version("privileged", "latest");
+  ev = evaluate(lv, PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1);
   {
     bool allowed = false;
     size_t count = 99;
@@ -278,18 +278,18 @@ static void test_privileged_pod(void) {
     CHECK(count == 0);
     CHECK_TEXT(pss_evaluation_reason, ev, "");
     CHECK_TEXT(pss_evaluation_detail, ev, "");
-    CHECK_TEXT(pss_evaluation_admission_message, ev, "");
+    CHECK_TEXT(pss_evaluation_denial_message, ev, "");
   }
   pss_evaluation_free(ev);
-  pss_policy_free(policy);
+  pss_level_version_free(lv);
 
-  policy = new_policy("baseline", "v1.0");
-  ev = evaluate(policy, PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1);
-  CHECK_TEXT(pss_evaluation_admission_message, ev,
+  lv = new_level_version("baseline", "v1.0");
+  ev = evaluate(lv, PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1);
+  CHECK_TEXT(pss_evaluation_denial_message, ev,
              "pods \"privileged-pod\" is forbidden: violates PodSecurity \"baseline:v1.0\": privileged (container "
              "\"privileged-pod\" must not set securityContext.privileged=true)");
   pss_evaluation_free(ev);
-  pss_policy_free(policy);
+  pss_level_version_free(lv);
 }
 
 static void test_privileged_pod_restricted(void) {
@@ -297,8 +297,8 @@ static void test_privileged_pod_restricted(void) {
                                        "runAsNonRoot", "seccompProfile_restricted"};
   static const char *const reasons[] = {"privileged", "allowPrivilegeEscalation != false",
                                         "unrestricted capabilities", "runAsNonRoot != true", "seccompProfile"};
-  pss_policy *policy = new_policy("restricted", "latest");
-  pss_evaluation *ev = evaluate(policy, PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1);
+  pss_level_version *lv = new_level_version("restricted", "latest");
+  pss_evaluation *ev = evaluate(lv, PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1);
   size_t count = 0, i;
   CHECK_TEXT(pss_evaluation_reason, ev,
              "privileged, allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, "
@@ -339,12 +339,12 @@ static void test_privileged_pod_restricted(void) {
     CHECK_TEXT(pss_field_value_json, f, "null");
   }
   pss_evaluation_free(ev);
-  pss_policy_free(policy);
+  pss_level_version_free(lv);
 }
 
 static void test_allowed_pod(void) {
-  pss_policy *policy = new_policy("restricted", "latest");
-  pss_evaluation *ev = evaluate(policy, RESTRICTED_POD, sizeof RESTRICTED_POD - 1);
+  pss_level_version *lv = new_level_version("restricted", "latest");
+  pss_evaluation *ev = evaluate(lv, RESTRICTED_POD, sizeof RESTRICTED_POD - 1);
   bool allowed = false;
   size_t count = 99;
   const pss_violation *v = (const pss_violation *)&count;
@@ -355,15 +355,15 @@ static void test_allowed_pod(void) {
   CHECK_RC(pss_evaluation_violation(ev, 0, &v), PSS_RESULT_INDEX_OUT_OF_RANGE);
   CHECK(v == (const pss_violation *)&count);
   CHECK_TEXT(pss_evaluation_reason, ev, "");
-  CHECK_TEXT(pss_evaluation_admission_message, ev, "");
+  CHECK_TEXT(pss_evaluation_denial_message, ev, "");
   CHECK_TEXT(pss_evaluation_pod_name, ev, "web");
   pss_evaluation_free(ev);
-  pss_policy_free(policy);
+  pss_level_version_free(lv);
 }
 
 static void test_pod_level_fields(void) {
-  pss_policy *policy = new_policy("baseline", "latest");
-  pss_evaluation *ev = evaluate(policy, HOST_POD, sizeof HOST_POD - 1);
+  pss_level_version *lv = new_level_version("baseline", "latest");
+  pss_evaluation *ev = evaluate(lv, HOST_POD, sizeof HOST_POD - 1);
   const pss_violation *v = NULL;
   const pss_field *f = NULL;
   const uint8_t *p = (const uint8_t *)"x";
@@ -372,7 +372,7 @@ static void test_pod_level_fields(void) {
   /* No metadata.name: no pod name, and the message names none (as the API server's does). */
   CHECK_RC(pss_evaluation_pod_name(ev, &p, &n), PSS_RESULT_OK);
   CHECK(p == NULL && n == 0);
-  CHECK_TEXT(pss_evaluation_admission_message, ev,
+  CHECK_TEXT(pss_evaluation_denial_message, ev,
              "pods is forbidden: violates PodSecurity \"baseline:latest\": forbidden AppArmor profile "
              "(annotation must not set AppArmor profile type to "
              "\"container.apparmor.security.beta.kubernetes.io/c=\"unconfined\"\"), non-default capabilities "
@@ -408,7 +408,7 @@ static void test_pod_level_fields(void) {
   CHECK_RC(pss_field_container(f, &p, &n), PSS_RESULT_OK);
   CHECK(p == NULL && n == 0);
   pss_evaluation_free(ev);
-  pss_policy_free(policy);
+  pss_level_version_free(lv);
 }
 
 static void test_decode_errors(void) {
@@ -464,11 +464,11 @@ static void test_decode_errors(void) {
 
   /* err_out NULL: the code alone. */
   {
-    pss_policy *policy = new_policy("baseline", "latest");
+    pss_level_version *lv = new_level_version("baseline", "latest");
     pss_evaluation *ev = NULL;
-    CHECK_RC(pss_policy_evaluate(policy, NULL, S("{"), &ev, NULL), PSS_RESULT_INVALID_JSON);
+    CHECK_RC(pss_level_version_evaluate(lv, NULL, S("{"), &ev, NULL), PSS_RESULT_INVALID_JSON);
     CHECK(ev == NULL);
-    pss_policy_free(policy);
+    pss_level_version_free(lv);
   }
 
   /* pss_evaluate checks the level and version before the pod. */
@@ -493,8 +493,8 @@ static void test_decode_errors(void) {
 }
 
 static void test_null_parameters(void) {
-  pss_policy *policy = new_policy("baseline", "latest");
-  pss_evaluation *ev = evaluate(policy, PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1);
+  pss_level_version *lv = new_level_version("baseline", "latest");
+  pss_evaluation *ev = evaluate(lv, PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1);
   pss_evaluation *out = NULL;
   const pss_violation *v = NULL;
   const pss_field *f = NULL;
@@ -507,16 +507,17 @@ static void test_null_parameters(void) {
   CHECK_RC(pss_evaluation_violation(ev, 0, &v), PSS_RESULT_OK);
   CHECK_RC(pss_violation_field(v, 0, &f), PSS_RESULT_OK);
 
-  /* Evaluate: NULL policy, pod (even with length 0) and out. */
-  CHECK_RC(pss_policy_evaluate(NULL, NULL, S("{}"), &out, &err), PSS_RESULT_NULL_PARAMETER);
-  check_error(err, PSS_RESULT_NULL_PARAMETER, "parameter policy is NULL", "parameter policy is NULL", NULL, 0, 0, 0);
+  /* Evaluate: NULL level and version, pod (even with length 0) and out. */
+  CHECK_RC(pss_level_version_evaluate(NULL, NULL, S("{}"), &out, &err), PSS_RESULT_NULL_PARAMETER);
+  check_error(err, PSS_RESULT_NULL_PARAMETER, "parameter level_version is NULL", "parameter level_version is NULL", NULL,
+              0, 0, 0);
   pss_error_free(err);
   err = NULL;
-  CHECK_RC(pss_policy_evaluate(policy, NULL, NULL, 0, &out, &err), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_level_version_evaluate(lv, NULL, NULL, 0, &out, &err), PSS_RESULT_NULL_PARAMETER);
   check_error(err, PSS_RESULT_NULL_PARAMETER, "parameter pod is NULL", "parameter pod is NULL", NULL, 0, 0, 0);
   pss_error_free(err);
-  CHECK_RC(pss_policy_evaluate(policy, NULL, NULL, 10, &out, NULL), PSS_RESULT_NULL_PARAMETER);
-  CHECK_RC(pss_policy_evaluate(policy, NULL, S("{}"), NULL, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_level_version_evaluate(lv, NULL, NULL, 10, &out, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_level_version_evaluate(lv, NULL, S("{}"), NULL, NULL), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_evaluate(NULL, 8, S("latest"), NULL, S("{}"), &out, NULL), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_evaluate(S("baseline"), NULL, 6, NULL, S("{}"), &out, NULL), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_evaluate(S("baseline"), S("latest"), NULL, NULL, 2, &out, NULL), PSS_RESULT_NULL_PARAMETER);
@@ -530,8 +531,8 @@ static void test_null_parameters(void) {
   CHECK_RC(pss_evaluation_reason(ev, NULL, &n), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_evaluation_detail(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_evaluation_detail(ev, &p, NULL), PSS_RESULT_NULL_PARAMETER);
-  CHECK_RC(pss_evaluation_admission_message(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
-  CHECK_RC(pss_evaluation_admission_message(ev, NULL, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluation_denial_message(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluation_denial_message(ev, NULL, NULL), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_evaluation_pod_name(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_evaluation_pod_name(ev, NULL, &n), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_evaluation_violation_count(NULL, &n), PSS_RESULT_NULL_PARAMETER);
@@ -558,7 +559,7 @@ static void test_null_parameters(void) {
   CHECK_RC(pss_field_container(f, NULL, &n), PSS_RESULT_NULL_PARAMETER);
 
   /* Error accessors. */
-  CHECK_RC(pss_policy_evaluate(policy, NULL, S("{"), &out, &err), PSS_RESULT_INVALID_JSON);
+  CHECK_RC(pss_level_version_evaluate(lv, NULL, S("{"), &out, &err), PSS_RESULT_INVALID_JSON);
   CHECK_RC(pss_error_code(NULL, &code), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_error_code(err, NULL), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_error_message(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
@@ -578,36 +579,36 @@ static void test_null_parameters(void) {
   CHECK_RC(pss_options_set_max_input_len(NULL, 10), PSS_RESULT_NULL_PARAMETER);
 
   /* Every _free accepts NULL. */
-  pss_policy_free(NULL);
+  pss_level_version_free(NULL);
   pss_options_free(NULL);
   pss_evaluation_free(NULL);
   pss_error_free(NULL);
 
   pss_evaluation_free(ev);
-  pss_policy_free(policy);
+  pss_level_version_free(lv);
 }
 
 static void test_options(void) {
   pss_options *options = NULL;
-  pss_policy *policy = new_policy("baseline", "latest");
+  pss_level_version *lv = new_level_version("baseline", "latest");
   pss_evaluation *ev = NULL;
   pss_error *err = NULL;
   CHECK_RC(pss_options_new(&options), PSS_RESULT_OK);
   CHECK(options != NULL);
   /* Defaults: same as no options. */
-  CHECK_RC(pss_policy_evaluate(policy, options, (const uint8_t *)PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1, &ev, &err),
+  CHECK_RC(pss_level_version_evaluate(lv, options, (const uint8_t *)PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1, &ev, &err),
            PSS_RESULT_OK);
   check_privileged_baseline(ev);
   pss_evaluation_free(ev);
   ev = NULL;
   /* A limit exactly the pod's size admits it; one byte less refuses it before reading. */
   CHECK_RC(pss_options_set_max_input_len(options, sizeof PRIVILEGED_POD - 1), PSS_RESULT_OK);
-  CHECK_RC(pss_policy_evaluate(policy, options, (const uint8_t *)PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1, &ev, &err),
+  CHECK_RC(pss_level_version_evaluate(lv, options, (const uint8_t *)PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1, &ev, &err),
            PSS_RESULT_OK);
   pss_evaluation_free(ev);
   ev = NULL;
   CHECK_RC(pss_options_set_max_input_len(options, 10), PSS_RESULT_OK);
-  CHECK_RC(pss_policy_evaluate(policy, options, (const uint8_t *)PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1, &ev, &err),
+  CHECK_RC(pss_level_version_evaluate(lv, options, (const uint8_t *)PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1, &ev, &err),
            PSS_RESULT_INPUT_TOO_LARGE);
   CHECK(ev == NULL);
   check_error(err, PSS_RESULT_INPUT_TOO_LARGE, "the pod is 310 bytes, more than the 10 the options allow",
@@ -619,7 +620,7 @@ static void test_options(void) {
            PSS_RESULT_INPUT_TOO_LARGE);
   pss_error_free(err);
   pss_options_free(options);
-  pss_policy_free(policy);
+  pss_level_version_free(lv);
 }
 
 /* 50 MB inputs: a valid pod with a huge annotation, a huge truncated one, huge nesting, a limit. */
@@ -628,7 +629,7 @@ static void test_huge_inputs(void) {
   static const char tail[] = "\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"securityContext\":{\"privileged\":true}}]}}";
   const size_t size = 50u * 1024u * 1024u;
   char *pod = malloc(size);
-  pss_policy *policy = new_policy("baseline", "latest");
+  pss_level_version *lv = new_level_version("baseline", "latest");
   pss_options *options = NULL;
   pss_evaluation *ev = NULL;
   pss_error *err = NULL;
@@ -638,14 +639,14 @@ static void test_huge_inputs(void) {
   memset(pod + sizeof head - 1, 'x', size - (sizeof head - 1) - (sizeof tail - 1));
   memcpy(pod + size - (sizeof tail - 1), tail, sizeof tail - 1);
 
-  CHECK_RC(pss_policy_evaluate(policy, NULL, (const uint8_t *)pod, size, &ev, &err), PSS_RESULT_OK);
+  CHECK_RC(pss_level_version_evaluate(lv, NULL, (const uint8_t *)pod, size, &ev, &err), PSS_RESULT_OK);
   CHECK_TEXT(pss_evaluation_reason, ev, "privileged");
   CHECK_TEXT(pss_evaluation_pod_name, ev, "big");
   pss_evaluation_free(ev);
   ev = NULL;
 
   /* The same pod cut short: malformed, with the position at the end. */
-  CHECK_RC(pss_policy_evaluate(policy, NULL, (const uint8_t *)pod, size - 10, &ev, &err), PSS_RESULT_INVALID_JSON);
+  CHECK_RC(pss_level_version_evaluate(lv, NULL, (const uint8_t *)pod, size - 10, &ev, &err), PSS_RESULT_INVALID_JSON);
   {
     size_t l = 0, c = 0, o = 0;
     CHECK_RC(pss_error_position(err, &l, &c, &o), PSS_RESULT_OK);
@@ -657,7 +658,7 @@ static void test_huge_inputs(void) {
   /* With the API server's own limit (3 MiB), refused before reading. */
   CHECK_RC(pss_options_new(&options), PSS_RESULT_OK);
   CHECK_RC(pss_options_set_max_input_len(options, 3u * 1024u * 1024u), PSS_RESULT_OK);
-  CHECK_RC(pss_policy_evaluate(policy, options, (const uint8_t *)pod, size, &ev, &err), PSS_RESULT_INPUT_TOO_LARGE);
+  CHECK_RC(pss_level_version_evaluate(lv, options, (const uint8_t *)pod, size, &ev, &err), PSS_RESULT_INPUT_TOO_LARGE);
   pss_error_free(err);
   err = NULL;
   pss_options_free(options);
@@ -669,17 +670,17 @@ static void test_huge_inputs(void) {
   pod[2] = 'a';
   pod[3] = '"';
   pod[4] = ':';
-  CHECK_RC(pss_policy_evaluate(policy, NULL, (const uint8_t *)pod, size, &ev, &err), PSS_RESULT_TOO_DEEP);
+  CHECK_RC(pss_level_version_evaluate(lv, NULL, (const uint8_t *)pod, size, &ev, &err), PSS_RESULT_TOO_DEEP);
   pss_error_free(err);
   err = NULL;
 
   /* A length no buffer can have: refused without reading. */
-  CHECK_RC(pss_policy_evaluate(policy, NULL, (const uint8_t *)pod, SIZE_MAX, &ev, &err), PSS_RESULT_INPUT_TOO_LARGE);
+  CHECK_RC(pss_level_version_evaluate(lv, NULL, (const uint8_t *)pod, SIZE_MAX, &ev, &err), PSS_RESULT_INPUT_TOO_LARGE);
   pss_error_free(err);
   CHECK(ev == NULL);
 
   free(pod);
-  pss_policy_free(policy);
+  pss_level_version_free(lv);
 }
 
 /* The shared bench pods, when present. */
@@ -688,7 +689,7 @@ static void test_shared_pods(void) {
   char path[4096];
   size_t len = 0;
   uint8_t *pod;
-  pss_policy *policy;
+  pss_level_version *lv;
   pss_evaluation *ev = NULL;
   static const char *const allowed[] = {"restricted2.json", "large20c10v.json"};
   size_t i;
@@ -699,14 +700,14 @@ static void test_shared_pods(void) {
     printf("note: %s not found; the shared bench pods were not tested (the embedded pods were)\n", path);
     return;
   }
-  policy = new_policy("baseline", "latest");
-  CHECK_RC(pss_policy_evaluate(policy, NULL, pod, len, &ev, NULL), PSS_RESULT_OK);
+  lv = new_level_version("baseline", "latest");
+  CHECK_RC(pss_level_version_evaluate(lv, NULL, pod, len, &ev, NULL), PSS_RESULT_OK);
   check_privileged_baseline(ev);
   pss_evaluation_free(ev);
-  pss_policy_free(policy);
+  pss_level_version_free(lv);
   free(pod);
 
-  policy = new_policy("restricted", "latest");
+  lv = new_level_version("restricted", "latest");
   for (i = 0; i < 2; i++) {
     bool ok = false;
     snprintf(path, sizeof path, "%s/bench-pods/%s", dir, allowed[i]);
@@ -714,13 +715,13 @@ static void test_shared_pods(void) {
     CHECK(pod != NULL);
     if (pod == NULL) continue;
     ev = NULL;
-    CHECK_RC(pss_policy_evaluate(policy, NULL, pod, len, &ev, NULL), PSS_RESULT_OK);
+    CHECK_RC(pss_level_version_evaluate(lv, NULL, pod, len, &ev, NULL), PSS_RESULT_OK);
     CHECK_RC(pss_evaluation_allowed(ev, &ok), PSS_RESULT_OK);
     CHECK(ok);
     pss_evaluation_free(ev);
     free(pod);
   }
-  pss_policy_free(policy);
+  pss_level_version_free(lv);
 }
 
 /* A non-empty view lies inside a block. */
@@ -730,8 +731,8 @@ static int inside(pss_str v, pss_str block) {
 
 /* pss_evaluation_get_view gives what the per-item getters give, as plain data in two blocks. */
 static void test_evaluation_view(void) {
-  pss_policy *policy = new_policy("restricted", "latest");
-  pss_evaluation *ev = evaluate(policy, PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1);
+  pss_level_version *lv = new_level_version("restricted", "latest");
+  pss_evaluation *ev = evaluate(lv, PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1);
   const pss_evaluation_view *view = NULL, *again = NULL;
   const pss_evaluation_view *untouched = (const pss_evaluation_view *)&view;
   const uint8_t *p = NULL;
@@ -748,12 +749,12 @@ static void test_evaluation_view(void) {
   CHECK(p == view->reason.ptr && n == view->reason.len);
   CHECK_RC(pss_evaluation_detail(ev, &p, &n), PSS_RESULT_OK);
   CHECK(p == view->detail.ptr && n == view->detail.len);
-  CHECK_RC(pss_evaluation_admission_message(ev, &p, &n), PSS_RESULT_OK);
-  CHECK(p == view->admission_message.ptr && n == view->admission_message.len);
-  CHECK(view->admission_message.len > 40 &&
-        memcmp(view->admission_message.ptr, "pods \"privileged-pod\" is forbidden: ", 36) == 0);
+  CHECK_RC(pss_evaluation_denial_message(ev, &p, &n), PSS_RESULT_OK);
+  CHECK(p == view->denial_message.ptr && n == view->denial_message.len);
+  CHECK(view->denial_message.len > 40 &&
+        memcmp(view->denial_message.ptr, "pods \"privileged-pod\" is forbidden: ", 36) == 0);
   CHECK(inside(view->pod_name, view->texts) && inside(view->reason, view->texts) &&
-        inside(view->detail, view->texts) && inside(view->admission_message, view->texts));
+        inside(view->detail, view->texts) && inside(view->denial_message, view->texts));
   CHECK_RC(pss_evaluation_violation_count(ev, &count), PSS_RESULT_OK);
   CHECK(view->violation_count == count && count == 5);
   for (i = 0; i < view->violation_count; i++) {
@@ -797,12 +798,12 @@ static void test_evaluation_view(void) {
   pss_evaluation_free(ev);
 
   /* An allowed pod: no violations, empty (non-NULL) aggregate texts. */
-  ev = evaluate(policy, RESTRICTED_POD, sizeof RESTRICTED_POD - 1);
+  ev = evaluate(lv, RESTRICTED_POD, sizeof RESTRICTED_POD - 1);
   CHECK_RC(pss_evaluation_get_view(ev, &view), PSS_RESULT_OK);
   CHECK(view->allowed && view->violation_count == 0 && view->field_count == 0);
   CHECK(view->violations != NULL && view->fields != NULL);
   CHECK_VIEW(view->reason.ptr, view->reason.len, "");
-  CHECK_VIEW(view->admission_message.ptr, view->admission_message.len, "");
+  CHECK_VIEW(view->denial_message.ptr, view->denial_message.len, "");
   CHECK_VIEW(view->pod_name.ptr, view->pod_name.len, "web");
   CHECK(view->values.len == 0);
   pss_evaluation_free(ev);
@@ -810,7 +811,7 @@ static void test_evaluation_view(void) {
   /* A ReplicationController without a template: allowed, with the note. */
   {
     static const char RC[] = "{\"apiVersion\":\"v1\",\"kind\":\"ReplicationController\",\"spec\":{}}";
-    CHECK_RC(pss_policy_evaluate_object(policy, NULL, S(RC), &ev, NULL), PSS_RESULT_OK);
+    CHECK_RC(pss_level_version_evaluate_object(lv, NULL, S(RC), &ev, NULL), PSS_RESULT_OK);
     CHECK_RC(pss_evaluation_get_view(ev, &view), PSS_RESULT_OK);
     CHECK(view->allowed && view->template_absent && view->violation_count == 0);
     CHECK(view->pod_name.ptr == NULL && view->pod_name.len == 0);
@@ -819,13 +820,106 @@ static void test_evaluation_view(void) {
     CHECK_VIEW(view->note.ptr, view->note.len, "no pod template: the ReplicationController has no spec.template");
     pss_evaluation_free(ev);
   }
-  pss_policy_free(policy);
+  pss_level_version_free(lv);
+}
+
+/* The spec entry point: a bare PodSpec, with paths relative to the spec; the same bytes as a pod are an error
+   (never an allowed empty pod), and a whole pod as a spec too. */
+static void test_spec(void) {
+  static const char SPEC[] = "{\"containers\":[{\"name\":\"c\",\"securityContext\":{\"privileged\":true}}]}";
+  pss_level_version *lv = new_level_version("baseline", "latest");
+  pss_evaluation *ev = NULL, *untouched = (pss_evaluation *)&lv;
+  pss_error *err = NULL;
+  const pss_evaluation_view *view = NULL;
+  const uint8_t *p = NULL;
+  size_t n = 0, line = 0, column = 0, offset = 0;
+  pss_options *options = NULL;
+
+  CHECK_RC(pss_evaluate_spec(S("baseline"), S("latest"), NULL, S(SPEC), &ev, &err), PSS_RESULT_OK);
+  CHECK(err == NULL);
+  CHECK_TEXT(pss_evaluation_reason, ev, "privileged");
+  CHECK_TEXT(pss_evaluation_denial_message, ev,
+             "pods is forbidden: violates PodSecurity \"baseline:latest\": privileged (container \"c\" must not set "
+             "securityContext.privileged=true)");
+  CHECK_RC(pss_evaluation_get_view(ev, &view), PSS_RESULT_OK);
+  CHECK(view->violation_count == 1 && view->field_count == 1);
+  CHECK_VIEW(view->fields[0].path.ptr, view->fields[0].path.len, "containers[0].securityContext.privileged");
+  /* A spec has no kind, no template path and no name. */
+  CHECK(view->kind.ptr == NULL && view->template_path.ptr == NULL && view->pod_name.ptr == NULL);
+  CHECK_RC(pss_evaluation_kind(ev, &p, &n), PSS_RESULT_OK);
+  CHECK(p == NULL && n == 0);
+  pss_evaluation_free(ev);
+  ev = NULL;
+
+  /* Through a handle: the same answer. */
+  CHECK_RC(pss_level_version_evaluate_spec(lv, NULL, S(SPEC), &ev, NULL), PSS_RESULT_OK);
+  CHECK_TEXT(pss_evaluation_reason, ev, "privileged");
+  pss_evaluation_free(ev);
+  ev = untouched;
+
+  /* The bare spec given as a pod: PSS_RESULT_BARE_POD_SPEC at its first spec field. */
+  CHECK_RC(pss_evaluate(S("baseline"), S("latest"), NULL, S(SPEC), &ev, &err), PSS_RESULT_BARE_POD_SPEC);
+  CHECK(ev == untouched);
+  CHECK_RC(pss_error_path(err, &p, &n), PSS_RESULT_OK);
+  CHECK_VIEW(p, n, "containers");
+  CHECK_RC(pss_error_position(err, &line, &column, &offset), PSS_RESULT_OK);
+  CHECK(line == 1 && column == 15 && offset == 14);
+  pss_error_free(err);
+  err = NULL;
+  CHECK_RC(pss_level_version_evaluate(lv, NULL, S(SPEC), &ev, NULL), PSS_RESULT_BARE_POD_SPEC);
+  CHECK(ev == untouched);
+
+  /* A whole pod given as a spec: PSS_RESULT_UNEXPECTED_KIND at its first object field. */
+  CHECK_RC(pss_evaluate_spec(S("baseline"), S("latest"), NULL, S(PRIVILEGED_POD), &ev, &err),
+           PSS_RESULT_UNEXPECTED_KIND);
+  CHECK(ev == untouched);
+  CHECK_RC(pss_error_path(err, &p, &n), PSS_RESULT_OK);
+  CHECK_VIEW(p, n, "kind");
+  pss_error_free(err);
+  err = NULL;
+
+  /* Decoding errors carry paths in the spec. */
+  CHECK_RC(pss_level_version_evaluate_spec(lv, NULL, S("{\"hostPID\": \"yes\"}"), &ev, &err), PSS_RESULT_INVALID_TYPE);
+  CHECK(ev == untouched);
+  CHECK_RC(pss_error_path(err, &p, &n), PSS_RESULT_OK);
+  CHECK_VIEW(p, n, "hostPID");
+  pss_error_free(err);
+  err = NULL;
+
+  /* Options: the size limit applies; exclusions are refused (their fields are relative to a pod). */
+  CHECK_RC(pss_options_new(&options), PSS_RESULT_OK);
+  CHECK_RC(pss_options_set_max_input_len(options, 4), PSS_RESULT_OK);
+  CHECK_RC(pss_level_version_evaluate_spec(lv, options, S(SPEC), &ev, NULL), PSS_RESULT_INPUT_TOO_LARGE);
+  CHECK(ev == untouched);
+  CHECK_RC(pss_options_set_max_input_len(options, SIZE_MAX), PSS_RESULT_OK);
+  {
+    static const char *const value = "true";
+    const size_t value_len = 4;
+    const uint8_t *values = (const uint8_t *)value;
+    CHECK_RC(pss_options_add_exclusion(options, S("Host Namespaces"), NULL, NULL, 0, S("spec.hostNetwork"), &values,
+                                       &value_len, 1, NULL),
+             PSS_RESULT_OK);
+  }
+  CHECK_RC(pss_level_version_evaluate_spec(lv, options, S(SPEC), &ev, &err), PSS_RESULT_INVALID_INPUT);
+  CHECK(ev == untouched);
+  pss_error_free(err);
+  err = NULL;
+  pss_options_free(options);
+
+  /* NULL parameters. */
+  CHECK_RC(pss_level_version_evaluate_spec(NULL, NULL, S(SPEC), &ev, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_level_version_evaluate_spec(lv, NULL, NULL, 0, &ev, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_level_version_evaluate_spec(lv, NULL, S(SPEC), NULL, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluate_spec(NULL, 0, S("latest"), NULL, S(SPEC), &ev, NULL), PSS_RESULT_NULL_PARAMETER);
+  CHECK_RC(pss_evaluate_spec(S("Baseline"), S("latest"), NULL, S(SPEC), &ev, NULL), PSS_RESULT_INVALID_LEVEL);
+  CHECK(ev == untouched);
+  pss_level_version_free(lv);
 }
 
 int main(void) {
   test_version();
   test_result_text();
-  test_policy();
+  test_level_version();
   test_privileged_pod();
   test_privileged_pod_restricted();
   test_allowed_pod();
@@ -836,5 +930,6 @@ int main(void) {
   test_options();
   test_huge_inputs();
   test_shared_pods();
+  test_spec();
   return check_summary("test_capi");
 }

@@ -1,8 +1,8 @@
 /*
- * Concurrent evaluations: threads share one policy, one options handle (with an exclusion), one
- * namespace policy, one admission controller with its namespace labels and one Kyverno policy; they
+ * Concurrent evaluations: threads share one level and version, one options handle (with an exclusion), one
+ * policy (enforce, audit, warn), one admission controller with its namespace labels and one Kyverno policy; they
  * evaluate pods and workloads (allowed, denied, excluded and malformed), resolve namespace labels,
- * review requests and apply the policy at the same time, and check every result exactly.
+ * review requests and apply the Kyverno policy at the same time, and check every result exactly.
  * Usage: test_threads [THREADS [ITERATIONS]]
  */
 #include <pthread.h>
@@ -31,9 +31,9 @@ static const char CRONJOB[] =
     "{\"privileged\":true}},{\"name\":\"b\",\"image\":\"busybox\",\"securityContext\":{\"privileged\":true}}]}}}}}}";
 
 struct shared {
-  const pss_policy *policy;
+  const pss_level_version *lv;
   const pss_options *options;
-  const pss_namespace_policy *defaults;
+  const pss_policy *defaults;
   const pss_admission *admission;
   const pss_labels *labels;
   const pss_kyverno_policy *kyverno;
@@ -67,14 +67,14 @@ static void *worker(void *arg) {
     const uint8_t *p = NULL;
     size_t n = 0;
     bool allowed = true;
-    switch ((i + sh->thread) % 7) {
+    switch ((i + sh->thread) % 8) {
       case 0: {
         const pss_violation *v = NULL;
         const pss_field *f = NULL;
-        T_CHECK(out, pss_policy_evaluate(sh->policy, sh->options, (const uint8_t *)PRIVILEGED_POD,
+        T_CHECK(out, pss_level_version_evaluate(sh->lv, sh->options, (const uint8_t *)PRIVILEGED_POD,
                                          sizeof PRIVILEGED_POD - 1, &ev, &err) == PSS_RESULT_OK);
         if (ev == NULL) break;
-        T_CHECK(out, pss_evaluation_admission_message(ev, &p, &n) == PSS_RESULT_OK);
+        T_CHECK(out, pss_evaluation_denial_message(ev, &p, &n) == PSS_RESULT_OK);
         T_CHECK(out, view_equals(p, n, PRIVILEGED_MESSAGE));
         T_CHECK(out, pss_evaluation_violation(ev, 0, &v) == PSS_RESULT_OK);
         T_CHECK(out, pss_violation_field(v, 0, &f) == PSS_RESULT_OK);
@@ -97,7 +97,7 @@ static void *worker(void *arg) {
         const pss_violation *v = NULL;
         const pss_field *f = NULL;
         size_t count = 0;
-        T_CHECK(out, pss_policy_evaluate_object(sh->policy, sh->options, (const uint8_t *)CRONJOB, sizeof CRONJOB - 1,
+        T_CHECK(out, pss_level_version_evaluate_object(sh->lv, sh->options, (const uint8_t *)CRONJOB, sizeof CRONJOB - 1,
                                                 &ev, &err) == PSS_RESULT_OK);
         if (ev == NULL) break;
         T_CHECK(out, pss_evaluation_kind(ev, &p, &n) == PSS_RESULT_OK);
@@ -116,18 +116,18 @@ static void *worker(void *arg) {
         size_t key_lens[1] = {31};
         const uint8_t *values[1] = {(const uint8_t *)(sh->thread % 2 ? "restricted" : "strict")};
         size_t value_lens[1] = {sh->thread % 2 ? 10u : 6u};
-        pss_namespace_policy *np = NULL;
+        pss_policy *np = NULL;
         size_t errors = 99;
-        T_CHECK(out, pss_namespace_policy_from_labels(keys, key_lens, values, value_lens, 1, sh->defaults, &np,
+        T_CHECK(out, pss_policy_from_labels(keys, key_lens, values, value_lens, 1, sh->defaults, &np,
                                                       &err) == PSS_RESULT_OK);
         if (np == NULL) break;
-        T_CHECK(out, pss_namespace_policy_display(np, &p, &n) == PSS_RESULT_OK);
+        T_CHECK(out, pss_policy_display(np, &p, &n) == PSS_RESULT_OK);
         T_CHECK(out, view_equals(p, n,
                                  sh->thread % 2 ? "enforce=baseline:latest, audit=baseline:latest, warn=restricted:latest"
                                                 : "enforce=baseline:latest, audit=baseline:latest, warn=privileged:latest"));
-        T_CHECK(out, pss_namespace_policy_error_count(np, &errors) == PSS_RESULT_OK);
+        T_CHECK(out, pss_policy_error_count(np, &errors) == PSS_RESULT_OK);
         T_CHECK(out, errors == (sh->thread % 2 ? 0u : 1u));
-        pss_namespace_policy_free(np);
+        pss_policy_free(np);
         break;
       }
       case 5: {
@@ -157,8 +157,27 @@ static void *worker(void *arg) {
         pss_kyverno_result_free(r);
         break;
       }
+      case 7: {
+        /* A bare pod spec: paths relative to the spec; with the shared options (an exclusion) it is refused. */
+        static const char SPEC[] = "{\"containers\":[{\"name\":\"c\",\"securityContext\":{\"privileged\":true}}]}";
+        const pss_evaluation_view *view = NULL;
+        T_CHECK(out, pss_level_version_evaluate_spec(sh->lv, NULL, (const uint8_t *)SPEC, sizeof SPEC - 1, &ev, &err) ==
+                         PSS_RESULT_OK);
+        if (ev == NULL) break;
+        T_CHECK(out, pss_evaluation_get_view(ev, &view) == PSS_RESULT_OK);
+        T_CHECK(out, view != NULL && view->field_count == 1 && view->kind.ptr == NULL &&
+                         view_equals(view->fields[0].path.ptr, view->fields[0].path.len,
+                                     "containers[0].securityContext.privileged"));
+        pss_evaluation_free(ev);
+        ev = NULL;
+        T_CHECK(out, pss_level_version_evaluate_spec(sh->lv, sh->options, (const uint8_t *)SPEC, sizeof SPEC - 1, &ev,
+                                                     &err) == PSS_RESULT_INVALID_INPUT);
+        T_CHECK(out, ev == NULL && err != NULL);
+        pss_error_free(err);
+        break;
+      }
       default:
-        T_CHECK(out, pss_policy_evaluate(sh->policy, sh->options, (const uint8_t *)BROKEN_POD, sizeof BROKEN_POD - 1,
+        T_CHECK(out, pss_level_version_evaluate(sh->lv, sh->options, (const uint8_t *)BROKEN_POD, sizeof BROKEN_POD - 1,
                                          &ev, &err) == PSS_RESULT_INVALID_TYPE);
         T_CHECK(out, ev == NULL);
         if (err == NULL) break;
@@ -177,9 +196,9 @@ int main(int argc, char **argv) {
   int iterations = argc > 2 ? atoi(argv[2]) : 300;
   pthread_t ids[64];
   struct shared args[64];
-  pss_policy *policy = NULL;
+  pss_level_version *lv = NULL;
   pss_options *options = NULL;
-  pss_namespace_policy *defaults = NULL;
+  pss_policy *defaults = NULL;
   pss_admission *admission = NULL;
   pss_labels *labels = NULL;
   pss_kyverno_policy *kyverno = NULL;
@@ -194,13 +213,13 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: test_threads [THREADS (1-64) [ITERATIONS]]\n");
     return 2;
   }
-  CHECK_RC(pss_policy_new((const uint8_t *)"baseline", 8, (const uint8_t *)"latest", 6, &policy, NULL), PSS_RESULT_OK);
+  CHECK_RC(pss_level_version_new((const uint8_t *)"baseline", 8, (const uint8_t *)"latest", 6, &lv, NULL), PSS_RESULT_OK);
   CHECK_RC(pss_options_new(&options), PSS_RESULT_OK);
   CHECK_RC(pss_options_set_max_input_len(options, 1024 * 1024), PSS_RESULT_OK);
   CHECK_RC(pss_options_add_exclusion(options, (const uint8_t *)"Privileged Containers", 21, images, image_lens, 1,
                                      (const uint8_t *)"", 0, NULL, NULL, 0, NULL),
            PSS_RESULT_OK);
-  CHECK_RC(pss_namespace_policy_new(policy, policy, policy, &defaults), PSS_RESULT_OK);
+  CHECK_RC(pss_policy_new(lv, lv, lv, &defaults), PSS_RESULT_OK);
   CHECK_RC(pss_admission_new(NULL, &admission), PSS_RESULT_OK);
   CHECK_RC(pss_labels_new(&labels), PSS_RESULT_OK);
   CHECK_RC(pss_labels_add(labels, (const uint8_t *)"pod-security.kubernetes.io/enforce", 34,
@@ -208,7 +227,7 @@ int main(int argc, char **argv) {
            PSS_RESULT_OK);
   CHECK_RC(pss_kyverno_policy_parse((const uint8_t *)KYVERNO, sizeof KYVERNO - 1, &kyverno, NULL), PSS_RESULT_OK);
   for (t = 0; t < threads; t++) {
-    args[t].policy = policy;
+    args[t].lv = lv;
     args[t].options = options;
     args[t].defaults = defaults;
     args[t].admission = admission;
@@ -232,8 +251,8 @@ int main(int argc, char **argv) {
   pss_kyverno_policy_free(kyverno);
   pss_labels_free(labels);
   pss_admission_free(admission);
-  pss_namespace_policy_free(defaults);
+  pss_policy_free(defaults);
   pss_options_free(options);
-  pss_policy_free(policy);
+  pss_level_version_free(lv);
   return check_summary("test_threads");
 }

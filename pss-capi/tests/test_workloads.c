@@ -1,7 +1,7 @@
 /*
  * Tests of the workload, exclusion and namespace-label functions of pss.h, including every error path:
- * pss_policy_evaluate_object / pss_evaluate_object and the evaluation's kind, template path and note;
- * pss_options_add_exclusion / pss_options_exclusion_count; pss_namespace_policy_* and pss_label_error_*.
+ * pss_level_version_evaluate_object / pss_evaluate_object and the evaluation's kind, template path and note;
+ * pss_options_add_exclusion / pss_options_exclusion_count; pss_policy_* and pss_label_error_*.
  */
 #include <stdint.h>
 
@@ -27,18 +27,18 @@ static const char TWO_IMAGES_POD[] =
     "{\"name\":\"b\",\"image\":\"busybox\",\"securityContext\":{\"privileged\":true,"
     "\"capabilities\":{\"add\":[\"NET_ADMIN\"]}}}]}}";
 
-static pss_policy *new_policy(const char *level, const char *version) {
-  pss_policy *policy = NULL;
-  CHECK_RC(pss_policy_new((const uint8_t *)level, strlen(level), (const uint8_t *)version, strlen(version), &policy,
+static pss_level_version *new_level_version(const char *level, const char *version) {
+  pss_level_version *lv = NULL;
+  CHECK_RC(pss_level_version_new((const uint8_t *)level, strlen(level), (const uint8_t *)version, strlen(version), &lv,
                           NULL),
            PSS_RESULT_OK);
-  return policy;
+  return lv;
 }
 
-static pss_evaluation *evaluate_object(const pss_policy *policy, const pss_options *options, const char *object) {
+static pss_evaluation *evaluate_object(const pss_level_version *lv, const pss_options *options, const char *object) {
   pss_evaluation *ev = NULL;
   pss_error *err = (pss_error *)&ev; /* sentinel: must not be written on success */
-  CHECK_RC(pss_policy_evaluate_object(policy, options, (const uint8_t *)object, strlen(object), &ev, &err),
+  CHECK_RC(pss_level_version_evaluate_object(lv, options, (const uint8_t *)object, strlen(object), &ev, &err),
            PSS_RESULT_OK);
   CHECK(err == (pss_error *)&ev);
   CHECK(ev != NULL);
@@ -50,14 +50,14 @@ static const char ANY_PATH[] = "(any)";
 
 /* An evaluation that must fail with `code` and `message` (NULL: not checked) and `path` (NULL: none);
    `*out` must stay untouched. */
-static void evaluate_object_fails(const pss_policy *policy, const pss_options *options, const char *object,
+static void evaluate_object_fails(const pss_level_version *lv, const pss_options *options, const char *object,
                                   pss_result code, const char *message, const char *path) {
   pss_evaluation *ev = (pss_evaluation *)&ev;
   pss_error *err = NULL;
   pss_result got = PSS_RESULT_OK;
   const uint8_t *p = NULL;
   size_t n = 0;
-  CHECK_RC(pss_policy_evaluate_object(policy, options, (const uint8_t *)object, strlen(object), &ev, &err), code);
+  CHECK_RC(pss_level_version_evaluate_object(lv, options, (const uint8_t *)object, strlen(object), &ev, &err), code);
   CHECK(ev == (pss_evaluation *)&ev);
   CHECK(err != NULL);
   if (err == NULL) return;
@@ -135,11 +135,11 @@ static void check_no_note(const pss_evaluation *ev) {
 }
 
 static void test_deployment(void) {
-  pss_policy *policy = new_policy("baseline", "latest");
-  pss_evaluation *ev = evaluate_object(policy, NULL, DEPLOYMENT);
+  pss_level_version *lv = new_level_version("baseline", "latest");
+  pss_evaluation *ev = evaluate_object(lv, NULL, DEPLOYMENT);
   pss_evaluation *ev2 = NULL;
   pss_error *err = NULL;
-  pss_policy_free(policy); /* the evaluation does not borrow the policy */
+  pss_level_version_free(lv); /* the evaluation does not borrow it */
   CHECK(!allowed(ev));
   CHECK(!template_absent(ev));
   check_no_note(ev);
@@ -148,7 +148,7 @@ static void test_deployment(void) {
   CHECK_TEXT(pss_evaluation_pod_name, ev, "web");
   CHECK_TEXT(pss_evaluation_reason, ev, "privileged");
   CHECK_TEXT(pss_evaluation_detail, ev, "privileged (container \"app\" must not set securityContext.privileged=true)");
-  CHECK_TEXT(pss_evaluation_admission_message, ev, DEPLOYMENT_MESSAGE);
+  CHECK_TEXT(pss_evaluation_denial_message, ev, DEPLOYMENT_MESSAGE);
   CHECK(violation_count(ev) == 1);
   check_field(ev, 0, 0, DEPLOYMENT_PATH, "app");
   pss_evaluation_free(ev);
@@ -156,26 +156,26 @@ static void test_deployment(void) {
   /* The same through pss_evaluate_object with text arguments. */
   CHECK_RC(pss_evaluate_object(S("baseline"), S("latest"), NULL, S(DEPLOYMENT), &ev2, &err), PSS_RESULT_OK);
   CHECK(err == NULL);
-  CHECK_TEXT(pss_evaluation_admission_message, ev2, DEPLOYMENT_MESSAGE);
+  CHECK_TEXT(pss_evaluation_denial_message, ev2, DEPLOYMENT_MESSAGE);
   check_field(ev2, 0, 0, DEPLOYMENT_PATH, "app");
   pss_evaluation_free(ev2);
 
   /* At restricted: five checks, every path inside the template. */
-  policy = new_policy("restricted", "v1.30");
-  ev = evaluate_object(policy, NULL, DEPLOYMENT);
+  lv = new_level_version("restricted", "v1.30");
+  ev = evaluate_object(lv, NULL, DEPLOYMENT);
   CHECK_TEXT(pss_evaluation_reason, ev,
              "privileged, allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, "
              "seccompProfile");
   CHECK(violation_count(ev) == 5);
   check_field(ev, 1, 0, "spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation", "app");
   pss_evaluation_free(ev);
-  pss_policy_free(policy);
+  pss_level_version_free(lv);
 
   /* An unnamed controller: the message names none. */
-  policy = new_policy("baseline", "latest");
-  ev = evaluate_object(policy, NULL,
+  lv = new_level_version("baseline", "latest");
+  ev = evaluate_object(lv, NULL,
                        "{\"kind\":\"DaemonSet\",\"spec\":{\"template\":{\"spec\":{\"hostPID\":true,\"containers\":[]}}}}");
-  CHECK_TEXT(pss_evaluation_admission_message, ev,
+  CHECK_TEXT(pss_evaluation_denial_message, ev,
              "daemonsets (pods it creates would be denied): violates PodSecurity \"baseline:latest\": host namespaces "
              "(hostPID=true)");
   {
@@ -186,7 +186,7 @@ static void test_deployment(void) {
   }
   check_field(ev, 0, 0, "spec.template.spec.hostPID", NULL);
   pss_evaluation_free(ev);
-  pss_policy_free(policy);
+  pss_level_version_free(lv);
 }
 
 /* Every kind with a pod template: the kind, the template path and a field path. */
@@ -217,10 +217,10 @@ static void test_every_kind(void) {
       {"{\"kind\":\"Job\",\"spec\":{\"template\":{\"spec\":{\"hostIPC\":true}}}}", "Job", "spec.template",
        "spec.template.spec.hostIPC"},
   };
-  pss_policy *policy = new_policy("baseline", "latest");
+  pss_level_version *lv = new_level_version("baseline", "latest");
   size_t i;
   for (i = 0; i < LEN(cases); i++) {
-    pss_evaluation *ev = evaluate_object(policy, NULL, cases[i].object);
+    pss_evaluation *ev = evaluate_object(lv, NULL, cases[i].object);
     if (ev == NULL) continue;
     CHECK_TEXT(pss_evaluation_kind, ev, cases[i].kind);
     CHECK_TEXT(pss_evaluation_template_path, ev, cases[i].template_path);
@@ -232,23 +232,25 @@ static void test_every_kind(void) {
   }
   /* A Pod through the object functions says what the API server says. */
   {
-    pss_evaluation *ev = evaluate_object(policy, NULL, cases[0].object);
-    CHECK_TEXT(pss_evaluation_admission_message, ev,
+    pss_evaluation *ev = evaluate_object(lv, NULL, cases[0].object);
+    CHECK_TEXT(pss_evaluation_denial_message, ev,
                "pods \"p\" is forbidden: violates PodSecurity \"baseline:latest\": host namespaces (hostIPC=true)");
     pss_evaluation_free(ev);
   }
-  /* The pod functions always report a Pod, whatever the object says. */
+  /* The pod functions take a pod: an object of another kind is an error there, never its spec read as a
+     pod's (pss-core's ErrorKind::UnexpectedKind, with the path of its kind). */
   {
-    pss_evaluation *ev = NULL;
-    CHECK_RC(pss_policy_evaluate(policy, NULL, S(DEPLOYMENT), &ev, NULL), PSS_RESULT_OK);
-    CHECK_TEXT(pss_evaluation_kind, ev, "Pod");
-    CHECK_TEXT(pss_evaluation_template_path, ev, "");
-    CHECK(allowed(ev)); /* read as a pod, a Deployment has no containers */
-    CHECK(!template_absent(ev));
-    check_no_note(ev);
-    pss_evaluation_free(ev);
+    pss_evaluation *ev = (pss_evaluation *)&ev;
+    pss_error *err = NULL;
+    const uint8_t *p = NULL;
+    size_t n = 0;
+    CHECK_RC(pss_level_version_evaluate(lv, NULL, S(DEPLOYMENT), &ev, &err), PSS_RESULT_UNEXPECTED_KIND);
+    CHECK(ev == (pss_evaluation *)&ev);
+    CHECK_RC(pss_error_path(err, &p, &n), PSS_RESULT_OK);
+    CHECK_VIEW(p, n, "kind");
+    pss_error_free(err);
   }
-  pss_policy_free(policy);
+  pss_level_version_free(lv);
 }
 
 static void test_absent_template(void) {
@@ -258,10 +260,10 @@ static void test_absent_template(void) {
       "{\"template\":null}}",
       "{\"apiVersion\":\"v1\",\"kind\":\"ReplicationController\",\"metadata\":{\"name\":\"rc\"}}",
   };
-  pss_policy *policy = new_policy("restricted", "latest");
+  pss_level_version *lv = new_level_version("restricted", "latest");
   size_t i;
   for (i = 0; i < LEN(objects); i++) {
-    pss_evaluation *ev = evaluate_object(policy, NULL, objects[i]);
+    pss_evaluation *ev = evaluate_object(lv, NULL, objects[i]);
     if (ev == NULL) continue;
     CHECK(allowed(ev));
     CHECK(template_absent(ev));
@@ -270,30 +272,32 @@ static void test_absent_template(void) {
     CHECK_TEXT(pss_evaluation_kind, ev, "ReplicationController");
     CHECK_TEXT(pss_evaluation_pod_name, ev, "rc");
     CHECK_TEXT(pss_evaluation_reason, ev, "");
-    CHECK_TEXT(pss_evaluation_admission_message, ev, "");
+    CHECK_TEXT(pss_evaluation_denial_message, ev, "");
     pss_evaluation_free(ev);
   }
   /* A ReplicaSet's template is not optional: without one it is an empty pod (denied at restricted? no
      containers, so nothing to deny). */
   {
-    pss_evaluation *ev = evaluate_object(policy, NULL, "{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\"}");
+    pss_evaluation *ev = evaluate_object(lv, NULL, "{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\"}");
     CHECK(allowed(ev));
     CHECK(!template_absent(ev));
     check_no_note(ev);
     pss_evaluation_free(ev);
   }
-  pss_policy_free(policy);
+  pss_level_version_free(lv);
 }
 
 static void test_object_errors(void) {
-  pss_policy *policy = new_policy("baseline", "latest");
+  pss_level_version *lv = new_level_version("baseline", "latest");
   pss_options *options = NULL;
-  evaluate_object_fails(policy, NULL, "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"s\"}}",
+  evaluate_object_fails(lv, NULL, "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"s\"}}",
                         PSS_RESULT_NOT_A_WORKLOAD, "no pod template: Service is not a pod or a pod controller", NULL);
-  evaluate_object_fails(policy, NULL, "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"hostPID\":true}}",
-                        PSS_RESULT_NOT_A_WORKLOAD, "no pod template: the object has no kind", NULL);
+  evaluate_object_fails(lv, NULL, "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"hostPID\":true}}",
+                        PSS_RESULT_NOT_A_WORKLOAD,
+                        "no kind: not a Kubernetes object (kubectl and the API server refuse it), so it is not evaluated",
+                        NULL);
   /* A Deployment of another group is not a workload. */
-  evaluate_object_fails(policy, NULL, "{\"apiVersion\":\"example.com/v1\",\"kind\":\"Deployment\"}",
+  evaluate_object_fails(lv, NULL, "{\"apiVersion\":\"example.com/v1\",\"kind\":\"Deployment\"}",
                         PSS_RESULT_NOT_A_WORKLOAD,
                         "no pod template: Deployment is not a pod or a pod controller", NULL);
   /* Decoding errors point into the object. */
@@ -303,7 +307,7 @@ static void test_object_errors(void) {
     pss_evaluation *ev = NULL;
     pss_error *err = NULL;
     size_t l = 0, c = 0, o = 0;
-    CHECK_RC(pss_policy_evaluate_object(policy, NULL, S(wrong), &ev, &err), PSS_RESULT_INVALID_TYPE);
+    CHECK_RC(pss_level_version_evaluate_object(lv, NULL, S(wrong), &ev, &err), PSS_RESULT_INVALID_TYPE);
     CHECK_TEXT(pss_error_path, err, "spec.template.spec.hostPID");
     CHECK_TEXT(pss_error_message, err, "expected a boolean, found a string");
     CHECK_RC(pss_error_position(err, &l, &c, &o), PSS_RESULT_OK);
@@ -312,15 +316,15 @@ static void test_object_errors(void) {
                "spec.template.spec.hostPID: expected a boolean, found a string at line 2 column 40");
     pss_error_free(err);
   }
-  evaluate_object_fails(policy, NULL, "{\"kind\":\"Job\",\"spec\":{\"template\":", PSS_RESULT_INVALID_JSON,
+  evaluate_object_fails(lv, NULL, "{\"kind\":\"Job\",\"spec\":{\"template\":", PSS_RESULT_INVALID_JSON,
                         "unexpected end of input, expected a value", ANY_PATH);
-  evaluate_object_fails(policy, NULL, "", PSS_RESULT_INVALID_JSON, NULL, NULL);
-  evaluate_object_fails(policy, NULL, "[]", PSS_RESULT_NOT_AN_OBJECT, NULL, NULL);
-  evaluate_object_fails(policy, NULL, "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"\xff\"}}", PSS_RESULT_INVALID_UTF8,
+  evaluate_object_fails(lv, NULL, "", PSS_RESULT_INVALID_JSON, NULL, NULL);
+  evaluate_object_fails(lv, NULL, "[]", PSS_RESULT_NOT_AN_OBJECT, NULL, NULL);
+  evaluate_object_fails(lv, NULL, "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"\xff\"}}", PSS_RESULT_INVALID_UTF8,
                         "invalid UTF-8", NULL);
-  evaluate_object_fails(policy, NULL, "{\"kind\":7}", PSS_RESULT_INVALID_TYPE, NULL, "kind");
+  evaluate_object_fails(lv, NULL, "{\"kind\":7}", PSS_RESULT_INVALID_TYPE, NULL, "kind");
   evaluate_object_fails(
-      policy, NULL, "{\"kind\":\"Deployment\",\"spec\":{\"template\":{\"spec\":{\"securityContext\":{\"runAsUser\":99999999999999999999}}}}}",
+      lv, NULL, "{\"kind\":\"Deployment\",\"spec\":{\"template\":{\"spec\":{\"securityContext\":{\"runAsUser\":99999999999999999999}}}}}",
       PSS_RESULT_NUMBER_OUT_OF_RANGE, NULL, "spec.template.spec.securityContext.runAsUser");
 
   /* The size limit names the object. */
@@ -330,11 +334,11 @@ static void test_object_errors(void) {
     char message[128];
     snprintf(message, sizeof message, "the object is %zu bytes, more than the 20 the options allow",
              sizeof DEPLOYMENT - 1);
-    evaluate_object_fails(policy, options, DEPLOYMENT, PSS_RESULT_INPUT_TOO_LARGE, message, NULL);
+    evaluate_object_fails(lv, options, DEPLOYMENT, PSS_RESULT_INPUT_TOO_LARGE, message, NULL);
   }
   CHECK_RC(pss_options_set_max_input_len(options, sizeof DEPLOYMENT - 1), PSS_RESULT_OK);
   {
-    pss_evaluation *ev = evaluate_object(policy, options, DEPLOYMENT);
+    pss_evaluation *ev = evaluate_object(lv, options, DEPLOYMENT);
     pss_evaluation_free(ev);
   }
   pss_options_free(options);
@@ -367,25 +371,25 @@ static void test_object_errors(void) {
     const uint8_t *p = NULL;
     size_t n = 0;
     bool b = false;
-    CHECK_RC(pss_policy_evaluate_object(NULL, NULL, S("{}"), &ev, &err), PSS_RESULT_NULL_PARAMETER);
-    CHECK_TEXT(pss_error_message, err, "parameter policy is NULL");
+    CHECK_RC(pss_level_version_evaluate_object(NULL, NULL, S("{}"), &ev, &err), PSS_RESULT_NULL_PARAMETER);
+    CHECK_TEXT(pss_error_message, err, "parameter level_version is NULL");
     pss_error_free(err);
     err = NULL;
-    CHECK_RC(pss_policy_evaluate_object(policy, NULL, NULL, 0, &ev, &err), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_level_version_evaluate_object(lv, NULL, NULL, 0, &ev, &err), PSS_RESULT_NULL_PARAMETER);
     CHECK_TEXT(pss_error_message, err, "parameter object is NULL");
     pss_error_free(err);
-    CHECK_RC(pss_policy_evaluate_object(policy, NULL, S("{}"), NULL, NULL), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_level_version_evaluate_object(lv, NULL, S("{}"), NULL, NULL), PSS_RESULT_NULL_PARAMETER);
     CHECK_RC(pss_evaluate_object(NULL, 8, S("latest"), NULL, S("{}"), &ev, NULL), PSS_RESULT_NULL_PARAMETER);
     CHECK_RC(pss_evaluate_object(S("baseline"), NULL, 6, NULL, S("{}"), &ev, NULL), PSS_RESULT_NULL_PARAMETER);
     CHECK_RC(pss_evaluate_object(S("baseline"), S("latest"), NULL, NULL, 2, &ev, NULL), PSS_RESULT_NULL_PARAMETER);
     CHECK_RC(pss_evaluate_object(S("baseline"), S("latest"), NULL, S("{}"), NULL, NULL), PSS_RESULT_NULL_PARAMETER);
     CHECK(ev == NULL);
-    CHECK_RC(pss_policy_evaluate_object(policy, NULL, S("{}"), &ev, NULL), PSS_RESULT_NOT_A_WORKLOAD);
+    CHECK_RC(pss_level_version_evaluate_object(lv, NULL, S("{}"), &ev, NULL), PSS_RESULT_NOT_A_WORKLOAD);
     CHECK_RC(pss_evaluation_kind(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
     CHECK_RC(pss_evaluation_template_path(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
     CHECK_RC(pss_evaluation_template_absent(NULL, &b), PSS_RESULT_NULL_PARAMETER);
     CHECK_RC(pss_evaluation_note(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
-    ev = evaluate_object(policy, NULL, DEPLOYMENT);
+    ev = evaluate_object(lv, NULL, DEPLOYMENT);
     CHECK_RC(pss_evaluation_kind(ev, NULL, &n), PSS_RESULT_NULL_PARAMETER);
     CHECK_RC(pss_evaluation_kind(ev, &p, NULL), PSS_RESULT_NULL_PARAMETER);
     CHECK_RC(pss_evaluation_template_path(ev, NULL, &n), PSS_RESULT_NULL_PARAMETER);
@@ -393,7 +397,7 @@ static void test_object_errors(void) {
     CHECK_RC(pss_evaluation_note(ev, &p, NULL), PSS_RESULT_NULL_PARAMETER);
     pss_evaluation_free(ev);
   }
-  pss_policy_free(policy);
+  pss_level_version_free(lv);
 }
 
 /* Adds an exclusion from NULL-terminated lists of C strings; returns the code, the error through err. */
@@ -555,14 +559,14 @@ static void test_exclusions_applied(void) {
   static const char *const nginx[] = {"nginx*", NULL};
   static const char *const star[] = {"*", NULL};
   static const char *const net_admin[] = {"NET_ADMIN", NULL};
-  pss_policy *policy = new_policy("baseline", "latest");
+  pss_level_version *lv = new_level_version("baseline", "latest");
   pss_options *options = NULL;
   pss_evaluation *ev = NULL;
   pss_error *err = NULL;
   CHECK_RC(pss_options_new(&options), PSS_RESULT_OK);
 
   /* Without exclusions: three violations. */
-  CHECK_RC(pss_policy_evaluate(policy, options, S(TWO_IMAGES_POD), &ev, &err), PSS_RESULT_OK);
+  CHECK_RC(pss_level_version_evaluate(lv, options, S(TWO_IMAGES_POD), &ev, &err), PSS_RESULT_OK);
   CHECK_TEXT(pss_evaluation_reason, ev, "non-default capabilities, host namespaces, privileged");
   CHECK(field_count(ev, 2) == 2);
   pss_evaluation_free(ev);
@@ -572,7 +576,7 @@ static void test_exclusions_applied(void) {
      detail stays whole. */
   CHECK_RC(add_exclusion(options, "Privileged Containers", nginx, "", NULL, &err), PSS_RESULT_OK);
   CHECK(err == NULL);
-  CHECK_RC(pss_policy_evaluate(policy, options, S(TWO_IMAGES_POD), &ev, &err), PSS_RESULT_OK);
+  CHECK_RC(pss_level_version_evaluate(lv, options, S(TWO_IMAGES_POD), &ev, &err), PSS_RESULT_OK);
   CHECK(violation_count(ev) == 3);
   CHECK(field_count(ev, 2) == 1);
   check_field(ev, 2, 0, "spec.containers[1].securityContext.privileged", "b");
@@ -591,16 +595,16 @@ static void test_exclusions_applied(void) {
                          net_admin, &err),
            PSS_RESULT_OK);
   CHECK(exclusion_count(options) == 3);
-  CHECK_RC(pss_policy_evaluate(policy, options, S(TWO_IMAGES_POD), &ev, &err), PSS_RESULT_OK);
+  CHECK_RC(pss_level_version_evaluate(lv, options, S(TWO_IMAGES_POD), &ev, &err), PSS_RESULT_OK);
   CHECK_TEXT(pss_evaluation_reason, ev, "privileged");
-  CHECK_TEXT(pss_evaluation_admission_message, ev,
+  CHECK_TEXT(pss_evaluation_denial_message, ev,
              "pods \"two\" is forbidden: violates PodSecurity \"baseline:latest\": privileged (containers \"a\", \"b\" "
              "must not set securityContext.privileged=true)");
   pss_evaluation_free(ev);
   ev = NULL;
 
-  /* The same pod with a kind, and with the kind of another object (the pod functions read any object
-     as a pod), and through pss_evaluate. */
+  /* The same pod with its kind, through pss_evaluate; with the kind of another object it is refused (the
+     pod functions take pods), whatever the options. */
   {
     static const char with_kind[] =
         "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"two\"},\"spec\":{\"hostNetwork\":true,"
@@ -608,38 +612,33 @@ static void test_exclusions_applied(void) {
     static const char other_kind[] =
         "{\"metadata\":{\"name\":\"two\"},\"spec\":{\"hostNetwork\":true,\"containers\":[{\"name\":\"b\",\"image\":"
         "\"busybox\",\"securityContext\":{\"privileged\":true}}]},\"kind\":\"Deployment\",\"apiVersion\":\"apps/v1\"}";
-    const char *pods[2];
-    size_t lens[2], i;
-    pods[0] = with_kind;
-    lens[0] = sizeof with_kind - 1;
-    pods[1] = other_kind;
-    lens[1] = sizeof other_kind - 1;
-    for (i = 0; i < 2; i++) {
-      CHECK_RC(pss_evaluate(S("baseline"), S("latest"), options, (const uint8_t *)pods[i], lens[i], &ev, &err),
-               PSS_RESULT_OK);
-      CHECK_TEXT(pss_evaluation_reason, ev, "privileged");
-      CHECK_TEXT(pss_evaluation_kind, ev, "Pod");
-      check_field(ev, 0, 0, "spec.containers[0].securityContext.privileged", "b");
-      pss_evaluation_free(ev);
-      ev = NULL;
-    }
+    CHECK_RC(pss_evaluate(S("baseline"), S("latest"), options, S(with_kind), &ev, &err), PSS_RESULT_OK);
+    CHECK_TEXT(pss_evaluation_reason, ev, "privileged");
+    CHECK_TEXT(pss_evaluation_kind, ev, "Pod");
+    check_field(ev, 0, 0, "spec.containers[0].securityContext.privileged", "b");
+    pss_evaluation_free(ev);
+    ev = NULL;
+    CHECK_RC(pss_evaluate(S("baseline"), S("latest"), options, S(other_kind), &ev, &err), PSS_RESULT_UNEXPECTED_KIND);
+    CHECK(ev == NULL);
+    pss_error_free(err);
+    err = NULL;
   }
   /* Empty pods, with and without space inside the braces. */
-  CHECK_RC(pss_policy_evaluate(policy, options, S("{}"), &ev, &err), PSS_RESULT_OK);
+  CHECK_RC(pss_level_version_evaluate(lv, options, S("{}"), &ev, &err), PSS_RESULT_OK);
   CHECK(allowed(ev));
   pss_evaluation_free(ev);
   ev = NULL;
-  CHECK_RC(pss_policy_evaluate(policy, options, S(" {\n} "), &ev, &err), PSS_RESULT_OK);
+  CHECK_RC(pss_level_version_evaluate(lv, options, S(" {\n} "), &ev, &err), PSS_RESULT_OK);
   CHECK(allowed(ev));
   pss_evaluation_free(ev);
   ev = NULL;
   /* Decoding errors are the same as without exclusions, positions included. */
-  CHECK_RC(pss_policy_evaluate(policy, options, S("{\"spec\":\n{\"hostPID\":\"x\"}}"), &ev, &err),
+  CHECK_RC(pss_level_version_evaluate(lv, options, S("{\"spec\":\n{\"hostPID\":\"x\"}}"), &ev, &err),
            PSS_RESULT_INVALID_TYPE);
   CHECK_TEXT(pss_error_display, err, "spec.hostPID: expected a boolean, found a string at line 2 column 12");
   pss_error_free(err);
   err = NULL;
-  CHECK_RC(pss_policy_evaluate(policy, options, S("{\"spec\":{}"), &ev, &err), PSS_RESULT_INVALID_JSON);
+  CHECK_RC(pss_level_version_evaluate(lv, options, S("{\"spec\":{}"), &ev, &err), PSS_RESULT_INVALID_JSON);
   pss_error_free(err);
   err = NULL;
   /* Malformed pods, also ones whose text starts with '{' and ends with '}': with exclusions, exactly
@@ -653,9 +652,9 @@ static void test_exclusions_applied(void) {
       pss_error *plain = NULL, *excluded = NULL;
       const uint8_t *p1 = NULL, *p2 = NULL;
       size_t n1 = 0, n2 = 0, l1 = 0, l2 = 1, c1 = 0, c2 = 1, o1 = 0, o2 = 1;
-      pss_result r1 = pss_policy_evaluate(policy, NULL, (const uint8_t *)malformed[i], strlen(malformed[i]), &ev,
+      pss_result r1 = pss_level_version_evaluate(lv, NULL, (const uint8_t *)malformed[i], strlen(malformed[i]), &ev,
                                           &plain);
-      pss_result r2 = pss_policy_evaluate(policy, options, (const uint8_t *)malformed[i], strlen(malformed[i]), &ev,
+      pss_result r2 = pss_level_version_evaluate(lv, options, (const uint8_t *)malformed[i], strlen(malformed[i]), &ev,
                                           &excluded);
       CHECK(r1 != PSS_RESULT_OK && r1 == r2);
       CHECK(plain != NULL && excluded != NULL);
@@ -672,7 +671,7 @@ static void test_exclusions_applied(void) {
     CHECK(ev == NULL);
   }
   /* A kind of the wrong type, which the pod functions do not read, is reported once exclusions need it. */
-  CHECK_RC(pss_policy_evaluate(policy, options, S("{\"kind\":1,\"spec\":{}}"), &ev, &err), PSS_RESULT_INVALID_TYPE);
+  CHECK_RC(pss_level_version_evaluate(lv, options, S("{\"kind\":1,\"spec\":{}}"), &ev, &err), PSS_RESULT_INVALID_TYPE);
   CHECK_TEXT(pss_error_path, err, "kind");
   pss_error_free(err);
   err = NULL;
@@ -685,26 +684,26 @@ static void test_exclusions_applied(void) {
         "{\"spec\":{\"hostNetwork\":true,\"containers\":[{\"name\":\"a\",\"image\":\"nginx:1.27\","
         "\"securityContext\":{\"privileged\":true}},{\"name\":\"b\",\"image\":\"busybox\",\"securityContext\":"
         "{\"capabilities\":{\"add\":[\"NET_ADMIN\",\"SYS_TIME\"]}}}]}}}}";
-    ev = evaluate_object(policy, options, deployment);
+    ev = evaluate_object(lv, options, deployment);
     CHECK_TEXT(pss_evaluation_reason, ev, "non-default capabilities");
     CHECK(violation_count(ev) == 1);
     CHECK(field_count(ev, 0) == 1);
     check_field(ev, 0, 0, "spec.template.spec.containers[1].securityContext.capabilities.add[1]", "b");
     pss_evaluation_free(ev);
-    ev = evaluate_object(policy, NULL, deployment);
+    ev = evaluate_object(lv, NULL, deployment);
     CHECK_TEXT(pss_evaluation_reason, ev, "non-default capabilities, host namespaces, privileged");
     pss_evaluation_free(ev);
   }
   pss_options_free(options);
-  pss_policy_free(policy);
+  pss_level_version_free(lv);
 }
 
 /* Resolves labels given as C strings (keys[i], values[i]). */
-static pss_namespace_policy *from_labels(const char *const *keys, const char *const *values, size_t count,
-                                         const pss_namespace_policy *defaults) {
+static pss_policy *from_labels(const char *const *keys, const char *const *values, size_t count,
+                                         const pss_policy *defaults) {
   const uint8_t *kp[8], *vp[8];
   size_t kl[8], vl[8], i;
-  pss_namespace_policy *np = NULL;
+  pss_policy *np = NULL;
   pss_error *err = NULL;
   for (i = 0; i < count && i < 8; i++) {
     kp[i] = (const uint8_t *)keys[i];
@@ -712,33 +711,33 @@ static pss_namespace_policy *from_labels(const char *const *keys, const char *co
     vp[i] = (const uint8_t *)values[i];
     vl[i] = strlen(values[i]);
   }
-  CHECK_RC(pss_namespace_policy_from_labels(kp, kl, vp, vl, count, defaults, &np, &err), PSS_RESULT_OK);
+  CHECK_RC(pss_policy_from_labels(kp, kl, vp, vl, count, defaults, &np, &err), PSS_RESULT_OK);
   CHECK(err == NULL);
   CHECK(np != NULL);
   return np;
 }
 
-static void check_mode(const pss_namespace_policy *np,
-                       pss_result (*mode)(const pss_namespace_policy *, const pss_policy **), const char *level,
+static void check_mode(const pss_policy *np,
+                       pss_result (*mode)(const pss_policy *, const pss_level_version **), const char *level,
                        const char *version) {
-  const pss_policy *policy = NULL;
-  CHECK_RC(mode(np, &policy), PSS_RESULT_OK);
-  if (policy == NULL) return;
-  CHECK_TEXT(pss_policy_level, policy, level);
-  CHECK_TEXT(pss_policy_version, policy, version);
+  const pss_level_version *lv = NULL;
+  CHECK_RC(mode(np, &lv), PSS_RESULT_OK);
+  if (lv == NULL) return;
+  CHECK_TEXT(pss_level_version_level, lv, level);
+  CHECK_TEXT(pss_level_version_version, lv, version);
 }
 
-static size_t error_count(const pss_namespace_policy *np) {
+static size_t error_count(const pss_policy *np) {
   size_t n = 999;
-  CHECK_RC(pss_namespace_policy_error_count(np, &n), PSS_RESULT_OK);
+  CHECK_RC(pss_policy_error_count(np, &n), PSS_RESULT_OK);
   return n;
 }
 
-static void check_label_error(const pss_namespace_policy *np, size_t index, const char *label, const char *value,
+static void check_label_error(const pss_policy *np, size_t index, const char *label, const char *value,
                               const char *detail) {
   const pss_label_error *e = NULL;
   char display[512];
-  CHECK_RC(pss_namespace_policy_error(np, index, &e), PSS_RESULT_OK);
+  CHECK_RC(pss_policy_error(np, index, &e), PSS_RESULT_OK);
   if (e == NULL) return;
   snprintf(display, sizeof display, "metadata.labels[%s]: Invalid value: \"%s\": %s", label, value, detail);
   CHECK_TEXT(pss_label_error_display, e, display);
@@ -751,16 +750,16 @@ static const char LEVELS[] = "must be one of privileged, baseline, restricted";
 static const char VERSIONS[] = "must be \"latest\" or \"v1.x\"";
 
 static void test_namespace_labels(void) {
-  pss_namespace_policy *np;
+  pss_policy *np;
   /* No labels: privileged:latest everywhere; with a count of 0 the arrays may be NULL. */
   {
     pss_error *err = NULL;
     np = NULL;
-    CHECK_RC(pss_namespace_policy_from_labels(NULL, NULL, NULL, NULL, 0, NULL, &np, &err), PSS_RESULT_OK);
-    CHECK_TEXT(pss_namespace_policy_display, np,
+    CHECK_RC(pss_policy_from_labels(NULL, NULL, NULL, NULL, 0, NULL, &np, &err), PSS_RESULT_OK);
+    CHECK_TEXT(pss_policy_display, np,
                "enforce=privileged:latest, audit=privileged:latest, warn=privileged:latest");
     CHECK(error_count(np) == 0);
-    pss_namespace_policy_free(np);
+    pss_policy_free(np);
   }
   /* Enforce baseline at a version, audit invalid, other labels ignored; warn follows enforce. */
   {
@@ -769,26 +768,26 @@ static void test_namespace_labels(void) {
     static const char *const values[] = {"web", "baseline", "v1.29", "strict"};
     const pss_label_error *e = NULL;
     const pss_label_error *untouched = (const pss_label_error *)&e;
-    pss_policy *policy;
-    const pss_policy *enforce = NULL;
+    pss_level_version *lv;
+    const pss_level_version *enforce = NULL;
     pss_evaluation *ev = NULL;
     np = from_labels(keys, values, 4, NULL);
-    check_mode(np, pss_namespace_policy_enforce, "baseline", "v1.29");
-    check_mode(np, pss_namespace_policy_audit, "privileged", "latest");
-    check_mode(np, pss_namespace_policy_warn, "baseline", "v1.29");
-    CHECK_TEXT(pss_namespace_policy_display, np,
+    check_mode(np, pss_policy_enforce, "baseline", "v1.29");
+    check_mode(np, pss_policy_audit, "privileged", "latest");
+    check_mode(np, pss_policy_warn, "baseline", "v1.29");
+    CHECK_TEXT(pss_policy_display, np,
                "enforce=baseline:v1.29, audit=privileged:latest, warn=baseline:v1.29");
     CHECK(error_count(np) == 1);
     check_label_error(np, 0, "pod-security.kubernetes.io/audit", "strict", LEVELS);
-    CHECK_RC(pss_namespace_policy_error(np, 1, &untouched), PSS_RESULT_INDEX_OUT_OF_RANGE);
+    CHECK_RC(pss_policy_error(np, 1, &untouched), PSS_RESULT_INDEX_OUT_OF_RANGE);
     CHECK(untouched == (const pss_label_error *)&e);
-    /* The borrowed policy evaluates like any other. */
-    CHECK_RC(pss_namespace_policy_enforce(np, &enforce), PSS_RESULT_OK);
-    CHECK_RC(pss_policy_evaluate_object(enforce, NULL, S(DEPLOYMENT), &ev, NULL), PSS_RESULT_OK);
-    CHECK_TEXT(pss_evaluation_admission_message, ev,
+    /* The borrowed level and version evaluate like any other. */
+    CHECK_RC(pss_policy_enforce(np, &enforce), PSS_RESULT_OK);
+    CHECK_RC(pss_level_version_evaluate_object(enforce, NULL, S(DEPLOYMENT), &ev, NULL), PSS_RESULT_OK);
+    CHECK_TEXT(pss_evaluation_denial_message, ev,
                "deployments \"web\" (pods it creates would be denied): violates PodSecurity \"baseline:v1.29\": "
                "privileged (container \"app\" must not set securityContext.privileged=true)");
-    pss_namespace_policy_free(np); /* the evaluation does not borrow it */
+    pss_policy_free(np); /* the evaluation does not borrow it */
     CHECK(!allowed(ev));
     pss_evaluation_free(ev);
 
@@ -796,30 +795,30 @@ static void test_namespace_labels(void) {
     {
       static const char *const k2[] = {"pod-security.kubernetes.io/warn", "pod-security.kubernetes.io/warn"};
       static const char *const v2[] = {"privileged", "baseline"};
-      pss_namespace_policy *defaults = NULL;
-      pss_policy *restricted = new_policy("restricted", "v1.30");
-      pss_policy *baseline = new_policy("baseline", "latest");
-      policy = new_policy("privileged", "latest");
-      CHECK_RC(pss_namespace_policy_new(restricted, policy, baseline, &defaults), PSS_RESULT_OK);
-      pss_policy_free(restricted); /* copied */
-      CHECK_TEXT(pss_namespace_policy_display, defaults,
+      pss_policy *defaults = NULL;
+      pss_level_version *restricted = new_level_version("restricted", "v1.30");
+      pss_level_version *baseline = new_level_version("baseline", "latest");
+      lv = new_level_version("privileged", "latest");
+      CHECK_RC(pss_policy_new(restricted, lv, baseline, &defaults), PSS_RESULT_OK);
+      pss_level_version_free(restricted); /* copied */
+      CHECK_TEXT(pss_policy_display, defaults,
                  "enforce=restricted:v1.30, audit=privileged:latest, warn=baseline:latest");
       CHECK(error_count(defaults) == 0);
       np = from_labels(k2, v2, 2, defaults);
-      CHECK_TEXT(pss_namespace_policy_display, np,
+      CHECK_TEXT(pss_policy_display, np,
                  "enforce=restricted:v1.30, audit=privileged:latest, warn=baseline:latest");
-      pss_namespace_policy_free(np);
+      pss_policy_free(np);
       np = from_labels(keys, values, 4, defaults);
       /* enforce is not stricter than the default warn, so warn keeps its default. */
-      CHECK_TEXT(pss_namespace_policy_display, np, "enforce=baseline:v1.29, audit=privileged:latest, warn=baseline:latest");
-      pss_namespace_policy_free(np);
-      CHECK_RC(pss_namespace_policy_new(NULL, policy, baseline, &defaults), PSS_RESULT_NULL_PARAMETER);
-      CHECK_RC(pss_namespace_policy_new(policy, NULL, baseline, &defaults), PSS_RESULT_NULL_PARAMETER);
-      CHECK_RC(pss_namespace_policy_new(policy, policy, NULL, &defaults), PSS_RESULT_NULL_PARAMETER);
-      CHECK_RC(pss_namespace_policy_new(policy, policy, policy, NULL), PSS_RESULT_NULL_PARAMETER);
-      pss_namespace_policy_free(defaults);
-      pss_policy_free(baseline);
-      pss_policy_free(policy);
+      CHECK_TEXT(pss_policy_display, np, "enforce=baseline:v1.29, audit=privileged:latest, warn=baseline:latest");
+      pss_policy_free(np);
+      CHECK_RC(pss_policy_new(NULL, lv, baseline, &defaults), PSS_RESULT_NULL_PARAMETER);
+      CHECK_RC(pss_policy_new(lv, NULL, baseline, &defaults), PSS_RESULT_NULL_PARAMETER);
+      CHECK_RC(pss_policy_new(lv, lv, NULL, &defaults), PSS_RESULT_NULL_PARAMETER);
+      CHECK_RC(pss_policy_new(lv, lv, lv, NULL), PSS_RESULT_NULL_PARAMETER);
+      pss_policy_free(defaults);
+      pss_level_version_free(baseline);
+      pss_level_version_free(lv);
     }
   }
   /* Every label invalid: enforce fails closed (restricted), audit and warn open, versions latest. */
@@ -830,7 +829,7 @@ static void test_namespace_labels(void) {
         "pod-security.kubernetes.io/enforce-version", "pod-security.kubernetes.io/enforce"};
     static const char *const values[] = {"v1.05", "Baseline", "1.25", "", "v2.0", "strict"};
     np = from_labels(keys, values, 6, NULL);
-    CHECK_TEXT(pss_namespace_policy_display, np,
+    CHECK_TEXT(pss_policy_display, np,
                "enforce=restricted:latest, audit=privileged:latest, warn=privileged:latest");
     CHECK(error_count(np) == 6);
     check_label_error(np, 0, "pod-security.kubernetes.io/enforce", "strict", LEVELS);
@@ -839,7 +838,7 @@ static void test_namespace_labels(void) {
     check_label_error(np, 3, "pod-security.kubernetes.io/audit-version", "1.25", VERSIONS);
     check_label_error(np, 4, "pod-security.kubernetes.io/warn", "Baseline", LEVELS);
     check_label_error(np, 5, "pod-security.kubernetes.io/warn-version", "v1.05", VERSIONS);
-    pss_namespace_policy_free(np);
+    pss_policy_free(np);
   }
   /* Errors and NULL parameters. */
   {
@@ -847,48 +846,48 @@ static void test_namespace_labels(void) {
     size_t kl[2] = {34, 1};
     const uint8_t *vp[2] = {(const uint8_t *)"base\xffline", (const uint8_t *)"x"};
     size_t vl[2] = {9, 1};
-    pss_namespace_policy *untouched = (pss_namespace_policy *)&np;
+    pss_policy *untouched = (pss_policy *)&np;
     pss_error *err = NULL;
-    const pss_policy *p = NULL;
+    const pss_level_version *p = NULL;
     const pss_label_error *e = NULL;
     const uint8_t *tp = NULL;
     size_t tn = 0;
-    CHECK_RC(pss_namespace_policy_from_labels(kp, kl, vp, vl, 1, NULL, &untouched, &err), PSS_RESULT_INVALID_UTF8);
+    CHECK_RC(pss_policy_from_labels(kp, kl, vp, vl, 1, NULL, &untouched, &err), PSS_RESULT_INVALID_UTF8);
     CHECK_TEXT(pss_error_message, err, "parameter values[0] is not valid UTF-8 (at byte 4)");
     pss_error_free(err);
     err = NULL;
-    CHECK_RC(pss_namespace_policy_from_labels(kp, kl, vp, vl, 2, NULL, &untouched, &err), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_policy_from_labels(kp, kl, vp, vl, 2, NULL, &untouched, &err), PSS_RESULT_NULL_PARAMETER);
     CHECK_TEXT(pss_error_message, err, "parameter keys[1] is NULL");
     pss_error_free(err);
     err = NULL;
-    CHECK_RC(pss_namespace_policy_from_labels(NULL, kl, vp, vl, 1, NULL, &untouched, &err), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_policy_from_labels(NULL, kl, vp, vl, 1, NULL, &untouched, &err), PSS_RESULT_NULL_PARAMETER);
     CHECK_TEXT(pss_error_message, err, "parameter keys is NULL");
     pss_error_free(err);
     err = NULL;
-    CHECK_RC(pss_namespace_policy_from_labels(kp, kl, vp, NULL, 1, NULL, &untouched, &err), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_policy_from_labels(kp, kl, vp, NULL, 1, NULL, &untouched, &err), PSS_RESULT_NULL_PARAMETER);
     CHECK_TEXT(pss_error_message, err, "parameter values_lens is NULL");
     pss_error_free(err);
     err = NULL;
-    CHECK_RC(pss_namespace_policy_from_labels(kp, kl, vp, vl, SIZE_MAX, NULL, &untouched, &err),
+    CHECK_RC(pss_policy_from_labels(kp, kl, vp, vl, SIZE_MAX, NULL, &untouched, &err),
              PSS_RESULT_INPUT_TOO_LARGE);
     pss_error_free(err);
-    CHECK_RC(pss_namespace_policy_from_labels(NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL), PSS_RESULT_NULL_PARAMETER);
-    CHECK(untouched == (pss_namespace_policy *)&np);
+    CHECK_RC(pss_policy_from_labels(NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL), PSS_RESULT_NULL_PARAMETER);
+    CHECK(untouched == (pss_policy *)&np);
 
     np = from_labels((const char *const[]){"pod-security.kubernetes.io/enforce"}, (const char *const[]){"x"}, 1, NULL);
-    CHECK_RC(pss_namespace_policy_enforce(NULL, &p), PSS_RESULT_NULL_PARAMETER);
-    CHECK_RC(pss_namespace_policy_enforce(np, NULL), PSS_RESULT_NULL_PARAMETER);
-    CHECK_RC(pss_namespace_policy_audit(NULL, &p), PSS_RESULT_NULL_PARAMETER);
-    CHECK_RC(pss_namespace_policy_audit(np, NULL), PSS_RESULT_NULL_PARAMETER);
-    CHECK_RC(pss_namespace_policy_warn(NULL, &p), PSS_RESULT_NULL_PARAMETER);
-    CHECK_RC(pss_namespace_policy_warn(np, NULL), PSS_RESULT_NULL_PARAMETER);
-    CHECK_RC(pss_namespace_policy_display(NULL, &tp, &tn), PSS_RESULT_NULL_PARAMETER);
-    CHECK_RC(pss_namespace_policy_display(np, NULL, &tn), PSS_RESULT_NULL_PARAMETER);
-    CHECK_RC(pss_namespace_policy_error_count(NULL, &tn), PSS_RESULT_NULL_PARAMETER);
-    CHECK_RC(pss_namespace_policy_error_count(np, NULL), PSS_RESULT_NULL_PARAMETER);
-    CHECK_RC(pss_namespace_policy_error(NULL, 0, &e), PSS_RESULT_NULL_PARAMETER);
-    CHECK_RC(pss_namespace_policy_error(np, 0, NULL), PSS_RESULT_NULL_PARAMETER);
-    CHECK_RC(pss_namespace_policy_error(np, 0, &e), PSS_RESULT_OK);
+    CHECK_RC(pss_policy_enforce(NULL, &p), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_policy_enforce(np, NULL), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_policy_audit(NULL, &p), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_policy_audit(np, NULL), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_policy_warn(NULL, &p), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_policy_warn(np, NULL), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_policy_display(NULL, &tp, &tn), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_policy_display(np, NULL, &tn), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_policy_error_count(NULL, &tn), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_policy_error_count(np, NULL), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_policy_error(NULL, 0, &e), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_policy_error(np, 0, NULL), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_policy_error(np, 0, &e), PSS_RESULT_OK);
     CHECK_RC(pss_label_error_display(NULL, &tp, &tn), PSS_RESULT_NULL_PARAMETER);
     CHECK_RC(pss_label_error_display(e, &tp, NULL), PSS_RESULT_NULL_PARAMETER);
     CHECK_RC(pss_label_error_label(NULL, &tp, &tn), PSS_RESULT_NULL_PARAMETER);
@@ -898,8 +897,8 @@ static void test_namespace_labels(void) {
     CHECK_RC(pss_label_error_detail(NULL, &tp, &tn), PSS_RESULT_NULL_PARAMETER);
     CHECK_RC(pss_label_error_detail(e, NULL, NULL), PSS_RESULT_NULL_PARAMETER);
     check_label_error(np, 0, "pod-security.kubernetes.io/enforce", "x", LEVELS);
-    pss_namespace_policy_free(np);
-    pss_namespace_policy_free(NULL);
+    pss_policy_free(np);
+    pss_policy_free(NULL);
   }
 }
 
@@ -912,8 +911,11 @@ static void test_result_codes(void) {
   CHECK_VIEW(buf, n, "the object is not a pod or a pod controller");
   CHECK_RC(pss_result_text(PSS_RESULT_INVALID_EXCLUSION, buf, sizeof buf, &n), PSS_RESULT_OK);
   CHECK_VIEW(buf, n, "invalid exclusion");
-  /* The first number after the admission and Kyverno codes (18-22, test_admission.c). */
-  CHECK_RC(pss_result_text(23, buf, sizeof buf, &n), PSS_RESULT_OK);
+  CHECK(PSS_RESULT_BARE_POD_SPEC == 23);
+  CHECK_RC(pss_result_text(PSS_RESULT_BARE_POD_SPEC, buf, sizeof buf, &n), PSS_RESULT_OK);
+  CHECK_VIEW(buf, n, "a bare pod spec was given as a pod");
+  /* The first number after the admission and Kyverno codes (18-22, test_admission.c) and 23. */
+  CHECK_RC(pss_result_text(24, buf, sizeof buf, &n), PSS_RESULT_OK);
   CHECK_VIEW(buf, n, "unknown result code");
 }
 
