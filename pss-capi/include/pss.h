@@ -65,7 +65,7 @@
 /**
  * The minor version of the library this header belongs to.
  */
-#define PSS_VERSION_MINOR 1
+#define PSS_VERSION_MINOR 2
 
 /**
  * The patch version of the library this header belongs to.

@@ -210,7 +210,7 @@ pub use view::{pss_field_view, pss_str, pss_violation_view};
 /// The major version of the library this header belongs to.
 pub const PSS_VERSION_MAJOR: u32 = 0;
 /// The minor version of the library this header belongs to.
-pub const PSS_VERSION_MINOR: u32 = 1;
+pub const PSS_VERSION_MINOR: u32 = 2;
 /// The patch version of the library this header belongs to.
 pub const PSS_VERSION_PATCH: u32 = 0;
 /// The version as one number, `major * 10000 + minor * 100 + patch`, as `pss_version` returns it.
