@@ -7,8 +7,6 @@
 //! find Namespaces, once to check), is kept in memory up to [`STDIN_MEMORY`] and in an anonymous
 //! temporary file beyond, so a long stream does not grow the process either.
 
-use core::fmt;
-
 /// The default `--max-document-size`: 128 MiB, far above any object the API server accepts (its
 /// request limit is 3 MiB) and room for a large `kubectl get -o json` List.
 pub const DEFAULT_MAX_DOCUMENT: u64 = 128 << 20;
@@ -29,26 +27,7 @@ impl Default for Limits {
     }
 }
 
-/// A size in bytes, shown with a binary unit when it is a whole number of one (`128 MiB`), else in
-/// bytes (`1000 bytes`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Size(pub u64);
-
-impl fmt::Display for Size {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.0;
-        for (shift, unit) in [(30, "GiB"), (20, "MiB"), (10, "KiB")] {
-            if n >= 1 << shift && n % (1 << shift) == 0 {
-                return write!(f, "{} {unit}", n >> shift);
-            }
-        }
-        if n == 1 {
-            f.write_str("1 byte")
-        } else {
-            write!(f, "{n} bytes")
-        }
-    }
-}
+pub use pss_manifest::Size;
 
 /// Parses a size for `--max-document-size`: a whole number of bytes, optionally followed by a
 /// binary unit (`Ki`, `Mi`, `Gi`, as Kubernetes quantities, or `KiB`, `MiB`, `GiB`, any case, with

@@ -126,8 +126,15 @@ impl Error {
     }
 }
 
-/// A size in bytes, with a binary unit when it is a whole number of one (`128 MiB`).
-pub(crate) struct Size(pub u64);
+/// A size in bytes, shown with a binary unit when it is a whole number of one (`128 MiB`), else in
+/// bytes (`1000 bytes`), as the limits are worded in errors.
+///
+/// ```
+/// assert_eq!(pss_manifest::Size(128 << 20).to_string(), "128 MiB");
+/// assert_eq!(pss_manifest::Size(1000).to_string(), "1000 bytes");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size(pub u64);
 
 impl fmt::Display for Size {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -63,7 +63,7 @@ mod yaml;
 use std::borrow::Cow;
 use std::io::{self, BufReader, Read};
 
-pub use error::{Error, ErrorKind, ScalarProblem};
+pub use error::{Error, ErrorKind, ScalarProblem, Size};
 
 use chunks::Chunks;
 use json_stream::JsonStream;
