@@ -495,7 +495,7 @@ pub fn capi(data: &[u8]) {
         assert_eq!(pss_result_text(u32::from(selector), buf.as_mut_ptr(), buf.len(), &mut n), OK);
         assert!(n > 0 && n <= buf.len());
         assert!(core::str::from_utf8(&buf[..n]).is_ok());
-        assert_eq!(pss_version(), 100);
+        assert_eq!(pss_version(), pss_capi::PSS_VERSION_NUMBER);
     }
 }
 
