@@ -10,7 +10,7 @@ cargo fmt --all -- --check
 say "cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -q -- -D warnings
 say "pss-core without default features, and with each feature alone (clippy, warnings are errors)"
-for features in "" admission kyverno serde; do
+for features in "" admission kyverno serde remediate; do
   cargo clippy -p pss-core --no-default-features --features "$features" -q -- -D warnings
 done
 say "cargo test --workspace --all-targets"

@@ -71,6 +71,9 @@ mod level;
 mod message;
 mod model;
 mod quote;
+#[cfg(feature = "remediate")]
+#[cfg_attr(docsrs, doc(cfg(feature = "remediate")))]
+pub mod remediate;
 #[cfg(feature = "k8s-openapi")]
 mod typed;
 mod violation;

@@ -34,6 +34,11 @@ mod seccomp_profile_restricted;
 mod sysctls;
 mod windows_host_process;
 
+#[cfg(feature = "remediate")]
+pub(crate) use seccomp_profile_baseline::{
+    CONTAINER_ANNOTATION_PREFIX as SECCOMP_CONTAINER_ANNOTATION_PREFIX, POD_ANNOTATION as SECCOMP_POD_ANNOTATION,
+};
+
 /// The newest minor version in which any check changed (upstream's newest `MinimumVersion`).
 pub(crate) const NEWEST_MINOR: u64 = 37;
 
