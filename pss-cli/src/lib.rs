@@ -8,6 +8,7 @@ pub mod cli;
 pub mod documents;
 pub mod dry_run;
 pub mod error;
+pub mod fix;
 pub mod input;
 pub mod limits;
 pub mod namespaces;
