@@ -1,5 +1,6 @@
-//! The command line: `pss check [OPTIONS] [PATH...]` and
-//! `pss label-dry-run [OPTIONS] NAMESPACE|--all LEVEL[:VERSION] [PATH...]`.
+//! The command line: `pss check [OPTIONS] [PATH...]`,
+//! `pss label-dry-run [OPTIONS] NAMESPACE|--all LEVEL[:VERSION] [PATH...]`, `pss apply` and
+//! `pss fix`.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -57,6 +58,16 @@ pub enum Command {
         after_long_help = crate::apply::AFTER_HELP
     )]
     Apply(crate::apply::ApplyArgs),
+
+    /// Change pods and pod controllers in manifests, as little as needed, to pass a level, proven
+    /// by evaluating the fixed workloads again; prints a diff, or writes the files with --write.
+    #[command(
+        override_usage = "pss fix --level <LEVEL> [--version <VERSION>] [--safe-only] [--write] [--format <FORMAT>] [PATH]...",
+        long_about = crate::fix::ABOUT,
+        after_long_help = crate::fix::AFTER_HELP,
+        after_help = "See 'pss fix --help' for what is changed, the output formats, exit status and examples."
+    )]
+    Fix(crate::fix::FixArgs),
 }
 
 const CHECK_ABOUT: &str = "\

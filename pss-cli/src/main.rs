@@ -25,6 +25,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(args, limits),
         Command::LabelDryRun(args) => label_dry_run(args, limits),
+        Command::Fix(args) => fix(&args, limits),
         Command::Apply(args) => {
             let paths: Vec<PathBuf> = args.policies.iter().chain(&args.resources).cloned().collect();
             apply::run(args, &mut inputs(&paths, limits))
@@ -103,6 +104,12 @@ fn check(args: CheckArgs, limits: Limits) -> Result<u8, RunError> {
     } else {
         EXIT_ALLOWED
     })
+}
+
+fn fix(args: &pss_cli::fix::FixArgs, limits: Limits) -> Result<u8, RunError> {
+    let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    let summary = pss_cli::fix::run(args, limits, &mut io::stdin().lock(), &mut out, &mut io::stderr())?;
+    Ok(summary.exit_code())
 }
 
 fn label_dry_run(args: DryRunArgs, limits: Limits) -> Result<u8, RunError> {

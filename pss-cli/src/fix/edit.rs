@@ -288,6 +288,8 @@ fn descend<'d>(doc: &'d Document<'_>, path: &[Step]) -> Result<Vec<Hop<'d>>, Edi
 
 /// The position this editor reads for `path` (or its nearest written parent).
 fn check_seen(doc: &Document<'_>, path: &[Step], seen: Seen) -> Result<(), EditError> {
+    // An append is seen at its array.
+    let path = path.strip_suffix(&[Step::End]).unwrap_or(path);
     let hops = descend(doc, path)?;
     let exact = hops.len() == path.len() + 1;
     let hop = hops.last().expect("the root");
@@ -972,9 +974,10 @@ mod tests {
         Edit { op: Op::Remove, path: path(p), value: None, seen: None }
     }
 
-    /// kubectl's reading of a document (YAML or JSON).
+    /// kubectl's reading of a document (YAML or JSON), as pss-manifest gives it.
     fn read(text: &str) -> Json {
-        crate::yaml_json::from_yaml(text, &crate::documents::yaml_options()).unwrap()
+        let json = pss_manifest::yaml_to_json(text, &pss_manifest::Options::default()).unwrap().unwrap();
+        serde_json::from_slice(&json).unwrap()
     }
 
     /// Edits `src` and checks the result byte for byte, and that it reads as the document read
