@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: build `pss` and check the example manifests at baseline:latest (the default),
 # then at restricted:latest, then with the example PodSecurityConfiguration; then dry-run labelling
-# every namespace of the example pods restricted. Exit status: 0 when pss ran (denials are the
+# every namespace of the example pods restricted; then show the diff that fixes them for restricted.
+# Exit status: 0 when pss ran (denials are the
 # expected result: examples/privileged-pod.yaml and examples/deployment.yaml are there to be
 # denied), 2 when pss reported a usage or input error.
 source "$(dirname "$0")/lib.sh"
@@ -27,4 +28,5 @@ for level in baseline restricted; do
 done
 run check --admission-config examples/admission-config.yaml examples/
 run label-dry-run --all restricted examples/
+run fix --level restricted examples/
 say "done: exit 1 from pss means an object was denied (or a pod would violate the new level), which is what the examples are for"

@@ -1,6 +1,6 @@
 //! `pss`: check Kubernetes manifests against the Pod Security Standards, exactly as the API
-//! server's PodSecurity admission controller would. See `pss check --help` and
-//! `pss label-dry-run --help`.
+//! server's PodSecurity admission controller would. See `pss check --help`,
+//! `pss label-dry-run --help`, `pss apply --help` and `pss fix --help`.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};

@@ -39,7 +39,8 @@
 //!
 //! ## Scope
 //!
-//! This crate is the policy engine: levels, versions, the 19 checks and their results. It does not
+//! This crate is the policy engine: levels, versions, the 19 checks and their results, and the
+//! smallest change that makes a violating pod pass ([`remediate`], feature `remediate`). It does not
 //! apply API-server defaulting to pods (upstream's evaluator does not either), and it does not
 //! read YAML (decode YAML to JSON or to k8s-openapi types first; the `pss` CLI does).
 //!
@@ -56,6 +57,11 @@ struct ReadmeDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct RepositoryReadmeDoctests;
+
+/// docs/fix.md's library example.
+#[cfg(all(doctest, feature = "remediate"))]
+#[doc = include_str!("../../docs/fix.md")]
+struct FixDocDoctests;
 
 #[cfg(feature = "admission")]
 #[cfg_attr(docsrs, doc(cfg(feature = "admission")))]

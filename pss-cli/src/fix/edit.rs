@@ -104,6 +104,9 @@ struct Layout {
     /// JSON: whether `:` and `,` are followed by a space.
     colon_space: bool,
     comma_space: bool,
+    /// Whether lists of scalars are mostly written on one line (`add: ["NET_ADMIN"]`, JSON's
+    /// `["a", "b"]`) rather than one item per line.
+    inline_lists: bool,
 }
 
 impl Layout {
@@ -115,8 +118,40 @@ impl Layout {
         walk_layout(doc, &doc.root, &mut step, &mut indentless);
         let colon_space = text.contains("\": ") || !text.contains("\":");
         let comma_space = text.contains(", ");
-        Layout { newline, step: step.unwrap_or(2), indentless: indentless.unwrap_or(true), colon_space, comma_space }
+        let mut lists = (0, 0);
+        count_lists(doc, &doc.root, &mut lists);
+        Layout {
+            newline,
+            step: step.unwrap_or(2),
+            indentless: indentless.unwrap_or(true),
+            colon_space,
+            comma_space,
+            inline_lists: lists.0 > lists.1,
+        }
     }
+}
+
+/// Lists of scalars written on one line, and over several.
+fn count_lists(doc: &Document<'_>, node: &Node, counts: &mut (usize, usize)) {
+    match &node.kind {
+        Kind::Map(m) => m.entries.iter().for_each(|e| count_lists(doc, &e.value, counts)),
+        Kind::Seq(s) => {
+            let scalars = !s.items.is_empty() && s.items.iter().all(|i| matches!(i.value.kind, Kind::Scalar(_)));
+            if scalars {
+                if line_of(doc.text, node.start) == line_of(doc.text, node.end) {
+                    counts.0 += 1;
+                } else {
+                    counts.1 += 1;
+                }
+            }
+            s.items.iter().for_each(|i| count_lists(doc, &i.value, counts));
+        }
+        _ => {}
+    }
+}
+
+fn scalar_list(v: &Value) -> bool {
+    matches!(v, Value::Array(a) if a.iter().all(|i| !is_collection(i)))
 }
 
 /// The first nested block mapping's indentation step, and the first block sequence under a key's
@@ -712,7 +747,7 @@ impl Ctx<'_, '_> {
                 }
                 out
             }
-            Value::Array(a) if !a.is_empty() => {
+            Value::Array(a) if !(a.is_empty() || self.layout.inline_lists && scalar_list(value)) => {
                 let dash = if self.layout.indentless { col } else { col + self.layout.step };
                 let mut out = String::new();
                 for v in a {
@@ -762,7 +797,7 @@ impl Ctx<'_, '_> {
             return yaml_flow(value);
         }
         match pretty {
-            Some((col, step)) => json_pretty(value, col, step, self.layout.newline, self.layout.colon_space),
+            Some((col, step)) => json_pretty(value, col, step, &self.layout),
             None => json_compact(value, self.layout.colon_space, self.layout.comma_space),
         }
     }
@@ -778,7 +813,7 @@ impl Ctx<'_, '_> {
         let at = target.entry.map(|e| e.key_start).or(target.item.map(|i| i.start)).unwrap_or(0);
         if self.json && !is_empty_collection(value) && is_collection(value) && self.starts_line(at) {
             let col = self.column(at);
-            return json_pretty(value, col, self.layout.step.max(1), self.layout.newline, self.layout.colon_space);
+            return json_pretty(value, col, self.layout.step.max(1), &self.layout);
         }
         self.flow_in(value, None)
     }
@@ -868,8 +903,10 @@ fn json_compact(v: &Value, colon_space: bool, comma_space: bool) -> String {
     }
 }
 
-/// JSON laid out over lines, as a member at column `col`, nested members `step` deeper.
-fn json_pretty(v: &Value, col: usize, step: usize, nl: &str, colon_space: bool) -> String {
+/// JSON laid out over lines, as a member at column `col`, nested members `step` deeper (lists of
+/// scalars on one line when the document writes them so).
+fn json_pretty(v: &Value, col: usize, step: usize, layout: &Layout) -> String {
+    let (nl, colon_space) = (layout.newline, layout.colon_space);
     let colon = if colon_space { ": " } else { ":" };
     match v {
         Value::Object(m) if !m.is_empty() => {
@@ -877,22 +914,18 @@ fn json_pretty(v: &Value, col: usize, step: usize, nl: &str, colon_space: bool) 
             let members: Vec<String> = m
                 .iter()
                 .map(|(k, v)| {
-                    format!(
-                        "{inner}{}{colon}{}",
-                        Value::from(k.as_str()),
-                        json_pretty(v, col + step, step, nl, colon_space)
-                    )
+                    format!("{inner}{}{colon}{}", Value::from(k.as_str()), json_pretty(v, col + step, step, layout))
                 })
                 .collect();
             format!("{{{nl}{}{nl}{}}}", members.join(&format!(",{nl}")), " ".repeat(col))
         }
-        Value::Array(a) if !a.is_empty() => {
+        Value::Array(a) if !(a.is_empty() || layout.inline_lists && scalar_list(v)) => {
             let inner = " ".repeat(col + step);
             let items: Vec<String> =
-                a.iter().map(|v| format!("{inner}{}", json_pretty(v, col + step, step, nl, colon_space))).collect();
+                a.iter().map(|v| format!("{inner}{}", json_pretty(v, col + step, step, layout))).collect();
             format!("[{nl}{}{nl}{}]", items.join(&format!(",{nl}")), " ".repeat(col))
         }
-        other => json_compact(other, colon_space, true),
+        other => json_compact(other, colon_space, layout.comma_space || layout.inline_lists),
     }
 }
 
@@ -1070,7 +1103,8 @@ spec:
     fn additions_follow_the_documents_layout() {
         let want = POD.replace(
             "        add: [NET_ADMIN, CHOWN, SYS_ADMIN]\n",
-            "        add: [NET_ADMIN, CHOWN, SYS_ADMIN]\n        drop:\n        - ALL\n      allowPrivilegeEscalation: false\n",
+            // Lists of scalars are on one line in this document: so is the new one.
+            "        add: [NET_ADMIN, CHOWN, SYS_ADMIN]\n        drop: [ALL]\n      allowPrivilegeEscalation: false\n",
         )
         .replace(
             "    configMap: {name: cfg}\n",
