@@ -445,3 +445,197 @@ fn compare(original: &[u8], written: &[u8], records: &[Value], lv: LevelVersion)
     }
     Ok(())
 }
+
+// ---- generated pods, written in many styles ------------------------------------------------
+
+/// A small deterministic random source for the writer's choices.
+struct Choices(u64);
+
+impl Choices {
+    fn next(&mut self) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn one_in(&mut self, n: u64) -> bool {
+        self.next() % n == 0
+    }
+}
+
+/// A YAML writer with random choices of style: block or flow collections, indentation step,
+/// indented or indentless lists, quoting, comments, line endings.
+struct Writer {
+    choices: Choices,
+    step: usize,
+    indentless: bool,
+    out: String,
+}
+
+fn plain(s: &str) -> bool {
+    const SPECIAL: [&str; 12] = ["y", "yes", "n", "no", "true", "false", "on", "off", "null", "~", ".inf", ".nan"];
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || "._/-".contains(c))
+        && !SPECIAL.iter().any(|w| w.eq_ignore_ascii_case(s))
+}
+
+impl Writer {
+    fn scalar(&mut self, v: &Value) -> String {
+        match v {
+            Value::String(s) if plain(s) && !self.choices.one_in(4) => s.clone(),
+            Value::String(s)
+                if !s.contains(['\'', '\n', '\\']) && s.chars().all(|c| c >= ' ') && self.choices.one_in(2) =>
+            {
+                format!("'{s}'")
+            }
+            Value::String(s) => serde_json::to_string(s).unwrap(),
+            other => other.to_string(),
+        }
+    }
+
+    fn key(&mut self, k: &str) -> String {
+        if plain(k) {
+            k.to_owned()
+        } else {
+            serde_json::to_string(k).unwrap()
+        }
+    }
+
+    fn flow(&mut self, v: &Value) -> String {
+        match v {
+            Value::Object(m) => {
+                let members: Vec<String> =
+                    m.iter().map(|(k, v)| format!("{}: {}", self.key(k), self.flow(v))).collect();
+                format!("{{{}}}", members.join(", "))
+            }
+            Value::Array(a) => format!("[{}]", a.iter().map(|v| self.flow(v)).collect::<Vec<_>>().join(", ")),
+            other => self.scalar(other),
+        }
+    }
+
+    fn comment(&mut self) -> &'static str {
+        if self.choices.one_in(5) {
+            " # note"
+        } else {
+            ""
+        }
+    }
+
+    /// The members of a mapping at `indent`, the first one after `first` (`- ` or nothing).
+    fn map(&mut self, m: &serde_json::Map<String, Value>, indent: usize, compact_first: bool) {
+        for (i, (k, v)) in m.iter().enumerate() {
+            if !(i == 0 && compact_first) {
+                if self.choices.one_in(8) {
+                    self.out.push_str(&format!("{}# about {k}\n", " ".repeat(indent)));
+                }
+                self.out.push_str(&" ".repeat(indent));
+            }
+            let key = self.key(k);
+            self.out.push_str(&key);
+            self.out.push(':');
+            self.value(v, indent);
+        }
+    }
+
+    /// A mapping's value, after `key:`; the key at `indent`.
+    fn value(&mut self, v: &Value, indent: usize) {
+        let empty = matches!(v, Value::Object(m) if m.is_empty()) || matches!(v, Value::Array(a) if a.is_empty());
+        match v {
+            Value::Object(m) if !empty && !self.choices.one_in(6) => {
+                let c = self.comment();
+                self.out.push_str(&format!("{c}\n"));
+                self.map(m, indent + self.step, false);
+            }
+            Value::Array(a) if !empty && !self.choices.one_in(4) => {
+                let c = self.comment();
+                self.out.push_str(&format!("{c}\n"));
+                let dash = if self.indentless { indent } else { indent + self.step };
+                for item in a {
+                    self.out.push_str(&format!("{}- ", " ".repeat(dash)));
+                    match item {
+                        Value::Object(m) if !m.is_empty() => self.map(m, dash + 2, true),
+                        other => {
+                            let text = self.flow(other);
+                            let c = self.comment();
+                            self.out.push_str(&format!("{text}{c}\n"));
+                        }
+                    }
+                }
+            }
+            other => {
+                let text = self.flow(other);
+                let c = self.comment();
+                self.out.push_str(&format!(" {text}{c}\n"));
+            }
+        }
+    }
+}
+
+/// `object` written as YAML or JSON in a style the seed picks.
+fn write(object: &Value, seed: u64) -> String {
+    let mut choices = Choices(seed | 1);
+    let crlf = choices.one_in(5);
+    let text = if choices.one_in(4) {
+        if choices.one_in(2) {
+            serde_json::to_string_pretty(object).unwrap()
+        } else {
+            object.to_string()
+        }
+    } else {
+        let step = [2, 2, 4, 3][(choices.next() % 4) as usize];
+        let indentless = choices.one_in(2);
+        let mut w = Writer { choices, step, indentless, out: String::from("# generated\n") };
+        w.map(object.as_object().unwrap(), 0, false);
+        w.out
+    };
+    if crlf {
+        text.replace('\n', "\r\n")
+    } else {
+        text
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 192, ..Default::default() })]
+
+    /// Generated workloads written in random styles: their fix is written into the text, which
+    /// then reads exactly as the fixed object (or the editor refuses, never anything else).
+    #[test]
+    fn generated_manifests_are_edited_exactly(
+        pod in pss_testgen::pod(),
+        k in 0..pss_testgen::KINDS.len(),
+        seed in proptest::prelude::any::<u64>(),
+        restricted in proptest::prelude::any::<bool>(),
+        safe_only in proptest::prelude::any::<bool>(),
+    ) {
+        let object = pss_testgen::workload(pss_testgen::KINDS[k], &pod, None);
+        let text = write(&object, seed);
+        // The writer's text must read as the object (else the case says nothing).
+        let read = pss_manifest::yaml_to_json(&text, &Default::default()).ok().flatten();
+        let read: Option<Value> = read.and_then(|j| serde_json::from_slice(&j).ok());
+        proptest::prop_assume!(read.as_ref() == Some(&object));
+        let dir = TempDir::new(&format!("fix-gen-{seed}"));
+        let path = dir.write("w.yaml", &text);
+        let level = if restricted { Level::Restricted } else { Level::Baseline };
+        let mut a = args(level, vec![path.clone()]);
+        a.safe_only = safe_only;
+        a.write = true;
+        a.format = FixFormat::Jsonl;
+        let (stdout, stderr, _) = fix(&a, b"");
+        let records = json_lines(&stdout);
+        proptest::prop_assert_eq!(records.len(), 1, "{}", stderr);
+        let written = std::fs::read_to_string(&path).unwrap();
+        if stderr.contains("cannot be written") {
+            // Refused: the file is left exactly as it was.
+            proptest::prop_assert_eq!(&written, &text);
+            proptest::prop_assert!(false, "refused: {}\n{}", stderr, text);
+        }
+        let result = compare(text.as_bytes(), written.as_bytes(), &records, LevelVersion::new(level, Version::LATEST));
+        proptest::prop_assert!(result.is_ok(), "{:?}\n--- before\n{}\n--- after\n{}", result, text, written);
+        // Full-line comments outside what a fix removes stay: the header, at least.
+        proptest::prop_assert_eq!(text.starts_with("# generated"), written.starts_with("# generated"));
+    }
+}

@@ -97,6 +97,8 @@ pub(crate) struct Document<'t> {
     pub root: Node,
     /// Every anchor an alias refers to.
     pub aliased: Vec<String>,
+    /// Where each line after the first starts.
+    line_starts: Vec<usize>,
 }
 
 impl<'t> Document<'t> {
@@ -116,12 +118,13 @@ impl<'t> Document<'t> {
             None => {}
             Some(_) => return Err(p.error(p.pos, "more content after the document's root")),
         }
-        Ok(Document { text, root, aliased: p.aliased })
+        let line_starts = text.match_indices('\n').map(|(i, _)| i + 1).collect();
+        Ok(Document { text, root, aliased: p.aliased, line_starts })
     }
 
     /// 1-based line of a byte offset.
     pub(crate) fn line_of(&self, offset: usize) -> usize {
-        line_of(self.text, offset)
+        self.line_starts.partition_point(|&start| start <= offset) + 1
     }
 }
 
@@ -528,7 +531,7 @@ impl<'t> Parser<'t> {
             Some(b'"' | b'\'') => {
                 let mut p = Parser { text: self.text, b: self.b, pos: start, aliased: Vec::new(), started: true };
                 let end = p.quoted()?;
-                if line_of(self.text, end) != line_of(self.text, start) {
+                if self.text[start..end].contains('\n') {
                     return Ok(None);
                 }
                 let mut i = end;

@@ -20,7 +20,7 @@ use std::fmt;
 use pss_core::remediate::Value;
 use serde_json::Value as Json;
 
-use super::cst::{line_of, Document, Entry, Item, Kind, Node, Style};
+use super::cst::{Document, Entry, Item, Kind, Node, Style};
 
 /// A JSON Pointer step.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,7 +138,7 @@ fn count_lists(doc: &Document<'_>, node: &Node, counts: &mut (usize, usize)) {
         Kind::Seq(s) => {
             let scalars = !s.items.is_empty() && s.items.iter().all(|i| matches!(i.value.kind, Kind::Scalar(_)));
             if scalars {
-                if line_of(doc.text, node.start) == line_of(doc.text, node.end) {
+                if !doc.text[node.start..node.end].contains('\n') {
                     counts.0 += 1;
                 } else {
                     counts.1 += 1;
@@ -160,7 +160,7 @@ fn walk_layout(doc: &Document<'_>, node: &Node, step: &mut Option<usize>, indent
     let column = |at: usize| at - doc.text[..at].rfind('\n').map_or(0, |i| i + 1);
     if let Kind::Map(m) = &node.kind {
         for e in &m.entries {
-            let below = !m.flow && line_of(doc.text, e.value.start) > line_of(doc.text, e.colon);
+            let below = !m.flow && e.value.start > e.colon && doc.text[e.colon..e.value.start].contains('\n');
             match &e.value.kind {
                 Kind::Map(child) if below && !child.flow && step.is_none() => {
                     let (parent, inner) = (column(e.key_start), column(e.value.content));
@@ -193,14 +193,32 @@ fn walk_layout(doc: &Document<'_>, node: &Node, step: &mut Option<usize>, indent
 /// An operation that does not apply to the document, or that the editor cannot make exactly.
 pub fn apply(text: &str, document: &Json, edits: &[Edit]) -> Result<String, EditError> {
     // Positions are those of the document as given: check them all first.
-    {
-        let doc = parse(text)?;
-        for edit in edits {
-            if let Some(seen) = edit.seen {
-                check_seen(&doc, &edit.path, seen)?;
-            }
+    let doc = parse(text)?;
+    for edit in edits {
+        if let Some(seen) = edit.seen {
+            check_seen(&doc, &edit.path, seen)?;
         }
     }
+    // A List's items are edited each in its own text, from the last: each operation reads the
+    // text it edits again, and an item's text is small where the List's may be large.
+    if let Some(groups) = item_groups(&doc, edits) {
+        let mut out = text.to_owned();
+        for (index, (start, end), group) in groups.into_iter().rev() {
+            // The item alone, with its first line's columns kept as blanks.
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let pad = " ".repeat(text[line_start..start].chars().count());
+            let item_text = format!("{pad}{}", &text[start..end]);
+            let item_json = document.get("items").and_then(|items| items.get(index)).cloned().unwrap_or(Json::Null);
+            let edited = sequential(&item_text, &item_json, &group)?;
+            out.replace_range(start..end, &edited[pad.len()..]);
+        }
+        return Ok(out);
+    }
+    sequential(text, document, edits)
+}
+
+/// The edits one after the other, each on the text the one before left.
+fn sequential(text: &str, document: &Json, edits: &[Edit]) -> Result<String, EditError> {
     let mut current = text.to_owned();
     let mut state = document.clone();
     for edit in edits {
@@ -211,6 +229,43 @@ pub fn apply(text: &str, document: &Json, edits: &[Edit]) -> Result<String, Edit
         }
     }
     Ok(current)
+}
+
+/// When every edit is inside an item of the root's `items` list: each item's index, its text's byte
+/// range (to the end of its last line for a block item, so a comment there stays after it), and its
+/// edits with paths relative to it, in item order.
+#[allow(clippy::type_complexity)]
+fn item_groups(doc: &Document<'_>, edits: &[Edit]) -> Option<Vec<(usize, (usize, usize), Vec<Edit>)>> {
+    let Kind::Map(root) = &doc.root.kind else { return None };
+    let items = root.entries.iter().find(|e| e.key == "items")?;
+    let Kind::Seq(seq) = &items.value.kind else { return None };
+    if root.entries.iter().filter(|e| e.key == "items").count() != 1 || !doc.aliased.is_empty() {
+        return None;
+    }
+    let mut groups: Vec<(usize, (usize, usize), Vec<Edit>)> = Vec::new();
+    for edit in edits {
+        let [Step::Key(k), Step::Index(i), rest @ ..] = edit.path.as_slice() else { return None };
+        if k != "items" || rest.is_empty() {
+            return None;
+        }
+        let item = seq.items.get(*i)?;
+        let node = &item.value;
+        if !matches!(node.kind, Kind::Map(_)) || node.anchor.is_some() {
+            return None;
+        }
+        let end = if seq.flow || matches!(&node.kind, Kind::Map(m) if m.flow) {
+            node.end
+        } else {
+            doc.text[node.end..].find(['\r', '\n']).map_or(doc.text.len(), |n| node.end + n)
+        };
+        let relative = Edit { path: rest.to_vec(), seen: None, ..edit.clone() };
+        match groups.iter_mut().find(|(index, ..)| index == i) {
+            Some((.., group)) => group.push(relative),
+            None => groups.push((*i, (node.start, end), vec![relative])),
+        }
+    }
+    groups.sort_by_key(|(index, ..)| *index);
+    Some(groups)
 }
 
 fn json_at<'v>(v: &'v Json, path: &[Step]) -> Option<&'v Json> {
@@ -282,19 +337,19 @@ fn descend<'d>(doc: &'d Document<'_>, path: &[Step]) -> Result<Vec<Hop<'d>>, Edi
     let mut hops = vec![Hop { node: &doc.root, entry: None, item: None }];
     for step in path {
         let node = hops.last().expect("the root").node;
-        let line = Some(doc.line_of(node.start));
+        let line = || Some(doc.line_of(node.start));
         if let Kind::Alias(name) = &node.kind {
-            return fail(line, format!("the field is written through the alias *{name}; edit it by hand"));
+            return fail(line(), format!("the field is written through the alias *{name}; edit it by hand"));
         }
         let next = match (&node.kind, step) {
             (Kind::Map(m), Step::Key(k)) => {
                 if m.entries.iter().any(|e| e.key == "<<") {
-                    return fail(line, "a mapping with a merge key (<<) is on the way; edit it by hand");
+                    return fail(line(), "a mapping with a merge key (<<) is on the way; edit it by hand");
                 }
                 let mut found = m.entries.iter().filter(|e| e.key == *k);
                 let first = found.next();
                 if found.next().is_some() {
-                    return fail(line, format!("the key {k:?} is written twice in this mapping; edit it by hand"));
+                    return fail(line(), format!("the key {k:?} is written twice in this mapping; edit it by hand"));
                 }
                 first.map(|e| Hop { node: &e.value, entry: Some(e), item: None })
             }
@@ -339,7 +394,7 @@ fn check_seen(doc: &Document<'_>, path: &[Step], seen: Seen) -> Result<(), EditE
     let text = doc.text;
     let position = |at: usize| {
         let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        (line_of(text, at), text[line_start..at].chars().count() + 1)
+        (doc.line_of(at), text[line_start..at].chars().count() + 1)
     };
     if exact == seen.exact && places.iter().any(|&at| position(at) == (seen.line, seen.column)) {
         return Ok(());
@@ -704,12 +759,18 @@ impl Ctx<'_, '_> {
                 let end = self.next_line(ends[i]);
                 return Ok(((self.line_start(starts[i]), end), String::new()));
             }
-            // The first member of a compact mapping (`- name: x`): the next one moves up.
+            // The first member of a compact mapping (`- name: x`): the next one moves up, or,
+            // with comments before it, the `-` stays alone on its line and the rest below it.
             let between = &self.text()[self.line_end(ends[i])..starts[i + 1]];
-            if between.bytes().any(|b| !b.is_ascii_whitespace()) {
+            if between.bytes().all(|b| b.is_ascii_whitespace()) {
+                return Ok(((starts[i], starts[i + 1]), String::new()));
+            }
+            let before = &self.text()[self.line_start(starts[i])..starts[i]];
+            if !before.trim_end().ends_with('-') {
                 return fail(line, "a comment between this field and the next; edit it by hand");
             }
-            return Ok(((starts[i], starts[i + 1]), String::new()));
+            let dash_end = self.line_start(starts[i]) + before.trim_end().len();
+            return Ok(((dash_end, self.line_end(ends[i])), String::new()));
         }
         // The only member: the collection becomes empty, written in flow style.
         if let Some(e) = parent.entry {
@@ -1171,6 +1232,19 @@ spec:
     }
 
     #[test]
+    fn the_first_field_of_a_list_item_goes_and_the_next_moves_up() {
+        let src = "ports:\n- hostPort: 80\n  containerPort: 80\n";
+        check(src, &[remove("ports/0/hostPort")], "ports:\n- containerPort: 80\n");
+        // With a comment before the next field, the `-` stays on its own line.
+        let src = "volumes:\n- flexVolume:\n    driver: x\n  # the name\n  name: a # n\n";
+        check(
+            src,
+            &[replace_text("volumes/0", r#"{"name": "a", "emptyDir": {}}"#)],
+            "volumes:\n-\n  # the name\n  name: a # n\n  emptyDir: {}\n",
+        );
+    }
+
+    #[test]
     fn null_and_empty_values_become_mappings() {
         let src = "spec:\n  securityContext:\n  os: null # none\n  x: ~\n";
         check(
@@ -1250,6 +1324,27 @@ spec:
     }
 
     #[test]
+    fn list_items_are_edited_each_in_its_own_text() {
+        let src = "kind: List\nitems:\n- kind: Pod\n  spec:\n    hostPID: true # 0\n- kind: Pod # 1\n  spec: {}\n- kind: Pod\n  spec:\n    containers: [] # 2\n";
+        check(
+            src,
+            &[
+                replace("items/0/spec/hostPID", json!(false)),
+                add("items/2/spec/hostIPC", json!(false)),
+                add("items/1/spec/hostNetwork", json!(false)),
+                add("items/2/spec/securityContext", json!({"runAsNonRoot": true})),
+            ],
+            "kind: List\nitems:\n- kind: Pod\n  spec:\n    hostPID: false # 0\n- kind: Pod # 1\n  spec: {hostNetwork: false}\n- kind: Pod\n  spec:\n    containers: [] # 2\n    hostIPC: false\n    securityContext:\n      runAsNonRoot: true\n",
+        );
+        let src = r#"{"kind": "List", "items": [{"kind": "Pod", "spec": {"hostPID": true}}, {"kind": "Pod", "spec": {"hostIPC": true}}]}"#;
+        check(
+            src,
+            &[replace("items/1/spec/hostIPC", json!(false)), replace("items/0/spec/hostPID", json!(false))],
+            &src.replace("true", "false"),
+        );
+    }
+
+    #[test]
     fn anchors_aliases_and_merges_are_refused_or_left_alone() {
         let src = "base: &sc\n  privileged: true\nspec:\n  securityContext: *sc\n";
         let e = refused(src, &[replace("spec/securityContext/privileged", json!(false))]);
@@ -1283,6 +1378,28 @@ spec:
         assert!(apply(POD, &read(POD), &[edit.clone()]).is_ok());
         edit.seen = seen(21, 7, true);
         assert!(apply(POD, &read(POD), &[edit]).is_ok());
+    }
+
+    proptest::proptest! {
+        /// Whatever the text, reading its structure and editing it ends in a result or an error,
+        /// never a panic; an edit that succeeds leaves a text the editor reads again.
+        #[test]
+        fn never_panics(text in "[ a-c:#\\-\\[\\]{},'\"|>&*!?\n\r\t\u{e9}0-9.]{0,80}", op in 0..3usize, key in "[a-c]", value in 0..3i64) {
+            let json: Json = pss_manifest::yaml_to_json(&text, &Default::default())
+                .ok()
+                .flatten()
+                .and_then(|j| serde_json::from_slice(&j).ok())
+                .unwrap_or(Json::Null);
+            let path = vec![Step::Key(key.clone())];
+            let edit = match op {
+                0 => Edit { op: Op::Add, path, value: Some(Value::from(value)), seen: None },
+                1 => Edit { op: Op::Replace, path, value: Some(Value::parse(r#"{"x": [1]}"#).unwrap()), seen: None },
+                _ => Edit { op: Op::Remove, path, value: None, seen: None },
+            };
+            if let Ok(out) = apply(&text, &json, &[edit]) {
+                proptest::prop_assert!(Document::parse(&out).is_ok(), "{:?} -> {:?}", text, out);
+            }
+        }
     }
 
     #[test]
