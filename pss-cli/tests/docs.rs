@@ -70,7 +70,7 @@ fn sessions(page: &str) -> Vec<Session> {
 
 #[test]
 fn every_pss_session_in_the_docs_prints_what_the_page_shows() {
-    let pages = ["docs/cli.md", "docs/kyverno.md"];
+    let pages = ["docs/cli.md", "docs/kyverno.md", "docs/fix.md"];
     let all: Vec<Session> = pages.iter().flat_map(|p| sessions(p)).collect();
     assert!(all.len() >= 8, "the docs have lost their examples: {all:?}");
     let mut failures = Vec::new();
