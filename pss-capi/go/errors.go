@@ -41,6 +41,7 @@ const (
 	CodeInvalidConfig    Code = C.PSS_RESULT_INVALID_CONFIG
 	CodeInvalidPolicy    Code = C.PSS_RESULT_INVALID_POLICY
 	CodeBarePodSpec      Code = C.PSS_RESULT_BARE_POD_SPEC
+	CodeUnverified       Code = C.PSS_RESULT_UNVERIFIED
 )
 
 // String gives the code's text from the C library ("invalid level", "the pod is
@@ -112,7 +113,9 @@ func (e *Error) Is(target error) bool {
 // (NewAdmission); ErrUnknownField and ErrDuplicateField: its strict decoding
 // does. ErrInvalidPolicy: Kyverno rejects the policy. ErrUnknownCheck: a check
 // id upstream does not have. ErrInvalidInput: input wrong in a way no more
-// specific code describes (exclusions given to EvaluateSpec).
+// specific code describes (exclusions given to EvaluateSpec). ErrUnverified: a
+// fix (Remediate) did not pass its re-evaluation, a fault in pss reported
+// rather than returned as a fix.
 var (
 	ErrNullParameter    = &Error{Code: CodeNullParameter}
 	ErrInvalidUTF8      = &Error{Code: CodeInvalidUTF8}
@@ -137,4 +140,5 @@ var (
 	ErrInvalidConfig    = &Error{Code: CodeInvalidConfig}
 	ErrInvalidPolicy    = &Error{Code: CodeInvalidPolicy}
 	ErrBarePodSpec      = &Error{Code: CodeBarePodSpec}
+	ErrUnverified       = &Error{Code: CodeUnverified}
 )

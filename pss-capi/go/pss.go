@@ -23,8 +23,12 @@
 // a controller creates would be denied), ReviewNamespace and DryRunEnforce
 // review a namespace's label change against its pods, word for word as the API
 // server answers. KyvernoPolicy runs a Kyverno ClusterPolicy or
-// Policy's validate.podSecurity rules offline (Apply). Documents are JSON;
-// convert YAML first.
+// Policy's validate.podSecurity rules offline (Apply). Remediate,
+// RemediateSpec and RemediateObject give the smallest change that makes a pod,
+// a pod spec or a workload pass a level, as an RFC 6902 JSON Patch whose
+// operations say what they cure, how safe they are and why, proven by
+// evaluating the patched document again. Documents are JSON; convert YAML
+// first.
 //
 // The package calls the pss C library (pss-capi, written in Rust) through cgo.
 //

@@ -198,6 +198,11 @@ enum pss_result
    * `pss_evaluate_spec`. As a pod it would be an empty pod, allowed at every level.
    */
   PSS_RESULT_BARE_POD_SPEC = 23,
+  /**
+   * A fix did not pass its re-evaluation (a fault in pss, reported rather than returned as a
+   * fix); the message names what was left.
+   */
+  PSS_RESULT_UNVERIFIED = 24,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -420,6 +425,13 @@ typedef struct pss_options pss_options;
  * errors of the labels it came from. Immutable: any number of threads may use one at once.
  */
 typedef struct pss_policy pss_policy;
+
+/**
+ * A fix: the operations of its patch, the violations it leaves, the patch as RFC 6902 JSON, the
+ * patched document, and pss-core's JSON of the whole. Immutable: any number of threads may read one
+ * at once.
+ */
+typedef struct pss_remediation pss_remediation;
 
 /**
  * One failed check: upstream's check id, reason and detail, and the offending fields. Borrowed from
@@ -757,6 +769,142 @@ typedef struct {
    */
   size_t rule_count;
 } pss_kyverno_result_view;
+
+/**
+ * A violating field an operation cures: the check and the field as the evaluation reported it.
+ */
+typedef struct {
+  /**
+   * The check's upstream id (`privileged`, ...). Static text.
+   */
+  pss_str check_id;
+  /**
+   * The field's path (`spec.containers[0].securityContext.privileged`).
+   */
+  pss_str path;
+  /**
+   * The field's offending value, as JSON (`null` when a required value is missing).
+   */
+  pss_str value_json;
+  /**
+   * The container the field belongs to (`{NULL, 0}` for a pod-level field).
+   */
+  pss_str container;
+} pss_cure_view;
+
+/**
+ * One operation of a patch: RFC 6902's `op`, `path` (a JSON Pointer) and `value`, how safe it is,
+ * what it changes in one line, and the violating fields it cures.
+ */
+typedef struct {
+  /**
+   * `add`, `replace` or `remove` (static text).
+   */
+  pss_str op;
+  /**
+   * The target, a JSON Pointer (`/spec/containers/0/securityContext`).
+   */
+  pss_str path;
+  /**
+   * The value added or replaced, as JSON (`{NULL, 0}` for `remove`).
+   */
+  pss_str value_json;
+  /**
+   * `safe` (tightens security with no expected change in behaviour) or `breaking` (may change what
+   * the workload can do). Static text.
+   */
+  pss_str safety;
+  /**
+   * What the operation changes, in one line.
+   */
+  pss_str explanation;
+  /**
+   * The fields it cures (never NULL).
+   */
+  const pss_cure_view *cures;
+  /**
+   * The number of fields at `cures` (at least 1).
+   */
+  size_t cure_count;
+} pss_operation_view;
+
+/**
+ * A violating field the patch does not cure, and why.
+ */
+typedef struct {
+  /**
+   * The check's upstream id. Static text.
+   */
+  pss_str check_id;
+  /**
+   * The field's path in the patched document.
+   */
+  pss_str path;
+  /**
+   * Its value, as JSON.
+   */
+  pss_str value_json;
+  /**
+   * Its container (`{NULL, 0}` for a pod-level field).
+   */
+  pss_str container;
+  /**
+   * Why, as a short stable code (`breaking`, `privileged`, `windows-pod`, ...). Static text.
+   */
+  pss_str reason;
+  /**
+   * Why, in one line.
+   */
+  pss_str explanation;
+} pss_unfixable_view;
+
+/**
+ * A fix as plain data (`pss_remediation_get_view`), valid until the remediation is freed.
+ */
+typedef struct {
+  /**
+   * Whether the patched document passes (every violation cured).
+   */
+  bool fixed;
+  /**
+   * Whether only safe changes were made.
+   */
+  bool safe_only;
+  /**
+   * What was fixed: `Pod`, `Deployment`, ... (`{NULL, 0}` for a bare pod spec). Static text.
+   */
+  pss_str kind;
+  /**
+   * The patch's operations, in the order to apply them (never NULL).
+   */
+  const pss_operation_view *operations;
+  /**
+   * The number of operations (0: nothing to change, or nothing that could be).
+   */
+  size_t operation_count;
+  /**
+   * The violating fields the patch does not cure, each with why (never NULL).
+   */
+  const pss_unfixable_view *unfixable;
+  /**
+   * The number of fields not cured.
+   */
+  size_t unfixable_count;
+  /**
+   * The patch as an RFC 6902 JSON Patch document (`op`, `path`, `value` only), for `kubectl
+   * patch --type=json`.
+   */
+  pss_str patch_json;
+  /**
+   * The patched document, as JSON.
+   */
+  pss_str patched_json;
+  /**
+   * The whole fix as pss-core writes it (`Remediation::to_json`): `{"level", "version", "kind",
+   * "safe_only", "fixed", "patch", "unfixable", "patched"}`, the same bytes on every surface.
+   */
+  pss_str json;
+} pss_remediation_view;
 
 #ifdef __cplusplus
 extern "C" {
@@ -2603,6 +2751,212 @@ pss_result pss_label_error_value(const pss_label_error *error,
 pss_result pss_label_error_detail(const pss_label_error *error,
                                   const uint8_t **out_ptr,
                                   size_t *out_len);
+
+/**
+ * Fixes a pod, given as JSON bytes (UTF-8, not NUL-terminated), for a level and version: the
+ * smallest change that makes it pass, as pss-core's remediation finds and proves it (the patched
+ * pod is evaluated again before the call returns). This is the pod entry point, as
+ * `pss_level_version_evaluate`: a document without `kind` is a pod, paths are relative to it.
+ *
+ * With `safe_only`, only safe changes are made; what only a breaking one would cure is left, with
+ * the reason `breaking`. Read the result with `pss_remediation_get_view` (operations, what is left,
+ * the patch and the patched pod) or `pss_remediation_json` (pss-core's JSON of it all).
+ *
+ * Ownership: `level_version` and `pod` stay the caller's and are not kept. On success `*out`
+ * receives a new `pss_remediation` the caller frees with `pss_remediation_free`. On failure `*out`
+ * is not written and, when `err_out` is not NULL, `*err_out` receives a new `pss_error`.
+ *
+ * Errors: the decoding errors of `pss_level_version_evaluate` (`PSS_RESULT_UNEXPECTED_KIND`,
+ * `PSS_RESULT_BARE_POD_SPEC`, `PSS_RESULT_INVALID_JSON`, ...); `PSS_RESULT_DUPLICATE_FIELD` for a
+ * key given twice (a patch against it would be ambiguous); `PSS_RESULT_TOO_DEEP`;
+ * `PSS_RESULT_UNVERIFIED` if the fix did not pass its re-evaluation (a fault in pss);
+ * `PSS_RESULT_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `level_version` is NULL or a live `pss_level_version`; `pod` is NULL or points to `pod_len`
+ * readable bytes not modified during the call; `out` and `err_out` are NULL or valid for writing
+ * one pointer.
+ */
+pss_result pss_level_version_remediate(const pss_level_version *level_version,
+                                       bool safe_only,
+                                       const uint8_t *pod,
+                                       size_t pod_len,
+                                       pss_remediation **out,
+                                       pss_error **err_out);
+
+/**
+ * As `pss_level_version_remediate`, for a bare pod spec (the spec entry point: paths are relative
+ * to the spec, and the view's `kind` is `{NULL, 0}`).
+ *
+ * Errors: those of `pss_level_version_evaluate_spec` and of `pss_level_version_remediate`.
+ *
+ * # Safety
+ * As `pss_level_version_remediate`.
+ */
+pss_result pss_level_version_remediate_spec(const pss_level_version *level_version,
+                                            bool safe_only,
+                                            const uint8_t *spec,
+                                            size_t spec_len,
+                                            pss_remediation **out,
+                                            pss_error **err_out);
+
+/**
+ * As `pss_level_version_remediate`, for any object with a pod template (a pod, a Deployment, a
+ * CronJob, ...) through its template: paths are relative to the object.
+ *
+ * Errors: those of `pss_level_version_remediate`, and `PSS_RESULT_NOT_A_WORKLOAD` with pss-core's
+ * reason for an object that is not a pod or a pod controller (or a ReplicationController without a
+ * template: nothing to fix).
+ *
+ * # Safety
+ * As `pss_level_version_remediate`.
+ */
+pss_result pss_level_version_remediate_object(const pss_level_version *level_version,
+                                              bool safe_only,
+                                              const uint8_t *object,
+                                              size_t object_len,
+                                              pss_remediation **out,
+                                              pss_error **err_out);
+
+/**
+ * `pss_level_version_new` and `pss_level_version_remediate` in one call.
+ *
+ * ```c
+ * static const char pod[] = "{\"spec\":{\"hostPID\":true,\"containers\":[]}}";
+ * pss_remediation *fix = NULL;
+ * if (pss_remediate((const uint8_t *)"baseline", 8, (const uint8_t *)"latest", 6, false,
+ *                   (const uint8_t *)pod, sizeof pod - 1, &fix, NULL) == PSS_RESULT_OK) {
+ *   const pss_remediation_view *v = NULL;
+ *   pss_remediation_get_view(fix, &v);
+ *   // v->fixed; v->operations[0].path is "/spec/hostPID", its value_json "false"
+ *   pss_remediation_free(fix);
+ * }
+ * ```
+ *
+ * Errors: those of `pss_level_version_new` and of `pss_level_version_remediate`.
+ *
+ * # Safety
+ * `level`, `version` and `pod` are NULL or point to their lengths in readable bytes not modified
+ * during the call; `out` and `err_out` are NULL or valid for writing one pointer.
+ */
+pss_result pss_remediate(const uint8_t *level,
+                         size_t level_len,
+                         const uint8_t *version,
+                         size_t version_len,
+                         bool safe_only,
+                         const uint8_t *pod,
+                         size_t pod_len,
+                         pss_remediation **out,
+                         pss_error **err_out);
+
+/**
+ * `pss_level_version_new` and `pss_level_version_remediate_spec` in one call.
+ *
+ * Errors: those of `pss_level_version_new` and of `pss_level_version_remediate_spec`.
+ *
+ * # Safety
+ * As `pss_remediate`.
+ */
+pss_result pss_remediate_spec(const uint8_t *level,
+                              size_t level_len,
+                              const uint8_t *version,
+                              size_t version_len,
+                              bool safe_only,
+                              const uint8_t *spec,
+                              size_t spec_len,
+                              pss_remediation **out,
+                              pss_error **err_out);
+
+/**
+ * `pss_level_version_new` and `pss_level_version_remediate_object` in one call.
+ *
+ * Errors: those of `pss_level_version_new` and of `pss_level_version_remediate_object`.
+ *
+ * # Safety
+ * As `pss_remediate`.
+ */
+pss_result pss_remediate_object(const uint8_t *level,
+                                size_t level_len,
+                                const uint8_t *version,
+                                size_t version_len,
+                                bool safe_only,
+                                const uint8_t *object,
+                                size_t object_len,
+                                pss_remediation **out,
+                                pss_error **err_out);
+
+/**
+ * The fix as plain data: whether it passes, its operations (each with the fields it cures), what is
+ * left, the patch, the patched document and pss-core's JSON of it all.
+ *
+ * Ownership: writes a pointer to a view owned by `remediation` (as every text and array it points
+ * to), valid until it is freed.
+ *
+ * # Safety
+ * `remediation` is NULL or a live `pss_remediation`; `out` is NULL or valid for writing one pointer.
+ */
+pss_result pss_remediation_get_view(const pss_remediation *remediation,
+                                    const pss_remediation_view **out);
+
+/**
+ * Whether the patched document passes: every violation cured.
+ *
+ * # Safety
+ * `remediation` is NULL or a live `pss_remediation`; `out_fixed` is NULL or valid for writing a `bool`.
+ */
+pss_result pss_remediation_fixed(const pss_remediation *remediation,
+                                 bool *out_fixed);
+
+/**
+ * pss-core's JSON of the whole fix (`Remediation::to_json`): `{"level", "version", "kind",
+ * "safe_only", "fixed", "patch": [{"op", "path", "value", "safety", "cures", "explanation"}],
+ * "unfixable": [{"check", "path", "value", "container", "reason", "explanation"}], "patched"}`.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by `remediation`, valid until it is freed.
+ *
+ * # Safety
+ * `remediation` is NULL or a live `pss_remediation`; `out_ptr` and `out_len` are NULL or valid for
+ * writing.
+ */
+pss_result pss_remediation_json(const pss_remediation *remediation,
+                                const uint8_t **out_ptr,
+                                size_t *out_len);
+
+/**
+ * The patch as an RFC 6902 JSON Patch document (`op`, `path`, `value`), for `kubectl patch
+ * --type=json` or any JSON Patch library.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by `remediation`, valid until it is freed.
+ *
+ * # Safety
+ * As `pss_remediation_json`.
+ */
+pss_result pss_remediation_patch_json(const pss_remediation *remediation,
+                                      const uint8_t **out_ptr,
+                                      size_t *out_len);
+
+/**
+ * The patched document, as JSON.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by `remediation`, valid until it is freed.
+ *
+ * # Safety
+ * As `pss_remediation_json`.
+ */
+pss_result pss_remediation_patched_json(const pss_remediation *remediation,
+                                        const uint8_t **out_ptr,
+                                        size_t *out_len);
+
+/**
+ * Frees a remediation. NULL is a no-op.
+ *
+ * Ownership: takes back the caller's `pss_remediation`; every view of it becomes invalid.
+ *
+ * # Safety
+ * `remediation` is NULL or a `pss_remediation` from this library not freed before, and no other
+ * thread uses it.
+ */
+void pss_remediation_free(pss_remediation *remediation);
 
 /**
  * The text of a result code ("invalid level", "the pod is not well-formed JSON", ...), lowercase and

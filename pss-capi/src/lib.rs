@@ -194,6 +194,7 @@ mod kyverno;
 mod labels;
 mod level_version;
 mod policy;
+mod remediation;
 mod result;
 mod view;
 
@@ -204,6 +205,7 @@ pub use kyverno::*;
 pub use labels::*;
 pub use level_version::*;
 pub use policy::*;
+pub use remediation::*;
 pub use result::*;
 pub use view::{pss_field_view, pss_str, pss_violation_view};
 

@@ -60,6 +60,9 @@ pub enum pss_result {
     /// A bare `PodSpec` given as a pod (pod spec fields at the top, no `spec`): evaluate it with
     /// `pss_evaluate_spec`. As a pod it would be an empty pod, allowed at every level.
     BarePodSpec = 23,
+    /// A fix did not pass its re-evaluation (a fault in pss, reported rather than returned as a
+    /// fix); the message names what was left.
+    Unverified = 24,
 }
 
 /// The longest text `pss_result_text` writes, in bytes: a buffer this large always suffices.
@@ -69,7 +72,7 @@ impl pss_result {
     /// The code for a number, if it is one this library knows.
     pub fn from_u32(code: u32) -> Option<pss_result> {
         use pss_result::*;
-        const ALL: [pss_result; 24] = [
+        const ALL: [pss_result; 25] = [
             Ok,
             NullParameter,
             InvalidUtf8,
@@ -94,6 +97,7 @@ impl pss_result {
             InvalidConfig,
             InvalidPolicy,
             BarePodSpec,
+            Unverified,
         ];
         ALL.into_iter().find(|c| *c as u32 == code)
     }
@@ -125,6 +129,7 @@ impl pss_result {
             pss_result::InvalidConfig => "invalid admission configuration",
             pss_result::InvalidPolicy => "invalid Kyverno policy",
             pss_result::BarePodSpec => "a bare pod spec was given as a pod",
+            pss_result::Unverified => "the fix did not pass its re-evaluation",
         }
     }
 

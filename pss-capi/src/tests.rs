@@ -384,13 +384,14 @@ fn code_numbers_are_fixed() {
         (pss_result::InvalidConfig, 21),
         (pss_result::InvalidPolicy, 22),
         (pss_result::BarePodSpec, 23),
+        (pss_result::Unverified, 24),
     ];
     for (code, number) in fixed {
         assert_eq!(code as u32, number);
         assert_eq!(pss_result::from_u32(number), Some(code));
         assert!(code.text().len() <= PSS_RESULT_TEXT_MAX_LEN);
     }
-    assert_eq!(pss_result::from_u32(24), None);
+    assert_eq!(pss_result::from_u32(25), None);
 }
 
 #[test]

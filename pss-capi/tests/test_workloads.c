@@ -914,8 +914,11 @@ static void test_result_codes(void) {
   CHECK(PSS_RESULT_BARE_POD_SPEC == 23);
   CHECK_RC(pss_result_text(PSS_RESULT_BARE_POD_SPEC, buf, sizeof buf, &n), PSS_RESULT_OK);
   CHECK_VIEW(buf, n, "a bare pod spec was given as a pod");
-  /* The first number after the admission and Kyverno codes (18-22, test_admission.c) and 23. */
-  CHECK_RC(pss_result_text(24, buf, sizeof buf, &n), PSS_RESULT_OK);
+  CHECK(PSS_RESULT_UNVERIFIED == 24);
+  CHECK_RC(pss_result_text(PSS_RESULT_UNVERIFIED, buf, sizeof buf, &n), PSS_RESULT_OK);
+  CHECK_VIEW(buf, n, "the fix did not pass its re-evaluation");
+  /* The first number after the admission and Kyverno codes (18-22, test_admission.c), 23 and 24. */
+  CHECK_RC(pss_result_text(25, buf, sizeof buf, &n), PSS_RESULT_OK);
   CHECK_VIEW(buf, n, "unknown result code");
 }
 

@@ -6,7 +6,9 @@
 //! cargo run -p pss-core --example generated_cases -- [--seed N] [--cases N] [--out FILE]
 //! ```
 //!
-//! Each line is a case (`level`, `version`, `kind`, `templatePath`, `object`) and `expected`: the
+//! Each line is a case (`level`, `version`, `kind`, `templatePath`, `object`), `remediation` and
+//! `remediationSafeOnly` (the object's fix at the case's level and version, safe and breaking
+//! changes alike and safe ones only, as `Remediation::to_json` writes it), and `expected`: the
 //! evaluation in the shape the npm package returns it (`allowed`, `violations` with `check`,
 //! `reason`, `detail` and `fields` with `path`, `value`, `container`; `forbiddenReason`,
 //! `forbiddenDetail`, `message`, `workloadKind`, `templatePath`, `note`, `kind`, `apiVersion`,
@@ -17,6 +19,7 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
+use pss_core::remediate::Remediator;
 use pss_core::{evaluate_object, Evaluation, LevelVersion, ObjectDocument};
 use serde_json::{json, Value};
 
@@ -100,6 +103,13 @@ fn main() -> ExitCode {
         let lv: LevelVersion = format!("{}:{}", case.level, case.version).parse().expect("generated levels parse");
         let mut line = case.to_json();
         line["expected"] = expected(lv, case.level, &case.version, &case.text());
+        for (key, safe_only) in [("remediation", false), ("remediationSafeOnly", true)] {
+            let fix = Remediator::new(lv)
+                .safe_only(safe_only)
+                .object(case.text().as_bytes())
+                .expect("generated workloads fix");
+            line[key] = serde_json::from_str::<Value>(&fix.to_json()).expect("pss-core writes JSON");
+        }
         if writeln!(out, "{line}").is_err() {
             return ExitCode::FAILURE;
         }

@@ -151,6 +151,10 @@ fn check_fix(
     if fix.before() != &before {
         return Err("the fix's evaluation before differs from evaluate's".into());
     }
+    // pss-core's JSON writer and its serde form agree.
+    if serde_json::from_str::<Value>(&fix.to_json()).ok() != serde_json::to_value(&fix).ok() {
+        return Err(format!("to_json differs from the serde form: {}", fix.to_json()));
+    }
     // The patch, applied here, gives the document the fix says it gives.
     let patch: Vec<Value> = serde_json::from_str(&fix.patch_json()).map_err(|e| format!("patch_json: {e}"))?;
     if patch.len() != fix.operations().len() {
@@ -621,8 +625,11 @@ fn serialises_for_the_wrappers() {
             "patch": [{"op": "replace", "path": "/spec/hostNetwork", "value": false, "safety": "breaking",
               "cures": [{"check": "hostNamespaces", "path": "spec.hostNetwork", "value": true}],
               "explanation": "set hostNetwork=false: the pod gets its own network namespace and no longer uses the node's network interfaces"}],
-            "unfixable": []})
+            "unfixable": [],
+            "patched": {"kind": "Pod", "spec": {"hostNetwork": false, "containers": [{"name": "c", "image": "i"}]}}})
     );
+    // pss-core's own JSON writer gives the same document.
+    assert_eq!(serde_json::from_str::<Value>(&fix.to_json()).unwrap(), value);
     let fix = fix_pod_safe(
         "baseline:latest",
         json!({"kind": "Pod", "spec": {"hostNetwork": true, "containers": [{"name": "c", "image": "i"}]}}),
@@ -633,6 +640,7 @@ fn serialises_for_the_wrappers() {
         json!([{"check": "hostNamespaces", "path": "spec.hostNetwork", "value": true, "reason": "breaking",
             "explanation": "its fix may change what the workload does; only safe fixes were asked for"}])
     );
+    assert_eq!(serde_json::from_str::<Value>(&fix.to_json()).unwrap(), value);
 }
 
 // ---- upstream's fixtures and real-world workloads ------------------------------------------

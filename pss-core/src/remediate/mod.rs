@@ -57,7 +57,7 @@ mod plan;
 mod value;
 
 use core::fmt;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::checks::CheckId;
 use crate::error::{Error, ErrorKind};
@@ -382,6 +382,82 @@ impl Remediation {
         self.patched.to_string()
     }
 
+    /// The whole fix as JSON, as every pss surface gives it (written by pss-core itself, so the C
+    /// ABI, the Go package and the npm package hand out the same bytes; with the `serde` feature,
+    /// `Serialize` gives the same document):
+    ///
+    /// `{"level", "version", "kind", "safe_only", "fixed", "patch": [{"op", "path", "value",
+    /// "safety", "cures": [{"check", "path", "value", "container"}], "explanation"}], "unfixable":
+    /// [{"check", "path", "value", "container", "reason", "explanation"}], "patched": {...}}`.
+    /// `kind` is `"PodSpec"` for a bare pod spec; `value` is absent from `remove` operations and
+    /// `container` from pod-level fields; `reason` is [`Reason::code`].
+    ///
+    /// ```
+    /// let fix = pss_core::remediate::remediate("baseline".parse()?, br#"{"spec":{"hostIPC":true,"containers":[]}}"#)?;
+    /// assert_eq!(
+    ///     fix.to_json(),
+    ///     r#"{"level":"baseline","version":"latest","kind":"Pod","safe_only":false,"fixed":true,"patch":[{"op":"replace","path":"/spec/hostIPC","value":false,"safety":"breaking","cures":[{"check":"hostNamespaces","path":"spec.hostIPC","value":true}],"explanation":"set hostIPC=false: the pod gets its own IPC namespace and no longer shares the node's"}],"unfixable":[],"patched":{"spec":{"hostIPC":false,"containers":[]}}}"#
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        use core::fmt::Write;
+        let mut out = String::with_capacity(256);
+        let field = |out: &mut String, f: &FieldViolation| {
+            out.push_str(",\"path\":");
+            let _ = value::write_string(out, f.path());
+            let _ = write!(out, ",\"value\":{}", f.value());
+            if let Some(c) = f.container() {
+                out.push_str(",\"container\":");
+                let _ = value::write_string(out, c);
+            }
+        };
+        let _ = write!(
+            out,
+            "{{\"level\":\"{}\",\"version\":\"{}\",\"kind\":\"{}\",\"safe_only\":{},\"fixed\":{},\"patch\":[",
+            self.level_version.level,
+            self.level_version.version,
+            self.kind().map_or("PodSpec", WorkloadKind::kind),
+            self.safe_only,
+            self.fixed()
+        );
+        for (i, op) in self.operations.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "{{\"op\":\"{}\",\"path\":", op.op);
+            let _ = value::write_string(&mut out, &op.path);
+            if let Some(v) = &op.value {
+                let _ = write!(out, ",\"value\":{v}");
+            }
+            let _ = write!(out, ",\"safety\":\"{}\",\"cures\":[", op.safety);
+            for (j, cure) in op.cures.iter().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                let _ = write!(out, "{{\"check\":\"{}\"", cure.check);
+                field(&mut out, &cure.field);
+                out.push('}');
+            }
+            out.push_str("],\"explanation\":");
+            let _ = value::write_string(&mut out, &op.explanation);
+            out.push('}');
+        }
+        out.push_str("],\"unfixable\":[");
+        for (i, u) in self.unfixable.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "{{\"check\":\"{}\"", u.check);
+            field(&mut out, &u.field);
+            let _ = write!(out, ",\"reason\":\"{}\",\"explanation\":", u.reason.code());
+            let _ = value::write_string(&mut out, &u.reason.to_string());
+            out.push('}');
+        }
+        let _ = write!(out, "],\"patched\":{}}}", self.patched);
+        out
+    }
+
     /// The patch as an RFC 6902 JSON Patch document (`op`, `path`, `value` only), for `kubectl
     /// patch --type=json` and any JSON Patch library.
     pub fn patch_json(&self) -> String {
@@ -563,13 +639,13 @@ impl Remediator {
         // Fix, look again, fix what shows now, until nothing is left but what cannot be cured.
         let mut work = original.clone();
         let mut fixes: Vec<plan::Fix> = Vec::new();
-        let mut incurable: HashMap<(CheckId, String), Reason> = HashMap::new();
-        let mut cured: HashSet<(CheckId, String)> = HashSet::new();
+        let mut incurable: BTreeMap<(&'static str, String), Reason> = BTreeMap::new();
+        let mut cured: BTreeSet<(&'static str, String)> = BTreeSet::new();
         let mut eval = before.clone();
         for _ in 0..MAX_ROUNDS {
             let pending = eval
                 .iter()
-                .flat_map(|v| v.fields().iter().map(move |f| (v.check(), f.path().to_owned())))
+                .flat_map(|v| v.fields().iter().map(move |f| (v.check().as_str(), f.path().to_owned())))
                 .filter(|key| !incurable.contains_key(key))
                 .collect::<Vec<_>>();
             if pending.is_empty() || pending.iter().any(|key| cured.contains(key)) {
@@ -582,7 +658,7 @@ impl Remediator {
             }
             for fix in &round {
                 fix.apply(&mut work).map_err(|_| unverified(&eval))?;
-                cured.extend(fix.cures.iter().map(|c| (c.check, c.field.path().to_owned())));
+                cured.extend(fix.cures.iter().map(|c| (c.check.as_str(), c.field.path().to_owned())));
             }
             fixes.extend(round);
             eval = self.evaluate(entry, &work.to_string())?;
@@ -601,7 +677,7 @@ impl Remediator {
                 return Err(unverified(&after));
             }
             for field in v.fields() {
-                let Some(reason) = incurable.get(&(v.check(), field.path().to_owned())) else {
+                let Some(reason) = incurable.get(&(v.check().as_str(), field.path().to_owned())) else {
                     return Err(unverified(&after));
                 };
                 unfixable.push(Unfixable { check: v.check(), field: field.clone(), reason: reason.clone() });
@@ -729,11 +805,12 @@ mod serialize {
         }
     }
 
-    /// `{"level", "version", "kind", "safe_only", "fixed", "patch", "unfixable"}`; `kind` as in
-    /// [`Evaluation`](crate::Evaluation)'s form (`"PodSpec"` for a bare spec).
+    /// [`Remediation::to_json`]'s document: `{"level", "version", "kind", "safe_only", "fixed",
+    /// "patch", "unfixable", "patched"}`; `kind` as in [`Evaluation`](crate::Evaluation)'s form
+    /// (`"PodSpec"` for a bare spec).
     impl Serialize for Remediation {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut st = s.serialize_struct("Remediation", 7)?;
+            let mut st = s.serialize_struct("Remediation", 8)?;
             st.serialize_field("level", &self.level_version.level)?;
             st.serialize_field("version", &self.level_version.version)?;
             st.serialize_field("kind", self.kind().map_or("PodSpec", crate::WorkloadKind::kind))?;
@@ -741,6 +818,7 @@ mod serialize {
             st.serialize_field("fixed", &self.fixed())?;
             st.serialize_field("patch", &self.operations)?;
             st.serialize_field("unfixable", &self.unfixable)?;
+            st.serialize_field("patched", &self.patched)?;
             st.end()
         }
     }

@@ -1,7 +1,7 @@
 //! What to change for each violating field, read from the evaluation's public data (check id and
 //! each field's path, value and container), and when a change must not be made.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use super::value::{ApplyError, Segment, Value};
 use super::{Cure, Reason, Safety, NON_ROOT_UID};
@@ -575,13 +575,13 @@ pub(super) fn plan(
     eval: &Evaluation,
     place: &Place,
     safe_only: bool,
-    incurable: &mut HashMap<(CheckId, String), Reason>,
+    incurable: &mut BTreeMap<(&'static str, String), Reason>,
 ) -> Result<Vec<Fix>, ApplyError> {
     let mut planner =
         Planner { doc, place, fixes: Vec::new(), incurable: Vec::new(), non_root: Vec::new(), seccomp: Vec::new() };
     for v in eval.iter() {
         for field in v.fields() {
-            if !incurable.contains_key(&(v.check(), field.path().to_owned())) {
+            if !incurable.contains_key(&(v.check().as_str(), field.path().to_owned())) {
                 planner.field(v.check(), field);
             }
         }
@@ -651,7 +651,7 @@ pub(super) fn plan(
         }
     }
     for (cure, reason) in cannot {
-        incurable.insert((cure.check, cure.field.path().to_owned()), reason);
+        incurable.insert((cure.check.as_str(), cure.field.path().to_owned()), reason);
     }
     Ok(fixes)
 }

@@ -327,7 +327,7 @@ fn parse_value(r: &mut Reader<'_>, depth: usize) -> Result<Value, Error> {
     match r.peek() {
         Some(b'{') => {
             let mut members: Vec<(String, Value)> = Vec::new();
-            let mut seen: Option<std::collections::HashSet<String>> = None;
+            let mut seen: Option<std::collections::BTreeSet<String>> = None;
             r.object(
                 |r, key: Cow<'_, str>| {
                     let repeated = match &mut seen {
