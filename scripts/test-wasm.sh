@@ -2,8 +2,8 @@
 # Builds @pss/wasm (and @pss/wasm/full) and runs every test of it: the size budget (in the build), the
 # Rust unit tests, the wasm-bindgen tests in Node and in headless Chrome (with the full build's
 # bindings), and Node's test runner over the built package (require and import, conformance with
-# ../shared, admission review and Kyverno against the native CLI, TypeScript consumers, the playground
-# in Chromium).
+# ../shared, admission review and Kyverno against the native CLI, fixes against native pss-core,
+# TypeScript consumers, the playground in Chromium).
 # Ends with `wasm: N passed, M failed`; exits non-zero on any failure.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -71,7 +71,7 @@ count_cargo "$log/wbt-chrome"
 
 (cd pss-wasm && step "node --test (built package)" "$log/node" node --test --test-reporter=tap \
     tests-js/api.test.cjs tests-js/entry-points.test.cjs tests-js/workloads.test.cjs tests-js/esm.test.mjs tests-js/conformance.test.cjs tests-js/full.test.cjs tests-js/types.test.mjs \
-    tests-js/browser.test.mjs tests-js/generated.test.mjs) || true
+    tests-js/browser.test.mjs tests-js/generated.test.mjs tests-js/remediate.test.mjs) || true
 grep -E '^# (conformance|pass|fail|skipped)' "$log/node"
 node_pass="$(awk '/^# pass / { print $3 }' "$log/node" | tail -1)"
 node_fail="$(awk '/^# fail / { print $3 }' "$log/node" | tail -1)"

@@ -1,4 +1,5 @@
-// The playground: YAML/JSON manifests in, each document's verdict out, from the built @pss/wasm package.
+// The playground: YAML/JSON manifests in, each document's verdict out, from the built @pss/wasm package;
+// Fix shows the smallest change that makes each workload pass (the full build's remediateObject).
 // Documents are arbitrary manifests, so each goes through the object entry (evaluateObject): what is
 // not a workload (a Service, a document without kind) is shown as not evaluated, with pss-core's reason.
 import init, { LevelVersion, policyFromLabels, supportedVersions } from "@pss/wasm";
@@ -15,6 +16,21 @@ const labelsInput = $("labels");
 const exclusionsInput = $("exclusions");
 const policyLine = $("policy");
 const optionsError = $("options-error");
+const fixPanel = $("fix-panel");
+const fixChanges = $("fix-changes");
+const fixDiff = $("fix-diff");
+const safeOnlyBox = $("safe-only");
+let fixedText = null;
+
+// The full build (with remediateObject) is loaded when Fix is first used: the lean build stays small.
+let fullModule = null;
+async function fullBuild() {
+  if (fullModule === null) {
+    fullModule = await import("@pss/wasm/full");
+    await fullModule.default();
+  }
+  return fullModule;
+}
 
 const EXAMPLE = `# kubectl run privileged-pod --image=nginx --restart=Never --privileged
 apiVersion: v1
@@ -305,6 +321,121 @@ function renderWith(text, levelVersion) {
   status.textContent = `${counts.allowed} allowed, ${counts.denied} forbidden, ${counts.error} with errors, ${counts.skipped} not evaluated`;
 }
 
+/** The keys of a JSON Pointer (`/spec/containers/0`), numbers where `object` holds an array. */
+function pointerKeys(pointer, object) {
+  const keys = [];
+  let node = object;
+  for (const raw of pointer.split("/").slice(1)) {
+    const seg = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+    const key = Array.isArray(node) && /^(\d+|-)$/.test(seg) ? (seg === "-" ? "-" : Number(seg)) : seg;
+    keys.push(key);
+    node = node == null || key === "-" ? undefined : node[key];
+  }
+  return keys;
+}
+
+/** Applies a fix's RFC 6902 operations to a yaml Document, keeping its comments and styles. */
+function applyPatch(doc, patch) {
+  for (const op of patch) {
+    const keys = pointerKeys(op.path, doc.toJS());
+    const last = keys[keys.length - 1];
+    if (op.op === "remove") doc.deleteIn(keys);
+    else if (last === "-") doc.addIn(keys.slice(0, -1), op.value);
+    else doc.setIn(keys, op.value);
+  }
+}
+
+/** A line diff of two texts (longest common subsequence), as unified hunks with 3 lines of context. */
+function lineDiff(before, after) {
+  const a = before.split("\n");
+  const b = after.split("\n");
+  if (a.length * b.length > 4_000_000) return [{ kind: "hunk", text: "(too long to compare here)" }];
+  const lcs = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
+  for (let i = a.length - 1; i >= 0; i--)
+    for (let j = b.length - 1; j >= 0; j--)
+      lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  const script = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) script.push({ kind: "same", text: a[i++], at: j++ });
+    else if (i < a.length && (j >= b.length || lcs[i + 1][j] >= lcs[i][j + 1])) script.push({ kind: "del", text: a[i++] });
+    else script.push({ kind: "add", text: b[j++] });
+  }
+  const out = [];
+  let last = -1;
+  script.forEach((line, k) => {
+    const near = script.slice(Math.max(0, k - 3), k + 4).some((l) => l.kind !== "same");
+    if (line.kind === "same" && !near) return;
+    if (k !== last + 1) out.push({ kind: "hunk", text: "@@" });
+    out.push(line);
+    last = k;
+  });
+  return out;
+}
+
+/** Fixes every workload of the editor's text at the level and version chosen, and shows the diff. */
+async function fix() {
+  const levelVersion = currentLevelVersion();
+  if (levelVersion === null) return;
+  const [level, version] = levelVersion.toString().split(":");
+  levelVersion.free();
+  const { remediateObject } = await fullBuild();
+  const text = input.value;
+  let docs = [];
+  try {
+    docs = parseAllDocuments(text, { version: "1.1" });
+  } catch {
+    docs = [];
+  }
+  let out = "";
+  let at = 0;
+  const changes = [];
+  for (const doc of Array.isArray(docs) ? docs : []) {
+    if (doc.contents == null || doc.errors.length > 0) continue;
+    const object = doc.toJS();
+    const name = `${object?.kind ?? "object"}${object?.metadata?.name ? ` "${object.metadata.name}"` : ""}`;
+    let result;
+    try {
+      result = remediateObject(object, { level, version, safeOnly: safeOnlyBox.checked });
+    } catch (e) {
+      if (e.kind !== "noPodTemplate") changes.push(el("p", { class: "note bad" }, `${name}: ${e.message}`));
+      continue;
+    }
+    for (const op of result.patch) {
+      changes.push(
+        el("p", { class: "change" }, el("span", { class: `safety ${op.safety}` }, op.safety), `${name}: `, el("code", {}, `${op.op} ${op.path}`), ` — ${op.explanation}`),
+      );
+    }
+    for (const u of result.unfixable) {
+      changes.push(el("p", { class: "change note bad" }, `${name}: not fixed: ${u.check} `, el("code", {}, u.path), ` — ${u.explanation}`));
+    }
+    if (result.patch.length === 0) continue;
+    applyPatch(doc, result.patch);
+    // The document's contents are replaced; the comment before them stays as written.
+    const start = doc.contents.range[0];
+    const end = doc.range[2];
+    // Lists under a key written at the key's column (as kubectl writes them) stay so.
+    const indentSeq = !/^( *)[^ #\n-][^\n]*:[ \t]*\n\1- /m.test(text.slice(start, end));
+    // Comments before the contents are in the text kept before `start`: not written twice.
+    const written = doc
+      .toString({ lineWidth: 0, indentSeq, flowCollectionPadding: false, directives: false })
+      .replace(/^(?:[ \t]*#[^\n]*\n)+/, "");
+    out += text.slice(at, start) + written.replace(/\n$/, text.slice(start, end).endsWith("\n") ? "\n" : "");
+    at = end;
+  }
+  fixedText = out + text.slice(at);
+  if (changes.length === 0) changes.push(el("p", { class: "note" }, `Nothing to fix at ${level}:${version}.`));
+  fixChanges.replaceChildren(...changes);
+  fixDiff.replaceChildren(
+    ...lineDiff(text, fixedText).map((l) =>
+      el("span", { class: l.kind }, `${{ same: " ", add: "+", del: "-", hunk: "" }[l.kind]}${l.text}\n`),
+    ),
+  );
+  fixPanel.hidden = false;
+  fixPanel.dataset.ready = "true";
+}
+
 let timer = 0;
 function schedule() {
   clearTimeout(timer);
@@ -323,6 +454,20 @@ async function main() {
   exclusionsInput.addEventListener("input", schedule);
   levelSelect.addEventListener("change", render);
   versionSelect.addEventListener("change", render);
+  $("fix").addEventListener("click", () => {
+    delete fixPanel.dataset.ready;
+    fix().catch((e) => {
+      status.textContent = `fix failed: ${e.message ?? e}`;
+    });
+  });
+  $("apply-fix").addEventListener("click", () => {
+    if (fixedText !== null) input.value = fixedText;
+    fixPanel.hidden = true;
+    render();
+  });
+  $("close-fix").addEventListener("click", () => {
+    fixPanel.hidden = true;
+  });
   $("example").addEventListener("click", () => {
     input.value = EXAMPLE;
     render();

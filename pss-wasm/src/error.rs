@@ -58,6 +58,10 @@ pub enum ErrorKind {
     InvalidPolicy,
     /// A document given as a Kyverno policy that is not a `kyverno.io` `ClusterPolicy` or `Policy`.
     UnsupportedPolicy,
+    /// A fix (`remediate`, full build) did not pass its re-evaluation: a fault in pss, reported
+    /// rather than returned as a fix.
+    #[cfg(feature = "full")]
+    Unverified,
     /// A kind of error newer than this package.
     Other,
 }
@@ -105,6 +109,8 @@ impl ErrorKind {
             ErrorKind::InvalidAdmissionConfig => "invalidAdmissionConfig",
             ErrorKind::InvalidPolicy => "invalidPolicy",
             ErrorKind::UnsupportedPolicy => "unsupportedPolicy",
+            #[cfg(feature = "full")]
+            ErrorKind::Unverified => "unverified",
             ErrorKind::Other => "other",
         }
     }

@@ -61,6 +61,8 @@ mod level;
 mod level_version;
 mod object;
 #[cfg(feature = "full")]
+mod remediation;
+#[cfg(feature = "full")]
 mod review;
 
 pub use admission::{policy_from_labels, Policy, PolicyDefaults};
@@ -77,6 +79,10 @@ pub use level::{
     LevelVersionJSON,
 };
 pub use level_version::{evaluate, evaluate_object, evaluate_spec, EvaluateOptions, LevelVersion, LevelVersionOptions};
+#[cfg(feature = "full")]
+pub use remediation::{
+    remediate, remediate_object, remediate_spec, Cure, PatchOperation, RemediateOptions, Remediation, Unfixable,
+};
 #[cfg(feature = "full")]
 pub use review::{
     review, Admission, AdmissionDecision, DocumentInput, Exemption, Exemptions, ModeEvaluation, NamespaceReview,

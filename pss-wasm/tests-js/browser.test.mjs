@@ -222,3 +222,31 @@ test("malformed documents show readable errors next to the verdicts of the other
   fs.mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: path.join(artifacts, "playground.png"), fullPage: true });
 });
+
+test("Fix shows pss-core's patch as a diff, and applying it makes the workloads pass", { skip }, async () => {
+  await page.selectOption("#level", "baseline");
+  await page.selectOption("#version", "latest");
+  await show([PRIVILEGED_YAML, DEPLOYMENT_YAML].join("---\n"));
+  assert.equal(await page.locator(".doc.denied").count(), 2);
+  // Safe changes only: privileged and the added capability can only be cured by breaking changes.
+  await page.check("#safe-only");
+  await page.click("#fix");
+  await page.waitForSelector("#fix-panel[data-ready=true]", { timeout: 30000 });
+  let changes = await page.locator("#fix-changes").innerText();
+  assert.match(changes, /not fixed: privileged spec\.containers\[0\]\.securityContext\.privileged/);
+  assert.equal((await page.locator("#fix-diff").innerText()).includes("+"), false);
+  // Every change.
+  await page.uncheck("#safe-only");
+  await page.click("#fix");
+  await page.waitForSelector("#fix-panel[data-ready=true]", { timeout: 30000 });
+  changes = await page.locator("#fix-changes").innerText();
+  assert.match(changes, /breaking\s*Pod "privileged-pod": replace \/spec\/containers\/0\/securityContext\/privileged/);
+  assert.match(changes, /Deployment "web": remove \/spec\/template\/spec\/containers\/0\/securityContext\/capabilities\/add\/0/);
+  const diff = await page.locator("#fix-diff").innerText();
+  assert.ok(diff.includes("-      privileged: true") && diff.includes("+      privileged: false"), diff);
+  await page.click("#apply-fix");
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator(".doc.denied").count(), 0);
+  assert.equal(await page.locator(".doc.allowed").count(), 2);
+  assert.match(await page.locator("#input").inputValue(), /privileged: false/);
+});
