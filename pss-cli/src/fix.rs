@@ -323,8 +323,9 @@ pub fn run<W: Write, E: Write>(
 }
 
 /// Replaces `path`'s content through a temporary file in the same directory, renamed over it, with
-/// the original's permissions.
+/// the original's permissions. A symbolic link stays one: the file it points to is replaced.
 fn write_in_place(path: &Path, content: &[u8]) -> io::Result<()> {
+    let path = &fs::canonicalize(path)?;
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let permissions = fs::metadata(path)?.permissions();
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;

@@ -125,6 +125,18 @@ fn writes_only_what_the_fix_changes() {
     assert_eq!(check.code, 0, "{}", check.stdout);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_stays_a_link_to_the_fixed_file() {
+    let dir = TempDir::new("fix-symlink");
+    let target = dir.write("real/shop.yaml", MULTI);
+    std::os::unix::fs::symlink(&target, dir.path().join("link.yaml")).unwrap();
+    let out = pss_in(dir.path(), &["fix", "--level", "baseline", "--write", "link.yaml"], b"");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(std::fs::symlink_metadata(dir.path().join("link.yaml")).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), MULTI_BASELINE);
+}
+
 #[test]
 fn prints_a_unified_diff_by_default() {
     let dir = TempDir::new("fix-diff");
