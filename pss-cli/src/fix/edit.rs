@@ -3,7 +3,7 @@
 //! and every other field stay as written.
 //!
 //! Each operation is applied to the text left by the one before (JSON Patch is sequential), on a
-//! fresh reading of its structure ([`Document`]). New values are written in the style around
+//! fresh reading of its structure (the module `cst`). New values are written in the style around
 //! them: YAML block style with the document's indentation step and sequence indentation (or flow
 //! style inside a flow collection), JSON with the document's spacing and line layout; a scalar that
 //! replaces a quoted one keeps its quotes. What would change more than the operation says is
