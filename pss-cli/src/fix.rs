@@ -353,6 +353,8 @@ struct DocumentEdits {
     before: Json,
     after: Json,
     edits: Vec<Edit>,
+    /// How the document is read again.
+    syntax: Syntax,
 }
 
 fn fix_source<E: Write>(
@@ -483,7 +485,9 @@ fn fix_source<E: Write>(
             }
         }
         match document_range(text, document.syntax(), document.origin(), json) {
-            Some((range, offset)) => documents.push(DocumentEdits { place, range, offset, before, after, edits }),
+            Some((range, offset)) => {
+                documents.push(DocumentEdits { place, range, offset, before, after, edits, syntax: document.syntax() })
+            }
             None => problem(
                 err,
                 summary,
@@ -499,7 +503,8 @@ fn fix_source<E: Write>(
         let chunk = &text[d.range.0..d.range.1];
         let edits: Vec<Edit> =
             d.edits.iter().map(|e| Edit { seen: e.seen.and_then(|s| relative(s, d.offset)), ..e.clone() }).collect();
-        match edit::apply(chunk, &d.before, &edits).and_then(|edited| check_reading(&edited, &d.after).map(|()| edited))
+        match edit::apply(chunk, &d.before, &edits)
+            .and_then(|edited| check_reading(&edited, d.syntax, &d.after).map(|()| edited))
         {
             Ok(edited) => {
                 new_text.replace_range(d.range.0..d.range.1, &edited);
@@ -530,13 +535,21 @@ fn relative(seen: Seen, (lines, columns): (usize, usize)) -> Option<Seen> {
     Some(Seen { line, ..seen })
 }
 
-/// The document's text as edited must read (as kubectl reads it) as the fixed object.
-fn check_reading(edited: &str, want: &Json) -> Result<(), edit::EditError> {
+/// The document's text as edited must read (as kubectl reads it: YAML through pss-manifest, JSON
+/// as JSON) as the fixed object.
+fn check_reading(edited: &str, syntax: Syntax, want: &Json) -> Result<(), edit::EditError> {
     let unreadable = |message: String| edit::EditError { line: None, message };
-    let json = pss_manifest::yaml_to_json(edited, &Options::default())
-        .map_err(|e| unreadable(format!("the edited text does not read: {e}")))?
-        .ok_or_else(|| unreadable("the edited text reads as nothing".into()))?;
-    let got: Json = serde_json::from_slice(&json).map_err(|e| unreadable(e.to_string()))?;
+    let got: Json = match syntax {
+        Syntax::Json => {
+            serde_json::from_str(edited).map_err(|e| unreadable(format!("the edited text does not read: {e}")))?
+        }
+        Syntax::Yaml => {
+            let json = pss_manifest::yaml_to_json(edited, &Options::default())
+                .map_err(|e| unreadable(format!("the edited text does not read: {e}")))?
+                .ok_or_else(|| unreadable("the edited text reads as nothing".into()))?;
+            serde_json::from_slice(&json).map_err(|e| unreadable(e.to_string()))?
+        }
+    };
     if got != *want {
         return Err(unreadable("the edited text does not read as the fixed object".into()));
     }
