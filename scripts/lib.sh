@@ -57,9 +57,14 @@ apt_install() {
   timed "apt-get install ${missing[*]}" apt_run "${missing[@]}"
 }
 
-# The Rust toolchain pieces every part needs.
+# Rust itself (cargo): installed beforehand, with rustup.
 ensure_rust() {
   command -v cargo >/dev/null || { echo "cargo not found: install Rust (rustup) first" >&2; return 2; }
+}
+
+# rustfmt and clippy, for the rust part's checks.
+ensure_rust_lints() {
+  ensure_rust || return 1
   command -v rustup >/dev/null || return 0
   local component
   for component in rustfmt clippy; do

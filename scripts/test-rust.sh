@@ -6,7 +6,7 @@
 # wasm-bindgen CLI, two calls into wasm-bindgen-cli's library, built by the wasm part), whose
 # dependencies would cost a minute to check here.
 source "$(dirname "$0")/lib.sh"
-ensure_rust
+ensure_rust_lints
 cd "$ROOT"
 say "cargo fmt --check"
 cargo fmt --all -- --check

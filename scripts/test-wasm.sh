@@ -65,7 +65,7 @@ node_tests() {
     tests-js/api.test.cjs tests-js/workloads.test.cjs tests-js/esm.test.mjs tests-js/conformance.test.cjs \
     tests-js/full.test.cjs tests-js/types.test.mjs tests-js/browser.test.mjs tests-js/generated.test.mjs \
     tests-js/bundlers.test.mjs) || return 1
-  grep -E '^# (conformance|bundle)' "$log/node"
+  grep -E '^ *# (conformance|bundle)' "$log/node"
   [ -f "$TARGET_DIR/artifacts/playground.png" ] && echo "screenshot: ${TARGET_DIR#"$ROOT"/}/artifacts/playground.png"
   return 0
 }

@@ -145,14 +145,14 @@ test("README.md has an example for each bundler", () => {
 
 for (const { name, code, expected } of cases) {
   for (const flavour of ["default", "full"]) {
-    test(`${name}: the README's page (${flavour === "full" ? "@pss/wasm/full" : "@pss/wasm"}) evaluates the pod in Chromium`, { skip }, async () => {
+    test(`${name}: the README's page (${flavour === "full" ? "@pss/wasm/full" : "@pss/wasm"}) evaluates the pod in Chromium`, { skip }, async (t) => {
       const dir = path.join(work, `${name}-${flavour}`);
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, "main.js"), flavour === "full" ? toFull(code) : code);
       await bundlers[name](dir);
       const dist = path.join(dir, "dist");
       const emitted = fs.readdirSync(dist, { recursive: true }).map(String);
-      console.log(`# bundle ${name}-${flavour}: ${emitted.filter((f) => /\.(js|wasm)$/.test(f)).sort().join(", ")}`);
+      t.diagnostic(`bundle ${name}-${flavour}: ${emitted.filter((f) => /\.(js|wasm)$/.test(f)).sort().join(", ")}`);
 
       const server = await serve(dist);
       const tab = await browser.newPage();

@@ -19,13 +19,12 @@ async function full(): Promise<void> {
 }
 void full();
 
-// The entries with the .wasm inlined: init() and initSync() without an argument.
-import initInline, { evaluate as evaluateInline, initSync as initSyncInline } from "@pss/wasm/inline";
+// The entries with the .wasm inlined: init() without an argument.
+import initInline, { evaluate as evaluateInline } from "@pss/wasm/inline";
 import initFullInline, { review as reviewInline } from "@pss/wasm/full/inline";
 
 async function inline(): Promise<void> {
   await initInline();
-  initSyncInline();
   const result: Evaluation = evaluateInline("{}");
   await initFullInline();
   document.title = result.message ?? reviewInline("{}").warnings.join("\n");
