@@ -6,8 +6,8 @@
 # scratch copy) on nightly with AddressSanitizer. Then feeds every corpus file to the C ABI from C
 # (pss-capi/tests/fuzz_corpus_driver.c) under ASan+UBSan and under valgrind, over every target's corpus and the
 # regressions (as the JSON each holds: see prepare_c_inputs).
-# Prints "fuzz: N passed, M failed" and exits non-zero on any failure, a missing tool included. The corpus replay without a fuzzer is part of
-# `cargo test` (pss-cli/tests/fuzz_corpus.rs).
+# Prints "fuzz: N passed, M failed" and exits non-zero on any failure, a missing tool included. The corpus replay
+# without a fuzzer is part of `cargo test` (pss-cli/tests/fuzz_corpus.rs).
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 set +e # a failed step must not stop the others
