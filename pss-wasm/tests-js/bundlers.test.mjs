@@ -1,7 +1,7 @@
 // The package as users build pages with it: each example of README.md marked `<!-- bundler-test: ... -->`
 // is the main.js of a small page, built with that bundler (Vite, webpack 5, esbuild; the versions of
 // package-lock.json, through their JS APIs with the options of the README's command lines), served
-// from a local server and loaded in headless Chromium, which must show the text the example's last
+// from a local server (or Vite's development server) and loaded in headless Chromium, which must show the text the example's last
 // comment says, with no failed request and no page error. The package is what `npm pack` makes of pkg/
 // (so a file missing from the manifest's `files` fails here), unpacked into target/bundlers/node_modules.
 // Each example also runs with `@pss/wasm/full` in place of `@pss/wasm`.
@@ -59,12 +59,27 @@ const page = (script) =>
   // (The empty icon keeps Chromium from asking for /favicon.ico, a 404 of no interest.)
   `<!doctype html>\n<html><head><meta charset="utf-8"><title>pss</title><link rel="icon" href="data:,"></head><body>\n${script}\n</body></html>\n`;
 
-// Each bundler with the README's options; builds dir/main.js into dir/dist/ with an index.html.
+// Each bundler with the README's options; builds dir/main.js into dir/dist/ with an index.html. (vite-dev
+// serves dir itself, and returns its server.)
 const bundlers = {
   async vite(dir) {
     const { build } = await import("vite");
     fs.writeFileSync(path.join(dir, "index.html"), page('<script type="module" src="./main.js"></script>'));
     await build({ root: dir, configFile: false, logLevel: "warn", build: { outDir: path.join(dir, "dist") } });
+  },
+  // `vite`: the development server, which pre-bundles the package (optimizeDeps) on first load.
+  async "vite-dev"(dir) {
+    const { createServer } = await import("vite");
+    fs.writeFileSync(path.join(dir, "index.html"), page('<script type="module" src="./main.js"></script>'));
+    const server = await createServer({
+      root: dir,
+      configFile: false,
+      logLevel: "warn",
+      cacheDir: path.join(dir, ".vite"),
+      server: { host: "127.0.0.1", port: 0, strictPort: false },
+    });
+    await server.listen();
+    return { url: server.resolvedUrls.local[0], close: () => server.close() };
   },
   async webpack(dir) {
     const { default: webpack } = await import("webpack");
@@ -104,6 +119,7 @@ const types = {
   ".wasm": "application/wasm",
 };
 
+// A static server of root: resolves with its URL and a close().
 function serve(root) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -115,7 +131,14 @@ function serve(root) {
     res.writeHead(200, { "content-type": types[path.extname(file)] ?? "application/octet-stream" });
     fs.createReadStream(file).pipe(res);
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}/`,
+        close: () => new Promise((done) => server.close(done)),
+      }),
+    ),
+  );
 }
 
 let browser;
@@ -149,12 +172,13 @@ for (const { name, code, expected } of cases) {
       const dir = path.join(work, `${name}-${flavour}`);
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, "main.js"), flavour === "full" ? toFull(code) : code);
-      await bundlers[name](dir);
-      const dist = path.join(dir, "dist");
-      const emitted = fs.readdirSync(dist, { recursive: true }).map(String);
-      t.diagnostic(`bundle ${name}-${flavour}: ${emitted.filter((f) => /\.(js|wasm)$/.test(f)).sort().join(", ")}`);
-
-      const server = await serve(dist);
+      let server = await bundlers[name](dir);
+      if (!server) {
+        const dist = path.join(dir, "dist");
+        const emitted = fs.readdirSync(dist, { recursive: true }).map(String);
+        t.diagnostic(`bundle ${name}-${flavour}: ${emitted.filter((f) => /\.(js|wasm)$/.test(f)).sort().join(", ")}`);
+        server = await serve(dist);
+      }
       const tab = await browser.newPage();
       const problems = [];
       tab.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
@@ -162,7 +186,7 @@ for (const { name, code, expected } of cases) {
       tab.on("response", (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()} for ${r.url()}`));
       tab.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
       try {
-        await tab.goto(`http://127.0.0.1:${server.address().port}/`);
+        await tab.goto(server.url);
         await tab
           .waitForFunction(() => document.body.textContent.trim() !== "", null, { timeout: 20000 })
           .catch(() => problems.push("the page showed nothing within 20 s"));
@@ -170,7 +194,7 @@ for (const { name, code, expected } of cases) {
         assert.equal((await tab.textContent("body")).trim(), expected);
       } finally {
         await tab.close();
-        await new Promise((resolve) => server.close(resolve));
+        await server.close();
       }
     });
   }
