@@ -113,6 +113,12 @@ pub fn pod_json(data: &[u8]) {
         check_evaluation(lv, &typed);
         match evaluate_json(lv, &text) {
             Ok(json) => assert_eq!(json, typed, "typed and JSON paths differ at {lv}"),
+            // Pod spec fields at the top and no `spec`: k8s-openapi ignores them (an empty pod); pss's
+            // pod entry refuses a bare spec rather than allow an empty pod, and its spec entry reads it.
+            Err(e) if e.is_bare_pod_spec() => {
+                assert!(pod.spec.is_none(), "a bare spec refused although the pod has a spec: {e}");
+                continue;
+            }
             Err(e) => panic!("k8s-openapi reads the pod but pss does not: {e}"),
         }
         match evaluate_json(lv, &round_trip) {
