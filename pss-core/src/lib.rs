@@ -81,9 +81,9 @@ pub use error::{Error, ErrorKind, Position};
 pub use json::pod::{ObjectHeader, PodDocument};
 pub use json::reader::MAX_DEPTH;
 pub use kyverno::{
-    blocked_message, evaluate_json_excluding, evaluate_object_excluding, evaluate_pod_excluding, FailureAction,
-    KyvernoPolicy, PodSecurityExclusion, PolicyError, PolicyFieldError, PolicyFieldErrorKind, PolicyKind, PolicyResult,
-    RuleResult, RuleStatus,
+    blocked_message, evaluate_json_excluding, evaluate_object_excluding, evaluate_pod_excluding, evaluate_pod_security,
+    ApplyContext, FailureAction, KyvernoPolicy, KyvernoVersion, PodSecurityExclusion, PolicyError, PolicyException,
+    PolicyFieldError, PolicyFieldErrorKind, PolicyKind, PolicyResult, RuleResult, RuleStatus, UnknownKyvernoVersion,
 };
 pub use level::{Level, LevelVersion, Version};
 #[cfg(feature = "k8s-openapi")]

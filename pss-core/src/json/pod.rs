@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use super::reader::{PathStyle, Reader, Result};
 use crate::error::{Error, ErrorKind, Position};
-use crate::model::{volume_source_bit, ContainerKind, ContainerView, HostSite, PodView, Sc, Slot};
+use crate::model::{volume_source_bit, ContainerKind, ContainerView, HostSite, PodView, Sc, Slot, HOST_PATH};
 
 /// A pod decoded from JSON (see [`PodDocument::from_str`]); evaluate it with [`crate::evaluate`].
 ///
@@ -82,6 +82,8 @@ pub(crate) struct ScDoc<'a> {
 pub(crate) struct VolumeDoc<'a> {
     name: Cow<'a, str>,
     sources: u32,
+    /// `hostPath.path` ("" when unset) while `hostPath` is set.
+    host_path: Cow<'a, str>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -485,12 +487,23 @@ impl<'a> VolumeDoc<'a> {
                 };
                 if r.null()? {
                     v.sources &= !bit;
+                    if bit == HOST_PATH {
+                        v.host_path = Cow::Borrowed("");
+                    }
                     return Ok(());
                 }
                 if r.peek() != Some(b'{') {
                     return Err(r.type_error("an object"));
                 }
-                r.skip()?;
+                if bit == HOST_PATH {
+                    // Decoded into the set struct, as Go decodes a repeated key.
+                    r.object(
+                        |r, key| if key == "path" { string_into(r, &mut v.host_path) } else { r.skip() },
+                        PathStyle::Field,
+                    )?;
+                } else {
+                    r.skip()?;
+                }
                 v.sources |= bit;
                 Ok(())
             },
@@ -678,6 +691,10 @@ impl PodView for PodDocument<'_> {
 
     fn volumes(&self) -> impl Iterator<Item = (&str, u32)> + '_ {
         self.spec.volumes.iter().map(|v| (v.name.as_ref(), v.sources))
+    }
+
+    fn host_paths(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        self.spec.volumes.iter().map(|v| (v.sources & HOST_PATH != 0).then_some(v.host_path.as_ref()))
     }
 
     fn containers(&self) -> impl Iterator<Item = (Slot, &ContainerDoc<'_>)> + '_ {

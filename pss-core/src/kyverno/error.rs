@@ -5,6 +5,8 @@ use core::fmt;
 use crate::error::Error;
 use crate::quote::go_quote;
 
+use super::version::KyvernoVersion;
+
 /// What is wrong with one field of a policy (the `k8s.io/apimachinery` `field.Error` types Kyverno
 /// uses when it validates policies).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -54,6 +56,10 @@ impl PolicyFieldError {
 
     pub(crate) fn required(path: impl Into<String>) -> Self {
         PolicyFieldError { kind: PolicyFieldErrorKind::Required, path: path.into(), value: None, detail: String::new() }
+    }
+
+    pub(crate) fn required_because(path: impl Into<String>, detail: impl Into<String>) -> Self {
+        PolicyFieldError { kind: PolicyFieldErrorKind::Required, path: path.into(), value: None, detail: detail.into() }
     }
 
     pub(crate) fn not_supported(path: impl Into<String>, value: &str, supported: &[&str]) -> Self {
@@ -128,7 +134,21 @@ pub enum PolicyError {
         /// The document's `kind` (empty when missing).
         kind: String,
     },
-    /// A policy that Kyverno would reject; it is skipped.
+    /// A `kyverno.io` PolicyException in an API version the chosen Kyverno release does not read.
+    UnsupportedExceptionVersion {
+        /// The document's `apiVersion`.
+        api_version: String,
+        /// The release.
+        kyverno: KyvernoVersion,
+    },
+    /// Not a `kyverno.io` `PolicyException` (given where one is expected).
+    NotAnException {
+        /// The document's `apiVersion` (empty when missing).
+        api_version: String,
+        /// The document's `kind` (empty when missing).
+        kind: String,
+    },
+    /// A policy (or PolicyException) that Kyverno would reject; it is skipped.
     Invalid {
         /// `metadata.name`.
         name: String,
@@ -146,6 +166,12 @@ impl PolicyError {
     /// Whether the document is not a Kyverno `ClusterPolicy` or `Policy`.
     pub fn is_unsupported_kind(&self) -> bool {
         matches!(self, PolicyError::UnsupportedKind { .. })
+    }
+
+    /// Whether the document is not a PolicyException Kyverno reads (another kind, or an API version
+    /// the release does not read).
+    pub fn is_not_an_exception(&self) -> bool {
+        matches!(self, PolicyError::NotAnException { .. } | PolicyError::UnsupportedExceptionVersion { .. })
     }
 
     /// Whether the policy failed Kyverno's validation.
@@ -166,6 +192,24 @@ impl fmt::Display for PolicyError {
                     write!(f, "unsupported policy kind {api_version}/{kind}")?;
                 }
                 f.write_str(": pss runs kyverno.io ClusterPolicy and Policy documents")
+            }
+            PolicyError::UnsupportedExceptionVersion { api_version, kyverno } => {
+                let read: Vec<String> =
+                    kyverno.exception_versions().iter().map(|v| format!("kyverno.io/{v}")).collect();
+                write!(
+                    f,
+                    "policy exception type not supported {api_version}, Kind=PolicyException: Kyverno {kyverno} reads {}",
+                    read.join(", ")
+                )
+            }
+            PolicyError::NotAnException { api_version, kind } => {
+                let kind = if kind.is_empty() { "(no kind)" } else { kind };
+                if api_version.is_empty() {
+                    write!(f, "unsupported exception kind {kind}")?;
+                } else {
+                    write!(f, "unsupported exception kind {api_version}/{kind}")?;
+                }
+                f.write_str(": pss reads kyverno.io PolicyException documents")
             }
             // `errors.NewAggregate`: one alone, several in brackets.
             PolicyError::Invalid { errors, .. } => match errors.as_slice() {
