@@ -6,8 +6,11 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use pss_core::{evaluate_pod_security, KyvernoPolicy, KyvernoVersion, ObjectDocument, RuleStatus};
-use serde_json::{json, Value};
+use pss_core::{
+    blocked_message, evaluate_pod_security, ApplyContext, KyvernoPolicy, KyvernoVersion, ObjectDocument,
+    PolicyException, RuleStatus,
+};
+use serde_json::Value;
 
 fn data(name: &str) -> Value {
     let path = format!("{}/tests/kyverno/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -67,4 +70,151 @@ fn pkg_pss_evaluate_test() {
         }
     }
     tally.finish("pkg/pss/evaluate_test.go");
+}
+
+/// The YAML documents of a file, as JSON values (empty documents left out).
+fn yaml_docs(path: &std::path::Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut docs = Vec::new();
+    let mut current = String::new();
+    for line in text.lines().chain(std::iter::once("---")) {
+        if line.trim_end() == "---" {
+            if !current.trim().is_empty() {
+                let value: Value =
+                    serde_saphyr::from_str(&current).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                if !value.is_null() {
+                    docs.push(value);
+                }
+            }
+            current.clear();
+        } else {
+            current.push_str(line);
+            current.push('\n');
+        }
+    }
+    docs
+}
+
+/// `1.13-1.19` or `1.12`.
+fn releases(spec: &str) -> Vec<KyvernoVersion> {
+    let (from, to) = spec.split_once('-').unwrap_or((spec, spec));
+    let (from, to): (KyvernoVersion, KyvernoVersion) = (from.parse().unwrap(), to.parse().unwrap());
+    KyvernoVersion::ALL.into_iter().filter(|v| (from..=to).contains(v)).collect()
+}
+
+/// The text after kubectl's `denied the request: `.
+fn denial(stderr: &str) -> &str {
+    stderr.split_once("denied the request: ").map_or(stderr, |(_, m)| m)
+}
+
+fn test_dirs(root: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            test_dirs(&path, out);
+        } else if path.file_name().is_some_and(|n| n == "expect.yaml") {
+            out.push(root.to_path_buf());
+        }
+    }
+}
+
+/// `test/conformance/chainsaw/**` (podSecurity tests): each step that needs no cluster, a resource
+/// created (blocked or admitted, with parts of kubectl's error), or a policy or PolicyException
+/// refused with kubectl's exact error. Resources without a namespace are created in the test's
+/// namespace by chainsaw's own operations, in `default` by kubectl in script steps.
+#[test]
+fn chainsaw_conformance() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kyverno/chainsaw");
+    let mut dirs = Vec::new();
+    test_dirs(&root, &mut dirs);
+    assert!(dirs.len() >= 90, "{} test directories", dirs.len());
+    let mut tally = Tally::default();
+    for dir in dirs {
+        let name = dir.strip_prefix(&root).unwrap().display().to_string();
+        let expect = &yaml_docs(&dir.join("expect.yaml"))[0];
+        let files = |key: &str| -> Vec<Value> {
+            expect[key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|f| yaml_docs(&dir.join(f.as_str().unwrap())))
+                .collect()
+        };
+        let namespace_labels: BTreeMap<String, BTreeMap<String, String>> = files("namespaces")
+            .iter()
+            .map(|ns| {
+                let labels = ns["metadata"]["labels"].as_object().into_iter().flatten();
+                let labels = labels.map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned())).collect();
+                (ns["metadata"]["name"].as_str().unwrap().to_owned(), labels)
+            })
+            .collect();
+        for version in releases(expect["releases"].as_str().unwrap()) {
+            let policies: Vec<KyvernoPolicy> = files("policies")
+                .iter()
+                .map(|p| KyvernoPolicy::from_json_str_for(&p.to_string(), version).unwrap())
+                .collect();
+            let exceptions: Vec<PolicyException> = files("exceptions")
+                .iter()
+                .map(|e| PolicyException::from_json_str_for(&e.to_string(), version).unwrap())
+                .collect();
+            for step in expect["steps"].as_array().unwrap() {
+                if let Some(file) = step.get("exception").or(step.get("policy")) {
+                    let docs = yaml_docs(&dir.join(file.as_str().unwrap()));
+                    let errors: Vec<String> = docs
+                        .iter()
+                        .filter_map(|d| {
+                            let text = d.to_string();
+                            let err = if step.get("policy").is_some() {
+                                KyvernoPolicy::from_json_str_for(&text, version).err()
+                            } else {
+                                PolicyException::from_json_str_for(&text, version).err()
+                            };
+                            err.map(|e| e.to_string())
+                        })
+                        .collect();
+                    let invalid = step["invalid"].as_bool().unwrap();
+                    tally.record(version, errors.is_empty() != invalid, || {
+                        format!("{name}: {file} invalid={invalid}, got {errors:?}")
+                    });
+                    if let Some(stderr) = step["stderr"].as_str() {
+                        let ok = errors.first().is_some_and(|e| e == denial(stderr));
+                        tally.record(version, ok, || {
+                            format!("{name}: {file}: expected {:?}, got {errors:?}", denial(stderr))
+                        });
+                    }
+                    continue;
+                }
+                let file = step["file"].as_str().unwrap();
+                let default_namespace = step["namespace"].as_str().unwrap_or("chainsaw");
+                let mut blocked_any = false;
+                let mut messages = Vec::new();
+                for doc in yaml_docs(&dir.join(file)) {
+                    let text = doc.to_string();
+                    let obj = ObjectDocument::from_str(&text).unwrap();
+                    let namespace =
+                        if obj.kind() == Some("Namespace") { "" } else { obj.namespace().unwrap_or(default_namespace) };
+                    let labels = namespace_labels.get(namespace);
+                    let ctx = ApplyContext::new(namespace).namespace_labels(labels).exceptions(&exceptions);
+                    let results: Vec<_> = policies.iter().map(|p| p.apply_with(&obj, &ctx)).collect();
+                    if let Some(message) = blocked_message(&obj, namespace, &results) {
+                        blocked_any = true;
+                        messages.push(message);
+                    }
+                }
+                let blocked = step["blocked"].as_bool().unwrap();
+                tally.record(version, blocked_any == blocked, || {
+                    format!("{name}: {file} blocked={blocked}, got {messages:?}")
+                });
+                for part in step["contains"].as_array().into_iter().flatten() {
+                    let part = part.as_str().unwrap();
+                    let ok = messages.iter().any(|m| m.contains(part));
+                    tally.record(version, ok, || {
+                        format!("{name}: {file}: the denial should contain {part:?}: {messages:?}")
+                    });
+                }
+            }
+        }
+    }
+    tally.finish("test/conformance/chainsaw");
 }
