@@ -85,6 +85,7 @@ pub use kyverno::{
     ApplyContext, FailureAction, KyvernoPolicy, KyvernoVersion, PodSecurityExclusion, PolicyError, PolicyException,
     PolicyFieldError, PolicyFieldErrorKind, PolicyKind, PolicyResult, RuleResult, RuleStatus, UnknownKyvernoVersion,
 };
+pub use kyverno::{test_applying_line, ExpectedResult, KyvernoTest, TestInputs, TestOutcome, TestReport, TestRow};
 pub use level::{Level, LevelVersion, Version};
 #[cfg(feature = "k8s-openapi")]
 pub use typed::PodParts;

@@ -7,8 +7,8 @@ mod common;
 use std::collections::BTreeMap;
 
 use pss_core::{
-    blocked_message, evaluate_pod_security, ApplyContext, KyvernoPolicy, KyvernoVersion, ObjectDocument,
-    PolicyException, RuleStatus,
+    blocked_message, evaluate_pod_security, ApplyContext, KyvernoPolicy, KyvernoTest, KyvernoVersion, ObjectDocument,
+    PolicyException, RuleStatus, TestInputs, TestOutcome,
 };
 use serde_json::Value;
 
@@ -151,8 +151,14 @@ fn chainsaw_conformance() {
             .collect();
         for version in releases(expect["releases"].as_str().unwrap()) {
             let policies: Vec<KyvernoPolicy> = files("policies")
-                .iter()
-                .map(|p| KyvernoPolicy::from_json_str_for(&p.to_string(), version).unwrap())
+                .into_iter()
+                .map(|mut p| {
+                    // chainsaw's patch of the policy (a merge into its spec).
+                    for (k, v) in expect["policy_spec_patch"].as_object().into_iter().flatten() {
+                        p["spec"][k] = v.clone();
+                    }
+                    KyvernoPolicy::from_json_str_for(&p.to_string(), version).unwrap()
+                })
                 .collect();
             let exceptions: Vec<PolicyException> = files("exceptions")
                 .iter()
@@ -187,7 +193,7 @@ fn chainsaw_conformance() {
                 }
                 let file = step["file"].as_str().unwrap();
                 let default_namespace = step["namespace"].as_str().unwrap_or("chainsaw");
-                let mut blocked_any = false;
+                let mut blocked_each = Vec::new();
                 let mut messages = Vec::new();
                 for doc in yaml_docs(&dir.join(file)) {
                     let text = doc.to_string();
@@ -197,14 +203,15 @@ fn chainsaw_conformance() {
                     let labels = namespace_labels.get(namespace);
                     let ctx = ApplyContext::new(namespace).namespace_labels(labels).exceptions(&exceptions);
                     let results: Vec<_> = policies.iter().map(|p| p.apply_with(&obj, &ctx)).collect();
-                    if let Some(message) = blocked_message(&obj, namespace, &results) {
-                        blocked_any = true;
-                        messages.push(message);
-                    }
+                    let message = blocked_message(&obj, namespace, &results);
+                    blocked_each.push(message.is_some());
+                    messages.extend(message);
                 }
+                // chainsaw checks the expectation on each document's operation.
                 let blocked = step["blocked"].as_bool().unwrap();
-                tally.record(version, blocked_any == blocked, || {
-                    format!("{name}: {file} blocked={blocked}, got {messages:?}")
+                let ok = blocked_each.iter().all(|b| *b == blocked);
+                tally.record(version, ok, || {
+                    format!("{name}: {file} blocked={blocked}, got {blocked_each:?} {messages:?}")
                 });
                 for part in step["contains"].as_array().into_iter().flatten() {
                     let part = part.as_str().unwrap();
@@ -217,4 +224,76 @@ fn chainsaw_conformance() {
         }
     }
     tally.finish("test/conformance/chainsaw");
+}
+
+/// Every `kyverno-test.yaml` under a directory.
+fn test_files(root: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            test_files(&path, out);
+        } else if path.file_name().is_some_and(|n| n == "kyverno-test.yaml") {
+            out.push(path);
+        }
+    }
+}
+
+/// Runs a Kyverno CLI test file at a release: the rows and the number of expectations.
+fn run_test_file(file: &std::path::Path, version: KyvernoVersion) -> pss_core::TestReport {
+    let dir = file.parent().unwrap();
+    let test = KyvernoTest::from_json_str(&yaml_docs(file)[0].to_string()).unwrap();
+    let docs = |paths: &[String]| -> Vec<String> {
+        paths.iter().flat_map(|p| yaml_docs(&dir.join(p))).map(|d| d.to_string()).collect()
+    };
+    let policies: Vec<KyvernoPolicy> =
+        docs(test.policies()).iter().map(|p| KyvernoPolicy::from_json_str_for(p, version).unwrap()).collect();
+    let exceptions: Vec<PolicyException> =
+        docs(test.exceptions()).iter().map(|e| PolicyException::from_json_str_for(e, version).unwrap()).collect();
+    let texts = docs(test.resources());
+    let resources: Vec<ObjectDocument<'_>> = texts.iter().map(|t| ObjectDocument::from_str(t).unwrap()).collect();
+    let labels = BTreeMap::new();
+    let inputs = TestInputs {
+        policies: &policies,
+        invalid_policies: &[],
+        resources: &resources,
+        exceptions: &exceptions,
+        namespace_labels: &labels,
+        allow_unevaluated: false,
+    };
+    test.run(&inputs)
+}
+
+/// kyverno/policies `pod-security/subrule/**` and kyverno/kyverno `test/cli/test-exceptions/exceptions-3`:
+/// Kyverno CLI test files, run as `kyverno test` runs them.
+#[test]
+fn kyverno_cli_test_files() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kyverno/kyverno-test");
+    let mut files = Vec::new();
+    test_files(&root, &mut files);
+    assert_eq!(files.len(), 5);
+    let mut tally = Tally::default();
+    for file in files {
+        let name = file.strip_prefix(&root).unwrap().display().to_string();
+        let versions: Vec<KyvernoVersion> =
+            if name.starts_with("policies/") { vec![KyvernoVersion::V1_19] } else { releases("1.12-1.19") };
+        for version in versions {
+            let report = run_test_file(&file, version);
+            assert!(!report.rows().is_empty(), "{name}");
+            for row in report.rows() {
+                let ok = row.outcome() == TestOutcome::Pass;
+                tally.record(version, ok, || {
+                    format!(
+                        "{name}: {} {} {}: {} ({})",
+                        row.policy(),
+                        row.rule(),
+                        row.resource(),
+                        row.reason(),
+                        row.message()
+                    )
+                });
+            }
+        }
+    }
+    tally.finish("kyverno-test.yaml files");
 }

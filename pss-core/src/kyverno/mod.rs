@@ -15,6 +15,7 @@ mod matching;
 mod pod_security;
 mod policy;
 mod result;
+mod test_file;
 mod version;
 
 pub use error::{PolicyError, PolicyFieldError, PolicyFieldErrorKind};
@@ -22,4 +23,5 @@ pub use exception::PolicyException;
 pub use exclusion::{evaluate_json_excluding, evaluate_object_excluding, evaluate_pod_excluding, PodSecurityExclusion};
 pub use policy::{evaluate_pod_security, ApplyContext, KyvernoPolicy, PolicyKind};
 pub use result::{blocked_message, FailureAction, PolicyResult, RuleResult, RuleStatus};
+pub use test_file::{test_applying_line, ExpectedResult, KyvernoTest, TestInputs, TestOutcome, TestReport, TestRow};
 pub use version::{KyvernoVersion, UnknownKyvernoVersion};

@@ -1,0 +1,634 @@
+//! Kyverno CLI test files (`kyverno-test.yaml`, `cli.kyverno.io/v1alpha1` `Test`) and what
+//! `kyverno test` makes of them: each expected result checked against the rule results, reported
+//! in Kyverno's table.
+
+use std::collections::BTreeMap;
+
+use super::decode::{objects, string, strings};
+use super::exception::PolicyException;
+use super::policy::{ApplyContext, KyvernoPolicy};
+use super::result::{PolicyResult, RuleStatus};
+use crate::error::Error;
+use crate::json::reader::{PathStyle, Reader};
+use crate::workload::ObjectDocument;
+
+/// One expected result of a test file (`results[]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExpectedResult {
+    policy: String,
+    rule: String,
+    resources: Vec<String>,
+    kind: String,
+    result: String,
+    /// A field pss does not check (`patchedResources`, `generatedResource`, `cloneSourceResource`).
+    unchecked: Option<&'static str>,
+}
+
+impl ExpectedResult {
+    /// `policy` (`name`, or `namespace/name` for a `Policy`).
+    pub fn policy(&self) -> &str {
+        &self.policy
+    }
+
+    /// `rule` (empty: every rule of the policy).
+    pub fn rule(&self) -> &str {
+        &self.rule
+    }
+
+    /// `resources` (names, or `namespace/name`), with the deprecated `resource` appended.
+    pub fn resources(&self) -> &[String] {
+        &self.resources
+    }
+
+    /// `kind`.
+    pub fn kind(&self) -> &str {
+        &self.kind
+    }
+
+    /// `result` (or the deprecated `status`): `pass`, `fail`, `skip`, `warn` or `error`.
+    pub fn result(&self) -> &str {
+        &self.result
+    }
+}
+
+/// A Kyverno CLI test file, decoded (JSON; convert YAML first). Paths are as written, relative to
+/// the file's directory.
+///
+/// ```
+/// use pss_core::KyvernoTest;
+///
+/// let test = KyvernoTest::from_json_str(r#"{"apiVersion": "cli.kyverno.io/v1alpha1", "kind": "Test",
+///   "metadata": {"name": "psa"}, "policies": ["policy.yaml"], "resources": ["pods.yaml"],
+///   "results": [{"policy": "psa", "rule": "baseline", "resources": ["bad"], "kind": "Pod", "result": "fail"}]}"#)?;
+/// assert_eq!(test.name(), "psa");
+/// assert_eq!(test.policies(), ["policy.yaml"]);
+/// assert_eq!(test.results()[0].result(), "fail");
+/// # Ok::<(), pss_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KyvernoTest {
+    name: String,
+    policies: Vec<String>,
+    resources: Vec<String>,
+    exceptions: Vec<String>,
+    variables: Option<String>,
+    userinfo: Option<String>,
+    results: Vec<ExpectedResult>,
+    /// Test-level fields pss does not run (`jsonPayload`, `clusterResources`, ...).
+    unused: Vec<String>,
+}
+
+impl KyvernoTest {
+    /// Decodes a test file.
+    ///
+    /// # Errors
+    /// Malformed JSON or a field of the wrong type.
+    pub fn from_json_str(text: &str) -> Result<KyvernoTest, Error> {
+        let mut test = KyvernoTest::default();
+        let mut r = Reader::new(text);
+        r.object(
+            |r, key| match key.as_ref() {
+                "metadata" => r
+                    .object(
+                        |r, key| if key == "name" { string(r).map(|n| test.name = n) } else { r.skip() },
+                        PathStyle::Field,
+                    )
+                    .map(|_| ()),
+                "name" => string(r).map(|n| {
+                    if test.name.is_empty() {
+                        test.name = n
+                    }
+                }),
+                "policies" => strings(r).map(|v| test.policies = v),
+                "resources" => strings(r).map(|v| test.resources = v),
+                "exceptions" => strings(r).map(|v| test.exceptions = v),
+                "variables" => string(r).map(|v| test.variables = Some(v).filter(|v| !v.is_empty())),
+                "userinfo" => string(r).map(|v| test.userinfo = Some(v).filter(|v| !v.is_empty())),
+                "results" => objects(r, |r, key, e: &mut ExpectedResult| match key {
+                    "policy" => string(r).map(|v| e.policy = v),
+                    "rule" => string(r).map(|v| e.rule = v),
+                    "resources" => strings(r).map(|v| e.resources.extend(v)),
+                    "resource" => string(r).map(|v| {
+                        if !v.is_empty() {
+                            e.resources.push(v)
+                        }
+                    }),
+                    "kind" => string(r).map(|v| e.kind = v),
+                    "result" | "status" => string(r).map(|v| {
+                        if !v.is_empty() {
+                            e.result = v
+                        }
+                    }),
+                    "patchedResources" | "patchedResource" => unchecked(r, e, "patchedResources"),
+                    "generatedResource" | "generatedResources" => unchecked(r, e, "generatedResource"),
+                    "cloneSourceResource" => unchecked(r, e, "cloneSourceResource"),
+                    _ => r.skip(),
+                })
+                .map(|v| test.results = v),
+                "apiVersion" | "kind" => r.skip(),
+                other => {
+                    if !r.null()? {
+                        r.skip()?;
+                        test.unused.push(other.to_owned());
+                    }
+                    Ok(())
+                }
+            },
+            PathStyle::Field,
+        )
+        .map_err(Error::finish)?;
+        Ok(test)
+    }
+
+    /// `metadata.name` (or the deprecated `name`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The policy files.
+    pub fn policies(&self) -> &[String] {
+        &self.policies
+    }
+
+    /// The resource files.
+    pub fn resources(&self) -> &[String] {
+        &self.resources
+    }
+
+    /// The PolicyException files.
+    pub fn exceptions(&self) -> &[String] {
+        &self.exceptions
+    }
+
+    /// The values file (`variables`): its `namespaceSelector` entries give namespaces' labels.
+    pub fn variables(&self) -> Option<&str> {
+        self.variables.as_deref()
+    }
+
+    /// The user info file (`userinfo`): pss does not read it (rules whose outcome depends on the
+    /// requesting user are not evaluated).
+    pub fn userinfo(&self) -> Option<&str> {
+        self.userinfo.as_deref()
+    }
+
+    /// The expected results.
+    pub fn results(&self) -> &[ExpectedResult] {
+        &self.results
+    }
+
+    /// Fields of the test pss does not run (`jsonPayload`, `clusterResources`, ...).
+    pub fn unused_fields(&self) -> &[String] {
+        &self.unused
+    }
+
+    /// Runs the test as `kyverno test` does: every policy applied to every resource (with the
+    /// exceptions), then each expected result compared with the results of its rules (`rule`,
+    /// `autogen-rule` and `autogen-cronjob-rule`) for each resource it names, in rows numbered
+    /// from 1.
+    ///
+    /// A resource it names that is not among the resources makes Kyverno check every resource; a
+    /// policy that matches none of a resource's rules gives a passing `Excluded` row; a policy
+    /// not loaded gives a failed `Not found` row (or a skipped `Invalid Policy` one). A rule pss
+    /// cannot evaluate gives a failed `Not evaluated` row, skipped with `allow_unevaluated`.
+    pub fn run(&self, inputs: &TestInputs<'_>) -> TestReport {
+        let mut keyed: Vec<(String, Vec<PolicyResult>)> = Vec::new();
+        for resource in inputs.resources {
+            let key = resource_key(resource);
+            if keyed.iter().any(|(k, _)| *k == key) {
+                continue;
+            }
+            let namespace = resource_namespace(resource);
+            let ctx = ApplyContext::new(&namespace)
+                .namespace_labels(inputs.namespace_labels.get(&namespace))
+                .exceptions(inputs.exceptions);
+            let results = inputs.policies.iter().map(|p| p.apply_with(resource, &ctx)).collect();
+            keyed.push((key, results));
+        }
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut report = TestReport::default();
+        for expected in &self.results {
+            let mut keys: Vec<&str> = Vec::new();
+            for wanted in &expected.resources {
+                for (key, _) in &keyed {
+                    let parts: Vec<&str> = key.split(',').collect();
+                    let hit = match wanted.split_once('/') {
+                        None => parts[parts.len() - 1] == wanted,
+                        Some((ns, name)) => parts[parts.len() - 2] == ns && parts[parts.len() - 1] == name,
+                    };
+                    if hit {
+                        keys.push(key);
+                    }
+                }
+            }
+            if keys.is_empty() {
+                keys = keyed.iter().map(|(k, _)| k.as_str()).collect();
+            }
+            let policy_name = expected.policy.rsplit('/').next().unwrap_or("");
+            for key in keys {
+                let display = key.replace(',', "/");
+                let results = &keyed.iter().find(|(k, _)| k == key).expect("a listed key").1;
+                let mut rows = 0;
+                let mut found = false;
+                for result in results.iter().filter(|r| r.policy() == policy_name) {
+                    found = true;
+                    let before = report.rows.len();
+                    for rule in result.rules().iter().filter(|r| {
+                        expected.rule.is_empty()
+                            || r.name() == expected.rule
+                            || r.name() == format!("autogen-{}", expected.rule)
+                            || r.name() == format!("autogen-cronjob-{}", expected.rule)
+                    }) {
+                        let (outcome, reason) = if rule.status() == RuleStatus::Unsupported {
+                            let outcome = if inputs.allow_unevaluated { TestOutcome::Skip } else { TestOutcome::Fail };
+                            (outcome, "Not evaluated".to_owned())
+                        } else if let Some(field) = expected.unchecked {
+                            (TestOutcome::Fail, format!("Not evaluated ({field})"))
+                        } else {
+                            let got = rule.status().as_str();
+                            if got == expected.result {
+                                (TestOutcome::Pass, "Ok".to_owned())
+                            } else {
+                                (TestOutcome::Fail, format!("Want {}, got {got}", expected.result))
+                            }
+                        };
+                        report.push(TestRow {
+                            policy: expected.policy.clone(),
+                            rule: rule.name().to_owned(),
+                            resource: display.clone(),
+                            outcome,
+                            reason,
+                            message: rule.message().to_owned(),
+                            expected_skip: expected.result == "skip",
+                        });
+                    }
+                    if report.rows.len() == before {
+                        // No rule result: the resource was excluded, a pass.
+                        report.push(TestRow {
+                            policy: expected.policy.clone(),
+                            rule: expected.rule.clone(),
+                            resource: display.clone(),
+                            outcome: TestOutcome::Pass,
+                            reason: "Excluded".into(),
+                            message: "Excluded".into(),
+                            expected_skip: true,
+                        });
+                    }
+                    rows += report.rows.len() - before;
+                }
+                if !found && rows == 0 {
+                    let skipped = inputs.invalid_policies.iter().find(|(name, _)| name == policy_name);
+                    let row = match skipped {
+                        Some((_, message)) => TestRow {
+                            policy: expected.policy.clone(),
+                            rule: expected.rule.clone(),
+                            resource: display.clone(),
+                            outcome: TestOutcome::Skip,
+                            reason: "Invalid Policy".into(),
+                            message: message.clone(),
+                            expected_skip: true,
+                        },
+                        None => TestRow {
+                            policy: expected.policy.clone(),
+                            rule: expected.rule.clone(),
+                            resource: display.clone(),
+                            outcome: TestOutcome::Fail,
+                            reason: "Not found".into(),
+                            message: "Not found".into(),
+                            expected_skip: false,
+                        },
+                    };
+                    report.push(row);
+                }
+            }
+        }
+        report
+    }
+}
+
+fn unchecked(r: &mut Reader<'_>, e: &mut ExpectedResult, field: &'static str) -> crate::json::reader::Result<()> {
+    if !r.null()? {
+        let raw = r.raw_value()?;
+        if !matches!(raw.trim(), "\"\"" | "[]") {
+            e.unchecked = Some(field);
+        }
+    }
+    Ok(())
+}
+
+/// Kinds a resource without a namespace is not put in `default` for.
+const CLUSTER_SCOPED: [&str; 14] = [
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "StorageClass",
+    "PriorityClass",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+    "APIService",
+    "ClusterPolicy",
+    "RuntimeClass",
+    "IngressClass",
+];
+
+/// The namespace Kyverno's CLI puts a resource in: its own, `default` for a namespaced kind
+/// without one, none for a cluster-scoped kind.
+pub(crate) fn resource_namespace(resource: &ObjectDocument<'_>) -> String {
+    let kind = resource.kind().unwrap_or("");
+    if CLUSTER_SCOPED.contains(&kind) {
+        return String::new();
+    }
+    resource.namespace().filter(|n| !n.is_empty()).unwrap_or("default").to_owned()
+}
+
+/// `apiVersion,kind,namespace,name`.
+fn resource_key(resource: &ObjectDocument<'_>) -> String {
+    let header = resource.header();
+    format!(
+        "{},{},{},{}",
+        header.api_version().unwrap_or(""),
+        resource.kind().unwrap_or(""),
+        resource_namespace(resource),
+        resource.name().unwrap_or("")
+    )
+}
+
+/// What a test runs on: the loaded policies (and those not loaded, with why), the resources, the
+/// PolicyExceptions and the namespaces' labels.
+#[derive(Debug, Clone, Copy)]
+pub struct TestInputs<'a> {
+    /// The policies.
+    pub policies: &'a [KyvernoPolicy],
+    /// Policies refused as invalid: their names and errors.
+    pub invalid_policies: &'a [(String, String)],
+    /// The resources, in the order read.
+    pub resources: &'a [ObjectDocument<'a>],
+    /// The PolicyExceptions.
+    pub exceptions: &'a [PolicyException],
+    /// Namespaces' labels, for `namespaceSelector`s.
+    pub namespace_labels: &'a BTreeMap<String, BTreeMap<String, String>>,
+    /// Rows of rules pss cannot evaluate are skipped, not failed.
+    pub allow_unevaluated: bool,
+}
+
+/// A row's outcome (Kyverno's `RESULT` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TestOutcome {
+    /// The expectation holds.
+    Pass,
+    /// It does not.
+    Fail,
+    /// Not checked (an invalid policy; an unevaluated rule allowed).
+    Skip,
+}
+
+impl TestOutcome {
+    /// `Pass`, `Fail` or `Skip`, as Kyverno prints it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TestOutcome::Pass => "Pass",
+            TestOutcome::Fail => "Fail",
+            TestOutcome::Skip => "Skip",
+        }
+    }
+}
+
+/// One row of Kyverno's result table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestRow {
+    policy: String,
+    rule: String,
+    resource: String,
+    outcome: TestOutcome,
+    reason: String,
+    message: String,
+    expected_skip: bool,
+}
+
+impl TestRow {
+    /// The policy, as the test names it.
+    pub fn policy(&self) -> &str {
+        &self.policy
+    }
+
+    /// The rule.
+    pub fn rule(&self) -> &str {
+        &self.rule
+    }
+
+    /// `apiVersion/kind/namespace/name`.
+    pub fn resource(&self) -> &str {
+        &self.resource
+    }
+
+    /// Whether the expectation held.
+    pub fn outcome(&self) -> TestOutcome {
+        self.outcome
+    }
+
+    /// `Ok`, `Want pass, got fail`, `Excluded`, `Not found`, `Invalid Policy`, `Not evaluated`.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
+    /// The rule's message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// The rows of a test and their counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TestReport {
+    rows: Vec<TestRow>,
+    pass: usize,
+    skip: usize,
+    fail: usize,
+}
+
+impl TestReport {
+    fn push(&mut self, row: TestRow) {
+        match row.outcome {
+            TestOutcome::Pass if row.expected_skip => self.skip += 1,
+            TestOutcome::Pass => self.pass += 1,
+            TestOutcome::Skip => self.skip += 1,
+            TestOutcome::Fail => self.fail += 1,
+        }
+        self.rows.push(row);
+    }
+
+    /// The rows, in order (their IDs are their positions plus one).
+    pub fn rows(&self) -> &[TestRow] {
+        &self.rows
+    }
+
+    /// Rows whose expectation held (`Pass` rows, `Skip` rows included, as Kyverno counts them).
+    pub fn passed(&self) -> usize {
+        self.pass + self.skip
+    }
+
+    /// Rows whose expectation failed.
+    pub fn failed(&self) -> usize {
+        self.fail
+    }
+
+    /// Adds another test's counts (for the summary over several tests).
+    pub fn add_counts(&mut self, other: &TestReport) {
+        self.pass += other.pass;
+        self.skip += other.skip;
+        self.fail += other.fail;
+    }
+
+    /// Kyverno's table of the rows (without colours), rows numbered from 1; `detailed` adds the
+    /// `MESSAGE` column.
+    pub fn table(&self, detailed: bool) -> String {
+        let mut headers: Vec<String> =
+            ["id", "policy", "rule", "resource", "result", "reason"].iter().map(|h| (*h).to_owned()).collect();
+        if detailed {
+            headers.push("message".into());
+        }
+        if self.rows.len() > 10 {
+            headers[0] = format!("id ({}) ", self.rows.len());
+        }
+        let cells: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut row = vec![
+                    (i + 1).to_string(),
+                    r.policy.clone(),
+                    r.rule.clone(),
+                    r.resource.clone(),
+                    r.outcome.as_str().to_owned(),
+                    r.reason.clone(),
+                ];
+                if detailed {
+                    row.push(r.message.clone());
+                }
+                row
+            })
+            .collect();
+        render_table(&headers, &cells)
+    }
+
+    /// `Test Summary: N tests passed and M tests failed`.
+    pub fn summary(&self) -> String {
+        format!("Test Summary: {} tests passed and {} tests failed", self.passed(), self.failed())
+    }
+}
+
+/// `kataras/tablewriter` as `kyverno test` configures it: borders all round, `│` and `─`, a line
+/// under the headers, every column left-aligned, headers upper-cased.
+fn render_table(headers: &[String], rows: &[Vec<String>]) -> String {
+    let width = |s: &str| s.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(width(cell));
+        }
+    }
+    let mut out = String::new();
+    let line = |out: &mut String| {
+        out.push('│');
+        for w in &widths {
+            out.push_str(&"─".repeat(w + 2));
+            out.push('│');
+        }
+        out.push('\n');
+    };
+    let cells = |out: &mut String, cells: &[String]| {
+        let lines: Vec<Vec<&str>> = cells.iter().map(|c| c.split('\n').collect()).collect();
+        let height = lines.iter().map(Vec::len).max().unwrap_or(1);
+        for x in 0..height {
+            for (y, col) in lines.iter().enumerate() {
+                let cell = col.get(x).copied().unwrap_or("");
+                out.push('│');
+                out.push(' ');
+                out.push_str(cell);
+                out.push_str(&" ".repeat(widths[y].saturating_sub(cell.chars().count())));
+                out.push(' ');
+            }
+            out.push('│');
+            out.push('\n');
+        }
+    };
+    line(&mut out);
+    let titles: Vec<String> = headers.iter().map(|h| title(h)).collect();
+    cells(&mut out, &titles);
+    line(&mut out);
+    for row in rows {
+        cells(&mut out, row);
+    }
+    line(&mut out);
+    out
+}
+
+/// tablewriter's `Title`: `_` becomes a space, as does a `.` next to a letter; trimmed; upper case.
+fn title(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let num_or_space = |c: char| c.is_ascii_digit() || c == ' ';
+    let mapped: String = chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| match c {
+            '_' => ' ',
+            '.' if (i != 0 && !num_or_space(chars[i - 1])) || (i + 1 != chars.len() && !num_or_space(chars[i + 1])) => {
+                ' '
+            }
+            c => c,
+        })
+        .collect();
+    let trimmed = mapped.trim();
+    if trimmed.is_empty() && !name.is_empty() {
+        return " ".into();
+    }
+    trimmed.to_uppercase()
+}
+
+/// The line `kyverno test` prints before applying: `  Applying 1 policy to 2 resources with 0
+/// exceptions ...`.
+pub fn test_applying_line(policies: usize, resources: usize, exceptions: usize) -> String {
+    let plural = |n: usize, one: &'static str, many: &'static str| if n == 1 { one } else { many };
+    format!(
+        "  Applying {policies} {} to {resources} {} with {exceptions} {} ...",
+        plural(policies, "policy", "policies"),
+        plural(resources, "resource", "resources"),
+        plural(exceptions, "exception", "exceptions")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_tablewriters() {
+        let rows = vec![vec![
+            "1".to_owned(),
+            "psa".into(),
+            "baseline".into(),
+            "v1/Pod/default/bad".into(),
+            "Pass".into(),
+            "Ok".into(),
+        ]];
+        let headers: Vec<String> =
+            ["id", "policy", "rule", "resource", "result", "reason"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(
+            render_table(&headers, &rows),
+            "\
+│────│────────│──────────│────────────────────│────────│────────│
+│ ID │ POLICY │ RULE     │ RESOURCE           │ RESULT │ REASON │
+│────│────────│──────────│────────────────────│────────│────────│
+│ 1  │ psa    │ baseline │ v1/Pod/default/bad │ Pass   │ Ok     │
+│────│────────│──────────│────────────────────│────────│────────│
+"
+        );
+        assert_eq!(title("id (11) "), "ID (11)");
+        assert_eq!(title("a_b.c"), "A B C");
+        assert_eq!(test_applying_line(1, 2, 0), "  Applying 1 policy to 2 resources with 0 exceptions ...");
+    }
+}
