@@ -128,10 +128,11 @@ fn chainsaw_conformance() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kyverno/chainsaw");
     let mut dirs = Vec::new();
     test_dirs(&root, &mut dirs);
-    assert!(dirs.len() >= 90, "{} test directories", dirs.len());
-    let mut tally = Tally::default();
+    assert!(dirs.len() >= 94, "{} test directories", dirs.len());
+    let (mut kyverno, mut policies_repo) = (Tally::default(), Tally::default());
     for dir in dirs {
         let name = dir.strip_prefix(&root).unwrap().display().to_string();
+        let tally = if name.starts_with("policies") { &mut policies_repo } else { &mut kyverno };
         let expect = &yaml_docs(&dir.join("expect.yaml"))[0];
         let files = |key: &str| -> Vec<Value> {
             expect[key]
@@ -223,7 +224,8 @@ fn chainsaw_conformance() {
             }
         }
     }
-    tally.finish("test/conformance/chainsaw");
+    kyverno.finish("kyverno/kyverno test/conformance (chainsaw, kuttl)");
+    policies_repo.finish("kyverno/policies pod-security/subrule chainsaw");
 }
 
 /// Every `kyverno-test.yaml` under a directory.
@@ -296,4 +298,216 @@ fn kyverno_cli_test_files() {
         }
     }
     tally.finish("kyverno-test.yaml files");
+}
+
+/// Reports and events (`reports/background/**`, `events/**`; the 1.11 kuttl report test): the
+/// results and messages they assert, which Kyverno's background scan computes with the same rule
+/// evaluation as admission.
+#[test]
+fn report_and_event_results() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kyverno/reports");
+    let mut dirs = Vec::new();
+    test_dirs(&root, &mut dirs);
+    assert_eq!(dirs.len(), 11);
+    let mut tally = Tally::default();
+    for dir in dirs {
+        let name = dir.strip_prefix(&root).unwrap().display().to_string();
+        let expect = &yaml_docs(&dir.join("expect.yaml"))[0];
+        // `file#N`: the file's document N only.
+        let files = |key: &str| -> Vec<Value> {
+            let mut out = Vec::new();
+            for f in expect[key].as_array().into_iter().flatten() {
+                let (path, index) = match f.as_str().unwrap().split_once('#') {
+                    Some((p, i)) => (p, Some(i.parse::<usize>().unwrap())),
+                    None => (f.as_str().unwrap(), None),
+                };
+                let docs = yaml_docs(&dir.join(path));
+                match index {
+                    Some(i) => out.push(docs[i].clone()),
+                    None => out.extend(docs),
+                }
+            }
+            out
+        };
+        for version in releases(expect["releases"].as_str().unwrap()) {
+            let policies: Vec<KyvernoPolicy> = files("policies")
+                .iter()
+                .map(|p| KyvernoPolicy::from_json_str_for(&p.to_string(), version).unwrap())
+                .collect();
+            let exceptions: Vec<PolicyException> = files("exceptions")
+                .iter()
+                .map(|e| PolicyException::from_json_str_for(&e.to_string(), version).unwrap())
+                .collect();
+            let texts: Vec<String> = files("resources").iter().map(Value::to_string).collect();
+            for want in expect["results"].as_array().unwrap() {
+                let resource = want["resource"].as_str().unwrap();
+                let text =
+                    texts.iter().find(|t| ObjectDocument::from_str(t).unwrap().name() == Some(resource)).unwrap();
+                let obj = ObjectDocument::from_str(text).unwrap();
+                let namespace = obj.namespace().unwrap_or("chainsaw");
+                let ctx = ApplyContext::new(namespace).exceptions(&exceptions);
+                let results: Vec<_> = policies.iter().map(|p| p.apply_with(&obj, &ctx)).collect();
+                if let Some(summary) = want.get("summary") {
+                    for (status, count) in summary.as_object().unwrap() {
+                        let got =
+                            results.iter().flat_map(|r| r.rules()).filter(|r| r.status().as_str() == status).count();
+                        let count = count.as_u64().unwrap() as usize;
+                        tally.record(version, got == count, || {
+                            format!("{name}: {resource}: {count} {status}, got {got}")
+                        });
+                    }
+                    continue;
+                }
+                let rule = results
+                    .iter()
+                    .filter(|r| r.policy() == want["policy"].as_str().unwrap())
+                    .flat_map(|r| r.rules())
+                    .find(|r| r.name() == want["rule"].as_str().unwrap());
+                let status = rule.map(|r| r.status().as_str());
+                tally.record(version, status == want["result"].as_str(), || {
+                    format!("{name}: {resource}: {want}, got {status:?}")
+                });
+                if let Some(message) = want["message"].as_str() {
+                    let got = rule.map(|r| r.message());
+                    tally.record(version, got == Some(message), || {
+                        format!("{name}: {resource}: message {message:?}, got {got:?}")
+                    });
+                }
+            }
+        }
+    }
+    tally.finish("reports and events");
+}
+
+/// `api/kyverno/v1/rule_test.go` (`Test_ValidatePSaControlNames`): which exclude entries a release
+/// refuses, with its messages.
+#[test]
+fn api_rule_test() {
+    let suite = data("rule_test.json");
+    let mut tally = Tally::default();
+    for case in suite["cases"].as_array().unwrap() {
+        let name = case["description"].as_str().unwrap();
+        let policy = serde_json::json!({
+            "apiVersion": "kyverno.io/v1", "kind": "ClusterPolicy", "metadata": {"name": "p"},
+            "spec": {"rules": [case["rule"]]}
+        })
+        .to_string();
+        for (v, errors) in case["errors"].as_object().unwrap() {
+            let version: KyvernoVersion = v.parse().unwrap();
+            let want: Vec<&str> = errors.as_array().unwrap().iter().map(|e| e.as_str().unwrap()).collect();
+            let got: Vec<String> = match KyvernoPolicy::from_json_str_for(&policy, version) {
+                Ok(_) => Vec::new(),
+                Err(pss_core::PolicyError::Invalid { errors, .. }) => errors.iter().map(ToString::to_string).collect(),
+                Err(e) => vec![e.to_string()],
+            };
+            tally.record(version, got == want, || format!("{name}: expected {want:?}, got {got:?}"));
+        }
+    }
+    tally.finish("api/kyverno/v1/rule_test.go");
+}
+
+/// `pkg/autogen/v1/autogen_test.go`: `Test_CanAutoGen` (whether a policy gets rules for pod
+/// controllers), `Test_getAutogenRuleName` (names cut to 63 bytes) and
+/// `Test_PodSecurityWithNoExceptions` (a Deployment gets the generated podSecurity rule). Kyverno's
+/// tests call its autogen on policies its webhook would refuse (rules without an operation): pss
+/// refuses them, so those cases are listed as not applicable.
+#[test]
+fn pkg_autogen_test() {
+    let suite = data("autogen_test.json");
+    let mut tally = Tally::default();
+    let mut not_applicable = Vec::new();
+    for version in KyvernoVersion::ALL {
+        for case in suite["cases"].as_array().unwrap() {
+            let name = case["name"].as_str().unwrap();
+            match KyvernoPolicy::from_json_str_for(&case["policy"].to_string(), version) {
+                Ok(policy) => {
+                    let generated = policy.rule_names().any(|r| r.starts_with("autogen-"));
+                    let want = case["autogen"].as_bool().unwrap();
+                    tally.record(version, generated == want, || format!("{name}: autogen={want}, got {generated}"));
+                }
+                Err(e) if e.is_invalid() => not_applicable.push(name.to_owned()),
+                Err(e) => panic!("{name}: {e}"),
+            }
+        }
+        // Test_getAutogenRuleName.
+        for (rule, autogen, cronjob) in [
+            ("valid-rule-name", "autogen-valid-rule-name", "autogen-cronjob-valid-rule-name"),
+            (
+                "too-long-this-rule-name-will-be-truncated-to-63-characters",
+                "autogen-too-long-this-rule-name-will-be-truncated-to-63-charact",
+                "autogen-cronjob-too-long-this-rule-name-will-be-truncated-to-63",
+            ),
+        ] {
+            let policy = serde_json::json!({"apiVersion": "kyverno.io/v1", "kind": "ClusterPolicy", "metadata": {"name": "p"},
+                "spec": {"rules": [{"name": rule, "match": {"any": [{"resources": {"kinds": ["Pod"]}}]},
+                "validate": {"podSecurity": {"level": "baseline"}}}]}});
+            let policy = KyvernoPolicy::from_json_str_for(&policy.to_string(), version).unwrap();
+            let names: Vec<&str> = policy.rule_names().collect();
+            tally.record(version, names[1] == autogen, || format!("{rule}: {autogen}, got {names:?}"));
+            tally.record(version, names[2] == cronjob, || format!("{rule}: {cronjob}, got {names:?}"));
+        }
+        // Test_PodSecurityWithNoExceptions: rules for a Deployment are the rule and its generated twin.
+        let policy = r#"{"apiVersion":"kyverno.io/v1","kind":"ClusterPolicy","metadata":{"name":"pod-security"},"spec":{"rules":[{"name":"restricted","match":{"all":[{"resources":{"kinds":["Pod"]}}]},"validate":{"failureAction":"enforce","podSecurity":{"level":"restricted","version":"v1.24"}}}]}}"#;
+        let policy = KyvernoPolicy::from_json_str_for(policy, version).unwrap();
+        let deployment = r#"{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+            "spec": {"template": {"spec": {"containers": [{"name": "c"}]}}}}"#;
+        let result = policy.apply(&ObjectDocument::from_str(deployment).unwrap(), "default", None);
+        let names: Vec<&str> = result.rules().iter().map(|r| r.name()).collect();
+        let ok =
+            names == ["autogen-restricted"] && policy.rule_names().take(2).eq(["restricted", "autogen-restricted"]);
+        tally.record(version, ok, || format!("PodSecurityWithNoExceptions: got {names:?}"));
+    }
+    not_applicable.sort();
+    not_applicable.dedup();
+    println!(
+        "pkg/autogen not applicable (a rule without an operation, which Kyverno's webhook refuses): {}",
+        not_applicable.join(", ")
+    );
+    tally.finish("pkg/autogen/v1/autogen_test.go");
+}
+
+/// `pkg/engine/handlers/validation/validate_pss_test.go` (`Test_PSS_PolicyExceptions_Skip`, v1.19.0):
+/// two PolicyExceptions whose `podSecurity` entries together cover every failure skip the rule.
+#[test]
+fn validate_pss_test() {
+    let policy = r#"{"apiVersion": "kyverno.io/v1", "kind": "ClusterPolicy", "metadata": {"name": "psp-baseline"},
+      "spec": {"rules": [{"name": "baseline", "match": {"any": [{"resources": {"kinds": ["Pod"]}}]},
+      "validate": {"podSecurity": {"level": "baseline", "version": "v1.29"}}}]}}"#;
+    let pod = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"test-pod"},"spec":{
+      "containers":[{"name":"primary","image":"alpine:latest","securityContext":{"allowPrivilegeEscalation":false,
+        "capabilities":{"drop":["ALL"]},"runAsNonRoot":true,"runAsUser":1000,"runAsGroup":1000,"seccompProfile":{"type":"RuntimeDefault"}}}],
+      "initContainers":[
+        {"name":"init1","image":"alpine:latest","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"add":["NET_ADMIN","NET_RAW"],"drop":["ALL"]},
+          "privileged":false,"readOnlyRootFilesystem":false,"runAsNonRoot":true,"runAsUser":10001,"runAsGroup":10001,"seccompProfile":{"type":"RuntimeDefault"}}},
+        {"name":"init2","image":"busybox:latest","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"add":["SYS_TIME"],"drop":["ALL"]},
+          "privileged":false,"readOnlyRootFilesystem":true,"runAsNonRoot":true,"runAsUser":10002,"runAsGroup":10002,"seccompProfile":{"type":"RuntimeDefault"}}}]}}"#;
+    let exception = |name: &str, image: &str, values: &str| {
+        format!(
+            r#"{{"apiVersion":"kyverno.io/v2","kind":"PolicyException","metadata":{{"name":"{name}"}},
+              "spec":{{"exceptions":[{{"policyName":"psp-baseline","ruleNames":["baseline"]}}],
+              "match":{{"any":[{{"resources":{{"kinds":["Pod"]}}}}]}},
+              "podSecurity":[{{"controlName":"Capabilities","images":["{image}"],
+                "restrictedField":"spec.initContainers[*].securityContext.capabilities.add","values":{values}}}]}}}}"#
+        )
+    };
+    let mut tally = Tally::default();
+    let version = KyvernoVersion::V1_19;
+    let policy = KyvernoPolicy::from_json_str_for(policy, version).unwrap();
+    let exceptions = [
+        PolicyException::from_json_str_for(
+            &exception("init1-exception-baseline", "alpine:latest", r#"["NET_ADMIN","NET_RAW"]"#),
+            version,
+        )
+        .unwrap(),
+        PolicyException::from_json_str_for(
+            &exception("init2-exception-baseline", "busybox:latest", r#"["SYS_TIME"]"#),
+            version,
+        )
+        .unwrap(),
+    ];
+    let result =
+        policy.apply_with(&ObjectDocument::from_str(pod).unwrap(), &ApplyContext::new("").exceptions(&exceptions));
+    let status = result.rules()[0].status();
+    tally.record(version, status == RuleStatus::Skip, || format!("Test_PSS_PolicyExceptions_Skip: got {status:?}"));
+    tally.finish("pkg/engine/handlers/validation/validate_pss_test.go");
 }
