@@ -211,6 +211,8 @@ pub struct ObjectDocument<'a> {
     header: ObjectHeader<'a>,
     kind: Option<WorkloadKind>,
     template: Option<PodDocument<'a>>,
+    /// A CronJob's `spec.jobTemplate.metadata` (Kyverno reads its annotations for the pod).
+    job_template: Option<ObjectHeader<'a>>,
 }
 
 impl<'a> ObjectDocument<'a> {
@@ -242,6 +244,7 @@ impl<'a> ObjectDocument<'a> {
         let mut decided: Option<Option<WorkloadKind>> = fixed;
         let mut unsettled = false;
         let mut template: Option<PodDocument<'a>> = None;
+        let mut job_template: Option<ObjectHeader<'a>> = None;
         pod.decode_object(&mut r, |r, key, header, spec| {
             if key != "spec" && key != "template" {
                 return r.skip();
@@ -253,6 +256,22 @@ impl<'a> ObjectDocument<'a> {
             match now {
                 _ if unsettled => r.skip(),
                 Some(WorkloadKind::Pod) if key == "spec" => spec.decode(r),
+                Some(WorkloadKind::CronJob) if key == "spec" => descend(r, &["jobTemplate"], &mut |r| {
+                    r.object(
+                        |r, key| match key.as_ref() {
+                            "metadata" => job_template.get_or_insert_with(ObjectHeader::default).decode_meta(r),
+                            "spec" => descend(r, &["template"], &mut |r| {
+                                if r.null()? {
+                                    return Ok(());
+                                }
+                                template.get_or_insert_with(PodDocument::default).decode_template(r)
+                            }),
+                            _ => r.skip(),
+                        },
+                        PathStyle::Field,
+                    )
+                    .map(|_| ())
+                }),
                 Some(wk) if wk.template_keys().first() == Some(&key) => {
                     descend(r, &wk.template_keys()[1..], &mut |r| {
                         if r.null()? {
@@ -272,12 +291,14 @@ impl<'a> ObjectDocument<'a> {
         let settled = !unsettled && decided.is_none_or(|d| d == kind);
         let document = match kind {
             // A pod is its own template and keeps the header.
-            Some(WorkloadKind::Pod) => ObjectDocument { header: ObjectHeader::default(), kind, template: Some(pod) },
+            Some(WorkloadKind::Pod) => {
+                ObjectDocument { header: ObjectHeader::default(), kind, template: Some(pod), job_template: None }
+            }
             Some(wk) => {
                 let template = if wk.template_optional() { template } else { Some(template.unwrap_or_default()) };
-                ObjectDocument { header: pod.into_header(), kind, template }
+                ObjectDocument { header: pod.into_header(), kind, template, job_template }
             }
-            None => ObjectDocument { header: pod.into_header(), kind, template: None },
+            None => ObjectDocument { header: pod.into_header(), kind, template: None, job_template: None },
         };
         Ok((document, settled))
     }
@@ -288,6 +309,11 @@ impl<'a> ObjectDocument<'a> {
     /// As [`ObjectDocument::from_str`], and invalid UTF-8.
     pub fn from_slice(bytes: &'a [u8]) -> Result<Self, Error> {
         ObjectDocument::from_str(utf8(bytes)?)
+    }
+
+    /// A CronJob's `spec.jobTemplate.metadata` annotations (none for other kinds), sorted by key.
+    pub(crate) fn job_template_annotations(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.job_template.iter().flat_map(ObjectHeader::annotations)
     }
 
     /// The object's header: `apiVersion`, `kind`, name, namespace, labels, annotations.

@@ -765,6 +765,11 @@ pub struct ObjectHeader<'a> {
 }
 
 impl<'a> ObjectHeader<'a> {
+    /// Decodes an `ObjectMeta` value into this header's metadata.
+    pub(crate) fn decode_meta(&mut self, r: &mut Reader<'a>) -> Result<()> {
+        self.meta.decode(r)
+    }
+
     /// Reads the header of an object in JSON text.
     ///
     /// # Errors

@@ -81,8 +81,9 @@ impl FieldErr {
     }
 }
 
-/// A failed check (`CheckResult`): `errs` is `None` where the library keeps no field errors (all
-/// of v0.29, and `hostProbesAndHostLifecycle`).
+/// A failed check (`CheckResult`): `errs` is `None` where the library keeps no field errors
+/// (`hostProbesAndHostLifecycle`). v0.29 (Kyverno 1.11) keeps none either, but its engine never
+/// reads them: they are computed all the same, for the fields pss reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct KCheck {
     pub id: CheckId,
@@ -268,7 +269,7 @@ fn versions(lib: Library, id: CheckId) -> Option<&'static [u64]> {
 
 /// Runs one version (`since`, one of the check's versions) of a check on a pod.
 pub(crate) fn run(lib: Library, id: CheckId, since: u64, pod: &KPod<'_>) -> Option<KCheck> {
-    let mut check = match id {
+    match id {
         CheckId::AllowPrivilegeEscalation => allow_privilege_escalation(pod, since),
         CheckId::AppArmorProfile if lib >= Library::Fork2407 => app_armor(pod),
         CheckId::AppArmorProfile => app_armor_annotations(pod),
@@ -289,11 +290,7 @@ pub(crate) fn run(lib: Library, id: CheckId, since: u64, pod: &KPod<'_>) -> Opti
         CheckId::SeccompProfileRestricted => seccomp_restricted(pod, since),
         CheckId::Sysctls => sysctls(pod, since),
         CheckId::WindowsHostProcess => windows_host_process(pod),
-    }?;
-    if lib == Library::Upstream29 {
-        check.errs = None;
     }
-    Some(check)
 }
 
 // ---- helpers ---------------------------------------------------------------------------------

@@ -290,12 +290,14 @@ pub(crate) struct ResourceFilter {
 
 impl ResourceFilter {
     fn matches(&self, res: &Resource<'_>) -> Tri {
-        if self.resources.is_empty() || !self.resources.matches(res) {
-            Tri::No
-        } else if self.user_info {
-            Tri::Unknown
-        } else {
-            Tri::Yes
+        match (self.resources.is_empty(), self.user_info) {
+            // An empty filter selects nothing.
+            (true, false) => Tri::No,
+            // Only user info: it depends on who asks.
+            (true, true) => Tri::Unknown,
+            (false, _) if !self.resources.matches(res) => Tri::No,
+            (false, true) => Tri::Unknown,
+            (false, false) => Tri::Yes,
         }
     }
 }

@@ -407,7 +407,8 @@ impl KyvernoPolicy {
             let all: Vec<&PolicyException> =
                 ctx.exceptions.iter().filter(|e| listed(e, &sure) || listed(e, &unsure)).collect();
             let optimistic = self.predict(rule, ps, resource, &all);
-            if optimistic.status != prediction.status {
+            let admits = |s: RuleStatus| matches!(s, RuleStatus::Pass | RuleStatus::Skip);
+            if optimistic.status != prediction.status && !(admits(optimistic.status) && admits(prediction.status)) {
                 let keys: Vec<String> = unsure.iter().map(|e| e.key()).collect();
                 let message = format!(
                     "not evaluated: whether PolicyException {} applies depends on its conditions or on the requesting user, which pss does not evaluate",
@@ -441,7 +442,8 @@ impl KyvernoPolicy {
             if let (Ok(version), Ok((kind, template))) = (ps.version(), workload_of(resource)) {
                 let extra: Vec<&Exclusion> = sure.iter().flat_map(|e| e.pod_security()).collect();
                 let truth = ps.evaluate(version, kind, &template, &extra);
-                result = result.with_warnings(truth);
+                let level_version = format!("{}:{}", ps.level_text, ps.version_text);
+                result = result.with_warnings(truth, self.kyverno, &level_version);
             }
         }
         result
@@ -486,12 +488,16 @@ impl KyvernoPolicy {
             Err(message) => return Prediction::new(RuleStatus::Error, message),
         };
         let lib = kyverno.library();
-        let pod = match &template {
+        let mut pod = match &template {
             Some(TemplateRef::Json(p)) => KPod::new(*p, lib),
             #[cfg(feature = "k8s-openapi")]
             Some(TemplateRef::Typed(p)) => KPod::new(p, lib),
             None => KPod::default(),
         };
+        // Kyverno takes a CronJob's pod metadata from `spec.jobTemplate.metadata`.
+        if resource.workload_kind() == Some(WorkloadKind::CronJob) {
+            pod.annotations = resource.job_template_annotations().collect();
+        }
         let level = ps.level;
         let mut checks = engine::evaluate_pss(kyverno, level, version, &pod);
         checks = engine::exclude(kyverno, level, version, &ps.exclude, checks, &pod);

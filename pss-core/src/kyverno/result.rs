@@ -76,11 +76,13 @@ pub struct RuleResult {
     violations: Vec<Violation>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     warnings: Vec<Violation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warning: Option<String>,
 }
 
 impl RuleResult {
     pub(crate) fn new(name: String, status: RuleStatus, message: String, action: FailureAction) -> Self {
-        RuleResult { name, status, message, action, violations: Vec::new(), warnings: Vec::new() }
+        RuleResult { name, status, message, action, violations: Vec::new(), warnings: Vec::new(), warning: None }
     }
 
     pub(crate) fn with_violations(mut self, violations: Vec<Violation>) -> Self {
@@ -88,7 +90,29 @@ impl RuleResult {
         self
     }
 
-    pub(crate) fn with_warnings(mut self, warnings: Vec<Violation>) -> Self {
+    /// The standard's violations Kyverno `kyverno` lets through, for a rule at `level_version`.
+    pub(crate) fn with_warnings(
+        mut self,
+        warnings: Vec<Violation>,
+        kyverno: KyvernoVersion,
+        level_version: &str,
+    ) -> Self {
+        if !warnings.is_empty() {
+            let mut out = format!("Kyverno {kyverno} admits it, but it violates PodSecurity \"{level_version}\": ");
+            for (i, v) in warnings.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(v.reason());
+                let fields: Vec<&str> = v.fields().iter().map(|f| f.path()).collect();
+                if !fields.is_empty() {
+                    out.push_str(" (");
+                    out.push_str(&fields.join(", "));
+                    out.push(')');
+                }
+            }
+            self.warning = Some(out);
+        }
         self.warnings = warnings;
         self
     }
@@ -131,27 +155,12 @@ impl RuleResult {
         &self.warnings
     }
 
-    /// The warning line for the rule, when it has [`RuleResult::warnings`]:
-    /// `Kyverno 1.19 admits it, but it violates PodSecurity "restricted:latest": seccompProfile
-    /// (spec.containers[1].securityContext.seccompProfile.type)`.
-    pub fn warning_message(&self, kyverno: KyvernoVersion, level_version: &str) -> Option<String> {
-        if self.warnings.is_empty() {
-            return None;
-        }
-        let mut out = format!("Kyverno {kyverno} admits it, but it violates PodSecurity \"{level_version}\": ");
-        for (i, v) in self.warnings.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(v.reason());
-            let fields: Vec<&str> = v.fields().iter().map(|f| f.path()).collect();
-            if !fields.is_empty() {
-                out.push_str(" (");
-                out.push_str(&fields.join(", "));
-                out.push(')');
-            }
-        }
-        Some(out)
+    /// The warning line for the rule, when it has [`RuleResult::warnings`]: `Kyverno 1.12 admits
+    /// it, but it violates PodSecurity "restricted:latest": runAsNonRoot != true
+    /// (spec.containers[1].securityContext.runAsNonRoot)`; each violation's reason and the fields
+    /// Kyverno lets through.
+    pub fn warning_message(&self) -> Option<&str> {
+        self.warning.as_deref()
     }
 
     /// Whether this rule blocks the request: it failed and its action is Enforce.
