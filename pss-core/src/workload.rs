@@ -533,6 +533,7 @@ mod tests {
                     header: ObjectHeader::default(),
                     kind: Some(WorkloadKind::Pod),
                     template: Some(pod),
+                    job_template: None,
                 })
             }
             Ok(pod) => pod.into_header(),
@@ -563,7 +564,15 @@ mod tests {
                 template
             }
         };
-        Ok(ObjectDocument { header, kind, template })
+        let mut job_template: Option<ObjectHeader<'_>> = None;
+        if kind == Some(WorkloadKind::CronJob) {
+            let mut r = Reader::new(text);
+            descend(&mut r, &["spec", "jobTemplate", "metadata"], &mut |r| {
+                job_template.get_or_insert_with(ObjectHeader::default).decode_meta(r)
+            })
+            .map_err(Error::finish)?;
+        }
+        Ok(ObjectDocument { header, kind, template, job_template })
     }
 
     /// The one-pass reading when it applies, and what `from_str` and the reference give, as
@@ -597,6 +606,12 @@ mod tests {
             (
                 &format!(
                     r#"{{"apiVersion":"batch/v1","kind":"CronJob","spec":{{"jobTemplate":{{"spec":{{"template":{tpl}}}}}}}}}"#
+                ),
+                true,
+            ),
+            (
+                &format!(
+                    r#"{{"apiVersion":"batch/v1","kind":"CronJob","spec":{{"jobTemplate":{{"metadata":{{"annotations":{{"x":"y"}}}},"spec":{{"template":{tpl}}}}}}}}}"#
                 ),
                 true,
             ),

@@ -170,7 +170,11 @@ impl KyvernoVersion {
             ))
         };
         let digits = |s: &str| -> Option<u32> {
-            if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            if s.is_empty()
+                || s.len() > 4
+                || !s.bytes().all(|b| b.is_ascii_digit())
+                || (s.len() > 1 && s.starts_with('0'))
+            {
                 return None;
             }
             s.parse().ok()
@@ -217,8 +221,8 @@ impl KyvernoVersion {
         self == KyvernoVersion::V1_11
     }
 
-    /// 1.12 and later: `validate.failureAction`, `failureActionOverrides` and PolicyException
-    /// `podSecurity` entries exist; before, they are unknown fields.
+    /// 1.13 and later: `validate.failureAction` and `validate.failureActionOverrides` exist; before,
+    /// they are unknown fields.
     pub(crate) fn has_rule_failure_action(self) -> bool {
         self >= KyvernoVersion::V1_13
     }
