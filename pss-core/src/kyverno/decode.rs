@@ -569,14 +569,16 @@ fn validate_pod_security(
         },
     };
     let mut exclude = Vec::with_capacity(ps.exclude.len());
+    let mut intended = Vec::with_capacity(ps.exclude.len());
     for (j, e) in ps.exclude.into_iter().enumerate() {
         let crd_path = format!("{rule_path}.validate.podSecurity.exclude[{j}]");
         let path = format!("{rule_path}.podSecurity.exclude[{j}]");
         let control = Control::parse(&e.control_name);
         let restricted = control.is_some_and(Control::restricted_only);
         let control_name = e.control_name.clone();
-        if let Some(entry) = validate_exclude(&crd_path, &path, e, version, errors) {
+        if let Some((entry, written)) = validate_exclude(&crd_path, &path, e, version, errors) {
             exclude.push(entry);
+            intended.push(written);
         }
         if ps.level.as_deref() == Some("baseline") && restricted {
             errors.push(PolicyFieldError::invalid(
@@ -592,19 +594,21 @@ fn validate_pod_security(
         level_text: ps.level.unwrap_or_default(),
         version_text: ps.version.unwrap_or_default(),
         exclude,
+        intended,
     })
 }
 
 /// Validates one exclude entry as `version` does (`PodSecurityStandard.Validate` and the CRD's
-/// enum): `crd_path` is where the CRD's errors point, `path` where Kyverno's own do. Release 1.11
-/// has no `restrictedField` and `values`: it drops them.
+/// enum): `crd_path` is where the CRD's errors point, `path` where Kyverno's own do. Gives the entry
+/// as the release reads it and as written: release 1.11 has no `restrictedField` and `values`, and
+/// drops them.
 pub(super) fn validate_exclude(
     crd_path: &str,
     path: &str,
     e: RawExclude,
     version: KyvernoVersion,
     errors: &mut Vec<PolicyFieldError>,
-) -> Option<Exclusion> {
+) -> Option<(Exclusion, Exclusion)> {
     let control = Control::parse(&e.control_name);
     if control.is_none() {
         let names: Vec<&str> = Control::ALL.iter().map(|c| c.name()).collect();
@@ -623,15 +627,19 @@ pub(super) fn validate_exclude(
         )),
         _ => {}
     }
-    let (restricted_field, values) =
-        if version.validates_restricted_field() { (e.restricted_field, e.values) } else { Default::default() };
-    if !restricted_field.is_empty() && values.is_empty() {
+    let written =
+        Exclusion { control: control?, images: e.images, restricted_field: e.restricted_field, values: e.values };
+    if !version.validates_restricted_field() {
+        let read = Exclusion { restricted_field: String::new(), values: Vec::new(), ..written.clone() };
+        return Some((read, written));
+    }
+    if !written.restricted_field.is_empty() && written.values.is_empty() {
         errors.push(PolicyFieldError::forbidden(format!("{path}.values"), "values is required"));
     }
-    if restricted_field.is_empty() && !values.is_empty() {
+    if written.restricted_field.is_empty() && !written.values.is_empty() {
         errors.push(PolicyFieldError::forbidden(format!("{path}.restrictedField"), "restrictedField is required"));
     }
-    Some(Exclusion { control: control?, images: e.images, restricted_field, values })
+    Some((written.clone(), written))
 }
 
 /// A `validate.podSecurity` block alone, read as Kyverno's evaluator reads it (`json.Unmarshal`
@@ -647,15 +655,18 @@ pub(crate) fn unvalidated_pod_security(
         name: String::new(),
         errors: vec![PolicyFieldError::not_supported("level", &level_text, &LEVELS)],
     })?;
-    let exclude = raw
-        .exclude
-        .into_iter()
-        .filter_map(|e| {
-            let control = Control::parse(&e.control_name)?;
-            let (restricted_field, values) =
-                if version.validates_restricted_field() { (e.restricted_field, e.values) } else { Default::default() };
-            Some(Exclusion { control, images: e.images, restricted_field, values })
-        })
-        .collect();
-    Ok(PodSecurity { level, level_text, version_text: raw.version.unwrap_or_default(), exclude })
+    let mut exclude = Vec::new();
+    let mut intended = Vec::new();
+    for e in raw.exclude {
+        let Some(control) = Control::parse(&e.control_name) else { continue };
+        let written = Exclusion { control, images: e.images, restricted_field: e.restricted_field, values: e.values };
+        let read = if version.validates_restricted_field() {
+            written.clone()
+        } else {
+            Exclusion { restricted_field: String::new(), values: Vec::new(), ..written.clone() }
+        };
+        exclude.push(read);
+        intended.push(written);
+    }
+    Ok(PodSecurity { level, level_text, version_text: raw.version.unwrap_or_default(), exclude, intended })
 }

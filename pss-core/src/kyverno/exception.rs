@@ -112,7 +112,7 @@ impl PolicyException {
         if kyverno.has_exception_pod_security() {
             for (i, e) in raw.pod_security.into_iter().enumerate() {
                 let path = format!("spec.podSecurity[{i}]");
-                pod_security.extend(validate_exclude(&path, &path, e, kyverno, &mut errors));
+                pod_security.extend(validate_exclude(&path, &path, e, kyverno, &mut errors).map(|(read, _)| read));
             }
         }
         if !errors.is_empty() {

@@ -178,7 +178,11 @@ pub(crate) struct PodSecurity {
     pub level_text: String,
     /// As written (empty when absent), for the message and to parse at evaluation.
     pub version_text: String,
+    /// The entries as the release reads them.
     pub exclude: Vec<Exclusion>,
+    /// The entries as written (what pss's own evaluation applies): Kyverno 1.11 drops
+    /// `restrictedField` and `values`.
+    pub intended: Vec<Exclusion>,
 }
 
 /// Why a podSecurity rule could not be evaluated: Kyverno's rule error text.
@@ -212,7 +216,7 @@ impl PodSecurity {
         let ctx = kind.ctx();
         let containers = template.containers();
         let host_paths = host_paths(template);
-        let entries: Vec<&Exclusion> = self.exclude.iter().chain(extra.iter().copied()).collect();
+        let entries: Vec<&Exclusion> = self.intended.iter().chain(extra.iter().copied()).collect();
         for id in KYVERNO_ORDER {
             if self.level == Level::Baseline && id.level() != Level::Baseline {
                 continue;
