@@ -25,7 +25,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args, limits),
         Command::LabelDryRun(args) => label_dry_run(args, limits),
         Command::Apply(args) => {
-            let paths: Vec<PathBuf> = args.policies.iter().chain(&args.resources).cloned().collect();
+            let paths = args.paths();
             apply::run(args, &mut inputs(&paths, limits))
         }
     };

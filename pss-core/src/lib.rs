@@ -82,10 +82,13 @@ pub use json::pod::{ObjectHeader, PodDocument};
 pub use json::reader::MAX_DEPTH;
 pub use kyverno::{
     blocked_message, evaluate_json_excluding, evaluate_object_excluding, evaluate_pod_excluding, evaluate_pod_security,
-    ApplyContext, FailureAction, KyvernoPolicy, KyvernoVersion, PodSecurityExclusion, PolicyError, PolicyException,
-    PolicyFieldError, PolicyFieldErrorKind, PolicyKind, PolicyResult, RuleResult, RuleStatus, UnknownKyvernoVersion,
+    ApplyContext, FailureAction, KyvernoDocument, KyvernoPolicy, KyvernoVersion, PodSecurityExclusion, PolicyError,
+    PolicyException, PolicyFieldError, PolicyFieldErrorKind, PolicyKind, PolicyResult, RuleResult, RuleStatus,
+    UnknownKyvernoVersion,
 };
-pub use kyverno::{test_applying_line, ExpectedResult, KyvernoTest, TestInputs, TestOutcome, TestReport, TestRow};
+pub use kyverno::{
+    test_applying_line, ExpectedResult, KyvernoTest, KyvernoValues, TestInputs, TestOutcome, TestReport, TestRow,
+};
 pub use level::{Level, LevelVersion, Version};
 #[cfg(feature = "k8s-openapi")]
 pub use typed::PodParts;

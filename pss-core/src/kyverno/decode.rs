@@ -482,11 +482,11 @@ fn validate_rules(
         let mut failure_action = None;
         let mut failure_action_overrides = Vec::new();
         let body = if r.mutate {
-            Body::Unsupported("a mutate rule".into())
+            Body::unsupported_never_denying("a mutate rule")
         } else if r.generate {
-            Body::Unsupported("a generate rule".into())
+            Body::unsupported_never_denying("a generate rule")
         } else if r.verify_images {
-            Body::Unsupported("a verifyImages rule".into())
+            Body::unsupported("a verifyImages rule")
         } else if let Some(v) = r.validate.filter(|v| v.set) {
             // `validate.failureAction` and its overrides came with Kyverno 1.13: unknown fields before.
             if version.has_rule_failure_action() {
@@ -500,7 +500,7 @@ fn validate_rules(
                         None,
                         "one of pattern, anyPattern, deny, foreach, cel must be specified",
                     ));
-                    Body::Unsupported("an invalid validate rule".into())
+                    Body::unsupported("an invalid validate rule")
                 }
                 [_, _, ..] => {
                     errors.push(PolicyFieldError::invalid(
@@ -508,22 +508,22 @@ fn validate_rules(
                         None,
                         "only one of pattern, anyPattern, deny, foreach, cel can be specified",
                     ));
-                    Body::Unsupported("an invalid validate rule".into())
+                    Body::unsupported("an invalid validate rule")
                 }
                 ["podSecurity"] => match v.pod_security {
                     Some(ps) => match validate_pod_security(&path, ps, version, &mut errors) {
                         Some(ps) if r.conditions.is_empty() => Body::PodSecurity(ps),
                         Some(_) => {
-                            Body::Unsupported(format!("a validate.podSecurity rule with {}", r.conditions.join(", ")))
+                            Body::unsupported(format!("a validate.podSecurity rule with {}", r.conditions.join(", ")))
                         }
-                        None => Body::Unsupported("an invalid validate.podSecurity rule".into()),
+                        None => Body::unsupported("an invalid validate.podSecurity rule"),
                     },
-                    None => Body::Unsupported("an invalid validate.podSecurity rule".into()),
+                    None => Body::unsupported("an invalid validate.podSecurity rule"),
                 },
-                [other] => Body::Unsupported(format!("a validate.{other} rule")),
+                [other] => Body::unsupported(format!("a validate.{other} rule")),
             }
         } else {
-            Body::Unsupported("a rule without an operation".into())
+            Body::unsupported("a rule without an operation")
         };
         rules.push(Rule {
             name: r.name,

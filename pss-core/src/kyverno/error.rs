@@ -174,6 +174,14 @@ impl PolicyError {
         matches!(self, PolicyError::NotAnException { .. } | PolicyError::UnsupportedExceptionVersion { .. })
     }
 
+    /// Whether the document is a CEL `PolicyException` (`policies.kyverno.io`), which exempts
+    /// resources from CEL policies (`ValidatingPolicy`, ...) only: pss, which runs no CEL policy,
+    /// has no use for it, and Kyverno's CLI accepts it among exceptions.
+    pub fn is_cel_exception(&self) -> bool {
+        matches!(self, PolicyError::NotAnException { api_version, kind }
+            if kind == "PolicyException" && api_version.starts_with("policies.kyverno.io/"))
+    }
+
     /// Whether the policy failed Kyverno's validation.
     pub fn is_invalid(&self) -> bool {
         matches!(self, PolicyError::Invalid { .. })
@@ -203,6 +211,13 @@ impl fmt::Display for PolicyError {
                 )
             }
             PolicyError::NotAnException { api_version, kind } => {
+                if self.is_cel_exception() {
+                    return write!(
+                        f,
+                        "{api_version}/PolicyException exempts resources from CEL policies (ValidatingPolicy, ...), \
+                         which pss does not run"
+                    );
+                }
                 let kind = if kind.is_empty() { "(no kind)" } else { kind };
                 if api_version.is_empty() {
                     write!(f, "unsupported exception kind {kind}")?;

@@ -6,6 +6,7 @@
 
 mod autogen;
 mod decode;
+mod document;
 mod engine;
 mod error;
 mod exception;
@@ -18,10 +19,13 @@ mod result;
 mod test_file;
 mod version;
 
+pub use document::KyvernoDocument;
 pub use error::{PolicyError, PolicyFieldError, PolicyFieldErrorKind};
 pub use exception::PolicyException;
 pub use exclusion::{evaluate_json_excluding, evaluate_object_excluding, evaluate_pod_excluding, PodSecurityExclusion};
 pub use policy::{evaluate_pod_security, ApplyContext, KyvernoPolicy, PolicyKind};
 pub use result::{blocked_message, FailureAction, PolicyResult, RuleResult, RuleStatus};
-pub use test_file::{test_applying_line, ExpectedResult, KyvernoTest, TestInputs, TestOutcome, TestReport, TestRow};
+pub use test_file::{
+    test_applying_line, ExpectedResult, KyvernoTest, KyvernoValues, TestInputs, TestOutcome, TestReport, TestRow,
+};
 pub use version::{KyvernoVersion, UnknownKyvernoVersion};

@@ -48,7 +48,21 @@ pub(crate) struct ActionOverride {
 pub(crate) enum Body {
     PodSecurity(PodSecurity),
     /// What is not supported (`mutate`, `validate.pattern`, ...).
-    Unsupported(String),
+    Unsupported {
+        what: String,
+        /// Its failure may deny a request (not a `mutate` or `generate` rule).
+        may_deny: bool,
+    },
+}
+
+impl Body {
+    pub(crate) fn unsupported(what: impl Into<String>) -> Body {
+        Body::Unsupported { what: what.into(), may_deny: true }
+    }
+
+    pub(crate) fn unsupported_never_denying(what: impl Into<String>) -> Body {
+        Body::Unsupported { what: what.into(), may_deny: false }
+    }
 }
 
 /// One rule, validated.
@@ -387,9 +401,9 @@ impl KyvernoPolicy {
         let name = rule.name.clone();
         let ps = match &rule.body {
             Body::PodSecurity(ps) => ps,
-            Body::Unsupported(what) => {
+            Body::Unsupported { what, may_deny } => {
                 let message = format!("{what} is not supported: pss runs validate.podSecurity rules only");
-                return RuleResult::new(name, RuleStatus::Unsupported, message, action);
+                return RuleResult::new(name, RuleStatus::Unsupported, message, action).may_deny(*may_deny);
             }
         };
         let mut sure = Vec::new();

@@ -78,11 +78,28 @@ pub struct RuleResult {
     warnings: Vec<Violation>,
     #[serde(skip_serializing_if = "Option::is_none")]
     warning: Option<String>,
+    /// A failure of the rule may deny the request (false for `mutate` and `generate` rules).
+    #[serde(skip)]
+    may_deny: bool,
 }
 
 impl RuleResult {
     pub(crate) fn new(name: String, status: RuleStatus, message: String, action: FailureAction) -> Self {
-        RuleResult { name, status, message, action, violations: Vec::new(), warnings: Vec::new(), warning: None }
+        RuleResult {
+            name,
+            status,
+            message,
+            action,
+            violations: Vec::new(),
+            warnings: Vec::new(),
+            warning: None,
+            may_deny: true,
+        }
+    }
+
+    pub(crate) fn may_deny(mut self, may_deny: bool) -> Self {
+        self.may_deny = may_deny;
+        self
     }
 
     pub(crate) fn with_violations(mut self, violations: Vec<Violation>) -> Self {
@@ -163,6 +180,14 @@ impl RuleResult {
         self.warning.as_deref()
     }
 
+    /// Whether pss could not evaluate a rule that may block the request: the rule is
+    /// [`RuleStatus::Unsupported`], its action is Enforce, and it is one whose failure denies (a
+    /// `validate` or `verifyImages` rule; `mutate` and `generate` rules do not deny). A gate must
+    /// not pass such a resource silently.
+    pub fn unevaluated_enforce(&self) -> bool {
+        self.status == RuleStatus::Unsupported && self.action == FailureAction::Enforce && self.may_deny
+    }
+
     /// Whether this rule blocks the request: it failed and its action is Enforce.
     pub fn blocks(&self) -> bool {
         self.status == RuleStatus::Fail && self.action == FailureAction::Enforce
@@ -224,6 +249,18 @@ impl PolicyResult {
         self.enforces && (self.rules.iter().any(RuleResult::blocks) || (self.fails_closed && self.has_error()))
     }
 
+    /// Whether [`blocked_message`] lists the rule (one of this policy's) when the request is
+    /// blocked: every rule that failed or errored in a policy the webhook runs as enforcing, and
+    /// with Kyverno 1.11 the skipped ones too.
+    pub fn listed_when_blocked(&self, rule: &RuleResult) -> bool {
+        self.enforces
+            && match rule.status {
+                RuleStatus::Fail | RuleStatus::Error => true,
+                RuleStatus::Skip => self.kyverno == KyvernoVersion::V1_11,
+                _ => false,
+            }
+    }
+
     fn has_error(&self) -> bool {
         self.rules.iter().any(|r| r.status == RuleStatus::Error)
     }
@@ -271,15 +308,8 @@ pub fn blocked_message(resource: &ObjectDocument<'_>, namespace: &str, results: 
     }
     let mut failures: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
     for result in enforcing {
-        for rule in &result.rules {
-            let listed = match rule.status {
-                RuleStatus::Fail | RuleStatus::Error => true,
-                RuleStatus::Skip => result.kyverno == KyvernoVersion::V1_11,
-                _ => false,
-            };
-            if listed {
-                failures.entry(&result.policy).or_default().insert(&rule.name, &rule.message);
-            }
+        for rule in result.rules.iter().filter(|r| result.listed_when_blocked(r)) {
+            failures.entry(&result.policy).or_default().insert(&rule.name, &rule.message);
         }
     }
     let mut out = format!(

@@ -72,6 +72,7 @@ pub struct KyvernoTest {
     resources: Vec<String>,
     exceptions: Vec<String>,
     variables: Option<String>,
+    values: Option<KyvernoValues>,
     userinfo: Option<String>,
     results: Vec<ExpectedResult>,
     /// Test-level fields pss does not run (`jsonPayload`, `clusterResources`, ...).
@@ -103,6 +104,13 @@ impl KyvernoTest {
                 "resources" => strings(r).map(|v| test.resources = v),
                 "exceptions" => strings(r).map(|v| test.exceptions = v),
                 "variables" => string(r).map(|v| test.variables = Some(v).filter(|v| !v.is_empty())),
+                "values" => {
+                    let mut values = KyvernoValues::default();
+                    if r.object(|r, key| values.field(r, &key), PathStyle::Field)? {
+                        test.values = Some(values);
+                    }
+                    Ok(())
+                }
                 "userinfo" => string(r).map(|v| test.userinfo = Some(v).filter(|v| !v.is_empty())),
                 "results" => objects(r, |r, key, e: &mut ExpectedResult| match key {
                     "policy" => string(r).map(|v| e.policy = v),
@@ -163,6 +171,12 @@ impl KyvernoTest {
     /// The values file (`variables`): its `namespaceSelector` entries give namespaces' labels.
     pub fn variables(&self) -> Option<&str> {
         self.variables.as_deref()
+    }
+
+    /// The values given in the test itself (`values`); when present, Kyverno does not read the
+    /// [`variables`](KyvernoTest::variables) file.
+    pub fn values(&self) -> Option<&KyvernoValues> {
+        self.values.as_ref()
     }
 
     /// The user info file (`userinfo`): pss does not read it (rules whose outcome depends on the
@@ -313,6 +327,90 @@ fn unchecked(r: &mut Reader<'_>, e: &mut ExpectedResult, field: &'static str) ->
         }
     }
     Ok(())
+}
+
+/// A Kyverno CLI values file (`cli.kyverno.io/v1alpha1` `Values`, a test's `variables`) or a
+/// test's inline `values`: what pss reads of it are the namespaces' labels, for
+/// `namespaceSelector`s (`namespaceSelector: [{name, labels}]`, then `namespaces: [Namespace]`,
+/// which take precedence, as in Kyverno). Policy variables (`globalValues`, `policies`) are only
+/// read by rules pss does not evaluate.
+///
+/// ```
+/// use pss_core::KyvernoValues;
+///
+/// let values = KyvernoValues::from_json_str(r#"{"apiVersion": "cli.kyverno.io/v1alpha1", "kind": "Values",
+///   "namespaceSelector": [{"name": "prod", "labels": {"env": "prod"}}],
+///   "namespaces": [{"metadata": {"name": "lab", "labels": {"env": "lab"}}}]}"#)?;
+/// assert_eq!(values.namespace_labels()["prod"]["env"], "prod");
+/// assert_eq!(values.namespace_labels()["lab"]["env"], "lab");
+/// # Ok::<(), pss_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KyvernoValues {
+    selectors: Vec<(String, BTreeMap<String, String>)>,
+    namespaces: Vec<(String, BTreeMap<String, String>)>,
+}
+
+impl KyvernoValues {
+    /// Decodes a values document (JSON; convert YAML first).
+    ///
+    /// # Errors
+    /// Malformed JSON or a field of the wrong type.
+    pub fn from_json_str(text: &str) -> Result<KyvernoValues, Error> {
+        let mut values = KyvernoValues::default();
+        let mut r = Reader::new(text);
+        r.object(|r, key| values.field(r, &key), PathStyle::Field).map_err(Error::finish)?;
+        Ok(values)
+    }
+
+    fn field(&mut self, r: &mut Reader<'_>, key: &str) -> crate::json::reader::Result<()> {
+        let labels = |r: &mut Reader<'_>, out: &mut BTreeMap<String, String>| {
+            r.object(
+                |r, key| {
+                    let value = string(r)?;
+                    out.insert(key.into_owned(), value);
+                    Ok(())
+                },
+                PathStyle::Key,
+            )
+            .map(|_| ())
+        };
+        match key {
+            "namespaceSelector" => {
+                let entries = objects(r, |r, key, e: &mut (String, BTreeMap<String, String>)| match key {
+                    "name" => string(r).map(|v| e.0 = v),
+                    "labels" => labels(r, &mut e.1),
+                    _ => r.skip(),
+                })?;
+                self.selectors = entries;
+                Ok(())
+            }
+            "namespaces" => {
+                let entries = objects(r, |r, key, e: &mut (String, BTreeMap<String, String>)| match key {
+                    "metadata" => r
+                        .object(
+                            |r, key| match key.as_ref() {
+                                "name" => string(r).map(|v| e.0 = v),
+                                "labels" => labels(r, &mut e.1),
+                                _ => r.skip(),
+                            },
+                            PathStyle::Field,
+                        )
+                        .map(|_| ()),
+                    _ => r.skip(),
+                })?;
+                self.namespaces = entries;
+                Ok(())
+            }
+            _ => r.skip(),
+        }
+    }
+
+    /// The namespaces' labels: `namespaceSelector` entries, then `namespaces`, a later entry for
+    /// a name replacing an earlier one.
+    pub fn namespace_labels(&self) -> BTreeMap<String, BTreeMap<String, String>> {
+        self.selectors.iter().chain(&self.namespaces).map(|(n, l)| (n.clone(), l.clone())).collect()
+    }
 }
 
 /// Kinds a resource without a namespace is not put in `default` for.
