@@ -57,6 +57,11 @@ pub enum Command {
         after_long_help = crate::apply::AFTER_HELP
     )]
     Apply(crate::apply::ApplyArgs),
+
+    /// Run Kyverno CLI test files (kyverno-test.yaml) for validate.podSecurity rules, as 'kyverno
+    /// test' runs them.
+    #[command(long_about = crate::test_cmd::ABOUT, after_long_help = crate::test_cmd::AFTER_HELP)]
+    Test(crate::test_cmd::TestArgs),
 }
 
 const CHECK_ABOUT: &str = "\

@@ -15,6 +15,7 @@ pub mod limits;
 pub mod namespaces;
 pub mod objects;
 pub mod report;
+pub mod test_cmd;
 pub mod yaml_json;
 pub mod yaml_stream;
 

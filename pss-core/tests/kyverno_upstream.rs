@@ -276,6 +276,7 @@ fn run_test_file(file: &std::path::Path, version: KyvernoVersion) -> pss_core::T
         resources: &resources,
         exceptions: &exceptions,
         namespace_labels: &labels,
+        operation: "",
         allow_unevaluated: false,
     };
     test.run(&inputs)

@@ -20,8 +20,23 @@ pub struct ExpectedResult {
     resources: Vec<String>,
     kind: String,
     result: String,
+    /// `resources` (or `resource`) was given: only then does Kyverno read `resourceSpecs`.
+    resources_given: bool,
+    /// `resourceSpecs`: group, version, namespace and name.
+    resource_specs: Vec<ResourceSpec>,
+    /// `operation` (empty: the test's, else CREATE).
+    operation: String,
     /// A field pss does not check (`patchedResources`, `generatedResource`, `cloneSourceResource`).
     unchecked: Option<&'static str>,
+}
+
+/// One `resourceSpecs` entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct ResourceSpec {
+    group: String,
+    version: String,
+    namespace: String,
+    name: String,
 }
 
 impl ExpectedResult {
@@ -48,6 +63,12 @@ impl ExpectedResult {
     /// `result` (or the deprecated `status`): `pass`, `fail`, `skip`, `warn` or `error`.
     pub fn result(&self) -> &str {
         &self.result
+    }
+
+    /// `operation`: `CREATE`, `UPDATE` or `DELETE` (empty: the test's `request.operation`, else
+    /// CREATE).
+    pub fn operation(&self) -> &str {
+        &self.operation
     }
 }
 
@@ -100,8 +121,8 @@ impl KyvernoTest {
                         test.name = n
                     }
                 }),
-                "policies" => strings(r).map(|v| test.policies = v),
-                "resources" => strings(r).map(|v| test.resources = v),
+                "policies" => strings(r).map(|v| test.policies = unique(v)),
+                "resources" => strings(r).map(|v| test.resources = unique(v)),
                 "exceptions" => strings(r).map(|v| test.exceptions = v),
                 "variables" => string(r).map(|v| test.variables = Some(v).filter(|v| !v.is_empty())),
                 "values" => {
@@ -115,12 +136,29 @@ impl KyvernoTest {
                 "results" => objects(r, |r, key, e: &mut ExpectedResult| match key {
                     "policy" => string(r).map(|v| e.policy = v),
                     "rule" => string(r).map(|v| e.rule = v),
-                    "resources" => strings(r).map(|v| e.resources.extend(v)),
+                    "resources" => {
+                        let given = !r.null()?;
+                        e.resources_given |= given;
+                        if given {
+                            e.resources.extend(strings(r)?);
+                        }
+                        Ok(())
+                    }
                     "resource" => string(r).map(|v| {
                         if !v.is_empty() {
+                            e.resources_given = true;
                             e.resources.push(v)
                         }
                     }),
+                    "resourceSpecs" => objects(r, |r, key, spec: &mut ResourceSpec| match key {
+                        "group" => string(r).map(|v| spec.group = v),
+                        "version" => string(r).map(|v| spec.version = v),
+                        "namespace" => string(r).map(|v| spec.namespace = v),
+                        "name" => string(r).map(|v| spec.name = v),
+                        _ => r.skip(),
+                    })
+                    .map(|v| e.resource_specs = v),
+                    "operation" => string(r).map(|v| e.operation = v),
                     "kind" => string(r).map(|v| e.kind = v),
                     "result" | "status" => string(r).map(|v| {
                         if !v.is_empty() {
@@ -234,9 +272,29 @@ impl KyvernoTest {
                     }
                 }
             }
+            // Kyverno reads `resourceSpecs` only when `resources` is given.
+            for spec in expected.resource_specs.iter().filter(|_| expected.resources_given) {
+                let api_version = if spec.group.is_empty() {
+                    spec.version.clone()
+                } else {
+                    format!("{}/{}", spec.group, spec.version)
+                };
+                for (key, _) in &keyed {
+                    let parts: Vec<&str> = key.split(',').collect();
+                    if parts[0] == api_version
+                        && parts[parts.len() - 2] == spec.namespace
+                        && parts[parts.len() - 1] == spec.name
+                    {
+                        keys.push(key);
+                    }
+                }
+            }
             if keys.is_empty() {
                 keys = keyed.iter().map(|(k, _)| k.as_str()).collect();
             }
+            // UPDATE and DELETE requests need the object's previous state: not evaluated.
+            let operation = if expected.operation.is_empty() { inputs.operation } else { &expected.operation };
+            let request = (!matches!(operation, "" | "CREATE" | "CONNECT")).then_some(operation);
             let policy_name = expected.policy.rsplit('/').next().unwrap_or("");
             for key in keys {
                 let display = key.replace(',', "/");
@@ -252,9 +310,11 @@ impl KyvernoTest {
                             || r.name() == format!("autogen-{}", expected.rule)
                             || r.name() == format!("autogen-cronjob-{}", expected.rule)
                     }) {
+                        let unevaluated = if inputs.allow_unevaluated { TestOutcome::Skip } else { TestOutcome::Fail };
                         let (outcome, reason) = if rule.status() == RuleStatus::Unsupported {
-                            let outcome = if inputs.allow_unevaluated { TestOutcome::Skip } else { TestOutcome::Fail };
-                            (outcome, "Not evaluated".to_owned())
+                            (unevaluated, "Not evaluated".to_owned())
+                        } else if let Some(op) = request {
+                            (unevaluated, format!("Not evaluated ({op} request)"))
                         } else if let Some(field) = expected.unchecked {
                             (TestOutcome::Fail, format!("Not evaluated ({field})"))
                         } else {
@@ -319,6 +379,17 @@ impl KyvernoTest {
     }
 }
 
+/// The strings in order, repeats left out (Kyverno's `cleanTest`).
+fn unique(strings: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(strings.len());
+    for s in strings {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
 fn unchecked(r: &mut Reader<'_>, e: &mut ExpectedResult, field: &'static str) -> crate::json::reader::Result<()> {
     if !r.null()? {
         let raw = r.raw_value()?;
@@ -349,6 +420,7 @@ fn unchecked(r: &mut Reader<'_>, e: &mut ExpectedResult, field: &'static str) ->
 pub struct KyvernoValues {
     selectors: Vec<(String, BTreeMap<String, String>)>,
     namespaces: Vec<(String, BTreeMap<String, String>)>,
+    operation: String,
 }
 
 impl KyvernoValues {
@@ -402,8 +474,28 @@ impl KyvernoValues {
                 self.namespaces = entries;
                 Ok(())
             }
+            "globalValues" => r
+                .object(
+                    |r, key| {
+                        // A value that is not a string is no operation, as in Kyverno.
+                        if key == "request.operation" && r.peek() == Some(b'"') {
+                            self.operation = r.string()?.into_owned();
+                            Ok(())
+                        } else {
+                            r.skip()
+                        }
+                    },
+                    PathStyle::Key,
+                )
+                .map(|_| ()),
             _ => r.skip(),
         }
+    }
+
+    /// `globalValues["request.operation"]`: the operation of results without their own (empty
+    /// when not given).
+    pub fn operation(&self) -> &str {
+        &self.operation
     }
 
     /// The namespaces' labels: `namespaceSelector` entries, then `namespaces`, a later entry for
@@ -467,8 +559,23 @@ pub struct TestInputs<'a> {
     pub exceptions: &'a [PolicyException],
     /// Namespaces' labels, for `namespaceSelector`s.
     pub namespace_labels: &'a BTreeMap<String, BTreeMap<String, String>>,
+    /// The test's `request.operation` (its values' `globalValues`), for results without an
+    /// `operation`: `""` or `CREATE` (UPDATE and DELETE results are not evaluated).
+    pub operation: &'a str,
     /// Rows of rules pss cannot evaluate are skipped, not failed.
     pub allow_unevaluated: bool,
+}
+
+impl TestInputs<'_> {
+    /// The line `kyverno test` prints before applying ([`test_applying_line`]): the policies
+    /// (invalid ones included), the resources (repeats of one `apiVersion`, kind, namespace and
+    /// name counted once) and the exceptions.
+    pub fn applying_line(&self) -> String {
+        let mut keys: Vec<String> = self.resources.iter().map(resource_key).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        test_applying_line(self.policies.len() + self.invalid_policies.len(), keys.len(), self.exceptions.len())
+    }
 }
 
 /// A row's outcome (Kyverno's `RESULT` column).
@@ -578,6 +685,14 @@ impl TestReport {
         self.pass += other.pass;
         self.skip += other.skip;
         self.fail += other.fail;
+    }
+
+    /// Adds another test's failed rows (and their counts): `kyverno test --fail-only` prints the
+    /// failed rows of every test in one table.
+    pub fn add_failed_rows(&mut self, other: &TestReport) {
+        for row in other.rows.iter().filter(|r| r.outcome == TestOutcome::Fail) {
+            self.push(row.clone());
+        }
     }
 
     /// Kyverno's table of the rows (without colours), rows numbered from 1; `detailed` adds the
@@ -728,5 +843,100 @@ mod tests {
         assert_eq!(title("id (11) "), "ID (11)");
         assert_eq!(title("a_b.c"), "A B C");
         assert_eq!(test_applying_line(1, 2, 0), "  Applying 1 policy to 2 resources with 0 exceptions ...");
+    }
+
+    const POLICY: &str = r#"{"apiVersion": "kyverno.io/v1", "kind": "ClusterPolicy", "metadata": {"name": "psa"},
+      "spec": {"rules": [{"name": "baseline", "match": {"any": [{"resources": {"kinds": ["Pod"]}}]},
+      "validate": {"failureAction": "Enforce", "podSecurity": {"level": "baseline", "version": "latest"}}}]}}"#;
+
+    fn pod(namespace: &str, name: &str, privileged: bool) -> String {
+        format!(
+            r#"{{"apiVersion": "v1", "kind": "Pod", "metadata": {{"name": "{name}", "namespace": "{namespace}"}},
+              "spec": {{"containers": [{{"name": "c", "securityContext": {{"privileged": {privileged}}}}}]}}}}"#
+        )
+    }
+
+    fn run(test: &str, operation: &str, allow_unevaluated: bool) -> TestReport {
+        let test = KyvernoTest::from_json_str(test).unwrap();
+        let policies = [KyvernoPolicy::from_json_str(POLICY).unwrap()];
+        let texts = [pod("a", "bad", true), pod("b", "bad", false), pod("a", "bad", true)];
+        let resources: Vec<ObjectDocument<'_>> = texts.iter().map(|t| ObjectDocument::from_str(t).unwrap()).collect();
+        let labels = BTreeMap::new();
+        let inputs = TestInputs {
+            policies: &policies,
+            invalid_policies: &[],
+            resources: &resources,
+            exceptions: &[],
+            namespace_labels: &labels,
+            operation,
+            allow_unevaluated,
+        };
+        assert_eq!(inputs.applying_line(), "  Applying 1 policy to 2 resources with 0 exceptions ...");
+        test.run(&inputs)
+    }
+
+    #[test]
+    fn resource_specs_select_by_api_version_namespace_and_name() {
+        let report = run(
+            r#"{"policies": ["p.yaml", "p.yaml"], "results": [{"policy": "psa", "rule": "baseline", "resources": [],
+              "resourceSpecs": [{"version": "v1", "namespace": "a", "name": "bad"}], "kind": "Pod", "result": "fail"}]}"#,
+            "",
+            false,
+        );
+        let rows: Vec<(&str, TestOutcome)> = report.rows().iter().map(|r| (r.resource(), r.outcome())).collect();
+        assert_eq!(rows, [("v1/Pod/a/bad", TestOutcome::Pass)]);
+        // Without `resources`, Kyverno ignores resourceSpecs and checks every resource.
+        let report = run(
+            r#"{"results": [{"policy": "psa", "rule": "baseline",
+              "resourceSpecs": [{"version": "v1", "namespace": "a", "name": "bad"}], "kind": "Pod", "result": "fail"}]}"#,
+            "",
+            false,
+        );
+        let rows: Vec<(&str, &str)> = report.rows().iter().map(|r| (r.resource(), r.reason())).collect();
+        assert_eq!(rows, [("v1/Pod/a/bad", "Ok"), ("v1/Pod/b/bad", "Want fail, got pass")]);
+    }
+
+    #[test]
+    fn update_and_delete_requests_are_not_evaluated() {
+        let test = r#"{"results": [{"policy": "psa", "rule": "baseline", "resources": ["a/bad"], "kind": "Pod",
+            "result": "fail", "operation": "UPDATE"}, {"policy": "psa", "rule": "baseline", "resources": ["a/bad"],
+            "kind": "Pod", "result": "fail"}]}"#;
+        let report = run(test, "", false);
+        let rows: Vec<(&str, TestOutcome)> = report.rows().iter().map(|r| (r.reason(), r.outcome())).collect();
+        assert_eq!(rows, [("Not evaluated (UPDATE request)", TestOutcome::Fail), ("Ok", TestOutcome::Pass)]);
+        assert_eq!((report.passed(), report.failed()), (1, 1));
+        let report = run(test, "DELETE", true);
+        let rows: Vec<(&str, TestOutcome)> = report.rows().iter().map(|r| (r.reason(), r.outcome())).collect();
+        assert_eq!(
+            rows,
+            [
+                ("Not evaluated (UPDATE request)", TestOutcome::Skip),
+                ("Not evaluated (DELETE request)", TestOutcome::Skip)
+            ]
+        );
+        let mut failed = TestReport::default();
+        failed.add_failed_rows(&run(test, "", false));
+        assert_eq!(failed.rows().len(), 1);
+        assert_eq!(failed.failed(), 1);
+    }
+
+    #[test]
+    fn values_give_labels_and_the_operation() {
+        let values = KyvernoValues::from_json_str(
+            r#"{"globalValues": {"request.operation": "UPDATE", "x": 1},
+              "namespaceSelector": [{"name": "a", "labels": {"env": "prod"}}, {"name": "b", "labels": {"env": "dev"}}],
+              "namespaces": [{"metadata": {"name": "a", "labels": {"env": "lab"}}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(values.operation(), "UPDATE");
+        let labels = values.namespace_labels();
+        assert_eq!(labels["a"]["env"], "lab");
+        assert_eq!(labels["b"]["env"], "dev");
+        let not_a_string = KyvernoValues::from_json_str(r#"{"globalValues": {"request.operation": 3}}"#).unwrap();
+        assert_eq!(not_a_string.operation(), "");
+        let test = KyvernoTest::from_json_str(r#"{"policies": ["a", "b", "a"], "values": {"namespaceSelector": []}}"#)
+            .unwrap();
+        assert_eq!(test.policies(), ["a", "b"]);
+        assert!(test.values().is_some());
     }
 }
