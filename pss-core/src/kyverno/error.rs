@@ -148,6 +148,17 @@ pub enum PolicyError {
         /// The document's `kind` (empty when missing).
         kind: String,
     },
+    /// A PolicyException read for another Kyverno release than the policy it is applied with.
+    ReleaseMismatch {
+        /// The exception's key (`namespace/name`).
+        exception: String,
+        /// The release it was read for.
+        exception_kyverno: KyvernoVersion,
+        /// The policy's key.
+        policy: String,
+        /// The policy's release.
+        policy_kyverno: KyvernoVersion,
+    },
     /// A policy (or PolicyException) that Kyverno would reject; it is skipped.
     Invalid {
         /// `metadata.name`.
@@ -226,6 +237,11 @@ impl fmt::Display for PolicyError {
                 }
                 f.write_str(": pss reads kyverno.io PolicyException documents")
             }
+            PolicyError::ReleaseMismatch { exception, exception_kyverno, policy, policy_kyverno } => write!(
+                f,
+                "PolicyException {exception} was read for Kyverno {exception_kyverno}, the policy {policy} for Kyverno \
+                 {policy_kyverno}: read both for one release"
+            ),
             // `errors.NewAggregate`: one alone, several in brackets.
             PolicyError::Invalid { errors, .. } => match errors.as_slice() {
                 [one] => write!(f, "{one}"),

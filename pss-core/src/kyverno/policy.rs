@@ -111,7 +111,9 @@ impl<'a> ApplyContext<'a> {
         self
     }
 
-    /// The PolicyExceptions Kyverno knows (those naming other policies or rules are ignored).
+    /// The PolicyExceptions Kyverno knows (those naming other policies or rules are ignored), read
+    /// for the policy's release: one read for another release is ignored
+    /// ([`KyvernoPolicy::check_exceptions`] tells).
     #[must_use]
     pub fn exceptions(mut self, exceptions: &'a [PolicyException]) -> Self {
         self.exceptions = exceptions;
@@ -300,6 +302,38 @@ impl KyvernoPolicy {
             })
     }
 
+    /// Checks that PolicyExceptions were read for the policy's release (with
+    /// [`PolicyException::from_json_str_for`] and [`KyvernoPolicy::kyverno_version`]): applying
+    /// ignores the others, since what an exception means depends on the release.
+    ///
+    /// ```
+    /// use pss_core::{KyvernoPolicy, KyvernoVersion, PolicyException};
+    ///
+    /// let policy = KyvernoPolicy::from_json_str_for(r#"{"apiVersion": "kyverno.io/v1", "kind": "ClusterPolicy",
+    ///   "metadata": {"name": "psa"}, "spec": {"rules": []}}"#, KyvernoVersion::V1_12)?;
+    /// let exception = PolicyException::from_json_str(r#"{"apiVersion": "kyverno.io/v2", "kind": "PolicyException",
+    ///   "metadata": {"name": "ex", "namespace": "kyverno"}, "spec": {"exceptions": []}}"#)?;
+    /// assert_eq!(
+    ///     policy.check_exceptions(&[exception]).unwrap_err().to_string(),
+    ///     "PolicyException kyverno/ex was read for Kyverno 1.19, the policy psa for Kyverno 1.12: read both for one release"
+    /// );
+    /// # Ok::<(), pss_core::PolicyError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`PolicyError::ReleaseMismatch`] for the first exception read for another release.
+    pub fn check_exceptions(&self, exceptions: &[PolicyException]) -> Result<(), PolicyError> {
+        match exceptions.iter().find(|e| e.kyverno_version() != self.kyverno) {
+            Some(e) => Err(PolicyError::ReleaseMismatch {
+                exception: e.key(),
+                exception_kyverno: e.kyverno_version(),
+                policy: self.key(),
+                policy_kyverno: self.kyverno,
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// Applies the policy to a resource created in `namespace` (`""` for a cluster-scoped one),
     /// whose namespace has `namespace_labels` if known, without PolicyExceptions: see
     /// [`KyvernoPolicy::apply_with`].
@@ -408,7 +442,7 @@ impl KyvernoPolicy {
         };
         let mut sure = Vec::new();
         let mut unsure = Vec::new();
-        for e in ctx.exceptions.iter().filter(|e| e.names(key, &rule.name)) {
+        for e in ctx.exceptions.iter().filter(|e| e.kyverno_version() == self.kyverno && e.names(key, &rule.name)) {
             match e.selects(res) {
                 Tri::Yes => sure.push(e),
                 Tri::Unknown => unsure.push(e),
