@@ -49,8 +49,9 @@ pub enum Command {
     )]
     LabelDryRun(DryRunArgs),
 
-    /// Apply Kyverno ClusterPolicy/Policy documents with validate.podSecurity rules to manifests,
-    /// offline, with Kyverno's messages.
+    /// Apply Kyverno ClusterPolicy/Policy documents with validate.podSecurity rules and their
+    /// PolicyExceptions to manifests, offline, as a chosen Kyverno release would (its verdicts and
+    /// messages).
     #[command(
         override_usage = "pss apply [OPTIONS] <POLICY>... -r <RESOURCE>...",
         long_about = crate::apply::ABOUT,
