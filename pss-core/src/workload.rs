@@ -256,24 +256,15 @@ impl<'a> ObjectDocument<'a> {
             match now {
                 _ if unsettled => r.skip(),
                 Some(WorkloadKind::Pod) if key == "spec" => spec.decode(r),
-                Some(WorkloadKind::CronJob) if key == "spec" => descend(r, &["jobTemplate"], &mut |r| {
-                    r.object(
-                        |r, key| match key.as_ref() {
-                            "metadata" => job_template.get_or_insert_with(ObjectHeader::default).decode_meta(r),
-                            "spec" => descend(r, &["template"], &mut |r| {
-                                if r.null()? {
-                                    return Ok(());
-                                }
-                                template.get_or_insert_with(PodDocument::default).decode_template(r)
-                            }),
-                            _ => r.skip(),
-                        },
-                        PathStyle::Field,
-                    )
-                    .map(|_| ())
-                }),
                 Some(wk) if wk.template_keys().first() == Some(&key) => {
-                    descend(r, &wk.template_keys()[1..], &mut |r| {
+                    // A CronJob's `spec.jobTemplate.metadata` is read on the way (Kyverno takes the
+                    // pod's metadata from it).
+                    let mut side = |r: &mut Reader<'a>| -> ReadResult<()> {
+                        job_template.get_or_insert_with(ObjectHeader::default).decode_meta(r)
+                    };
+                    let side: Option<Side<'_, 'a>> =
+                        (wk == WorkloadKind::CronJob).then_some(Side { depth: 1, key: "metadata", read: &mut side });
+                    descend_with(r, &wk.template_keys()[1..], 0, side, &mut |r| {
                         if r.null()? {
                             if wk.template_optional() {
                                 template = None;
@@ -363,15 +354,46 @@ fn kind_of(header: &ObjectHeader<'_>) -> Option<WorkloadKind> {
 }
 
 /// Walks down the object along `path` and calls `leaf` on the value there.
+#[cfg(test)]
 fn descend<'a>(
     r: &mut Reader<'a>,
     path: &[&str],
     leaf: &mut dyn FnMut(&mut Reader<'a>) -> ReadResult<()>,
 ) -> ReadResult<()> {
+    descend_with(r, path, 0, None, leaf)
+}
+
+/// A value read on the way down: the member `key` of the object `depth` levels down.
+struct Side<'s, 'a> {
+    depth: usize,
+    key: &'static str,
+    read: &'s mut dyn FnMut(&mut Reader<'a>) -> ReadResult<()>,
+}
+
+/// [`descend`], `depth` levels down already, reading `side` where it is met.
+fn descend_with<'a>(
+    r: &mut Reader<'a>,
+    path: &[&str],
+    depth: usize,
+    mut side: Option<Side<'_, 'a>>,
+    leaf: &mut dyn FnMut(&mut Reader<'a>) -> ReadResult<()>,
+) -> ReadResult<()> {
     let Some((first, rest)) = path.split_first() else {
         return leaf(r);
     };
-    r.object(|r, key| if key == *first { descend(r, rest, leaf) } else { r.skip() }, PathStyle::Field)?;
+    r.object(
+        |r, key| {
+            if key == *first {
+                let below = side.as_mut().map(|s| Side { depth: s.depth, key: s.key, read: &mut *s.read });
+                descend_with(r, rest, depth + 1, below, leaf)
+            } else if let Some(s) = side.as_mut().filter(|s| s.depth == depth && key == s.key) {
+                (s.read)(r)
+            } else {
+                r.skip()
+            }
+        },
+        PathStyle::Field,
+    )?;
     Ok(())
 }
 

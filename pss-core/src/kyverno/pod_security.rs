@@ -277,8 +277,7 @@ pub(crate) fn exclude_fields(
         .iter()
         .filter(|f| {
             let path = pod_relative(f.path(), ctx);
-            let values = field_values(f, ctx, host_paths);
-            !entries.iter().any(|e| e.covers(f, &path, &values, containers))
+            !entries.iter().any(|e| e.covers(f, &path, ctx, host_paths, containers))
         })
         .cloned()
         .collect();
@@ -292,13 +291,14 @@ pub(crate) fn exclude_fields(
 }
 
 impl Exclusion {
-    /// Whether this entry removes the field (whose pod-relative, index-free path is `path`, and
-    /// whose values are `values`).
+    /// Whether this entry removes the field (whose pod-relative, index-free path is `path`; a
+    /// hostPath volume's value is its path, from `host_paths`).
     fn covers(
         &self,
         field: &FieldViolation,
         path: &str,
-        values: &[String],
+        ctx: &Ctx<'_>,
+        host_paths: &[Option<&str>],
         containers: &[(crate::model::Slot, &str, &str)],
     ) -> bool {
         let scope_ok = match field.container() {
@@ -319,10 +319,11 @@ impl Exclusion {
                 return false;
             }
         }
-        if !self.values.is_empty()
-            && (values.is_empty() || !values.iter().all(|v| self.values.iter().any(|p| wildcard(p, v))))
-        {
-            return false;
+        if !self.values.is_empty() {
+            let values = field_values(field, ctx, host_paths);
+            if values.is_empty() || !values.iter().all(|v| self.values.iter().any(|p| wildcard(p, v))) {
+                return false;
+            }
         }
         true
     }
