@@ -49,14 +49,20 @@ pub enum Command {
     )]
     LabelDryRun(DryRunArgs),
 
-    /// Apply Kyverno ClusterPolicy/Policy documents with validate.podSecurity rules to manifests,
-    /// offline, with Kyverno's messages.
+    /// Apply Kyverno ClusterPolicy/Policy documents with validate.podSecurity rules and their
+    /// PolicyExceptions to manifests, offline, as a chosen Kyverno release would (its verdicts and
+    /// messages).
     #[command(
         override_usage = "pss apply [OPTIONS] <POLICY>... -r <RESOURCE>...",
         long_about = crate::apply::ABOUT,
         after_long_help = crate::apply::AFTER_HELP
     )]
     Apply(crate::apply::ApplyArgs),
+
+    /// Run Kyverno CLI test files (kyverno-test.yaml) for validate.podSecurity rules, as 'kyverno
+    /// test' runs them.
+    #[command(long_about = crate::test_cmd::ABOUT, after_long_help = crate::test_cmd::AFTER_HELP)]
+    Test(crate::test_cmd::TestArgs),
 }
 
 const CHECK_ABOUT: &str = "\

@@ -13,6 +13,7 @@ pub mod limits;
 pub mod namespaces;
 pub mod objects;
 pub mod report;
+pub mod test_cmd;
 
 /// Every object allowed.
 pub const EXIT_ALLOWED: u8 = 0;
