@@ -408,6 +408,14 @@ pub fn yaml_to_json(text: &str, options: &Options) -> Result<Option<Vec<u8>>, Er
     Ok(Some(json))
 }
 
+/// For tests of the fast path (not a stable API): `None` when the fast path declines `text`
+/// (the event parser reads it), else whether the fast path reads it exactly as the event parser
+/// does (the same nodes, values, positions and errors; the difference otherwise).
+#[doc(hidden)]
+pub fn fast_path_agrees(text: &str) -> Option<Result<(), String>> {
+    yaml::fast_path_agrees(text)
+}
+
 /// One document: its JSON, where it is, and where its fields are.
 #[derive(Debug)]
 pub struct Document<'a> {
