@@ -521,7 +521,15 @@ pub(crate) fn fast_path_agrees(text: &str) -> Option<Result<(), String>> {
     fast::compose(text, offset, limits, &mut nodes)?;
     let fast = read_with(text, offset, limits, true);
     let full = read_with(text, offset, limits, false);
-    Some(if fast == full { Ok(()) } else { Err(format!("fast path: {fast:?}\nevent parser: {full:?}")) })
+    Some(if fast == full {
+        Ok(())
+    } else {
+        let (fast, full) = (format!("{fast:?}"), format!("{full:?}"));
+        let at = fast.bytes().zip(full.bytes()).take_while(|(a, b)| a == b).count();
+        let from = fast.floor_char_boundary(at.saturating_sub(300));
+        let window = |s: &str| s[from..s.ceil_char_boundary((at + 300).min(s.len()))].to_owned();
+        Err(format!("fast path: ...{}\nevent parser: ...{}", window(&fast), window(&full)))
+    })
 }
 
 #[cfg(test)]

@@ -3,11 +3,13 @@
 //!
 //! It reads block mappings and sequences (indentless sequences under a key included), plain
 //! scalars on one line, single-quoted scalars and double-quoted ones without escapes on one line,
-//! flow collections on one line (`{app: web}`, `["ALL"]`, `{}`), and comments. It gives up (`None`:
+//! flow collections on one line (`{app: web}`, `["ALL"]`, `{}`), literal block scalars (`|`, `|-`,
+//! `|+`), and comments. It gives up (`None`:
 //! the event parser reads the document) on anything else, and on anything it is not sure go-yaml v2
 //! reads the same way: tabs, carriage returns, control and non-printable characters, byte-order
 //! marks and YAML 1.1 line breaks (U+0085, U+2028, U+2029), directives and document markers,
-//! anchors, aliases, tags, merge keys, complex keys, block scalars, multi-line scalars, escapes,
+//! anchors, aliases, tags, merge keys, complex keys, folded block scalars and literal ones with an
+//! indentation indicator or leading blank lines, other multi-line scalars, escapes,
 //! unusual indentation, keys longer than go-yaml's simple keys, text a plain scalar
 //! cannot hold (`: ` or a trailing `:`), nesting at the depth limit. What it composes is exactly
 //! what [`compose`](super::compose) composes from granit-parser's events (the same nodes, values
@@ -321,11 +323,86 @@ impl<'t> Composer<'t, '_> {
             let colon = self.at(rest_before_blanks(s, rest)) - 1;
             return Some(Pending::Value { parent: map, empty_at: (self.number, colon, self.ascii, self.line) });
         }
+        if rest.starts_with(['|', '>']) {
+            return Some(Pending::Block { parent: map, header: rest });
+        }
         let depth = self.stack.len();
         let value = self.inline_value(rest, depth)?;
         self.add_child(map, value);
         Some(Pending::Scalar)
     }
+
+    /// A literal block scalar (`|`, `|-`, `|+`) whose header is `header` (on the current line),
+    /// its content more indented than `owner`, on `lines` (the lines after the header): the node
+    /// and how many lines it takes. Folded scalars, indentation indicators, leading blank lines
+    /// and an empty content are left to the event parser.
+    fn block_scalar(&mut self, header: &'t str, owner: usize, lines: &[&'t str]) -> Option<(usize, usize)> {
+        let (chomp, rest) = match header.as_bytes() {
+            [b'|', b'-', ..] => (Chomp::Strip, &header[2..]),
+            [b'|', b'+', ..] => (Chomp::Keep, &header[2..]),
+            [b'|', ..] => (Chomp::Clip, &header[1..]),
+            _ => unsure!(),
+        };
+        if !(rest.is_empty() || end_of_line(rest)) {
+            unsure!();
+        }
+        // The content's indentation: its first line's (the next line: leading blank lines are left
+        // to the event parser), which must be deeper than the owner's.
+        let first = lines.first()?;
+        let first_content = first.trim_start_matches(' ');
+        if first_content.is_empty() {
+            unsure!();
+        }
+        let indent = Some(first.len() - first_content.len());
+        let indent = indent.filter(|&n| n > owner)?;
+        let mut value = String::new();
+        let mut taken = 0;
+        let mut breaks = 0;
+        for line in lines {
+            let content = line.trim_start_matches(' ');
+            if content.is_empty() {
+                if line.len() > indent {
+                    unsure!();
+                }
+                breaks += 1;
+            } else if line.len() - content.len() < indent {
+                break;
+            } else {
+                for _ in 0..breaks {
+                    value.push('\n');
+                }
+                breaks = 0;
+                value.push_str(&line[indent..]);
+                value.push('\n');
+            }
+            taken += 1;
+        }
+        if taken == lines.len() && !self.text.ends_with('\n') {
+            // A block scalar ending the text without a line break: read as go-yaml v2 reads it by
+            // the event parser's libyaml option, not here.
+            unsure!();
+        }
+        match chomp {
+            Chomp::Clip => {}
+            Chomp::Strip => {
+                value.pop();
+            }
+            Chomp::Keep => value.extend(std::iter::repeat_n('\n', breaks)),
+        }
+        // The event parser places a block scalar where its content starts.
+        let position = self.offset.position(self.number + 1, indent);
+        let node = self.nodes.len();
+        self.nodes.push(RawNode { raw: Raw::Scalar { value: Cow::Owned(value), plain: false, tag: None }, position });
+        Some((node, taken))
+    }
+}
+
+/// A block scalar's chomping.
+#[derive(Debug, Clone, Copy)]
+enum Chomp {
+    Clip,
+    Strip,
+    Keep,
 }
 
 /// What the next content line may be.
@@ -337,6 +414,8 @@ enum Pending<'t> {
     Value { parent: usize, empty_at: (usize, usize, bool, &'t str) },
     /// The item of sequence `parent` after a `-` alone: a nested block, or null.
     Item { parent: usize, empty_at: (usize, usize, bool, &'t str) },
+    /// A block scalar, the value of mapping `parent`'s last key, whose header starts `header`.
+    Block { parent: usize, header: &'t str },
 }
 
 /// The text of `s` up to the blanks before `rest` (a suffix of `s`).
@@ -386,7 +465,11 @@ pub(super) fn compose<'t>(
     let mut root = None;
     // After a scalar value, the owner's column: a more indented line would continue the scalar.
     let mut scalar_owner: Option<usize> = None;
-    for (i, line) in c.text.split_terminator('\n').enumerate() {
+    let lines: Vec<&'t str> = text.split_terminator('\n').collect();
+    let mut next = 0;
+    while next < lines.len() {
+        let (i, line) = (next, lines[next]);
+        next += 1;
         let content = line.trim_start_matches(' ');
         if content.is_empty() || content.starts_with('#') {
             continue;
@@ -405,7 +488,7 @@ pub(super) fn compose<'t>(
         let item = content == "-" || content.starts_with("- ");
         // The value pending from the line before: a nested block here, or null.
         match std::mem::replace(&mut pending, Pending::Scalar) {
-            Pending::Scalar => {}
+            Pending::Scalar | Pending::Block { .. } => {}
             Pending::Value { parent, empty_at } | Pending::Item { parent, empty_at } => {
                 let owner = c.stack.last().map_or(0, |f| f.indent);
                 let parent_is_map = matches!(c.nodes[parent].raw, Raw::Map(_));
@@ -457,6 +540,12 @@ pub(super) fn compose<'t>(
         let (frame_node, frame_indent, indentless) = (top.node, top.indent, top.indentless);
         if !item {
             pending = c.entry(frame_node, content)?;
+            if let Pending::Block { parent, header } = pending {
+                let (node, taken) = c.block_scalar(header, frame_indent, &lines[next..])?;
+                c.add_child(parent, node);
+                next += taken;
+                pending = Pending::Scalar;
+            }
             if matches!(pending, Pending::Scalar) {
                 scalar_owner = Some(frame_indent);
             }
@@ -488,9 +577,25 @@ pub(super) fn compose<'t>(
             let map = c.open(Kind::Map, item_column, item_column)?;
             c.add_seq_item(frame_node, map, indentless);
             pending = c.entry(map, after)?;
+            if let Pending::Block { parent, header } = pending {
+                let (node, taken) = c.block_scalar(header, item_column, &lines[next..])?;
+                c.add_child(parent, node);
+                next += taken;
+                pending = Pending::Scalar;
+            }
             if matches!(pending, Pending::Scalar) {
                 scalar_owner = Some(item_column);
             }
+        } else if after.starts_with(['|', '>']) {
+            let header = c.position(c.at(after));
+            let (node, taken) = c.block_scalar(after, frame_indent, &lines[next..])?;
+            c.add_seq_item(frame_node, node, indentless);
+            if indentless && matches!(&c.nodes[frame_node].raw, Raw::Seq(items) if items.len() == 1) {
+                // An indentless sequence starts at its first item's token: here the header.
+                c.nodes[frame_node].position = header;
+            }
+            next += taken;
+            scalar_owner = Some(frame_indent);
         } else {
             let depth = c.stack.len();
             let value = c.inline_value(after, depth)?;
@@ -500,7 +605,7 @@ pub(super) fn compose<'t>(
     }
     // A value still pending at the end is null.
     match pending {
-        Pending::Scalar => {}
+        Pending::Scalar | Pending::Block { .. } => {}
         Pending::Value { parent, empty_at } | Pending::Item { parent, empty_at } => {
             let (number, at, ascii, text) = empty_at;
             let position = c.offset.position(number, column(text, at, ascii));
