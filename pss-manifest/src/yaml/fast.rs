@@ -3,13 +3,13 @@
 //!
 //! It reads block mappings and sequences (indentless sequences under a key included), plain
 //! scalars on one line, single-quoted scalars and double-quoted ones without escapes on one line,
-//! flow collections on one line (`{app: web}`, `["ALL"]`, `{}`), literal block scalars (`|`, `|-`,
-//! `|+`), and comments. It gives up (`None`:
+//! flow collections on one line (`{app: web}`, `["ALL"]`, `{}`), block scalars (literal and
+//! folded), plain scalars over several lines, and comments. It gives up (`None`:
 //! the event parser reads the document) on anything else, and on anything it is not sure go-yaml v2
 //! reads the same way: tabs, carriage returns, control and non-printable characters, byte-order
 //! marks and YAML 1.1 line breaks (U+0085, U+2028, U+2029), directives and document markers,
-//! anchors, aliases, tags, merge keys, complex keys, folded block scalars and literal ones with an
-//! indentation indicator or leading blank lines, other multi-line scalars, escapes,
+//! anchors, aliases, tags, merge keys, complex keys, block scalars with an indentation indicator or
+//! leading blank lines, multi-line quoted scalars, escapes,
 //! unusual indentation, keys longer than go-yaml's simple keys, text a plain scalar
 //! cannot hold (`: ` or a trailing `:`), nesting at the depth limit. What it composes is exactly
 //! what [`compose`](super::compose) composes from granit-parser's events (the same nodes, values
@@ -332,16 +332,18 @@ impl<'t> Composer<'t, '_> {
         Some(Pending::Scalar)
     }
 
-    /// A literal block scalar (`|`, `|-`, `|+`) whose header is `header` (on the current line),
-    /// its content more indented than `owner`, on `lines` (the lines after the header): the node
-    /// and how many lines it takes. Folded scalars, indentation indicators, leading blank lines
-    /// and an empty content are left to the event parser.
+    /// A block scalar (`|`, `>`, with a chomping indicator or none) whose header is `header` (on
+    /// the current line), its content more indented than `owner`, on `lines` (the lines after the
+    /// header): the node and how many lines it takes. Indentation indicators, leading blank lines,
+    /// blank lines with more spaces than the content's indentation and an empty content are left
+    /// to the event parser.
     fn block_scalar(&mut self, header: &'t str, owner: usize, lines: &[&'t str]) -> Option<(usize, usize)> {
+        let folded = header.starts_with('>');
         let (chomp, rest) = match header.as_bytes() {
-            [b'|', b'-', ..] => (Chomp::Strip, &header[2..]),
-            [b'|', b'+', ..] => (Chomp::Keep, &header[2..]),
-            [b'|', ..] => (Chomp::Clip, &header[1..]),
-            _ => unsure!(),
+            [_, b'-', ..] => (Chomp::Strip, &header[2..]),
+            [_, b'+', ..] => (Chomp::Keep, &header[2..]),
+            [_, ..] => (Chomp::Clip, &header[1..]),
+            [] => unsure!(),
         };
         if !(rest.is_empty() || end_of_line(rest)) {
             unsure!();
@@ -353,11 +355,17 @@ impl<'t> Composer<'t, '_> {
         if first_content.is_empty() {
             unsure!();
         }
-        let indent = Some(first.len() - first_content.len());
-        let indent = indent.filter(|&n| n > owner)?;
+        let indent = first.len() - first_content.len();
+        if indent <= owner {
+            unsure!();
+        }
+        // libyaml's scan_block_scalar: a line break between two lines is kept, or (folded, neither
+        // line more indented, no empty line between) becomes a space; empty lines are kept.
         let mut value = String::new();
         let mut taken = 0;
         let mut breaks = 0;
+        let mut leading_break = false;
+        let mut leading_blank = false;
         for line in lines {
             let content = line.trim_start_matches(' ');
             if content.is_empty() {
@@ -365,16 +373,28 @@ impl<'t> Composer<'t, '_> {
                     unsure!();
                 }
                 breaks += 1;
-            } else if line.len() - content.len() < indent {
+                taken += 1;
+                continue;
+            }
+            if line.len() - content.len() < indent {
                 break;
-            } else {
-                for _ in 0..breaks {
+            }
+            let text = &line[indent..];
+            let trailing_blank = text.starts_with(' ');
+            if leading_break {
+                if folded && !leading_blank && !trailing_blank {
+                    if breaks == 0 {
+                        value.push(' ');
+                    }
+                } else {
                     value.push('\n');
                 }
-                breaks = 0;
-                value.push_str(&line[indent..]);
-                value.push('\n');
             }
+            value.extend(std::iter::repeat_n('\n', breaks));
+            breaks = 0;
+            leading_blank = trailing_blank;
+            value.push_str(text);
+            leading_break = true;
             taken += 1;
         }
         if taken == lines.len() && !self.text.ends_with('\n') {
@@ -383,11 +403,18 @@ impl<'t> Composer<'t, '_> {
             unsure!();
         }
         match chomp {
-            Chomp::Clip => {}
-            Chomp::Strip => {
-                value.pop();
+            Chomp::Clip => {
+                if leading_break {
+                    value.push('\n');
+                }
             }
-            Chomp::Keep => value.extend(std::iter::repeat_n('\n', breaks)),
+            Chomp::Strip => {}
+            Chomp::Keep => {
+                if leading_break {
+                    value.push('\n');
+                }
+                value.extend(std::iter::repeat_n('\n', breaks));
+            }
         }
         // The event parser places a block scalar where its content starts.
         let position = self.offset.position(self.number + 1, indent);
@@ -505,7 +532,10 @@ pub(super) fn compose<'t>(
                     let (number, at, ascii, text) = empty_at;
                     let position = c.offset.position(number, column(text, at, ascii));
                     let node = c.nodes.len();
-                    c.nodes.push(RawNode { raw: Raw::Scalar { value: Cow::Borrowed(""), plain: true, tag: None }, position });
+                    c.nodes.push(RawNode {
+                        raw: Raw::Scalar { value: Cow::Borrowed(""), plain: true, tag: None },
+                        position,
+                    });
                     c.add_child(parent, node);
                 }
             }
