@@ -526,8 +526,11 @@ pub(crate) fn fast_path_agrees(text: &str) -> Option<Result<(), String>> {
     } else {
         let (fast, full) = (format!("{fast:?}"), format!("{full:?}"));
         let at = fast.bytes().zip(full.bytes()).take_while(|(a, b)| a == b).count();
-        let from = fast.floor_char_boundary(at.saturating_sub(300));
-        let window = |s: &str| s[from..s.ceil_char_boundary((at + 300).min(s.len()))].to_owned();
+        let window = |s: &str| {
+            let chars: Vec<(usize, char)> = s.char_indices().collect();
+            let from = chars.iter().position(|&(i, _)| i + 300 >= at).unwrap_or(0);
+            chars[from..].iter().take(600).map(|&(_, c)| c).collect::<String>()
+        };
         Err(format!("fast path: ...{}\nevent parser: ...{}", window(&fast), window(&full)))
     })
 }

@@ -10,7 +10,8 @@
 //! marks and YAML 1.1 line breaks (U+0085, U+2028, U+2029), directives and document markers,
 //! anchors, aliases, tags, merge keys, complex keys, block scalars with an indentation indicator or
 //! leading blank lines, multi-line quoted scalars, escapes,
-//! unusual indentation, keys longer than go-yaml's simple keys, text a plain scalar
+//! unusual indentation, plain scalars whose next lines start with an indicator or
+//! hold `: ` or ` #`, keys longer than go-yaml's simple keys, text a plain scalar
 //! cannot hold (`: ` or a trailing `:`), nesting at the depth limit. What it composes is exactly
 //! what [`compose`](super::compose) composes from granit-parser's events (the same nodes, values
 //! and positions), which the decoder then reads as before: `tests/fast_path.rs` and the unit tests
@@ -22,13 +23,11 @@ use super::{Limits, Offset, Raw, RawNode};
 use crate::Position;
 
 /// What a line holds after its indentation.
-struct Line<'t> {
+struct Line {
     /// 1-based line number in the text.
     number: usize,
     /// Columns (= bytes: the fast path only reads lines whose indentation is spaces) before the content.
     indent: usize,
-    /// The content: from the first non-space character to the end of the line (no line break).
-    content: &'t str,
     /// Whether the line is ASCII (columns are bytes).
     ascii: bool,
 }
@@ -85,6 +84,8 @@ struct Composer<'t, 'n> {
     line: &'t str,
     ascii: bool,
     number: usize,
+    /// The plain scalar block value just read on the current line, which may go on over the next lines.
+    last_plain: Option<usize>,
 }
 
 /// Gives up.
@@ -161,7 +162,9 @@ impl<'t> Composer<'t, '_> {
                     unsure!();
                 }
                 let at = self.at(s);
-                Some(self.push(Raw::Scalar { value: Cow::Borrowed(value), plain: true, tag: None }, at))
+                let node = self.push(Raw::Scalar { value: Cow::Borrowed(value), plain: true, tag: None }, at);
+                self.last_plain = Some(node);
+                Some(node)
             }
             _ => None,
         }
@@ -424,6 +427,51 @@ impl<'t> Composer<'t, '_> {
     }
 }
 
+impl<'t> Composer<'t, '_> {
+    /// Continues the plain scalar `node` (just read, on the current line) over the `lines` after
+    /// it that are more indented than `owner`: lines folded into one with a space, empty lines
+    /// kept as line breaks (go-yaml v2's plain scalar folding). How many lines it takes.
+    fn continue_plain(&mut self, node: usize, owner: usize, lines: &[&'t str]) -> Option<usize> {
+        let mut value: Option<String> = None;
+        let mut taken = 0;
+        let mut breaks = 0;
+        for (i, line) in lines.iter().enumerate() {
+            let content = line.trim_start_matches(' ');
+            if content.is_empty() {
+                breaks += 1;
+                continue;
+            }
+            if line.len() - content.len() <= owner || content.starts_with('#') {
+                break;
+            }
+            let text = content.trim_end_matches(' ');
+            let starts_with_indicator =
+                !plain_start(text.as_bytes()[0], text.as_bytes().get(1).copied()) || text.starts_with('-');
+            if starts_with_indicator || text.ends_with(':') || text.contains(": ") || text.contains(" #") {
+                unsure!();
+            }
+            let joined = value.get_or_insert_with(|| match &self.nodes[node].raw {
+                Raw::Scalar { value, .. } => value.to_string(),
+                _ => String::new(),
+            });
+            if breaks == 0 {
+                joined.push(' ');
+            } else {
+                joined.extend(std::iter::repeat_n('\n', breaks));
+            }
+            breaks = 0;
+            joined.push_str(text);
+            taken = i + 1;
+        }
+        if let Some(value) = value {
+            if let Raw::Scalar { value: old, .. } = &mut self.nodes[node].raw {
+                *old = Cow::Owned(value);
+            }
+        }
+        Some(taken)
+    }
+}
+
 /// A block scalar's chomping.
 #[derive(Debug, Clone, Copy)]
 enum Chomp {
@@ -439,8 +487,6 @@ enum Pending<'t> {
     /// The value of the last key of mapping `parent`: a nested block, or the empty scalar (null)
     /// at `empty_at` (line, byte column, ascii, line text).
     Value { parent: usize, empty_at: (usize, usize, bool, &'t str) },
-    /// The item of sequence `parent` after a `-` alone: a nested block, or null.
-    Item { parent: usize, empty_at: (usize, usize, bool, &'t str) },
     /// A block scalar, the value of mapping `parent`'s last key, whose header starts `header`.
     Block { parent: usize, header: &'t str },
 }
@@ -487,7 +533,8 @@ pub(super) fn compose<'t>(
     if offset.columns != 0 || !plain_characters(text) {
         unsure!();
     }
-    let mut c = Composer { text, offset, limits, nodes, stack: Vec::new(), line: "", ascii: true, number: 0 };
+    let mut c =
+        Composer { text, offset, limits, nodes, stack: Vec::new(), line: "", ascii: true, number: 0, last_plain: None };
     let mut pending = Pending::Scalar;
     let mut root = None;
     // After a scalar value, the owner's column: a more indented line would continue the scalar.
@@ -502,11 +549,12 @@ pub(super) fn compose<'t>(
             continue;
         }
         let indent = line.len() - content.len();
-        let l = Line { number: i + 1, indent, content, ascii: line.is_ascii() };
+        let l = Line { number: i + 1, indent, ascii: line.is_ascii() };
         if l.indent == 0 && (content.starts_with("---") || content.starts_with("...") || content.starts_with('%')) {
             unsure!();
         }
         c.line = line;
+        c.last_plain = None;
         c.ascii = l.ascii;
         c.number = l.number;
         if scalar_owner.is_some_and(|owner| l.indent > owner) {
@@ -516,7 +564,7 @@ pub(super) fn compose<'t>(
         // The value pending from the line before: a nested block here, or null.
         match std::mem::replace(&mut pending, Pending::Scalar) {
             Pending::Scalar | Pending::Block { .. } => {}
-            Pending::Value { parent, empty_at } | Pending::Item { parent, empty_at } => {
+            Pending::Value { parent, empty_at } => {
                 let owner = c.stack.last().map_or(0, |f| f.indent);
                 let parent_is_map = matches!(c.nodes[parent].raw, Raw::Map(_));
                 let nested = l.indent > owner || (parent_is_map && item && l.indent == owner);
@@ -577,6 +625,9 @@ pub(super) fn compose<'t>(
                 pending = Pending::Scalar;
             }
             if matches!(pending, Pending::Scalar) {
+                if let Some(node) = c.last_plain.take() {
+                    next += c.continue_plain(node, frame_indent, &lines[next..])?;
+                }
                 scalar_owner = Some(frame_indent);
             }
             continue;
@@ -614,6 +665,9 @@ pub(super) fn compose<'t>(
                 pending = Pending::Scalar;
             }
             if matches!(pending, Pending::Scalar) {
+                if let Some(node) = c.last_plain.take() {
+                    next += c.continue_plain(node, item_column, &lines[next..])?;
+                }
                 scalar_owner = Some(item_column);
             }
         } else if after.starts_with(['|', '>']) {
@@ -630,13 +684,16 @@ pub(super) fn compose<'t>(
             let depth = c.stack.len();
             let value = c.inline_value(after, depth)?;
             c.add_seq_item(frame_node, value, indentless);
+            if let Some(node) = c.last_plain.take() {
+                next += c.continue_plain(node, frame_indent, &lines[next..])?;
+            }
             scalar_owner = Some(frame_indent);
         }
     }
     // A value still pending at the end is null.
     match pending {
         Pending::Scalar | Pending::Block { .. } => {}
-        Pending::Value { parent, empty_at } | Pending::Item { parent, empty_at } => {
+        Pending::Value { parent, empty_at } => {
             let (number, at, ascii, text) = empty_at;
             let position = c.offset.position(number, column(text, at, ascii));
             let node = c.nodes.len();
