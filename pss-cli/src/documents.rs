@@ -212,10 +212,9 @@ pub fn read_limited<R: Read, V: Visitor>(
     limits: Limits,
     visitor: &mut V,
 ) -> Result<io::Result<()>, OutputError> {
-    let mut reader = Reader::with_options(
-        BufReader::with_capacity(64 * 1024, reader),
-        Options::with_max_document(limits.max_document),
-    );
+    // pss-manifest buffers what it reads: no buffer of our own (each would be allocated and
+    // zeroed per file).
+    let mut reader = Reader::with_options(reader, Options::with_max_document(limits.max_document));
     if let Some(filter) = V::prefilter() {
         reader.set_prefilter(filter);
     }

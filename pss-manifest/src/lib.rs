@@ -157,6 +157,10 @@ impl<R> Prefixed<R> {
 
 type Stream<R> = Prefixed<Decoded<R>>;
 
+/// The read buffer of a YAML source: most manifest files are a few KiB, and a buffer is zeroed
+/// once per source, so a larger one costs more than the system calls it saves.
+const BUFFER: usize = 16 * 1024;
+
 #[derive(Debug)]
 enum State<R: Read> {
     Start(Option<R>),
@@ -244,7 +248,7 @@ impl<R: Read> Reader<R> {
                 previous_line: 1,
             }
         } else {
-            let chunks = Chunks::new(BufReader::with_capacity(64 * 1024, stream), 1, self.options.max_document);
+            let chunks = Chunks::new(BufReader::with_capacity(BUFFER, stream), 1, self.options.max_document);
             State::Yaml { chunks, first_columns: 0, first_line: 1 }
         };
         Ok(())
@@ -320,7 +324,7 @@ impl<R: Read> Reader<R> {
             let (rest, mut inner) = stream.into_parts();
             text.extend_from_slice(&rest);
             inner.prepend(text);
-            let reader = BufReader::with_capacity(64 * 1024, inner);
+            let reader = BufReader::with_capacity(BUFFER, inner);
             let chunks = Chunks::new(reader, origin.line, self.options.max_document);
             self.state = State::Yaml { chunks, first_columns, first_line: origin.line };
             return Ok(JsonStep::Next);
