@@ -82,7 +82,7 @@ measure() {
   local best=""
   for _ in $(seq "$runs"); do
     /usr/bin/time -f "%U %S %e %M" -o "$work/time" "$pss" check --level restricted --format jsonl "$@" >/dev/null 2>&1 || true
-    read -r user sys wall rss <"$work/time"
+    read -r user sys wall rss < <(tail -n 1 "$work/time")
     cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
     if [ -z "$best" ] || awk -v a="$cpu" -v b="$best" 'BEGIN { exit !(a < b) }'; then
       best="$cpu"; best_line="$(printf '%-40s CPU %5.2f s (user %s, sys %s)  wall %5.2f s  peak %6d KB' "$name" "$cpu" "$user" "$sys" "$wall" "$rss")"
