@@ -178,3 +178,96 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// Random documents built from the line shapes manifests use, at random indentations, with the
+/// pieces the fast path must read or decline (block and flow collections, plain, quoted, block and
+/// multi-line scalars, comments, blank lines, odd spacing): a fixed seed, so a failure repeats
+/// (`FAST_PATH_SEED=N` tries another).
+#[test]
+fn the_fast_path_agrees_on_random_line_shapes() {
+    const KEYS: [&str; 12] = ["a", "kind", "yes", "\"q\"", "'s'", "k.io/x", "1", "b c", "\"a b\" ", "-k", "é", "x:y"];
+    const VALUES: [&str; 36] = [
+        "v",
+        "1",
+        "0x1F",
+        "yes",
+        "~",
+        "",
+        "\"d q\"",
+        "'s ''q'''",
+        "[a, b]",
+        "{a: 1, b: [c]}",
+        "[]",
+        "{}",
+        "|",
+        "|-",
+        ">",
+        ">+",
+        "a b  ",
+        "- x",
+        "x # c",
+        "\"x\" # c",
+        "-1",
+        "a:b",
+        "http://x",
+        "é",
+        "[a,b]",
+        "{a:1}",
+        "[a, ]",
+        "{a: }",
+        "[\"x\", 'y', {z: w}]",
+        "|+",
+        ">-",
+        "| # c",
+        "'a'b",
+        "\"\"",
+        "''",
+        "1.0e3",
+    ];
+    const TAILS: [&str; 8] = ["", " ", "  ", " # c", "#c", ":", " x", "  # c"];
+    const TEXTS: [&str; 9] = ["text", "more text", "x: y", "- z", "'q'", "  spaced", "a # b", "{", "\"q\""];
+    let mut state =
+        std::env::var("FAST_PATH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x2545_f491_4f6c_dd1du64);
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let mut tally = Tally::default();
+    for case in 0..300_000 {
+        let mut text = String::new();
+        for _ in 0..1 + next(8) {
+            let indent = [0, 0, 0, 1, 2, 2, 2, 3, 4, 4, 6][next(11)];
+            text.push_str(&" ".repeat(indent));
+            match next(10) {
+                0 => text.push_str("- "),
+                1 => text.push_str("# comment"),
+                2 => {}
+                3 => {
+                    text.push_str("- ");
+                    text.push_str(KEYS[next(KEYS.len())]);
+                    text.push_str(": ");
+                    text.push_str(VALUES[next(VALUES.len())]);
+                }
+                4 => text.push_str(TEXTS[next(TEXTS.len())]),
+                _ => {
+                    text.push_str(KEYS[next(KEYS.len())]);
+                    text.push(':');
+                    if next(3) > 0 {
+                        text.push(' ');
+                        text.push_str(VALUES[next(VALUES.len())]);
+                    }
+                }
+            }
+            text.push_str(TAILS[next(TAILS.len())]);
+            text.push('\n');
+        }
+        if next(5) == 0 {
+            text.pop();
+        }
+        tally.check(&format!("case {case}"), &text);
+    }
+    tally.assert_agrees("random line shapes");
+    assert!(tally.taken > 20_000, "the fast path takes some random documents");
+}

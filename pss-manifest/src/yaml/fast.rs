@@ -163,7 +163,11 @@ impl<'t> Composer<'t, '_> {
                 }
                 let at = self.at(s);
                 let node = self.push(Raw::Scalar { value: Cow::Borrowed(value), plain: true, tag: None }, at);
-                self.last_plain = Some(node);
+                // A comment ends a plain scalar: one that goes on after it is an error (left to
+                // the event parser by the check on the next line's indentation).
+                if end == s.len() {
+                    self.last_plain = Some(node);
+                }
                 Some(node)
             }
             _ => None,
