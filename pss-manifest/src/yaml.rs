@@ -299,9 +299,9 @@ impl<'t> Decoder<'_, 't> {
                 self.depth -= 1;
                 Value::Seq(items)
             }
-            Raw::Map(_) => {
+            Raw::Map(children) => {
                 self.nest(at)?;
-                let mut map = Map::default();
+                let mut map = Map::with_capacity(children.len() / 2);
                 self.mapping_into(at, &mut map)?;
                 self.depth -= 1;
                 Value::Map(map)
