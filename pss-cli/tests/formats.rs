@@ -221,7 +221,7 @@ fn schemas() -> Option<(PathBuf, PathBuf)> {
     let dir = std::env::var_os("PSS_REPORT_SCHEMAS")
         .map(PathBuf::from)
         .unwrap_or_else(|| common::repo_root().join("target/report-schemas"));
-    let python = dir.join("venv/bin/python");
+    let python = dir.join("python");
     if dir.join("ready").is_file() && python.is_file() {
         return Some((dir, python));
     }
