@@ -16,6 +16,9 @@ say "pss-core without default features, and with each feature alone (clippy, war
 for features in "" admission kyverno serde; do
   cargo clippy --locked -p pss-core --no-default-features --features "$features" -q -- -D warnings
 done
+say "report schemas (SARIF 2.1.0, JUnit XML) and their validators, for pss-cli/tests/formats.rs"
+export PSS_REPORT_SCHEMAS="$TARGET_DIR/report-schemas"
+bash scripts/setup-report-schemas.sh
 say "cargo test --workspace --all-targets"
 cargo test --locked --workspace --exclude pss-tools --all-targets
 say "cargo test --workspace --doc"

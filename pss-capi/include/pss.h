@@ -1959,7 +1959,7 @@ pss_result pss_kyverno_policy_parse(const uint8_t *json,
  * As `pss_kyverno_policy_parse`, for the Kyverno release `kyverno_version` (`1.11` to `1.19`, `v1.13`
  * or a patch release such as `1.13.6`; NULL for the newest): the policy is validated as that
  * release validates it, and applying it predicts that release's verdicts and messages
- * (`pss_core::KyvernoVersion` lists what differs).
+ * (`pss_core::kyverno::KyvernoVersion` lists what differs).
  *
  * Ownership: as `pss_kyverno_policy_parse`; `kyverno_version` is read during the call only.
  *

@@ -160,6 +160,16 @@ Output (--format):
          Violations come in upstream's order; each field has the 'line' and 'column' (1-based) where
          it is written in the source, or its nearest parent when it is missing.
   json   The same objects in one document: {\"results\": [...], \"summary\": {...}}.
+  sarif  SARIF 2.1.0, for code scanning (e.g. GitHub's upload-sarif): one rule per check (its Pod
+         Security Standards control, description and link), one result per place of an offending
+         field (file, line, column) of each violation: level 'error' for a denied object, 'warning'
+         for a violation of the warn level only. Input errors and invalid Namespace labels are
+         notifications of the run. Paths are relative to the working directory, as given: run pss
+         from the repository root.
+  junit  JUnit XML, for CI test reports: one testsuite per file, one testcase per checked pod,
+         controller and Namespace; a denied object's testcase has a failure with the API server's
+         message and the places of the offending fields, an exempt one is skipped, warnings are in
+         system-out, and each input error is a testcase in error.
   Input errors always go to standard error, naming the file, the document and the position.
 
 Exit status:
@@ -176,6 +186,7 @@ Examples:
   pss check --namespace-labels prod=pod-security.kubernetes.io/enforce=restricted manifests/
   pss check --admission-config examples/admission-config.yaml --username ci-bot examples/
   kubectl get pods -A -o json | pss check --level restricted --format jsonl
+  pss check --level restricted --format sarif k8s/ > pss.sarif
   helm template my-chart | pss check --level baseline --version v1.29 -";
 
 const DRY_RUN_ABOUT: &str = "\
@@ -355,6 +366,10 @@ pub enum Format {
     Json,
     /// One JSON object per checked object, one per line.
     Jsonl,
+    /// SARIF 2.1.0, for code scanning: a result per offending place, a rule per check.
+    Sarif,
+    /// JUnit XML: a testsuite per file, a testcase per checked object.
+    Junit,
 }
 
 /// When to use colour.

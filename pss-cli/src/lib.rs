@@ -9,10 +9,12 @@ pub mod documents;
 pub mod dry_run;
 pub mod error;
 pub mod input;
+pub mod junit;
 pub mod limits;
 pub mod namespaces;
 pub mod objects;
 pub mod report;
+pub mod sarif;
 pub mod test_cmd;
 
 /// Every object allowed.

@@ -394,6 +394,21 @@ pub(crate) fn pass_message(rule: &str) -> String {
 mod tests {
     use super::*;
 
+    /// `CheckId::title` is the control's name as Kyverno's `controlName`s spell it (Kyverno lists
+    /// every control but Host Probes / Lifecycle Hooks, newer than its list).
+    #[test]
+    fn check_titles_are_kyvernos_control_names() {
+        let mut named = Vec::new();
+        for control in Control::ALL {
+            for &id in control.checks() {
+                assert_eq!(id.title(), control.name(), "{id}");
+                named.push(id);
+            }
+        }
+        let unnamed: Vec<CheckId> = CheckId::ALL.into_iter().filter(|id| !named.contains(id)).collect();
+        assert_eq!(unnamed, [CheckId::HostProbesAndHostLifecycle]);
+    }
+
     #[test]
     fn pod_relative_paths() {
         let pod = Ctx::POD;
