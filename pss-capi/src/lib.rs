@@ -155,8 +155,9 @@
 //!   `pss_options_new`, `pss_level_version_evaluate`/`pss_evaluate` and their `_spec` and `_object`
 //!   forms, `pss_policy_new`/`_from_labels`, `pss_labels_new`/`_clone`, `pss_admission_config_parse`,
 //!   `pss_admission_new`, `pss_admission_review` (a `pss_decision`),
-//!   `pss_admission_review_namespace` (a `pss_namespace_review`), `pss_kyverno_policy_parse`,
-//!   `pss_kyverno_policy_apply` (a `pss_kyverno_result`), and a failed call's `pss_error`) has
+//!   `pss_admission_review_namespace` (a `pss_namespace_review`), `pss_kyverno_policy_parse`/`_for`,
+//!   `pss_kyverno_exceptions_parse`, `pss_kyverno_policy_apply`/`_with` (a `pss_kyverno_result`),
+//!   and a failed call's `pss_error`) has
 //!   exactly one `_free`, and `_free(NULL)` does nothing. Borrowed parts (`pss_violation`,
 //!   `pss_field`, `pss_kyverno_rule`, a policy's `pss_level_version`s and `pss_label_error`s, the
 //!   policies of configurations, admissions, decisions and reviews, a decision's `pss_evaluation`s, a

@@ -685,6 +685,17 @@ static const char KYVERNO_POLICY[] =
     "[{\"resources\":{\"kinds\":[\"Pod\"]}}]},\"validate\":{\"podSecurity\":{\"level\":\"baseline\",\"version\":"
     "\"latest\"}}}]}}";
 
+/* A policy read for a Kyverno release (NULL: the newest). */
+static pss_kyverno_policy *parse_policy_for(const char *json, size_t len, const char *release) {
+  pss_kyverno_policy *policy = NULL;
+  pss_error *err = NULL;
+  CHECK_RC(pss_kyverno_policy_parse_for((const uint8_t *)json, len, (const uint8_t *)release,
+                                        release ? strlen(release) : 0, &policy, &err),
+           PSS_RESULT_OK);
+  CHECK(err == NULL && policy != NULL);
+  return policy;
+}
+
 static pss_kyverno_policy *parse_policy(const char *json, size_t len) {
   pss_kyverno_policy *policy = NULL;
   pss_error *err = NULL;
@@ -712,8 +723,9 @@ static pss_kyverno_result *apply(const pss_kyverno_policy *policy, const char *r
   return result;
 }
 
+/* Kyverno 1.11's messages (the seed's). */
 static void test_kyverno(void) {
-  pss_kyverno_policy *policy = parse_policy(KYVERNO_POLICY, sizeof KYVERNO_POLICY - 1);
+  pss_kyverno_policy *policy = parse_policy_for(KYVERNO_POLICY, sizeof KYVERNO_POLICY - 1, "1.11");
   pss_kyverno_result *result = NULL;
   const pss_kyverno_rule *rule = NULL;
   const pss_kyverno_result_view *view = NULL;
@@ -725,6 +737,8 @@ static void test_kyverno(void) {
 
   CHECK_TEXT(pss_kyverno_policy_name, policy, "baseline-policy");
   CHECK_TEXT(pss_kyverno_policy_kind, policy, "ClusterPolicy");
+  CHECK_TEXT(pss_kyverno_policy_kyverno_version, policy, "1.11");
+  CHECK_RC(pss_kyverno_policy_kyverno_version(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
   CHECK_RC(pss_kyverno_policy_rule_count(policy, &count), PSS_RESULT_OK);
   CHECK(count == 3);
   CHECK_RC(pss_kyverno_policy_rule_name(policy, 0, &p, &n), PSS_RESULT_OK);
@@ -754,9 +768,10 @@ static void test_kyverno(void) {
   CHECK_RC(pss_kyverno_result_rule(result, 0, &rule), PSS_RESULT_OK);
   CHECK_RC(pss_kyverno_result_rule(result, 1, &rule), PSS_RESULT_INDEX_OUT_OF_RANGE);
   CHECK_TEXT(pss_kyverno_rule_name, rule, "baseline");
+  /* Kyverno 1.11 ends each failed check with a newline (FormatChecksPrint); the blocked text trims it. */
   CHECK_TEXT(pss_kyverno_rule_message, rule,
              "Validation rule 'baseline' failed. It violates PodSecurity \"baseline:latest\": ({Allowed:false "
-             "ForbiddenReason:privileged ForbiddenDetail:container \"c\" must not set securityContext.privileged=true})");
+             "ForbiddenReason:privileged ForbiddenDetail:container \"c\" must not set securityContext.privileged=true})\n");
   CHECK_RC(pss_kyverno_rule_status(rule, &status), PSS_RESULT_OK);
   CHECK(status == PSS_KYVERNO_STATUS_FAIL);
   CHECK_RC(pss_kyverno_rule_action(rule, &action), PSS_RESULT_OK);
@@ -777,6 +792,9 @@ static void test_kyverno(void) {
   CHECK_RC(pss_kyverno_result_get_view(result, &view), PSS_RESULT_OK);
   CHECK(view->blocked && view->rule_count == 1);
   CHECK_VIEW(view->policy.ptr, view->policy.len, "baseline-policy");
+  CHECK_VIEW(view->kyverno_version.ptr, view->kyverno_version.len, "1.11");
+  CHECK(view->rules[0].warning.ptr == NULL && view->rules[0].warning_count == 0 && view->rules[0].warnings != NULL);
+  CHECK(!view->rules[0].unevaluated_enforce);
   CHECK((const void *)view->rules == (const void *)rule); /* a rule is the address of its view */
   CHECK(view->rules[0].status == PSS_KYVERNO_STATUS_FAIL && view->rules[0].blocks);
   CHECK(view->rules[0].violation_count == 1 && view->rules[0].field_count == 1);
@@ -929,6 +947,205 @@ static void test_kyverno_policies(void) {
   }
 }
 
+/* kyverno/kyverno test/cli/test-exceptions/exceptions-3 (v1.19.0): a PolicyException allowing the hostPath /var/lib1
+   in staging-ns; Kyverno skips the rule there ("rule is skipped due to policy exceptions KEYS", validate_pss.go). */
+static const char PSA_POLICY[] =
+    "{\"apiVersion\":\"kyverno.io/v1\",\"kind\":\"ClusterPolicy\",\"metadata\":{\"name\":\"psa\"},\"spec\":{\"rules\":"
+    "[{\"name\":\"baseline\",\"match\":{\"any\":[{\"resources\":{\"kinds\":[\"Pod\"]}}]},\"validate\":{\"failureAction\":"
+    "\"Enforce\",\"podSecurity\":{\"level\":\"baseline\",\"version\":\"latest\"}}}]}}";
+static const char PSA_EXCEPTION[] =
+    "{\"apiVersion\":\"kyverno.io/v2\",\"kind\":\"PolicyException\",\"metadata\":{\"name\":\"pod-security-exception\","
+    "\"namespace\":\"policy-exception-ns\"},\"spec\":{\"exceptions\":[{\"policyName\":\"psa\",\"ruleNames\":"
+    "[\"baseline\"]}],\"match\":{\"any\":[{\"resources\":{\"namespaces\":[\"staging-ns\"]}}]},\"podSecurity\":"
+    "[{\"controlName\":\"HostPath Volumes\",\"restrictedField\":\"spec.volumes[*].hostPath\",\"values\":"
+    "[\"/var/lib1\"]}]}}";
+static const char HOST_PATH_POD[] =
+    "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"excluded-pod\"},\"spec\":{\"volumes\":[{\"name\":"
+    "\"host\",\"hostPath\":{\"path\":\"/var/lib1\"}}],\"containers\":[{\"name\":\"nginx\",\"image\":\"nginx\"}]}}";
+
+static pss_kyverno_exceptions *parse_exceptions(const char *json, const char *release, pss_result code,
+                                                const char *message) {
+  pss_kyverno_exceptions *exceptions = NULL;
+  pss_error *err = NULL;
+  const uint8_t *jsons[] = {(const uint8_t *)json};
+  size_t lens[] = {strlen(json)};
+  CHECK_RC(pss_kyverno_exceptions_parse(jsons, lens, 1, (const uint8_t *)release, release ? strlen(release) : 0,
+                                        &exceptions, &err),
+           code);
+  if (code != PSS_RESULT_OK) {
+    check_error(err, code, message, NULL, "jsons[0]: ");
+    CHECK(exceptions == NULL);
+  }
+  return exceptions;
+}
+
+static void check_rule(const pss_kyverno_result *result, pss_kyverno_status want, const char *message) {
+  const pss_kyverno_rule *rule = NULL;
+  pss_kyverno_status status = PSS_KYVERNO_STATUS_PASS;
+  CHECK_RC(pss_kyverno_result_rule(result, 0, &rule), PSS_RESULT_OK);
+  CHECK_RC(pss_kyverno_rule_status(rule, &status), PSS_RESULT_OK);
+  CHECK(status == want);
+  if (message != NULL) CHECK_TEXT(pss_kyverno_rule_message, rule, message);
+}
+
+static pss_kyverno_result *apply_with(const pss_kyverno_policy *policy, const char *resource, const char *ns,
+                                      const pss_kyverno_exceptions *exceptions) {
+  pss_kyverno_result *result = NULL;
+  pss_error *err = NULL;
+  CHECK_RC(pss_kyverno_policy_apply_with(policy, (const uint8_t *)resource, strlen(resource), (const uint8_t *)ns,
+                                         strlen(ns), NULL, exceptions, &result, &err),
+           PSS_RESULT_OK);
+  CHECK(err == NULL && result != NULL);
+  return result;
+}
+
+static void test_kyverno_releases_and_exceptions(void) {
+  pss_kyverno_policy *newest = parse_policy(KYVERNO_POLICY, sizeof KYVERNO_POLICY - 1);
+  pss_kyverno_policy *psa = parse_policy_for(PSA_POLICY, sizeof PSA_POLICY - 1, "v1.19.0");
+  pss_kyverno_policy *psa_1_11 = parse_policy_for(PSA_POLICY, sizeof PSA_POLICY - 1, "1.11");
+  pss_kyverno_exceptions *exceptions = parse_exceptions(PSA_EXCEPTION, NULL, PSS_RESULT_OK, NULL);
+  pss_kyverno_result *result = NULL;
+  const uint8_t *p = NULL;
+  size_t n = 0, count = 0;
+  pss_error *err = NULL;
+
+  /* The newest release (1.19) by default: the check library's field errors. */
+  CHECK_TEXT(pss_kyverno_policy_kyverno_version, newest, "1.19");
+  result = apply(newest, PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1, "default", NULL);
+  check_rule(result, PSS_KYVERNO_STATUS_FAIL,
+             "Validation rule 'baseline' failed. It violates PodSecurity \"baseline:latest\": (Forbidden reason: "
+             "privileged, field error list: [spec.containers[0].securityContext.privileged is forbidden, forbidden "
+             "values found: true])");
+  pss_kyverno_result_free(result);
+
+  /* Releases pss does not model. */
+  {
+    pss_kyverno_policy *untouched = (pss_kyverno_policy *)&count, *out = untouched;
+    CHECK_RC(pss_kyverno_policy_parse_for(S(KYVERNO_POLICY), S("1.10"), &out, &err), PSS_RESULT_INVALID_VERSION);
+    check_error(err, PSS_RESULT_INVALID_VERSION,
+                "unsupported Kyverno version \"1.10\": pss reproduces Kyverno 1.11 to 1.19 (MAJOR.MINOR or "
+                "MAJOR.MINOR.PATCH)",
+                NULL, "");
+    err = NULL;
+    CHECK_RC(pss_kyverno_policy_parse_for(S(KYVERNO_POLICY), S("1.\xff"), &out, &err), PSS_RESULT_INVALID_UTF8);
+    check_error(err, PSS_RESULT_INVALID_UTF8, NULL, NULL, "");
+    err = NULL;
+    CHECK(out == untouched);
+  }
+
+  /* Exceptions: read, keyed, applied where their match holds. */
+  CHECK_RC(pss_kyverno_exceptions_count(exceptions, &count), PSS_RESULT_OK);
+  CHECK(count == 1);
+  CHECK_RC(pss_kyverno_exceptions_key(exceptions, 0, &p, &n), PSS_RESULT_OK);
+  CHECK_VIEW(p, n, "policy-exception-ns/pod-security-exception");
+  CHECK_RC(pss_kyverno_exceptions_key(exceptions, 1, &p, &n), PSS_RESULT_INDEX_OUT_OF_RANGE);
+  CHECK_RC(pss_kyverno_exceptions_count(NULL, &count), PSS_RESULT_NULL_PARAMETER);
+  result = apply_with(psa, HOST_PATH_POD, "staging-ns", exceptions);
+  check_rule(result, PSS_KYVERNO_STATUS_SKIP,
+             "rule is skipped due to policy exceptions policy-exception-ns/pod-security-exception");
+  pss_kyverno_result_free(result);
+  result = apply_with(psa, HOST_PATH_POD, "default", exceptions);
+  check_rule(result, PSS_KYVERNO_STATUS_FAIL,
+             "Validation rule 'baseline' failed. It violates PodSecurity \"baseline:latest\": (Forbidden reason: "
+             "hostPath volumes, field error list: [spec.volumes[0].hostPath is forbidden, forbidden values found: "
+             "/var/lib1])");
+  pss_kyverno_result_free(result);
+  result = apply_with(psa, HOST_PATH_POD, "staging-ns", NULL);
+  check_rule(result, PSS_KYVERNO_STATUS_FAIL, NULL);
+  pss_kyverno_result_free(result);
+
+  /* Kyverno 1.11 reads no kyverno.io/v2 exception; exceptions read for another release are refused. */
+  parse_exceptions(PSA_EXCEPTION, "1.11", PSS_RESULT_UNEXPECTED_KIND,
+                   "policy exception type not supported kyverno.io/v2, Kind=PolicyException: Kyverno 1.11 reads "
+                   "kyverno.io/v2alpha1, kyverno.io/v2beta1");
+  parse_exceptions(KYVERNO_POLICY, NULL, PSS_RESULT_UNEXPECTED_KIND,
+                   "unsupported exception kind kyverno.io/v1/ClusterPolicy: pss reads kyverno.io PolicyException "
+                   "documents");
+  {
+    pss_kyverno_result *untouched = (pss_kyverno_result *)&count;
+    result = untouched;
+    CHECK_RC(pss_kyverno_policy_apply_with(psa_1_11, S(HOST_PATH_POD), S("staging-ns"), NULL, exceptions, &result,
+                                           &err),
+             PSS_RESULT_INVALID_INPUT);
+    check_error(err, PSS_RESULT_INVALID_INPUT,
+                "PolicyException policy-exception-ns/pod-security-exception was read for Kyverno 1.19, the policy psa "
+                "for Kyverno 1.11: read both for one release",
+                NULL, "");
+    err = NULL;
+    CHECK(result == untouched);
+    CHECK_RC(pss_kyverno_exceptions_parse(NULL, NULL, 1, NULL, 0, &exceptions, NULL), PSS_RESULT_NULL_PARAMETER);
+  }
+  {
+    pss_kyverno_exceptions *none = NULL;
+    CHECK_RC(pss_kyverno_exceptions_parse(NULL, NULL, 0, NULL, 0, &none, NULL), PSS_RESULT_OK);
+    CHECK_RC(pss_kyverno_exceptions_count(none, &count), PSS_RESULT_OK);
+    CHECK(count == 0);
+    pss_kyverno_exceptions_free(none);
+  }
+  pss_kyverno_exceptions_free(exceptions);
+  pss_kyverno_exceptions_free(NULL);
+
+  /* Kyverno 1.11 drops a check whole once an image exclusion covers a container: admitted, with a warning naming the
+     field the standard still forbids. */
+  {
+    static const char EXCLUDING[] =
+        "{\"apiVersion\":\"kyverno.io/v1\",\"kind\":\"ClusterPolicy\",\"metadata\":{\"name\":\"psa\"},\"spec\":{"
+        "\"validationFailureAction\":\"Enforce\",\"rules\":[{\"name\":\"baseline\",\"match\":{\"any\":[{\"resources\":"
+        "{\"kinds\":[\"Pod\"]}}]},\"validate\":{\"podSecurity\":{\"level\":\"baseline\",\"version\":\"latest\","
+        "\"exclude\":[{\"controlName\":\"Capabilities\",\"images\":[\"nginx\"]}]}}}]}}";
+    static const char TWO[] =
+        "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"two\"},\"spec\":{\"containers\":[{\"name\":"
+        "\"web\",\"image\":\"nginx\",\"securityContext\":{\"capabilities\":{\"add\":[\"SYS_ADMIN\"]}}},{\"name\":"
+        "\"side\",\"image\":\"busybox\",\"securityContext\":{\"capabilities\":{\"add\":[\"SYS_ADMIN\"]}}}]}}";
+    pss_kyverno_policy *old = parse_policy_for(EXCLUDING, sizeof EXCLUDING - 1, "1.11");
+    const pss_kyverno_result_view *view = NULL;
+    const pss_kyverno_rule *rule = NULL;
+    result = apply(old, TWO, sizeof TWO - 1, "default", NULL);
+    check_rule(result, PSS_KYVERNO_STATUS_PASS, "Validation rule 'baseline' passed.");
+    CHECK_RC(pss_kyverno_result_rule(result, 0, &rule), PSS_RESULT_OK);
+    CHECK_TEXT(pss_kyverno_rule_warning, rule,
+               "Kyverno 1.11 admits it, but it violates PodSecurity \"baseline:latest\": non-default capabilities "
+               "(spec.containers[1].securityContext.capabilities.add[0])");
+    CHECK_RC(pss_kyverno_rule_warning(NULL, &p, &n), PSS_RESULT_NULL_PARAMETER);
+    CHECK_RC(pss_kyverno_result_get_view(result, &view), PSS_RESULT_OK);
+    CHECK(view->rules[0].warning_count == 1 && view->rules[0].warning_field_count == 1);
+    CHECK_VIEW(view->rules[0].warnings[0].check_id.ptr, view->rules[0].warnings[0].check_id.len,
+               "capabilities_baseline");
+    CHECK_VIEW(view->rules[0].warning_fields[0].path.ptr, view->rules[0].warning_fields[0].path.len,
+               "spec.containers[1].securityContext.capabilities.add[0]");
+    CHECK_VIEW(view->rules[0].warning_fields[0].value_json.ptr, view->rules[0].warning_fields[0].value_json.len,
+               "\"SYS_ADMIN\"");
+    pss_kyverno_result_free(result);
+    pss_kyverno_policy_free(old);
+  }
+
+  /* A validate rule pss cannot evaluate, with action Enforce, may block: a gate must not pass it. */
+  {
+    static const char PATTERN[] =
+        "{\"apiVersion\":\"kyverno.io/v1\",\"kind\":\"ClusterPolicy\",\"metadata\":{\"name\":\"labels\"},\"spec\":{"
+        "\"validationFailureAction\":\"Enforce\",\"rules\":[{\"name\":\"app\",\"match\":{\"any\":[{\"resources\":"
+        "{\"kinds\":[\"Pod\"]}}]},\"validate\":{\"pattern\":{\"metadata\":{\"labels\":{\"app\":\"?*\"}}}}},{\"name\":"
+        "\"add\",\"match\":{\"any\":[{\"resources\":{\"kinds\":[\"Pod\"]}}]},\"mutate\":{\"patchStrategicMerge\":"
+        "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}}}]}}";
+    pss_kyverno_policy *pattern = parse_policy(PATTERN, sizeof PATTERN - 1);
+    const pss_kyverno_rule *rule = NULL;
+    bool flag = false;
+    result = apply(pattern, PRIVILEGED_POD, sizeof PRIVILEGED_POD - 1, "default", NULL);
+    CHECK_RC(pss_kyverno_result_rule(result, 0, &rule), PSS_RESULT_OK);
+    CHECK_RC(pss_kyverno_rule_unevaluated_enforce(rule, &flag), PSS_RESULT_OK);
+    CHECK(flag);
+    CHECK_RC(pss_kyverno_result_rule(result, 1, &rule), PSS_RESULT_OK);
+    CHECK_RC(pss_kyverno_rule_unevaluated_enforce(rule, &flag), PSS_RESULT_OK);
+    CHECK(!flag); /* a mutate rule never denies */
+    CHECK_RC(pss_kyverno_rule_unevaluated_enforce(rule, NULL), PSS_RESULT_NULL_PARAMETER);
+    pss_kyverno_result_free(result);
+    pss_kyverno_policy_free(pattern);
+  }
+  pss_kyverno_policy_free(newest);
+  pss_kyverno_policy_free(psa);
+  pss_kyverno_policy_free(psa_1_11);
+}
+
 static void test_result_texts(void) {
   static const pss_result codes[] = {PSS_RESULT_UNKNOWN_FIELD, PSS_RESULT_DUPLICATE_FIELD, PSS_RESULT_UNEXPECTED_KIND,
                                      PSS_RESULT_INVALID_CONFIG, PSS_RESULT_INVALID_POLICY};
@@ -952,6 +1169,7 @@ int main(void) {
   test_review_namespace();
   test_kyverno();
   test_kyverno_policies();
+  test_kyverno_releases_and_exceptions();
   test_result_texts();
   return check_summary("test_admission");
 }

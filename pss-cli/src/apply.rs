@@ -1,11 +1,15 @@
-//! `pss apply POLICY... -r RESOURCE...`: Kyverno `ClusterPolicy`/`Policy` documents with
-//! `validate.podSecurity` rules, applied offline to manifests (pss-core's `KyvernoPolicy`).
+//! `pss apply POLICY... -r RESOURCE... [-e EXCEPTION...]`: Kyverno `ClusterPolicy`/`Policy`
+//! documents with `validate.podSecurity` rules and their PolicyExceptions, applied offline to
+//! manifests as a chosen Kyverno release applies them (pss-core's `KyvernoPolicy`).
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use pss_core::kyverno::{blocked_message, FailureAction, KyvernoPolicy, PolicyError, PolicyResult, RuleStatus};
+use pss_core::kyverno::{
+    blocked_message, ApplyContext, FailureAction, KyvernoDocument, KyvernoPolicy, KyvernoVersion, PolicyError,
+    PolicyException, PolicyResult, RuleResult, RuleStatus,
+};
 use pss_core::ObjectDocument;
 use serde::Serialize;
 
@@ -18,67 +22,112 @@ use crate::report::Loc;
 
 /// `pss apply --help`'s description.
 pub const ABOUT: &str = "\
-Apply Kyverno ClusterPolicy and Policy documents (kyverno.io/v1, v2beta1, ...) to manifests,
-offline, as Kyverno's admission webhook would: their validate.podSecurity rules (level, version,
-exclude), match and exclude blocks, the rules Kyverno generates for pod controllers
-(autogen-<rule>, autogen-cronjob-<rule>) and the failure actions (Enforce, Audit, overrides).
+Apply Kyverno ClusterPolicy and Policy documents (kyverno.io/v1, v2beta1, ...) and their
+PolicyExceptions to manifests, offline, as a chosen Kyverno release's admission webhook would
+(--kyverno-version, default the newest supported): their validate.podSecurity rules (level,
+version, exclude), match and exclude blocks, the rules Kyverno generates for pod controllers
+(autogen-<rule>, autogen-cronjob-<rule>), the failure actions (Enforce, Audit, overrides) and the
+release's messages.
 
-A resource that a failed Enforce rule blocks is reported with Kyverno's text:
+A resource that the rules block is reported with Kyverno's text:
 
   resource Pod/default/privileged-pod was blocked due to the following policies
   baseline-policy:
-    baseline: Validation rule 'baseline' failed. It violates PodSecurity \"baseline:latest\": ({Allowed:false
-    ForbiddenReason:privileged ForbiddenDetail:container \"privileged-pod\" must not set
-    securityContext.privileged=true})
+    baseline: Validation rule 'baseline' failed. It violates PodSecurity \"baseline:latest\":
+    (Forbidden reason: privileged, field error list: [spec.containers[0].securityContext.privileged
+    is forbidden, forbidden values found: true])
 
-Other rule types (mutate, generate, verifyImages, validate.pattern, anyPattern, deny, foreach, cel,
-manifests; podSecurity rules with preconditions or context) are reported as unsupported, never
-passed. Other documents among the policies are reported as unsupported and skipped; an invalid
-policy is reported with Kyverno's validation errors and skipped.";
+Where the release admits a pod that still violates the Pod Security Standard (an exclusion or
+exception that lets more through than it names), a warning names the field; the prediction stays
+Kyverno's. Rules pss cannot evaluate (mutate, generate, verifyImages, validate.pattern, anyPattern,
+deny, foreach, cel, manifests; podSecurity rules with preconditions or context; a match or an
+exception that depends on the requesting user) are reported as not evaluated, never passed: one
+with action Enforce makes the exit status 1 unless --allow-unevaluated is given.";
 
 /// `pss apply --help`'s details.
 pub const AFTER_HELP: &str = "\
+Kyverno releases (--kyverno-version):
+  1.11 to 1.19 (MAJOR.MINOR or a patch release such as 1.13.6). They differ in the check library
+  (which checks, AppArmor, image volumes, SELinux, sysctls, host probes), how exclude entries
+  remove failures (whole checks in 1.11, single fields from 1.12), how values match (hostPath
+  volumes by path), the messages (1.11: ({Allowed:false ForbiddenReason:... ForbiddenDetail:...});
+  later: (Forbidden reason: ..., field error list: [...])), PolicyExceptions (1.11 skips rules
+  whole; podSecurity entries from 1.12) and which rules block (per policy up to 1.18, per rule
+  from 1.19). See docs/kyverno.md.
+
+PolicyExceptions:
+  kyverno.io PolicyExceptions (v2alpha1, v2beta1, v2; those the release reads) are taken from
+  --exception files, from the policy files and from the resources, and applied as the release
+  applies them: their match, conditions (not evaluated: a rule whose outcome depends on them is
+  not evaluated), the policies and rules they name, and their podSecurity entries. A document in
+  an --exception file that is not a PolicyException is an input error, as in Kyverno's CLI; a CEL
+  PolicyException (policies.kyverno.io) is noted and skipped.
+
 Resources:
   A resource is in its metadata.namespace, or in --namespace (default \"default\") when it has
   none; a Namespace is cluster-scoped. Requests are CREATE; there is no requesting user, so
-  subjects, roles and clusterRoles in match/exclude never hold; a namespaceSelector (in match,
-  exclude or failure action overrides) sees the labels of the Namespace objects among the resources
-  (wherever they are in the input), replaced by those given with --namespace-labels, and no labels
-  for other namespaces. Inputs are read as by 'pss check' (files, directories, '-', YAML or JSON,
-  Lists).
+  subjects, roles and clusterRoles in match/exclude never hold (a rule whose outcome depends on
+  them is not evaluated); a namespaceSelector (in match, exclude or failure action overrides) sees
+  the labels of the Namespace objects among the resources (wherever they are in the input),
+  replaced by those given with --namespace-labels, and no labels for other namespaces. Inputs are
+  read as by 'pss check' (files, directories, '-', YAML or JSON, Lists).
 
 Output (--format):
-  text   For each blocked resource, Kyverno's blocked text; then, per policy and resource, audit
-         failures ('policy P -> resource NS/Kind/name failed (audit):'), rule errors not in the
-         blocked text, and unsupported rules, each rule as 'N. RULE: MESSAGE'; finally Kyverno's
-         footer 'pass: N, fail: N, warn: N, error: N, skip: N' (fail counts Enforce failures,
-         warn Audit failures, error rule errors and invalid policies, skip skipped and unsupported
-         rules).
-  json   {\"policies\": [names], \"skipped_policies\": [...], \"resources\": [{\"source\", \"document\",
-         \"kind\", \"name\", \"namespace\", \"blocked\", \"message\", \"policies\": [{\"policy\", \"kind\",
-         \"rules\": [{\"name\", \"status\", \"message\", \"action\", \"violations\"}]}]}], \"summary\": {...}}
+  text   Documents skipped ('policy P skipped (invalid): ...', 'exception E skipped (...)', other
+         documents); for each blocked resource, Kyverno's blocked text; then, per policy and
+         resource, the rules the blocked text does not show, under 'policy P -> resource
+         NS/Kind/name failed (audit):', 'error:', 'not evaluated:' and 'skipped:' (a
+         PolicyException), and the PSS violations the release lets through under 'warning:',
+         each rule as 'N. RULE: MESSAGE'; a line for each policy not shown otherwise ('policy P:
+         passed on N resources', 'policy P: no rule matched any resource'); Kyverno's footer 'pass:
+         N, fail: N, warn: N, error: N, skip: N' (fail counts Enforce failures, warn Audit
+         failures, error rule errors and invalid documents, skip rules skipped by exceptions);
+         and, when rules were not evaluated, 'not evaluated: N rules (M with action Enforce...)'.
+  json   {\"kyverno_version\", \"policies\": [names], \"exceptions\": [namespace/name],
+         \"skipped_policies\": [...], \"resources\": [{\"source\", \"document\", \"kind\", \"name\",
+         \"namespace\", \"blocked\", \"message\", \"policies\": [{\"policy\", \"kind\", \"kyverno\",
+         \"rules\": [{\"name\", \"status\", \"message\", \"action\", \"violations\", \"warnings\",
+         \"warning\"}]}]}], \"summary\": {...}}; every policy is listed for every resource (with no
+         rules when none matched).
 
 Exit status:
-  0  no resource is blocked
-  1  an Enforce rule blocks a resource, and there was no input error
-  2  usage error, an input error (unreadable file, malformed document), or an invalid policy
+  0  no resource is blocked, and every rule with action Enforce that matched was evaluated
+     (or --allow-unevaluated)
+  1  a resource is blocked, or an Enforce rule was not evaluated, and there was no input error
+  2  usage error, an input error (unreadable file, malformed document, a document in an
+     --exception file that is not a PolicyException), or an invalid policy or exception
 
 Examples:
   pss apply examples/baseline-policy.yaml -r examples/privileged-pod.yaml
-  pss apply policies/ -r manifests/ --format json
+  pss apply examples/baseline-policy.yaml -r examples/privileged-pod.yaml --kyverno-version 1.11
+  pss apply policies/ -r manifests/ -e exceptions.yaml --format json
   helm template my-chart | pss apply policies/ -r -";
 
 /// `pss apply`'s arguments.
 #[derive(Debug, clap::Args)]
 pub struct ApplyArgs {
-    /// Kyverno policy files or directories ('-' for standard input); other documents in them are
-    /// reported as unsupported and skipped.
+    /// Kyverno policy files or directories ('-' for standard input); PolicyExceptions in them are
+    /// used, other documents are reported as unsupported and skipped.
     #[arg(value_name = "POLICY", required = true)]
     pub policies: Vec<PathBuf>,
 
-    /// Resource files or directories ('-' for standard input) to apply the policies to.
-    #[arg(short = 'r', long = "resource", value_name = "RESOURCE", required = true, num_args = 1..)]
+    /// Resource files or directories ('-' for standard input) to apply the policies to;
+    /// PolicyExceptions among them are used.
+    #[arg(short = 'r', long = "resource", visible_alias = "resources", value_name = "RESOURCE", required = true, num_args = 1..)]
     pub resources: Vec<PathBuf>,
+
+    /// PolicyException files or directories ('-' for standard input), comma-separated or
+    /// repeated, as Kyverno's CLI --exception.
+    #[arg(short = 'e', long = "exception", visible_alias = "exceptions", value_name = "FILE", value_delimiter = ',')]
+    pub exceptions: Vec<PathBuf>,
+
+    /// The Kyverno release whose verdicts and messages are predicted: 1.11 to 1.19.
+    #[arg(long, value_name = "X.Y", default_value_t = KyvernoVersion::NEWEST, value_parser = parse_kyverno_version)]
+    pub kyverno_version: KyvernoVersion,
+
+    /// Exit 0 even when a rule with action Enforce could not be evaluated (it is still reported).
+    #[arg(long)]
+    pub allow_unevaluated: bool,
 
     #[command(flatten)]
     pub namespaces: NamespaceArgs,
@@ -86,6 +135,19 @@ pub struct ApplyArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = ApplyFormat::Text)]
     pub format: ApplyFormat,
+}
+
+impl ApplyArgs {
+    /// Every PATH argument (policies, resources and exceptions), to tell whether standard input is
+    /// read.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.policies.iter().chain(&self.resources).chain(&self.exceptions).cloned().collect()
+    }
+}
+
+/// `--kyverno-version`'s parser (pss-core's reading and message).
+pub fn parse_kyverno_version(s: &str) -> Result<KyvernoVersion, String> {
+    KyvernoVersion::parse(s).map_err(|e| e.to_string())
 }
 
 /// `pss apply`'s output formats.
@@ -97,7 +159,7 @@ pub enum ApplyFormat {
     Json,
 }
 
-/// Kyverno's footer counts.
+/// Kyverno's footer counts, and the rules not evaluated.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
     /// Rules passed.
@@ -106,28 +168,70 @@ pub struct Counts {
     pub fail: usize,
     /// Audit rules failed.
     pub warn: usize,
-    /// Rule errors and invalid policies.
+    /// Rule errors and invalid policies and exceptions.
     pub error: usize,
-    /// Rules skipped or not supported.
+    /// Rules skipped (by PolicyExceptions).
     pub skip: usize,
+    /// Rules pss could not evaluate.
+    pub not_evaluated: usize,
+    /// Of those, the rules with action Enforce whose failure would block.
+    pub not_evaluated_enforce: usize,
 }
 
-/// A policy document that was not loaded.
+/// A document that was not loaded.
 #[derive(Debug, Serialize)]
 struct Skipped {
     source: String,
     document: usize,
+    /// `policy`, `exception` or `document`.
+    what: &'static str,
     /// `invalid` or `unsupported`.
     reason: &'static str,
     name: Option<String>,
     message: String,
 }
 
-/// Loads the policies.
+impl Skipped {
+    fn line(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{} {name} skipped ({}): {}", self.what, self.reason, self.message),
+            None => format!("{} (document {}): skipped: {}", self.source, self.document + 1, self.message),
+        }
+    }
+}
+
+/// Where documents are read from, which decides what is done with those that are not wanted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Policy files: policies and exceptions; other documents are skipped as unsupported.
+    Policies,
+    /// --exception files: exceptions; anything else is an input error.
+    Exceptions,
+    /// Resources: only exceptions are taken here (the resources are read again to apply).
+    Resources,
+}
+
+/// Loads policies and PolicyExceptions.
 struct Loader {
+    kyverno: KyvernoVersion,
+    role: Role,
     policies: Vec<KyvernoPolicy>,
+    exceptions: Vec<PolicyException>,
     skipped: Vec<Skipped>,
     input_errors: Vec<String>,
+}
+
+impl Loader {
+    fn skip(&mut self, at: &Loc<'_>, what: &'static str, reason: &'static str, name: Option<String>, e: &PolicyError) {
+        self.skipped.push(Skipped {
+            source: at.source.shown.clone(),
+            document: at.document,
+            what,
+            reason,
+            name,
+            message: e.to_string(),
+        });
+    }
 }
 
 impl Visitor for Loader {
@@ -138,39 +242,59 @@ impl Visitor for Loader {
         origin: Option<Origin>,
         in_list: bool,
     ) -> Result<Visit, OutputError> {
-        match KyvernoPolicy::from_slice(text) {
-            Ok(policy) => self.policies.push(policy),
-            Err(PolicyError::UnsupportedKind { kind, .. }) if kind.ends_with("List") && !in_list => {
+        let loaded = match self.role {
+            Role::Policies => KyvernoDocument::from_slice_for(text, self.kyverno),
+            Role::Exceptions | Role::Resources => {
+                PolicyException::from_slice_for(text, self.kyverno).map(KyvernoDocument::Exception)
+            }
+        };
+        match loaded {
+            Ok(KyvernoDocument::Policy(policy)) => self.policies.push(policy),
+            Ok(KyvernoDocument::Exception(exception)) => self.exceptions.push(exception),
+            Err(PolicyError::UnsupportedKind { kind, .. } | PolicyError::NotAnException { kind, .. })
+                if kind.ends_with("List") && !in_list =>
+            {
                 return Ok(Visit::List)
             }
+            // A resource that is not a PolicyException is read by the second pass.
+            Err(e) if self.role == Role::Resources && e.is_not_an_exception() && !e.is_cel_exception() => {
+                if let PolicyError::UnsupportedExceptionVersion { .. } = e {
+                    self.skip(at, "document", "unsupported", None, &e);
+                }
+            }
+            // The resource pass reports the resources it cannot read, but not a PolicyException
+            // with a field of the wrong type.
+            Err(PolicyError::Decode(_)) if self.role == Role::Resources && !is_exception(text) => {}
             Err(PolicyError::Decode(error)) => {
                 self.input_errors.push(InputError::Document { at: at.place(), error, origin }.to_string());
             }
             Err(e @ PolicyError::Invalid { .. }) => {
                 let PolicyError::Invalid { name, .. } = &e else { unreachable!("matched Invalid") };
-                self.skipped.push(Skipped {
-                    source: at.source.shown.clone(),
-                    document: at.document,
-                    reason: "invalid",
-                    name: Some(name.clone()),
-                    message: e.to_string(),
-                });
+                let what = if self.role == Role::Policies && !is_exception(text) { "policy" } else { "exception" };
+                self.skip(at, what, "invalid", Some(name.clone()), &e);
             }
-            Err(e) => self.skipped.push(Skipped {
-                source: at.source.shown.clone(),
-                document: at.document,
-                reason: "unsupported",
-                name: None,
-                message: e.to_string(),
-            }),
+            Err(e) if e.is_cel_exception() => self.skip(at, "document", "unsupported", None, &e),
+            Err(e) if self.role == Role::Exceptions => {
+                self.input_errors.push(format!("{}: {e}", at.place()));
+            }
+            Err(e) => self.skip(at, "document", "unsupported", None, &e),
         }
         Ok(Visit::Done)
     }
 
     fn input_error(&mut self, error: &InputError) -> Result<(), OutputError> {
-        self.input_errors.push(error.to_string());
+        // Resources are read again, and their errors reported then.
+        if self.role != Role::Resources {
+            self.input_errors.push(error.to_string());
+        }
         Ok(())
     }
+}
+
+/// Whether an invalid document among the policies is a PolicyException (for the word in the
+/// skipped line).
+fn is_exception(text: &[u8]) -> bool {
+    pss_core::ObjectHeader::from_slice(text).is_ok_and(|h| h.kind() == Some("PolicyException"))
 }
 
 /// One resource's results.
@@ -203,17 +327,45 @@ impl From<Place> for PlaceJson {
     }
 }
 
+/// What the text output says of a policy over all resources.
+#[derive(Debug, Clone, Copy, Default)]
+struct Seen {
+    /// Resources a rule of the policy matched.
+    matched: usize,
+    /// The policy was named in a blocked text or a group of rules.
+    shown: bool,
+}
+
 /// Applies the policies to each resource as it is read.
 struct Applier<'p, W: Write> {
     policies: &'p [KyvernoPolicy],
+    exceptions: &'p [PolicyException],
     default_namespace: String,
     namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
     format: ApplyFormat,
     out: W,
     counts: Counts,
+    seen: Vec<Seen>,
     blocked: usize,
     input_errors: usize,
     resources: Vec<ResourceReport>,
+}
+
+/// The groups of rules listed under a policy and resource, in order.
+const GROUPS: [&str; 5] = ["failed (audit)", "error", "not evaluated", "skipped", "warning"];
+
+/// Under which heading a rule is listed, if the blocked text does not show it already.
+fn group(result: &PolicyResult, rule: &RuleResult, blocked: bool) -> Option<&'static str> {
+    if blocked && result.listed_when_blocked(rule) {
+        return None;
+    }
+    match rule.status() {
+        RuleStatus::Fail => Some("failed (audit)"),
+        RuleStatus::Error => Some("error"),
+        RuleStatus::Unsupported => Some("not evaluated"),
+        RuleStatus::Skip => Some("skipped"),
+        _ => None,
+    }
 }
 
 impl<W: Write> Applier<'_, W> {
@@ -222,37 +374,54 @@ impl<W: Write> Applier<'_, W> {
             writeln!(self.out, "{message}\n")?;
         }
         let path = format!("{}/{}/{}", report.namespace, report.kind, report.name);
-        let blocked = report.message.is_some();
-        for result in &report.policies {
-            // What the blocked text does not show: audit failures, other errors, unsupported rules.
-            for label in ["failed (audit)", "error", "unsupported"] {
-                let rules: Vec<_> = result
+        for (i, result) in report.policies.iter().enumerate() {
+            if report.blocked && result.rules().iter().any(|r| result.listed_when_blocked(r)) {
+                self.seen[i].shown = true;
+            }
+            for label in GROUPS {
+                let lines: Vec<(&str, &str)> = result
                     .rules()
                     .iter()
-                    .filter(|r| unblocked_group(r.status(), r.action(), blocked) == Some(label))
+                    .filter_map(|r| {
+                        if label == "warning" {
+                            r.warning_message().map(|w| (r.name(), w))
+                        } else {
+                            (group(result, r, report.blocked) == Some(label)).then(|| (r.name(), r.message()))
+                        }
+                    })
                     .collect();
-                if rules.is_empty() {
+                if lines.is_empty() {
                     continue;
                 }
+                self.seen[i].shown = true;
                 writeln!(self.out, "policy {} -> resource {path} {label}:", result.policy())?;
-                for (i, rule) in rules.iter().enumerate() {
-                    writeln!(self.out, "{}. {}: {}", i + 1, rule.name(), rule.message())?;
+                for (n, (rule, message)) in lines.iter().enumerate() {
+                    writeln!(self.out, "{}. {rule}: {}", n + 1, message.trim_end_matches('\n'))?;
                 }
                 writeln!(self.out)?;
             }
         }
         Ok(())
     }
-}
 
-/// Under which heading a rule the blocked text leaves out is listed, if it is listed.
-fn unblocked_group(status: RuleStatus, action: FailureAction, blocked: bool) -> Option<&'static str> {
-    match (status, action) {
-        (RuleStatus::Fail, FailureAction::Audit) => Some("failed (audit)"),
-        (RuleStatus::Error, FailureAction::Audit) => Some("error"),
-        (RuleStatus::Error, _) if !blocked => Some("error"),
-        (RuleStatus::Unsupported, _) => Some("unsupported"),
-        _ => None,
+    /// A line for each policy the output has not shown yet.
+    fn write_unshown(&mut self) -> io::Result<()> {
+        let mut any = false;
+        for (policy, seen) in self.policies.iter().zip(&self.seen) {
+            if seen.shown {
+                continue;
+            }
+            any = true;
+            match seen.matched {
+                0 => writeln!(self.out, "policy {}: no rule matched any resource", policy.name())?,
+                1 => writeln!(self.out, "policy {}: passed on 1 resource", policy.name())?,
+                n => writeln!(self.out, "policy {}: passed on {n} resources", policy.name())?,
+            }
+        }
+        if any {
+            writeln!(self.out)?;
+        }
+        Ok(())
     }
 }
 
@@ -281,16 +450,28 @@ impl<W: Write> Visitor for Applier<'_, W> {
         } else {
             namespace_of(obj.namespace(), &self.default_namespace).to_owned()
         };
-        let labels = self.namespace_labels.get(&namespace);
-        let policies: Vec<PolicyResult> =
-            self.policies.iter().map(|p| p.apply(&obj, &namespace, labels)).filter(|r| !r.rules().is_empty()).collect();
+        let ctx = ApplyContext::new(&namespace)
+            .namespace_labels(self.namespace_labels.get(&namespace))
+            .exceptions(self.exceptions);
+        let policies: Vec<PolicyResult> = self.policies.iter().map(|p| p.apply_with(&obj, &ctx)).collect();
+        for (i, result) in policies.iter().enumerate() {
+            if !result.rules().is_empty() {
+                self.seen[i].matched += 1;
+            }
+        }
         for rule in policies.iter().flat_map(PolicyResult::rules) {
             match (rule.status(), rule.action()) {
                 (RuleStatus::Pass, _) => self.counts.pass += 1,
                 (RuleStatus::Fail, FailureAction::Enforce) => self.counts.fail += 1,
                 (RuleStatus::Fail, _) => self.counts.warn += 1,
                 (RuleStatus::Error, _) => self.counts.error += 1,
-                _ => self.counts.skip += 1,
+                (RuleStatus::Skip, _) => self.counts.skip += 1,
+                _ => {
+                    self.counts.not_evaluated += 1;
+                    if rule.unevaluated_enforce() {
+                        self.counts.not_evaluated_enforce += 1;
+                    }
+                }
             }
         }
         let message = blocked_message(&obj, &namespace, &policies);
@@ -319,11 +500,30 @@ impl<W: Write> Visitor for Applier<'_, W> {
     }
 }
 
-/// Runs `pss apply`; the exit status is 2 on input errors (including invalid policies), else 1
-/// when an Enforce rule blocks a resource, else 0.
+/// Runs `pss apply`; the exit status is 2 on input errors (including invalid policies and
+/// exceptions), else 1 when a resource is blocked or an Enforce rule was not evaluated (unless
+/// `--allow-unevaluated`), else 0.
 pub fn run(args: ApplyArgs, stdin: &mut Inputs) -> Result<u8, RunError> {
-    let mut loader = Loader { policies: Vec::new(), skipped: Vec::new(), input_errors: Vec::new() };
+    let mut loader = Loader {
+        kyverno: args.kyverno_version,
+        role: Role::Exceptions,
+        policies: Vec::new(),
+        exceptions: Vec::new(),
+        skipped: Vec::new(),
+        input_errors: Vec::new(),
+    };
+    // Exceptions: --exception files, then those among the policies, then among the resources.
+    for path in &args.exceptions {
+        documents::read_arg(path, stdin, &mut loader)?;
+    }
+    stdin.rewind();
+    loader.role = Role::Policies;
     for path in &args.policies {
+        documents::read_arg(path, stdin, &mut loader)?;
+    }
+    stdin.rewind();
+    loader.role = Role::Resources;
+    for path in &args.resources {
         documents::read_arg(path, stdin, &mut loader)?;
     }
     stdin.rewind();
@@ -345,25 +545,24 @@ pub fn run(args: ApplyArgs, stdin: &mut Inputs) -> Result<u8, RunError> {
         }
         labels.extend(flag.labels.iter().cloned());
     }
+    let invalid = loader.skipped.iter().filter(|s| s.reason == "invalid").count();
     let stdout = io::stdout();
     let mut applier = Applier {
         policies: &loader.policies,
+        exceptions: &loader.exceptions,
         default_namespace: args.namespaces.namespace.clone(),
         namespace_labels,
         format: args.format,
         out: io::BufWriter::new(stdout.lock()),
-        counts: Counts { error: loader.skipped.iter().filter(|s| s.reason == "invalid").count(), ..Counts::default() },
+        counts: Counts { error: invalid, ..Counts::default() },
+        seen: vec![Seen::default(); loader.policies.len()],
         blocked: 0,
         input_errors: 0,
         resources: Vec::new(),
     };
     if args.format == ApplyFormat::Text {
         for s in &loader.skipped {
-            let line = match &s.name {
-                Some(name) => format!("policy {name} skipped ({}): {}", s.reason, s.message),
-                None => format!("{} (document {}): skipped: {}", s.source, s.document + 1, s.message),
-            };
-            writeln!(applier.out, "{line}").map_err(OutputError)?;
+            writeln!(applier.out, "{}", s.line()).map_err(OutputError)?;
         }
         if !loader.skipped.is_empty() {
             writeln!(applier.out).map_err(OutputError)?;
@@ -375,23 +574,37 @@ pub fn run(args: ApplyArgs, stdin: &mut Inputs) -> Result<u8, RunError> {
     let c = applier.counts;
     match args.format {
         ApplyFormat::Text => {
+            applier.write_unshown().map_err(OutputError)?;
             writeln!(
                 applier.out,
                 "pass: {}, fail: {}, warn: {}, error: {}, skip: {}",
                 c.pass, c.fail, c.warn, c.error, c.skip
             )
             .map_err(OutputError)?;
+            if c.not_evaluated > 0 {
+                let rules = if c.not_evaluated == 1 { "rule" } else { "rules" };
+                let enforce = match (c.not_evaluated_enforce, args.allow_unevaluated) {
+                    (0, _) => "0 with action Enforce".to_owned(),
+                    (n, false) => format!("{n} with action Enforce: exit status 1 unless --allow-unevaluated"),
+                    (n, true) => format!("{n} with action Enforce, accepted with --allow-unevaluated"),
+                };
+                writeln!(applier.out, "not evaluated: {} {rules} ({enforce})", c.not_evaluated).map_err(OutputError)?;
+            }
         }
         ApplyFormat::Json => {
             #[derive(Serialize)]
             struct Document<'a> {
+                kyverno_version: KyvernoVersion,
                 policies: Vec<&'a str>,
+                exceptions: Vec<String>,
                 skipped_policies: &'a [Skipped],
                 resources: &'a [ResourceReport],
                 summary: Counts,
             }
             let doc = Document {
+                kyverno_version: args.kyverno_version,
                 policies: loader.policies.iter().map(KyvernoPolicy::name).collect(),
+                exceptions: loader.exceptions.iter().map(PolicyException::key).collect(),
                 skipped_policies: &loader.skipped,
                 resources: &applier.resources,
                 summary: c,
@@ -401,10 +614,9 @@ pub fn run(args: ApplyArgs, stdin: &mut Inputs) -> Result<u8, RunError> {
         }
     }
     applier.out.flush().map_err(OutputError)?;
-    let invalid = loader.skipped.iter().any(|s| s.reason == "invalid");
-    Ok(if !loader.input_errors.is_empty() || applier.input_errors > 0 || invalid {
+    Ok(if !loader.input_errors.is_empty() || applier.input_errors > 0 || invalid > 0 {
         crate::EXIT_ERROR
-    } else if applier.blocked > 0 {
+    } else if applier.blocked > 0 || (c.not_evaluated_enforce > 0 && !args.allow_unevaluated) {
         crate::EXIT_DENIED
     } else {
         crate::EXIT_ALLOWED

@@ -7,6 +7,7 @@ use pss_core::{Evaluation, ObjectClass, ObjectDocument, WorkloadKind};
 
 use crate::documents::{Visit, Visitor};
 use crate::error::{InputError, Origin, OutputError};
+use crate::input::SourceName;
 use crate::namespaces::Namespaces;
 use crate::objects::namespace_of;
 use crate::report::{Loc, NamespaceOutcome, Outcome, Report, Summary};
@@ -104,8 +105,9 @@ impl<W: Write, E: Write> Checker<W, E> {
 }
 
 impl<W: Write, E: Write> Visitor for Checker<W, E> {
-    fn source(&mut self) {
+    fn source(&mut self, name: &SourceName) -> Result<(), OutputError> {
         self.summary.sources += 1;
+        Ok(self.report.source(name)?)
     }
 
     fn object(

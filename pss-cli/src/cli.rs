@@ -50,8 +50,9 @@ pub enum Command {
     )]
     LabelDryRun(DryRunArgs),
 
-    /// Apply Kyverno ClusterPolicy/Policy documents with validate.podSecurity rules to manifests,
-    /// offline, with Kyverno's messages.
+    /// Apply Kyverno ClusterPolicy/Policy documents with validate.podSecurity rules and their
+    /// PolicyExceptions to manifests, offline, as a chosen Kyverno release would (its verdicts and
+    /// messages).
     #[command(
         override_usage = "pss apply [OPTIONS] <POLICY>... -r <RESOURCE>...",
         long_about = crate::apply::ABOUT,
@@ -68,6 +69,10 @@ pub enum Command {
         after_help = "See 'pss fix --help' for what is changed, the output formats, exit status and examples."
     )]
     Fix(crate::fix::FixArgs),
+    /// Run Kyverno CLI test files (kyverno-test.yaml) for validate.podSecurity rules, as 'kyverno
+    /// test' runs them.
+    #[command(long_about = crate::test_cmd::ABOUT, after_long_help = crate::test_cmd::AFTER_HELP)]
+    Test(crate::test_cmd::TestArgs),
 }
 
 const CHECK_ABOUT: &str = "\
@@ -165,6 +170,16 @@ Output (--format):
          Violations come in upstream's order; each field has the 'line' and 'column' (1-based) where
          it is written in the source, or its nearest parent when it is missing.
   json   The same objects in one document: {\"results\": [...], \"summary\": {...}}.
+  sarif  SARIF 2.1.0, for code scanning (e.g. GitHub's upload-sarif): one rule per check (its Pod
+         Security Standards control, description and link), one result per place of an offending
+         field (file, line, column) of each violation: level 'error' for a denied object, 'warning'
+         for a violation of the warn level only. Input errors and invalid Namespace labels are
+         notifications of the run. Paths are relative to the working directory, as given: run pss
+         from the repository root.
+  junit  JUnit XML, for CI test reports: one testsuite per file, one testcase per checked pod,
+         controller and Namespace; a denied object's testcase has a failure with the API server's
+         message and the places of the offending fields, an exempt one is skipped, warnings are in
+         system-out, and each input error is a testcase in error.
   Input errors always go to standard error, naming the file, the document and the position.
 
 Exit status:
@@ -181,6 +196,7 @@ Examples:
   pss check --namespace-labels prod=pod-security.kubernetes.io/enforce=restricted manifests/
   pss check --admission-config examples/admission-config.yaml --username ci-bot examples/
   kubectl get pods -A -o json | pss check --level restricted --format jsonl
+  pss check --level restricted --format sarif k8s/ > pss.sarif
   helm template my-chart | pss check --level baseline --version v1.29 -";
 
 const DRY_RUN_ABOUT: &str = "\
@@ -360,6 +376,10 @@ pub enum Format {
     Json,
     /// One JSON object per checked object, one per line.
     Jsonl,
+    /// SARIF 2.1.0, for code scanning: a result per offending place, a rule per check.
+    Sarif,
+    /// JUnit XML: a testsuite per file, a testcase per checked object.
+    Junit,
 }
 
 /// When to use colour.

@@ -31,7 +31,12 @@ pub trait Visitor {
     }
 
     /// A source is about to be read.
-    fn source(&mut self) {}
+    ///
+    /// # Errors
+    /// Writing the output failed.
+    fn source(&mut self, _name: &SourceName) -> Result<(), OutputError> {
+        Ok(())
+    }
 
     /// One object's JSON text at `at` (whose locator finds its fields in the source); `origin` is
     /// where the text starts in the file (`None` when converted from YAML); `in_list` when it is an
@@ -160,8 +165,8 @@ pub fn read_arg<V: Visitor>(arg: &Path, inputs: &mut Inputs, visitor: &mut V) ->
 }
 
 fn read_source<V: Visitor>(source: &Source, inputs: &mut Inputs, visitor: &mut V) -> Result<(), OutputError> {
-    visitor.source();
     let name = source.name();
+    visitor.source(&name)?;
     let limits = inputs.limits;
     let read_error = |error| InputError::Read { source: name.shown.clone(), error };
     let result = match source {
@@ -207,10 +212,9 @@ pub fn read_limited<R: Read, V: Visitor>(
     limits: Limits,
     visitor: &mut V,
 ) -> Result<io::Result<()>, OutputError> {
-    let mut reader = Reader::with_options(
-        BufReader::with_capacity(64 * 1024, reader),
-        Options::with_max_document(limits.max_document),
-    );
+    // pss-manifest buffers what it reads: no buffer of our own (each would be allocated and
+    // zeroed per file).
+    let mut reader = Reader::with_options(reader, Options::with_max_document(limits.max_document));
     if let Some(filter) = V::prefilter() {
         reader.set_prefilter(filter);
     }

@@ -104,6 +104,28 @@ impl InputError {
     }
 }
 
+impl InputError {
+    /// The source it is in (as shown to people: `<stdin>` for standard input), and the 1-based
+    /// line and column it is at, as far as they are known.
+    pub fn place_in_source(&self) -> (&str, Option<usize>, Option<usize>) {
+        match self {
+            InputError::Read { source, .. } => (source, None, None),
+            InputError::TooLarge { at, .. } => (&at.source, at.line, None),
+            InputError::Manifest { at, error } => match error.position() {
+                Some(p) => (&at.source, Some(p.line), Some(p.column)),
+                None => (&at.source, at.line, None),
+            },
+            InputError::Document { at, error, origin } => match (error.position(), origin) {
+                (Some(position), Some(origin)) => {
+                    let (line, column) = origin.absolute(position.line, position.column);
+                    (&at.source, Some(line), Some(column))
+                }
+                _ => (&at.source, at.line, None),
+            },
+        }
+    }
+}
+
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

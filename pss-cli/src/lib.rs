@@ -10,10 +10,13 @@ pub mod dry_run;
 pub mod error;
 pub mod fix;
 pub mod input;
+pub mod junit;
 pub mod limits;
 pub mod namespaces;
 pub mod objects;
 pub mod report;
+pub mod sarif;
+pub mod test_cmd;
 
 /// Every object allowed.
 pub const EXIT_ALLOWED: u8 = 0;

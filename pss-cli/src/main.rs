@@ -17,7 +17,7 @@ use pss_cli::error::{OutputError, RunError};
 use pss_cli::limits::Limits;
 use pss_cli::namespaces::{load_config, Namespaces};
 use pss_cli::report::{Report, Styles};
-use pss_cli::{apply, dry_run, EXIT_ALLOWED, EXIT_DENIED, EXIT_ERROR};
+use pss_cli::{apply, dry_run, test_cmd, EXIT_ALLOWED, EXIT_DENIED, EXIT_ERROR};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -27,9 +27,10 @@ fn main() -> ExitCode {
         Command::LabelDryRun(args) => label_dry_run(args, limits),
         Command::Fix(args) => fix(&args, limits),
         Command::Apply(args) => {
-            let paths: Vec<PathBuf> = args.policies.iter().chain(&args.resources).cloned().collect();
+            let paths = args.paths();
             apply::run(args, &mut inputs(&paths, limits))
         }
+        Command::Test(args) => test_cmd::run(args, limits),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -161,11 +161,41 @@ struct NamespaceScan {
     found: Vec<(String, Labels)>,
 }
 
-/// Whether a document's text may hold a Namespace: the kind is spelled out, unless an escape (JSON
-/// `\u`, YAML `\x`, a YAML line break escaped inside a quoted string) or a tag or an alias (a kind
-/// spelled elsewhere in YAML) hides it.
+/// Whether a document's text may hold a Namespace (a cheap test that never says no to one): its
+/// `kind` decodes to `Namespace`, which YAML and JSON can only write as
+/// - the word itself, as a whole scalar: followed (after a closing quote and blanks) by the end of
+///   the line or text, a comment, or `,` `}` `]` `:` (so not `Namespaced`, nor `the Namespace of`);
+///   an alias repeats a scalar written elsewhere in the document, so it needs the word too;
+/// - or through an escape: a JSON or YAML `\u`/`\U`/`\x` escape, or a YAML line break escaped
+///   inside a double-quoted string (`"Name\` at a line end);
+/// - or through a `!!binary` tag (its name spelled out, or with `%` escapes in a tag).
+///
+/// Plain or quoted text split over lines folds with a space, so it cannot make the word.
 fn may_hold_namespace(raw: &[u8]) -> bool {
-    memchr::memmem::find(raw, b"Namespace").is_some() || memchr::memchr3(b'\\', b'!', b'*', raw).is_some()
+    let whole_word = memchr::memmem::find_iter(raw, b"Namespace").any(|at| {
+        let mut rest = &raw[at + b"Namespace".len()..];
+        if let [b'"' | b'\'', after @ ..] = rest {
+            rest = after;
+        }
+        let rest = rest.trim_ascii_start_matches_blanks();
+        matches!(rest.first(), None | Some(b'\n' | b'\r' | b'#' | b',' | b'}' | b']' | b':'))
+    });
+    whole_word
+        || memchr::memchr_iter(b'\\', raw).any(|at| matches!(raw.get(at + 1), Some(b'u' | b'U' | b'x' | b'\n' | b'\r')))
+        || (memchr::memchr(b'!', raw).is_some()
+            && (memchr::memmem::find(raw, b"binary").is_some() || memchr::memchr(b'%', raw).is_some()))
+}
+
+/// Blanks (spaces and tabs) skipped.
+trait TrimBlanks {
+    fn trim_ascii_start_matches_blanks(&self) -> &Self;
+}
+
+impl TrimBlanks for [u8] {
+    fn trim_ascii_start_matches_blanks(&self) -> &[u8] {
+        let n = self.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+        &self[n..]
+    }
 }
 
 impl Visitor for NamespaceScan {
@@ -250,6 +280,46 @@ mod tests {
 
     fn pairs(labels: &[(&str, &str)]) -> Labels {
         labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    /// Every way a document can make its kind `Namespace` passes the prefilter (each read as a
+    /// Namespace by pss-manifest and pss-core here), and the common texts that only mention the
+    /// word do not.
+    #[test]
+    fn the_prefilter_never_skips_a_namespace() {
+        let namespaces = [
+            "kind: Namespace\nmetadata: {name: a}\n",
+            "kind: Namespace # c\nmetadata: {name: a}\n",
+            "kind: 'Namespace'\nmetadata: {name: a}\n",
+            "kind: \"Namespace\"  \nmetadata: {name: a}\n",
+            "{kind: Namespace, metadata: {name: a}}\n",
+            "{\"kind\":\"Namespace\",\"metadata\":{\"name\":\"a\"}}",
+            "{\"kind\":\"Namespace\"}",
+            "kind: \"Name\\x73pace\"\nmetadata: {name: a}\n",
+            "{\"kind\":\"Name\\u0073pace\",\"metadata\":{\"name\":\"a\"}}",
+            "kind: \"Name\\\n  space\"\nmetadata: {name: a}\n",
+            "x: &k Namespace\nkind: *k\nmetadata: {name: a}\n",
+            "kind: |-\n  Namespace\nmetadata: {name: a}\n",
+            "kind: !!binary TmFtZXNwYWNl\nmetadata: {name: a}\n",
+            "kind: !!bin%61ry TmFtZXNwYWNl\nmetadata: {name: a}\n",
+            "kind:\n  Namespace\nmetadata: {name: a}\n",
+        ];
+        for text in namespaces {
+            let mut reader = pss_manifest::Reader::new(text.as_bytes());
+            let document = reader.next_document().unwrap().unwrap().unwrap_or_else(|e| panic!("{text}: {e}"));
+            let header = ObjectHeader::from_slice(document.json()).unwrap();
+            assert_eq!(header.class(), ObjectClass::Namespace, "{text}");
+            assert!(may_hold_namespace(text.as_bytes()), "{text}");
+        }
+        for text in [
+            "kind: Deployment\n# the Namespace of the pods\n",
+            "kind: CustomResourceDefinition\nspec: {scope: Namespaced}\n",
+            "kind: Role\nrules: [{resources: [\"*\"]}]\n",
+            "kind: CronJob\nspec: {schedule: \"*/5 * * * *\"}\n",
+            "kind: ConfigMap\ndata: {a: \"echo hi!\\n\"}\n",
+        ] {
+            assert!(!may_hold_namespace(text.as_bytes()), "{text}");
+        }
     }
 
     #[test]

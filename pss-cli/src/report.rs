@@ -228,6 +228,8 @@ pub struct Report<W, E> {
     defaults: Policy,
     by_namespace: bool,
     results: usize,
+    sarif: crate::sarif::Sarif,
+    junit: crate::junit::Junit,
 }
 
 impl<W: Write, E: Write> Report<W, E> {
@@ -241,7 +243,19 @@ impl<W: Write, E: Write> Report<W, E> {
         (out_styles, err_styles): (Styles, Styles),
         defaults: Policy,
     ) -> Self {
-        Report { out, err, format, verbose, out_styles, err_styles, defaults, by_namespace: false, results: 0 }
+        Report {
+            out,
+            err,
+            format,
+            verbose,
+            out_styles,
+            err_styles,
+            defaults,
+            by_namespace: false,
+            results: 0,
+            sarif: crate::sarif::Sarif::default(),
+            junit: crate::junit::Junit::default(),
+        }
     }
 
     /// Says in the summary that namespace labels set the policy of some objects.
@@ -254,10 +268,23 @@ impl<W: Write, E: Write> Report<W, E> {
     /// # Errors
     /// Writing failed.
     pub fn begin(&mut self) -> io::Result<()> {
-        if self.format == Format::Json {
-            self.out.write_all(b"{\"results\":[")?;
+        match self.format {
+            Format::Json => self.out.write_all(b"{\"results\":["),
+            Format::Sarif => self.sarif.begin(&mut self.out),
+            Format::Junit => self.junit.begin(&mut self.out),
+            Format::Text | Format::Jsonl => Ok(()),
         }
-        Ok(())
+    }
+
+    /// A source is about to be read.
+    ///
+    /// # Errors
+    /// Writing failed.
+    pub fn source(&mut self, name: &SourceName) -> io::Result<()> {
+        match self.format {
+            Format::Junit => self.junit.source(&mut self.out, name),
+            _ => Ok(()),
+        }
     }
 
     /// Reports an evaluated pod or pod controller.
@@ -324,6 +351,8 @@ impl<W: Write, E: Write> Report<W, E> {
                 };
                 self.record(&record)
             }
+            Format::Sarif => self.sarif.workload(&mut self.out, at, o),
+            Format::Junit => self.junit.workload(&mut self.out, at, o),
         }
     }
 
@@ -374,6 +403,11 @@ impl<W: Write, E: Write> Report<W, E> {
                 };
                 self.record(&record)
             }
+            Format::Sarif => {
+                self.sarif.namespace(at, o);
+                Ok(())
+            }
+            Format::Junit => self.junit.namespace(&mut self.out, at, o),
         }
     }
 
@@ -460,6 +494,11 @@ impl<W: Write, E: Write> Report<W, E> {
     /// Flushing the results failed. Failing to write the error itself is ignored: there is nowhere
     /// left to report it.
     pub fn input_error(&mut self, error: &InputError) -> io::Result<()> {
+        match self.format {
+            Format::Sarif => self.sarif.input_error(error),
+            Format::Junit => self.junit.input_error(&mut self.out, error)?,
+            _ => {}
+        }
         self.out.flush()?;
         write_error(&mut self.err, self.err_styles, error);
         Ok(())
@@ -522,6 +561,8 @@ impl<W: Write, E: Write> Report<W, E> {
                 self.out.write_all(b"}\n")?;
             }
             Format::Jsonl => {}
+            Format::Sarif => self.sarif.finish(&mut self.out, summary.errors)?,
+            Format::Junit => self.junit.finish(&mut self.out)?,
         }
         self.out.flush()
     }

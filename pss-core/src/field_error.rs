@@ -94,6 +94,11 @@ impl FieldError {
     }
 
     #[cfg_attr(not(feature = "kyverno"), allow(dead_code))]
+    pub(crate) fn required_because(path: impl Into<String>, detail: impl Into<String>) -> Self {
+        FieldError::new(FieldErrorKind::Required, path, None, detail)
+    }
+
+    #[cfg_attr(not(feature = "kyverno"), allow(dead_code))]
     pub(crate) fn forbidden(path: impl Into<String>, detail: impl Into<String>) -> Self {
         FieldError::new(FieldErrorKind::Forbidden, path, None, detail)
     }

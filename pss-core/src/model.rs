@@ -258,6 +258,10 @@ pub(crate) trait PodView {
     fn sysctls(&self) -> impl Iterator<Item = &str> + '_;
     /// Each volume's name and the bit set of its sources (see [`VOLUME_SOURCES`]).
     fn volumes(&self) -> impl Iterator<Item = (&str, u32)> + '_;
+    /// Each volume's `hostPath.path` (`Some("")` when `hostPath` is set without a path, `None`
+    /// when it is not set), in the order of [`PodView::volumes`].
+    #[cfg_attr(not(feature = "kyverno"), allow(dead_code))]
+    fn host_paths(&self) -> impl Iterator<Item = Option<&str>> + '_;
     /// Every container, in upstream's visiting order: init, regular, ephemeral.
     fn containers(&self) -> impl Iterator<Item = (Slot, Self::Container<'_>)> + '_;
 }

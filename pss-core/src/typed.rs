@@ -315,6 +315,14 @@ impl PodView for PodParts<'_> {
         self.spec.and_then(|s| s.volumes.as_ref()).into_iter().flatten().map(|v| (v.name.as_str(), volume_sources(v)))
     }
 
+    fn host_paths(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        self.spec
+            .and_then(|s| s.volumes.as_ref())
+            .into_iter()
+            .flatten()
+            .map(|v| v.host_path.as_ref().map(|h| h.path.as_str()))
+    }
+
     fn containers(&self) -> impl Iterator<Item = (Slot, TypedContainer<'_>)> + '_ {
         let spec = self.spec;
         TypedSlots {

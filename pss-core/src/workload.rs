@@ -311,6 +311,9 @@ pub struct ObjectDocument<'a> {
     header: ObjectHeader<'a>,
     kind: Option<WorkloadKind>,
     template: Option<PodDocument<'a>>,
+    /// A CronJob's `spec.jobTemplate.metadata` (Kyverno reads its annotations for the pod).
+    #[cfg_attr(not(feature = "kyverno"), allow(dead_code))]
+    job_template: Option<ObjectHeader<'a>>,
 }
 
 impl<'a> ObjectDocument<'a> {
@@ -342,6 +345,7 @@ impl<'a> ObjectDocument<'a> {
         let mut decided: Option<Option<WorkloadKind>> = fixed;
         let mut unsettled = false;
         let mut template: Option<PodDocument<'a>> = None;
+        let mut job_template: Option<ObjectHeader<'a>> = None;
         pod.decode_object(&mut r, |r, key, header, spec| {
             if key != "spec" && key != "template" {
                 return r.skip();
@@ -354,7 +358,14 @@ impl<'a> ObjectDocument<'a> {
                 _ if unsettled => r.skip(),
                 Some(WorkloadKind::Pod) if key == "spec" => spec.decode(r),
                 Some(wk) if wk.template_keys().first() == Some(&key) => {
-                    descend(r, &wk.template_keys()[1..], &mut |r| {
+                    // A CronJob's `spec.jobTemplate.metadata` is read on the way (Kyverno takes the
+                    // pod's metadata from it).
+                    let mut side = |r: &mut Reader<'a>| -> ReadResult<()> {
+                        job_template.get_or_insert_with(ObjectHeader::default).decode_meta(r)
+                    };
+                    let side: Option<Side<'_, 'a>> =
+                        (wk == WorkloadKind::CronJob).then_some(Side { depth: 1, key: "metadata", read: &mut side });
+                    descend_with(r, &wk.template_keys()[1..], 0, side, &mut |r| {
                         if r.null()? {
                             if wk.template_optional() {
                                 template = None;
@@ -372,12 +383,14 @@ impl<'a> ObjectDocument<'a> {
         let settled = !unsettled && decided.is_none_or(|d| d == kind);
         let document = match kind {
             // A pod is its own template and keeps the header.
-            Some(WorkloadKind::Pod) => ObjectDocument { header: ObjectHeader::default(), kind, template: Some(pod) },
+            Some(WorkloadKind::Pod) => {
+                ObjectDocument { header: ObjectHeader::default(), kind, template: Some(pod), job_template: None }
+            }
             Some(wk) => {
                 let template = if wk.template_optional() { template } else { Some(template.unwrap_or_default()) };
-                ObjectDocument { header: pod.into_header(), kind, template }
+                ObjectDocument { header: pod.into_header(), kind, template, job_template }
             }
-            None => ObjectDocument { header: pod.into_header(), kind, template: None },
+            None => ObjectDocument { header: pod.into_header(), kind, template: None, job_template: None },
         };
         Ok((document, settled))
     }
@@ -388,6 +401,12 @@ impl<'a> ObjectDocument<'a> {
     /// As [`ObjectDocument::from_str`], and invalid UTF-8.
     pub fn from_slice(bytes: &'a [u8]) -> Result<Self, Error> {
         ObjectDocument::from_str(utf8(bytes)?)
+    }
+
+    /// A CronJob's `spec.jobTemplate.metadata` annotations (none for other kinds), sorted by key.
+    #[cfg_attr(not(feature = "kyverno"), allow(dead_code))]
+    pub(crate) fn job_template_annotations(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.job_template.iter().flat_map(ObjectHeader::annotations)
     }
 
     /// The object's header: `apiVersion`, `kind`, name, namespace, labels, annotations.
@@ -440,15 +459,46 @@ fn kind_of(header: &ObjectHeader<'_>) -> Option<WorkloadKind> {
 }
 
 /// Walks down the object along `path` and calls `leaf` on the value there.
+#[cfg(test)]
 fn descend<'a>(
     r: &mut Reader<'a>,
     path: &[&str],
     leaf: &mut dyn FnMut(&mut Reader<'a>) -> ReadResult<()>,
 ) -> ReadResult<()> {
+    descend_with(r, path, 0, None, leaf)
+}
+
+/// A value read on the way down: the member `key` of the object `depth` levels down.
+struct Side<'s, 'a> {
+    depth: usize,
+    key: &'static str,
+    read: &'s mut dyn FnMut(&mut Reader<'a>) -> ReadResult<()>,
+}
+
+/// [`descend`], `depth` levels down already, reading `side` where it is met.
+fn descend_with<'a>(
+    r: &mut Reader<'a>,
+    path: &[&str],
+    depth: usize,
+    mut side: Option<Side<'_, 'a>>,
+    leaf: &mut dyn FnMut(&mut Reader<'a>) -> ReadResult<()>,
+) -> ReadResult<()> {
     let Some((first, rest)) = path.split_first() else {
         return leaf(r);
     };
-    r.object(|r, key| if key == *first { descend(r, rest, leaf) } else { r.skip() }, PathStyle::Field)?;
+    r.object(
+        |r, key| {
+            if key == *first {
+                let below = side.as_mut().map(|s| Side { depth: s.depth, key: s.key, read: &mut *s.read });
+                descend_with(r, rest, depth + 1, below, leaf)
+            } else if let Some(s) = side.as_mut().filter(|s| s.depth == depth && key == s.key) {
+                (s.read)(r)
+            } else {
+                r.skip()
+            }
+        },
+        PathStyle::Field,
+    )?;
     Ok(())
 }
 
@@ -612,6 +662,7 @@ mod tests {
                     header: ObjectHeader::default(),
                     kind: Some(WorkloadKind::Pod),
                     template: Some(pod),
+                    job_template: None,
                 })
             }
             Ok(pod) => pod.into_header(),
@@ -642,7 +693,15 @@ mod tests {
                 template
             }
         };
-        Ok(ObjectDocument { header, kind, template })
+        let mut job_template: Option<ObjectHeader<'_>> = None;
+        if kind == Some(WorkloadKind::CronJob) {
+            let mut r = Reader::new(text);
+            descend(&mut r, &["spec", "jobTemplate", "metadata"], &mut |r| {
+                job_template.get_or_insert_with(ObjectHeader::default).decode_meta(r)
+            })
+            .map_err(Error::finish)?;
+        }
+        Ok(ObjectDocument { header, kind, template, job_template })
     }
 
     /// The one-pass reading when it applies, and what `from_str` and the reference give, as
@@ -676,6 +735,12 @@ mod tests {
             (
                 &format!(
                     r#"{{"apiVersion":"batch/v1","kind":"CronJob","spec":{{"jobTemplate":{{"spec":{{"template":{tpl}}}}}}}}}"#
+                ),
+                true,
+            ),
+            (
+                &format!(
+                    r#"{{"apiVersion":"batch/v1","kind":"CronJob","spec":{{"jobTemplate":{{"metadata":{{"annotations":{{"x":"y"}}}},"spec":{{"template":{tpl}}}}}}}}}"#
                 ),
                 true,
             ),

@@ -63,6 +63,25 @@ fn a_repeated_key_decodes_over_the_earlier_one() {
                                 "annotations": {"seccomp.security.alpha.kubernetes.io/pod": null}}, "spec": {}}"#;
     let e = evaluate_json_str("baseline:v1.18".parse().unwrap(), maps).unwrap();
     assert_eq!(e[0].detail(), r#"forbidden annotation seccomp.security.alpha.kubernetes.io/pod="""#);
+    // The small structs (read by one member reader) merge too: a repeated struct without the member
+    // keeps the earlier value, one with it replaces it.
+    let restricted = |pod: &str| evaluate_json_str("restricted:latest".parse().unwrap(), pod).unwrap();
+    let windows = r#"{"spec": {"os": {"name": "windows"}, "os": {}, "securityContext": {"runAsNonRoot": true},
+                               "containers": [{"name": "w"}]}}"#;
+    assert!(restricted(windows).allowed(), "{:?}", restricted(windows));
+    let se_linux = r#"{"spec": {"containers": [{"name": "c", "securityContext": {"seLinuxOptions": {"type": "spc_t", "type": "container_t"},
+                                 "seLinuxOptions": {"user": "u", "role": "r"}}}]}}"#;
+    // The later type (container_t) is allowed; user and role are not.
+    assert_eq!(
+        baseline(se_linux)[0].detail(),
+        r#"container "c" set forbidden securityContext.seLinuxOptions: user may not be set; role may not be set"#
+    );
+    let caps = r#"{"spec": {"containers": [{"name": "c", "securityContext": {"capabilities": {"add": ["SYS_ADMIN"], "drop": ["ALL"]},
+                             "capabilities": {"add": ["CHOWN"]}}}]}}"#;
+    assert!(baseline(caps).allowed());
+    let host_path = r#"{"spec": {"volumes": [{"name": "v", "hostPath": {"path": "/a", "type": "Directory"}, "hostPath": {"type": ""}}]}}"#;
+    let e = baseline(host_path);
+    assert_eq!(e[0].detail(), r#"volume "v""#);
 }
 
 #[test]

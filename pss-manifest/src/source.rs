@@ -34,7 +34,7 @@ impl<R: Read> Decoded<R> {
     }
 
     fn fill_raw(&mut self, at_least: usize) -> io::Result<()> {
-        let mut piece = [0u8; 16 * 1024];
+        let mut piece = [0u8; 4 * 1024];
         while !self.eof && self.raw.len() < at_least {
             match self.inner.read(&mut piece) {
                 Ok(0) => self.eof = true,

@@ -2,6 +2,7 @@
 //! JSON for the evaluator, and searched by field path for positions.
 
 use std::collections::HashMap;
+use std::io::Write as _;
 
 use crate::path::{segments, Segment};
 use crate::Position;
@@ -74,6 +75,11 @@ pub(crate) struct Entry {
 const INDEX_FROM: usize = 16;
 
 impl Map {
+    /// An empty mapping with room for `n` entries.
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        Map { entries: Vec::with_capacity(n), index: None }
+    }
+
     fn find(&self, key: &str, source: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(key).copied(),
@@ -154,8 +160,12 @@ impl Node {
                     Value::Null => out.extend_from_slice(b"null"),
                     Value::Bool(true) => out.extend_from_slice(b"true"),
                     Value::Bool(false) => out.extend_from_slice(b"false"),
-                    Value::Int(n) => out.extend_from_slice(n.to_string().as_bytes()),
-                    Value::Uint(n) => out.extend_from_slice(n.to_string().as_bytes()),
+                    Value::Int(n) => {
+                        let _ = write!(out, "{n}");
+                    }
+                    Value::Uint(n) => {
+                        let _ = write!(out, "{n}");
+                    }
                     Value::Float(f) => {
                         let text = crate::resolve::go_json_float(*f).unwrap_or_else(|| "null".to_owned());
                         out.extend_from_slice(text.as_bytes());

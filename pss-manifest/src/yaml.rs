@@ -299,9 +299,9 @@ impl<'t> Decoder<'_, 't> {
                 self.depth -= 1;
                 Value::Seq(items)
             }
-            Raw::Map(_) => {
+            Raw::Map(children) => {
                 self.nest(at)?;
-                let mut map = Map::default();
+                let mut map = Map::with_capacity(children.len() / 2);
                 self.mapping_into(at, &mut map)?;
                 self.depth -= 1;
                 Value::Map(map)
@@ -465,10 +465,23 @@ enum Scalar<'a> {
 /// Reads the first document of `text` as kubectl would send it; `None` when it holds none (only
 /// comments, or nothing).
 pub(crate) fn read(text: &str, offset: Offset, limits: Limits) -> Result<Option<Node>, Error> {
+    read_with(text, offset, limits, true)
+}
+
+/// [`read`], on the fast path when `fast` and it is sure, else through the event parser.
+pub(crate) fn read_with(text: &str, offset: Offset, limits: Limits, fast: bool) -> Result<Option<Node>, Error> {
     let mut nodes = Vec::new();
     let mut anchors = Vec::new();
-    let Some(root) = compose(text, offset, limits, &mut nodes, &mut anchors)? else {
-        return Ok(None);
+    let fast_root = if fast { fast::compose(text, offset, limits, &mut nodes) } else { None };
+    let root = match fast_root {
+        Some(root) => root,
+        None => {
+            nodes.clear();
+            let Some(root) = compose(text, offset, limits, &mut nodes, &mut anchors)? else {
+                return Ok(None);
+            };
+            root
+        }
     };
     let mut decoder = Decoder {
         nodes: &nodes,
@@ -495,6 +508,31 @@ pub(crate) fn read(text: &str, offset: Offset, limits: Limits) -> Result<Option<
         return Err(Error::new(kind, Some(position)));
     }
     Ok(Some(root))
+}
+
+mod fast;
+
+/// Whether the fast path takes `text`, and if it does, whether its reading (nodes, values,
+/// positions, errors) is the event parser's: `None` when the fast path declines.
+pub(crate) fn fast_path_agrees(text: &str) -> Option<Result<(), String>> {
+    let offset = Offset { lines: 0, columns: 0 };
+    let limits = crate::Options::default().limits();
+    let mut nodes = Vec::new();
+    fast::compose(text, offset, limits, &mut nodes)?;
+    let fast = read_with(text, offset, limits, true);
+    let full = read_with(text, offset, limits, false);
+    Some(if fast == full {
+        Ok(())
+    } else {
+        let (fast, full) = (format!("{fast:?}"), format!("{full:?}"));
+        let at = fast.bytes().zip(full.bytes()).take_while(|(a, b)| a == b).count();
+        let window = |s: &str| {
+            let chars: Vec<(usize, char)> = s.char_indices().collect();
+            let from = chars.iter().position(|&(i, _)| i + 300 >= at).unwrap_or(0);
+            chars[from..].iter().take(600).map(|&(_, c)| c).collect::<String>()
+        };
+        Err(format!("fast path: ...{}\nevent parser: ...{}", window(&fast), window(&full)))
+    })
 }
 
 #[cfg(test)]

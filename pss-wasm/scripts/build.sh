@@ -3,25 +3,19 @@
 # the `full` one with admission review and Kyverno policies (full/web/, full/node/; cargo feature `full`):
 #   cargo (profile wasm-release) -> wasm-bindgen --target web and --target nodejs -> wasm-opt -Oz (binaryen)
 #   -> scripts/assemble.mjs (package.json, Node ES module entries, README with sizes, size budget).
-# Needs what scripts/setup-wasm.sh installs; downloads nothing itself.
-set -euo pipefail
+# Needs what scripts/setup-wasm.sh installs (Node.js on PATH, pss-wasm/node_modules); builds the
+# wasm-bindgen CLI from tools/ when it is not built yet.
+# shellcheck source=../../scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-root="$(cd "$here/.." && pwd)"
-target_dir="${CARGO_TARGET_DIR:-$root/target}"
+here="$ROOT/pss-wasm"
+root="$ROOT"
+target_dir="$TARGET_DIR"
 out="$here/pkg"
 
-lock_version() {
-    awk '/^name = "wasm-bindgen"$/ { found = 1; next } found && /^version = / { gsub(/"/, "", $3); print $3; exit }' \
-        "$root/Cargo.lock"
-}
-
-want="$(lock_version)"
-have="$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)"
-if [ "$have" != "$want" ]; then
-    echo "build: wasm-bindgen CLI ${have:-missing}, Cargo.lock has $want; run scripts/setup-wasm.sh" >&2
-    exit 1
-fi
+# wasm-bindgen at exactly Cargo.lock's wasm-bindgen version, from tools/ (a no-op build when up to date).
+ensure_wasm_bindgen
+command -v node >/dev/null || { echo "build: node not found; run scripts/setup-wasm.sh" >&2; exit 1; }
 # wasm-opt: the npm package binaryen pinned in package-lock.json (Debian bookworm's binaryen 108 rewrites
 # wasm-bindgen's externref table into one the engines reject at instantiation). WASM_OPT overrides it.
 wasm_opt="${WASM_OPT:-$here/node_modules/.bin/wasm-opt}"

@@ -1,6 +1,6 @@
 //! Kyverno policies: the `KyvernoPolicy` class (a `ClusterPolicy` or `Policy` document, validated as
-//! Kyverno validates it) and `apply` (its `validate.podSecurity` rules on one resource, with
-//! Kyverno's messages).
+//! one Kyverno release validates it), the `KyvernoExceptions` class (PolicyExceptions) and `apply`
+//! (its `validate.podSecurity` rules on one resource, with that release's messages).
 
 use std::collections::BTreeMap;
 
@@ -21,6 +21,9 @@ use crate::object;
 pub struct PolicyResult {
     /// The policy's name.
     pub policy: String,
+    /// The Kyverno release predicted (`"1.19"`).
+    #[serde(rename = "kyvernoVersion")]
+    pub kyverno_version: String,
     /// `"ClusterPolicy"` or `"Policy"`.
     #[tsify(type = "\"ClusterPolicy\" | \"Policy\"")]
     pub kind: String,
@@ -44,15 +47,27 @@ pub struct RuleResult {
     pub name: String,
     /// The outcome.
     pub status: RuleStatus,
-    /// Kyverno's message: `Validation rule 'baseline' passed.`, `Validation rule 'baseline' failed.
-    /// It violates PodSecurity "baseline:latest": ({Allowed:false ForbiddenReason:... ForbiddenDetail:...})`,
-    /// or why the rule could not run.
+    /// Kyverno's message, as the policy's release writes it: `Validation rule 'baseline' passed.`,
+    /// `Validation rule 'baseline' failed. It violates PodSecurity "baseline:latest": (Forbidden
+    /// reason: privileged, field error list: [...])` (1.11: `({Allowed:false ForbiddenReason:...
+    /// ForbiddenDetail:...})` lines), why the rule was skipped (`rule is skipped due to policy
+    /// exceptions ...`) or could not run.
     pub message: String,
     /// The failure action for this rule and resource.
     pub action: FailureAction,
     /// The failed checks left after the rule's exclusions, in Kyverno's order, field paths relative
     /// to the resource.
     pub violations: Vec<Violation>,
+    /// When the release admits the resource but the Pod Security Standard still forbids it:
+    /// `Kyverno 1.11 admits it, but it violates PodSecurity "baseline:latest": REASON (FIELDS)`. The
+    /// prediction (`status`) stays Kyverno's.
+    pub warning: Option<String>,
+    /// The standard's violations behind `warning` (empty without one).
+    pub warnings: Vec<Violation>,
+    /// Whether pss could not evaluate a rule that may block the request (`unsupported`, action
+    /// Enforce, not a `mutate` or `generate` rule): a gate must not pass it silently.
+    #[serde(rename = "unevaluatedEnforce")]
+    pub unevaluated_enforce: bool,
 }
 
 /// A rule's outcome.
@@ -64,11 +79,13 @@ pub enum RuleStatus {
     Pass,
     /// The resource violates the rule.
     Fail,
-    /// The rule did not apply (a ReplicationController without a pod template).
+    /// Kyverno skipped the rule: a PolicyException exempts the resource.
     Skip,
     /// The rule could not be evaluated (an invalid version, an object without a pod spec).
     Error,
-    /// A rule type pss does not run (`mutate`, `validate.pattern`, ...); never silently passed.
+    /// pss cannot evaluate the rule: another rule type (`mutate`, `validate.pattern`, ...), or an
+    /// outcome that depends on the requesting user or on a PolicyException's `conditions`. Never
+    /// silently passed.
     Unsupported,
 }
 
@@ -95,9 +112,91 @@ pub struct ApplyOptions {
     pub namespace_labels: Option<BTreeMap<String, String>>,
 }
 
-/// A Kyverno `ClusterPolicy` or `Policy` (`kyverno.io/v1`, `v2beta1`, ...), validated as Kyverno
-/// validates it; its `validate.podSecurity` rules run offline as Kyverno's admission webhook runs
-/// them (match and exclude, the rules generated for pod controllers, failure actions).
+/// Options of `new KyvernoPolicy` and `new KyvernoExceptions`. Every field is optional; unknown
+/// fields are an error.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct KyvernoOptions {
+    /// The Kyverno release whose behaviour is predicted: `"1.11"` to `"1.19"`, `"v1.13"` or a patch
+    /// release such as `"1.13.6"` (the newest by default).
+    #[tsify(optional)]
+    pub kyverno_version: Option<String>,
+}
+
+/// The release `options.kyvernoVersion` names (the newest without one).
+fn release(options: Option<JsValue>) -> Result<pss_core::kyverno::KyvernoVersion, PssError> {
+    let Some(value) = options else { return Ok(pss_core::kyverno::KyvernoVersion::NEWEST) };
+    let o = object::Options::new(&value, &["kyvernoVersion"], "")?;
+    match o.string("kyvernoVersion")? {
+        None => Ok(pss_core::kyverno::KyvernoVersion::NEWEST),
+        Some(v) => pss_core::kyverno::KyvernoVersion::parse(&v)
+            .map_err(|e| PssError::new(ErrorKind::InvalidVersion, e.to_string())),
+    }
+}
+
+/// Kyverno `PolicyException`s (`kyverno.io/v2alpha1`, `v2beta1`, `v2`; those the release reads),
+/// validated as one Kyverno release validates them, for `KyvernoPolicy.applyWith`.
+///
+/// ```js
+/// const exceptions = new KyvernoExceptions([exceptionDocument], { kyvernoVersion: "1.13" });
+/// exceptions.keys; // ["kyverno/host-logs"]
+/// ```
+#[wasm_bindgen]
+#[derive(Debug, Clone)]
+pub struct KyvernoExceptions {
+    inner: Vec<pss_core::kyverno::PolicyException>,
+}
+
+#[wasm_bindgen]
+impl KyvernoExceptions {
+    /// Reads PolicyException documents (each JSON text, a `Uint8Array` or an object; decode YAML
+    /// first) as `options.kyvernoVersion` reads them.
+    ///
+    /// Throws a `PssError` (its message prefixed with `documents[i]: `): of kind
+    /// `unsupportedPolicy` for a document that is not a `kyverno.io` PolicyException or whose API
+    /// version the release does not read, of kind `invalidPolicy` for one Kyverno would reject, of
+    /// kind `invalidVersion` for a release pss does not model, or of the decoding kinds.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Array<string | Uint8Array | object>")] documents: JsValue,
+        options: Option<Ts<KyvernoOptions>>,
+    ) -> Result<KyvernoExceptions, JsValue> {
+        let read = || -> Result<KyvernoExceptions, PssError> {
+            let version = release(options.map(|o| o.js_value()))?;
+            let Some(array) = documents.dyn_ref::<js_sys::Array>() else {
+                return Err(PssError::new(ErrorKind::InvalidInput, "documents: expected an array".into()));
+            };
+            let mut inner = Vec::with_capacity(array.length() as usize);
+            for (i, doc) in array.iter().enumerate() {
+                let what = format!("documents[{i}]");
+                let json = object::json_bytes(&doc, &what)?;
+                let exception = pss_core::kyverno::PolicyException::from_slice_for(&json, version)
+                    .map_err(|e| policy_error(&e).prefixed(&format!("{what}: ")))?;
+                inner.push(exception);
+            }
+            Ok(KyvernoExceptions { inner })
+        };
+        read().map_err(PssError::into_js)
+    }
+
+    /// Each exception's name as Kyverno writes it in messages: `namespace/name`, or `name` without a
+    /// namespace.
+    #[wasm_bindgen(getter)]
+    pub fn keys(&self) -> Vec<String> {
+        self.inner.iter().map(pss_core::kyverno::PolicyException::key).collect()
+    }
+
+    /// The Kyverno release they were read for.
+    #[wasm_bindgen(getter, js_name = kyvernoVersion)]
+    pub fn kyverno_version(&self) -> Option<String> {
+        self.inner.first().map(|e| e.kyverno_version().to_string())
+    }
+}
+
+/// A Kyverno `ClusterPolicy` or `Policy` (`kyverno.io/v1`, `v2beta1`, ...) read for one Kyverno
+/// release (1.11 to 1.19, the newest by default), validated as that release validates it; its
+/// `validate.podSecurity` rules run offline as that release's admission webhook runs them (match and
+/// exclude, the rules generated for pod controllers, failure actions, exclusions, messages).
 ///
 /// ```js
 /// const policy = new KyvernoPolicy({
@@ -109,7 +208,7 @@ pub struct ApplyOptions {
 /// const result = policy.apply(privilegedPod);
 /// result.blocked; // true
 /// result.rules[0].message;
-/// // Validation rule 'baseline' failed. It violates PodSecurity "baseline:latest": ({Allowed:false ForbiddenReason:privileged ForbiddenDetail:container "privileged-pod" must not set securityContext.privileged=true})
+/// // Validation rule 'baseline' failed. It violates PodSecurity "baseline:latest": (Forbidden reason: privileged, field error list: [spec.containers[0].securityContext.privileged is forbidden, forbidden values found: true])
 /// ```
 #[wasm_bindgen]
 #[derive(Debug, Clone)]
@@ -119,22 +218,34 @@ pub struct KyvernoPolicy {
 
 #[wasm_bindgen]
 impl KyvernoPolicy {
-    /// Reads a policy document: JSON text, a `Uint8Array` or an object (decode YAML first).
+    /// Reads a policy document: JSON text, a `Uint8Array` or an object (decode YAML first), as
+    /// `options.kyvernoVersion` (the newest by default) reads it.
     ///
     /// Throws a `PssError`: of kind `unsupportedPolicy` for any other document (`unsupported policy
     /// kind v1/Pod: ...`), of kind `invalidPolicy` for a policy Kyverno would reject (its messages,
     /// each in `error.errors`: `spec.rules[0].validate.podSecurity.exclude[0].controlName: Invalid
-    /// value: ...`), or of the decoding kinds (`syntax`, `invalidType`, ...) with the path and position.
+    /// value: ...`), of kind `invalidVersion` for a release pss does not model, of kind
+    /// `invalidOptions` for bad options, or of the decoding kinds (`syntax`, `invalidType`, ...)
+    /// with the path and position.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | object")] document: JsValue,
+        options: Option<Ts<KyvernoOptions>>,
     ) -> Result<KyvernoPolicy, JsValue> {
         let read = || -> Result<KyvernoPolicy, PssError> {
+            let version = release(options.map(|o| o.js_value()))?;
             let json = object::json_bytes(&document, "the policy")?;
-            let inner = pss_core::kyverno::KyvernoPolicy::from_slice(&json).map_err(|e| policy_error(&e))?;
+            let inner =
+                pss_core::kyverno::KyvernoPolicy::from_slice_for(&json, version).map_err(|e| policy_error(&e))?;
             Ok(KyvernoPolicy { inner })
         };
         read().map_err(PssError::into_js)
+    }
+
+    /// The Kyverno release whose behaviour the policy predicts (`"1.19"`).
+    #[wasm_bindgen(getter, js_name = kyvernoVersion)]
+    pub fn kyverno_version(&self) -> String {
+        self.inner.kyverno_version().to_string()
     }
 
     /// `"ClusterPolicy"` or `"Policy"`.
@@ -174,12 +285,37 @@ impl KyvernoPolicy {
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | object")] resource: JsValue,
         options: Option<Ts<ApplyOptions>>,
     ) -> Result<Ts<PolicyResult>, JsValue> {
-        self.run(&resource, options.map(|o| o.js_value())).map_err(PssError::into_js).and_then(|r| error::to_js(&r))
+        self.run(&resource, options.map(|o| o.js_value()), &[])
+            .map_err(PssError::into_js)
+            .and_then(|r| error::to_js(&r))
+    }
+
+    /// `apply` with the PolicyExceptions Kyverno knows, applied as the policy's release applies
+    /// them: their `match`, the policies and rules they name, and their `podSecurity` entries (from
+    /// 1.12; an exception without entries skips the rule).
+    ///
+    /// Throws as `apply`, and a `PssError` of kind `invalidInput` when the exceptions were read for
+    /// another release than the policy.
+    #[wasm_bindgen(js_name = applyWith)]
+    pub fn apply_with(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | object")] resource: JsValue,
+        exceptions: &KyvernoExceptions,
+        options: Option<Ts<ApplyOptions>>,
+    ) -> Result<Ts<PolicyResult>, JsValue> {
+        self.run(&resource, options.map(|o| o.js_value()), &exceptions.inner)
+            .map_err(PssError::into_js)
+            .and_then(|r| error::to_js(&r))
     }
 }
 
 impl KyvernoPolicy {
-    fn run(&self, resource: &JsValue, options: Option<JsValue>) -> Result<PolicyResult, PssError> {
+    fn run(
+        &self,
+        resource: &JsValue,
+        options: Option<JsValue>,
+        exceptions: &[pss_core::kyverno::PolicyException],
+    ) -> Result<PolicyResult, PssError> {
         let (default_namespace, labels) = match &options {
             None => (None, None),
             Some(value) => {
@@ -188,7 +324,8 @@ impl KyvernoPolicy {
                 (o.string("namespace")?, labels)
             }
         };
-        self.apply_json(&object::json_bytes(resource, "the resource")?, default_namespace.as_deref(), labels.as_ref())
+        let json = object::json_bytes(resource, "the resource")?;
+        self.apply_json(&json, default_namespace.as_deref(), labels.as_ref(), exceptions)
     }
 
     fn apply_json(
@@ -196,17 +333,21 @@ impl KyvernoPolicy {
         json: &[u8],
         default_namespace: Option<&str>,
         labels: Option<&BTreeMap<String, String>>,
+        exceptions: &[pss_core::kyverno::PolicyException],
     ) -> Result<PolicyResult, PssError> {
+        self.inner.check_exceptions(exceptions).map_err(|e| PssError::new(ErrorKind::InvalidInput, e.to_string()))?;
         let obj = pss_core::ObjectDocument::from_slice(json)?;
         let namespace = if obj.kind() == Some("Namespace") {
             ""
         } else {
             obj.namespace().or(default_namespace).unwrap_or("default")
         };
-        let result = self.inner.apply(&obj, namespace, labels);
+        let ctx = pss_core::kyverno::ApplyContext::new(namespace).namespace_labels(labels).exceptions(exceptions);
+        let result = self.inner.apply_with(&obj, &ctx);
         let message = pss_core::kyverno::blocked_message(&obj, namespace, std::slice::from_ref(&result));
         Ok(PolicyResult {
             policy: result.policy().to_owned(),
+            kyverno_version: result.kyverno_version().to_string(),
             kind: kind_name(result.kind()).to_owned(),
             blocked: result.blocked(),
             rules: result.rules().iter().map(RuleResult::from).collect(),
@@ -230,6 +371,9 @@ fn policy_error(e: &pss_core::kyverno::PolicyError) -> PssError {
         pss_core::kyverno::PolicyError::Invalid { errors, .. } => {
             PssError::fields(ErrorKind::InvalidPolicy, e.to_string(), errors.iter().map(FieldError::from).collect())
         }
+        other @ pss_core::kyverno::PolicyError::ReleaseMismatch { .. } => {
+            PssError::new(ErrorKind::InvalidInput, other.to_string())
+        }
         other => PssError::new(ErrorKind::UnsupportedPolicy, other.to_string()),
     }
 }
@@ -251,6 +395,9 @@ impl From<&pss_core::kyverno::RuleResult> for RuleResult {
                 pss_core::kyverno::FailureAction::Audit => FailureAction::Audit,
             },
             violations: r.violations().iter().map(Violation::from).collect(),
+            warning: r.warning_message().map(str::to_owned),
+            warnings: r.warnings().iter().map(Violation::from).collect(),
+            unevaluated_enforce: r.unevaluated_enforce(),
         }
     }
 }
@@ -259,6 +406,7 @@ impl ToJson for PolicyResult {
     fn write_json(&self, out: &mut String) {
         Object::new(out)
             .field("policy", &self.policy)
+            .field("kyvernoVersion", &self.kyverno_version)
             .field("kind", &self.kind)
             .field("blocked", &self.blocked)
             .field("rules", &self.rules)
@@ -276,6 +424,9 @@ impl ToJson for RuleResult {
             .field("message", &self.message)
             .field("action", &self.action)
             .field("violations", &self.violations)
+            .field("warning", &self.warning)
+            .field("warnings", &self.warnings)
+            .field("unevaluatedEnforce", &self.unevaluated_enforce)
             .end();
     }
 }
@@ -312,7 +463,11 @@ mod tests {
       "spec":{"containers":[{"name":"privileged-pod","image":"nginx","securityContext":{"privileged":true}}]}}"#;
 
     fn policy(text: &str) -> Result<KyvernoPolicy, PssError> {
-        pss_core::kyverno::KyvernoPolicy::from_json_str(text)
+        policy_for(text, pss_core::kyverno::KyvernoVersion::NEWEST)
+    }
+
+    fn policy_for(text: &str, version: pss_core::kyverno::KyvernoVersion) -> Result<KyvernoPolicy, PssError> {
+        pss_core::kyverno::KyvernoPolicy::from_json_str_for(text, version)
             .map(|inner| KyvernoPolicy { inner })
             .map_err(|e| policy_error(&e))
     }
@@ -320,16 +475,27 @@ mod tests {
     #[test]
     fn a_privileged_pod_is_blocked_with_kyvernos_words() {
         let p = policy(POLICY).unwrap();
+        assert_eq!(p.kyverno_version(), "1.19");
+        let r = p.apply_json(PRIVILEGED.as_bytes(), None, None, &[]).unwrap();
+        assert_eq!(r.kyverno_version, "1.19");
+        assert_eq!(
+            r.rules[0].message,
+            r#"Validation rule 'baseline' failed. It violates PodSecurity "baseline:latest": (Forbidden reason: privileged, field error list: [spec.containers[0].securityContext.privileged is forbidden, forbidden values found: true])"#
+        );
+        same_as_serde(&r);
+
+        // Kyverno 1.11's words (each failed check ends with a newline; the blocked text drops it).
+        let p = policy_for(POLICY, pss_core::kyverno::KyvernoVersion::V1_11).unwrap();
         assert_eq!((p.kind().as_str(), p.name().as_str()), ("ClusterPolicy", "baseline-policy"));
         assert_eq!(p.rule_names(), ["baseline", "autogen-baseline", "autogen-cronjob-baseline"]);
-        let r = p.apply_json(PRIVILEGED.as_bytes(), None, None).unwrap();
+        let r = p.apply_json(PRIVILEGED.as_bytes(), None, None, &[]).unwrap();
         assert!(r.blocked);
         assert_eq!(r.namespace, "default");
         assert_eq!(r.rules.len(), 1);
         assert_eq!((r.rules[0].status, r.rules[0].action), (RuleStatus::Fail, FailureAction::Enforce));
         assert_eq!(
             r.rules[0].message,
-            r#"Validation rule 'baseline' failed. It violates PodSecurity "baseline:latest": ({Allowed:false ForbiddenReason:privileged ForbiddenDetail:container "privileged-pod" must not set securityContext.privileged=true})"#
+            "Validation rule 'baseline' failed. It violates PodSecurity \"baseline:latest\": ({Allowed:false ForbiddenReason:privileged ForbiddenDetail:container \"privileged-pod\" must not set securityContext.privileged=true})\n"
         );
         assert_eq!(
             r.message.as_deref(),
@@ -346,7 +512,7 @@ mod tests {
         let deployment =
             br#"{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "dev"},
           "spec": {"template": {"spec": {"containers": [{"name": "c"}]}}}}"#;
-        let r = p.apply_json(deployment, Some("other"), None).unwrap();
+        let r = p.apply_json(deployment, Some("other"), None, &[]).unwrap();
         assert_eq!(r.namespace, "dev");
         assert_eq!(r.rules[0].name, "autogen-baseline");
         assert_eq!(r.rules[0].status, RuleStatus::Pass);
@@ -354,9 +520,68 @@ mod tests {
         assert!(!r.blocked && r.message.is_none());
         same_as_serde(&r);
         let service = br#"{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}}"#;
-        assert!(p.apply_json(service, None, None).unwrap().rules.is_empty());
+        assert!(p.apply_json(service, None, None, &[]).unwrap().rules.is_empty());
         let namespace = br#"{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n"}}"#;
-        assert_eq!(p.apply_json(namespace, None, None).unwrap().namespace, "");
+        assert_eq!(p.apply_json(namespace, None, None, &[]).unwrap().namespace, "");
+    }
+
+    /// kyverno/kyverno `test/cli/test-exceptions/exceptions-3` (v1.19.0): the exception allows the
+    /// hostPath `/var/lib1` in `staging-ns`.
+    #[test]
+    fn exceptions_skip_rules_where_they_match() {
+        let psa = r#"{"apiVersion": "kyverno.io/v1", "kind": "ClusterPolicy", "metadata": {"name": "psa"},
+          "spec": {"rules": [{"name": "baseline", "match": {"any": [{"resources": {"kinds": ["Pod"]}}]},
+          "validate": {"failureAction": "Enforce", "podSecurity": {"level": "baseline", "version": "latest"}}}]}}"#;
+        let exception = r#"{"apiVersion": "kyverno.io/v2", "kind": "PolicyException",
+          "metadata": {"name": "pod-security-exception", "namespace": "policy-exception-ns"},
+          "spec": {"exceptions": [{"policyName": "psa", "ruleNames": ["baseline"]}],
+          "match": {"any": [{"resources": {"namespaces": ["staging-ns"]}}]},
+          "podSecurity": [{"controlName": "HostPath Volumes", "restrictedField": "spec.volumes[*].hostPath", "values": ["/var/lib1"]}]}}"#;
+        let pod = br#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "excluded-pod"}, "spec": {"volumes": [
+          {"name": "host", "hostPath": {"path": "/var/lib1"}}], "containers": [{"name": "nginx", "image": "nginx"}]}}"#;
+        let exceptions = [pss_core::kyverno::PolicyException::from_json_str(exception).unwrap()];
+        let p = policy(psa).unwrap();
+        let r = p.apply_json(pod, Some("staging-ns"), None, &exceptions).unwrap();
+        assert_eq!(r.rules[0].status, RuleStatus::Skip);
+        assert_eq!(
+            r.rules[0].message,
+            "rule is skipped due to policy exceptions policy-exception-ns/pod-security-exception"
+        );
+        same_as_serde(&r);
+        assert_eq!(p.apply_json(pod, Some("default"), None, &exceptions).unwrap().rules[0].status, RuleStatus::Fail);
+        let old = policy_for(psa, pss_core::kyverno::KyvernoVersion::V1_12).unwrap();
+        let e = old.apply_json(pod, Some("staging-ns"), None, &exceptions).unwrap_err();
+        assert_eq!(e.details.kind, ErrorKind::InvalidInput);
+        assert!(e
+            .message
+            .starts_with("PolicyException policy-exception-ns/pod-security-exception was read for Kyverno 1.19"));
+        let e =
+            pss_core::kyverno::PolicyException::from_json_str_for(exception, pss_core::kyverno::KyvernoVersion::V1_11)
+                .unwrap_err();
+        assert_eq!(policy_error(&e).details.kind, ErrorKind::UnsupportedPolicy);
+    }
+
+    /// Kyverno 1.11 drops a check whole once an image exclusion covers a container: admitted, with a
+    /// warning naming the field the standard still forbids.
+    #[test]
+    fn admitted_violations_are_warned() {
+        let excluding = POLICY.replace(
+            r#""level": "baseline", "version": "latest""#,
+            r#""level": "baseline", "version": "latest", "exclude": [{"controlName": "Capabilities", "images": ["nginx"]}]"#,
+        );
+        let pod = br#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "two"}, "spec": {"containers": [
+          {"name": "web", "image": "nginx", "securityContext": {"capabilities": {"add": ["SYS_ADMIN"]}}},
+          {"name": "side", "image": "busybox", "securityContext": {"capabilities": {"add": ["SYS_ADMIN"]}}}]}}"#;
+        let p = policy_for(&excluding, pss_core::kyverno::KyvernoVersion::V1_11).unwrap();
+        let r = p.apply_json(pod, None, None, &[]).unwrap();
+        assert_eq!(r.rules[0].status, RuleStatus::Pass);
+        assert_eq!(
+            r.rules[0].warning.as_deref(),
+            Some("Kyverno 1.11 admits it, but it violates PodSecurity \"baseline:latest\": non-default capabilities (spec.containers[1].securityContext.capabilities.add[0])")
+        );
+        assert_eq!(r.rules[0].warnings.len(), 1);
+        assert!(!r.rules[0].unevaluated_enforce);
+        same_as_serde(&r);
     }
 
     #[test]

@@ -73,7 +73,9 @@ pub use evaluation::{
 };
 pub use exclusion::Exclusion;
 #[cfg(feature = "full")]
-pub use kyverno::{ApplyOptions, FailureAction, KyvernoPolicy, PolicyResult, RuleResult, RuleStatus};
+pub use kyverno::{
+    ApplyOptions, FailureAction, KyvernoExceptions, KyvernoOptions, KyvernoPolicy, PolicyResult, RuleResult, RuleStatus,
+};
 pub use level::{
     newest_check_version, parse_level, parse_level_version, parse_version, supported_versions, version_list, Level,
     LevelVersionJSON,

@@ -246,9 +246,15 @@ test("Kyverno: the CLI's rule results and blocking messages", () => {
       assert.equal(r.blocked, record.blocked, what);
       assert.equal(r.message, record.message ?? null, what);
       const rules = record.policies.flatMap((p) => p.rules);
+      assert.equal(r.kyvernoVersion, "1.19", what);
       assert.deepEqual(
-        r.rules.map((rule) => ({ ...rule, violations: rule.violations.map(withoutNullContainers) })),
-        rules.map((rule) => ({ ...rule, violations: rule.violations ?? [] })),
+        r.rules.map(({ unevaluatedEnforce, ...rule }) => ({
+          ...rule,
+          violations: rule.violations.map(withoutNullContainers),
+          warnings: rule.warnings.map(withoutNullContainers),
+        })),
+        // The CLI leaves out an empty list of warnings and a null warning.
+        rules.map((rule) => ({ ...rule, violations: rule.violations ?? [], warning: rule.warning ?? null, warnings: rule.warnings ?? [] })),
         what,
       );
     }
@@ -277,6 +283,77 @@ test("Kyverno: options, bad documents and the module after errors", () => {
   );
   expectPssError(() => new full.KyvernoPolicy('{"kind": 1}'), "invalidType");
   assert.equal(policy.apply(pod).blocked, true);
+});
+
+// kyverno/kyverno test/cli/test-exceptions/exceptions-3 (v1.19.0): the exception allows the hostPath
+// /var/lib1 in staging-ns, where Kyverno skips the rule (validate_pss.go's message).
+const psaPolicy = {
+  apiVersion: "kyverno.io/v1",
+  kind: "ClusterPolicy",
+  metadata: { name: "psa" },
+  spec: { rules: [{ name: "baseline", match: { any: [{ resources: { kinds: ["Pod"] } }] }, validate: { failureAction: "Enforce", podSecurity: { level: "baseline", version: "latest" } } }] },
+};
+const psaException = {
+  apiVersion: "kyverno.io/v2",
+  kind: "PolicyException",
+  metadata: { name: "pod-security-exception", namespace: "policy-exception-ns" },
+  spec: {
+    exceptions: [{ policyName: "psa", ruleNames: ["baseline"] }],
+    match: { any: [{ resources: { namespaces: ["staging-ns"] } }] },
+    podSecurity: [{ controlName: "HostPath Volumes", restrictedField: "spec.volumes[*].hostPath", values: ["/var/lib1"] }],
+  },
+};
+const hostPathPod = {
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name: "excluded-pod" },
+  spec: { volumes: [{ name: "host", hostPath: { path: "/var/lib1" } }], containers: [{ name: "nginx", image: "nginx" }] },
+};
+
+test("Kyverno: releases, PolicyExceptions, warnings and rules not evaluated", () => {
+  const policy = new full.KyvernoPolicy(psaPolicy);
+  assert.equal(policy.kyvernoVersion, "1.19");
+  const exceptions = new full.KyvernoExceptions([psaException, JSON.stringify(psaException)]);
+  assert.deepEqual(exceptions.keys, ["policy-exception-ns/pod-security-exception", "policy-exception-ns/pod-security-exception"]);
+  const skipped = policy.applyWith(hostPathPod, new full.KyvernoExceptions([psaException]), { namespace: "staging-ns" });
+  assert.equal(skipped.rules[0].status, "skip");
+  assert.equal(skipped.rules[0].message, "rule is skipped due to policy exceptions policy-exception-ns/pod-security-exception");
+  const failed = policy.applyWith(hostPathPod, exceptions, { namespace: "default" });
+  assert.equal(failed.blocked, true);
+  assert.equal(
+    failed.rules[0].message,
+    'Validation rule \'baseline\' failed. It violates PodSecurity "baseline:latest": (Forbidden reason: hostPath volumes, field error list: [spec.volumes[0].hostPath is forbidden, forbidden values found: /var/lib1])',
+  );
+  // Kyverno 1.11 reads no kyverno.io/v2 exception; exceptions of another release are refused.
+  expectPssError(() => new full.KyvernoExceptions([psaException], { kyvernoVersion: "1.11" }), "unsupportedPolicy", /^documents\[0\]: policy exception type not supported kyverno\.io\/v2/);
+  const old = new full.KyvernoPolicy(psaPolicy, { kyvernoVersion: "1.12" });
+  assert.equal(old.kyvernoVersion, "1.12");
+  expectPssError(() => old.applyWith(hostPathPod, exceptions), "invalidInput", /^PolicyException policy-exception-ns\/pod-security-exception was read for Kyverno 1\.19/);
+  expectPssError(() => new full.KyvernoPolicy(psaPolicy, { kyvernoVersion: "1.10" }), "invalidVersion", /^unsupported Kyverno version "1\.10"/);
+  expectPssError(() => new full.KyvernoPolicy(psaPolicy, { release: "1.12" }), "invalidOptions", /unknown field "release"/);
+
+  // Kyverno 1.11 drops a check whole once an image exclusion covers a container: admitted, with a warning.
+  const excluding = structuredClone(psaPolicy);
+  excluding.spec.rules[0].validate.podSecurity.exclude = [{ controlName: "Capabilities", images: ["nginx"] }];
+  const two = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "two" },
+    spec: {
+      containers: [
+        { name: "web", image: "nginx", securityContext: { capabilities: { add: ["SYS_ADMIN"] } } },
+        { name: "side", image: "busybox", securityContext: { capabilities: { add: ["SYS_ADMIN"] } } },
+      ],
+    },
+  };
+  const admitted = new full.KyvernoPolicy(excluding, { kyvernoVersion: "1.11" }).apply(two);
+  assert.equal(admitted.rules[0].status, "pass");
+  assert.equal(
+    admitted.rules[0].warning,
+    'Kyverno 1.11 admits it, but it violates PodSecurity "baseline:latest": non-default capabilities (spec.containers[1].securityContext.capabilities.add[0])',
+  );
+  assert.equal(admitted.rules[0].warnings[0].fields[0].path, "spec.containers[1].securityContext.capabilities.add[0]");
+  assert.equal(admitted.rules[0].unevaluatedEnforce, false);
 });
 
 test("the default build has neither; the full build evaluates as the default one", () => {

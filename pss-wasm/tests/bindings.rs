@@ -269,8 +269,8 @@ mod full {
                 .expect_err("an invalid level");
             assert_eq!(get(&e, "kind").as_string().as_deref(), Some("invalidAdmissionConfig"));
             assert_eq!(get(&e, "path").as_string().as_deref(), Some("defaults.enforce"));
-            let e =
-                pss_wasm::KyvernoPolicy::new(r#"{"apiVersion":"v1","kind":"Pod"}"#.into()).expect_err("not a policy");
+            let e = pss_wasm::KyvernoPolicy::new(r#"{"apiVersion":"v1","kind":"Pod"}"#.into(), None)
+                .expect_err("not a policy");
             assert_eq!(get(&e, "kind").as_string().as_deref(), Some("unsupportedPolicy"));
             assert!(pss_wasm::Admission::new(None).is_ok());
         }
@@ -278,12 +278,15 @@ mod full {
 
     #[wasm_bindgen_test]
     fn kyverno_policies_block_with_kyvernos_message() {
-        let policy = pss_wasm::KyvernoPolicy::new(parse(
-            r#"{"apiVersion":"kyverno.io/v1","kind":"ClusterPolicy","metadata":{"name":"baseline-policy"},
+        let policy = pss_wasm::KyvernoPolicy::new(
+            parse(
+                r#"{"apiVersion":"kyverno.io/v1","kind":"ClusterPolicy","metadata":{"name":"baseline-policy"},
               "spec":{"validationFailureAction":"Enforce","rules":[{"name":"baseline",
               "match":{"any":[{"resources":{"kinds":["Pod"]}}]},
               "validate":{"podSecurity":{"level":"baseline","version":"latest"}}}]}}"#,
-        ))
+            ),
+            None,
+        )
         .expect("a valid policy");
         assert_eq!(policy.name(), "baseline-policy");
         let r = JsValue::from(policy.apply(PRIVILEGED.into(), None).expect("applies"));

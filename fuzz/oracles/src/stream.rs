@@ -115,4 +115,23 @@ pub fn manifest_stream(data: &[u8]) {
             }
         }
     }
+    // pss-manifest's fast path reads what it takes exactly as its event parser does: the input as
+    // one text, and each piece between `---` lines.
+    let text = String::from_utf8_lossy(data.get(1..).unwrap_or_default());
+    let mut pieces = vec![&text[..]];
+    let mut start = 0;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("---") {
+            pieces.push(&text[start..at]);
+            start = at + line.len();
+        }
+        at += line.len();
+    }
+    pieces.push(&text[start..]);
+    for piece in pieces {
+        if let Some(Err(difference)) = pss_manifest::fast_path_agrees(piece) {
+            panic!("the fast path reads {piece:?} otherwise:\n{difference}");
+        }
+    }
 }

@@ -156,6 +156,103 @@ impl CheckId {
         }
     }
 
+    /// The name of the control the check enforces, as the Pod Security Standards
+    /// (<https://kubernetes.io/docs/concepts/security/pod-security-standards/>) and Kyverno's
+    /// `controlName`s spell it. Checks of one control at both levels share it (`Capabilities`,
+    /// `Seccomp`, `/proc Mount Type`); [`CheckId::level`] tells them apart.
+    ///
+    /// ```
+    /// use pss_core::CheckId;
+    ///
+    /// assert_eq!(CheckId::Privileged.title(), "Privileged Containers");
+    /// assert_eq!(CheckId::RunAsUser.title(), "Running as Non-root user");
+    /// assert_eq!(CheckId::CapabilitiesRestricted.title(), CheckId::CapabilitiesBaseline.title());
+    /// ```
+    pub const fn title(self) -> &'static str {
+        match self {
+            CheckId::AppArmorProfile => "AppArmor",
+            CheckId::CapabilitiesBaseline | CheckId::CapabilitiesRestricted => "Capabilities",
+            CheckId::HostNamespaces => "Host Namespaces",
+            CheckId::HostPathVolumes => "HostPath Volumes",
+            CheckId::HostPorts => "Host Ports",
+            CheckId::HostProbesAndHostLifecycle => "Host Probes / Lifecycle Hooks",
+            CheckId::Privileged => "Privileged Containers",
+            CheckId::ProcMount | CheckId::ProcMountRestricted => "/proc Mount Type",
+            CheckId::SeLinuxOptions => "SELinux",
+            CheckId::SeccompProfileBaseline | CheckId::SeccompProfileRestricted => "Seccomp",
+            CheckId::Sysctls => "Sysctls",
+            CheckId::WindowsHostProcess => "HostProcess",
+            CheckId::AllowPrivilegeEscalation => "Privilege Escalation",
+            CheckId::RestrictedVolumes => "Volume Types",
+            CheckId::RunAsNonRoot => "Running as Non-root",
+            CheckId::RunAsUser => "Running as Non-root user",
+        }
+    }
+
+    /// What the control requires, in the words of the Pod Security Standards' table for the
+    /// check's level (one or two sentences; the standards also list the restricted fields and
+    /// allowed values).
+    ///
+    /// ```
+    /// use pss_core::CheckId;
+    ///
+    /// assert_eq!(CheckId::HostNamespaces.description(), "Sharing the host namespaces must be disallowed.");
+    /// assert!(CheckId::SeccompProfileRestricted.description().contains("absence of a profile"));
+    /// ```
+    pub const fn description(self) -> &'static str {
+        match self {
+            CheckId::AppArmorProfile => {
+                "On supported hosts, the RuntimeDefault AppArmor profile is applied by default. The baseline policy \
+                 should prevent overriding or disabling the default AppArmor profile, or restrict overrides to an \
+                 allowed set of profiles."
+            }
+            CheckId::CapabilitiesBaseline => {
+                "Adding additional capabilities beyond AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, \
+                 NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT must be disallowed."
+            }
+            CheckId::HostNamespaces => "Sharing the host namespaces must be disallowed.",
+            CheckId::HostPathVolumes => "HostPath volumes must be forbidden.",
+            CheckId::HostPorts => {
+                "HostPorts should be disallowed entirely (recommended) or restricted to a known list."
+            }
+            CheckId::HostProbesAndHostLifecycle => "The Host field in probes and lifecycle hooks must be disallowed.",
+            CheckId::Privileged => "Privileged Pods disable most security mechanisms and must be disallowed.",
+            CheckId::ProcMount | CheckId::ProcMountRestricted => {
+                "The default /proc masks are set up to reduce attack surface, and should be required."
+            }
+            CheckId::SeLinuxOptions => {
+                "Setting the SELinux type is restricted, and setting a custom SELinux user or role option is forbidden."
+            }
+            CheckId::SeccompProfileBaseline => "Seccomp profile must not be explicitly set to Unconfined.",
+            CheckId::Sysctls => {
+                "Sysctls can disable security mechanisms or affect all containers on a host, and should be disallowed \
+                 except for an allowed safe subset. A sysctl is considered safe if it is namespaced in the container \
+                 or the Pod, and it is isolated from other Pods or processes on the same Node."
+            }
+            CheckId::WindowsHostProcess => {
+                "Windows Pods offer the ability to run HostProcess containers which enables privileged access to the \
+                 Windows host machine. Privileged access to the host is disallowed in the Baseline policy."
+            }
+            CheckId::AllowPrivilegeEscalation => {
+                "Privilege escalation (such as via set-user-ID or set-group-ID file mode) should not be allowed."
+            }
+            CheckId::CapabilitiesRestricted => {
+                "Containers must drop ALL capabilities, and are only permitted to add back the NET_BIND_SERVICE \
+                 capability."
+            }
+            CheckId::RestrictedVolumes => {
+                "The Restricted policy only permits the following volume types: configMap, csi, downwardAPI, \
+                 emptyDir, ephemeral, persistentVolumeClaim, projected and secret."
+            }
+            CheckId::RunAsNonRoot => "Containers must be required to run as non-root users.",
+            CheckId::RunAsUser => "Containers must not set runAsUser to 0.",
+            CheckId::SeccompProfileRestricted => {
+                "Seccomp profile must be explicitly set to one of the allowed values (RuntimeDefault, Localhost). \
+                 Both the Unconfined profile and the absence of a profile are prohibited."
+            }
+        }
+    }
+
     /// The level the check belongs to (restricted also runs every baseline check it does not override).
     pub const fn level(self) -> Level {
         match self {
@@ -655,6 +752,24 @@ mod tests {
     fn id_list_names_all() {
         let all: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
         assert_eq!(ID_LIST, all.join(", "));
+    }
+
+    /// Two checks share a title only when they are one control's baseline and restricted checks; every description is one or two sentences.
+    #[test]
+    fn titles_and_descriptions() {
+        for a in CheckId::ALL {
+            assert!(!a.title().is_empty());
+            let description = a.description();
+            assert!(description.ends_with('.') && description.starts_with(char::is_uppercase), "{a}");
+            assert!(description.matches(". ").count() <= 1, "{a}: {description}");
+            for b in CheckId::ALL {
+                let overrides = a.overrides() == Some(b) || b.overrides() == Some(a);
+                assert!(a.title() != b.title() || a == b || overrides, "{a} {b}");
+            }
+        }
+        assert_eq!(CheckId::HostProbesAndHostLifecycle.title(), "Host Probes / Lifecycle Hooks");
+        // restrictedVolumes replaces hostPathVolumes but is a control of its own.
+        assert_ne!(CheckId::RestrictedVolumes.title(), CheckId::HostPathVolumes.title());
     }
 
     #[test]

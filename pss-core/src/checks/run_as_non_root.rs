@@ -14,12 +14,12 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
         return None;
     }
     let mut pod_sets_false = false;
-    let mut explicit_fields = Vec::new();
+    let mut fields = Vec::new();
     let mut pod_non_root = false;
     match pod.security_context().and_then(|sc| sc.run_as_non_root()) {
         Some(false) => {
             pod_sets_false = true;
-            explicit_fields.push(FieldViolation::new(ctx.spec(FIELD), FieldValue::Bool(false), None));
+            fields.push(FieldViolation::new(ctx.spec(FIELD), FieldValue::Bool(false), None));
         }
         Some(true) => pod_non_root = true,
         None => {}
@@ -27,26 +27,17 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
 
     let mut explicitly_bad = Vec::new();
     let mut implicitly_bad = Vec::new();
-    let mut implicit_fields = Vec::new();
     for (slot, c) in pod.containers() {
         match c.security_context().and_then(|sc| sc.run_as_non_root()) {
             Some(false) => {
                 explicitly_bad.push(c.name());
-                explicit_fields.push(FieldViolation::new(
-                    ctx.container(slot, FIELD),
-                    FieldValue::Bool(false),
-                    Some(c.name()),
-                ));
+                fields.push(FieldViolation::new(ctx.container(slot, FIELD), FieldValue::Bool(false), Some(c.name())));
             }
             Some(true) => {}
             None if pod_non_root => {}
             None => {
                 implicitly_bad.push(c.name());
-                implicit_fields.push(FieldViolation::new(
-                    ctx.container(slot, FIELD),
-                    FieldValue::Unset,
-                    Some(c.name()),
-                ));
+                fields.push(FieldViolation::new(ctx.container(slot, FIELD), FieldValue::Unset, Some(c.name())));
             }
         }
     }
@@ -58,7 +49,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
             piece_if(containers_set_false, Piece::Counted("container", "containers", &explicitly_bad)),
             Piece::Str(" must not set securityContext.runAsNonRoot=false"),
         ]);
-        return Some(Violation::new(CheckId::RunAsNonRoot, "runAsNonRoot != true", detail, explicit_fields));
+        return Some(Violation::new(CheckId::RunAsNonRoot, "runAsNonRoot != true", detail, fields));
     }
     if implicitly_bad.is_empty() {
         return None;
@@ -71,6 +62,6 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
             Piece::Counted("container", "containers", &implicitly_bad),
             Piece::Str(" must set securityContext.runAsNonRoot=true"),
         ]),
-        implicit_fields,
+        fields,
     ))
 }

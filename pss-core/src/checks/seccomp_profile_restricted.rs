@@ -16,7 +16,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     }
     let mut pod_bad = false;
     let mut values = Vec::new();
-    let mut explicit_fields = Vec::new();
+    let mut fields = Vec::new();
     let mut pod_set = false;
     if let Some(t) = pod.security_context().and_then(|sc| sc.seccomp_type()) {
         if valid_type(t) {
@@ -24,19 +24,18 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
         } else {
             pod_bad = true;
             values.push(t);
-            explicit_fields.push(FieldViolation::new(ctx.spec(FIELD), FieldValue::String(t.to_owned()), None));
+            fields.push(FieldViolation::new(ctx.spec(FIELD), FieldValue::String(t.to_owned()), None));
         }
     }
     let mut explicitly_bad = Vec::new();
     let mut implicitly_bad = Vec::new();
-    let mut implicit_fields = Vec::new();
     for (slot, c) in pod.containers() {
         match c.security_context().and_then(|sc| sc.seccomp_type()) {
             Some(t) if valid_type(t) => {}
             Some(t) => {
                 explicitly_bad.push(c.name());
                 values.push(t);
-                explicit_fields.push(FieldViolation::new(
+                fields.push(FieldViolation::new(
                     ctx.container(slot, FIELD),
                     FieldValue::String(t.to_owned()),
                     Some(c.name()),
@@ -45,11 +44,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
             None if pod_set => {}
             None => {
                 implicitly_bad.push(c.name());
-                implicit_fields.push(FieldViolation::new(
-                    ctx.container(slot, FIELD),
-                    FieldValue::Unset,
-                    Some(c.name()),
-                ));
+                fields.push(FieldViolation::new(ctx.container(slot, FIELD), FieldValue::Unset, Some(c.name())));
             }
         }
     }
@@ -63,7 +58,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
             Piece::Str(" must not set securityContext.seccompProfile.type to "),
             Piece::Quoted(&values),
         ]);
-        return Some(Violation::new(CheckId::SeccompProfileRestricted, "seccompProfile", detail, explicit_fields));
+        return Some(Violation::new(CheckId::SeccompProfileRestricted, "seccompProfile", detail, fields));
     }
     if implicitly_bad.is_empty() {
         return None;
@@ -76,6 +71,6 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
             Piece::Counted("container", "containers", &implicitly_bad),
             Piece::Str(r#" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost""#),
         ]),
-        implicit_fields,
+        fields,
     ))
 }

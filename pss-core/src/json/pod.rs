@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use super::reader::{PathStyle, Reader, Result};
 use crate::error::{Error, ErrorKind, Position};
-use crate::model::{volume_source_bit, ContainerKind, ContainerView, HostSite, PodView, Sc, Slot};
+use crate::model::{volume_source_bit, ContainerKind, ContainerView, HostSite, PodView, Sc, Slot, HOST_PATH};
 
 /// A pod decoded from JSON (see [`PodDocument::from_str`]); evaluate it with [`crate::evaluate`].
 ///
@@ -82,6 +82,8 @@ pub(crate) struct ScDoc<'a> {
 pub(crate) struct VolumeDoc<'a> {
     name: Cow<'a, str>,
     sources: u32,
+    /// `hostPath.path` ("" when unset) while `hostPath` is set.
+    host_path: Cow<'a, str>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -396,18 +398,14 @@ impl<'a> Meta<'a> {
                 "annotations" => map_into(r, &mut self.annotations),
                 "labels" => map_into(r, &mut self.labels),
                 "ownerReferences" => list_into(r, &mut self.owners, |r, (uid, controller)| {
-                    r.object(
-                        |r, key| match key.as_ref() {
-                            "uid" => string_into(r, uid),
-                            "controller" => {
-                                *controller = r.opt_bool()?;
-                                Ok(())
-                            }
-                            _ => r.skip(),
-                        },
-                        PathStyle::Field,
-                    )
-                    .map(|_| ())
+                    object_members(r, &["uid", "controller"], &mut |r, i| {
+                        if i == 0 {
+                            string_into(r, uid)
+                        } else {
+                            *controller = r.opt_bool()?;
+                            Ok(())
+                        }
+                    })
                 }),
                 _ => r.skip(),
             },
@@ -495,16 +493,8 @@ impl<'a> Spec<'a> {
                         self.os = None;
                         return Ok(());
                     }
-                    let os = &mut self.os;
-                    r.object(
-                        |r, key| match key.as_ref() {
-                            "name" => string_into(r, os.get_or_insert(Cow::Borrowed(""))),
-                            _ => r.skip(),
-                        },
-                        PathStyle::Field,
-                    )?;
-                    os.get_or_insert(Cow::Borrowed(""));
-                    Ok(())
+                    // Decoded into the set struct (an object without `name` keeps one read before).
+                    member_into(r, "name", self.os.get_or_insert(Cow::Borrowed("")))
                 }
                 "securityContext" => ptr_into(r, &mut self.security_context, |r, sc| sc.decode(r, true)),
                 "volumes" => list_into(r, &mut self.volumes, VolumeDoc::decode),
@@ -536,41 +526,16 @@ impl<'a> ScDoc<'a> {
                     self.run_as_user = r.opt_int(i64::MIN, i64::MAX, "a 64-bit integer")?;
                     Ok(())
                 }
-                ("seLinuxOptions", _) => ptr_into(r, &mut self.se_linux, |r, opts| {
-                    r.object(
-                        |r, key| match key.as_ref() {
-                            "type" => string_into(r, &mut opts[0]),
-                            "user" => string_into(r, &mut opts[1]),
-                            "role" => string_into(r, &mut opts[2]),
-                            _ => r.skip(),
-                        },
-                        PathStyle::Field,
-                    )
-                    .map(|_| ())
-                }),
+                ("seLinuxOptions", _) => {
+                    ptr_into(r, &mut self.se_linux, |r, opts| members_into(r, &["type", "user", "role"], opts))
+                }
                 ("windowsOptions", _) => ptr_into(r, &mut self.windows, |r, host_process| {
-                    r.object(
-                        |r, key| match key.as_ref() {
-                            "hostProcess" => {
-                                *host_process = r.opt_bool()?;
-                                Ok(())
-                            }
-                            _ => r.skip(),
-                        },
-                        PathStyle::Field,
-                    )
-                    .map(|_| ())
+                    object_members(r, &["hostProcess"], &mut |r, _| {
+                        *host_process = r.opt_bool()?;
+                        Ok(())
+                    })
                 }),
-                ("sysctls", true) => list_into(r, &mut self.sysctls, |r, name| {
-                    r.object(
-                        |r, key| match key.as_ref() {
-                            "name" => string_into(r, name),
-                            _ => r.skip(),
-                        },
-                        PathStyle::Field,
-                    )
-                    .map(|_| ())
-                }),
+                ("sysctls", true) => list_into(r, &mut self.sysctls, |r, name| member_into(r, "name", name)),
                 ("allowPrivilegeEscalation", false) => {
                     self.allow_privilege_escalation = r.opt_bool()?;
                     Ok(())
@@ -587,16 +552,11 @@ impl<'a> ScDoc<'a> {
                     }
                     Ok(())
                 }
-                ("capabilities", false) => ptr_into(r, &mut self.capabilities, |r, [add, drop]| {
-                    r.object(
-                        |r, key| match key.as_ref() {
-                            "add" => list_into(r, add, string_into),
-                            "drop" => list_into(r, drop, string_into),
-                            _ => r.skip(),
-                        },
-                        PathStyle::Field,
-                    )
-                    .map(|_| ())
+                ("capabilities", false) => ptr_into(r, &mut self.capabilities, |r, lists| {
+                    object_members(r, &["add", "drop"], &mut |r, i| match lists.get_mut(i) {
+                        Some(list) => list_into(r, list, string_into),
+                        None => r.skip(),
+                    })
                 }),
                 _ => r.skip(),
             },
@@ -608,16 +568,39 @@ impl<'a> ScDoc<'a> {
 
 /// `appArmorProfile` / `seccompProfile`: a pointer to a struct whose `type` is a plain string.
 fn profile_into<'a>(r: &mut Reader<'a>, type_: &mut Option<Cow<'a, str>>) -> Result<()> {
-    ptr_into(r, type_, |r, t| {
-        r.object(
-            |r, key| match key.as_ref() {
-                "type" => string_into(r, t),
-                _ => r.skip(),
-            },
-            PathStyle::Field,
-        )
-        .map(|_| ())
+    ptr_into(r, type_, |r, t| member_into(r, "type", t))
+}
+
+/// Reads an object, keeping only its string member `name` (decoded over `out`, as Go decodes into
+/// a set struct).
+fn member_into<'a>(r: &mut Reader<'a>, name: &str, out: &mut Cow<'a, str>) -> Result<()> {
+    members_into(r, &[name], core::slice::from_mut(out))
+}
+
+/// Reads an object, keeping only its string members `names[i]` (each decoded over `outs[i]`).
+fn members_into<'a>(r: &mut Reader<'a>, names: &[&str], outs: &mut [Cow<'a, str>]) -> Result<()> {
+    object_members(r, names, &mut |r, i| match outs.get_mut(i) {
+        Some(out) => string_into(r, out),
+        None => r.skip(),
     })
+}
+
+/// Reads an object, handing each member named in `names` to `member` with its index in `names`
+/// and skipping the others. One non-generic reader for the small structs, to keep the code small.
+#[inline(never)]
+fn object_members<'a>(
+    r: &mut Reader<'a>,
+    names: &[&str],
+    member: &mut dyn FnMut(&mut Reader<'a>, usize) -> Result<()>,
+) -> Result<()> {
+    r.object(
+        |r, key| match names.iter().position(|n| key == *n) {
+            Some(i) => member(r, i),
+            None => r.skip(),
+        },
+        PathStyle::Field,
+    )
+    .map(|_| ())
 }
 
 impl<'a> VolumeDoc<'a> {
@@ -632,12 +615,19 @@ impl<'a> VolumeDoc<'a> {
                 };
                 if r.null()? {
                     v.sources &= !bit;
+                    if bit == HOST_PATH {
+                        v.host_path = Cow::Borrowed("");
+                    }
                     return Ok(());
                 }
                 if r.peek() != Some(b'{') {
                     return Err(r.type_error("an object"));
                 }
-                r.skip()?;
+                if bit == HOST_PATH {
+                    member_into(r, "path", &mut v.host_path)?;
+                } else {
+                    r.skip()?;
+                }
                 v.sources |= bit;
                 Ok(())
             },
@@ -827,6 +817,10 @@ impl PodView for PodDocument<'_> {
         self.spec.volumes.iter().map(|v| (v.name.as_ref(), v.sources))
     }
 
+    fn host_paths(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        self.spec.volumes.iter().map(|v| (v.sources & HOST_PATH != 0).then_some(v.host_path.as_ref()))
+    }
+
     fn containers(&self) -> impl Iterator<Item = (Slot, &ContainerDoc<'_>)> + '_ {
         DocSlots {
             lists: [&self.spec.init_containers, &self.spec.containers, &self.spec.ephemeral_containers],
@@ -895,6 +889,11 @@ pub struct ObjectHeader<'a> {
 }
 
 impl<'a> ObjectHeader<'a> {
+    /// Decodes an `ObjectMeta` value into this header's metadata.
+    pub(crate) fn decode_meta(&mut self, r: &mut Reader<'a>) -> Result<()> {
+        self.meta.decode(r)
+    }
+
     /// Reads the header of an object in JSON text.
     ///
     /// # Errors

@@ -104,6 +104,7 @@ fn retarget(m: &mut MatchResources, kinds: &[String], every_filter: bool, is_exc
 fn twin(rule: &Rule, prefix: &str, kinds: &[String], every_filter: bool) -> Rule {
     let mut out = rule.clone();
     out.name = rule_name(prefix, &rule.name);
+    out.generated = true;
     retarget(&mut out.match_, kinds, every_filter, false);
     if let Some(exclude) = &mut out.exclude {
         retarget(exclude, kinds, every_filter, true);

@@ -7,6 +7,7 @@ use super::error::PolicyError;
 use super::matching::{MatchResources, Requirement, ResourceDescription, ResourceFilter, Selector};
 use super::pod_security::{Control, Exclusion, PodSecurity, Scope};
 use super::policy::{ActionOverride, Body, KyvernoPolicy, PolicyKind, Rule};
+use super::version::KyvernoVersion;
 use crate::error::Error;
 use crate::field_error::{FieldError, FieldErrorKind};
 use crate::json::pod::ObjectHeader;
@@ -21,6 +22,8 @@ struct RawSpec {
     rules: Vec<RawRule>,
     failure_action: Option<String>,
     overrides: Vec<ActionOverride>,
+    /// `spec.failurePolicy` (absent: `Fail`).
+    failure_policy: Option<String>,
     apply_one: bool,
 }
 
@@ -56,22 +59,33 @@ struct RawPodSecurity {
 }
 
 #[derive(Default)]
-struct RawExclude {
-    control_name: String,
-    images: Vec<String>,
-    restricted_field: String,
-    values: Vec<String>,
+pub(super) struct RawExclude {
+    pub control_name: String,
+    pub images: Vec<String>,
+    pub restricted_field: String,
+    pub values: Vec<String>,
 }
 
-fn owned(s: Option<Cow<'_, str>>) -> Option<String> {
+/// Reads one `exclude` (or PolicyException `podSecurity`) entry.
+pub(super) fn raw_exclude(r: &mut Reader<'_>, key: &str, e: &mut RawExclude) -> Result<()> {
+    match key {
+        "controlName" => string(r).map(|v| e.control_name = v),
+        "images" => strings(r).map(|v| e.images = v),
+        "restrictedField" => string(r).map(|v| e.restricted_field = v),
+        "values" => strings(r).map(|v| e.values = v),
+        _ => r.skip(),
+    }
+}
+
+pub(super) fn owned(s: Option<Cow<'_, str>>) -> Option<String> {
     s.map(Cow::into_owned)
 }
 
-fn string(r: &mut Reader<'_>) -> Result<String> {
+pub(super) fn string(r: &mut Reader<'_>) -> Result<String> {
     Ok(owned(r.opt_str()?).unwrap_or_default())
 }
 
-fn strings(r: &mut Reader<'_>) -> Result<Vec<String>> {
+pub(super) fn strings(r: &mut Reader<'_>) -> Result<Vec<String>> {
     let mut out = Vec::new();
     r.array(|r, _| {
         out.push(string(r)?);
@@ -102,7 +116,7 @@ fn string_map(r: &mut Reader<'_>) -> Result<Option<Vec<(String, String)>>> {
 
 /// Whether a value is set: not `null`, and not an empty object, array or string (what Kyverno's
 /// `DeepEqual(x, T{})` tests treat as absent).
-fn is_set(r: &mut Reader<'_>) -> Result<bool> {
+pub(super) fn is_set(r: &mut Reader<'_>) -> Result<bool> {
     let raw = r.raw_value()?;
     let compact: String = raw.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     Ok(!matches!(compact.as_str(), "null" | "{}" | "[]" | "\"\""))
@@ -118,7 +132,7 @@ fn not_null(r: &mut Reader<'_>) -> Result<bool> {
 
 /// Reads an array of objects (`null`: none), each element into a default `T` by `field`, which is
 /// given every key of the element (and skips those it does not know).
-fn objects<'a, T: Default>(
+pub(super) fn objects<'a, T: Default>(
     r: &mut Reader<'a>,
     mut field: impl FnMut(&mut Reader<'a>, &str, &mut T) -> Result<()>,
 ) -> Result<Vec<T>> {
@@ -190,7 +204,7 @@ fn filters(r: &mut Reader<'_>) -> Result<Vec<ResourceFilter>> {
     })
 }
 
-fn match_resources(r: &mut Reader<'_>) -> Result<Option<MatchResources>> {
+pub(super) fn match_resources(r: &mut Reader<'_>) -> Result<Option<MatchResources>> {
     let mut m = MatchResources::default();
     let present = r.object(
         |r, key| match key.as_ref() {
@@ -233,13 +247,7 @@ fn pod_security(r: &mut Reader<'_>) -> Result<Option<RawPodSecurity>> {
                 Ok(())
             }),
             "exclude" => {
-                ps.exclude = objects(r, |r, key, e: &mut RawExclude| match key {
-                    "controlName" => string(r).map(|v| e.control_name = v),
-                    "images" => strings(r).map(|v| e.images = v),
-                    "restrictedField" => string(r).map(|v| e.restricted_field = v),
-                    "values" => strings(r).map(|v| e.values = v),
-                    _ => r.skip(),
-                })?;
+                ps.exclude = objects(r, raw_exclude)?;
                 Ok(())
             }
             _ => r.skip(),
@@ -375,6 +383,10 @@ fn spec(r: &mut Reader<'_>, spec: &mut RawSpec) -> Result<()> {
             }
             "validationFailureActionOverrides" => overrides(r).map(|o| spec.overrides = o),
             "applyRules" => string(r).map(|v| spec.apply_one = v == "One"),
+            "failurePolicy" => {
+                spec.failure_policy = owned(r.opt_str()?);
+                Ok(())
+            }
             _ => r.skip(),
         },
         PathStyle::Field,
@@ -395,7 +407,7 @@ pub(crate) fn policy_kind(api_version: Option<&str>, kind: Option<&str>) -> Opti
     }
 }
 
-pub(crate) fn decode(text: &str) -> core::result::Result<KyvernoPolicy, PolicyError> {
+pub(crate) fn decode(text: &str, version: KyvernoVersion) -> core::result::Result<KyvernoPolicy, PolicyError> {
     let header = ObjectHeader::from_str(text)?;
     let Some(kind) = policy_kind(header.api_version(), header.kind()) else {
         return Err(PolicyError::UnsupportedKind {
@@ -408,14 +420,16 @@ pub(crate) fn decode(text: &str) -> core::result::Result<KyvernoPolicy, PolicyEr
     r.object(|r, key| if key == "spec" { spec(r, &mut raw) } else { r.skip() }, PathStyle::Field)
         .map_err(Error::finish)?;
     let name = header.name().unwrap_or("").to_owned();
-    let rules = validate_rules(&name, raw.rules)?;
+    let rules = validate_rules(&name, raw.rules, version)?;
     let autogen = header.annotations().find(|(k, _)| *k == AUTOGEN_ANNOTATION).map(|(_, v)| v.to_owned());
     Ok(KyvernoPolicy::new(
+        version,
         kind,
         name,
         header.namespace().map(str::to_owned),
         raw.failure_action,
         raw.overrides,
+        raw.failure_policy.as_deref().is_none_or(|p| p == "Fail"),
         raw.apply_one,
         rules,
         autogen.as_deref(),
@@ -424,7 +438,11 @@ pub(crate) fn decode(text: &str) -> core::result::Result<KyvernoPolicy, PolicyEr
 
 const LEVELS: [&str; 3] = ["privileged", "baseline", "restricted"];
 
-fn validate_rules(policy: &str, raw: Vec<RawRule>) -> core::result::Result<Vec<Rule>, PolicyError> {
+fn validate_rules(
+    policy: &str,
+    raw: Vec<RawRule>,
+    version: KyvernoVersion,
+) -> core::result::Result<Vec<Rule>, PolicyError> {
     let mut errors = Vec::new();
     let mut rules = Vec::with_capacity(raw.len());
     for (i, r) in raw.into_iter().enumerate() {
@@ -466,14 +484,17 @@ fn validate_rules(policy: &str, raw: Vec<RawRule>) -> core::result::Result<Vec<R
         let mut failure_action = None;
         let mut failure_action_overrides = Vec::new();
         let body = if r.mutate {
-            Body::Unsupported("a mutate rule".into())
+            Body::unsupported_never_denying("a mutate rule")
         } else if r.generate {
-            Body::Unsupported("a generate rule".into())
+            Body::unsupported_never_denying("a generate rule")
         } else if r.verify_images {
-            Body::Unsupported("a verifyImages rule".into())
+            Body::unsupported("a verifyImages rule")
         } else if let Some(v) = r.validate.filter(|v| v.set) {
-            failure_action = v.failure_action;
-            failure_action_overrides = v.overrides;
+            // `validate.failureAction` and its overrides came with Kyverno 1.13: unknown fields before.
+            if version.has_rule_failure_action() {
+                failure_action = v.failure_action;
+                failure_action_overrides = v.overrides;
+            }
             match v.elements.as_slice() {
                 [] => {
                     errors.push(FieldError::new(
@@ -482,7 +503,7 @@ fn validate_rules(policy: &str, raw: Vec<RawRule>) -> core::result::Result<Vec<R
                         None,
                         "one of pattern, anyPattern, deny, foreach, cel must be specified",
                     ));
-                    Body::Unsupported("an invalid validate rule".into())
+                    Body::unsupported("an invalid validate rule")
                 }
                 [_, _, ..] => {
                     errors.push(FieldError::new(
@@ -491,22 +512,22 @@ fn validate_rules(policy: &str, raw: Vec<RawRule>) -> core::result::Result<Vec<R
                         None,
                         "only one of pattern, anyPattern, deny, foreach, cel can be specified",
                     ));
-                    Body::Unsupported("an invalid validate rule".into())
+                    Body::unsupported("an invalid validate rule")
                 }
                 ["podSecurity"] => match v.pod_security {
-                    Some(ps) => match validate_pod_security(&path, ps, &mut errors) {
+                    Some(ps) => match validate_pod_security(&path, ps, version, &mut errors) {
                         Some(ps) if r.conditions.is_empty() => Body::PodSecurity(ps),
                         Some(_) => {
-                            Body::Unsupported(format!("a validate.podSecurity rule with {}", r.conditions.join(", ")))
+                            Body::unsupported(format!("a validate.podSecurity rule with {}", r.conditions.join(", ")))
                         }
-                        None => Body::Unsupported("an invalid validate.podSecurity rule".into()),
+                        None => Body::unsupported("an invalid validate.podSecurity rule"),
                     },
-                    None => Body::Unsupported("an invalid validate.podSecurity rule".into()),
+                    None => Body::unsupported("an invalid validate.podSecurity rule"),
                 },
-                [other] => Body::Unsupported(format!("a validate.{other} rule")),
+                [other] => Body::unsupported(format!("a validate.{other} rule")),
             }
         } else {
-            Body::Unsupported("a rule without an operation".into())
+            Body::unsupported("a rule without an operation")
         };
         rules.push(Rule {
             name: r.name,
@@ -516,6 +537,7 @@ fn validate_rules(policy: &str, raw: Vec<RawRule>) -> core::result::Result<Vec<R
             failure_action,
             failure_action_overrides,
             blocks_autogen: r.generate || r.json6902,
+            generated: false,
         });
     }
     if errors.is_empty() {
@@ -525,7 +547,12 @@ fn validate_rules(policy: &str, raw: Vec<RawRule>) -> core::result::Result<Vec<R
     }
 }
 
-fn validate_pod_security(rule_path: &str, ps: RawPodSecurity, errors: &mut Vec<FieldError>) -> Option<PodSecurity> {
+fn validate_pod_security(
+    rule_path: &str,
+    ps: RawPodSecurity,
+    version: KyvernoVersion,
+    errors: &mut Vec<FieldError>,
+) -> Option<PodSecurity> {
     let before = errors.len();
     // The CRD schema's checks (under `validate`), then Kyverno's own (whose paths leave it out).
     let level = match ps.level.as_deref() {
@@ -546,53 +573,24 @@ fn validate_pod_security(rule_path: &str, ps: RawPodSecurity, errors: &mut Vec<F
         },
     };
     let mut exclude = Vec::with_capacity(ps.exclude.len());
+    let mut intended = Vec::with_capacity(ps.exclude.len());
     for (j, e) in ps.exclude.into_iter().enumerate() {
-        let control = Control::parse(&e.control_name);
-        if control.is_none() {
-            let names: Vec<&str> = Control::ALL.iter().map(|c| c.name()).collect();
-            errors.push(FieldError::not_supported(
-                format!("{rule_path}.validate.podSecurity.exclude[{j}].controlName"),
-                &e.control_name,
-                &names,
-            ));
-        }
+        let crd_path = format!("{rule_path}.validate.podSecurity.exclude[{j}]");
         let path = format!("{rule_path}.podSecurity.exclude[{j}]");
-        match control.map(Control::scope) {
-            Some(Scope::Container) if e.images.is_empty() => errors.push(FieldError::new(
-                FieldErrorKind::Invalid,
-                format!("{path}.controlName"),
-                Some(&e.control_name),
-                "exclude.images must be specified for the container level control",
-            )),
-            Some(Scope::Pod) if !e.images.is_empty() => errors.push(FieldError::new(
-                FieldErrorKind::Invalid,
-                format!("{path}.controlName"),
-                Some(&e.control_name),
-                "exclude.images must not be specified for the pod level control",
-            )),
-            _ => {}
+        let control = Control::parse(&e.control_name);
+        let restricted = control.is_some_and(Control::restricted_only);
+        let control_name = e.control_name.clone();
+        if let Some((entry, written)) = validate_exclude(&crd_path, &path, e, version, errors) {
+            exclude.push(entry);
+            intended.push(written);
         }
-        if !e.restricted_field.is_empty() && e.values.is_empty() {
-            errors.push(FieldError::forbidden(format!("{path}.values"), "values is required"));
-        }
-        if e.restricted_field.is_empty() && !e.values.is_empty() {
-            errors.push(FieldError::forbidden(format!("{path}.restrictedField"), "restrictedField is required"));
-        }
-        if ps.level.as_deref() == Some("baseline") && control.is_some_and(Control::restricted_only) {
+        if ps.level.as_deref() == Some("baseline") && restricted {
             errors.push(FieldError::new(
                 FieldErrorKind::Invalid,
                 format!("{path}.controlName"),
-                Some(&e.control_name),
+                Some(&control_name),
                 "Invalid control name defined at the given level",
             ));
-        }
-        if let Some(control) = control {
-            exclude.push(Exclusion {
-                control,
-                images: e.images,
-                restricted_field: e.restricted_field,
-                values: e.values,
-            });
         }
     }
     let level = level?;
@@ -601,5 +599,81 @@ fn validate_pod_security(rule_path: &str, ps: RawPodSecurity, errors: &mut Vec<F
         level_text: ps.level.unwrap_or_default(),
         version_text: ps.version.unwrap_or_default(),
         exclude,
+        intended,
     })
+}
+
+/// Validates one exclude entry as `version` does (`PodSecurityStandard.Validate` and the CRD's
+/// enum): `crd_path` is where the CRD's errors point, `path` where Kyverno's own do. Gives the entry
+/// as the release reads it and as written: release 1.11 has no `restrictedField` and `values`, and
+/// drops them.
+pub(super) fn validate_exclude(
+    crd_path: &str,
+    path: &str,
+    e: RawExclude,
+    version: KyvernoVersion,
+    errors: &mut Vec<FieldError>,
+) -> Option<(Exclusion, Exclusion)> {
+    let control = Control::parse(&e.control_name);
+    if control.is_none() {
+        let names: Vec<&str> = Control::ALL.iter().map(|c| c.name()).collect();
+        errors.push(FieldError::not_supported(format!("{crd_path}.controlName"), &e.control_name, &names));
+    }
+    match control.map(|c| c.scope_in(version)) {
+        Some(Scope::Container) if e.images.is_empty() => errors.push(FieldError::new(
+            FieldErrorKind::Invalid,
+            format!("{path}.controlName"),
+            Some(&e.control_name),
+            "exclude.images must be specified for the container level control",
+        )),
+        Some(Scope::Pod) if !e.images.is_empty() => errors.push(FieldError::new(
+            FieldErrorKind::Invalid,
+            format!("{path}.controlName"),
+            Some(&e.control_name),
+            "exclude.images must not be specified for the pod level control",
+        )),
+        _ => {}
+    }
+    let written =
+        Exclusion { control: control?, images: e.images, restricted_field: e.restricted_field, values: e.values };
+    if !version.validates_restricted_field() {
+        let read = Exclusion { restricted_field: String::new(), values: Vec::new(), ..written.clone() };
+        return Some((read, written));
+    }
+    if !written.restricted_field.is_empty() && written.values.is_empty() {
+        errors.push(FieldError::forbidden(format!("{path}.values"), "values is required"));
+    }
+    if written.restricted_field.is_empty() && !written.values.is_empty() {
+        errors.push(FieldError::forbidden(format!("{path}.restrictedField"), "restrictedField is required"));
+    }
+    Some((written.clone(), written))
+}
+
+/// A `validate.podSecurity` block alone, read as Kyverno's evaluator reads it (`json.Unmarshal`
+/// into `PodSecurity`): no policy validation; an unknown control name excludes nothing.
+pub(crate) fn unvalidated_pod_security(
+    text: &str,
+    version: KyvernoVersion,
+) -> core::result::Result<PodSecurity, PolicyError> {
+    let mut r = Reader::new(text);
+    let raw = pod_security(&mut r).map_err(Error::finish)?.unwrap_or_default();
+    let level_text = raw.level.unwrap_or_default();
+    let level = Level::parse(&level_text).map_err(|_| PolicyError::Invalid {
+        name: String::new(),
+        errors: vec![FieldError::not_supported("level", &level_text, &LEVELS)],
+    })?;
+    let mut exclude = Vec::new();
+    let mut intended = Vec::new();
+    for e in raw.exclude {
+        let Some(control) = Control::parse(&e.control_name) else { continue };
+        let written = Exclusion { control, images: e.images, restricted_field: e.restricted_field, values: e.values };
+        let read = if version.validates_restricted_field() {
+            written.clone()
+        } else {
+            Exclusion { restricted_field: String::new(), values: Vec::new(), ..written.clone() }
+        };
+        exclude.push(read);
+        intended.push(written);
+    }
+    Ok(PodSecurity { level, level_text, version_text: raw.version.unwrap_or_default(), exclude, intended })
 }

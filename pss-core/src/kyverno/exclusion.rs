@@ -2,7 +2,7 @@
 //! fields that `validate.podSecurity.exclude` entries cover (for the wrappers and for users who
 //! want Kyverno's exemption vocabulary without a policy document).
 
-use super::pod_security::{exclude_fields, Control, Exclusion, Scope};
+use super::pod_security::{exclude_fields, host_paths, Control, Exclusion, Scope};
 use crate::field_error::{FieldError, FieldErrorKind};
 use crate::violation::Evaluation;
 use crate::workload::{workload_of, NoPodTemplate, ObjectSource, TemplateRef, WorkloadKind};
@@ -189,8 +189,10 @@ fn evaluate_template_excluding(
     if exclusions.is_empty() || violations.is_empty() {
         return Evaluation::of(level_version, Some(kind), violations);
     }
-    let entries: Vec<Exclusion> = exclusions.iter().map(|e| e.0.clone()).collect();
+    let entries: Vec<&Exclusion> = exclusions.iter().map(|e| &e.0).collect();
     let containers = template.containers();
-    let kept = violations.into_iter().filter_map(|v| exclude_fields(&entries, v, &ctx, &containers)).collect();
+    let host_paths = host_paths(template);
+    let kept =
+        violations.into_iter().filter_map(|v| exclude_fields(&entries, v, &ctx, &containers, &host_paths)).collect();
     Evaluation::of(level_version, Some(kind), kept)
 }

@@ -235,18 +235,70 @@ impl ResourceDescription {
     }
 }
 
+/// Whether a block selects a resource; `Unknown` when it depends on the requesting user, whom pss
+/// does not know offline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tri {
+    No,
+    Unknown,
+    Yes,
+}
+
+impl Tri {
+    fn any(items: impl Iterator<Item = Tri>) -> Tri {
+        items.fold(Tri::No, |acc, t| acc.max_by(t))
+    }
+
+    fn all(items: impl Iterator<Item = Tri>) -> Tri {
+        items.fold(Tri::Yes, |acc, t| acc.min_by(t))
+    }
+
+    fn max_by(self, other: Tri) -> Tri {
+        if self as u8 >= other as u8 {
+            self
+        } else {
+            other
+        }
+    }
+
+    fn min_by(self, other: Tri) -> Tri {
+        if self as u8 <= other as u8 {
+            self
+        } else {
+            other
+        }
+    }
+
+    /// `match` and not `exclude`.
+    pub(crate) fn and_not(self, exclude: Tri) -> Tri {
+        self.min_by(match exclude {
+            Tri::Yes => Tri::No,
+            Tri::No => Tri::Yes,
+            Tri::Unknown => Tri::Unknown,
+        })
+    }
+}
+
 /// One entry of `any`/`all`, or the direct form: resources plus user info.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct ResourceFilter {
     pub resources: ResourceDescription,
     /// Whether `subjects`, `roles` or `clusterRoles` is given: there is no requesting user offline,
-    /// so such a filter never holds.
+    /// so such a filter holds or not depending on who asks.
     pub user_info: bool,
 }
 
 impl ResourceFilter {
-    fn matches(&self, res: &Resource<'_>) -> bool {
-        !self.user_info && !self.resources.is_empty() && self.resources.matches(res)
+    fn matches(&self, res: &Resource<'_>) -> Tri {
+        match (self.resources.is_empty(), self.user_info) {
+            // An empty filter selects nothing.
+            (true, false) => Tri::No,
+            // Only user info: it depends on who asks.
+            (true, true) => Tri::Unknown,
+            (false, _) if !self.resources.matches(res) => Tri::No,
+            (false, true) => Tri::Unknown,
+            (false, false) => Tri::Yes,
+        }
     }
 }
 
@@ -269,25 +321,28 @@ impl MatchResources {
         core::iter::once(&self.direct.resources).chain(self.any.iter().chain(&self.all).map(|f| &f.resources))
     }
 
-    /// `match`: any filter of `any`, every filter of `all`, else the direct form.
-    pub(crate) fn includes(&self, res: &Resource<'_>) -> bool {
+    /// `match` (or `exclude`): any filter of `any`, every filter of `all`, else the direct form.
+    pub(crate) fn selects(&self, res: &Resource<'_>) -> Tri {
         if !self.any.is_empty() {
-            self.any.iter().any(|f| f.matches(res))
+            Tri::any(self.any.iter().map(|f| f.matches(res)))
         } else if !self.all.is_empty() {
-            self.all.iter().all(|f| f.matches(res))
+            Tri::all(self.all.iter().map(|f| f.matches(res)))
         } else {
             self.direct.matches(res)
         }
     }
 
-    /// `exclude`: the same, but an empty block excludes nothing.
-    pub(crate) fn excludes(&self, res: &Resource<'_>) -> bool {
+    /// A PolicyException's `match` (`any` or `all` only). Kyverno up to 1.12 took a block with
+    /// neither for a match of everything; later releases for a match of nothing.
+    pub(crate) fn selects_for_exception(&self, res: &Resource<'_>, empty_matches: bool) -> Tri {
         if !self.any.is_empty() {
-            self.any.iter().any(|f| f.matches(res))
+            Tri::any(self.any.iter().map(|f| f.matches(res)))
         } else if !self.all.is_empty() {
-            self.all.iter().all(|f| f.matches(res))
+            Tri::all(self.all.iter().map(|f| f.matches(res)))
+        } else if empty_matches {
+            Tri::Yes
         } else {
-            self.direct.matches(res)
+            Tri::No
         }
     }
 }

@@ -126,7 +126,16 @@ impl Control {
         }
     }
 
-    /// `PSS_container_level_control` / `PSS_pod_level_control`.
+    /// `PSS_container_level_control` / `PSS_pod_level_control` of `version`: `AppArmor` was a
+    /// pod-level control until Kyverno 1.13.
+    pub(crate) fn scope_in(self, version: super::version::KyvernoVersion) -> Scope {
+        if self == Control::AppArmor && !version.app_armor_takes_images() {
+            return Scope::Pod;
+        }
+        self.scope()
+    }
+
+    /// `PSS_container_level_control` / `PSS_pod_level_control` of the newest release.
     pub(crate) const fn scope(self) -> Scope {
         match self {
             Control::Capabilities
@@ -169,14 +178,19 @@ pub(crate) struct PodSecurity {
     pub level_text: String,
     /// As written (empty when absent), for the message and to parse at evaluation.
     pub version_text: String,
+    /// The entries as the release reads them.
     pub exclude: Vec<Exclusion>,
+    /// The entries as written (what pss's own evaluation applies): Kyverno 1.11 drops
+    /// `restrictedField` and `values`.
+    pub intended: Vec<Exclusion>,
 }
 
 /// Why a podSecurity rule could not be evaluated: Kyverno's rule error text.
 pub(crate) const VERSION_ERROR: &str = "failed to parse pod security api version";
 
 impl PodSecurity {
-    /// The version to evaluate: `latest` when empty or `latest`, else upstream's parse.
+    /// The version to evaluate: `latest` when empty or `latest`, else upstream's parse (Kyverno's
+    /// `ParseVersion`).
     pub(crate) fn version(&self) -> Result<Version, String> {
         if self.version_text.is_empty() {
             return Ok(Version::LATEST);
@@ -184,8 +198,16 @@ impl PodSecurity {
         Version::parse(&self.version_text).map_err(|_| format!("{VERSION_ERROR}: {}", crate::VERSION_ACCEPTED))
     }
 
-    /// Runs the checks of the level, each at its own version, then removes what `exclude` covers.
-    pub(crate) fn evaluate(&self, version: Version, kind: WorkloadKind, template: &TemplateRef<'_>) -> Vec<Violation> {
+    /// What the Pod Security Standard says of the pod once `exclude` (and `extra`, the entries of
+    /// PolicyExceptions) are applied right: pss's checks, each at its own version, minus the
+    /// offending fields the entries cover. `privileged` allows everything.
+    pub(crate) fn evaluate(
+        &self,
+        version: Version,
+        kind: WorkloadKind,
+        template: &TemplateRef<'_>,
+        extra: &[&Exclusion],
+    ) -> Vec<Violation> {
         let mut out = Vec::new();
         if self.level == Level::Privileged {
             return out;
@@ -193,6 +215,8 @@ impl PodSecurity {
         let minor = version.effective_minor();
         let ctx = kind.ctx();
         let containers = template.containers();
+        let host_paths = host_paths(template);
+        let entries: Vec<&Exclusion> = self.intended.iter().chain(extra.iter().copied()).collect();
         for id in KYVERNO_ORDER {
             if self.level == Level::Baseline && id.level() != Level::Baseline {
                 continue;
@@ -212,7 +236,7 @@ impl PodSecurity {
             let Some(violation) = found else {
                 continue;
             };
-            if let Some(kept) = exclude_fields(&self.exclude, violation, &ctx, &containers) {
+            if let Some(kept) = exclude_fields(&entries, violation, &ctx, &containers, &host_paths) {
                 out.push(kept);
             }
         }
@@ -220,14 +244,26 @@ impl PodSecurity {
     }
 }
 
+/// Each volume's `hostPath.path`, in order (`None` for other volumes).
+pub(crate) fn host_paths<'t>(template: &'t TemplateRef<'_>) -> Vec<Option<&'t str>> {
+    use crate::model::PodView;
+    match template {
+        TemplateRef::Json(p) => p.host_paths().collect(),
+        #[cfg(feature = "k8s-openapi")]
+        TemplateRef::Typed(p) => p.host_paths().collect(),
+    }
+}
+
 /// The violation without the fields an applicable entry of `exclude` removes; `None` when none is left.
 pub(crate) fn exclude_fields(
-    exclude: &[Exclusion],
+    exclude: &[&Exclusion],
     violation: Violation,
     ctx: &Ctx<'_>,
     containers: &[(crate::model::Slot, &str, &str)],
+    host_paths: &[Option<&str>],
 ) -> Option<Violation> {
-    let entries: Vec<&Exclusion> = exclude.iter().filter(|e| e.control.checks().contains(&violation.check())).collect();
+    let entries: Vec<&Exclusion> =
+        exclude.iter().copied().filter(|e| e.control.checks().contains(&violation.check())).collect();
     if entries.is_empty() {
         return Some(violation);
     }
@@ -241,7 +277,7 @@ pub(crate) fn exclude_fields(
         .iter()
         .filter(|f| {
             let path = pod_relative(f.path(), ctx);
-            !entries.iter().any(|e| e.covers(f, &path, containers))
+            !entries.iter().any(|e| e.covers(f, &path, ctx, host_paths, containers))
         })
         .cloned()
         .collect();
@@ -255,8 +291,16 @@ pub(crate) fn exclude_fields(
 }
 
 impl Exclusion {
-    /// Whether this entry removes the field (whose pod-relative, index-free path is `path`).
-    fn covers(&self, field: &FieldViolation, path: &str, containers: &[(crate::model::Slot, &str, &str)]) -> bool {
+    /// Whether this entry removes the field (whose pod-relative, index-free path is `path`; a
+    /// hostPath volume's value is its path, from `host_paths`).
+    fn covers(
+        &self,
+        field: &FieldViolation,
+        path: &str,
+        ctx: &Ctx<'_>,
+        host_paths: &[Option<&str>],
+        containers: &[(crate::model::Slot, &str, &str)],
+    ) -> bool {
         let scope_ok = match field.container() {
             Some(name) if !self.images.is_empty() => containers
                 .iter()
@@ -276,7 +320,7 @@ impl Exclusion {
             }
         }
         if !self.values.is_empty() {
-            let values = field_values(field.value());
+            let values = field_values(field, ctx, host_paths);
             if values.is_empty() || !values.iter().all(|v| self.values.iter().any(|p| wildcard(p, v))) {
                 return false;
             }
@@ -285,16 +329,28 @@ impl Exclusion {
     }
 }
 
-/// A field's values as Kyverno compares them: strings as they are, booleans `true`/`false`,
-/// integers in decimal, each element of a list; nothing for an unset field or an object.
-fn field_values(value: &FieldValue) -> Vec<String> {
-    match value {
+/// A field's values as `values` selects them: strings as they are, booleans `true`/`false`,
+/// integers in decimal, each element of a list, a hostPath volume's path; nothing for an unset
+/// field or another volume.
+fn field_values(field: &FieldViolation, ctx: &Ctx<'_>, host_paths: &[Option<&str>]) -> Vec<String> {
+    match field.value() {
         FieldValue::Bool(b) => vec![b.to_string()],
         FieldValue::Int(i) => vec![i.to_string()],
         FieldValue::String(s) => vec![s.clone()],
         FieldValue::List(items) => items.clone(),
-        _ => Vec::new(),
+        FieldValue::Object => host_path_index(field.path(), ctx)
+            .and_then(|i| host_paths.get(i).copied().flatten())
+            .map(|p| vec![p.to_owned()])
+            .unwrap_or_default(),
+        FieldValue::Unset => Vec::new(),
     }
+}
+
+/// The index of the volume a `...spec.volumes[N].hostPath` field names.
+fn host_path_index(path: &str, ctx: &Ctx<'_>) -> Option<usize> {
+    let rest = path.strip_prefix(ctx.spec)?.strip_prefix(".volumes[")?;
+    let (index, tail) = rest.split_once(']')?;
+    (tail == ".hostPath").then(|| index.parse().ok()).flatten()
 }
 
 /// The field's path relative to the pod template (`spec.containers[*].securityContext.privileged`),
@@ -329,23 +385,6 @@ pub(crate) fn pod_relative(path: &str, ctx: &Ctx<'_>) -> String {
     out
 }
 
-/// Kyverno 1.8-1.11's rule message for failed checks.
-pub(crate) fn fail_message(rule: &str, ps: &PodSecurity, violations: &[Violation]) -> String {
-    let mut out =
-        format!("Validation rule '{rule}' failed. It violates PodSecurity \"{}:{}\": ", ps.level_text, ps.version_text);
-    for (i, v) in violations.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push_str("({Allowed:false ForbiddenReason:");
-        out.push_str(v.reason());
-        out.push_str(" ForbiddenDetail:");
-        out.push_str(v.detail());
-        out.push_str("})");
-    }
-    out
-}
-
 /// The pass message.
 pub(crate) fn pass_message(rule: &str) -> String {
     format!("Validation rule '{rule}' passed.")
@@ -354,6 +393,21 @@ pub(crate) fn pass_message(rule: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `CheckId::title` is the control's name as Kyverno's `controlName`s spell it (Kyverno lists
+    /// every control but Host Probes / Lifecycle Hooks, newer than its list).
+    #[test]
+    fn check_titles_are_kyvernos_control_names() {
+        let mut named = Vec::new();
+        for control in Control::ALL {
+            for &id in control.checks() {
+                assert_eq!(id.title(), control.name(), "{id}");
+                named.push(id);
+            }
+        }
+        let unnamed: Vec<CheckId> = CheckId::ALL.into_iter().filter(|id| !named.contains(id)).collect();
+        assert_eq!(unnamed, [CheckId::HostProbesAndHostLifecycle]);
+    }
 
     #[test]
     fn pod_relative_paths() {

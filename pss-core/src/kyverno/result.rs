@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::policy::PolicyKind;
+use super::version::KyvernoVersion;
 use crate::violation::Violation;
 use crate::workload::ObjectDocument;
 
@@ -16,11 +17,13 @@ pub enum RuleStatus {
     Pass,
     /// The resource violates the rule.
     Fail,
-    /// The rule did not apply (a ReplicationController without a pod template).
+    /// Kyverno skipped the rule: a PolicyException exempts the resource.
     Skip,
     /// The rule could not be evaluated (an invalid version, an object without a pod spec).
     Error,
-    /// A rule type pss does not run (`mutate`, `validate.pattern`, ...); never silently passed.
+    /// pss cannot evaluate the rule: another rule type (`mutate`, `validate.pattern`, ...), or an
+    /// outcome that depends on the requesting user or on a PolicyException's `conditions`. Never
+    /// silently passed.
     Unsupported,
 }
 
@@ -74,17 +77,64 @@ pub struct RuleResult {
     message: String,
     action: FailureAction,
     violations: Vec<Violation>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
+    warnings: Vec<Violation>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    warning: Option<String>,
+    /// A failure of the rule may deny the request (false for `mutate` and `generate` rules).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    may_deny: bool,
 }
 
 impl RuleResult {
-    pub(crate) fn new(
-        name: String,
-        status: RuleStatus,
-        message: String,
-        action: FailureAction,
-        violations: Vec<Violation>,
+    pub(crate) fn new(name: String, status: RuleStatus, message: String, action: FailureAction) -> Self {
+        RuleResult {
+            name,
+            status,
+            message,
+            action,
+            violations: Vec::new(),
+            warnings: Vec::new(),
+            warning: None,
+            may_deny: true,
+        }
+    }
+
+    pub(crate) fn may_deny(mut self, may_deny: bool) -> Self {
+        self.may_deny = may_deny;
+        self
+    }
+
+    pub(crate) fn with_violations(mut self, violations: Vec<Violation>) -> Self {
+        self.violations = violations;
+        self
+    }
+
+    /// The standard's violations Kyverno `kyverno` lets through, for a rule at `level_version`.
+    pub(crate) fn with_warnings(
+        mut self,
+        warnings: Vec<Violation>,
+        kyverno: KyvernoVersion,
+        level_version: &str,
     ) -> Self {
-        RuleResult { name, status, message, action, violations }
+        if !warnings.is_empty() {
+            let mut out = format!("Kyverno {kyverno} admits it, but it violates PodSecurity \"{level_version}\": ");
+            for (i, v) in warnings.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(v.reason());
+                let fields: Vec<&str> = v.fields().iter().map(|f| f.path()).collect();
+                if !fields.is_empty() {
+                    out.push_str(" (");
+                    out.push_str(&fields.join(", "));
+                    out.push(')');
+                }
+            }
+            self.warning = Some(out);
+        }
+        self.warnings = warnings;
+        self
     }
 
     /// The rule's name (`autogen-<name>` for a rule generated for pod controllers).
@@ -97,20 +147,48 @@ impl RuleResult {
         self.status
     }
 
-    /// Kyverno's message: `Validation rule 'baseline' passed.`, the failed checks, or the error.
+    /// Kyverno's message, byte for byte: `Validation rule 'baseline' passed.`, the failed checks,
+    /// why the rule was skipped, or the error. (Kyverno 1.11 ends a failure's message with a
+    /// newline.) For an unsupported rule, pss's reason.
     pub fn message(&self) -> &str {
         &self.message
     }
 
-    /// The failure action that applies to this rule for this resource.
+    /// The failure action that decides whether this rule's failure blocks the request: up to
+    /// Kyverno 1.18 the policy's, from 1.19 the rule's own.
     pub fn action(&self) -> FailureAction {
         self.action
     }
 
-    /// The failed checks left after the rule's exclusions, in Kyverno's check order, with the
-    /// offending fields (paths relative to the object, such as `spec.template.spec...`).
+    /// The failed checks Kyverno reports, in its check order, each with Kyverno's field errors:
+    /// the offending field (paths relative to the object, such as `spec.template.spec...`) and the
+    /// value Kyverno reads for it (the one an exclusion's `values` are matched against).
     pub fn violations(&self) -> &[Violation] {
         &self.violations
+    }
+
+    /// When Kyverno admits the resource (the rule passed, or a PolicyException's `podSecurity`
+    /// entries removed every failure) but the Pod Security Standard still forbids it with the
+    /// same exemptions applied right: pss's violations, with the fields Kyverno lets through.
+    /// Empty otherwise. The prediction ([`RuleResult::status`]) stays Kyverno's.
+    pub fn warnings(&self) -> &[Violation] {
+        &self.warnings
+    }
+
+    /// The warning line for the rule, when it has [`RuleResult::warnings`]: `Kyverno 1.12 admits
+    /// it, but it violates PodSecurity "restricted:latest": runAsNonRoot != true
+    /// (spec.containers[1].securityContext.runAsNonRoot)`; each violation's reason and the fields
+    /// Kyverno lets through.
+    pub fn warning_message(&self) -> Option<&str> {
+        self.warning.as_deref()
+    }
+
+    /// Whether pss could not evaluate a rule that may block the request: the rule is
+    /// [`RuleStatus::Unsupported`], its action is Enforce, and it is one whose failure denies (a
+    /// `validate` or `verifyImages` rule; `mutate` and `generate` rules do not deny). A gate must
+    /// not pass such a resource silently.
+    pub fn unevaluated_enforce(&self) -> bool {
+        self.status == RuleStatus::Unsupported && self.action == FailureAction::Enforce && self.may_deny
     }
 
     /// Whether this rule blocks the request: it failed and its action is Enforce.
@@ -125,12 +203,26 @@ impl RuleResult {
 pub struct PolicyResult {
     policy: String,
     kind: PolicyKind,
+    kyverno: KyvernoVersion,
+    /// The webhook runs the policy among those that may block.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    enforces: bool,
+    /// `failurePolicy: Fail`.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    fails_closed: bool,
     rules: Vec<RuleResult>,
 }
 
 impl PolicyResult {
-    pub(crate) fn new(policy: String, kind: PolicyKind, rules: Vec<RuleResult>) -> Self {
-        PolicyResult { policy, kind, rules }
+    pub(crate) fn new(
+        policy: String,
+        kind: PolicyKind,
+        kyverno: KyvernoVersion,
+        enforces: bool,
+        fails_closed: bool,
+        rules: Vec<RuleResult>,
+    ) -> Self {
+        PolicyResult { policy, kind, kyverno, enforces, fails_closed, rules }
     }
 
     /// The policy's name.
@@ -143,37 +235,65 @@ impl PolicyResult {
         self.kind
     }
 
-    /// The results of the rules that matched the resource, in the policy's order.
+    /// The Kyverno release predicted.
+    pub fn kyverno_version(&self) -> KyvernoVersion {
+        self.kyverno
+    }
+
+    /// The results of the rules that matched the resource, in the policy's order (empty when no
+    /// rule matched).
     pub fn rules(&self) -> &[RuleResult] {
         &self.rules
     }
 
-    /// Whether any rule blocks the request.
+    /// Whether the policy alone blocks the request: a rule failed with action Enforce, or a rule
+    /// errored and the policy's `failurePolicy` is `Fail` (the default), in a policy the webhook
+    /// runs as enforcing.
     pub fn blocked(&self) -> bool {
-        self.rules.iter().any(RuleResult::blocks)
+        self.enforces && (self.rules.iter().any(RuleResult::blocks) || (self.fails_closed && self.has_error()))
+    }
+
+    /// Whether [`blocked_message`] lists the rule (one of this policy's) when the request is
+    /// blocked: every rule that failed or errored in a policy the webhook runs as enforcing, and
+    /// with Kyverno 1.11 the skipped ones too.
+    pub fn listed_when_blocked(&self, rule: &RuleResult) -> bool {
+        self.enforces
+            && match rule.status {
+                RuleStatus::Fail | RuleStatus::Error => true,
+                RuleStatus::Skip => self.kyverno == KyvernoVersion::V1_11,
+                _ => false,
+            }
+    }
+
+    fn has_error(&self) -> bool {
+        self.rules.iter().any(|r| r.status == RuleStatus::Error)
     }
 }
 
-/// The text Kyverno's admission webhook denies a request with, when some result blocks it:
+/// The text Kyverno's admission webhook denies a request with, when the results block it:
 ///
 /// ```text
 /// resource Pod/default/privileged-pod was blocked due to the following policies
 /// baseline-policy:
-///   baseline: Validation rule 'baseline' failed. It violates PodSecurity "baseline:latest": ({Allowed:false ...})
+///   baseline: Validation rule 'baseline' failed. It violates PodSecurity "baseline:latest": ...
 /// ```
 ///
-/// Policies and their rules are sorted by name (they are YAML map keys in Kyverno); every failed
-/// or errored rule whose action is Enforce is listed, and further lines of a message are indented
-/// by four spaces. `namespace` is the one the resource is created in (`""` for cluster-scoped
-/// ones). `None` when nothing blocks. No trailing newline.
+/// The request is blocked when a policy the webhook runs as enforcing has a failed rule whose
+/// action is Enforce, or has a rule error while any such policy fails closed (`failurePolicy:
+/// Fail`, the default). The text then lists, for every enforcing policy, each rule that did not
+/// pass (and, from Kyverno 1.12, was not skipped), policies and rules sorted by name (they are
+/// YAML map keys in Kyverno); further lines of a message are indented by four spaces and a
+/// trailing newline is left out. `namespace` is the one the resource is created in (`""` for
+/// cluster-scoped ones). `None` when nothing blocks. No trailing newline.
 ///
 /// ```
 /// use pss_core::ObjectDocument;
-/// use pss_core::kyverno::{blocked_message, KyvernoPolicy};
+/// use pss_core::kyverno::{blocked_message, KyvernoPolicy, KyvernoVersion};
 ///
-/// let policy = KyvernoPolicy::from_json_str(r#"{"apiVersion": "kyverno.io/v1", "kind": "ClusterPolicy",
+/// let policy = KyvernoPolicy::from_json_str_for(r#"{"apiVersion": "kyverno.io/v1", "kind": "ClusterPolicy",
 ///   "metadata": {"name": "host"}, "spec": {"validationFailureAction": "Enforce", "rules": [{"name": "no-host",
-///   "match": {"any": [{"resources": {"kinds": ["Pod"]}}]}, "validate": {"podSecurity": {"level": "baseline"}}}]}}"#)?;
+///   "match": {"any": [{"resources": {"kinds": ["Pod"]}}]}, "validate": {"podSecurity": {"level": "baseline"}}}]}}"#,
+///   KyvernoVersion::V1_11)?;
 /// let pod = ObjectDocument::from_str(r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
 ///   "spec": {"hostPID": true, "hostIPC": true, "containers": [{"name": "c", "securityContext": {"privileged": true}}]}}"#)?;
 /// let results = [policy.apply(&pod, "prod", None)];
@@ -185,15 +305,16 @@ impl PolicyResult {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn blocked_message(resource: &ObjectDocument<'_>, namespace: &str, results: &[PolicyResult]) -> Option<String> {
-    if !results.iter().any(PolicyResult::blocked) {
+    let enforcing: Vec<&PolicyResult> = results.iter().filter(|r| r.enforces).collect();
+    let fails_closed = enforcing.iter().any(|r| r.fails_closed);
+    let blocks = enforcing.iter().any(|r| r.rules.iter().any(RuleResult::blocks) || (fails_closed && r.has_error()));
+    if !blocks {
         return None;
     }
     let mut failures: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
-    for result in results {
-        for rule in &result.rules {
-            if rule.action == FailureAction::Enforce && matches!(rule.status, RuleStatus::Fail | RuleStatus::Error) {
-                failures.entry(&result.policy).or_default().insert(&rule.name, &rule.message);
-            }
+    for result in enforcing {
+        for rule in result.rules.iter().filter(|r| result.listed_when_blocked(r)) {
+            failures.entry(&result.policy).or_default().insert(&rule.name, &rule.message);
         }
     }
     let mut out = format!(
@@ -210,7 +331,7 @@ pub fn blocked_message(resource: &ObjectDocument<'_>, namespace: &str, results: 
             out.push_str("\n  ");
             out.push_str(rule);
             out.push_str(": ");
-            out.push_str(&message.replace('\n', "\n    "));
+            out.push_str(&message.trim_end_matches('\n').replace('\n', "\n    "));
         }
     }
     Some(out)

@@ -160,3 +160,46 @@ fn depth_and_strict_keys() {
     let error = yaml_to_json("a: 1\nb: 2\na: 3\n", &strict).unwrap_err();
     assert_eq!((error.kind(), error.position().map(|p| p.line)), (&ErrorKind::DuplicateKey("a".into()), Some(3)));
 }
+
+/// The fast path takes these texts, and reads each exactly as the event parser does (nodes, values,
+/// positions); it declines the others.
+#[test]
+fn the_fast_path_reads_as_the_event_parser() {
+    let taken = [
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web # the name\n  labels: {app: web, \"tier\": 'front'}\nspec:\n  template:\n    spec:\n      containers:\n      - name: nginx\n        image: \"nginx:1.27\"\n        args: [\"--a\", b, '--c=''d''']\n        ports:\n          - containerPort: 80\n            hostPort: 0x50\n        securityContext:\n          capabilities: {drop: [ALL], add: []}\n      volumes:\n      -   name: v\n          emptyDir: {}\n",
+        "a:\nb: # nothing\nc:\n  - x\n  - 'y'\nd: yes\ne: ~\n",
+        "data:\n  script: |\n    #!/bin/sh\n\n    echo \"hi\"  \n      indented\n\n  keep: |+\n    k\n\n\n  strip: |-\n    s\n\n  next: 1\n",
+        "f: >\n  folded\n  line\n\n  para\n    more indented\n  back\ng: >-\n  x\n  y\nh: >+\n  z\n\ni: 1\n",
+        "description: a plain scalar\n  over lines,\n\n  with an empty line   \n  and more\nitems:\n- one\n  two\n- three\n",
+        "name: é中文\nk: v\n\"é\": ü\n",
+        "root: [a, [b, {c: d}], {}]\n",
+    ];
+    for text in taken {
+        assert_eq!(crate::yaml::fast_path_agrees(text), Some(Ok(())), "{text}");
+    }
+    let declined = [
+        "a: &x 1\nb: *x\n",
+        "a: !!str 1\n",
+        "<<: {a: 1}\n",
+        "? a\n: b\n",
+        "a: \"esc\\n\"\n",
+        "a: \"multi\n  line\"\n",
+        "a:\tb\n",
+        "a: b: c\n",
+        "%YAML 1.1\n---\na: 1\n",
+        "a: |2\n   x\n",
+        "a: |\n\n  x\n",
+        "list:\n- - a\n",
+        "a: [b,\n  c]\n",
+        "a: 1\n b: 2\n",
+        "a: x\n  - y\n",
+        "a: x\n  b: y\n",
+        "- \n- a\n",
+        "a: 'x'#c\n",
+        "a: \u{2028}\n",
+        "# only a comment\n",
+    ];
+    for text in declined {
+        assert_eq!(crate::yaml::fast_path_agrees(text), None, "{text:?} should be left to the event parser");
+    }
+}

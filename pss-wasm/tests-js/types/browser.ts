@@ -18,3 +18,15 @@ async function full(): Promise<void> {
   document.title = result.message ?? review("{}").warnings.join("\n");
 }
 void full();
+
+// The entries with the .wasm inlined: init() without an argument.
+import initInline, { evaluate as evaluateInline } from "@pss/wasm/inline";
+import initFullInline, { review as reviewInline } from "@pss/wasm/full/inline";
+
+async function inline(): Promise<void> {
+  await initInline();
+  const result: Evaluation = evaluateInline("{}");
+  await initFullInline();
+  document.title = result.message ?? reviewInline("{}").warnings.join("\n");
+}
+void inline();
