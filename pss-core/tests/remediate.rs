@@ -580,6 +580,23 @@ fn null_parents_are_replaced_and_nothing_else_is_touched() {
     assert!(fix.patched_json().contains(r#""x-unknown":[1.50,{"deep":[]}]"#));
 }
 
+/// A container written as `null` is an empty container to the decoder (as to Go's); its fix
+/// replaces the `null` (found by the `remediate` fuzz target: the fix failed its own proof).
+#[test]
+fn a_null_container_is_fixed_as_an_empty_one() {
+    let text = r#"{"kind":"Pod","metadata":{"name":"n"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"c","image":"i","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"ephemeralContainers":[null]}}"#;
+    let (fix, patched) = check_fix(Entry::Pod, lv("restricted:latest"), false, text, true).unwrap();
+    assert_eq!(
+        ops(&fix),
+        [o(
+            "replace",
+            "/spec/ephemeralContainers/0",
+            r#"{"securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}"#
+        )]
+    );
+    assert_eq!(patched["spec"]["containers"][0]["name"], json!("c"));
+}
+
 #[test]
 fn errors_are_errors_never_panics_or_passes() {
     let r = Remediator::new(lv("baseline:latest"));

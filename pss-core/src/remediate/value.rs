@@ -230,7 +230,15 @@ impl Value {
                     }
                     slot
                 }
-                (Value::Array(items), Segment::Index(i)) => items.get_mut(*i).ok_or(ApplyError)?,
+                (Value::Array(items), Segment::Index(i)) => {
+                    // A `null` element (a container written as `null`, read as an empty one) is
+                    // filled like a `null` member.
+                    let slot = items.get_mut(*i).ok_or(ApplyError)?;
+                    if slot.is_null() {
+                        *slot = Value::Object(Vec::new());
+                    }
+                    slot
+                }
                 _ => return Err(ApplyError),
             };
         }
@@ -536,5 +544,10 @@ mod tests {
         v.set_creating(&[key("spec"), key("os"), key("name")], Value::from("linux")).unwrap();
         assert_eq!(v.to_string(), r#"{"spec":{"securityContext":{"runAsNonRoot":true},"os":{"name":"linux"}}}"#);
         assert!(v.set_creating(&[key("spec"), key("os"), key("name"), key("x")], Value::Null).is_err());
+        let mut v = Value::parse(r#"{"containers":[null]}"#).unwrap();
+        v.set_creating(&[key("containers"), Segment::Index(0), key("securityContext")], Value::Object(Vec::new()))
+            .unwrap();
+        assert_eq!(v.to_string(), r#"{"containers":[{"securityContext":{}}]}"#);
+        assert!(v.set_creating(&[key("containers"), Segment::Index(1), key("x")], Value::Null).is_err());
     }
 }
