@@ -14,7 +14,7 @@ set +e # a failed step must not stop the others
 root="$ROOT"
 cd "$root"
 seconds="${FUZZ_SECONDS:-45}"
-targets=(pod_json object_json manifest_stream capi kyverno)
+targets=(pod_json object_json manifest_stream capi kyverno remediate)
 
 # shellcheck source=steps.sh
 source "$root/scripts/steps.sh"
@@ -89,7 +89,7 @@ for top in ("corpus", "regressions"):
         for name in sorted(os.listdir(folder)):
             data = open(os.path.join(folder, name), "rb").read()
             dest = os.path.join(out, top, target, name)
-            if target in ("pod_json", "object_json"):
+            if target in ("pod_json", "object_json", "remediate"):
                 put(dest, data)
             elif target in ("capi", "manifest_stream"):
                 put(dest + ".body", data[1:])

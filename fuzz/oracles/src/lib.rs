@@ -7,6 +7,7 @@
 
 mod canonical;
 pub mod capi;
+mod remediate;
 mod stream;
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
@@ -21,18 +22,20 @@ use serde_json::Value;
 
 pub use canonical::{canonical, has_duplicate_keys};
 pub use capi::capi;
+pub use remediate::remediate;
 pub use stream::manifest_stream;
 
 /// A target's oracle: panics when an invariant fails on the input.
 pub type Oracle = fn(&[u8]);
 
 /// The targets by name (the fuzz/corpus directory of each).
-pub const TARGETS: [(&str, Oracle); 5] = [
+pub const TARGETS: [(&str, Oracle); 6] = [
     ("pod_json", pod_json),
     ("object_json", object_json),
     ("manifest_stream", manifest_stream),
     ("capi", capi),
     ("kyverno", kyverno),
+    ("remediate", remediate),
 ];
 
 /// The policies every input is evaluated at: each level, the first version, a middle one, the
