@@ -995,6 +995,22 @@ pub unsafe extern "C" fn pss_level_version_evaluate_flat(
 /// the level and version as text (no handle is made). The level and version are checked before the
 /// entry and the input.
 ///
+/// Measuring first, then writing into a buffer of that size (malloc's is aligned for the records):
+///
+/// ```c
+/// size_t need = 0, n = 0;
+/// pss_result rc = pss_evaluate_flat((const uint8_t *)"restricted", 10, (const uint8_t *)"latest", 6, NULL,
+///                                   PSS_ENTRY_OBJECT, doc, doc_len, NULL, 0, &need, NULL);
+/// uint8_t *buf = rc == PSS_RESULT_OK ? malloc(need) : NULL;
+/// if (buf != NULL && pss_evaluate_flat((const uint8_t *)"restricted", 10, (const uint8_t *)"latest", 6, NULL,
+///                                      PSS_ENTRY_OBJECT, doc, doc_len, buf, need, &n, NULL) == PSS_RESULT_OK) {
+///   const pss_flat_evaluation *e = (const pss_flat_evaluation *)buf;
+///   if (!(e->flags & PSS_FLAT_ALLOWED))
+///     printf("%.*s\n", (int)e->denial_message.len, (const char *)buf + e->denial_message.offset);
+/// }
+/// free(buf);
+/// ```
+///
 /// Ownership: as `pss_level_version_evaluate_flat`; `level` and `version` are read during the call
 /// only.
 ///
@@ -1033,6 +1049,19 @@ pub unsafe extern "C" fn pss_evaluate_flat(
 /// Sizes: with `buf` NULL and `buf_len` 0 the call writes the number of bytes needed to `*out_len`
 /// and nothing else; a `buf_len` smaller than that gives `PSS_RESULT_INSUFFICIENT_SIZE` and writes
 /// nothing.
+///
+/// ```c
+/// const pss_evaluation *enforce = NULL; // borrowed from the decision
+/// size_t need = 0, n = 0;
+/// if (pss_decision_enforce(decision, &enforce) == PSS_RESULT_OK && enforce != NULL &&
+///     pss_evaluation_write_flat(enforce, NULL, 0, &need) == PSS_RESULT_OK) {
+///   uint8_t *buf = malloc(need);
+///   if (buf != NULL && pss_evaluation_write_flat(enforce, buf, need, &n) == PSS_RESULT_OK) {
+///     // buf holds a pss_flat_evaluation of n bytes; it outlives the evaluation
+///   }
+///   free(buf);
+/// }
+/// ```
 ///
 /// Ownership: `evaluation` stays the caller's; `buf` is the caller's, written during the call only (on
 /// success, its first `*out_len` bytes); the flat evaluation refers to nothing outside `buf`.
