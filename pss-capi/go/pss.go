@@ -701,12 +701,13 @@ func (d *flatDecoder) text(s C.pss_span) string {
 	if s.len == 0 {
 		return ""
 	}
-	o, n := int(s.offset), int(s.len)
-	if o < d.textsAt || n > d.textsEnd-o {
+	// In int64: a uint32 offset or length may not fit a 32-bit int.
+	o, n := int64(s.offset), int64(s.len)
+	if o < int64(d.textsAt) || n > int64(d.textsEnd)-o {
 		d.fail("the text of %d bytes at %d is not among the texts (%d to %d)", n, o, d.textsAt, d.textsEnd)
 		return ""
 	}
-	o -= d.textsAt
+	o -= int64(d.textsAt)
 	return d.texts[o : o+n]
 }
 
@@ -716,12 +717,12 @@ func (d *flatDecoder) value(s C.pss_span) json.RawMessage {
 	if s.len == 0 {
 		return nil
 	}
-	o, n := int(s.offset), int(s.len)
-	if o < d.textsEnd || n > d.end-o {
+	o, n := int64(s.offset), int64(s.len)
+	if o < int64(d.textsEnd) || n > int64(d.end)-o {
 		d.fail("the value of %d bytes at %d is not among the values (%d to %d)", n, o, d.textsEnd, d.end)
 		return nil
 	}
-	o -= d.textsEnd
+	o -= int64(d.textsEnd)
 	return json.RawMessage(d.values[o : o+n : o+n])
 }
 
