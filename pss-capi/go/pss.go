@@ -60,8 +60,8 @@ package pss
 #include "pss.h"
 
 // The C side of the package: the library's public functions, called from C so that
-// one call costs one cgo call (plus one to free what it made), however many
-// violations, warnings or rules its result has.
+// one call costs one cgo call (plus, for a review or an application, one to free what
+// it made), however many violations, warnings or rules its result has.
 
 
 typedef struct {
