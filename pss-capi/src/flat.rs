@@ -380,6 +380,9 @@ pub(crate) struct CoreSource<'a> {
     name: Option<&'a str>,
     reason: String,
     message: String,
+    /// Where upstream's aggregate detail starts at the end of `message` (checked byte for byte once,
+    /// here), so that the encoder finds each violation's reason and detail in it by their lengths.
+    detail_at: Option<usize>,
     /// The aggregate detail when the message does not end with it (it always does).
     detail: Option<String>,
 }
@@ -389,8 +392,9 @@ impl<'a> CoreSource<'a> {
     pub(crate) fn new(evaluation: &'a Evaluation, name: Option<&'a str>) -> CoreSource<'a> {
         let message = evaluation.denial_message(name.unwrap_or_default()).unwrap_or_default();
         let reason = evaluation.forbidden_reason();
-        let detail = detail_start(evaluation.violations(), &message).is_none().then(|| evaluation.forbidden_detail());
-        CoreSource { evaluation, name, reason, message, detail }
+        let detail_at = detail_start(evaluation.violations(), &message);
+        let detail = detail_at.is_none().then(|| evaluation.forbidden_detail());
+        CoreSource { evaluation, name, reason, message, detail_at, detail }
     }
 }
 
@@ -438,6 +442,24 @@ impl<'t> Walk<'t> {
     }
 }
 
+/// The reason and detail of `v` in an aggregate detail already checked to hold them (`detail_start`),
+/// at `*at` (after `, ` when `comma`), by their lengths; `*at` moves past them. `None` only if the
+/// text is not as checked (then the caller writes the violation's own texts).
+fn parts_at<'t>(text: &'t str, at: &mut usize, v: &Violation, comma: bool) -> Option<(&'t str, &'t str)> {
+    let mut take = |skip: usize, len: usize| {
+        let start = *at + skip;
+        *at = start + len;
+        text.get(start..*at)
+    };
+    let reason = take(if comma { 2 } else { 0 }, v.reason().len())?;
+    if v.detail().is_empty() {
+        return Some((reason, take(0, 0)?));
+    }
+    let detail = take(2, v.detail().len())?;
+    take(1, 0)?;
+    Some((reason, detail))
+}
+
 impl<'a> Source<'a> for CoreSource<'a> {
     fn counts(&self) -> (usize, usize) {
         let violations = self.evaluation.violations();
@@ -456,17 +478,18 @@ impl<'a> Source<'a> for CoreSource<'a> {
             denial_message: enc.anchor(&self.message),
             ..pss_flat_evaluation::default()
         };
-        // The detail is the message's tail, and each violation's reason and detail lie in it.
-        let start = if self.detail.is_none() { detail_start(evaluation.violations(), &self.message) } else { None };
-        head.detail = match (&self.detail, start) {
+        // The detail is the message's tail, and each violation's reason and detail lie in it (found by
+        // their lengths: `new` checked the bytes).
+        head.detail = match (&self.detail, self.detail_at) {
             (Some(detail), _) => enc.text(Some(detail)),
             (None, Some(start)) => enc.text(Some(&self.message[start..])),
             (None, None) => enc.text(Some("")),
         };
-        let mut walk = start.map(|at| Walk { text: &self.message, at });
+        let mut at = self.detail_at;
         let mut first_field = 0;
         for (i, v) in evaluation.violations().iter().enumerate() {
-            let (reason, detail) = walk.as_mut().and_then(|w| w.parts(v, i > 0)).unwrap_or((v.reason(), v.detail()));
+            let parts = at.as_mut().and_then(|at| parts_at(&self.message, at, v, i > 0));
+            let (reason, detail) = parts.unwrap_or((v.reason(), v.detail()));
             let record = pss_flat_violation {
                 check_id: enc.text(Some(v.check().as_str())),
                 reason: enc.text(Some(reason)),
