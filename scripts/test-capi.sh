@@ -5,10 +5,10 @@
 # cbindgen generates (pss-capi's feature regenerate-header), runs the Rust unit tests, the C tests (test_capi: pods;
 # test_workloads: workloads, exclusions and namespace labels; test_admission: admission configurations, reviews,
 # namespace dry runs and Kyverno policies; test_entry_points: the shared cases of testdata/entry-points.json;
-# test_remediate: fixes;
-# test_threads: all of them at once; each plain, under ASan+UBSan and under
-# valgrind), a pkg-config build, go vet, go test -race (comparing with the pss command, built here) and a short
-# benchmark run. Prints "capi: N passed, M failed" and exits non-zero on any failure.
+# test_remediate: fixes; test_flat: the flat form of an evaluation, read back as C reads it; test_threads: all of them
+# at once; each plain, under ASan+UBSan and under valgrind), a pkg-config build, go vet, go test -race (comparing with
+# the pss command, built here) and a short benchmark run. Prints "capi: N passed, M failed" and exits non-zero on any
+# failure.
 # The shared reference data (../shared, or $PSS_SHARED_DIR) is used when present; with CI set, its absence fails (here,
 # in the C tests and in the Go tests).
 # shellcheck source=lib.sh
@@ -64,27 +64,27 @@ compile() { # name, extra flags...
 
 c_tests() {
   compile test_capi && compile test_workloads && compile test_admission && compile test_entry_points &&
-    compile test_remediate &&
-    compile test_threads && "$out/test_capi" && "$out/test_workloads" && "$out/test_admission" &&
-    "$out/test_entry_points" && "$out/test_remediate" && "$out/test_threads" 8 300
+    compile test_remediate && compile test_flat && compile test_threads && "$out/test_capi" && "$out/test_workloads" &&
+    "$out/test_admission" && "$out/test_entry_points" && "$out/test_remediate" && "$out/test_flat" &&
+    "$out/test_threads" 8 300
 }
 
 c_asan() {
   local san=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   compile test_capi_asan "${san[@]}" && compile test_workloads_asan "${san[@]}" &&
     compile test_admission_asan "${san[@]}" && compile test_entry_points_asan "${san[@]}" &&
-    compile test_remediate_asan "${san[@]}" &&
-    compile test_threads_asan "${san[@]}" &&
+    compile test_remediate_asan "${san[@]}" && compile test_flat_asan "${san[@]}" && compile test_threads_asan "${san[@]}" &&
     ASAN_OPTIONS=detect_leaks=1 "$out/test_capi_asan" && ASAN_OPTIONS=detect_leaks=1 "$out/test_workloads_asan" &&
     ASAN_OPTIONS=detect_leaks=1 "$out/test_admission_asan" && ASAN_OPTIONS=detect_leaks=1 "$out/test_entry_points_asan" &&
-    ASAN_OPTIONS=detect_leaks=1 "$out/test_remediate_asan" &&
+    ASAN_OPTIONS=detect_leaks=1 "$out/test_remediate_asan" && ASAN_OPTIONS=detect_leaks=1 "$out/test_flat_asan" &&
     ASAN_OPTIONS=detect_leaks=1 "$out/test_threads_asan" 8 200
 }
 
 c_valgrind() {
   local vg=(valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect)
   "${vg[@]}" "$out/test_capi" && "${vg[@]}" "$out/test_workloads" && "${vg[@]}" "$out/test_admission" &&
-    "${vg[@]}" "$out/test_entry_points" && "${vg[@]}" "$out/test_remediate" && "${vg[@]}" "$out/test_threads" 4 100
+    "${vg[@]}" "$out/test_entry_points" && "${vg[@]}" "$out/test_remediate" && "${vg[@]}" "$out/test_flat" &&
+    "${vg[@]}" "$out/test_threads" 4 100
 }
 
 # Install the static library, header and a generated pss.pc into a prefix, then build the C tests with pkg-config

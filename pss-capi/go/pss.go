@@ -48,19 +48,24 @@
 // # Concurrency
 //
 // Every function and method is safe for concurrent use. Results are plain Go
-// values, copied out of the C library before its memory is freed (one cgo call
-// per evaluation, review or application, plus one to free). An Admission or a
-// KyvernoPolicy holds C memory, freed when it is garbage collected.
+// values that refer to no C memory. Evaluate, EvaluateSpec and EvaluateObject
+// make one cgo call, which writes the whole result into a buffer the package
+// reuses (pss_evaluate_flat's flat layout); the package checks it and copies it
+// out with three allocations however many violations there are. A review or an
+// application is one cgo call plus one to free. An Admission or a KyvernoPolicy
+// holds C memory, freed when it is garbage collected.
 package pss
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/../include
+#cgo noescape pss_go_evaluate
+#cgo nocallback pss_go_evaluate
 #include <stdlib.h>
 #include "pss.h"
 
 // The C side of the package: the library's public functions, called from C so that
-// one call costs one cgo call (plus one to free what it made), however many
-// violations, warnings or rules its result has.
+// one call costs one cgo call (plus, for a review or an application, one to free what
+// it made), however many violations, warnings or rules its result has.
 
 
 typedef struct {
@@ -94,23 +99,23 @@ static pss_result pss_go_add_exclusions(pss_options *options, const uint8_t *str
 	return rc;
 }
 
-// What pss_go_evaluate gives back, by value, so that Go passes it no pointers to its own variables.
+// What pss_go_evaluate gives back, by value, so that Go passes it no pointers to its own variables:
+// the code, the size of the flat evaluation written into the caller's buffer (when the buffer was
+// too small, the size it needs), and the error.
 typedef struct {
 	pss_result rc;
-	pss_evaluation *evaluation;
+	size_t len;
 	pss_error *error;
-	const pss_evaluation_view *view;
 } pss_go_evaluated;
 
-// The entry points of pss_go_evaluate.
-enum { PSS_GO_POD = 0, PSS_GO_SPEC = 1, PSS_GO_OBJECT = 2 };
-
-// Evaluates a pod, a pod spec or any workload (entry: PSS_GO_POD, PSS_GO_SPEC, PSS_GO_OBJECT), with n
-// exclusions (see pss_go_add_exclusions), and gives the evaluation and its view, or the error.
+// Evaluates a pod, a pod spec or any workload (entry: PSS_ENTRY_POD, PSS_ENTRY_SPEC, PSS_ENTRY_OBJECT),
+// with n exclusions (see pss_go_add_exclusions), and writes the evaluation flat into buf; or gives the
+// error. When buf is too small, gives PSS_RESULT_INSUFFICIENT_SIZE and the size it must have.
 static pss_go_evaluated pss_go_evaluate(const uint8_t *level, size_t level_len, const uint8_t *version,
-                                        size_t version_len, int entry, const uint8_t *data, size_t data_len,
-                                        const uint8_t *strs, const size_t *lens, const size_t *shape, size_t n) {
-	pss_go_evaluated r = {PSS_RESULT_OK, NULL, NULL, NULL};
+                                        size_t version_len, uint32_t entry, const uint8_t *data, size_t data_len,
+                                        const uint8_t *strs, const size_t *lens, const size_t *shape, size_t n,
+                                        uint8_t *buf, size_t buf_len) {
+	pss_go_evaluated r = {PSS_RESULT_OK, 0, NULL};
 	pss_options *options = NULL;
 	if (n > 0) {
 		if ((r.rc = pss_options_new(&options)) != PSS_RESULT_OK) return r;
@@ -119,20 +124,17 @@ static pss_go_evaluated pss_go_evaluate(const uint8_t *level, size_t level_len, 
 			return r;
 		}
 	}
-	switch (entry) {
-	case PSS_GO_OBJECT:
-		r.rc = pss_evaluate_object(level, level_len, version, version_len, options, data, data_len, &r.evaluation,
-		                           &r.error);
-		break;
-	case PSS_GO_SPEC:
-		r.rc = pss_evaluate_spec(level, level_len, version, version_len, options, data, data_len, &r.evaluation,
-		                         &r.error);
-		break;
-	default:
-		r.rc = pss_evaluate(level, level_len, version, version_len, options, data, data_len, &r.evaluation, &r.error);
+	r.rc = pss_evaluate_flat(level, level_len, version, version_len, options, entry, data, data_len, buf, buf_len,
+	                         &r.len, &r.error);
+	if (r.rc == PSS_RESULT_INSUFFICIENT_SIZE) {
+		// Measure, so that Go can retry once with a buffer large enough.
+		pss_error_free(r.error);
+		r.error = NULL;
+		r.rc = pss_evaluate_flat(level, level_len, version, version_len, options, entry, data, data_len, NULL, 0,
+		                         &r.len, &r.error);
+		if (r.rc == PSS_RESULT_OK) r.rc = PSS_RESULT_INSUFFICIENT_SIZE;
 	}
 	pss_options_free(options);
-	if (r.rc == PSS_RESULT_OK) r.rc = pss_evaluation_get_view(r.evaluation, &r.view);
 	return r;
 }
 
@@ -170,8 +172,10 @@ import "C"
 
 import (
 	"encoding/json"
+	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 	"unique"
 	"unsafe"
 )
@@ -448,9 +452,11 @@ func packExclusions(es []Exclusion) exclusions {
 // EvaluateSpec), never an allowed empty pod. A pod that cannot be decoded, an
 // invalid level or version, or an invalid exclusion gives an *Error too (match
 // it with errors.Is against ErrInvalidJSON, ErrInvalidLevel,
-// ErrInvalidExclusion, ...).
+// ErrInvalidExclusion, ...). A result the package cannot read (a C library
+// that does not match the header it was built with) is an *Error with code
+// CodePanic, never a panic (see ExampleEvaluate).
 func Evaluate(pod []byte, lv LevelVersion, opts ...Option) (Result, error) {
-	return evaluate(pod, lv, C.PSS_GO_POD, opts)
+	return evaluate(pod, lv, entryPod, opts)
 }
 
 // EvaluateSpec decodes a bare pod spec from JSON
@@ -465,7 +471,7 @@ func Evaluate(pod []byte, lv LevelVersion, opts ...Option) (Result, error) {
 // options with exclusions are refused with CodeInvalidInput (their fields are
 // relative to a pod); otherwise the errors are those of Evaluate.
 func EvaluateSpec(spec []byte, lv LevelVersion, opts ...Option) (Result, error) {
-	return evaluate(spec, lv, C.PSS_GO_SPEC, opts)
+	return evaluate(spec, lv, entrySpec, opts)
 }
 
 // EvaluateObject decodes any object with a pod template from JSON and evaluates
@@ -481,7 +487,7 @@ func EvaluateSpec(spec []byte, lv LevelVersion, opts ...Option) (Result, error) 
 // an object that is not a pod or a pod controller (errors.Is(err,
 // ErrNotAWorkload)); otherwise the errors are those of Evaluate.
 func EvaluateObject(object []byte, lv LevelVersion, opts ...Option) (Result, error) {
-	return evaluate(object, lv, C.PSS_GO_OBJECT, opts)
+	return evaluate(object, lv, entryObject, opts)
 }
 
 // exclusionsOf gives the exclusions the options add (no allocation without
@@ -497,31 +503,241 @@ func exclusionsOf(opts []Option) []Exclusion {
 	return o.exclusions
 }
 
-func evaluate(data []byte, lv LevelVersion, entry C.int, opts []Option) (Result, error) {
+// flatBuffer is a buffer the C library writes flat evaluations into: Go memory
+// without Go pointers (as cgo requires), made of 8-byte words so that the
+// records at its start are aligned for reading in place. Results never keep it:
+// their texts are copied out.
+type flatBuffer struct {
+	words []uint64
+}
+
+func newFlatBuffer(size int) *flatBuffer {
+	return &flatBuffer{words: make([]uint64, (size+7)/8)}
+}
+
+// bytes gives the buffer as bytes.
+func (b *flatBuffer) bytes() []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(b.words))), len(b.words)*8)
+}
+
+// flatBuffers are reused across calls (and goroutines).
+var flatBuffers = sync.Pool{New: func() any { return newFlatBuffer(flatBufferSize) }}
+
+const (
+	// flatBufferSize holds the flat evaluation of every pod of the bench
+	// corpus (the largest about 5 KiB; a denied pod's about 2 KiB).
+	flatBufferSize = 16 << 10
+	// maxPooledBuffer is the largest buffer kept for reuse after a larger
+	// result needed one.
+	maxPooledBuffer = 1 << 20
+)
+
+// entry is what the input of an evaluation is (the C library's pss_entry).
+type entry uint32
+
+const (
+	entryPod    entry = C.PSS_ENTRY_POD
+	entrySpec   entry = C.PSS_ENTRY_SPEC
+	entryObject entry = C.PSS_ENTRY_OBJECT
+)
+
+func evaluate(data []byte, lv LevelVersion, e entry, opts []Option) (Result, error) {
+	fb := flatBuffers.Get().(*flatBuffer)
+	defer flatBuffers.Put(fb)
+	buf, err := evaluateFlat(fb, data, lv, e, opts)
+	if err != nil {
+		return Result{}, err
+	}
+	return decodeFlat(buf)
+}
+
+// evaluateFlat evaluates with one cgo call that writes the flat evaluation
+// into fb, and gives its bytes (in fb, or in a larger buffer when fb is too
+// small: then fb takes that buffer's place unless it is very large).
+func evaluateFlat(fb *flatBuffer, data []byte, lv LevelVersion, e entry, opts []Option) ([]byte, error) {
 	lp, ll := stringPtr(string(lv.Level))
 	vp, vl := stringPtr(lv.version())
 	pp, pl := bytesPtr(data)
 	x := packExclusions(exclusionsOf(opts))
-	r := C.pss_go_evaluate(lp, ll, vp, vl, entry, pp, pl, x.strs, x.lens, x.shape, x.n)
+	buf := fb.bytes()
+	r := C.pss_go_evaluate(lp, ll, vp, vl, C.uint32_t(e), pp, pl, x.strs, x.lens, x.shape, x.n,
+		(*C.uint8_t)(unsafe.Pointer(unsafe.SliceData(buf))), C.size_t(len(buf)))
+	if r.rc == C.PSS_RESULT_INSUFFICIENT_SIZE && uint64(r.len) > uint64(len(buf)) {
+		// Once more with a buffer that fits (the same input gives the same
+		// result).
+		larger := newFlatBuffer(int(r.len))
+		if len(larger.words)*8 <= maxPooledBuffer {
+			*fb = *larger
+		}
+		buf = larger.bytes()
+		r = C.pss_go_evaluate(lp, ll, vp, vl, C.uint32_t(e), pp, pl, x.strs, x.lens, x.shape, x.n,
+			(*C.uint8_t)(unsafe.Pointer(unsafe.SliceData(buf))), C.size_t(len(buf)))
+	}
 	runtime.KeepAlive(data)
 	runtime.KeepAlive(x.buf)
 	runtime.KeepAlive(x.sizes)
 	runtime.KeepAlive(x.dims)
 	if r.rc != C.PSS_RESULT_OK {
-		if r.evaluation != nil {
-			C.pss_evaluation_free(r.evaluation)
-		}
-		return Result{}, takeError(r.rc, r.error)
+		return nil, takeError(r.rc, r.error)
 	}
-	res := resultOf(r.view)
-	C.pss_evaluation_free(r.evaluation)
+	if uint64(r.len) > uint64(len(buf)) {
+		return nil, flatError("the C library reports writing %d bytes into a buffer of %d", uint64(r.len), len(buf))
+	}
+	return buf[:r.len], nil
+}
+
+// The sizes of the flat records (layout version 1).
+const (
+	flatHeaderSize    = int(unsafe.Sizeof(C.pss_flat_evaluation{}))
+	flatViolationSize = int(unsafe.Sizeof(C.pss_flat_violation{}))
+	flatFieldSize     = int(unsafe.Sizeof(C.pss_flat_field{}))
+)
+
+// flatError is the error for a flat evaluation this package cannot read: a
+// library that writes it wrongly, or another layout than the header this
+// package was built with describes. An *Error with code CodePanic (an internal
+// error), never a panic.
+func flatError(format string, args ...any) error {
+	return newError(CodePanic, "pss: unreadable flat evaluation: "+fmt.Sprintf(format, args...))
+}
+
+// decodeFlat reads a flat evaluation (pss_flat_evaluation, layout version 1)
+// out of buf, checking every count, offset and span against buf first: a
+// corrupt evaluation or another layout version is an error, never a panic or
+// a read outside buf. Its texts and values are copied into one new byte slice,
+// each text a substring of it and each value a capped slice of it; the
+// violations and the fields fill one slice each: three allocations however many
+// violations there are (one for an allowed pod), and no cgo call.
+func decodeFlat(buf []byte) (Result, error) {
+	if len(buf) < flatHeaderSize {
+		return Result{}, flatError("%d bytes, shorter than the %d-byte header", len(buf), flatHeaderSize)
+	}
+	if uintptr(unsafe.Pointer(unsafe.SliceData(buf)))%unsafe.Alignof(C.pss_flat_evaluation{}) != 0 {
+		return Result{}, flatError("the buffer is not aligned for its records")
+	}
+	h := (*C.pss_flat_evaluation)(unsafe.Pointer(unsafe.SliceData(buf)))
+	if h.magic != C.PSS_FLAT_MAGIC {
+		return Result{}, flatError("magic %#x, expected %#x", uint32(h.magic), uint32(C.PSS_FLAT_MAGIC))
+	}
+	if h.version != C.PSS_FLAT_VERSION {
+		return Result{}, flatError("layout version %d; this package reads version %d (the library does not match it)",
+			uint32(h.version), uint32(C.PSS_FLAT_VERSION))
+	}
+	// Every number is a uint32: the sums and products below fit an int64.
+	nv, nf := int64(h.violation_count), int64(h.field_count)
+	fields := int64(flatHeaderSize) + nv*int64(flatViolationSize)
+	texts := fields + nf*int64(flatFieldSize)
+	textsEnd := texts + int64(h.texts.len)
+	end := textsEnd + int64(h.values.len)
+	if int64(h.size) != int64(len(buf)) || int64(h.violations) != int64(flatHeaderSize) ||
+		int64(h.fields) != fields || int64(h.texts.offset) != texts || int64(h.values.offset) != textsEnd ||
+		end != int64(len(buf)) {
+		return Result{}, flatError("its parts are not where layout version 1 puts them in its %d bytes", len(buf))
+	}
+	res := Result{
+		Allowed:        h.flags&C.PSS_FLAT_ALLOWED != 0,
+		TemplateAbsent: h.flags&C.PSS_FLAT_TEMPLATE_ABSENT != 0,
+	}
+	d := flatDecoder{textsAt: int(texts), textsEnd: int(textsEnd), end: int(end)}
+	if end > texts {
+		// The texts are reachable only as strings and the values only as capped
+		// slices of the rest, so no value can be used to change a text.
+		b := make([]byte, end-texts)
+		copy(b, buf[texts:end])
+		tl := int(textsEnd - texts)
+		d.texts, d.values = unsafe.String(&b[0], tl), b[tl:len(b):len(b)]
+	}
+	res.Kind, res.PodName = d.text(h.kind), d.text(h.pod_name)
+	res.Reason, res.Detail, res.Message = d.text(h.reason), d.text(h.detail), d.text(h.denial_message)
+	d.text(h.template_path)
+	d.text(h.note)
+	if nv > 0 {
+		vs := unsafe.Slice((*C.pss_flat_violation)(unsafe.Pointer(&buf[h.violations])), nv)
+		var all []Field
+		if nf > 0 {
+			fs := unsafe.Slice((*C.pss_flat_field)(unsafe.Pointer(&buf[h.fields])), nf)
+			all = make([]Field, nf)
+			for j := range fs {
+				all[j] = Field{Path: d.text(fs[j].path), Value: d.value(fs[j].value_json), Container: d.text(fs[j].container)}
+			}
+		}
+		out := make([]Violation, nv)
+		next := int64(0) // each violation's fields follow the previous one's
+		for i := range vs {
+			first, n := int64(vs[i].first_field), int64(vs[i].field_count)
+			if first != next || n > nf-first {
+				return Result{}, flatError("violation %d's fields (%d from %d) are not the next ones of %d", i, n, first, nf)
+			}
+			next += n
+			out[i] = Violation{
+				Check:  d.text(vs[i].check_id),
+				Reason: d.text(vs[i].reason),
+				Detail: d.text(vs[i].detail),
+				Fields: all[first : first+n : first+n],
+			}
+		}
+		if next != nf {
+			return Result{}, flatError("%d fields, of which the violations have %d", nf, next)
+		}
+		res.Violations = out
+	} else if nf > 0 {
+		return Result{}, flatError("%d fields without a violation", nf)
+	}
+	if d.err != nil {
+		return Result{}, d.err
+	}
 	return res, nil
 }
 
-// resultOf copies an evaluation's view out of C memory. An allowed result's only
-// text is its name; a denied one's texts are copied into one string and its
-// values into one byte slice, each text a substring of it: a handful of
-// allocations however many violations there are, and no cgo call.
+// flatDecoder finds the spans of a flat evaluation in the copy of its texts
+// and values, checking each against where the texts and the values lie; the
+// first span out of place is kept as the error (and gives "" or nil).
+type flatDecoder struct {
+	texts             string
+	values            []byte
+	textsAt, textsEnd int // where the texts lie in the flat evaluation; the values follow
+	end               int
+	err               error
+}
+
+// text gives a span's text from the copy ("" when absent or empty).
+func (d *flatDecoder) text(s C.pss_span) string {
+	if s.len == 0 {
+		return ""
+	}
+	// In int64: a uint32 offset or length may not fit a 32-bit int.
+	o, n := int64(s.offset), int64(s.len)
+	if o < int64(d.textsAt) || n > int64(d.textsEnd)-o {
+		d.fail("the text of %d bytes at %d is not among the texts (%d to %d)", n, o, d.textsAt, d.textsEnd)
+		return ""
+	}
+	o -= int64(d.textsAt)
+	return d.texts[o : o+n]
+}
+
+// value gives a field's JSON value as a capped slice of the copy of the values
+// (appending to one never writes into another); nil when empty.
+func (d *flatDecoder) value(s C.pss_span) json.RawMessage {
+	if s.len == 0 {
+		return nil
+	}
+	o, n := int64(s.offset), int64(s.len)
+	if o < int64(d.textsEnd) || n > int64(d.end)-o {
+		d.fail("the value of %d bytes at %d is not among the values (%d to %d)", n, o, d.textsEnd, d.end)
+		return nil
+	}
+	o -= int64(d.textsEnd)
+	return json.RawMessage(d.values[o : o+n : o+n])
+}
+
+func (d *flatDecoder) fail(format string, args ...any) {
+	if d.err == nil {
+		d.err = flatError(format, args...)
+	}
+}
+
+// resultOf copies an evaluation's view out of C memory (the evaluations of an
+// admission decision): its texts and values in one copy, as resultOfFlat.
 func resultOf(v *C.pss_evaluation_view) Result {
 	res := Result{
 		Allowed:        bool(v.allowed),

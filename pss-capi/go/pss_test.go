@@ -452,6 +452,38 @@ func TestConformance(t *testing.T) {
 	t.Logf("conformance: %d fixtures (every %d. line), %d evaluations", len(sample), stride, evaluations)
 }
 
+// TestEvaluateAllocations: a result costs the same few allocations however many
+// violations it has (the copy of its texts and values, its fields, its
+// violations; only the copy when allowed), and no buffer once the package has
+// one (the average over many runs absorbs a buffer the pool dropped).
+func TestEvaluateAllocations(t *testing.T) {
+	lv := pss.LevelVersion{Level: pss.Restricted, Version: "latest"}
+	allowed := []byte(`{"metadata": {"name": "ok"}, "spec": {"securityContext": {"runAsNonRoot": true,
+		"seccompProfile": {"type": "RuntimeDefault"}}, "containers": [{"name": "c", "image": "nginx",
+		"securityContext": {"allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}}}]}}`)
+	many := []byte(`{"spec": {"hostNetwork": true, "hostPID": true, "containers": [` +
+		strings.Repeat(`{"name": "c", "securityContext": {"privileged": true, "capabilities": {"add": ["NET_ADMIN"]}}},`, 20) +
+		`{"name": "last"}]}}`)
+	for _, c := range []struct {
+		name string
+		pod  []byte
+		want float64
+	}{{"allowed", allowed, 1}, {"privileged", privilegedPod, 3}, {"21 containers", many, 3}} {
+		r, err := pss.Evaluate(c.pod, lv)
+		if err != nil || r.Allowed != (c.name == "allowed") {
+			t.Fatalf("%s: %+v, %v", c.name, r, err)
+		}
+		got := testing.AllocsPerRun(200, func() {
+			if _, err := pss.Evaluate(c.pod, lv); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if got != c.want {
+			t.Errorf("%s (%d violations): %v allocations, want %v", c.name, len(r.Violations), got, c.want)
+		}
+	}
+}
+
 func benchPod(b *testing.B, name string) []byte {
 	dir := sharedDir()
 	if dir == "" {
@@ -517,5 +549,64 @@ func BenchmarkEvaluateExcluding(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// corpus reads ../shared/bench-corpus/pods.jsonl as one pod per line.
+func corpus(b *testing.B) [][]byte {
+	dir := sharedDir()
+	if dir == "" {
+		missingShared(b, "benchmark bench-corpus/pods.jsonl")
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "bench-corpus", "pods.jsonl"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var pods [][]byte
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		if len(line) > 0 {
+			pods = append(pods, line)
+		}
+	}
+	if len(pods) < 1000 {
+		b.Fatalf("%d pods: the corpus was cut", len(pods))
+	}
+	return pods
+}
+
+// BenchmarkCorpus evaluates every pod of ../shared/bench-corpus/pods.jsonl (18,000 pods, 84% denied) at
+// restricted:latest, JSON bytes in memory to a Go Result, as perf.md's upstream "decode + evaluate" row:
+// one op is the whole corpus; ns/pod, pods/s and allocs/pod are per pod.
+func BenchmarkCorpus(b *testing.B) {
+	pods := corpus(b)
+	lv := pss.LevelVersion{Level: pss.Restricted, Version: "latest"}
+	var size int64
+	for _, p := range pods {
+		size += int64(len(p))
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	denied := 0
+	for b.Loop() {
+		denied = 0
+		for _, pod := range pods {
+			r, err := pss.Evaluate(pod, lv)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if !r.Allowed {
+				denied++
+			}
+		}
+	}
+	runtime.ReadMemStats(&after)
+	n := float64(b.N) * float64(len(pods))
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/pod")
+	b.ReportMetric(n/b.Elapsed().Seconds(), "pods/s")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/n, "allocs/pod")
+	if denied != 15095 {
+		b.Fatalf("%d of %d pods denied, the corpus's README says 15,095", denied, len(pods))
 	}
 }

@@ -85,6 +85,30 @@
 #define PSS_MAX_PODS_TO_CHECK 3000
 
 /**
+ * The first four bytes of every flat evaluation, read as a native `uint32_t`: the ASCII letters
+ * `PSSE` in memory on a little-endian machine.
+ */
+#define PSS_FLAT_MAGIC 1163088720
+
+/**
+ * The version of the flat layout the functions of this header write (`pss_flat_evaluation.version`).
+ * The layout of a version never changes; a later layout gets a new number and new functions, and
+ * the functions of this header go on writing version 1.
+ */
+#define PSS_FLAT_VERSION 1
+
+/**
+ * `pss_flat_evaluation.flags`: the pod (spec, workload) is allowed (it has no violations).
+ */
+#define PSS_FLAT_ALLOWED 1
+
+/**
+ * `pss_flat_evaluation.flags`: the object has no pod template and is allowed for that reason (a
+ * ReplicationController without `spec.template`); `note` says so.
+ */
+#define PSS_FLAT_TEMPLATE_ABSENT 2
+
+/**
  * The longest text `pss_result_text` writes, in bytes: a buffer this large always suffices.
  */
 #define PSS_RESULT_TEXT_MAX_LEN 64
@@ -313,6 +337,38 @@ enum pss_kyverno_action
 typedef enum pss_kyverno_action pss_kyverno_action;
 #else
 typedef uint32_t pss_kyverno_action;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What a flat function reads its input as: the `entry` parameter of `pss_evaluate_flat` and
+ * `pss_level_version_evaluate_flat`, with the rules of the three evaluating functions.
+ */
+enum pss_entry
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A pod, as `pss_evaluate` reads it: without `kind` a pod; another `kind` is
+   * `PSS_RESULT_UNEXPECTED_KIND`, a bare pod spec `PSS_RESULT_BARE_POD_SPEC`.
+   */
+  PSS_ENTRY_POD = 0,
+  /**
+   * A bare pod spec, as `pss_evaluate_spec` reads it (paths relative to the spec).
+   */
+  PSS_ENTRY_SPEC = 1,
+  /**
+   * Any object, as `pss_evaluate_object` reads it (its `kind` decides; without one,
+   * `PSS_RESULT_NOT_A_WORKLOAD`).
+   */
+  PSS_ENTRY_OBJECT = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pss_entry pss_entry;
+#else
+typedef uint32_t pss_entry;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -951,6 +1007,159 @@ typedef struct {
    */
   pss_str json;
 } pss_remediation_view;
+
+/**
+ * Where a text is in a flat evaluation: `len` bytes at `offset` from the start of the buffer. An
+ * absent text (a pod without a name, the kind of a bare pod spec) is `{0, 0}`; a present text,
+ * even an empty one, has a non-zero offset (the header comes first).
+ */
+typedef struct {
+  /**
+   * The offset of the first byte from the start of the buffer (0 only for an absent text).
+   */
+  uint32_t offset;
+  /**
+   * The number of bytes (UTF-8, not NUL-terminated).
+   */
+  uint32_t len;
+} pss_span;
+
+/**
+ * The header of a flat evaluation, at offset 0 of the buffer: what `pss_evaluation_get_view` gives,
+ * with offsets instead of pointers.
+ *
+ * Layout (version 1), every part at an offset that is a multiple of 8 and every number a native
+ * `uint32_t`:
+ *
+ * ```text
+ * pss_flat_evaluation                      at 0
+ * pss_flat_violation[violation_count]      at violations
+ * pss_flat_field[field_count]              at fields
+ * texts: every text, back to back          at texts.offset, texts.len bytes
+ * values: every field's value as JSON      at values.offset == texts.offset + texts.len
+ * ```
+ *
+ * `size` is the number of bytes written, `texts.offset + texts.len + values.len`. A text may be part
+ * of another (the detail is the end of the denial message, each violation's reason and detail lie
+ * in it): every span lies inside `texts` (a value's inside `values`), so a caller can copy the texts
+ * and the values once and find each text in the copy at `offset - texts.offset`. In a buffer aligned
+ * for `uint32_t` (malloc's, or an array of `uint64_t`) the records can be read in place through
+ * these types.
+ */
+typedef struct {
+  /**
+   * `PSS_FLAT_MAGIC`.
+   */
+  uint32_t magic;
+  /**
+   * `PSS_FLAT_VERSION` (1).
+   */
+  uint32_t version;
+  /**
+   * The number of bytes of the flat evaluation, header included.
+   */
+  uint32_t size;
+  /**
+   * `PSS_FLAT_ALLOWED` and `PSS_FLAT_TEMPLATE_ABSENT`, or'ed.
+   */
+  uint32_t flags;
+  /**
+   * As `pss_evaluation_kind` (absent for a bare pod spec).
+   */
+  pss_span kind;
+  /**
+   * As `pss_evaluation_template_path` (absent for a bare pod spec).
+   */
+  pss_span template_path;
+  /**
+   * As `pss_evaluation_pod_name` (absent without a name).
+   */
+  pss_span pod_name;
+  /**
+   * As `pss_evaluation_reason` (empty when allowed).
+   */
+  pss_span reason;
+  /**
+   * As `pss_evaluation_detail` (empty when allowed).
+   */
+  pss_span detail;
+  /**
+   * As `pss_evaluation_denial_message` (empty when allowed).
+   */
+  pss_span denial_message;
+  /**
+   * As `pss_evaluation_note` (absent but for an object without a pod template).
+   */
+  pss_span note;
+  /**
+   * The offset of the first `pss_flat_violation`.
+   */
+  uint32_t violations;
+  /**
+   * The number of violations, in upstream's order.
+   */
+  uint32_t violation_count;
+  /**
+   * The offset of the first `pss_flat_field`: the fields of every violation, violation by violation.
+   */
+  uint32_t fields;
+  /**
+   * The number of fields of all violations.
+   */
+  uint32_t field_count;
+  /**
+   * Every text but the values.
+   */
+  pss_span texts;
+  /**
+   * Every field's value as JSON, right after `texts`.
+   */
+  pss_span values;
+} pss_flat_evaluation;
+
+/**
+ * One failed check in a flat evaluation: as `pss_violation_view`, its fields given by index.
+ */
+typedef struct {
+  /**
+   * As `pss_violation_check_id`.
+   */
+  pss_span check_id;
+  /**
+   * As `pss_violation_reason`.
+   */
+  pss_span reason;
+  /**
+   * As `pss_violation_detail` (may be empty).
+   */
+  pss_span detail;
+  /**
+   * The index of this violation's first field in the evaluation's `pss_flat_field` array.
+   */
+  uint32_t first_field;
+  /**
+   * The number of this violation's fields, from `first_field` on.
+   */
+  uint32_t field_count;
+} pss_flat_violation;
+
+/**
+ * One offending field in a flat evaluation, as `pss_field_view`.
+ */
+typedef struct {
+  /**
+   * As `pss_field_path`.
+   */
+  pss_span path;
+  /**
+   * As `pss_field_value_json`: a span inside the evaluation's `values`.
+   */
+  pss_span value_json;
+  /**
+   * As `pss_field_container` (absent for a pod-level field).
+   */
+  pss_span container;
+} pss_flat_field;
 
 #ifdef __cplusplus
 extern "C" {
@@ -2073,6 +2282,139 @@ pss_result pss_field_container(const pss_field *field,
  */
 pss_result pss_evaluation_get_view(const pss_evaluation *evaluation,
                                    const pss_evaluation_view **out);
+
+/**
+ * Evaluates a pod, a bare pod spec or any object (`entry`: `PSS_ENTRY_POD`, `PSS_ENTRY_SPEC`,
+ * `PSS_ENTRY_OBJECT`, read as `pss_level_version_evaluate`, `pss_level_version_evaluate_spec` and
+ * `pss_level_version_evaluate_object` read them) and writes the whole evaluation into the caller's
+ * buffer in the flat layout (`pss_flat_evaluation`, version `PSS_FLAT_VERSION`): one call, no handle
+ * to free, and everything the per-item getters give as records and spans in `buf`.
+ *
+ * Sizes: with `buf` NULL and `buf_len` 0 the call only measures: it writes the number of bytes the
+ * flat evaluation needs to `*out_len` and nothing else. When `buf_len` is smaller than that, the
+ * call returns `PSS_RESULT_INSUFFICIENT_SIZE` and writes nothing (the `pss_error` says how many
+ * bytes are needed); call again with a buffer that large (the same input gives the same bytes).
+ *
+ * ```c
+ * uint64_t buf[1024]; // any buffer aligned for uint32_t: the records are read in place
+ * size_t n = 0;
+ * if (pss_level_version_evaluate_flat(lv, NULL, PSS_ENTRY_POD, pod, pod_len, (uint8_t *)buf, sizeof buf,
+ *                                     &n, NULL) == PSS_RESULT_OK) {
+ *   const uint8_t *base = (const uint8_t *)buf;
+ *   const pss_flat_evaluation *e = (const pss_flat_evaluation *)base;
+ *   const pss_flat_violation *v = (const pss_flat_violation *)(base + e->violations);
+ *   for (uint32_t i = 0; i < e->violation_count; i++)
+ *     printf("%.*s\n", (int)v[i].reason.len, (const char *)base + v[i].reason.offset);
+ * }
+ * ```
+ *
+ * Ownership: `level_version`, `options` and `data` stay the caller's and are not kept after the
+ * call; `buf` is the caller's, written during the call only (on success, its first `*out_len`
+ * bytes). On failure neither `buf` nor `*out_len` is written and, when `err_out` is not NULL,
+ * `*err_out` receives a new `pss_error` the caller frees with `pss_error_free`.
+ *
+ * Errors: those of the evaluating function `entry` names; `PSS_RESULT_INVALID_INPUT` for an
+ * `entry` that is none of the three; `PSS_RESULT_INSUFFICIENT_SIZE` (see above);
+ * `PSS_RESULT_NULL_PARAMETER` (`level_version`, `data` or `out_len` is NULL, or `buf` is NULL with a
+ * `buf_len` that is not 0); `PSS_RESULT_INPUT_TOO_LARGE` (also for a flat evaluation over 4 GiB).
+ *
+ * # Safety
+ * `level_version` and `options` are NULL or live handles of their types; `data` is NULL or points to
+ * `data_len` readable bytes not modified during the call; `buf` is NULL or valid for writing
+ * `buf_len` bytes and overlaps neither `data` nor any handle passed; `out_len` is NULL or valid for
+ * writing one `size_t`; `err_out` is NULL or valid for writing one pointer.
+ */
+pss_result pss_level_version_evaluate_flat(const pss_level_version *level_version,
+                                           const pss_options *options,
+                                           uint32_t entry,
+                                           const uint8_t *data,
+                                           size_t data_len,
+                                           uint8_t *buf,
+                                           size_t buf_len,
+                                           size_t *out_len,
+                                           pss_error **err_out);
+
+/**
+ * `pss_level_version_new` and `pss_level_version_evaluate_flat` in one call, for callers that hold
+ * the level and version as text (no handle is made). The level and version are checked before the
+ * entry and the input.
+ *
+ * Measuring first, then writing into a buffer of that size (malloc's is aligned for the records):
+ *
+ * ```c
+ * size_t need = 0, n = 0;
+ * pss_result rc = pss_evaluate_flat((const uint8_t *)"restricted", 10, (const uint8_t *)"latest", 6, NULL,
+ *                                   PSS_ENTRY_OBJECT, doc, doc_len, NULL, 0, &need, NULL);
+ * uint8_t *buf = rc == PSS_RESULT_OK ? malloc(need) : NULL;
+ * if (buf != NULL && pss_evaluate_flat((const uint8_t *)"restricted", 10, (const uint8_t *)"latest", 6, NULL,
+ *                                      PSS_ENTRY_OBJECT, doc, doc_len, buf, need, &n, NULL) == PSS_RESULT_OK) {
+ *   const pss_flat_evaluation *e = (const pss_flat_evaluation *)buf;
+ *   if (!(e->flags & PSS_FLAT_ALLOWED))
+ *     printf("%.*s\n", (int)e->denial_message.len, (const char *)buf + e->denial_message.offset);
+ * }
+ * free(buf);
+ * ```
+ *
+ * Ownership: as `pss_level_version_evaluate_flat`; `level` and `version` are read during the call
+ * only.
+ *
+ * Errors: those of `pss_level_version_new` and of `pss_level_version_evaluate_flat`.
+ *
+ * # Safety
+ * `level`, `version` and `data` are NULL or point to their lengths in readable bytes not modified
+ * during the call; `options` is NULL or a live `pss_options`; `buf` is NULL or valid for writing
+ * `buf_len` bytes and overlaps none of the inputs; `out_len` is NULL or valid for writing one
+ * `size_t`; `err_out` is NULL or valid for writing one pointer.
+ */
+pss_result pss_evaluate_flat(const uint8_t *level,
+                             size_t level_len,
+                             const uint8_t *version,
+                             size_t version_len,
+                             const pss_options *options,
+                             uint32_t entry,
+                             const uint8_t *data,
+                             size_t data_len,
+                             uint8_t *buf,
+                             size_t buf_len,
+                             size_t *out_len,
+                             pss_error **err_out);
+
+/**
+ * Writes an evaluation made before (by an evaluating function, or a decision's) into the caller's
+ * buffer in the flat layout of `pss_level_version_evaluate_flat`, byte for byte what that function
+ * writes for the same input.
+ *
+ * Sizes: with `buf` NULL and `buf_len` 0 the call writes the number of bytes needed to `*out_len`
+ * and nothing else; a `buf_len` smaller than that gives `PSS_RESULT_INSUFFICIENT_SIZE` and writes
+ * nothing.
+ *
+ * ```c
+ * const pss_evaluation *enforce = NULL; // borrowed from the decision
+ * size_t need = 0, n = 0;
+ * if (pss_decision_enforce(decision, &enforce) == PSS_RESULT_OK && enforce != NULL &&
+ *     pss_evaluation_write_flat(enforce, NULL, 0, &need) == PSS_RESULT_OK) {
+ *   uint8_t *buf = malloc(need);
+ *   if (buf != NULL && pss_evaluation_write_flat(enforce, buf, need, &n) == PSS_RESULT_OK) {
+ *     // buf holds a pss_flat_evaluation of n bytes; it outlives the evaluation
+ *   }
+ *   free(buf);
+ * }
+ * ```
+ *
+ * Ownership: `evaluation` stays the caller's; `buf` is the caller's, written during the call only (on
+ * success, its first `*out_len` bytes); the flat evaluation refers to nothing outside `buf`.
+ *
+ * Errors: `PSS_RESULT_NULL_PARAMETER` (`evaluation` or `out_len` is NULL, or `buf` is NULL with a
+ * `buf_len` that is not 0), `PSS_RESULT_INSUFFICIENT_SIZE`, `PSS_RESULT_INPUT_TOO_LARGE` (over 4 GiB).
+ *
+ * # Safety
+ * `evaluation` is NULL or a live `pss_evaluation`; `buf` is NULL or valid for writing `buf_len`
+ * bytes and does not overlap the evaluation; `out_len` is NULL or valid for writing one `size_t`.
+ */
+pss_result pss_evaluation_write_flat(const pss_evaluation *evaluation,
+                                     uint8_t *buf,
+                                     size_t buf_len,
+                                     size_t *out_len);
 
 /**
  * Reads and validates a Kyverno `ClusterPolicy` or `Policy` from JSON bytes (UTF-8) as the newest

@@ -1,13 +1,14 @@
 //! `pss_evaluation` (the verdict on one pod or workload), `pss_violation` and `pss_field` (its parts).
 
 use pss_core::kyverno::{evaluate_object_excluding, evaluate_pod_excluding};
-use pss_core::{evaluate_spec, Evaluation, NoPodTemplate, ObjectDocument, PodDocument, WorkloadKind};
+use pss_core::{evaluate_spec, Evaluation, LevelVersion, NoPodTemplate, ObjectDocument, PodDocument, WorkloadKind};
 
 use crate::error::pss_error;
 use crate::ffi::{
     free_handle, get_item, get_text, get_value, guard_err, handle, input, input_str, into_handle, non_null_mut, write,
     Failure,
 };
+use crate::flat::{self, pss_entry, AbsentSource, CoreSource, ViewSource};
 use crate::level_version::{pss_level_version, pss_options};
 use crate::result::pss_result;
 use crate::view::{pss_field_view, pss_str, pss_violation_view, Block};
@@ -111,7 +112,7 @@ impl pss_evaluation {
 
     /// The verdict on a controller without a pod template: nothing evaluated, allowed as pss-core
     /// says (`NoPodTemplate::allowed`: upstream allows it), with pss-core's reason as the note.
-    fn template_absent(kind: WorkloadKind, name: Option<&str>, why: &NoPodTemplate) -> pss_evaluation {
+    pub(crate) fn template_absent(kind: WorkloadKind, name: Option<&str>, why: &NoPodTemplate) -> pss_evaluation {
         let note = why.to_string();
         let block = Block::new(&[], &[name, Some(""), Some(""), Some(&note)], None);
         pss_evaluation::build(block, Some(kind), why.allowed(), true)
@@ -152,46 +153,41 @@ impl pss_evaluation {
     }
 }
 
-/// The entry point: what the caller says the input is. pss-core decides what each accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Entry {
-    /// A pod (`PodDocument::from_slice`): without `kind` a pod; another `kind`, or a bare pod spec,
-    /// is an error.
-    Pod,
-    /// A bare pod spec (`PodDocument::from_spec_slice`, `evaluate_spec`): paths relative to the spec.
-    Spec,
-    /// Any object, by its `kind` (`ObjectDocument`, `evaluate_object`): without `kind`, not evaluated.
-    Object,
-}
-
-impl Entry {
+impl pss_entry {
     /// The input's name in errors.
     fn what(self) -> &'static str {
         match self {
-            Entry::Pod => "pod",
-            Entry::Spec => "spec",
-            Entry::Object => "object",
+            pss_entry::Pod => "pod",
+            pss_entry::Spec => "spec",
+            pss_entry::Object => "object",
         }
     }
 }
 
-/// Decodes and evaluates the input of an entry point under the options: the body shared by the six
-/// evaluating functions.
-fn evaluate(
-    level_version: &pss_level_version,
+/// What an evaluating function made of its input: an evaluation of something named so, or an object
+/// without a pod template (allowed, with pss-core's reason).
+pub(crate) enum Outcome<'d> {
+    Evaluated(&'d Evaluation, Option<&'d str>),
+    TemplateAbsent(WorkloadKind, Option<&'d str>, &'d NoPodTemplate),
+}
+
+/// Decodes and evaluates the input of an entry point under the options, and hands the outcome to
+/// `then` while the document it borrows from lives: the body shared by the evaluating functions.
+fn evaluate<R>(
+    lv: LevelVersion,
     options: Option<&pss_options>,
     data: &[u8],
-    entry: Entry,
-) -> Result<pss_evaluation, Failure> {
+    entry: pss_entry,
+    then: impl FnOnce(Outcome<'_>) -> Result<R, Failure>,
+) -> Result<R, Failure> {
     pss_options::check_len(options, data.len(), entry.what())?;
     let exclusions = pss_options::exclusions_of(options);
-    let lv = level_version.level_version;
     match entry {
-        Entry::Pod => {
+        pss_entry::Pod => {
             let document = PodDocument::from_slice(data)?;
-            Ok(pss_evaluation::new(&evaluate_pod_excluding(lv, &document, exclusions), document.name()))
+            then(Outcome::Evaluated(&evaluate_pod_excluding(lv, &document, exclusions), document.name()))
         }
-        Entry::Spec => {
+        pss_entry::Spec => {
             if !exclusions.is_empty() {
                 return Err(Failure::new(
                     pss_result::InvalidInput,
@@ -200,16 +196,37 @@ fn evaluate(
                 ));
             }
             let document = PodDocument::from_spec_slice(data)?;
-            Ok(pss_evaluation::new(&evaluate_spec(lv, &document), document.name()))
+            then(Outcome::Evaluated(&evaluate_spec(lv, &document), document.name()))
         }
-        Entry::Object => {
+        pss_entry::Object => {
             let document = ObjectDocument::from_slice(data)?;
             match evaluate_object_excluding(lv, &document, exclusions) {
-                Ok(evaluation) => Ok(pss_evaluation::new(&evaluation, document.name())),
+                Ok(evaluation) => then(Outcome::Evaluated(&evaluation, document.name())),
                 Err(e @ NoPodTemplate::TemplateAbsent { kind }) => {
-                    Ok(pss_evaluation::template_absent(kind, document.name(), &e))
+                    then(Outcome::TemplateAbsent(kind, document.name(), &e))
                 }
                 Err(e) => Err(Failure::new(pss_result::NotAWorkload, e.to_string())),
+            }
+        }
+    }
+}
+
+impl LevelVersionArg {
+    /// Reads the level and version (a handle's, or both as text).
+    ///
+    /// # Safety
+    /// As the exported functions: a handle is NULL or live; text pointers are NULL or valid for
+    /// their lengths.
+    unsafe fn read(self) -> Result<LevelVersion, Failure> {
+        match self {
+            // SAFETY: the caller guarantees a non-NULL handle is live.
+            LevelVersionArg::Handle(lv) => Ok(unsafe { handle(lv, "level_version") }?.level_version),
+            LevelVersionArg::Text(level, level_len, version, version_len) => {
+                // SAFETY: the caller guarantees the input pointers and lengths.
+                let level = unsafe { input_str(level, level_len, "level") }?;
+                // SAFETY: as above.
+                let version = unsafe { input_str(version, version_len, "version") }?;
+                Ok(pss_level_version::parse_level_version(level, version)?)
             }
         }
     }
@@ -225,34 +242,76 @@ unsafe fn evaluate_into(
     options: *const pss_options,
     data: *const u8,
     data_len: usize,
-    entry: Entry,
+    entry: pss_entry,
     out: *mut *mut pss_evaluation,
     err_out: *mut *mut pss_error,
 ) -> pss_result {
     // SAFETY: `err_out` is NULL or writable (caller's guarantee).
     unsafe {
         guard_err(err_out, || {
-            let parsed;
-            let level_version = match level_version {
-                // SAFETY: the caller guarantees a non-NULL handle is live.
-                LevelVersionArg::Handle(lv) => handle(lv, "level_version")?,
-                LevelVersionArg::Text(level, level_len, version, version_len) => {
-                    // SAFETY: the caller guarantees the input pointers and lengths.
-                    let level = input_str(level, level_len, "level")?;
-                    // SAFETY: as above.
-                    let version = input_str(version, version_len, "version")?;
-                    parsed = pss_level_version::parse(level, version)?;
-                    &parsed
-                }
-            };
+            let lv = level_version.read()?;
             // SAFETY: the caller guarantees a non-NULL `options` is live and not being modified.
             let options = (!options.is_null()).then(|| &*options);
             // SAFETY: the caller guarantees `data_len` readable bytes at a non-NULL `data`.
             let data = input(data, data_len, entry.what())?;
             let out = non_null_mut(out, "out")?;
-            let evaluation = evaluate(level_version, options, data, entry)?;
+            let evaluation = evaluate(lv, options, data, entry, |outcome| {
+                Ok(match outcome {
+                    Outcome::Evaluated(evaluation, name) => pss_evaluation::new(evaluation, name),
+                    Outcome::TemplateAbsent(kind, name, why) => pss_evaluation::template_absent(kind, name, why),
+                })
+            })?;
             // SAFETY: `out` is non-NULL and writable (caller's guarantee).
             write(out, into_handle(evaluation));
+            Ok(())
+        })
+    }
+}
+
+/// The body of the flat evaluating functions: reads the level and version, the options, the entry
+/// and the input, evaluates, and writes the evaluation flat into `buf` and its size to `*out_len`.
+///
+/// # Safety
+/// As the exported functions: every pointer is NULL or valid as they document.
+#[allow(clippy::too_many_arguments)] // the arguments of the exported functions
+unsafe fn evaluate_flat_into(
+    level_version: LevelVersionArg,
+    options: *const pss_options,
+    entry: u32,
+    data: *const u8,
+    data_len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_len: *mut usize,
+    err_out: *mut *mut pss_error,
+) -> pss_result {
+    // SAFETY: `err_out` is NULL or writable (caller's guarantee).
+    unsafe {
+        guard_err(err_out, || {
+            let lv = level_version.read()?;
+            // SAFETY: the caller guarantees a non-NULL `options` is live and not being modified.
+            let options = (!options.is_null()).then(|| &*options);
+            let entry = pss_entry::from_u32(entry).ok_or_else(|| {
+                Failure::new(
+                    pss_result::InvalidInput,
+                    format!(
+                        "invalid entry {entry}: must be PSS_ENTRY_POD (0), PSS_ENTRY_SPEC (1) or PSS_ENTRY_OBJECT (2)"
+                    ),
+                )
+            })?;
+            // SAFETY: the caller guarantees `data_len` readable bytes at a non-NULL `data`.
+            let data = input(data, data_len, entry.what())?;
+            let out_len = non_null_mut(out_len, "out_len")?;
+            // SAFETY (both writes): the caller guarantees `buf_len` writable bytes at a non-NULL
+            // `buf` that overlap neither `data` nor anything else the call reads.
+            let size = evaluate(lv, options, data, entry, |outcome| match outcome {
+                Outcome::Evaluated(evaluation, name) => flat::write(&CoreSource::new(evaluation, name), buf, buf_len),
+                Outcome::TemplateAbsent(kind, name, why) => {
+                    flat::write(&AbsentSource::new(kind, name, why), buf, buf_len)
+                }
+            })?;
+            // SAFETY: `out_len` is non-NULL and writable (caller's guarantee).
+            write(out_len, size);
             Ok(())
         })
     }
@@ -305,7 +364,7 @@ pub unsafe extern "C" fn pss_level_version_evaluate(
 ) -> pss_result {
     let lv = LevelVersionArg::Handle(level_version);
     // SAFETY: forwarded from the caller.
-    unsafe { evaluate_into(lv, options, pod, pod_len, Entry::Pod, out, err_out) }
+    unsafe { evaluate_into(lv, options, pod, pod_len, pss_entry::Pod, out, err_out) }
 }
 
 /// `pss_level_version_new` and `pss_level_version_evaluate` in one call, for callers that hold the
@@ -334,7 +393,7 @@ pub unsafe extern "C" fn pss_evaluate(
 ) -> pss_result {
     let lv = LevelVersionArg::Text(level, level_len, version, version_len);
     // SAFETY: forwarded from the caller.
-    unsafe { evaluate_into(lv, options, pod, pod_len, Entry::Pod, out, err_out) }
+    unsafe { evaluate_into(lv, options, pod, pod_len, pss_entry::Pod, out, err_out) }
 }
 
 /// Evaluates a bare pod spec (a `PodSpec`: `{"containers": [...], "hostNetwork": true, ...}`), given
@@ -374,7 +433,7 @@ pub unsafe extern "C" fn pss_level_version_evaluate_spec(
 ) -> pss_result {
     let lv = LevelVersionArg::Handle(level_version);
     // SAFETY: forwarded from the caller.
-    unsafe { evaluate_into(lv, options, spec, spec_len, Entry::Spec, out, err_out) }
+    unsafe { evaluate_into(lv, options, spec, spec_len, pss_entry::Spec, out, err_out) }
 }
 
 /// `pss_level_version_new` and `pss_level_version_evaluate_spec` in one call. The level and version
@@ -414,7 +473,7 @@ pub unsafe extern "C" fn pss_evaluate_spec(
 ) -> pss_result {
     let lv = LevelVersionArg::Text(level, level_len, version, version_len);
     // SAFETY: forwarded from the caller.
-    unsafe { evaluate_into(lv, options, spec, spec_len, Entry::Spec, out, err_out) }
+    unsafe { evaluate_into(lv, options, spec, spec_len, pss_entry::Spec, out, err_out) }
 }
 
 /// Evaluates any object that carries a pod template, given as JSON bytes (UTF-8, not
@@ -465,7 +524,7 @@ pub unsafe extern "C" fn pss_level_version_evaluate_object(
 ) -> pss_result {
     let lv = LevelVersionArg::Handle(level_version);
     // SAFETY: forwarded from the caller.
-    unsafe { evaluate_into(lv, options, object, object_len, Entry::Object, out, err_out) }
+    unsafe { evaluate_into(lv, options, object, object_len, pss_entry::Object, out, err_out) }
 }
 
 /// `pss_level_version_new` and `pss_level_version_evaluate_object` in one call. The level and version
@@ -495,7 +554,7 @@ pub unsafe extern "C" fn pss_evaluate_object(
 ) -> pss_result {
     let lv = LevelVersionArg::Text(level, level_len, version, version_len);
     // SAFETY: forwarded from the caller.
-    unsafe { evaluate_into(lv, options, object, object_len, Entry::Object, out, err_out) }
+    unsafe { evaluate_into(lv, options, object, object_len, pss_entry::Object, out, err_out) }
 }
 
 /// The kind of the evaluated workload as its `kind` spells it: `Pod`, `PodTemplate`,
@@ -848,7 +907,7 @@ pub unsafe extern "C" fn pss_field_container(
 ///
 /// # Safety
 /// `v` is a view made by a [`Block`] that is still alive.
-unsafe fn view_fields(v: &pss_violation_view) -> &[pss_field_view] {
+pub(crate) unsafe fn view_fields(v: &pss_violation_view) -> &[pss_field_view] {
     // SAFETY: a block's violation views point at `field_count` initialised views in the block's
     // field array (for 0 fields, at a non-NULL, aligned address), alive as long as the block.
     unsafe { core::slice::from_raw_parts(v.fields, v.field_count) }
@@ -873,4 +932,162 @@ pub unsafe extern "C" fn pss_evaluation_get_view(
 ) -> pss_result {
     // SAFETY: forwarded from the caller.
     unsafe { get_value(evaluation, "evaluation", out, "out", |e| &e.view as *const pss_evaluation_view) }
+}
+
+/// Evaluates a pod, a bare pod spec or any object (`entry`: `PSS_ENTRY_POD`, `PSS_ENTRY_SPEC`,
+/// `PSS_ENTRY_OBJECT`, read as `pss_level_version_evaluate`, `pss_level_version_evaluate_spec` and
+/// `pss_level_version_evaluate_object` read them) and writes the whole evaluation into the caller's
+/// buffer in the flat layout (`pss_flat_evaluation`, version `PSS_FLAT_VERSION`): one call, no handle
+/// to free, and everything the per-item getters give as records and spans in `buf`.
+///
+/// Sizes: with `buf` NULL and `buf_len` 0 the call only measures: it writes the number of bytes the
+/// flat evaluation needs to `*out_len` and nothing else. When `buf_len` is smaller than that, the
+/// call returns `PSS_RESULT_INSUFFICIENT_SIZE` and writes nothing (the `pss_error` says how many
+/// bytes are needed); call again with a buffer that large (the same input gives the same bytes).
+///
+/// ```c
+/// uint64_t buf[1024]; // any buffer aligned for uint32_t: the records are read in place
+/// size_t n = 0;
+/// if (pss_level_version_evaluate_flat(lv, NULL, PSS_ENTRY_POD, pod, pod_len, (uint8_t *)buf, sizeof buf,
+///                                     &n, NULL) == PSS_RESULT_OK) {
+///   const uint8_t *base = (const uint8_t *)buf;
+///   const pss_flat_evaluation *e = (const pss_flat_evaluation *)base;
+///   const pss_flat_violation *v = (const pss_flat_violation *)(base + e->violations);
+///   for (uint32_t i = 0; i < e->violation_count; i++)
+///     printf("%.*s\n", (int)v[i].reason.len, (const char *)base + v[i].reason.offset);
+/// }
+/// ```
+///
+/// Ownership: `level_version`, `options` and `data` stay the caller's and are not kept after the
+/// call; `buf` is the caller's, written during the call only (on success, its first `*out_len`
+/// bytes). On failure neither `buf` nor `*out_len` is written and, when `err_out` is not NULL,
+/// `*err_out` receives a new `pss_error` the caller frees with `pss_error_free`.
+///
+/// Errors: those of the evaluating function `entry` names; `PSS_RESULT_INVALID_INPUT` for an
+/// `entry` that is none of the three; `PSS_RESULT_INSUFFICIENT_SIZE` (see above);
+/// `PSS_RESULT_NULL_PARAMETER` (`level_version`, `data` or `out_len` is NULL, or `buf` is NULL with a
+/// `buf_len` that is not 0); `PSS_RESULT_INPUT_TOO_LARGE` (also for a flat evaluation over 4 GiB).
+///
+/// # Safety
+/// `level_version` and `options` are NULL or live handles of their types; `data` is NULL or points to
+/// `data_len` readable bytes not modified during the call; `buf` is NULL or valid for writing
+/// `buf_len` bytes and overlaps neither `data` nor any handle passed; `out_len` is NULL or valid for
+/// writing one `size_t`; `err_out` is NULL or valid for writing one pointer.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)] // the handle, options, entry, one (ptr, len) input, the buffer and two out-parameters
+pub unsafe extern "C" fn pss_level_version_evaluate_flat(
+    level_version: *const pss_level_version,
+    options: *const pss_options,
+    entry: u32,
+    data: *const u8,
+    data_len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_len: *mut usize,
+    err_out: *mut *mut pss_error,
+) -> pss_result {
+    let lv = LevelVersionArg::Handle(level_version);
+    // SAFETY: forwarded from the caller.
+    unsafe { evaluate_flat_into(lv, options, entry, data, data_len, buf, buf_len, out_len, err_out) }
+}
+
+/// `pss_level_version_new` and `pss_level_version_evaluate_flat` in one call, for callers that hold
+/// the level and version as text (no handle is made). The level and version are checked before the
+/// entry and the input.
+///
+/// Measuring first, then writing into a buffer of that size (malloc's is aligned for the records):
+///
+/// ```c
+/// size_t need = 0, n = 0;
+/// pss_result rc = pss_evaluate_flat((const uint8_t *)"restricted", 10, (const uint8_t *)"latest", 6, NULL,
+///                                   PSS_ENTRY_OBJECT, doc, doc_len, NULL, 0, &need, NULL);
+/// uint8_t *buf = rc == PSS_RESULT_OK ? malloc(need) : NULL;
+/// if (buf != NULL && pss_evaluate_flat((const uint8_t *)"restricted", 10, (const uint8_t *)"latest", 6, NULL,
+///                                      PSS_ENTRY_OBJECT, doc, doc_len, buf, need, &n, NULL) == PSS_RESULT_OK) {
+///   const pss_flat_evaluation *e = (const pss_flat_evaluation *)buf;
+///   if (!(e->flags & PSS_FLAT_ALLOWED))
+///     printf("%.*s\n", (int)e->denial_message.len, (const char *)buf + e->denial_message.offset);
+/// }
+/// free(buf);
+/// ```
+///
+/// Ownership: as `pss_level_version_evaluate_flat`; `level` and `version` are read during the call
+/// only.
+///
+/// Errors: those of `pss_level_version_new` and of `pss_level_version_evaluate_flat`.
+///
+/// # Safety
+/// `level`, `version` and `data` are NULL or point to their lengths in readable bytes not modified
+/// during the call; `options` is NULL or a live `pss_options`; `buf` is NULL or valid for writing
+/// `buf_len` bytes and overlaps none of the inputs; `out_len` is NULL or valid for writing one
+/// `size_t`; `err_out` is NULL or valid for writing one pointer.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)] // three (ptr, len) inputs, options, entry, the buffer and two out-parameters
+pub unsafe extern "C" fn pss_evaluate_flat(
+    level: *const u8,
+    level_len: usize,
+    version: *const u8,
+    version_len: usize,
+    options: *const pss_options,
+    entry: u32,
+    data: *const u8,
+    data_len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_len: *mut usize,
+    err_out: *mut *mut pss_error,
+) -> pss_result {
+    let lv = LevelVersionArg::Text(level, level_len, version, version_len);
+    // SAFETY: forwarded from the caller.
+    unsafe { evaluate_flat_into(lv, options, entry, data, data_len, buf, buf_len, out_len, err_out) }
+}
+
+/// Writes an evaluation made before (by an evaluating function, or a decision's) into the caller's
+/// buffer in the flat layout of `pss_level_version_evaluate_flat`, byte for byte what that function
+/// writes for the same input.
+///
+/// Sizes: with `buf` NULL and `buf_len` 0 the call writes the number of bytes needed to `*out_len`
+/// and nothing else; a `buf_len` smaller than that gives `PSS_RESULT_INSUFFICIENT_SIZE` and writes
+/// nothing.
+///
+/// ```c
+/// const pss_evaluation *enforce = NULL; // borrowed from the decision
+/// size_t need = 0, n = 0;
+/// if (pss_decision_enforce(decision, &enforce) == PSS_RESULT_OK && enforce != NULL &&
+///     pss_evaluation_write_flat(enforce, NULL, 0, &need) == PSS_RESULT_OK) {
+///   uint8_t *buf = malloc(need);
+///   if (buf != NULL && pss_evaluation_write_flat(enforce, buf, need, &n) == PSS_RESULT_OK) {
+///     // buf holds a pss_flat_evaluation of n bytes; it outlives the evaluation
+///   }
+///   free(buf);
+/// }
+/// ```
+///
+/// Ownership: `evaluation` stays the caller's; `buf` is the caller's, written during the call only (on
+/// success, its first `*out_len` bytes); the flat evaluation refers to nothing outside `buf`.
+///
+/// Errors: `PSS_RESULT_NULL_PARAMETER` (`evaluation` or `out_len` is NULL, or `buf` is NULL with a
+/// `buf_len` that is not 0), `PSS_RESULT_INSUFFICIENT_SIZE`, `PSS_RESULT_INPUT_TOO_LARGE` (over 4 GiB).
+///
+/// # Safety
+/// `evaluation` is NULL or a live `pss_evaluation`; `buf` is NULL or valid for writing `buf_len`
+/// bytes and does not overlap the evaluation; `out_len` is NULL or valid for writing one `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn pss_evaluation_write_flat(
+    evaluation: *const pss_evaluation,
+    buf: *mut u8,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> pss_result {
+    crate::ffi::guard(|| {
+        // SAFETY: the caller guarantees a non-NULL `evaluation` is live.
+        let evaluation = unsafe { handle(evaluation, "evaluation") }?;
+        let out_len = non_null_mut(out_len, "out_len")?;
+        // SAFETY: the caller guarantees `buf_len` writable bytes at a non-NULL `buf`, apart from the
+        // evaluation.
+        let size = unsafe { flat::write(&ViewSource::new(&evaluation.view), buf, buf_len) }?;
+        // SAFETY: `out_len` is non-NULL and writable (caller's guarantee).
+        unsafe { write(out_len, size) };
+        Ok(())
+    })
 }

@@ -23,9 +23,14 @@ pub struct pss_level_version {
 
 impl pss_level_version {
     pub(crate) fn parse(level: &str, version: &str) -> Result<pss_level_version, pss_core::Error> {
+        Ok(pss_level_version::new(pss_level_version::parse_level_version(level, version)?))
+    }
+
+    /// The level, then the version, as text (checked in that order), without making a handle.
+    pub(crate) fn parse_level_version(level: &str, version: &str) -> Result<LevelVersion, pss_core::Error> {
         let level = Level::parse(level)?;
         let version = Version::parse(version)?;
-        Ok(pss_level_version::new(LevelVersion::new(level, version)))
+        Ok(LevelVersion::new(level, version))
     }
 
     pub(crate) fn new(level_version: LevelVersion) -> pss_level_version {

@@ -191,6 +191,7 @@ mod admission;
 mod error;
 mod evaluation;
 mod ffi;
+mod flat;
 mod kyverno;
 mod labels;
 mod level_version;
@@ -202,6 +203,10 @@ mod view;
 pub use admission::*;
 pub use error::*;
 pub use evaluation::*;
+pub use flat::{
+    pss_entry, pss_flat_evaluation, pss_flat_field, pss_flat_violation, pss_span, PSS_FLAT_ALLOWED, PSS_FLAT_MAGIC,
+    PSS_FLAT_TEMPLATE_ABSENT, PSS_FLAT_VERSION,
+};
 pub use kyverno::*;
 pub use labels::*;
 pub use level_version::*;
