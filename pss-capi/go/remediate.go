@@ -114,14 +114,6 @@ func RemediateObject(object []byte, lv LevelVersion, opts ...RemediateOption) (R
 	return remediate(object, lv, entryObject, opts)
 }
 
-type entry int
-
-const (
-	entryPod entry = iota
-	entrySpec
-	entryObject
-)
-
 func remediate(data []byte, lv LevelVersion, e entry, opts []RemediateOption) (Remediation, error) {
 	o := remediateOptions{}
 	for _, opt := range opts {
