@@ -216,10 +216,22 @@ pub(crate) fn position_at(text: &[u8], origin: Position, offset: usize) -> Posit
     match memchr::memrchr(b'\n', before) {
         Some(last) => {
             let line = origin.line + memchr::memchr_iter(b'\n', before).count();
-            let column = String::from_utf8_lossy(&before[last + 1..]).chars().count() + 1;
+            let column = chars_in(&before[last + 1..]) + 1;
             Position { line, column }
         }
-        None => Position { line: origin.line, column: origin.column + String::from_utf8_lossy(before).chars().count() },
+        None => Position { line: origin.line, column: origin.column + chars_in(before) },
+    }
+}
+
+/// How many characters `bytes` hold as `String::from_utf8_lossy` reads them (an invalid sequence
+/// is one replacement character), without building the string when they are valid UTF-8.
+fn chars_in(bytes: &[u8]) -> usize {
+    if bytes.is_ascii() {
+        return bytes.len();
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.chars().count(),
+        Err(_) => String::from_utf8_lossy(bytes).chars().count(),
     }
 }
 
@@ -492,6 +504,31 @@ mod tests {
         );
         assert_eq!(locate(text, origin, "spec.containers[1]"), (Position { line: 4, column: 2 }, true));
         assert_eq!(locate(b"{\"a\\u0062\": 1}", origin, "ab"), (Position { line: 3, column: 6 }, true));
+    }
+}
+
+#[cfg(test)]
+mod position_tests {
+    use super::*;
+
+    #[test]
+    fn characters_are_counted_as_the_lossy_text_has_them() {
+        let texts: [&[u8]; 8] = [
+            b"",
+            b"abc",
+            "\u{e9}t\u{e9}".as_bytes(),
+            "\u{1f600}x".as_bytes(),
+            b"a\xffb",
+            b"\xe2\x82",
+            b"\xc3",
+            b"x\xf0\x9f\x98",
+        ];
+        for text in texts {
+            assert_eq!(chars_in(text), String::from_utf8_lossy(text).chars().count(), "{text:?}");
+        }
+        let origin = Position { line: 2, column: 5 };
+        assert_eq!(position_at("{\"\u{e9}\": 1}".as_bytes(), origin, 5), Position { line: 2, column: 9 });
+        assert_eq!(position_at(b"{\n  \xff\"a\"", origin, 7), Position { line: 3, column: 6 });
     }
 }
 
