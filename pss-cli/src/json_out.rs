@@ -188,33 +188,47 @@ fn unsigned(out: &mut Vec<u8>, mut n: u64) {
     out.extend_from_slice(&digits[at..]);
 }
 
-/// Whether any byte of `bytes` is one JSON strings escape: `"`, `\` or a control character below
-/// U+0020. Checked a block at a time without branching inside a block (the compiler vectorises it).
-fn needs_escape(bytes: &[u8]) -> bool {
-    let special = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
-    let mut blocks = bytes.chunks_exact(32);
-    for block in &mut blocks {
-        if block.iter().fold(false, |any, &b| any | special(b)) {
-            return true;
+/// Where the first byte at or after `from` that JSON strings escape is (`"`, `\` or a control
+/// character below U+0020), or `bytes.len()`. Eight bytes at a time: in each 64-bit word, a byte's
+/// high bit is set in `flags` when it may be one, and the lowest such byte always is one (a false
+/// flag only follows a true one, through a borrow), so the search stops exactly there.
+fn next_special(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let flags = |w: u64| {
+        let below_space = w.wrapping_sub(ONES * 0x20) & !w;
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        (below_space | (quote.wrapping_sub(ONES) & !quote) | (backslash.wrapping_sub(ONES) & !backslash)) & HIGH
+    };
+    let mut i = from;
+    while let Some(word) = bytes.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        let found = flags(u64::from_le_bytes(w));
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
         }
+        i += 8;
     }
-    blocks.remainder().iter().any(|&b| special(b))
+    bytes[i.min(bytes.len())..]
+        .iter()
+        .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+        .map_or(bytes.len(), |at| i + at)
 }
 
 /// A JSON string as `serde_json` writes it: `"` and `\` escaped with a backslash, the control
 /// characters `\b \t \n \f \r` by name and the others as `\u00XX` (lower-case hex); everything
-/// else (non-ASCII and DEL included) as it is.
+/// else (non-ASCII and DEL included) as it is. Runs without any of them are copied whole.
 pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
     out.push(b'"');
-    if !needs_escape(bytes) {
-        out.extend_from_slice(bytes);
-        out.push(b'"');
-        return;
-    }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    loop {
+        let i = next_special(bytes, start);
+        out.extend_from_slice(&bytes[start..i]);
+        let Some(&b) = bytes.get(i) else { break };
         let named = match b {
             b'"' => b'"',
             b'\\' => b'\\',
@@ -223,18 +237,15 @@ pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
             b'\n' => b'n',
             0x0c => b'f',
             b'\r' => b'r',
-            0..=0x1f => b'u',
-            _ => continue,
+            _ => b'u',
         };
-        out.extend_from_slice(&bytes[start..i]);
-        start = i + 1;
         if named == b'u' {
             out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
         } else {
             out.extend_from_slice(&[b'\\', named]);
         }
+        start = i + 1;
     }
-    out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
 }
 
@@ -256,6 +267,9 @@ pub(crate) mod tests {
                 c.to_string(),
                 format!("ab{c}cd"),
                 format!("{}{c}", "x".repeat(31)),
+                format!("{}{c}{c}", "w".repeat(7)),
+                format!("{}{c}-{c}", "v".repeat(8)),
+                format!("{}{c}", "u".repeat(15)),
                 format!("{}{c}{}", "y".repeat(32), "z".repeat(40)),
                 format!("{c}{c}\"{c}\\"),
             ] {
