@@ -320,10 +320,14 @@ impl JsonIndex {
     pub(crate) fn build(text: &[u8]) -> Option<JsonIndex> {
         // Keys are compared as `unescape` reads them, which needs UTF-8.
         std::str::from_utf8(text).ok()?;
-        let mut index = JsonIndex::default();
+        // Sized for a pod's usual density (about one member per 16 bytes, one object or array per
+        // 64), so that the vectors rarely grow; at most a few pages up front for a large text.
+        let children = (text.len() / 16).min(4096);
+        let mut index =
+            JsonIndex { containers: Vec::with_capacity(children / 4), children: Vec::with_capacity(children) };
         // Open containers: their place in `containers`, and where their children start in `pending`.
-        let mut open: Vec<(usize, usize)> = Vec::new();
-        let mut pending: Vec<Child> = Vec::new();
+        let mut open: Vec<(usize, usize)> = Vec::with_capacity(16);
+        let mut pending: Vec<Child> = Vec::with_capacity(children / 2);
         let mut i = skip_ws(text, 0);
         // The same walk as `value_end`, recording where things are.
         'value: loop {
