@@ -234,8 +234,16 @@ impl<R: Read> Reader<R> {
                 Err(e) => return Err(e),
             };
             prefix.extend_from_slice(&piece[..n]);
-            let text = String::from_utf8_lossy(&prefix);
-            match text.trim_start_matches(|c: char| c.is_whitespace()).chars().next() {
+            // The first character that is not white space. Without building the (lossy) text
+            // when it is ASCII, as nearly always: ASCII white space is what `char::is_whitespace`
+            // says it is below 0x80.
+            let first = prefix.iter().position(|b| !matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' '));
+            let first = match first {
+                Some(i) if prefix[i].is_ascii() => Some(char::from(prefix[i])),
+                None => None,
+                Some(_) => String::from_utf8_lossy(&prefix).trim_start_matches(char::is_whitespace).chars().next(),
+            };
+            match first {
                 Some(c) => break c == '{',
                 None if n == 0 || prefix.len() >= 4096 => break false,
                 None => {}
