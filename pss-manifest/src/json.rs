@@ -564,7 +564,7 @@ mod index_tests {
     fn value(rng: &mut Rng, depth: usize, path: &str, out: &mut String, paths: &mut Vec<String>, broken: bool) {
         ws(rng, out);
         match if depth > 4 { 4 + rng.below(3) } else { rng.below(7) } {
-            0 | 1 | 2 => {
+            0..=2 => {
                 out.push('{');
                 for n in 0..rng.below(4) {
                     if n > 0 {
