@@ -405,10 +405,23 @@ impl JsonIndex {
     /// reads it (never in a valid text; then the caller asks [`locate`]).
     fn member(&self, text: &[u8], at: usize, key: &str) -> Result<Option<(usize, usize)>, ()> {
         let Some(container) = self.container(at).filter(|c| c.object) else { return Ok(None) };
+        let plain_key = !key.contains('\\');
         for child in self.children[container.first..container.first + container.count].iter().rev() {
             let token = &text[child.key.0..child.key.1];
             let inner = &token[1..token.len() - 1];
-            let same = if memchr::memchr(b'\\', inner).is_none() {
+            let same = if plain_key {
+                // Unescaping only shortens a key (every escape is longer than what it stands for),
+                // and the text is UTF-8 (`build`): a key as long as `key` is `key` when its bytes are
+                // (then it holds no escape, as `key` has no backslash); a shorter one never is; a
+                // longer one only through escapes.
+                match inner.len().cmp(&key.len()) {
+                    std::cmp::Ordering::Less => false,
+                    std::cmp::Ordering::Equal => inner == key.as_bytes(),
+                    std::cmp::Ordering::Greater => {
+                        memchr::memchr(b'\\', inner).is_some() && unescape(token).ok_or(())? == key
+                    }
+                }
+            } else if memchr::memchr(b'\\', inner).is_none() {
                 std::str::from_utf8(inner).map_err(|_| ())? == key
             } else {
                 unescape(token).ok_or(())? == key
@@ -552,7 +565,23 @@ mod index_tests {
         }
     }
 
-    const KEYS: [&str; 10] = ["spec", "a", "0", "1", "containers", "k\\u0065y", "key", "x.y", "\\\"q", "é"];
+    /// Keys as written in JSON: plain, escaped forms of plain keys (`spe\u0063`, `\u00e9`), and
+    /// keys whose text holds a backslash (`a\\b` reads `a\b`).
+    const KEYS: [&str; 13] = [
+        "spec",
+        "a",
+        "0",
+        "1",
+        "containers",
+        "k\\u0065y",
+        "key",
+        "x.y",
+        "\\\"q",
+        "é",
+        "spe\\u0063",
+        "\\u00e9",
+        "a\\\\b",
+    ];
 
     fn ws(rng: &mut Rng, out: &mut String) {
         for _ in 0..rng.below(4).saturating_sub(1) {
