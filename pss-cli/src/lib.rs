@@ -10,6 +10,7 @@ pub mod dry_run;
 pub mod error;
 pub mod fix;
 pub mod input;
+mod json_out;
 pub mod junit;
 pub mod limits;
 pub mod namespaces;

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::cli::Format;
 use crate::error::{InputError, Place};
 use crate::input::SourceName;
+use crate::json_out::{self, Record};
 
 /// Where an object is, borrowed (the hot path allocates no [`Place`]).
 #[derive(Debug, Clone, Copy)]
@@ -102,83 +103,6 @@ impl From<Policy> for PolicyRecord {
     }
 }
 
-/// The enforce mode's verdict in JSON output.
-#[derive(Serialize)]
-struct EnforceRecord<'a> {
-    allowed: bool,
-    message: Option<&'a str>,
-}
-
-/// A violation in JSON output: pss-core's fields, each with the `line` and `column` where it is
-/// written in the source (of its nearest parent when the field is not there).
-struct ViolationRecord<'a> {
-    violation: &'a Violation,
-    locator: Option<pss_manifest::Locator<'a>>,
-}
-
-/// A field of a violation in JSON output.
-#[derive(Serialize)]
-struct FieldRecord<'a> {
-    path: &'a str,
-    value: &'a pss_core::FieldValue,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    container: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    column: Option<usize>,
-}
-
-impl Serialize for ViolationRecord<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let v = self.violation;
-        let fields: Vec<FieldRecord<'_>> = v
-            .fields()
-            .iter()
-            .map(|field| {
-                let place = self.locator.map(|l| l.locate(field.path()).position);
-                FieldRecord {
-                    path: field.path(),
-                    value: field.value(),
-                    container: field.container(),
-                    line: place.map(|p| p.line),
-                    column: place.map(|p| p.column),
-                }
-            })
-            .collect();
-        let mut record = s.serialize_struct("Violation", 4)?;
-        record.serialize_field("check", &v.check())?;
-        record.serialize_field("reason", v.reason())?;
-        record.serialize_field("detail", v.detail())?;
-        record.serialize_field("fields", &fields)?;
-        record.end()
-    }
-}
-
-/// One checked object in JSON output.
-#[derive(Serialize)]
-struct Record<'a> {
-    source: &'a str,
-    document: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    item: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<usize>,
-    kind: &'a str,
-    name: Option<&'a str>,
-    namespace: Option<&'a str>,
-    level: Level,
-    version: Version,
-    allowed: bool,
-    violations: Vec<ViolationRecord<'a>>,
-    policy: PolicyRecord,
-    enforce: EnforceRecord<'a>,
-    warnings: &'a [String],
-    audit_annotations: &'a BTreeMap<String, String>,
-    exempt: Option<&'static str>,
-}
-
 #[derive(Serialize)]
 struct JsonSummary {
     level: Level,
@@ -228,6 +152,8 @@ pub struct Report<W, E> {
     defaults: Policy,
     by_namespace: bool,
     results: usize,
+    /// The JSON record being written (kept for its capacity).
+    line: Vec<u8>,
     sarif: crate::sarif::Sarif,
     junit: crate::junit::Junit,
 }
@@ -253,6 +179,7 @@ impl<W: Write, E: Write> Report<W, E> {
             defaults,
             by_namespace: false,
             results: 0,
+            line: Vec::new(),
             sarif: crate::sarif::Sarif::default(),
             junit: crate::junit::Junit::default(),
         }
@@ -338,13 +265,10 @@ impl<W: Write, E: Write> Report<W, E> {
                     level: policy.enforce.level,
                     version: policy.enforce.version,
                     allowed: o.denial.is_none(),
-                    violations: o
-                        .violations
-                        .iter()
-                        .map(|violation| ViolationRecord { violation, locator: at.locator })
-                        .collect(),
-                    policy: policy.into(),
-                    enforce: EnforceRecord { allowed: o.denial.is_none(), message: o.denial },
+                    violations: o.violations,
+                    locator: at.locator,
+                    policy,
+                    message: o.denial,
                     warnings: o.decision.warnings(),
                     audit_annotations: o.decision.audit_annotations(),
                     exempt: o.decision.exemption().map(Exemption::as_str),
@@ -394,9 +318,10 @@ impl<W: Write, E: Write> Report<W, E> {
                     level: policy.enforce.level,
                     version: policy.enforce.version,
                     allowed: o.review.allowed(),
-                    violations: Vec::new(),
-                    policy: policy.into(),
-                    enforce: EnforceRecord { allowed: o.review.allowed(), message: o.review.invalid() },
+                    violations: &[],
+                    locator: None,
+                    policy,
+                    message: o.review.invalid(),
                     warnings: o.review.warnings(),
                     audit_annotations: &BTreeMap::new(),
                     exempt: o.exempt.then_some("namespace"),
@@ -453,10 +378,14 @@ impl<W: Write, E: Write> Report<W, E> {
         } else if self.format == Format::Json {
             self.out.write_all(b"\n")?;
         }
-        serde_json::to_writer(&mut self.out, record).map_err(io::Error::from)?;
+        self.line.clear();
+        json_out::write_record(&mut self.line, record)?;
+        #[cfg(test)]
+        json_out::tests::assert_written_as_serde_json(record, &self.line);
         if self.format == Format::Jsonl {
-            self.out.write_all(b"\n")?;
+            self.line.push(b'\n');
         }
+        self.out.write_all(&self.line)?;
         self.results += 1;
         Ok(())
     }

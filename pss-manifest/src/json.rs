@@ -149,6 +149,16 @@ fn member_key(text: &[u8], at: usize) -> Option<usize> {
     (text.get(i) == Some(&b':')).then(|| skip_ws(text, i + 1))
 }
 
+/// [`member_key`], with where the key ends: (the end of the key's string, the value's start).
+fn member_at(text: &[u8], at: usize) -> Option<(usize, usize)> {
+    if text.get(at) != Some(&b'"') {
+        return None;
+    }
+    let key_end = string_end(text, at)?;
+    let i = skip_ws(text, key_end);
+    (text.get(i) == Some(&b':')).then(|| (key_end, skip_ws(text, i + 1)))
+}
+
 /// Whether `text` is one JSON value, as Go's `json.Decoder` reads one (surrounding whitespace
 /// allowed).
 pub(crate) fn is_valid(text: &[u8]) -> bool {
@@ -206,10 +216,22 @@ pub(crate) fn position_at(text: &[u8], origin: Position, offset: usize) -> Posit
     match memchr::memrchr(b'\n', before) {
         Some(last) => {
             let line = origin.line + memchr::memchr_iter(b'\n', before).count();
-            let column = String::from_utf8_lossy(&before[last + 1..]).chars().count() + 1;
+            let column = chars_in(&before[last + 1..]) + 1;
             Position { line, column }
         }
-        None => Position { line: origin.line, column: origin.column + String::from_utf8_lossy(before).chars().count() },
+        None => Position { line: origin.line, column: origin.column + chars_in(before) },
+    }
+}
+
+/// How many characters `bytes` hold as `String::from_utf8_lossy` reads them (an invalid sequence
+/// is one replacement character), without building the string when they are valid UTF-8.
+fn chars_in(bytes: &[u8]) -> usize {
+    if bytes.is_ascii() {
+        return bytes.len();
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.chars().count(),
+        Err(_) => String::from_utf8_lossy(bytes).chars().count(),
     }
 }
 
@@ -258,6 +280,187 @@ pub(crate) fn elements(text: &[u8], at: usize) -> Option<Vec<(usize, usize)>> {
 /// is and where the value starts.
 pub(crate) fn member(text: &[u8], at: usize, key: &str) -> Option<(usize, usize)> {
     members(text, at)?.into_iter().rev().find(|(_, k, _)| k == key).map(|(k, _, v)| (k, v))
+}
+
+/// Where the members and elements of every object and array of a valid JSON text are, found in one
+/// pass over it, so that locating many fields reads the text once, not once per field and level.
+///
+/// It is built only for a text that is one valid JSON value ([`is_valid`]): then every object and
+/// array in it is valid too, which is when [`members`] and [`elements`] (what [`locate`] asks) find
+/// what the index records. For any other text [`JsonIndex::build`] gives `None` and [`locate`] is
+/// used as it is.
+#[derive(Debug, Default)]
+pub(crate) struct JsonIndex {
+    /// Every object and array, in the order they open (so by increasing `start`).
+    containers: Vec<Container>,
+    /// The children of every container, each container's together and in order.
+    children: Vec<Child>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Container {
+    /// Where its `{` or `[` is.
+    start: usize,
+    object: bool,
+    /// Its children: `children[first..first + count]`.
+    first: usize,
+    count: usize,
+}
+
+/// A member (its key's quotes and where its value starts) or an element (where it starts, in
+/// `value`; `key` empty).
+#[derive(Debug, Clone, Copy)]
+struct Child {
+    key: (usize, usize),
+    value: usize,
+}
+
+impl JsonIndex {
+    /// The index of `text`, or `None` when it is not one valid JSON value.
+    pub(crate) fn build(text: &[u8]) -> Option<JsonIndex> {
+        // Keys are compared as `unescape` reads them, which needs UTF-8.
+        std::str::from_utf8(text).ok()?;
+        // Sized for a pod's usual density (about one member per 16 bytes, one object or array per
+        // 64), so that the vectors rarely grow; at most a few pages up front for a large text.
+        let children = (text.len() / 16).min(4096);
+        let mut index =
+            JsonIndex { containers: Vec::with_capacity(children / 4), children: Vec::with_capacity(children) };
+        // Open containers: their place in `containers`, and where their children start in `pending`.
+        let mut open: Vec<(usize, usize)> = Vec::with_capacity(16);
+        let mut pending: Vec<Child> = Vec::with_capacity(children / 2);
+        let mut i = skip_ws(text, 0);
+        // The same walk as `value_end`, recording where things are.
+        'value: loop {
+            match *text.get(i)? {
+                b'{' | b'[' => {
+                    let object = text[i] == b'{';
+                    if open.len() >= MAX_DEPTH {
+                        return None;
+                    }
+                    let slot = index.containers.len();
+                    index.containers.push(Container { start: i, object, first: 0, count: 0 });
+                    i = skip_ws(text, i + 1);
+                    let close = if object { b'}' } else { b']' };
+                    if text.get(i) == Some(&close) {
+                        index.containers[slot].first = index.children.len();
+                        i += 1;
+                    } else {
+                        open.push((slot, pending.len()));
+                        if object {
+                            let (key_end, value) = member_at(text, i)?;
+                            pending.push(Child { key: (i, key_end), value });
+                            i = value;
+                        } else {
+                            pending.push(Child { key: (0, 0), value: i });
+                        }
+                        continue 'value;
+                    }
+                }
+                b'"' => i = string_end(text, i)?,
+                b't' if text[i..].starts_with(b"true") => i += 4,
+                b'f' if text[i..].starts_with(b"false") => i += 5,
+                b'n' if text[i..].starts_with(b"null") => i += 4,
+                _ => i = number_end(text, i)?,
+            }
+            // After a value: `,` or the end of containers.
+            loop {
+                let Some(&(slot, from)) = open.last() else {
+                    return (skip_ws(text, i) == text.len()).then_some(index);
+                };
+                let object = index.containers[slot].object;
+                i = skip_ws(text, i);
+                match *text.get(i)? {
+                    b',' => {
+                        i = skip_ws(text, i + 1);
+                        if object {
+                            let (key_end, value) = member_at(text, i)?;
+                            pending.push(Child { key: (i, key_end), value });
+                            i = value;
+                        } else {
+                            pending.push(Child { key: (0, 0), value: i });
+                        }
+                        continue 'value;
+                    }
+                    b'}' if object => {}
+                    b']' if !object => {}
+                    _ => return None,
+                }
+                i += 1;
+                open.pop();
+                let container = &mut index.containers[slot];
+                container.first = index.children.len();
+                container.count = pending.len() - from;
+                index.children.extend_from_slice(&pending[from..]);
+                pending.truncate(from);
+            }
+        }
+    }
+
+    fn container(&self, at: usize) -> Option<&Container> {
+        let slot = self.containers.binary_search_by_key(&at, |c| c.start).ok()?;
+        self.containers.get(slot)
+    }
+
+    /// What [`member`] finds in the object at `at`: `Err` when a key cannot be read as [`member`]
+    /// reads it (never in a valid text; then the caller asks [`locate`]).
+    fn member(&self, text: &[u8], at: usize, key: &str) -> Result<Option<(usize, usize)>, ()> {
+        let Some(container) = self.container(at).filter(|c| c.object) else { return Ok(None) };
+        let plain_key = !key.contains('\\');
+        for child in self.children[container.first..container.first + container.count].iter().rev() {
+            let token = &text[child.key.0..child.key.1];
+            let inner = &token[1..token.len() - 1];
+            let same = if plain_key {
+                // Unescaping only shortens a key (every escape is longer than what it stands for),
+                // and the text is UTF-8 (`build`): a key as long as `key` is `key` when its bytes are
+                // (then it holds no escape, as `key` has no backslash); a shorter one never is; a
+                // longer one only through escapes.
+                match inner.len().cmp(&key.len()) {
+                    std::cmp::Ordering::Less => false,
+                    std::cmp::Ordering::Equal => inner == key.as_bytes(),
+                    std::cmp::Ordering::Greater => {
+                        memchr::memchr(b'\\', inner).is_some() && unescape(token).ok_or(())? == key
+                    }
+                }
+            } else if memchr::memchr(b'\\', inner).is_none() {
+                std::str::from_utf8(inner).map_err(|_| ())? == key
+            } else {
+                unescape(token).ok_or(())? == key
+            };
+            if same {
+                return Ok(Some((child.key.0, child.value)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Where element `index` of the array at `at` starts, as [`elements`] finds it.
+    fn element(&self, at: usize, index: usize) -> Option<usize> {
+        let container = self.container(at).filter(|c| !c.object)?;
+        (index < container.count).then(|| self.children[container.first + index].value)
+    }
+
+    /// [`locate`], with the index of `text`: the same answer.
+    pub(crate) fn locate(&self, text: &[u8], origin: Position, path: &str) -> (Position, bool) {
+        let mut at = skip_ws(text, 0);
+        let mut found = at;
+        for segment in segments(path) {
+            let next = match (text.get(at), segment) {
+                (Some(b'{'), Segment::Key(key)) => self.member(text, at, key),
+                (Some(b'{'), Segment::Index(index)) => self.member(text, at, &index.to_string()),
+                (Some(b'['), Segment::Index(index)) => Ok(self.element(at, index).map(|s| (s, s))),
+                _ => Ok(None),
+            };
+            match next {
+                Ok(Some((place, value))) => {
+                    found = place;
+                    at = value;
+                }
+                Ok(None) => return (position_at(text, origin, found), false),
+                Err(()) => return locate(text, origin, path),
+            }
+        }
+        (position_at(text, origin, found), true)
+    }
 }
 
 /// Where `path` is in the JSON `text` (starting at `origin`): the member's key, or the element;
@@ -318,5 +521,150 @@ mod tests {
         );
         assert_eq!(locate(text, origin, "spec.containers[1]"), (Position { line: 4, column: 2 }, true));
         assert_eq!(locate(b"{\"a\\u0062\": 1}", origin, "ab"), (Position { line: 3, column: 6 }, true));
+    }
+}
+
+#[cfg(test)]
+mod position_tests {
+    use super::*;
+
+    #[test]
+    fn characters_are_counted_as_the_lossy_text_has_them() {
+        let texts: [&[u8]; 8] = [
+            b"",
+            b"abc",
+            "\u{e9}t\u{e9}".as_bytes(),
+            "\u{1f600}x".as_bytes(),
+            b"a\xffb",
+            b"\xe2\x82",
+            b"\xc3",
+            b"x\xf0\x9f\x98",
+        ];
+        for text in texts {
+            assert_eq!(chars_in(text), String::from_utf8_lossy(text).chars().count(), "{text:?}");
+        }
+        let origin = Position { line: 2, column: 5 };
+        assert_eq!(position_at("{\"\u{e9}\": 1}".as_bytes(), origin, 5), Position { line: 2, column: 9 });
+        assert_eq!(position_at(b"{\n  \xff\"a\"", origin, 7), Position { line: 3, column: 6 });
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+
+    /// A small deterministic generator (xorshift), so that the test needs no crate.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    /// Keys as written in JSON: plain, escaped forms of plain keys (`spe\u0063`, `\u00e9`), and
+    /// keys whose text holds a backslash (`a\\b` reads `a\b`).
+    const KEYS: [&str; 13] = [
+        "spec",
+        "a",
+        "0",
+        "1",
+        "containers",
+        "k\\u0065y",
+        "key",
+        "x.y",
+        "\\\"q",
+        "é",
+        "spe\\u0063",
+        "\\u00e9",
+        "a\\\\b",
+    ];
+
+    fn ws(rng: &mut Rng, out: &mut String) {
+        for _ in 0..rng.below(4).saturating_sub(1) {
+            out.push([' ', '\n', '\t', '\r'][rng.below(4)]);
+        }
+    }
+
+    /// A JSON value, sometimes invalid (`broken`), with the paths of the members and elements in it.
+    fn value(rng: &mut Rng, depth: usize, path: &str, out: &mut String, paths: &mut Vec<String>, broken: bool) {
+        ws(rng, out);
+        match if depth > 4 { 4 + rng.below(3) } else { rng.below(7) } {
+            0..=2 => {
+                out.push('{');
+                for n in 0..rng.below(4) {
+                    if n > 0 {
+                        out.push(',');
+                    }
+                    ws(rng, out);
+                    let key = KEYS[rng.below(KEYS.len())];
+                    out.push('"');
+                    out.push_str(key);
+                    out.push('"');
+                    ws(rng, out);
+                    out.push(':');
+                    let plain = unescape(format!("\"{key}\"").as_bytes()).unwrap();
+                    let child = if plain.contains(['.', '[']) || path.is_empty() && plain.parse::<usize>().is_ok() {
+                        format!("{path}[{plain}]")
+                    } else if path.is_empty() {
+                        plain
+                    } else {
+                        format!("{path}.{plain}")
+                    };
+                    paths.push(child.clone());
+                    value(rng, depth + 1, &child, out, paths, broken);
+                }
+                ws(rng, out);
+                out.push('}');
+            }
+            3 => {
+                out.push('[');
+                for n in 0..rng.below(4) {
+                    if n > 0 {
+                        out.push(',');
+                    }
+                    let child = format!("{path}[{n}]");
+                    paths.push(child.clone());
+                    value(rng, depth + 1, &child, out, paths, broken);
+                }
+                ws(rng, out);
+                out.push(']');
+            }
+            4 => out.push_str(["true", "null", "-1.5e3", "0", "\"s\\n\""][rng.below(5)]),
+            5 if broken && rng.below(8) == 0 => {
+                out.push_str(["tru", "01", "\"\t\"", "[1,]", "{\"a\" 1}"][rng.below(5)])
+            }
+            _ => out.push_str("\"v\""),
+        }
+        ws(rng, out);
+    }
+
+    #[test]
+    fn the_index_locates_as_the_text_does() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let origin = Position { line: 3, column: 7 };
+        let mut indexed = 0;
+        for round in 0..4000 {
+            let (mut text, mut paths) = (String::new(), Vec::new());
+            value(&mut rng, 0, "", &mut text, &mut paths, round % 3 == 0);
+            if round % 11 == 0 {
+                text.push_str(" {}");
+            }
+            let extra: Vec<String> = paths.iter().map(|p| format!("{p}.missing")).collect();
+            paths.extend(extra);
+            paths.extend(["spec.containers[0].securityContext".to_owned(), "[0]".to_owned(), "2".to_owned()]);
+            let bytes = text.as_bytes();
+            let index = JsonIndex::build(bytes);
+            assert_eq!(index.is_some(), is_valid(bytes), "{text}");
+            let Some(index) = index else { continue };
+            indexed += 1;
+            for path in &paths {
+                assert_eq!(index.locate(bytes, origin, path), locate(bytes, origin, path), "{path} in {text}");
+            }
+        }
+        assert!(indexed > 2000, "{indexed} valid texts");
     }
 }

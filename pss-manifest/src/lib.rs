@@ -62,6 +62,7 @@ mod yaml;
 
 use std::borrow::Cow;
 use std::io::{self, BufReader, Read};
+use std::sync::OnceLock;
 
 pub use error::{Error, ErrorKind, ScalarProblem, Size};
 
@@ -233,8 +234,16 @@ impl<R: Read> Reader<R> {
                 Err(e) => return Err(e),
             };
             prefix.extend_from_slice(&piece[..n]);
-            let text = String::from_utf8_lossy(&prefix);
-            match text.trim_start_matches(|c: char| c.is_whitespace()).chars().next() {
+            // The first character that is not white space. Without building the (lossy) text
+            // when it is ASCII, as nearly always: ASCII white space is what `char::is_whitespace`
+            // says it is below 0x80.
+            let first = prefix.iter().position(|b| !matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' '));
+            let first = match first {
+                Some(i) if prefix[i].is_ascii() => Some(char::from(prefix[i])),
+                None => None,
+                Some(_) => String::from_utf8_lossy(&prefix).trim_start_matches(char::is_whitespace).chars().next(),
+            };
+            match first {
                 Some(c) => break c == '{',
                 None if n == 0 || prefix.len() >= 4096 => break false,
                 None => {}
@@ -289,11 +298,20 @@ impl<R: Read> Reader<R> {
             State::Json { stream, .. } => stream.last_doc(),
             _ => &[],
         };
-        let json = match String::from_utf8_lossy(bytes) {
-            Cow::Borrowed(_) => Cow::Borrowed(bytes),
-            Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+        // Valid UTF-8 (checked by `from_utf8`, faster than `from_utf8_lossy`'s walk) is borrowed.
+        let json = match std::str::from_utf8(bytes) {
+            Ok(_) => Cow::Borrowed(bytes),
+            Err(_) => Cow::Owned(String::from_utf8_lossy(bytes).into_owned().into_bytes()),
         };
-        Document { index, line: origin.line, syntax: Syntax::Json, json, origin, yaml: None }
+        Document {
+            index,
+            line: origin.line,
+            syntax: Syntax::Json,
+            json,
+            origin,
+            yaml: None,
+            json_index: OnceLock::new(),
+        }
     }
 
     /// Reads the next JSON text.
@@ -385,6 +403,7 @@ impl<R: Read> Reader<R> {
                         json: Cow::Owned(json),
                         origin,
                         yaml: Some(Box::new((source, root))),
+                        json_index: OnceLock::new(),
                     })));
                 }
             }
@@ -429,6 +448,8 @@ pub struct Document<'a> {
     json: Cow<'a, [u8]>,
     origin: Position,
     yaml: Option<Box<(String, Node)>>,
+    /// Where the members of the JSON are, once a field has been located (JSON documents only).
+    json_index: OnceLock<Option<json::JsonIndex>>,
 }
 
 impl<'a> Document<'a> {
@@ -468,7 +489,7 @@ impl<'a> Document<'a> {
     pub fn locator(&self) -> Locator<'_> {
         match &self.yaml {
             Some(tree) => Locator(LocatorKind::Yaml { source: &tree.0, node: &tree.1 }),
-            None => Locator(LocatorKind::Json { text: &self.json, origin: self.origin }),
+            None => Locator(LocatorKind::Json { text: &self.json, origin: self.origin, index: &self.json_index }),
         }
     }
 
@@ -493,7 +514,13 @@ impl<'a> Document<'a> {
                             let mut json = Vec::new();
                             node.write_json(source, &mut json);
                             let locator = Locator(LocatorKind::Yaml { source, node });
-                            Item { index, position: node.position, json: Cow::Owned(json), locator }
+                            Item {
+                                index,
+                                position: node.position,
+                                json: Cow::Owned(json),
+                                locator: Some(locator),
+                                json_index: OnceLock::new(),
+                            }
                         })
                         .collect()),
                     _ => not_a_list(entry.key_position),
@@ -526,7 +553,8 @@ impl<'a> Document<'a> {
                             index,
                             position: origin,
                             json: Cow::Borrowed(json),
-                            locator: Locator(LocatorKind::Json { text: json, origin }),
+                            locator: None,
+                            json_index: OnceLock::new(),
                         }
                     })
                     .collect())
@@ -541,7 +569,9 @@ pub struct Item<'d> {
     index: usize,
     position: Position,
     json: Cow<'d, [u8]>,
-    locator: Locator<'d>,
+    /// For YAML, where its fields are; for JSON, found in `json` (with `json_index`).
+    locator: Option<Locator<'d>>,
+    json_index: OnceLock<Option<json::JsonIndex>>,
 }
 
 impl Item<'_> {
@@ -567,7 +597,10 @@ impl Item<'_> {
 
     /// Where its fields are.
     pub fn locator(&self) -> Locator<'_> {
-        self.locator
+        match self.locator {
+            Some(locator) => locator,
+            None => Locator(LocatorKind::Json { text: &self.json, origin: self.position, index: &self.json_index }),
+        }
     }
 }
 
@@ -577,7 +610,7 @@ pub struct Locator<'d>(LocatorKind<'d>);
 
 #[derive(Debug, Clone, Copy)]
 enum LocatorKind<'d> {
-    Json { text: &'d [u8], origin: Position },
+    Json { text: &'d [u8], origin: Position, index: &'d OnceLock<Option<json::JsonIndex>> },
     Yaml { source: &'d str, node: &'d Node },
 }
 
@@ -596,7 +629,10 @@ impl Locator<'_> {
     /// `metadata.annotations[key]`) is written.
     pub fn locate(&self, path: &str) -> Located {
         let (position, exact) = match self.0 {
-            LocatorKind::Json { text, origin } => json::locate(text, origin, path),
+            LocatorKind::Json { text, origin, index } => match index.get_or_init(|| json::JsonIndex::build(text)) {
+                Some(index) => index.locate(text, origin, path),
+                None => json::locate(text, origin, path),
+            },
             LocatorKind::Yaml { source, node } => node.locate(path, source),
         };
         Located { position, exact }

@@ -518,10 +518,11 @@ fn find_value_indicator(s: &str) -> Option<usize> {
     let bytes = s.as_bytes();
     let mut from = 0;
     loop {
-        let at = from + s[from..].find(':')?;
+        let at = from + memchr::memchr(b':', &bytes[from..])?;
         if matches!(bytes.get(at + 1), None | Some(b' ')) {
-            // A comment before it would have ended the line.
-            return (!s[..at].contains(" #")).then_some(at);
+            // A comment before it (` #`) would have ended the line.
+            let comment = memchr::memchr_iter(b'#', &bytes[..at]).any(|k| k > 0 && bytes[k - 1] == b' ');
+            return (!comment).then_some(at);
         }
         from = at + 1;
     }

@@ -1,0 +1,586 @@
+//! The records of `--format json` and `--format jsonl`, written straight into a byte buffer: no
+//! serde, no intermediate values, strings copied whole when they hold nothing JSON escapes. The
+//! bytes are exactly what `serde_json` writes for the same record (compact, fields in declaration
+//! order, strings escaped as `serde_json` escapes them); `tests` below prove it against
+//! `serde_json` itself.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use pss_core::admission::Policy;
+use pss_core::{FieldValue, Level, LevelVersion, Version, Violation};
+
+/// One checked object in JSON output.
+#[derive(Debug)]
+pub(crate) struct Record<'a> {
+    pub(crate) source: &'a str,
+    pub(crate) document: usize,
+    /// Left out when `None`.
+    pub(crate) item: Option<usize>,
+    /// Left out when `None`.
+    pub(crate) line: Option<usize>,
+    pub(crate) kind: &'a str,
+    pub(crate) name: Option<&'a str>,
+    pub(crate) namespace: Option<&'a str>,
+    pub(crate) level: Level,
+    pub(crate) version: Version,
+    /// Both `allowed` and `enforce.allowed`.
+    pub(crate) allowed: bool,
+    pub(crate) violations: &'a [Violation],
+    /// Finds each violating field's line and column (left out without it).
+    pub(crate) locator: Option<pss_manifest::Locator<'a>>,
+    pub(crate) policy: Policy,
+    /// `enforce.message`.
+    pub(crate) message: Option<&'a str>,
+    pub(crate) warnings: &'a [String],
+    pub(crate) audit_annotations: &'a BTreeMap<String, String>,
+    pub(crate) exempt: Option<&'static str>,
+}
+
+/// Appends `record` as one JSON object (no line end).
+pub(crate) fn write_record(out: &mut Vec<u8>, r: &Record<'_>) -> io::Result<()> {
+    out.extend_from_slice(b"{\"source\":");
+    string(out, r.source);
+    out.extend_from_slice(b",\"document\":");
+    unsigned(out, r.document as u64);
+    if let Some(item) = r.item {
+        out.extend_from_slice(b",\"item\":");
+        unsigned(out, item as u64);
+    }
+    if let Some(line) = r.line {
+        out.extend_from_slice(b",\"line\":");
+        unsigned(out, line as u64);
+    }
+    out.extend_from_slice(b",\"kind\":");
+    string(out, r.kind);
+    out.extend_from_slice(b",\"name\":");
+    optional(out, r.name);
+    out.extend_from_slice(b",\"namespace\":");
+    optional(out, r.namespace);
+    out.extend_from_slice(b",\"level\":");
+    string(out, r.level.as_str());
+    out.extend_from_slice(b",\"version\":");
+    // A version is `latest` or `v1.N`: nothing to escape.
+    write!(out, "\"{}\"", r.version)?;
+    out.extend_from_slice(b",\"allowed\":");
+    boolean(out, r.allowed);
+    out.extend_from_slice(b",\"violations\":[");
+    for (i, v) in r.violations.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"check\":");
+        string(out, v.check().as_str());
+        out.extend_from_slice(b",\"reason\":");
+        string(out, v.reason());
+        out.extend_from_slice(b",\"detail\":");
+        string(out, v.detail());
+        out.extend_from_slice(b",\"fields\":[");
+        for (j, field) in v.fields().iter().enumerate() {
+            if j > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"path\":");
+            string(out, field.path());
+            out.extend_from_slice(b",\"value\":");
+            value(out, field.value());
+            if let Some(container) = field.container() {
+                out.extend_from_slice(b",\"container\":");
+                string(out, container);
+            }
+            if let Some(locator) = r.locator {
+                let place = locator.locate(field.path()).position;
+                out.extend_from_slice(b",\"line\":");
+                unsigned(out, place.line as u64);
+                out.extend_from_slice(b",\"column\":");
+                unsigned(out, place.column as u64);
+            }
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"]}");
+    }
+    out.extend_from_slice(b"],\"policy\":{\"enforce\":");
+    level_version(out, r.policy.enforce)?;
+    out.extend_from_slice(b",\"audit\":");
+    level_version(out, r.policy.audit)?;
+    out.extend_from_slice(b",\"warn\":");
+    level_version(out, r.policy.warn)?;
+    out.extend_from_slice(b"},\"enforce\":{\"allowed\":");
+    boolean(out, r.allowed);
+    out.extend_from_slice(b",\"message\":");
+    optional(out, r.message);
+    out.extend_from_slice(b"},\"warnings\":[");
+    for (i, warning) in r.warnings.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        string(out, warning);
+    }
+    out.extend_from_slice(b"],\"audit_annotations\":{");
+    for (i, (key, text)) in r.audit_annotations.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        string(out, key);
+        out.push(b':');
+        string(out, text);
+    }
+    out.extend_from_slice(b"},\"exempt\":");
+    optional(out, r.exempt);
+    out.push(b'}');
+    Ok(())
+}
+
+/// `"level:version"`: a level's name, a colon and a version, nothing to escape.
+fn level_version(out: &mut Vec<u8>, lv: LevelVersion) -> io::Result<()> {
+    write!(out, "\"{lv}\"")
+}
+
+fn boolean(out: &mut Vec<u8>, b: bool) {
+    out.extend_from_slice(if b { b"true" } else { b"false" });
+}
+
+fn optional(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => string(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// A violating field's value, as pss-core serializes [`FieldValue`].
+fn value(out: &mut Vec<u8>, v: &FieldValue) {
+    match v {
+        FieldValue::Unset => out.extend_from_slice(b"null"),
+        FieldValue::Bool(b) => boolean(out, *b),
+        FieldValue::Int(i) => {
+            if *i < 0 {
+                out.push(b'-');
+            }
+            unsigned(out, i.unsigned_abs());
+        }
+        FieldValue::String(s) => string(out, s),
+        FieldValue::List(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                string(out, item);
+            }
+            out.push(b']');
+        }
+        FieldValue::Object => out.extend_from_slice(b"{}"),
+    }
+}
+
+/// A number in decimal.
+fn unsigned(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// Where the first byte at or after `from` that JSON strings escape is (`"`, `\` or a control
+/// character below U+0020), or `bytes.len()`. Eight bytes at a time: in each 64-bit word, a byte's
+/// high bit is set in `flags` when it may be one, and the lowest such byte always is one (a false
+/// flag only follows a true one, through a borrow), so the search stops exactly there.
+fn next_special(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let flags = |w: u64| {
+        let below_space = w.wrapping_sub(ONES * 0x20) & !w;
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        (below_space | (quote.wrapping_sub(ONES) & !quote) | (backslash.wrapping_sub(ONES) & !backslash)) & HIGH
+    };
+    let mut i = from;
+    while let Some(word) = bytes.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        let found = flags(u64::from_le_bytes(w));
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    bytes[i.min(bytes.len())..]
+        .iter()
+        .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+        .map_or(bytes.len(), |at| i + at)
+}
+
+/// A JSON string as `serde_json` writes it: `"` and `\` escaped with a backslash, the control
+/// characters `\b \t \n \f \r` by name and the others as `\u00XX` (lower-case hex); everything
+/// else (non-ASCII and DEL included) as it is. Runs without any of them are copied whole.
+pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    out.push(b'"');
+    let mut start = 0;
+    loop {
+        let i = next_special(bytes, start);
+        out.extend_from_slice(&bytes[start..i]);
+        let Some(&b) = bytes.get(i) else { break };
+        let named = match b {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            0x08 => b'b',
+            b'\t' => b't',
+            b'\n' => b'n',
+            0x0c => b'f',
+            b'\r' => b'r',
+            _ => b'u',
+        };
+        if named == b'u' {
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
+        } else {
+            out.extend_from_slice(&[b'\\', named]);
+        }
+        start = i + 1;
+    }
+    out.push(b'"');
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    fn ours(s: &str) -> String {
+        let mut out = Vec::new();
+        string(&mut out, s);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        // Every character up to U+0100 alone, between text, and at the edges of a 32-byte block.
+        for c in (0u32..0x100).filter_map(char::from_u32).chain(['\u{2028}', '\u{fffd}', '\u{1f600}']) {
+            for s in [
+                c.to_string(),
+                format!("ab{c}cd"),
+                format!("{}{c}", "x".repeat(31)),
+                format!("{}{c}{c}", "w".repeat(7)),
+                format!("{}{c}-{c}", "v".repeat(8)),
+                format!("{}{c}", "u".repeat(15)),
+                format!("{}{c}{}", "y".repeat(32), "z".repeat(40)),
+                format!("{c}{c}\"{c}\\"),
+            ] {
+                assert_eq!(ours(&s), serde_json::to_string(&s).unwrap(), "{s:?}");
+            }
+        }
+        // Longer texts from a small generator, mostly plain with a few specials.
+        let alphabet: Vec<char> = "abcXYZ019 -_.:/é€😀\"\\\n\t\r\u{0}\u{1f}\u{7f}\u{8}\u{c}".chars().collect();
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..3000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 90) as usize;
+            let s: String = (0..len)
+                .map(|i| {
+                    let pick = (state.rotate_left(i as u32 * 5) % 97) as usize;
+                    if pick < 80 {
+                        alphabet[pick % 6]
+                    } else {
+                        alphabet[pick % alphabet.len()]
+                    }
+                })
+                .collect();
+            assert_eq!(ours(&s), serde_json::to_string(&s).unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_and_values_are_written_as_serde_json_writes_them() {
+        for n in [0u64, 1, 9, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX] {
+            let mut out = Vec::new();
+            unsigned(&mut out, n);
+            assert_eq!(out, serde_json::to_vec(&n).unwrap());
+        }
+        let values = [
+            FieldValue::Unset,
+            FieldValue::Bool(true),
+            FieldValue::Bool(false),
+            FieldValue::Int(0),
+            FieldValue::Int(-1),
+            FieldValue::Int(i64::MIN),
+            FieldValue::Int(i64::MAX),
+            FieldValue::String("a\"b\u{1}".to_owned()),
+            FieldValue::List(vec![]),
+            FieldValue::List(vec!["NET_RAW".to_owned(), "x\\y".to_owned()]),
+            FieldValue::Object,
+        ];
+        for v in &values {
+            let mut out = Vec::new();
+            value(&mut out, v);
+            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(v).unwrap(), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn levels_and_versions_need_no_escaping() {
+        for level in [Level::Privileged, Level::Baseline, Level::Restricted] {
+            for minor in 0..64 {
+                for version in [Version::LATEST, Version::v1(minor)] {
+                    let lv = LevelVersion::new(level, version);
+                    let mut out = Vec::new();
+                    level_version(&mut out, lv).unwrap();
+                    assert_eq!(out, serde_json::to_vec(&lv).unwrap());
+                    out.clear();
+                    write!(out, "\"{version}\"").unwrap();
+                    assert_eq!(out, serde_json::to_vec(&version).unwrap());
+                }
+            }
+        }
+    }
+
+    /// The records as `serde_json` writes them, with the serde structures that wrote them before
+    /// [`write_record`]: the reference every record written in a test is compared with (see
+    /// [`assert_written_as_serde_json`]).
+    mod reference {
+        use super::*;
+        use serde::Serialize;
+
+        #[derive(Serialize)]
+        struct PolicyRecord {
+            enforce: LevelVersion,
+            audit: LevelVersion,
+            warn: LevelVersion,
+        }
+
+        #[derive(Serialize)]
+        struct EnforceRecord<'a> {
+            allowed: bool,
+            message: Option<&'a str>,
+        }
+
+        struct ViolationRecord<'a> {
+            violation: &'a Violation,
+            locator: Option<pss_manifest::Locator<'a>>,
+        }
+
+        #[derive(Serialize)]
+        struct FieldRecord<'a> {
+            path: &'a str,
+            value: &'a FieldValue,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            container: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            line: Option<usize>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            column: Option<usize>,
+        }
+
+        impl Serialize for ViolationRecord<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct;
+                let v = self.violation;
+                let fields: Vec<FieldRecord<'_>> = v
+                    .fields()
+                    .iter()
+                    .map(|field| {
+                        let place = self.locator.map(|l| l.locate(field.path()).position);
+                        FieldRecord {
+                            path: field.path(),
+                            value: field.value(),
+                            container: field.container(),
+                            line: place.map(|p| p.line),
+                            column: place.map(|p| p.column),
+                        }
+                    })
+                    .collect();
+                let mut record = s.serialize_struct("Violation", 4)?;
+                record.serialize_field("check", &v.check())?;
+                record.serialize_field("reason", v.reason())?;
+                record.serialize_field("detail", v.detail())?;
+                record.serialize_field("fields", &fields)?;
+                record.end()
+            }
+        }
+
+        #[derive(Serialize)]
+        struct SerdeRecord<'a> {
+            source: &'a str,
+            document: usize,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            item: Option<usize>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            line: Option<usize>,
+            kind: &'a str,
+            name: Option<&'a str>,
+            namespace: Option<&'a str>,
+            level: Level,
+            version: Version,
+            allowed: bool,
+            violations: Vec<ViolationRecord<'a>>,
+            policy: PolicyRecord,
+            enforce: EnforceRecord<'a>,
+            warnings: &'a [String],
+            audit_annotations: &'a BTreeMap<String, String>,
+            exempt: Option<&'static str>,
+        }
+
+        pub(crate) fn serialize(r: &Record<'_>) -> Vec<u8> {
+            let record = SerdeRecord {
+                source: r.source,
+                document: r.document,
+                item: r.item,
+                line: r.line,
+                kind: r.kind,
+                name: r.name,
+                namespace: r.namespace,
+                level: r.level,
+                version: r.version,
+                allowed: r.allowed,
+                violations: r
+                    .violations
+                    .iter()
+                    .map(|violation| ViolationRecord { violation, locator: r.locator })
+                    .collect(),
+                policy: PolicyRecord { enforce: r.policy.enforce, audit: r.policy.audit, warn: r.policy.warn },
+                enforce: EnforceRecord { allowed: r.allowed, message: r.message },
+                warnings: r.warnings,
+                audit_annotations: r.audit_annotations,
+                exempt: r.exempt,
+            };
+            serde_json::to_vec(&record).unwrap()
+        }
+    }
+
+    thread_local! {
+        /// How many records were compared on this thread.
+        static COMPARED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    /// Fails when `written` (what [`write_record`] wrote for `record`) is not byte for byte what
+    /// `serde_json` writes for it. Called on every record a test writes through the report.
+    pub(crate) fn assert_written_as_serde_json(record: &Record<'_>, written: &[u8]) {
+        let expected = reference::serialize(record);
+        assert!(
+            written == expected.as_slice(),
+            "written:\n{}\nserde_json:\n{}",
+            String::from_utf8_lossy(written),
+            String::from_utf8_lossy(&expected)
+        );
+        COMPARED.with(|n| n.set(n.get() + 1));
+    }
+
+    /// Objects of every kind of record, with names, namespaces, container names, annotations and
+    /// labels holding every character JSON escapes, spread over several lines (positions).
+    fn hostile_input() -> Vec<u8> {
+        let mut out = String::new();
+        let odd: String = (0u8..0x20).map(char::from).chain("\"\\\u{7f}é😀\u{2028}".chars()).collect();
+        let odd_json = serde_json::to_string(&odd).unwrap();
+        for (i, namespace) in ["team-a", "exempt-ns", "labelled", "odd\"ns"].iter().enumerate() {
+            let ns = serde_json::to_string(namespace).unwrap();
+            out += &format!(
+                r#"{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":{odd_json},"namespace":{ns},"annotations":{{"container.apparmor.security.beta.kubernetes.io/c{i}":"unconfined"}}}},
+"spec":{{"hostNetwork":true,"hostPID":true,"runtimeClassName":{rc},"securityContext":{{"sysctls":[{{"name":"kernel.x","value":"1"}}],"seLinuxOptions":{{"type":{odd_json}}}}},
+  "containers":[{{"name":{odd_json},"image":"x","securityContext":{{"privileged":true,"capabilities":{{"add":["NET_ADMIN",{odd_json}]}},"runAsUser":0,"procMount":"Unmasked"}},
+  "ports":[{{"hostPort":-8080}}]}}],"volumes":[{{"name":"h","hostPath":{{"path":"/"}}}}]}}}}
+"#,
+                rc = if i == 0 { "\"kata\"" } else { "null" },
+            );
+            out += &format!(
+                r#"{{"apiVersion":"apps/v1","kind":"Deployment","metadata":{{"name":"d{i}","namespace":{ns}}},"spec":{{"template":{{"spec":{{"containers":[{{"name":"c","image":"x"}}]}}}}}}}}
+"#
+            );
+        }
+        out += r#"{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"in-list"},"spec":{"containers":[{"name":"c","image":"x","securityContext":{"allowPrivilegeEscalation":true}}]}},{"apiVersion":"v1","kind":"ConfigMap"}]}
+"#;
+        out += r#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"bad","labels":{"pod-security.kubernetes.io/enforce":"bogus\u0001","pod-security.kubernetes.io/warn":"restricted"}}}
+{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"exempt-ns","labels":{"pod-security.kubernetes.io/enforce":"restricted"}}}
+"#;
+        out.into_bytes()
+    }
+
+    /// YAML documents: their fields are found through the YAML node tree, not the JSON text.
+    const YAML: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"yaml\\tpod\"\nspec:\n  containers:\n  - name: c\n    image: x\n    securityContext:\n      privileged: true\n---\nkind: List\napiVersion: v1\nitems:\n- kind: Pod\n  apiVersion: v1\n  metadata: {name: \"\\x01\"}\n  spec:\n    hostIPC: true\n    containers: [{name: c, image: x}]\n";
+
+    /// Runs `pss check` (as `main` does, with an admission configuration that makes warnings,
+    /// audit annotations and exemptions) over the input in `format`; every record goes through
+    /// [`assert_written_as_serde_json`]. Returns the output and how many records were compared.
+    fn check(input: &[u8], format: crate::cli::Format) -> (Vec<u8>, usize) {
+        use pss_core::admission::{Admission, AdmissionConfig, Exemptions};
+
+        let restricted = LevelVersion::new(Level::Restricted, Version::LATEST);
+        let policy = Policy {
+            enforce: LevelVersion::new(Level::Baseline, Version::v1(25)),
+            audit: restricted,
+            warn: restricted,
+        };
+        let exemptions = Exemptions {
+            usernames: vec![],
+            namespaces: vec!["exempt-ns".to_owned()],
+            runtime_classes: vec!["kata".to_owned()],
+        };
+        let admission = Admission::new(AdmissionConfig::new(policy, exemptions).unwrap());
+        let mut namespaces = crate::namespaces::Namespaces::new(admission, "default".to_owned());
+        let labels = vec![
+            ("pod-security.kubernetes.io/enforce".to_owned(), "restricted".to_owned()),
+            ("pod-security.kubernetes.io/warn".to_owned(), "baseline".to_owned()),
+        ];
+        namespaces.set("labelled".to_owned(), labels);
+        let styles = (crate::report::Styles::new(false), crate::report::Styles::new(false));
+        let (out, err) = (Shared::default(), Shared::default());
+        let report = crate::report::Report::new(out.clone(), err.clone(), format, false, styles, policy);
+        let mut checker = crate::check::Checker::new(namespaces, String::new(), report);
+        let before = COMPARED.with(std::cell::Cell::get);
+        checker.begin().unwrap();
+        let name = crate::input::SourceName { id: "in\"put\u{1}.json".to_owned(), shown: "input".to_owned() };
+        crate::documents::read_bytes(&name, input, &mut checker).unwrap().unwrap();
+        let summary = checker.finish().unwrap();
+        assert_eq!(summary.errors, 0, "{}", String::from_utf8_lossy(&err.0.borrow()));
+        let out = out.0.borrow().clone();
+        (out, COMPARED.with(std::cell::Cell::get) - before)
+    }
+
+    /// Output kept where the test can read it after the checker is gone.
+    #[derive(Debug, Default, Clone)]
+    struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn records_are_written_as_serde_json_writes_them() {
+        for format in [crate::cli::Format::Jsonl, crate::cli::Format::Json] {
+            let (out, compared) = check(&hostile_input(), format);
+            assert_eq!(compared, 11);
+            assert_eq!(check(YAML.as_bytes(), format).1, 2);
+            let text = String::from_utf8(out).unwrap();
+            for expected in [
+                "\"warnings\":[\"",
+                "\"exempt\":\"namespace\"",
+                "\"exempt\":\"runtimeClass\"",
+                "\"audit_annotations\":{\"",
+            ] {
+                assert!(text.contains(expected), "{expected} in\n{text}");
+            }
+        }
+        match pss_testgen::shared::shared_dir().map(|d| d.join("bench-corpus/pods.jsonl")).filter(|p| p.is_file()) {
+            Some(path) => {
+                let pods = std::fs::read(path).unwrap();
+                let (_, compared) = check(&pods, crate::cli::Format::Jsonl);
+                assert_eq!(compared, pods.iter().filter(|&&b| b == b'\n').count());
+            }
+            None => pss_testgen::shared::missing("bench-corpus/pods.jsonl"),
+        }
+    }
+}
