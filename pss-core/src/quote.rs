@@ -1,34 +1,41 @@
 //! Go's `strconv.Quote` (what `%q` prints), which upstream uses for annotation values and names.
 
-use core::fmt::Write;
+use core::fmt::{self, Write};
 
 /// Appends `s` quoted exactly as Go's `strconv.Quote` quotes it.
 pub(crate) fn push_go_quoted(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
+    // Writing into a String cannot fail.
+    let _ = write_go_quoted(out, s);
+}
+
+/// Writes `s` quoted exactly as Go's `strconv.Quote` quotes it; runs of characters that need no
+/// escape are written as they are, in one piece.
+pub(crate) fn write_go_quoted<W: Write + ?Sized>(out: &mut W, s: &str) -> fmt::Result {
+    out.write_char('"')?;
+    let mut plain = 0;
+    for (i, c) in s.char_indices() {
+        if c != '"' && c != '\\' && is_go_print(c) {
+            continue;
+        }
+        out.write_str(&s[plain..i])?;
+        plain = i + c.len_utf8();
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if is_go_print(c) => out.push(c),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c if (c as u32) < 0x10000 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => {
-                let _ = write!(out, "\\U{:08x}", c as u32);
-            }
+            '"' => out.write_str("\\\"")?,
+            '\\' => out.write_str("\\\\")?,
+            '\u{7}' => out.write_str("\\a")?,
+            '\u{8}' => out.write_str("\\b")?,
+            '\u{c}' => out.write_str("\\f")?,
+            '\n' => out.write_str("\\n")?,
+            '\r' => out.write_str("\\r")?,
+            '\t' => out.write_str("\\t")?,
+            '\u{b}' => out.write_str("\\v")?,
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => write!(out, "\\x{:02x}", c as u32)?,
+            c if (c as u32) < 0x10000 => write!(out, "\\u{:04x}", c as u32)?,
+            c => write!(out, "\\U{:08x}", c as u32)?,
         }
     }
-    out.push('"');
+    out.write_str(&s[plain..])?;
+    out.write_char('"')
 }
 
 /// `s` quoted as Go's `%q` would.
