@@ -9,13 +9,19 @@
 //! - `message/`: the aggregate messages of a denied pod.
 //! - `object/`: `ObjectDocument::from_slice` + `evaluate_object` at restricted, JSON bytes to verdict,
 //!   for each pod as a Pod and as the template of a Deployment (`deployment/<pod>`).
+//! - `corpus/`: the 18,000 pods of `../shared/bench-corpus/pods.jsonl` at restricted:latest, one
+//!   evaluation each (throughput in pods): `json` is `evaluate_json` over the lines in memory (what
+//!   perf.md's "decode + evaluate, the bytes already in memory" measures), `typed` is `evaluate` on
+//!   the pods decoded beforehand with serde_json into k8s-openapi `Pod`s (perf.md's "evaluate
+//!   only"); `json_detail` and `typed_detail` also write each denied pod's `ForbiddenDetail` into
+//!   one reused buffer, as upstream's evaluation builds its texts.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use k8s_openapi::api::core::v1::Pod;
-use pss_benches::{all_pods, BenchPod, SHARED_PODS};
+use pss_benches::{all_pods, corpus, BenchPod, SHARED_PODS};
 use pss_core::{evaluate, evaluate_json, evaluate_object, Level, LevelVersion, ObjectDocument, PodDocument, Version};
 
 const RESTRICTED: LevelVersion = LevelVersion::new(Level::Restricted, Version::LATEST);
@@ -148,6 +154,59 @@ fn object(c: &mut Criterion, pods: &[BenchPod]) {
     g.finish();
 }
 
+fn mixed_corpus(c: &mut Criterion) {
+    let Some(corpus) = corpus() else { return };
+    let typed = corpus.typed();
+    let mut g = c.benchmark_group("corpus");
+    // One iteration evaluates every pod (tens of milliseconds): few samples are enough.
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(corpus.lines.len() as u64));
+    g.bench_function("json", |b| {
+        b.iter(|| {
+            let mut denied = 0;
+            for json in corpus.pods() {
+                denied += usize::from(!evaluate_json(RESTRICTED, black_box(json)).unwrap().allowed());
+            }
+            denied
+        })
+    });
+    g.bench_function("typed", |b| {
+        b.iter(|| {
+            let mut denied = 0;
+            for pod in &typed {
+                denied += usize::from(!evaluate(RESTRICTED, black_box(pod)).allowed());
+            }
+            denied
+        })
+    });
+    let mut detail = String::new();
+    g.bench_function("json_detail", |b| {
+        b.iter(|| {
+            let mut bytes = 0;
+            for json in corpus.pods() {
+                let result = evaluate_json(RESTRICTED, black_box(json)).unwrap();
+                detail.clear();
+                detail.push_str(&result.forbidden_detail());
+                bytes += detail.len();
+            }
+            bytes
+        })
+    });
+    g.bench_function("typed_detail", |b| {
+        b.iter(|| {
+            let mut bytes = 0;
+            for pod in &typed {
+                let result = evaluate(RESTRICTED, black_box(pod));
+                detail.clear();
+                detail.push_str(&result.forbidden_detail());
+                bytes += detail.len();
+            }
+            bytes
+        })
+    });
+    g.finish();
+}
+
 fn benches(c: &mut Criterion) {
     let pods = all_pods();
     upstream(c, &pods);
@@ -156,6 +215,7 @@ fn benches(c: &mut Criterion) {
     decode(c, &pods);
     message(c, &pods);
     object(c, &pods);
+    mixed_corpus(c);
 }
 
 criterion_group! {

@@ -53,6 +53,58 @@ pub fn shared_pods() -> Vec<BenchPod> {
         .collect()
 }
 
+/// The mixed corpus `../shared/bench-corpus/pods.jsonl` (18,000 pods, one JSON object per line,
+/// 84% denied at restricted:latest), which upstream's "Mixed corpus" figures in `perf.md` measure.
+#[derive(Debug)]
+pub struct Corpus {
+    /// The whole file, as read.
+    pub bytes: Vec<u8>,
+    /// Each line's byte range in [`Corpus::bytes`] (empty lines left out).
+    pub lines: Vec<core::ops::Range<usize>>,
+}
+
+impl Corpus {
+    /// Each pod's JSON.
+    pub fn pods(&self) -> impl ExactSizeIterator<Item = &[u8]> + '_ {
+        self.lines.iter().map(|r| &self.bytes[r.clone()])
+    }
+
+    /// Every pod decoded with serde_json into k8s-openapi's `Pod` (what the typed benchmarks
+    /// evaluate; decoded once, outside the timed loop).
+    ///
+    /// # Panics
+    /// When a line is not a pod k8s-openapi can decode.
+    pub fn typed(&self) -> Vec<Pod> {
+        self.pods()
+            .enumerate()
+            .map(|(i, json)| serde_json::from_slice(json).unwrap_or_else(|e| panic!("pods.jsonl line {}: {e}", i + 1)))
+            .collect()
+    }
+}
+
+/// The mixed corpus; prints a loud note and returns `None` when it is absent.
+pub fn corpus() -> Option<Corpus> {
+    let Some(path) = shared_dir().map(|d| d.join("bench-corpus/pods.jsonl")).filter(|p| p.is_file()) else {
+        eprintln!(
+            "\n\n*** ../shared/bench-corpus/pods.jsonl not found (looked beside the repository and in $PSS_SHARED_DIR).\n\
+             *** The corpus benchmarks do not run.\n"
+        );
+        return None;
+    };
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate().chain([(bytes.len(), &b'\n')]) {
+        if b == b'\n' {
+            if i > start {
+                lines.push(start..i);
+            }
+            start = i + 1;
+        }
+    }
+    Some(Corpus { bytes, lines })
+}
+
 /// The pods built here (they need nothing from `../shared`):
 ///
 /// - `minimal`: one container with a name and an image. Allowed at baseline, four violations at
@@ -222,6 +274,19 @@ mod tests {
                 assert_eq!(typed, json, "{} at {level:?}", pod.name);
             }
         }
+    }
+
+    /// The corpus's README: 18,000 pods, 2,905 allowed and 15,095 denied at restricted:latest.
+    #[test]
+    fn corpus_is_what_its_readme_says() {
+        let Some(corpus) = corpus() else {
+            assert!(std::env::var_os("CI").is_none(), "../shared/bench-corpus must be present under CI");
+            return;
+        };
+        assert_eq!(corpus.lines.len(), 18_000);
+        let allowed =
+            corpus.pods().filter(|json| evaluate_json(at(Level::Restricted), json).unwrap().allowed()).count();
+        assert_eq!(allowed, 2_905);
     }
 
     #[test]
