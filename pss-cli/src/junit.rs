@@ -18,6 +18,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use pss_core::admission::Exemption;
 use pss_core::Violation;
 
 use crate::error::InputError;
@@ -143,8 +144,7 @@ impl Junit {
             suite.body.push_str("</failure>\n");
         } else if let Some(exemption) = o.decision.exemption() {
             suite.skipped += 1;
-            let why = format!("exempt from PodSecurity ({})", exemption.as_str());
-            let _ = writeln!(suite.body, "      <skipped message=\"{}\"/>", attr(&why));
+            let _ = writeln!(suite.body, "      <skipped message=\"{}\"/>", attr(exemption.describe()));
         }
         system_out(&mut suite.body, o.decision.warnings());
         suite.body.push_str("    </testcase>\n");
@@ -165,7 +165,7 @@ impl Junit {
             let _ = writeln!(suite.body, "      <failure type=\"PodSecurity\" message=\"{}\"/>", attr(invalid));
         } else if o.exempt {
             suite.skipped += 1;
-            suite.body.push_str("      <skipped message=\"exempt from PodSecurity (namespace)\"/>\n");
+            let _ = writeln!(suite.body, "      <skipped message=\"{}\"/>", attr(Exemption::Namespace.describe()));
         }
         system_out(&mut suite.body, o.review.warnings());
         suite.body.push_str("    </testcase>\n");

@@ -231,7 +231,7 @@ impl<W: Write, E: Write> Report<W, E> {
                 } else if self.verbose {
                     write!(self.out, "{}{place}{}: {}{} {name:?} is ", s.bold, s.reset, s.green, o.kind.resource())?;
                     match (o.decision.exemption(), o.kind) {
-                        (Some(why), _) => write!(self.out, "exempt from PodSecurity ({})", why.as_str())?,
+                        (Some(why), _) => self.out.write_all(why.describe().as_bytes())?,
                         (None, WorkloadKind::Pod) => write!(self.out, "allowed by PodSecurity \"{}\"", policy.enforce)?,
                         (None, _) => write!(
                             self.out,

@@ -32,6 +32,22 @@ impl Exemption {
             Exemption::RuntimeClass => "runtimeClass",
         }
     }
+
+    /// What a report says of an object exempted this way.
+    ///
+    /// ```
+    /// use pss_core::admission::Exemption;
+    ///
+    /// assert_eq!(Exemption::Namespace.describe(), "exempt from PodSecurity (namespace)");
+    /// assert_eq!(Exemption::RuntimeClass.describe(), "exempt from PodSecurity (runtimeClass)");
+    /// ```
+    pub fn describe(self) -> &'static str {
+        match self {
+            Exemption::Namespace => "exempt from PodSecurity (namespace)",
+            Exemption::User => "exempt from PodSecurity (user)",
+            Exemption::RuntimeClass => "exempt from PodSecurity (runtimeClass)",
+        }
+    }
 }
 
 /// What PodSecurity admission decides for one create request.
