@@ -257,6 +257,14 @@ impl<'a, S: Sink> Encoder<'a, S> {
         span(at, s.len())
     }
 
+    /// Writes a text pss-core renders piece by piece.
+    fn rendered(&mut self, render: impl FnOnce(&mut Texts<'_, 'a, S>) -> fmt::Result) -> pss_span {
+        let at = self.text_at;
+        // Writing to the encoder never fails.
+        let _ = render(&mut Texts(self));
+        span(at, self.text_at - at)
+    }
+
     /// Writes the text that the texts given next may lie in.
     fn anchor(&mut self, s: &'a str) -> pss_span {
         self.anchor = None;
@@ -276,6 +284,18 @@ impl<'a, S: Sink> Encoder<'a, S> {
 
     fn record(&mut self, at: usize, record: &impl Record) {
         self.sink.put(at, record.bytes());
+    }
+}
+
+/// The encoder's text writer, for rendered texts.
+struct Texts<'e, 'a, S>(&'e mut Encoder<'a, S>);
+
+impl<S: Sink> fmt::Write for Texts<'_, '_, S> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let at = self.0.text_at;
+        self.0.sink.put(at, s.as_bytes());
+        self.0.text_at += s.len();
+        Ok(())
     }
 }
 
@@ -436,9 +456,11 @@ impl<'t> Walk<'t> {
             return Some((reason, &self.text[self.at..self.at]));
         }
         self.expect(" (")?;
-        let detail = self.expect(v.detail())?;
+        let detail = v.detail();
+        let here = self.text.get(self.at..self.at + detail.len()).filter(|s| detail == **s)?;
+        self.at += here.len();
         self.expect(")")?;
-        Some((reason, detail))
+        Some((reason, here))
     }
 }
 
@@ -489,18 +511,21 @@ impl<'a> Source<'a> for CoreSource<'a> {
         let mut first_field = 0;
         for (i, v) in evaluation.violations().iter().enumerate() {
             let parts = at.as_mut().and_then(|at| parts_at(&self.message, at, v, i > 0));
-            let (reason, detail) = parts.unwrap_or((v.reason(), v.detail()));
+            let (reason, detail) = match parts {
+                Some((reason, detail)) => (reason, enc.text(Some(detail))),
+                None => (v.reason(), enc.rendered(|w| v.detail().render(w))),
+            };
             let record = pss_flat_violation {
                 check_id: enc.text(Some(v.check().as_str())),
                 reason: enc.text(Some(reason)),
-                detail: enc.text(Some(detail)),
+                detail,
                 first_field: to_u32(first_field),
                 field_count: to_u32(v.fields().len()),
             };
             enc.record(violations + i * VIOLATION, &record);
             for f in v.fields() {
                 let record = pss_flat_field {
-                    path: enc.text(Some(f.path())),
+                    path: enc.rendered(|w| f.path().render(w)),
                     value_json: enc.value(f.value()),
                     container: enc.text(f.container()),
                 };

@@ -688,7 +688,7 @@ fn block_views_point_into_the_message_only_when_it_ends_with_the_detail() {
     assert_eq!(text(block.aggregate.unwrap()), detail);
     let start = block.extra[0].ptr as usize;
     for (view, v) in block.violations.iter().zip(evaluation.violations()) {
-        assert_eq!((text(view.reason), text(view.detail)), (v.reason().to_owned(), v.detail().to_owned()));
+        assert_eq!((text(view.reason), text(view.detail)), (v.reason().to_owned(), v.detail().to_string()));
         assert!((start..start + message.len()).contains(&(view.detail.ptr as usize)));
     }
     let own: usize = evaluation
@@ -705,7 +705,7 @@ fn block_views_point_into_the_message_only_when_it_ends_with_the_detail() {
         let block = Block::new(evaluation.violations(), &[Some(&extra)], aggregate);
         assert!(block.aggregate.is_none());
         for (view, v) in block.violations.iter().zip(evaluation.violations()) {
-            assert_eq!((text(view.reason), text(view.detail)), (v.reason().to_owned(), v.detail().to_owned()));
+            assert_eq!((text(view.reason), text(view.detail)), (v.reason().to_owned(), v.detail().to_string()));
         }
     }
 }
@@ -981,7 +981,8 @@ fn decisions_give_pss_cores_verdict_on_the_pods_a_controller_creates() {
             match expected.created_pods() {
                 Some(e) => {
                     let got = paths(pods);
-                    let want: Vec<&str> = e.iter().flat_map(|v| v.fields().iter().map(|f| f.path())).collect();
+                    let want: Vec<String> =
+                        e.iter().flat_map(|v| v.fields().iter().map(|f| f.path().to_string())).collect();
                     assert_eq!(got, want);
                     let mut pods_view = ptr::null();
                     assert_eq!(pss_evaluation_get_view(pods, &mut pods_view), pss_result::Ok);

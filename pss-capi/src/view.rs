@@ -168,7 +168,12 @@ impl Block {
         for (i, v) in violations.iter().enumerate() {
             let (reason, detail) = match &located {
                 Some((_, parts)) => (Some((parts[i][0], v.reason().len())), Some((parts[i][1], v.detail().len()))),
-                None => (push(&mut texts, Some(v.reason())), push(&mut texts, Some(v.detail()))),
+                None => {
+                    let reason = push(&mut texts, Some(v.reason()));
+                    let start = texts.len();
+                    v.detail().write_to(&mut texts);
+                    (reason, Some((start, texts.len() - start)))
+                }
             };
             pending.push(Pending {
                 check_id: push(&mut texts, Some(v.check().as_str())),
@@ -177,7 +182,9 @@ impl Block {
                 fields: v.fields().len(),
             });
             for f in v.fields() {
-                let path = push(&mut texts, Some(f.path()));
+                let start = texts.len();
+                f.path().write_to(&mut texts);
+                let path = Some((start, texts.len() - start));
                 let container = push(&mut texts, f.container());
                 let value = value_spans[pending_fields.len()];
                 pending_fields.push(PendingField { path, value, container });
@@ -256,7 +263,7 @@ fn locate(violations: &[Violation], text: &str) -> Option<(usize, Vec<[usize; 2]
             reason + v.reason().len()
         } else {
             expect(" (")?;
-            let detail = expect(v.detail())?;
+            let detail = expect(&v.detail().to_string())?;
             expect(")")?;
             detail
         };

@@ -118,14 +118,22 @@ unsafe fn compare(case: &Case, ev: *mut pss_evaluation, expected: &Evaluation, a
             assert_eq!(pss_evaluation_violation(ev, i, &mut v), pss_result::Ok);
             assert_eq!(view(|p, n| pss_violation_check_id(v, p, n)).as_deref(), Some(want.check().as_str()), "{what}");
             assert_eq!(view(|p, n| pss_violation_reason(v, p, n)).as_deref(), Some(want.reason()), "{what}");
-            assert_eq!(view(|p, n| pss_violation_detail(v, p, n)).as_deref(), Some(want.detail()), "{what}");
+            assert_eq!(
+                view(|p, n| pss_violation_detail(v, p, n)).as_deref(),
+                Some(want.detail().to_string().as_str()),
+                "{what}"
+            );
             let mut fields = usize::MAX;
             assert_eq!(pss_violation_field_count(v, &mut fields), pss_result::Ok);
             assert_eq!(fields, want.fields().len(), "{what}");
             for (j, field) in want.fields().iter().enumerate() {
                 let mut f = ptr::null();
                 assert_eq!(pss_violation_field(v, j, &mut f), pss_result::Ok);
-                assert_eq!(view(|p, n| pss_field_path(f, p, n)).as_deref(), Some(field.path()), "{what}");
+                assert_eq!(
+                    view(|p, n| pss_field_path(f, p, n)).as_deref(),
+                    Some(field.path().to_string().as_str()),
+                    "{what}"
+                );
                 assert_eq!(view(|p, n| pss_field_value_json(f, p, n)), Some(field.value().to_string()), "{what}");
                 assert_eq!(view(|p, n| pss_field_container(f, p, n)).as_deref(), field.container(), "{what}");
             }
@@ -159,11 +167,11 @@ unsafe fn compare_spec(ev: *mut pss_evaluation, expected: &Evaluation) {
         let mut v = ptr::null();
         for (i, want) in expected.iter().enumerate() {
             assert_eq!(pss_evaluation_violation(ev, i, &mut v), pss_result::Ok);
-            assert_eq!(view(|p, n| pss_violation_detail(v, p, n)).as_deref(), Some(want.detail()));
+            assert_eq!(view(|p, n| pss_violation_detail(v, p, n)).as_deref(), Some(want.detail().to_string().as_str()));
             for (j, field) in want.fields().iter().enumerate() {
                 let mut f = ptr::null();
                 assert_eq!(pss_violation_field(v, j, &mut f), pss_result::Ok);
-                assert_eq!(view(|p, n| pss_field_path(f, p, n)).as_deref(), Some(field.path()));
+                assert_eq!(view(|p, n| pss_field_path(f, p, n)).as_deref(), Some(field.path().to_string().as_str()));
             }
         }
         pss_evaluation_free(ev);

@@ -48,7 +48,7 @@ fn compare(fix: *mut pss_remediation, want: &Remediation, what: &str) {
         let reasons: Vec<(String, String)> =
             left.iter().map(|u| (text(u.path).unwrap(), text(u.reason).unwrap())).collect();
         let want_reasons: Vec<(String, String)> =
-            want.unfixable().iter().map(|u| (u.path().to_owned(), u.reason().code().to_owned())).collect();
+            want.unfixable().iter().map(|u| (u.path().to_string(), u.reason().code().to_owned())).collect();
         assert_eq!(reasons, want_reasons, "{what}");
         pss_remediation_free(fix);
     }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use pss_core::admission::Policy;
-use pss_core::{FieldValue, Level, LevelVersion, Version, Violation};
+use pss_core::{FieldValueRef, Level, LevelVersion, Version, Violation};
 
 /// One checked object in JSON output.
 #[derive(Debug)]
@@ -74,14 +74,16 @@ pub(crate) fn write_record(out: &mut Vec<u8>, r: &Record<'_>) -> io::Result<()> 
         out.extend_from_slice(b",\"reason\":");
         string(out, v.reason());
         out.extend_from_slice(b",\"detail\":");
-        string(out, v.detail());
+        rendered(out, |w| v.detail().render(w));
         out.extend_from_slice(b",\"fields\":[");
         for (j, field) in v.fields().iter().enumerate() {
             if j > 0 {
                 out.push(b',');
             }
             out.extend_from_slice(b"{\"path\":");
-            string(out, field.path());
+            let path_at = out.len() + 1;
+            let escaped = rendered(out, |w| field.path().render(w));
+            let path_end = out.len() - 1;
             out.extend_from_slice(b",\"value\":");
             value(out, field.value());
             if let Some(container) = field.container() {
@@ -89,7 +91,11 @@ pub(crate) fn write_record(out: &mut Vec<u8>, r: &Record<'_>) -> io::Result<()> 
                 string(out, container);
             }
             if let Some(locator) = r.locator {
-                let place = locator.locate(field.path()).position;
+                // The path as written just above, unless it had to be escaped there.
+                let place = match (escaped, std::str::from_utf8(&out[path_at..path_end])) {
+                    (false, Ok(path)) => locator.locate(path).position,
+                    _ => locator.locate(&field.path().to_string()).position,
+                };
                 out.extend_from_slice(b",\"line\":");
                 unsigned(out, place.line as u64);
                 out.extend_from_slice(b",\"column\":");
@@ -148,18 +154,18 @@ fn optional(out: &mut Vec<u8>, s: Option<&str>) {
 }
 
 /// A violating field's value, as pss-core serializes [`FieldValue`].
-fn value(out: &mut Vec<u8>, v: &FieldValue) {
+fn value(out: &mut Vec<u8>, v: FieldValueRef<'_>) {
     match v {
-        FieldValue::Unset => out.extend_from_slice(b"null"),
-        FieldValue::Bool(b) => boolean(out, *b),
-        FieldValue::Int(i) => {
-            if *i < 0 {
+        FieldValueRef::Unset => out.extend_from_slice(b"null"),
+        FieldValueRef::Bool(b) => boolean(out, b),
+        FieldValueRef::Int(i) => {
+            if i < 0 {
                 out.push(b'-');
             }
             unsigned(out, i.unsigned_abs());
         }
-        FieldValue::String(s) => string(out, s),
-        FieldValue::List(items) => {
+        FieldValueRef::String(s) => string(out, s),
+        FieldValueRef::List(items) => {
             out.push(b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
@@ -169,8 +175,37 @@ fn value(out: &mut Vec<u8>, v: &FieldValue) {
             }
             out.push(b']');
         }
-        FieldValue::Object => out.extend_from_slice(b"{}"),
+        FieldValueRef::Object => out.extend_from_slice(b"{}"),
     }
+}
+
+/// Appends bytes as a fmt::Write, for texts pss-core renders piece by piece.
+struct Bytes<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for Bytes<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// A JSON string of a text pss-core renders: written straight into `out`, then escaped in place
+/// if it holds a byte JSON escapes (rare: a name or value from the pod). Returns whether it had to
+/// be escaped.
+fn rendered(out: &mut Vec<u8>, render: impl FnOnce(&mut Bytes<'_>) -> std::fmt::Result) -> bool {
+    out.push(b'"');
+    let start = out.len();
+    // Writing into a Vec cannot fail.
+    let _ = render(&mut Bytes(out));
+    if next_special(&out[start..], 0) == out.len() - start {
+        out.push(b'"');
+        return false;
+    }
+    let raw = out.split_off(start);
+    out.pop();
+    // The rendered text is UTF-8 (pss-core's texts and the pod's strings).
+    string(out, &String::from_utf8_lossy(&raw));
+    true
 }
 
 /// A number in decimal.
@@ -305,23 +340,32 @@ pub(crate) mod tests {
             unsigned(&mut out, n);
             assert_eq!(out, serde_json::to_vec(&n).unwrap());
         }
-        let values = [
-            FieldValue::Unset,
-            FieldValue::Bool(true),
-            FieldValue::Bool(false),
-            FieldValue::Int(0),
-            FieldValue::Int(-1),
-            FieldValue::Int(i64::MIN),
-            FieldValue::Int(i64::MAX),
-            FieldValue::String("a\"b\u{1}".to_owned()),
-            FieldValue::List(vec![]),
-            FieldValue::List(vec!["NET_RAW".to_owned(), "x\\y".to_owned()]),
-            FieldValue::Object,
-        ];
-        for v in &values {
-            let mut out = Vec::new();
-            value(&mut out, v);
-            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(v).unwrap(), "{v:?}");
+        // Every kind of value, from pods that violate with them (FieldValueRef borrows from an
+        // evaluation): unset, booleans, integers (negative too), strings needing escapes, lists
+        // (empty and not), objects.
+        let pod = r#"{"spec":{"hostNetwork":true,"securityContext":{"runAsUser":0,"seccompProfile":{"type":"a\"b\u0001"}},
+            "volumes":[{"name":"h","hostPath":{"path":"/"}}],
+            "containers":[{"name":"a","securityContext":{"privileged":true,"allowPrivilegeEscalation":true,
+                "capabilities":{"drop":["NET_RAW","x\\y"],"add":["SYS_ADMIN"]}},
+                "ports":[{"containerPort":1,"hostPort":-1},{"containerPort":2,"hostPort":-2147483648},{"containerPort":3,"hostPort":2147483647}]},
+              {"name":"b","securityContext":{"capabilities":{"drop":[]}}}]}}"#;
+        let mut kinds = std::collections::BTreeSet::new();
+        for lv in ["restricted:latest", "baseline:latest"] {
+            let result = pss_core::evaluate_json(lv.parse().unwrap(), pod.as_bytes()).unwrap();
+            for v in result.iter() {
+                for field in v.fields() {
+                    let mut out = Vec::new();
+                    value(&mut out, field.value());
+                    let want = serde_json::to_string(&field.value()).unwrap();
+                    assert_eq!(String::from_utf8(out).unwrap(), want, "{field:?}");
+                    kinds.insert(want);
+                }
+            }
+        }
+        for want in
+            ["null", "true", "0", "-1", "-2147483648", "2147483647", r#""a\"b\u0001""#, r#"["NET_RAW","x\\y"]"#, "{}"]
+        {
+            assert!(kinds.contains(want), "{want} not met: {kinds:?}");
         }
     }
 
@@ -369,8 +413,8 @@ pub(crate) mod tests {
 
         #[derive(Serialize)]
         struct FieldRecord<'a> {
-            path: &'a str,
-            value: &'a FieldValue,
+            path: String,
+            value: pss_core::FieldValueRef<'a>,
             #[serde(skip_serializing_if = "Option::is_none")]
             container: Option<&'a str>,
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -387,9 +431,10 @@ pub(crate) mod tests {
                     .fields()
                     .iter()
                     .map(|field| {
-                        let place = self.locator.map(|l| l.locate(field.path()).position);
+                        let path = field.path().to_string();
+                        let place = self.locator.map(|l| l.locate(&path).position);
                         FieldRecord {
-                            path: field.path(),
+                            path,
                             value: field.value(),
                             container: field.container(),
                             line: place.map(|p| p.line),
@@ -400,7 +445,7 @@ pub(crate) mod tests {
                 let mut record = s.serialize_struct("Violation", 4)?;
                 record.serialize_field("check", &v.check())?;
                 record.serialize_field("reason", v.reason())?;
-                record.serialize_field("detail", v.detail())?;
+                record.serialize_field("detail", &v.detail().to_string())?;
                 record.serialize_field("fields", &fields)?;
                 record.end()
             }

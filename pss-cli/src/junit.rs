@@ -214,7 +214,7 @@ fn field_lines(at: &Loc<'_>, violations: &[Violation]) -> String {
         for field in violation.fields() {
             match at.locator {
                 Some(locator) => {
-                    let place = locator.locate(field.path()).position;
+                    let place = locator.locate(&field.path().to_string()).position;
                     let _ = write!(text, "\n{}:{}:{}: ", at.source.shown, place.line, place.column);
                 }
                 None => text.push('\n'),

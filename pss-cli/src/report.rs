@@ -344,7 +344,7 @@ impl<W: Write, E: Write> Report<W, E> {
         let s = self.out_styles;
         for violation in violations {
             for field in violation.fields() {
-                let place = locator.locate(field.path()).position;
+                let place = locator.locate(&field.path().to_string()).position;
                 writeln!(
                     self.out,
                     "{}{}:{}:{}{}: {}{}: {}{}",

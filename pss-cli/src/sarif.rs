@@ -210,18 +210,19 @@ impl Sarif {
         object: &Value,
         written: &mut Vec<(CheckId, Place)>,
     ) -> io::Result<()> {
-        let mut places: Vec<(Place, Vec<&str>)> = Vec::new();
+        let mut places: Vec<(Place, Vec<String>)> = Vec::new();
         for field in violation.fields() {
+            let path = field.path().to_string();
             let place = match at.locator {
                 Some(locator) => {
-                    let p = locator.locate(field.path()).position;
+                    let p = locator.locate(&path).position;
                     (Some(p.line), Some(p.column))
                 }
                 None => (at.line, None),
             };
             match places.iter_mut().find(|(p, _)| *p == place) {
-                Some((_, paths)) => paths.push(field.path()),
-                None => places.push((place, vec![field.path()])),
+                Some((_, paths)) => paths.push(path),
+                None => places.push((place, vec![path])),
             }
         }
         if places.is_empty() {

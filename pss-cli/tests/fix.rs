@@ -448,7 +448,7 @@ fn compare(original: &[u8], written: &[u8], records: &[Value], lv: LevelVersion)
             return Err(format!("document {at:?} does not read as the fixed object"));
         }
         let eval = evaluate_object(lv, &ObjectDocument::from_str(&new.to_string()).unwrap()).unwrap();
-        let left: Vec<String> = eval.iter().flat_map(|v| v.fields().iter().map(|f| f.path().to_owned())).collect();
+        let left: Vec<String> = eval.iter().flat_map(|v| v.fields().iter().map(|f| f.path().to_string())).collect();
         let reported: Vec<String> =
             record["unfixable"].as_array().unwrap().iter().map(|u| u["path"].as_str().unwrap().to_owned()).collect();
         if left != reported || eval.allowed() != record["fixed"] {

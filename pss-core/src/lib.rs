@@ -19,7 +19,7 @@
 //!     result.denial_message("privileged-pod").unwrap(),
 //!     r#"pods "privileged-pod" is forbidden: violates PodSecurity "baseline:latest": privileged (container "privileged-pod" must not set securityContext.privileged=true)"#
 //! );
-//! let field = &result[0].fields()[0];
+//! let field = &result[0].fields().get(0).unwrap();
 //! assert_eq!(field.path(), "spec.containers[0].securityContext.privileged");
 //! # Ok::<(), pss_core::Error>(())
 //! ```
@@ -68,6 +68,7 @@ struct FixDocDoctests;
 pub mod admission;
 mod checks;
 mod error;
+mod facts;
 mod field_error;
 mod json;
 #[cfg(feature = "kyverno")]
@@ -93,7 +94,10 @@ pub use json::reader::MAX_DEPTH;
 pub use level::{Level, LevelVersion, Version};
 #[cfg(feature = "k8s-openapi")]
 pub use typed::PodParts;
-pub use violation::{Evaluation, FieldValue, FieldViolation, Violation};
+pub use violation::{
+    Detail, Evaluation, Field, FieldPath, FieldValue, FieldValueRef, FieldViolation, Fields, FieldsIter, StrList,
+    Violation,
+};
 pub use workload::{evaluate_object, NoPodTemplate, ObjectClass, ObjectDocument, ObjectSource, WorkloadKind};
 
 /// What upstream says a level must be (`api.ParseLevel`'s error).
@@ -103,7 +107,7 @@ pub const VERSION_ACCEPTED: &str = "must be \"latest\" or \"v1.x\"";
 
 mod sealed {
     pub trait Sealed {
-        fn evaluate_with(&self, lv: crate::LevelVersion, ctx: &crate::checks::Ctx<'_>) -> Vec<crate::Violation>;
+        fn evaluate_with(&self, lv: crate::LevelVersion, ctx: &crate::checks::Ctx<'static>) -> Vec<crate::Violation>;
     }
 }
 
@@ -185,7 +189,7 @@ pub fn evaluate_json_str(level_version: LevelVersion, json: &str) -> Result<Eval
 ///     ..Default::default()
 /// };
 /// let result = evaluate_spec(LevelVersion::default(), &spec);
-/// assert_eq!(result[0].fields()[0].path(), "containers[0].securityContext.privileged");
+/// assert_eq!(result[0].fields().get(0).unwrap().path(), "containers[0].securityContext.privileged");
 /// ```
 pub fn evaluate_spec<P: PodSource + ?Sized>(level_version: LevelVersion, spec: &P) -> Evaluation {
     Evaluation::of(level_version, None, spec.evaluate_with(level_version, &checks::Ctx::SPEC))
@@ -205,7 +209,7 @@ pub fn evaluate_spec<P: PodSource + ?Sized>(level_version: LevelVersion, spec: &
 /// let result = evaluate_spec_json(LevelVersion::default(), spec)?;
 /// assert!(!result.allowed());
 /// assert_eq!(result.forbidden_detail(), r#"privileged (container "c" must not set securityContext.privileged=true)"#);
-/// assert_eq!(result[0].fields()[0].path(), "containers[0].securityContext.privileged");
+/// assert_eq!(result[0].fields().get(0).unwrap().path(), "containers[0].securityContext.privileged");
 /// // The same bytes given as a pod are an error, never an allowed empty pod.
 /// assert!(pss_core::evaluate_json(LevelVersion::default(), spec).unwrap_err().is_bare_pod_spec());
 /// # Ok::<(), pss_core::Error>(())

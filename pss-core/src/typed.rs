@@ -51,7 +51,7 @@ impl<'a> From<&'a Pod> for PodParts<'a> {
 }
 
 impl crate::sealed::Sealed for Pod {
-    fn evaluate_with(&self, lv: crate::LevelVersion, ctx: &crate::checks::Ctx<'_>) -> Vec<crate::Violation> {
+    fn evaluate_with(&self, lv: crate::LevelVersion, ctx: &crate::checks::Ctx<'static>) -> Vec<crate::Violation> {
         crate::checks::run(lv, &PodParts::from(self), ctx)
     }
 }
@@ -59,14 +59,14 @@ impl crate::PodSource for Pod {}
 
 /// A bare spec, without metadata: evaluate it with [`crate::evaluate_spec`].
 impl crate::sealed::Sealed for PodSpec {
-    fn evaluate_with(&self, lv: crate::LevelVersion, ctx: &crate::checks::Ctx<'_>) -> Vec<crate::Violation> {
+    fn evaluate_with(&self, lv: crate::LevelVersion, ctx: &crate::checks::Ctx<'static>) -> Vec<crate::Violation> {
         crate::checks::run(lv, &PodParts::new(None, Some(self)), ctx)
     }
 }
 impl crate::PodSource for PodSpec {}
 
 impl crate::sealed::Sealed for PodParts<'_> {
-    fn evaluate_with(&self, lv: crate::LevelVersion, ctx: &crate::checks::Ctx<'_>) -> Vec<crate::Violation> {
+    fn evaluate_with(&self, lv: crate::LevelVersion, ctx: &crate::checks::Ctx<'static>) -> Vec<crate::Violation> {
         crate::checks::run(lv, self, ctx)
     }
 }

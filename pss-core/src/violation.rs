@@ -3,11 +3,20 @@
 use core::fmt;
 use core::ops::Deref;
 
+use std::sync::Arc;
+
 use crate::checks::CheckId;
+use crate::facts::{Atom, Facts, FieldFact, PathFact, Span, ValueFact};
 use crate::level::LevelVersion;
 use crate::workload::WorkloadKind;
 
 /// One failed check: upstream's `CheckResult` (check id, reason, detail) plus the offending fields.
+///
+/// A violation records what failed (the check, the containers, fields and values involved); its
+/// detail and its fields' paths are rendered when read ([`Detail`], [`FieldPath`]: `Display`, or
+/// written into a buffer of the caller's with `write_to`). The violations of one evaluation share
+/// one buffer of facts, so a clone is cheap and evaluating a denied pod allocates a fixed handful of
+/// times however many places violate.
 ///
 /// ```
 /// use pss_core::{evaluate_json, CheckId, FieldValue, LevelVersion};
@@ -18,23 +27,57 @@ use crate::workload::WorkloadKind;
 /// assert_eq!(v.check(), CheckId::Privileged);
 /// assert_eq!(v.reason(), "privileged");
 /// assert_eq!(v.detail(), r#"container "app" must not set securityContext.privileged=true"#);
-/// assert_eq!(v.fields()[0].path(), "spec.containers[0].securityContext.privileged");
-/// assert_eq!(v.fields()[0].value(), &FieldValue::Bool(true));
-/// assert_eq!(v.fields()[0].container(), Some("app"));
+/// let field = v.fields().get(0).unwrap();
+/// assert_eq!(field.path(), "spec.containers[0].securityContext.privileged");
+/// assert_eq!(field.value(), FieldValue::Bool(true));
+/// assert_eq!(field.container(), Some("app"));
+///
+/// // Rendered into a buffer of yours, without allocating:
+/// let mut out = String::with_capacity(128);
+/// v.detail().write_to(&mut out);
+/// field.path().write_to(&mut out);
 /// # Ok::<(), pss_core::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Clone)]
 pub struct Violation {
     check: CheckId,
     reason: &'static str,
-    detail: String,
-    fields: Vec<FieldViolation>,
+    facts: Arc<Facts>,
+    atoms: (u32, u32),
+    fields: (u32, u32),
 }
 
 impl Violation {
-    pub(crate) fn new(check: CheckId, reason: &'static str, detail: String, fields: Vec<FieldViolation>) -> Self {
-        Violation { check, reason, detail, fields }
+    /// A violation whose facts are in `facts` (shared with the other violations of its evaluation).
+    pub(crate) fn from_facts(
+        check: CheckId,
+        reason: &'static str,
+        facts: Arc<Facts>,
+        atoms: (u32, u32),
+        fields: (u32, u32),
+    ) -> Self {
+        Violation { check, reason, facts, atoms, fields }
+    }
+
+    /// A violation with a detail given as text and fields given whole (Kyverno's own results).
+    pub(crate) fn new(check: CheckId, reason: &'static str, detail: &str, fields: &[FieldViolation]) -> Self {
+        let mut facts = Facts::new(crate::checks::Ctx::POD);
+        let atoms = facts.detail(&[crate::checks::Piece::Text(detail)]);
+        for f in fields {
+            let path = PathFact::Text(facts.copy(&f.path));
+            let value = match &f.value {
+                FieldValue::Unset => ValueFact::Unset,
+                FieldValue::Bool(b) => ValueFact::Bool(*b),
+                FieldValue::Int(i) => ValueFact::Int(*i),
+                FieldValue::String(s) => ValueFact::Str(facts.copy(s)),
+                FieldValue::List(items) => ValueFact::List(facts.list(items.iter().map(String::as_str))),
+                FieldValue::Object => ValueFact::Object,
+            };
+            let container = f.container.as_deref().map(|c| facts.copy(c));
+            facts.field(path, value, container);
+        }
+        let n = facts.fields.len() as u32;
+        Violation { check, reason, facts: Arc::new(facts), atoms, fields: (0, n) }
     }
 
     /// The check that failed.
@@ -47,15 +90,15 @@ impl Violation {
         self.reason
     }
 
-    /// Upstream's `ForbiddenDetail`, byte for byte; may be empty.
-    pub fn detail(&self) -> &str {
-        &self.detail
+    /// Upstream's `ForbiddenDetail`, byte for byte (may be empty), rendered when read.
+    pub fn detail(&self) -> Detail<'_> {
+        Detail { facts: &self.facts, atoms: &self.facts.atoms[self.atoms.0 as usize..self.atoms.1 as usize] }
     }
 
     /// Every offending field, in the order upstream meets them (pod first, then containers in
     /// init, regular, ephemeral order, then annotations sorted by key).
-    pub fn fields(&self) -> &[FieldViolation] {
-        &self.fields
+    pub fn fields(&self) -> Fields<'_> {
+        Fields { facts: &self.facts, fields: &self.facts.fields[self.fields.0 as usize..self.fields.1 as usize] }
     }
 }
 
@@ -63,14 +106,519 @@ impl fmt::Display for Violation {
     /// `reason (detail)`, or `reason` when the detail is empty, as upstream aggregates it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.reason)?;
-        if !self.detail.is_empty() {
-            write!(f, " ({})", self.detail)?;
+        let detail = self.detail();
+        if !detail.is_empty() {
+            f.write_str(" (")?;
+            detail.write_fmt_to(f)?;
+            f.write_str(")")?;
         }
         Ok(())
     }
 }
 
-/// One offending field: its JSON path in the object, its value, and the container it belongs to.
+impl fmt::Debug for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Violation")
+            .field("check", &self.check)
+            .field("reason", &self.reason)
+            .field("detail", &self.detail())
+            .field("fields", &self.fields())
+            .finish()
+    }
+}
+
+impl PartialEq for Violation {
+    /// Same check, reason, detail and fields (as rendered).
+    fn eq(&self, other: &Self) -> bool {
+        self.check == other.check
+            && self.reason == other.reason
+            && self.detail() == other.detail()
+            && self.fields().len() == other.fields().len()
+            && self.fields().iter().zip(other.fields().iter()).all(|(a, b)| a == b)
+    }
+}
+
+impl Eq for Violation {}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Violation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Violation", 4)?;
+        st.serialize_field("check", &self.check)?;
+        st.serialize_field("reason", self.reason)?;
+        st.serialize_field("detail", &self.detail())?;
+        st.serialize_field("fields", &self.fields())?;
+        st.end()
+    }
+}
+
+/// A violation's detail (upstream's `ForbiddenDetail`), rendered when read: `Display`, compared
+/// with a `&str`, or written into a `String` of yours with [`Detail::write_to`].
+#[derive(Clone, Copy)]
+pub struct Detail<'a> {
+    facts: &'a Facts,
+    atoms: &'a [Atom],
+}
+
+impl Detail<'_> {
+    /// The length in bytes.
+    pub fn len(&self) -> usize {
+        self.facts.detail_len(self.atoms)
+    }
+
+    /// Whether the detail is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Appends the detail to `out`.
+    pub fn write_to(&self, out: &mut String) {
+        // Writing into a String cannot fail.
+        let _ = self.facts.write_detail(self.atoms, out);
+    }
+
+    /// Writes the detail into any [`fmt::Write`], piece by piece (no formatting machinery).
+    pub fn render<W: fmt::Write + ?Sized>(&self, out: &mut W) -> fmt::Result {
+        self.facts.write_detail(self.atoms, out)
+    }
+
+    fn write_fmt_to(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.facts.write_detail(self.atoms, f)
+    }
+}
+
+impl fmt::Display for Detail<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_fmt_to(f)
+    }
+}
+
+impl fmt::Debug for Detail<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.to_string(), f)
+    }
+}
+
+impl PartialEq<str> for Detail<'_> {
+    fn eq(&self, other: &str) -> bool {
+        rendered_eq(|w| self.facts.write_detail(self.atoms, w), other)
+    }
+}
+
+impl PartialEq<&str> for Detail<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        *self == **other
+    }
+}
+
+impl PartialEq<String> for Detail<'_> {
+    fn eq(&self, other: &String) -> bool {
+        *self == **other
+    }
+}
+
+impl PartialEq for Detail<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && *self == *other.to_string()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Detail<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Whether what `write` writes is exactly `expected`, compared piece by piece without allocating.
+fn rendered_eq(write: impl FnOnce(&mut Compare<'_>) -> fmt::Result, expected: &str) -> bool {
+    let mut cmp = Compare { rest: expected.as_bytes(), same: true };
+    write(&mut cmp).is_ok() && cmp.same && cmp.rest.is_empty()
+}
+
+struct Compare<'a> {
+    rest: &'a [u8],
+    same: bool,
+}
+
+impl fmt::Write for Compare<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        match self.rest.strip_prefix(s.as_bytes()) {
+            Some(rest) if self.same => {
+                self.rest = rest;
+                Ok(())
+            }
+            _ => {
+                self.same = false;
+                Err(fmt::Error)
+            }
+        }
+    }
+}
+
+/// A violation's fields, in upstream's order.
+#[derive(Clone, Copy)]
+pub struct Fields<'a> {
+    facts: &'a Facts,
+    fields: &'a [FieldFact],
+}
+
+impl<'a> Fields<'a> {
+    /// How many fields.
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    /// The field at `index`.
+    pub fn get(&self, index: usize) -> Option<Field<'a>> {
+        self.fields.get(index).map(|fact| Field { facts: self.facts, fact })
+    }
+
+    /// The fields, in order.
+    pub fn iter(&self) -> FieldsIter<'a> {
+        FieldsIter { facts: self.facts, fields: self.fields.iter() }
+    }
+}
+
+impl<'a> IntoIterator for Fields<'a> {
+    type Item = Field<'a>;
+    type IntoIter = FieldsIter<'a>;
+    fn into_iter(self) -> FieldsIter<'a> {
+        self.iter()
+    }
+}
+
+impl fmt::Debug for Fields<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Fields<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+/// The iterator of [`Fields::iter`].
+#[derive(Debug, Clone)]
+pub struct FieldsIter<'a> {
+    facts: &'a Facts,
+    fields: core::slice::Iter<'a, FieldFact>,
+}
+
+impl<'a> Iterator for FieldsIter<'a> {
+    type Item = Field<'a>;
+    fn next(&mut self) -> Option<Field<'a>> {
+        self.fields.next().map(|fact| Field { facts: self.facts, fact })
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.fields.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for FieldsIter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.fields.next_back().map(|fact| Field { facts: self.facts, fact })
+    }
+}
+
+impl ExactSizeIterator for FieldsIter<'_> {}
+
+/// One offending field: its path in the object (rendered when read), its value, and the container
+/// it belongs to. [`Field::to_owned`] copies it out as a [`FieldViolation`].
+#[derive(Clone, Copy)]
+pub struct Field<'a> {
+    facts: &'a Facts,
+    fact: &'a FieldFact,
+}
+
+impl<'a> Field<'a> {
+    /// The field's path, e.g. `spec.containers[0].securityContext.privileged` or
+    /// `metadata.annotations[container.apparmor.security.beta.kubernetes.io/app]`.
+    pub fn path(&self) -> FieldPath<'a> {
+        FieldPath { facts: self.facts, path: &self.fact.path }
+    }
+
+    /// The offending value ([`FieldValueRef::Unset`] when the check requires a value that is missing).
+    pub fn value(&self) -> FieldValueRef<'a> {
+        match self.fact.value {
+            ValueFact::Unset => FieldValueRef::Unset,
+            ValueFact::Bool(b) => FieldValueRef::Bool(b),
+            ValueFact::Int(i) => FieldValueRef::Int(i),
+            ValueFact::Str(s) => FieldValueRef::String(self.facts.str(s)),
+            ValueFact::List(items) => {
+                FieldValueRef::List(StrList { facts: self.facts, spans: self.facts.items(items) })
+            }
+            ValueFact::Object => FieldValueRef::Object,
+        }
+    }
+
+    /// The name of the container the field belongs to, if it belongs to one.
+    pub fn container(&self) -> Option<&'a str> {
+        self.fact.container.map(|s| self.facts.str(s))
+    }
+
+    /// The field, copied out.
+    pub fn to_owned(&self) -> FieldViolation {
+        FieldViolation {
+            path: self.path().to_string(),
+            value: self.value().to_owned(),
+            container: self.container().map(str::to_owned),
+        }
+    }
+}
+
+impl fmt::Debug for Field<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Field")
+            .field("path", &self.path())
+            .field("value", &self.value())
+            .field("container", &self.container())
+            .finish()
+    }
+}
+
+impl PartialEq for Field<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.path() == other.path() && self.value() == other.value() && self.container() == other.container()
+    }
+}
+
+impl PartialEq<FieldViolation> for Field<'_> {
+    fn eq(&self, other: &FieldViolation) -> bool {
+        self.path() == *other.path.as_str() && self.value() == other.value && self.container() == other.container()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Field<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let container = self.container();
+        let mut st = s.serialize_struct("FieldViolation", 2 + usize::from(container.is_some()))?;
+        st.serialize_field("path", &self.path())?;
+        st.serialize_field("value", &self.value())?;
+        if let Some(c) = container {
+            st.serialize_field("container", c)?;
+        }
+        st.end()
+    }
+}
+
+/// A field's path, rendered when read: `Display`, compared with a `&str`, or written into a
+/// `String` of yours with [`FieldPath::write_to`].
+#[derive(Clone, Copy)]
+pub struct FieldPath<'a> {
+    facts: &'a Facts,
+    path: &'a PathFact,
+}
+
+impl FieldPath<'_> {
+    /// The length in bytes.
+    pub fn len(&self) -> usize {
+        self.facts.path_len(self.path)
+    }
+
+    /// Whether the path is empty (never, for a field the checks found).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Appends the path to `out`.
+    pub fn write_to(&self, out: &mut String) {
+        // Writing into a String cannot fail.
+        let _ = self.facts.write_path(self.path, out);
+    }
+
+    /// Writes the path into any [`fmt::Write`], piece by piece (no formatting machinery).
+    pub fn render<W: fmt::Write + ?Sized>(&self, out: &mut W) -> fmt::Result {
+        self.facts.write_path(self.path, out)
+    }
+}
+
+impl fmt::Display for FieldPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.facts.write_path(self.path, f)
+    }
+}
+
+impl fmt::Debug for FieldPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.to_string(), f)
+    }
+}
+
+impl PartialEq<str> for FieldPath<'_> {
+    fn eq(&self, other: &str) -> bool {
+        rendered_eq(|w| self.facts.write_path(self.path, w), other)
+    }
+}
+
+impl PartialEq<&str> for FieldPath<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        *self == **other
+    }
+}
+
+impl PartialEq<String> for FieldPath<'_> {
+    fn eq(&self, other: &String) -> bool {
+        *self == **other
+    }
+}
+
+impl PartialEq for FieldPath<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && *self == *other.to_string()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for FieldPath<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// The value of an offending field, borrowed from its violation ([`FieldValue`] is the owned form).
+///
+/// `Display` writes it as JSON: `null`, `true`, `0`, `"Unconfined"`, `["NET_RAW"]`, or `{}` for an
+/// object whose presence alone is the problem (a `hostPath` volume source).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldValueRef<'a> {
+    /// Not set (or `null`), where the check requires a value.
+    Unset,
+    /// A boolean.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A string.
+    String(&'a str),
+    /// A list of strings (such as `capabilities.drop` without `ALL`).
+    List(StrList<'a>),
+    /// An object that is set; its presence is the problem.
+    Object,
+}
+
+impl FieldValueRef<'_> {
+    /// The value, copied out.
+    pub fn to_owned(&self) -> FieldValue {
+        match *self {
+            FieldValueRef::Unset => FieldValue::Unset,
+            FieldValueRef::Bool(b) => FieldValue::Bool(b),
+            FieldValueRef::Int(i) => FieldValue::Int(i),
+            FieldValueRef::String(s) => FieldValue::String(s.to_owned()),
+            FieldValueRef::List(items) => FieldValue::List(items.iter().map(str::to_owned).collect()),
+            FieldValueRef::Object => FieldValue::Object,
+        }
+    }
+}
+
+impl PartialEq<FieldValue> for FieldValueRef<'_> {
+    fn eq(&self, other: &FieldValue) -> bool {
+        match (*self, other) {
+            (FieldValueRef::Unset, FieldValue::Unset) | (FieldValueRef::Object, FieldValue::Object) => true,
+            (FieldValueRef::Bool(a), FieldValue::Bool(b)) => a == *b,
+            (FieldValueRef::Int(a), FieldValue::Int(b)) => a == *b,
+            (FieldValueRef::String(a), FieldValue::String(b)) => a == b,
+            (FieldValueRef::List(a), FieldValue::List(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y),
+            _ => false,
+        }
+    }
+}
+
+impl PartialEq<&FieldValue> for FieldValueRef<'_> {
+    fn eq(&self, other: &&FieldValue) -> bool {
+        *self == **other
+    }
+}
+
+impl fmt::Display for FieldValueRef<'_> {
+    /// The value as JSON.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            FieldValueRef::Unset => f.write_str("null"),
+            FieldValueRef::Bool(b) => write!(f, "{b}"),
+            FieldValueRef::Int(i) => write!(f, "{i}"),
+            FieldValueRef::String(s) => write_json_string(f, s),
+            FieldValueRef::List(items) => {
+                f.write_str("[")?;
+                for (i, s) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(",")?;
+                    }
+                    write_json_string(f, s)?;
+                }
+                f.write_str("]")
+            }
+            FieldValueRef::Object => f.write_str("{}"),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for FieldValueRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match *self {
+            FieldValueRef::Unset => s.serialize_unit(),
+            FieldValueRef::Bool(b) => s.serialize_bool(b),
+            FieldValueRef::Int(i) => s.serialize_i64(i),
+            FieldValueRef::String(v) => s.serialize_str(v),
+            FieldValueRef::List(items) => s.collect_seq(items.iter()),
+            FieldValueRef::Object => s.serialize_map(Some(0))?.end(),
+        }
+    }
+}
+
+/// A list of strings in a [`FieldValueRef::List`].
+#[derive(Clone, Copy)]
+pub struct StrList<'a> {
+    facts: &'a Facts,
+    spans: &'a [Span],
+}
+
+impl<'a> StrList<'a> {
+    /// How many strings.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// The strings, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &'a str> + DoubleEndedIterator + 'a {
+        let facts = self.facts;
+        self.spans.iter().map(move |s| facts.str(*s))
+    }
+}
+
+impl fmt::Debug for StrList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl PartialEq for StrList<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for StrList<'_> {}
+
+/// One offending field, owned: its JSON path in the object, its value, and the container it
+/// belongs to ([`Field::to_owned`]; a fix's operations keep the fields they cure this way).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct FieldViolation {
@@ -85,8 +633,7 @@ impl FieldViolation {
         FieldViolation { path, value, container: container.map(str::to_owned) }
     }
 
-    /// The field's path, e.g. `spec.containers[0].securityContext.privileged` or
-    /// `metadata.annotations[container.apparmor.security.beta.kubernetes.io/app]`.
+    /// The field's path, e.g. `spec.containers[0].securityContext.privileged`.
     pub fn path(&self) -> &str {
         &self.path
     }
@@ -263,7 +810,10 @@ impl Evaluation {
 
     /// The length of [`Evaluation::forbidden_detail`], in bytes.
     fn forbidden_detail_len(&self) -> usize {
-        let each = |v: &Violation| v.reason.len() + if v.detail.is_empty() { 0 } else { v.detail.len() + 3 };
+        let each = |v: &Violation| {
+            let detail = v.detail().len();
+            v.reason.len() + if detail == 0 { 0 } else { detail + 3 }
+        };
         self.violations.iter().map(|v| each(v) + 2).sum::<usize>().saturating_sub(2)
     }
 
@@ -274,9 +824,10 @@ impl Evaluation {
                 out.push_str(", ");
             }
             out.push_str(v.reason);
-            if !v.detail.is_empty() {
+            let detail = v.detail();
+            if !detail.is_empty() {
                 out.push_str(" (");
-                out.push_str(&v.detail);
+                detail.write_to(out);
                 out.push(')');
             }
         }

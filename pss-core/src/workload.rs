@@ -302,7 +302,7 @@ impl std::error::Error for NoPodTemplate {}
 /// let obj = ObjectDocument::from_str(text)?;
 /// assert_eq!(obj.workload_kind(), Some(WorkloadKind::Deployment));
 /// let result = evaluate_object(LevelVersion::default(), &obj).unwrap();
-/// assert_eq!(result[0].fields()[0].path(), "spec.template.spec.containers[0].securityContext.privileged");
+/// assert_eq!(result[0].fields().get(0).unwrap().path(), "spec.template.spec.containers[0].securityContext.privileged");
 /// # Ok::<(), pss_core::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -518,7 +518,7 @@ pub enum TemplateRef<'a> {
 }
 
 impl TemplateRef<'_> {
-    pub(crate) fn evaluate(&self, lv: LevelVersion, ctx: &Ctx<'_>) -> Vec<crate::Violation> {
+    pub(crate) fn evaluate(&self, lv: LevelVersion, ctx: &Ctx<'static>) -> Vec<crate::Violation> {
         match self {
             TemplateRef::Json(p) => crate::checks::run(lv, *p, ctx),
             #[cfg(feature = "k8s-openapi")]

@@ -20,15 +20,25 @@ fn eval(lv: &str, pod: &Value) -> Evaluation {
     from_json
 }
 
-/// The (check, reason, detail) triples.
-fn triples(e: &Evaluation) -> Vec<(CheckId, &str, &str)> {
-    e.iter().map(|v| (v.check(), v.reason(), v.detail())).collect()
+/// A (check, reason, detail) triple, the detail rendered; compares with `(CheckId, &str, &str)`.
+#[derive(Debug, Clone, PartialEq)]
+struct Triple(CheckId, &'static str, String);
+
+impl PartialEq<(CheckId, &str, &str)> for Triple {
+    fn eq(&self, other: &(CheckId, &str, &str)) -> bool {
+        self.0 == other.0 && self.1 == other.1 && self.2 == other.2
+    }
 }
 
-fn only(e: &Evaluation) -> (CheckId, &str, &str) {
-    let t = triples(e);
+/// The (check, reason, detail) triples.
+fn triples(e: &Evaluation) -> Vec<Triple> {
+    e.iter().map(|v| Triple(v.check(), v.reason(), v.detail().to_string())).collect()
+}
+
+fn only(e: &Evaluation) -> Triple {
+    let mut t = triples(e);
     assert_eq!(t.len(), 1, "expected one violation, got {t:#?}");
-    t[0]
+    t.remove(0)
 }
 
 /// A pod that passes restricted at every version, to tweak one field at a time.
@@ -87,13 +97,13 @@ fn privileged() {
             only(&e),
             (CheckId::Privileged, "privileged", r#"containers "a", "c" must not set securityContext.privileged=true"#)
         );
-        let paths: Vec<&str> = e[0].fields().iter().map(|f| f.path()).collect();
+        let paths: Vec<String> = e[0].fields().iter().map(|f| f.path().to_string()).collect();
         assert_eq!(
             paths,
             ["spec.containers[0].securityContext.privileged", "spec.containers[2].securityContext.privileged"]
         );
-        assert_eq!(e[0].fields()[1].container(), Some("c"));
-        assert_eq!(e[0].fields()[1].value(), &FieldValue::Bool(true));
+        assert_eq!(e[0].fields().get(1).unwrap().container(), Some("c"));
+        assert_eq!(e[0].fields().get(1).unwrap().value(), &FieldValue::Bool(true));
     }
     // Init, regular, then ephemeral containers, as upstream visits them.
     let pod = json!({"spec": {
@@ -103,7 +113,7 @@ fn privileged() {
     }});
     let e = eval("baseline:latest", &pod);
     assert_eq!(e[0].detail(), r#"containers "i", "c", "e" must not set securityContext.privileged=true"#);
-    let paths: Vec<&str> = e[0].fields().iter().map(|f| f.path()).collect();
+    let paths: Vec<String> = e[0].fields().iter().map(|f| f.path().to_string()).collect();
     assert_eq!(
         paths,
         [
@@ -121,7 +131,7 @@ fn host_namespaces() {
     assert_eq!(only(&e), (CheckId::HostNamespaces, "host namespaces", "hostNetwork=true, hostPID=true, hostIPC=true"));
     let e = eval("baseline:latest", &json!({"spec": {"hostIPC": true, "hostPID": false}}));
     assert_eq!(only(&e).2, "hostIPC=true");
-    assert_eq!(e[0].fields()[0].path(), "spec.hostIPC");
+    assert_eq!(e[0].fields().get(0).unwrap().path(), "spec.hostIPC");
 }
 
 #[test]
@@ -133,7 +143,7 @@ fn host_path_volumes_and_restricted_volumes() {
     ]}});
     let e = eval("baseline:latest", &pod);
     assert_eq!(only(&e), (CheckId::HostPathVolumes, "hostPath volumes", r#"volumes "a", "b""#));
-    assert_eq!(e[0].fields()[1].path(), "spec.volumes[2].hostPath");
+    assert_eq!(e[0].fields().get(1).unwrap().path(), "spec.volumes[2].hostPath");
     let one = json!({"spec": {"volumes": [{"name": "a", "hostPath": {"path": "/"}}]}});
     assert_eq!(only(&eval("baseline:v1.10", &one)).2, r#"volume "a""#);
 
@@ -156,7 +166,7 @@ fn host_path_volumes_and_restricted_volumes() {
                 r#"volumes "h", "n", "u", "h2" use restricted volume types "hostPath", "nfs", "unknown""#
             )
         );
-        let paths: Vec<&str> = e[0].fields().iter().map(|f| f.path()).collect();
+        let paths: Vec<String> = e[0].fields().iter().map(|f| f.path().to_string()).collect();
         assert_eq!(
             paths,
             ["spec.volumes[0].hostPath", "spec.volumes[1].nfs", "spec.volumes[3]", "spec.volumes[4].hostPath"]
@@ -179,8 +189,8 @@ fn host_ports_sort_as_strings() {
     ]));
     let e = eval("baseline:latest", &pod);
     assert_eq!(only(&e), (CheckId::HostPorts, "hostPort", r#"containers "a", "b" use hostPorts 10, 9"#));
-    assert_eq!(e[0].fields()[1].path(), "spec.containers[0].ports[2].hostPort");
-    assert_eq!(e[0].fields()[1].value(), &FieldValue::Int(10));
+    assert_eq!(e[0].fields().get(1).unwrap().path(), "spec.containers[0].ports[2].hostPort");
+    assert_eq!(e[0].fields().get(1).unwrap().value(), &FieldValue::Int(10));
     let pod = pod_with_containers(json!([{"name": "a", "ports": [{"containerPort": 80, "hostPort": 8080}]}]));
     assert_eq!(only(&eval("baseline:v1.0", &pod)).2, r#"container "a" uses hostPort 8080"#);
 }
@@ -213,9 +223,9 @@ fn capabilities_baseline_then_restricted_from_1_22() {
             r#"container "app" must set securityContext.capabilities.drop=["ALL"]; container "app" must not include "NET_RAW" in securityContext.capabilities.add"#
         )
     );
-    assert_eq!(e[0].fields()[0].path(), "spec.containers[0].securityContext.capabilities.drop");
-    assert_eq!(e[0].fields()[0].value(), &FieldValue::Unset);
-    assert_eq!(e[0].fields()[1].path(), "spec.containers[0].securityContext.capabilities.add[0]");
+    assert_eq!(e[0].fields().get(0).unwrap().path(), "spec.containers[0].securityContext.capabilities.drop");
+    assert_eq!(e[0].fields().get(0).unwrap().value(), &FieldValue::Unset);
+    assert_eq!(e[0].fields().get(1).unwrap().path(), "spec.containers[0].securityContext.capabilities.add[0]");
 
     // No securityContext at all: must drop ALL; dropping something else is listed.
     let mut pod = restricted_pod();
@@ -224,7 +234,7 @@ fn capabilities_baseline_then_restricted_from_1_22() {
     pod["spec"]["containers"][0]["securityContext"] = json!({"allowPrivilegeEscalation": false});
     let e = eval("restricted:latest", &pod);
     assert_eq!(only(&e).2, r#"containers "init", "app" must set securityContext.capabilities.drop=["ALL"]"#);
-    assert_eq!(e[0].fields()[0].value(), &FieldValue::List(vec!["NET_RAW".into()]));
+    assert_eq!(e[0].fields().get(0).unwrap().value(), &FieldValue::List(vec!["NET_RAW".into()]));
 }
 
 #[test]
@@ -273,8 +283,8 @@ fn allow_privilege_escalation_from_1_8() {
             r#"containers "init", "app" must set securityContext.allowPrivilegeEscalation=false"#
         )
     );
-    assert_eq!(e[0].fields()[0].value(), &FieldValue::Unset);
-    assert_eq!(e[0].fields()[1].value(), &FieldValue::Bool(true));
+    assert_eq!(e[0].fields().get(0).unwrap().value(), &FieldValue::Unset);
+    assert_eq!(e[0].fields().get(1).unwrap().value(), &FieldValue::Bool(true));
     assert!(eval("baseline:latest", &pod).allowed());
 }
 
@@ -307,7 +317,7 @@ fn run_as_non_root_and_user_namespaces_from_1_35() {
         )
     );
     // The offending fields are the containers' (setting it at pod level instead is the detail's hint).
-    let paths: Vec<&str> = e[0].fields().iter().map(|f| f.path()).collect();
+    let paths: Vec<String> = e[0].fields().iter().map(|f| f.path().to_string()).collect();
     assert_eq!(paths, ["spec.containers[0].securityContext.runAsNonRoot"]);
 
     // hostUsers: false relaxes runAsNonRoot and runAsUser from v1.35 only.
@@ -339,7 +349,7 @@ fn run_as_user_from_1_23() {
     assert!(eval("restricted:v1.22", &pod).allowed());
     let e = eval("restricted:v1.23", &pod);
     assert_eq!(only(&e), (CheckId::RunAsUser, "runAsUser=0", r#"pod and container "app" must not set runAsUser=0"#));
-    assert_eq!(e[0].fields()[1].value(), &FieldValue::Int(0));
+    assert_eq!(e[0].fields().get(1).unwrap().value(), &FieldValue::Int(0));
     assert!(eval("baseline:latest", &pod).allowed());
 }
 
@@ -463,7 +473,7 @@ fn app_armor_fields_and_annotations() {
             r#"pod and containers "a", "b" and annotations must not set AppArmor profile type to "Bogus", "Unconfined", "container.apparmor.security.beta.kubernetes.io/b="unconfined"", "container.apparmor.security.beta.kubernetes.io/c="runtime/other"""#
         )
     );
-    let paths: Vec<&str> = e[0].fields().iter().map(|f| f.path()).collect();
+    let paths: Vec<String> = e[0].fields().iter().map(|f| f.path().to_string()).collect();
     assert_eq!(
         paths,
         [
@@ -540,7 +550,10 @@ fn sysctls_at_each_version_step() {
     ]}}});
     let e = eval("restricted:v1.0", &json!({"spec": pod["spec"].clone()}));
     assert!(e.iter().any(|v| v.detail() == "kernel.msgmax, kernel.msgmax"));
-    assert_eq!(eval("baseline:latest", &pod)[0].fields()[1].path(), "spec.securityContext.sysctls[2].name");
+    assert_eq!(
+        eval("baseline:latest", &pod)[0].fields().get(1).unwrap().path(),
+        "spec.securityContext.sysctls[2].name"
+    );
 }
 
 #[test]
@@ -576,7 +589,7 @@ fn host_probes_and_lifecycle_from_1_34() {
             r#"containers "a", "b" use probe or lifecycle hosts "a.example", "z.example""#
         )
     );
-    let paths: Vec<&str> = e[0].fields().iter().map(|f| f.path()).collect();
+    let paths: Vec<String> = e[0].fields().iter().map(|f| f.path().to_string()).collect();
     assert_eq!(
         paths,
         [

@@ -33,7 +33,7 @@ fn all_versions() -> Vec<Version> {
 
 fn check(result: &Evaluation, run: &Run) -> Result<(), String> {
     let reasons: Vec<&str> = result.iter().map(|v| v.reason()).collect();
-    let details: Vec<&str> = result.iter().map(|v| v.detail()).collect();
+    let details: Vec<String> = result.iter().map(|v| v.detail().to_string()).collect();
     if result.allowed() != run.allowed || reasons != run.reasons || details != run.details {
         return Err(format!(
             "want allowed={} reasons={:?} details={:?}\n     got  allowed={} reasons={:?} details={:?}",

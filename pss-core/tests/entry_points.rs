@@ -19,7 +19,7 @@ fn evaluated(e: &Evaluation, name: &str) -> Answer {
     Answer::Evaluated {
         allowed: e.allowed(),
         reasons: e.iter().map(|v| v.reason().to_owned()).collect(),
-        paths: e.iter().map(|v| v.fields()[0].path().to_owned()).collect(),
+        paths: e.iter().map(|v| v.fields().get(0).unwrap().path().to_string()).collect(),
         message: e.denial_message(name),
     }
 }

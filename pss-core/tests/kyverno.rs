@@ -70,7 +70,7 @@ fn message(policy: &KyvernoPolicy, object: &str) -> String {
 fn warned_fields(policy: &KyvernoPolicy, object: &str) -> Vec<String> {
     let result = apply(policy, object);
     let [rule] = result.rules() else { panic!("{:?}", result.rules()) };
-    rule.warnings().iter().flat_map(|v| v.fields()).map(|f| f.path().to_owned()).collect()
+    rule.warnings().iter().flat_map(|v| v.fields()).map(|f| f.path().to_string()).collect()
 }
 
 fn failed(rule: &str, lv: &str) -> String {
@@ -124,7 +124,7 @@ fn seed_policy_at_kyverno_1_11_gives_todays_message_byte_for_byte() {
         rule.message(),
         "Validation rule 'baseline' failed. It violates PodSecurity \"baseline:latest\": ({Allowed:false ForbiddenReason:privileged ForbiddenDetail:container \"privileged-pod\" must not set securityContext.privileged=true})\n"
     );
-    assert_eq!(rule.violations()[0].fields()[0].path(), "spec.containers[0].securityContext.privileged");
+    assert_eq!(rule.violations()[0].fields().get(0).unwrap().path(), "spec.containers[0].securityContext.privileged");
     assert!(rule.warnings().is_empty());
     assert_eq!(blocked_message(&pod, "default", &[result]).unwrap(), SEED_BLOCKED);
 }
@@ -221,7 +221,7 @@ fn deployments_and_cronjobs_run_the_generated_rules_with_kyvernos_paths() {
     // The violations point into the template, relative to the object.
     let result = apply(&p, &cronjob);
     assert_eq!(
-        result.rules()[0].violations()[0].fields()[0].path(),
+        result.rules()[0].violations()[0].fields().get(0).unwrap().path(),
         "spec.jobTemplate.spec.template.spec.containers[0].securityContext.privileged"
     );
     // Kyverno 1.11 printed the detail, whose container name is all it says of the place.
@@ -624,9 +624,9 @@ fn field_level_exclusion_by_image() {
         new("r", "baseline:latest", &[("privileged", &[&error("spec.containers[1]")])])
     );
     let result = apply(&partial, &object);
-    let fields: Vec<(&str, Option<&str>)> =
-        result.rules()[0].violations()[0].fields().iter().map(|f| (f.path(), f.container())).collect();
-    assert_eq!(fields, [("spec.containers[1].securityContext.privileged", Some("side"))]);
+    let fields: Vec<(String, Option<&str>)> =
+        result.rules()[0].violations()[0].fields().iter().map(|f| (f.path().to_string(), f.container())).collect();
+    assert_eq!(fields, [("spec".to_owned() + ".containers[1].securityContext.privileged", Some("side"))]);
 }
 
 #[test]
@@ -849,7 +849,7 @@ fn run_as_non_root_unset_is_not_hidden_by_an_excluded_false() {
             .unwrap();
     let obj = ObjectDocument::from_str(&object).unwrap();
     let result = pss_core::kyverno::evaluate_object_excluding("restricted".parse().unwrap(), &obj, &[entry]).unwrap();
-    let fields: Vec<&str> = result.iter().flat_map(|v| v.fields()).map(|f| f.path()).collect();
+    let fields: Vec<String> = result.iter().flat_map(|v| v.fields()).map(|f| f.path().to_string()).collect();
     assert_eq!(fields, ["spec.containers[1].securityContext.runAsNonRoot"]);
 }
 
@@ -875,7 +875,7 @@ fn seccomp_unset_is_not_hidden_by_an_excluded_unconfined() {
         pss_core::kyverno::PodSecurityExclusion::new("Seccomp", ["legacy/*"], "", Vec::<String>::new()).unwrap();
     let obj = ObjectDocument::from_str(&object).unwrap();
     let result = pss_core::kyverno::evaluate_object_excluding("restricted".parse().unwrap(), &obj, &[entry]).unwrap();
-    let fields: Vec<&str> = result.iter().flat_map(|v| v.fields()).map(|f| f.path()).collect();
+    let fields: Vec<String> = result.iter().flat_map(|v| v.fields()).map(|f| f.path().to_string()).collect();
     assert_eq!(fields, ["spec.containers[1].securityContext.seccompProfile.type"]);
 }
 
@@ -1415,7 +1415,7 @@ mod standalone_exclusions {
         evaluate_object_excluding(LevelVersion::default(), &obj, exclusions)
             .unwrap()
             .iter()
-            .map(|v| (v.reason().to_owned(), v.fields().iter().map(|f| f.path().to_owned()).collect()))
+            .map(|v| (v.reason().to_owned(), v.fields().iter().map(|f| f.path().to_string()).collect()))
             .collect()
     }
 
@@ -1480,7 +1480,7 @@ mod standalone_exclusions {
         }
         let only_b =
             evaluate_pod_excluding(LevelVersion::default(), &doc, &[excl("Capabilities", &["nginx:?"], "", &[])]);
-        assert_eq!(only_b[0].fields()[0].path(), "spec.containers[1].securityContext.capabilities.add[0]");
+        assert_eq!(only_b[0].fields().get(0).unwrap().path(), "spec.containers[1].securityContext.capabilities.add[0]");
         // A document of another kind is not a pod: an error, never an evaluation of its `spec` as a
         // pod's.
         let err = PodDocument::from_str(r#"{"kind": "Service", "spec": {"hostPID": true}}"#).unwrap_err();

@@ -105,7 +105,7 @@ fn fields(lv: LevelVersion, obj: &ObjectDocument<'_>, excl: &[PodSecurityExclusi
     evaluate_object_excluding(lv, obj, excl)
         .unwrap()
         .iter()
-        .flat_map(|v| v.fields().iter().map(move |f| (v.check().as_str().to_owned(), f.path().to_owned())))
+        .flat_map(|v| v.fields().iter().map(move |f| (v.check().as_str().to_owned(), f.path().to_string())))
         .collect()
 }
 
@@ -164,7 +164,7 @@ proptest! {
                 // container's too) and of the pod stay.
                 if f.container() != Some(name.as_str()) {
                     prop_assert!(
-                        after.contains(&(v.check().as_str().to_owned(), f.path().to_owned())),
+                        after.contains(&(v.check().as_str().to_owned(), f.path().to_string())),
                         "{} of {:?} hidden by excluding {name}", f.path(), f.container()
                     );
                 }

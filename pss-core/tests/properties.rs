@@ -112,7 +112,7 @@ fn flat(result: &Evaluation, prefix: &str) -> Flat {
                 .iter()
                 .map(|f| (format!("{prefix}{}", f.path()), f.value().to_string(), f.container().map(str::to_owned)))
                 .collect();
-            (v.check().as_str(), v.reason(), v.detail().to_owned(), fields)
+            (v.check().as_str(), v.reason(), v.detail().to_string(), fields)
         })
         .collect()
 }
@@ -346,7 +346,7 @@ proptest! {
         if mutation.forbidden(level, version.effective().minor().unwrap(), &mutated) {
             let reported = after.iter().any(|v| {
                 mutation.checks().contains(&v.check().as_str())
-                    && v.fields().iter().any(|f| at_or_under(f.path(), &location))
+                    && v.fields().iter().any(|f| at_or_under(&f.path().to_string(), &location))
             });
             prop_assert!(reported, "{mutation:?} at {lv}: no {:?} violation at {location}: {after:?}", mutation.checks());
         }

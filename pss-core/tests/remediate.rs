@@ -124,7 +124,7 @@ fn remediate_as(entry: Entry, r: Remediator, text: &str) -> Result<Remediation, 
 
 /// The (check, path) of every violating field.
 fn fields(eval: &Evaluation) -> HashSet<(CheckId, String)> {
-    eval.iter().flat_map(|v| v.fields().iter().map(move |f| (v.check(), f.path().to_owned()))).collect()
+    eval.iter().flat_map(|v| v.fields().iter().map(move |f| (v.check(), f.path().to_string()))).collect()
 }
 
 /// Tallies across many fixes, for the summaries the data tests print.
@@ -173,7 +173,7 @@ fn check_fix(
     }
     let left = fields(&after);
     let reported: HashSet<(CheckId, String)> =
-        fix.unfixable().iter().map(|u| (u.check(), u.path().to_owned())).collect();
+        fix.unfixable().iter().map(|u| (u.check(), u.path().to_string())).collect();
     if left != reported || fix.unfixable().len() != reported.len() {
         return Err(format!("left {left:?}\n  but reported {reported:?}"));
     }
@@ -262,12 +262,12 @@ fn fix_pod_safe(level_version: &str, pod: Value) -> Remediation {
 fn ops(fix: &Remediation) -> Vec<(String, String, String)> {
     fix.operations()
         .iter()
-        .map(|o| (o.op().to_string(), o.path().to_owned(), o.value().map(|v| v.to_string()).unwrap_or_default()))
+        .map(|o| (o.op().to_string(), o.path().to_string(), o.value().map(|v| v.to_string()).unwrap_or_default()))
         .collect()
 }
 
 fn reasons(fix: &Remediation) -> Vec<(String, String)> {
-    fix.unfixable().iter().map(|u| (u.path().to_owned(), u.reason().code().to_owned())).collect()
+    fix.unfixable().iter().map(|u| (u.path().to_string(), u.reason().code().to_owned())).collect()
 }
 
 fn o(op: &str, path: &str, value: &str) -> (String, String, String) {
@@ -877,7 +877,7 @@ proptest! {
             if pod.metadata.annotations.is_none() {
                 let prefix = format!("/{}", KINDS[k].path_prefix().replace('.', "/"));
                 let prefix = if KINDS[k].is_pod() { "/spec".to_owned() } else { format!("{prefix}spec") };
-                let object_paths: Vec<String> = object_fix.operations().iter().map(|o| o.path().to_owned()).collect();
+                let object_paths: Vec<String> = object_fix.operations().iter().map(|o| o.path().to_string()).collect();
                 let spec_paths: Vec<String> = spec_fix.operations().iter().map(|o| format!("{prefix}{}", o.path())).collect();
                 prop_assert_eq!(object_paths, spec_paths);
             }

@@ -47,10 +47,13 @@ fn every_kind_is_evaluated_through_its_template() {
         assert_eq!(result[1].detail(), r#"container "c" must not set securityContext.privileged=true"#);
         let meta = if prefix.is_empty() { "metadata".to_owned() } else { format!("{prefix}metadata") };
         assert_eq!(
-            result[0].fields()[0].path(),
+            result[0].fields().get(0).unwrap().path(),
             format!("{meta}.annotations[container.apparmor.security.beta.kubernetes.io/c]")
         );
-        assert_eq!(result[1].fields()[0].path(), format!("{prefix}spec.containers[0].securityContext.privileged"));
+        assert_eq!(
+            result[1].fields().get(0).unwrap().path(),
+            format!("{prefix}spec.containers[0].securityContext.privileged")
+        );
         assert_eq!(common::typed_object(kind, LevelVersion::default(), &text), result, "{kind}: typed and JSON differ");
         // The template alone, as a pod, gives the same verdict.
         let as_pod = evaluate_json_str(LevelVersion::default(), &template().to_string()).unwrap();

@@ -194,7 +194,7 @@ fn every_document_reads_as_kubectl_reads_it_and_every_workload_gets_upstreams_ve
                     }
                 };
                 let reasons: Vec<&str> = result.iter().map(|v| v.reason()).collect();
-                let details: Vec<&str> = result.iter().map(|v| v.detail()).collect();
+                let details: Vec<String> = result.iter().map(|v| v.detail().to_string()).collect();
                 if result.allowed() != run.allowed || reasons != run.reasons || details != run.details {
                     failures.push(format!(
                         "{id} {lv}: want {} {:?} {:?}, got {} {reasons:?} {details:?}",

@@ -202,10 +202,10 @@ impl From<&pss_core::FieldError> for FieldError {
     fn from(e: &pss_core::FieldError) -> Self {
         FieldError {
             message: e.to_string(),
-            path: e.path().to_owned(),
+            path: e.path().to_string(),
             label: e.label().map(str::to_owned),
             value: e.value().map(str::to_owned),
-            detail: e.detail().to_owned(),
+            detail: e.detail().to_string(),
         }
     }
 }

@@ -222,10 +222,16 @@ impl From<&pss_core::FieldValue> for FieldValue {
 impl From<&pss_core::FieldViolation> for FieldViolation {
     fn from(f: &pss_core::FieldViolation) -> Self {
         FieldViolation {
-            path: f.path().to_owned(),
+            path: f.path().to_string(),
             value: f.value().into(),
             container: f.container().map(str::to_owned),
         }
+    }
+}
+
+impl From<pss_core::Field<'_>> for FieldViolation {
+    fn from(f: pss_core::Field<'_>) -> Self {
+        FieldViolation::from(&f.to_owned())
     }
 }
 
@@ -234,7 +240,7 @@ impl From<&pss_core::Violation> for Violation {
         Violation {
             check: v.check().as_str().to_owned(),
             reason: v.reason().to_owned(),
-            detail: v.detail().to_owned(),
+            detail: v.detail().to_string(),
             fields: v.fields().iter().map(FieldViolation::from).collect(),
         }
     }
@@ -487,30 +493,32 @@ fn flat(meta: &Meta<'_>, result: &pss_core::Evaluation) -> Option<String> {
         let check = pss_core::CheckId::ALL.iter().position(|c| *c == v.check())?;
         shape.push(char::from(b'a' + u8::try_from(check).ok().filter(|c| *c < 26)?));
         f.str(v.reason());
-        f.str(v.detail());
+        f.str("");
+        v.detail().write_to(&mut f.out);
         for field in v.fields() {
-            f.str(field.path());
+            f.str("");
+            field.path().write_to(&mut f.out);
             match field.value() {
-                pss_core::FieldValue::Bool(true) => shape.push('T'),
-                pss_core::FieldValue::Bool(false) => shape.push('F'),
-                pss_core::FieldValue::Int(n) => {
+                pss_core::FieldValueRef::Bool(true) => shape.push('T'),
+                pss_core::FieldValueRef::Bool(false) => shape.push('F'),
+                pss_core::FieldValueRef::Int(n) => {
                     shape.push('I');
                     f.str("");
-                    json::write_int(&mut f.out, *n);
+                    json::write_int(&mut f.out, n);
                 }
-                pss_core::FieldValue::String(s) => {
+                pss_core::FieldValueRef::String(s) => {
                     shape.push('S');
                     f.str(s);
                 }
-                pss_core::FieldValue::List(items) => {
+                pss_core::FieldValueRef::List(items) => {
                     shape.push('L');
                     f.str("");
                     json::write_int(&mut f.out, i64::try_from(items.len()).unwrap_or(i64::MAX));
-                    for item in items {
+                    for item in items.iter() {
                         f.str(item);
                     }
                 }
-                pss_core::FieldValue::Object => shape.push('O'),
+                pss_core::FieldValueRef::Object => shape.push('O'),
                 // Unset, and any value newer than this package.
                 _ => shape.push('N'),
             }
@@ -687,10 +695,10 @@ mod tests {
                     for (o, c) in ours.violations.iter().zip(core.iter()) {
                         assert_eq!(
                             (o.check.as_str(), o.reason.as_str(), o.detail.as_str()),
-                            (c.check().as_str(), c.reason(), c.detail())
+                            (c.check().as_str(), c.reason(), c.detail().to_string().as_str())
                         );
                         let paths: Vec<&str> = o.fields.iter().map(|f| f.path.as_str()).collect();
-                        let core_paths: Vec<&str> = c.fields().iter().map(|f| f.path()).collect();
+                        let core_paths: Vec<String> = c.fields().iter().map(|f| f.path().to_string()).collect();
                         assert_eq!(paths, core_paths);
                     }
                 }

@@ -346,14 +346,14 @@ unsafe fn compare_violation(v: *const pss_violation, want: &Violation) {
     unsafe {
         assert_eq!(view(v, pss_violation_check_id), Some(want.check().as_str()));
         assert_eq!(view(v, pss_violation_reason), Some(want.reason()));
-        assert_eq!(view(v, pss_violation_detail), Some(want.detail()));
+        assert_eq!(view(v, pss_violation_detail), Some(want.detail().to_string().as_str()));
         let mut fields = 0usize;
         assert_eq!(pss_violation_field_count(v, &mut fields), OK);
         assert_eq!(fields, want.fields().len());
         for (j, want) in want.fields().iter().enumerate() {
             let mut f: *const pss_field = ptr::null();
             assert_eq!(pss_violation_field(v, j, &mut f), OK);
-            assert_eq!(view(f, pss_field_path), Some(want.path()));
+            assert_eq!(view(f, pss_field_path), Some(want.path().to_string().as_str()));
             assert_eq!(view(f, pss_field_value_json), Some(want.value().to_string().as_str()));
             assert_eq!(view(f, pss_field_container), want.container());
         }

@@ -169,9 +169,9 @@ pub fn object_json(data: &[u8]) {
                 let kind = object.workload_kind().expect("an evaluated object has a workload kind");
                 let prefix = kind.template_path();
                 for f in e.violations().iter().flat_map(|v| v.fields()) {
-                    let path =
-                        f.path().strip_prefix(prefix).unwrap_or_else(|| panic!("{} not under {prefix}", f.path()));
-                    assert!(prefix.is_empty() || path.starts_with('.'), "{}", f.path());
+                    let full = f.path().to_string();
+                    let path = full.strip_prefix(prefix).unwrap_or_else(|| panic!("{full} not under {prefix}"));
+                    assert!(prefix.is_empty() || path.starts_with('.'), "{full}");
                 }
             }
             Err(NoPodTemplate::TemplateAbsent { kind }) => assert_eq!(*kind, WorkloadKind::ReplicationController),

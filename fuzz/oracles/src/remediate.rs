@@ -94,10 +94,10 @@ pub fn remediate(data: &[u8]) {
                     assert_eq!(op.safety(), Safety::Safe, "{} is not safe", op.path());
                 }
             }
-            let left: Vec<_> = fix.unfixable().iter().map(|u| (u.check(), u.path().to_owned())).collect();
+            let left: Vec<_> = fix.unfixable().iter().map(|u| (u.check(), u.path().to_string())).collect();
             for v in fix.after().violations() {
                 for f in v.fields() {
-                    assert!(left.contains(&(v.check(), f.path().to_owned())), "{} left but not reported", f.path());
+                    assert!(left.contains(&(v.check(), f.path().to_string())), "{} left but not reported", f.path());
                 }
             }
             // From here on, the document as serde_json reads it (not every text pss reads: Go's

@@ -1,39 +1,38 @@
 //! `allowPrivilegeEscalation` (restricted, v1.8+): containers must set
 //! `securityContext.allowPrivilegeEscalation=false`; from v1.25 Windows pods are exempt.
 
-use super::{is_windows, text, CheckId, Ctx, Piece};
+use super::{is_windows, CheckId, Piece, Rec, Spans};
+use crate::facts::{PathFact, ValueFact};
 use crate::model::{ContainerView, PodView};
-use crate::violation::{FieldValue, FieldViolation, Violation};
 
 pub(super) const SINCE: &[u64] = &[8, 25];
 
-pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
+pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
     if minor >= 25 && is_windows(pod) {
-        return None;
+        return;
     }
-    let mut bad = Vec::new();
-    let mut fields = Vec::new();
+    let mut bad = Spans::new();
     for (slot, c) in pod.containers() {
         let value = c.security_context().and_then(|sc| sc.allow_privilege_escalation());
         if value != Some(false) {
-            bad.push(c.name());
-            fields.push(FieldViolation::new(
-                ctx.container(slot, "securityContext.allowPrivilegeEscalation"),
-                value.map_or(FieldValue::Unset, FieldValue::Bool),
-                Some(c.name()),
-            ));
+            let name = r.name(c.name());
+            bad.push(name);
+            r.field(
+                PathFact::container(slot, "securityContext.allowPrivilegeEscalation"),
+                value.map_or(ValueFact::Unset, ValueFact::Bool),
+                Some(name),
+            );
         }
     }
     if bad.is_empty() {
-        return None;
+        return;
     }
-    Some(Violation::new(
+    r.violation(
         CheckId::AllowPrivilegeEscalation,
         "allowPrivilegeEscalation != false",
-        text(&[
-            Piece::Counted("container", "containers", &bad),
+        &[
+            Piece::CountedSpans("container", "containers", bad.as_slice()),
             Piece::Str(" must set securityContext.allowPrivilegeEscalation=false"),
-        ]),
-        fields,
-    ))
+        ],
+    );
 }

@@ -1,10 +1,10 @@
 //! `appArmorProfile` (baseline): AppArmor profile types (fields) and the beta annotations must not
 //! disable or override the default profile.
 
-use super::{containers_phrase, join_quote, pluralize, sorted_set, CheckId, Ctx};
+use super::{containers_phrase, join_quote, pluralize, sorted_set, CheckId, Piece, Rec};
+use crate::facts::PathFact;
 use crate::model::{ContainerView, PodView};
 use crate::quote::push_go_quoted;
-use crate::violation::{FieldValue, FieldViolation, Violation};
 
 pub(super) const SINCE: &[u64] = &[0];
 
@@ -18,20 +18,16 @@ pub(super) fn allowed_annotation(v: &str) -> bool {
     v.is_empty() || v == "runtime/default" || v.starts_with("localhost/")
 }
 
-pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
+pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
     let mut setters: Vec<String> = Vec::new();
     let mut bad_values: Vec<&str> = Vec::new();
-    let mut fields = Vec::new();
 
     if let Some(t) = pod.security_context().and_then(|sc| sc.app_armor_type()) {
         if !allowed_type(t) {
             setters.push("pod".to_owned());
             bad_values.push(t);
-            fields.push(FieldViolation::new(
-                ctx.spec("securityContext.appArmorProfile.type"),
-                FieldValue::String(t.to_owned()),
-                None,
-            ));
+            let value = r.string(t);
+            r.field(PathFact::spec("securityContext.appArmorProfile.type"), value, None);
         }
     }
 
@@ -41,11 +37,8 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
             if !allowed_type(t) {
                 bad_containers.push(c.name());
                 bad_values.push(t);
-                fields.push(FieldViolation::new(
-                    ctx.container(slot, "securityContext.appArmorProfile.type"),
-                    FieldValue::String(t.to_owned()),
-                    Some(c.name()),
-                ));
+                let (name, value) = (r.name(c.name()), r.string(t));
+                r.field(PathFact::container(slot, "securityContext.appArmorProfile.type"), value, Some(name));
             }
         }
     }
@@ -61,7 +54,9 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
             entry.push('=');
             push_go_quoted(&mut entry, value);
             forbidden_annotations.push(entry);
-            fields.push(FieldViolation::new(ctx.annotation(key), FieldValue::String(value.to_owned()), None));
+            let path = PathFact::Annotation(r.name(key));
+            let value = r.string(value);
+            r.field(path, value, None);
         }
     }
 
@@ -72,18 +67,18 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
         setters.push(pluralize("annotation", "annotations", forbidden_annotations.len()).to_owned());
     }
     if setters.is_empty() {
-        return None;
+        return;
     }
-    Some(Violation::new(
+    let detail = format!(
+        "{} must not set AppArmor profile type to {}",
+        setters.join(" and "),
+        join_quote(
+            &bad_values.iter().copied().chain(forbidden_annotations.iter().map(String::as_str)).collect::<Vec<_>>()
+        )
+    );
+    r.violation(
         CheckId::AppArmorProfile,
         pluralize("forbidden AppArmor profile", "forbidden AppArmor profiles", count),
-        format!(
-            "{} must not set AppArmor profile type to {}",
-            setters.join(" and "),
-            join_quote(
-                &bad_values.iter().copied().chain(forbidden_annotations.iter().map(String::as_str)).collect::<Vec<_>>()
-            )
-        ),
-        fields,
-    ))
+        &[Piece::Text(&detail)],
+    );
 }

@@ -1,8 +1,8 @@
 //! `capabilities_baseline` (baseline): containers may add only capabilities from the default set.
 
-use super::{sorted_set, text, CheckId, Ctx, Piece};
+use super::{CheckId, Piece, Rec, Spans};
+use crate::facts::{PathFact, ValueFact};
 use crate::model::{ContainerView, PodView};
-use crate::violation::{FieldValue, FieldViolation, Violation};
 
 pub(super) const SINCE: &[u64] = &[0];
 
@@ -23,39 +23,39 @@ pub(super) const ALLOWED: [&str; 13] = [
     "SYS_CHROOT",
 ];
 
-pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
-    let mut bad = Vec::new();
-    let mut caps = Vec::new();
-    let mut fields = Vec::new();
+pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
+    let mut bad = Spans::new();
+    let mut caps = Spans::new();
     for (slot, c) in pod.containers() {
-        let mut valid = true;
+        let mut name = None;
         for (i, cap) in c.cap_add().enumerate() {
             if !ALLOWED.contains(&cap) {
-                valid = false;
-                caps.push(cap);
-                fields.push(FieldViolation::new(
-                    ctx.container_item(slot, "securityContext.capabilities.add", i),
-                    FieldValue::String(cap.to_owned()),
-                    Some(c.name()),
-                ));
+                let container = *name.get_or_insert_with(|| r.name(c.name()));
+                let value = r.name(cap);
+                caps.push(value);
+                r.field(
+                    PathFact::container_item(slot, "securityContext.capabilities.add", i, ""),
+                    ValueFact::Str(value),
+                    Some(container),
+                );
             }
         }
-        if !valid {
-            bad.push(c.name());
+        if let Some(name) = name {
+            bad.push(name);
         }
     }
     if bad.is_empty() {
-        return None;
+        return;
     }
-    Some(Violation::new(
+    let n = r.facts.sort_set(caps.as_mut_slice());
+    r.violation(
         CheckId::CapabilitiesBaseline,
         "non-default capabilities",
-        text(&[
-            Piece::Counted("container", "containers", &bad),
+        &[
+            Piece::CountedSpans("container", "containers", bad.as_slice()),
             Piece::Str(" must not include "),
-            Piece::Quoted(&sorted_set(caps)),
+            Piece::QuotedSpans(&caps.as_slice()[..n]),
             Piece::Str(" in securityContext.capabilities.add"),
-        ]),
-        fields,
-    ))
+        ],
+    );
 }

@@ -1,48 +1,53 @@
 //! `hostPorts` (baseline): containers must not use host ports.
 
-use super::{piece_if, pluralize, sorted_set, text, CheckId, Ctx, Piece};
+use super::{piece_if, pluralize, CheckId, Piece, Rec, Spans};
+use crate::facts::{PathFact, Small, ValueFact};
 use crate::model::{ContainerView, PodView};
-use crate::violation::{FieldValue, FieldViolation, Violation};
 
 pub(super) const SINCE: &[u64] = &[0];
 
-pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
-    let mut bad = Vec::new();
-    let mut ports = Vec::new();
-    let mut fields = Vec::new();
+pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
+    let mut bad = Spans::new();
+    let mut ports = Spans::new();
     for (slot, c) in pod.containers() {
-        let mut valid = true;
+        let mut name = None;
         for (i, port) in c.host_ports().enumerate() {
             if port != 0 {
-                valid = false;
-                ports.push(port.to_string());
-                fields.push(FieldViolation::new(
-                    ctx.container(slot, &text(&[Piece::Str("ports"), Piece::Index(i), Piece::Str(".hostPort")])),
-                    FieldValue::Int(i64::from(port)),
-                    Some(c.name()),
-                ));
+                let container = *name.get_or_insert_with(|| r.name(c.name()));
+                // Upstream keeps the ports as a set of strings, so they sort as strings ("10" < "9").
+                ports.push(r.facts.write(port));
+                r.field(
+                    PathFact::container_item(slot, "ports", i, ".hostPort"),
+                    ValueFact::Int(i64::from(port)),
+                    Some(container),
+                );
             }
         }
-        if !valid {
-            bad.push(c.name());
+        if let Some(name) = name {
+            bad.push(name);
         }
     }
     if bad.is_empty() {
-        return None;
+        return;
     }
-    // Upstream keeps the ports as a set of strings, so they sort as strings ("10" < "9").
-    let ports = sorted_set(ports);
-    let ports: Vec<&str> = ports.iter().map(String::as_str).collect();
-    let mut detail = vec![
-        Piece::Counted("container", "containers", &bad),
+    let n = r.facts.sort_set(ports.as_mut_slice());
+    let ports = &ports.as_slice()[..n];
+    let head = [
+        Piece::CountedSpans("container", "containers", bad.as_slice()),
         Piece::Str(" "),
         Piece::Str(pluralize("uses", "use", bad.len())),
         Piece::Str(" "),
         Piece::Str(pluralize("hostPort", "hostPorts", ports.len())),
         Piece::Str(" "),
     ];
-    for (i, port) in ports.iter().enumerate() {
-        detail.extend([piece_if(i > 0, Piece::Str(", ")), Piece::Str(port)]);
+    // The ports joined by ", ", unquoted: a piece per port and separator, on the stack when few.
+    let mut detail: Small<Piece<'_>, 24> = Small::new();
+    for piece in head {
+        detail.push(piece);
     }
-    Some(Violation::new(CheckId::HostPorts, "hostPort", text(&detail), fields))
+    for (i, port) in ports.iter().enumerate() {
+        detail.push(piece_if(i > 0, Piece::Str(", ")));
+        detail.push(Piece::Span(*port));
+    }
+    r.violation(CheckId::HostPorts, "hostPort", detail.as_slice());
 }

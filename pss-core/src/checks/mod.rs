@@ -10,7 +10,10 @@ use core::str::FromStr;
 
 use crate::error::Error;
 use crate::level::{Level, LevelVersion, Version};
-use crate::model::{PodView, Slot};
+use std::sync::Arc;
+
+use crate::facts::{Facts, PathFact, Small, Span, ValueFact};
+use crate::model::PodView;
 use crate::violation::Violation;
 
 mod allow_privilege_escalation;
@@ -427,49 +430,125 @@ fn plan(level: Level, minor: u64) -> u32 {
     }
 }
 
+/// Records what the checks find: the facts of the violations, and which checks failed.
+pub(crate) struct Rec {
+    pub(crate) facts: Facts,
+    found: [Found; CheckId::ALL.len()],
+    count: usize,
+    /// Where the running check's fields begin.
+    mark: u32,
+}
+
+/// One failed check, while recording.
+#[derive(Clone, Copy)]
+struct Found {
+    check: CheckId,
+    reason: &'static str,
+    atoms: (u32, u32),
+    fields: (u32, u32),
+}
+
+impl Rec {
+    /// Nothing recorded yet (allocates nothing).
+    pub(crate) fn new(ctx: Ctx<'static>) -> Self {
+        let none = Found { check: CheckId::Privileged, reason: "", atoms: (0, 0), fields: (0, 0) };
+        Rec { facts: Facts::new(ctx), found: [none; CheckId::ALL.len()], count: 0, mark: 0 }
+    }
+
+    /// Copies a string from the pod in.
+    pub(crate) fn name(&mut self, s: &str) -> Span {
+        self.facts.reserve_typical();
+        self.facts.copy(s)
+    }
+
+    /// A string value, copied in.
+    pub(crate) fn string(&mut self, s: &str) -> ValueFact {
+        ValueFact::Str(self.name(s))
+    }
+
+    /// Records an offending field.
+    pub(crate) fn field(&mut self, path: PathFact, value: ValueFact, container: Option<Span>) {
+        self.facts.reserve_typical();
+        self.facts.field(path, value, container);
+    }
+
+    /// Records the failure of `check` with its detail; its fields are those recorded since the
+    /// check began.
+    pub(crate) fn violation(&mut self, check: CheckId, reason: &'static str, detail: &[Piece<'_>]) {
+        self.facts.reserve_typical();
+        let atoms = self.facts.detail(detail);
+        let fields = (self.mark, self.facts.fields.len() as u32);
+        if self.count < self.found.len() {
+            self.found[self.count] = Found { check, reason, atoms, fields };
+            self.count += 1;
+        }
+    }
+
+    /// Runs one check; forgets what it recorded if it passed after all.
+    fn run<P: PodView>(&mut self, id: CheckId, pod: &P, minor: u64) {
+        let (count, fields, atoms) = (self.count, self.facts.fields.len(), self.facts.atoms.len());
+        self.mark = fields as u32;
+        run_one(id, pod, minor, self);
+        if self.count == count {
+            self.facts.truncate(fields, atoms);
+        }
+    }
+
+    /// The violations recorded, sharing their facts.
+    pub(crate) fn finish(self) -> Vec<Violation> {
+        if self.count == 0 {
+            return Vec::new();
+        }
+        let facts = Arc::new(self.facts);
+        let mut out = Vec::with_capacity(self.count);
+        for f in &self.found[..self.count] {
+            out.push(Violation::from_facts(f.check, f.reason, Arc::clone(&facts), f.atoms, f.fields));
+        }
+        out
+    }
+}
+
 /// Runs every check of the plan without the pre-check (for tests that compare both paths).
 #[cfg(test)]
-pub(crate) fn run_every_check<P: PodView>(lv: LevelVersion, pod: &P, ctx: &Ctx<'_>) -> Vec<Violation> {
+pub(crate) fn run_every_check<P: PodView>(lv: LevelVersion, pod: &P, ctx: &Ctx<'static>) -> Vec<Violation> {
     let minor = lv.version.effective_minor();
     let mut checks = plan(lv.level, minor);
-    let mut out = Vec::new();
+    let mut rec = Rec::new(*ctx);
     while checks != 0 {
         let id = CheckId::ALL[checks.trailing_zeros() as usize];
         checks &= checks - 1;
-        if let Some(v) = run_one(id, pod, minor, ctx) {
-            out.push(v);
-        }
+        rec.run(id, pod, minor);
     }
-    out
+    rec.finish()
 }
 
 /// Runs the checks for a level and version over a pod; violations come in upstream's order.
-pub(crate) fn run<P: PodView>(lv: LevelVersion, pod: &P, ctx: &Ctx<'_>) -> Vec<Violation> {
-    let mut out = Vec::new();
+pub(crate) fn run<P: PodView>(lv: LevelVersion, pod: &P, ctx: &Ctx<'static>) -> Vec<Violation> {
     let minor = lv.version.effective_minor();
     let mut checks = plan(lv.level, minor);
     if prefilter::certainly_allowed(pod, checks, minor) {
-        return out;
+        return Vec::new();
     }
+    let mut rec = Rec::new(*ctx);
     while checks != 0 {
         let id = CheckId::ALL[checks.trailing_zeros() as usize];
         checks &= checks - 1;
-        if let Some(v) = run_one(id, pod, minor, ctx) {
-            out.push(v);
-        }
+        rec.run(id, pod, minor);
     }
-    out
+    rec.finish()
 }
 
 /// Runs one check at the (effective) minor version, on its own: `None` when it passes, and also when
 /// the check does not exist yet at that version (its first version is newer). Used by the Kyverno
 /// `podSecurity` rules, which evaluate each check separately instead of through the level's registry.
 #[cfg_attr(not(feature = "kyverno"), allow(dead_code))]
-pub(crate) fn run_check<P: PodView>(id: CheckId, pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
+pub(crate) fn run_check<P: PodView>(id: CheckId, pod: &P, minor: u64, ctx: &Ctx<'static>) -> Option<Violation> {
     if !exists_at(id, minor) {
         return None;
     }
-    run_one(id, pod, minor, ctx)
+    let mut rec = Rec::new(*ctx);
+    rec.run(id, pod, minor);
+    rec.finish().pop()
 }
 
 /// Whether the check exists at the (effective) minor version: its first version is not newer.
@@ -478,27 +557,27 @@ pub(crate) fn exists_at(id: CheckId, minor: u64) -> bool {
     minor >= id.since_minors()[0]
 }
 
-fn run_one<P: PodView>(id: CheckId, pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
+fn run_one<P: PodView>(id: CheckId, pod: &P, minor: u64, r: &mut Rec) {
     match id {
-        CheckId::AppArmorProfile => app_armor_profile::check(pod, minor, ctx),
-        CheckId::CapabilitiesBaseline => capabilities_baseline::check(pod, minor, ctx),
-        CheckId::HostNamespaces => host_namespaces::check(pod, minor, ctx),
-        CheckId::HostPathVolumes => host_path_volumes::check(pod, minor, ctx),
-        CheckId::HostPorts => host_ports::check(pod, minor, ctx),
-        CheckId::HostProbesAndHostLifecycle => host_probes_and_host_lifecycle::check(pod, minor, ctx),
-        CheckId::Privileged => privileged::check(pod, minor, ctx),
-        CheckId::ProcMount => proc_mount::check(pod, minor, ctx),
-        CheckId::SeLinuxOptions => se_linux_options::check(pod, minor, ctx),
-        CheckId::SeccompProfileBaseline => seccomp_profile_baseline::check(pod, minor, ctx),
-        CheckId::Sysctls => sysctls::check(pod, minor, ctx),
-        CheckId::WindowsHostProcess => windows_host_process::check(pod, minor, ctx),
-        CheckId::AllowPrivilegeEscalation => allow_privilege_escalation::check(pod, minor, ctx),
-        CheckId::CapabilitiesRestricted => capabilities_restricted::check(pod, minor, ctx),
-        CheckId::ProcMountRestricted => proc_mount_restricted::check(pod, minor, ctx),
-        CheckId::RestrictedVolumes => restricted_volumes::check(pod, minor, ctx),
-        CheckId::RunAsNonRoot => run_as_non_root::check(pod, minor, ctx),
-        CheckId::RunAsUser => run_as_user::check(pod, minor, ctx),
-        CheckId::SeccompProfileRestricted => seccomp_profile_restricted::check(pod, minor, ctx),
+        CheckId::AppArmorProfile => app_armor_profile::check(pod, minor, r),
+        CheckId::CapabilitiesBaseline => capabilities_baseline::check(pod, minor, r),
+        CheckId::HostNamespaces => host_namespaces::check(pod, minor, r),
+        CheckId::HostPathVolumes => host_path_volumes::check(pod, minor, r),
+        CheckId::HostPorts => host_ports::check(pod, minor, r),
+        CheckId::HostProbesAndHostLifecycle => host_probes_and_host_lifecycle::check(pod, minor, r),
+        CheckId::Privileged => privileged::check(pod, minor, r),
+        CheckId::ProcMount => proc_mount::check(pod, minor, r),
+        CheckId::SeLinuxOptions => se_linux_options::check(pod, minor, r),
+        CheckId::SeccompProfileBaseline => seccomp_profile_baseline::check(pod, minor, r),
+        CheckId::Sysctls => sysctls::check(pod, minor, r),
+        CheckId::WindowsHostProcess => windows_host_process::check(pod, minor, r),
+        CheckId::AllowPrivilegeEscalation => allow_privilege_escalation::check(pod, minor, r),
+        CheckId::CapabilitiesRestricted => capabilities_restricted::check(pod, minor, r),
+        CheckId::ProcMountRestricted => proc_mount_restricted::check(pod, minor, r),
+        CheckId::RestrictedVolumes => restricted_volumes::check(pod, minor, r),
+        CheckId::RunAsNonRoot => run_as_non_root::check(pod, minor, r),
+        CheckId::RunAsUser => run_as_user::check(pod, minor, r),
+        CheckId::SeccompProfileRestricted => seccomp_profile_restricted::check(pod, minor, r),
     }
 }
 
@@ -517,108 +596,52 @@ impl Ctx<'static> {
     pub(crate) const SPEC: Ctx<'static> = Ctx { metadata: "metadata", spec: "" };
 }
 
-impl Ctx<'_> {
-    /// The `.` after the spec's path, or nothing when paths are relative to the spec itself.
-    fn dot(&self) -> Piece<'static> {
-        piece_if(!self.spec.is_empty(), Piece::Str("."))
-    }
-
-    /// `spec.<suffix>`.
-    pub(crate) fn spec(&self, suffix: &str) -> String {
-        text(&[Piece::Str(self.spec), self.dot(), Piece::Str(suffix)])
-    }
-
-    /// `spec.<list>[<index>].<field>`, or `spec.<list>[<index>]` when `field` is empty.
-    pub(crate) fn spec_item(&self, list: &str, index: usize, field: &str) -> String {
-        text(&[
-            Piece::Str(self.spec),
-            self.dot(),
-            Piece::Str(list),
-            Piece::Index(index),
-            piece_if(!field.is_empty(), Piece::Str(".")),
-            Piece::Str(field),
-        ])
-    }
-
-    /// `spec.containers[3].<suffix>`.
-    pub(crate) fn container(&self, slot: Slot, suffix: &str) -> String {
-        self.container_path(slot, [Piece::Str(suffix), Piece::Empty])
-    }
-
-    /// `spec.containers[3].<list>[<index>]`.
-    pub(crate) fn container_item(&self, slot: Slot, list: &str, index: usize) -> String {
-        self.container_path(slot, [Piece::Str(list), Piece::Index(index)])
-    }
-
-    /// `spec.containers[3].` and then `tail`.
-    fn container_path(&self, slot: Slot, [a, b]: [Piece<'_>; 2]) -> String {
-        text(&[
-            Piece::Str(self.spec),
-            self.dot(),
-            Piece::Str(slot.kind.field()),
-            Piece::Index(slot.index),
-            Piece::Str("."),
-            a,
-            b,
-        ])
-    }
-
-    /// `metadata.annotations[<key>]`.
-    pub(crate) fn annotation(&self, key: &str) -> String {
-        text(&[Piece::Str(self.metadata), Piece::Str(".annotations["), Piece::Str(key), Piece::Str("]")])
-    }
-}
-
-/// A piece of a message or path, for [`text`].
-#[derive(Debug, Clone, Copy)]
+/// A piece of a message, for [`Rec::violation`] (and [`text`]).
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) enum Piece<'a> {
     /// Nothing (a piece left out).
+    #[default]
     Empty,
-    /// The text itself.
-    Str(&'a str),
+    /// Text of pss-core's own.
+    Str(&'static str),
+    /// Text from the pod (copied when recorded).
+    Text(&'a str),
+    /// Text already recorded.
+    Span(Span),
     /// Go's `joinQuote`: `"a", "b"` (no escaping), or nothing for no items.
     Quoted(&'a [&'a str]),
+    /// [`Piece::Quoted`] over strings already recorded.
+    QuotedSpans(&'a [Span]),
     /// Go's `pluralize(singular, plural, n)`, a space and the `joinQuote`d items:
     /// `container "a"` or `containers "a", "b"`.
     Counted(&'static str, &'static str, &'a [&'a str]),
-    /// `[<index>]`.
-    Index(usize),
+    /// [`Piece::Counted`] over strings already recorded.
+    CountedSpans(&'static str, &'static str, &'a [Span]),
 }
 
 impl Piece<'_> {
+    /// The length of a piece without recorded spans (those count nothing here: [`text`] is only
+    /// used with pieces that carry their strings).
     fn len(&self) -> usize {
         match *self {
-            Piece::Empty => 0,
-            Piece::Str(s) => s.len(),
+            Piece::Empty | Piece::Span(_) | Piece::QuotedSpans(_) | Piece::CountedSpans(..) => 0,
+            Piece::Str(s) | Piece::Text(s) => s.len(),
             Piece::Quoted(items) => quoted_len(items),
             Piece::Counted(singular, plural, items) => {
                 pluralize(singular, plural, items.len()).len() + 1 + quoted_len(items)
-            }
-            Piece::Index(mut i) => {
-                let mut digits = 1;
-                while i >= 10 {
-                    i /= 10;
-                    digits += 1;
-                }
-                digits + 2
             }
         }
     }
 
     fn push(&self, out: &mut String) {
         match *self {
-            Piece::Empty => {}
-            Piece::Str(s) => out.push_str(s),
+            Piece::Empty | Piece::Span(_) | Piece::QuotedSpans(_) | Piece::CountedSpans(..) => {}
+            Piece::Str(s) | Piece::Text(s) => out.push_str(s),
             Piece::Quoted(items) => push_quoted(out, items),
             Piece::Counted(singular, plural, items) => {
                 out.push_str(pluralize(singular, plural, items.len()));
                 out.push(' ');
                 push_quoted(out, items);
-            }
-            Piece::Index(i) => {
-                use core::fmt::Write;
-                // Writing an integer into a String cannot fail.
-                let _ = write!(out, "[{i}]");
             }
         }
     }
@@ -677,6 +700,19 @@ pub(crate) fn join_quote(items: &[&str]) -> String {
 /// `container "a"` or `containers "a", "b"`.
 pub(crate) fn containers_phrase(names: &[&str]) -> String {
     text(&[Piece::Counted("container", "containers", names)])
+}
+
+/// A list of strings from the pod, on the stack when short.
+pub(crate) type Names<'a> = Small<&'a str, 8>;
+
+/// A list of recorded strings, on the stack when short.
+pub(crate) type Spans = Small<Span, 8>;
+
+/// Sorts and moves repeats out of the way (Go's `sets.String.List()`); returns how many distinct
+/// entries lead.
+pub(crate) fn sorted_unique<T: Ord + Copy>(items: &mut [T]) -> usize {
+    items.sort_unstable();
+    crate::facts::dedup_in_place(items, |a, b| a == b)
 }
 
 /// Sorts and deduplicates, as Go's `sets.String.List()` returns a set.
@@ -795,27 +831,63 @@ mod tests {
     #[test]
     fn text_is_sized_exactly() {
         let names = ["a", "bc", ""];
-        for index in [0, 9, 10, 99, 100, 12345, usize::MAX] {
-            let pieces = [
-                Piece::Str("x"),
-                Piece::Index(index),
-                Piece::Counted("container", "containers", &names[..1]),
-                Piece::Counted("container", "containers", &names),
-                Piece::Quoted(&names[..0]),
-                piece_if(false, Piece::Str("never")),
-                Piece::Empty,
-            ];
-            let out = text(&pieces);
-            assert_eq!(out.len(), out.capacity(), "{out}");
-            assert_eq!(out, format!(r#"x[{index}]container "a"containers "a", "bc", """#));
-        }
+        let pieces = [
+            Piece::Str("x"),
+            Piece::Text("[9]"),
+            Piece::Counted("container", "containers", &names[..1]),
+            Piece::Counted("container", "containers", &names),
+            Piece::Quoted(&names[..0]),
+            piece_if(false, Piece::Str("never")),
+            Piece::Empty,
+        ];
+        let out = text(&pieces);
+        assert_eq!(out.len(), out.capacity(), "{out}");
+        assert_eq!(out, r#"x[9]container "a"containers "a", "bc", """#);
+    }
+
+    /// Paths recorded as facts render as they were written out before, and their lengths are exact.
+    #[test]
+    fn paths_render_with_exact_lengths() {
+        use crate::facts::Facts;
+        use crate::model::{ContainerKind, Slot};
+        let check = |ctx: Ctx<'static>, path: PathFact, key: Option<&str>, expected: &str| {
+            let mut facts = Facts::new(ctx);
+            let path = match (path, key) {
+                (PathFact::Annotation(_), Some(k)) => PathFact::Annotation(facts.copy(k)),
+                (p, _) => p,
+            };
+            let mut out = String::new();
+            facts.write_path(&path, &mut out).unwrap();
+            assert_eq!(out, expected);
+            assert_eq!(facts.path_len(&path), expected.len(), "{expected}");
+        };
         let ctx = Ctx { metadata: "spec.template.metadata", spec: "spec.template.spec" };
-        assert_eq!(ctx.spec_item("volumes", 3, "hostPath"), "spec.template.spec.volumes[3].hostPath");
-        assert_eq!(ctx.spec_item("volumes", 10, ""), "spec.template.spec.volumes[10]");
-        assert_eq!(ctx.annotation("k"), "spec.template.metadata.annotations[k]");
+        check(ctx, PathFact::spec_item("volumes", 3, "hostPath"), None, "spec.template.spec.volumes[3].hostPath");
+        check(ctx, PathFact::spec_item("volumes", 10, ""), None, "spec.template.spec.volumes[10]");
+        check(ctx, PathFact::Annotation(Span::default()), Some("k"), "spec.template.metadata.annotations[k]");
+        let slot = Slot { kind: ContainerKind::Ephemeral, index: 12 };
+        check(
+            ctx,
+            PathFact::container_item(slot, "ports", 7, ".hostPort"),
+            None,
+            "spec.template.spec.ephemeralContainers[12].ports[7].hostPort",
+        );
+        check(
+            ctx,
+            PathFact::container(slot, "securityContext.privileged"),
+            None,
+            "spec.template.spec.ephemeralContainers[12].securityContext.privileged",
+        );
         let spec = Ctx::SPEC;
-        assert_eq!(spec.spec("hostNetwork"), "hostNetwork");
-        assert_eq!(spec.spec_item("volumes", 3, "hostPath"), "volumes[3].hostPath");
-        assert_eq!(spec.annotation("k"), "metadata.annotations[k]");
+        check(spec, PathFact::spec("hostNetwork"), None, "hostNetwork");
+        check(spec, PathFact::spec_item("volumes", 3, "hostPath"), None, "volumes[3].hostPath");
+        check(spec, PathFact::Annotation(Span::default()), Some("k"), "metadata.annotations[k]");
+        let slot = Slot { kind: ContainerKind::Init, index: 0 };
+        check(
+            spec,
+            PathFact::container_item(slot, "securityContext.capabilities.add", 100, ""),
+            None,
+            "initContainers[0].securityContext.capabilities.add[100]",
+        );
     }
 }

@@ -1,34 +1,29 @@
 //! `privileged` (baseline): containers must not set `securityContext.privileged=true`.
 
-use super::{text, CheckId, Ctx, Piece};
+use super::{CheckId, Piece, Rec, Spans};
+use crate::facts::{PathFact, ValueFact};
 use crate::model::{ContainerView, PodView};
-use crate::violation::{FieldValue, FieldViolation, Violation};
 
 pub(super) const SINCE: &[u64] = &[0];
 
-pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
-    let mut bad = Vec::new();
-    let mut fields = Vec::new();
+pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
+    let mut bad = Spans::new();
     for (slot, c) in pod.containers() {
         if c.security_context().and_then(|sc| sc.privileged()) == Some(true) {
-            bad.push(c.name());
-            fields.push(FieldViolation::new(
-                ctx.container(slot, "securityContext.privileged"),
-                FieldValue::Bool(true),
-                Some(c.name()),
-            ));
+            let name = r.name(c.name());
+            bad.push(name);
+            r.field(PathFact::container(slot, "securityContext.privileged"), ValueFact::Bool(true), Some(name));
         }
     }
     if bad.is_empty() {
-        return None;
+        return;
     }
-    Some(Violation::new(
+    r.violation(
         CheckId::Privileged,
         "privileged",
-        text(&[
-            Piece::Counted("container", "containers", &bad),
+        &[
+            Piece::CountedSpans("container", "containers", bad.as_slice()),
             Piece::Str(" must not set securityContext.privileged=true"),
-        ]),
-        fields,
-    ))
+        ],
+    );
 }

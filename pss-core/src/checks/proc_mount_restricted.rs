@@ -2,12 +2,11 @@
 //! once baseline relaxes it for user-namespace pods. Replaces `procMount`.
 
 use super::proc_mount::default_proc_mount_only;
-use super::{CheckId, Ctx};
+use super::{CheckId, Rec};
 use crate::model::PodView;
-use crate::violation::Violation;
 
 pub(super) const SINCE: &[u64] = &[35];
 
-pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
-    default_proc_mount_only(CheckId::ProcMountRestricted, pod, ctx)
+pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
+    default_proc_mount_only(CheckId::ProcMountRestricted, pod, r)
 }

@@ -1,16 +1,15 @@
 //! `restrictedVolumes` (restricted): only configMap, csi, downwardAPI, emptyDir, ephemeral, image,
 //! persistentVolumeClaim, projected and secret volumes. Replaces `hostPathVolumes`.
 
-use super::{pluralize, sorted_set, text, CheckId, Ctx, Piece};
+use super::{pluralize, sorted_unique, CheckId, Names, Piece, Rec};
+use crate::facts::{PathFact, ValueFact};
 use crate::model::{PodView, ALLOWED_VOLUME_SOURCES, VOLUME_SOURCES};
-use crate::violation::{FieldValue, FieldViolation, Violation};
 
 pub(super) const SINCE: &[u64] = &[0];
 
-pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
-    let mut names = Vec::new();
-    let mut types = Vec::new();
-    let mut fields = Vec::new();
+pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
+    let mut names = Names::new();
+    let mut types = Names::new();
     for (i, (name, sources)) in pod.volumes().enumerate() {
         if sources & ALLOWED_VOLUME_SOURCES != 0 {
             continue;
@@ -20,32 +19,27 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, ctx: &Ctx<'_>) -> Option<V
         match sources.trailing_zeros() as usize {
             bit if bit < VOLUME_SOURCES.len() => {
                 types.push(VOLUME_SOURCES[bit]);
-                fields.push(FieldViolation::new(
-                    ctx.spec_item("volumes", i, VOLUME_SOURCES[bit]),
-                    FieldValue::Object,
-                    None,
-                ));
+                r.field(PathFact::spec_item("volumes", i, VOLUME_SOURCES[bit]), ValueFact::Object, None);
             }
             _ => {
                 types.push("unknown");
-                fields.push(FieldViolation::new(ctx.spec_item("volumes", i, ""), FieldValue::Object, None));
+                r.field(PathFact::spec_item("volumes", i, ""), ValueFact::Object, None);
             }
         }
     }
     if names.is_empty() {
-        return None;
+        return;
     }
-    let types = sorted_set(types);
-    Some(Violation::new(
+    let n = sorted_unique(types.as_mut_slice());
+    r.violation(
         CheckId::RestrictedVolumes,
         "restricted volume types",
-        text(&[
-            Piece::Counted("volume", "volumes", &names),
+        &[
+            Piece::Counted("volume", "volumes", names.as_slice()),
             Piece::Str(" "),
             Piece::Str(pluralize("uses", "use", names.len())),
             Piece::Str(" "),
-            Piece::Counted("restricted volume type", "restricted volume types", &types),
-        ]),
-        fields,
-    ))
+            Piece::Counted("restricted volume type", "restricted volume types", &types.as_slice()[..n]),
+        ],
+    );
 }

@@ -1,67 +1,74 @@
 //! `runAsNonRoot` (restricted): the pod or every container must set `runAsNonRoot=true`, and none may
 //! set it to false; from v1.35 pods in a user namespace (`hostUsers: false`) are exempt.
 
-use super::{in_user_namespace, piece_if, text, CheckId, Ctx, Piece};
+use super::{in_user_namespace, piece_if, CheckId, Piece, Rec, Spans};
+use crate::facts::{PathFact, ValueFact};
 use crate::model::{ContainerView, PodView};
-use crate::violation::{FieldValue, FieldViolation, Violation};
 
 pub(super) const SINCE: &[u64] = &[0, 35];
 
 const FIELD: &str = "securityContext.runAsNonRoot";
 
-pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
+pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
     if minor >= 35 && in_user_namespace(pod) {
-        return None;
+        return;
     }
     let mut pod_sets_false = false;
-    let mut fields = Vec::new();
     let mut pod_non_root = false;
     match pod.security_context().and_then(|sc| sc.run_as_non_root()) {
         Some(false) => {
             pod_sets_false = true;
-            fields.push(FieldViolation::new(ctx.spec(FIELD), FieldValue::Bool(false), None));
+            r.field(PathFact::spec(FIELD), ValueFact::Bool(false), None);
         }
         Some(true) => pod_non_root = true,
         None => {}
     }
 
-    let mut explicitly_bad = Vec::new();
-    let mut implicitly_bad = Vec::new();
+    let mut explicitly_bad = Spans::new();
+    let mut implicitly_bad = Spans::new();
     for (slot, c) in pod.containers() {
         match c.security_context().and_then(|sc| sc.run_as_non_root()) {
             Some(false) => {
-                explicitly_bad.push(c.name());
-                fields.push(FieldViolation::new(ctx.container(slot, FIELD), FieldValue::Bool(false), Some(c.name())));
+                let name = r.name(c.name());
+                explicitly_bad.push(name);
+                r.field(PathFact::container(slot, FIELD), ValueFact::Bool(false), Some(name));
             }
             Some(true) => {}
             None if pod_non_root => {}
             None => {
-                implicitly_bad.push(c.name());
-                fields.push(FieldViolation::new(ctx.container(slot, FIELD), FieldValue::Unset, Some(c.name())));
+                let name = r.name(c.name());
+                implicitly_bad.push(name);
+                r.field(PathFact::container(slot, FIELD), ValueFact::Unset, Some(name));
             }
         }
     }
     let containers_set_false = !explicitly_bad.is_empty();
     if pod_sets_false || containers_set_false {
-        let detail = text(&[
-            piece_if(pod_sets_false, Piece::Str("pod")),
-            piece_if(pod_sets_false && containers_set_false, Piece::Str(" and ")),
-            piece_if(containers_set_false, Piece::Counted("container", "containers", &explicitly_bad)),
-            Piece::Str(" must not set securityContext.runAsNonRoot=false"),
-        ]);
-        return Some(Violation::new(CheckId::RunAsNonRoot, "runAsNonRoot != true", detail, fields));
+        r.violation(
+            CheckId::RunAsNonRoot,
+            "runAsNonRoot != true",
+            &[
+                piece_if(pod_sets_false, Piece::Str("pod")),
+                piece_if(pod_sets_false && containers_set_false, Piece::Str(" and ")),
+                piece_if(
+                    containers_set_false,
+                    Piece::CountedSpans("container", "containers", explicitly_bad.as_slice()),
+                ),
+                Piece::Str(" must not set securityContext.runAsNonRoot=false"),
+            ],
+        );
+        return;
     }
     if implicitly_bad.is_empty() {
-        return None;
+        return;
     }
-    Some(Violation::new(
+    r.violation(
         CheckId::RunAsNonRoot,
         "runAsNonRoot != true",
-        text(&[
+        &[
             Piece::Str("pod or "),
-            Piece::Counted("container", "containers", &implicitly_bad),
+            Piece::CountedSpans("container", "containers", implicitly_bad.as_slice()),
             Piece::Str(" must set securityContext.runAsNonRoot=true"),
-        ]),
-        fields,
-    ))
+        ],
+    );
 }

@@ -1,9 +1,9 @@
 //! `seLinuxOptions` (baseline): only container SELinux types (plus `container_engine_t` from v1.31),
 //! and no custom user or role.
 
-use super::{containers_phrase, join_quote, pluralize, sorted_set, CheckId, Ctx};
-use crate::model::{ContainerView, PodView, SeLinux, Slot};
-use crate::violation::{FieldValue, FieldViolation, Violation};
+use super::{containers_phrase, join_quote, pluralize, sorted_set, CheckId, Piece, Rec};
+use crate::facts::PathFact;
+use crate::model::{ContainerView, PodView, SeLinux};
 
 pub(super) const SINCE: &[u64] = &[0, 31];
 
@@ -20,57 +20,56 @@ struct Findings<'a> {
     types: Vec<&'a str>,
     user: bool,
     role: bool,
-    fields: Vec<FieldViolation>,
 }
 
 impl<'a> Findings<'a> {
     /// Records what is wrong with one `seLinuxOptions`; returns whether anything was.
-    fn inspect(&mut self, opts: SeLinux<'a>, minor: u64, at: impl Fn(&str) -> String, container: Option<&str>) -> bool {
+    fn inspect(
+        &mut self,
+        r: &mut Rec,
+        opts: SeLinux<'a>,
+        minor: u64,
+        at: impl Fn(&'static str) -> PathFact,
+        container: Option<&str>,
+    ) -> bool {
         let mut valid = true;
         if !allowed_type(opts.type_, minor) {
             valid = false;
             self.types.push(opts.type_);
-            self.fields.push(FieldViolation::new(
-                at("securityContext.seLinuxOptions.type"),
-                FieldValue::String(opts.type_.to_owned()),
-                container,
-            ));
+            let value = r.string(opts.type_);
+            let container = container.map(|c| r.name(c));
+            r.field(at("securityContext.seLinuxOptions.type"), value, container);
         }
         if !opts.user.is_empty() {
             valid = false;
             self.user = true;
-            self.fields.push(FieldViolation::new(
-                at("securityContext.seLinuxOptions.user"),
-                FieldValue::String(opts.user.to_owned()),
-                container,
-            ));
+            let value = r.string(opts.user);
+            let container = container.map(|c| r.name(c));
+            r.field(at("securityContext.seLinuxOptions.user"), value, container);
         }
         if !opts.role.is_empty() {
             valid = false;
             self.role = true;
-            self.fields.push(FieldViolation::new(
-                at("securityContext.seLinuxOptions.role"),
-                FieldValue::String(opts.role.to_owned()),
-                container,
-            ));
+            let value = r.string(opts.role);
+            let container = container.map(|c| r.name(c));
+            r.field(at("securityContext.seLinuxOptions.role"), value, container);
         }
         valid
     }
 }
 
-pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
+pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
     let mut findings = Findings::default();
     let mut setters: Vec<String> = Vec::new();
     if let Some(opts) = pod.security_context().and_then(|sc| sc.se_linux()) {
-        if !findings.inspect(opts, minor, |f| ctx.spec(f), None) {
+        if !findings.inspect(r, opts, minor, PathFact::spec, None) {
             setters.push("pod".to_owned());
         }
     }
     let mut bad = Vec::new();
     for (slot, c) in pod.containers() {
         if let Some(opts) = c.security_context().and_then(|sc| sc.se_linux()) {
-            let at = |f: &str| ctx.container(slot as Slot, f);
-            if !findings.inspect(opts, minor, at, Some(c.name())) {
+            if !findings.inspect(r, opts, minor, |f| PathFact::container(slot, f), Some(c.name())) {
                 bad.push(c.name());
             }
         }
@@ -79,7 +78,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
         setters.push(containers_phrase(&bad));
     }
     if setters.is_empty() {
-        return None;
+        return;
     }
     let mut data = Vec::new();
     let types = sorted_set(findings.types);
@@ -92,10 +91,6 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Vi
     if findings.role {
         data.push("role may not be set".to_owned());
     }
-    Some(Violation::new(
-        CheckId::SeLinuxOptions,
-        "seLinuxOptions",
-        format!("{} set forbidden securityContext.seLinuxOptions: {}", setters.join(" and "), data.join("; ")),
-        findings.fields,
-    ))
+    let detail = format!("{} set forbidden securityContext.seLinuxOptions: {}", setters.join(" and "), data.join("; "));
+    r.violation(CheckId::SeLinuxOptions, "seLinuxOptions", &[Piece::Text(&detail)]);
 }

@@ -1,10 +1,10 @@
 //! `seccompProfile_baseline` (baseline): seccomp must not be `Unconfined` (or another unknown type).
 //! Before v1.19 it reads the alpha annotations; from v1.19 the `seccompProfile` fields.
 
-use super::{containers_phrase, join_quote, pluralize, sorted_set, CheckId, Ctx};
+use super::{containers_phrase, join_quote, pluralize, sorted_set, CheckId, Piece, Rec};
+use crate::facts::PathFact;
 use crate::model::{ContainerView, PodView};
 use crate::quote::push_go_quoted;
-use crate::violation::{FieldValue, FieldViolation, Violation};
 
 pub(super) const SINCE: &[u64] = &[0, 19];
 
@@ -19,28 +19,30 @@ pub(super) fn valid_annotation(v: &str) -> bool {
     v == "runtime/default" || v == "docker/default" || v.starts_with("localhost/")
 }
 
-pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
+pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
     if minor < 19 {
-        annotations(pod, ctx)
+        annotations(pod, r)
     } else {
-        fields(pod, ctx)
+        fields(pod, r)
     }
 }
 
-fn annotations<P: PodView>(pod: &P, ctx: &Ctx<'_>) -> Option<Violation> {
+fn annotations<P: PodView>(pod: &P, r: &mut Rec) {
     let mut forbidden: Vec<String> = Vec::new();
-    let mut fields = Vec::new();
-    let mut record = |key: &str, value: &str, container: Option<&str>| {
+    let mut record = |r: &mut Rec, key: &str, value: &str, container: Option<&str>| {
         let mut entry = String::with_capacity(key.len() + value.len() + 3);
         entry.push_str(key);
         entry.push('=');
         push_go_quoted(&mut entry, value);
         forbidden.push(entry);
-        fields.push(FieldViolation::new(ctx.annotation(key), FieldValue::String(value.to_owned()), container));
+        let path = PathFact::Annotation(r.name(key));
+        let value = r.string(value);
+        let container = container.map(|c| r.name(c));
+        r.field(path, value, container);
     };
     if let Some(value) = pod.annotation(POD_ANNOTATION) {
         if !valid_annotation(value) {
-            record(POD_ANNOTATION, value, None);
+            record(r, POD_ANNOTATION, value, None);
         }
     }
     // Upstream looks up `container.seccomp...//<name>` for each container; walking the annotations
@@ -53,34 +55,27 @@ fn annotations<P: PodView>(pod: &P, ctx: &Ctx<'_>) -> Option<Violation> {
             continue;
         }
         if let Some((_, c)) = pod.containers().find(|(_, c)| c.name() == name) {
-            record(key, value, Some(c.name()));
+            record(r, key, value, Some(c.name()));
         }
     }
     if forbidden.is_empty() {
-        return None;
+        return;
     }
     let forbidden = sorted_set(forbidden);
-    Some(Violation::new(
-        CheckId::SeccompProfileBaseline,
-        "seccompProfile",
-        format!("forbidden {} {}", pluralize("annotation", "annotations", forbidden.len()), forbidden.join(", ")),
-        fields,
-    ))
+    let detail =
+        format!("forbidden {} {}", pluralize("annotation", "annotations", forbidden.len()), forbidden.join(", "));
+    r.violation(CheckId::SeccompProfileBaseline, "seccompProfile", &[Piece::Text(&detail)]);
 }
 
-fn fields<P: PodView>(pod: &P, ctx: &Ctx<'_>) -> Option<Violation> {
+fn fields<P: PodView>(pod: &P, r: &mut Rec) {
     let mut setters: Vec<String> = Vec::new();
     let mut values = Vec::new();
-    let mut fields = Vec::new();
     if let Some(t) = pod.security_context().and_then(|sc| sc.seccomp_type()) {
         if !valid_type(t) {
             setters.push("pod".to_owned());
             values.push(t);
-            fields.push(FieldViolation::new(
-                ctx.spec("securityContext.seccompProfile.type"),
-                FieldValue::String(t.to_owned()),
-                None,
-            ));
+            let value = r.string(t);
+            r.field(PathFact::spec("securityContext.seccompProfile.type"), value, None);
         }
     }
     let mut bad = Vec::new();
@@ -89,11 +84,8 @@ fn fields<P: PodView>(pod: &P, ctx: &Ctx<'_>) -> Option<Violation> {
             if !valid_type(t) {
                 bad.push(c.name());
                 values.push(t);
-                fields.push(FieldViolation::new(
-                    ctx.container(slot, "securityContext.seccompProfile.type"),
-                    FieldValue::String(t.to_owned()),
-                    Some(c.name()),
-                ));
+                let (name, value) = (r.name(c.name()), r.string(t));
+                r.field(PathFact::container(slot, "securityContext.seccompProfile.type"), value, Some(name));
             }
         }
     }
@@ -101,16 +93,12 @@ fn fields<P: PodView>(pod: &P, ctx: &Ctx<'_>) -> Option<Violation> {
         setters.push(containers_phrase(&bad));
     }
     if setters.is_empty() {
-        return None;
+        return;
     }
-    Some(Violation::new(
-        CheckId::SeccompProfileBaseline,
-        "seccompProfile",
-        format!(
-            "{} must not set securityContext.seccompProfile.type to {}",
-            setters.join(" and "),
-            join_quote(&sorted_set(values))
-        ),
-        fields,
-    ))
+    let detail = format!(
+        "{} must not set securityContext.seccompProfile.type to {}",
+        setters.join(" and "),
+        join_quote(&sorted_set(values))
+    );
+    r.violation(CheckId::SeccompProfileBaseline, "seccompProfile", &[Piece::Text(&detail)]);
 }

@@ -1,8 +1,8 @@
 //! `sysctls` (baseline): only the safe, namespaced sysctls; the list grows at v1.27, v1.29, v1.32 and v1.37.
 
-use super::{CheckId, Ctx};
+use super::{piece_if, CheckId, Piece, Rec, Spans};
+use crate::facts::{PathFact, Small, ValueFact};
 use crate::model::PodView;
-use crate::violation::{FieldValue, FieldViolation, Violation};
 
 pub(super) const SINCE: &[u64] = &[0, 27, 29, 32, 37];
 
@@ -28,23 +28,25 @@ pub(super) fn allowed(name: &str, minor: u64) -> bool {
     SAFE.iter().any(|&(safe, since)| safe == name && minor >= since)
 }
 
-pub(super) fn check<P: PodView>(pod: &P, minor: u64, ctx: &Ctx<'_>) -> Option<Violation> {
-    let mut forbidden = Vec::new();
-    let mut fields = Vec::new();
+pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
+    let mut forbidden = Spans::new();
     for (i, name) in pod.sysctls().enumerate() {
         if !allowed(name, minor) {
-            forbidden.push(name);
-            fields.push(FieldViolation::new(
-                ctx.spec(&format!("securityContext.sysctls[{i}].name")),
-                FieldValue::String(name.to_owned()),
-                None,
-            ));
+            let value = r.name(name);
+            forbidden.push(value);
+            r.field(PathFact::spec_item("securityContext.sysctls", i, "name"), ValueFact::Str(value), None);
         }
     }
     if forbidden.is_empty() {
-        return None;
+        return;
     }
-    Some(Violation::new(CheckId::Sysctls, "forbidden sysctls", forbidden.join(", "), fields))
+    // The names joined by ", ", unquoted: a piece per name and separator, on the stack when few.
+    let mut detail: Small<Piece<'_>, 16> = Small::new();
+    for (i, name) in forbidden.as_slice().iter().enumerate() {
+        detail.push(piece_if(i > 0, Piece::Str(", ")));
+        detail.push(Piece::Span(*name));
+    }
+    r.violation(CheckId::Sysctls, "forbidden sysctls", detail.as_slice());
 }
 
 #[cfg(test)]

@@ -858,7 +858,7 @@ impl<'b, 'a> Iterator for DocSlots<'b, 'a> {
 }
 
 impl crate::sealed::Sealed for PodDocument<'_> {
-    fn evaluate_with(&self, lv: crate::LevelVersion, ctx: &crate::checks::Ctx<'_>) -> Vec<crate::Violation> {
+    fn evaluate_with(&self, lv: crate::LevelVersion, ctx: &crate::checks::Ctx<'static>) -> Vec<crate::Violation> {
         crate::checks::run(lv, self, ctx)
     }
 }

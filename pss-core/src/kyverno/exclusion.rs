@@ -21,7 +21,7 @@ use crate::{Error, LevelVersion, PodDocument};
 /// let result = evaluate_object_excluding(LevelVersion::default(), &pod, &[nginx]).unwrap();
 /// // Container "b" still violates; "a"'s field is excluded (the detail stays upstream's).
 /// assert_eq!(result[0].fields().len(), 1);
-/// assert_eq!(result[0].fields()[0].container(), Some("b"));
+/// assert_eq!(result[0].fields().get(0).unwrap().container(), Some("b"));
 ///
 /// let err = PodSecurityExclusion::new("Privileged Containers", Vec::<String>::new(), "", Vec::<String>::new()).unwrap_err();
 /// assert_eq!(err[0].to_string(), r#"controlName: Invalid value: "Privileged Containers": exclude.images must be specified for the container level control"#);
@@ -140,7 +140,7 @@ pub fn evaluate_object_excluding<O: ObjectSource + ?Sized>(
 /// let host = PodSecurityExclusion::new("Host Namespaces", Vec::<String>::new(), "spec.hostNetwork", ["true"]).unwrap();
 /// let result = evaluate_pod_excluding(LevelVersion::default(), &pod, &[host]);
 /// assert_eq!(result[0].fields().len(), 1);
-/// assert_eq!(result[0].fields()[0].path(), "spec.hostPID");
+/// assert_eq!(result[0].fields().get(0).unwrap().path(), "spec.hostPID");
 /// assert_eq!(result.forbidden_detail(), "host namespaces (hostNetwork=true, hostPID=true)"); // upstream's detail
 /// # Ok::<(), pss_core::Error>(())
 /// ```

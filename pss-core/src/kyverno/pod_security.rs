@@ -275,11 +275,11 @@ pub(crate) fn exclude_fields(
     let remaining: Vec<FieldViolation> = violation
         .fields()
         .iter()
+        .map(|f| f.to_owned())
         .filter(|f| {
             let path = pod_relative(f.path(), ctx);
             !entries.iter().any(|e| e.covers(f, &path, ctx, host_paths, containers))
         })
-        .cloned()
         .collect();
     if remaining.is_empty() {
         return None;
@@ -287,7 +287,7 @@ pub(crate) fn exclude_fields(
     if remaining.len() == violation.fields().len() {
         return Some(violation);
     }
-    Some(Violation::new(violation.check(), violation.reason(), violation.detail().to_owned(), remaining))
+    Some(Violation::new(violation.check(), violation.reason(), &violation.detail().to_string(), &remaining))
 }
 
 impl Exclusion {

@@ -481,8 +481,8 @@ impl KyvernoPolicy {
                         e.container.as_deref(),
                     )
                 })
-                .collect();
-            Violation::new(c.id, c.reason, c.detail.clone(), fields)
+                .collect::<Vec<_>>();
+            Violation::new(c.id, c.reason, &c.detail, &fields)
         };
         let violations: Vec<Violation> = prediction.checks.iter().map(to_violation).collect();
         let mut result =

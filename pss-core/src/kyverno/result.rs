@@ -124,10 +124,14 @@ impl RuleResult {
                     out.push_str(", ");
                 }
                 out.push_str(v.reason());
-                let fields: Vec<&str> = v.fields().iter().map(|f| f.path()).collect();
-                if !fields.is_empty() {
+                if !v.fields().is_empty() {
                     out.push_str(" (");
-                    out.push_str(&fields.join(", "));
+                    for (i, f) in v.fields().iter().enumerate() {
+                        if i > 0 {
+                            out.push_str(", ");
+                        }
+                        f.path().write_to(&mut out);
+                    }
                     out.push(')');
                 }
             }

@@ -645,7 +645,7 @@ impl Remediator {
         for _ in 0..MAX_ROUNDS {
             let pending = eval
                 .iter()
-                .flat_map(|v| v.fields().iter().map(move |f| (v.check().as_str(), f.path().to_owned())))
+                .flat_map(|v| v.fields().iter().map(move |f| (v.check().as_str(), f.path().to_string())))
                 .filter(|key| !incurable.contains_key(key))
                 .collect::<Vec<_>>();
             if pending.is_empty() || pending.iter().any(|key| cured.contains(key)) {
@@ -658,7 +658,7 @@ impl Remediator {
             }
             for fix in &round {
                 fix.apply(&mut work).map_err(|_| unverified(&eval))?;
-                cured.extend(fix.cures.iter().map(|c| (c.check.as_str(), c.field.path().to_owned())));
+                cured.extend(fix.cures.iter().map(|c| (c.check.as_str(), c.field.path().to_string())));
             }
             fixes.extend(round);
             eval = self.evaluate(entry, &work.to_string())?;
@@ -677,10 +677,10 @@ impl Remediator {
                 return Err(unverified(&after));
             }
             for field in v.fields() {
-                let Some(reason) = incurable.get(&(v.check().as_str(), field.path().to_owned())) else {
+                let Some(reason) = incurable.get(&(v.check().as_str(), field.path().to_string())) else {
                     return Err(unverified(&after));
                 };
-                unfixable.push(Unfixable { check: v.check(), field: field.clone(), reason: reason.clone() });
+                unfixable.push(Unfixable { check: v.check(), field: field.to_owned(), reason: reason.clone() });
             }
         }
         Ok(remediation(operations, unfixable, after, patched))

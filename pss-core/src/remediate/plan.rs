@@ -581,8 +581,8 @@ pub(super) fn plan(
         Planner { doc, place, fixes: Vec::new(), incurable: Vec::new(), non_root: Vec::new(), seccomp: Vec::new() };
     for v in eval.iter() {
         for field in v.fields() {
-            if !incurable.contains_key(&(v.check().as_str(), field.path().to_owned())) {
-                planner.field(v.check(), field);
+            if !incurable.contains_key(&(v.check().as_str(), field.path().to_string())) {
+                planner.field(v.check(), &field.to_owned());
             }
         }
     }
@@ -651,7 +651,7 @@ pub(super) fn plan(
         }
     }
     for (cure, reason) in cannot {
-        incurable.insert((cure.check.as_str(), cure.field.path().to_owned()), reason);
+        incurable.insert((cure.check.as_str(), cure.field.path().to_string()), reason);
     }
     Ok(fixes)
 }

@@ -1,0 +1,458 @@
+//! What the checks record about a denied pod, without formatting anything: the strings they copy
+//! out of the pod (container names, values, annotation keys) in one buffer, and the pieces of each
+//! detail, each field's path, value and container as small records that point into it.
+//!
+//! One [`Facts`] holds everything the violations of one evaluation refer to; the violations share
+//! it (an `Arc`), and render their texts from it when read ([`crate::Detail`], [`crate::FieldPath`]).
+//! So evaluating a denied pod allocates a fixed handful of buffers however many places violate,
+//! and nothing is formatted that nobody reads.
+
+use core::fmt::{self, Write as _};
+
+use crate::checks::{Ctx, Piece};
+use crate::model::{ContainerKind, Slot};
+
+/// A run of bytes of [`Facts::strings`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Span {
+    start: u32,
+    end: u32,
+}
+
+/// A run of [`Facts::items`]: a list of strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Items {
+    start: u32,
+    end: u32,
+}
+
+/// One piece of a detail.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Atom {
+    /// Text of pss-core's own.
+    Str(&'static str),
+    /// Text copied from the pod (or written when recorded).
+    Text(Span),
+    /// Go's `joinQuote`: `"a", "b"`.
+    Quoted(Items),
+    /// Go's `pluralize(singular, plural, n)`, a space, and the quoted items.
+    Counted(&'static str, &'static str, Items),
+}
+
+/// Where a field is, relative to the evaluated object's pod metadata and spec ([`Ctx`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum PathFact {
+    /// `<spec>.<suffix>`.
+    Spec(&'static str),
+    /// `<spec>.<list>[<index>]`, then `.<field>` unless it is empty.
+    SpecItem(&'static str, u32, &'static str),
+    /// `<spec>.<containers>[<index>].<a>`, then `[<item>]` if any, then `b`.
+    Container { kind: ContainerKind, index: u32, a: &'static str, item: Option<u32>, b: &'static str },
+    /// `<metadata>.annotations[<key>]`.
+    Annotation(Span),
+    /// The whole path, as text (fields recorded from outside the checks).
+    Text(Span),
+}
+
+impl PathFact {
+    /// `<spec>.<suffix>`.
+    pub(crate) const fn spec(suffix: &'static str) -> Self {
+        PathFact::Spec(suffix)
+    }
+
+    /// `<spec>.<list>[<index>].<field>` (or without `.<field>` when `field` is empty).
+    pub(crate) fn spec_item(list: &'static str, index: usize, field: &'static str) -> Self {
+        PathFact::SpecItem(list, index as u32, field)
+    }
+
+    /// `<spec>.containers[3].<suffix>`.
+    pub(crate) fn container(slot: Slot, suffix: &'static str) -> Self {
+        PathFact::Container { kind: slot.kind, index: slot.index as u32, a: suffix, item: None, b: "" }
+    }
+
+    /// `<spec>.containers[3].<list>[<index>]`, then `tail`.
+    pub(crate) fn container_item(slot: Slot, list: &'static str, index: usize, tail: &'static str) -> Self {
+        PathFact::Container { kind: slot.kind, index: slot.index as u32, a: list, item: Some(index as u32), b: tail }
+    }
+}
+
+/// A field's value.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ValueFact {
+    Unset,
+    Bool(bool),
+    Int(i64),
+    Str(Span),
+    List(Items),
+    Object,
+}
+
+/// One offending field.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FieldFact {
+    pub(crate) path: PathFact,
+    pub(crate) value: ValueFact,
+    pub(crate) container: Option<Span>,
+}
+
+/// What [`Facts::reserve_typical`] makes room for: bytes of copied strings, list entries, detail
+/// pieces and fields. A denied pod that needs more grows the buffers (reallocations), and
+/// allocates nothing more.
+pub(crate) const TYPICAL_STRINGS: usize = 256;
+pub(crate) const TYPICAL_ITEMS: usize = 16;
+pub(crate) const TYPICAL_ATOMS: usize = 24;
+pub(crate) const TYPICAL_FIELDS: usize = 8;
+
+/// The facts of one evaluation's violations.
+#[derive(Debug, Clone)]
+pub(crate) struct Facts {
+    pub(crate) ctx: Ctx<'static>,
+    strings: String,
+    items: Vec<Span>,
+    pub(crate) atoms: Vec<Atom>,
+    pub(crate) fields: Vec<FieldFact>,
+}
+
+impl Facts {
+    /// No facts yet (allocates nothing).
+    pub(crate) const fn new(ctx: Ctx<'static>) -> Self {
+        Facts { ctx, strings: String::new(), items: Vec::new(), atoms: Vec::new(), fields: Vec::new() }
+    }
+
+    /// Makes room for a typical denied pod's facts at once, so that most evaluations allocate each
+    /// buffer once.
+    pub(crate) fn reserve_typical(&mut self) {
+        if self.strings.capacity() == 0 {
+            self.strings.reserve(TYPICAL_STRINGS);
+            self.items.reserve(TYPICAL_ITEMS);
+            self.atoms.reserve(TYPICAL_ATOMS);
+            self.fields.reserve(TYPICAL_FIELDS);
+        }
+    }
+
+    /// Copies `s` in.
+    pub(crate) fn copy(&mut self, s: &str) -> Span {
+        let start = self.strings.len() as u32;
+        self.strings.push_str(s);
+        Span { start, end: self.strings.len() as u32 }
+    }
+
+    /// Writes `value` in (a number, say).
+    pub(crate) fn write(&mut self, value: impl fmt::Display) -> Span {
+        let start = self.strings.len() as u32;
+        // Writing into a String cannot fail.
+        let _ = write!(self.strings, "{value}");
+        Span { start, end: self.strings.len() as u32 }
+    }
+
+    /// Copies a list of strings in.
+    pub(crate) fn list<'s>(&mut self, items: impl IntoIterator<Item = &'s str>) -> Items {
+        let start = self.items.len() as u32;
+        for s in items {
+            let span = self.copy(s);
+            self.items.push(span);
+        }
+        Items { start, end: self.items.len() as u32 }
+    }
+
+    /// Records a list of strings already in.
+    pub(crate) fn list_of(&mut self, spans: &[Span]) -> Items {
+        let start = self.items.len() as u32;
+        self.items.extend_from_slice(spans);
+        Items { start, end: self.items.len() as u32 }
+    }
+
+    /// The text of a span.
+    pub(crate) fn str(&self, span: Span) -> &str {
+        &self.strings[span.start as usize..span.end as usize]
+    }
+
+    /// The spans of a list.
+    pub(crate) fn items(&self, items: Items) -> &[Span] {
+        &self.items[items.start as usize..items.end as usize]
+    }
+
+    /// Records one field.
+    pub(crate) fn field(&mut self, path: PathFact, value: ValueFact, container: Option<Span>) {
+        self.fields.push(FieldFact { path, value, container });
+    }
+
+    /// Records a detail's pieces; returns where its atoms are.
+    pub(crate) fn detail(&mut self, pieces: &[Piece<'_>]) -> (u32, u32) {
+        let start = self.atoms.len() as u32;
+        for piece in pieces {
+            let atom = match *piece {
+                Piece::Empty => continue,
+                Piece::Str(s) => Atom::Str(s),
+                Piece::Text(s) => Atom::Text(self.copy(s)),
+                Piece::Span(s) => Atom::Text(s),
+                Piece::Quoted(items) => Atom::Quoted(self.list(items.iter().copied())),
+                Piece::QuotedSpans(spans) => Atom::Quoted(self.list_of(spans)),
+                Piece::Counted(one, many, items) => Atom::Counted(one, many, self.list(items.iter().copied())),
+                Piece::CountedSpans(one, many, spans) => Atom::Counted(one, many, self.list_of(spans)),
+            };
+            self.atoms.push(atom);
+        }
+        (start, self.atoms.len() as u32)
+    }
+
+    /// Sorts a list of spans by their text and moves repeats to the end (Go's
+    /// `sets.String.List()`); returns how many distinct ones lead.
+    pub(crate) fn sort_set(&self, spans: &mut [Span]) -> usize {
+        spans.sort_unstable_by(|a, b| self.str(*a).cmp(self.str(*b)));
+        dedup_in_place(spans, |a, b| self.str(*a) == self.str(*b))
+    }
+
+    /// Forgets the fields recorded from `fields` on (a check that recorded some and then passed).
+    pub(crate) fn truncate(&mut self, fields: usize, atoms: usize) {
+        self.fields.truncate(fields);
+        self.atoms.truncate(atoms);
+    }
+
+    // ---- rendering ------------------------------------------------------------------------
+
+    /// The length in bytes of a detail.
+    pub(crate) fn detail_len(&self, atoms: &[Atom]) -> usize {
+        atoms.iter().map(|a| self.atom_len(a)).sum()
+    }
+
+    fn atom_len(&self, atom: &Atom) -> usize {
+        match *atom {
+            Atom::Str(s) => s.len(),
+            Atom::Text(s) => (s.end - s.start) as usize,
+            Atom::Quoted(items) => self.quoted_len(items),
+            Atom::Counted(one, many, items) => {
+                let n = (items.end - items.start) as usize;
+                crate::checks::pluralize(one, many, n).len() + 1 + self.quoted_len(items)
+            }
+        }
+    }
+
+    fn quoted_len(&self, items: Items) -> usize {
+        match self.items(items) {
+            [] => 0,
+            spans => spans.iter().map(|s| (s.end - s.start) as usize).sum::<usize>() + 2 + 4 * (spans.len() - 1),
+        }
+    }
+
+    /// Writes a detail.
+    pub(crate) fn write_detail<W: fmt::Write + ?Sized>(&self, atoms: &[Atom], out: &mut W) -> fmt::Result {
+        for atom in atoms {
+            match *atom {
+                Atom::Str(s) => out.write_str(s)?,
+                Atom::Text(s) => out.write_str(self.str(s))?,
+                Atom::Quoted(items) => self.write_quoted(items, out)?,
+                Atom::Counted(one, many, items) => {
+                    let n = (items.end - items.start) as usize;
+                    out.write_str(crate::checks::pluralize(one, many, n))?;
+                    out.write_char(' ')?;
+                    self.write_quoted(items, out)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn write_quoted<W: fmt::Write + ?Sized>(&self, items: Items, out: &mut W) -> fmt::Result {
+        let spans = self.items(items);
+        for (i, s) in spans.iter().enumerate() {
+            out.write_str(if i == 0 { "\"" } else { "\", \"" })?;
+            out.write_str(self.str(*s))?;
+        }
+        if !spans.is_empty() {
+            out.write_char('"')?;
+        }
+        Ok(())
+    }
+
+    /// The length in bytes of a path.
+    pub(crate) fn path_len(&self, path: &PathFact) -> usize {
+        let spec = self.ctx.spec.len() + usize::from(!self.ctx.spec.is_empty());
+        match *path {
+            PathFact::Spec(suffix) => spec + suffix.len(),
+            PathFact::SpecItem(list, index, field) => {
+                spec + list.len() + index_len(index) + if field.is_empty() { 0 } else { 1 + field.len() }
+            }
+            PathFact::Container { kind, index, a, item, b } => {
+                spec + kind.field().len() + index_len(index) + 1 + a.len() + item.map_or(0, index_len) + b.len()
+            }
+            PathFact::Annotation(key) => self.ctx.metadata.len() + ".annotations[".len() + self.str(key).len() + 1,
+            PathFact::Text(s) => self.str(s).len(),
+        }
+    }
+
+    /// Writes a path.
+    pub(crate) fn write_path<W: fmt::Write + ?Sized>(&self, path: &PathFact, out: &mut W) -> fmt::Result {
+        let spec = |out: &mut W| -> fmt::Result {
+            out.write_str(self.ctx.spec)?;
+            if !self.ctx.spec.is_empty() {
+                out.write_char('.')?;
+            }
+            Ok(())
+        };
+        match *path {
+            PathFact::Spec(suffix) => {
+                spec(out)?;
+                out.write_str(suffix)
+            }
+            PathFact::SpecItem(list, index, field) => {
+                spec(out)?;
+                out.write_str(list)?;
+                write_index(out, index)?;
+                if !field.is_empty() {
+                    out.write_char('.')?;
+                    out.write_str(field)?;
+                }
+                Ok(())
+            }
+            PathFact::Container { kind, index, a, item, b } => {
+                spec(out)?;
+                out.write_str(kind.field())?;
+                write_index(out, index)?;
+                out.write_char('.')?;
+                out.write_str(a)?;
+                if let Some(item) = item {
+                    write_index(out, item)?;
+                }
+                out.write_str(b)
+            }
+            PathFact::Annotation(key) => {
+                out.write_str(self.ctx.metadata)?;
+                out.write_str(".annotations[")?;
+                out.write_str(self.str(key))?;
+                out.write_char(']')
+            }
+            PathFact::Text(s) => out.write_str(self.str(s)),
+        }
+    }
+}
+
+/// Moves the repeats of a sorted slice to its end, keeping the first of each; returns how many
+/// distinct entries lead.
+pub(crate) fn dedup_in_place<T: Copy>(items: &mut [T], same: impl Fn(&T, &T) -> bool) -> usize {
+    if items.is_empty() {
+        return 0;
+    }
+    let mut kept = 1;
+    for i in 1..items.len() {
+        if !same(&items[i], &items[kept - 1]) {
+            items[kept] = items[i];
+            kept += 1;
+        }
+    }
+    kept
+}
+
+/// The length of `[<index>]`.
+fn index_len(index: u32) -> usize {
+    let mut digits = 1;
+    let mut i = index;
+    while i >= 10 {
+        i /= 10;
+        digits += 1;
+    }
+    digits + 2
+}
+
+/// Writes `[<index>]` without going through the formatting machinery.
+fn write_index<W: fmt::Write + ?Sized>(out: &mut W, index: u32) -> fmt::Result {
+    let mut buf = [0u8; 12];
+    let mut at = buf.len() - 1;
+    buf[at] = b']';
+    let mut i = index;
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (i % 10) as u8;
+        i /= 10;
+        if i == 0 {
+            break;
+        }
+    }
+    at -= 1;
+    buf[at] = b'[';
+    // Only ASCII digits and brackets were written.
+    out.write_str(core::str::from_utf8(&buf[at..]).unwrap_or("[]"))
+}
+
+/// A short list kept on the stack: up to `N` entries without touching the heap, then a `Vec`.
+///
+/// The checks collect the containers (or volumes, or values) a detail names in these, so that a
+/// denied pod with a few containers allocates nothing for them.
+pub(crate) struct Small<T: Copy + Default, const N: usize> {
+    inline: [T; N],
+    len: usize,
+    spill: Vec<T>,
+}
+
+impl<T: Copy + Default, const N: usize> Small<T, N> {
+    pub(crate) fn new() -> Self {
+        Small { inline: [T::default(); N], len: 0, spill: Vec::new() }
+    }
+
+    pub(crate) fn push(&mut self, item: T) {
+        if self.len < N {
+            self.inline[self.len] = item;
+        } else {
+            if self.spill.is_empty() {
+                self.spill.extend_from_slice(&self.inline);
+            }
+            self.spill.push(item);
+        }
+        self.len += 1;
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub(crate) fn as_slice(&self) -> &[T] {
+        if self.len <= N {
+            &self.inline[..self.len]
+        } else {
+            &self.spill
+        }
+    }
+
+    pub(crate) fn as_mut_slice(&mut self) -> &mut [T] {
+        if self.len <= N {
+            &mut self.inline[..self.len]
+        } else {
+            &mut self.spill
+        }
+    }
+}
+
+impl<T: Copy + Default, const N: usize> Default for Small<T, N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_is_written_as_format_writes_it() {
+        for i in [0u32, 1, 9, 10, 99, 100, 12345, u32::MAX] {
+            let mut out = String::new();
+            write_index(&mut out, i).unwrap();
+            assert_eq!(out, format!("[{i}]"));
+            assert_eq!(index_len(i), out.len());
+        }
+    }
+
+    #[test]
+    fn small_lists_spill_in_order() {
+        let mut s: Small<u32, 3> = Small::new();
+        for i in 0..10 {
+            assert_eq!(s.as_slice(), (0..i).collect::<Vec<_>>());
+            s.push(i);
+        }
+        assert_eq!(s.len(), 10);
+    }
+}
