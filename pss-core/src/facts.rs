@@ -15,15 +15,15 @@ use crate::model::{ContainerKind, Slot};
 /// A run of bytes of [`Facts::strings`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Span {
-    start: u32,
-    end: u32,
+    start: usize,
+    end: usize,
 }
 
 /// A run of [`Facts::items`]: a list of strings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Items {
-    start: u32,
-    end: u32,
+    start: usize,
+    end: usize,
 }
 
 /// One piece of a detail.
@@ -37,6 +37,8 @@ pub(crate) enum Atom {
     Quoted(Items),
     /// Go's `pluralize(singular, plural, n)`, a space, and the quoted items.
     Counted(&'static str, &'static str, Items),
+    /// The items joined by a separator, unquoted (`strings.Join`).
+    Joined(Items, &'static str),
 }
 
 /// Where a field is, relative to the evaluated object's pod metadata and spec ([`Ctx`]).
@@ -45,9 +47,9 @@ pub(crate) enum PathFact {
     /// `<spec>.<suffix>`.
     Spec(&'static str),
     /// `<spec>.<list>[<index>]`, then `.<field>` unless it is empty.
-    SpecItem(&'static str, u32, &'static str),
+    SpecItem(&'static str, usize, &'static str),
     /// `<spec>.<containers>[<index>].<a>`, then `[<item>]` if any, then `b`.
-    Container { kind: ContainerKind, index: u32, a: &'static str, item: Option<u32>, b: &'static str },
+    Container { kind: ContainerKind, index: usize, a: &'static str, item: Option<usize>, b: &'static str },
     /// `<metadata>.annotations[<key>]`.
     Annotation(Span),
     /// The whole path, as text (fields recorded from outside the checks).
@@ -62,17 +64,17 @@ impl PathFact {
 
     /// `<spec>.<list>[<index>].<field>` (or without `.<field>` when `field` is empty).
     pub(crate) fn spec_item(list: &'static str, index: usize, field: &'static str) -> Self {
-        PathFact::SpecItem(list, index as u32, field)
+        PathFact::SpecItem(list, index, field)
     }
 
     /// `<spec>.containers[3].<suffix>`.
     pub(crate) fn container(slot: Slot, suffix: &'static str) -> Self {
-        PathFact::Container { kind: slot.kind, index: slot.index as u32, a: suffix, item: None, b: "" }
+        PathFact::Container { kind: slot.kind, index: slot.index, a: suffix, item: None, b: "" }
     }
 
     /// `<spec>.containers[3].<list>[<index>]`, then `tail`.
     pub(crate) fn container_item(slot: Slot, list: &'static str, index: usize, tail: &'static str) -> Self {
-        PathFact::Container { kind: slot.kind, index: slot.index as u32, a: list, item: Some(index as u32), b: tail }
+        PathFact::Container { kind: slot.kind, index: slot.index, a: list, item: Some(index), b: tail }
     }
 }
 
@@ -121,55 +123,63 @@ impl Facts {
 
     /// Makes room for a typical denied pod's facts at once, so that most evaluations allocate each
     /// buffer once.
+    #[inline]
     pub(crate) fn reserve_typical(&mut self) {
         if self.strings.capacity() == 0 {
-            self.strings.reserve(TYPICAL_STRINGS);
-            self.items.reserve(TYPICAL_ITEMS);
-            self.atoms.reserve(TYPICAL_ATOMS);
-            self.fields.reserve(TYPICAL_FIELDS);
+            self.reserve_first();
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn reserve_first(&mut self) {
+        self.strings.reserve(TYPICAL_STRINGS);
+        self.items.reserve(TYPICAL_ITEMS);
+        self.atoms.reserve(TYPICAL_ATOMS);
+        self.fields.reserve(TYPICAL_FIELDS);
     }
 
     /// Copies `s` in.
     pub(crate) fn copy(&mut self, s: &str) -> Span {
-        let start = self.strings.len() as u32;
+        let start = self.strings.len();
         self.strings.push_str(s);
-        Span { start, end: self.strings.len() as u32 }
+        Span { start, end: self.strings.len() }
     }
 
     /// Writes `value` in (a number, say).
     pub(crate) fn write(&mut self, value: impl fmt::Display) -> Span {
-        let start = self.strings.len() as u32;
+        let start = self.strings.len();
         // Writing into a String cannot fail.
         let _ = write!(self.strings, "{value}");
-        Span { start, end: self.strings.len() as u32 }
+        Span { start, end: self.strings.len() }
     }
 
     /// Copies a list of strings in.
+    #[inline(never)]
     pub(crate) fn list<'s>(&mut self, items: impl IntoIterator<Item = &'s str>) -> Items {
-        let start = self.items.len() as u32;
+        let start = self.items.len();
         for s in items {
             let span = self.copy(s);
             self.items.push(span);
         }
-        Items { start, end: self.items.len() as u32 }
+        Items { start, end: self.items.len() }
     }
 
     /// Records a list of strings already in.
     pub(crate) fn list_of(&mut self, spans: &[Span]) -> Items {
-        let start = self.items.len() as u32;
+        let start = self.items.len();
         self.items.extend_from_slice(spans);
-        Items { start, end: self.items.len() as u32 }
+        Items { start, end: self.items.len() }
     }
 
     /// The text of a span.
     pub(crate) fn str(&self, span: Span) -> &str {
-        &self.strings[span.start as usize..span.end as usize]
+        self.strings.get(span.start..span.end).unwrap_or_default()
     }
 
     /// The spans of a list.
     pub(crate) fn items(&self, items: Items) -> &[Span] {
-        &self.items[items.start as usize..items.end as usize]
+        self.items.get(items.start..items.end).unwrap_or_default()
     }
 
     /// Records one field.
@@ -178,29 +188,45 @@ impl Facts {
     }
 
     /// Records a detail's pieces; returns where its atoms are.
-    pub(crate) fn detail(&mut self, pieces: &[Piece<'_>]) -> (u32, u32) {
-        let start = self.atoms.len() as u32;
+    #[inline(never)]
+    pub(crate) fn detail(&mut self, pieces: &[Piece<'_>]) -> (usize, usize) {
+        let start = self.atoms.len();
         for piece in pieces {
             let atom = match *piece {
                 Piece::Empty => continue,
                 Piece::Str(s) => Atom::Str(s),
                 Piece::Text(s) => Atom::Text(self.copy(s)),
-                Piece::Span(s) => Atom::Text(s),
                 Piece::Quoted(items) => Atom::Quoted(self.list(items.iter().copied())),
                 Piece::QuotedSpans(spans) => Atom::Quoted(self.list_of(spans)),
                 Piece::Counted(one, many, items) => Atom::Counted(one, many, self.list(items.iter().copied())),
                 Piece::CountedSpans(one, many, spans) => Atom::Counted(one, many, self.list_of(spans)),
+                Piece::JoinedSpans(spans, separator) => Atom::Joined(self.list_of(spans), separator),
             };
             self.atoms.push(atom);
         }
-        (start, self.atoms.len() as u32)
+        (start, self.atoms.len())
     }
 
-    /// Sorts a list of spans by their text and moves repeats to the end (Go's
-    /// `sets.String.List()`); returns how many distinct ones lead.
+    /// Sorts a list of spans by their text and gathers the distinct ones at its front (Go's
+    /// `sets.String.List()`); returns how many there are. (Sorted as `&str`s, so that the sort is
+    /// the one the crate already has for them: one less sort in a size-budgeted WebAssembly build.)
+    #[inline(never)]
     pub(crate) fn sort_set(&self, spans: &mut [Span]) -> usize {
-        spans.sort_unstable_by(|a, b| self.str(*a).cmp(self.str(*b)));
-        dedup_in_place(spans, |a, b| self.str(*a) == self.str(*b))
+        let mut texts: Small<&str, 8> = Small::new();
+        for span in spans.iter() {
+            texts.push(self.str(*span));
+        }
+        let n = crate::checks::sorted_unique(texts.as_mut_slice());
+        for (slot, text) in spans.iter_mut().zip(&texts.as_slice()[..n]) {
+            *slot = self.span_of(text);
+        }
+        n
+    }
+
+    /// The span of a text that lies in [`Facts::strings`].
+    fn span_of(&self, text: &str) -> Span {
+        let start = (text.as_ptr() as usize).wrapping_sub(self.strings.as_ptr() as usize);
+        Span { start, end: start + text.len() }
     }
 
     /// Forgets the fields recorded from `fields` on (a check that recorded some and then passed).
@@ -211,49 +237,40 @@ impl Facts {
 
     // ---- rendering ------------------------------------------------------------------------
 
-    /// The length in bytes of a detail.
+    /// The length in bytes of a detail (counted by writing it nowhere: one code path for both).
     pub(crate) fn detail_len(&self, atoms: &[Atom]) -> usize {
-        atoms.iter().map(|a| self.atom_len(a)).sum()
-    }
-
-    fn atom_len(&self, atom: &Atom) -> usize {
-        match *atom {
-            Atom::Str(s) => s.len(),
-            Atom::Text(s) => (s.end - s.start) as usize,
-            Atom::Quoted(items) => self.quoted_len(items),
-            Atom::Counted(one, many, items) => {
-                let n = (items.end - items.start) as usize;
-                crate::checks::pluralize(one, many, n).len() + 1 + self.quoted_len(items)
-            }
-        }
-    }
-
-    fn quoted_len(&self, items: Items) -> usize {
-        match self.items(items) {
-            [] => 0,
-            spans => spans.iter().map(|s| (s.end - s.start) as usize).sum::<usize>() + 2 + 4 * (spans.len() - 1),
-        }
+        let mut count = Count(0);
+        let _ = self.write_detail(atoms, &mut count);
+        count.0
     }
 
     /// Writes a detail.
-    pub(crate) fn write_detail<W: fmt::Write + ?Sized>(&self, atoms: &[Atom], out: &mut W) -> fmt::Result {
+    pub(crate) fn write_detail(&self, atoms: &[Atom], out: &mut dyn fmt::Write) -> fmt::Result {
         for atom in atoms {
             match *atom {
                 Atom::Str(s) => out.write_str(s)?,
                 Atom::Text(s) => out.write_str(self.str(s))?,
                 Atom::Quoted(items) => self.write_quoted(items, out)?,
                 Atom::Counted(one, many, items) => {
-                    let n = (items.end - items.start) as usize;
+                    let n = items.end - items.start;
                     out.write_str(crate::checks::pluralize(one, many, n))?;
                     out.write_char(' ')?;
                     self.write_quoted(items, out)?;
+                }
+                Atom::Joined(items, separator) => {
+                    for (i, s) in self.items(items).iter().enumerate() {
+                        if i > 0 {
+                            out.write_str(separator)?;
+                        }
+                        out.write_str(self.str(*s))?;
+                    }
                 }
             }
         }
         Ok(())
     }
 
-    fn write_quoted<W: fmt::Write + ?Sized>(&self, items: Items, out: &mut W) -> fmt::Result {
+    fn write_quoted(&self, items: Items, out: &mut dyn fmt::Write) -> fmt::Result {
         let spans = self.items(items);
         for (i, s) in spans.iter().enumerate() {
             out.write_str(if i == 0 { "\"" } else { "\", \"" })?;
@@ -267,23 +284,14 @@ impl Facts {
 
     /// The length in bytes of a path.
     pub(crate) fn path_len(&self, path: &PathFact) -> usize {
-        let spec = self.ctx.spec.len() + usize::from(!self.ctx.spec.is_empty());
-        match *path {
-            PathFact::Spec(suffix) => spec + suffix.len(),
-            PathFact::SpecItem(list, index, field) => {
-                spec + list.len() + index_len(index) + if field.is_empty() { 0 } else { 1 + field.len() }
-            }
-            PathFact::Container { kind, index, a, item, b } => {
-                spec + kind.field().len() + index_len(index) + 1 + a.len() + item.map_or(0, index_len) + b.len()
-            }
-            PathFact::Annotation(key) => self.ctx.metadata.len() + ".annotations[".len() + self.str(key).len() + 1,
-            PathFact::Text(s) => self.str(s).len(),
-        }
+        let mut count = Count(0);
+        let _ = self.write_path(path, &mut count);
+        count.0
     }
 
     /// Writes a path.
-    pub(crate) fn write_path<W: fmt::Write + ?Sized>(&self, path: &PathFact, out: &mut W) -> fmt::Result {
-        let spec = |out: &mut W| -> fmt::Result {
+    pub(crate) fn write_path(&self, path: &PathFact, out: &mut dyn fmt::Write) -> fmt::Result {
+        let spec = |out: &mut dyn fmt::Write| -> fmt::Result {
             out.write_str(self.ctx.spec)?;
             if !self.ctx.spec.is_empty() {
                 out.write_char('.')?;
@@ -327,8 +335,18 @@ impl Facts {
     }
 }
 
-/// Moves the repeats of a sorted slice to its end, keeping the first of each; returns how many
-/// distinct entries lead.
+/// A writer that only counts bytes.
+struct Count(usize);
+
+impl fmt::Write for Count {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0 += s.len();
+        Ok(())
+    }
+}
+
+/// Gathers the distinct entries of a sorted slice at its front (the first of each run of equal
+/// ones); returns how many there are. What is left behind them is unspecified.
 pub(crate) fn dedup_in_place<T: Copy>(items: &mut [T], same: impl Fn(&T, &T) -> bool) -> usize {
     if items.is_empty() {
         return 0;
@@ -343,20 +361,9 @@ pub(crate) fn dedup_in_place<T: Copy>(items: &mut [T], same: impl Fn(&T, &T) -> 
     kept
 }
 
-/// The length of `[<index>]`.
-fn index_len(index: u32) -> usize {
-    let mut digits = 1;
-    let mut i = index;
-    while i >= 10 {
-        i /= 10;
-        digits += 1;
-    }
-    digits + 2
-}
-
 /// Writes `[<index>]` without going through the formatting machinery.
-fn write_index<W: fmt::Write + ?Sized>(out: &mut W, index: u32) -> fmt::Result {
-    let mut buf = [0u8; 12];
+fn write_index(out: &mut dyn fmt::Write, index: usize) -> fmt::Result {
+    let mut buf = [0u8; 24];
     let mut at = buf.len() - 1;
     buf[at] = b']';
     let mut i = index;
@@ -392,12 +399,19 @@ impl<T: Copy + Default, const N: usize> Small<T, N> {
     pub(crate) fn push(&mut self, item: T) {
         if self.len < N {
             self.inline[self.len] = item;
+            self.len += 1;
         } else {
-            if self.spill.is_empty() {
-                self.spill.extend_from_slice(&self.inline);
-            }
-            self.spill.push(item);
+            self.push_spilled(item);
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn push_spilled(&mut self, item: T) {
+        if self.spill.is_empty() {
+            self.spill.extend_from_slice(&self.inline);
+        }
+        self.spill.push(item);
         self.len += 1;
     }
 
@@ -438,11 +452,10 @@ mod tests {
 
     #[test]
     fn index_is_written_as_format_writes_it() {
-        for i in [0u32, 1, 9, 10, 99, 100, 12345, u32::MAX] {
+        for i in [0usize, 1, 9, 10, 99, 100, 12345, u32::MAX as usize, usize::MAX] {
             let mut out = String::new();
             write_index(&mut out, i).unwrap();
             assert_eq!(out, format!("[{i}]"));
-            assert_eq!(index_len(i), out.len());
         }
     }
 

@@ -43,8 +43,8 @@ pub struct Violation {
     check: CheckId,
     reason: &'static str,
     facts: Arc<Facts>,
-    atoms: (u32, u32),
-    fields: (u32, u32),
+    atoms: (usize, usize),
+    fields: (usize, usize),
 }
 
 impl Violation {
@@ -53,8 +53,8 @@ impl Violation {
         check: CheckId,
         reason: &'static str,
         facts: Arc<Facts>,
-        atoms: (u32, u32),
-        fields: (u32, u32),
+        atoms: (usize, usize),
+        fields: (usize, usize),
     ) -> Self {
         Violation { check, reason, facts, atoms, fields }
     }
@@ -76,8 +76,29 @@ impl Violation {
             let container = f.container.as_deref().map(|c| facts.copy(c));
             facts.field(path, value, container);
         }
-        let n = facts.fields.len() as u32;
+        let n = facts.fields.len();
         Violation { check, reason, facts: Arc::new(facts), atoms, fields: (0, n) }
+    }
+
+    /// The same violation with only the fields `keep` keeps (its detail as it is); `None` when it
+    /// keeps them all.
+    #[cfg_attr(not(feature = "kyverno"), allow(dead_code))]
+    pub(crate) fn retain_fields(&self, mut keep: impl FnMut(&Field<'_>) -> bool) -> Option<Self> {
+        let fields = self.fields();
+        let kept: Vec<FieldFact> = fields.iter().filter(|f| keep(f)).map(|f| *f.fact).collect();
+        if kept.len() == fields.len() {
+            return None;
+        }
+        let mut facts = (*self.facts).clone();
+        let n = kept.len();
+        facts.fields = kept;
+        Some(Violation {
+            check: self.check,
+            reason: self.reason,
+            facts: Arc::new(facts),
+            atoms: self.atoms,
+            fields: (0, n),
+        })
     }
 
     /// The check that failed.
@@ -92,13 +113,13 @@ impl Violation {
 
     /// Upstream's `ForbiddenDetail`, byte for byte (may be empty), rendered when read.
     pub fn detail(&self) -> Detail<'_> {
-        Detail { facts: &self.facts, atoms: &self.facts.atoms[self.atoms.0 as usize..self.atoms.1 as usize] }
+        Detail { facts: &self.facts, atoms: self.facts.atoms.get(self.atoms.0..self.atoms.1).unwrap_or_default() }
     }
 
     /// Every offending field, in the order upstream meets them (pod first, then containers in
     /// init, regular, ephemeral order, then annotations sorted by key).
     pub fn fields(&self) -> Fields<'_> {
-        Fields { facts: &self.facts, fields: &self.facts.fields[self.fields.0 as usize..self.fields.1 as usize] }
+        Fields { facts: &self.facts, fields: self.facts.fields.get(self.fields.0..self.fields.1).unwrap_or_default() }
     }
 }
 
@@ -179,7 +200,7 @@ impl Detail<'_> {
     }
 
     /// Writes the detail into any [`fmt::Write`], piece by piece (no formatting machinery).
-    pub fn render<W: fmt::Write + ?Sized>(&self, out: &mut W) -> fmt::Result {
+    pub fn render(&self, out: &mut dyn fmt::Write) -> fmt::Result {
         self.facts.write_detail(self.atoms, out)
     }
 
@@ -439,7 +460,7 @@ impl FieldPath<'_> {
     }
 
     /// Writes the path into any [`fmt::Write`], piece by piece (no formatting machinery).
-    pub fn render<W: fmt::Write + ?Sized>(&self, out: &mut W) -> fmt::Result {
+    pub fn render(&self, out: &mut dyn fmt::Write) -> fmt::Result {
         self.facts.write_path(self.path, out)
     }
 }

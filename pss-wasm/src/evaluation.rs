@@ -229,9 +229,27 @@ impl From<&pss_core::FieldViolation> for FieldViolation {
     }
 }
 
+impl From<pss_core::FieldValueRef<'_>> for FieldValue {
+    fn from(value: pss_core::FieldValueRef<'_>) -> Self {
+        match value {
+            pss_core::FieldValueRef::Unset => FieldValue::Unset,
+            pss_core::FieldValueRef::Bool(b) => FieldValue::Bool(b),
+            // What `JSON.parse` makes of the same number.
+            pss_core::FieldValueRef::Int(i) => FieldValue::Number(i),
+            pss_core::FieldValueRef::String(s) => FieldValue::String(s.to_owned()),
+            pss_core::FieldValueRef::List(items) => FieldValue::List(items.iter().map(str::to_owned).collect()),
+            pss_core::FieldValueRef::Object => FieldValue::Object(SetObject {}),
+        }
+    }
+}
+
 impl From<pss_core::Field<'_>> for FieldViolation {
     fn from(f: pss_core::Field<'_>) -> Self {
-        FieldViolation::from(&f.to_owned())
+        FieldViolation {
+            path: f.path().to_string(),
+            value: f.value().into(),
+            container: f.container().map(str::to_owned),
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! `hostPorts` (baseline): containers must not use host ports.
 
-use super::{piece_if, pluralize, CheckId, Piece, Rec, Spans};
-use crate::facts::{PathFact, Small, ValueFact};
+use super::{pluralize, CheckId, Piece, Rec, Spans};
+use crate::facts::{PathFact, ValueFact};
 use crate::model::{ContainerView, PodView};
 
 pub(super) const SINCE: &[u64] = &[0];
@@ -32,22 +32,17 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
     }
     let n = r.facts.sort_set(ports.as_mut_slice());
     let ports = &ports.as_slice()[..n];
-    let head = [
-        Piece::CountedSpans("container", "containers", bad.as_slice()),
-        Piece::Str(" "),
-        Piece::Str(pluralize("uses", "use", bad.len())),
-        Piece::Str(" "),
-        Piece::Str(pluralize("hostPort", "hostPorts", ports.len())),
-        Piece::Str(" "),
-    ];
-    // The ports joined by ", ", unquoted: a piece per port and separator, on the stack when few.
-    let mut detail: Small<Piece<'_>, 24> = Small::new();
-    for piece in head {
-        detail.push(piece);
-    }
-    for (i, port) in ports.iter().enumerate() {
-        detail.push(piece_if(i > 0, Piece::Str(", ")));
-        detail.push(Piece::Span(*port));
-    }
-    r.violation(CheckId::HostPorts, "hostPort", detail.as_slice());
+    r.violation(
+        CheckId::HostPorts,
+        "hostPort",
+        &[
+            Piece::CountedSpans("container", "containers", bad.as_slice()),
+            Piece::Str(" "),
+            Piece::Str(pluralize("uses", "use", bad.len())),
+            Piece::Str(" "),
+            Piece::Str(pluralize("hostPort", "hostPorts", ports.len())),
+            Piece::Str(" "),
+            Piece::JoinedSpans(ports, ", "),
+        ],
+    );
 }

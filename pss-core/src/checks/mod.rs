@@ -436,7 +436,7 @@ pub(crate) struct Rec {
     found: [Found; CheckId::ALL.len()],
     count: usize,
     /// Where the running check's fields begin.
-    mark: u32,
+    mark: usize,
 }
 
 /// One failed check, while recording.
@@ -444,8 +444,8 @@ pub(crate) struct Rec {
 struct Found {
     check: CheckId,
     reason: &'static str,
-    atoms: (u32, u32),
-    fields: (u32, u32),
+    atoms: (usize, usize),
+    fields: (usize, usize),
 }
 
 impl Rec {
@@ -456,6 +456,7 @@ impl Rec {
     }
 
     /// Copies a string from the pod in.
+    #[inline(never)]
     pub(crate) fn name(&mut self, s: &str) -> Span {
         self.facts.reserve_typical();
         self.facts.copy(s)
@@ -467,6 +468,7 @@ impl Rec {
     }
 
     /// Records an offending field.
+    #[inline(never)]
     pub(crate) fn field(&mut self, path: PathFact, value: ValueFact, container: Option<Span>) {
         self.facts.reserve_typical();
         self.facts.field(path, value, container);
@@ -474,12 +476,14 @@ impl Rec {
 
     /// Records the failure of `check` with its detail; its fields are those recorded since the
     /// check began.
+    #[inline(never)]
     pub(crate) fn violation(&mut self, check: CheckId, reason: &'static str, detail: &[Piece<'_>]) {
         self.facts.reserve_typical();
         let atoms = self.facts.detail(detail);
-        let fields = (self.mark, self.facts.fields.len() as u32);
-        if self.count < self.found.len() {
-            self.found[self.count] = Found { check, reason, atoms, fields };
+        let fields = (self.mark, self.facts.fields.len());
+        // Each check records at most one violation per run, so there is room for all of them.
+        if let Some(slot) = self.found.get_mut(self.count) {
+            *slot = Found { check, reason, atoms, fields };
             self.count += 1;
         }
     }
@@ -487,7 +491,7 @@ impl Rec {
     /// Runs one check; forgets what it recorded if it passed after all.
     fn run<P: PodView>(&mut self, id: CheckId, pod: &P, minor: u64) {
         let (count, fields, atoms) = (self.count, self.facts.fields.len(), self.facts.atoms.len());
-        self.mark = fields as u32;
+        self.mark = fields;
         run_one(id, pod, minor, self);
         if self.count == count {
             self.facts.truncate(fields, atoms);
@@ -606,8 +610,6 @@ pub(crate) enum Piece<'a> {
     Str(&'static str),
     /// Text from the pod (copied when recorded).
     Text(&'a str),
-    /// Text already recorded.
-    Span(Span),
     /// Go's `joinQuote`: `"a", "b"` (no escaping), or nothing for no items.
     Quoted(&'a [&'a str]),
     /// [`Piece::Quoted`] over strings already recorded.
@@ -617,6 +619,8 @@ pub(crate) enum Piece<'a> {
     Counted(&'static str, &'static str, &'a [&'a str]),
     /// [`Piece::Counted`] over strings already recorded.
     CountedSpans(&'static str, &'static str, &'a [Span]),
+    /// Strings already recorded, joined by a separator, unquoted (Go's `strings.Join`).
+    JoinedSpans(&'a [Span], &'static str),
 }
 
 impl Piece<'_> {
@@ -624,7 +628,7 @@ impl Piece<'_> {
     /// used with pieces that carry their strings).
     fn len(&self) -> usize {
         match *self {
-            Piece::Empty | Piece::Span(_) | Piece::QuotedSpans(_) | Piece::CountedSpans(..) => 0,
+            Piece::Empty | Piece::QuotedSpans(_) | Piece::CountedSpans(..) | Piece::JoinedSpans(..) => 0,
             Piece::Str(s) | Piece::Text(s) => s.len(),
             Piece::Quoted(items) => quoted_len(items),
             Piece::Counted(singular, plural, items) => {
@@ -635,7 +639,7 @@ impl Piece<'_> {
 
     fn push(&self, out: &mut String) {
         match *self {
-            Piece::Empty | Piece::Span(_) | Piece::QuotedSpans(_) | Piece::CountedSpans(..) => {}
+            Piece::Empty | Piece::QuotedSpans(_) | Piece::CountedSpans(..) | Piece::JoinedSpans(..) => {}
             Piece::Str(s) | Piece::Text(s) => out.push_str(s),
             Piece::Quoted(items) => push_quoted(out, items),
             Piece::Counted(singular, plural, items) => {
@@ -664,8 +668,15 @@ fn push_quoted(out: &mut String, items: &[&str]) {
     }
 }
 
-/// The pieces written one after the other into a string allocated once, at its final size.
+/// The pieces written one after the other into a string allocated once, at its final size. Only
+/// for pieces that carry their strings (a recorded span has no text without its [`Facts`]).
 pub(crate) fn text(pieces: &[Piece<'_>]) -> String {
+    debug_assert!(
+        !pieces
+            .iter()
+            .any(|p| { matches!(p, Piece::QuotedSpans(_) | Piece::CountedSpans(..) | Piece::JoinedSpans(..)) }),
+        "text() of recorded spans"
+    );
     let mut out = String::with_capacity(pieces.iter().map(Piece::len).sum());
     for piece in pieces {
         piece.push(&mut out);

@@ -1,7 +1,7 @@
 //! `sysctls` (baseline): only the safe, namespaced sysctls; the list grows at v1.27, v1.29, v1.32 and v1.37.
 
-use super::{piece_if, CheckId, Piece, Rec, Spans};
-use crate::facts::{PathFact, Small, ValueFact};
+use super::{CheckId, Piece, Rec, Spans};
+use crate::facts::{PathFact, ValueFact};
 use crate::model::PodView;
 
 pub(super) const SINCE: &[u64] = &[0, 27, 29, 32, 37];
@@ -40,13 +40,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
     if forbidden.is_empty() {
         return;
     }
-    // The names joined by ", ", unquoted: a piece per name and separator, on the stack when few.
-    let mut detail: Small<Piece<'_>, 16> = Small::new();
-    for (i, name) in forbidden.as_slice().iter().enumerate() {
-        detail.push(piece_if(i > 0, Piece::Str(", ")));
-        detail.push(Piece::Span(*name));
-    }
-    r.violation(CheckId::Sysctls, "forbidden sysctls", detail.as_slice());
+    r.violation(CheckId::Sysctls, "forbidden sysctls", &[Piece::JoinedSpans(forbidden.as_slice(), ", ")]);
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use crate::checks::{exists_at, run_check, CheckId, Ctx};
 use crate::level::{Level, Version};
-use crate::violation::{FieldValue, FieldViolation, Violation};
+use crate::violation::{Field, FieldValueRef, Violation};
 use crate::workload::{TemplateRef, WorkloadKind};
 
 use super::matching::{any_wildcard, wildcard};
@@ -272,22 +272,16 @@ pub(crate) fn exclude_fields(
         let whole = entries.iter().any(|e| e.images.is_empty() && e.restricted_field.is_empty());
         return (!whole).then_some(violation);
     }
-    let remaining: Vec<FieldViolation> = violation
-        .fields()
-        .iter()
-        .map(|f| f.to_owned())
-        .filter(|f| {
-            let path = pod_relative(f.path(), ctx);
-            !entries.iter().any(|e| e.covers(f, &path, ctx, host_paths, containers))
-        })
-        .collect();
-    if remaining.is_empty() {
-        return None;
+    let remaining = violation.retain_fields(|f| {
+        let full = f.path().to_string();
+        let path = pod_relative(&full, ctx);
+        !entries.iter().any(|e| e.covers(f, &full, &path, ctx, host_paths, containers))
+    });
+    match remaining {
+        None => Some(violation),
+        Some(kept) if kept.fields().is_empty() => None,
+        Some(kept) => Some(kept),
     }
-    if remaining.len() == violation.fields().len() {
-        return Some(violation);
-    }
-    Some(Violation::new(violation.check(), violation.reason(), &violation.detail().to_string(), &remaining))
 }
 
 impl Exclusion {
@@ -295,7 +289,8 @@ impl Exclusion {
     /// hostPath volume's value is its path, from `host_paths`).
     fn covers(
         &self,
-        field: &FieldViolation,
+        field: &Field<'_>,
+        full_path: &str,
         path: &str,
         ctx: &Ctx<'_>,
         host_paths: &[Option<&str>],
@@ -320,7 +315,7 @@ impl Exclusion {
             }
         }
         if !self.values.is_empty() {
-            let values = field_values(field, ctx, host_paths);
+            let values = field_values(field, full_path, ctx, host_paths);
             if values.is_empty() || !values.iter().all(|v| self.values.iter().any(|p| wildcard(p, v))) {
                 return false;
             }
@@ -332,17 +327,17 @@ impl Exclusion {
 /// A field's values as `values` selects them: strings as they are, booleans `true`/`false`,
 /// integers in decimal, each element of a list, a hostPath volume's path; nothing for an unset
 /// field or another volume.
-fn field_values(field: &FieldViolation, ctx: &Ctx<'_>, host_paths: &[Option<&str>]) -> Vec<String> {
+fn field_values(field: &Field<'_>, path: &str, ctx: &Ctx<'_>, host_paths: &[Option<&str>]) -> Vec<String> {
     match field.value() {
-        FieldValue::Bool(b) => vec![b.to_string()],
-        FieldValue::Int(i) => vec![i.to_string()],
-        FieldValue::String(s) => vec![s.clone()],
-        FieldValue::List(items) => items.clone(),
-        FieldValue::Object => host_path_index(field.path(), ctx)
+        FieldValueRef::Bool(b) => vec![b.to_string()],
+        FieldValueRef::Int(i) => vec![i.to_string()],
+        FieldValueRef::String(s) => vec![s.to_owned()],
+        FieldValueRef::List(items) => items.iter().map(str::to_owned).collect(),
+        FieldValueRef::Object => host_path_index(path, ctx)
             .and_then(|i| host_paths.get(i).copied().flatten())
             .map(|p| vec![p.to_owned()])
             .unwrap_or_default(),
-        FieldValue::Unset => Vec::new(),
+        FieldValueRef::Unset => Vec::new(),
     }
 }
 
