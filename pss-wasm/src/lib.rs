@@ -59,6 +59,8 @@ mod json;
 mod kyverno;
 mod level;
 mod level_version;
+#[cfg(feature = "yaml")]
+mod manifest;
 mod object;
 #[cfg(feature = "full")]
 mod remediation;
@@ -81,6 +83,11 @@ pub use level::{
     LevelVersionJSON,
 };
 pub use level_version::{evaluate, evaluate_object, evaluate_spec, EvaluateOptions, LevelVersion, LevelVersionOptions};
+#[cfg(feature = "yaml")]
+pub use manifest::{
+    check_manifest, read_manifest, CheckError, CheckResult, CheckedField, CheckedViolation, FieldPlace, ManifestCheck,
+    ManifestDocument, ManifestError, ManifestEvaluation, ManifestItem, SkippedObject, Syntax,
+};
 #[cfg(feature = "full")]
 pub use remediation::{
     remediate, remediate_object, remediate_spec, Cure, PatchOperation, RemediateOptions, Remediation, Unfixable,
