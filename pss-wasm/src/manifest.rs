@@ -203,6 +203,8 @@ pub struct CheckError {
     pub document: u32,
     /// The 0-based index in a List's items, `null` for a document.
     pub item: Option<u32>,
+    /// The 1-based line where the document (or item) starts, as `pss check` names its place.
+    pub line: u32,
     /// What is wrong, and where.
     pub error: ManifestError,
 }
@@ -580,7 +582,12 @@ impl Visit for Checker {
             Ok(obj) => obj,
             Err(error) => {
                 let error = ManifestError::decode(&error, at, origin);
-                self.check.errors.push(CheckError { document: small(at.document), item: at.item.map(small), error });
+                self.check.errors.push(CheckError {
+                    document: small(at.document),
+                    item: at.item.map(small),
+                    line: small(at.line),
+                    error,
+                });
                 return false;
             }
         };
@@ -597,7 +604,12 @@ impl Visit for Checker {
 
     fn error(&mut self, at: At, error: &pss_manifest::Error) {
         let error = ManifestError::read(error, at.line);
-        self.check.errors.push(CheckError { document: small(at.document), item: at.item.map(small), error });
+        self.check.errors.push(CheckError {
+            document: small(at.document),
+            item: at.item.map(small),
+            line: small(at.line),
+            error,
+        });
     }
 }
 
@@ -858,7 +870,12 @@ impl ToJson for SkippedObject {
 
 impl ToJson for CheckError {
     fn write_json(&self, out: &mut String) {
-        Object::new(out).field("document", &self.document).field("item", &self.item).field("error", &self.error).end();
+        Object::new(out)
+            .field("document", &self.document)
+            .field("item", &self.item)
+            .field("line", &self.line)
+            .field("error", &self.error)
+            .end();
     }
 }
 
