@@ -32,8 +32,10 @@
 //!
 //! A translation layer only: every verdict, reason, detail, message, label error and rule about
 //! what a document is comes from pss-core, which is used without its `k8s-openapi` feature (the
-//! package reads JSON). It does not read YAML (the playground and the README decode YAML with the
-//! npm `yaml` package first).
+//! package reads JSON). The default build does not read YAML (decode it first, e.g. with the npm
+//! `yaml` package); with the cargo feature `yaml` (in `full`) it reads manifests as kubectl does,
+//! through pss-manifest: `readManifest`, `checkManifest` (what `pss check` says of the same bytes)
+//! and `LevelVersion.evaluateManifest`, with the line and column of every violating field.
 //!
 //! With the cargo feature `full` (the package's `@pss/wasm/full` build), it also has PodSecurity
 //! admission as the API server runs it (`Admission`, `review`, `reviewNamespace`) and Kyverno
