@@ -328,8 +328,10 @@ impl ManifestError {
     /// YAML, whose converted JSON's positions say nothing of the source.
     fn decode(error: &pss_core::Error, at: At, origin: Option<pss_manifest::Position>) -> Self {
         let place = match (error.position(), origin) {
-            (Some(p), Some(origin)) if p.line <= 1 => Some((origin.line, origin.column + p.column.saturating_sub(1))),
-            (Some(p), Some(origin)) => Some((origin.line + p.line - 1, p.column)),
+            (Some(p), Some(origin)) => {
+                let place = origin.offset(pss_manifest::Position { line: p.line, column: p.column });
+                Some((place.line, place.column))
+            }
             _ => None,
         };
         let mut message = match error.path() {
