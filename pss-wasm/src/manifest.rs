@@ -742,8 +742,8 @@ impl Visit for Evaluations<'_> {
 
 #[wasm_bindgen]
 impl LevelVersion {
-    /// Reads a manifest as `readManifest` does and evaluates each document, and each item of a
-    /// List, as `evaluateObject` does (what is not a workload is not evaluated, with pss-core's
+    /// Reads a manifest as `readManifest` does and evaluates each document (a List: each of its
+    /// items instead) as `evaluateObject` does (what is not a workload is not evaluated, with pss-core's
     /// note); with each violating field's line and column in the text (`places`). A document that
     /// cannot be read or decoded has `error` instead, with its place.
     ///
