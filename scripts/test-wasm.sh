@@ -3,7 +3,7 @@
 # Rust unit tests, the wasm-bindgen tests in Node and in headless Chrome (with the full build's
 # bindings), and Node's test runner over the built package (require and import, conformance with
 # ../shared, admission review and Kyverno against the native CLI, fixes against native pss-core,
-# TypeScript consumers, the playground
+# checkManifest against the native `pss check` over the same files, TypeScript consumers, the playground
 # in Chromium, and pages built with Vite, webpack and esbuild, loaded in Chromium).
 # Installs what is missing first (scripts/setup-wasm.sh). Each step passes or fails by its command's
 # exit status; the test counts printed along are for reading only.
@@ -65,7 +65,7 @@ node_tests() {
   (cd pss-wasm && quiet node node --test --test-reporter=tap \
     tests-js/api.test.cjs tests-js/entry-points.test.cjs tests-js/workloads.test.cjs tests-js/esm.test.mjs tests-js/conformance.test.cjs \
     tests-js/full.test.cjs tests-js/types.test.mjs tests-js/browser.test.mjs tests-js/generated.test.mjs \
-    tests-js/remediate.test.mjs tests-js/bundlers.test.mjs) || return 1
+    tests-js/remediate.test.mjs tests-js/manifest.test.cjs tests-js/bundlers.test.mjs) || return 1
   grep -E '^ *# (conformance|bundle)' "$log/node"
   [ -f "$TARGET_DIR/artifacts/playground.png" ] && echo "screenshot: ${TARGET_DIR#"$ROOT"/}/artifacts/playground.png"
   return 0

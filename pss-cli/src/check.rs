@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use pss_core::{Evaluation, ObjectClass, ObjectDocument, WorkloadKind};
+use pss_core::{ObjectClass, ObjectDocument, WorkloadKind};
 
 use crate::documents::{Visit, Visitor};
 use crate::error::{InputError, Origin, OutputError};
@@ -60,8 +60,7 @@ impl<W: Write, E: Write> Checker<W, E> {
         // Admission never denies a controller; the pods it creates are what would be denied
         // (pss-core decides which, and words it).
         let denial = decision.pods_denial();
-        let violations = if kind == WorkloadKind::Pod { decision.enforce() } else { decision.created_pods() }
-            .map_or(&[][..], Evaluation::violations);
+        let violations = decision.pods_violations();
 
         if kind == WorkloadKind::Pod {
             self.summary.pods += 1;

@@ -42,11 +42,9 @@ pub struct Origin {
 impl Origin {
     /// The position in the file of a 1-based line and column inside the text.
     pub fn absolute(self, line: usize, column: usize) -> (usize, usize) {
-        if line <= 1 {
-            (self.line, self.column + column.saturating_sub(1))
-        } else {
-            (self.line + line - 1, column)
-        }
+        let origin = pss_manifest::Position { line: self.line, column: self.column };
+        let place = origin.offset(pss_manifest::Position { line, column });
+        (place.line, place.column)
     }
 }
 

@@ -1,11 +1,8 @@
 //! Where an object is: its namespace, as kubectl picks it. What is done with an object by its kind
 //! is pss-core's [`pss_core::ObjectClass`].
 
-/// The name used for a `metadata.namespace`: the object's own, or `default` (`--namespace`) when it
-/// has none, as kubectl does.
-pub fn namespace_of<'a>(namespace: Option<&'a str>, default: &'a str) -> &'a str {
-    namespace.filter(|n| !n.is_empty()).unwrap_or(default)
-}
+/// The name used for a `metadata.namespace` (pss-core's rule).
+pub use pss_core::admission::namespace_of;
 
 #[cfg(test)]
 mod tests {

@@ -81,6 +81,26 @@ pub struct Position {
     pub column: usize,
 }
 
+impl Position {
+    /// Where `inner`, a position inside a text that starts at `self` in its source (as pss-core's
+    /// positions in a JSON document are), is in the source: on the text's first line the columns add
+    /// up; below it, the line moves and the column is kept.
+    ///
+    /// ```
+    /// use pss_manifest::Position;
+    /// let origin = Position { line: 10, column: 5 };
+    /// assert_eq!(origin.offset(Position { line: 1, column: 3 }), Position { line: 10, column: 7 });
+    /// assert_eq!(origin.offset(Position { line: 3, column: 2 }), Position { line: 12, column: 2 });
+    /// ```
+    pub fn offset(self, inner: Position) -> Position {
+        if inner.line <= 1 {
+            Position { line: self.line, column: self.column + inner.column.saturating_sub(1) }
+        } else {
+            Position { line: self.line + inner.line - 1, column: inner.column }
+        }
+    }
+}
+
 /// What a document was read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Syntax {

@@ -1,8 +1,12 @@
-// The playground: YAML/JSON manifests in, each document's verdict out, from the built @pss/wasm package;
-// Fix shows the smallest change that makes each workload pass (the full build's remediateObject).
-// Documents are arbitrary manifests, so each goes through the object entry (evaluateObject): what is
-// not a workload (a Service, a document without kind) is shown as not evaluated, with pss-core's reason.
-import init, { LevelVersion, policyFromLabels, supportedVersions } from "@pss/wasm";
+// The playground: YAML/JSON manifests in, each document's verdict out, from the built @pss/wasm package's
+// full build (`@pss/wasm/full`), which reads manifests as kubectl does (pss-manifest: YAML 1.1 scalars,
+// merge keys, Lists, JSON streams) and places every violating field at its line and column.
+// Documents are arbitrary manifests, so each goes through the object entry (evaluateManifest, which is
+// evaluateObject per document): what is not a workload (a Service, a document without kind) is shown
+// as not evaluated, with pss-core's reason.
+// Fix shows the smallest change that makes each workload pass (remediateObject on the object pss-manifest
+// read); the npm `yaml` package is used only to write that change into the text, keeping its comments.
+import init, { LevelVersion, policyFromLabels, readManifest, remediateObject, supportedVersions } from "@pss/wasm/full";
 import { LineCounter, parseAllDocuments } from "yaml";
 
 const $ = (id) => document.getElementById(id);
@@ -21,16 +25,6 @@ const fixChanges = $("fix-changes");
 const fixDiff = $("fix-diff");
 const safeOnlyBox = $("safe-only");
 let fixedText = null;
-
-// The full build (with remediateObject) is loaded when Fix is first used: the lean build stays small.
-let fullModule = null;
-async function fullBuild() {
-  if (fullModule === null) {
-    fullModule = await import("@pss/wasm/full");
-    await fullModule.default();
-  }
-  return fullModule;
-}
 
 const EXAMPLE = `# kubectl run privileged-pod --image=nginx --restart=Never --privileged
 apiVersion: v1
@@ -83,49 +77,6 @@ spec:
       capabilities:
         drop: ["ALL"]
 `;
-
-/** Splits a pss field path (`spec.containers[0].securityContext.privileged`) into keys. */
-function pathKeys(path) {
-  const keys = [];
-  let i = 0;
-  while (i < path.length) {
-    if (path[i] === ".") {
-      i++;
-    } else if (path[i] === "[") {
-      const end = path.indexOf("]", i);
-      const inner = path.slice(i + 1, end < 0 ? path.length : end);
-      keys.push(/^\d+$/.test(inner) ? Number(inner) : inner);
-      i = end < 0 ? path.length : end + 1;
-    } else {
-      let end = i;
-      while (end < path.length && path[end] !== "." && path[end] !== "[") end++;
-      keys.push(path.slice(i, end));
-      i = end;
-    }
-  }
-  return keys;
-}
-
-/** The text offset of a field in a YAML document, or of its closest existing ancestor. */
-function fieldOffset(doc, path) {
-  let node = doc.contents;
-  let offset = node?.range?.[0];
-  for (const key of pathKeys(path)) {
-    if (!node || !Array.isArray(node.items)) break;
-    if (typeof key === "number") {
-      const item = node.items[key];
-      if (!item) break;
-      node = item;
-      offset = item.range?.[0] ?? offset;
-    } else {
-      const pair = node.items.find((p) => (p.key?.value ?? p.key) === key);
-      if (!pair) break;
-      offset = pair.key?.range?.[0] ?? offset;
-      node = pair.value;
-    }
-  }
-  return offset;
-}
 
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -212,56 +163,32 @@ function renderWith(text, levelVersion) {
   const lv = levelVersion.toString();
   const marks = new Map(); // line number -> "violation" | "error"
   const cards = [];
-  const lineCounter = new LineCounter();
-  const lineOf = (offset) => (offset == null ? null : lineCounter.linePos(offset).line);
   const mark = (line, kind) => {
     if (line != null && marks.get(line) !== "error") marks.set(line, kind);
   };
-  let docs = [];
-  try {
-    docs = parseAllDocuments(text, { version: "1.1", lineCounter, prettyErrors: true });
-    if (!Array.isArray(docs)) docs = [];
-  } catch (e) {
-    cards.push(el("article", { class: "doc error" }, el("h2", {}, "Cannot read the input"), el("pre", { class: "message" }, String(e.message ?? e))));
-  }
-  let index = 0;
-  for (const doc of docs) {
-    if (doc.contents == null && doc.errors.length === 0) continue;
-    index++;
-    const startLine = lineOf(doc.range?.[0]) ?? 1;
-    const where = `document ${index} (line ${startLine})`;
-    if (doc.errors.length > 0) {
-      const messages = doc.errors.map((e) => {
-        const line = e.linePos?.[0]?.line;
-        mark(line, "error");
-        return e.message;
-      });
-      cards.push(
-        el("article", { class: "doc error" }, el("h2", {}, `${where}: not valid YAML`), el("pre", { class: "message" }, messages.join("\n\n"))),
-      );
-      continue;
-    }
-    const object = doc.toJS();
-    const kind = object?.kind;
-    const name = object?.metadata?.name;
-    const title = `${kind ?? "object"}${name ? ` "${name}"` : ""} — ${where}`;
-    let result;
-    try {
-      result = levelVersion.evaluateObject(object);
-    } catch (e) {
-      const line = e.path ? lineOf(fieldOffset(doc, e.path)) : startLine;
+  // Each document, and each item of a List, read as kubectl reads it and evaluated; field places
+  // come from pss-manifest.
+  for (const entry of levelVersion.evaluateManifest(text)) {
+    const where = `document ${entry.document + 1}${entry.item === null ? "" : `, item ${entry.item + 1}`} (line ${entry.line})`;
+    const { error, evaluation: result } = entry;
+    if (error !== null) {
+      // A document kubectl would not read (pss-manifest's message), or an object pss-core cannot
+      // decode (its field path and problem; the place of that field).
+      const line = entry.places[0]?.line ?? error.line;
       mark(line, "error");
+      const decoded = error.path !== null;
       cards.push(
         el(
           "article",
           { class: "doc error" },
-          el("h2", {}, `${title}: cannot be evaluated`),
-          el("pre", { class: "message" }, `${e.name}: ${e.path ? `${e.path}: ${e.problem}` : e.message}`),
-          line ? el("p", { class: "where" }, `line ${line}`) : null,
+          el("h2", {}, `${where}: ${decoded ? "cannot be evaluated" : "not valid YAML"}`),
+          el("pre", { class: "message" }, decoded ? `PssError: ${error.message}` : error.message),
+          el("p", { class: "where" }, `line ${line}`),
         ),
       );
       continue;
     }
+    const title = `${result.kind ?? "object"}${result.name ? ` "${result.name}"` : ""} — ${where}`;
     // Not a workload (no kind, a Service, ...): not evaluated, with pss-core's reason; never "allowed".
     if (result.notEvaluated !== null && !result.allowed) {
       cards.push(
@@ -280,11 +207,13 @@ function renderWith(text, levelVersion) {
       continue;
     }
     const list = el("ul", { class: "violations" });
+    // `places` follows the violations' fields, in order.
+    let at = 0;
     for (const v of result.violations) {
       const fields = el("ul", { class: "fields" });
       for (const f of v.fields) {
-        const line = lineOf(fieldOffset(doc, f.path));
-        mark(line, "violation");
+        const place = entry.places[at++];
+        mark(place?.line, "violation");
         fields.append(
           el(
             "li",
@@ -293,7 +222,7 @@ function renderWith(text, levelVersion) {
             " = ",
             el("code", { class: "value" }, JSON.stringify(f.value)),
             f.container ? el("span", { class: "container" }, ` container "${f.container}"`) : null,
-            line ? el("span", { class: "line" }, ` line ${line}`) : null,
+            place ? el("span", { class: "line", title: place.exact ? "the field" : "its nearest parent: the field is not written" }, ` line ${place.line}:${place.column}`) : null,
           ),
         );
       }
@@ -375,16 +304,20 @@ function lineDiff(before, after) {
 }
 
 /** Fixes every workload of the editor's text at the level and version chosen, and shows the diff. */
-async function fix() {
+function fix() {
   const levelVersion = currentLevelVersion();
   if (levelVersion === null) return;
   const [level, version] = levelVersion.toString().split(":");
   levelVersion.free();
-  const { remediateObject } = await fullBuild();
   const text = input.value;
+  // The objects as kubectl reads them (pss-manifest), by the line their content starts on.
+  const objects = new Map();
+  for (const d of readManifest(text)) if (d.json !== null && d.items === null) objects.set(d.line, JSON.parse(d.json));
+  // The yaml package only writes each fix into the text, keeping comments and styles.
+  const lineCounter = new LineCounter();
   let docs = [];
   try {
-    docs = parseAllDocuments(text, { version: "1.1" });
+    docs = parseAllDocuments(text, { version: "1.1", lineCounter });
   } catch {
     docs = [];
   }
@@ -393,7 +326,8 @@ async function fix() {
   const changes = [];
   for (const doc of Array.isArray(docs) ? docs : []) {
     if (doc.contents == null || doc.errors.length > 0) continue;
-    const object = doc.toJS();
+    const object = objects.get(lineCounter.linePos(doc.contents.range[0]).line);
+    if (object === undefined) continue; // not a document kubectl reads the same way: left as written
     const name = `${object?.kind ?? "object"}${object?.metadata?.name ? ` "${object.metadata.name}"` : ""}`;
     let result;
     try {
@@ -456,9 +390,11 @@ async function main() {
   versionSelect.addEventListener("change", render);
   $("fix").addEventListener("click", () => {
     delete fixPanel.dataset.ready;
-    fix().catch((e) => {
+    try {
+      fix();
+    } catch (e) {
       status.textContent = `fix failed: ${e.message ?? e}`;
-    });
+    }
   });
   $("apply-fix").addEventListener("click", () => {
     if (fixedText !== null) input.value = fixedText;

@@ -56,7 +56,7 @@ impl EvaluateOptions {
     const FIELDS: [&'static str; 3] = ["level", "version", "exclusions"];
 
     /// Reads the options; `fields` are the names allowed (a spec takes no exclusions).
-    fn from_js(options: Option<JsValue>, fields: &[&str]) -> Result<EvaluateOptions, PssError> {
+    pub(crate) fn from_js(options: Option<JsValue>, fields: &[&str]) -> Result<EvaluateOptions, PssError> {
         let Some(value) = options else { return Ok(EvaluateOptions::default()) };
         let o = object::Options::new(&value, fields, "")?;
         let exclusions = match o.get("exclusions") {
@@ -66,7 +66,7 @@ impl EvaluateOptions {
         Ok(EvaluateOptions { level: o.string("level")?, version: o.string("version")?, exclusions })
     }
 
-    fn level_version(&self) -> Result<pss_core::LevelVersion, PssError> {
+    pub(crate) fn level_version(&self) -> Result<pss_core::LevelVersion, PssError> {
         crate::level::level_version(self.level.as_deref(), self.version.as_deref())
     }
 }
@@ -176,6 +176,12 @@ impl LevelVersion {
 }
 
 impl LevelVersion {
+    /// The level and version, and the exclusions.
+    #[cfg(feature = "yaml")]
+    pub(crate) fn parts(&self) -> (pss_core::LevelVersion, &[pss_core::kyverno::PodSecurityExclusion]) {
+        (self.level_version, &self.exclusions)
+    }
+
     fn read(options: Option<JsValue>, fields: &[&str]) -> Result<LevelVersion, PssError> {
         let options = EvaluateOptions::from_js(options, fields)?;
         let level_version = options.level_version()?;

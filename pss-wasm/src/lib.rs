@@ -32,8 +32,10 @@
 //!
 //! A translation layer only: every verdict, reason, detail, message, label error and rule about
 //! what a document is comes from pss-core, which is used without its `k8s-openapi` feature (the
-//! package reads JSON). It does not read YAML (the playground and the README decode YAML with the
-//! npm `yaml` package first).
+//! package reads JSON). The default build does not read YAML (decode it first, e.g. with the npm
+//! `yaml` package); with the cargo feature `yaml` (in `full`) it reads manifests as kubectl does,
+//! through pss-manifest: `readManifest`, `checkManifest` (what `pss check` says of the same bytes)
+//! and `LevelVersion.evaluateManifest`, with the line and column of every violating field.
 //!
 //! With the cargo feature `full` (the package's `@pss/wasm/full` build), it also has PodSecurity
 //! admission as the API server runs it (`Admission`, `review`, `reviewNamespace`) and Kyverno
@@ -59,6 +61,8 @@ mod json;
 mod kyverno;
 mod level;
 mod level_version;
+#[cfg(feature = "yaml")]
+mod manifest;
 mod object;
 #[cfg(feature = "full")]
 mod remediation;
@@ -81,6 +85,11 @@ pub use level::{
     LevelVersionJSON,
 };
 pub use level_version::{evaluate, evaluate_object, evaluate_spec, EvaluateOptions, LevelVersion, LevelVersionOptions};
+#[cfg(feature = "yaml")]
+pub use manifest::{
+    check_manifest, read_manifest, CheckError, CheckResult, CheckedField, CheckedViolation, FieldPlace, ManifestCheck,
+    ManifestDocument, ManifestError, ManifestEvaluation, ManifestItem, SkippedObject, Syntax,
+};
 #[cfg(feature = "full")]
 pub use remediation::{
     remediate, remediate_object, remediate_spec, Cure, PatchOperation, RemediateOptions, Remediation, Unfixable,

@@ -223,6 +223,21 @@ test("malformed documents show readable errors next to the verdicts of the other
   await page.screenshot({ path: path.join(artifacts, "playground.png"), fullPage: true });
 });
 
+test("YAML is read as kubectl reads it (pss-manifest in wasm): a repeated key's last value wins, List items, places", { skip }, async () => {
+  await page.selectOption("#level", "baseline");
+  await page.selectOption("#version", "latest");
+  // kubectl (sigs.k8s.io/yaml over go-yaml v2) takes the last of repeated keys; the npm yaml package refuses them.
+  const repeated = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: twice\nspec:\n  containers:\n  - name: c\n    securityContext:\n      privileged: false\n      privileged: true\n";
+  const list = JSON.stringify({ apiVersion: "v1", kind: "List", items: [{ kind: "Pod", metadata: { name: "in-list" }, spec: { hostPID: true, containers: [{ name: "c" }] } }] }, null, 2);
+  await show([repeated, list].join("---\n"));
+  const cards = page.locator(".doc.denied");
+  assert.equal(await cards.count(), 2, await page.locator("#results").innerText());
+  assert.equal((await cards.nth(0).locator(".line").innerText()).trim(), "line 10:7");
+  assert.match(await cards.nth(1).locator("h2").innerText(), /Pod "in-list" — document 2, item 1 \(line 16\)/);
+  const marked = await page.$$eval(".backdrop .mark.violation", (spans) => spans.map((s) => s.textContent.trim()));
+  assert.deepEqual(marked, ["privileged: true", '"hostPID": true,']);
+});
+
 test("Fix shows pss-core's patch as a diff, and applying it makes the workloads pass", { skip }, async () => {
   await page.selectOption("#level", "baseline");
   await page.selectOption("#version", "latest");

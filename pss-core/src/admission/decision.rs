@@ -137,6 +137,15 @@ impl Decision {
         self.denial.as_deref().or(self.pods_denial.as_deref())
     }
 
+    /// The violations behind [`pods_denial`](Decision::pods_denial), as a gate reports them: for a
+    /// pod, its [`enforce`](Decision::enforce) evaluation's; for a controller, those of the pods it
+    /// creates ([`created_pods`](Decision::created_pods), paths relative to the controller). Empty
+    /// when no such evaluation ran (an exempt object).
+    pub fn pods_violations(&self) -> &[crate::Violation] {
+        let evaluation = if self.kind == WorkloadKind::Pod { self.enforce() } else { self.created_pods() };
+        evaluation.map_or(&[][..], Evaluation::violations)
+    }
+
     /// Whether neither the object nor the pods it creates would be denied ([`Decision::pods_denial`]).
     pub fn pods_allowed(&self) -> bool {
         self.pods_denial().is_none()

@@ -12,6 +12,19 @@ pub use decision::{Admission, Decision, Exemption};
 pub use namespace::{NamespaceReview, PodsCheck, MAX_PODS_TO_CHECK};
 pub use policy::Policy;
 
+/// The namespace an object is created in, as kubectl picks it: its own `metadata.namespace`, or
+/// `default` (kubectl's `--namespace`, `"default"` unless given) when it has none or an empty one.
+///
+/// ```
+/// use pss_core::admission::namespace_of;
+/// assert_eq!(namespace_of(Some("prod"), "default"), "prod");
+/// assert_eq!(namespace_of(Some(""), "default"), "default");
+/// assert_eq!(namespace_of(None, "ci"), "ci");
+/// ```
+pub fn namespace_of<'a>(namespace: Option<&'a str>, default: &'a str) -> &'a str {
+    namespace.filter(|n| !n.is_empty()).unwrap_or(default)
+}
+
 /// The prefix of every PodSecurity namespace label and audit annotation.
 pub const LABEL_PREFIX: &str = "pod-security.kubernetes.io/";
 /// `pod-security.kubernetes.io/enforce`.
