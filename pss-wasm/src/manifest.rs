@@ -482,14 +482,15 @@ fn checked_violation(v: &pss_core::Violation, locator: pss_manifest::Locator<'_>
     CheckedViolation {
         check: v.check().as_str().to_owned(),
         reason: v.reason().to_owned(),
-        detail: v.detail().to_owned(),
+        detail: v.detail().to_string(),
         fields: v
             .fields()
             .iter()
             .map(|f| {
-                let place = locator.locate(f.path()).position;
+                let path = f.path().to_string();
+                let place = locator.locate(&path).position;
                 CheckedField {
-                    path: f.path().to_owned(),
+                    path,
                     value: f.value().into(),
                     container: f.container().map(str::to_owned),
                     line: small(place.line),
