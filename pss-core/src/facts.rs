@@ -154,6 +154,15 @@ impl Facts {
         Span { start, end: self.strings.len() }
     }
 
+    /// Writes `key="value"` in, the value quoted as Go's `%q` quotes it.
+    pub(crate) fn annotation_entry(&mut self, key: &str, value: &str) -> Span {
+        let start = self.strings.len();
+        self.strings.push_str(key);
+        self.strings.push('=');
+        crate::quote::push_go_quoted(&mut self.strings, value);
+        Span { start, end: self.strings.len() }
+    }
+
     /// Copies a list of strings in.
     #[inline(never)]
     pub(crate) fn list<'s>(&mut self, items: impl IntoIterator<Item = &'s str>) -> Items {

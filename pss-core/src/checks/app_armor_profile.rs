@@ -1,10 +1,9 @@
 //! `appArmorProfile` (baseline): AppArmor profile types (fields) and the beta annotations must not
 //! disable or override the default profile.
 
-use super::{containers_phrase, join_quote, pluralize, sorted_set, CheckId, Piece, Rec};
+use super::{piece_if, pluralize, sorted_unique, CheckId, Names, Piece, Rec, Spans};
 use crate::facts::PathFact;
 use crate::model::{ContainerView, PodView};
-use crate::quote::push_go_quoted;
 
 pub(super) const SINCE: &[u64] = &[0];
 
@@ -19,19 +18,18 @@ pub(super) fn allowed_annotation(v: &str) -> bool {
 }
 
 pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
-    let mut setters: Vec<String> = Vec::new();
-    let mut bad_values: Vec<&str> = Vec::new();
-
+    let mut pod_bad = false;
+    let mut bad_values = Names::new();
     if let Some(t) = pod.security_context().and_then(|sc| sc.app_armor_type()) {
         if !allowed_type(t) {
-            setters.push("pod".to_owned());
+            pod_bad = true;
             bad_values.push(t);
             let value = r.string(t);
             r.field(PathFact::spec("securityContext.appArmorProfile.type"), value, None);
         }
     }
 
-    let mut bad_containers = Vec::new();
+    let mut bad_containers = Names::new();
     for (slot, c) in pod.containers() {
         if let Some(t) = c.security_context().and_then(|sc| sc.app_armor_type()) {
             if !allowed_type(t) {
@@ -42,43 +40,39 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
             }
         }
     }
-    if !bad_containers.is_empty() {
-        setters.push(containers_phrase(&bad_containers));
-    }
 
-    let mut forbidden_annotations: Vec<String> = Vec::new();
+    let mut forbidden_annotations = Spans::new();
     for (key, value) in pod.annotations() {
         if key.starts_with(ANNOTATION_PREFIX) && !allowed_annotation(value) {
-            let mut entry = String::with_capacity(key.len() + value.len() + 3);
-            entry.push_str(key);
-            entry.push('=');
-            push_go_quoted(&mut entry, value);
-            forbidden_annotations.push(entry);
+            forbidden_annotations.push(r.annotation_entry(key, value));
             let path = PathFact::Annotation(r.name(key));
             let value = r.string(value);
             r.field(path, value, None);
         }
     }
 
-    let bad_values = sorted_set(bad_values);
-    let count = bad_values.len() + forbidden_annotations.len();
-    if !forbidden_annotations.is_empty() {
-        forbidden_annotations.sort_unstable();
-        setters.push(pluralize("annotation", "annotations", forbidden_annotations.len()).to_owned());
-    }
-    if setters.is_empty() {
+    let containers_bad = !bad_containers.is_empty();
+    let annotations_bad = !forbidden_annotations.is_empty();
+    if !pod_bad && !containers_bad && !annotations_bad {
         return;
     }
-    let detail = format!(
-        "{} must not set AppArmor profile type to {}",
-        setters.join(" and "),
-        join_quote(
-            &bad_values.iter().copied().chain(forbidden_annotations.iter().map(String::as_str)).collect::<Vec<_>>()
-        )
-    );
+    let n = sorted_unique(bad_values.as_mut_slice());
+    let values = &bad_values.as_slice()[..n];
+    let m = r.facts.sort_set(forbidden_annotations.as_mut_slice());
+    let annotations = &forbidden_annotations.as_slice()[..m];
     r.violation(
         CheckId::AppArmorProfile,
-        pluralize("forbidden AppArmor profile", "forbidden AppArmor profiles", count),
-        &[Piece::Text(&detail)],
+        pluralize("forbidden AppArmor profile", "forbidden AppArmor profiles", values.len() + annotations.len()),
+        &[
+            piece_if(pod_bad, Piece::Str("pod")),
+            piece_if(pod_bad && containers_bad, Piece::Str(" and ")),
+            piece_if(containers_bad, Piece::Counted("container", "containers", bad_containers.as_slice())),
+            piece_if((pod_bad || containers_bad) && annotations_bad, Piece::Str(" and ")),
+            piece_if(annotations_bad, Piece::Str(pluralize("annotation", "annotations", annotations.len()))),
+            Piece::Str(" must not set AppArmor profile type to "),
+            Piece::Quoted(values),
+            piece_if(!values.is_empty() && annotations_bad, Piece::Str(", ")),
+            Piece::QuotedSpans(annotations),
+        ],
     );
 }

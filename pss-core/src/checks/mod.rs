@@ -462,6 +462,13 @@ impl Rec {
         self.facts.copy(s)
     }
 
+    /// `key="value"` (the value quoted as Go's `%q`), written in: an annotation as upstream names it.
+    #[inline(never)]
+    pub(crate) fn annotation_entry(&mut self, key: &str, value: &str) -> Span {
+        self.facts.reserve_typical();
+        self.facts.annotation_entry(key, value)
+    }
+
     /// A string value, copied in.
     pub(crate) fn string(&mut self, s: &str) -> ValueFact {
         ValueFact::Str(self.name(s))
@@ -600,7 +607,7 @@ impl Ctx<'static> {
     pub(crate) const SPEC: Ctx<'static> = Ctx { metadata: "metadata", spec: "" };
 }
 
-/// A piece of a message, for [`Rec::violation`] (and [`text`]).
+/// A piece of a message, for [`Rec::violation`].
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) enum Piece<'a> {
     /// Nothing (a piece left out).
@@ -623,68 +630,6 @@ pub(crate) enum Piece<'a> {
     JoinedSpans(&'a [Span], &'static str),
 }
 
-impl Piece<'_> {
-    /// The length of a piece without recorded spans (those count nothing here: [`text`] is only
-    /// used with pieces that carry their strings).
-    fn len(&self) -> usize {
-        match *self {
-            Piece::Empty | Piece::QuotedSpans(_) | Piece::CountedSpans(..) | Piece::JoinedSpans(..) => 0,
-            Piece::Str(s) | Piece::Text(s) => s.len(),
-            Piece::Quoted(items) => quoted_len(items),
-            Piece::Counted(singular, plural, items) => {
-                pluralize(singular, plural, items.len()).len() + 1 + quoted_len(items)
-            }
-        }
-    }
-
-    fn push(&self, out: &mut String) {
-        match *self {
-            Piece::Empty | Piece::QuotedSpans(_) | Piece::CountedSpans(..) | Piece::JoinedSpans(..) => {}
-            Piece::Str(s) | Piece::Text(s) => out.push_str(s),
-            Piece::Quoted(items) => push_quoted(out, items),
-            Piece::Counted(singular, plural, items) => {
-                out.push_str(pluralize(singular, plural, items.len()));
-                out.push(' ');
-                push_quoted(out, items);
-            }
-        }
-    }
-}
-
-fn quoted_len(items: &[&str]) -> usize {
-    match items.len() {
-        0 => 0,
-        n => items.iter().map(|s| s.len()).sum::<usize>() + 2 + 4 * (n - 1),
-    }
-}
-
-fn push_quoted(out: &mut String, items: &[&str]) {
-    for (i, item) in items.iter().enumerate() {
-        out.push_str(if i == 0 { "\"" } else { "\", \"" });
-        out.push_str(item);
-    }
-    if !items.is_empty() {
-        out.push('"');
-    }
-}
-
-/// The pieces written one after the other into a string allocated once, at its final size. Only
-/// for pieces that carry their strings (a recorded span has no text without its [`Facts`]).
-pub(crate) fn text(pieces: &[Piece<'_>]) -> String {
-    debug_assert!(
-        !pieces
-            .iter()
-            .any(|p| { matches!(p, Piece::QuotedSpans(_) | Piece::CountedSpans(..) | Piece::JoinedSpans(..)) }),
-        "text() of recorded spans"
-    );
-    let mut out = String::with_capacity(pieces.iter().map(Piece::len).sum());
-    for piece in pieces {
-        piece.push(&mut out);
-    }
-    debug_assert_eq!(out.len(), out.capacity(), "{out}");
-    out
-}
-
 /// `piece` when `condition` holds, else nothing.
 pub(crate) fn piece_if(condition: bool, piece: Piece<'_>) -> Piece<'_> {
     if condition {
@@ -703,16 +648,6 @@ pub(crate) fn pluralize(singular: &'static str, plural: &'static str, count: usi
     }
 }
 
-/// Go's `joinQuote`: `"a", "b"` (no escaping), or nothing for no items.
-pub(crate) fn join_quote(items: &[&str]) -> String {
-    text(&[Piece::Quoted(items)])
-}
-
-/// `container "a"` or `containers "a", "b"`.
-pub(crate) fn containers_phrase(names: &[&str]) -> String {
-    text(&[Piece::Counted("container", "containers", names)])
-}
-
 /// A list of strings from the pod, on the stack when short.
 pub(crate) type Names<'a> = Small<&'a str, 8>;
 
@@ -724,13 +659,6 @@ pub(crate) type Spans = Small<Span, 8>;
 pub(crate) fn sorted_unique<T: Ord + Copy>(items: &mut [T]) -> usize {
     items.sort_unstable();
     crate::facts::dedup_in_place(items, |a, b| a == b)
-}
-
-/// Sorts and deduplicates, as Go's `sets.String.List()` returns a set.
-pub(crate) fn sorted_set<T: Ord>(mut v: Vec<T>) -> Vec<T> {
-    v.sort_unstable();
-    v.dedup();
-    v
 }
 
 /// Whether the pod declares a Windows OS (`spec.os.name: windows`).
@@ -827,33 +755,6 @@ mod tests {
                 assert_eq!(o.level(), Level::Baseline);
             }
         }
-    }
-
-    #[test]
-    fn join_quote_matches_go() {
-        assert_eq!(join_quote(&[]), "");
-        assert_eq!(join_quote(&["a"]), r#""a""#);
-        assert_eq!(join_quote(&["a", "b"]), r#""a", "b""#);
-        assert_eq!(join_quote(&["", "é"]), r#""", "é""#);
-    }
-
-    /// Every piece's length is exact: `text` allocates once and never grows (also checked by a
-    /// debug assertion in `text` itself).
-    #[test]
-    fn text_is_sized_exactly() {
-        let names = ["a", "bc", ""];
-        let pieces = [
-            Piece::Str("x"),
-            Piece::Text("[9]"),
-            Piece::Counted("container", "containers", &names[..1]),
-            Piece::Counted("container", "containers", &names),
-            Piece::Quoted(&names[..0]),
-            piece_if(false, Piece::Str("never")),
-            Piece::Empty,
-        ];
-        let out = text(&pieces);
-        assert_eq!(out.len(), out.capacity(), "{out}");
-        assert_eq!(out, r#"x[9]container "a"containers "a", "bc", """#);
     }
 
     /// Paths recorded as facts render as they were written out before, and their lengths are exact.

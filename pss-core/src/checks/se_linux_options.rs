@@ -1,7 +1,7 @@
 //! `seLinuxOptions` (baseline): only container SELinux types (plus `container_engine_t` from v1.31),
 //! and no custom user or role.
 
-use super::{containers_phrase, join_quote, pluralize, sorted_set, CheckId, Piece, Rec};
+use super::{piece_if, pluralize, sorted_unique, CheckId, Names, Piece, Rec};
 use crate::facts::PathFact;
 use crate::model::{ContainerView, PodView, SeLinux};
 
@@ -17,7 +17,7 @@ fn allowed_type(t: &str, minor: u64) -> bool {
 
 #[derive(Default)]
 struct Findings<'a> {
-    types: Vec<&'a str>,
+    types: Names<'a>,
     user: bool,
     role: bool,
 }
@@ -60,13 +60,11 @@ impl<'a> Findings<'a> {
 
 pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
     let mut findings = Findings::default();
-    let mut setters: Vec<String> = Vec::new();
+    let mut pod_bad = false;
     if let Some(opts) = pod.security_context().and_then(|sc| sc.se_linux()) {
-        if !findings.inspect(r, opts, minor, PathFact::spec, None) {
-            setters.push("pod".to_owned());
-        }
+        pod_bad = !findings.inspect(r, opts, minor, PathFact::spec, None);
     }
-    let mut bad = Vec::new();
+    let mut bad = Names::new();
     for (slot, c) in pod.containers() {
         if let Some(opts) = c.security_context().and_then(|sc| sc.se_linux()) {
             if !findings.inspect(r, opts, minor, |f| PathFact::container(slot, f), Some(c.name())) {
@@ -74,23 +72,28 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
             }
         }
     }
-    if !bad.is_empty() {
-        setters.push(containers_phrase(&bad));
-    }
-    if setters.is_empty() {
+    let containers_bad = !bad.is_empty();
+    if !pod_bad && !containers_bad {
         return;
     }
-    let mut data = Vec::new();
-    let types = sorted_set(findings.types);
-    if !types.is_empty() {
-        data.push(format!("{} {}", pluralize("type", "types", types.len()), join_quote(&types)));
-    }
-    if findings.user {
-        data.push("user may not be set".to_owned());
-    }
-    if findings.role {
-        data.push("role may not be set".to_owned());
-    }
-    let detail = format!("{} set forbidden securityContext.seLinuxOptions: {}", setters.join(" and "), data.join("; "));
-    r.violation(CheckId::SeLinuxOptions, "seLinuxOptions", &[Piece::Text(&detail)]);
+    let n = sorted_unique(findings.types.as_mut_slice());
+    let types = &findings.types.as_slice()[..n];
+    let (has_types, user, role) = (!types.is_empty(), findings.user, findings.role);
+    r.violation(
+        CheckId::SeLinuxOptions,
+        "seLinuxOptions",
+        &[
+            piece_if(pod_bad, Piece::Str("pod")),
+            piece_if(pod_bad && containers_bad, Piece::Str(" and ")),
+            piece_if(containers_bad, Piece::Counted("container", "containers", bad.as_slice())),
+            Piece::Str(" set forbidden securityContext.seLinuxOptions: "),
+            piece_if(has_types, Piece::Str(pluralize("type", "types", types.len()))),
+            piece_if(has_types, Piece::Str(" ")),
+            piece_if(has_types, Piece::Quoted(types)),
+            piece_if(has_types && user, Piece::Str("; ")),
+            piece_if(user, Piece::Str("user may not be set")),
+            piece_if((has_types || user) && role, Piece::Str("; ")),
+            piece_if(role, Piece::Str("role may not be set")),
+        ],
+    );
 }

@@ -1,10 +1,9 @@
 //! `seccompProfile_baseline` (baseline): seccomp must not be `Unconfined` (or another unknown type).
 //! Before v1.19 it reads the alpha annotations; from v1.19 the `seccompProfile` fields.
 
-use super::{containers_phrase, join_quote, pluralize, sorted_set, CheckId, Piece, Rec};
+use super::{piece_if, pluralize, sorted_unique, CheckId, Names, Piece, Rec, Spans};
 use crate::facts::PathFact;
 use crate::model::{ContainerView, PodView};
-use crate::quote::push_go_quoted;
 
 pub(super) const SINCE: &[u64] = &[0, 19];
 
@@ -28,13 +27,9 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
 }
 
 fn annotations<P: PodView>(pod: &P, r: &mut Rec) {
-    let mut forbidden: Vec<String> = Vec::new();
+    let mut forbidden = Spans::new();
     let mut record = |r: &mut Rec, key: &str, value: &str, container: Option<&str>| {
-        let mut entry = String::with_capacity(key.len() + value.len() + 3);
-        entry.push_str(key);
-        entry.push('=');
-        push_go_quoted(&mut entry, value);
-        forbidden.push(entry);
+        forbidden.push(r.annotation_entry(key, value));
         let path = PathFact::Annotation(r.name(key));
         let value = r.string(value);
         let container = container.map(|c| r.name(c));
@@ -61,24 +56,32 @@ fn annotations<P: PodView>(pod: &P, r: &mut Rec) {
     if forbidden.is_empty() {
         return;
     }
-    let forbidden = sorted_set(forbidden);
-    let detail =
-        format!("forbidden {} {}", pluralize("annotation", "annotations", forbidden.len()), forbidden.join(", "));
-    r.violation(CheckId::SeccompProfileBaseline, "seccompProfile", &[Piece::Text(&detail)]);
+    let n = r.facts.sort_set(forbidden.as_mut_slice());
+    let forbidden = &forbidden.as_slice()[..n];
+    r.violation(
+        CheckId::SeccompProfileBaseline,
+        "seccompProfile",
+        &[
+            Piece::Str("forbidden "),
+            Piece::Str(pluralize("annotation", "annotations", forbidden.len())),
+            Piece::Str(" "),
+            Piece::JoinedSpans(forbidden, ", "),
+        ],
+    );
 }
 
 fn fields<P: PodView>(pod: &P, r: &mut Rec) {
-    let mut setters: Vec<String> = Vec::new();
-    let mut values = Vec::new();
+    let mut pod_bad = false;
+    let mut values = Names::new();
     if let Some(t) = pod.security_context().and_then(|sc| sc.seccomp_type()) {
         if !valid_type(t) {
-            setters.push("pod".to_owned());
+            pod_bad = true;
             values.push(t);
             let value = r.string(t);
             r.field(PathFact::spec("securityContext.seccompProfile.type"), value, None);
         }
     }
-    let mut bad = Vec::new();
+    let mut bad = Names::new();
     for (slot, c) in pod.containers() {
         if let Some(t) = c.security_context().and_then(|sc| sc.seccomp_type()) {
             if !valid_type(t) {
@@ -89,16 +92,20 @@ fn fields<P: PodView>(pod: &P, r: &mut Rec) {
             }
         }
     }
-    if !bad.is_empty() {
-        setters.push(containers_phrase(&bad));
-    }
-    if setters.is_empty() {
+    let containers_bad = !bad.is_empty();
+    if !pod_bad && !containers_bad {
         return;
     }
-    let detail = format!(
-        "{} must not set securityContext.seccompProfile.type to {}",
-        setters.join(" and "),
-        join_quote(&sorted_set(values))
+    let n = sorted_unique(values.as_mut_slice());
+    r.violation(
+        CheckId::SeccompProfileBaseline,
+        "seccompProfile",
+        &[
+            piece_if(pod_bad, Piece::Str("pod")),
+            piece_if(pod_bad && containers_bad, Piece::Str(" and ")),
+            piece_if(containers_bad, Piece::Counted("container", "containers", bad.as_slice())),
+            Piece::Str(" must not set securityContext.seccompProfile.type to "),
+            Piece::Quoted(&values.as_slice()[..n]),
+        ],
     );
-    r.violation(CheckId::SeccompProfileBaseline, "seccompProfile", &[Piece::Text(&detail)]);
 }
