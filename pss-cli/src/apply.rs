@@ -533,8 +533,8 @@ pub fn run(args: ApplyArgs, stdin: &mut Inputs) -> Result<u8, RunError> {
     // Namespace objects among the resources, as `pss check` reads them; --namespace-labels
     // replaces the labels of the namespaces it names (one namespace given twice gets both sets).
     let mut namespace_labels: BTreeMap<String, BTreeMap<String, String>> = scan_namespaces(&args.resources, stdin)?
-        .into_iter()
-        .map(|(name, labels)| (name, labels.into_iter().collect()))
+        .iter()
+        .map(|(name, labels)| (name.to_owned(), labels.iter().cloned().collect()))
         .collect();
     let mut flagged = Vec::new();
     for flag in &args.namespaces.namespace_labels {

@@ -3,10 +3,9 @@
 //! defaults and exemptions.
 
 use core::fmt;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use pss_core::admission::{Admission, AdmissionConfig, ConfigError};
+use pss_core::admission::{Admission, AdmissionConfig, ConfigError, DeclaredNamespaces};
 use pss_core::{ObjectClass, ObjectHeader};
 
 use crate::documents::{Visit, Visitor};
@@ -72,13 +71,13 @@ pub fn parse_namespace_labels(s: &str) -> Result<NamespaceLabels, LabelsSyntaxEr
 pub struct Namespaces {
     admission: Admission,
     default_namespace: String,
-    labels: HashMap<String, Labels>,
+    labels: DeclaredNamespaces,
 }
 
 impl Namespaces {
     /// No namespace known yet; objects without a namespace are in `default_namespace`.
     pub fn new(admission: Admission, default_namespace: String) -> Self {
-        Namespaces { admission, default_namespace, labels: HashMap::new() }
+        Namespaces { admission, default_namespace, labels: DeclaredNamespaces::new() }
     }
 
     /// The admission controller.
@@ -93,7 +92,7 @@ impl Namespaces {
 
     /// Sets a namespace's labels (a later Namespace object replaces an earlier one).
     pub fn set(&mut self, namespace: String, labels: Labels) {
-        self.labels.insert(namespace, labels);
+        self.labels.set(namespace, labels);
     }
 
     /// Applies `--namespace-labels` arguments: they replace the labels found in the input; one
@@ -101,7 +100,7 @@ impl Namespaces {
     pub fn apply_flags(&mut self, flags: &[NamespaceLabels]) {
         let mut seen: Vec<&str> = Vec::new();
         for flag in flags {
-            let labels = self.labels.entry(flag.namespace.clone()).or_default();
+            let labels = self.labels.labels_mut(&flag.namespace);
             if !seen.contains(&flag.namespace.as_str()) {
                 labels.clear();
                 seen.push(&flag.namespace);
@@ -112,7 +111,7 @@ impl Namespaces {
 
     /// A namespace's labels (none when the namespace is unknown).
     pub fn labels(&self, namespace: &str) -> &[(String, String)] {
-        self.labels.get(namespace).map_or(&[], Vec::as_slice)
+        self.labels.labels(namespace)
     }
 
     /// Whether any namespace's labels are known.
@@ -126,24 +125,23 @@ impl Namespaces {
     /// # Errors
     /// None in practice (the scan writes nothing); the type is the readers'.
     pub fn scan(&mut self, paths: &[PathBuf], stdin: &mut crate::documents::Inputs) -> Result<(), OutputError> {
-        for (name, labels) in scan_namespaces(paths, stdin)? {
-            self.set(name, labels);
-        }
+        self.labels = scan_namespaces(paths, stdin)?;
         Ok(())
     }
 }
 
 /// Reads the whole input once, looking only for Namespace objects (a header-only pass over the
-/// documents that mention `Namespace`), and returns each one's name and labels in input order;
-/// standard input is rewound for the next pass. Input errors are left for that pass to report.
+/// documents that mention `Namespace`), and returns the namespaces they declare (pss-core's rule:
+/// a later one replaces an earlier one); standard input is rewound for the next pass. Input errors
+/// are left for that pass to report.
 ///
 /// # Errors
 /// None in practice (the scan writes nothing); the type is the readers'.
 pub fn scan_namespaces(
     paths: &[PathBuf],
     stdin: &mut crate::documents::Inputs,
-) -> Result<Vec<(String, Labels)>, OutputError> {
-    let mut scan = NamespaceScan { found: Vec::new() };
+) -> Result<DeclaredNamespaces, OutputError> {
+    let mut scan = NamespaceScan { found: DeclaredNamespaces::new() };
     for path in paths {
         crate::documents::read_arg(path, stdin, &mut scan)?;
     }
@@ -158,7 +156,7 @@ pub fn owned_labels(header: &ObjectHeader<'_>) -> Labels {
 
 /// Collects Namespace objects; errors are left for the pass that checks the objects to report.
 struct NamespaceScan {
-    found: Vec<(String, Labels)>,
+    found: DeclaredNamespaces,
 }
 
 /// Whether a document's text may hold a Namespace (a cheap test that never says no to one): its
@@ -209,9 +207,7 @@ impl Visitor for NamespaceScan {
         };
         match header.class() {
             ObjectClass::Namespace => {
-                if let Some(name) = header.name().filter(|n| !n.is_empty()) {
-                    self.found.push((name.to_owned(), owned_labels(&header)));
-                }
+                self.found.record(&header);
                 Ok(Visit::Done)
             }
             ObjectClass::List if !in_list => Ok(Visit::List),

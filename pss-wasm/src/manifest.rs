@@ -6,8 +6,6 @@
 //! Every decision is pss-core's (what a document is, admission's verdict, the words) and every
 //! reading rule pss-manifest's; this module only walks the documents and translates the results.
 
-use std::collections::HashMap;
-
 #[cfg(test)]
 use serde::Serialize;
 use tsify::{Ts, Tsify};
@@ -442,14 +440,14 @@ pub fn read_manifest(
 /// Checks what `checkManifest` is given, as `pss check` does.
 struct Checker {
     admission: pss_core::admission::Admission,
-    /// The labels of the Namespace objects in the text (a later one replaces an earlier one).
-    labels: HashMap<String, Vec<(String, String)>>,
+    /// The namespaces the Namespace objects in the text declare.
+    labels: pss_core::admission::DeclaredNamespaces,
     check: ManifestCheck,
 }
 
 /// Collects the Namespace objects' labels, before the objects are checked (a namespace may come
 /// after the objects in it), as `pss check` does.
-struct NamespaceScan<'a>(&'a mut HashMap<String, Vec<(String, String)>>);
+struct NamespaceScan<'a>(&'a mut pss_core::admission::DeclaredNamespaces);
 
 impl Visit for NamespaceScan<'_> {
     fn object(
@@ -463,10 +461,7 @@ impl Visit for NamespaceScan<'_> {
         let Ok(header) = pss_core::ObjectHeader::from_slice(json) else { return false };
         match header.class() {
             pss_core::ObjectClass::Namespace => {
-                if let Some(name) = header.name().filter(|n| !n.is_empty()) {
-                    let labels = header.labels().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
-                    self.0.insert(name.to_owned(), labels);
-                }
+                self.0.record(&header);
                 false
             }
             pss_core::ObjectClass::List => !in_list,
@@ -511,7 +506,7 @@ impl Checker {
     ) {
         let name = obj.name().unwrap_or("");
         let namespace = pss_core::admission::namespace_of(obj.namespace(), "default");
-        let labels = self.labels.get(namespace).map_or(&[][..], Vec::as_slice);
+        let labels = self.labels.labels(namespace);
         let pairs = || labels.iter().map(|(k, v)| (k.as_str(), v.as_str()));
         let Ok(decision) = self.admission.review(obj, name, namespace, pairs(), "") else {
             // Only objects that are not pod controllers have no decision.
@@ -655,7 +650,7 @@ fn check_bytes(bytes: &[u8], lv: pss_core::LevelVersion) -> ManifestCheck {
         .unwrap_or_default();
     let mut checker = Checker {
         admission: pss_core::admission::Admission::new(config),
-        labels: HashMap::new(),
+        labels: pss_core::admission::DeclaredNamespaces::new(),
         check: ManifestCheck { results: Vec::new(), skipped: Vec::new(), errors: Vec::new() },
     };
     read(bytes, &mut NamespaceScan(&mut checker.labels));

@@ -25,6 +25,79 @@ pub fn namespace_of<'a>(namespace: Option<&'a str>, default: &'a str) -> &'a str
     namespace.filter(|n| !n.is_empty()).unwrap_or(default)
 }
 
+/// The namespaces that the Namespace objects among a set of manifests declare, with their labels:
+/// what PodSecurity admission would read for the objects in those namespaces once the manifests
+/// are applied in order. A later Namespace of the same name replaces an earlier one (as applying it
+/// would); a Namespace without a name declares nothing (the API server refuses it); a namespace
+/// nothing declares has no labels.
+///
+/// `pss check` and `@pss/wasm`'s `checkManifest` find a namespace's policy here.
+///
+/// ```
+/// use pss_core::admission::DeclaredNamespaces;
+/// use pss_core::ObjectHeader;
+///
+/// let mut namespaces = DeclaredNamespaces::new();
+/// let ns = ObjectHeader::from_str(r#"{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "prod",
+///   "labels": {"pod-security.kubernetes.io/enforce": "restricted"}}}"#)?;
+/// assert!(namespaces.record(&ns));
+/// let pod = ObjectHeader::from_str(r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"}}"#)?;
+/// assert!(!namespaces.record(&pod));
+/// assert_eq!(namespaces.labels("prod"), [("pod-security.kubernetes.io/enforce".to_owned(), "restricted".to_owned())]);
+/// assert!(namespaces.labels("dev").is_empty());
+/// # Ok::<(), pss_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeclaredNamespaces {
+    labels: std::collections::HashMap<String, Vec<(String, String)>>,
+}
+
+impl DeclaredNamespaces {
+    /// No namespace declared.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records `header` if it is a Namespace with a name (replacing an earlier one of that name);
+    /// returns whether it was recorded.
+    pub fn record(&mut self, header: &crate::ObjectHeader<'_>) -> bool {
+        if !matches!(header.class(), crate::ObjectClass::Namespace) {
+            return false;
+        }
+        let Some(name) = header.name().filter(|n| !n.is_empty()) else {
+            return false;
+        };
+        let labels = header.labels().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+        self.labels.insert(name.to_owned(), labels);
+        true
+    }
+
+    /// Sets a namespace's labels, replacing what was declared for it.
+    pub fn set(&mut self, namespace: impl Into<String>, labels: Vec<(String, String)>) {
+        self.labels.insert(namespace.into(), labels);
+    }
+
+    /// A namespace's labels, to change them in place (an empty list when nothing declared it).
+    pub fn labels_mut(&mut self, namespace: &str) -> &mut Vec<(String, String)> {
+        self.labels.entry(namespace.to_owned()).or_default()
+    }
+
+    /// A namespace's labels (none when nothing declared it).
+    pub fn labels(&self, namespace: &str) -> &[(String, String)] {
+        self.labels.get(namespace).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether no namespace is declared.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// Every declared namespace and its labels, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[(String, String)])> {
+        self.labels.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+}
+
 /// The prefix of every PodSecurity namespace label and audit annotation.
 pub const LABEL_PREFIX: &str = "pod-security.kubernetes.io/";
 /// `pod-security.kubernetes.io/enforce`.
