@@ -5,29 +5,12 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launch, skipReason } from "./chromium.mjs";
 import { serve } from "../playground/serve.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const artifacts = path.resolve(process.env.CARGO_TARGET_DIR ?? path.join(here, "..", "..", "target"), "artifacts");
-const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const args = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
-
-let skip = false;
-if (!fs.existsSync(executablePath)) {
-  if (process.env.CI) throw new Error(`${executablePath} is missing (Debian package chromium)`);
-  skip = `${executablePath} is missing: SKIPPING the browser tests`;
-  console.error(`\n!!! ${skip} !!!\n`);
-}
+const skip = skipReason("browser tests");
 
 // `kubectl run privileged-pod --image=nginx --restart=Never --privileged --dry-run=client -o yaml`
 const PRIVILEGED_YAML = `apiVersion: v1
@@ -78,7 +61,7 @@ before(async () => {
   if (skip) return;
   server = await serve(0);
   url = `http://127.0.0.1:${server.address().port}/playground/`;
-  browser = await chromium.launch({ executablePath, args, headless: true });
+  browser = await launch();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const problems = [];
   page.on("pageerror", (e) => problems.push(e.message));

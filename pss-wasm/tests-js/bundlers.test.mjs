@@ -12,30 +12,13 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launch, skipReason } from "./chromium.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const pkgDir = path.resolve(here, "..", "pkg");
 const targetDir = path.resolve(process.env.TARGET_DIR ?? process.env.CARGO_TARGET_DIR ?? path.join(here, "..", "..", "target"));
 const work = path.join(targetDir, "bundlers");
-const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const args = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
-
-let skip = false;
-if (!fs.existsSync(executablePath)) {
-  if (process.env.CI) throw new Error(`${executablePath} is missing (Debian package chromium)`);
-  skip = `${executablePath} is missing: SKIPPING the bundler tests`;
-  console.error(`\n!!! ${skip} !!!\n`);
-}
+const skip = skipReason("bundler tests");
 
 // The README's examples: `<!-- bundler-test: NAME... -->`, then a ```js block whose last line is a
 // comment with the text the page must show.
@@ -153,7 +136,7 @@ before(async () => {
     execFileSync("npm", ["pack", pkgDir, "--json", "--pack-destination", work], { encoding: "utf8" }),
   );
   execFileSync("tar", ["-xzf", path.join(work, filename), "-C", modules, "--strip-components=1"]);
-  browser = await chromium.launch({ executablePath, args, headless: true });
+  browser = await launch();
 });
 
 after(async () => {
