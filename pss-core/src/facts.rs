@@ -52,7 +52,8 @@ pub(crate) enum PathFact {
     Container { kind: ContainerKind, index: usize, a: &'static str, item: Option<usize>, b: &'static str },
     /// `<metadata>.annotations[<key>]`.
     Annotation(Span),
-    /// The whole path, as text (fields recorded from outside the checks).
+    /// The whole path, as text (fields recorded from outside the checks: Kyverno's).
+    #[cfg_attr(not(feature = "kyverno"), allow(dead_code))]
     Text(Span),
 }
 

@@ -60,6 +60,7 @@ impl Violation {
     }
 
     /// A violation with a detail given as text and fields given whole (Kyverno's own results).
+    #[cfg_attr(not(feature = "kyverno"), allow(dead_code))]
     pub(crate) fn new(check: CheckId, reason: &'static str, detail: &str, fields: &[FieldViolation]) -> Self {
         let mut facts = Facts::new(crate::checks::Ctx::POD);
         let atoms = facts.detail(&[crate::checks::Piece::Text(detail)]);
@@ -650,6 +651,7 @@ pub struct FieldViolation {
 }
 
 impl FieldViolation {
+    #[cfg_attr(not(feature = "kyverno"), allow(dead_code))]
     pub(crate) fn new(path: String, value: FieldValue, container: Option<&str>) -> Self {
         FieldViolation { path, value, container: container.map(str::to_owned) }
     }
