@@ -292,6 +292,12 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Files read at once, on as many threads [default: the cores available, at most 8]. The
+    /// output is the same with any number: results come in the order of the files. SARIF and
+    /// JUnit output are written from one thread.
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<std::num::NonZeroUsize>,
+
     /// Files, directories, or '-' for standard input [default: -].
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -380,6 +386,14 @@ pub enum Format {
     Sarif,
     /// JUnit XML: a testsuite per file, a testcase per checked object.
     Junit,
+}
+
+impl Format {
+    /// Whether each source's results can be written apart and joined in order (text, JSON Lines,
+    /// JSON). SARIF and JUnit gather per run or per file and are written on one thread.
+    pub fn parallel(self) -> bool {
+        matches!(self, Format::Text | Format::Json | Format::Jsonl)
+    }
 }
 
 /// When to use colour.

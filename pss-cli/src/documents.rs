@@ -164,7 +164,17 @@ pub fn read_arg<V: Visitor>(arg: &Path, inputs: &mut Inputs, visitor: &mut V) ->
     Ok(())
 }
 
-fn read_source<V: Visitor>(source: &Source, inputs: &mut Inputs, visitor: &mut V) -> Result<(), OutputError> {
+/// Every PATH argument expanded into sources, in order (see [`input::expand`]): the sources
+/// [`read_source`] reads, and the problems found reading directories in their place.
+pub fn expand(paths: &[std::path::PathBuf]) -> Vec<Result<Source, InputError>> {
+    paths.iter().flat_map(|path| input::expand(path)).collect()
+}
+
+/// Reads one source into `visitor` (standard input and the limits from `inputs`).
+///
+/// # Errors
+/// Writing the output failed; input errors go to the visitor.
+pub fn read_source<V: Visitor>(source: &Source, inputs: &mut Inputs, visitor: &mut V) -> Result<(), OutputError> {
     let name = source.name();
     visitor.source(&name)?;
     let limits = inputs.limits;

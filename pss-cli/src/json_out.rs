@@ -577,7 +577,7 @@ pub(crate) mod tests {
         let styles = (crate::report::Styles::new(false), crate::report::Styles::new(false));
         let (out, err) = (Shared::default(), Shared::default());
         let report = crate::report::Report::new(out.clone(), err.clone(), format, false, styles, policy);
-        let mut checker = crate::check::Checker::new(namespaces, String::new(), report);
+        let mut checker = crate::check::Checker::new(&namespaces, "", report);
         let before = COMPARED.with(std::cell::Cell::get);
         checker.begin().unwrap();
         let name = crate::input::SourceName { id: "in\"put\u{1}.json".to_owned(), shown: "input".to_owned() };

@@ -15,6 +15,7 @@ pub mod junit;
 pub mod limits;
 pub mod namespaces;
 pub mod objects;
+pub mod parallel;
 pub mod report;
 pub mod sarif;
 pub mod test_cmd;

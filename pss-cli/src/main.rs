@@ -17,7 +17,7 @@ use pss_cli::error::{OutputError, RunError};
 use pss_cli::limits::Limits;
 use pss_cli::namespaces::{load_config, Namespaces};
 use pss_cli::report::{Report, Styles};
-use pss_cli::{apply, dry_run, test_cmd, EXIT_ALLOWED, EXIT_DENIED, EXIT_ERROR};
+use pss_cli::{apply, dry_run, parallel, test_cmd, EXIT_ALLOWED, EXIT_DENIED, EXIT_ERROR};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -84,19 +84,19 @@ fn check(args: CheckArgs, limits: Limits) -> Result<u8, RunError> {
     let admission = admission(args.admission_config.as_deref(), LevelVersion::new(args.level, args.version))?;
     let defaults = admission.config().defaults();
     let paths = if args.paths.is_empty() { vec![PathBuf::from("-")] } else { args.paths };
+    let jobs = args.jobs.unwrap_or_else(parallel::default_jobs);
     let mut stdin = inputs(&paths, limits);
+    let sources = documents::expand(&paths);
     let mut namespaces = Namespaces::new(admission, args.namespaces.namespace);
-    namespaces.scan(&paths, &mut stdin)?;
+    namespaces.scan(&sources, &mut stdin, jobs);
     namespaces.apply_flags(&args.namespaces.namespace_labels);
 
     let out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     let mut report = Report::new(out, io::stderr(), args.format, args.verbose, styles(args.color), defaults);
     report.set_by_namespace(namespaces.any_known());
-    let mut checker = Checker::new(namespaces, args.username, report);
+    let mut checker = Checker::new(&namespaces, &args.username, report);
     checker.begin()?;
-    for path in &paths {
-        documents::read_arg(path, &mut stdin, &mut checker)?;
-    }
+    checker.check_sources(&sources, &mut stdin, jobs)?;
     let summary = checker.finish()?;
     Ok(if summary.errors > 0 {
         EXIT_ERROR

@@ -3,13 +3,16 @@
 //! defaults and exemptions.
 
 use core::fmt;
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use pss_core::admission::{Admission, AdmissionConfig, ConfigError, DeclaredNamespaces};
 use pss_core::{ObjectClass, ObjectHeader};
 
 use crate::documents::{Visit, Visitor};
 use crate::error::{InputError, Origin, OutputError};
+use crate::input::Source;
 use crate::report::Loc;
 
 /// Labels, as `(key, value)` pairs in the order given.
@@ -121,12 +124,14 @@ impl Namespaces {
 
     /// Reads the whole input once, looking only for Namespace objects (a header-only pass over the
     /// documents that mention `Namespace`), so that a namespace may come after the objects in it.
-    ///
-    /// # Errors
-    /// None in practice (the scan writes nothing); the type is the readers'.
-    pub fn scan(&mut self, paths: &[PathBuf], stdin: &mut crate::documents::Inputs) -> Result<(), OutputError> {
-        self.labels = scan_namespaces(paths, stdin)?;
-        Ok(())
+    /// `jobs` sources are read at once (see [`scan_sources`]).
+    pub fn scan(
+        &mut self,
+        sources: &[Result<Source, InputError>],
+        inputs: &mut crate::documents::Inputs,
+        jobs: NonZeroUsize,
+    ) {
+        self.labels = scan_sources(sources, inputs, jobs);
     }
 }
 
@@ -141,12 +146,49 @@ pub fn scan_namespaces(
     paths: &[PathBuf],
     stdin: &mut crate::documents::Inputs,
 ) -> Result<DeclaredNamespaces, OutputError> {
-    let mut scan = NamespaceScan { found: DeclaredNamespaces::new() };
-    for path in paths {
-        crate::documents::read_arg(path, stdin, &mut scan)?;
-    }
-    stdin.rewind();
-    Ok(scan.found)
+    Ok(scan_sources(&crate::documents::expand(paths), stdin, NonZeroUsize::MIN))
+}
+
+/// As [`scan_namespaces`] over sources already expanded, reading `jobs` of them at once: each
+/// source's declarations are gathered apart and joined in the sources' order
+/// ([`DeclaredNamespaces::append`]), so the result is the same with any number of jobs.
+pub fn scan_sources(
+    sources: &[Result<Source, InputError>],
+    inputs: &mut crate::documents::Inputs,
+    jobs: NonZeroUsize,
+) -> DeclaredNamespaces {
+    let limits = inputs.limits;
+    let stdin = Mutex::new(&mut *inputs);
+    let mut found = DeclaredNamespaces::new();
+    let window = NonZeroUsize::new(jobs.get() * 4).unwrap_or(NonZeroUsize::MIN);
+    let scanned: Result<(), std::convert::Infallible> = crate::parallel::ordered(
+        sources,
+        jobs,
+        window,
+        |source| {
+            let mut scan = NamespaceScan { found: DeclaredNamespaces::new() };
+            // The scan reports nothing, so it cannot fail to write.
+            let _ = match source {
+                Ok(source @ Source::Stdin) => {
+                    let mut stdin = stdin.lock().unwrap_or_else(PoisonError::into_inner);
+                    crate::documents::read_source(source, &mut stdin, &mut scan)
+                }
+                Ok(source @ Source::File(_)) => {
+                    let mut inputs = crate::documents::Inputs::new(Default::default(), limits);
+                    crate::documents::read_source(source, &mut inputs, &mut scan)
+                }
+                Err(_) => Ok(()),
+            };
+            scan.found
+        },
+        |_, declared| {
+            found.append(declared);
+            Ok(())
+        },
+    );
+    let Ok(()) = scanned;
+    inputs.rewind();
+    found
 }
 
 /// The labels of a header as owned pairs.

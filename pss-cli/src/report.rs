@@ -12,6 +12,7 @@ use crate::cli::Format;
 use crate::error::{InputError, Place};
 use crate::input::SourceName;
 use crate::json_out::{self, Record};
+use crate::parallel::{Stream, Tape};
 
 /// Where an object is, borrowed (the hot path allocates no [`Place`]).
 #[derive(Debug, Clone, Copy)]
@@ -58,6 +59,23 @@ pub struct Summary {
     pub warned: usize,
     /// Objects exempt from PodSecurity (by namespace, user or runtime class).
     pub exempt: usize,
+}
+
+impl std::ops::AddAssign for Summary {
+    fn add_assign(&mut self, other: Summary) {
+        let Summary { sources, pods, allowed, denied, skipped, errors, controllers, namespaces, warned, exempt } =
+            other;
+        self.sources += sources;
+        self.pods += pods;
+        self.allowed += allowed;
+        self.denied += denied;
+        self.skipped += skipped;
+        self.errors += errors;
+        self.controllers += controllers;
+        self.namespaces += namespaces;
+        self.warned += warned;
+        self.exempt += exempt;
+    }
 }
 
 /// ANSI styles, or empty strings when colour is off.
@@ -152,6 +170,9 @@ pub struct Report<W, E> {
     defaults: Policy,
     by_namespace: bool,
     results: usize,
+    /// The JSON records continue an array begun elsewhere (a [`fragment`](Self::fragment)'s): each
+    /// is preceded by a separator, the first one's mended by [`absorb`](Self::absorb).
+    continues: bool,
     /// The JSON record being written (kept for its capacity).
     line: Vec<u8>,
     sarif: crate::sarif::Sarif,
@@ -179,10 +200,64 @@ impl<W: Write, E: Write> Report<W, E> {
             defaults,
             by_namespace: false,
             results: 0,
+            continues: false,
             line: Vec::new(),
             sarif: crate::sarif::Sarif::default(),
             junit: crate::junit::Junit::default(),
         }
+    }
+
+    /// A report with this one's format, styles and defaults writing to `out` and `err`, for the
+    /// results of some sources read apart (on another thread) and joined to this one's with
+    /// [`absorb`](Self::absorb) in their order. Only the formats whose records stand alone
+    /// ([`Format::parallel`]) are read apart.
+    pub fn fragment<W2: Write, E2: Write>(&self, out: W2, err: E2) -> Report<W2, E2> {
+        let mut fragment =
+            Report::new(out, err, self.format, self.verbose, (self.out_styles, self.err_styles), self.defaults);
+        fragment.continues = true;
+        fragment
+    }
+
+    /// The output format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The records written so far.
+    pub fn results(&self) -> usize {
+        self.results
+    }
+
+    /// Writes what a [`fragment`](Self::fragment) wrote, in its order (the error stream after
+    /// flushing the results so far, as [`input_error`](Self::input_error) does), and counts its
+    /// `results` records.
+    ///
+    /// # Errors
+    /// Writing the results failed. Failing to write errors is ignored, as in `input_error`.
+    pub fn absorb(&mut self, tape: &Tape, results: usize) -> io::Result<()> {
+        // A fragment's first JSON record is preceded by `,` as if others came before it; when none
+        // did, it is the array's first (`\n` alone), as `record` writes it.
+        let mut mend = self.format == Format::Json && self.results == 0 && results > 0;
+        for (stream, mut run) in tape.runs() {
+            match stream {
+                Stream::Out => {
+                    if mend {
+                        if let Some(rest) = run.strip_prefix(b",") {
+                            run = rest;
+                        }
+                        mend = false;
+                    }
+                    self.out.write_all(run)?;
+                }
+                Stream::Err => {
+                    self.out.flush()?;
+                    let _ = self.err.write_all(run);
+                    let _ = self.err.flush();
+                }
+            }
+        }
+        self.results += results;
+        Ok(())
     }
 
     /// Says in the summary that namespace labels set the policy of some objects.
@@ -373,7 +448,7 @@ impl<W: Write, E: Write> Report<W, E> {
     }
 
     fn record(&mut self, record: &Record<'_>) -> io::Result<()> {
-        if self.format == Format::Json && self.results > 0 {
+        if self.format == Format::Json && (self.results > 0 || self.continues) {
             self.out.write_all(b",\n")?;
         } else if self.format == Format::Json {
             self.out.write_all(b"\n")?;

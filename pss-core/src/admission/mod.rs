@@ -72,6 +72,28 @@ impl DeclaredNamespaces {
         true
     }
 
+    /// Adds the namespaces declared after these (in later documents or sources): where both
+    /// declare a namespace, the later declaration replaces the earlier, as [`record`](Self::record)
+    /// would have in one pass. Lets the declarations of several sources be read apart (on several
+    /// threads) and joined in their order.
+    ///
+    /// ```
+    /// use pss_core::admission::DeclaredNamespaces;
+    ///
+    /// let label = |level: &str| vec![("pod-security.kubernetes.io/enforce".to_owned(), level.to_owned())];
+    /// let mut first = DeclaredNamespaces::new();
+    /// first.set("prod", label("baseline"));
+    /// first.set("dev", label("privileged"));
+    /// let mut second = DeclaredNamespaces::new();
+    /// second.set("prod", label("restricted"));
+    /// first.append(second);
+    /// assert_eq!(first.labels("prod"), label("restricted"));
+    /// assert_eq!(first.labels("dev"), label("privileged"));
+    /// ```
+    pub fn append(&mut self, later: DeclaredNamespaces) {
+        self.labels.extend(later.labels);
+    }
+
     /// Sets a namespace's labels, replacing what was declared for it.
     pub fn set(&mut self, namespace: impl Into<String>, labels: Vec<(String, String)>) {
         self.labels.insert(namespace.into(), labels);

@@ -1,0 +1,349 @@
+//! Work on several threads with its results used in input order: [`ordered`] runs a function over
+//! a list of items on a few threads and hands each result, in the items' order, to one consumer on
+//! the calling thread; [`Tape`] records what a unit of work would have written to standard output
+//! and standard error, in order, so that the consumer can write it as if it had run alone.
+//!
+//! `pss check` uses them for whole sources (files): each is read, evaluated and rendered on a
+//! worker thread, and its output is written in the order of the sources, byte for byte what one
+//! thread writes.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::io::{self, Write};
+use std::num::NonZeroUsize;
+use std::rc::Rc;
+use std::sync::{Condvar, Mutex, PoisonError};
+
+/// How many threads to use when the user does not say: the cores this process may use, at most 8
+/// (the work is split per source; more threads than that only hold more output in memory).
+pub fn default_jobs() -> NonZeroUsize {
+    let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    NonZeroUsize::new(cores.clamp(1, 8)).unwrap_or(NonZeroUsize::MIN)
+}
+
+/// What the workers and the consumer share.
+struct State<T> {
+    /// The next item to start.
+    next: usize,
+    /// Results not yet consumed, for items `consumed..`; `None` while an item is being worked on.
+    waiting: VecDeque<Option<T>>,
+    /// Items consumed so far (the first entry of `waiting` is this item).
+    consumed: usize,
+    /// The consumer stopped (an error) or a worker panicked: start nothing more.
+    stop: bool,
+}
+
+/// Runs `work` over `items` on `jobs` threads and calls `consume` with each item and its result in
+/// the items' order, on the calling thread. At most `window` results wait for `consume` at any time (a worker
+/// that is that far ahead waits), so memory stays bounded by `window` results.
+///
+/// With one job, or one item, everything runs on the calling thread: item, result, consume.
+///
+/// # Errors
+/// The first error `consume` returns; no item is started after it (items already started finish
+/// and their results are dropped).
+///
+/// # Panics
+/// A panic in `work` is resumed on the calling thread once the other workers have stopped.
+pub fn ordered<I, T, E>(
+    items: &[I],
+    jobs: NonZeroUsize,
+    window: NonZeroUsize,
+    work: impl Fn(&I) -> T + Sync,
+    mut consume: impl FnMut(&I, T) -> Result<(), E>,
+) -> Result<(), E>
+where
+    I: Sync,
+    T: Send,
+{
+    let jobs = jobs.get().min(items.len());
+    if jobs <= 1 {
+        return items.iter().try_for_each(|item| consume(item, work(item)));
+    }
+    let window = window.get().max(jobs);
+    let state = Mutex::new(State { next: 0, waiting: VecDeque::new(), consumed: 0, stop: false });
+    let changed = Condvar::new();
+    let lock = || state.lock().unwrap_or_else(PoisonError::into_inner);
+
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| {
+                // Stops everyone if `work` panics, so that the consumer does not wait forever.
+                let _guard = StopOnPanic { state: &state, changed: &changed };
+                loop {
+                    let index = {
+                        let mut s = lock();
+                        while !s.stop && s.next < items.len() && s.next >= s.consumed + window {
+                            s = changed.wait(s).unwrap_or_else(PoisonError::into_inner);
+                        }
+                        if s.stop || s.next >= items.len() {
+                            return;
+                        }
+                        let index = s.next;
+                        s.next += 1;
+                        s.waiting.push_back(None);
+                        index
+                    };
+                    let result = work(&items[index]);
+                    let mut s = lock();
+                    if s.stop {
+                        return;
+                    }
+                    let slot = index - s.consumed;
+                    s.waiting[slot] = Some(result);
+                    if slot == 0 {
+                        changed.notify_all();
+                    }
+                }
+            });
+        }
+
+        let mut outcome = Ok(());
+        for item in items {
+            let result = {
+                let mut s = lock();
+                loop {
+                    if let Some(Some(_)) = s.waiting.front() {
+                        break;
+                    }
+                    if s.stop {
+                        // A worker panicked; the scope resumes its panic.
+                        return Ok(());
+                    }
+                    s = changed.wait(s).unwrap_or_else(PoisonError::into_inner);
+                }
+                let result = s.waiting.pop_front().flatten();
+                s.consumed += 1;
+                // A worker waiting for room may start.
+                changed.notify_all();
+                result
+            };
+            if let Some(result) = result {
+                if let Err(error) = consume(item, result) {
+                    outcome = Err(error);
+                    lock().stop = true;
+                    changed.notify_all();
+                    break;
+                }
+            }
+        }
+        outcome
+    })
+}
+
+/// Sets `stop` when the worker holding it unwinds.
+struct StopOnPanic<'a, T> {
+    state: &'a Mutex<State<T>>,
+    changed: &'a Condvar,
+}
+
+impl<T> Drop for StopOnPanic<'_, T> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.state.lock().unwrap_or_else(PoisonError::into_inner).stop = true;
+            self.changed.notify_all();
+        }
+    }
+}
+
+/// The two output streams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// Standard output.
+    Out,
+    /// Standard error.
+    Err,
+}
+
+/// What a unit of work wrote to standard output and standard error, in the order it wrote it.
+#[derive(Debug, Default)]
+pub struct Tape {
+    bytes: Vec<u8>,
+    /// Where each run of bytes written to one stream ends, and the stream.
+    runs: Vec<(Stream, usize)>,
+}
+
+impl Tape {
+    fn push(&mut self, stream: Stream, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        self.bytes.extend_from_slice(bytes);
+        match self.runs.last_mut() {
+            Some((last, end)) if *last == stream => *end = self.bytes.len(),
+            _ => self.runs.push((stream, self.bytes.len())),
+        }
+    }
+
+    /// The runs of bytes in order, each with its stream.
+    pub fn runs(&self) -> impl Iterator<Item = (Stream, &[u8])> {
+        let mut start = 0;
+        self.runs.iter().map(move |&(stream, end)| {
+            let run = &self.bytes[start..end];
+            start = end;
+            (stream, run)
+        })
+    }
+
+    /// Whether nothing was written.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+}
+
+/// A writer onto one stream of a [`Tape`] shared by the writers of one thread.
+#[derive(Debug, Clone)]
+pub struct TapeWriter {
+    tape: Rc<RefCell<Tape>>,
+    stream: Stream,
+}
+
+impl TapeWriter {
+    /// A writer for each stream of a new tape.
+    pub fn pair() -> (TapeWriter, TapeWriter) {
+        let tape = Rc::new(RefCell::new(Tape::default()));
+        (TapeWriter { tape: Rc::clone(&tape), stream: Stream::Out }, TapeWriter { tape, stream: Stream::Err })
+    }
+
+    /// The tape, once every writer onto it is gone but this one (an empty tape otherwise).
+    pub fn into_tape(self) -> Tape {
+        Rc::try_unwrap(self.tape).map(RefCell::into_inner).unwrap_or_default()
+    }
+}
+
+impl Write for TapeWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.tape.borrow_mut().push(self.stream, bytes);
+        Ok(bytes.len())
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.tape.borrow_mut().push(self.stream, bytes);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jobs(n: usize) -> NonZeroUsize {
+        NonZeroUsize::new(n).unwrap()
+    }
+
+    #[test]
+    fn results_come_in_input_order_whatever_the_threads() {
+        let items: Vec<u64> = (0..500).collect();
+        for (threads, window) in [(1, 1), (2, 1), (2, 2), (3, 4), (8, 64), (16, 3)] {
+            let mut seen = Vec::new();
+            let result: Result<(), ()> = ordered(
+                &items,
+                jobs(threads),
+                jobs(window),
+                |&i| {
+                    // Uneven work, so that threads overtake each other.
+                    let spin = (i * 7919) % 2000;
+                    (0..spin).fold(i, |a, b| a.wrapping_mul(31).wrapping_add(b)) ^ i ^ i
+                },
+                |_, r| {
+                    seen.push(r);
+                    Ok(())
+                },
+            );
+            assert!(result.is_ok());
+            let expected: Vec<u64> = items
+                .iter()
+                .map(|&i| (0..(i * 7919) % 2000).fold(i, |a, b| a.wrapping_mul(31).wrapping_add(b)))
+                .collect();
+            assert_eq!(seen, expected, "{threads} threads, window {window}");
+        }
+    }
+
+    #[test]
+    fn no_more_than_the_window_waits() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let items: Vec<usize> = (0..200).collect();
+        let started = AtomicUsize::new(0);
+        let mut consumed = 0;
+        let result: Result<(), ()> = ordered(
+            &items,
+            jobs(4),
+            jobs(6),
+            |&i| {
+                started.fetch_add(1, Ordering::SeqCst);
+                i
+            },
+            |_, i| {
+                // Started items not yet consumed: never more than the window.
+                assert!(started.load(Ordering::SeqCst) - consumed <= 6 + 1, "item {i}");
+                consumed += 1;
+                Ok(())
+            },
+        );
+        assert!(result.is_ok());
+        assert_eq!(consumed, 200);
+    }
+
+    #[test]
+    fn the_first_error_stops_the_work() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let items: Vec<usize> = (0..10_000).collect();
+        let started = AtomicUsize::new(0);
+        let mut consumed = Vec::new();
+        let result = ordered(
+            &items,
+            jobs(2),
+            jobs(4),
+            |&i| {
+                started.fetch_add(1, Ordering::SeqCst);
+                i
+            },
+            |_, i| {
+                if i == 10 {
+                    return Err(i);
+                }
+                consumed.push(i);
+                Ok(())
+            },
+        );
+        assert_eq!(result, Err(10));
+        assert_eq!(consumed, (0..10).collect::<Vec<_>>());
+        assert!(started.load(Ordering::SeqCst) < 100);
+    }
+
+    #[test]
+    fn a_panic_in_the_work_reaches_the_caller() {
+        let items: Vec<usize> = (0..100).collect();
+        let caught = std::panic::catch_unwind(|| {
+            let _ = ordered(
+                &items,
+                jobs(2),
+                jobs(2),
+                |&i| {
+                    assert!(i != 37, "boom at {i}");
+                    i
+                },
+                |_, _| Ok::<(), ()>(()),
+            );
+        });
+        assert!(caught.is_err());
+    }
+
+    #[test]
+    fn a_tape_keeps_the_order_of_the_streams() {
+        let (mut out, mut err) = TapeWriter::pair();
+        out.write_all(b"a").unwrap();
+        out.write_all(b"b").unwrap();
+        err.write_all(b"E").unwrap();
+        out.write_all(b"").unwrap();
+        out.write_all(b"c").unwrap();
+        drop(err);
+        let tape = out.into_tape();
+        let runs: Vec<(Stream, &[u8])> = tape.runs().collect();
+        assert_eq!(runs, [(Stream::Out, &b"ab"[..]), (Stream::Err, b"E"), (Stream::Out, b"c")]);
+    }
+}
