@@ -51,45 +51,110 @@ impl<'n, W: Write, E: Write> Checker<'n, W, E> {
             });
         }
         let limits = inputs.limits;
-        let stdin = Mutex::new(inputs);
+        // Standard input given as a JSON stream is read in pieces, each a unit of its own.
+        let mut pieces = None;
+        if sources.iter().any(|s| matches!(s, Ok(Source::Stdin))) {
+            pieces = inputs.stdin.pieces(limits, STDIN_PIECE);
+        }
+        let mut units = Vec::with_capacity(sources.len() + pieces.as_ref().map_or(0, |(p, _)| p.len()));
+        let mut stdin_error = None;
+        for source in sources {
+            match (source, pieces.take()) {
+                (Ok(Source::Stdin), Some((stdin_pieces, error))) => {
+                    let count = stdin_pieces.len();
+                    units.extend(
+                        stdin_pieces
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, piece)| Unit::Piece { piece, last: i + 1 == count }),
+                    );
+                    stdin_error = error;
+                }
+                (source, unread) => {
+                    pieces = unread;
+                    units.push(Unit::Source(source));
+                }
+            }
+        }
+        // Once standard input is read in pieces, a later `-` finds it read (empty), as it would.
+        let mut read_already = Inputs::new(StdinBuffer::default(), limits);
+        let (stdin_bytes, stdin): (&[u8], Mutex<&mut Inputs>) = if units.iter().any(|u| matches!(u, Unit::Piece { .. }))
+        {
+            (inputs.stdin.memory(), Mutex::new(&mut read_already))
+        } else {
+            (&[], Mutex::new(inputs))
+        };
+        let stdin_name = Source::Stdin.name();
         let (namespaces, username) = (self.namespaces, self.username);
-        let report = &self.report;
-        // A few sources per thread may wait to be written: enough to keep every thread busy
+        // A few units per thread may wait to be written: enough to keep every thread busy
         // behind a slow one.
         let window = NonZeroUsize::new(jobs.get() * 4).unwrap_or(NonZeroUsize::MIN);
-        let fragments = Fragments::new(report);
+        let fragments = Fragments::new(&self.report);
         parallel::ordered(
-            sources,
+            &units,
             jobs,
             window,
-            |source| {
-                let Ok(source) = source else { return None };
-                let (out, err) = TapeWriter::pair();
+            |unit| {
+                // A piece's records are a few times as long as its JSON (JSON Lines output of
+                // denied pods, about 3.4 times).
+                let expected = match unit {
+                    Unit::Piece { piece, .. } => piece.range().len() * 4,
+                    Unit::Source(_) => 0,
+                };
+                let (out, err) = TapeWriter::pair_with_capacity(expected);
                 let mut checker = Checker::new(namespaces, username, fragments.report(out.clone(), err));
-                let read = match source {
-                    Source::Stdin => {
+                // Writing into a tape does not fail.
+                let read = match unit {
+                    Unit::Source(Err(_)) => return None,
+                    Unit::Source(Ok(source @ Source::Stdin)) => {
                         let mut stdin = stdin.lock().unwrap_or_else(PoisonError::into_inner);
                         documents::read_source(source, &mut stdin, &mut checker)
                     }
-                    Source::File(_) => {
+                    Unit::Source(Ok(source @ Source::File(_))) => {
                         documents::read_source(source, &mut Inputs::new(StdinBuffer::default(), limits), &mut checker)
                     }
+                    Unit::Piece { piece, last } => checker.piece(&stdin_name, stdin_bytes, piece, limits, {
+                        // The error that ended standard input, after its last piece.
+                        last.then_some(stdin_error.as_ref()).flatten()
+                    }),
                 };
-                // Writing into a tape does not fail.
                 debug_assert!(read.is_ok());
                 let (summary, results) = (checker.summary, checker.report.results());
                 drop(checker);
                 Some((out.into_tape(), summary, results))
             },
-            |source, unit| match (source, unit) {
-                (Err(error), _) => self.input_error(error),
-                (Ok(_), Some((tape, summary, results))) => {
+            |unit, done| match (unit, done) {
+                (Unit::Source(Err(error)), _) => self.input_error(error),
+                (_, Some((tape, summary, results))) => {
                     self.summary += summary;
                     Ok(self.report.absorb(&tape, results)?)
                 }
-                (Ok(_), None) => Ok(()),
+                (_, None) => Ok(()),
             },
         )
+    }
+
+    /// Reviews the objects of one piece of standard input (`bytes` is all of it), then reports
+    /// `error` (the one that ended reading it) if there is one.
+    fn piece(
+        &mut self,
+        name: &SourceName,
+        bytes: &[u8],
+        piece: &pss_manifest::Piece,
+        limits: crate::limits::Limits,
+        error: Option<&io::Error>,
+    ) -> Result<(), OutputError> {
+        if piece.is_first() {
+            self.source(name)?;
+        }
+        let reader = pss_manifest::Reader::piece(&bytes[piece.range()], piece, documents::options(limits));
+        // A slice is read without failing.
+        let _ = documents::read_documents(name, reader, self)?;
+        if let Some(error) = error {
+            let error = io::Error::new(error.kind(), error.to_string());
+            self.input_error(&InputError::Read { source: name.shown.clone(), error })?;
+        }
+        Ok(())
     }
 
     /// Starts the output.
@@ -167,6 +232,17 @@ impl<'n, W: Write, E: Write> Checker<'n, W, E> {
     }
 }
 
+/// The least size of a piece of standard input read on its own (see
+/// [`StdinBuffer::pieces`]): large enough that a piece's fixed costs (a report, its tape) are
+/// small beside its documents', small enough for a 16 MB stream to keep every thread busy.
+const STDIN_PIECE: usize = 128 * 1024;
+
+/// What one thread reads at a time: a source, or a piece of standard input.
+enum Unit<'s> {
+    Source(&'s Result<Source, InputError>),
+    Piece { piece: pss_manifest::Piece, last: bool },
+}
+
 /// Makes the reports of the sources read on other threads: the main report's settings, shared
 /// without the main report's writers (which stay on the calling thread).
 struct Fragments {
@@ -223,5 +299,101 @@ impl<W: Write, E: Write> Visitor for Checker<'_, W, E> {
     fn input_error(&mut self, error: &InputError) -> Result<(), OutputError> {
         self.summary.errors += 1;
         Ok(self.report.input_error(error)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::io::Read;
+    use std::rc::Rc;
+
+    use pss_core::admission::Admission;
+
+    use super::*;
+    use crate::cli::Format;
+    use crate::limits::Limits;
+    use crate::report::Styles;
+
+    /// Output kept where the test can read it after the checker is gone.
+    #[derive(Debug, Default, Clone)]
+    struct Shared(Rc<RefCell<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A stream of JSON pods, then a read error.
+    struct Broken {
+        data: Vec<u8>,
+        at: usize,
+    }
+
+    impl Read for Broken {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            if self.at == self.data.len() {
+                return Err(io::Error::other("the pipe broke"));
+            }
+            let n = out.len().min(self.data.len() - self.at);
+            out[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    fn check(jobs: usize, format: Format, stdin: &[u8]) -> (String, String, Summary) {
+        let namespaces = Namespaces::new(Admission::default(), "default".to_owned());
+        let (out, err) = (Shared::default(), Shared::default());
+        let report = Report::new(
+            out.clone(),
+            err.clone(),
+            format,
+            true,
+            (Styles::new(false), Styles::new(false)),
+            namespaces.admission().config().defaults(),
+        );
+        let mut checker = Checker::new(&namespaces, "", report);
+        let mut inputs = Inputs::new(
+            StdinBuffer::read_from(Broken { data: stdin.to_vec(), at: 0 }),
+            Limits { max_document: 1 << 20 },
+        );
+        checker.begin().unwrap();
+        let sources = [Ok(Source::Stdin), Ok(Source::Stdin)];
+        checker.check_sources(&sources, &mut inputs, NonZeroUsize::new(jobs).unwrap()).unwrap();
+        let summary = checker.finish().unwrap();
+        let text = |s: Shared| String::from_utf8(s.0.borrow().clone()).unwrap();
+        (text(out), text(err), summary)
+    }
+
+    #[test]
+    fn standard_input_read_in_pieces_reports_its_read_error_after_its_last_document() {
+        let pods: String = (0..4000)
+            .map(|i| {
+                let spec = if i % 3 == 0 { r#"{"hostPID":true,"containers":[]}"# } else { r#"{"containers":[]}"# };
+                format!(
+                    "{{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{{\"name\":\"p{i}\"}},\"spec\":{spec}}}\n"
+                )
+            })
+            .collect();
+        assert!(pods.len() > 2 * STDIN_PIECE, "several pieces");
+        for format in [Format::Jsonl, Format::Json, Format::Text] {
+            let one = check(1, format, pods.as_bytes());
+            assert_eq!(one.1, "pss: error: <stdin>: the pipe broke\n", "{format:?}");
+            assert_eq!((one.2.pods, one.2.errors, one.2.sources), (4000, 1, 2));
+            if format == Format::Jsonl {
+                let last = one.0.lines().last().unwrap_or_default();
+                assert!(last.contains("\"name\":\"p3999\""), "{last}");
+            }
+            for jobs in [2, 3] {
+                assert_eq!(check(jobs, format, pods.as_bytes()), one, "{format:?}, {jobs} jobs");
+            }
+        }
     }
 }

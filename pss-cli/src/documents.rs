@@ -107,6 +107,26 @@ impl StdinBuffer {
         Ok(file)
     }
 
+    /// Standard input cut into pieces that can be read apart, on several threads
+    /// ([`pss_manifest::json_pieces`], at least `size` bytes each), when it is held in memory, not
+    /// read yet by this pass, and a stream of JSON texts that can be cut safely: then it counts as
+    /// read by this pass, and the bytes are [`memory`](Self::memory)'s. The error that ended reading
+    /// it, if one did, comes with the pieces (reported after them).
+    pub fn pieces(&mut self, limits: Limits, size: usize) -> Option<(Vec<pss_manifest::Piece>, Option<io::Error>)> {
+        if self.taken || self.spilled.is_some() {
+            return None;
+        }
+        let pieces = pss_manifest::json_pieces(&self.data, options(limits), size)?;
+        self.taken = true;
+        let error = self.error.as_ref().map(|(kind, message)| io::Error::new(*kind, message.clone()));
+        Some((pieces, error))
+    }
+
+    /// The bytes held in memory (all of standard input unless it outgrew memory).
+    pub fn memory(&self) -> &[u8] {
+        &self.data
+    }
+
     /// Lets the next pass read it again.
     pub fn rewind(&mut self) {
         self.taken = false;
@@ -224,7 +244,24 @@ pub fn read_limited<R: Read, V: Visitor>(
 ) -> Result<io::Result<()>, OutputError> {
     // pss-manifest buffers what it reads: no buffer of our own (each would be allocated and
     // zeroed per file).
-    let mut reader = Reader::with_options(reader, Options::with_max_document(limits.max_document));
+    read_documents(name, Reader::with_options(reader, options(limits)), visitor)
+}
+
+/// How pss-manifest reads with `limits`.
+pub fn options(limits: Limits) -> Options {
+    Options::with_max_document(limits.max_document)
+}
+
+/// Reads every document `reader` gives (all of a source's, or a piece's: see
+/// [`StdinBuffer::pieces`]) into `visitor`. The inner error is a read error that ended the source.
+///
+/// # Errors
+/// Writing the output failed.
+pub fn read_documents<R: Read, V: Visitor>(
+    name: &SourceName,
+    mut reader: Reader<R>,
+    visitor: &mut V,
+) -> Result<io::Result<()>, OutputError> {
     if let Some(filter) = V::prefilter() {
         reader.set_prefilter(filter);
     }

@@ -201,7 +201,13 @@ pub struct TapeWriter {
 impl TapeWriter {
     /// A writer for each stream of a new tape.
     pub fn pair() -> (TapeWriter, TapeWriter) {
-        let tape = Rc::new(RefCell::new(Tape::default()));
+        Self::pair_with_capacity(0)
+    }
+
+    /// A writer for each stream of a new tape with room for `capacity` bytes (what the unit is
+    /// expected to write: growing a large tape step by step copies it several times).
+    pub fn pair_with_capacity(capacity: usize) -> (TapeWriter, TapeWriter) {
+        let tape = Rc::new(RefCell::new(Tape { bytes: Vec::with_capacity(capacity), runs: Vec::new() }));
         (TapeWriter { tape: Rc::clone(&tape), stream: Stream::Out }, TapeWriter { tape, stream: Stream::Err })
     }
 

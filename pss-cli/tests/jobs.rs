@@ -119,15 +119,19 @@ fn run(dir: &TempDir, jobs: usize, format: &str, stdin: &[u8]) -> Output {
 
 fn assert_same(one: &Output, many: &Output, what: &str) {
     assert_eq!(one.code, many.code, "{what}: exit status");
-    assert_eq!(one.stderr, many.stderr, "{what}: standard error");
-    if one.stdout != many.stdout {
-        let at = one.stdout.bytes().zip(many.stdout.bytes()).take_while(|(a, b)| a == b).count();
-        let from = at.saturating_sub(200);
-        panic!(
-            "{what}: standard output differs at byte {at}:\n--jobs 1: {}\nother:    {}",
-            &one.stdout[from..(at + 200).min(one.stdout.len())],
-            &many.stdout[from..(at + 200).min(many.stdout.len())]
-        );
+    same_text(&one.stderr, &many.stderr, &format!("{what}: standard error"));
+    same_text(&one.stdout, &many.stdout, &format!("{what}: standard output"));
+}
+
+/// Equal texts, or a failure showing where they part (outputs run to megabytes).
+fn same_text(one: &str, many: &str, what: &str) {
+    if one != many {
+        let at = one.bytes().zip(many.bytes()).take_while(|(a, b)| a == b).count();
+        let show = |text: &str| {
+            let bytes = &text.as_bytes()[at.saturating_sub(200)..(at + 200).min(text.len())];
+            String::from_utf8_lossy(bytes).into_owned()
+        };
+        panic!("{what} differs at byte {at}:\n--jobs 1: {}\nother:    {}", show(one), show(many));
     }
 }
 
@@ -204,5 +208,59 @@ fn realworld_manifests_give_the_same_bytes_with_any_number_of_jobs() {
         let one = run("1");
         assert!(one.stdout.len() > 1_000_000, "{format}: {} bytes", one.stdout.len());
         assert_same(&one, &run("3"), &format!("realworld, {format}"));
+    }
+}
+
+/// Standard input as a long JSON stream, read in pieces on several threads: pods in every layout,
+/// malformed texts, Lists, texts that are not objects, and a Namespace at the end that sets the
+/// policy of pods before it; given twice (the second `-` finds it read) and among files.
+#[test]
+fn a_json_stream_on_standard_input_gives_the_same_bytes_with_any_number_of_jobs() {
+    let dir = TempDir::new("jobs-stdin");
+    dir.write("file.yaml", pod(PRIVILEGED, "in-a-file", "late"));
+    let mut stream = String::new();
+    for i in 0..3000 {
+        let ns = ["default", "late", "other"][i % 3];
+        let privileged = i % 4 != 0;
+        let spec = if privileged {
+            r#"{"hostNetwork": true, "containers": [{"name": "app", "image": "x", "securityContext": {"privileged": true}}]}"#
+        } else {
+            r#"{"containers": [{"name": "app", "image": "x"}]}"#
+        };
+        let text = match i % 50 {
+            7 => format!(r#"{{"apiVersion": "v1", "kind": "Pod", "metadata": {{"name": "bad{i}"}}, "spec": [}}"#),
+            13 => "42".to_owned(),
+            21 => format!(
+                r#"{{"apiVersion": "v1", "kind": "List", "items": [{{"apiVersion": "v1", "kind": "Pod",
+                   "metadata": {{"name": "item{i}", "namespace": "{ns}"}}, "spec": {spec}}}]}}"#
+            ),
+            33 => format!("{{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Pod\",\n  \"metadata\": {{\"name\": \"pretty{i}\"}},\n  \"spec\": {spec}\n}}"),
+            _ => format!(r#"{{"apiVersion": "v1", "kind": "Pod", "metadata": {{"name": "p{i}", "namespace": "{ns}"}}, "spec": {spec}}}"#),
+        };
+        stream.push_str(&text);
+        stream.push_str(if i % 17 == 0 { " " } else { "\n" });
+    }
+    stream.push_str(r#"{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "late", "labels": {"pod-security.kubernetes.io/enforce": "privileged"}}}"#);
+    stream.push('\n');
+    assert!(stream.len() > 4 * 128 * 1024, "several pieces: {} bytes", stream.len());
+    for format in ["text", "json", "jsonl", "sarif", "junit"] {
+        let run = |jobs: &str| {
+            let args = ["check", "-j", jobs, "--format", format, "-v", "-l", "restricted", "-", "file.yaml", "-"];
+            pss_in(dir.path(), &args, stream.as_bytes())
+        };
+        let one = run("1");
+        assert_eq!(one.code, 2, "{format}: {}", one.stderr);
+        if format == "jsonl" {
+            let records = common::json_lines(&one.stdout);
+            // 3000 texts: 60 malformed pods and 60 numbers are input errors, each List one pod.
+            assert_eq!(records.len(), 3000 - 120 + 1 + 1, "{format}");
+            // The Namespace at the end of the stream decides for the pods before it in `late`.
+            let late = records.iter().filter(|r| r["namespace"] == "late").collect::<Vec<_>>();
+            assert!(late.len() > 900);
+            assert!(late.iter().all(|r| r["policy"]["enforce"] == "privileged:latest" && r["allowed"] == true));
+        }
+        for jobs in ["2", "3"] {
+            assert_same(&one, &run(jobs), &format!("standard input, {format}, --jobs {jobs}"));
+        }
     }
 }

@@ -26,6 +26,8 @@ pub(crate) struct JsonStream<R> {
     /// Position of `buf[pos]` in the whole input.
     line: usize,
     column: usize,
+    /// Bytes of the input before `buf[pos]`.
+    offset: usize,
     eof: bool,
     started: bool,
     /// Open brackets of the document being scanned (kept to reuse its allocation).
@@ -43,6 +45,8 @@ pub(crate) struct JsonDoc<'a> {
     pub(crate) bytes: &'a [u8],
     /// Where it starts in the input.
     pub(crate) origin: Position,
+    /// Its first byte's offset in the input.
+    pub(crate) offset: usize,
     /// The document's length in bytes when it is longer than the stream's limit: then it was
     /// skipped, not read into memory, and `bytes` is empty.
     pub(crate) too_large: Option<u64>,
@@ -71,12 +75,19 @@ impl<R: Read> JsonStream<R> {
             pos: 0,
             line: 1,
             column: 1,
+            offset: 0,
             eof: false,
             started: false,
             open: Vec::new(),
             max_document,
             last: (0, 0),
         }
+    }
+
+    /// Reads documents from `reader` that starts at a document boundary of a longer input, at
+    /// `start` in it (no byte-order mark is looked for).
+    pub(crate) fn resume(reader: R, max_document: u64, start: Position) -> Self {
+        JsonStream { line: start.line, column: start.column, started: true, ..Self::with_limit(reader, max_document) }
     }
 
     /// Reads more input after the current end of `buf`, first dropping the consumed bytes (which
@@ -121,6 +132,7 @@ impl<R: Read> JsonStream<R> {
             None => self.column += n,
         }
         self.pos += n;
+        self.offset += n;
     }
 
     /// The next document, or `None` at the end of the input.
@@ -133,6 +145,7 @@ impl<R: Read> JsonStream<R> {
             while self.buf.len() - self.pos < 3 && self.fill()?.0 {}
             if self.buf[self.pos..].starts_with(b"\xEF\xBB\xBF") {
                 self.pos += 3;
+                self.offset += 3;
             }
             self.started = true;
         }
@@ -156,6 +169,7 @@ impl<R: Read> JsonStream<R> {
 
         // Scan to the end of the document, reading more as needed.
         let origin = Position { line: self.line, column: self.column };
+        let offset = self.offset;
         let mut i = self.pos;
         // Bytes of this document already dropped because it is over the limit.
         let mut dropped: u64 = 0;
@@ -172,7 +186,7 @@ impl<R: Read> JsonStream<R> {
                 self.consume(1);
                 let too_large = (self.max_document == 0).then_some(1);
                 self.last = if too_large.is_some() { (start, start) } else { (start, start + 1) };
-                return Ok(Some(JsonDoc { bytes: &self.buf[self.last.0..self.last.1], origin, too_large }));
+                return Ok(Some(JsonDoc { bytes: &self.buf[self.last.0..self.last.1], origin, offset, too_large }));
             }
             _ => State::Bare,
         };
@@ -241,10 +255,10 @@ impl<R: Read> JsonStream<R> {
         self.consume(end - start);
         let length = dropped + (end - start) as u64;
         if length > self.max_document {
-            return Ok(Some(JsonDoc { bytes: &[], origin, too_large: Some(length) }));
+            return Ok(Some(JsonDoc { bytes: &[], origin, offset, too_large: Some(length) }));
         }
         self.last = (start, end);
-        Ok(Some(JsonDoc { bytes: &self.buf[start..end], origin, too_large: None }))
+        Ok(Some(JsonDoc { bytes: &self.buf[start..end], origin, offset, too_large: None }))
     }
 
     /// The last document handed out (until the next call to [`next_doc`](Self::next_doc)).

@@ -234,6 +234,28 @@ impl<R: Read> Reader<R> {
         Reader { options, state: State::Start(Some(reader)), next: 0, prefilter: None }
     }
 
+    /// Reads one [`Piece`] of a stream of JSON texts: `reader` gives the piece's bytes (the
+    /// stream's bytes in [`Piece::range`]), and its documents come out as a reader of the whole
+    /// stream gives them (indexes, lines, columns, errors). The first piece is read as the start of
+    /// a stream is.
+    pub fn piece(reader: R, piece: &Piece, options: Options) -> Self {
+        if piece.is_first() {
+            return Self::with_options(reader, options);
+        }
+        let stream = Prefixed { prefix: Vec::new(), at: 0, inner: Decoded::utf8(reader) };
+        Reader {
+            options,
+            state: State::Json {
+                stream: JsonStream::resume(stream, options.max_document, piece.start),
+                // `json_pieces` cuts only after two valid texts: JSON to the end.
+                valid: 2,
+                previous_line: piece.start.line,
+            },
+            next: piece.first_document,
+            prefilter: None,
+        }
+    }
+
     /// Skips, without reading them, the documents whose text (YAML as written, JSON as written) does
     /// not pass `filter`: a cheap test for a pass that only wants some documents (such as a word
     /// they must contain). A skipped document still takes its index.
@@ -254,16 +276,7 @@ impl<R: Read> Reader<R> {
                 Err(e) => return Err(e),
             };
             prefix.extend_from_slice(&piece[..n]);
-            // The first character that is not white space. Without building the (lossy) text
-            // when it is ASCII, as nearly always: ASCII white space is what `char::is_whitespace`
-            // says it is below 0x80.
-            let first = prefix.iter().position(|b| !matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' '));
-            let first = match first {
-                Some(i) if prefix[i].is_ascii() => Some(char::from(prefix[i])),
-                None => None,
-                Some(_) => String::from_utf8_lossy(&prefix).trim_start_matches(char::is_whitespace).chars().next(),
-            };
-            match first {
+            match first_char(&prefix) {
                 Some(c) => break c == '{',
                 None if n == 0 || prefix.len() >= 4096 => break false,
                 None => {}
@@ -429,6 +442,118 @@ impl<R: Read> Reader<R> {
             }
         }
     }
+}
+
+/// The first character of `prefix` that is not white space (`None` when there is none). Without
+/// building the (lossy) text when it is ASCII, as nearly always: ASCII white space is what
+/// `char::is_whitespace` says it is below 0x80.
+fn first_char(prefix: &[u8]) -> Option<char> {
+    let first = prefix.iter().position(|b| !matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' '))?;
+    if prefix[first].is_ascii() {
+        Some(char::from(prefix[first]))
+    } else {
+        String::from_utf8_lossy(prefix).trim_start_matches(char::is_whitespace).chars().next()
+    }
+}
+
+/// A part of a stream of JSON texts held in memory that reads, on its own, as that part of the
+/// whole stream reads (see [`json_pieces`]): the same documents, with the same indexes, lines and
+/// columns. Read it with [`Reader::piece`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    range: std::ops::Range<usize>,
+    first_document: usize,
+    start: Position,
+}
+
+impl Piece {
+    /// Where the piece is in the stream's bytes.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.range.clone()
+    }
+
+    /// The index of its first document in the stream.
+    pub fn first_document(&self) -> usize {
+        self.first_document
+    }
+
+    /// Whether it is the stream's first piece (read as a whole stream is, from its start).
+    pub fn is_first(&self) -> bool {
+        self.range.start == 0
+    }
+}
+
+/// Cuts a stream of JSON texts held in memory (JSON Lines, concatenated objects) into pieces of at
+/// least `size` bytes that can be read apart, on several threads, and give together exactly the
+/// documents [`Reader`] gives for the whole stream with `options`.
+///
+/// Fails closed: `None` (read the stream whole) unless the stream is cut where a reader of the
+/// whole stream would be in a state a reader of the piece can start from. That is: the stream is
+/// read as JSON (no byte-order mark, the first non-blank character `{`), its first two texts are
+/// valid JSON (so kubectl's decoder stays with JSON to the end: no text after them can turn the
+/// rest into YAML), and each later piece starts at a text that begins with `{`, where the splitter
+/// of the whole stream started one. `None` also when the stream makes only one piece.
+///
+/// The stream is scanned once here (strings and brackets only, as the reader splits it).
+///
+/// ```
+/// use pss_manifest::{json_pieces, Options, Reader};
+///
+/// let stream: String = (0..100).map(|i| format!("{{\"kind\":\"Pod\",\"metadata\":{{\"name\":\"p{i}\"}}}}\n")).collect();
+/// let pieces = json_pieces(stream.as_bytes(), Options::default(), 1000).expect("JSON Lines can be cut");
+/// assert!(pieces.len() > 1);
+/// let mut names = Vec::new();
+/// for piece in &pieces {
+///     let mut reader = Reader::piece(&stream.as_bytes()[piece.range()], piece, Options::default());
+///     while let Some(document) = reader.next_document()? {
+///         let document = document.expect("a document");
+///         names.push((document.index(), document.line(), String::from_utf8_lossy(document.json()).into_owned()));
+///     }
+/// }
+/// let mut whole = Reader::new(stream.as_bytes());
+/// let mut expected = Vec::new();
+/// while let Some(document) = whole.next_document()? {
+///     let document = document.expect("a document");
+///     expected.push((document.index(), document.line(), String::from_utf8_lossy(document.json()).into_owned()));
+/// }
+/// assert_eq!(names, expected);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn json_pieces(data: &[u8], options: Options, size: usize) -> Option<Vec<Piece>> {
+    // A byte-order mark (UTF-8 or UTF-16) changes the bytes the splitter sees.
+    if matches!(data.first(), Some(0xEF | 0xFE | 0xFF)) {
+        return None;
+    }
+    // `Reader::start`'s sniffing, over the same bytes.
+    if first_char(&data[..data.len().min(4096)]) != Some('{') {
+        return None;
+    }
+    let mut stream = JsonStream::with_limit(data, options.max_document);
+    let mut pieces = vec![Piece { range: 0..0, first_document: 0, start: Position { line: 1, column: 1 } }];
+    let (mut index, mut valid) = (0, 0);
+    // Reading fails only for a reader that fails; a slice does not.
+    while let Ok(Some(doc)) = stream.next_doc() {
+        if valid < 2 {
+            // As `Reader::next_json`: a text too large is an error of its own; one that is not
+            // valid JSON turns the rest into YAML (then the stream is not cut at all).
+            if doc.too_large.is_none() {
+                if !json::is_valid(doc.bytes) {
+                    return None;
+                }
+                valid += 1;
+            }
+        } else if doc.offset - pieces[pieces.len() - 1].range.start >= size && data.get(doc.offset) == Some(&b'{') {
+            pieces.push(Piece { range: doc.offset..doc.offset, first_document: index, start: doc.origin });
+        }
+        index += 1;
+    }
+    if pieces.len() < 2 {
+        return None;
+    }
+    for i in 0..pieces.len() {
+        pieces[i].range.end = pieces.get(i + 1).map_or(data.len(), |next| next.range.start);
+    }
+    Some(pieces)
 }
 
 /// One YAML text read as sigs.k8s.io/yaml's `YAMLToJSON` reads it (its first document only): the

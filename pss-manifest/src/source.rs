@@ -33,6 +33,11 @@ impl<R: Read> Decoded<R> {
         Decoded { inner, encoding: None, raw: Vec::new(), out: Vec::new(), out_at: 0, high: None, eof: false }
     }
 
+    /// `inner` known to be UTF-8 without a byte-order mark (a part of a source, after its start).
+    pub(crate) fn utf8(inner: R) -> Self {
+        Decoded { encoding: Some(Encoding::Utf8), ..Self::new(inner) }
+    }
+
     fn fill_raw(&mut self, at_least: usize) -> io::Result<()> {
         let mut piece = [0u8; 4 * 1024];
         while !self.eof && self.raw.len() < at_least {
