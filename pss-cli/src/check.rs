@@ -3,11 +3,10 @@
 
 use std::io::{self, Write};
 use std::num::NonZeroUsize;
-use std::sync::{Mutex, PoisonError};
 
 use pss_core::{ObjectClass, ObjectDocument, WorkloadKind};
 
-use crate::documents::{self, Inputs, StdinBuffer, Visit, Visitor};
+use crate::documents::{self, Inputs, Plan, Unit, Visit, Visitor};
 use crate::error::{InputError, Origin, OutputError};
 use crate::input::{Source, SourceName};
 use crate::namespaces::Namespaces;
@@ -50,74 +49,29 @@ impl<'n, W: Write, E: Write> Checker<'n, W, E> {
                 Err(error) => self.input_error(error),
             });
         }
-        let limits = inputs.limits;
-        // Standard input given as a JSON stream is read in pieces, each a unit of its own.
-        let mut pieces = None;
-        if sources.iter().any(|s| matches!(s, Ok(Source::Stdin))) {
-            pieces = inputs.stdin.pieces(limits, STDIN_PIECE);
-        }
-        let mut units = Vec::with_capacity(sources.len() + pieces.as_ref().map_or(0, |(p, _)| p.len()));
-        let mut stdin_error = None;
-        for source in sources {
-            match (source, pieces.take()) {
-                (Ok(Source::Stdin), Some((stdin_pieces, error))) => {
-                    let count = stdin_pieces.len();
-                    units.extend(
-                        stdin_pieces
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, piece)| Unit::Piece { piece, last: i + 1 == count }),
-                    );
-                    stdin_error = error;
-                }
-                (source, unread) => {
-                    pieces = unread;
-                    units.push(Unit::Source(source));
-                }
-            }
-        }
-        // Once standard input is read in pieces, a later `-` finds it read (empty), as it would.
-        let mut read_already = Inputs::new(StdinBuffer::default(), limits);
-        let (stdin_bytes, stdin): (&[u8], Mutex<&mut Inputs>) = if units.iter().any(|u| matches!(u, Unit::Piece { .. }))
-        {
-            (inputs.stdin.memory(), Mutex::new(&mut read_already))
-        } else {
-            (&[], Mutex::new(inputs))
-        };
-        let stdin_name = Source::Stdin.name();
+        let mut read_already = Inputs::default();
+        let plan = Plan::new(sources, inputs, &mut read_already, true);
         let (namespaces, username) = (self.namespaces, self.username);
         // A few units per thread may wait to be written: enough to keep every thread busy
         // behind a slow one.
         let window = NonZeroUsize::new(jobs.get() * 4).unwrap_or(NonZeroUsize::MIN);
         let fragments = Fragments::new(&self.report);
         parallel::ordered(
-            &units,
+            plan.units(),
             jobs,
             window,
             |unit| {
                 // A piece's records are a few times as long as its JSON (JSON Lines output of
                 // denied pods, about 3.4 times).
                 let expected = match unit {
+                    Unit::Source(Err(_)) => return None,
                     Unit::Piece { piece, .. } => piece.range().len() * 4,
-                    Unit::Source(_) => 0,
+                    Unit::Source(Ok(_)) => 0,
                 };
                 let (out, err) = TapeWriter::pair_with_capacity(expected);
                 let mut checker = Checker::new(namespaces, username, fragments.report(out.clone(), err));
                 // Writing into a tape does not fail.
-                let read = match unit {
-                    Unit::Source(Err(_)) => return None,
-                    Unit::Source(Ok(source @ Source::Stdin)) => {
-                        let mut stdin = stdin.lock().unwrap_or_else(PoisonError::into_inner);
-                        documents::read_source(source, &mut stdin, &mut checker)
-                    }
-                    Unit::Source(Ok(source @ Source::File(_))) => {
-                        documents::read_source(source, &mut Inputs::new(StdinBuffer::default(), limits), &mut checker)
-                    }
-                    Unit::Piece { piece, last } => checker.piece(&stdin_name, stdin_bytes, piece, limits, {
-                        // The error that ended standard input, after its last piece.
-                        last.then_some(stdin_error.as_ref()).flatten()
-                    }),
-                };
+                let read = plan.read(unit, &mut checker);
                 debug_assert!(read.is_ok());
                 let (summary, results) = (checker.summary, checker.report.results());
                 drop(checker);
@@ -132,29 +86,6 @@ impl<'n, W: Write, E: Write> Checker<'n, W, E> {
                 (_, None) => Ok(()),
             },
         )
-    }
-
-    /// Reviews the objects of one piece of standard input (`bytes` is all of it), then reports
-    /// `error` (the one that ended reading it) if there is one.
-    fn piece(
-        &mut self,
-        name: &SourceName,
-        bytes: &[u8],
-        piece: &pss_manifest::Piece,
-        limits: crate::limits::Limits,
-        error: Option<&io::Error>,
-    ) -> Result<(), OutputError> {
-        if piece.is_first() {
-            self.source(name)?;
-        }
-        let reader = pss_manifest::Reader::piece(&bytes[piece.range()], piece, documents::options(limits));
-        // A slice is read without failing.
-        let _ = documents::read_documents(name, reader, self)?;
-        if let Some(error) = error {
-            let error = io::Error::new(error.kind(), error.to_string());
-            self.input_error(&InputError::Read { source: name.shown.clone(), error })?;
-        }
-        Ok(())
     }
 
     /// Starts the output.
@@ -230,17 +161,6 @@ impl<'n, W: Write, E: Write> Checker<'n, W, E> {
         }
         Ok(self.report.namespace(at, &NamespaceOutcome { name, review: &review, exempt })?)
     }
-}
-
-/// The least size of a piece of standard input read on its own (see
-/// [`StdinBuffer::pieces`]): large enough that a piece's fixed costs (a report, its tape) are
-/// small beside its documents', small enough for a 16 MB stream to keep every thread busy.
-const STDIN_PIECE: usize = 128 * 1024;
-
-/// What one thread reads at a time: a source, or a piece of standard input.
-enum Unit<'s> {
-    Source(&'s Result<Source, InputError>),
-    Piece { piece: pss_manifest::Piece, last: bool },
 }
 
 /// Makes the reports of the sources read on other threads: the main report's settings, shared
@@ -361,7 +281,7 @@ mod tests {
         );
         let mut checker = Checker::new(&namespaces, "", report);
         let mut inputs = Inputs::new(
-            StdinBuffer::read_from(Broken { data: stdin.to_vec(), at: 0 }),
+            documents::StdinBuffer::read_from(Broken { data: stdin.to_vec(), at: 0 }),
             Limits { max_document: 1 << 20 },
         );
         checker.begin().unwrap();
@@ -382,7 +302,7 @@ mod tests {
                 )
             })
             .collect();
-        assert!(pods.len() > 2 * STDIN_PIECE, "several pieces");
+        assert!(pods.len() > 2 * documents::STDIN_PIECE, "several pieces");
         for format in [Format::Jsonl, Format::Json, Format::Text] {
             let one = check(1, format, pods.as_bytes());
             assert_eq!(one.1, "pss: error: <stdin>: the pipe broke\n", "{format:?}");

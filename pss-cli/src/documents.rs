@@ -4,6 +4,7 @@
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 use pss_manifest::{Document, Options, Reader, Syntax};
 
@@ -71,7 +72,14 @@ pub struct StdinBuffer {
     /// The error that ended reading, kept as its kind and message so that each pass can report it.
     error: Option<(io::ErrorKind, String)>,
     taken: bool,
+    /// Where it is cut into pieces, once found (`Some(None)`: it cannot be cut).
+    pieces: Option<Option<Vec<pss_manifest::Piece>>>,
 }
+
+/// The least size of a piece of standard input read on its own (see [`Plan`]): large enough that a
+/// piece's fixed costs (a report, its output buffer) are small beside its documents', small enough
+/// for a 16 MB stream to keep every thread busy.
+pub const STDIN_PIECE: usize = 128 * 1024;
 
 impl StdinBuffer {
     /// Reads `reader` to its end (or to an error, kept for the passes to report).
@@ -95,7 +103,7 @@ impl StdinBuffer {
             }
         }
         let error = error.map(|e| (e.kind(), e.to_string()));
-        StdinBuffer { data, spilled, error, taken: false }
+        StdinBuffer { data, spilled, error, taken: false, pieces: None }
     }
 
     /// Writes `start` and the rest of `reader` to a temporary file that disappears when closed.
@@ -108,15 +116,18 @@ impl StdinBuffer {
     }
 
     /// Standard input cut into pieces that can be read apart, on several threads
-    /// ([`pss_manifest::json_pieces`], at least `size` bytes each), when it is held in memory, not
-    /// read yet by this pass, and a stream of JSON texts that can be cut safely: then it counts as
-    /// read by this pass, and the bytes are [`memory`](Self::memory)'s. The error that ended reading
-    /// it, if one did, comes with the pieces (reported after them).
-    pub fn pieces(&mut self, limits: Limits, size: usize) -> Option<(Vec<pss_manifest::Piece>, Option<io::Error>)> {
+    /// ([`pss_manifest::json_pieces`], at least [`STDIN_PIECE`] bytes each), when it is held in
+    /// memory, not read yet by this pass, and a stream of JSON texts that can be cut safely: then it
+    /// counts as read by this pass, and the bytes are [`memory`](Self::memory)'s. The error that
+    /// ended reading it, if one did, comes with the pieces (reported after them). The cut is made
+    /// once, for every pass.
+    fn pieces(&mut self, limits: Limits) -> Option<(Vec<pss_manifest::Piece>, Option<io::Error>)> {
         if self.taken || self.spilled.is_some() {
             return None;
         }
-        let pieces = pss_manifest::json_pieces(&self.data, options(limits), size)?;
+        let data = &self.data;
+        let pieces = self.pieces.get_or_insert_with(|| pss_manifest::json_pieces(data, options(limits), STDIN_PIECE));
+        let pieces = pieces.clone()?;
         self.taken = true;
         let error = self.error.as_ref().map(|(kind, message)| io::Error::new(*kind, message.clone()));
         Some((pieces, error))
@@ -166,6 +177,121 @@ impl Inputs {
     /// Lets the next pass read standard input again.
     pub fn rewind(&mut self) {
         self.stdin.rewind();
+    }
+}
+
+/// What one thread reads at a time in a pass over the input: a source (or the problem found
+/// expanding a PATH argument), or a piece of standard input.
+#[derive(Debug)]
+pub enum Unit<'s> {
+    /// A source, read whole.
+    Source(&'s Result<Source, InputError>),
+    /// A piece of standard input; `last` is its last.
+    Piece {
+        /// Where it is.
+        piece: pss_manifest::Piece,
+        /// Whether it is standard input's last piece (after which its read error, if any, is
+        /// reported).
+        last: bool,
+    },
+}
+
+/// A pass over the input cut into [`Unit`]s that can be read on several threads and give,
+/// joined in order, what reading the sources one after the other gives: each source is a unit,
+/// except standard input given as a stream of JSON texts held in memory, which is cut into pieces.
+#[derive(Debug)]
+pub struct Plan<'s, 'i> {
+    units: Vec<Unit<'s>>,
+    /// Standard input, for its units that read it whole; a later `-` finds it read (empty) once it
+    /// is read in pieces, as it would find it after reading it.
+    stdin: Mutex<&'i mut Inputs>,
+    /// Standard input's bytes, when it is read in pieces.
+    bytes: &'i [u8],
+    /// The error that ended reading standard input, reported after its last piece.
+    stdin_error: Option<io::Error>,
+    limits: Limits,
+    stdin_name: SourceName,
+}
+
+impl<'s, 'i> Plan<'s, 'i> {
+    /// The units of `sources`, with standard input from `inputs` (in pieces when `cut` and it can
+    /// be cut); `read_already` stands in for standard input once it is read in pieces.
+    pub fn new(
+        sources: &'s [Result<Source, InputError>],
+        inputs: &'i mut Inputs,
+        read_already: &'i mut Inputs,
+        cut: bool,
+    ) -> Self {
+        let limits = inputs.limits;
+        let mut pieces = None;
+        if cut && sources.iter().any(|s| matches!(s, Ok(Source::Stdin))) {
+            pieces = inputs.stdin.pieces(limits);
+        }
+        let mut units = Vec::with_capacity(sources.len() + pieces.as_ref().map_or(0, |(p, _)| p.len()));
+        let mut stdin_error = None;
+        let mut in_pieces = false;
+        for source in sources {
+            match (source, pieces.take()) {
+                (Ok(Source::Stdin), Some((stdin_pieces, error))) => {
+                    let count = stdin_pieces.len();
+                    units.extend(
+                        stdin_pieces
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, piece)| Unit::Piece { piece, last: i + 1 == count }),
+                    );
+                    stdin_error = error;
+                    in_pieces = true;
+                }
+                (source, unread) => {
+                    pieces = unread;
+                    units.push(Unit::Source(source));
+                }
+            }
+        }
+        *read_already = Inputs::new(StdinBuffer::default(), limits);
+        let (bytes, stdin): (&[u8], _) =
+            if in_pieces { (inputs.stdin.memory(), Mutex::new(read_already)) } else { (&[], Mutex::new(inputs)) };
+        Plan { units, stdin, bytes, stdin_error, limits, stdin_name: Source::Stdin.name() }
+    }
+
+    /// The units, in the input's order.
+    pub fn units(&self) -> &[Unit<'s>] {
+        &self.units
+    }
+
+    /// Reads one unit into `visitor` (a problem expanding a PATH argument is left to the caller,
+    /// which reports it in order: nothing is read for it).
+    ///
+    /// # Errors
+    /// Writing the output failed.
+    pub fn read<V: Visitor>(&self, unit: &Unit<'_>, visitor: &mut V) -> Result<(), OutputError> {
+        match unit {
+            Unit::Source(Err(_)) => Ok(()),
+            Unit::Source(Ok(source @ Source::Stdin)) => {
+                let mut stdin = self.stdin.lock().unwrap_or_else(PoisonError::into_inner);
+                read_source(source, &mut stdin, visitor)
+            }
+            Unit::Source(Ok(source @ Source::File(_))) => {
+                read_source(source, &mut Inputs::new(StdinBuffer::default(), self.limits), visitor)
+            }
+            Unit::Piece { piece, last } => {
+                let name = &self.stdin_name;
+                if piece.is_first() {
+                    visitor.source(name)?;
+                }
+                let reader = Reader::piece(&self.bytes[piece.range()], piece, options(self.limits));
+                // A slice is read without failing.
+                let _ = read_documents(name, reader, visitor)?;
+                match &self.stdin_error {
+                    Some(error) if *last => {
+                        let error = io::Error::new(error.kind(), error.to_string());
+                        visitor.input_error(&InputError::Read { source: name.shown.clone(), error })
+                    }
+                    _ => Ok(()),
+                }
+            }
+        }
     }
 }
 
@@ -253,7 +379,7 @@ pub fn options(limits: Limits) -> Options {
 }
 
 /// Reads every document `reader` gives (all of a source's, or a piece's: see
-/// [`StdinBuffer::pieces`]) into `visitor`. The inner error is a read error that ended the source.
+/// [`Plan`]) into `visitor`. The inner error is a read error that ended the source.
 ///
 /// # Errors
 /// Writing the output failed.

@@ -5,12 +5,11 @@
 use core::fmt;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
 
 use pss_core::admission::{Admission, AdmissionConfig, ConfigError, DeclaredNamespaces};
 use pss_core::{ObjectClass, ObjectHeader};
 
-use crate::documents::{Visit, Visitor};
+use crate::documents::{Inputs, Plan, Visit, Visitor};
 use crate::error::{InputError, Origin, OutputError};
 use crate::input::Source;
 use crate::report::Loc;
@@ -157,28 +156,18 @@ pub fn scan_sources(
     inputs: &mut crate::documents::Inputs,
     jobs: NonZeroUsize,
 ) -> DeclaredNamespaces {
-    let limits = inputs.limits;
-    let stdin = Mutex::new(&mut *inputs);
     let mut found = DeclaredNamespaces::new();
+    let mut read_already = Inputs::default();
+    let plan = Plan::new(sources, inputs, &mut read_already, jobs.get() > 1);
     let window = NonZeroUsize::new(jobs.get() * 4).unwrap_or(NonZeroUsize::MIN);
     let scanned: Result<(), std::convert::Infallible> = crate::parallel::ordered(
-        sources,
+        plan.units(),
         jobs,
         window,
-        |source| {
+        |unit| {
             let mut scan = NamespaceScan { found: DeclaredNamespaces::new() };
             // The scan reports nothing, so it cannot fail to write.
-            let _ = match source {
-                Ok(source @ Source::Stdin) => {
-                    let mut stdin = stdin.lock().unwrap_or_else(PoisonError::into_inner);
-                    crate::documents::read_source(source, &mut stdin, &mut scan)
-                }
-                Ok(source @ Source::File(_)) => {
-                    let mut inputs = crate::documents::Inputs::new(Default::default(), limits);
-                    crate::documents::read_source(source, &mut inputs, &mut scan)
-                }
-                Err(_) => Ok(()),
-            };
+            let _ = plan.read(unit, &mut scan);
             scan.found
         },
         |_, declared| {
@@ -187,6 +176,7 @@ pub fn scan_sources(
         },
     );
     let Ok(()) = scanned;
+    drop(plan);
     inputs.rewind();
     found
 }

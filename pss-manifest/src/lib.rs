@@ -189,7 +189,8 @@ enum State<R: Read> {
         stream: JsonStream<Stream<R>>,
         /// Texts read as valid JSON so far (kubectl's `count`, up to 2).
         valid: usize,
-        /// The line the previous text ended on (1 before the first).
+        /// The line the previous text ended on (1 before the first), kept while `valid < 2` (after
+        /// that the stream stays JSON and nothing reads it).
         previous_line: usize,
     },
     Yaml {
@@ -355,7 +356,8 @@ impl<R: Read> Reader<R> {
             return Ok(JsonStep::Next);
         };
         let (origin, too_large, valid_json) = (doc.origin, doc.too_large, *valid >= 2 || json::is_valid(doc.bytes));
-        let lines = memchr::memchr_iter(b'\n', doc.bytes).count();
+        // The line a text ends on matters only while the stream may still turn to YAML.
+        let lines = if *valid < 2 { memchr::memchr_iter(b'\n', doc.bytes).count() } else { 0 };
         let fallback_text = (!valid_json && too_large.is_none()).then(|| doc.bytes.to_vec());
         if let Some(size) = too_large {
             let error = Error::new(ErrorKind::TooLarge { size, limit: self.options.max_document }, None);
