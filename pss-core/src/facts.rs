@@ -11,6 +11,7 @@ use core::fmt::{self, Write as _};
 
 use crate::checks::{Ctx, Piece};
 use crate::model::{ContainerKind, Slot};
+use crate::quote::{decimal, DecimalBuf};
 
 /// A run of bytes of [`Facts::strings`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -373,22 +374,10 @@ pub(crate) fn dedup_in_place<T: Copy>(items: &mut [T], same: impl Fn(&T, &T) -> 
 
 /// Writes `[<index>]` without going through the formatting machinery.
 fn write_index(out: &mut dyn fmt::Write, index: usize) -> fmt::Result {
-    let mut buf = [0u8; 24];
-    let mut at = buf.len() - 1;
-    buf[at] = b']';
-    let mut i = index;
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (i % 10) as u8;
-        i /= 10;
-        if i == 0 {
-            break;
-        }
-    }
-    at -= 1;
-    buf[at] = b'[';
-    // Only ASCII digits and brackets were written.
-    out.write_str(core::str::from_utf8(&buf[at..]).unwrap_or("[]"))
+    let mut digits = DecimalBuf::default();
+    out.write_char('[')?;
+    out.write_str(decimal(index as u64, &mut digits))?;
+    out.write_char(']')
 }
 
 /// A short list kept on the stack: up to `N` entries without touching the heap, then a `Vec`.
