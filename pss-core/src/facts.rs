@@ -248,13 +248,6 @@ impl Facts {
 
     // ---- rendering ------------------------------------------------------------------------
 
-    /// The length in bytes of a detail (counted by writing it nowhere: one code path for both).
-    pub(crate) fn detail_len(&self, atoms: &[Atom]) -> usize {
-        let mut count = Count(0);
-        let _ = self.write_detail(atoms, &mut count);
-        count.0
-    }
-
     /// Writes a detail.
     pub(crate) fn write_detail(&self, atoms: &[Atom], out: &mut dyn fmt::Write) -> fmt::Result {
         for atom in atoms {
@@ -291,13 +284,6 @@ impl Facts {
             out.write_char('"')?;
         }
         Ok(())
-    }
-
-    /// The length in bytes of a path.
-    pub(crate) fn path_len(&self, path: &PathFact) -> usize {
-        let mut count = Count(0);
-        let _ = self.write_path(path, &mut count);
-        count.0
     }
 
     /// Writes a path.
@@ -343,16 +329,6 @@ impl Facts {
             }
             PathFact::Text(s) => out.write_str(self.str(s)),
         }
-    }
-}
-
-/// A writer that only counts bytes.
-struct Count(usize);
-
-impl fmt::Write for Count {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0 += s.len();
-        Ok(())
     }
 }
 

@@ -131,7 +131,7 @@ impl fmt::Display for Violation {
         let detail = self.detail();
         if !detail.is_empty() {
             f.write_str(" (")?;
-            detail.write_fmt_to(f)?;
+            detail.render(f)?;
             f.write_str(")")?;
         }
         Ok(())
@@ -175,6 +175,83 @@ impl serde::Serialize for Violation {
     }
 }
 
+/// The API of a text rendered when read ([`Detail`], [`FieldPath`]), written once over its
+/// renderer: `render` writes it piece by piece, and everything else reads it through `render`.
+macro_rules! rendered_text {
+    (
+        $ty:ident, $what:literal,
+        is_empty: $is_empty:literal,
+        render: |$this:ident, $out:ident| $render:expr
+    ) => {
+        impl $ty<'_> {
+            /// The length in bytes.
+            pub fn len(&self) -> usize {
+                rendered_len(|w| self.render(w))
+            }
+
+            #[doc = $is_empty]
+            pub fn is_empty(&self) -> bool {
+                self.len() == 0
+            }
+
+            #[doc = concat!("Appends the ", $what, " to `out`.")]
+            pub fn write_to(&self, out: &mut String) {
+                // Writing into a String cannot fail.
+                let _ = self.render(out);
+            }
+
+            #[doc = concat!("Writes the ", $what, " into any [`fmt::Write`], piece by piece (no formatting machinery).")]
+            pub fn render(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+                let ($this, $out) = (self, out);
+                $render
+            }
+        }
+
+        impl fmt::Display for $ty<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.render(f)
+            }
+        }
+
+        impl fmt::Debug for $ty<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(&self.to_string(), f)
+            }
+        }
+
+        impl PartialEq<str> for $ty<'_> {
+            fn eq(&self, other: &str) -> bool {
+                rendered_eq(|w| self.render(w), other)
+            }
+        }
+
+        impl PartialEq<&str> for $ty<'_> {
+            fn eq(&self, other: &&str) -> bool {
+                *self == **other
+            }
+        }
+
+        impl PartialEq<String> for $ty<'_> {
+            fn eq(&self, other: &String) -> bool {
+                *self == **other
+            }
+        }
+
+        impl PartialEq for $ty<'_> {
+            fn eq(&self, other: &Self) -> bool {
+                self.len() == other.len() && *self == *other.to_string()
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $ty<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+    };
+}
+
 /// A violation's detail (upstream's `ForbiddenDetail`), rendered when read: `Display`, compared
 /// with a `&str`, or written into a `String` of yours with [`Detail::write_to`].
 #[derive(Clone, Copy)]
@@ -183,73 +260,27 @@ pub struct Detail<'a> {
     atoms: &'a [Atom],
 }
 
-impl Detail<'_> {
-    /// The length in bytes.
-    pub fn len(&self) -> usize {
-        self.facts.detail_len(self.atoms)
-    }
-
-    /// Whether the detail is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Appends the detail to `out`.
-    pub fn write_to(&self, out: &mut String) {
-        // Writing into a String cannot fail.
-        let _ = self.facts.write_detail(self.atoms, out);
-    }
-
-    /// Writes the detail into any [`fmt::Write`], piece by piece (no formatting machinery).
-    pub fn render(&self, out: &mut dyn fmt::Write) -> fmt::Result {
-        self.facts.write_detail(self.atoms, out)
-    }
-
-    fn write_fmt_to(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.facts.write_detail(self.atoms, f)
-    }
+rendered_text! {
+    Detail, "detail",
+    is_empty: "Whether the detail is empty.",
+    render: |detail, out| detail.facts.write_detail(detail.atoms, out)
 }
 
-impl fmt::Display for Detail<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_fmt_to(f)
-    }
+/// The length in bytes of what `write` writes (counted by writing it nowhere: one code path for
+/// both).
+pub(crate) fn rendered_len(write: impl FnOnce(&mut Count) -> fmt::Result) -> usize {
+    let mut count = Count(0);
+    let _ = write(&mut count);
+    count.0
 }
 
-impl fmt::Debug for Detail<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.to_string(), f)
-    }
-}
+/// A writer that only counts bytes.
+pub(crate) struct Count(usize);
 
-impl PartialEq<str> for Detail<'_> {
-    fn eq(&self, other: &str) -> bool {
-        rendered_eq(|w| self.facts.write_detail(self.atoms, w), other)
-    }
-}
-
-impl PartialEq<&str> for Detail<'_> {
-    fn eq(&self, other: &&str) -> bool {
-        *self == **other
-    }
-}
-
-impl PartialEq<String> for Detail<'_> {
-    fn eq(&self, other: &String) -> bool {
-        *self == **other
-    }
-}
-
-impl PartialEq for Detail<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && *self == *other.to_string()
-    }
-}
-
-#[cfg(feature = "serde")]
-impl serde::Serialize for Detail<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+impl fmt::Write for Count {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0 += s.len();
+        Ok(())
     }
 }
 
@@ -443,70 +474,10 @@ pub struct FieldPath<'a> {
     path: &'a PathFact,
 }
 
-impl FieldPath<'_> {
-    /// The length in bytes.
-    pub fn len(&self) -> usize {
-        self.facts.path_len(self.path)
-    }
-
-    /// Whether the path is empty (never, for a field the checks found).
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Appends the path to `out`.
-    pub fn write_to(&self, out: &mut String) {
-        // Writing into a String cannot fail.
-        let _ = self.facts.write_path(self.path, out);
-    }
-
-    /// Writes the path into any [`fmt::Write`], piece by piece (no formatting machinery).
-    pub fn render(&self, out: &mut dyn fmt::Write) -> fmt::Result {
-        self.facts.write_path(self.path, out)
-    }
-}
-
-impl fmt::Display for FieldPath<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.facts.write_path(self.path, f)
-    }
-}
-
-impl fmt::Debug for FieldPath<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.to_string(), f)
-    }
-}
-
-impl PartialEq<str> for FieldPath<'_> {
-    fn eq(&self, other: &str) -> bool {
-        rendered_eq(|w| self.facts.write_path(self.path, w), other)
-    }
-}
-
-impl PartialEq<&str> for FieldPath<'_> {
-    fn eq(&self, other: &&str) -> bool {
-        *self == **other
-    }
-}
-
-impl PartialEq<String> for FieldPath<'_> {
-    fn eq(&self, other: &String) -> bool {
-        *self == **other
-    }
-}
-
-impl PartialEq for FieldPath<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && *self == *other.to_string()
-    }
-}
-
-#[cfg(feature = "serde")]
-impl serde::Serialize for FieldPath<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
+rendered_text! {
+    FieldPath, "path",
+    is_empty: "Whether the path is empty (never, for a field the checks found).",
+    render: |path, out| path.facts.write_path(path.path, out)
 }
 
 /// The value of an offending field, borrowed from its violation ([`FieldValue`] is the owned form).
