@@ -191,7 +191,7 @@ macro_rules! rendered_text {
 
             #[doc = $is_empty]
             pub fn is_empty(&self) -> bool {
-                self.len() == 0
+                renders_empty(|w| self.render(w))
             }
 
             #[doc = concat!("Appends the ", $what, " to `out`.")]
@@ -281,6 +281,25 @@ impl fmt::Write for Count {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         self.0 += s.len();
         Ok(())
+    }
+}
+
+/// Whether `write` writes nothing: it is stopped at the first byte it writes (the renderers give up
+/// at a writer's first error), so a text is known not to be empty without rendering all of it.
+fn renders_empty(write: impl FnOnce(&mut FirstByte) -> fmt::Result) -> bool {
+    write(&mut FirstByte).is_ok()
+}
+
+/// A writer that fails at the first byte written.
+struct FirstByte;
+
+impl fmt::Write for FirstByte {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if s.is_empty() {
+            Ok(())
+        } else {
+            Err(fmt::Error)
+        }
     }
 }
 
@@ -717,6 +736,11 @@ impl serde::Serialize for FieldValue {
     }
 }
 
+/// Room for a typical violation's ` (detail)` in [`Evaluation::forbidden_detail`]: the whole text of
+/// 99% of the denied pods of ../shared/bench-corpus fits (restricted and baseline; their
+/// `reason (detail)` averages 99 bytes).
+const TYPICAL_DETAIL_LEN: usize = 128;
+
 /// The result of evaluating one pod at one level and version: the violations in upstream's order.
 ///
 /// Derefs to `[Violation]`; empty means allowed. Evaluating an allowed pod allocates nothing.
@@ -797,39 +821,41 @@ impl Evaluation {
     /// Upstream's `AggregateCheckResult.ForbiddenDetail()`: each `reason (detail)` (or `reason` when
     /// the detail is empty) joined by `", "`.
     pub fn forbidden_detail(&self) -> String {
-        let mut out = String::with_capacity(self.forbidden_detail_len());
+        let mut out = String::with_capacity(self.forbidden_detail_room());
         self.push_forbidden_detail(&mut out);
         out
     }
 
-    /// The length of [`Evaluation::forbidden_detail`], in bytes.
-    fn forbidden_detail_len(&self) -> usize {
-        let each = |v: &Violation| {
-            let detail = v.detail().len();
-            v.reason.len() + if detail == 0 { 0 } else { detail + 3 }
-        };
-        self.violations.iter().map(|v| each(v) + 2).sum::<usize>().saturating_sub(2)
+    /// Room for [`Evaluation::forbidden_detail`]: each reason with its separator, and
+    /// [`TYPICAL_DETAIL_LEN`] for each ` (detail)`. A guess, so that each detail is rendered once,
+    /// straight into the text (sizing it exactly would render every detail twice); a longer text
+    /// grows its buffer.
+    fn forbidden_detail_room(&self) -> usize {
+        self.violations.iter().map(|v| v.reason.len() + 2 + TYPICAL_DETAIL_LEN).sum()
     }
 
-    /// Appends [`Evaluation::forbidden_detail`] to `out`.
+    /// Appends [`Evaluation::forbidden_detail`] to `out`, rendering each detail once.
     fn push_forbidden_detail(&self, out: &mut String) {
         for (i, v) in self.violations.iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }
             out.push_str(v.reason);
-            let detail = v.detail();
-            if !detail.is_empty() {
-                out.push_str(" (");
-                detail.write_to(out);
+            // ` (detail)`, or nothing when the detail renders empty.
+            let open = out.len();
+            out.push_str(" (");
+            v.detail().write_to(out);
+            if out.len() == open + 2 {
+                out.truncate(open);
+            } else {
                 out.push(')');
             }
         }
     }
 
-    /// The three aggregate texts at once, each built once and at its final size: upstream's
-    /// `ForbiddenReason`, `ForbiddenDetail`, and the denial message for `name` (`None` when
-    /// allowed), as [`forbidden_reason`](Evaluation::forbidden_reason),
+    /// The three aggregate texts at once, each detail rendered once (the message copies the
+    /// `ForbiddenDetail`): upstream's `ForbiddenReason`, `ForbiddenDetail`, and the denial message
+    /// for `name` (`None` when allowed), as [`forbidden_reason`](Evaluation::forbidden_reason),
     /// [`forbidden_detail`](Evaluation::forbidden_detail) and
     /// [`denial_message`](Evaluation::denial_message) give them one by one.
     pub fn texts(&self, name: &str) -> (String, String, Option<String>) {
@@ -865,7 +891,8 @@ impl Evaluation {
         if self.allowed() {
             return None;
         }
-        let mut out = String::with_capacity(crate::message::DENIAL_HEAD_LEN + name.len() + self.forbidden_detail_len());
+        let mut out =
+            String::with_capacity(crate::message::DENIAL_HEAD_LEN + name.len() + self.forbidden_detail_room());
         crate::message::push_denial_head(&mut out, self.kind, name, self.level_version);
         self.push_forbidden_detail(&mut out);
         Some(out)
@@ -914,5 +941,74 @@ impl<'a> IntoIterator for &'a Evaluation {
     type IntoIter = core::slice::Iter<'a, Violation>;
     fn into_iter(self) -> Self::IntoIter {
         self.violations.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use core::fmt::Write as _;
+
+    use super::*;
+    use crate::checks::{Ctx, Piece};
+
+    /// `is_empty` says what `len` and the rendered text say, whatever pieces render empty first.
+    #[test]
+    fn is_empty_agrees_with_the_rendered_text() {
+        let cases: [&[Piece<'_>]; 7] = [
+            &[],
+            &[Piece::Str("")],
+            &[Piece::Str(""), Piece::Quoted(&[]), Piece::Counted("", "", &[])],
+            &[Piece::Str(""), Piece::Str("x")],
+            &[Piece::Quoted(&[]), Piece::Quoted(&["a"])],
+            &[Piece::Counted("", "", &[])],
+            &[Piece::Str("hostNetwork=true")],
+        ];
+        for pieces in cases {
+            let mut facts = Facts::new(Ctx::POD);
+            let (start, end) = facts.detail(pieces);
+            let detail = Detail { facts: &facts, atoms: &facts.atoms[start..end] };
+            let text = detail.to_string();
+            assert_eq!(detail.is_empty(), text.is_empty(), "{pieces:?}: {text:?}");
+            assert_eq!(detail.len(), text.len(), "{pieces:?}: {text:?}");
+        }
+
+        let mut facts = Facts::new(Ctx::SPEC);
+        let empty = facts.copy("");
+        for (path, expected) in [(PathFact::Spec(""), ""), (PathFact::Text(empty), ""), (PathFact::Spec("os"), "os")] {
+            let path = FieldPath { facts: &facts, path: &path };
+            assert_eq!(path, expected);
+            assert_eq!(path.is_empty(), expected.is_empty(), "{expected:?}");
+        }
+    }
+
+    /// A violation with an empty detail is its reason alone in the aggregate texts, as upstream's
+    /// `ForbiddenDetail` words it; the others are `reason (detail)`.
+    #[test]
+    fn an_empty_detail_adds_no_parentheses() {
+        let v = |reason, detail| Violation::new(CheckId::Privileged, reason, detail, &[]);
+        let lv = LevelVersion::default();
+        let result = Evaluation::new(lv, vec![v("a", ""), v("b", "hostNetwork=true"), v("c", "")]);
+        assert!(result[0].detail().is_empty() && !result[1].detail().is_empty());
+        assert_eq!(result.forbidden_detail(), "a, b (hostNetwork=true), c");
+        assert_eq!(
+            result.denial_message("p").unwrap(),
+            r#"pods "p" is forbidden: violates PodSecurity "baseline:latest": a, b (hostNetwork=true), c"#
+        );
+        assert_eq!(result.texts("p").1, "a, b (hostNetwork=true), c");
+        assert_eq!(result[0].to_string(), "a");
+        assert_eq!(result[1].to_string(), "b (hostNetwork=true)");
+        let only_empty = Evaluation::new(lv, vec![v("a", "")]);
+        assert_eq!(only_empty.forbidden_detail(), "a");
+    }
+
+    /// Whether a text is empty is known at its first byte: rendering goes no further.
+    #[test]
+    fn is_empty_stops_at_the_first_byte() {
+        assert!(!renders_empty(|w| {
+            w.write_str("")?;
+            w.write_str("a")?;
+            unreachable!("rendering went on after the first byte")
+        }));
+        assert!(renders_empty(|w| w.write_str("")));
     }
 }
