@@ -11,6 +11,7 @@ use core::fmt::{self, Write as _};
 
 use crate::checks::{Ctx, Piece};
 use crate::model::{ContainerKind, Slot};
+use crate::quote::{decimal, DecimalBuf};
 
 /// A run of bytes of [`Facts::strings`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -219,7 +220,10 @@ impl Facts {
 
     /// Sorts a list of spans by their text and gathers the distinct ones at its front (Go's
     /// `sets.String.List()`); returns how many there are. (Sorted as `&str`s, so that the sort is
-    /// the one the crate already has for them: one less sort in a size-budgeted WebAssembly build.)
+    /// the one the crate already has for them: one less sort in a size-budgeted WebAssembly build.
+    /// Sorting the spans themselves, `spans.sort_unstable_by(|a, b| self.str(*a).cmp(self.str(*b)))`,
+    /// measured 2,477 bytes more in the npm package's default build, gzipped: 99,378 of its
+    /// 100,000-byte budget.)
     #[inline(never)]
     pub(crate) fn sort_set(&self, spans: &mut [Span]) -> usize {
         let mut texts: Small<&str, 8> = Small::new();
@@ -246,13 +250,6 @@ impl Facts {
     }
 
     // ---- rendering ------------------------------------------------------------------------
-
-    /// The length in bytes of a detail (counted by writing it nowhere: one code path for both).
-    pub(crate) fn detail_len(&self, atoms: &[Atom]) -> usize {
-        let mut count = Count(0);
-        let _ = self.write_detail(atoms, &mut count);
-        count.0
-    }
 
     /// Writes a detail.
     pub(crate) fn write_detail(&self, atoms: &[Atom], out: &mut dyn fmt::Write) -> fmt::Result {
@@ -290,13 +287,6 @@ impl Facts {
             out.write_char('"')?;
         }
         Ok(())
-    }
-
-    /// The length in bytes of a path.
-    pub(crate) fn path_len(&self, path: &PathFact) -> usize {
-        let mut count = Count(0);
-        let _ = self.write_path(path, &mut count);
-        count.0
     }
 
     /// Writes a path.
@@ -345,16 +335,6 @@ impl Facts {
     }
 }
 
-/// A writer that only counts bytes.
-struct Count(usize);
-
-impl fmt::Write for Count {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0 += s.len();
-        Ok(())
-    }
-}
-
 /// Gathers the distinct entries of a sorted slice at its front (the first of each run of equal
 /// ones); returns how many there are. What is left behind them is unspecified.
 pub(crate) fn dedup_in_place<T: Copy>(items: &mut [T], same: impl Fn(&T, &T) -> bool) -> usize {
@@ -373,22 +353,10 @@ pub(crate) fn dedup_in_place<T: Copy>(items: &mut [T], same: impl Fn(&T, &T) -> 
 
 /// Writes `[<index>]` without going through the formatting machinery.
 fn write_index(out: &mut dyn fmt::Write, index: usize) -> fmt::Result {
-    let mut buf = [0u8; 24];
-    let mut at = buf.len() - 1;
-    buf[at] = b']';
-    let mut i = index;
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (i % 10) as u8;
-        i /= 10;
-        if i == 0 {
-            break;
-        }
-    }
-    at -= 1;
-    buf[at] = b'[';
-    // Only ASCII digits and brackets were written.
-    out.write_str(core::str::from_utf8(&buf[at..]).unwrap_or("[]"))
+    let mut digits = DecimalBuf::default();
+    out.write_char('[')?;
+    out.write_str(decimal(index as u64, &mut digits))?;
+    out.write_char(']')
 }
 
 /// A short list kept on the stack: up to `N` entries without touching the heap, then a `Vec`.

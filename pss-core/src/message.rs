@@ -3,7 +3,7 @@
 //! once here; the CLI, the C ABI and the npm package only pass them on.
 
 use crate::level::LevelVersion;
-use crate::quote::push_go_quoted;
+use crate::quote::{decimal, push_go_quoted, DecimalBuf};
 use crate::workload::WorkloadKind;
 
 /// Appends `violates PodSecurity "LEVEL:VERSION": DETAIL` (`would violate ...` when `would`).
@@ -24,28 +24,10 @@ fn push_level_version(out: &mut String, lv: LevelVersion) {
         None => out.push_str("latest"),
         Some(minor) => {
             out.push_str("v1.");
-            push_u64(out, minor);
+            out.push_str(decimal(minor, &mut DecimalBuf::default()));
         }
     }
     out.push('"');
-}
-
-/// Appends the decimal digits of `n`.
-fn push_u64(out: &mut String, n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[i..] {
-        out.push(char::from(d));
-    }
 }
 
 /// `would violate PodSecurity "LEVEL:VERSION": DETAIL`: the admission warning and the

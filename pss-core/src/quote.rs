@@ -1,4 +1,6 @@
-//! Go's `strconv.Quote` (what `%q` prints), which upstream uses for annotation values and names.
+//! Go's `strconv.Quote` (what `%q` prints), which upstream uses for annotation values and names,
+//! and the decimal digits of a number (`strconv.FormatUint`), written without the formatting
+//! machinery.
 
 use core::fmt::{self, Write};
 
@@ -43,6 +45,26 @@ pub(crate) fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     push_go_quoted(&mut out, s);
     out
+}
+
+/// Room for the decimal digits of any `u64` (and so of any `usize`).
+pub(crate) type DecimalBuf = [u8; 20];
+
+/// The decimal digits of `n`, as `{n}` formats them, written at the end of `buf`: a number in a
+/// path or a version without the formatting machinery (smaller and faster, in WebAssembly too).
+pub(crate) fn decimal(n: u64, buf: &mut DecimalBuf) -> &str {
+    let mut at = buf.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    core::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
 
 /// Go's `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols (general categories L, M,
@@ -193,7 +215,18 @@ const ABOVE_PLANE_1: [u32; 20] = [
 
 #[cfg(test)]
 mod tests {
-    use super::{go_quote, is_go_print};
+    use super::{decimal, go_quote, is_go_print};
+
+    #[test]
+    fn decimal_digits_are_written_as_format_writes_them() {
+        let mut buf = super::DecimalBuf::default();
+        for n in [0u64, 1, 9, 10, 11, 99, 100, 12345, u64::from(u32::MAX), u64::MAX - 1, u64::MAX] {
+            assert_eq!(decimal(n, &mut buf), n.to_string());
+        }
+        // The buffer is written from its end; earlier digits do not leak into a shorter number.
+        assert_eq!(decimal(u64::MAX, &mut buf), "18446744073709551615");
+        assert_eq!(decimal(7, &mut buf), "7");
+    }
 
     #[test]
     fn quotes_like_go() {

@@ -131,7 +131,7 @@ impl fmt::Display for Violation {
         let detail = self.detail();
         if !detail.is_empty() {
             f.write_str(" (")?;
-            detail.write_fmt_to(f)?;
+            detail.render(f)?;
             f.write_str(")")?;
         }
         Ok(())
@@ -175,6 +175,83 @@ impl serde::Serialize for Violation {
     }
 }
 
+/// The API of a text rendered when read ([`Detail`], [`FieldPath`]), written once over its
+/// renderer: `render` writes it piece by piece, and everything else reads it through `render`.
+macro_rules! rendered_text {
+    (
+        $ty:ident, $what:literal,
+        is_empty: $is_empty:literal,
+        render: |$this:ident, $out:ident| $render:expr
+    ) => {
+        impl $ty<'_> {
+            /// The length in bytes.
+            pub fn len(&self) -> usize {
+                rendered_len(|w| self.render(w))
+            }
+
+            #[doc = $is_empty]
+            pub fn is_empty(&self) -> bool {
+                renders_empty(|w| self.render(w))
+            }
+
+            #[doc = concat!("Appends the ", $what, " to `out`.")]
+            pub fn write_to(&self, out: &mut String) {
+                // Writing into a String cannot fail.
+                let _ = self.render(out);
+            }
+
+            #[doc = concat!("Writes the ", $what, " into any [`fmt::Write`], piece by piece (no formatting machinery).")]
+            pub fn render(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+                let ($this, $out) = (self, out);
+                $render
+            }
+        }
+
+        impl fmt::Display for $ty<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.render(f)
+            }
+        }
+
+        impl fmt::Debug for $ty<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(&self.to_string(), f)
+            }
+        }
+
+        impl PartialEq<str> for $ty<'_> {
+            fn eq(&self, other: &str) -> bool {
+                rendered_eq(|w| self.render(w), other)
+            }
+        }
+
+        impl PartialEq<&str> for $ty<'_> {
+            fn eq(&self, other: &&str) -> bool {
+                *self == **other
+            }
+        }
+
+        impl PartialEq<String> for $ty<'_> {
+            fn eq(&self, other: &String) -> bool {
+                *self == **other
+            }
+        }
+
+        impl PartialEq for $ty<'_> {
+            fn eq(&self, other: &Self) -> bool {
+                self.len() == other.len() && *self == *other.to_string()
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $ty<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+    };
+}
+
 /// A violation's detail (upstream's `ForbiddenDetail`), rendered when read: `Display`, compared
 /// with a `&str`, or written into a `String` of yours with [`Detail::write_to`].
 #[derive(Clone, Copy)]
@@ -183,73 +260,46 @@ pub struct Detail<'a> {
     atoms: &'a [Atom],
 }
 
-impl Detail<'_> {
-    /// The length in bytes.
-    pub fn len(&self) -> usize {
-        self.facts.detail_len(self.atoms)
-    }
+rendered_text! {
+    Detail, "detail",
+    is_empty: "Whether the detail is empty.",
+    render: |detail, out| detail.facts.write_detail(detail.atoms, out)
+}
 
-    /// Whether the detail is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
+/// The length in bytes of what `write` writes (counted by writing it nowhere: one code path for
+/// both).
+pub(crate) fn rendered_len(write: impl FnOnce(&mut Count) -> fmt::Result) -> usize {
+    let mut count = Count(0);
+    let _ = write(&mut count);
+    count.0
+}
 
-    /// Appends the detail to `out`.
-    pub fn write_to(&self, out: &mut String) {
-        // Writing into a String cannot fail.
-        let _ = self.facts.write_detail(self.atoms, out);
-    }
+/// A writer that only counts bytes.
+pub(crate) struct Count(usize);
 
-    /// Writes the detail into any [`fmt::Write`], piece by piece (no formatting machinery).
-    pub fn render(&self, out: &mut dyn fmt::Write) -> fmt::Result {
-        self.facts.write_detail(self.atoms, out)
-    }
-
-    fn write_fmt_to(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.facts.write_detail(self.atoms, f)
+impl fmt::Write for Count {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0 += s.len();
+        Ok(())
     }
 }
 
-impl fmt::Display for Detail<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_fmt_to(f)
-    }
+/// Whether `write` writes nothing: it is stopped at the first byte it writes (the renderers give up
+/// at a writer's first error), so a text is known not to be empty without rendering all of it.
+fn renders_empty(write: impl FnOnce(&mut FirstByte) -> fmt::Result) -> bool {
+    write(&mut FirstByte).is_ok()
 }
 
-impl fmt::Debug for Detail<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.to_string(), f)
-    }
-}
+/// A writer that fails at the first byte written.
+struct FirstByte;
 
-impl PartialEq<str> for Detail<'_> {
-    fn eq(&self, other: &str) -> bool {
-        rendered_eq(|w| self.facts.write_detail(self.atoms, w), other)
-    }
-}
-
-impl PartialEq<&str> for Detail<'_> {
-    fn eq(&self, other: &&str) -> bool {
-        *self == **other
-    }
-}
-
-impl PartialEq<String> for Detail<'_> {
-    fn eq(&self, other: &String) -> bool {
-        *self == **other
-    }
-}
-
-impl PartialEq for Detail<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && *self == *other.to_string()
-    }
-}
-
-#[cfg(feature = "serde")]
-impl serde::Serialize for Detail<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+impl fmt::Write for FirstByte {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if s.is_empty() {
+            Ok(())
+        } else {
+            Err(fmt::Error)
+        }
     }
 }
 
@@ -443,70 +493,10 @@ pub struct FieldPath<'a> {
     path: &'a PathFact,
 }
 
-impl FieldPath<'_> {
-    /// The length in bytes.
-    pub fn len(&self) -> usize {
-        self.facts.path_len(self.path)
-    }
-
-    /// Whether the path is empty (never, for a field the checks found).
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Appends the path to `out`.
-    pub fn write_to(&self, out: &mut String) {
-        // Writing into a String cannot fail.
-        let _ = self.facts.write_path(self.path, out);
-    }
-
-    /// Writes the path into any [`fmt::Write`], piece by piece (no formatting machinery).
-    pub fn render(&self, out: &mut dyn fmt::Write) -> fmt::Result {
-        self.facts.write_path(self.path, out)
-    }
-}
-
-impl fmt::Display for FieldPath<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.facts.write_path(self.path, f)
-    }
-}
-
-impl fmt::Debug for FieldPath<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.to_string(), f)
-    }
-}
-
-impl PartialEq<str> for FieldPath<'_> {
-    fn eq(&self, other: &str) -> bool {
-        rendered_eq(|w| self.facts.write_path(self.path, w), other)
-    }
-}
-
-impl PartialEq<&str> for FieldPath<'_> {
-    fn eq(&self, other: &&str) -> bool {
-        *self == **other
-    }
-}
-
-impl PartialEq<String> for FieldPath<'_> {
-    fn eq(&self, other: &String) -> bool {
-        *self == **other
-    }
-}
-
-impl PartialEq for FieldPath<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && *self == *other.to_string()
-    }
-}
-
-#[cfg(feature = "serde")]
-impl serde::Serialize for FieldPath<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
+rendered_text! {
+    FieldPath, "path",
+    is_empty: "Whether the path is empty (never, for a field the checks found).",
+    render: |path, out| path.facts.write_path(path.path, out)
 }
 
 /// The value of an offending field, borrowed from its violation ([`FieldValue`] is the owned form).
@@ -746,6 +736,11 @@ impl serde::Serialize for FieldValue {
     }
 }
 
+/// Room for a typical violation's ` (detail)` in [`Evaluation::forbidden_detail`]: the whole text of
+/// 99% of the denied pods of ../shared/bench-corpus fits (restricted and baseline; their
+/// `reason (detail)` averages 99 bytes).
+const TYPICAL_DETAIL_LEN: usize = 128;
+
 /// The result of evaluating one pod at one level and version: the violations in upstream's order.
 ///
 /// Derefs to `[Violation]`; empty means allowed. Evaluating an allowed pod allocates nothing.
@@ -826,39 +821,41 @@ impl Evaluation {
     /// Upstream's `AggregateCheckResult.ForbiddenDetail()`: each `reason (detail)` (or `reason` when
     /// the detail is empty) joined by `", "`.
     pub fn forbidden_detail(&self) -> String {
-        let mut out = String::with_capacity(self.forbidden_detail_len());
+        let mut out = String::with_capacity(self.forbidden_detail_room());
         self.push_forbidden_detail(&mut out);
         out
     }
 
-    /// The length of [`Evaluation::forbidden_detail`], in bytes.
-    fn forbidden_detail_len(&self) -> usize {
-        let each = |v: &Violation| {
-            let detail = v.detail().len();
-            v.reason.len() + if detail == 0 { 0 } else { detail + 3 }
-        };
-        self.violations.iter().map(|v| each(v) + 2).sum::<usize>().saturating_sub(2)
+    /// Room for [`Evaluation::forbidden_detail`]: each reason with its separator, and
+    /// [`TYPICAL_DETAIL_LEN`] for each ` (detail)`. A guess, so that each detail is rendered once,
+    /// straight into the text (sizing it exactly would render every detail twice); a longer text
+    /// grows its buffer.
+    fn forbidden_detail_room(&self) -> usize {
+        self.violations.iter().map(|v| v.reason.len() + 2 + TYPICAL_DETAIL_LEN).sum()
     }
 
-    /// Appends [`Evaluation::forbidden_detail`] to `out`.
+    /// Appends [`Evaluation::forbidden_detail`] to `out`, rendering each detail once.
     fn push_forbidden_detail(&self, out: &mut String) {
         for (i, v) in self.violations.iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }
             out.push_str(v.reason);
-            let detail = v.detail();
-            if !detail.is_empty() {
-                out.push_str(" (");
-                detail.write_to(out);
+            // ` (detail)`, or nothing when the detail renders empty.
+            let open = out.len();
+            out.push_str(" (");
+            v.detail().write_to(out);
+            if out.len() == open + 2 {
+                out.truncate(open);
+            } else {
                 out.push(')');
             }
         }
     }
 
-    /// The three aggregate texts at once, each built once and at its final size: upstream's
-    /// `ForbiddenReason`, `ForbiddenDetail`, and the denial message for `name` (`None` when
-    /// allowed), as [`forbidden_reason`](Evaluation::forbidden_reason),
+    /// The three aggregate texts at once, each detail rendered once (the message copies the
+    /// `ForbiddenDetail`): upstream's `ForbiddenReason`, `ForbiddenDetail`, and the denial message
+    /// for `name` (`None` when allowed), as [`forbidden_reason`](Evaluation::forbidden_reason),
     /// [`forbidden_detail`](Evaluation::forbidden_detail) and
     /// [`denial_message`](Evaluation::denial_message) give them one by one.
     pub fn texts(&self, name: &str) -> (String, String, Option<String>) {
@@ -894,7 +891,8 @@ impl Evaluation {
         if self.allowed() {
             return None;
         }
-        let mut out = String::with_capacity(crate::message::DENIAL_HEAD_LEN + name.len() + self.forbidden_detail_len());
+        let mut out =
+            String::with_capacity(crate::message::DENIAL_HEAD_LEN + name.len() + self.forbidden_detail_room());
         crate::message::push_denial_head(&mut out, self.kind, name, self.level_version);
         self.push_forbidden_detail(&mut out);
         Some(out)
@@ -943,5 +941,74 @@ impl<'a> IntoIterator for &'a Evaluation {
     type IntoIter = core::slice::Iter<'a, Violation>;
     fn into_iter(self) -> Self::IntoIter {
         self.violations.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use core::fmt::Write as _;
+
+    use super::*;
+    use crate::checks::{Ctx, Piece};
+
+    /// `is_empty` says what `len` and the rendered text say, whatever pieces render empty first.
+    #[test]
+    fn is_empty_agrees_with_the_rendered_text() {
+        let cases: [&[Piece<'_>]; 7] = [
+            &[],
+            &[Piece::Str("")],
+            &[Piece::Str(""), Piece::Quoted(&[]), Piece::Counted("", "", &[])],
+            &[Piece::Str(""), Piece::Str("x")],
+            &[Piece::Quoted(&[]), Piece::Quoted(&["a"])],
+            &[Piece::Counted("", "", &[])],
+            &[Piece::Str("hostNetwork=true")],
+        ];
+        for pieces in cases {
+            let mut facts = Facts::new(Ctx::POD);
+            let (start, end) = facts.detail(pieces);
+            let detail = Detail { facts: &facts, atoms: &facts.atoms[start..end] };
+            let text = detail.to_string();
+            assert_eq!(detail.is_empty(), text.is_empty(), "{pieces:?}: {text:?}");
+            assert_eq!(detail.len(), text.len(), "{pieces:?}: {text:?}");
+        }
+
+        let mut facts = Facts::new(Ctx::SPEC);
+        let empty = facts.copy("");
+        for (path, expected) in [(PathFact::Spec(""), ""), (PathFact::Text(empty), ""), (PathFact::Spec("os"), "os")] {
+            let path = FieldPath { facts: &facts, path: &path };
+            assert_eq!(path, expected);
+            assert_eq!(path.is_empty(), expected.is_empty(), "{expected:?}");
+        }
+    }
+
+    /// A violation with an empty detail is its reason alone in the aggregate texts, as upstream's
+    /// `ForbiddenDetail` words it; the others are `reason (detail)`.
+    #[test]
+    fn an_empty_detail_adds_no_parentheses() {
+        let v = |reason, detail| Violation::new(CheckId::Privileged, reason, detail, &[]);
+        let lv = LevelVersion::default();
+        let result = Evaluation::new(lv, vec![v("a", ""), v("b", "hostNetwork=true"), v("c", "")]);
+        assert!(result[0].detail().is_empty() && !result[1].detail().is_empty());
+        assert_eq!(result.forbidden_detail(), "a, b (hostNetwork=true), c");
+        assert_eq!(
+            result.denial_message("p").unwrap(),
+            r#"pods "p" is forbidden: violates PodSecurity "baseline:latest": a, b (hostNetwork=true), c"#
+        );
+        assert_eq!(result.texts("p").1, "a, b (hostNetwork=true), c");
+        assert_eq!(result[0].to_string(), "a");
+        assert_eq!(result[1].to_string(), "b (hostNetwork=true)");
+        let only_empty = Evaluation::new(lv, vec![v("a", "")]);
+        assert_eq!(only_empty.forbidden_detail(), "a");
+    }
+
+    /// Whether a text is empty is known at its first byte: rendering goes no further.
+    #[test]
+    fn is_empty_stops_at_the_first_byte() {
+        assert!(!renders_empty(|w| {
+            w.write_str("")?;
+            w.write_str("a")?;
+            unreachable!("rendering went on after the first byte")
+        }));
+        assert!(renders_empty(|w| w.write_str("")));
     }
 }

@@ -8,7 +8,9 @@
 //!   as facts in [`VIOLATION_ALLOCS`] buffers shared by all of them, however many places violate
 //!   (a buffer that outgrows its typical size is reallocated; a list a detail names that is longer
 //!   than eight entries adds one allocation);
-//! - reading a violation's detail and paths into a buffer of the caller's allocates nothing.
+//! - reading a violation's detail and paths into a buffer of the caller's allocates nothing;
+//! - the aggregate texts (`forbidden_detail`, `denial_message`) of a typical denied pod allocate
+//!   once each.
 //!
 //! Run `cargo test -p pss-core --test alloc -- --nocapture` to see the counts.
 
@@ -388,4 +390,30 @@ fn reading_texts_into_a_buffer_allocates_nothing() {
             assert_eq!(out, expected);
         }
     }
+}
+
+/// The aggregate texts render each detail once, straight into a buffer with room for a typical
+/// detail: one allocation each for a typical denied pod, and a longer text only grows its buffer.
+#[test]
+fn aggregate_texts_allocate_once() {
+    assert_counting();
+    let mut pods: Vec<(&str, String)> = vec![("privileged x3", privileged_containers(3))];
+    pods.extend(shared_pods().into_iter().filter(|(name, _)| *name == "privileged"));
+    for (name, json) in pods {
+        for lv in [RESTRICTED, BASELINE] {
+            let result = evaluate_json_str(lv, &json).unwrap();
+            assert!(!result.allowed(), "{name} at {lv}");
+            let (detail, counts) = measure(|| result.forbidden_detail());
+            assert_eq!((counts.allocs, counts.reallocs), (1, 0), "{name} at {lv}: {detail}");
+            let (message, counts) = measure(|| result.denial_message("pod").unwrap());
+            assert_eq!((counts.allocs, counts.reallocs), (1, 0), "{name} at {lv}: {message}");
+            assert!(message.ends_with(&detail));
+        }
+    }
+    // 200 containers named in one detail: well past the room for a typical one.
+    let result = evaluate_json_str(BASELINE, &privileged_containers(200)).unwrap();
+    let (detail, counts) = measure(|| result.forbidden_detail());
+    assert!(detail.len() > 1000, "{detail}");
+    assert_eq!(counts.allocs, 1, "{counts:?}");
+    assert!(counts.reallocs > 0, "{counts:?}");
 }

@@ -772,7 +772,7 @@ mod tests {
             let mut out = String::new();
             facts.write_path(&path, &mut out).unwrap();
             assert_eq!(out, expected);
-            assert_eq!(facts.path_len(&path), expected.len(), "{expected}");
+            assert_eq!(crate::violation::rendered_len(|w| facts.write_path(&path, w)), expected.len(), "{expected}");
         };
         let ctx = Ctx { metadata: "spec.template.metadata", spec: "spec.template.spec" };
         check(ctx, PathFact::spec_item("volumes", 3, "hostPath"), None, "spec.template.spec.volumes[3].hostPath");
