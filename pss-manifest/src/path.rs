@@ -16,26 +16,43 @@ pub(crate) fn segments(path: &str) -> impl Iterator<Item = Segment<'_>> {
     let mut rest = path;
     std::iter::from_fn(move || {
         rest = rest.strip_prefix('.').unwrap_or(rest);
-        if rest.is_empty() {
-            return None;
+        let bytes = rest.as_bytes();
+        match bytes.first()? {
+            b'[' => {
+                let inner = &rest[1..];
+                let bytes = inner.as_bytes();
+                // Byte by byte: `]`, `.` and `[` are ASCII, so every cut is at a character boundary.
+                let mut close = inner.len();
+                for (i, &b) in bytes.iter().enumerate() {
+                    if b == b']' && matches!(bytes.get(i + 1), None | Some(b'.' | b'[')) {
+                        close = i;
+                        break;
+                    }
+                }
+                let text = &inner[..close];
+                rest = inner.get(close + 1..).unwrap_or_default();
+                Some(match index(text) {
+                    Some(index) => Segment::Index(index),
+                    None => Segment::Key(text),
+                })
+            }
+            _ => {
+                let end = bytes.iter().position(|&b| b == b'.' || b == b'[').unwrap_or(bytes.len());
+                let (key, after) = rest.split_at(end);
+                rest = after;
+                Some(Segment::Key(key))
+            }
         }
-        if let Some(inner) = rest.strip_prefix('[') {
-            let bytes = inner.as_bytes();
-            let close = (0..bytes.len())
-                .find(|&i| bytes[i] == b']' && matches!(bytes.get(i + 1), None | Some(b'.' | b'[')))
-                .unwrap_or(inner.len());
-            let text = &inner[..close];
-            rest = inner.get(close + 1..).unwrap_or_default();
-            return Some(match text.parse::<usize>() {
-                Ok(index) if !text.starts_with('+') => Segment::Index(index),
-                _ => Segment::Key(text),
-            });
-        }
-        let end = rest.find(['.', '[']).unwrap_or(rest.len());
-        let (key, after) = rest.split_at(end);
-        rest = after;
-        Some(Segment::Key(key))
     })
+}
+
+/// `text` as a sequence index, as `usize::from_str` reads it without a sign: ASCII digits only
+/// (leading zeros allowed), and not more than a `usize` holds.
+fn index(text: &str) -> Option<usize> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.bytes().try_fold(0usize, |n, b| n.checked_mul(10)?.checked_add(usize::from(b - b'0')))
 }
 
 #[cfg(test)]
@@ -68,5 +85,13 @@ mod tests {
             ]
         );
         assert_eq!(segments("").count(), 0);
+    }
+
+    #[test]
+    fn indexes_are_what_usize_parses_without_a_sign() {
+        for text in ["0", "007", "10", "18446744073709551615", "18446744073709551616", "+1", "-1", "1a", "", "٣", "1 "] {
+            let parsed = text.parse::<usize>().ok().filter(|_| !text.starts_with('+'));
+            assert_eq!(index(text), parsed, "{text:?}");
+        }
     }
 }

@@ -544,7 +544,17 @@ pub(super) fn compose<'t>(
     let mut root = None;
     // After a scalar value, the owner's column: a more indented line would continue the scalar.
     let mut scalar_owner: Option<usize> = None;
-    let lines: Vec<&'t str> = text.split_terminator('\n').collect();
+    // `split_terminator('\n')`, with memchr: most lines are short, and `str::split`'s searcher
+    // costs more per line than finding the breaks.
+    let mut lines: Vec<&'t str> = Vec::with_capacity(text.len() / 24 + 1);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        lines.push(&text[start..end]);
+        start = end + 1;
+    }
+    if start < text.len() {
+        lines.push(&text[start..]);
+    }
     let mut next = 0;
     while next < lines.len() {
         let (i, line) = (next, lines[next]);
