@@ -31,6 +31,16 @@ pub trait Visitor {
         None
     }
 
+    /// A cheap test of a whole file's bytes, before its documents are cut, that never says no to a
+    /// file holding an object the visitor wants: a file failing it is not read further, as if each
+    /// of its documents had failed [`prefilter`](Self::prefilter) (then its input errors, such as
+    /// a document over the size limit, are not reported either). Used for files up to
+    /// [`WHOLE_FILE`] bytes that are not UTF-16 (whose bytes are not their text); the default takes
+    /// everything.
+    fn prefilter_file() -> Option<fn(&[u8]) -> bool> {
+        None
+    }
+
     /// A source is about to be read.
     ///
     /// # Errors
@@ -334,7 +344,15 @@ pub fn read_source<V: Visitor>(source: &Source, inputs: &mut Inputs, visitor: &m
             }
         }
         Source::File(path) => match File::open(path) {
-            Ok(file) => read_limited(&name, file, limits, visitor)?,
+            Ok(file) => match V::prefilter_file() {
+                Some(filter) => match read_small(file) {
+                    Ok(Ok(bytes)) if !is_utf16(&bytes) && !filter(&bytes) => Ok(()),
+                    Ok(Ok(bytes)) => read_limited(&name, bytes.as_slice(), limits, visitor)?,
+                    Ok(Err(file)) => read_limited(&name, file, limits, visitor)?,
+                    Err(error) => Err(error),
+                },
+                None => read_limited(&name, file, limits, visitor)?,
+            },
             Err(error) => return visitor.input_error(&read_error(error)),
         },
     };
@@ -342,6 +360,27 @@ pub fn read_source<V: Visitor>(source: &Source, inputs: &mut Inputs, visitor: &m
         Ok(()) => Ok(()),
         Err(error) => visitor.input_error(&read_error(error)),
     }
+}
+
+/// The largest file read whole for [`Visitor::prefilter_file`]; larger ones are read as they
+/// always are, a buffer at a time.
+pub const WHOLE_FILE: u64 = 1 << 20;
+
+/// The bytes of `file` when it holds at most [`WHOLE_FILE`] bytes, else the file, unread.
+fn read_small(mut file: File) -> io::Result<Result<Vec<u8>, File>> {
+    let len = file.metadata()?.len();
+    if len > WHOLE_FILE {
+        return Ok(Err(file));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0) + 1);
+    // Read to the end, whatever the size said (a file may grow): the size only chose the path.
+    file.read_to_end(&mut bytes)?;
+    Ok(Ok(bytes))
+}
+
+/// Whether `bytes` start with a UTF-16 byte-order mark (pss-manifest then reads them as UTF-16).
+fn is_utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\xFE\xFF") || bytes.starts_with(b"\xFF\xFE")
 }
 
 /// Reads every document of one source (named `name`) as `pss` does with the default [`Limits`].

@@ -59,7 +59,11 @@ fn pod(template: &str, name: &str, ns: &str) -> String {
 fn inputs() -> TempDir {
     let dir = TempDir::new("jobs");
     // Objects in namespaces declared later (and `twice` declared again, more strictly, later still).
-    dir.write("a-first.yaml", [pod(PRIVILEGED, "early", "late"), pod(RESTRICTED, "fine", "twice")].join("---\n"));
+    dir.write(
+        "a-first.yaml",
+        [pod(PRIVILEGED, "early", "late"), pod(RESTRICTED, "fine", "twice"), pod(PRIVILEGED, "wide-pod", "wide")]
+            .join("---\n"),
+    );
     // A Deployment, a ConfigMap (skipped), a broken document between results, then a pod.
     let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: twice\nspec:\n  \
                       template:\n    spec:\n      hostPID: true\n      containers:\n      - name: c\n        image: x\n";
@@ -93,6 +97,12 @@ fn inputs() -> TempDir {
         }
         dir.write(&format!("g/{i:03}.yaml"), text);
     }
+    // A Namespace in a UTF-16 file (its bytes do not hold the word as UTF-8 does).
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(namespace("wide", "privileged").encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    dir.write("x-utf16.yaml", utf16);
     dir.write("y-namespaces.yaml", [namespace("twice", "baseline"), namespace("relaxed", "privileged")].join("---\n"));
     dir.write("z-namespaces.yaml", [namespace("late", "restricted"), namespace("twice", "restricted")].join("---\n"));
     dir
@@ -153,7 +163,7 @@ fn every_format_writes_the_same_bytes_with_any_number_of_jobs() {
             for record in common::json_lines(&one.stdout) {
                 let expected = match record["namespace"].as_str() {
                     Some("late" | "twice") => "restricted:latest",
-                    Some("relaxed") => "privileged:latest",
+                    Some("relaxed" | "wide") => "privileged:latest",
                     _ if record["kind"] == "Namespace" => continue,
                     _ => "baseline:latest",
                 };

@@ -89,7 +89,8 @@ mod tests {
 
     #[test]
     fn indexes_are_what_usize_parses_without_a_sign() {
-        for text in ["0", "007", "10", "18446744073709551615", "18446744073709551616", "+1", "-1", "1a", "", "٣", "1 "] {
+        for text in ["0", "007", "10", "18446744073709551615", "18446744073709551616", "+1", "-1", "1a", "", "٣", "1 "]
+        {
             let parsed = text.parse::<usize>().ok().filter(|_| !text.starts_with('+'));
             assert_eq!(index(text), parsed, "{text:?}");
         }
