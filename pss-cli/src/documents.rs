@@ -343,17 +343,12 @@ pub fn read_source<V: Visitor>(source: &Source, inputs: &mut Inputs, visitor: &m
                 (result, _) => result,
             }
         }
-        Source::File(path) => match File::open(path) {
-            Ok(file) => match V::prefilter_file() {
-                Some(filter) => match read_small(file) {
-                    Ok(Ok(bytes)) if !is_utf16(&bytes) && !filter(&bytes) => Ok(()),
-                    Ok(Ok(bytes)) => read_limited(&name, bytes.as_slice(), limits, visitor)?,
-                    Ok(Err(file)) => read_limited(&name, file, limits, visitor)?,
-                    Err(error) => Err(error),
-                },
-                None => read_limited(&name, file, limits, visitor)?,
-            },
-            Err(error) => return visitor.input_error(&read_error(error)),
+        // A small file (nearly every manifest) is read in one go, then cut from memory.
+        Source::File(path) => match File::open(path).and_then(read_small) {
+            Ok(Ok(bytes)) if V::prefilter_file().is_some_and(|filter| !is_utf16(&bytes) && !filter(&bytes)) => Ok(()),
+            Ok(Ok(bytes)) => read_limited(&name, bytes.as_slice(), limits, visitor)?,
+            Ok(Err(file)) => read_limited(&name, file, limits, visitor)?,
+            Err(error) => Err(error),
         },
     };
     match result {
@@ -362,8 +357,9 @@ pub fn read_source<V: Visitor>(source: &Source, inputs: &mut Inputs, visitor: &m
     }
 }
 
-/// The largest file read whole for [`Visitor::prefilter_file`]; larger ones are read as they
-/// always are, a buffer at a time.
+/// The largest file read whole (then cut into documents from memory, and tested with
+/// [`Visitor::prefilter_file`]); larger ones are read a buffer at a time, so that memory stays
+/// bounded by the largest document, not the largest file.
 pub const WHOLE_FILE: u64 = 1 << 20;
 
 /// The bytes of `file` when it holds at most [`WHOLE_FILE`] bytes, else the file, unread.
