@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::cli::NamespaceArgs;
 use crate::documents::{self, Inputs, Visit, Visitor};
 use crate::error::{InputError, Origin, OutputError, Place, RunError};
-use crate::namespaces::scan_namespaces;
+use crate::namespaces::{apply_namespace_flags, scan_namespaces};
 use crate::objects::namespace_of;
 use crate::report::Loc;
 
@@ -530,21 +530,11 @@ pub fn run(args: ApplyArgs, stdin: &mut Inputs) -> Result<u8, RunError> {
     for error in &loader.input_errors {
         writeln!(io::stderr(), "pss: {error}").map_err(OutputError)?;
     }
-    // Namespace objects among the resources, as `pss check` reads them; --namespace-labels
-    // replaces the labels of the namespaces it names (one namespace given twice gets both sets).
-    let mut namespace_labels: BTreeMap<String, BTreeMap<String, String>> = scan_namespaces(&args.resources, stdin)?
-        .iter()
-        .map(|(name, labels)| (name.to_owned(), labels.iter().cloned().collect()))
-        .collect();
-    let mut flagged = Vec::new();
-    for flag in &args.namespaces.namespace_labels {
-        let labels = namespace_labels.entry(flag.namespace.clone()).or_default();
-        if !flagged.contains(&&flag.namespace) {
-            labels.clear();
-            flagged.push(&flag.namespace);
-        }
-        labels.extend(flag.labels.iter().cloned());
-    }
+    // Namespace objects among the resources and --namespace-labels, as `pss check` reads them.
+    let mut declared = scan_namespaces(&args.resources, stdin)?;
+    apply_namespace_flags(&mut declared, &args.namespaces.namespace_labels);
+    let namespace_labels: BTreeMap<String, BTreeMap<String, String>> =
+        declared.iter().map(|(name, labels)| (name.to_owned(), labels.iter().cloned().collect())).collect();
     let invalid = loader.skipped.iter().filter(|s| s.reason == "invalid").count();
     let stdout = io::stdout();
     let mut applier = Applier {

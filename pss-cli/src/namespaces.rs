@@ -97,18 +97,9 @@ impl Namespaces {
         self.labels.set(namespace, labels);
     }
 
-    /// Applies `--namespace-labels` arguments: they replace the labels found in the input; one
-    /// namespace given twice gets both sets (a key given twice takes the later value).
+    /// Applies `--namespace-labels` arguments (see [`apply_namespace_flags`]).
     pub fn apply_flags(&mut self, flags: &[NamespaceLabels]) {
-        let mut seen: Vec<&str> = Vec::new();
-        for flag in flags {
-            let labels = self.labels.labels_mut(&flag.namespace);
-            if !seen.contains(&flag.namespace.as_str()) {
-                labels.clear();
-                seen.push(&flag.namespace);
-            }
-            labels.extend(flag.labels.iter().cloned());
-        }
+        apply_namespace_flags(&mut self.labels, flags);
     }
 
     /// A namespace's labels (none when the namespace is unknown).
@@ -179,6 +170,21 @@ pub fn scan_sources(
     drop(plan);
     inputs.rewind();
     found
+}
+
+/// Applies `--namespace-labels` arguments to the namespaces the input declares, as `pss check`
+/// and `pss apply` both read them: they replace the labels found in the input; one namespace given
+/// twice gets both sets (a key given twice takes the later value).
+pub fn apply_namespace_flags(declared: &mut DeclaredNamespaces, flags: &[NamespaceLabels]) {
+    let mut seen: Vec<&str> = Vec::new();
+    for flag in flags {
+        let labels = declared.labels_mut(&flag.namespace);
+        if !seen.contains(&flag.namespace.as_str()) {
+            labels.clear();
+            seen.push(&flag.namespace);
+        }
+        labels.extend(flag.labels.iter().cloned());
+    }
 }
 
 /// The labels of a header as owned pairs.
