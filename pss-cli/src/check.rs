@@ -6,7 +6,7 @@ use std::num::NonZeroUsize;
 
 use pss_core::{ObjectClass, ObjectDocument, WorkloadKind};
 
-use crate::documents::{self, Inputs, Plan, Unit, Visit, Visitor};
+use crate::documents::{self, Inputs, ListItem, Plan, Unit, Visit, Visitor};
 use crate::error::{InputError, Origin, OutputError};
 use crate::input::{Source, SourceName};
 use crate::namespaces::Namespaces;
@@ -21,13 +21,15 @@ pub struct Checker<'n, W, E> {
     username: &'n str,
     report: Report<W, E>,
     summary: Summary,
+    /// Threads for the items of a long List (1 when the sources already use every thread).
+    item_jobs: NonZeroUsize,
 }
 
 impl<'n, W: Write, E: Write> Checker<'n, W, E> {
     /// A checker with what is known of namespaces, the requesting user (empty when unknown), and
     /// where to report.
     pub fn new(namespaces: &'n Namespaces, username: &'n str, report: Report<W, E>) -> Self {
-        Checker { namespaces, username, report, summary: Summary::default() }
+        Checker { namespaces, username, report, summary: Summary::default(), item_jobs: NonZeroUsize::MIN }
     }
 
     /// Reviews the objects of `sources` (PATH arguments expanded, see [`documents::expand`]) and
@@ -51,6 +53,17 @@ impl<'n, W: Write, E: Write> Checker<'n, W, E> {
         }
         let mut read_already = Inputs::default();
         let plan = Plan::new(sources, inputs, &mut read_already, true);
+        if let [unit] = plan.units() {
+            // One unit (a file, or standard input that cannot be cut): read here, the items of a
+            // long List on every thread.
+            self.item_jobs = jobs;
+            let read = match unit {
+                Unit::Source(Err(error)) => self.input_error(error),
+                unit => plan.read(unit, self),
+            };
+            self.item_jobs = NonZeroUsize::MIN;
+            return read;
+        }
         let (namespaces, username) = (self.namespaces, self.username);
         // A few units per thread may wait to be written: enough to keep every thread busy
         // behind a slow one.
@@ -220,7 +233,42 @@ impl<W: Write, E: Write> Visitor for Checker<'_, W, E> {
         self.summary.errors += 1;
         Ok(self.report.input_error(error)?)
     }
+
+    /// A long List (`kubectl get pods -A -o json`) read alone is reviewed on every thread, a
+    /// chunk of items at a time, its output written in the items' order.
+    fn items(&mut self, items: &[ListItem<'_>]) -> Result<(), OutputError> {
+        if self.item_jobs.get() == 1 || items.len() < 2 * LIST_CHUNK || !self.report.format().parallel() {
+            return documents::visit_items(self, items);
+        }
+        let chunks: Vec<&[ListItem<'_>]> = items.chunks(LIST_CHUNK).collect();
+        let (namespaces, username) = (self.namespaces, self.username);
+        let fragments = Fragments::new(&self.report);
+        let window = NonZeroUsize::new(self.item_jobs.get() * 4).unwrap_or(NonZeroUsize::MIN);
+        parallel::ordered(
+            &chunks,
+            self.item_jobs,
+            window,
+            |chunk| {
+                let (out, err) = TapeWriter::pair();
+                let mut checker = Checker::new(namespaces, username, fragments.report(out.clone(), err));
+                // Writing into a tape does not fail.
+                let read = documents::visit_items(&mut checker, chunk);
+                debug_assert!(read.is_ok());
+                let (summary, results) = (checker.summary, checker.report.results());
+                drop(checker);
+                (out.into_tape(), summary, results)
+            },
+            |_, (tape, summary, results)| {
+                self.summary += summary;
+                Ok(self.report.absorb(&tape, results)?)
+            },
+        )
+    }
 }
+
+/// The items of a List reviewed together on one thread (see [`Checker`]'s `items`): a few
+/// hundred kilobytes of pods, enough that a chunk's fixed costs do not show.
+const LIST_CHUNK: usize = 64;
 
 #[cfg(test)]
 mod tests {

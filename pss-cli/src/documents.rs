@@ -68,6 +68,42 @@ pub trait Visitor {
     /// # Errors
     /// Writing the output failed.
     fn input_error(&mut self, error: &InputError) -> Result<(), OutputError>;
+
+    /// The items of a List (those [`prefilter`](Self::prefilter) takes), in order, each as
+    /// [`object`](Self::object) takes it with `in_list`. A visitor may read them on several
+    /// threads as long as what it reports keeps their order; the default reads them one after the
+    /// other ([`visit_items`]).
+    ///
+    /// # Errors
+    /// Writing the output failed.
+    fn items(&mut self, items: &[ListItem<'_>]) -> Result<(), OutputError>
+    where
+        Self: Sized,
+    {
+        visit_items(self, items)
+    }
+}
+
+/// One item of a List, as [`Visitor::object`] takes it.
+#[derive(Debug)]
+pub struct ListItem<'a> {
+    /// Its JSON text.
+    pub json: &'a [u8],
+    /// Where it is.
+    pub at: Loc<'a>,
+    /// Where its text starts in the file (`None` when converted from YAML).
+    pub origin: Option<Origin>,
+}
+
+/// Hands each item of a List to `visitor.object`, one after the other.
+///
+/// # Errors
+/// Writing the output failed.
+pub fn visit_items<V: Visitor>(visitor: &mut V, items: &[ListItem<'_>]) -> Result<(), OutputError> {
+    for item in items {
+        visitor.object(item.json, &item.at, item.origin, true)?;
+    }
+    Ok(())
 }
 
 /// Standard input as the passes over the input read it: read to its end once (namespaces are looked
@@ -467,19 +503,19 @@ fn object<V: Visitor>(name: &SourceName, document: &Document<'_>, visitor: &mut 
         Ok(items) => items,
         Err(error) => return visitor.input_error(&InputError::from_manifest(at.place(), error)),
     };
-    for item in &items {
-        let item_at = Loc { item: Some(item.index()), line: Some(item.line()), locator: Some(item.locator()), ..at };
-        let json = item.json();
-        let origin = match syntax {
-            Syntax::Json => Some(Origin { line: item.line(), column: item.column() }),
-            Syntax::Yaml => None,
-        };
-        if V::prefilter().is_some_and(|filter| !filter(json)) {
-            continue;
-        }
-        visitor.object(json, &item_at, origin, true)?;
-    }
-    Ok(())
+    let list: Vec<ListItem<'_>> = items
+        .iter()
+        .filter(|item| V::prefilter().is_none_or(|filter| filter(item.json())))
+        .map(|item| ListItem {
+            json: item.json(),
+            at: Loc { item: Some(item.index()), line: Some(item.line()), locator: Some(item.locator()), ..at },
+            origin: match syntax {
+                Syntax::Json => Some(Origin { line: item.line(), column: item.column() }),
+                Syntax::Yaml => None,
+            },
+        })
+        .collect();
+    visitor.items(&list)
 }
 
 #[cfg(test)]

@@ -236,8 +236,9 @@ impl<W: Write, E: Write> Report<W, E> {
     /// Writing the results failed. Failing to write errors is ignored, as in `input_error`.
     pub fn absorb(&mut self, tape: &Tape, results: usize) -> io::Result<()> {
         // A fragment's first JSON record is preceded by `,` as if others came before it; when none
-        // did, it is the array's first (`\n` alone), as `record` writes it.
-        let mut mend = self.format == Format::Json && self.results == 0 && results > 0;
+        // did, it is the array's first (`\n` alone), as `record` writes it. (A fragment absorbing
+        // another continues an array itself: its records keep their separators.)
+        let mut mend = self.format == Format::Json && !self.continues && self.results == 0 && results > 0;
         for (stream, mut run) in tape.runs() {
             match stream {
                 Stream::Out => {

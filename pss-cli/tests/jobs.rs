@@ -274,3 +274,70 @@ fn a_json_stream_on_standard_input_gives_the_same_bytes_with_any_number_of_jobs(
         }
     }
 }
+
+/// A long List read alone (`kubectl get pods -A -o json`, and a YAML PodList file), reviewed a
+/// chunk of items at a time on several threads: items in every state (denied, allowed, malformed,
+/// a Namespace among them that sets the policy of items before it, a nested List not walked).
+#[test]
+fn a_long_list_read_alone_gives_the_same_bytes_with_any_number_of_jobs() {
+    let dir = TempDir::new("jobs-list");
+    let mut items = Vec::new();
+    for i in 0..1000 {
+        let ns = ["default", "late", "other"][i % 3];
+        let item = match i % 97 {
+            5 => "42".to_owned(),
+            11 => format!(r#"{{"apiVersion": "v1", "kind": "Pod", "metadata": {{"name": "bad{i}"}}, "spec": []}}"#),
+            17 => r#"{"apiVersion": "v1", "kind": "List", "items": []}"#.to_owned(),
+            23 => format!(r#"{{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {{"name": "cm{i}"}}}}"#),
+            _ => {
+                let spec = if i % 4 == 0 {
+                    r#"{"containers": [{"name": "app", "image": "x"}]}"#
+                } else {
+                    r#"{"hostPID": true, "containers": [{"name": "app", "image": "x", "securityContext": {"privileged": true}}]}"#
+                };
+                format!(
+                    "{{\n      \"apiVersion\": \"v1\",\n      \"kind\": \"Pod\",\n      \"metadata\": {{\"name\": \"p{i}\", \"namespace\": \"{ns}\"}},\n      \"spec\": {spec}\n    }}"
+                )
+            }
+        };
+        items.push(item);
+    }
+    items.push(
+        r#"{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "late", "labels": {"pod-security.kubernetes.io/enforce": "privileged"}}}"#
+            .to_owned(),
+    );
+    let list = format!(
+        "{{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [\n    {}\n  ]\n}}\n",
+        items.join(",\n    ")
+    );
+    // The same pods as a YAML PodList in a file.
+    let mut yaml = String::from("apiVersion: v1\nkind: PodList\nitems:\n");
+    for i in 0..400 {
+        let privileged = i % 3 != 0;
+        let _ = write!(
+            yaml,
+            "- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: y{i}\n    namespace: {}\n  spec:\n    hostNetwork: {privileged}\n    containers:\n    - name: c\n      image: x\n",
+            ["default", "late"][i % 2]
+        );
+    }
+    dir.write("pods.yaml", yaml);
+    for format in ["text", "json", "jsonl", "sarif", "junit"] {
+        for (input, args) in [(list.as_bytes(), vec!["-"]), (&b""[..], vec!["pods.yaml"])] {
+            let run = |jobs: &str| {
+                let mut all = vec!["check", "-j", jobs, "--format", format, "-v", "-l", "restricted"];
+                all.extend(&args);
+                pss_in(dir.path(), &all, input)
+            };
+            let one = run("1");
+            assert!(one.code == 1 || one.code == 2, "{format} {args:?}: {}", one.stderr);
+            if format == "jsonl" && args == ["-"] {
+                let records = common::json_lines(&one.stdout);
+                let late: Vec<_> = records.iter().filter(|r| r["namespace"] == "late").collect();
+                assert!(late.len() > 300 && late.iter().all(|r| r["policy"]["enforce"] == "privileged:latest"));
+            }
+            for jobs in ["2", "3"] {
+                assert_same(&one, &run(jobs), &format!("a List, {format} {args:?}, --jobs {jobs}"));
+            }
+        }
+    }
+}
