@@ -223,6 +223,20 @@ pub(crate) fn position_at(text: &[u8], origin: Position, offset: usize) -> Posit
     }
 }
 
+/// As [`position_at`] for `offset`, from a place already known: `from` (at or before `offset`,
+/// and not inside a character) is at `at`. Walks only the bytes between, so that the places of
+/// many offsets in order (a List's items) cost one pass over the text, not one each.
+pub(crate) fn position_after(text: &[u8], from: usize, at: Position, offset: usize) -> Position {
+    let between = &text[from.min(text.len())..offset.min(text.len()).max(from.min(text.len()))];
+    match memchr::memrchr(b'\n', between) {
+        Some(last) => Position {
+            line: at.line + memchr::memchr_iter(b'\n', between).count(),
+            column: chars_in(&between[last + 1..]) + 1,
+        },
+        None => Position { line: at.line, column: at.column + chars_in(between) },
+    }
+}
+
 /// How many characters `bytes` hold as `String::from_utf8_lossy` reads them (an invalid sequence
 /// is one replacement character), without building the string when they are valid UTF-8.
 fn chars_in(bytes: &[u8]) -> usize {
@@ -546,6 +560,30 @@ mod position_tests {
         let origin = Position { line: 2, column: 5 };
         assert_eq!(position_at("{\"\u{e9}\": 1}".as_bytes(), origin, 5), Position { line: 2, column: 9 });
         assert_eq!(position_at(b"{\n  \xff\"a\"", origin, 7), Position { line: 3, column: 6 });
+    }
+
+    #[test]
+    fn places_found_in_order_are_the_places_found_from_the_start() {
+        // Every ASCII offset of texts with lines, CRLF, multi-byte and invalid UTF-8: walking from
+        // one known place to the next gives what counting from the start gives.
+        let texts: [&[u8]; 4] = [
+            b"[{\"a\": 1},\n {\"b\": \"\xc3\xa9\xe2\x9c\x93\"},\r\n\n  {\"c\": \"\xff\xfe\"}, 3 ]",
+            "{\"items\": [\n    {\"n\": \"\u{1f600}\u{1f600}\"},\n    {},\n    {\"k\": [1,\n 2]}\n]}".as_bytes(),
+            b"",
+            b"\n\n\n{}",
+        ];
+        for text in texts {
+            let origin = Position { line: 7, column: 3 };
+            let offsets: Vec<usize> = (0..=text.len()).filter(|&i| text.get(i).is_none_or(u8::is_ascii)).collect();
+            for step in [1, 2, 5] {
+                let mut known = (0, origin);
+                for &offset in offsets.iter().step_by(step) {
+                    let place = position_after(text, known.0, known.1, offset);
+                    assert_eq!(place, position_at(text, origin, offset), "{text:?} at {offset}");
+                    known = (offset, place);
+                }
+            }
+        }
     }
 }
 

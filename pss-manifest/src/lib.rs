@@ -690,11 +690,15 @@ impl<'a> Document<'a> {
                 else {
                     return not_a_list(position(key));
                 };
+                // Each item's place from the previous one's (items come in order; each starts at
+                // an ASCII byte), not from the start of the text: one pass for them all.
+                let mut known = (0, self.origin);
                 Ok(elements
                     .into_iter()
                     .enumerate()
                     .map(|(index, (from, to))| {
-                        let origin = position(from);
+                        let origin = json::position_after(text, known.0, known.1, from);
+                        known = (from, origin);
                         let json = &text[from..to];
                         Item {
                             index,
