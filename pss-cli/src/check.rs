@@ -11,7 +11,7 @@ use crate::error::{InputError, Origin, OutputError};
 use crate::input::{Source, SourceName};
 use crate::namespaces::Namespaces;
 use crate::objects::namespace_of;
-use crate::parallel::{self, TapeWriter};
+use crate::parallel::{self, Tape, TapeWriter};
 use crate::report::{Loc, NamespaceOutcome, Outcome, Report, Summary};
 
 /// Reviews the objects of every source and reports them.
@@ -64,11 +64,10 @@ impl<'n, W: Write, E: Write> Checker<'n, W, E> {
             self.item_jobs = NonZeroUsize::MIN;
             return read;
         }
-        let (namespaces, username) = (self.namespaces, self.username);
         // A few units per thread may wait to be written: enough to keep every thread busy
         // behind a slow one.
         let window = NonZeroUsize::new(jobs.get() * 4).unwrap_or(NonZeroUsize::MIN);
-        let fragments = Fragments::new(&self.report);
+        let fragments = Fragments::new(self);
         parallel::ordered(
             plan.units(),
             jobs,
@@ -76,29 +75,25 @@ impl<'n, W: Write, E: Write> Checker<'n, W, E> {
             |unit| {
                 // A piece's records are a few times as long as its JSON (JSON Lines output of
                 // denied pods, about 3.4 times).
-                let expected = match unit {
+                let capacity = match unit {
                     Unit::Source(Err(_)) => return None,
                     Unit::Piece { piece, .. } => piece.range().len() * 4,
                     Unit::Source(Ok(_)) => 0,
                 };
-                let (out, err) = TapeWriter::pair_with_capacity(expected);
-                let mut checker = Checker::new(namespaces, username, fragments.report(out.clone(), err));
-                // Writing into a tape does not fail.
-                let read = plan.read(unit, &mut checker);
-                debug_assert!(read.is_ok());
-                let (summary, results) = (checker.summary, checker.report.results());
-                drop(checker);
-                Some((out.into_tape(), summary, results))
+                Some(fragments.review(capacity, |checker| plan.read(unit, checker)))
             },
-            |unit, done| match (unit, done) {
+            |unit, fragment| match (unit, fragment) {
                 (Unit::Source(Err(error)), _) => self.input_error(error),
-                (_, Some((tape, summary, results))) => {
-                    self.summary += summary;
-                    Ok(self.report.absorb(&tape, results)?)
-                }
+                (_, Some(fragment)) => self.absorb(fragment),
                 (_, None) => Ok(()),
             },
         )
+    }
+
+    /// Counts and writes what a part of the input gave, after what came before it.
+    fn absorb(&mut self, fragment: Fragment) -> Result<(), OutputError> {
+        self.summary += fragment.summary;
+        Ok(self.report.absorb(&fragment.tape, fragment.results)?)
     }
 
     /// Starts the output.
@@ -176,19 +171,45 @@ impl<'n, W: Write, E: Write> Checker<'n, W, E> {
     }
 }
 
-/// Makes the reports of the sources read on other threads: the main report's settings, shared
-/// without the main report's writers (which stay on the calling thread).
-struct Fragments {
+/// Reviews parts of the input on other threads, each into a report of its own with the main
+/// report's settings (the main report's writers stay on the calling thread), for
+/// [`Checker::absorb`] to join in order.
+struct Fragments<'n> {
+    namespaces: &'n Namespaces,
+    username: &'n str,
     template: Report<io::Sink, io::Sink>,
 }
 
-impl Fragments {
-    fn new<W: Write, E: Write>(report: &Report<W, E>) -> Self {
-        Fragments { template: report.fragment(io::sink(), io::sink()) }
+/// What a part of the input gave: its output, in order, its counts and its JSON records.
+struct Fragment {
+    tape: Tape,
+    summary: Summary,
+    results: usize,
+}
+
+impl<'n> Fragments<'n> {
+    fn new<W: Write, E: Write>(checker: &Checker<'n, W, E>) -> Self {
+        Fragments {
+            namespaces: checker.namespaces,
+            username: checker.username,
+            template: checker.report.fragment(io::sink(), io::sink()),
+        }
     }
 
-    fn report(&self, out: TapeWriter, err: TapeWriter) -> Report<TapeWriter, TapeWriter> {
-        self.template.fragment(out, err)
+    /// Reviews with `read` into a new fragment (`capacity`: the bytes it is expected to write).
+    fn review(
+        &self,
+        capacity: usize,
+        read: impl FnOnce(&mut Checker<'n, TapeWriter, TapeWriter>) -> Result<(), OutputError>,
+    ) -> Fragment {
+        let (out, err) = TapeWriter::pair_with_capacity(capacity);
+        let mut checker = Checker::new(self.namespaces, self.username, self.template.fragment(out.clone(), err));
+        // Writing into a tape does not fail.
+        let read = read(&mut checker);
+        debug_assert!(read.is_ok());
+        let (summary, results) = (checker.summary, checker.report.results());
+        drop(checker);
+        Fragment { tape: out.into_tape(), summary, results }
     }
 }
 
@@ -241,27 +262,14 @@ impl<W: Write, E: Write> Visitor for Checker<'_, W, E> {
             return documents::visit_items(self, items);
         }
         let chunks: Vec<&[ListItem<'_>]> = items.chunks(LIST_CHUNK).collect();
-        let (namespaces, username) = (self.namespaces, self.username);
-        let fragments = Fragments::new(&self.report);
+        let fragments = Fragments::new(self);
         let window = NonZeroUsize::new(self.item_jobs.get() * 4).unwrap_or(NonZeroUsize::MIN);
         parallel::ordered(
             &chunks,
             self.item_jobs,
             window,
-            |chunk| {
-                let (out, err) = TapeWriter::pair();
-                let mut checker = Checker::new(namespaces, username, fragments.report(out.clone(), err));
-                // Writing into a tape does not fail.
-                let read = documents::visit_items(&mut checker, chunk);
-                debug_assert!(read.is_ok());
-                let (summary, results) = (checker.summary, checker.report.results());
-                drop(checker);
-                (out.into_tape(), summary, results)
-            },
-            |_, (tape, summary, results)| {
-                self.summary += summary;
-                Ok(self.report.absorb(&tape, results)?)
-            },
+            |chunk| fragments.review(0, |checker| documents::visit_items(checker, chunk)),
+            |_, fragment| self.absorb(fragment),
         )
     }
 }
