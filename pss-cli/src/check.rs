@@ -51,8 +51,7 @@ impl<'n, W: Write, E: Write> Checker<'n, W, E> {
                 Err(error) => self.input_error(error),
             });
         }
-        let mut read_already = Inputs::default();
-        let plan = Plan::new(sources, inputs, &mut read_already, true);
+        let plan = Plan::new(sources, inputs, true);
         if let [unit] = plan.units() {
             // One unit (a file, or standard input that cannot be cut): read here, the items of a
             // long List on every thread.

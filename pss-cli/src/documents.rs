@@ -248,9 +248,8 @@ pub enum Unit<'s> {
 #[derive(Debug)]
 pub struct Plan<'s, 'i> {
     units: Vec<Unit<'s>>,
-    /// Standard input, for its units that read it whole; a later `-` finds it read (empty) once it
-    /// is read in pieces, as it would find it after reading it.
-    stdin: Mutex<&'i mut Inputs>,
+    /// Standard input, for its units that read it whole.
+    stdin: Mutex<Stdin<'i>>,
     /// Standard input's bytes, when it is read in pieces.
     bytes: &'i [u8],
     /// The error that ended reading standard input, reported after its last piece.
@@ -259,15 +258,19 @@ pub struct Plan<'s, 'i> {
     stdin_name: SourceName,
 }
 
+/// Standard input as the units that read it whole find it.
+#[derive(Debug)]
+enum Stdin<'i> {
+    /// Not read in pieces: the inputs', read by the first unit that reads it.
+    Whole(&'i mut Inputs),
+    /// Read in pieces: a later `-` finds it read (empty), as it would after reading it.
+    Read(Inputs),
+}
+
 impl<'s, 'i> Plan<'s, 'i> {
     /// The units of `sources`, with standard input from `inputs` (in pieces when `cut` and it can
-    /// be cut); `read_already` stands in for standard input once it is read in pieces.
-    pub fn new(
-        sources: &'s [Result<Source, InputError>],
-        inputs: &'i mut Inputs,
-        read_already: &'i mut Inputs,
-        cut: bool,
-    ) -> Self {
+    /// be cut).
+    pub fn new(sources: &'s [Result<Source, InputError>], inputs: &'i mut Inputs, cut: bool) -> Self {
         let limits = inputs.limits;
         let mut pieces = None;
         if cut && sources.iter().any(|s| matches!(s, Ok(Source::Stdin))) {
@@ -295,10 +298,12 @@ impl<'s, 'i> Plan<'s, 'i> {
                 }
             }
         }
-        *read_already = Inputs::new(StdinBuffer::default(), limits);
-        let (bytes, stdin): (&[u8], _) =
-            if in_pieces { (inputs.stdin.memory(), Mutex::new(read_already)) } else { (&[], Mutex::new(inputs)) };
-        Plan { units, stdin, bytes, stdin_error, limits, stdin_name: Source::Stdin.name() }
+        let (bytes, stdin): (&[u8], _) = if in_pieces {
+            (inputs.stdin.memory(), Stdin::Read(Inputs::new(StdinBuffer::default(), limits)))
+        } else {
+            (&[], Stdin::Whole(inputs))
+        };
+        Plan { units, stdin: Mutex::new(stdin), bytes, stdin_error, limits, stdin_name: Source::Stdin.name() }
     }
 
     /// The units, in the input's order.
@@ -316,7 +321,11 @@ impl<'s, 'i> Plan<'s, 'i> {
             Unit::Source(Err(_)) => Ok(()),
             Unit::Source(Ok(source @ Source::Stdin)) => {
                 let mut stdin = self.stdin.lock().unwrap_or_else(PoisonError::into_inner);
-                read_source(source, &mut stdin, visitor)
+                let inputs = match &mut *stdin {
+                    Stdin::Whole(inputs) => &mut **inputs,
+                    Stdin::Read(inputs) => inputs,
+                };
+                read_source(source, inputs, visitor)
             }
             Unit::Source(Ok(source @ Source::File(_))) => {
                 read_source(source, &mut Inputs::new(StdinBuffer::default(), self.limits), visitor)

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use pss_core::admission::{Admission, AdmissionConfig, ConfigError, DeclaredNamespaces};
 use pss_core::{ObjectClass, ObjectHeader};
 
-use crate::documents::{Inputs, Plan, Visit, Visitor};
+use crate::documents::{Plan, Visit, Visitor};
 use crate::error::{InputError, Origin, OutputError};
 use crate::input::Source;
 use crate::report::Loc;
@@ -148,8 +148,7 @@ pub fn scan_sources(
     jobs: NonZeroUsize,
 ) -> DeclaredNamespaces {
     let mut found = DeclaredNamespaces::new();
-    let mut read_already = Inputs::default();
-    let plan = Plan::new(sources, inputs, &mut read_already, jobs.get() > 1);
+    let plan = Plan::new(sources, inputs, jobs.get() > 1);
     let window = NonZeroUsize::new(jobs.get() * 4).unwrap_or(NonZeroUsize::MIN);
     let scanned: Result<(), std::convert::Infallible> = crate::parallel::ordered(
         plan.units(),
