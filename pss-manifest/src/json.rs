@@ -14,17 +14,46 @@ fn skip_ws(text: &[u8], mut at: usize) -> usize {
     at
 }
 
+/// The first byte at or after `from` that stops a JSON string scan (`"`, `\\`, or a control
+/// character below U+0020), or `bytes.len()`. Eight bytes at a time: in each 64-bit word, a byte's
+/// high bit is set in `flags` when it may be one, and the lowest such byte always is one (a false
+/// flag only follows a true one, through a borrow), so the search stops exactly there. Most strings
+/// of a manifest are short keys and values, where one call of a general search costs more than the
+/// string.
+fn string_stop(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let flags = |w: u64| {
+        let below_space = w.wrapping_sub(ONES * 0x20) & !w;
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        (below_space | (quote.wrapping_sub(ONES) & !quote) | (backslash.wrapping_sub(ONES) & !backslash)) & HIGH
+    };
+    let mut i = from;
+    while let Some(word) = bytes.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        let found = flags(u64::from_le_bytes(w));
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    bytes
+        .get(i..)
+        .unwrap_or_default()
+        .iter()
+        .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+        .map_or(bytes.len(), |at| i + at)
+}
+
 /// The end of the string starting at `at` (a `"`), if it is valid.
 fn string_end(text: &[u8], at: usize) -> Option<usize> {
     let mut i = at + 1;
     loop {
-        let k = memchr::memchr3(b'"', b'\\', b'\n', &text[i.min(text.len())..])?;
-        // Control characters are invalid inside strings; check the run before the stop.
-        if text[i..i + k].iter().any(|&b| b < 0x20) {
-            return None;
-        }
-        i += k;
-        match text[i] {
+        // The next quote, backslash or control character (invalid inside strings).
+        i = string_stop(text, i);
+        match *text.get(i)? {
             b'"' => return Some(i + 1),
             b'\\' => match text.get(i + 1)? {
                 b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
@@ -560,6 +589,34 @@ mod position_tests {
         let origin = Position { line: 2, column: 5 };
         assert_eq!(position_at("{\"\u{e9}\": 1}".as_bytes(), origin, 5), Position { line: 2, column: 9 });
         assert_eq!(position_at(b"{\n  \xff\"a\"", origin, 7), Position { line: 3, column: 6 });
+    }
+
+    #[test]
+    fn string_stops_are_the_first_quote_backslash_or_control_character() {
+        let naive = |b: &[u8], from: usize| {
+            (from..b.len()).find(|&i| b[i] < 0x20 || b[i] == b'"' || b[i] == b'\\').unwrap_or(b.len())
+        };
+        let alphabet: &[u8] = b"ab \"\\\x00\x1f\x20\x7f\x80\xff\xe2\x9c\x93{}";
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for len in 0..40 {
+            for _ in 0..200 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        alphabet[(seed % alphabet.len() as u64) as usize]
+                    })
+                    .collect();
+                for from in 0..=len + 1 {
+                    assert_eq!(
+                        string_stop(&bytes, from),
+                        naive(&bytes, from).max(from.min(len)),
+                        "{bytes:?} from {from}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
