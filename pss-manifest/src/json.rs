@@ -302,10 +302,15 @@ fn members(text: &[u8], at: usize) -> Option<Vec<(usize, String, usize)>> {
 
 /// The elements of the array at `at` (its `[`): the start and end of each.
 pub(crate) fn elements(text: &[u8], at: usize) -> Option<Vec<(usize, usize)>> {
+    elements_to(text, at).map(|(elements, _)| elements)
+}
+
+/// [`elements`], and where the array ends (after its `]`).
+fn elements_to(text: &[u8], at: usize) -> Option<(Vec<(usize, usize)>, usize)> {
     let mut out = Vec::new();
     let mut i = skip_ws(text, at + 1);
     if text.get(i) == Some(&b']') {
-        return Some(out);
+        return Some((out, i + 1));
     }
     loop {
         let end = value_end(text, i)?;
@@ -313,7 +318,43 @@ pub(crate) fn elements(text: &[u8], at: usize) -> Option<Vec<(usize, usize)>> {
         i = skip_ws(text, end);
         match text.get(i)? {
             b',' => i = skip_ws(text, i + 1),
-            b']' => return Some(out),
+            b']' => return Some((out, i + 1)),
+            _ => return None,
+        }
+    }
+}
+
+/// A member of an object found with its array's elements: where its key is, where its value
+/// starts, and the elements when the value is an array.
+pub(crate) type ArrayMember = (usize, usize, Option<Vec<(usize, usize)>>);
+
+/// What [`member`] finds for `key` in the object at `at`, with the elements of its value when it
+/// is an array ([`elements`]), in one pass over the object (a List's `items` is most of its text):
+/// `None` when the object is not valid (as `member` gives), `Some(None)` when the key is absent.
+pub(crate) fn member_elements(text: &[u8], at: usize, key: &str) -> Option<Option<ArrayMember>> {
+    let mut found = None;
+    let mut i = skip_ws(text, at + 1);
+    if text.get(i) == Some(&b'}') {
+        return Some(None);
+    }
+    loop {
+        let key_end = string_end(text, i)?;
+        let wanted = unescape(&text[i..key_end])? == key;
+        let value = member_key(text, i)?;
+        let end = if wanted && text.get(value) == Some(&b'[') {
+            let (elements, end) = elements_to(text, value)?;
+            found = Some((i, value, Some(elements)));
+            end
+        } else {
+            if wanted {
+                found = Some((i, value, None));
+            }
+            value_end(text, value)?
+        };
+        i = skip_ws(text, end);
+        match text.get(i)? {
+            b',' => i = skip_ws(text, i + 1),
+            b'}' => return Some(found),
             _ => return None,
         }
     }
@@ -589,6 +630,33 @@ mod position_tests {
         let origin = Position { line: 2, column: 5 };
         assert_eq!(position_at("{\"\u{e9}\": 1}".as_bytes(), origin, 5), Position { line: 2, column: 9 });
         assert_eq!(position_at(b"{\n  \xff\"a\"", origin, 7), Position { line: 3, column: 6 });
+    }
+
+    #[test]
+    fn a_member_with_its_elements_is_what_member_and_elements_find() {
+        let texts = [
+            r#"{"kind": "List", "items": [{"a": 1}, [2], "s", 3, null]}"#,
+            r#"{"items": [], "kind": "List"}"#,
+            r#"{"items": [1], "items": {"a": 1}}"#,
+            r#"{"items": {"a": 1}, "items": [1, 2]}"#,
+            r#"{"ite\u006ds": [1, 2], "x": 1}"#,
+            r#"{"items": null}"#,
+            r#"{"other": [1]}"#,
+            r#"{}"#,
+            r#"{"items": [1, 2}"#,
+            r#"{"items": [1], "bad": }"#,
+            r#"{"a": {"items": [1]}, "items" : [ {"b" : [1,2]} , 2 ] }"#,
+        ];
+        for text in texts {
+            let text = text.as_bytes();
+            let expected = members(text, 0).map(|_| {
+                member(text, 0, "items").map(|(key, value)| {
+                    let elements = (text.get(value) == Some(&b'[')).then(|| elements(text, value)).flatten();
+                    (key, value, elements)
+                })
+            });
+            assert_eq!(member_elements(text, 0, "items"), expected, "{}", String::from_utf8_lossy(text));
+        }
     }
 
     #[test]

@@ -680,14 +680,15 @@ impl<'a> Document<'a> {
                 if text.get(start) != Some(&b'{') {
                     return Ok(Vec::new());
                 }
-                let Some((key, value)) = json::member(text, start, "items") else {
+                // `items` and its elements in one pass over the List (an object that is not valid
+                // JSON has none: pss-core reports what is wrong with it).
+                let Some(Some((key, value, elements))) = json::member_elements(text, start, "items") else {
                     return Ok(Vec::new());
                 };
                 if text[value..].starts_with(b"null") {
                     return Ok(Vec::new());
                 }
-                let Some(elements) = (text.get(value) == Some(&b'[')).then(|| json::elements(text, value)).flatten()
-                else {
+                let Some(elements) = elements else {
                     return not_a_list(position(key));
                 };
                 // Each item's place from the previous one's (items come in order; each starts at
