@@ -3,8 +3,10 @@
 # standard input (the shape of the upstream Go baseline in ../shared/perf.md: 23.4k pods/s end to
 # end), and prints pods per second. Release build; best and median of several runs.
 #
-#   scripts/bench-cli.sh            # 18,000 pods, 7 runs
+#   scripts/bench-cli.sh            # 18,000 pods, 7 runs, on every core
 #   PODS=50000 RUNS=3 scripts/bench-cli.sh
+#   JOBS=1 scripts/bench-cli.sh     # one thread (pss check --jobs 1)
+#   LIST=1 scripts/bench-cli.sh     # the pods as one List, as `kubectl get pods -A -o json` writes them
 source "$(dirname "$0")/lib.sh"
 ensure_rust
 cd "$ROOT"
@@ -19,12 +21,20 @@ pss="$ROOT/target/release/pss"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 python3 pss-cli/bench/gen_pods.py --count "$pods" --seed 1 >"$work/pods.jsonl"
+if [ -n "${LIST:-}" ]; then
+  # One List object holding the pods, one item per line.
+  { printf '{"apiVersion": "v1", "kind": "List", "items": [\n'; sed '$!s/$/,/' "$work/pods.jsonl"; printf ']}\n'; } \
+    >"$work/list.json"
+  mv "$work/list.json" "$work/pods.jsonl"
+fi
+jobs=()
+[ -n "${JOBS:-}" ] && jobs=(--jobs "$JOBS")
 bytes=$(wc -c <"$work/pods.jsonl")
-say "$pods pods, $((bytes / 1024)) KiB of JSON Lines; $runs runs"
+say "$pods pods, $((bytes / 1024)) KiB of JSON${LIST:+ (one List)}; $runs runs${JOBS:+, --jobs $JOBS}"
 
 # One warm-up run, which also checks the output: one record per pod, no input errors.
 status=0
-"$pss" check --format jsonl --level restricted <"$work/pods.jsonl" >"$work/out.jsonl" || status=$?
+"$pss" check "${jobs[@]}" --format jsonl --level restricted <"$work/pods.jsonl" >"$work/out.jsonl" || status=$?
 if [ "$status" -ge 2 ]; then
   echo "pss reported an input error (exit $status)" >&2
   exit 1
@@ -37,7 +47,7 @@ say "warm-up: $records records, $denied denied at restricted:latest"
 times=()
 for _ in $(seq "$runs"); do
   start=$(date +%s%N)
-  "$pss" check --format jsonl --level restricted <"$work/pods.jsonl" >/dev/null || true
+  "$pss" check "${jobs[@]}" --format jsonl --level restricted <"$work/pods.jsonl" >/dev/null || true
   end=$(date +%s%N)
   times+=($(((end - start) / 1000)))
 done
