@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs two `pss` binaries side by side over the same inputs and flags and fails on the first difference in
 # standard output, standard error or exit status: the proof that a change to `pss check` keeps its output
-# byte for byte. Inputs: ../shared/bench-corpus/pods.jsonl (standard input and as a file),
+# byte for byte. Inputs: ../shared/bench-corpus/pods.jsonl (standard input, as a file, and part of it as a List),
 # ../shared/realworld/corpus, ../shared/conformance, a generated YAML stream, every file of
 # fuzz/corpus/manifest_stream (as arguments of one run, and a sample one by one on standard input); formats
 # text (plain and --verbose), json, jsonl, sarif and junit; levels, namespace labels, an admission
@@ -70,6 +70,15 @@ if [ -f "$shared/bench-corpus/pods.jsonl" ]; then
   } >"$work/pods-ns.jsonl"
   for format in "${formats[@]}"; do
     compare "pods.jsonl with a Namespace" "$work/pods-ns.jsonl" check --format "$format" --level restricted
+  done
+  # 4,000 of the pods and the Namespace as one List, as `kubectl get -o json` writes it (its items are
+  # reviewed on several threads).
+  { printf '{\n  "apiVersion": "v1",\n  "items": [\n'
+    { head -n 4000 "$shared/bench-corpus/pods.jsonl"; tail -n 1 "$work/pods-ns.jsonl"; } | sed '$!s/$/,/'
+    printf '  ],\n  "kind": "List"\n}\n'
+  } >"$work/list.json"
+  for format in "${formats[@]}"; do
+    compare "4,000 pods as a List on stdin" "$work/list.json" check --format "$format" --level restricted -v
   done
 fi
 if [ -d "$shared/realworld/corpus" ]; then
