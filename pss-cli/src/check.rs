@@ -279,31 +279,15 @@ const LIST_CHUNK: usize = 64;
 
 #[cfg(test)]
 mod tests {
-    use std::cell::RefCell;
     use std::io::Read;
-    use std::rc::Rc;
 
     use pss_core::admission::Admission;
 
     use super::*;
     use crate::cli::Format;
+    use crate::json_out::tests::Shared;
     use crate::limits::Limits;
     use crate::report::Styles;
-
-    /// Output kept where the test can read it after the checker is gone.
-    #[derive(Debug, Default, Clone)]
-    struct Shared(Rc<RefCell<Vec<u8>>>);
-
-    impl Write for Shared {
-        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-            self.0.borrow_mut().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
 
     /// A stream of JSON pods, then a read error.
     struct Broken {

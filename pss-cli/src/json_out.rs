@@ -588,9 +588,9 @@ pub(crate) mod tests {
         (out, COMPARED.with(std::cell::Cell::get) - before)
     }
 
-    /// Output kept where the test can read it after the checker is gone.
+    /// Output kept where the test can read it after the checker is gone (also `check`'s tests').
     #[derive(Debug, Default, Clone)]
-    struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+    pub(crate) struct Shared(pub(crate) std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
 
     impl Write for Shared {
         fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
