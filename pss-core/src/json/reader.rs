@@ -24,7 +24,7 @@ pub(crate) struct Reader<'a> {
 
 /// The offset of the first byte at or after `i` that ends a plain run of string content: `"`,
 /// `\` or a control character (or the end). Looks at eight bytes at a time.
-#[inline]
+#[inline(always)]
 fn string_run_end(b: &[u8], mut i: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -108,6 +108,15 @@ impl<'a> Reader<'a> {
 
     #[inline]
     fn skip_ws(&mut self) {
+        // Compact JSON has no whitespace between tokens: one comparison decides.
+        if self.bytes.get(self.pos).is_some_and(|&b| b > b' ') {
+            return;
+        }
+        self.skip_ws_run();
+    }
+
+    #[inline(never)]
+    fn skip_ws_run(&mut self) {
         while let Some(&b) = self.bytes.get(self.pos) {
             if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
                 self.pos += 1;
@@ -244,18 +253,26 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a string at the current position (which must be `"`).
+    #[inline(always)]
     pub(crate) fn string(&mut self) -> Result<Cow<'a, str>> {
         debug_assert_eq!(self.bytes.get(self.pos), Some(&b'"'));
-        self.pos += 1;
-        let start = self.pos;
+        let start = self.pos + 1;
+        let end = string_run_end(self.bytes, start);
+        if self.bytes.get(end) == Some(&b'"') {
+            self.pos = end + 1;
+            return Ok(Cow::Borrowed(&self.text[start..end]));
+        }
+        self.pos = end;
+        self.escaped_string(start)
+    }
+
+    /// The rest of [`Reader::string`] once its first run (from `start`) ended at something other
+    /// than the closing quote: an escape (copied into an owned string) or an error.
+    #[cold]
+    #[inline(never)]
+    fn escaped_string(&mut self, start: usize) -> Result<Cow<'a, str>> {
         let b = self.bytes;
-        self.pos = string_run_end(b, self.pos);
         match b.get(self.pos) {
-            Some(b'"') => {
-                let s = &self.text[start..self.pos];
-                self.pos += 1;
-                return Ok(Cow::Borrowed(s));
-            }
             Some(b'\\') => {}
             Some(_) => return Err(self.unexpected("a character in string (control characters must be escaped)")),
             None => return Err(self.unexpected("a closing quote")),
