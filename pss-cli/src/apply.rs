@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use pss_core::kyverno::{
@@ -16,7 +17,7 @@ use serde::Serialize;
 use crate::cli::NamespaceArgs;
 use crate::documents::{self, Inputs, Visit, Visitor};
 use crate::error::{InputError, Origin, OutputError, Place, RunError};
-use crate::namespaces::{apply_namespace_flags, scan_namespaces};
+use crate::namespaces::{apply_namespace_flags, scan_sources};
 use crate::objects::namespace_of;
 use crate::report::Loc;
 
@@ -513,25 +514,21 @@ pub fn run(args: ApplyArgs, stdin: &mut Inputs) -> Result<u8, RunError> {
         input_errors: Vec::new(),
     };
     // Exceptions: --exception files, then those among the policies, then among the resources.
-    for path in &args.exceptions {
-        documents::read_arg(path, stdin, &mut loader)?;
-    }
+    documents::read_sources(&documents::expand(&args.exceptions), stdin, &mut loader)?;
     stdin.rewind();
     loader.role = Role::Policies;
-    for path in &args.policies {
-        documents::read_arg(path, stdin, &mut loader)?;
-    }
+    documents::read_sources(&documents::expand(&args.policies), stdin, &mut loader)?;
     stdin.rewind();
+    // The resources are read three times (exceptions, namespaces, objects): expanded once.
+    let resources = documents::expand(&args.resources);
     loader.role = Role::Resources;
-    for path in &args.resources {
-        documents::read_arg(path, stdin, &mut loader)?;
-    }
+    documents::read_sources(&resources, stdin, &mut loader)?;
     stdin.rewind();
     for error in &loader.input_errors {
         writeln!(io::stderr(), "pss: {error}").map_err(OutputError)?;
     }
     // Namespace objects among the resources and --namespace-labels, as `pss check` reads them.
-    let mut declared = scan_namespaces(&args.resources, stdin)?;
+    let mut declared = scan_sources(&resources, stdin, NonZeroUsize::MIN);
     apply_namespace_flags(&mut declared, &args.namespaces.namespace_labels);
     let namespace_labels: BTreeMap<String, BTreeMap<String, String>> =
         declared.iter().map(|(name, labels)| (name.to_owned(), labels.iter().cloned().collect())).collect();
@@ -558,9 +555,7 @@ pub fn run(args: ApplyArgs, stdin: &mut Inputs) -> Result<u8, RunError> {
             writeln!(applier.out).map_err(OutputError)?;
         }
     }
-    for path in &args.resources {
-        documents::read_arg(path, stdin, &mut applier)?;
-    }
+    documents::read_sources(&resources, stdin, &mut applier)?;
     let c = applier.counts;
     match args.format {
         ApplyFormat::Text => {

@@ -356,19 +356,29 @@ impl<'s, 'i> Plan<'s, 'i> {
 /// # Errors
 /// Writing the output failed; input errors go to the visitor.
 pub fn read_arg<V: Visitor>(arg: &Path, inputs: &mut Inputs, visitor: &mut V) -> Result<(), OutputError> {
-    for source in input::expand(arg) {
-        match source {
-            Ok(source) => read_source(&source, inputs, visitor)?,
-            Err(error) => visitor.input_error(&error)?,
-        }
-    }
-    Ok(())
+    read_sources(&input::expand(arg), inputs, visitor)
 }
 
 /// Every PATH argument expanded into sources, in order (see [`input::expand`]): the sources
 /// [`read_source`] reads, and the problems found reading directories in their place.
 pub fn expand(paths: &[std::path::PathBuf]) -> Vec<Result<Source, InputError>> {
     paths.iter().flat_map(|path| input::expand(path)).collect()
+}
+
+/// Reads sources already expanded (see [`expand`]) into `visitor`, one after the other; a problem
+/// found expanding them goes to [`Visitor::input_error`] in its place.
+///
+/// # Errors
+/// Writing the output failed; input errors go to the visitor.
+pub fn read_sources<V: Visitor>(
+    sources: &[Result<Source, InputError>],
+    inputs: &mut Inputs,
+    visitor: &mut V,
+) -> Result<(), OutputError> {
+    sources.iter().try_for_each(|source| match source {
+        Ok(source) => read_source(source, inputs, visitor),
+        Err(error) => visitor.input_error(error),
+    })
 }
 
 /// Reads one source into `visitor` (standard input and the limits from `inputs`).

@@ -9,6 +9,7 @@ use std::io::{self, Write};
 
 use pss_core::admission::Policy;
 use pss_core::{FieldValueRef, Level, LevelVersion, Version, Violation};
+use pss_manifest::json_string_stop;
 
 /// One checked object in JSON output.
 #[derive(Debug)]
@@ -197,7 +198,7 @@ fn rendered(out: &mut Vec<u8>, render: impl FnOnce(&mut Bytes<'_>) -> std::fmt::
     let start = out.len();
     // Writing into a Vec cannot fail.
     let _ = render(&mut Bytes(out));
-    if next_special(&out[start..], 0) == out.len() - start {
+    if json_string_stop(&out[start..], 0) == out.len() - start {
         out.push(b'"');
         return false;
     }
@@ -223,35 +224,6 @@ fn unsigned(out: &mut Vec<u8>, mut n: u64) {
     out.extend_from_slice(&digits[at..]);
 }
 
-/// Where the first byte at or after `from` that JSON strings escape is (`"`, `\` or a control
-/// character below U+0020), or `bytes.len()`. Eight bytes at a time: in each 64-bit word, a byte's
-/// high bit is set in `flags` when it may be one, and the lowest such byte always is one (a false
-/// flag only follows a true one, through a borrow), so the search stops exactly there.
-fn next_special(bytes: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let flags = |w: u64| {
-        let below_space = w.wrapping_sub(ONES * 0x20) & !w;
-        let quote = w ^ (ONES * u64::from(b'"'));
-        let backslash = w ^ (ONES * u64::from(b'\\'));
-        (below_space | (quote.wrapping_sub(ONES) & !quote) | (backslash.wrapping_sub(ONES) & !backslash)) & HIGH
-    };
-    let mut i = from;
-    while let Some(word) = bytes.get(i..i + 8) {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(word);
-        let found = flags(u64::from_le_bytes(w));
-        if found != 0 {
-            return i + (found.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    bytes[i.min(bytes.len())..]
-        .iter()
-        .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
-        .map_or(bytes.len(), |at| i + at)
-}
-
 /// A JSON string as `serde_json` writes it: `"` and `\` escaped with a backslash, the control
 /// characters `\b \t \n \f \r` by name and the others as `\u00XX` (lower-case hex); everything
 /// else (non-ASCII and DEL included) as it is. Runs without any of them are copied whole.
@@ -261,7 +233,7 @@ pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let mut start = 0;
     loop {
-        let i = next_special(bytes, start);
+        let i = json_string_stop(bytes, start);
         out.extend_from_slice(&bytes[start..i]);
         let Some(&b) = bytes.get(i) else { break };
         let named = match b {

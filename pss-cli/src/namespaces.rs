@@ -4,7 +4,7 @@
 
 use core::fmt;
 use std::num::NonZeroUsize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use pss_core::admission::{Admission, AdmissionConfig, ConfigError, DeclaredNamespaces};
 use pss_core::{ObjectClass, ObjectHeader};
@@ -125,23 +125,13 @@ impl Namespaces {
     }
 }
 
-/// Reads the whole input once, looking only for Namespace objects (a header-only pass over the
-/// documents that mention `Namespace`), and returns the namespaces they declare (pss-core's rule:
-/// a later one replaces an earlier one); standard input is rewound for the next pass. Input errors
-/// are left for that pass to report.
-///
-/// # Errors
-/// None in practice (the scan writes nothing); the type is the readers'.
-pub fn scan_namespaces(
-    paths: &[PathBuf],
-    stdin: &mut crate::documents::Inputs,
-) -> Result<DeclaredNamespaces, OutputError> {
-    Ok(scan_sources(&crate::documents::expand(paths), stdin, NonZeroUsize::MIN))
-}
-
-/// As [`scan_namespaces`] over sources already expanded, reading `jobs` of them at once: each
-/// source's declarations are gathered apart and joined in the sources' order
-/// ([`DeclaredNamespaces::append`]), so the result is the same with any number of jobs.
+/// Reads the whole input (PATH arguments expanded, see [`crate::documents::expand`]) once, looking
+/// only for Namespace objects (a header-only pass over the documents that mention `Namespace`),
+/// and returns the namespaces they declare (pss-core's rule: a later one replaces an earlier one);
+/// standard input is rewound for the next pass. Input errors are left for that pass to report.
+/// `jobs` sources are read at once: each source's declarations are gathered apart and joined in
+/// the sources' order ([`DeclaredNamespaces::append`]), so the result is the same with any number
+/// of jobs.
 pub fn scan_sources(
     sources: &[Result<Source, InputError>],
     inputs: &mut crate::documents::Inputs,

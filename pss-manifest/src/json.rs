@@ -20,7 +20,7 @@ fn skip_ws(text: &[u8], mut at: usize) -> usize {
 /// flag only follows a true one, through a borrow), so the search stops exactly there. Most strings
 /// of a manifest are short keys and values, where one call of a general search costs more than the
 /// string.
-fn string_stop(bytes: &[u8], from: usize) -> usize {
+pub(crate) fn string_stop(bytes: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let flags = |w: u64| {

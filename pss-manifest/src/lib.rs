@@ -586,6 +586,16 @@ pub fn fast_path_agrees(text: &str) -> Option<Result<(), String>> {
     yaml::fast_path_agrees(text)
 }
 
+/// For pss-cli's JSON writer (not a stable API): the offset of the first byte at or after `from`
+/// that stops a JSON string (`"`, `\`, or a control character below U+0020), or `bytes.len()`
+/// when there is none (`from` past the end included). The scan this crate's JSON reader uses,
+/// eight bytes at a time.
+#[doc(hidden)]
+#[inline]
+pub fn json_string_stop(bytes: &[u8], from: usize) -> usize {
+    json::string_stop(bytes, from)
+}
+
 /// One document: its JSON, where it is, and where its fields are.
 #[derive(Debug)]
 pub struct Document<'a> {
