@@ -292,7 +292,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// Files (pieces of a JSON stream on standard input, chunks of the items of a long List read
+    /// Files (pieces of a JSON or YAML stream on standard input, chunks of the items of a long List read
     /// alone) read at once, on as many threads [default: the cores available, at most 8]. The
     /// output is the same with any number: results come in the order of the input. SARIF and
     /// JUnit output are written from one thread.

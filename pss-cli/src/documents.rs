@@ -162,17 +162,17 @@ impl StdinBuffer {
     }
 
     /// Standard input cut into pieces that can be read apart, on several threads
-    /// ([`pss_manifest::json_pieces`], at least [`STDIN_PIECE`] bytes each), when it is held in
-    /// memory, not read yet by this pass, and a stream of JSON texts that can be cut safely: then it
-    /// counts as read by this pass, and the bytes are [`memory`](Self::memory)'s. The error that
-    /// ended reading it, if one did, comes with the pieces (reported after them). The cut is made
-    /// once, for every pass.
+    /// ([`pss_manifest::pieces`], at least [`STDIN_PIECE`] bytes each), when it is held in
+    /// memory, not read yet by this pass, and a stream (JSON texts or YAML documents) that can be
+    /// cut safely: then it counts as read by this pass, and the bytes are
+    /// [`memory`](Self::memory)'s. The error that ended reading it, if one did, comes with the
+    /// pieces (reported after them). The cut is made once, for every pass.
     fn pieces(&mut self, limits: Limits) -> Option<(Vec<pss_manifest::Piece>, Option<io::Error>)> {
         if self.taken || self.spilled.is_some() {
             return None;
         }
         let data = &self.data;
-        let pieces = self.pieces.get_or_insert_with(|| pss_manifest::json_pieces(data, options(limits), STDIN_PIECE));
+        let pieces = self.pieces.get_or_insert_with(|| pss_manifest::pieces(data, options(limits), STDIN_PIECE));
         let pieces = pieces.clone()?;
         self.taken = true;
         let error = self.error.as_ref().map(|(kind, message)| io::Error::new(*kind, message.clone()));
@@ -244,7 +244,8 @@ pub enum Unit<'s> {
 
 /// A pass over the input cut into [`Unit`]s that can be read on several threads and give,
 /// joined in order, what reading the sources one after the other gives: each source is a unit,
-/// except standard input given as a stream of JSON texts held in memory, which is cut into pieces.
+/// except standard input held in memory, which is cut into pieces when it can be (a stream of JSON
+/// texts or YAML documents: [`pss_manifest::pieces`]).
 #[derive(Debug)]
 pub struct Plan<'s, 'i> {
     units: Vec<Unit<'s>>,

@@ -275,6 +275,59 @@ fn a_json_stream_on_standard_input_gives_the_same_bytes_with_any_number_of_jobs(
     }
 }
 
+/// Standard input as a long YAML stream (`helm template | pss check -`), read in pieces on several
+/// threads: pods and Deployments, documents that read as nothing (comments, `~`) and take no
+/// index, malformed documents, a bad separator, a List, CRLF, and a Namespace at the end that sets
+/// the policy of pods before it.
+#[test]
+fn a_yaml_stream_on_standard_input_gives_the_same_bytes_with_any_number_of_jobs() {
+    let dir = TempDir::new("jobs-yaml-stdin");
+    dir.write("file.yaml", pod(PRIVILEGED, "in-a-file", "late"));
+    let mut stream = String::from("---\n");
+    for i in 0..3000 {
+        let ns = ["default", "late", "other"][i % 3];
+        let template = if i % 4 == 0 { RESTRICTED } else { PRIVILEGED };
+        let name = format!("p{i}");
+        let document = match i % 50 {
+            3 => "# Source: chart/templates/empty.yaml\n".to_owned(),
+            7 => format!("kind: Pod\nmetadata:\n  name: bad{i}\nspec: [\n"),
+            13 => "~\n".to_owned(),
+            21 => format!("apiVersion: v1\nkind: List\nitems:\n- {}", pod(template, &name, ns).trim_end().replace('\n', "\n  ") + "\n"),
+            29 => format!("{}--- not a separator\n", pod(template, &name, ns)),
+            33 => pod(template, &name, ns).replace('\n', "\r\n"),
+            41 => format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d{i}\n  namespace: {ns}\nspec:\n  template:\n    \
+                 spec:\n      hostPID: true\n      containers:\n      - name: c\n        image: x\n"
+            ),
+            _ => format!("# Source: chart/templates/pod{i}.yaml\n{}", pod(template, &name, ns)),
+        };
+        stream.push_str(&document);
+        stream.push_str(if i % 17 == 0 { "--- # next\n" } else { "---\n" });
+    }
+    stream.push_str(&namespace("late", "privileged"));
+    assert!(stream.len() > 4 * 128 * 1024, "several pieces: {} bytes", stream.len());
+    for format in ["text", "json", "jsonl", "sarif", "junit"] {
+        let run = |jobs: &str| {
+            let args = ["check", "-j", jobs, "--format", format, "-v", "-l", "restricted", "-", "file.yaml", "-"];
+            pss_in(dir.path(), &args, stream.as_bytes())
+        };
+        let one = run("1");
+        assert_eq!(one.code, 2, "{format}: {}", one.stderr);
+        if format == "jsonl" {
+            let records = common::json_lines(&one.stdout);
+            // 3000 documents: 120 read as nothing, 60 malformed and 60 with a bad separator (errors);
+            // each List one pod.
+            assert_eq!(records.len(), 3000 - 240 + 1 + 1, "{format}");
+            let late = records.iter().filter(|r| r["namespace"] == "late").collect::<Vec<_>>();
+            assert!(late.len() > 900);
+            assert!(late.iter().all(|r| r["policy"]["enforce"] == "privileged:latest"));
+        }
+        for jobs in ["2", "3"] {
+            assert_same(&one, &run(jobs), &format!("YAML on standard input, {format}, --jobs {jobs}"));
+        }
+    }
+}
+
 /// A long List read alone (`kubectl get pods -A -o json`, and a YAML PodList file), reviewed a
 /// chunk of items at a time on several threads: items in every state (denied, allowed, malformed,
 /// a Namespace among them that sets the policy of items before it, a nested List not walked).

@@ -235,7 +235,7 @@ impl<R: Read> Reader<R> {
         Reader { options, state: State::Start(Some(reader)), next: 0, prefilter: None }
     }
 
-    /// Reads one [`Piece`] of a stream of JSON texts: `reader` gives the piece's bytes (the
+    /// Reads one [`Piece`] of a stream (see [`pieces`]): `reader` gives the piece's bytes (the
     /// stream's bytes in [`Piece::range`]), and its documents come out as a reader of the whole
     /// stream gives them (indexes, lines, columns, errors). The first piece is read as the start of
     /// a stream is.
@@ -244,17 +244,21 @@ impl<R: Read> Reader<R> {
             return Self::with_options(reader, options);
         }
         let stream = Prefixed { prefix: Vec::new(), at: 0, inner: Decoded::utf8(reader) };
-        Reader {
-            options,
-            state: State::Json {
+        let state = match piece.syntax {
+            Syntax::Json => State::Json {
                 stream: JsonStream::resume(stream, options.max_document, piece.start),
-                // `json_pieces` cuts only after two valid texts: JSON to the end.
+                // `pieces` cuts JSON only after two valid texts: JSON to the end.
                 valid: 2,
                 previous_line: piece.start.line,
             },
-            next: piece.first_document,
-            prefilter: None,
-        }
+            // A YAML piece starts on the line after a separator, where a document starts.
+            Syntax::Yaml => State::Yaml {
+                chunks: Chunks::new(BufReader::with_capacity(BUFFER, stream), piece.start.line, options.max_document),
+                first_columns: 0,
+                first_line: piece.start.line,
+            },
+        };
+        Reader { options, state, next: piece.first_document, prefilter: None }
     }
 
     /// Skips, without reading them, the documents whose text (YAML as written, JSON as written) does
@@ -415,17 +419,11 @@ impl<R: Read> Reader<R> {
                 self.next += 1;
                 continue;
             }
-            let source = match String::from_utf8(chunk.text) {
-                Ok(text) => text,
-                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-            };
             let offset = yaml::Offset { lines: chunk.first_line - 1, columns };
-            match yaml::read(&source, offset, self.options.limits()) {
+            match read_chunk(chunk.text, offset, &self.options) {
                 Err(error) => return Ok(Some(Err(self.error(error, line)))),
-                // Empty documents (comments only, `~`) are skipped, as kubectl skips them.
                 Ok(None) => {}
-                Ok(Some(Node { value: Value::Null, .. })) => {}
-                Ok(Some(root)) => {
+                Ok(Some((source, root))) => {
                     let mut json = Vec::with_capacity(source.len() + source.len() / 4);
                     root.write_json(&source, &mut json);
                     let index = self.next;
@@ -446,6 +444,20 @@ impl<R: Read> Reader<R> {
     }
 }
 
+/// One YAML document's text as the reader reads it: its text (invalid UTF-8 replaced) and root,
+/// or `None` when it reads as nothing (comments only, an empty or `null` document), which kubectl
+/// skips without counting it.
+fn read_chunk(text: Vec<u8>, offset: yaml::Offset, options: &Options) -> Result<Option<(String, Node)>, Error> {
+    let source = match String::from_utf8(text) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    match yaml::read(&source, offset, options.limits())? {
+        None | Some(Node { value: Value::Null, .. }) => Ok(None),
+        Some(root) => Ok(Some((source, root))),
+    }
+}
+
 /// The first character of `prefix` that is not white space (`None` when there is none). Without
 /// building the (lossy) text when it is ASCII, as nearly always: ASCII white space is what
 /// `char::is_whitespace` says it is below 0x80.
@@ -458,14 +470,15 @@ fn first_char(prefix: &[u8]) -> Option<char> {
     }
 }
 
-/// A part of a stream of JSON texts held in memory that reads, on its own, as that part of the
-/// whole stream reads (see [`json_pieces`]): the same documents, with the same indexes, lines and
-/// columns. Read it with [`Reader::piece`].
+/// A part of a stream held in memory that reads, on its own, as that part of the whole stream
+/// reads (see [`pieces`]): the same documents, with the same indexes, lines and columns. Read it
+/// with [`Reader::piece`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Piece {
     range: std::ops::Range<usize>,
     first_document: usize,
     start: Position,
+    syntax: Syntax,
 }
 
 impl Piece {
@@ -483,55 +496,90 @@ impl Piece {
     pub fn is_first(&self) -> bool {
         self.range.start == 0
     }
+
+    /// What the stream is read as.
+    pub fn syntax(&self) -> Syntax {
+        self.syntax
+    }
 }
 
-/// Cuts a stream of JSON texts held in memory (JSON Lines, concatenated objects) into pieces of at
-/// least `size` bytes that can be read apart, on several threads, and give together exactly the
-/// documents [`Reader`] gives for the whole stream with `options`.
+/// Cuts a stream held in memory (JSON Lines, concatenated JSON objects, or YAML documents between
+/// `---` lines) into pieces of at least `size` bytes that can be read apart, on several threads,
+/// and give together exactly the documents [`Reader`] gives for the whole stream with `options`.
 ///
-/// Fails closed: `None` (read the stream whole) unless the stream is cut where a reader of the
-/// whole stream would be in a state a reader of the piece can start from. That is: the stream is
-/// read as JSON (no byte-order mark, the first non-blank character `{`), its first two texts are
-/// valid JSON (so kubectl's decoder stays with JSON to the end: no text after them can turn the
-/// rest into YAML), and each later piece starts at a text that begins with `{`, where the splitter
-/// of the whole stream started one. `None` also when the stream makes only one piece.
+/// Fails closed: `None` (read the stream whole) unless each piece starts where a reader of the
+/// whole stream is in a state a reader of the piece starts from, and where the index of the next
+/// document is known. The stream must have no byte-order mark (which changes the bytes the
+/// splitter sees). Then, as the stream is sniffed:
+/// - **JSON** (the first non-blank character `{`): its first two texts are valid JSON (so
+///   kubectl's decoder stays with JSON to the end: no text after them can turn the rest into YAML),
+///   and each later piece starts at a text that begins with `{`, where the splitter of the whole
+///   stream started one;
+/// - **YAML**: a piece starts on the line after a `---` separator (kubectl splits YAML documents
+///   at these lines, before parsing each on its own), and the documents before it are counted as
+///   the reader counts them: a document that reads as nothing (comments only, `null`) takes no
+///   index. A document that starts with a `key:` line at column 0 is a mapping or an error, and
+///   counts; any other is read here to know. A separator cut short by the document size limit
+///   ends the cutting.
 ///
-/// The stream is scanned once here (strings and brackets only, as the reader splits it).
+/// `None` also when the stream makes only one piece. The stream is scanned once here (JSON:
+/// strings and brackets only, as the reader splits it; YAML: its lines).
 ///
 /// ```
-/// use pss_manifest::{json_pieces, Options, Reader};
+/// use pss_manifest::{pieces, Options, Reader};
 ///
 /// let stream: String = (0..100).map(|i| format!("{{\"kind\":\"Pod\",\"metadata\":{{\"name\":\"p{i}\"}}}}\n")).collect();
-/// let pieces = json_pieces(stream.as_bytes(), Options::default(), 1000).expect("JSON Lines can be cut");
-/// assert!(pieces.len() > 1);
-/// let mut names = Vec::new();
-/// for piece in &pieces {
-///     let mut reader = Reader::piece(&stream.as_bytes()[piece.range()], piece, Options::default());
-///     while let Some(document) = reader.next_document()? {
-///         let document = document.expect("a document");
-///         names.push((document.index(), document.line(), String::from_utf8_lossy(document.json()).into_owned()));
+/// let yaml: String = (0..100).map(|i| format!("# pod {i}\nkind: Pod\nmetadata:\n  name: p{i}\n---\n")).collect();
+/// for stream in [stream, yaml] {
+///     let pieces = pieces(stream.as_bytes(), Options::default(), 1000).expect("the stream can be cut");
+///     assert!(pieces.len() > 1);
+///     let mut names = Vec::new();
+///     for piece in &pieces {
+///         let mut reader = Reader::piece(&stream.as_bytes()[piece.range()], piece, Options::default());
+///         while let Some(document) = reader.next_document()? {
+///             let document = document.expect("a document");
+///             names.push((document.index(), document.line(), document.json().to_vec()));
+///         }
 ///     }
+///     let mut whole = Reader::new(stream.as_bytes());
+///     let mut expected = Vec::new();
+///     while let Some(document) = whole.next_document()? {
+///         let document = document.expect("a document");
+///         expected.push((document.index(), document.line(), document.json().to_vec()));
+///     }
+///     assert_eq!(names, expected);
 /// }
-/// let mut whole = Reader::new(stream.as_bytes());
-/// let mut expected = Vec::new();
-/// while let Some(document) = whole.next_document()? {
-///     let document = document.expect("a document");
-///     expected.push((document.index(), document.line(), String::from_utf8_lossy(document.json()).into_owned()));
-/// }
-/// assert_eq!(names, expected);
 /// # Ok::<(), std::io::Error>(())
 /// ```
-pub fn json_pieces(data: &[u8], options: Options, size: usize) -> Option<Vec<Piece>> {
+pub fn pieces(data: &[u8], options: Options, size: usize) -> Option<Vec<Piece>> {
     // A byte-order mark (UTF-8 or UTF-16) changes the bytes the splitter sees.
     if matches!(data.first(), Some(0xEF | 0xFE | 0xFF)) {
         return None;
     }
     // `Reader::start`'s sniffing, over the same bytes.
-    if first_char(&data[..data.len().min(4096)]) != Some('{') {
+    let mut pieces = if first_char(&data[..data.len().min(4096)]) == Some('{') {
+        json_cuts(data, options, size)?
+    } else {
+        yaml_cuts(data, options, size)
+    };
+    if pieces.len() < 2 {
         return None;
     }
+    for i in 0..pieces.len() {
+        pieces[i].range.end = pieces.get(i + 1).map_or(data.len(), |next| next.range.start);
+    }
+    Some(pieces)
+}
+
+/// The first piece of a stream read as `syntax` (its end is set once the next is known).
+fn first_piece(syntax: Syntax) -> Piece {
+    Piece { range: 0..0, first_document: 0, start: Position { line: 1, column: 1 }, syntax }
+}
+
+/// Where [`pieces`] cuts a JSON stream (`None`: nowhere, it may turn to YAML).
+fn json_cuts(data: &[u8], options: Options, size: usize) -> Option<Vec<Piece>> {
     let mut stream = JsonStream::with_limit(data, options.max_document);
-    let mut pieces = vec![Piece { range: 0..0, first_document: 0, start: Position { line: 1, column: 1 } }];
+    let mut pieces = vec![first_piece(Syntax::Json)];
     let (mut index, mut valid) = (0, 0);
     // Reading fails only for a reader that fails; a slice does not.
     while let Ok(Some(doc)) = stream.next_doc() {
@@ -545,17 +593,83 @@ pub fn json_pieces(data: &[u8], options: Options, size: usize) -> Option<Vec<Pie
                 valid += 1;
             }
         } else if doc.offset - pieces[pieces.len() - 1].range.start >= size && data.get(doc.offset) == Some(&b'{') {
-            pieces.push(Piece { range: doc.offset..doc.offset, first_document: index, start: doc.origin });
+            pieces.push(Piece {
+                range: doc.offset..doc.offset,
+                first_document: index,
+                start: doc.origin,
+                ..first_piece(Syntax::Json)
+            });
         }
         index += 1;
     }
-    if pieces.len() < 2 {
-        return None;
-    }
-    for i in 0..pieces.len() {
-        pieces[i].range.end = pieces.get(i + 1).map_or(data.len(), |next| next.range.start);
-    }
     Some(pieces)
+}
+
+/// Where [`pieces`] cuts a YAML stream.
+fn yaml_cuts(data: &[u8], options: Options, size: usize) -> Vec<Piece> {
+    let mut chunks = Chunks::new(data, 1, options.max_document);
+    let mut pieces = vec![first_piece(Syntax::Yaml)];
+    // The start of line `line` is at `offset`.
+    let (mut index, mut line, mut offset) = (0, 1, 0);
+    // Reading fails only for a reader that fails; a slice does not.
+    while let Ok(Some(chunk)) = chunks.next_chunk() {
+        let mut previous = offset;
+        while line < chunk.first_line {
+            previous = offset;
+            offset = memchr::memchr(b'\n', &data[offset..]).map_or(data.len(), |at| offset + at + 1);
+            line += 1;
+        }
+        // A chunk starts on the line after the separator that ended the one before, but for a
+        // separator cut short by the size limit (which starts the chunk itself): then stop.
+        if chunk.first_line > 1 && !is_separator(&data[previous..offset], options.max_document) {
+            break;
+        }
+        if chunk.first_line > 1 && offset - pieces[pieces.len() - 1].range.start >= size {
+            let start = Position { line: chunk.first_line, column: 1 };
+            pieces.push(Piece { range: offset..offset, first_document: index, start, ..first_piece(Syntax::Yaml) });
+        }
+        if counts(&chunk, &options) {
+            index += 1;
+        }
+    }
+    pieces
+}
+
+/// Whether `line` (with its line break) is a whole `---` separator line as [`Chunks`] reads one:
+/// not cut by the size limit, then ASCII blanks and nothing or a comment (some separators with
+/// other blanks are not taken for one: the cutting stops there).
+fn is_separator(line: &[u8], max_document: u64) -> bool {
+    let Some(rest) = line.strip_prefix(b"---") else { return false };
+    u64::try_from(line.len()).is_ok_and(|length| length <= max_document) && {
+        let rest = rest.trim_ascii_start();
+        rest.is_empty() || rest.starts_with(b"#")
+    }
+}
+
+/// Whether the reader gives the document `chunk` an index (every document does but those that
+/// read as nothing).
+fn counts(chunk: &chunks::Chunk, options: &Options) -> bool {
+    if chunk.too_large.is_some() || chunk.bad_separator.is_some() {
+        return true;
+    }
+    if chunk.content_line != 0 {
+        let first = chunk.text.split(|&b| b == b'\n').nth(chunk.content_line - chunk.first_line).unwrap_or_default();
+        if is_key_line(first) {
+            return true;
+        }
+    }
+    let offset = yaml::Offset { lines: chunk.first_line - 1, columns: 0 };
+    !matches!(read_chunk(chunk.text.clone(), offset, options), Ok(None))
+}
+
+/// Whether `line` is `key:` (then a blank or nothing) at column 0, with a plain key of letters,
+/// digits and `_ . / -`: it starts a block mapping, so its document is a mapping or an error.
+fn is_key_line(line: &[u8]) -> bool {
+    let Some(colon) = line.iter().position(|&b| b == b':') else { return false };
+    let (key, rest) = (&line[..colon], &line[colon + 1..]);
+    key.first().is_some_and(u8::is_ascii_alphabetic)
+        && key.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b'-'))
+        && matches!(rest.first(), None | Some(b' '))
 }
 
 /// One YAML text read as sigs.k8s.io/yaml's `YAMLToJSON` reads it (its first document only): the

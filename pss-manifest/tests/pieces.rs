@@ -1,8 +1,8 @@
-//! `json_pieces` and `Reader::piece`: a JSON stream read in pieces gives exactly the documents,
+//! `pieces` and `Reader::piece`: a JSON or YAML stream read in pieces gives exactly the documents,
 //! indexes, lines, columns, field positions and errors of the whole stream read at once; and a
 //! stream that cannot be cut safely is not cut.
 
-use pss_manifest::{json_pieces, Options, Reader};
+use pss_manifest::{pieces, Options, Reader, Syntax};
 
 /// Everything a reader says about a stream, one entry per document or error.
 fn read(reader: &mut Reader<&[u8]>, out: &mut Vec<String>) {
@@ -34,7 +34,7 @@ fn whole(data: &[u8], options: Options) -> Vec<String> {
 
 /// Reads `data` in pieces of at least `size` bytes, when it can be cut; `None` otherwise.
 fn in_pieces(data: &[u8], options: Options, size: usize) -> Option<(usize, Vec<String>)> {
-    let pieces = json_pieces(data, options, size)?;
+    let pieces = pieces(data, options, size)?;
     let mut out = Vec::new();
     let mut end = 0;
     for piece in &pieces {
@@ -119,21 +119,21 @@ fn pieces_read_as_the_whole_stream() {
 fn streams_that_cannot_be_cut_safely_are_not() {
     let options = Options::default();
     let lines: String = (0..50).map(|i| format!("{{\"metadata\":{{\"name\":\"p{i}\"}}}}\n")).collect();
-    assert!(json_pieces(lines.as_bytes(), options, 10).is_some_and(|p| p.len() > 10));
-    // YAML, and JSON after a comment (YAML by kubectl's sniffing).
-    assert_eq!(json_pieces(b"kind: Pod\n---\nkind: Pod\n", options, 1), None);
-    assert_eq!(json_pieces(format!("# c\n{lines}").as_bytes(), options, 1), None);
+    assert!(pieces(lines.as_bytes(), options, 10).is_some_and(|p| p.len() > 10));
+    // JSON after a comment is YAML by kubectl's sniffing: one document of flow mappings, never
+    // cut inside.
+    assert_eq!(pieces(format!("# c\n{lines}").as_bytes(), options, 1), None);
     // A byte-order mark.
-    assert_eq!(json_pieces(format!("\u{feff}{lines}").as_bytes(), options, 1), None);
+    assert_eq!(pieces(format!("\u{feff}{lines}").as_bytes(), options, 1), None);
     let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(lines.encode_utf16().flat_map(u16::to_le_bytes)).collect();
-    assert_eq!(json_pieces(&utf16, options, 1), None);
+    assert_eq!(pieces(&utf16, options, 1), None);
     // The first or second text is not valid JSON: the rest may be YAML.
-    assert_eq!(json_pieces(format!("{{\"a\": 1}}\n{{bad: yaml}}\n{lines}").as_bytes(), options, 1), None);
-    assert_eq!(json_pieces(format!("{{bad}}\n{lines}").as_bytes(), options, 1), None);
+    assert_eq!(pieces(format!("{{\"a\": 1}}\n{{bad: yaml}}\n{lines}").as_bytes(), options, 1), None);
+    assert_eq!(pieces(format!("{{bad}}\n{lines}").as_bytes(), options, 1), None);
     // Too short to be cut.
-    assert_eq!(json_pieces(lines.as_bytes(), options, 1 << 20), None);
+    assert_eq!(pieces(lines.as_bytes(), options, 1 << 20), None);
     // The pieces begin at texts starting with `{`, never inside one.
-    let pieces = json_pieces(lines.as_bytes(), options, 10).unwrap();
+    let pieces = pieces(lines.as_bytes(), options, 10).unwrap();
     for piece in &pieces[1..] {
         assert_eq!(lines.as_bytes()[piece.range().start], b'{');
         assert_eq!(lines.as_bytes()[piece.range().start - 1], b'\n');
@@ -154,4 +154,112 @@ fn a_too_large_first_text_still_counts_as_a_document() {
     let (pieces, got) = in_pieces(stream.as_bytes(), options, 50).expect("cut");
     assert!(pieces > 5);
     assert_eq!(got, expected);
+}
+
+/// YAML documents a stream may hold: mappings in several layouts, documents that read as nothing
+/// (comments, blank lines, `~`, `null`) and so take no index, documents whose count is only known
+/// by reading them (scalars, flow mappings, tags, anchors, directives), errors, block scalars with
+/// `---` inside, bad separators, CRLF, invalid UTF-8 and control characters in comments.
+fn yaml_document(rng: &mut Lcg, i: usize) -> String {
+    let name = format!("p{i}");
+    match rng.next(22) {
+        0 => format!("kind: Pod\nmetadata:\n  name: {name}\n"),
+        1 => format!("# a comment\n\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n"),
+        2 => format!("kind: Pod\r\nmetadata:\r\n  name: {name}\r\n"),
+        3 => "# only a comment\n".to_owned(),
+        4 => "\n\n".to_owned(),
+        5 => "~\n".to_owned(),
+        6 => "null\n".to_owned(),
+        7 => "!!null\n".to_owned(),
+        8 => format!("{{kind: Pod, metadata: {{name: {name}}}}}\n"),
+        9 => format!("plain scalar {name}\n"),
+        10 => format!("%YAML 1.1\n---\nmetadata:\n  name: {name}\n"),
+        11 => format!("&a\nmetadata:\n  name: {name}\n"),
+        12 => format!("metadata:\n  name: {name}\n  bad: [\n"),
+        13 => format!("data: |\n  ---x\n  --- not a separator\nmetadata:\n  name: {name}\n"),
+        14 => format!("metadata:\n  name: {name}\n--- {{x: 1}}\n"),
+        15 => format!("metadata:\n  name: {name}\n  big: {}\n", "x".repeat(300)),
+        16 => "# comment \u{1}\n".to_owned(),
+        17 => "# \u{c}\n\u{c}\n".to_owned(),
+        18 => format!("metadata:\n  name: {name}-\u{e9}\n  other: \"\\u00e9\"\n"),
+        19 => format!("- a\n- {name}\n"),
+        20 => format!("  metadata:\n    name: {name}\n"),
+        _ => format!("null: 1\nmetadata: {{name: {name}}}\n"),
+    }
+}
+
+/// What ends a YAML document; rarely, a separator the cutting stops at (other blanks than ASCII
+/// ones) or a bad one (`----`, an error in its document).
+fn yaml_separator(rng: &mut Lcg) -> &'static str {
+    match rng.next(60) {
+        0 => "---\u{b}\n",
+        1 => "----\n",
+        n => ["---\n", "--- # next\n", "---\r\n", "---\t\n", "---\n---\n"][n as usize % 5],
+    }
+}
+
+#[test]
+fn yaml_pieces_read_as_the_whole_stream() {
+    let mut rng = Lcg(11);
+    let mut cut = 0;
+    for round in 0..300 {
+        let mut stream = String::new();
+        if round % 4 == 1 {
+            stream.push_str("---\n");
+        }
+        for i in 0..rng.next(60) as usize {
+            stream.push_str(&yaml_document(&mut rng, i));
+            stream.push_str(yaml_separator(&mut rng));
+        }
+        if round % 3 == 0 {
+            stream.push_str("kind: Pod\nmetadata:\n  name: last"); // no line break at the end
+        }
+        let mut data = stream.into_bytes();
+        if round % 10 == 0 {
+            data.extend_from_slice(b"---\nmetadata:\n  name: \xff\xfe\n---\n# \xc3\n");
+        }
+        let max_document = [128 << 20, 200, 40][round % 3];
+        let options = Options::with_max_document(max_document);
+        let expected = whole(&data, options);
+        for size in [1, 13, 100, 1000] {
+            if let Some((pieces, got)) = in_pieces(&data, options, size) {
+                cut += pieces;
+                assert_eq!(got, expected, "round {round}, size {size}:\n{}", String::from_utf8_lossy(&data));
+            }
+        }
+    }
+    assert!(cut > 10_000, "{cut} pieces");
+}
+
+#[test]
+fn yaml_streams_are_cut_after_separators() {
+    let options = Options::default();
+    let stream: String = (0..50).map(|i| format!("kind: Pod\nmetadata:\n  name: p{i}\n---\n")).collect();
+    let cut = pieces(stream.as_bytes(), options, 10).expect("cut");
+    assert_eq!(cut.len(), 50);
+    for (i, piece) in cut.iter().enumerate() {
+        assert_eq!(piece.syntax(), Syntax::Yaml);
+        assert_eq!(piece.first_document(), i);
+        if i > 0 {
+            assert!(stream[..piece.range().start].ends_with("\n---\n"));
+        }
+    }
+    // Documents that read as nothing take no index.
+    let stream: String = (0..50).map(|i| format!("# {i}\n---\n~\n---\nkind: Pod\n---\n")).collect();
+    let cut = pieces(stream.as_bytes(), options, 10).expect("cut");
+    for piece in &cut {
+        assert_eq!(piece.first_document(), stream[..piece.range().start].matches("kind: Pod").count());
+    }
+    assert_eq!(in_pieces(stream.as_bytes(), options, 10).unwrap().1, whole(stream.as_bytes(), options));
+    // A byte-order mark, or one document: not cut.
+    assert_eq!(pieces(format!("\u{feff}{stream}").as_bytes(), options, 1), None);
+    assert_eq!(pieces(b"kind: Pod\nmetadata:\n  name: a\n", options, 1), None);
+    // A separator cut short by the size limit ends the cutting.
+    let long = format!("--- #{}\n", "x".repeat(100));
+    let stream = format!("a: 1\n---\nb: 2\n{long}c: 3\n---\nd: 4\n---\ne: 5\n");
+    let options = Options::with_max_document(60);
+    let cut = pieces(stream.as_bytes(), options, 1).expect("cut");
+    assert_eq!(cut.len(), 2, "{cut:?}");
+    assert_eq!(cut[1].range().start, stream.find("b: 2").unwrap());
+    assert_eq!(in_pieces(stream.as_bytes(), options, 1).unwrap().1, whole(stream.as_bytes(), options));
 }
