@@ -1,6 +1,7 @@
 //! Reading every source document by document with pss-manifest (YAML converted to JSON as kubectl
 //! reads it, a List's items one by one) and handing each object's JSON text to a [`Visitor`].
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
@@ -122,7 +123,8 @@ pub struct StdinBuffer {
     pieces: Option<Option<Vec<pss_manifest::Piece>>>,
 }
 
-/// The least size of a piece of standard input read on its own (see [`Plan`]): large enough that a
+/// The least size of a piece of standard input or of a large file read on its own (see [`Plan`]):
+/// large enough that a
 /// piece's fixed costs (a report, its output buffer) are small beside its documents', small enough
 /// for a 16 MB stream to keep every thread busy.
 pub const STDIN_PIECE: usize = 128 * 1024;
@@ -227,36 +229,51 @@ impl Inputs {
 }
 
 /// What one thread reads at a time in a pass over the input: a source (or the problem found
-/// expanding a PATH argument), or a piece of standard input.
+/// expanding a PATH argument), or a piece of a stream held in memory (standard input, a large file).
 #[derive(Debug)]
 pub enum Unit<'s> {
     /// A source, read whole.
     Source(&'s Result<Source, InputError>),
-    /// A piece of standard input; `last` is its last.
+    /// A piece of a stream held in memory; `last` is its last.
     Piece {
+        /// Which stream: an index into the plan's.
+        stream: usize,
         /// Where it is.
         piece: pss_manifest::Piece,
-        /// Whether it is standard input's last piece (after which its read error, if any, is
-        /// reported).
+        /// Whether it is the stream's last piece (after which the error that ended reading it, if
+        /// any, is reported).
         last: bool,
     },
 }
 
+/// How much of the files of a pass is held in memory to be read in pieces on several threads (a
+/// file larger than [`WHOLE_FILE`], up to this size, is held and cut as standard input is, while
+/// the files held so far leave room for it; any other is read a buffer at a time). The same as
+/// standard input's: with it, the most a pass holds.
+pub const FILES_HELD: u64 = STDIN_MEMORY as u64;
+
 /// A pass over the input cut into [`Unit`]s that can be read on several threads and give,
 /// joined in order, what reading the sources one after the other gives: each source is a unit,
-/// except standard input held in memory, which is cut into pieces when it can be (a stream of JSON
-/// texts or YAML documents: [`pss_manifest::pieces`]).
+/// except standard input held in memory and files larger than [`WHOLE_FILE`] (within
+/// [`FILES_HELD`]), which are cut into pieces when they can be (a stream of JSON texts or YAML
+/// documents: [`pss_manifest::pieces`]).
 #[derive(Debug)]
 pub struct Plan<'s, 'i> {
     units: Vec<Unit<'s>>,
     /// Standard input, for its units that read it whole.
     stdin: Mutex<Stdin<'i>>,
-    /// Standard input's bytes, when it is read in pieces.
-    bytes: &'i [u8],
-    /// The error that ended reading standard input, reported after its last piece.
-    stdin_error: Option<io::Error>,
+    /// The streams read in pieces.
+    streams: Vec<Held<'i>>,
     limits: Limits,
-    stdin_name: SourceName,
+}
+
+/// A stream read in pieces.
+#[derive(Debug)]
+struct Held<'i> {
+    name: SourceName,
+    bytes: Cow<'i, [u8]>,
+    /// The error that ended reading it, reported after its last piece.
+    error: Option<io::Error>,
 }
 
 /// Standard input as the units that read it whole find it.
@@ -269,42 +286,50 @@ enum Stdin<'i> {
 }
 
 impl<'s, 'i> Plan<'s, 'i> {
-    /// The units of `sources`, with standard input from `inputs` (in pieces when `cut` and it can
-    /// be cut).
+    /// The units of `sources`, with standard input from `inputs` (standard input and large files
+    /// in pieces when `cut` and they can be cut).
     pub fn new(sources: &'s [Result<Source, InputError>], inputs: &'i mut Inputs, cut: bool) -> Self {
         let limits = inputs.limits;
-        let mut pieces = None;
+        let mut stdin_pieces = None;
         if cut && sources.iter().any(|s| matches!(s, Ok(Source::Stdin))) {
-            pieces = inputs.stdin.pieces(limits);
+            stdin_pieces = inputs.stdin.pieces(limits);
         }
-        let mut units = Vec::with_capacity(sources.len() + pieces.as_ref().map_or(0, |(p, _)| p.len()));
-        let mut stdin_error = None;
-        let mut in_pieces = false;
+        let mut units = Vec::with_capacity(sources.len() + stdin_pieces.as_ref().map_or(0, |(p, _)| p.len()));
+        let mut streams = Vec::new();
+        // Standard input's place among the streams, once read in pieces (its bytes come last).
+        let mut stdin_stream = None;
+        let mut room = FILES_HELD;
         for source in sources {
-            match (source, pieces.take()) {
-                (Ok(Source::Stdin), Some((stdin_pieces, error))) => {
-                    let count = stdin_pieces.len();
-                    units.extend(
-                        stdin_pieces
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, piece)| Unit::Piece { piece, last: i + 1 == count }),
-                    );
-                    stdin_error = error;
-                    in_pieces = true;
-                }
-                (source, unread) => {
-                    pieces = unread;
-                    units.push(Unit::Source(source));
-                }
-            }
+            let held = match source {
+                Ok(Source::Stdin) => stdin_pieces.take().map(|(pieces, error)| {
+                    stdin_stream = Some(streams.len());
+                    (Held { name: Source::Stdin.name(), bytes: Cow::Borrowed(&[][..]), error }, pieces)
+                }),
+                Ok(file @ Source::File(path)) if cut => hold(path, &mut room, limits)
+                    .map(|(bytes, pieces)| (Held { name: file.name(), bytes: Cow::Owned(bytes), error: None }, pieces)),
+                _ => None,
+            };
+            let Some((stream, pieces)) = held else {
+                units.push(Unit::Source(source));
+                continue;
+            };
+            let (index, count) = (streams.len(), pieces.len());
+            streams.push(stream);
+            units.extend(pieces.into_iter().enumerate().map(|(i, piece)| Unit::Piece {
+                stream: index,
+                piece,
+                last: i + 1 == count,
+            }));
         }
-        let (bytes, stdin): (&[u8], _) = if in_pieces {
-            (inputs.stdin.memory(), Stdin::Read(Inputs::new(StdinBuffer::default(), limits)))
-        } else {
-            (&[], Stdin::Whole(inputs))
+        let stdin = match stdin_stream {
+            Some(index) => {
+                let inputs: &'i Inputs = inputs;
+                streams[index].bytes = Cow::Borrowed(inputs.stdin.memory());
+                Stdin::Read(Inputs::new(StdinBuffer::default(), limits))
+            }
+            None => Stdin::Whole(inputs),
         };
-        Plan { units, stdin: Mutex::new(stdin), bytes, stdin_error, limits, stdin_name: Source::Stdin.name() }
+        Plan { units, stdin: Mutex::new(stdin), streams, limits }
     }
 
     /// The units, in the input's order.
@@ -331,15 +356,15 @@ impl<'s, 'i> Plan<'s, 'i> {
             Unit::Source(Ok(source @ Source::File(_))) => {
                 read_source(source, &mut Inputs::new(StdinBuffer::default(), self.limits), visitor)
             }
-            Unit::Piece { piece, last } => {
-                let name = &self.stdin_name;
+            Unit::Piece { stream, piece, last } => {
+                let Held { name, bytes, error } = &self.streams[*stream];
                 if piece.is_first() {
                     visitor.source(name)?;
                 }
-                let reader = Reader::piece(&self.bytes[piece.range()], piece, options(self.limits));
+                let reader = Reader::piece(&bytes[piece.range()], piece, options(self.limits));
                 // A slice is read without failing.
                 let _ = read_documents(name, reader, visitor)?;
-                match &self.stdin_error {
+                match error {
                     Some(error) if *last => {
                         let error = io::Error::new(error.kind(), error.to_string());
                         visitor.input_error(&InputError::Read { source: name.shown.clone(), error })
@@ -417,6 +442,26 @@ pub fn read_source<V: Visitor>(source: &Source, inputs: &mut Inputs, visitor: &m
 /// [`Visitor::prefilter_file`]); larger ones are read a buffer at a time, so that memory stays
 /// bounded by the largest document, not the largest file.
 pub const WHOLE_FILE: u64 = 1 << 20;
+
+/// The bytes of the file at `path` and its pieces, when it is larger than [`WHOLE_FILE`], fits in
+/// `room` (which it then takes) and can be cut; `None` otherwise, and when it cannot be read (it is
+/// then read as a source, which reports why).
+fn hold(path: &Path, room: &mut u64, limits: Limits) -> Option<(Vec<u8>, Vec<pss_manifest::Piece>)> {
+    let file = File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    if len <= WHOLE_FILE || len > *room {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).ok()? + 1);
+    // Never more than the room, whatever the size said (a file may grow).
+    let read = file.take(*room + 1).read_to_end(&mut bytes).ok()?;
+    if read as u64 > *room {
+        return None;
+    }
+    let pieces = pss_manifest::pieces(&bytes, options(limits), STDIN_PIECE)?;
+    *room -= read as u64;
+    Some((bytes, pieces))
+}
 
 /// The bytes of `file` when it holds at most [`WHOLE_FILE`] bytes, else the file, unread.
 fn read_small(mut file: File) -> io::Result<Result<Vec<u8>, File>> {

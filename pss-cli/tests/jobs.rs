@@ -279,12 +279,11 @@ fn a_json_stream_on_standard_input_gives_the_same_bytes_with_any_number_of_jobs(
 /// threads: pods and Deployments, documents that read as nothing (comments, `~`) and take no
 /// index, malformed documents, a bad separator, a List, CRLF, and a Namespace at the end that sets
 /// the policy of pods before it.
-#[test]
-fn a_yaml_stream_on_standard_input_gives_the_same_bytes_with_any_number_of_jobs() {
-    let dir = TempDir::new("jobs-yaml-stdin");
-    dir.write("file.yaml", pod(PRIVILEGED, "in-a-file", "late"));
+/// A helm-like YAML stream of `count` documents (see the test below), ending with a Namespace
+/// that makes `late` privileged.
+fn yaml_stream(count: usize) -> String {
     let mut stream = String::from("---\n");
-    for i in 0..3000 {
+    for i in 0..count {
         let ns = ["default", "late", "other"][i % 3];
         let template = if i % 4 == 0 { RESTRICTED } else { PRIVILEGED };
         let name = format!("p{i}");
@@ -305,6 +304,14 @@ fn a_yaml_stream_on_standard_input_gives_the_same_bytes_with_any_number_of_jobs(
         stream.push_str(if i % 17 == 0 { "--- # next\n" } else { "---\n" });
     }
     stream.push_str(&namespace("late", "privileged"));
+    stream
+}
+
+#[test]
+fn a_yaml_stream_on_standard_input_gives_the_same_bytes_with_any_number_of_jobs() {
+    let dir = TempDir::new("jobs-yaml-stdin");
+    dir.write("file.yaml", pod(PRIVILEGED, "in-a-file", "late"));
+    let stream = yaml_stream(3000);
     assert!(stream.len() > 4 * 128 * 1024, "several pieces: {} bytes", stream.len());
     for format in ["text", "json", "jsonl", "sarif", "junit"] {
         let run = |jobs: &str| {
@@ -325,6 +332,65 @@ fn a_yaml_stream_on_standard_input_gives_the_same_bytes_with_any_number_of_jobs(
         for jobs in ["2", "3"] {
             assert_same(&one, &run(jobs), &format!("YAML on standard input, {format}, --jobs {jobs}"));
         }
+    }
+}
+
+/// Files larger than a megabyte (a YAML stream and JSON Lines) are held and read in pieces on
+/// several threads, among small files, standard input, a missing path and one another.
+#[test]
+fn large_files_give_the_same_bytes_with_any_number_of_jobs() {
+    let dir = TempDir::new("jobs-large");
+    let yaml = yaml_stream(6000);
+    assert!(yaml.len() > 1 << 20, "larger than a whole file: {} bytes", yaml.len());
+    dir.write("a-helm.yaml", &yaml);
+    let mut lines = String::new();
+    for i in 0..7000 {
+        let spec = if i % 4 == 0 {
+            r#"{"containers": [{"name": "app", "image": "x"}]}"#
+        } else {
+            r#"{"hostIPC": true, "containers": [{"name": "app", "image": "x"}]}"#
+        };
+        let ns = ["default", "late"][i % 2];
+        let _ = writeln!(
+            lines,
+            r#"{{"apiVersion": "v1", "kind": "Pod", "metadata": {{"name": "j{i}", "namespace": "{ns}"}}, "spec": {spec}}}"#
+        );
+        if i % 700 == 3 {
+            lines.push_str("{\"kind\": \"Pod\", \"spec\": [}\n");
+        }
+    }
+    assert!(lines.len() > 1 << 20, "larger than a whole file: {} bytes", lines.len());
+    dir.write("b-pods.jsonl", &lines);
+    dir.write("c-small.yaml", pod(RESTRICTED, "small", "late"));
+    let stdin = pod(PRIVILEGED, "from-stdin", "late");
+    // SARIF and JUnit are written from one thread (the other tests cover them).
+    for format in ["text", "json", "jsonl"] {
+        let run = |jobs: &str| {
+            let args = [
+                "check",
+                "-j",
+                jobs,
+                "--format",
+                format,
+                "-v",
+                "-l",
+                "restricted",
+                "b-pods.jsonl",
+                "-",
+                "missing.yaml",
+                "a-helm.yaml",
+                "c-small.yaml",
+                "b-pods.jsonl",
+            ];
+            pss_in(dir.path(), &args, stdin.as_bytes())
+        };
+        let one = run("1");
+        assert_eq!(one.code, 2, "{format}: {}", one.stderr);
+        if format == "jsonl" {
+            let records = common::json_lines(&one.stdout);
+            assert_eq!(records.len(), 2 * 7000 + 1 + (6000 - 480 + 1) + 1, "{format}");
+        }
+        assert_same(&one, &run("2"), &format!("large files, {format}, --jobs 2"));
     }
 }
 
