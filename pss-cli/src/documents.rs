@@ -252,10 +252,15 @@ pub enum Unit<'s> {
 /// standard input's: with it, the most a pass holds.
 pub const FILES_HELD: u64 = STDIN_MEMORY as u64;
 
+/// The most sources a pass may have for its files to be looked at for holding (each is opened
+/// first, on one thread): with more, the files alone keep the threads busy.
+pub const FILES_LOOKED_AT: usize = 64;
+
 /// A pass over the input cut into [`Unit`]s that can be read on several threads and give,
 /// joined in order, what reading the sources one after the other gives: each source is a unit,
 /// except standard input held in memory and files larger than [`WHOLE_FILE`] (within
-/// [`FILES_HELD`]), which are cut into pieces when they can be (a stream of JSON texts or YAML
+/// [`FILES_HELD`], among at most [`FILES_LOOKED_AT`] sources), which are cut into pieces when they
+/// can be (a stream of JSON texts or YAML
 /// documents: [`pss_manifest::pieces`]).
 #[derive(Debug)]
 pub struct Plan<'s, 'i> {
@@ -298,14 +303,14 @@ impl<'s, 'i> Plan<'s, 'i> {
         let mut streams = Vec::new();
         // Standard input's place among the streams, once read in pieces (its bytes come last).
         let mut stdin_stream = None;
-        let mut room = FILES_HELD;
+        let mut room = if sources.len() <= FILES_LOOKED_AT { FILES_HELD } else { 0 };
         for source in sources {
             let held = match source {
                 Ok(Source::Stdin) => stdin_pieces.take().map(|(pieces, error)| {
                     stdin_stream = Some(streams.len());
                     (Held { name: Source::Stdin.name(), bytes: Cow::Borrowed(&[][..]), error }, pieces)
                 }),
-                Ok(file @ Source::File(path)) if cut => hold(path, &mut room, limits)
+                Ok(file @ Source::File(path)) if cut && room > WHOLE_FILE => hold(path, &mut room, limits)
                     .map(|(bytes, pieces)| (Held { name: file.name(), bytes: Cow::Owned(bytes), error: None }, pieces)),
                 _ => None,
             };

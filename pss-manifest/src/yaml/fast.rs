@@ -158,7 +158,7 @@ impl<'t> Composer<'t, '_> {
             c if plain_start(c, bytes.get(1).copied()) => {
                 let end = plain_end(s);
                 let value = s[..end].trim_end_matches(' ');
-                if value.is_empty() || value.ends_with(':') || value.contains(": ") {
+                if value.is_empty() || value.ends_with(':') || has_pair(value, b':', b' ') {
                     unsure!();
                 }
                 let at = self.at(s);
@@ -295,7 +295,7 @@ impl<'t> Composer<'t, '_> {
                 let colon = find_value_indicator(s)?;
                 let key = s[..colon].trim_end_matches(' ');
                 // go-yaml v2's simple keys are at most 1024 characters; ` #` would be a comment.
-                if key.len() > 1024 || key.contains(" #") || key == "<<" {
+                if key.len() > 1024 || has_pair(key, b' ', b'#') || key == "<<" {
                     unsure!();
                 }
                 let at = self.at(s);
@@ -451,7 +451,8 @@ impl<'t> Composer<'t, '_> {
             let text = content.trim_end_matches(' ');
             let starts_with_indicator =
                 !plain_start(text.as_bytes()[0], text.as_bytes().get(1).copied()) || text.starts_with('-');
-            if starts_with_indicator || text.ends_with(':') || text.contains(": ") || text.contains(" #") {
+            if starts_with_indicator || text.ends_with(':') || has_pair(text, b':', b' ') || has_pair(text, b' ', b'#')
+            {
                 unsure!();
             }
             let joined = value.get_or_insert_with(|| match &self.nodes[node].raw {
@@ -504,7 +505,23 @@ fn rest_before_blanks<'a>(s: &'a str, rest: &'a str) -> &'a str {
 
 /// Where a plain scalar in block context ends: at ` #` or the end of the line.
 fn plain_end(s: &str) -> usize {
-    s.find(" #").unwrap_or(s.len())
+    pair_at(s, b' ', b'#').unwrap_or(s.len())
+}
+
+/// Where the first `first` directly followed by `second` is in `s` (a search for a two-byte text
+/// that looks for the rarer byte first: `:` or `#`), without a general substring search's set-up.
+fn pair_at(s: &str, first: u8, second: u8) -> Option<usize> {
+    let b = s.as_bytes();
+    if first == b' ' {
+        memchr::memchr_iter(second, b).find(|&i| i > 0 && b[i - 1] == first).map(|i| i - 1)
+    } else {
+        memchr::memchr_iter(first, b).find(|&i| b.get(i + 1) == Some(&second))
+    }
+}
+
+/// Whether `s` holds `first` directly followed by `second` (see [`pair_at`]).
+fn has_pair(s: &str, first: u8, second: u8) -> bool {
+    pair_at(s, first, second).is_some()
 }
 
 /// Whether nothing but blanks and a comment (after a blank) follows.
@@ -717,4 +734,23 @@ pub(super) fn compose<'t>(
         }
     }
     root
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{has_pair, pair_at};
+
+    #[test]
+    fn pairs_are_found_where_a_substring_search_finds_them() {
+        let alphabet = [" ", "#", ":", "a", "é", "  ", "##", "::"];
+        for n in 0..9usize.pow(5) {
+            // Every string of up to five pieces of the alphabet: the digits of n in base 9, 0 ending it.
+            let digits = (0..5).map(|k| n / 9usize.pow(k) % 9).take_while(|&d| d != 0);
+            let text: String = digits.map(|d| alphabet[d - 1]).collect();
+            for (first, second, pair) in [(b' ', b'#', " #"), (b':', b' ', ": ")] {
+                assert_eq!(pair_at(&text, first, second), text.find(pair), "{text:?} {pair:?}");
+                assert_eq!(has_pair(&text, first, second), text.contains(pair));
+            }
+        }
+    }
 }
