@@ -560,16 +560,7 @@ impl fmt::Display for FieldValueRef<'_> {
             FieldValueRef::Bool(b) => write!(f, "{b}"),
             FieldValueRef::Int(i) => write!(f, "{i}"),
             FieldValueRef::String(s) => write_json_string(f, s),
-            FieldValueRef::List(items) => {
-                f.write_str("[")?;
-                for (i, s) in items.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(",")?;
-                    }
-                    write_json_string(f, s)?;
-                }
-                f.write_str("]")
-            }
+            FieldValueRef::List(items) => write_json_list(f, items.iter()),
             FieldValueRef::Object => f.write_str("{}"),
         }
     }
@@ -690,19 +681,22 @@ impl fmt::Display for FieldValue {
             FieldValue::Bool(b) => write!(f, "{b}"),
             FieldValue::Int(i) => write!(f, "{i}"),
             FieldValue::String(s) => write_json_string(f, s),
-            FieldValue::List(items) => {
-                f.write_str("[")?;
-                for (i, s) in items.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(",")?;
-                    }
-                    write_json_string(f, s)?;
-                }
-                f.write_str("]")
-            }
+            FieldValue::List(items) => write_json_list(f, items.iter().map(String::as_str)),
             FieldValue::Object => f.write_str("{}"),
         }
     }
+}
+
+/// A list of strings as JSON (both forms of a field's value write it).
+fn write_json_list<'s>(f: &mut fmt::Formatter<'_>, items: impl Iterator<Item = &'s str>) -> fmt::Result {
+    f.write_str("[")?;
+    for (i, s) in items.enumerate() {
+        if i > 0 {
+            f.write_str(",")?;
+        }
+        write_json_string(f, s)?;
+    }
+    f.write_str("]")
 }
 
 fn write_json_string(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
@@ -950,6 +944,22 @@ mod tests {
 
     use super::*;
     use crate::checks::{Ctx, Piece};
+
+    /// Both forms of a field's value write the same JSON, which parses back to the value.
+    #[test]
+    fn field_values_display_as_json() {
+        let mut facts = Facts::new(Ctx::POD);
+        let names = ["NET_RAW", "a \"quoted\" \\ name", "tab\there", "é"];
+        let spans: Vec<Span> = names.iter().map(|n| facts.copy(n)).collect();
+        let borrowed = FieldValueRef::List(StrList { facts: &facts, spans: &spans });
+        let owned = borrowed.to_owned();
+        for text in [borrowed.to_string(), owned.to_string()] {
+            let parsed: Vec<String> = serde_json::from_str(&text).expect("JSON");
+            assert_eq!(parsed, names, "{text}");
+        }
+        assert_eq!(FieldValueRef::List(StrList { facts: &facts, spans: &[] }).to_string(), "[]");
+        assert_eq!(FieldValue::List(Vec::new()).to_string(), "[]");
+    }
 
     /// `is_empty` says what `len` and the rendered text say, whatever pieces render empty first.
     #[test]
