@@ -210,18 +210,9 @@ fn rendered(out: &mut Vec<u8>, render: impl FnOnce(&mut Bytes<'_>) -> std::fmt::
 }
 
 /// A number in decimal.
-fn unsigned(out: &mut Vec<u8>, mut n: u64) {
+fn unsigned(out: &mut Vec<u8>, n: u64) {
     let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
+    out.extend_from_slice(pss_core::decimal_digits(n, &mut digits).as_bytes());
 }
 
 /// A JSON string as `serde_json` writes it: `"` and `\` escaped with a backslash, the control

@@ -100,6 +100,14 @@ pub use violation::{
 };
 pub use workload::{evaluate_object, NoPodTemplate, ObjectClass, ObjectDocument, ObjectSource, WorkloadKind};
 
+/// The decimal digits of `n`, as `{n}` formats them, written at the end of `buf` (without the
+/// formatting machinery). For pss's own wrappers (the CLI's and the npm package's JSON writers),
+/// so that the digits are written by one function; not a stable API.
+#[doc(hidden)]
+pub fn decimal_digits(n: u64, buf: &mut [u8; 20]) -> &str {
+    quote::decimal(n, buf)
+}
+
 /// What upstream says a level must be (`api.ParseLevel`'s error).
 pub const LEVEL_ACCEPTED: &str = "must be one of privileged, baseline, restricted";
 /// What upstream says a version must be (`api.ParseVersion`'s error).

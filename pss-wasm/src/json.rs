@@ -110,19 +110,7 @@ pub(crate) fn write_int(out: &mut String, n: i64) {
         out.push('-');
     }
     let mut digits = [0u8; 20];
-    let mut rest = n.unsigned_abs();
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    for &d in &digits[at..] {
-        out.push(char::from(d));
-    }
+    out.push_str(pss_core::decimal_digits(n.unsigned_abs(), &mut digits));
 }
 
 /// Writes the members of one JSON object: `Object::new(out).field("a", &1).field("b", &x).end()`.
@@ -259,6 +247,15 @@ fn parse_text(text: &str) -> Result<JsValue, String> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn integers_are_written_as_format_writes_them() {
+        for n in [0, 1, -1, 9, -10, 4096, i64::from(i32::MIN), i64::MAX, i64::MIN, i64::MIN + 1] {
+            let mut out = String::from("x");
+            write_int(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
+        }
+    }
 
     /// Asserts that the hand-written JSON of a value is what serde writes for the same type (the
     /// shape the generated TypeScript types describe).
