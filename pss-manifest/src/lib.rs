@@ -580,19 +580,24 @@ fn first_piece(syntax: Syntax) -> Piece {
 fn json_cuts(data: &[u8], options: Options, size: usize) -> Option<Vec<Piece>> {
     let mut stream = JsonStream::with_limit(data, options.max_document);
     let mut pieces = vec![first_piece(Syntax::Json)];
-    let (mut index, mut valid) = (0, 0);
+    let mut index = 0;
+    // The first two texts that are not too large (as `Reader::next_json`: a text too large is an
+    // error of its own), and whether they are valid JSON, checked before the first cut (one that
+    // is not turns the rest into YAML: then the stream is not cut at all). A stream of one text
+    // (a List) is not cut, and not checked here either.
+    let mut first: Vec<std::ops::Range<usize>> = Vec::with_capacity(2);
+    let mut checked = false;
     // Reading fails only for a reader that fails; a slice does not.
     while let Ok(Some(doc)) = stream.next_doc() {
-        if valid < 2 {
-            // As `Reader::next_json`: a text too large is an error of its own; one that is not
-            // valid JSON turns the rest into YAML (then the stream is not cut at all).
+        if first.len() < 2 {
             if doc.too_large.is_none() {
-                if !json::is_valid(doc.bytes) {
-                    return None;
-                }
-                valid += 1;
+                debug_assert_eq!(&data[doc.offset..doc.offset + doc.bytes.len()], doc.bytes);
+                first.push(doc.offset..doc.offset + doc.bytes.len());
             }
         } else if doc.offset - pieces[pieces.len() - 1].range.start >= size && data.get(doc.offset) == Some(&b'{') {
+            if !std::mem::replace(&mut checked, true) && !first.iter().all(|text| json::is_valid(&data[text.clone()])) {
+                return None;
+            }
             pieces.push(Piece {
                 range: doc.offset..doc.offset,
                 first_document: index,
