@@ -263,7 +263,9 @@ impl<R: Read> Reader<R> {
 
     /// Skips, without reading them, the documents whose text (YAML as written, JSON as written) does
     /// not pass `filter`: a cheap test for a pass that only wants some documents (such as a word
-    /// they must contain). A skipped document still takes its index.
+    /// they must contain). A skipped document still takes the index reading it would give it, so
+    /// the indexes are those of a reader without the filter (a YAML document that reads as nothing,
+    /// such as comments alone, takes none: the few whose text does not say so are parsed to know).
     pub fn set_prefilter(&mut self, filter: fn(&[u8]) -> bool) {
         self.prefilter = Some(filter);
     }
@@ -416,7 +418,11 @@ impl<R: Read> Reader<R> {
                 return Ok(Some(Err(self.error(error, line))));
             }
             if self.prefilter.is_some_and(|filter| !filter(&chunk.text)) {
-                self.next += 1;
+                // Skipped unread, it takes the index reading it would give it (none when it reads
+                // as nothing), so that the indexes are those of a reader without the filter.
+                if counts(&chunk, &self.options) {
+                    self.next += 1;
+                }
                 continue;
             }
             let offset = yaml::Offset { lines: chunk.first_line - 1, columns };
@@ -658,8 +664,15 @@ fn counts(chunk: &chunks::Chunk, options: &Options) -> bool {
         return true;
     }
     if chunk.content_line != 0 {
-        let first = chunk.text.split(|&b| b == b'\n').nth(chunk.content_line - chunk.first_line).unwrap_or_default();
-        if is_key_line(first) {
+        let mut lines = chunk.text.split(|&b| b == b'\n');
+        // The lines before the first content line are blank or comments as the chunk reads them;
+        // the YAML parser breaks lines at a lone carriage return too (and, were it to follow YAML
+        // 1.1, at NEL, LS and PS), where a comment line may hide content: then read it.
+        let plain = lines
+            .by_ref()
+            .take(chunk.content_line - chunk.first_line)
+            .all(|line| line.iter().all(|&b| b != b'\r' && b.is_ascii()));
+        if plain && lines.next().is_some_and(is_key_line) {
             return true;
         }
     }
