@@ -668,16 +668,20 @@ fn counts(chunk: &chunks::Chunk, options: &Options) -> bool {
         // The lines before the first content line are blank or comments as the chunk reads them;
         // the YAML parser breaks lines at a lone carriage return too (and, were it to follow YAML
         // 1.1, at NEL, LS and PS), where a comment line may hide content: then read it.
-        let plain = lines
-            .by_ref()
-            .take(chunk.content_line - chunk.first_line)
-            .all(|line| line.iter().all(|&b| b != b'\r' && b.is_ascii()));
+        let plain = lines.by_ref().take(chunk.content_line - chunk.first_line).all(|line| !breaks_within(line));
         if plain && lines.next().is_some_and(is_key_line) {
             return true;
         }
     }
     let offset = yaml::Offset { lines: chunk.first_line - 1, columns: 0 };
     !matches!(read_chunk(chunk.text.clone(), offset, options), Ok(None))
+}
+
+/// Whether `line` holds a character a YAML parser may take for a line break: a carriage return
+/// (YAML 1.2 and 1.1), NEL, LS or PS (YAML 1.1).
+fn breaks_within(line: &[u8]) -> bool {
+    const BREAKS: [&str; 4] = ["\r", "\u{85}", "\u{2028}", "\u{2029}"];
+    BREAKS.iter().any(|b| memchr::memmem::find(line, b.as_bytes()).is_some())
 }
 
 /// Whether `line` is `key:` (then a blank or nothing) at column 0, with a plain key of letters,
