@@ -77,7 +77,7 @@ impl<'n, W: Write, E: Write> Checker<'n, W, E> {
                 let capacity = match unit {
                     Unit::Source(Err(_)) => return None,
                     Unit::Piece { piece, .. } => piece.range().len() * 4,
-                    Unit::Source(Ok(_)) => 0,
+                    Unit::Source(Ok(_)) | Unit::Whole { .. } => 0,
                 };
                 Some(fragments.review(capacity, |checker| plan.read(unit, checker)))
             },

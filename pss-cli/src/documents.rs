@@ -1,11 +1,10 @@
 //! Reading every source document by document with pss-manifest (YAML converted to JSON as kubectl
 //! reads it, a List's items one by one) and handing each object's JSON text to a [`Visitor`].
 
-use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use pss_manifest::{Document, Options, Reader, Syntax};
 
@@ -124,9 +123,8 @@ pub struct StdinBuffer {
 }
 
 /// The least size of a piece of standard input or of a large file read on its own (see [`Plan`]):
-/// large enough that a
-/// piece's fixed costs (a report, its output buffer) are small beside its documents', small enough
-/// for a 16 MB stream to keep every thread busy.
+/// large enough that a piece's fixed costs (a report, its output buffer) are small beside its
+/// documents', small enough for a 16 MB stream to keep every thread busy.
 pub const STDIN_PIECE: usize = 128 * 1024;
 
 impl StdinBuffer {
@@ -214,12 +212,50 @@ pub struct Inputs {
     pub stdin: StdinBuffer,
     /// What is held in memory.
     pub limits: Limits,
+    /// Large files held for the passes, read and cut once (see [`Plan`]).
+    held: HeldFiles,
+}
+
+/// Large files held in memory for the passes over the input, by path, read and cut by the first
+/// pass that looks at them: [`FILES_HELD`] bytes in all, for the whole run.
+#[derive(Debug)]
+struct HeldFiles {
+    /// What the first look found: the file held, or `None` (not held: read as a source).
+    by_path: std::collections::HashMap<std::path::PathBuf, Option<Arc<HeldFile>>>,
+    /// Bytes that may still be held.
+    room: u64,
+}
+
+impl Default for HeldFiles {
+    fn default() -> Self {
+        HeldFiles { by_path: std::collections::HashMap::new(), room: FILES_HELD }
+    }
+}
+
+/// A file held in memory, and its pieces (`None`: it cannot be cut, and is read whole).
+#[derive(Debug)]
+struct HeldFile {
+    bytes: Vec<u8>,
+    pieces: Option<Vec<pss_manifest::Piece>>,
+}
+
+impl HeldFiles {
+    /// The file at `path` held, if it is one to hold (see [`hold`]); looked at once.
+    fn get(&mut self, path: &Path, limits: Limits) -> Option<Arc<HeldFile>> {
+        if let Some(known) = self.by_path.get(path) {
+            return known.clone();
+        }
+        let held = if self.room > WHOLE_FILE { hold(path, &mut self.room, limits) } else { None };
+        let held = held.map(|(bytes, pieces)| Arc::new(HeldFile { bytes, pieces }));
+        self.by_path.insert(path.to_owned(), held.clone());
+        held
+    }
 }
 
 impl Inputs {
     /// Inputs with standard input `stdin` (the default one when no PATH is `-`) and `limits`.
     pub fn new(stdin: StdinBuffer, limits: Limits) -> Self {
-        Inputs { stdin, limits }
+        Inputs { stdin, limits, held: HeldFiles::default() }
     }
 
     /// Lets the next pass read standard input again.
@@ -244,12 +280,17 @@ pub enum Unit<'s> {
         /// any, is reported).
         last: bool,
     },
+    /// A file held in memory that cannot be cut, read whole (not read again from the disk).
+    Whole {
+        /// Which stream: an index into the plan's.
+        stream: usize,
+    },
 }
 
-/// How much of the files of a pass is held in memory to be read in pieces on several threads (a
-/// file larger than [`WHOLE_FILE`], up to this size, is held and cut as standard input is, while
-/// the files held so far leave room for it; any other is read a buffer at a time). The same as
-/// standard input's: with it, the most a pass holds.
+/// How much of the files of a run is held in memory to be read in pieces on several threads (a
+/// file larger than [`WHOLE_FILE`], up to this size, is held and cut once, for every pass, as
+/// standard input is, while the files held so far leave room for it; any other is read a buffer at
+/// a time). The same as standard input's: with it, the most a run holds.
 pub const FILES_HELD: u64 = STDIN_MEMORY as u64;
 
 /// The most sources a pass may have for its files to be looked at for holding (each is opened
@@ -260,8 +301,7 @@ pub const FILES_LOOKED_AT: usize = 64;
 /// joined in order, what reading the sources one after the other gives: each source is a unit,
 /// except standard input held in memory and files larger than [`WHOLE_FILE`] (within
 /// [`FILES_HELD`], among at most [`FILES_LOOKED_AT`] sources), which are cut into pieces when they
-/// can be (a stream of JSON texts or YAML
-/// documents: [`pss_manifest::pieces`]).
+/// can be (a stream of JSON texts or YAML documents: [`pss_manifest::pieces`]).
 #[derive(Debug)]
 pub struct Plan<'s, 'i> {
     units: Vec<Unit<'s>>,
@@ -276,9 +316,29 @@ pub struct Plan<'s, 'i> {
 #[derive(Debug)]
 struct Held<'i> {
     name: SourceName,
-    bytes: Cow<'i, [u8]>,
+    bytes: Bytes<'i>,
     /// The error that ended reading it, reported after its last piece.
     error: Option<io::Error>,
+}
+
+/// The bytes of a stream read in pieces.
+#[derive(Debug)]
+enum Bytes<'i> {
+    /// Standard input's, in memory.
+    Stdin(&'i [u8]),
+    /// A large file's.
+    File(Arc<HeldFile>),
+}
+
+impl std::ops::Deref for Bytes<'_> {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Stdin(bytes) => bytes,
+            Bytes::File(file) => &file.bytes,
+        }
+    }
 }
 
 /// Standard input as the units that read it whole find it.
@@ -303,23 +363,30 @@ impl<'s, 'i> Plan<'s, 'i> {
         let mut streams = Vec::new();
         // Standard input's place among the streams, once read in pieces (its bytes come last).
         let mut stdin_stream = None;
-        let mut room = if sources.len() <= FILES_LOOKED_AT { FILES_HELD } else { 0 };
+        let look_at_files = cut && sources.len() <= FILES_LOOKED_AT;
         for source in sources {
             let held = match source {
                 Ok(Source::Stdin) => stdin_pieces.take().map(|(pieces, error)| {
                     stdin_stream = Some(streams.len());
-                    (Held { name: Source::Stdin.name(), bytes: Cow::Borrowed(&[][..]), error }, pieces)
+                    (Held { name: Source::Stdin.name(), bytes: Bytes::Stdin(&[]), error }, Some(pieces))
                 }),
-                Ok(file @ Source::File(path)) if cut && room > WHOLE_FILE => hold(path, &mut room, limits)
-                    .map(|(bytes, pieces)| (Held { name: file.name(), bytes: Cow::Owned(bytes), error: None }, pieces)),
+                Ok(file @ Source::File(path)) if look_at_files => inputs.held.get(path, limits).map(|held| {
+                    let pieces = held.pieces.clone();
+                    (Held { name: file.name(), bytes: Bytes::File(held), error: None }, pieces)
+                }),
                 _ => None,
             };
             let Some((stream, pieces)) = held else {
                 units.push(Unit::Source(source));
                 continue;
             };
-            let (index, count) = (streams.len(), pieces.len());
+            let index = streams.len();
             streams.push(stream);
+            let Some(pieces) = pieces else {
+                units.push(Unit::Whole { stream: index });
+                continue;
+            };
+            let count = pieces.len();
             units.extend(pieces.into_iter().enumerate().map(|(i, piece)| Unit::Piece {
                 stream: index,
                 piece,
@@ -329,7 +396,7 @@ impl<'s, 'i> Plan<'s, 'i> {
         let stdin = match stdin_stream {
             Some(index) => {
                 let inputs: &'i Inputs = inputs;
-                streams[index].bytes = Cow::Borrowed(inputs.stdin.memory());
+                streams[index].bytes = Bytes::Stdin(inputs.stdin.memory());
                 Stdin::Read(Inputs::new(StdinBuffer::default(), limits))
             }
             None => Stdin::Whole(inputs),
@@ -376,6 +443,13 @@ impl<'s, 'i> Plan<'s, 'i> {
                     }
                     _ => Ok(()),
                 }
+            }
+            Unit::Whole { stream } => {
+                let Held { name, bytes, .. } = &self.streams[*stream];
+                visitor.source(name)?;
+                // A slice is read without failing.
+                let _ = read_limited(name, &bytes[..], self.limits, visitor)?;
+                Ok(())
             }
         }
     }
@@ -448,10 +522,11 @@ pub fn read_source<V: Visitor>(source: &Source, inputs: &mut Inputs, visitor: &m
 /// bounded by the largest document, not the largest file.
 pub const WHOLE_FILE: u64 = 1 << 20;
 
-/// The bytes of the file at `path` and its pieces, when it is larger than [`WHOLE_FILE`], fits in
-/// `room` (which it then takes) and can be cut; `None` otherwise, and when it cannot be read (it is
-/// then read as a source, which reports why).
-fn hold(path: &Path, room: &mut u64, limits: Limits) -> Option<(Vec<u8>, Vec<pss_manifest::Piece>)> {
+/// The bytes of the file at `path` and its pieces (`None`: it cannot be cut, and is read whole from
+/// the bytes), when it is larger than [`WHOLE_FILE`] and fits in `room` (which it then takes);
+/// `None` otherwise, and when it cannot be read (it is then read as a source, which reports why).
+#[allow(clippy::type_complexity)]
+fn hold(path: &Path, room: &mut u64, limits: Limits) -> Option<(Vec<u8>, Option<Vec<pss_manifest::Piece>>)> {
     let file = File::open(path).ok()?;
     let len = file.metadata().ok()?.len();
     if len <= WHOLE_FILE || len > *room {
@@ -463,7 +538,7 @@ fn hold(path: &Path, room: &mut u64, limits: Limits) -> Option<(Vec<u8>, Vec<pss
     if read as u64 > *room {
         return None;
     }
-    let pieces = pss_manifest::pieces(&bytes, options(limits), STDIN_PIECE)?;
+    let pieces = pss_manifest::pieces(&bytes, options(limits), STDIN_PIECE);
     *room -= read as u64;
     Some((bytes, pieces))
 }

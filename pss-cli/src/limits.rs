@@ -6,7 +6,7 @@
 //! the documents after it are still checked. Standard input, which is read more than once (once to
 //! find Namespaces, once to check), is kept in memory up to [`STDIN_MEMORY`] and in an anonymous
 //! temporary file beyond, so a long stream does not grow the process either. With more than one
-//! job, files larger than 1 MiB are held in memory for a pass, up to 16 MiB in all, to be read in
+//! job, files larger than 1 MiB are held in memory for the run, up to 16 MiB in all, to be read in
 //! pieces on several threads (`documents::FILES_HELD`); other files are read a buffer at a time.
 
 /// The default `--max-document-size`: 128 MiB, far above any object the API server accepts (its

@@ -362,6 +362,12 @@ fn large_files_give_the_same_bytes_with_any_number_of_jobs() {
     assert!(lines.len() > 1 << 20, "larger than a whole file: {} bytes", lines.len());
     dir.write("b-pods.jsonl", &lines);
     dir.write("c-small.yaml", pod(RESTRICTED, "small", "late"));
+    // One List of the same pods: a file held that cannot be cut (one text), read whole from memory.
+    let items: Vec<&str> = lines.lines().filter(|line| line.contains("\"name\"")).collect();
+    dir.write(
+        "d-list.json",
+        format!("{{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n{}\n]}}\n", items.join(",\n")),
+    );
     let stdin = pod(PRIVILEGED, "from-stdin", "late");
     // SARIF and JUnit are written from one thread (the other tests cover them).
     for format in ["text", "json", "jsonl"] {
@@ -380,6 +386,7 @@ fn large_files_give_the_same_bytes_with_any_number_of_jobs() {
                 "missing.yaml",
                 "a-helm.yaml",
                 "c-small.yaml",
+                "d-list.json",
                 "b-pods.jsonl",
             ];
             pss_in(dir.path(), &args, stdin.as_bytes())
@@ -388,9 +395,15 @@ fn large_files_give_the_same_bytes_with_any_number_of_jobs() {
         assert_eq!(one.code, 2, "{format}: {}", one.stderr);
         if format == "jsonl" {
             let records = common::json_lines(&one.stdout);
-            assert_eq!(records.len(), 2 * 7000 + 1 + (6000 - 480 + 1) + 1, "{format}");
+            assert_eq!(records.len(), 3 * 7000 + 1 + (6000 - 480 + 1) + 1, "{format}");
         }
         assert_same(&one, &run("2"), &format!("large files, {format}, --jobs 2"));
+        // The List alone: one unit, its items reviewed on several threads.
+        let alone = |jobs: &str| {
+            let args = ["check", "-j", jobs, "--format", format, "-v", "-l", "restricted", "d-list.json"];
+            pss_in(dir.path(), &args, b"")
+        };
+        assert_same(&alone("1"), &alone("2"), &format!("a large List, {format}, --jobs 2"));
     }
 }
 
