@@ -113,7 +113,7 @@ fn number_end(text: &[u8], at: usize) -> Option<usize> {
 }
 
 /// The end of the value starting at `at` (whitespace skipped before it), if it is valid JSON.
-fn value_end(text: &[u8], at: usize) -> Option<usize> {
+pub(crate) fn value_end(text: &[u8], at: usize) -> Option<usize> {
     // Open containers: `true` for an object.
     let mut open: Vec<bool> = Vec::new();
     let mut i = skip_ws(text, at);

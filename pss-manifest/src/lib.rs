@@ -520,7 +520,7 @@ impl Piece {
 /// - **JSON** (the first non-blank character `{`): its first two texts are valid JSON (so
 ///   kubectl's decoder stays with JSON to the end: no text after them can turn the rest into YAML),
 ///   and each later piece starts at a text that begins with `{`, where the splitter of the whole
-///   stream started one;
+///   stream started one. A first text longer than `size` and 64 KiB (a long List) is not cut after;
 /// - **YAML**: a piece starts on the line after a `---` separator (kubectl splits YAML documents
 ///   at these lines, before parsing each on its own), and the documents before it are counted as
 ///   the reader counts them: a document that reads as nothing (comments only, `null`) takes no
@@ -584,6 +584,9 @@ fn first_piece(syntax: Syntax) -> Piece {
 
 /// Where [`pieces`] cuts a JSON stream (`None`: nowhere, it may turn to YAML).
 fn json_cuts(data: &[u8], options: Options, size: usize) -> Option<Vec<Piece>> {
+    // A first text longer than a piece (and than 64 KiB: a long List, often the whole stream) is
+    // not cut after: no need to scan it to the end to find that out.
+    json::value_end(&data[..data.len().min(size.max(64 << 10))], 0)?;
     let mut stream = JsonStream::with_limit(data, options.max_document);
     let mut pieces = vec![first_piece(Syntax::Json)];
     let mut index = 0;

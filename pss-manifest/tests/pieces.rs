@@ -130,6 +130,9 @@ fn streams_that_cannot_be_cut_safely_are_not() {
     // The first or second text is not valid JSON: the rest may be YAML.
     assert_eq!(pieces(format!("{{\"a\": 1}}\n{{bad: yaml}}\n{lines}").as_bytes(), options, 1), None);
     assert_eq!(pieces(format!("{{bad}}\n{lines}").as_bytes(), options, 1), None);
+    // A first text longer than a piece and 64 KiB (a long List) is not cut after (nor scanned to its end).
+    let big = format!("{{\"big\":\"{}\"}}\n{lines}", "x".repeat(70_000));
+    assert_eq!(pieces(big.as_bytes(), options, 10), None);
     // Too short to be cut.
     assert_eq!(pieces(lines.as_bytes(), options, 1 << 20), None);
     // The pieces begin at texts starting with `{`, never inside one.
