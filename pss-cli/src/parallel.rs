@@ -31,11 +31,45 @@ struct State<T> {
     consumed: usize,
     /// The consumer stopped (an error) or a worker panicked: start nothing more.
     stop: bool,
+    /// The consumer sleeps until the first waiting result is done.
+    consumer_asleep: bool,
+    /// Workers that sleep until there is room in the window.
+    workers_asleep: usize,
 }
 
-/// Runs `work` over `items` on `jobs` threads and calls `consume` with each item and its result in
-/// the items' order, on the calling thread. At most `window` results wait for `consume` at any time (a worker
-/// that is that far ahead waits), so memory stays bounded by `window` results.
+impl<T> State<T> {
+    /// Claims the next item if there is one and the window has room for it.
+    fn claim(&mut self, items: usize, window: usize) -> Option<usize> {
+        if self.stop || self.next >= items || self.next >= self.consumed + window {
+            return None;
+        }
+        let index = self.next;
+        self.next += 1;
+        self.waiting.push_back(None);
+        Some(index)
+    }
+
+    /// Whether nothing is left to start, or nothing may be started any more.
+    fn finished(&self, items: usize) -> bool {
+        self.stop || self.next >= items
+    }
+
+    /// Stores the result of item `index`; whether the consumer must be woken for it.
+    fn store(&mut self, index: usize, result: T) -> bool {
+        let slot = index - self.consumed;
+        self.waiting[slot] = Some(result);
+        slot == 0 && self.consumer_asleep
+    }
+}
+
+/// Runs `work` over `items` on `jobs` threads (the calling thread and `jobs - 1` others) and calls
+/// `consume` with each item and its result in the items' order, on the calling thread. At most
+/// `window` results wait for `consume` at any time (a thread that is that far ahead waits), so
+/// memory stays bounded by `window` results.
+///
+/// The calling thread consumes the results that are ready in order, and otherwise works on the
+/// next item itself; it sleeps only when it may start nothing, so the threads wake each other
+/// rarely (a wake-up costs more than the work of a small file).
 ///
 /// With one job, or one item, everything runs on the calling thread: item, result, consume.
 ///
@@ -44,7 +78,7 @@ struct State<T> {
 /// and their results are dropped).
 ///
 /// # Panics
-/// A panic in `work` is resumed on the calling thread once the other workers have stopped.
+/// A panic in `work` is resumed on the calling thread once the other threads have stopped.
 pub fn ordered<I, T, E>(
     items: &[I],
     jobs: NonZeroUsize,
@@ -61,87 +95,115 @@ where
         return items.iter().try_for_each(|item| consume(item, work(item)));
     }
     let window = window.get().max(jobs);
-    let state = Mutex::new(State { next: 0, waiting: VecDeque::new(), consumed: 0, stop: false });
-    let changed = Condvar::new();
+    let state = Mutex::new(State {
+        next: 0,
+        waiting: VecDeque::new(),
+        consumed: 0,
+        stop: false,
+        consumer_asleep: false,
+        workers_asleep: 0,
+    });
+    // The consumer waits on `ready`, workers on `room`.
+    let ready = Condvar::new();
+    let room = Condvar::new();
     let lock = || state.lock().unwrap_or_else(PoisonError::into_inner);
+    let shared = Shared { state: &state, ready: &ready, room: &room };
 
     std::thread::scope(|scope| {
-        for _ in 0..jobs {
+        for _ in 1..jobs {
             scope.spawn(|| {
-                // Stops everyone if `work` panics, so that the consumer does not wait forever.
-                let _guard = StopOnPanic { state: &state, changed: &changed };
+                // Stops everyone if `work` panics, so that no thread waits forever.
+                let _guard = StopOnPanic(shared);
+                let mut s = lock();
                 loop {
-                    let index = {
-                        let mut s = lock();
-                        while !s.stop && s.next < items.len() && s.next >= s.consumed + window {
-                            s = changed.wait(s).unwrap_or_else(PoisonError::into_inner);
-                        }
-                        if s.stop || s.next >= items.len() {
+                    let Some(index) = s.claim(items.len(), window) else {
+                        if s.finished(items.len()) {
                             return;
                         }
-                        let index = s.next;
-                        s.next += 1;
-                        s.waiting.push_back(None);
-                        index
+                        s.workers_asleep += 1;
+                        s = room.wait(s).unwrap_or_else(PoisonError::into_inner);
+                        s.workers_asleep -= 1;
+                        continue;
                     };
+                    drop(s);
                     let result = work(&items[index]);
-                    let mut s = lock();
+                    s = lock();
                     if s.stop {
                         return;
                     }
-                    let slot = index - s.consumed;
-                    s.waiting[slot] = Some(result);
-                    if slot == 0 {
-                        changed.notify_all();
+                    if s.store(index, result) {
+                        ready.notify_one();
                     }
                 }
             });
         }
 
-        let mut outcome = Ok(());
-        for item in items {
-            let result = {
-                let mut s = lock();
-                loop {
-                    if let Some(Some(_)) = s.waiting.front() {
-                        break;
-                    }
-                    if s.stop {
-                        // A worker panicked; the scope resumes its panic.
-                        return Ok(());
-                    }
-                    s = changed.wait(s).unwrap_or_else(PoisonError::into_inner);
-                }
+        // The calling thread: consumes what is ready in order, works when nothing is.
+        let _guard = StopOnPanic(shared);
+        let mut s = lock();
+        while s.consumed < items.len() {
+            if let Some(Some(_)) = s.waiting.front() {
+                let item = &items[s.consumed];
                 let result = s.waiting.pop_front().flatten();
                 s.consumed += 1;
-                // A worker waiting for room may start.
-                changed.notify_all();
-                result
-            };
-            if let Some(result) = result {
-                if let Err(error) = consume(item, result) {
-                    outcome = Err(error);
-                    lock().stop = true;
-                    changed.notify_all();
-                    break;
+                let wake = s.workers_asleep > 0;
+                drop(s);
+                if wake {
+                    room.notify_one();
                 }
+                if let Some(result) = result {
+                    if let Err(error) = consume(item, result) {
+                        lock().stop = true;
+                        room.notify_all();
+                        return Err(error);
+                    }
+                }
+                s = lock();
+                continue;
             }
+            if s.stop {
+                // A worker panicked; the scope resumes its panic.
+                return Ok(());
+            }
+            if let Some(index) = s.claim(items.len(), window) {
+                drop(s);
+                let result = work(&items[index]);
+                s = lock();
+                s.store(index, result);
+                continue;
+            }
+            s.consumer_asleep = true;
+            s = ready.wait(s).unwrap_or_else(PoisonError::into_inner);
+            s.consumer_asleep = false;
         }
-        outcome
+        Ok(())
     })
 }
 
-/// Sets `stop` when the worker holding it unwinds.
-struct StopOnPanic<'a, T> {
+/// The state and the condition variables the threads of [`ordered`] share.
+struct Shared<'a, T> {
     state: &'a Mutex<State<T>>,
-    changed: &'a Condvar,
+    ready: &'a Condvar,
+    room: &'a Condvar,
 }
+
+impl<T> Clone for Shared<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Shared<'_, T> {}
+
+/// Sets `stop` and wakes every thread when the thread holding it unwinds.
+struct StopOnPanic<'a, T>(Shared<'a, T>);
 
 impl<T> Drop for StopOnPanic<'_, T> {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            self.state.lock().unwrap_or_else(PoisonError::into_inner).stop = true;
-            self.changed.notify_all();
+            self.0.state.lock().unwrap_or_else(PoisonError::into_inner).stop = true;
+            self.0.ready.notify_all();
+            self.0.room.notify_all();
         }
     }
 }
@@ -337,6 +399,28 @@ mod tests {
             );
         });
         assert!(caught.is_err());
+    }
+
+    #[test]
+    fn panics_on_every_thread_reach_the_caller() {
+        // The calling thread works too: its panic must stop the others (no thread left waiting),
+        // whichever thread panics first.
+        let items: Vec<usize> = (0..1000).collect();
+        for threads in [2, 3, 8] {
+            let caught = std::panic::catch_unwind(|| {
+                let _ = ordered(
+                    &items,
+                    jobs(threads),
+                    jobs(2),
+                    |&i| {
+                        assert!(i < 5, "boom at {i}");
+                        i
+                    },
+                    |_, _| Ok::<(), ()>(()),
+                );
+            });
+            assert!(caught.is_err(), "{threads} threads");
+        }
     }
 
     #[test]
