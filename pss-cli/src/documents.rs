@@ -34,9 +34,10 @@ pub trait Visitor {
     /// A cheap test of a whole file's bytes, before its documents are cut, that never says no to a
     /// file holding an object the visitor wants: a file failing it is not read further, as if each
     /// of its documents had failed [`prefilter`](Self::prefilter) (then its input errors, such as
-    /// a document over the size limit, are not reported either). Used for files up to
-    /// [`WHOLE_FILE`] bytes that are not UTF-16 (whose bytes are not their text); the default takes
-    /// everything.
+    /// a document over the size limit, are not reported either). Used for the bytes of files up to
+    /// [`WHOLE_FILE`] and of streams held in memory, and for each piece of a stream cut into pieces
+    /// (whole documents), when they are not UTF-16 (whose bytes are not their text); the default
+    /// takes everything.
     fn prefilter_file() -> Option<fn(&[u8]) -> bool> {
         None
     }
@@ -433,9 +434,14 @@ impl<'s, 'i> Plan<'s, 'i> {
                 if piece.is_first() {
                     visitor.source(name)?;
                 }
-                let reader = Reader::piece(&bytes[piece.range()], piece, options(self.limits));
-                // A slice is read without failing.
-                let _ = read_documents(name, reader, visitor)?;
+                let text = &bytes[piece.range()];
+                // A piece is whole documents of a stream that is not UTF-16, so the file's test
+                // holds for it as for a file.
+                if V::prefilter_file().is_none_or(|filter| filter(text)) {
+                    let reader = Reader::piece(text, piece, options(self.limits));
+                    // A slice is read without failing.
+                    let _ = read_documents(name, reader, visitor)?;
+                }
                 match error {
                     Some(error) if *last => {
                         let error = io::Error::new(error.kind(), error.to_string());
@@ -447,6 +453,9 @@ impl<'s, 'i> Plan<'s, 'i> {
             Unit::Whole { stream } => {
                 let Held { name, bytes, .. } = &self.streams[*stream];
                 visitor.source(name)?;
+                if V::prefilter_file().is_some_and(|filter| !is_utf16(&bytes[..]) && !filter(&bytes[..])) {
+                    return Ok(());
+                }
                 // A slice is read without failing.
                 let _ = read_limited(name, &bytes[..], self.limits, visitor)?;
                 Ok(())

@@ -191,8 +191,10 @@ struct NamespaceScan {
 /// - the word itself, as a whole scalar: followed (after a closing quote and blanks) by the end of
 ///   the line or text, a comment, or `,` `}` `]` `:` (so not `Namespaced`, nor `the Namespace of`);
 ///   an alias repeats a scalar written elsewhere in the document, so it needs the word too;
-/// - or through an escape: a JSON or YAML `\u`/`\U`/`\x` escape, or a YAML line break escaped
-///   inside a double-quoted string (`"Name\` at a line end);
+/// - or through an escape: a JSON or YAML `\u`/`\U`/`\x` escape of one of the word's letters
+///   (or one whose digits are not read here: short or not hexadecimal), or a YAML line break
+///   escaped inside a double-quoted string (`"Name\` at a line end); no other escape gives a
+///   letter;
 /// - or through a `!!binary` tag (its name spelled out, or with `%` escapes in a tag).
 ///
 /// Plain or quoted text split over lines folds with a space, so it cannot make the word.
@@ -206,9 +208,28 @@ fn may_hold_namespace(raw: &[u8]) -> bool {
         matches!(rest.first(), None | Some(b'\n' | b'\r' | b'#' | b',' | b'}' | b']' | b':'))
     });
     whole_word
-        || memchr::memchr_iter(b'\\', raw).any(|at| matches!(raw.get(at + 1), Some(b'u' | b'U' | b'x' | b'\n' | b'\r')))
+        || memchr::memchr_iter(b'\\', raw).any(|at| may_spell_a_letter(&raw[at + 1..]))
         || (memchr::memchr(b'!', raw).is_some()
             && (memchr::memmem::find(raw, b"binary").is_some() || memchr::memchr(b'%', raw).is_some()))
+}
+
+/// Whether the escape after a backslash (`rest`) may give a letter of `Namespace`, or join two
+/// parts of it (an escaped line break).
+fn may_spell_a_letter(rest: &[u8]) -> bool {
+    let digits = match rest.first() {
+        Some(b'\n' | b'\r') => return true,
+        Some(b'x') => 2,
+        Some(b'u') => 4,
+        Some(b'U') => 8,
+        _ => return false,
+    };
+    let Some(hex) = rest.get(1..=digits) else { return true };
+    let mut code: u32 = 0;
+    for &digit in hex {
+        let Some(value) = char::from(digit).to_digit(16) else { return true };
+        code = code.saturating_mul(16).saturating_add(value);
+    }
+    u8::try_from(code).is_ok_and(|letter| b"Namespace".contains(&letter))
 }
 
 /// Blanks (spaces and tabs) skipped.
@@ -335,6 +356,11 @@ mod tests {
             "kind: !!binary TmFtZXNwYWNl\nmetadata: {name: a}\n",
             "kind: !!bin%61ry TmFtZXNwYWNl\nmetadata: {name: a}\n",
             "kind:\n  Namespace\nmetadata: {name: a}\n",
+            "{\"kind\":\"\\u004eamespace\",\"metadata\":{\"name\":\"a\"}}",
+            "{\"kind\":\"Namespac\\u0065\",\"metadata\":{\"name\":\"a\"}}",
+            "kind: \"Names\\U00000070ace\"\nmetadata: {name: a}\n",
+            "kind: \"N\\x61mespace\"\nmetadata: {name: a}\n",
+            "kind: \"Na\\x6Despace\"\nmetadata: {name: a}\n",
         ];
         for text in namespaces {
             let mut reader = pss_manifest::Reader::new(text.as_bytes());
@@ -349,6 +375,8 @@ mod tests {
             "kind: Role\nrules: [{resources: [\"*\"]}]\n",
             "kind: CronJob\nspec: {schedule: \"*/5 * * * *\"}\n",
             "kind: ConfigMap\ndata: {a: \"echo hi!\\n\"}\n",
+            "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\\u003cb\\u0026\\ud83d\\ude00\"}}",
+            "kind: Pod\nmetadata: {name: \"a\\x3c\\U0001F600\\N\\_\"}\n",
         ] {
             assert!(!may_hold_namespace(text.as_bytes()), "{text}");
         }
