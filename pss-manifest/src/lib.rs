@@ -628,8 +628,8 @@ fn yaml_cuts(data: &[u8], options: Options, size: usize) -> Vec<Piece> {
     // Reading fails only for a reader that fails; a slice does not.
     while let Ok(Some(chunk)) = chunks.next_chunk() {
         if chunk.first_line > 1 {
-            // Past the first document, one not started by a whole separator (but by a separator
-            // cut short by the size limit, which starts the document itself) ends the cutting.
+            // Past the first document, one that no whole separator line started (a separator cut
+            // short by the size limit starts the document itself) ends the cutting: fail closed.
             if !chunk.after_separator {
                 break;
             }
