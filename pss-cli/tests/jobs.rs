@@ -252,33 +252,10 @@ fn a_json_stream_on_standard_input_gives_the_same_bytes_with_any_number_of_jobs(
     }
     stream.push_str(r#"{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "late", "labels": {"pod-security.kubernetes.io/enforce": "privileged"}}}"#);
     stream.push('\n');
-    assert!(stream.len() > 4 * 128 * 1024, "several pieces: {} bytes", stream.len());
-    for format in ["text", "json", "jsonl", "sarif", "junit"] {
-        let run = |jobs: &str| {
-            let args = ["check", "-j", jobs, "--format", format, "-v", "-l", "restricted", "-", "file.yaml", "-"];
-            pss_in(dir.path(), &args, stream.as_bytes())
-        };
-        let one = run("1");
-        assert_eq!(one.code, 2, "{format}: {}", one.stderr);
-        if format == "jsonl" {
-            let records = common::json_lines(&one.stdout);
-            // 3000 texts: 60 malformed pods and 60 numbers are input errors, each List one pod.
-            assert_eq!(records.len(), 3000 - 120 + 1 + 1, "{format}");
-            // The Namespace at the end of the stream decides for the pods before it in `late`.
-            let late = records.iter().filter(|r| r["namespace"] == "late").collect::<Vec<_>>();
-            assert!(late.len() > 900);
-            assert!(late.iter().all(|r| r["policy"]["enforce"] == "privileged:latest" && r["allowed"] == true));
-        }
-        for jobs in ["2", "3"] {
-            assert_same(&one, &run(jobs), &format!("standard input, {format}, --jobs {jobs}"));
-        }
-    }
+    // 3000 texts: 60 malformed pods and 60 numbers are input errors, each List one pod.
+    assert_same_with_any_jobs_on_stdin(&dir, &stream, 3000 - 120 + 1 + 1, "standard input");
 }
 
-/// Standard input as a long YAML stream (`helm template | pss check -`), read in pieces on several
-/// threads: pods and Deployments, documents that read as nothing (comments, `~`) and take no
-/// index, malformed documents, a bad separator, a List, CRLF, and a Namespace at the end that sets
-/// the policy of pods before it.
 /// A helm-like YAML stream of `count` documents (see the test below), ending with a Namespace
 /// that makes `late` privileged.
 fn yaml_stream(count: usize) -> String {
@@ -307,30 +284,46 @@ fn yaml_stream(count: usize) -> String {
     stream
 }
 
+/// Standard input as a long YAML stream (`helm template | pss check -`), read in pieces on several
+/// threads: pods and Deployments, documents that read as nothing (comments, `~`) and take no
+/// index, malformed documents, a bad separator, a List, CRLF, and a Namespace at the end that sets
+/// the policy of pods before it.
 #[test]
 fn a_yaml_stream_on_standard_input_gives_the_same_bytes_with_any_number_of_jobs() {
     let dir = TempDir::new("jobs-yaml-stdin");
     dir.write("file.yaml", pod(PRIVILEGED, "in-a-file", "late"));
-    let stream = yaml_stream(3000);
-    assert!(stream.len() > 4 * 128 * 1024, "several pieces: {} bytes", stream.len());
+    // 3000 documents: 120 read as nothing, 60 malformed and 60 with a bad separator (errors);
+    // each List one pod.
+    assert_same_with_any_jobs_on_stdin(&dir, &yaml_stream(3000), 3000 - 240 + 1 + 1, "YAML on standard input");
+}
+
+/// `pss check -v -l restricted - file.yaml -` in `dir` with `stream` (several pieces long, ending
+/// with a Namespace that makes `late` privileged) on standard input, given twice (the second `-`
+/// finds it read): in every output format, the same bytes and exit status (2) with one job as with
+/// two and three; with one, `records` JSON Lines records, and the pods in `late` allowed by the
+/// Namespace after them.
+fn assert_same_with_any_jobs_on_stdin(dir: &TempDir, stream: &str, records: usize, what: &str) {
+    assert!(stream.len() > 4 * 128 * 1024, "{what}: several pieces: {} bytes", stream.len());
     for format in ["text", "json", "jsonl", "sarif", "junit"] {
         let run = |jobs: &str| {
             let args = ["check", "-j", jobs, "--format", format, "-v", "-l", "restricted", "-", "file.yaml", "-"];
             pss_in(dir.path(), &args, stream.as_bytes())
         };
         let one = run("1");
-        assert_eq!(one.code, 2, "{format}: {}", one.stderr);
+        assert_eq!(one.code, 2, "{what}, {format}: {}", one.stderr);
         if format == "jsonl" {
-            let records = common::json_lines(&one.stdout);
-            // 3000 documents: 120 read as nothing, 60 malformed and 60 with a bad separator (errors);
-            // each List one pod.
-            assert_eq!(records.len(), 3000 - 240 + 1 + 1, "{format}");
-            let late = records.iter().filter(|r| r["namespace"] == "late").collect::<Vec<_>>();
-            assert!(late.len() > 900);
-            assert!(late.iter().all(|r| r["policy"]["enforce"] == "privileged:latest"));
+            let lines = common::json_lines(&one.stdout);
+            assert_eq!(lines.len(), records, "{what}, {format}");
+            // The Namespace at the end of the stream decides for the pods before it in `late`.
+            let late = lines.iter().filter(|r| r["namespace"] == "late").collect::<Vec<_>>();
+            assert!(late.len() > 900, "{what}: {} in late", late.len());
+            assert!(
+                late.iter().all(|r| r["policy"]["enforce"] == "privileged:latest" && r["allowed"] == true),
+                "{what}"
+            );
         }
         for jobs in ["2", "3"] {
-            assert_same(&one, &run(jobs), &format!("YAML on standard input, {format}, --jobs {jobs}"));
+            assert_same(&one, &run(jobs), &format!("{what}, {format}, --jobs {jobs}"));
         }
     }
 }

@@ -21,6 +21,12 @@ pub(crate) struct Chunk {
     pub(crate) text: Vec<u8>,
     /// The 1-based line of the text's first line in the stream.
     pub(crate) first_line: usize,
+    /// The byte offset of the text's first line in the bytes read (as read: `\r\n` is two bytes).
+    pub(crate) offset: u64,
+    /// Whether a whole separator line (not cut by the limit) ended the document before, so that
+    /// the text starts just after it, where a reader of the stream from that line starts in the
+    /// same state. False for the first document and one started by a separator cut short.
+    pub(crate) after_separator: bool,
     /// The 1-based line of the first line that is neither blank nor a comment (0 when none is).
     pub(crate) content_line: usize,
     /// The length in bytes of a document longer than the limit (its text was dropped).
@@ -30,8 +36,16 @@ pub(crate) struct Chunk {
 }
 
 impl Chunk {
-    fn starting_at(first_line: usize) -> Self {
-        Chunk { text: Vec::new(), first_line, content_line: 0, too_large: None, bad_separator: None }
+    fn starting_at(first_line: usize, offset: u64, after_separator: bool) -> Self {
+        Chunk {
+            text: Vec::new(),
+            first_line,
+            offset,
+            after_separator,
+            content_line: 0,
+            too_large: None,
+            bad_separator: None,
+        }
     }
 }
 
@@ -40,6 +54,8 @@ impl Chunk {
 pub(crate) struct Chunks<R> {
     reader: R,
     next_line: usize,
+    /// The bytes read so far (as read).
+    read: u64,
     line: Vec<u8>,
     current: Chunk,
     length: u64,
@@ -84,8 +100,9 @@ impl<R: BufRead> Chunks<R> {
         Chunks {
             reader,
             next_line: first_line,
+            read: 0,
             line: Vec::new(),
-            current: Chunk::starting_at(first_line),
+            current: Chunk::starting_at(first_line, 0, false),
             length: 0,
             done: false,
             max_document,
@@ -170,6 +187,8 @@ impl<R: BufRead> Chunks<R> {
             }
             let number = self.next_line;
             self.next_line += 1;
+            let offset = self.read;
+            self.read += length;
             match marker(&self.line) {
                 Marker::No => self.push(length, number),
                 Marker::Bad(rest) => {
@@ -184,7 +203,7 @@ impl<R: BufRead> Chunks<R> {
                 // A separator cut short may have had content after its blanks: kubectl would read
                 // the whole line; count it as a bad separator's document too large to hold.
                 Marker::Separator if cut => {
-                    let finished = self.finish(Chunk::starting_at(number));
+                    let finished = self.finish(Chunk::starting_at(number, offset, false));
                     self.push(length, number);
                     self.current.content_line = number;
                     if !finished.text.is_empty() || finished.too_large.is_some() || finished.content_line != 0 {
@@ -192,14 +211,14 @@ impl<R: BufRead> Chunks<R> {
                     }
                 }
                 Marker::Separator => {
-                    let finished = self.finish(Chunk::starting_at(number + 1));
+                    let finished = self.finish(Chunk::starting_at(number + 1, self.read, true));
                     if !finished.text.is_empty() || finished.too_large.is_some() {
                         return Ok(Some(finished));
                     }
                 }
             }
         }
-        let next = Chunk::starting_at(self.next_line);
+        let next = Chunk::starting_at(self.next_line, self.read, false);
         let last = self.finish(next);
         Ok((!last.text.is_empty() || last.too_large.is_some()).then_some(last))
     }
@@ -249,6 +268,45 @@ mod tests {
                 ("d: 4\n----\n".to_owned(), 5, 5, Some("-".to_owned())),
             ]
         );
+    }
+
+    #[test]
+    fn each_document_says_where_it_starts_and_whether_a_separator_started_it() {
+        // (first line, offset, after a whole separator) of each document.
+        let starts = |input: &[u8], max_document| {
+            let mut chunks = Chunks::new(io::BufReader::with_capacity(3, input), 1, max_document);
+            let mut out = Vec::new();
+            while let Some(c) = chunks.next_chunk().unwrap() {
+                // The offset is that of the first line: the stream's line count before it says so.
+                let before = &input[..c.offset as usize];
+                assert_eq!(before.iter().filter(|&&b| b == b'\n').count() + 1, c.first_line);
+                assert!(before.last().is_none_or(|&b| b == b'\n'));
+                out.push((c.first_line, c.offset, c.after_separator));
+            }
+            out
+        };
+        // Offsets count the bytes as read (`\r\n` is two); separators with any of Go's blanks
+        // (vertical tab, NBSP, EM SPACE) and a comment are whole separators.
+        let input = "a: 1\r\n---\r\nb: 2\n---\u{b}\nc: 3\n---\t# c\nd: 4\n--- \u{a0}\ne: 5\n---\u{2003}\nf: 6\n";
+        let at = |text: &str| input.find(text).unwrap() as u64;
+        assert_eq!(
+            starts(input.as_bytes(), 1 << 20),
+            [
+                (1, 0, false),
+                (3, at("b: 2"), true),
+                (5, at("c: 3"), true),
+                (7, at("d: 4"), true),
+                (9, at("e: 5"), true),
+                (11, at("f: 6"), true)
+            ]
+        );
+        // A stream starting with a separator; empty documents between separators are skipped.
+        assert_eq!(starts(b"---\n---\na: 1\n", 1 << 20), [(3, 8, true)]);
+        // A bad separator does not start a document; a separator cut short by the limit starts
+        // one on its own line, not after a whole separator.
+        let input = format!("a: 1\n--- x\nb: 2\n--- #{}\nc: 3\n---\nd: 4\n", "y".repeat(30));
+        let at = |text: &str| input.find(text).unwrap() as u64;
+        assert_eq!(starts(input.as_bytes(), 20), [(1, 0, false), (4, at("--- #"), false), (7, at("d: 4"), true)]);
     }
 
     #[test]

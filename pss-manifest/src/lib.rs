@@ -420,7 +420,7 @@ impl<R: Read> Reader<R> {
             if self.prefilter.is_some_and(|filter| !filter(&chunk.text)) {
                 // Skipped unread, it takes the index reading it would give it (none when it reads
                 // as nothing), so that the indexes are those of a reader without the filter.
-                if counts(&chunk, &self.options) {
+                if counts(chunk, &self.options) {
                     self.next += 1;
                 }
                 continue;
@@ -619,50 +619,37 @@ fn json_cuts(data: &[u8], options: Options, size: usize) -> Option<Vec<Piece>> {
     Some(pieces)
 }
 
-/// Where [`pieces`] cuts a YAML stream.
+/// Where [`pieces`] cuts a YAML stream: at the start of a document that a whole separator line
+/// started, where [`Reader::piece`]'s chunks start as the whole stream's are after that line.
 fn yaml_cuts(data: &[u8], options: Options, size: usize) -> Vec<Piece> {
     let mut chunks = Chunks::new(data, 1, options.max_document);
     let mut pieces = vec![first_piece(Syntax::Yaml)];
-    // The start of line `line` is at `offset`.
-    let (mut index, mut line, mut offset) = (0, 1, 0);
+    let mut index = 0;
     // Reading fails only for a reader that fails; a slice does not.
     while let Ok(Some(chunk)) = chunks.next_chunk() {
-        let mut previous = offset;
-        while line < chunk.first_line {
-            previous = offset;
-            offset = memchr::memchr(b'\n', &data[offset..]).map_or(data.len(), |at| offset + at + 1);
-            line += 1;
+        if chunk.first_line > 1 {
+            // Past the first document, one that no whole separator line started (a separator cut
+            // short by the size limit starts the document itself) ends the cutting: fail closed.
+            if !chunk.after_separator {
+                break;
+            }
+            // The offset is within `data`.
+            let Ok(offset) = usize::try_from(chunk.offset) else { break };
+            if offset - pieces[pieces.len() - 1].range.start >= size {
+                let start = Position { line: chunk.first_line, column: 1 };
+                pieces.push(Piece { range: offset..offset, first_document: index, start, ..first_piece(Syntax::Yaml) });
+            }
         }
-        // A chunk starts on the line after the separator that ended the one before, but for a
-        // separator cut short by the size limit (which starts the chunk itself): then stop.
-        if chunk.first_line > 1 && !is_separator(&data[previous..offset], options.max_document) {
-            break;
-        }
-        if chunk.first_line > 1 && offset - pieces[pieces.len() - 1].range.start >= size {
-            let start = Position { line: chunk.first_line, column: 1 };
-            pieces.push(Piece { range: offset..offset, first_document: index, start, ..first_piece(Syntax::Yaml) });
-        }
-        if counts(&chunk, &options) {
+        if counts(chunk, &options) {
             index += 1;
         }
     }
     pieces
 }
 
-/// Whether `line` (with its line break) is a whole `---` separator line as [`Chunks`] reads one:
-/// not cut by the size limit, then ASCII blanks and nothing or a comment (some separators with
-/// other blanks are not taken for one: the cutting stops there).
-fn is_separator(line: &[u8], max_document: u64) -> bool {
-    let Some(rest) = line.strip_prefix(b"---") else { return false };
-    u64::try_from(line.len()).is_ok_and(|length| length <= max_document) && {
-        let rest = rest.trim_ascii_start();
-        rest.is_empty() || rest.starts_with(b"#")
-    }
-}
-
 /// Whether the reader gives the document `chunk` an index (every document does but those that
 /// read as nothing).
-fn counts(chunk: &chunks::Chunk, options: &Options) -> bool {
+fn counts(chunk: chunks::Chunk, options: &Options) -> bool {
     if chunk.too_large.is_some() || chunk.bad_separator.is_some() {
         return true;
     }
@@ -677,7 +664,7 @@ fn counts(chunk: &chunks::Chunk, options: &Options) -> bool {
         }
     }
     let offset = yaml::Offset { lines: chunk.first_line - 1, columns: 0 };
-    !matches!(read_chunk(chunk.text.clone(), offset, options), Ok(None))
+    !matches!(read_chunk(chunk.text, offset, options), Ok(None))
 }
 
 /// Whether `line` holds a character a YAML parser may take for a line break: a carriage return

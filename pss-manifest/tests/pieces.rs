@@ -82,24 +82,17 @@ fn separator(rng: &mut Lcg) -> &'static str {
     ["\n", "\n", " ", "", "\r\n", "\n\n  ", "\t"][rng.next(7) as usize]
 }
 
-#[test]
-fn pieces_read_as_the_whole_stream() {
-    let mut rng = Lcg(7);
+/// 300 rounds of a stream `stream` makes from the generator seeded with `seed` (with `tail` added
+/// every tenth round), each under one of three document limits and read in pieces of four sizes:
+/// every time it is cut, the pieces read as the whole stream. Most streams are cut, into many
+/// pieces.
+fn rounds_read_as_the_whole_stream(seed: u64, tail: &[u8], mut stream: impl FnMut(&mut Lcg, usize) -> String) {
+    let mut rng = Lcg(seed);
     let mut cut = 0;
     for round in 0..300 {
-        let mut stream = String::new();
-        // The first two texts are valid JSON objects, or the stream is not cut.
-        stream.push_str("{\"kind\":\"Pod\",\"metadata\":{\"name\":\"first\"}}\n");
-        stream.push_str("  {\"kind\":\"Pod\",\"metadata\":{\"name\":\"second\"}}");
-        for i in 0..rng.next(60) as usize {
-            stream.push_str(separator(&mut rng));
-            stream.push_str(&text(&mut rng, i));
-        }
-        stream.push_str(separator(&mut rng));
-        let mut data = stream.into_bytes();
+        let mut data = stream(&mut rng, round).into_bytes();
         if round % 10 == 0 {
-            // Invalid UTF-8 between texts and inside them.
-            data.extend_from_slice(b"{\"metadata\":{\"name\":\"\xff\xfe\"}}\n\xc3");
+            data.extend_from_slice(tail);
         }
         let max_document = [128 << 20, 200, 40][round % 3];
         let options = Options::with_max_document(max_document);
@@ -111,8 +104,25 @@ fn pieces_read_as_the_whole_stream() {
             }
         }
     }
-    // Most streams were cut, into many pieces.
     assert!(cut > 10_000, "{cut} pieces");
+}
+
+#[test]
+fn pieces_read_as_the_whole_stream() {
+    // Invalid UTF-8 between texts and inside them.
+    let tail = b"{\"metadata\":{\"name\":\"\xff\xfe\"}}\n\xc3";
+    rounds_read_as_the_whole_stream(7, tail, |rng, _| {
+        let mut stream = String::new();
+        // The first two texts are valid JSON objects, or the stream is not cut.
+        stream.push_str("{\"kind\":\"Pod\",\"metadata\":{\"name\":\"first\"}}\n");
+        stream.push_str("  {\"kind\":\"Pod\",\"metadata\":{\"name\":\"second\"}}");
+        for i in 0..rng.next(60) as usize {
+            stream.push_str(separator(rng));
+            stream.push_str(&text(rng, i));
+        }
+        stream.push_str(separator(rng));
+        stream
+    });
 }
 
 #[test]
@@ -191,47 +201,59 @@ fn yaml_document(rng: &mut Lcg, i: usize) -> String {
     }
 }
 
-/// What ends a YAML document; rarely, a separator the cutting stops at (other blanks than ASCII
-/// ones) or a bad one (`----`, an error in its document).
+/// Separators with blanks other than ASCII ones (Go's `unicode.IsSpace`, as kubectl trims them),
+/// with and without a comment.
+const OTHER_BLANK_SEPARATORS: [&str; 5] =
+    ["---\u{b}\n", "---\t# c\n", "--- \u{a0}\n", "---\u{2003}\n", "---\u{3000}# c\n"];
+
+/// What ends a YAML document; sometimes a separator with other blanks than ASCII ones, rarely a
+/// bad one (`----`, an error in its document).
 fn yaml_separator(rng: &mut Lcg) -> &'static str {
     match rng.next(60) {
-        0 => "---\u{b}\n",
-        1 => "----\n",
+        0 => "----\n",
+        n @ 1..=10 => OTHER_BLANK_SEPARATORS[n as usize % OTHER_BLANK_SEPARATORS.len()],
         n => ["---\n", "--- # next\n", "---\r\n", "---\t\n", "---\n---\n"][n as usize % 5],
     }
 }
 
 #[test]
 fn yaml_pieces_read_as_the_whole_stream() {
-    let mut rng = Lcg(11);
-    let mut cut = 0;
-    for round in 0..300 {
+    let tail = b"---\nmetadata:\n  name: \xff\xfe\n---\n# \xc3\n";
+    rounds_read_as_the_whole_stream(11, tail, |rng, round| {
         let mut stream = String::new();
         if round % 4 == 1 {
             stream.push_str("---\n");
         }
         for i in 0..rng.next(60) as usize {
-            stream.push_str(&yaml_document(&mut rng, i));
-            stream.push_str(yaml_separator(&mut rng));
+            stream.push_str(&yaml_document(rng, i));
+            stream.push_str(yaml_separator(rng));
         }
         if round % 3 == 0 {
             stream.push_str("kind: Pod\nmetadata:\n  name: last"); // no line break at the end
         }
-        let mut data = stream.into_bytes();
-        if round % 10 == 0 {
-            data.extend_from_slice(b"---\nmetadata:\n  name: \xff\xfe\n---\n# \xc3\n");
+        stream
+    });
+}
+
+#[test]
+fn yaml_streams_are_cut_after_separators_with_other_blanks() {
+    // kubectl reads these lines as separators: the stream is cut after each, as after `---`, and
+    // the pieces read as the whole stream.
+    let options = Options::default();
+    for separator in OTHER_BLANK_SEPARATORS {
+        let stream: String =
+            (0..50).map(|i| format!("# {i}\n---\nkind: Pod\nmetadata:\n  name: p{i}\n{separator}")).collect();
+        let cut = pieces(stream.as_bytes(), options, 10).expect("cut");
+        assert_eq!(cut.len(), 50, "{separator:?}");
+        for (i, piece) in cut.iter().enumerate().skip(1) {
+            assert!(stream[..piece.range().start].ends_with(&format!("p{}\n{separator}", i - 1)), "{separator:?}");
+            // The comment before each pod reads as nothing and takes no index.
+            assert_eq!(piece.first_document(), i, "{separator:?}");
         }
-        let max_document = [128 << 20, 200, 40][round % 3];
-        let options = Options::with_max_document(max_document);
-        let expected = whole(&data, options);
-        for size in [1, 13, 100, 1000] {
-            if let Some((pieces, got)) = in_pieces(&data, options, size) {
-                cut += pieces;
-                assert_eq!(got, expected, "round {round}, size {size}:\n{}", String::from_utf8_lossy(&data));
-            }
-        }
+        let (count, got) = in_pieces(stream.as_bytes(), options, 10).expect("cut");
+        assert_eq!(count, 50);
+        assert_eq!(got, whole(stream.as_bytes(), options), "{separator:?}");
     }
-    assert!(cut > 10_000, "{cut} pieces");
 }
 
 #[test]
