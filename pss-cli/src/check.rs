@@ -4,13 +4,13 @@
 use std::io::{self, Write};
 use std::num::NonZeroUsize;
 
-use pss_core::{ObjectClass, ObjectDocument, WorkloadKind};
+use pss_core::admission::{Decision, NamespaceReview, ObjectReview};
+use pss_core::{ObjectDocument, WorkloadKind};
 
 use crate::documents::{self, Inputs, ListItem, Plan, Unit, Visit, Visitor};
 use crate::error::{InputError, Origin, OutputError};
 use crate::input::{Source, SourceName};
 use crate::namespaces::Namespaces;
-use crate::objects::namespace_of;
 use crate::parallel::{self, Tape, TapeWriter};
 use crate::report::{Loc, NamespaceOutcome, Outcome, Report, Summary};
 
@@ -112,18 +112,14 @@ impl<'n, W: Write, E: Write> Checker<'n, W, E> {
         Ok(self.summary)
     }
 
-    /// Reviews a pod or pod controller in its namespace.
-    fn workload(&mut self, obj: &ObjectDocument<'_>, kind: WorkloadKind, at: &Loc<'_>) -> Result<(), OutputError> {
-        let name = obj.name().unwrap_or("");
-        let namespace = namespace_of(obj.namespace(), self.namespaces.default_namespace());
-        let labels = self.namespaces.labels(namespace);
-        let pairs = || labels.iter().map(|(k, v)| (k.as_str(), v.as_str()));
-        let admission = self.namespaces.admission();
-        let Ok(decision) = admission.review(obj, name, namespace, pairs(), self.username) else {
-            // Only objects that are not pod controllers have no decision; `kind` says it is one.
-            self.summary.skipped += 1;
-            return Ok(self.report.skipped(at, &obj.header().class(), obj.name())?);
-        };
+    /// Counts and reports a pod or pod controller that admission decided in its namespace.
+    fn workload(
+        &mut self,
+        obj: &ObjectDocument<'_>,
+        kind: WorkloadKind,
+        decision: &Decision,
+        at: &Loc<'_>,
+    ) -> Result<(), OutputError> {
         // Admission never denies a controller; the pods it creates are what would be denied
         // (pss-core decides which, and words it).
         let denial = decision.pods_denial();
@@ -145,17 +141,19 @@ impl<'n, W: Write, E: Write> Checker<'n, W, E> {
         if decision.exemption().is_some() {
             self.summary.exempt += 1;
         }
-        let outcome =
-            Outcome { kind, name: obj.name(), namespace: obj.namespace(), decision: &decision, denial, violations };
+        let outcome = Outcome { kind, name: obj.name(), namespace: obj.namespace(), decision, denial, violations };
         Ok(self.report.workload(at, &outcome)?)
     }
 
-    /// Reviews a Namespace object as a namespace creation: invalid PodSecurity labels are denied,
-    /// an exempt namespace with a policy gets upstream's warning.
-    fn namespace(&mut self, obj: &ObjectDocument<'_>, at: &Loc<'_>) -> Result<(), OutputError> {
+    /// Counts and reports a Namespace object reviewed as a namespace creation: invalid PodSecurity
+    /// labels are denied, an exempt namespace with a policy gets upstream's warning.
+    fn namespace(
+        &mut self,
+        obj: &ObjectDocument<'_>,
+        review: &NamespaceReview,
+        at: &Loc<'_>,
+    ) -> Result<(), OutputError> {
         let name = obj.name().unwrap_or("");
-        let admission = self.namespaces.admission();
-        let review = admission.review_namespace(name, None::<[(&str, &str); 0]>, obj.header().labels(), &[]);
         let exempt = review.exempt();
         self.summary.namespaces += 1;
         if review.allowed() {
@@ -166,7 +164,7 @@ impl<'n, W: Write, E: Write> Checker<'n, W, E> {
         if !review.warnings().is_empty() {
             self.summary.warned += 1;
         }
-        Ok(self.report.namespace(at, &NamespaceOutcome { name, review: &review, exempt })?)
+        Ok(self.report.namespace(at, &NamespaceOutcome { name, review, exempt })?)
     }
 }
 
@@ -232,16 +230,12 @@ impl<W: Write, E: Write> Visitor for Checker<'_, W, E> {
                 return Ok(Visit::Done);
             }
         };
-        match obj.header().class() {
-            ObjectClass::Workload(kind) => self.workload(&obj, kind, at)?,
-            ObjectClass::Namespace => self.namespace(&obj, at)?,
-            ObjectClass::List if !in_list => return Ok(Visit::List),
-            class @ (ObjectClass::List | ObjectClass::Other(_) | ObjectClass::NoKind) => {
-                self.summary.skipped += 1;
-                self.report.skipped(at, &class, obj.name())?;
-            }
+        match self.namespaces.review(&obj, self.username, in_list) {
+            ObjectReview::Workload { kind, decision, .. } => self.workload(&obj, kind, &decision, at)?,
+            ObjectReview::Namespace(review) => self.namespace(&obj, &review, at)?,
+            ObjectReview::List => return Ok(Visit::List),
+            // Skipped, and what pss-core adds later: never counted as allowed.
             _ => {
-                // A class pss-core adds later: never counted as allowed.
                 self.summary.skipped += 1;
                 self.report.skipped(at, &obj.header().class(), obj.name())?;
             }

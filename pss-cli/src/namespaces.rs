@@ -6,8 +6,8 @@ use core::fmt;
 use std::num::NonZeroUsize;
 use std::path::Path;
 
-use pss_core::admission::{Admission, AdmissionConfig, ConfigError, DeclaredNamespaces};
-use pss_core::{ObjectClass, ObjectHeader};
+use pss_core::admission::{Admission, AdmissionConfig, ConfigError, DeclaredNamespaces, ObjectReview};
+use pss_core::{ObjectClass, ObjectDocument, ObjectHeader};
 
 use crate::documents::{Plan, Visit, Visitor};
 use crate::error::{InputError, Origin, OutputError};
@@ -85,6 +85,12 @@ impl Namespaces {
     /// The admission controller.
     pub fn admission(&self) -> &Admission {
         &self.admission
+    }
+
+    /// What admission says of `object`, requested by `username`, in its namespace with the labels
+    /// the input declares (pss-core's [`Admission::review_object`]).
+    pub fn review(&self, object: &ObjectDocument<'_>, username: &str, in_list: bool) -> ObjectReview {
+        self.admission.review_object(object, &self.labels, &self.default_namespace, username, in_list)
     }
 
     /// The namespace of objects without `metadata.namespace`.

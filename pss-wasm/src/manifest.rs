@@ -6,6 +6,7 @@
 //! Every decision is pss-core's (what a document is, admission's verdict, the words) and every
 //! reading rule pss-manifest's; this module only walks the documents and translates the results.
 
+use pss_core::admission::ObjectReview;
 #[cfg(test)]
 use serde::Serialize;
 use tsify::{Ts, Tsify};
@@ -501,19 +502,11 @@ impl Checker {
         &mut self,
         obj: &pss_core::ObjectDocument<'_>,
         kind: pss_core::WorkloadKind,
+        decision: &pss_core::admission::Decision,
+        label_errors: &[pss_core::FieldError],
         at: At,
         locator: pss_manifest::Locator<'_>,
     ) {
-        let name = obj.name().unwrap_or("");
-        let namespace = pss_core::admission::namespace_of(obj.namespace(), "default");
-        let labels = self.labels.labels(namespace);
-        let pairs = || labels.iter().map(|(k, v)| (k.as_str(), v.as_str()));
-        let Ok(decision) = self.admission.review(obj, name, namespace, pairs(), "") else {
-            // Only objects that are not pod controllers have no decision.
-            self.skip(obj.header(), at);
-            return;
-        };
-        let (_, label_errors) = self.admission.policy_for(pairs());
         let policy = decision.policy();
         self.check.results.push(CheckResult {
             document: small(at.document),
@@ -528,21 +521,24 @@ impl Checker {
             message: decision.pods_denial().map(str::to_owned),
             violations: decision.pods_violations().iter().map(|v| checked_violation(v, locator)).collect(),
             warnings: decision.warnings().to_vec(),
-            policy: Policy::new(policy, &label_errors),
+            policy: Policy::new(policy, label_errors),
             exempt: decision.exemption().map(|e| e.as_str().to_owned()),
         });
     }
 
-    fn namespace(&mut self, header: &pss_core::ObjectHeader<'_>, at: At) {
-        let name = header.name().unwrap_or("");
-        let review = self.admission.review_namespace(name, None::<[(&str, &str); 0]>, header.labels(), &[]);
+    fn namespace(
+        &mut self,
+        header: &pss_core::ObjectHeader<'_>,
+        review: &pss_core::admission::NamespaceReview,
+        at: At,
+    ) {
         let policy = review.policy();
         self.check.results.push(CheckResult {
             document: small(at.document),
             item: at.item.map(small),
             line: small(at.line),
             kind: "Namespace".to_owned(),
-            name: Some(name.to_owned()),
+            name: Some(header.name().unwrap_or("").to_owned()),
             namespace: None,
             level: policy.enforce.level.into(),
             version: policy.enforce.version.to_string(),
@@ -589,12 +585,13 @@ impl Visit for Checker {
                 return false;
             }
         };
-        match obj.header().class() {
-            pss_core::ObjectClass::Workload(kind) => self.workload(&obj, kind, at, locator),
-            pss_core::ObjectClass::Namespace => self.namespace(obj.header(), at),
-            pss_core::ObjectClass::List if !in_list => return true,
-            // Lists in Lists, other kinds, no kind, and classes pss-core adds later: never counted
-            // as allowed.
+        match self.admission.review_object(&obj, &self.labels, "default", "", in_list) {
+            ObjectReview::Workload { kind, decision, label_errors } => {
+                self.workload(&obj, kind, &decision, &label_errors, at, locator);
+            }
+            ObjectReview::Namespace(review) => self.namespace(obj.header(), &review, at),
+            ObjectReview::List => return true,
+            // Skipped, and what pss-core adds later: never counted as allowed.
             _ => self.skip(obj.header(), at),
         }
         false

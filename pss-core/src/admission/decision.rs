@@ -241,6 +241,23 @@ impl Admission {
         K: AsRef<str>,
         V: AsRef<str>,
     {
+        self.review_labelled(object, name, namespace, namespace_labels, username).map(|(decision, _)| decision)
+    }
+
+    /// [`review`](Self::review), with what is wrong with the namespace's labels.
+    pub(super) fn review_labelled<O, K, V>(
+        &self,
+        object: &O,
+        name: &str,
+        namespace: &str,
+        namespace_labels: impl IntoIterator<Item = (K, V)>,
+        username: &str,
+    ) -> Result<(Decision, Vec<FieldError>), NoPodTemplate>
+    where
+        O: ObjectSource + ?Sized,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
         let workload = workload_of(object);
         let kind = match &workload {
             Ok((kind, _)) => *kind,
@@ -259,7 +276,7 @@ impl Admission {
                 decision.pods = Some(pods);
             }
         }
-        Ok(decision)
+        Ok((decision, errs))
     }
 
     /// Upstream's `ValidatePod` / `ValidatePodController`, for a pod or controller whose template

@@ -5,11 +5,13 @@
 mod config;
 mod decision;
 mod namespace;
+mod object;
 mod policy;
 
 pub use config::{AdmissionConfig, ConfigError, Exemptions, PolicyDefaults};
 pub use decision::{Admission, Decision, Exemption};
 pub use namespace::{NamespaceReview, PodsCheck, MAX_PODS_TO_CHECK};
+pub use object::ObjectReview;
 pub use policy::Policy;
 
 /// The namespace an object is created in, as kubectl picks it: its own `metadata.namespace`, or
