@@ -3,6 +3,7 @@
 
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
+use std::num::NonZeroUsize;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -476,7 +477,12 @@ pub fn read_arg<V: Visitor>(arg: &Path, inputs: &mut Inputs, visitor: &mut V) ->
 /// Every PATH argument expanded into sources, in order (see [`input::expand`]): the sources
 /// [`read_source`] reads, and the problems found reading directories in their place.
 pub fn expand(paths: &[std::path::PathBuf]) -> Vec<Result<Source, InputError>> {
-    paths.iter().flat_map(|path| input::expand(path)).collect()
+    expand_on(paths, NonZeroUsize::MIN)
+}
+
+/// [`expand`], directories listed on `jobs` threads (see [`input::expand_on`]).
+pub fn expand_on(paths: &[std::path::PathBuf], jobs: NonZeroUsize) -> Vec<Result<Source, InputError>> {
+    paths.iter().flat_map(|path| input::expand_on(path, jobs)).collect()
 }
 
 /// Reads sources already expanded (see [`expand`]) into `visitor`, one after the other; a problem

@@ -86,7 +86,7 @@ fn check(args: CheckArgs, limits: Limits) -> Result<u8, RunError> {
     let paths = if args.paths.is_empty() { vec![PathBuf::from("-")] } else { args.paths };
     let jobs = args.jobs.unwrap_or_else(parallel::default_jobs);
     let mut stdin = inputs(&paths, limits);
-    let sources = documents::expand(&paths);
+    let sources = documents::expand_on(&paths, jobs);
     let mut namespaces = Namespaces::new(admission, args.namespaces.namespace);
     namespaces.scan(&sources, &mut stdin, jobs);
     namespaces.apply_flags(&args.namespaces.namespace_labels);
