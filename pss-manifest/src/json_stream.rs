@@ -212,22 +212,28 @@ impl<R: Read> JsonStream<R> {
                         i += 1;
                         state = State::String;
                     }
+                    // Between tokens, up to the next string (the bytes in between are a few
+                    // punctuation marks, blanks, numbers and literals).
                     State::Structure => {
-                        let b = self.buf[i];
-                        i += 1;
-                        match b {
-                            b'{' | b'[' => self.open.push(b),
-                            b'}' | b']' => {
-                                // A mismatched bracket closes the ones opened inside its match, so
-                                // that `{"a": [}` ends where its author meant it to.
-                                let opener = if b == b'}' { b'{' } else { b'[' };
-                                while self.open.pop().is_some_and(|o| o != opener) {}
-                                if self.open.is_empty() {
-                                    break 'scan i;
+                        while let Some(&b) = self.buf.get(i) {
+                            i += 1;
+                            match b {
+                                b'{' | b'[' => self.open.push(b),
+                                b'}' | b']' => {
+                                    // A mismatched bracket closes the ones opened inside its match,
+                                    // so that `{"a": [}` ends where its author meant it to.
+                                    let opener = if b == b'}' { b'{' } else { b'[' };
+                                    while self.open.pop().is_some_and(|o| o != opener) {}
+                                    if self.open.is_empty() {
+                                        break 'scan i;
+                                    }
                                 }
+                                b'"' => {
+                                    state = State::String;
+                                    break;
+                                }
+                                _ => {}
                             }
-                            b'"' => state = State::String,
-                            _ => {}
                         }
                     }
                     State::Bare => {
