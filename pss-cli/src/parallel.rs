@@ -176,6 +176,11 @@ where
             s = ready.wait(s).unwrap_or_else(PoisonError::into_inner);
             s.consumer_asleep = false;
         }
+        // Every item is done, but a worker may still sleep for room (a wake-up for room went to
+        // another, which then found none: the calling thread had taken the item): wake them all to
+        // see that nothing is left.
+        drop(s);
+        room.notify_all();
         Ok(())
     })
 }
@@ -328,6 +333,29 @@ mod tests {
                 .map(|&i| (0..(i * 7919) % 2000).fold(i, |a, b| a.wrapping_mul(31).wrapping_add(b)))
                 .collect();
             assert_eq!(seen, expected, "{threads} threads, window {window}");
+        }
+    }
+
+    /// Many short runs with more threads than the window lets work: no thread is left waiting
+    /// for room once everything is done (the run would hang).
+    #[test]
+    fn every_thread_ends_with_the_run() {
+        let items: Vec<usize> = (0..40).collect();
+        for round in 0..2000 {
+            let threads = 3 + round % 6;
+            let mut sum = 0;
+            let result: Result<(), ()> = ordered(
+                &items,
+                jobs(threads),
+                jobs(threads),
+                |&i| i * 2,
+                |_, r| {
+                    sum += r;
+                    Ok(())
+                },
+            );
+            assert!(result.is_ok());
+            assert_eq!(sum, 40 * 39, "round {round}");
         }
     }
 
