@@ -6,32 +6,10 @@
 // and evaluate (pods), and through a LevelVersion.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import * as pss from "@pss/wasm";
+import { generatedCases } from "./generated-cases.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const count = 256;
-
-function casesFile() {
-  if (process.env.PSS_GENERATED_CASES) return process.env.PSS_GENERATED_CASES;
-  const file = path.join(root, "target", "pss-testgen", `cases-${count}.jsonl`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  execFileSync(
-    "cargo",
-    ["run", "-q", "-p", "pss-core", "--example", "generated_cases", "--", "--cases", String(count), "--out", file],
-    { cwd: root, stdio: ["ignore", "inherit", "inherit"] },
-  );
-  return file;
-}
-
-const cases = fs
-  .readFileSync(casesFile(), "utf8")
-  .split("\n")
-  .filter((line) => line !== "")
-  .map((line) => JSON.parse(line));
+const cases = generatedCases("cases", 256);
 
 test("the cases cover every kind, every level, allowed and denied", () => {
   assert.ok(cases.length >= 100, `${cases.length} cases`);
