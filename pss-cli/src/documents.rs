@@ -436,9 +436,8 @@ impl<'s, 'i> Plan<'s, 'i> {
                     visitor.source(name)?;
                 }
                 let text = &bytes[piece.range()];
-                // A piece is whole documents of a stream that is not UTF-16, so the file's test
-                // holds for it as for a file.
-                if V::prefilter_file().is_none_or(|filter| filter(text)) {
+                // A piece is whole documents, so the file's test holds for it as for a file.
+                if !fails_file_test::<V>(text) {
                     let reader = Reader::piece(text, piece, options(self.limits));
                     // A slice is read without failing.
                     let _ = read_documents(name, reader, visitor)?;
@@ -454,7 +453,7 @@ impl<'s, 'i> Plan<'s, 'i> {
             Unit::Whole { stream } => {
                 let Held { name, bytes, .. } = &self.streams[*stream];
                 visitor.source(name)?;
-                if V::prefilter_file().is_some_and(|filter| !is_utf16(&bytes[..]) && !filter(&bytes[..])) {
+                if fails_file_test::<V>(&bytes[..]) {
                     return Ok(());
                 }
                 // A slice is read without failing.
@@ -520,7 +519,7 @@ pub fn read_source<V: Visitor>(source: &Source, inputs: &mut Inputs, visitor: &m
         }
         // A small file (nearly every manifest) is read in one go, then cut from memory.
         Source::File(path) => match File::open(path).and_then(read_small) {
-            Ok(Ok(bytes)) if V::prefilter_file().is_some_and(|filter| !is_utf16(&bytes) && !filter(&bytes)) => Ok(()),
+            Ok(Ok(bytes)) if fails_file_test::<V>(&bytes) => Ok(()),
             Ok(Ok(bytes)) => read_limited(&name, bytes.as_slice(), limits, visitor)?,
             Ok(Err(file)) => read_limited(&name, file, limits, visitor)?,
             Err(error) => Err(error),
@@ -570,6 +569,13 @@ fn read_small(mut file: File) -> io::Result<Result<Vec<u8>, File>> {
     // a file, a sixth of a directory's); through `Take` it reads and nothing else.
     Read::by_ref(&mut file).take(u64::MAX).read_to_end(&mut bytes)?;
     Ok(Ok(bytes))
+}
+
+/// Whether the bytes of a file, of a stream held in memory or of one of its pieces fail the
+/// visitor's [`Visitor::prefilter_file`], and are not read: never for UTF-16 (whose bytes are not
+/// its text).
+fn fails_file_test<V: Visitor>(bytes: &[u8]) -> bool {
+    V::prefilter_file().is_some_and(|filter| !is_utf16(bytes) && !filter(bytes))
 }
 
 /// Whether `bytes` start with a UTF-16 byte-order mark (pss-manifest then reads them as UTF-16).

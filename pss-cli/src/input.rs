@@ -93,10 +93,8 @@ pub fn expand_on(arg: &Path, jobs: NonZeroUsize) -> Vec<Result<Source, InputErro
 enum Entry {
     /// A manifest file, or a problem reading an entry or the directory.
     Source(Result<Source, InputError>),
-    /// A subdirectory not listed yet.
+    /// A subdirectory.
     Dir(PathBuf),
-    /// A subdirectory, listed as directory number `.0` of the walk.
-    Listed(usize),
 }
 
 /// The entries of `dir` that the walk takes, sorted by name; a problem listing it is its only
@@ -140,9 +138,9 @@ fn list(dir: &Path) -> Vec<Entry> {
 /// (on a large tree, listing takes a tenth of a run on one thread), then the sources are put in
 /// order.
 fn walk(dir: &Path, jobs: NonZeroUsize, out: &mut Vec<Result<Source, InputError>>) {
-    // The entries of every directory listed, by number (`dir` is 0); a subdirectory's entry says
-    // its number.
-    let mut listed: Vec<Vec<Entry>> = vec![Vec::new()];
+    // Every directory listed, by number (`dir` is 0): its entries, and the number of its first
+    // subdirectory (the others follow it, in their order).
+    let mut listed: Vec<(Vec<Entry>, usize)> = vec![(Vec::new(), 0)];
     let mut depth = vec![(0, dir.to_path_buf())];
     while !depth.is_empty() {
         let mut deeper = Vec::new();
@@ -153,32 +151,34 @@ fn walk(dir: &Path, jobs: NonZeroUsize, out: &mut Vec<Result<Source, InputError>
             jobs,
             window,
             |(_, path)| list(path),
-            |&(number, _), mut entries| {
-                for entry in &mut entries {
+            |&(number, _), entries| {
+                let first_subdirectory = first + deeper.len();
+                for entry in &entries {
                     if let Entry::Dir(path) = entry {
-                        let path = std::mem::take(path);
-                        *entry = Entry::Listed(first + deeper.len());
-                        deeper.push((first + deeper.len(), path));
+                        deeper.push((first + deeper.len(), path.clone()));
                     }
                 }
-                listed[number] = entries;
+                listed[number] = (entries, first_subdirectory);
                 Ok(())
             },
         );
         let Ok(()) = listing;
-        listed.resize_with(first + deeper.len(), Vec::new);
+        listed.resize_with(first + deeper.len(), || (Vec::new(), 0));
         depth = deeper;
     }
     put_in_order(&mut listed, 0, out);
 }
 
 /// The sources of directory `number` of [`walk`] and of its subdirectories, in order, into `out`.
-fn put_in_order(listed: &mut [Vec<Entry>], number: usize, out: &mut Vec<Result<Source, InputError>>) {
-    for entry in std::mem::take(&mut listed[number]) {
+fn put_in_order(listed: &mut [(Vec<Entry>, usize)], number: usize, out: &mut Vec<Result<Source, InputError>>) {
+    let (entries, mut subdirectory) = std::mem::take(&mut listed[number]);
+    for entry in entries {
         match entry {
             Entry::Source(source) => out.push(source),
-            Entry::Listed(sub) => put_in_order(listed, sub, out),
-            Entry::Dir(_) => {}
+            Entry::Dir(_) => {
+                put_in_order(listed, subdirectory, out);
+                subdirectory += 1;
+            }
         }
     }
 }
