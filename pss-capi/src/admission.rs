@@ -325,13 +325,7 @@ pub unsafe extern "C" fn pss_admission_free(admission: *mut pss_admission) {
 }
 
 impl pss_decision {
-    fn new(
-        admission: &Admission,
-        decision: &pss_core::admission::Decision,
-        labels: Option<&pss_labels>,
-        name: Option<&str>,
-    ) -> pss_decision {
-        let (_, label_errors) = admission.policy_for(pss_labels::pairs_of(labels));
+    fn new(decision: &pss_core::admission::Decision, name: Option<&str>) -> pss_decision {
         let denial = decision.denial().map(str::to_owned);
         let pods_denial = decision.pods_denial().map(str::to_owned);
         let warnings = decision.warnings().to_vec();
@@ -372,7 +366,7 @@ impl pss_decision {
             warning_views,
             key_views,
             value_views,
-            policy: pss_policy::new(decision.policy(), &label_errors),
+            policy: pss_policy::new(decision.policy(), decision.label_errors()),
             evaluations,
             enforce,
             created_pods,
@@ -440,7 +434,7 @@ pub unsafe extern "C" fn pss_admission_review(
                 .review(&document, name.unwrap_or(""), namespace, pss_labels::pairs_of(labels), username)
                 .map_err(|e| Failure::new(pss_result::NotAWorkload, e.to_string()))?;
             // SAFETY: `out` is non-NULL and writable (caller's guarantee).
-            write(out, into_handle(pss_decision::new(admission, &decision, labels, name)));
+            write(out, into_handle(pss_decision::new(&decision, name)));
             Ok(())
         })
     }

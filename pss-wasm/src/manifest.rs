@@ -503,7 +503,6 @@ impl Checker {
         obj: &pss_core::ObjectDocument<'_>,
         kind: pss_core::WorkloadKind,
         decision: &pss_core::admission::Decision,
-        label_errors: &[pss_core::FieldError],
         at: At,
         locator: pss_manifest::Locator<'_>,
     ) {
@@ -521,7 +520,7 @@ impl Checker {
             message: decision.pods_denial().map(str::to_owned),
             violations: decision.pods_violations().iter().map(|v| checked_violation(v, locator)).collect(),
             warnings: decision.warnings().to_vec(),
-            policy: Policy::new(policy, label_errors),
+            policy: Policy::new(policy, decision.label_errors()),
             exempt: decision.exemption().map(|e| e.as_str().to_owned()),
         });
     }
@@ -586,9 +585,7 @@ impl Visit for Checker {
             }
         };
         match self.admission.review_object(&obj, &self.labels, "default", "", in_list) {
-            ObjectReview::Workload { kind, decision, label_errors } => {
-                self.workload(&obj, kind, &decision, &label_errors, at, locator);
-            }
+            ObjectReview::Workload { kind, decision } => self.workload(&obj, kind, &decision, at, locator),
             ObjectReview::Namespace(review) => self.namespace(obj.header(), &review, at),
             ObjectReview::List => return true,
             // Skipped, and what pss-core adds later: never counted as allowed.

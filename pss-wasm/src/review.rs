@@ -376,8 +376,7 @@ impl Admission {
         let namespace = meta.namespace.or(options.namespace.as_deref()).unwrap_or("default");
         let name = meta.name.unwrap_or("");
         let decision = self.inner.review(&obj, name, namespace, &labels, username).map_err(|e| PssError::from(&e))?;
-        let (_, errors) = self.inner.policy_for(&labels);
-        Ok(AdmissionDecision::new(&decision, &errors, namespace, &meta))
+        Ok(AdmissionDecision::new(&decision, decision.label_errors(), namespace, &meta))
     }
 
     fn namespace(&self, namespace: &str, options: &JsValue) -> Result<NamespaceReview, PssError> {

@@ -65,6 +65,7 @@ pub struct Decision {
     /// For a controller: its pods' evaluation at the enforce level, unless they would be exempt.
     pods: Option<Evaluation>,
     pods_denial: Option<String>,
+    label_errors: Vec<FieldError>,
 }
 
 impl Decision {
@@ -98,6 +99,12 @@ impl Decision {
     /// The policy the namespace resolved to.
     pub fn policy(&self) -> Policy {
         self.policy
+    }
+
+    /// What is wrong with the namespace's PodSecurity labels (upstream's field errors, empty when
+    /// they are valid); the policy then takes the defaults for the modes they fail to set.
+    pub fn label_errors(&self) -> &[FieldError] {
+        &self.label_errors
     }
 
     /// The object's kind.
@@ -164,6 +171,7 @@ impl Decision {
             warn: None,
             pods: None,
             pods_denial: None,
+            label_errors: Vec::new(),
         }
     }
 
@@ -241,23 +249,6 @@ impl Admission {
         K: AsRef<str>,
         V: AsRef<str>,
     {
-        self.review_labelled(object, name, namespace, namespace_labels, username).map(|(decision, _)| decision)
-    }
-
-    /// [`review`](Self::review), with what is wrong with the namespace's labels.
-    pub(super) fn review_labelled<O, K, V>(
-        &self,
-        object: &O,
-        name: &str,
-        namespace: &str,
-        namespace_labels: impl IntoIterator<Item = (K, V)>,
-        username: &str,
-    ) -> Result<(Decision, Vec<FieldError>), NoPodTemplate>
-    where
-        O: ObjectSource + ?Sized,
-        K: AsRef<str>,
-        V: AsRef<str>,
-    {
         let workload = workload_of(object);
         let kind = match &workload {
             Ok((kind, _)) => *kind,
@@ -276,7 +267,8 @@ impl Admission {
                 decision.pods = Some(pods);
             }
         }
-        Ok((decision, errs))
+        decision.label_errors = errs;
+        Ok(decision)
     }
 
     /// Upstream's `ValidatePod` / `ValidatePodController`, for a pod or controller whose template

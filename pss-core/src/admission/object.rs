@@ -1,7 +1,6 @@
 //! One object of a set of manifests, as `pss check` and `@pss/wasm`'s `checkManifest` review it.
 
 use super::{namespace_of, Admission, Decision, DeclaredNamespaces, NamespaceReview};
-use crate::field_error::FieldError;
 use crate::workload::{ObjectClass, ObjectDocument, WorkloadKind};
 
 /// What PodSecurity admission says of one object of a set of manifests applied in order
@@ -15,11 +14,9 @@ pub enum ObjectReview {
         /// Its kind.
         kind: WorkloadKind,
         /// The decision; for a controller, [`Decision::pods_denial`] and
-        /// [`Decision::pods_violations`] say what the pods it creates would meet.
+        /// [`Decision::pods_violations`] say what the pods it creates would meet, and
+        /// [`Decision::label_errors`] what is wrong with the namespace's labels.
         decision: Box<Decision>,
-        /// What is wrong with the namespace's labels (the policy then uses the defaults for the
-        /// modes those labels fail to set, and upstream's decision reports the error).
-        label_errors: Vec<FieldError>,
     },
     /// A Namespace, reviewed as its creation with its own labels.
     Namespace(Box<NamespaceReview>),
@@ -70,10 +67,8 @@ impl Admission {
                 let namespace = namespace_of(object.namespace(), default_namespace);
                 let labels = namespaces.labels(namespace).iter().map(|(k, v)| (k.as_str(), v.as_str()));
                 let name = object.name().unwrap_or("");
-                match self.review_labelled(object, name, namespace, labels, username) {
-                    Ok((decision, label_errors)) => {
-                        ObjectReview::Workload { kind, decision: Box::new(decision), label_errors }
-                    }
+                match self.review(object, name, namespace, labels, username) {
+                    Ok(decision) => ObjectReview::Workload { kind, decision: Box::new(decision) },
                     Err(_) => ObjectReview::Skipped,
                 }
             }
@@ -113,13 +108,13 @@ mod tests {
         // A privileged pod with no namespace: in the default one given, here `prod`, which enforces baseline.
         let pod = r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
             "spec": {"hostNetwork": true, "containers": [{"name": "c", "image": "i"}]}}"#;
-        let ObjectReview::Workload { kind, decision, label_errors } = review(pod, "prod", false) else { panic!() };
+        let ObjectReview::Workload { kind, decision } = review(pod, "prod", false) else { panic!() };
         assert_eq!(kind, WorkloadKind::Pod);
         assert!(decision.denial().unwrap().contains(r#"violates PodSecurity "baseline:latest": host namespaces"#));
-        assert_eq!(label_errors.len(), 1, "{label_errors:?}");
+        assert_eq!(decision.label_errors().len(), 1, "{:?}", decision.label_errors());
         // The same pod in a namespace nothing declares: the defaults (privileged) allow it.
-        let ObjectReview::Workload { decision, label_errors, .. } = review(pod, "dev", false) else { panic!() };
-        assert!(decision.allowed() && label_errors.is_empty());
+        let ObjectReview::Workload { decision, .. } = review(pod, "dev", false) else { panic!() };
+        assert!(decision.allowed() && decision.label_errors().is_empty());
 
         // A Deployment is never denied; the pods it creates would be.
         let deployment = r#"{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "prod"},
