@@ -216,6 +216,58 @@ pub struct Inputs {
     pub limits: Limits,
     /// Large files held for the passes, read and cut once (see [`Plan`]).
     held: HeldFiles,
+    /// Small files one pass read and kept for the next (see [`Plan::keep_files`]).
+    kept: Arc<KeptFiles>,
+}
+
+/// The most bytes of small files (at most [`WHOLE_FILE`] each) that a pass keeps for the next one
+/// (see [`Plan::keep_files`]): with it and [`FILES_HELD`], the most a run holds.
+pub const FILES_KEPT: u64 = 64 << 20;
+
+/// Small files a pass read, kept by path for the next pass to read from memory instead of from the
+/// disk: [`FILES_KEPT`] bytes in all, the first that come.
+#[derive(Debug)]
+struct KeptFiles {
+    /// Bytes that may still be kept.
+    room: std::sync::atomic::AtomicU64,
+    by_path: Mutex<std::collections::HashMap<std::path::PathBuf, Vec<u8>>>,
+}
+
+impl Default for KeptFiles {
+    fn default() -> Self {
+        KeptFiles::with_room(FILES_KEPT)
+    }
+}
+
+impl KeptFiles {
+    fn with_room(room: u64) -> Self {
+        KeptFiles { room: std::sync::atomic::AtomicU64::new(room), by_path: Mutex::default() }
+    }
+
+    /// Keeps `bytes` as the file at `path`'s when they fit in the room left and nothing is kept
+    /// for it yet (a file listed twice is kept once: the next pass reads it from memory the first
+    /// time, from the disk the second, as this pass did).
+    fn offer(&self, path: &Path, bytes: Vec<u8>) {
+        use std::sync::atomic::Ordering;
+        let len = bytes.len() as u64;
+        let mut by_path = self.by_path.lock().unwrap_or_else(PoisonError::into_inner);
+        if by_path.contains_key(path) {
+            return;
+        }
+        if self.room.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |room| room.checked_sub(len)).is_ok() {
+            by_path.insert(path.to_owned(), bytes);
+        }
+    }
+
+    /// The bytes kept for `path`, no longer kept (their room is not given back: a pass reads the
+    /// files in order, so the room left is for the files after them).
+    fn take(&self, path: &Path) -> Option<Vec<u8>> {
+        let mut by_path = self.by_path.lock().unwrap_or_else(PoisonError::into_inner);
+        if by_path.is_empty() {
+            return None;
+        }
+        by_path.remove(path)
+    }
 }
 
 /// Large files held in memory for the passes over the input, by path, read and cut by the first
@@ -257,7 +309,7 @@ impl HeldFiles {
 impl Inputs {
     /// Inputs with standard input `stdin` (the default one when no PATH is `-`) and `limits`.
     pub fn new(stdin: StdinBuffer, limits: Limits) -> Self {
-        Inputs { stdin, limits, held: HeldFiles::default() }
+        Inputs { stdin, limits, held: HeldFiles::default(), kept: Arc::default() }
     }
 
     /// Lets the next pass read standard input again.
@@ -312,6 +364,10 @@ pub struct Plan<'s, 'i> {
     /// The streams read in pieces.
     streams: Vec<Held<'i>>,
     limits: Limits,
+    /// Small files kept by an earlier pass, or for a later one.
+    kept: Arc<KeptFiles>,
+    /// Whether this pass keeps the small files it reads for the next one.
+    keep: bool,
 }
 
 /// A stream read in pieces.
@@ -357,6 +413,7 @@ impl<'s, 'i> Plan<'s, 'i> {
     /// in pieces when `cut` and they can be cut).
     pub fn new(sources: &'s [Result<Source, InputError>], inputs: &'i mut Inputs, cut: bool) -> Self {
         let limits = inputs.limits;
+        let kept = Arc::clone(&inputs.kept);
         let mut stdin_pieces = None;
         if cut && sources.iter().any(|s| matches!(s, Ok(Source::Stdin))) {
             stdin_pieces = inputs.stdin.pieces(limits);
@@ -403,7 +460,16 @@ impl<'s, 'i> Plan<'s, 'i> {
             }
             None => Stdin::Whole(inputs),
         };
-        Plan { units, stdin: Mutex::new(stdin), streams, limits }
+        Plan { units, stdin: Mutex::new(stdin), streams, limits, kept, keep: false }
+    }
+
+    /// The plan of a pass after which the input is read again: the small files it reads (at most
+    /// [`WHOLE_FILE`] bytes each, [`FILES_KEPT`] in all) are kept in memory for the next pass,
+    /// which reads them from there instead of opening them again.
+    #[must_use]
+    pub fn keep_files(mut self) -> Self {
+        self.keep = true;
+        self
     }
 
     /// The units, in the input's order.
@@ -427,8 +493,13 @@ impl<'s, 'i> Plan<'s, 'i> {
                 };
                 read_source(source, inputs, visitor)
             }
-            Unit::Source(Ok(source @ Source::File(_))) => {
-                read_source(source, &mut Inputs::new(StdinBuffer::default(), self.limits), visitor)
+            Unit::Source(Ok(source @ Source::File(path))) => {
+                let name = source.name();
+                visitor.source(&name)?;
+                match read_file(&name, path, self.limits, visitor, &self.kept, self.keep)? {
+                    Ok(()) => Ok(()),
+                    Err(error) => visitor.input_error(&InputError::Read { source: name.shown.clone(), error }),
+                }
             }
             Unit::Piece { stream, piece, last } => {
                 let Held { name, bytes, error } = &self.streams[*stream];
@@ -517,18 +588,52 @@ pub fn read_source<V: Visitor>(source: &Source, inputs: &mut Inputs, visitor: &m
                 (result, _) => result,
             }
         }
-        // A small file (nearly every manifest) is read in one go, then cut from memory.
-        Source::File(path) => match File::open(path).and_then(read_small) {
-            Ok(Ok(bytes)) if fails_file_test::<V>(&bytes) => Ok(()),
-            Ok(Ok(bytes)) => read_limited(&name, bytes.as_slice(), limits, visitor)?,
-            Ok(Err(file)) => read_limited(&name, file, limits, visitor)?,
-            Err(error) => Err(error),
-        },
+        Source::File(path) => read_file(&name, path, limits, visitor, &inputs.kept, false)?,
     };
     match result {
         Ok(()) => Ok(()),
         Err(error) => visitor.input_error(&read_error(error)),
     }
+}
+
+/// Reads the file at `path` (named `name`) into `visitor`: from `kept` when an earlier pass kept
+/// it there, else from the disk; a small one is read in one go, then cut from memory, and kept
+/// for the next pass when `keep`. The inner error is a read error that ended the file.
+fn read_file<V: Visitor>(
+    name: &SourceName,
+    path: &Path,
+    limits: Limits,
+    visitor: &mut V,
+    kept: &KeptFiles,
+    keep: bool,
+) -> Result<io::Result<()>, OutputError> {
+    if let Some(bytes) = kept.take(path).filter(|_| !keep) {
+        return read_file_bytes(name, &bytes, limits, visitor);
+    }
+    match File::open(path).and_then(read_small) {
+        Ok(Ok(bytes)) => {
+            let result = read_file_bytes(name, &bytes, limits, visitor)?;
+            if keep {
+                kept.offer(path, bytes);
+            }
+            Ok(result)
+        }
+        Ok(Err(file)) => read_limited(name, file, limits, visitor),
+        Err(error) => Ok(Err(error)),
+    }
+}
+
+/// Reads a small file's `bytes` (see [`read_file`]) into `visitor`, unless they fail its file test.
+fn read_file_bytes<V: Visitor>(
+    name: &SourceName,
+    bytes: &[u8],
+    limits: Limits,
+    visitor: &mut V,
+) -> Result<io::Result<()>, OutputError> {
+    if fails_file_test::<V>(bytes) {
+        return Ok(Ok(()));
+    }
+    read_limited(name, bytes, limits, visitor)
 }
 
 /// The largest file read whole (then cut into documents from memory, and tested with
@@ -733,6 +838,87 @@ mod tests {
             out[..n].fill(b' ');
             self.0 -= n;
             Ok(n)
+        }
+    }
+
+    #[test]
+    fn files_are_kept_within_their_room_and_taken_once() {
+        let kept = KeptFiles::with_room(10);
+        kept.offer(Path::new("a"), b"aaaa".to_vec());
+        kept.offer(Path::new("b"), b"bbbbbbb".to_vec()); // 11 bytes in all: not kept
+        kept.offer(Path::new("c"), b"cccccc".to_vec()); // 10 in all: kept
+        assert_eq!(kept.take(Path::new("b")), None);
+        assert_eq!(kept.take(Path::new("a")).as_deref(), Some(&b"aaaa"[..]));
+        assert_eq!(kept.take(Path::new("a")), None);
+        // The room a taken file had is not given back; a file offered twice is kept once.
+        kept.offer(Path::new("d"), b"d".to_vec());
+        assert_eq!(kept.take(Path::new("d")), None);
+        let kept = KeptFiles::with_room(10);
+        kept.offer(Path::new("c"), b"cc".to_vec());
+        kept.offer(Path::new("c"), b"CC".to_vec());
+        kept.offer(Path::new("e"), b"eeeeeeee".to_vec());
+        assert_eq!(kept.take(Path::new("c")).as_deref(), Some(&b"cc"[..]));
+        assert_eq!(kept.take(Path::new("e")).as_deref(), Some(&b"eeeeeeee"[..]));
+    }
+
+    /// The objects and input errors a pass finds.
+    #[derive(Default)]
+    struct Seen {
+        objects: Vec<String>,
+        errors: Vec<String>,
+    }
+
+    impl Visitor for Seen {
+        fn object(&mut self, text: &[u8], _: &Loc<'_>, _: Option<Origin>, _: bool) -> Result<Visit, OutputError> {
+            self.objects.push(String::from_utf8_lossy(text).into_owned());
+            Ok(Visit::Done)
+        }
+
+        fn input_error(&mut self, error: &InputError) -> Result<(), OutputError> {
+            self.errors.push(error.to_string());
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_pass_after_one_that_keeps_files_reads_them_from_memory_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.yaml"), dir.path().join("b.json"));
+        std::fs::write(&a, "kind: Pod\nmetadata: {name: a}\n").unwrap();
+        std::fs::write(&b, r#"{"kind": "Pod", "metadata": {"name": "b"}}"#).unwrap();
+        let sources = vec![Ok(Source::File(a.clone())), Ok(Source::File(b.clone())), Ok(Source::File(a.clone()))];
+        let mut inputs = Inputs::new(StdinBuffer::default(), Limits::default());
+        let first = {
+            let plan = Plan::new(&sources, &mut inputs, true).keep_files();
+            let mut seen = Seen::default();
+            plan.units().iter().for_each(|unit| plan.read(unit, &mut seen).unwrap());
+            seen
+        };
+        assert_eq!(first.objects.len(), 3);
+        assert!(first.errors.is_empty());
+        // The files change on the disk: the next pass reads what the first read (a listed twice
+        // was kept once, and is read from the disk the second time).
+        std::fs::write(&a, "kind: Pod\nmetadata: {name: changed}\n").unwrap();
+        std::fs::remove_file(&b).unwrap();
+        for (threads, changed) in [(true, false), (false, true)] {
+            let mut second = Seen::default();
+            if threads {
+                let plan = Plan::new(&sources, &mut inputs, true);
+                plan.units().iter().for_each(|unit| plan.read(unit, &mut second).unwrap());
+            } else {
+                read_sources(&sources, &mut inputs, &mut second).unwrap();
+            }
+            let names: Vec<bool> = second.objects.iter().map(|o| o.contains("changed")).collect();
+            if changed {
+                // Nothing kept any more: every file from the disk, b gone.
+                assert_eq!(names, [true, true]);
+                assert_eq!(second.errors.len(), 1, "{:?}", second.errors);
+                assert!(second.errors[0].contains("b.json"), "{:?}", second.errors);
+            } else {
+                assert_eq!(second.objects[..2], first.objects[..2]);
+                assert_eq!(names, [false, false, true]);
+                assert!(second.errors.is_empty(), "{:?}", second.errors);
+            }
         }
     }
 

@@ -144,7 +144,7 @@ pub fn scan_sources(
     jobs: NonZeroUsize,
 ) -> DeclaredNamespaces {
     let mut found = DeclaredNamespaces::new();
-    let plan = Plan::new(sources, inputs, jobs.get() > 1);
+    let plan = Plan::new(sources, inputs, jobs.get() > 1).keep_files();
     let window = NonZeroUsize::new(jobs.get() * 4).unwrap_or(NonZeroUsize::MIN);
     let scanned: Result<(), std::convert::Infallible> = crate::parallel::ordered(
         plan.units(),
