@@ -11,14 +11,13 @@ use pss_core::kyverno::{
     blocked_message, ApplyContext, FailureAction, KyvernoDocument, KyvernoPolicy, KyvernoVersion, PolicyError,
     PolicyException, PolicyResult, RuleResult, RuleStatus,
 };
-use pss_core::ObjectDocument;
+use pss_core::{ObjectClass, ObjectDocument};
 use serde::Serialize;
 
 use crate::cli::NamespaceArgs;
 use crate::documents::{self, Inputs, Visit, Visitor};
 use crate::error::{InputError, Origin, OutputError, Place, RunError};
 use crate::namespaces::{apply_namespace_flags, scan_sources};
-use crate::objects::namespace_of;
 use crate::report::Loc;
 
 /// `pss apply --help`'s description.
@@ -65,8 +64,10 @@ PolicyExceptions:
   PolicyException (policies.kyverno.io) is noted and skipped.
 
 Resources:
-  A resource is in its metadata.namespace, or in --namespace (default \"default\") when it has
-  none; a Namespace is cluster-scoped. Requests are CREATE; there is no requesting user, so
+  A resource is created where its admission request says: in no namespace when its kind is
+  cluster-scoped in Kubernetes' API (Namespace, ClusterRole, PersistentVolume, StorageClass, ...),
+  else in its metadata.namespace, or in --namespace (default \"default\") when that is missing or
+  empty. Requests are CREATE; there is no requesting user, so
   subjects, roles and clusterRoles in match/exclude never hold (a rule whose outcome depends on
   them is not evaluated); a namespaceSelector (in match, exclude or failure action overrides) sees
   the labels of the Namespace objects among the resources (wherever they are in the input),
@@ -253,7 +254,7 @@ impl Visitor for Loader {
             Ok(KyvernoDocument::Policy(policy)) => self.policies.push(policy),
             Ok(KyvernoDocument::Exception(exception)) => self.exceptions.push(exception),
             Err(PolicyError::UnsupportedKind { kind, .. } | PolicyError::NotAnException { kind, .. })
-                if kind.ends_with("List") && !in_list =>
+                if ObjectClass::of(None, Some(kind.as_str())) == ObjectClass::List && !in_list =>
             {
                 return Ok(Visit::List)
             }
@@ -441,19 +442,13 @@ impl<W: Write> Visitor for Applier<'_, W> {
                 return Ok(Visit::Done);
             }
         };
-        let kind = obj.kind().unwrap_or("");
-        if kind.ends_with("List") && !in_list {
+        if ObjectClass::of(obj.header().api_version(), obj.kind()) == ObjectClass::List && !in_list {
             return Ok(Visit::List);
         }
-        // Namespaces are cluster-scoped; everything else without a namespace is in --namespace.
-        let namespace = if kind == "Namespace" {
-            String::new()
-        } else {
-            namespace_of(obj.namespace(), &self.default_namespace).to_owned()
-        };
-        let ctx = ApplyContext::new(&namespace)
-            .namespace_labels(self.namespace_labels.get(&namespace))
-            .exceptions(self.exceptions);
+        let kind = obj.kind().unwrap_or("");
+        let ctx = ApplyContext::for_resource(&obj, &self.default_namespace);
+        let namespace = ctx.namespace().to_owned();
+        let ctx = ctx.namespace_labels(self.namespace_labels.get(&namespace)).exceptions(self.exceptions);
         let policies: Vec<PolicyResult> = self.policies.iter().map(|p| p.apply_with(&obj, &ctx)).collect();
         for (i, result) in policies.iter().enumerate() {
             if !result.rules().is_empty() {

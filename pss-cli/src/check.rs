@@ -302,7 +302,7 @@ mod tests {
     }
 
     fn check(jobs: usize, format: Format, stdin: &[u8]) -> (String, String, Summary) {
-        let namespaces = Namespaces::new(Admission::default(), "default".to_owned());
+        let namespaces = Namespaces::new(Admission::default(), pss_core::admission::DEFAULT_NAMESPACE.to_owned());
         let (out, err) = (Shared::default(), Shared::default());
         let report = Report::new(
             out.clone(),

@@ -246,7 +246,7 @@ Examples:
 #[derive(Debug, clap::Args)]
 pub struct NamespaceArgs {
     /// The namespace of objects without metadata.namespace, as kubectl's --namespace.
-    #[arg(short = 'n', long, default_value = "default", value_name = "NAME")]
+    #[arg(short = 'n', long, default_value = pss_core::admission::DEFAULT_NAMESPACE, value_name = "NAME")]
     pub namespace: String,
 
     /// The labels of a namespace, as NAMESPACE=KEY=VALUE[,KEY=VALUE...] (NAMESPACE= for none);

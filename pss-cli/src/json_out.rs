@@ -531,7 +531,8 @@ pub(crate) mod tests {
             runtime_classes: vec!["kata".to_owned()],
         };
         let admission = Admission::new(AdmissionConfig::new(policy, exemptions).unwrap());
-        let mut namespaces = crate::namespaces::Namespaces::new(admission, "default".to_owned());
+        let mut namespaces =
+            crate::namespaces::Namespaces::new(admission, pss_core::admission::DEFAULT_NAMESPACE.to_owned());
         let labels = vec![
             ("pod-security.kubernetes.io/enforce".to_owned(), "restricted".to_owned()),
             ("pod-security.kubernetes.io/warn".to_owned(), "baseline".to_owned()),

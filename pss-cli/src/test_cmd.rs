@@ -140,8 +140,10 @@ struct Collect {
 impl Visitor for Collect {
     fn object(&mut self, text: &[u8], at: &Loc<'_>, _: Option<Origin>, in_list: bool) -> Result<Visit, OutputError> {
         if self.lists && !in_list {
-            let kind = pss_core::ObjectHeader::from_slice(text).ok().and_then(|h| h.kind().map(str::to_owned));
-            if kind.is_some_and(|k| k.ends_with("List")) {
+            let header = pss_core::ObjectHeader::from_slice(text).ok();
+            if header
+                .is_some_and(|h| pss_core::ObjectClass::of(h.api_version(), h.kind()) == pss_core::ObjectClass::List)
+            {
                 return Ok(Visit::List);
             }
         }
@@ -274,6 +276,7 @@ pub fn run(args: TestArgs, limits: Limits) -> Result<u8, RunError> {
             namespace_labels: &loaded.labels,
             operation: &loaded.operation,
             allow_unevaluated: args.allow_unevaluated,
+            kyverno: args.kyverno_version,
         };
         writeln!(out, "{}", test_inputs.applying_line()).map_err(OutputError)?;
         writeln!(out, "  Checking results ...").map_err(OutputError)?;

@@ -220,6 +220,31 @@ fn controllers_from_standard_input_and_namespace_flags() {
     assert_eq!(out.code, 1);
 }
 
+/// Where each resource is created: its admission request's namespace (the same cases as the npm
+/// package's `KyvernoPolicy.apply` test and pss-core's `resource_namespace`).
+#[test]
+fn resources_are_created_where_their_admission_request_says() {
+    let resources = br#"{"apiVersion": "v1", "kind": "List", "items": [
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "empty", "namespace": ""},
+         "spec": {"containers": [{"name": "c", "image": "i"}]}},
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "own", "namespace": "prod"},
+         "spec": {"containers": [{"name": "c", "image": "i"}]}},
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n", "namespace": "x"}},
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "r"}},
+        {"apiVersion": "example.com/v1", "kind": "Namespace", "metadata": {"name": "custom"}}]}"#;
+    let args = ["apply", "examples/baseline-policy.yaml", "-r", "-", "-n", "dev", "--format", "json"];
+    let out = pss_in(&repo_root(), &args, resources);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let placed: Vec<(&str, &str)> = doc["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["name"].as_str().unwrap(), r["namespace"].as_str().unwrap()))
+        .collect();
+    assert_eq!(placed, [("empty", "dev"), ("own", "prod"), ("n", ""), ("r", ""), ("custom", "dev")]);
+}
+
 #[test]
 fn json_output() {
     let args = ["apply", "examples/baseline-policy.yaml", "-r", "examples/privileged-pod.yaml", "--format", "json"];

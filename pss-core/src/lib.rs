@@ -98,7 +98,9 @@ pub use violation::{
     Detail, Evaluation, Field, FieldPath, FieldValue, FieldValueRef, FieldViolation, Fields, FieldsIter, StrList,
     Violation,
 };
-pub use workload::{evaluate_object, NoPodTemplate, ObjectClass, ObjectDocument, ObjectSource, WorkloadKind};
+pub use workload::{
+    evaluate_object, is_cluster_scoped, NoPodTemplate, ObjectClass, ObjectDocument, ObjectSource, WorkloadKind,
+};
 
 /// The decimal digits of `n`, as `{n}` formats them, written at the end of `buf` (without the
 /// formatting machinery). For pss's own wrappers (the CLI's and the npm package's JSON writers),

@@ -276,6 +276,69 @@ impl ObjectClass<'_> {
     }
 }
 
+/// The kinds of Kubernetes' built-in API that are cluster-scoped, by API group (`""` for the core
+/// group): those its discovery lists as not namespaced (as Kyverno 1.19's CLI embeds them in
+/// `data/api-group-resources.json`, with the review kinds and the `nodes/proxy` subresource's).
+const CLUSTER_SCOPED: [(&str, &str); 33] = [
+    ("", "ComponentStatus"),
+    ("", "Namespace"),
+    ("", "Node"),
+    ("", "NodeProxyOptions"),
+    ("", "PersistentVolume"),
+    ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
+    ("admissionregistration.k8s.io", "ValidatingAdmissionPolicy"),
+    ("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding"),
+    ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
+    ("apiextensions.k8s.io", "CustomResourceDefinition"),
+    ("apiregistration.k8s.io", "APIService"),
+    ("authentication.k8s.io", "SelfSubjectReview"),
+    ("authentication.k8s.io", "TokenReview"),
+    ("authorization.k8s.io", "SelfSubjectAccessReview"),
+    ("authorization.k8s.io", "SelfSubjectRulesReview"),
+    ("authorization.k8s.io", "SubjectAccessReview"),
+    ("certificates.k8s.io", "CertificateSigningRequest"),
+    ("flowcontrol.apiserver.k8s.io", "FlowSchema"),
+    ("flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration"),
+    ("networking.k8s.io", "IPAddress"),
+    ("networking.k8s.io", "IngressClass"),
+    ("networking.k8s.io", "ServiceCIDR"),
+    ("node.k8s.io", "RuntimeClass"),
+    ("rbac.authorization.k8s.io", "ClusterRole"),
+    ("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+    ("resource.k8s.io", "DeviceClass"),
+    ("resource.k8s.io", "ResourceSlice"),
+    ("scheduling.k8s.io", "PriorityClass"),
+    ("storage.k8s.io", "CSIDriver"),
+    ("storage.k8s.io", "CSINode"),
+    ("storage.k8s.io", "StorageClass"),
+    ("storage.k8s.io", "VolumeAttachment"),
+    ("storage.k8s.io", "VolumeAttributesClass"),
+];
+
+/// Whether objects of `kind` in the API group of `api_version` are cluster-scoped (created in no
+/// namespace) in Kubernetes' built-in API: `Namespace`, `Node`, `PersistentVolume`, `ClusterRole`,
+/// `StorageClass`, `CustomResourceDefinition`, ... The group is the part of `apiVersion` before its
+/// one `/` (none for `v1`, a missing `apiVersion` or one with more than one `/`); the version is not
+/// looked at. A kind outside the built-in API (a custom resource's) is taken as namespaced.
+///
+/// ```
+/// use pss_core::is_cluster_scoped;
+///
+/// assert!(is_cluster_scoped(Some("v1"), "Namespace"));
+/// assert!(is_cluster_scoped(Some("rbac.authorization.k8s.io/v1"), "ClusterRole"));
+/// assert!(!is_cluster_scoped(Some("v1"), "ClusterRole")); // not in the core group
+/// assert!(!is_cluster_scoped(Some("example.com/v1"), "Namespace"));
+/// assert!(!is_cluster_scoped(Some("apps/v1"), "Deployment"));
+/// ```
+pub fn is_cluster_scoped(api_version: Option<&str>, kind: &str) -> bool {
+    let api_version = api_version.unwrap_or("");
+    let group = match api_version.split_once('/') {
+        Some((group, rest)) if !rest.contains('/') => group,
+        _ => "",
+    };
+    CLUSTER_SCOPED.contains(&(group, kind))
+}
+
 impl fmt::Display for ObjectClass<'_> {
     /// What pss does with the object: `a Deployment: evaluated`, `a Service: not a workload`, ...
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -279,6 +279,7 @@ fn run_test_file(file: &std::path::Path, version: KyvernoVersion) -> pss_core::k
         namespace_labels: &labels,
         operation: "",
         allow_unevaluated: false,
+        kyverno: version,
     };
     test.run(&inputs)
 }

@@ -275,8 +275,10 @@ impl KyvernoPolicy {
 
     /// Applies the policy to a resource being created (JSON text, a `Uint8Array` or an object):
     /// the results of the rules whose `match` (and not `exclude`) selects it, and Kyverno's
-    /// blocking message when one blocks it. A Namespace is cluster-scoped; any other resource is
-    /// in its `metadata.namespace`, or in `options.namespace` (`"default"`).
+    /// blocking message when one blocks it. A resource is created where its admission request
+    /// says (`pss_core::kyverno::resource_namespace`): in no namespace when its kind is
+    /// cluster-scoped (a Namespace, a ClusterRole, ...), else in its `metadata.namespace`, or in
+    /// `options.namespace` (`"default"`) when that is missing or empty.
     ///
     /// Throws a `PssError` for a resource that cannot be decoded and of kind `invalidOptions` for
     /// bad options.
@@ -337,12 +339,12 @@ impl KyvernoPolicy {
     ) -> Result<PolicyResult, PssError> {
         self.inner.check_exceptions(exceptions).map_err(|e| PssError::new(ErrorKind::InvalidInput, e.to_string()))?;
         let obj = pss_core::ObjectDocument::from_slice(json)?;
-        let namespace = if obj.kind() == Some("Namespace") {
-            ""
-        } else {
-            obj.namespace().or(default_namespace).unwrap_or("default")
-        };
-        let ctx = pss_core::kyverno::ApplyContext::new(namespace).namespace_labels(labels).exceptions(exceptions);
+        let ctx = pss_core::kyverno::ApplyContext::for_resource(
+            &obj,
+            default_namespace.unwrap_or(pss_core::admission::DEFAULT_NAMESPACE),
+        );
+        let namespace = ctx.namespace();
+        let ctx = ctx.namespace_labels(labels).exceptions(exceptions);
         let result = self.inner.apply_with(&obj, &ctx);
         let message = pss_core::kyverno::blocked_message(&obj, namespace, std::slice::from_ref(&result));
         Ok(PolicyResult {
@@ -523,6 +525,36 @@ mod tests {
         assert!(p.apply_json(service, None, None, &[]).unwrap().rules.is_empty());
         let namespace = br#"{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n"}}"#;
         assert_eq!(p.apply_json(namespace, None, None, &[]).unwrap().namespace, "");
+    }
+
+    /// Where each resource is created: its admission request's namespace (the same cases as
+    /// `pss apply`'s test, pss-cli/tests/apply.rs).
+    #[test]
+    fn resources_are_created_where_their_admission_request_says() {
+        let p = policy(POLICY).unwrap();
+        let placed = |resource: &str| p.apply_json(resource.as_bytes(), Some("dev"), None, &[]).unwrap().namespace;
+        let pod = |namespace: &str| {
+            format!(
+                r#"{{"apiVersion": "v1", "kind": "Pod", "metadata": {{"name": "p", "namespace": "{namespace}"}},
+                  "spec": {{"containers": [{{"name": "c", "image": "i"}}]}}}}"#
+            )
+        };
+        assert_eq!(placed(&pod("")), "dev");
+        assert_eq!(placed(&pod("prod")), "prod");
+        assert_eq!(
+            placed(r#"{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n", "namespace": "x"}}"#),
+            ""
+        );
+        assert_eq!(
+            placed(
+                r#"{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "r"}}"#
+            ),
+            ""
+        );
+        assert_eq!(
+            placed(r#"{"apiVersion": "example.com/v1", "kind": "Namespace", "metadata": {"name": "custom"}}"#),
+            "dev"
+        );
     }
 
     /// kyverno/kyverno `test/cli/test-exceptions/exceptions-3` (v1.19.0): the exception allows the

@@ -373,7 +373,8 @@ impl Admission {
         let username = options.username.as_deref().unwrap_or("");
         let obj = pss_core::ObjectDocument::from_slice(json)?;
         let meta = Meta::of(obj.header());
-        let namespace = meta.namespace.or(options.namespace.as_deref()).unwrap_or("default");
+        let default_namespace = options.namespace.as_deref().unwrap_or(pss_core::admission::DEFAULT_NAMESPACE);
+        let namespace = pss_core::admission::namespace_of(meta.namespace, default_namespace);
         let name = meta.name.unwrap_or("");
         let decision = self.inner.review(&obj, name, namespace, &labels, username).map_err(|e| PssError::from(&e))?;
         Ok(AdmissionDecision::new(&decision, decision.label_errors(), namespace, &meta))

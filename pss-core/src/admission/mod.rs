@@ -14,6 +14,10 @@ pub use namespace::{NamespaceReview, PodsCheck, MAX_PODS_TO_CHECK};
 pub use object::ObjectReview;
 pub use policy::Policy;
 
+/// kubectl's namespace when it is not told one (`--namespace`, the context's): where an object
+/// without `metadata.namespace` is created.
+pub const DEFAULT_NAMESPACE: &str = "default";
+
 /// The namespace an object is created in, as kubectl picks it: its own `metadata.namespace`, or
 /// `default` (kubectl's `--namespace`, `"default"` unless given) when it has none or an empty one.
 ///

@@ -23,7 +23,7 @@ pub use document::KyvernoDocument;
 pub use error::PolicyError;
 pub use exception::PolicyException;
 pub use exclusion::{evaluate_json_excluding, evaluate_object_excluding, evaluate_pod_excluding, PodSecurityExclusion};
-pub use policy::{evaluate_pod_security, ApplyContext, KyvernoPolicy, PolicyKind};
+pub use policy::{evaluate_pod_security, resource_namespace, ApplyContext, KyvernoPolicy, PolicyKind};
 pub use result::{blocked_message, FailureAction, PolicyResult, RuleResult, RuleStatus};
 pub use test_file::{
     test_applying_line, ExpectedResult, KyvernoTest, KyvernoValues, TestInputs, TestOutcome, TestReport, TestRow,

@@ -11,6 +11,8 @@ use super::matching::{wildcard, MatchResources, Resource, Selector, Tri};
 use super::pod_security::{pass_message, Exclusion, PodSecurity};
 use super::result::{FailureAction, PolicyResult, RuleResult, RuleStatus};
 use super::version::KyvernoVersion;
+use crate::admission::namespace_of;
+use crate::is_cluster_scoped;
 use crate::violation::{FieldViolation, Violation};
 use crate::workload::{workload_of, NoPodTemplate, ObjectDocument, TemplateRef, WorkloadKind};
 
@@ -104,6 +106,21 @@ impl<'a> ApplyContext<'a> {
         ApplyContext { namespace, namespace_labels: None, exceptions: &[] }
     }
 
+    /// A resource applied to a cluster, in the namespace its admission request names
+    /// ([`resource_namespace`]), with no namespace labels known and no PolicyExceptions.
+    ///
+    /// ```
+    /// use pss_core::kyverno::ApplyContext;
+    /// use pss_core::ObjectDocument;
+    ///
+    /// let pod = ObjectDocument::from_str(r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}"#)?;
+    /// assert_eq!(ApplyContext::for_resource(&pod, "dev").namespace(), "dev");
+    /// # Ok::<(), pss_core::Error>(())
+    /// ```
+    pub fn for_resource(resource: &'a ObjectDocument<'_>, default_namespace: &'a str) -> Self {
+        ApplyContext::new(resource_namespace(resource, default_namespace))
+    }
+
     /// The labels of the namespace (only `namespaceSelector`s read them; without them, a selector
     /// matches nothing).
     #[must_use]
@@ -125,6 +142,34 @@ impl<'a> ApplyContext<'a> {
     pub fn namespace(&self) -> &'a str {
         self.namespace
     }
+}
+
+/// The namespace a resource is created in when it is applied to a cluster, as its admission
+/// request (what Kyverno's webhook sees) names it: none (`""`) for a cluster-scoped kind
+/// ([`is_cluster_scoped`](crate::is_cluster_scoped), whatever its `metadata.namespace`), else its
+/// `metadata.namespace`, or `default_namespace` (kubectl's namespace, `"default"` unless told
+/// otherwise) when that is missing or empty.
+///
+/// ```
+/// use pss_core::kyverno::resource_namespace;
+/// use pss_core::ObjectDocument;
+///
+/// let object = |text| ObjectDocument::from_str(text).unwrap();
+/// let pod = object(r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": ""}}"#);
+/// assert_eq!(resource_namespace(&pod, "default"), "default");
+/// let pod = object(r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "prod"}}"#);
+/// assert_eq!(resource_namespace(&pod, "default"), "prod");
+/// let namespace = object(r#"{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "prod"}}"#);
+/// assert_eq!(resource_namespace(&namespace, "default"), "");
+/// let role = object(r#"{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "r"}}"#);
+/// assert_eq!(resource_namespace(&role, "default"), "");
+/// ```
+pub fn resource_namespace<'a>(resource: &'a ObjectDocument<'_>, default_namespace: &'a str) -> &'a str {
+    let header = resource.header();
+    if is_cluster_scoped(header.api_version(), header.kind().unwrap_or("")) {
+        return "";
+    }
+    namespace_of(header.namespace(), default_namespace)
 }
 
 /// A Kyverno `ClusterPolicy` or `Policy` (`kyverno.io/v1`, `v2beta1`, ...), validated, with its

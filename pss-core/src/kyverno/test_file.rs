@@ -8,6 +8,7 @@ use super::decode::{objects, string, strings};
 use super::exception::PolicyException;
 use super::policy::{ApplyContext, KyvernoPolicy};
 use super::result::{PolicyResult, RuleStatus};
+use super::version::KyvernoVersion;
 use crate::error::Error;
 use crate::json::reader::{PathStyle, Reader};
 use crate::workload::ObjectDocument;
@@ -242,16 +243,20 @@ impl KyvernoTest {
     /// policy that matches none of a resource's rules gives a passing `Excluded` row; a policy
     /// not loaded gives a failed `Not found` row (or a skipped `Invalid Policy` one). A rule pss
     /// cannot evaluate gives a failed `Not evaluated` row, skipped with `allow_unevaluated`.
+    ///
+    /// A resource is in its `metadata.namespace`; without one (or with an empty one) it is in
+    /// `default`, whatever its kind up to Kyverno 1.18, and from 1.19 in none when its kind is
+    /// cluster-scoped ([`crate::is_cluster_scoped`]), as Kyverno's CLI reads resource files.
     pub fn run(&self, inputs: &TestInputs<'_>) -> TestReport {
         let mut keyed: Vec<(String, Vec<PolicyResult>)> = Vec::new();
         for resource in inputs.resources {
-            let key = resource_key(resource);
+            let key = resource_key(resource, inputs.kyverno);
             if keyed.iter().any(|(k, _)| *k == key) {
                 continue;
             }
-            let namespace = resource_namespace(resource);
-            let ctx = ApplyContext::new(&namespace)
-                .namespace_labels(inputs.namespace_labels.get(&namespace))
+            let namespace = resource_namespace(resource, inputs.kyverno);
+            let ctx = ApplyContext::new(namespace)
+                .namespace_labels(inputs.namespace_labels.get(namespace))
                 .exceptions(inputs.exceptions);
             let results = inputs.policies.iter().map(|p| p.apply_with(resource, &ctx)).collect();
             keyed.push((key, results));
@@ -505,42 +510,30 @@ impl KyvernoValues {
     }
 }
 
-/// Kinds a resource without a namespace is not put in `default` for.
-const CLUSTER_SCOPED: [&str; 14] = [
-    "Namespace",
-    "Node",
-    "PersistentVolume",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "CustomResourceDefinition",
-    "StorageClass",
-    "PriorityClass",
-    "ValidatingWebhookConfiguration",
-    "MutatingWebhookConfiguration",
-    "APIService",
-    "ClusterPolicy",
-    "RuntimeClass",
-    "IngressClass",
-];
-
-/// The namespace Kyverno's CLI puts a resource in: its own, `default` for a namespaced kind
-/// without one, none for a cluster-scoped kind.
-pub(crate) fn resource_namespace(resource: &ObjectDocument<'_>) -> String {
-    let kind = resource.kind().unwrap_or("");
-    if CLUSTER_SCOPED.contains(&kind) {
-        return String::new();
+/// The namespace Kyverno's CLI (`kyverno test`, `kyverno apply`) puts a resource read from a file
+/// in: its `metadata.namespace`, or `default` when that is missing or empty, whatever the kind up
+/// to 1.18; from 1.19, none for a cluster-scoped kind ([`crate::is_cluster_scoped`]).
+pub(crate) fn resource_namespace<'r>(resource: &'r ObjectDocument<'_>, kyverno: KyvernoVersion) -> &'r str {
+    let header = resource.header();
+    match header.namespace().filter(|n| !n.is_empty()) {
+        Some(namespace) => namespace,
+        None if kyverno.keeps_cluster_scoped_out_of_default()
+            && crate::is_cluster_scoped(header.api_version(), header.kind().unwrap_or("")) =>
+        {
+            ""
+        }
+        None => "default",
     }
-    resource.namespace().filter(|n| !n.is_empty()).unwrap_or("default").to_owned()
 }
 
-/// `apiVersion,kind,namespace,name`.
-fn resource_key(resource: &ObjectDocument<'_>) -> String {
+/// `apiVersion,kind,namespace,name`, the namespace as `kyverno` puts the resource in.
+fn resource_key(resource: &ObjectDocument<'_>, kyverno: KyvernoVersion) -> String {
     let header = resource.header();
     format!(
         "{},{},{},{}",
         header.api_version().unwrap_or(""),
         resource.kind().unwrap_or(""),
-        resource_namespace(resource),
+        resource_namespace(resource, kyverno),
         resource.name().unwrap_or("")
     )
 }
@@ -564,6 +557,9 @@ pub struct TestInputs<'a> {
     pub operation: &'a str,
     /// Rows of rules pss cannot evaluate are skipped, not failed.
     pub allow_unevaluated: bool,
+    /// The Kyverno release whose CLI is run (the policies' and exceptions' own): where it puts a
+    /// resource without a namespace (see [`KyvernoTest::run`]).
+    pub kyverno: KyvernoVersion,
 }
 
 impl TestInputs<'_> {
@@ -571,7 +567,7 @@ impl TestInputs<'_> {
     /// (invalid ones included), the resources (repeats of one `apiVersion`, kind, namespace and
     /// name counted once) and the exceptions.
     pub fn applying_line(&self) -> String {
-        let mut keys: Vec<String> = self.resources.iter().map(resource_key).collect();
+        let mut keys: Vec<String> = self.resources.iter().map(|r| resource_key(r, self.kyverno)).collect();
         keys.sort_unstable();
         keys.dedup();
         test_applying_line(self.policies.len() + self.invalid_policies.len(), keys.len(), self.exceptions.len())
@@ -870,9 +866,32 @@ mod tests {
             namespace_labels: &labels,
             operation,
             allow_unevaluated,
+            kyverno: KyvernoVersion::NEWEST,
         };
         assert_eq!(inputs.applying_line(), "  Applying 1 policy to 2 resources with 0 exceptions ...");
         test.run(&inputs)
+    }
+
+    /// Kyverno's CLI puts a resource without a namespace in `default`, a cluster-scoped one too up
+    /// to 1.18 (`resource.go`'s `YamlToUnstructured`), not from 1.19.
+    #[test]
+    fn resources_without_a_namespace_are_in_default_as_the_release_puts_them() {
+        let object = |text: &'static str| ObjectDocument::from_str(text).unwrap();
+        let pod = object(r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": ""}}"#);
+        let own = object(r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "prod"}}"#);
+        let namespace = object(r#"{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n"}}"#);
+        let role = object(
+            r#"{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "r"}}"#,
+        );
+        let custom = object(r#"{"apiVersion": "example.com/v1", "kind": "Namespace", "metadata": {"name": "c"}}"#);
+        let named = object(r#"{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n", "namespace": "x"}}"#);
+        for version in [KyvernoVersion::V1_11, KyvernoVersion::V1_18, KyvernoVersion::V1_19] {
+            let cluster = if version >= KyvernoVersion::V1_19 { "" } else { "default" };
+            let placed: Vec<&str> =
+                [&pod, &own, &namespace, &role, &custom, &named].map(|r| resource_namespace(r, version)).to_vec();
+            assert_eq!(placed, ["default", "prod", cluster, cluster, "default", "x"], "{version}");
+            assert_eq!(resource_key(&namespace, version), format!("v1,Namespace,{cluster},n"));
+        }
     }
 
     #[test]

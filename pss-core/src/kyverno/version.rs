@@ -242,6 +242,12 @@ impl KyvernoVersion {
         self >= KyvernoVersion::V1_19
     }
 
+    /// 1.19: the CLI leaves a cluster-scoped resource read from a file without a namespace in none
+    /// (before, every resource without one was put in `default`).
+    pub(crate) fn keeps_cluster_scoped_out_of_default(self) -> bool {
+        self >= KyvernoVersion::V1_19
+    }
+
     /// 1.14 and later: `AppArmor` entries may name images (before, it was a pod-level control).
     pub(crate) fn app_armor_takes_images(self) -> bool {
         self >= KyvernoVersion::V1_14
