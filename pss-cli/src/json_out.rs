@@ -204,8 +204,8 @@ fn rendered(out: &mut Vec<u8>, render: impl FnOnce(&mut Bytes<'_>) -> std::fmt::
     }
     let raw = out.split_off(start);
     out.pop();
-    // The rendered text is UTF-8 (pss-core's texts and the pod's strings).
-    string(out, &String::from_utf8_lossy(&raw));
+    // The rendered text is UTF-8: it was written as `&str`s (pss-core's texts and the pod's strings).
+    string_bytes(out, &raw);
     true
 }
 
@@ -219,8 +219,13 @@ fn unsigned(out: &mut Vec<u8>, n: u64) {
 /// characters `\b \t \n \f \r` by name and the others as `\u00XX` (lower-case hex); everything
 /// else (non-ASCII and DEL included) as it is. Runs without any of them are copied whole.
 pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
+    string_bytes(out, s.as_bytes());
+}
+
+/// [`string`] of UTF-8 `bytes` (only ASCII bytes are escaped, so the output is UTF-8 when they
+/// are).
+fn string_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let bytes = s.as_bytes();
     out.push(b'"');
     let mut start = 0;
     loop {
