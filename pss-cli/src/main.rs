@@ -19,6 +19,11 @@ use pss_cli::namespaces::{load_config, Namespaces};
 use pss_cli::report::{Report, Styles};
 use pss_cli::{apply, dry_run, parallel, test_cmd, EXIT_ALLOWED, EXIT_DENIED, EXIT_ERROR};
 
+/// Reading manifests builds and drops many small values (YAML nodes, JSON texts) on every thread:
+/// mimalloc serves them with fewer instructions than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let limits = Limits { max_document: cli.max_document_size };
