@@ -230,7 +230,9 @@ pub const FILES_KEPT: u64 = 64 << 20;
 struct KeptFiles {
     /// Bytes that may still be kept.
     room: std::sync::atomic::AtomicU64,
-    by_path: Mutex<std::collections::HashMap<std::path::PathBuf, Vec<u8>>>,
+    /// By the bytes of the path (hashed whole: a `Path` hashes component by component, several
+    /// times slower).
+    by_path: Mutex<std::collections::HashMap<Box<[u8]>, Vec<u8>>>,
 }
 
 impl Default for KeptFiles {
@@ -250,12 +252,13 @@ impl KeptFiles {
     fn offer(&self, path: &Path, bytes: Vec<u8>) {
         use std::sync::atomic::Ordering;
         let len = bytes.len() as u64;
+        let key = path.as_os_str().as_encoded_bytes();
         let mut by_path = self.by_path.lock().unwrap_or_else(PoisonError::into_inner);
-        if by_path.contains_key(path) {
+        if by_path.contains_key(key) {
             return;
         }
         if self.room.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |room| room.checked_sub(len)).is_ok() {
-            by_path.insert(path.to_owned(), bytes);
+            by_path.insert(key.into(), bytes);
         }
     }
 
@@ -266,7 +269,7 @@ impl KeptFiles {
         if by_path.is_empty() {
             return None;
         }
-        by_path.remove(path)
+        by_path.remove(path.as_os_str().as_encoded_bytes())
     }
 }
 
