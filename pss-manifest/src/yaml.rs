@@ -470,7 +470,9 @@ pub(crate) fn read(text: &str, offset: Offset, limits: Limits) -> Result<Option<
 
 /// [`read`], on the fast path when `fast` and it is sure, else through the event parser.
 pub(crate) fn read_with(text: &str, offset: Offset, limits: Limits, fast: bool) -> Result<Option<Node>, Error> {
-    let mut nodes = Vec::new();
+    // About a node per 8 bytes of a manifest (`  name: web` is two): room for them up front
+    // instead of growing (and copying) the nodes a few times over.
+    let mut nodes = Vec::with_capacity(text.len() / 8 + 1);
     let mut anchors = Vec::new();
     let fast_root = if fast { fast::compose(text, offset, limits, &mut nodes) } else { None };
     let root = match fast_root {
