@@ -113,7 +113,8 @@ fn list(dir: &Path) -> Vec<Entry> {
             Err(error) => return read_error(error),
         }
     }
-    children.sort_by_key(|e| e.file_name());
+    // Each name once (`DirEntry::file_name` copies it), not once per comparison.
+    children.sort_by_cached_key(fs::DirEntry::file_name);
     children
         .into_iter()
         .filter_map(|entry| {
