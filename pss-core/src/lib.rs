@@ -99,7 +99,8 @@ pub use violation::{
     Violation,
 };
 pub use workload::{
-    evaluate_object, is_cluster_scoped, NoPodTemplate, ObjectClass, ObjectDocument, ObjectSource, WorkloadKind,
+    evaluate_object, is_cluster_scoped, namespace_of, NoPodTemplate, ObjectClass, ObjectDocument, ObjectSource,
+    WorkloadKind, DEFAULT_NAMESPACE,
 };
 
 /// The decimal digits of `n`, as `{n}` formats them, written at the end of `buf` (without the

@@ -276,6 +276,23 @@ impl ObjectClass<'_> {
     }
 }
 
+/// kubectl's namespace when it is not told one (`--namespace`, the context's): where an object
+/// without `metadata.namespace` is created.
+pub const DEFAULT_NAMESPACE: &str = "default";
+
+/// The namespace an object is created in, as kubectl picks it: its own `metadata.namespace`, or
+/// `default` (kubectl's `--namespace`, `"default"` unless given) when it has none or an empty one.
+///
+/// ```
+/// use pss_core::namespace_of;
+/// assert_eq!(namespace_of(Some("prod"), "default"), "prod");
+/// assert_eq!(namespace_of(Some(""), "default"), "default");
+/// assert_eq!(namespace_of(None, "ci"), "ci");
+/// ```
+pub fn namespace_of<'a>(namespace: Option<&'a str>, default: &'a str) -> &'a str {
+    namespace.filter(|n| !n.is_empty()).unwrap_or(default)
+}
+
 /// The kinds of Kubernetes' built-in API that are cluster-scoped, by API group (`""` for the core
 /// group): those its discovery lists as not namespaced (as Kyverno 1.19's CLI embeds them in
 /// `data/api-group-resources.json`, with the review kinds and the `nodes/proxy` subresource's).

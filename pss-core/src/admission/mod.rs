@@ -14,22 +14,7 @@ pub use namespace::{NamespaceReview, PodsCheck, MAX_PODS_TO_CHECK};
 pub use object::ObjectReview;
 pub use policy::Policy;
 
-/// kubectl's namespace when it is not told one (`--namespace`, the context's): where an object
-/// without `metadata.namespace` is created.
-pub const DEFAULT_NAMESPACE: &str = "default";
-
-/// The namespace an object is created in, as kubectl picks it: its own `metadata.namespace`, or
-/// `default` (kubectl's `--namespace`, `"default"` unless given) when it has none or an empty one.
-///
-/// ```
-/// use pss_core::admission::namespace_of;
-/// assert_eq!(namespace_of(Some("prod"), "default"), "prod");
-/// assert_eq!(namespace_of(Some(""), "default"), "default");
-/// assert_eq!(namespace_of(None, "ci"), "ci");
-/// ```
-pub fn namespace_of<'a>(namespace: Option<&'a str>, default: &'a str) -> &'a str {
-    namespace.filter(|n| !n.is_empty()).unwrap_or(default)
-}
+pub use crate::workload::{namespace_of, DEFAULT_NAMESPACE};
 
 /// The namespaces that the Namespace objects among a set of manifests declare, with their labels:
 /// what PodSecurity admission would read for the objects in those namespaces once the manifests

@@ -11,9 +11,9 @@ use super::matching::{wildcard, MatchResources, Resource, Selector, Tri};
 use super::pod_security::{pass_message, Exclusion, PodSecurity};
 use super::result::{FailureAction, PolicyResult, RuleResult, RuleStatus};
 use super::version::KyvernoVersion;
-use crate::admission::namespace_of;
 use crate::is_cluster_scoped;
 use crate::violation::{FieldViolation, Violation};
+use crate::workload::namespace_of;
 use crate::workload::{workload_of, NoPodTemplate, ObjectDocument, TemplateRef, WorkloadKind};
 
 /// Which Kyverno policy kind a document is.
