@@ -103,7 +103,8 @@ pub enum FailureAction {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplyOptions {
-    /// The namespace of a resource without `metadata.namespace` (`"default"` by default, as kubectl).
+    /// The namespace of a namespaced resource without `metadata.namespace`, or with an empty one
+    /// (`"default"` by default, as kubectl); a cluster-scoped one is in none.
     #[tsify(optional)]
     pub namespace: Option<String>,
     /// The labels of the resource's namespace, for `namespaceSelector`s (which match nothing

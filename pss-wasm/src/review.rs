@@ -206,8 +206,8 @@ pub struct Exemptions {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct ReviewOptions {
-    /// The namespace of an object without `metadata.namespace` (`"default"` by default, as kubectl's
-    /// `--namespace`).
+    /// The namespace of an object without `metadata.namespace`, or with an empty one (`"default"` by
+    /// default, as kubectl's `--namespace`).
     #[tsify(optional)]
     pub namespace: Option<String>,
     /// The namespace's labels (`{ "pod-security.kubernetes.io/enforce": "baseline" }`); none by default.
