@@ -610,7 +610,9 @@ fn read_file<V: Visitor>(
     kept: &KeptFiles,
     keep: bool,
 ) -> Result<io::Result<()>, OutputError> {
-    if let Some(bytes) = kept.take(path).filter(|_| !keep) {
+    // A pass that keeps files reads from the disk: what it finds kept is a file it read already
+    // (listed twice), kept for the next pass.
+    if let Some(bytes) = (!keep).then(|| kept.take(path)).flatten() {
         return read_file_bytes(name, &bytes, limits, visitor);
     }
     match File::open(path).and_then(read_small) {
