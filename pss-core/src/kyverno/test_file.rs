@@ -515,15 +515,14 @@ impl KyvernoValues {
 /// to 1.18; from 1.19, none for a cluster-scoped kind ([`crate::is_cluster_scoped`]).
 pub(crate) fn resource_namespace<'r>(resource: &'r ObjectDocument<'_>, kyverno: KyvernoVersion) -> &'r str {
     let header = resource.header();
-    match header.namespace().filter(|n| !n.is_empty()) {
-        Some(namespace) => namespace,
-        None if kyverno.keeps_cluster_scoped_out_of_default()
-            && crate::is_cluster_scoped(header.api_version(), header.kind().unwrap_or("")) =>
-        {
-            ""
-        }
-        None => "default",
+    let unset = header.namespace().is_none_or(str::is_empty);
+    if unset
+        && kyverno.keeps_cluster_scoped_out_of_default()
+        && crate::is_cluster_scoped(header.api_version(), header.kind().unwrap_or(""))
+    {
+        return "";
     }
+    crate::namespace_of(header.namespace(), crate::DEFAULT_NAMESPACE)
 }
 
 /// `apiVersion,kind,namespace,name`, the namespace as `kyverno` puts the resource in.
