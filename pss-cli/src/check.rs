@@ -63,9 +63,7 @@ impl<'n, W: Write, E: Write> Checker<'n, W, E> {
             self.item_jobs = NonZeroUsize::MIN;
             return read;
         }
-        // A few units per thread may wait to be written: enough to keep every thread busy
-        // behind a slow one.
-        let window = NonZeroUsize::new(jobs.get() * 4).unwrap_or(NonZeroUsize::MIN);
+        let window = plan.window(jobs);
         let fragments = Fragments::new(self);
         parallel::ordered(
             plan.units(),

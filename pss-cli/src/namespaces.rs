@@ -145,7 +145,7 @@ pub fn scan_sources(
 ) -> DeclaredNamespaces {
     let mut found = DeclaredNamespaces::new();
     let plan = Plan::new(sources, inputs, jobs.get() > 1).keep_files();
-    let window = NonZeroUsize::new(jobs.get() * 4).unwrap_or(NonZeroUsize::MIN);
+    let window = plan.window(jobs);
     let scanned: Result<(), std::convert::Infallible> = crate::parallel::ordered(
         plan.units(),
         jobs,
