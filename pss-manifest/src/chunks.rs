@@ -177,9 +177,56 @@ impl<R: BufRead> Chunks<R> {
         finished
     }
 
+    /// Takes, in one copy, the whole lines at the start of the reader's buffer that [`Self::push`]
+    /// would take one by one: up to the first line that starts with `---` (a separator or an
+    /// error), holds a carriage return (a `\r\n` ending is read as `\n`), or would take the
+    /// document over the limit; then the line-by-line path reads the next line as before. Whether
+    /// it took any.
+    fn push_lines(&mut self) -> io::Result<bool> {
+        let available = loop {
+            match self.reader.fill_buf() {
+                Ok(available) => break available,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        };
+        let Some(last) = memchr::memrchr(b'\n', available) else { return Ok(false) };
+        let mut lines = &available[..=last];
+        if lines.starts_with(b"---") {
+            return Ok(false);
+        }
+        if let Some(at) = memchr::memmem::find(lines, b"\n---") {
+            lines = &lines[..=at];
+        }
+        if let Some(at) = memchr::memchr(b'\r', lines) {
+            lines = &lines[..memchr::memrchr(b'\n', &lines[..at]).map_or(0, |end| end + 1)];
+        }
+        let length = lines.len() as u64;
+        if length == 0 || self.length + length > self.max_document {
+            return Ok(false);
+        }
+        let count = memchr::memchr_iter(b'\n', lines).count();
+        let chunk = &mut self.current;
+        if chunk.content_line == 0 {
+            if let Some(k) = lines.split_inclusive(|&b| b == b'\n').position(has_content) {
+                chunk.content_line = self.next_line + k;
+            }
+        }
+        chunk.text.extend_from_slice(lines);
+        self.length += length;
+        self.read += length;
+        self.next_line += count;
+        let taken = lines.len();
+        self.reader.consume(taken);
+        Ok(true)
+    }
+
     /// The next document that is not empty (comments and blank lines count), or `None` at the end.
     pub(crate) fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
         while !self.done {
+            if self.push_lines()? {
+                continue;
+            }
             let (length, cut) = self.read_line()?;
             if length == 0 {
                 self.done = true;
@@ -307,6 +354,39 @@ mod tests {
         let input = format!("a: 1\n--- x\nb: 2\n--- #{}\nc: 3\n---\nd: 4\n", "y".repeat(30));
         let at = |text: &str| input.find(text).unwrap() as u64;
         assert_eq!(starts(input.as_bytes(), 20), [(1, 0, false), (4, at("--- #"), false), (7, at("d: 4"), true)]);
+    }
+
+    /// All of a stream's chunks, read through a buffer of `capacity` bytes.
+    fn all_chunks(input: &[u8], capacity: usize, max_document: u64) -> Vec<Chunk> {
+        let mut chunks = Chunks::new(io::BufReader::with_capacity(capacity, input), 1, max_document);
+        std::iter::from_fn(|| chunks.next_chunk().unwrap()).collect()
+    }
+
+    #[test]
+    fn lines_taken_together_split_as_lines_taken_one_by_one() {
+        // A buffer of one byte holds no whole line but a blank one, so it reads line by line
+        // (the lines taken together are at most a single `\n`); larger buffers, and a slice (whose
+        // buffer is the whole rest), take runs of lines at once.
+        let long = "x".repeat(40);
+        let inputs = [
+            "a: 1\nb: 2\n---\n# c\n\nd: 3\n--- # e\nf: |\n  ---\n  g\n---\n".to_owned(),
+            "\n\n# only comments\n---\n\n---\n   \nkind: Pod\nmetadata: {}".to_owned(),
+            "a: 1\r\nb: 2\r\n---\r\nc: 3\nd: 4\r\ne: 5\n---\nf: 6\r".to_owned(),
+            "a: 1\n--- {b: 2}\nc: 3\n----\nd: 4\n---x\n---\ne: 5\n".to_owned(),
+            format!("a: {long}\nb: 1\n---\nc: {long}\n{long}: 2\n---\nd: 1\ne: 2\n--- #{long}\nf: 3\n"),
+            "a: 1\rb: 2\n\r\n---\n\u{85}x: \u{2028}\n".to_owned(),
+        ];
+        for input in &inputs {
+            for max_document in [8, 20, 64, 1 << 20] {
+                let expected = all_chunks(input.as_bytes(), 1, max_document);
+                for capacity in [2, 3, 7, 16, 100, 4096] {
+                    assert_eq!(all_chunks(input.as_bytes(), capacity, max_document), expected, "{input:?} {capacity}");
+                }
+                let mut chunks = Chunks::new(input.as_bytes(), 1, max_document);
+                let whole: Vec<Chunk> = std::iter::from_fn(|| chunks.next_chunk().unwrap()).collect();
+                assert_eq!(whole, expected, "{input:?} read from a slice");
+            }
+        }
     }
 
     #[test]
