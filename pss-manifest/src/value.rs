@@ -116,31 +116,27 @@ impl Map {
     }
 }
 
-/// Writes `text` as a JSON string.
+/// Writes `text` as a JSON string (a quote, a backslash and the control characters escaped; the
+/// runs between them found eight bytes at a time and copied whole).
 pub(crate) fn write_json_string(out: &mut Vec<u8>, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
     let bytes = text.as_bytes();
     let mut copied = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let escape: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0..=0x1f => b"",
-            _ => continue,
-        };
+    loop {
+        let i = crate::json::string_stop(bytes, copied);
         out.extend_from_slice(&bytes[copied..i]);
-        if escape.is_empty() {
-            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
-        } else {
-            out.extend_from_slice(escape);
+        let Some(&b) = bytes.get(i) else { break };
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            _ => out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]),
         }
         copied = i + 1;
     }
-    out.extend_from_slice(&bytes[copied..]);
     out.push(b'"');
 }
 
@@ -243,5 +239,48 @@ impl Node {
             }
         }
         (found, true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_json_string;
+
+    /// One character at a time: `"`, `\`, line feed, carriage return and tab by name, the other
+    /// control characters as `\u00XX`, everything else as it is.
+    fn escaped_char_by_char(text: &str) -> String {
+        let mut out = String::from("\"");
+        for c in text.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    #[test]
+    fn strings_are_written_as_json_whatever_needs_escaping_and_wherever() {
+        let specials: Vec<char> = (0u8..0x20).map(char::from).chain(['"', '\\', '/', 'é', '→', '😀', '\u{7f}']).collect();
+        for special in specials {
+            // The character at every offset around the eight-byte steps, alone and repeated.
+            for before in 0..18 {
+                for after in [0, 1, 7, 8, 9] {
+                    for times in [1, 2] {
+                        let text: String = "a".repeat(before) + &special.to_string().repeat(times) + &"b".repeat(after);
+                        let mut out = Vec::new();
+                        write_json_string(&mut out, &text);
+                        assert_eq!(String::from_utf8(out.clone()).unwrap(), escaped_char_by_char(&text), "{text:?}");
+                        assert_eq!(serde_json::from_slice::<String>(&out).unwrap(), text);
+                    }
+                }
+            }
+        }
     }
 }
