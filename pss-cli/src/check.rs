@@ -228,17 +228,19 @@ impl<W: Write, E: Write> Visitor for Checker<'_, W, E> {
                 return Ok(Visit::Done);
             }
         };
-        match self.namespaces.review(&obj, self.username, in_list) {
-            ObjectReview::Workload { kind, decision, .. } => self.workload(&obj, kind, &decision, at)?,
-            ObjectReview::Namespace(review) => self.namespace(&obj, &review, at)?,
-            ObjectReview::List => return Ok(Visit::List),
-            // Skipped, and what pss-core adds later: never counted as allowed.
-            _ => {
-                self.summary.skipped += 1;
-                self.report.skipped(at, &obj.header().class(), obj.name())?;
+        self.review(&obj, at, in_list)
+    }
+
+    /// A Namespace or another kind is reviewed from its header alone; anything else (a workload,
+    /// a List), or a header in error (reported from the whole object), is read whole.
+    fn header(&mut self, header: &[u8], at: &Loc<'_>) -> Result<bool, OutputError> {
+        match ObjectDocument::from_slice(header) {
+            Ok(obj) if !obj.header().class().needs_more_than_header() => {
+                self.review(&obj, at, false)?;
+                Ok(true)
             }
+            _ => Ok(false),
         }
-        Ok(Visit::Done)
     }
 
     fn input_error(&mut self, error: &InputError) -> Result<(), OutputError> {
@@ -262,6 +264,23 @@ impl<W: Write, E: Write> Visitor for Checker<'_, W, E> {
             |chunk| fragments.review(0, |checker| documents::visit_items(checker, chunk)),
             |_, fragment| self.absorb(fragment),
         )
+    }
+}
+
+impl<W: Write, E: Write> Checker<'_, W, E> {
+    /// Reviews a decoded object and reports what pss-core decided.
+    fn review(&mut self, obj: &ObjectDocument<'_>, at: &Loc<'_>, in_list: bool) -> Result<Visit, OutputError> {
+        match self.namespaces.review(obj, self.username, in_list) {
+            ObjectReview::Workload { kind, decision, .. } => self.workload(obj, kind, &decision, at)?,
+            ObjectReview::Namespace(review) => self.namespace(obj, &review, at)?,
+            ObjectReview::List => return Ok(Visit::List),
+            // Skipped, and what pss-core adds later: never counted as allowed.
+            _ => {
+                self.summary.skipped += 1;
+                self.report.skipped(at, &obj.header().class(), obj.name())?;
+            }
+        }
+        Ok(Visit::Done)
     }
 }
 

@@ -7,6 +7,7 @@ use std::num::NonZeroUsize;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use pss_core::{ObjectClass, ObjectHeader};
 use pss_manifest::{Document, Options, Reader, Syntax};
 
 use crate::error::{InputError, Origin, OutputError};
@@ -64,6 +65,18 @@ pub trait Visitor {
         origin: Option<Origin>,
         in_list: bool,
     ) -> Result<Visit, OutputError>;
+
+    /// An object read from YAML, given first as the JSON of its header's members alone (`header`:
+    /// [`ObjectHeader::MEMBERS`](pss_core::ObjectHeader::MEMBERS)), at `at`: whether that was
+    /// enough (pss-core's [`needs_more_than_header`](pss_core::ObjectClass::needs_more_than_header)
+    /// says when it is), or the whole object is to be given to [`object`](Self::object) (which is
+    /// then written). The default asks for the whole.
+    ///
+    /// # Errors
+    /// Writing the output failed.
+    fn header(&mut self, _header: &[u8], _at: &Loc<'_>) -> Result<bool, OutputError> {
+        Ok(false)
+    }
 
     /// An input error (the rest of the input is still read).
     ///
@@ -792,6 +805,17 @@ fn object<V: Visitor>(name: &SourceName, document: &Document<'_>, visitor: &mut 
         locator: Some(document.locator()),
     };
     let syntax = document.syntax();
+    // A YAML document's JSON is written from its nodes: when its `apiVersion` and `kind` say
+    // that its header may be enough, the header first (whose reader checks that it is), the rest
+    // only if needed.
+    let class = ObjectClass::of(document.member_str("apiVersion"), document.member_str("kind"));
+    if syntax == Syntax::Yaml && !class.needs_more_than_header() {
+        if let Some(header) = document.members_json(&ObjectHeader::MEMBERS) {
+            if visitor.header(&header, &at)? {
+                return Ok(());
+            }
+        }
+    }
     if visitor.object(document.json(), &at, origin(syntax, document.origin()), false)? != Visit::List {
         return Ok(());
     }

@@ -278,6 +278,11 @@ impl Visitor for NamespaceScan {
         }
     }
 
+    /// A header decides: anything but a List (whose items may be Namespaces) is read no further.
+    fn header(&mut self, header: &[u8], at: &Loc<'_>) -> Result<bool, OutputError> {
+        Ok(self.object(header, at, None, false)? != Visit::List)
+    }
+
     fn input_error(&mut self, _: &InputError) -> Result<(), OutputError> {
         Ok(())
     }

@@ -676,3 +676,83 @@ fn large_stream_through_stdin() {
     assert_eq!(doc["results"][4999]["line"], 5000);
     assert_eq!(out.code, 1);
 }
+
+/// `pss check` reads a YAML Namespace or other kind from its header alone (pss-core's
+/// `needs_more_than_header`), and anything else whole: the same objects written as YAML and as
+/// JSON (which is read whole) get the same records, summary, errors and exit status in every
+/// format, but for the lines and columns.
+#[test]
+fn yaml_objects_read_from_their_header_report_as_the_same_objects_in_json() {
+    let objects = [
+        json!({"apiVersion": "v1", "kind": "Namespace", "spec": {"finalizers": ["kubernetes"]},
+               "metadata": {"name": "prod", "labels": {"pod-security.kubernetes.io/enforce": "restricted",
+                                                      "pod-security.kubernetes.io/warn": "bogus"}},
+               "status": {"phase": "Active"}}),
+        json!({"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"name": "c", "namespace": "prod"},
+               "data": {"spec": "{\"containers\": []}"}}),
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "prod"},
+               "spec": {"hostPID": true, "containers": [{"name": "c", "image": "i"}]}}),
+        json!({"metadata": {"name": "no-kind"}, "spec": {"containers": [{"name": "c", "image": "i"}]}}),
+        json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": 7}}),
+        json!({"apiVersion": "v1", "kind": 5, "spec": {"hostNetwork": true}}),
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev", "labels": "x"}}),
+        json!({"apiVersion": "apps/v1", "kind": "Namespace", "metadata": {"name": "not-core"}}),
+        json!({"apiVersion": "v1", "kind": "List", "items": [
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "q", "namespace": "prod"},
+             "spec": {"containers": [{"name": "c", "image": "i"}]}},
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "d"}}]}),
+    ];
+    let json: String = objects.iter().map(|o| format!("{o}\n")).collect();
+    let yaml: String =
+        std::iter::once("# YAML\n".to_owned()).chain(objects.iter().map(|o| format!("---\n{o}\n"))).collect();
+    // A JSON text's decode errors also say where in the text they are.
+    let positions = |text: &str| without_numbers(text).replace(" at line N column N", "");
+    for format in ["text", "jsonl", "json", "sarif", "junit"] {
+        let mut args = vec!["check", "--format", format];
+        if format == "text" {
+            args.push("--verbose");
+        }
+        let from_json = pss_in(&repo_root(), &args, json.as_bytes());
+        let from_yaml = pss_in(&repo_root(), &args, yaml.as_bytes());
+        assert_eq!(from_yaml.code, from_json.code, "{format}");
+        assert_eq!(positions(&from_yaml.stderr), positions(&from_json.stderr), "{format}");
+        assert_eq!(positions(&from_yaml.stdout), positions(&from_json.stdout), "{format}");
+        if format == "text" {
+            assert!(from_yaml.stdout.contains("checked 2 pods"), "{}", from_yaml.stdout);
+        }
+    }
+}
+
+/// The text with every line and column number (as the outputs write them) replaced by `N`.
+fn without_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        out.push(c);
+        // After a word that comes before a line or column number, or a `:` (text output's
+        // `<stdin>:14:7`, SARIF's and JSON's `"startLine": 3`), skip the digits.
+        let before = &text[..=i];
+        let numbered = [
+            "line ",
+            "column ",
+            "line\": ",
+            "column\": ",
+            "Line\": ",
+            "Column\": ",
+            "line\":",
+            "column\":",
+            "Line\":",
+            "Column\":",
+            ":",
+        ]
+        .iter()
+        .any(|w| before.ends_with(w));
+        if numbered && chars.peek().is_some_and(|(_, d)| d.is_ascii_digit()) {
+            while chars.peek().is_some_and(|(_, d)| d.is_ascii_digit()) {
+                chars.next();
+            }
+            out.push('N');
+        }
+    }
+    out
+}

@@ -274,6 +274,26 @@ impl ObjectClass<'_> {
     pub fn is_workload(&self) -> bool {
         matches!(self, ObjectClass::Workload(_))
     }
+
+    /// Whether reviewing an object of this class reads more than its header: a workload's pod
+    /// template, a List's items. For the other classes (a Namespace, another kind, no kind), the
+    /// object made of its header's members alone ([`ObjectHeader::MEMBERS`]) decodes and reviews
+    /// (`Admission::review_object`) as the whole object does when the rest of it is well-formed
+    /// JSON, so a reader that builds JSON (from YAML, say) may build only those members first, and
+    /// the rest only when this says so.
+    ///
+    /// ```
+    /// use pss_core::{ObjectClass, ObjectHeader};
+    ///
+    /// let header = ObjectHeader::from_str(r#"{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}"#)?;
+    /// assert!(!header.class().needs_more_than_header());
+    /// assert!(ObjectClass::of(Some("apps/v1"), Some("Deployment")).needs_more_than_header());
+    /// assert!(ObjectClass::of(Some("v1"), Some("List")).needs_more_than_header());
+    /// # Ok::<(), pss_core::Error>(())
+    /// ```
+    pub fn needs_more_than_header(&self) -> bool {
+        !matches!(self, ObjectClass::Namespace | ObjectClass::Other(_) | ObjectClass::NoKind)
+    }
 }
 
 /// kubectl's namespace when it is not told one (`--namespace`, the context's): where an object

@@ -347,7 +347,7 @@ impl<R: Read> Reader<R> {
             index,
             line: origin.line,
             syntax: Syntax::Json,
-            json,
+            json: OnceLock::from(json),
             origin,
             yaml: None,
             json_index: OnceLock::new(),
@@ -430,8 +430,6 @@ impl<R: Read> Reader<R> {
                 Err(error) => return Ok(Some(Err(self.error(error, line)))),
                 Ok(None) => {}
                 Ok(Some((source, root))) => {
-                    let mut json = Vec::with_capacity(source.len() + source.len() / 4);
-                    root.write_json(&source, &mut json);
                     let index = self.next;
                     self.next += 1;
                     let origin = Position { line: chunk.first_line, column: 1 + columns };
@@ -439,7 +437,7 @@ impl<R: Read> Reader<R> {
                         index,
                         line,
                         syntax: Syntax::Yaml,
-                        json: Cow::Owned(json),
+                        json: OnceLock::new(),
                         origin,
                         yaml: Some(Box::new((source, root))),
                         json_index: OnceLock::new(),
@@ -728,7 +726,9 @@ pub struct Document<'a> {
     index: usize,
     line: usize,
     syntax: Syntax,
-    json: Cow<'a, [u8]>,
+    /// The JSON: a JSON document's text, set when it is read; a YAML document's, written from
+    /// its nodes when first asked for.
+    json: OnceLock<Cow<'a, [u8]>>,
     origin: Position,
     yaml: Option<Box<(String, Node)>>,
     /// Where the members of the JSON are, once a field has been located (JSON documents only).
@@ -758,21 +758,79 @@ impl<'a> Document<'a> {
         self.origin
     }
 
-    /// The JSON kubectl would send (for JSON, the text as written, invalid UTF-8 replaced).
+    /// The JSON kubectl would send (for JSON, the text as written, invalid UTF-8 replaced; for
+    /// YAML, written from the document's nodes the first time it is asked for).
     pub fn json(&self) -> &[u8] {
-        &self.json
+        self.json.get_or_init(|| {
+            let Some(tree) = &self.yaml else { return Cow::Borrowed(&[]) };
+            let (source, root) = (&tree.0, &tree.1);
+            let mut json = Vec::with_capacity(source.len() + source.len() / 4);
+            root.write_json(source, &mut json);
+            Cow::Owned(json)
+        })
     }
 
     /// Takes the JSON.
     pub fn into_json(self) -> Cow<'a, [u8]> {
-        self.json
+        self.json();
+        self.json.into_inner().unwrap_or_default()
+    }
+
+    /// For a YAML document that is a mapping, the JSON of its top-level members whose keys are
+    /// among `keys` (the others left out), as [`json`](Self::json) writes them and in the same
+    /// order, without writing the rest: enough to read an object's header (`apiVersion`, `kind`,
+    /// `metadata`) and decide whether the whole object is needed. `None` for a JSON document
+    /// (whose JSON is its text: [`json`](Self::json) costs nothing) and for a YAML document that
+    /// is not a mapping.
+    ///
+    /// ```
+    /// use pss_manifest::Reader;
+    ///
+    /// let yaml = "kind: ConfigMap\nmetadata: {name: settings}\ndata:\n  a: '1'\napiVersion: v1\n";
+    /// let mut reader = Reader::new(yaml.as_bytes());
+    /// let document = reader.next_document()?.expect("a document").expect("valid YAML");
+    /// let header = document.members_json(&["apiVersion", "kind", "metadata"]);
+    /// assert_eq!(header.as_deref(), Some(&br#"{"kind":"ConfigMap","metadata":{"name":"settings"},"apiVersion":"v1"}"#[..]));
+    /// assert_eq!(document.json(), br#"{"kind":"ConfigMap","metadata":{"name":"settings"},"data":{"a":"1"},"apiVersion":"v1"}"#);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn members_json(&self, keys: &[&str]) -> Option<Vec<u8>> {
+        let tree = self.yaml.as_ref()?;
+        let (source, root) = (&tree.0, &tree.1);
+        let Value::Map(map) = &root.value else { return None };
+        let mut json = Vec::with_capacity(256);
+        map.write_json_members(source, |key| keys.contains(&key), &mut json);
+        Some(json)
+    }
+
+    /// For a YAML document that is a mapping, the string its top-level member `key` holds: `None`
+    /// when it has no such member, the member is not a string (a number, `null`, a mapping...),
+    /// or the document is JSON (whose JSON is its text).
+    ///
+    /// ```
+    /// use pss_manifest::Reader;
+    ///
+    /// let mut reader = Reader::new(&b"apiVersion: v1\nkind: \"ConfigMap\"\nmetadata: {generation: 1}\n"[..]);
+    /// let document = reader.next_document()?.expect("a document").expect("valid YAML");
+    /// assert_eq!((document.member_str("apiVersion"), document.member_str("kind")), (Some("v1"), Some("ConfigMap")));
+    /// assert_eq!((document.member_str("metadata"), document.member_str("spec")), (None, None));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn member_str(&self, key: &str) -> Option<&str> {
+        let tree = self.yaml.as_ref()?;
+        let (source, root) = (&tree.0, &tree.1);
+        let Value::Map(map) = &root.value else { return None };
+        match &map.get(key, source)?.value.value {
+            Value::Str(text) => Some(text.get(source)),
+            _ => None,
+        }
     }
 
     /// Where the fields are.
     pub fn locator(&self) -> Locator<'_> {
         match &self.yaml {
             Some(tree) => Locator(LocatorKind::Yaml { source: &tree.0, node: &tree.1 }),
-            None => Locator(LocatorKind::Json { text: &self.json, origin: self.origin, index: &self.json_index }),
+            None => Locator(LocatorKind::Json { text: self.json(), origin: self.origin, index: &self.json_index }),
         }
     }
 
@@ -810,7 +868,7 @@ impl<'a> Document<'a> {
                 }
             }
             None => {
-                let text: &[u8] = &self.json;
+                let text: &[u8] = self.json();
                 let start = text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
                 let position = |offset| json::position_at(text, self.origin, offset);
                 if text.get(start) != Some(&b'{') {

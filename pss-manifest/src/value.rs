@@ -116,6 +116,28 @@ impl Map {
     }
 }
 
+impl Map {
+    /// Writes the mapping as JSON with only the entries whose key `keep` says yes to, each as
+    /// [`Node::write_json`] writes it, in the mapping's order.
+    pub(crate) fn write_json_members(&self, source: &str, keep: impl Fn(&str) -> bool, out: &mut Vec<u8>) {
+        out.push(b'{');
+        let mut first = true;
+        for entry in &self.entries {
+            let key = entry.key.get(source);
+            if !keep(key) {
+                continue;
+            }
+            if !std::mem::take(&mut first) {
+                out.push(b',');
+            }
+            write_json_string(out, key);
+            out.push(b':');
+            entry.value.write_json(source, out);
+        }
+        out.push(b'}');
+    }
+}
+
 /// Writes `text` as a JSON string (a quote, a backslash and the control characters escaped; the
 /// runs between them found eight bytes at a time and copied whole).
 pub(crate) fn write_json_string(out: &mut Vec<u8>, text: &str) {
@@ -267,7 +289,8 @@ mod tests {
 
     #[test]
     fn strings_are_written_as_json_whatever_needs_escaping_and_wherever() {
-        let specials: Vec<char> = (0u8..0x20).map(char::from).chain(['"', '\\', '/', 'é', '→', '😀', '\u{7f}']).collect();
+        let specials: Vec<char> =
+            (0u8..0x20).map(char::from).chain(['"', '\\', '/', 'é', '→', '😀', '\u{7f}']).collect();
         for special in specials {
             // The character at every offset around the eight-byte steps, alone and repeated.
             for before in 0..18 {

@@ -139,6 +139,50 @@ mod tests {
     }
 
     #[test]
+    fn an_object_that_needs_only_its_header_reviews_as_its_header_members_alone() {
+        let mut namespaces = DeclaredNamespaces::new();
+        let prod = r#"{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "prod",
+            "labels": {"pod-security.kubernetes.io/enforce": "restricted"}}}"#;
+        namespaces.record(&ObjectHeader::from_str(prod).unwrap());
+        let admission = Admission::default();
+        let objects = [
+            // Namespaces, with an invalid label, and with members a header does not read.
+            r#"{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n",
+                "labels": {"pod-security.kubernetes.io/enforce": "bogus"}}, "spec": {"finalizers": ["kubernetes"]},
+                "status": {"phase": "Active"}}"#,
+            r#"{"spec": {}, "kind": "Namespace", "apiVersion": "v1", "metadata": {"name": "prod"}}"#,
+            // Other kinds, and no kind, whatever their other members hold.
+            r#"{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"spec": "x"}}"#,
+            r#"{"apiVersion": "apps/v1", "kind": "Namespace", "spec": {"template": {"spec": {"hostPID": true}}}}"#,
+            r#"{"metadata": {"name": "x"}, "spec": {"containers": [{"name": "c", "image": "i"}]}}"#,
+            r#"{"apiVersion": "example.com/v1", "kind": "PodLike", "template": {"spec": {"hostNetwork": true}}}"#,
+            // Classes that need more: a pod, a controller, a List.
+            r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"namespace": "prod"}, "spec": {"hostPID": true}}"#,
+            r#"{"apiVersion": "batch/v1", "kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": {}}}}}"#,
+            r#"{"apiVersion": "v1", "kind": "PodList", "items": [{"apiVersion": "v1", "kind": "Pod"}]}"#,
+        ];
+        let mut needed = 0;
+        for text in objects {
+            let whole: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text).unwrap();
+            let header: serde_json::Map<String, serde_json::Value> =
+                whole.into_iter().filter(|(key, _)| ObjectHeader::MEMBERS.contains(&key.as_str())).collect();
+            let header = serde_json::to_string(&header).unwrap();
+            let header_object = object(&header);
+            if header_object.header().class().needs_more_than_header() {
+                needed += 1;
+                continue;
+            }
+            for in_list in [false, true] {
+                let review = |obj: &ObjectDocument<'_>| {
+                    format!("{:?}", admission.review_object(obj, &namespaces, "prod", "", in_list))
+                };
+                assert_eq!(review(&header_object), review(&object(text)), "{text}");
+            }
+        }
+        assert_eq!(needed, 3);
+    }
+
+    #[test]
     fn exemptions_and_the_user_apply() {
         let config = AdmissionConfig::from_json_str(
             r#"{"apiVersion": "pod-security.admission.config.k8s.io/v1", "kind": "PodSecurityConfiguration",

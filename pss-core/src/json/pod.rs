@@ -889,6 +889,13 @@ pub struct ObjectHeader<'a> {
 }
 
 impl<'a> ObjectHeader<'a> {
+    /// The top-level members a header is read from: an object made of these members alone (the
+    /// others left out) has the same header. See [`ObjectClass::needs_more_than_header`] for when
+    /// that object also reviews as the whole.
+    ///
+    /// [`ObjectClass::needs_more_than_header`]: crate::ObjectClass::needs_more_than_header
+    pub const MEMBERS: [&'static str; 3] = ["apiVersion", "kind", "metadata"];
+
     /// Decodes an `ObjectMeta` value into this header's metadata.
     pub(crate) fn decode_meta(&mut self, r: &mut Reader<'a>) -> Result<()> {
         self.meta.decode(r)
