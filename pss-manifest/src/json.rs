@@ -1,7 +1,9 @@
 //! JSON texts without a parse into values: Go's syntax check (for kubectl's JSON-or-YAML choice),
 //! the place of a field path, and the items of a List.
 
-use crate::path::{segments, Segment};
+use std::sync::{Mutex, PoisonError};
+
+use crate::path::{segments, step_ends_at, steps, Segment};
 use crate::Position;
 
 /// Go's `encoding/json` nesting limit.
@@ -379,6 +381,18 @@ pub(crate) struct JsonIndex {
     containers: Vec<Container>,
     /// The children of every container, each container's together and in order.
     children: Vec<Child>,
+    /// The steps of the last path located (the fields of one object share long prefixes:
+    /// `spec.containers[0].securityContext.` ...), for the next path to start after those it shares.
+    last: Mutex<LastPath>,
+}
+
+/// A path located, and where each of its steps led (see [`JsonIndex::locate`]).
+#[derive(Debug, Default)]
+struct LastPath {
+    path: String,
+    /// For each step found, in order: where it ends in `path`, the place it found (its key or
+    /// element) and where its value starts.
+    steps: Vec<(usize, usize, usize)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -407,8 +421,11 @@ impl JsonIndex {
         // Sized for a pod's usual density (about one member per 16 bytes, one object or array per
         // 64), so that the vectors rarely grow; at most a few pages up front for a large text.
         let children = (text.len() / 16).min(4096);
-        let mut index =
-            JsonIndex { containers: Vec::with_capacity(children / 4), children: Vec::with_capacity(children) };
+        let mut index = JsonIndex {
+            containers: Vec::with_capacity(children / 4),
+            children: Vec::with_capacity(children),
+            last: Mutex::default(),
+        };
         // Open containers: their place in `containers`, and where their children start in `pending`.
         let mut open: Vec<(usize, usize)> = Vec::with_capacity(16);
         let mut pending: Vec<Child> = Vec::with_capacity(children / 2);
@@ -523,11 +540,28 @@ impl JsonIndex {
         (index < container.count).then(|| self.children[container.first + index].value)
     }
 
-    /// [`locate`], with the index of `text`: the same answer.
+    /// [`locate`], with the index of `text`: the same answer. The steps `path` shares with the
+    /// last path located (the same bytes up to the end of a step) are not looked up again.
     pub(crate) fn locate(&self, text: &[u8], origin: Position, path: &str) -> (Position, bool) {
+        let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+        let last = &mut *last;
         let mut at = skip_ws(text, 0);
         let mut found = at;
-        for segment in segments(path) {
+        let shared = last
+            .steps
+            .iter()
+            .take_while(|&&(end, _, _)| {
+                path.as_bytes().get(..end) == last.path.as_bytes().get(..end) && step_ends_at(path, end)
+            })
+            .count();
+        let mut from = 0;
+        if let Some(&(end, place, value)) = shared.checked_sub(1).and_then(|i| last.steps.get(i)) {
+            (from, found, at) = (end, place, value);
+        }
+        last.steps.truncate(shared);
+        last.path.clear();
+        last.path.push_str(path);
+        for (segment, end) in steps(&path[from..]) {
             let next = match (text.get(at), segment) {
                 (Some(b'{'), Segment::Key(key)) => self.member(text, at, key),
                 (Some(b'{'), Segment::Index(index)) => self.member(text, at, &index.to_string()),
@@ -538,9 +572,13 @@ impl JsonIndex {
                 Ok(Some((place, value))) => {
                     found = place;
                     at = value;
+                    last.steps.push((from + end, place, value));
                 }
                 Ok(None) => return (position_at(text, origin, found), false),
-                Err(()) => return locate(text, origin, path),
+                Err(()) => {
+                    last.steps.clear();
+                    return locate(text, origin, path);
+                }
             }
         }
         (position_at(text, origin, found), true)
@@ -824,7 +862,15 @@ mod index_tests {
             assert_eq!(index.is_some(), is_valid(bytes), "{text}");
             let Some(index) = index else { continue };
             indexed += 1;
-            for path in &paths {
+            // In the order found (siblings after each other), backwards, and shuffled, with each
+            // path asked twice in a row: an answer never depends on the path asked before.
+            let mut order: Vec<&String> = paths.iter().chain(paths.iter().rev()).collect();
+            let mut shuffled: Vec<&String> = paths.iter().collect();
+            for i in (1..shuffled.len()).rev() {
+                shuffled.swap(i, rng.below(i + 1));
+            }
+            order.extend(shuffled.iter().flat_map(|p| [*p, *p]));
+            for path in order {
                 assert_eq!(index.locate(bytes, origin, path), locate(bytes, origin, path), "{path} in {text}");
             }
         }

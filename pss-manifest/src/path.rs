@@ -14,36 +14,51 @@ pub(crate) enum Segment<'a> {
 /// `.` or `[`, so keys with dots and slashes (annotation keys) are one step.
 pub(crate) fn segments(path: &str) -> impl Iterator<Item = Segment<'_>> {
     let mut rest = path;
-    std::iter::from_fn(move || {
-        rest = rest.strip_prefix('.').unwrap_or(rest);
-        let bytes = rest.as_bytes();
-        match bytes.first()? {
-            b'[' => {
-                let inner = &rest[1..];
-                let bytes = inner.as_bytes();
-                // Byte by byte: `]`, `.` and `[` are ASCII, so every cut is at a character boundary.
-                let mut close = inner.len();
-                for (i, &b) in bytes.iter().enumerate() {
-                    if b == b']' && matches!(bytes.get(i + 1), None | Some(b'.' | b'[')) {
-                        close = i;
-                        break;
-                    }
+    std::iter::from_fn(move || next_segment(&mut rest))
+}
+
+/// The steps of `path` (see [`segments`]), each with the byte offset in `path` where it ends.
+pub(crate) fn steps(path: &str) -> impl Iterator<Item = (Segment<'_>, usize)> {
+    let mut rest = path;
+    std::iter::from_fn(move || next_segment(&mut rest).map(|segment| (segment, path.len() - rest.len())))
+}
+
+/// Whether a step of `path` ends at byte `end` when a step of another path with the same bytes
+/// up to there does: when what follows in `path` starts a step (`.` or `[`), or nothing does.
+pub(crate) fn step_ends_at(path: &str, end: usize) -> bool {
+    matches!(path.as_bytes().get(end), None | Some(b'.' | b'['))
+}
+
+/// The first step of `rest`, which then holds what follows it.
+fn next_segment<'a>(rest: &mut &'a str) -> Option<Segment<'a>> {
+    *rest = rest.strip_prefix('.').unwrap_or(rest);
+    let bytes = rest.as_bytes();
+    match bytes.first()? {
+        b'[' => {
+            let inner = &rest[1..];
+            let bytes = inner.as_bytes();
+            // Byte by byte: `]`, `.` and `[` are ASCII, so every cut is at a character boundary.
+            let mut close = inner.len();
+            for (i, &b) in bytes.iter().enumerate() {
+                if b == b']' && matches!(bytes.get(i + 1), None | Some(b'.' | b'[')) {
+                    close = i;
+                    break;
                 }
-                let text = &inner[..close];
-                rest = inner.get(close + 1..).unwrap_or_default();
-                Some(match index(text) {
-                    Some(index) => Segment::Index(index),
-                    None => Segment::Key(text),
-                })
             }
-            _ => {
-                let end = bytes.iter().position(|&b| b == b'.' || b == b'[').unwrap_or(bytes.len());
-                let (key, after) = rest.split_at(end);
-                rest = after;
-                Some(Segment::Key(key))
-            }
+            let text = &inner[..close];
+            *rest = inner.get(close + 1..).unwrap_or_default();
+            Some(match index(text) {
+                Some(index) => Segment::Index(index),
+                None => Segment::Key(text),
+            })
         }
-    })
+        _ => {
+            let end = bytes.iter().position(|&b| b == b'.' || b == b'[').unwrap_or(bytes.len());
+            let (key, after) = rest.split_at(end);
+            *rest = after;
+            Some(Segment::Key(key))
+        }
+    }
 }
 
 /// `text` as a sequence index, as `usize::from_str` reads it without a sign: ASCII digits only
