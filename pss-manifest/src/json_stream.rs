@@ -195,7 +195,7 @@ impl<R: Read> JsonStream<R> {
                 match state {
                     // Most of a manifest's bytes are inside strings: jump to the next quote or
                     // backslash.
-                    State::String => match memchr::memchr2(b'"', b'\\', &self.buf[i..]) {
+                    State::String => match quote_or_backslash(&self.buf[i..]) {
                         None => i = self.buf.len(),
                         Some(k) => {
                             i += k + 1;
@@ -278,9 +278,56 @@ impl<R: Read> JsonStream<R> {
     }
 }
 
+/// The offset of the first `"` or `\\` in `bytes`. Most strings of a manifest are short (keys,
+/// names), so the first 16 bytes are looked at eight at a time, without a call; longer ones go to
+/// `memchr2`.
+fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let flags = |w: u64| {
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        ((quote.wrapping_sub(ONES) & !quote) | (backslash.wrapping_sub(ONES) & !backslash)) & HIGH
+    };
+    for at in [0, 8] {
+        let Some(word) = bytes.get(at..at + 8) else { break };
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        let found = flags(u64::from_le_bytes(w));
+        if found != 0 {
+            // The lowest flagged byte is a match (a borrow only flags bytes above a match).
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+    }
+    let from = if bytes.len() >= 16 { 16 } else { 0 };
+    memchr::memchr2(b'"', b'\\', &bytes[from..]).map(|k| from + k)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotes_and_backslashes_are_found_wherever_they_are() {
+        for len in 0..40 {
+            for at in 0..=len {
+                for mark in [b'"', b'\\'] {
+                    for filler in [b'a', 0x80, 0xff, 0x22 ^ 0x80, 0x00] {
+                        let mut bytes = vec![filler; len];
+                        if at < len {
+                            bytes[at] = mark;
+                            // A second mark later never hides the first.
+                            if at + 3 < len {
+                                bytes[at + 3] = b'"';
+                            }
+                        }
+                        let naive = bytes.iter().position(|&b| b == b'"' || b == b'\\');
+                        assert_eq!(quote_or_backslash(&bytes), naive, "{bytes:?}");
+                    }
+                }
+            }
+        }
+    }
 
     /// Reads one byte at a time, to exercise refills in the middle of documents.
     struct Trickle<'a>(&'a [u8]);
