@@ -808,8 +808,9 @@ fn object<V: Visitor>(name: &SourceName, document: &Document<'_>, visitor: &mut 
     // A YAML document's JSON is written from its nodes: when its `apiVersion` and `kind` say
     // that its header may be enough, the header first (whose reader checks that it is), the rest
     // only if needed.
-    let class = ObjectClass::of(document.member_str("apiVersion"), document.member_str("kind"));
-    if syntax == Syntax::Yaml && !class.needs_more_than_header() {
+    if syntax == Syntax::Yaml
+        && !ObjectClass::of(document.member_str("apiVersion"), document.member_str("kind")).needs_more_than_header()
+    {
         if let Some(header) = document.members_json(&ObjectHeader::MEMBERS) {
             if visitor.header(&header, &at)? {
                 return Ok(());

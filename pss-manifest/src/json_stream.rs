@@ -278,7 +278,7 @@ impl<R: Read> JsonStream<R> {
     }
 }
 
-/// The offset of the first `"` or `\\` in `bytes`. Most strings of a manifest are short (keys,
+/// The offset of the first `"` or `\` in `bytes`. Most strings of a manifest are short (keys,
 /// names), so the first 16 bytes are looked at eight at a time, without a call; longer ones go to
 /// `memchr2`.
 fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
