@@ -65,10 +65,12 @@ impl<'n, W: Write, E: Write> Checker<'n, W, E> {
         }
         let window = plan.window(jobs);
         let fragments = Fragments::new(self);
-        parallel::ordered(
+        parallel::ordered_within(
             plan.units(),
             jobs,
             window,
+            OUTPUT_WAITING,
+            |fragment: &Option<Fragment>| fragment.as_ref().map_or(0, |f| f.tape.memory()),
             |unit| {
                 // A piece's records are a few times as long as its JSON (JSON Lines output of
                 // denied pods, about 3.4 times).
@@ -283,6 +285,13 @@ impl<W: Write, E: Write> Checker<'_, W, E> {
         Ok(Visit::Done)
     }
 }
+
+/// The most output the units of a pass may hold while they wait to be written (beyond one unit a
+/// thread): with many files waiting behind a slow one (see [`Plan::window`]), a run of large
+/// files would otherwise hold the output of them all.
+///
+/// [`Plan::window`]: crate::documents::Plan::window
+const OUTPUT_WAITING: usize = 64 << 20;
 
 /// The items of a List reviewed together on one thread (see [`Checker`]'s `items`): a few
 /// hundred kilobytes of pods, enough that a chunk's fixed costs do not show.

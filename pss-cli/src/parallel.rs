@@ -25,8 +25,11 @@ pub fn default_jobs() -> NonZeroUsize {
 struct State<T> {
     /// The next item to start.
     next: usize,
-    /// Results not yet consumed, for items `consumed..`; `None` while an item is being worked on.
-    waiting: VecDeque<Option<T>>,
+    /// Results not yet consumed, for items `consumed..`, with their weights; `None` while an item
+    /// is being worked on.
+    waiting: VecDeque<Option<(T, usize)>>,
+    /// The weight of the results in `waiting`.
+    weight: usize,
     /// Items consumed so far (the first entry of `waiting` is this item).
     consumed: usize,
     /// The consumer stopped (an error) or a worker panicked: start nothing more.
@@ -38,9 +41,14 @@ struct State<T> {
 }
 
 impl<T> State<T> {
-    /// Claims the next item if there is one and the window has room for it.
-    fn claim(&mut self, items: usize, window: usize) -> Option<usize> {
+    /// Claims the next item if there is one and the window has room for it: fewer than `window`
+    /// items started and not consumed, and the results waiting weigh at most `budget` (or none
+    /// waits: the first item not consumed may always be started).
+    fn claim(&mut self, items: usize, window: usize, budget: usize) -> Option<usize> {
         if self.stop || self.next >= items || self.next >= self.consumed + window {
+            return None;
+        }
+        if self.weight > budget && self.next > self.consumed {
             return None;
         }
         let index = self.next;
@@ -54,10 +62,11 @@ impl<T> State<T> {
         self.stop || self.next >= items
     }
 
-    /// Stores the result of item `index`; whether the consumer must be woken for it.
-    fn store(&mut self, index: usize, result: T) -> bool {
+    /// Stores the result of item `index` and its weight; whether the consumer must be woken for it.
+    fn store(&mut self, index: usize, result: T, weight: usize) -> bool {
         let slot = index - self.consumed;
-        self.waiting[slot] = Some(result);
+        self.waiting[slot] = Some((result, weight));
+        self.weight += weight;
         slot == 0 && self.consumer_asleep
     }
 }
@@ -84,6 +93,32 @@ pub fn ordered<I, T, E>(
     jobs: NonZeroUsize,
     window: NonZeroUsize,
     work: impl Fn(&I) -> T + Sync,
+    consume: impl FnMut(&I, T) -> Result<(), E>,
+) -> Result<(), E>
+where
+    I: Sync,
+    T: Send,
+{
+    ordered_within(items, jobs, window, usize::MAX, |_| 0, work, consume)
+}
+
+/// As [`ordered`], with the results that wait for `consume` also bounded by their weight (`weigh`,
+/// such as the bytes of output a result holds): no item is started while the results waiting
+/// weigh more than `budget`, except the first one not consumed. So the results waiting weigh at
+/// most `budget` plus one result per thread, however far the threads could run ahead by `window`.
+///
+/// # Errors
+/// As [`ordered`].
+///
+/// # Panics
+/// As [`ordered`].
+pub fn ordered_within<I, T, E>(
+    items: &[I],
+    jobs: NonZeroUsize,
+    window: NonZeroUsize,
+    budget: usize,
+    weigh: impl Fn(&T) -> usize + Sync,
+    work: impl Fn(&I) -> T + Sync,
     mut consume: impl FnMut(&I, T) -> Result<(), E>,
 ) -> Result<(), E>
 where
@@ -98,6 +133,7 @@ where
     let state = Mutex::new(State {
         next: 0,
         waiting: VecDeque::new(),
+        weight: 0,
         consumed: 0,
         stop: false,
         consumer_asleep: false,
@@ -116,7 +152,7 @@ where
                 let _guard = StopOnPanic(shared);
                 let mut s = lock();
                 loop {
-                    let Some(index) = s.claim(items.len(), window) else {
+                    let Some(index) = s.claim(items.len(), window, budget) else {
                         if s.finished(items.len()) {
                             return;
                         }
@@ -127,11 +163,12 @@ where
                     };
                     drop(s);
                     let result = work(&items[index]);
+                    let weight = weigh(&result);
                     s = lock();
                     if s.stop {
                         return;
                     }
-                    if s.store(index, result) {
+                    if s.store(index, result, weight) {
                         ready.notify_one();
                     }
                 }
@@ -144,7 +181,10 @@ where
         while s.consumed < items.len() {
             if let Some(Some(_)) = s.waiting.front() {
                 let item = &items[s.consumed];
-                let result = s.waiting.pop_front().flatten();
+                let result = s.waiting.pop_front().flatten().map(|(result, weight)| {
+                    s.weight -= weight;
+                    result
+                });
                 s.consumed += 1;
                 let wake = s.workers_asleep > 0;
                 drop(s);
@@ -165,11 +205,12 @@ where
                 // A worker panicked; the scope resumes its panic.
                 return Ok(());
             }
-            if let Some(index) = s.claim(items.len(), window) {
+            if let Some(index) = s.claim(items.len(), window, budget) {
                 drop(s);
                 let result = work(&items[index]);
+                let weight = weigh(&result);
                 s = lock();
-                s.store(index, result);
+                s.store(index, result, weight);
                 continue;
             }
             s.consumer_asleep = true;
@@ -250,6 +291,11 @@ impl Tape {
             start = end;
             (stream, run)
         })
+    }
+
+    /// The memory its bytes take (their buffer's capacity, which may be more than written).
+    pub fn memory(&self) -> usize {
+        self.bytes.capacity() + self.runs.capacity() * std::mem::size_of::<(Stream, usize)>()
     }
 
     /// Whether nothing was written.
@@ -382,6 +428,45 @@ mod tests {
         );
         assert!(result.is_ok());
         assert_eq!(consumed, 200);
+    }
+
+    #[test]
+    fn the_results_waiting_weigh_no_more_than_the_budget_and_a_result_a_thread() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::time::Duration;
+        // Item 0 is slow, so the other threads run ahead; every result weighs 10. With a window
+        // of 1,000 items, only the budget (35) holds them back: 4 results wait at most (3 over the
+        // budget is 40, and one result a thread may finish beyond it), never 999.
+        let items: Vec<usize> = (0..300).collect();
+        for threads in [2, 3, 4] {
+            let waiting = AtomicUsize::new(0);
+            let most = AtomicUsize::new(0);
+            let mut seen = Vec::new();
+            let result: Result<(), ()> = ordered_within(
+                &items,
+                jobs(threads),
+                jobs(1000),
+                35,
+                |_: &usize| 10,
+                |&i| {
+                    if i == 0 {
+                        std::thread::sleep(Duration::from_millis(50));
+                    }
+                    let now = waiting.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    i
+                },
+                |_, i| {
+                    waiting.fetch_sub(1, Ordering::SeqCst);
+                    seen.push(i);
+                    Ok(())
+                },
+            );
+            assert!(result.is_ok());
+            assert_eq!(seen, items, "{threads} threads");
+            let most = most.load(Ordering::SeqCst);
+            assert!(most <= 4 + threads, "{most} results waited with {threads} threads");
+        }
     }
 
     #[test]
