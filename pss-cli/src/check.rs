@@ -51,7 +51,7 @@ impl<'n, W: Write, E: Write> Checker<'n, W, E> {
                 Err(error) => self.input_error(error),
             });
         }
-        let plan = Plan::new(sources, inputs, true);
+        let plan = Plan::new(sources, inputs, jobs);
         if let [unit] = plan.units() {
             // One unit (a file, or standard input that cannot be cut): read here, the items of a
             // long List on every thread.

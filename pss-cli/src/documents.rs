@@ -182,12 +182,13 @@ impl StdinBuffer {
     /// cut safely: then it counts as read by this pass, and the bytes are
     /// [`memory`](Self::memory)'s. The error that ended reading it, if one did, comes with the
     /// pieces (reported after them). The cut is made once, for every pass.
-    fn pieces(&mut self, limits: Limits) -> Option<(Vec<pss_manifest::Piece>, Option<io::Error>)> {
+    fn pieces(&mut self, limits: Limits, jobs: NonZeroUsize) -> Option<(Vec<pss_manifest::Piece>, Option<io::Error>)> {
         if self.taken || self.spilled.is_some() {
             return None;
         }
         let data = &self.data;
-        let pieces = self.pieces.get_or_insert_with(|| pss_manifest::pieces(data, options(limits), STDIN_PIECE));
+        let pieces =
+            self.pieces.get_or_insert_with(|| pss_manifest::pieces_on(data, options(limits), STDIN_PIECE, jobs));
         let pieces = pieces.clone()?;
         self.taken = true;
         let error = self.error.as_ref().map(|(kind, message)| io::Error::new(*kind, message.clone()));
@@ -311,11 +312,11 @@ struct HeldFile {
 
 impl HeldFiles {
     /// The file at `path` held, if it is one to hold (see [`hold`]); looked at once.
-    fn get(&mut self, path: &Path, limits: Limits) -> Option<Arc<HeldFile>> {
+    fn get(&mut self, path: &Path, limits: Limits, jobs: NonZeroUsize) -> Option<Arc<HeldFile>> {
         if let Some(known) = self.by_path.get(path) {
             return known.clone();
         }
-        let held = if self.room > WHOLE_FILE { hold(path, &mut self.room, limits) } else { None };
+        let held = if self.room > WHOLE_FILE { hold(path, &mut self.room, limits, jobs) } else { None };
         let held = held.map(|(bytes, pieces)| Arc::new(HeldFile { bytes, pieces }));
         self.by_path.insert(path.to_owned(), held.clone());
         held
@@ -433,14 +434,16 @@ enum Stdin<'i> {
 }
 
 impl<'s, 'i> Plan<'s, 'i> {
-    /// The units of `sources`, with standard input from `inputs` (standard input and large files
-    /// in pieces when `cut` and they can be cut).
-    pub fn new(sources: &'s [Result<Source, InputError>], inputs: &'i mut Inputs, cut: bool) -> Self {
+    /// The units of `sources`, with standard input from `inputs`, for a pass on `jobs` threads
+    /// (standard input and large files in pieces when there are several and they can be cut,
+    /// found on as many threads).
+    pub fn new(sources: &'s [Result<Source, InputError>], inputs: &'i mut Inputs, jobs: NonZeroUsize) -> Self {
+        let cut = jobs.get() > 1;
         let limits = inputs.limits;
         let kept = Arc::clone(&inputs.kept);
         let mut stdin_pieces = None;
         if cut && sources.iter().any(|s| matches!(s, Ok(Source::Stdin))) {
-            stdin_pieces = inputs.stdin.pieces(limits);
+            stdin_pieces = inputs.stdin.pieces(limits, jobs);
         }
         let mut units = Vec::with_capacity(sources.len() + stdin_pieces.as_ref().map_or(0, |(p, _)| p.len()));
         let mut streams = Vec::new();
@@ -453,7 +456,7 @@ impl<'s, 'i> Plan<'s, 'i> {
                     stdin_stream = Some(streams.len());
                     (Held { name: Source::Stdin.name(), bytes: Bytes::Stdin(&[]), error }, Some(pieces))
                 }),
-                Ok(file @ Source::File(path)) if look_at_files => inputs.held.get(path, limits).map(|held| {
+                Ok(file @ Source::File(path)) if look_at_files => inputs.held.get(path, limits, jobs).map(|held| {
                     let pieces = held.pieces.clone();
                     (Held { name: file.name(), bytes: Bytes::File(held), error: None }, pieces)
                 }),
@@ -681,7 +684,12 @@ pub const WHOLE_FILE: u64 = 1 << 20;
 /// the bytes), when it is larger than [`WHOLE_FILE`] and fits in `room` (which it then takes);
 /// `None` otherwise, and when it cannot be read (it is then read as a source, which reports why).
 #[allow(clippy::type_complexity)]
-fn hold(path: &Path, room: &mut u64, limits: Limits) -> Option<(Vec<u8>, Option<Vec<pss_manifest::Piece>>)> {
+fn hold(
+    path: &Path,
+    room: &mut u64,
+    limits: Limits,
+    jobs: NonZeroUsize,
+) -> Option<(Vec<u8>, Option<Vec<pss_manifest::Piece>>)> {
     let file = File::open(path).ok()?;
     let len = file.metadata().ok()?.len();
     if len <= WHOLE_FILE || len > *room {
@@ -693,7 +701,7 @@ fn hold(path: &Path, room: &mut u64, limits: Limits) -> Option<(Vec<u8>, Option<
     if read as u64 > *room {
         return None;
     }
-    let pieces = pss_manifest::pieces(&bytes, options(limits), STDIN_PIECE);
+    let pieces = pss_manifest::pieces_on(&bytes, options(limits), STDIN_PIECE, jobs);
     *room -= read as u64;
     Some((bytes, pieces))
 }
@@ -937,7 +945,7 @@ mod tests {
         let sources = vec![Ok(Source::File(a.clone())), Ok(Source::File(b.clone())), Ok(Source::File(a.clone()))];
         let mut inputs = Inputs::new(StdinBuffer::default(), Limits::default());
         let first = {
-            let plan = Plan::new(&sources, &mut inputs, true).keep_files();
+            let plan = Plan::new(&sources, &mut inputs, NonZeroUsize::new(2).unwrap()).keep_files();
             let mut seen = Seen::default();
             plan.units().iter().for_each(|unit| plan.read(unit, &mut seen).unwrap());
             seen
@@ -951,7 +959,7 @@ mod tests {
         for (threads, changed) in [(true, false), (false, true)] {
             let mut second = Seen::default();
             if threads {
-                let plan = Plan::new(&sources, &mut inputs, true);
+                let plan = Plan::new(&sources, &mut inputs, NonZeroUsize::new(2).unwrap());
                 plan.units().iter().for_each(|unit| plan.read(unit, &mut second).unwrap());
             } else {
                 read_sources(&sources, &mut inputs, &mut second).unwrap();

@@ -144,7 +144,7 @@ pub fn scan_sources(
     jobs: NonZeroUsize,
 ) -> DeclaredNamespaces {
     let mut found = DeclaredNamespaces::new();
-    let plan = Plan::new(sources, inputs, jobs.get() > 1).keep_files();
+    let plan = Plan::new(sources, inputs, jobs).keep_files();
     let window = plan.window(jobs);
     let scanned: Result<(), std::convert::Infallible> = crate::parallel::ordered(
         plan.units(),

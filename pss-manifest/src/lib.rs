@@ -580,41 +580,143 @@ fn first_piece(syntax: Syntax) -> Piece {
     Piece { range: 0..0, first_document: 0, start: Position { line: 1, column: 1 }, syntax }
 }
 
+/// One text of a JSON stream as its splitter finds it (what [`json_cuts`] needs of it).
+#[derive(Debug, Clone, Copy)]
+struct JsonText {
+    offset: usize,
+    origin: Position,
+    /// Its length (as read, for a text too large to hold), and whether it is too large.
+    len: usize,
+    too_large: bool,
+}
+
+/// The texts of the JSON stream `data`, as a reader of it finds them (their origins as if the
+/// stream started at line `first_line`, column 1).
+fn json_texts(data: &[u8], options: Options, first_line: usize) -> Vec<JsonText> {
+    let start = Position { line: first_line, column: 1 };
+    let mut stream = if first_line == 1 {
+        JsonStream::with_limit(data, options.max_document)
+    } else {
+        JsonStream::resume(data, options.max_document, start)
+    };
+    let mut texts = Vec::with_capacity(data.len() / 512);
+    // Reading fails only for a reader that fails; a slice does not.
+    while let Ok(Some(doc)) = stream.next_doc() {
+        let len = doc.too_large.map_or(doc.bytes.len(), |size| usize::try_from(size).unwrap_or(usize::MAX));
+        texts.push(JsonText { offset: doc.offset, origin: doc.origin, len, too_large: doc.too_large.is_some() });
+    }
+    texts
+}
+
 /// Where [`pieces`] cuts a JSON stream (`None`: nowhere, it may turn to YAML).
 fn json_cuts(data: &[u8], options: Options, size: usize) -> Option<Vec<Piece>> {
     // A first text longer than a piece (and than 64 KiB: a long List, often the whole stream) is
     // not cut after: no need to scan it to the end to find that out.
     json::value_end(&data[..data.len().min(size.max(64 << 10))], 0)?;
-    let mut stream = JsonStream::with_limit(data, options.max_document);
+    json_cuts_among(data, size, json_texts(data, options, 1))
+}
+
+/// Where [`pieces`] cuts a JSON stream whose texts are `texts`.
+fn json_cuts_among(data: &[u8], size: usize, texts: impl IntoIterator<Item = JsonText>) -> Option<Vec<Piece>> {
     let mut pieces = vec![first_piece(Syntax::Json)];
-    let mut index = 0;
     // The first two texts that are not too large (as `Reader::next_json`: a text too large is an
     // error of its own), and whether they are valid JSON, checked before the first cut (one that
     // is not turns the rest into YAML: then the stream is not cut at all). A stream of one text
     // (a List) is not cut, and not checked here either.
     let mut first: Vec<std::ops::Range<usize>> = Vec::with_capacity(2);
     let mut checked = false;
-    // Reading fails only for a reader that fails; a slice does not.
-    while let Ok(Some(doc)) = stream.next_doc() {
+    for (index, text) in texts.into_iter().enumerate() {
         if first.len() < 2 {
-            if doc.too_large.is_none() {
-                debug_assert_eq!(&data[doc.offset..doc.offset + doc.bytes.len()], doc.bytes);
-                first.push(doc.offset..doc.offset + doc.bytes.len());
+            if !text.too_large {
+                first.push(text.offset..text.offset + text.len);
             }
-        } else if doc.offset - pieces[pieces.len() - 1].range.start >= size && data.get(doc.offset) == Some(&b'{') {
+        } else if text.offset - pieces[pieces.len() - 1].range.start >= size && data.get(text.offset) == Some(&b'{') {
             if !std::mem::replace(&mut checked, true) && !first.iter().all(|text| json::is_valid(&data[text.clone()])) {
                 return None;
             }
             pieces.push(Piece {
-                range: doc.offset..doc.offset,
+                range: text.offset..text.offset,
                 first_document: index,
-                start: doc.origin,
+                start: text.origin,
                 ..first_piece(Syntax::Json)
             });
         }
-        index += 1;
     }
     Some(pieces)
+}
+
+/// [`pieces`], with the texts of a JSON stream found on up to `threads` threads: the stream is
+/// split at lines that start with `{` into parts read at once, each as a stream of its own. A
+/// reader of the whole stream is at the start of a text where a part starts when the part
+/// before ends cleanly (its last text ends before the part does: it needed nothing after it),
+/// and then finds the same texts in it: so when every part ends cleanly, the texts are the
+/// whole stream's. When one does not (the line was inside a text, say a pretty-printed object),
+/// the stream is read on one thread. A YAML stream is cut by [`pieces`].
+///
+/// ```
+/// use std::num::NonZeroUsize;
+/// use pss_manifest::{pieces, pieces_on, Options};
+///
+/// let stream: String = (0..2000).map(|i| format!("{{\"kind\":\"Pod\",\"metadata\":{{\"name\":\"p{i}\"}}}}\n")).collect();
+/// let threads = NonZeroUsize::new(4).unwrap();
+/// assert_eq!(pieces_on(stream.as_bytes(), Options::default(), 4096, threads), pieces(stream.as_bytes(), Options::default(), 4096));
+/// ```
+pub fn pieces_on(data: &[u8], options: Options, size: usize, threads: std::num::NonZeroUsize) -> Option<Vec<Piece>> {
+    // Parts of at least 2 MiB (and two pieces), so that reading them apart costs little more.
+    let parts = threads.get().min(data.len() / size.max(1 << 20).saturating_mul(2));
+    pieces_in_parts(data, options, size, parts)
+}
+
+/// For tests (not a stable API): [`pieces_on`] with the stream split into (at most) `parts` parts,
+/// each read on a thread, however small.
+#[doc(hidden)]
+pub fn pieces_in_parts(data: &[u8], options: Options, size: usize, parts: usize) -> Option<Vec<Piece>> {
+    let json =
+        !matches!(data.first(), Some(0xEF | 0xFE | 0xFF)) && first_char(&data[..data.len().min(4096)]) == Some('{');
+    if !json || parts < 2 {
+        return pieces(data, options, size);
+    }
+    // A first text longer than a piece and 64 KiB is not cut after (as `json_cuts`).
+    json::value_end(&data[..data.len().min(size.max(64 << 10))], 0)?;
+    // Each part starts on a line that starts with `{`, at or after its share of the stream.
+    let mut starts = vec![0];
+    for k in 1..parts {
+        let from = (data.len() / parts * k).max(starts[starts.len() - 1] + 1);
+        let Some(at) = data.get(from..).and_then(|rest| memchr::memmem::find(rest, b"\n{")) else { break };
+        starts.push(from + at + 1);
+    }
+    if starts.len() < 2 {
+        return pieces(data, options, size);
+    }
+    let ends: Vec<usize> = starts[1..].iter().copied().chain([data.len()]).collect();
+    let read_part = |k: usize| -> Option<Vec<JsonText>> {
+        let (start, end) = (starts[k], ends[k]);
+        let line = 1 + memchr::memchr_iter(b'\n', &data[..start]).count();
+        let mut texts = json_texts(&data[start..end], options, line);
+        for text in &mut texts {
+            text.offset += start;
+        }
+        // Cleanly: the last text ends before the part does (the last part ends the stream).
+        let clean = end == data.len() || texts.last().is_none_or(|t| t.offset + t.len < end);
+        clean.then_some(texts)
+    };
+    let parts: Vec<Option<Vec<JsonText>>> = std::thread::scope(|scope| {
+        let others: Vec<_> = (1..starts.len()).map(|k| scope.spawn(move || read_part(k))).collect();
+        let mut parts = vec![read_part(0)];
+        parts.extend(others.into_iter().map(|part| part.join().unwrap_or(None)));
+        parts
+    });
+    if parts.iter().any(Option::is_none) {
+        return pieces(data, options, size);
+    }
+    let mut found = json_cuts_among(data, size, parts.into_iter().flatten().flatten())?;
+    if found.len() < 2 {
+        return None;
+    }
+    for i in 0..found.len() {
+        found[i].range.end = found.get(i + 1).map_or(data.len(), |next| next.range.start);
+    }
+    Some(found)
 }
 
 /// Where [`pieces`] cuts a YAML stream: at the start of a document that a whole separator line

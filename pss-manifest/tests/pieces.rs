@@ -126,6 +126,56 @@ fn pieces_read_as_the_whole_stream() {
 }
 
 #[test]
+fn json_streams_read_in_parts_on_several_threads_are_cut_as_on_one() {
+    // The texts of `text`, and texts with lines that start with `{` inside them (a pretty-printed
+    // array of objects, a string holding a line break), where a part may start but a reader of
+    // the whole stream is not at the start of a text.
+    let tricky = |rng: &mut Lcg, i: usize| match rng.next(4) {
+        0 => format!("[\n{{\"a\":{i}}},\n{{\"b\":[\n{{}}]}}\n]"),
+        1 => format!("{{\"metadata\":{{\"name\":\"p{i}\"}},\"s\":\"a\n{{b\"}}"),
+        2 => format!("{{\"spec\":\n{{\"x\":{i}}}\n}}"),
+        _ => text(rng, i),
+    };
+    let mut rng = Lcg(11);
+    let mut in_parts = 0;
+    for round in 0..400 {
+        let mut stream = String::from("{\"kind\":\"Pod\",\"metadata\":{\"name\":\"first\"}}\n{\"kind\":\"Pod\"}\n");
+        let tricky_round = round % 2 == 0;
+        for i in 0..rng.next(80) as usize {
+            stream.push_str(if tricky_round && rng.next(10) == 0 { "\n" } else { separator(&mut rng) });
+            let text = if tricky_round && rng.next(8) == 0 { tricky(&mut rng, i) } else { text(&mut rng, i) };
+            stream.push_str(&text);
+        }
+        stream.push_str(separator(&mut rng));
+        let data = stream.as_bytes();
+        let options = Options::with_max_document([128 << 20, 200, 40][round % 3]);
+        for size in [1, 13, 100, 1000] {
+            let expected = pieces(data, options, size);
+            for parts in [2, 3, 7, 50] {
+                let got = pss_manifest::pieces_in_parts(data, options, size, parts);
+                assert_eq!(got, expected, "round {round}, size {size}, {parts} parts:\n{stream}");
+                // Whether the parts were all read cleanly (then the texts came from them) or a
+                // part started inside a text and the stream was read again on one thread.
+                if expected.is_some() {
+                    in_parts += 1;
+                }
+            }
+        }
+    }
+    assert!(in_parts > 1000, "{in_parts} cut");
+    // Large enough to be read in parts by the public entry point, with every thread count.
+    let lines: String =
+        (0..90_000).map(|i| format!("{{\"kind\":\"Pod\",\"metadata\":{{\"name\":\"pod-{i}\"}}}}\n")).collect();
+    for threads in [1, 2, 8] {
+        let threads = std::num::NonZeroUsize::new(threads).unwrap();
+        assert_eq!(
+            pss_manifest::pieces_on(lines.as_bytes(), Options::default(), 128 << 10, threads),
+            pieces(lines.as_bytes(), Options::default(), 128 << 10)
+        );
+    }
+}
+
+#[test]
 fn streams_that_cannot_be_cut_safely_are_not() {
     let options = Options::default();
     let lines: String = (0..50).map(|i| format!("{{\"metadata\":{{\"name\":\"p{i}\"}}}}\n")).collect();
