@@ -435,8 +435,8 @@ mod tests {
         use std::sync::atomic::{AtomicUsize, Ordering};
         use std::time::Duration;
         // Item 0 is slow, so the other threads run ahead; every result weighs 10. With a window
-        // of 1,000 items, only the budget (35) holds them back: 4 results wait at most (3 over the
-        // budget is 40, and one result a thread may finish beyond it), never 999.
+        // of 1,000 items, only the budget (35) holds them back: nothing starts once 4 results wait
+        // (40 is over it), and each thread may finish one more meanwhile; never 299.
         let items: Vec<usize> = (0..300).collect();
         for threads in [2, 3, 4] {
             let waiting = AtomicUsize::new(0);

@@ -556,13 +556,20 @@ impl Piece {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn pieces(data: &[u8], options: Options, size: usize) -> Option<Vec<Piece>> {
+    pieces_in_parts(data, options, size, 1)
+}
+
+/// For tests (not a stable API): [`pieces`], with the texts of a JSON stream found in (at most)
+/// `parts` parts read on as many threads, however small (see [`pieces_on`]).
+#[doc(hidden)]
+pub fn pieces_in_parts(data: &[u8], options: Options, size: usize, parts: usize) -> Option<Vec<Piece>> {
     // A byte-order mark (UTF-8 or UTF-16) changes the bytes the splitter sees.
     if matches!(data.first(), Some(0xEF | 0xFE | 0xFF)) {
         return None;
     }
     // `Reader::start`'s sniffing, over the same bytes.
     let mut pieces = if first_char(&data[..data.len().min(4096)]) == Some('{') {
-        json_cuts(data, options, size)?
+        json_cuts(data, options, size, parts)?
     } else {
         yaml_cuts(data, options, size)
     };
@@ -609,15 +616,13 @@ fn json_texts(data: &[u8], options: Options, first_line: usize) -> Vec<JsonText>
 }
 
 /// Where [`pieces`] cuts a JSON stream (`None`: nowhere, it may turn to YAML).
-fn json_cuts(data: &[u8], options: Options, size: usize) -> Option<Vec<Piece>> {
+/// Its texts are found in `parts` parts on as many threads when that can be done (see
+/// [`json_texts_in_parts`]), else on this one.
+fn json_cuts(data: &[u8], options: Options, size: usize, parts: usize) -> Option<Vec<Piece>> {
     // A first text longer than a piece (and than 64 KiB: a long List, often the whole stream) is
     // not cut after: no need to scan it to the end to find that out.
     json::value_end(&data[..data.len().min(size.max(64 << 10))], 0)?;
-    json_cuts_among(data, size, json_texts(data, options, 1))
-}
-
-/// Where [`pieces`] cuts a JSON stream whose texts are `texts`.
-fn json_cuts_among(data: &[u8], size: usize, texts: impl IntoIterator<Item = JsonText>) -> Option<Vec<Piece>> {
+    let texts = json_texts_in_parts(data, options, parts).unwrap_or_else(|| json_texts(data, options, 1));
     let mut pieces = vec![first_piece(Syntax::Json)];
     // The first two texts that are not too large (as `Reader::next_json`: a text too large is an
     // error of its own), and whether they are valid JSON, checked before the first cut (one that
@@ -667,17 +672,10 @@ pub fn pieces_on(data: &[u8], options: Options, size: usize, threads: std::num::
     pieces_in_parts(data, options, size, parts)
 }
 
-/// For tests (not a stable API): [`pieces_on`] with the stream split into (at most) `parts` parts,
-/// each read on a thread, however small.
-#[doc(hidden)]
-pub fn pieces_in_parts(data: &[u8], options: Options, size: usize, parts: usize) -> Option<Vec<Piece>> {
-    let json =
-        !matches!(data.first(), Some(0xEF | 0xFE | 0xFF)) && first_char(&data[..data.len().min(4096)]) == Some('{');
-    if !json || parts < 2 {
-        return pieces(data, options, size);
-    }
-    // A first text longer than a piece and 64 KiB is not cut after (as `json_cuts`).
-    json::value_end(&data[..data.len().min(size.max(64 << 10))], 0)?;
+/// The texts of the JSON stream `data` found in (at most) `parts` parts, each at a line that
+/// starts with `{`, read on as many threads: `None` when it cannot be split so, or when a part
+/// does not end cleanly (see [`pieces_on`]).
+fn json_texts_in_parts(data: &[u8], options: Options, parts: usize) -> Option<Vec<JsonText>> {
     // Each part starts on a line that starts with `{`, at or after its share of the stream.
     let mut starts = vec![0];
     for k in 1..parts {
@@ -686,7 +684,7 @@ pub fn pieces_in_parts(data: &[u8], options: Options, size: usize, parts: usize)
         starts.push(from + at + 1);
     }
     if starts.len() < 2 {
-        return pieces(data, options, size);
+        return None;
     }
     let ends: Vec<usize> = starts[1..].iter().copied().chain([data.len()]).collect();
     let read_part = |k: usize| -> Option<Vec<JsonText>> {
@@ -706,17 +704,7 @@ pub fn pieces_in_parts(data: &[u8], options: Options, size: usize, parts: usize)
         parts.extend(others.into_iter().map(|part| part.join().unwrap_or(None)));
         parts
     });
-    if parts.iter().any(Option::is_none) {
-        return pieces(data, options, size);
-    }
-    let mut found = json_cuts_among(data, size, parts.into_iter().flatten().flatten())?;
-    if found.len() < 2 {
-        return None;
-    }
-    for i in 0..found.len() {
-        found[i].range.end = found.get(i + 1).map_or(data.len(), |next| next.range.start);
-    }
-    Some(found)
+    parts.into_iter().collect::<Option<Vec<_>>>().map(|parts| parts.into_iter().flatten().collect())
 }
 
 /// Where [`pieces`] cuts a YAML stream: at the start of a document that a whole separator line
@@ -897,9 +885,7 @@ impl<'a> Document<'a> {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn members_json(&self, keys: &[&str]) -> Option<Vec<u8>> {
-        let tree = self.yaml.as_ref()?;
-        let (source, root) = (&tree.0, &tree.1);
-        let Value::Map(map) = &root.value else { return None };
+        let (source, map) = self.yaml_mapping()?;
         let mut json = Vec::with_capacity(256);
         map.write_json_members(source, |key| keys.contains(&key), &mut json);
         Some(json)
@@ -919,11 +905,18 @@ impl<'a> Document<'a> {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn member_str(&self, key: &str) -> Option<&str> {
-        let tree = self.yaml.as_ref()?;
-        let (source, root) = (&tree.0, &tree.1);
-        let Value::Map(map) = &root.value else { return None };
+        let (source, map) = self.yaml_mapping()?;
         match &map.get(key, source)?.value.value {
             Value::Str(text) => Some(text.get(source)),
+            _ => None,
+        }
+    }
+
+    /// For a YAML document that is a mapping, its text and the mapping.
+    fn yaml_mapping(&self) -> Option<(&str, &value::Map)> {
+        let (source, root) = self.yaml.as_deref()?;
+        match &root.value {
+            Value::Map(map) => Some((source, map)),
             _ => None,
         }
     }
