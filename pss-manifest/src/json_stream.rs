@@ -10,6 +10,7 @@
 //! [`too_large`](JsonDoc::too_large), so memory stays within the limit plus one read.
 
 use std::io::{self, Read};
+use std::sync::Arc;
 
 use crate::Position;
 
@@ -36,6 +37,21 @@ pub(crate) struct JsonStream<R> {
     max_document: u64,
     /// Where the last document handed out is in `buf`.
     last: (usize, usize),
+    /// The texts of the input when they were found beforehand (see [`JsonStream::known`]), and
+    /// how many were handed out.
+    known: Option<(Arc<[KnownText]>, usize)>,
+}
+
+/// A text of a stream found beforehand by a splitter of the same bytes: where it is and where it
+/// starts (see [`JsonStream::known`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct KnownText {
+    /// Its first byte's offset from the reader's start.
+    pub(crate) offset: usize,
+    /// Its length in bytes (at most the stream's limit).
+    pub(crate) len: usize,
+    /// Where it starts in the input.
+    pub(crate) origin: Position,
 }
 
 /// One document: its bytes and where it starts.
@@ -81,7 +97,16 @@ impl<R: Read> JsonStream<R> {
             open: Vec::new(),
             max_document,
             last: (0, 0),
+            known: None,
         }
+    }
+
+    /// Reads the documents `texts` from `reader`, whose bytes a splitter has read before (the same
+    /// splitter, from the same place): the texts are handed out as they are, without looking for
+    /// their ends again. Every one must be within the limit, and they must be all the texts of
+    /// the reader's bytes, in order (what is between and after them is whitespace).
+    pub(crate) fn known(reader: R, max_document: u64, texts: Arc<[KnownText]>) -> Self {
+        JsonStream { started: true, known: Some((texts, 0)), ..Self::with_limit(reader, max_document) }
     }
 
     /// Reads documents from `reader` that starts at a document boundary of a longer input, at
@@ -140,6 +165,9 @@ impl<R: Read> JsonStream<R> {
     /// # Errors
     /// Reading failed; the documents before were complete.
     pub(crate) fn next_doc(&mut self) -> io::Result<Option<JsonDoc<'_>>> {
+        if self.known.is_some() {
+            return self.next_known();
+        }
         // A byte-order mark at the very start is skipped (and not counted in columns).
         if !self.started {
             while self.buf.len() - self.pos < 3 && self.fill()?.0 {}
@@ -267,6 +295,28 @@ impl<R: Read> JsonStream<R> {
         Ok(Some(JsonDoc { bytes: &self.buf[start..end], origin, offset, too_large: None }))
     }
 
+    /// [`next_doc`](Self::next_doc) of a stream whose texts are known: the next one, once its
+    /// bytes are read. Lines and columns are not counted (the texts say where they start).
+    fn next_known(&mut self) -> io::Result<Option<JsonDoc<'_>>> {
+        let Some((texts, next)) = &mut self.known else { return Ok(None) };
+        let Some(&text) = texts.get(*next) else { return Ok(None) };
+        *next += 1;
+        let (Some(skip), true) = (text.offset.checked_sub(self.offset), text.len as u64 <= self.max_document) else {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "a known JSON text out of order or over the limit"));
+        };
+        while self.buf.len() - self.pos < skip + text.len {
+            if !self.fill()?.0 {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the input ended within a known JSON text"));
+            }
+        }
+        let start = self.pos + skip;
+        let end = start + text.len;
+        self.pos = end;
+        self.offset = text.offset + text.len;
+        self.last = (start, end);
+        Ok(Some(JsonDoc { bytes: &self.buf[start..end], origin: text.origin, offset: text.offset, too_large: None }))
+    }
+
     /// The last document handed out (until the next call to [`next_doc`](Self::next_doc)).
     pub(crate) fn last_doc(&self) -> &[u8] {
         self.buf.get(self.last.0..self.last.1).unwrap_or_default()
@@ -343,6 +393,38 @@ mod tests {
                 _ => Ok(0),
             }
         }
+    }
+
+    /// Known texts come out as the splitter found them, from a slice or a byte at a time; a
+    /// reader that ends early or texts out of order are errors, not a panic.
+    #[test]
+    fn known_texts_are_handed_out_as_found() {
+        let input = b"{\"a\": \"}\"}\n  [1, {\"b\": 2}]\n\"s\" {}\n\n";
+        let mut found = Vec::new();
+        let mut stream = JsonStream::with_limit(&input[..], u64::MAX);
+        while let Some(doc) = stream.next_doc().unwrap() {
+            found.push(KnownText { offset: doc.offset, len: doc.bytes.len(), origin: doc.origin });
+        }
+        assert_eq!(found.len(), 4);
+        let texts: Arc<[KnownText]> = found.clone().into();
+        for reader in [Box::new(&input[..]) as Box<dyn Read>, Box::new(Trickle(input))] {
+            let mut stream = JsonStream::known(reader, u64::MAX, Arc::clone(&texts));
+            for text in &found {
+                let doc = stream.next_doc().unwrap().unwrap();
+                assert_eq!(doc.bytes, &input[text.offset..text.offset + text.len]);
+                assert_eq!((doc.origin, doc.offset, doc.too_large), (text.origin, text.offset, None));
+            }
+            assert!(stream.next_doc().unwrap().is_none());
+        }
+        let mut short = JsonStream::known(&input[..20], u64::MAX, Arc::clone(&texts));
+        assert!(short.next_doc().is_ok());
+        assert_eq!(short.next_doc().unwrap_err().kind(), io::ErrorKind::UnexpectedEof);
+        let backwards: Arc<[KnownText]> = [found[1], found[0]].into();
+        let mut stream = JsonStream::known(&input[..], u64::MAX, backwards);
+        assert!(stream.next_doc().is_ok());
+        assert_eq!(stream.next_doc().unwrap_err().kind(), io::ErrorKind::InvalidData);
+        let mut limited = JsonStream::known(&input[..], 4, texts);
+        assert_eq!(limited.next_doc().unwrap_err().kind(), io::ErrorKind::InvalidData);
     }
 
     fn split(input: &[u8]) -> Vec<(String, usize, usize)> {

@@ -62,12 +62,12 @@ mod yaml;
 
 use std::borrow::Cow;
 use std::io::{self, BufReader, Read};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 pub use error::{Error, ErrorKind, ScalarProblem, Size};
 
 use chunks::Chunks;
-use json_stream::JsonStream;
+use json_stream::{JsonStream, KnownText};
 use source::Decoded;
 use value::{Node, Value};
 
@@ -246,7 +246,11 @@ impl<R: Read> Reader<R> {
         let stream = Prefixed { prefix: Vec::new(), at: 0, inner: Decoded::utf8(reader) };
         let state = match piece.syntax {
             Syntax::Json => State::Json {
-                stream: JsonStream::resume(stream, options.max_document, piece.start),
+                // The texts the cut found in the piece are handed out without looking again.
+                stream: match &piece.texts {
+                    Some(texts) => JsonStream::known(stream, options.max_document, Arc::clone(texts)),
+                    None => JsonStream::resume(stream, options.max_document, piece.start),
+                },
                 // `pieces` cuts JSON only after two valid texts: JSON to the end.
                 valid: 2,
                 previous_line: piece.start.line,
@@ -483,6 +487,9 @@ pub struct Piece {
     first_document: usize,
     start: Position,
     syntax: Syntax,
+    /// A later piece of a JSON stream: its texts as the cut found them (from the piece's start),
+    /// when none is over the size limit.
+    texts: Option<Arc<[KnownText]>>,
 }
 
 impl Piece {
@@ -584,7 +591,7 @@ pub fn pieces_in_parts(data: &[u8], options: Options, size: usize, parts: usize)
 
 /// The first piece of a stream read as `syntax` (its end is set once the next is known).
 fn first_piece(syntax: Syntax) -> Piece {
-    Piece { range: 0..0, first_document: 0, start: Position { line: 1, column: 1 }, syntax }
+    Piece { range: 0..0, first_document: 0, start: Position { line: 1, column: 1 }, syntax, texts: None }
 }
 
 /// One text of a JSON stream as its splitter finds it (what [`json_cuts`] needs of it).
@@ -630,6 +637,8 @@ fn json_cuts(data: &[u8], options: Options, size: usize, parts: usize) -> Option
     // (a List) is not cut, and not checked here either.
     let mut first: Vec<std::ops::Range<usize>> = Vec::with_capacity(2);
     let mut checked = false;
+    // The texts of the last piece (a later one), from its start; `None` once one is too large.
+    let mut known: Option<Vec<KnownText>> = None;
     for (index, text) in texts.into_iter().enumerate() {
         if first.len() < 2 {
             if !text.too_large {
@@ -639,6 +648,10 @@ fn json_cuts(data: &[u8], options: Options, size: usize, parts: usize) -> Option
             if !std::mem::replace(&mut checked, true) && !first.iter().all(|text| json::is_valid(&data[text.clone()])) {
                 return None;
             }
+            if let (Some(piece), Some(texts)) = (pieces.last_mut(), known.take()) {
+                piece.texts = Some(texts.into());
+            }
+            known = Some(Vec::new());
             pieces.push(Piece {
                 range: text.offset..text.offset,
                 first_document: index,
@@ -646,6 +659,17 @@ fn json_cuts(data: &[u8], options: Options, size: usize, parts: usize) -> Option
                 ..first_piece(Syntax::Json)
             });
         }
+        let piece_start = pieces[pieces.len() - 1].range.start;
+        match &mut known {
+            Some(_) if text.too_large => known = None,
+            Some(texts) => {
+                texts.push(KnownText { offset: text.offset - piece_start, len: text.len, origin: text.origin })
+            }
+            None => {}
+        }
+    }
+    if let (Some(piece), Some(texts)) = (pieces.last_mut(), known.take()) {
+        piece.texts = Some(texts.into());
     }
     Some(pieces)
 }
