@@ -343,11 +343,15 @@ impl Admission {
             cache.push(e.clone());
             e
         };
+        // The last forbidden detail rendered, and of which level and version: modes that share
+        // one render it once.
+        let mut rendered: Option<(LevelVersion, String)> = None;
         if enforce {
             d.audit_annotations.insert(ENFORCE_POLICY_ANNOTATION.to_owned(), policy.enforce.to_string());
             let result = get(policy.enforce);
             if !result.allowed() {
-                d.denial = Some(crate::message::denial(Some(kind), name, policy.enforce, &result.forbidden_detail()));
+                d.denial =
+                    Some(crate::message::denial(Some(kind), name, policy.enforce, detail_of(&mut rendered, &result)));
             }
             d.enforce = Some(result);
         }
@@ -355,17 +359,26 @@ impl Admission {
         if !audit.allowed() {
             d.audit_annotations.insert(
                 AUDIT_VIOLATIONS_ANNOTATION.to_owned(),
-                crate::message::would_violate(policy.audit, &audit.forbidden_detail()),
+                crate::message::would_violate(policy.audit, detail_of(&mut rendered, &audit)),
             );
         }
         d.audit = Some(audit);
         if d.denial.is_none() {
             let warn = get(policy.warn);
             if !warn.allowed() {
-                d.warnings.push(crate::message::would_violate(policy.warn, &warn.forbidden_detail()));
+                d.warnings.push(crate::message::would_violate(policy.warn, detail_of(&mut rendered, &warn)));
             }
             d.warn = Some(warn);
         }
         d
     }
+}
+
+/// The forbidden detail of `e`, rendered once for each level and version in a row: `rendered`
+/// keeps the last one.
+fn detail_of<'r>(rendered: &'r mut Option<(LevelVersion, String)>, e: &Evaluation) -> &'r str {
+    if rendered.as_ref().is_none_or(|(lv, _)| *lv != e.level_version()) {
+        *rendered = Some((e.level_version(), e.forbidden_detail()));
+    }
+    rendered.as_ref().map_or("", |(_, text)| text.as_str())
 }
