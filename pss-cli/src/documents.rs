@@ -695,15 +695,54 @@ fn hold(
     if len <= WHOLE_FILE || len > *room {
         return None;
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(len).ok()? + 1);
     // Never more than the room, whatever the size said (a file may grow).
-    let read = file.take(*room + 1).read_to_end(&mut bytes).ok()?;
+    let bytes = read_in_parts(&file, usize::try_from(len).ok()?, *room + 1, jobs)?;
+    let read = bytes.len();
     if read as u64 > *room {
         return None;
     }
     let pieces = pss_manifest::pieces_on(&bytes, options(limits), STDIN_PIECE, jobs);
     *room -= read as u64;
     Some((bytes, pieces))
+}
+
+/// The bytes of `file` (at its start), at most `limit` of them: the first `len` (its size) read in
+/// one part per job at once, then whatever follows, should it have grown since. `None` when it
+/// cannot be read, or is shorter than `len` now. Copying a large file out of the system's cache
+/// takes a few milliseconds a megabyte-pass on one thread; parts copied on every thread take
+/// less, before any document can be read.
+fn read_in_parts(file: &File, len: usize, limit: u64, jobs: NonZeroUsize) -> Option<Vec<u8>> {
+    let mut bytes = vec![0u8; len];
+    let part = len.div_ceil(jobs.get()).max(1);
+    let read_all = std::thread::scope(|scope| {
+        let mut parts = bytes.chunks_mut(part).enumerate();
+        let first = parts.next();
+        let others: Vec<_> = parts.map(|(k, chunk)| scope.spawn(move || read_at(file, chunk, k * part))).collect();
+        let mine = first.is_none_or(|(_, chunk)| read_at(file, chunk, 0));
+        others.into_iter().fold(mine, |all, other| other.join().unwrap_or(false) && all)
+    });
+    if !read_all {
+        return None;
+    }
+    let mut rest = file;
+    rest.seek(SeekFrom::Start(len as u64)).ok()?;
+    rest.take(limit.saturating_sub(len as u64)).read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// Fills `buf` with the bytes of `file` from `offset`, without moving its position: whether it did.
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: usize) -> bool {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset as u64).is_ok()
+}
+
+/// Fills `buf` with the bytes of `file` from `offset`: whether it did. Without positioned reads,
+/// one part after another (each moves the file's position, which the caller sets again).
+#[cfg(not(unix))]
+fn read_at(mut file: &File, buf: &mut [u8], offset: usize) -> bool {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner);
+    file.seek(SeekFrom::Start(offset as u64)).is_ok() && file.read_exact(buf).is_ok()
 }
 
 /// The bytes of `file` when it holds at most [`WHOLE_FILE`] bytes, else the file, unread.
@@ -850,6 +889,25 @@ fn object<V: Visitor>(name: &SourceName, document: &Document<'_>, visitor: &mut 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file read in parts is its bytes, whatever the number of parts, with what was added after
+    /// its size was taken (up to the limit); one that shrank is not read.
+    #[test]
+    fn a_file_read_in_parts_is_read_whole() {
+        let bytes: Vec<u8> = (0..100_003u32).map(|i| (i * 7 + i / 251) as u8).collect();
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(&bytes).unwrap();
+        for jobs in [1, 2, 3, 4, 7] {
+            let jobs = NonZeroUsize::new(jobs).unwrap();
+            for len in [0, 1, 8, 4096, 99_999, bytes.len()] {
+                let read = read_in_parts(&file, len, u64::MAX, jobs).unwrap();
+                assert_eq!(read, bytes, "{jobs} jobs, size {len} when looked at");
+                let read = read_in_parts(&file, len, 50_000, jobs).unwrap();
+                assert_eq!(read, bytes[..len.max(50_000)], "{jobs} jobs, size {len}, limit 50000");
+            }
+            assert!(read_in_parts(&file, bytes.len() + 1, u64::MAX, jobs).is_none());
+        }
+    }
 
     fn read_all(stdin: &mut StdinBuffer) -> Vec<u8> {
         let (mut reader, error) = stdin.take();
