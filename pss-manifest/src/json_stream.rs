@@ -21,7 +21,10 @@ const READ_SIZE: usize = 64 * 1024;
 #[derive(Debug)]
 pub(crate) struct JsonStream<R> {
     reader: R,
+    /// The bytes read: `buf[..end]`. Past `end` it holds what an earlier read left (zeroed once,
+    /// when the buffer grew), so that a read does not zero its room again.
     buf: Vec<u8>,
+    end: usize,
     /// Start of the unconsumed bytes in `buf`.
     pos: usize,
     /// Position of `buf[pos]` in the whole input.
@@ -88,6 +91,7 @@ impl<R: Read> JsonStream<R> {
         JsonStream {
             reader,
             buf: Vec::new(),
+            end: 0,
             pos: 0,
             line: 1,
             column: 1,
@@ -120,28 +124,27 @@ impl<R: Read> JsonStream<R> {
     fn fill(&mut self) -> io::Result<(bool, usize)> {
         let shift = self.pos;
         if shift > 0 {
-            self.buf.drain(..shift);
+            self.buf.copy_within(shift..self.end, 0);
+            self.end -= shift;
             self.pos = 0;
         }
         if self.eof {
             return Ok((false, shift));
         }
-        let len = self.buf.len();
-        self.buf.resize(len + READ_SIZE, 0);
+        if self.buf.len() - self.end < READ_SIZE {
+            self.buf.resize(self.end + READ_SIZE, 0);
+        }
         loop {
-            match self.reader.read(&mut self.buf[len..]) {
+            match self.reader.read(&mut self.buf[self.end..]) {
                 Ok(n) => {
-                    self.buf.truncate(len + n);
+                    self.end += n;
                     if n == 0 {
                         self.eof = true;
                     }
                     return Ok((n > 0, shift));
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    self.buf.truncate(len);
-                    return Err(e);
-                }
+                Err(e) => return Err(e),
             }
         }
     }
@@ -170,8 +173,8 @@ impl<R: Read> JsonStream<R> {
         }
         // A byte-order mark at the very start is skipped (and not counted in columns).
         if !self.started {
-            while self.buf.len() - self.pos < 3 && self.fill()?.0 {}
-            if self.buf[self.pos..].starts_with(b"\xEF\xBB\xBF") {
+            while self.end - self.pos < 3 && self.fill()?.0 {}
+            if self.buf[self.pos..self.end].starts_with(b"\xEF\xBB\xBF") {
                 self.pos += 3;
                 self.offset += 3;
             }
@@ -179,7 +182,7 @@ impl<R: Read> JsonStream<R> {
         }
         // Skip whitespace.
         loop {
-            let rest = &self.buf[self.pos..];
+            let rest = &self.buf[self.pos..self.end];
             match rest.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
                 Some(n) => {
                     self.consume(n);
@@ -219,12 +222,12 @@ impl<R: Read> JsonStream<R> {
             _ => State::Bare,
         };
         let end = 'scan: loop {
-            while i < self.buf.len() {
+            while i < self.end {
                 match state {
                     // Most of a manifest's bytes are inside strings: jump to the next quote or
                     // backslash.
-                    State::String => match quote_or_backslash(&self.buf[i..]) {
-                        None => i = self.buf.len(),
+                    State::String => match quote_or_backslash(&self.buf[i..self.end]) {
+                        None => i = self.end,
                         Some(k) => {
                             i += k + 1;
                             if self.buf[i - 1] == b'\\' {
@@ -243,7 +246,7 @@ impl<R: Read> JsonStream<R> {
                     // Between tokens, up to the next string (the bytes in between are a few
                     // punctuation marks, blanks, numbers and literals).
                     State::Structure => {
-                        while let Some(&b) = self.buf.get(i) {
+                        while let Some(&b) = self.buf[..self.end].get(i) {
                             i += 1;
                             match b {
                                 b'{' | b'[' => self.open.push(b),
@@ -282,7 +285,7 @@ impl<R: Read> JsonStream<R> {
             let (read, shift) = self.fill()?;
             i -= shift;
             if !read {
-                break self.buf.len();
+                break self.end;
             }
         };
         let start = self.pos;
@@ -304,7 +307,7 @@ impl<R: Read> JsonStream<R> {
         let (Some(skip), true) = (text.offset.checked_sub(self.offset), text.len as u64 <= self.max_document) else {
             return Err(io::Error::new(io::ErrorKind::InvalidData, "a known JSON text out of order or over the limit"));
         };
-        while self.buf.len() - self.pos < skip + text.len {
+        while self.end - self.pos < skip + text.len {
             if !self.fill()?.0 {
                 return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the input ended within a known JSON text"));
             }
@@ -324,7 +327,7 @@ impl<R: Read> JsonStream<R> {
 
     /// What was read but not handed out yet, and the reader.
     pub(crate) fn into_parts(self) -> (Vec<u8>, R) {
-        (self.buf[self.pos..].to_vec(), self.reader)
+        (self.buf[self.pos..self.end].to_vec(), self.reader)
     }
 }
 
