@@ -191,7 +191,11 @@ impl Version {
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
-            Repr::V1(m) => write!(f, "v1.{m}"),
+            // Written in pieces, not through `write!`: a record or annotation names versions often.
+            Repr::V1(m) => {
+                f.write_str("v1.")?;
+                f.write_str(crate::quote::decimal(m, &mut [0; 20]))
+            }
             Repr::Latest => f.write_str("latest"),
         }
     }
@@ -257,7 +261,9 @@ impl Default for LevelVersion {
 
 impl fmt::Display for LevelVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.level, self.version)
+        f.write_str(self.level.as_str())?;
+        f.write_str(":")?;
+        fmt::Display::fmt(&self.version, f)
     }
 }
 
@@ -302,5 +308,30 @@ impl<'de> serde::Deserialize<'de> for Version {
 impl serde::Serialize for LevelVersion {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Versions and level-versions display as `v1.N`, `latest` and `LEVEL:VERSION`, for every
+    /// version and the largest minor accepted.
+    #[test]
+    fn versions_display_as_parsed() {
+        let minors = (0..=crate::checks::NEWEST_MINOR + 3).chain([10, 99, 100, 12_345, MAX_MINOR]);
+        for version in minors.map(Version::v1).chain([Version::LATEST]) {
+            let text = match version.0 {
+                Repr::V1(m) => format!("v1.{m}"),
+                Repr::Latest => "latest".to_owned(),
+            };
+            assert_eq!(version.to_string(), text);
+            assert_eq!(Version::parse(&text), Ok(version));
+            for level in [Level::Privileged, Level::Baseline, Level::Restricted] {
+                let lv = LevelVersion::new(level, version);
+                assert_eq!(lv.to_string(), format!("{}:{text}", level.as_str()));
+                assert_eq!(LevelVersion::parse(&lv.to_string()), Ok(lv));
+            }
+        }
     }
 }
