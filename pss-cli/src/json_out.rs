@@ -115,7 +115,14 @@ pub(crate) fn write_record(out: &mut Vec<u8>, r: &Record<'_>) -> io::Result<()> 
     out.extend_from_slice(b"},\"enforce\":{\"allowed\":");
     boolean(out, r.allowed);
     out.extend_from_slice(b",\"message\":");
-    optional(out, r.message);
+    // The audit annotation that repeats the denial's detail takes its escaped text from here.
+    let shared = match r.message {
+        Some(message) => message_sharing_tail(out, message, r.audit_annotations.values()),
+        None => {
+            out.extend_from_slice(b"null");
+            None
+        }
+    };
     out.extend_from_slice(b"},\"warnings\":[");
     for (i, warning) in r.warnings.iter().enumerate() {
         if i > 0 {
@@ -130,12 +137,68 @@ pub(crate) fn write_record(out: &mut Vec<u8>, r: &Record<'_>) -> io::Result<()> 
         }
         string(out, key);
         out.push(b':');
-        string(out, text);
+        match &shared {
+            Some(tail) if text.as_bytes().ends_with(tail.raw) => {
+                out.push(b'"');
+                escape_bytes(out, &text.as_bytes()[..text.len() - tail.raw.len()]);
+                out.extend_from_within(tail.escaped.clone());
+                out.push(b'"');
+            }
+            _ => string(out, text),
+        }
     }
     out.extend_from_slice(b"},\"exempt\":");
     optional(out, r.exempt);
     out.push(b'}');
     Ok(())
+}
+
+/// The end of a message that another text of the record ends with too, as written in the record.
+struct SharedTail<'a> {
+    raw: &'a [u8],
+    /// Where it is escaped in the record.
+    escaped: std::ops::Range<usize>,
+}
+
+/// The shortest end shared worth writing once: below it, comparing costs what escaping does.
+const SHARED_TAIL: usize = 64;
+
+/// Writes `message` as a JSON string and, when one of `others` ends with the same (long) text,
+/// where that end's escaped bytes are: escaping is byte by byte, so they are that text's escaped
+/// end too. (A denial and the audit annotation both end with the same detail of the violations.)
+fn message_sharing_tail<'a>(
+    out: &mut Vec<u8>,
+    message: &'a str,
+    others: impl Iterator<Item = &'a String>,
+) -> Option<SharedTail<'a>> {
+    let bytes = message.as_bytes();
+    let shared = others.map(|other| common_suffix(bytes, other.as_bytes())).max().unwrap_or(0);
+    if shared < SHARED_TAIL {
+        string(out, message);
+        return None;
+    }
+    let (head, tail) = bytes.split_at(bytes.len() - shared);
+    out.push(b'"');
+    escape_bytes(out, head);
+    let from = out.len();
+    escape_bytes(out, tail);
+    let escaped = from..out.len();
+    out.push(b'"');
+    Some(SharedTail { raw: tail, escaped })
+}
+
+/// How many bytes `a` and `b` end with alike (compared eight at a time while they can be).
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let mut k = 0;
+    while k + 8 <= n && a[n - k - 8..n - k] == b[n - k - 8..n - k] {
+        k += 8;
+    }
+    while k < n && a[n - k - 1] == b[n - k - 1] {
+        k += 1;
+    }
+    k
 }
 
 /// `"level:version"`: a level's name, a colon and a version, nothing to escape.
@@ -225,8 +288,15 @@ pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
 /// [`string`] of UTF-8 `bytes` (only ASCII bytes are escaped, so the output is UTF-8 when they
 /// are).
 fn string_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
+    escape_bytes(out, bytes);
+    out.push(b'"');
+}
+
+/// The inside of [`string_bytes`], without quotes. Each byte is escaped on its own (runs without
+/// one to escape are copied whole), so a text's escaped parts join into its escaped whole.
+fn escape_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut start = 0;
     loop {
         let i = json_string_stop(bytes, start);
@@ -249,7 +319,6 @@ fn string_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
         }
         start = i + 1;
     }
-    out.push(b'"');
 }
 
 #[cfg(test)]
@@ -484,6 +553,64 @@ pub(crate) mod tests {
             String::from_utf8_lossy(&expected)
         );
         COMPARED.with(|n| n.set(n.get() + 1));
+    }
+
+    /// A message whose end other texts of the record share (a denial and its audit annotation) is
+    /// written as `serde_json` writes it, wherever the shared end starts: before, on or after a
+    /// byte to escape, inside a multi-byte character, the whole text or none of it.
+    #[test]
+    fn texts_sharing_the_message_end_are_written_as_serde_json_writes_them() {
+        let detail: String = "x\"y\\z\u{1}\n\u{7f}é😀 ".repeat(12);
+        let heads = ["", "p", "\"", "pods \"é\" is forbidden: ", "\u{1f}", "😀", "é"];
+        let mut cases = 0;
+        for cut in [0, 1, 2, 7, 8, 9, 15, 16, 40, 63, 64, 65, 100, detail.len()] {
+            let mut tail = &detail.as_bytes()[detail.len() - cut..];
+            // Start the shared end inside a character too, as a text may.
+            if cut > 1 && std::str::from_utf8(tail).is_err() {
+                tail = &tail[1..];
+            }
+            for message_head in heads {
+                for other_head in heads {
+                    let message = [message_head.as_bytes(), tail].concat();
+                    let other = [other_head.as_bytes(), tail].concat();
+                    let (Ok(message), Ok(other)) = (String::from_utf8(message), String::from_utf8(other)) else {
+                        continue;
+                    };
+                    let annotations: BTreeMap<String, String> = [
+                        ("a".to_owned(), "short".to_owned()),
+                        ("b".to_owned(), other),
+                        ("c".to_owned(), message.clone()),
+                        ("d".to_owned(), format!("{message}!")),
+                    ]
+                    .into();
+                    let lv = LevelVersion::new(Level::Restricted, Version::LATEST);
+                    let record = Record {
+                        source: "s",
+                        document: 0,
+                        item: None,
+                        line: None,
+                        kind: "Pod",
+                        name: None,
+                        namespace: None,
+                        level: Level::Restricted,
+                        version: Version::LATEST,
+                        allowed: false,
+                        violations: &[],
+                        locator: None,
+                        policy: Policy { enforce: lv, audit: lv, warn: lv },
+                        message: Some(&message),
+                        warnings: &[],
+                        audit_annotations: &annotations,
+                        exempt: None,
+                    };
+                    let mut written = Vec::new();
+                    write_record(&mut written, &record).unwrap();
+                    assert_written_as_serde_json(&record, &written);
+                    cases += 1;
+                }
+            }
+        }
+        assert!(cases > 500, "{cases}");
     }
 
     /// Objects of every kind of record, with names, namespaces, container names, annotations and
