@@ -369,7 +369,8 @@ pub(crate) fn member(text: &[u8], at: usize, key: &str) -> Option<(usize, usize)
 pub(crate) struct JsonIndex {
     /// Every object and array, in the order they open: the first is the text's value, if it is one.
     containers: Vec<Container>,
-    /// The children of every container, each container's together and in order.
+    /// Every member and element, in the order they come (each container's lead back from its
+    /// last, so that they are written once, as they come).
     children: Vec<Child>,
     /// Whether the text is all ASCII: then a column is a count of bytes.
     ascii: bool,
@@ -395,13 +396,15 @@ const NONE: u32 = u32::MAX;
 #[derive(Debug, Clone, Copy)]
 struct Container {
     object: bool,
-    /// Its children: `children[first..first + count]`.
-    first: u32,
+    /// Its last child in `children` ([`NONE`] when it has none): the one the others lead back from.
+    last: u32,
     count: u32,
+    /// The container it is in (while the index is built), or [`NONE`].
+    parent: u32,
 }
 
 /// A member or an element. Places are byte offsets, as `u32` (the index is built only for texts
-/// shorter than 2 GiB) so that a child takes 12 bytes.
+/// shorter than 2 GiB) so that a child takes 16 bytes.
 #[derive(Debug, Clone, Copy)]
 struct Child {
     /// A member's key: where its opening quote is (for an element, where it starts).
@@ -411,19 +414,12 @@ struct Child {
     len: u32,
     /// The container that is its value, or [`NONE`].
     slot: u32,
+    /// The child before it in its container, or [`NONE`].
+    prev: u32,
 }
 
 /// In [`Child::len`]: the key holds a backslash (an escape).
 const ESCAPED: u32 = 1 << 31;
-
-/// An open container while the index is built: its place in `containers`, where its children
-/// start in the pending ones, and whether it is an object.
-#[derive(Debug, Clone, Copy)]
-struct Open {
-    slot: u32,
-    from: u32,
-    object: bool,
-}
 
 /// [`skip_ws`], with the usual case (no whitespace at all) first.
 #[inline(always)]
@@ -503,43 +499,44 @@ impl JsonIndex {
             return None;
         }
         // Sized for a pod's usual density (about one member per 16 bytes, one object or array per
-        // 64), so that the vectors rarely grow; at most a few pages up front for a large text.
+        // 32), so that the vectors rarely grow; at most a few pages up front for a large text.
         let estimate = (text.len() / 16).min(4096);
-        let mut containers: Vec<Container> = Vec::with_capacity(estimate / 4 + 1);
-        let mut children: Vec<Child> = Vec::with_capacity(estimate);
-        // The children of the open containers, moved to `children` when their container closes
-        // (so that each container's children are together).
-        let mut pending: Vec<Child> = Vec::with_capacity(estimate / 2);
-        let mut open: Vec<Open> = Vec::with_capacity(16);
+        let mut containers: Vec<Container> = Vec::with_capacity(estimate / 2 + 1);
+        let mut children: Vec<Child> = Vec::with_capacity(estimate + 1);
+        // The innermost open container ([`NONE`] at the top), whether it is an object, its last
+        // child and how many it has so far: kept here while it is innermost, in `containers`
+        // while one inside it is open.
+        let (mut open, mut object, mut last, mut count) = (NONE, false, NONE, 0u32);
+        // How many containers are open.
+        let mut depth = 0;
         // The high bits of the strings' bytes (every other byte of a valid text is ASCII).
         let mut seen = 0u64;
         let mut i = ws(text, 0);
         // The same walk as `value_end`, recording where things are.
         'value: loop {
-            // A value at `i`: the last pending child's, if a container is open.
+            // A value at `i`: that of the last child, if a container is open.
             match *text.get(i)? {
                 b'"' => i = scan_string(text, i, &mut seen)?.0,
                 b'{' | b'[' => {
-                    let object = text[i] == b'{';
-                    if open.len() >= MAX_DEPTH {
+                    if depth >= MAX_DEPTH {
                         return None;
                     }
                     let slot = containers.len() as u32;
-                    if let Some(owner) = pending.last_mut() {
-                        owner.slot = slot;
+                    if let Some(outer) = containers.get_mut(open as usize) {
+                        (outer.last, outer.count) = (last, count);
+                        children[last as usize].slot = slot;
                     }
-                    containers.push(Container { object, first: 0, count: 0 });
+                    let inner_object = text[i] == b'{';
+                    containers.push(Container { object: inner_object, last: NONE, count: 0, parent: open });
                     i = ws(text, i + 1);
-                    let close = if object { b'}' } else { b']' };
+                    let close = if inner_object { b'}' } else { b']' };
                     if text.get(i) == Some(&close) {
                         i += 1;
                     } else {
-                        open.push(Open { slot, from: pending.len() as u32, object });
-                        i = if object {
-                            push_member(text, i, &mut pending, &mut seen)?
-                        } else {
-                            push_element(i, &mut pending)
-                        };
+                        depth += 1;
+                        (open, object, last, count) = (slot, inner_object, NONE, 0);
+                        i = push_child(text, i, object, &mut children, &mut last, &mut seen)?;
+                        count += 1;
                         continue 'value;
                     }
                 }
@@ -551,20 +548,17 @@ impl JsonIndex {
             // After a value: `,` or the end of containers.
             loop {
                 i = ws(text, i);
-                let Some(&Open { slot, from, object }) = open.last() else {
+                if open == NONE {
                     if skip_ws(text, i) != text.len() {
                         return None;
                     }
                     break 'value;
-                };
+                }
                 match *text.get(i)? {
                     b',' => {
                         i = ws(text, i + 1);
-                        i = if object {
-                            push_member(text, i, &mut pending, &mut seen)?
-                        } else {
-                            push_element(i, &mut pending)
-                        };
+                        i = push_child(text, i, object, &mut children, &mut last, &mut seen)?;
+                        count += 1;
                         continue 'value;
                     }
                     b'}' if object => {}
@@ -572,13 +566,13 @@ impl JsonIndex {
                     _ => return None,
                 }
                 i += 1;
-                open.pop();
-                let from = from as usize;
-                let container = &mut containers[slot as usize];
-                container.first = children.len() as u32;
-                container.count = (pending.len() - from) as u32;
-                children.extend_from_slice(&pending[from..]);
-                pending.truncate(from);
+                depth -= 1;
+                let closed = &mut containers[open as usize];
+                (closed.last, closed.count) = (last, count);
+                open = closed.parent;
+                if let Some(outer) = containers.get(open as usize) {
+                    (object, last, count) = (outer.object, outer.last, outer.count);
+                }
             }
         }
         // Keys are compared as `unescape` reads them, which needs UTF-8: an ASCII text is.
@@ -590,11 +584,20 @@ impl JsonIndex {
         Some(JsonIndex { containers, children, ascii, newlines, last: Mutex::default() })
     }
 
+    /// The children of `container`, from the last to the first.
+    fn children_back(&self, container: Container) -> impl Iterator<Item = Child> + '_ {
+        let mut next = container.last;
+        std::iter::from_fn(move || {
+            let child = *self.children.get(next as usize)?;
+            next = child.prev;
+            Some(child)
+        })
+    }
+
     /// What [`member`] finds in `container` (an object): `Err` when a key cannot be read as
     /// [`member`] reads it (never in a valid text; then the caller asks [`locate`]).
     fn member(&self, text: &[u8], container: Container, key: &str) -> Result<Option<Child>, ()> {
-        let first = container.first as usize;
-        for &child in self.children[first..first + container.count as usize].iter().rev() {
+        for child in self.children_back(container) {
             let start = child.key as usize + 1;
             let len = (child.len & !ESCAPED) as usize;
             // The text is UTF-8 (`build`), so every key reads as `unescape` reads it. A key without
@@ -651,9 +654,10 @@ impl JsonIndex {
             let next = match (container, segment) {
                 (Some(c), Segment::Key(key)) if c.object => self.member(text, c, key),
                 (Some(c), Segment::Index(index)) if c.object => self.member(text, c, &index.to_string()),
-                (Some(c), Segment::Index(index)) => {
-                    Ok((index < c.count as usize).then(|| self.children[c.first as usize + index]))
-                }
+                (Some(c), Segment::Index(index)) => Ok(index
+                    .checked_add(1)
+                    .and_then(|n| (c.count as usize).checked_sub(n))
+                    .and_then(|back| self.children_back(c).nth(back))),
                 _ => Ok(None),
             };
             match next {
@@ -688,28 +692,34 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     i + a[i.min(a.len())..].iter().zip(&b[i.min(b.len())..]).take_while(|(x, y)| x == y).count()
 }
 
-/// A member's key and colon at `at` (in an object being indexed), recorded: the value's start.
+/// The next child of an open container, at `at`: for an object, a member's key and colon, then
+/// the value's start (returned); for an array, an element (`at`). It comes after `last`, and
+/// becomes the last.
 #[inline(always)]
-fn push_member(text: &[u8], at: usize, pending: &mut Vec<Child>, seen: &mut u64) -> Option<usize> {
-    if text.get(at) != Some(&b'"') {
-        return None;
-    }
-    let (key_end, escaped) = scan_string(text, at, seen)?;
-    let colon = ws(text, key_end);
-    if text.get(colon) != Some(&b':') {
-        return None;
-    }
-    let value = ws(text, colon + 1);
-    let len = (key_end - at - 2) as u32 | if escaped { ESCAPED } else { 0 };
-    pending.push(Child { key: at as u32, len, slot: NONE });
+fn push_child(
+    text: &[u8],
+    at: usize,
+    object: bool,
+    children: &mut Vec<Child>,
+    last: &mut u32,
+    seen: &mut u64,
+) -> Option<usize> {
+    let (len, value) = if object {
+        if text.get(at) != Some(&b'"') {
+            return None;
+        }
+        let (key_end, escaped) = scan_string(text, at, seen)?;
+        let colon = ws(text, key_end);
+        if text.get(colon) != Some(&b':') {
+            return None;
+        }
+        ((key_end - at - 2) as u32 | if escaped { ESCAPED } else { 0 }, ws(text, colon + 1))
+    } else {
+        (0, at)
+    };
+    let prev = std::mem::replace(last, children.len() as u32);
+    children.push(Child { key: at as u32, len, slot: NONE, prev });
     Some(value)
-}
-
-/// An element starting at `at` (in an array being indexed), recorded: `at`.
-#[inline(always)]
-fn push_element(at: usize, pending: &mut Vec<Child>) -> usize {
-    pending.push(Child { key: at as u32, len: 0, slot: NONE });
-    at
 }
 
 /// Where `path` is in the JSON `text` (starting at `origin`): the member's key, or the element;
