@@ -498,11 +498,11 @@ impl JsonIndex {
         if text.len() >= ESCAPED as usize {
             return None;
         }
-        // Sized for a pod's usual density (about one member per 16 bytes, one object or array per
-        // 32), so that the vectors rarely grow; at most a few pages up front for a large text.
-        let estimate = (text.len() / 16).min(4096);
-        let mut containers: Vec<Container> = Vec::with_capacity(estimate / 2 + 1);
-        let mut children: Vec<Child> = Vec::with_capacity(estimate + 1);
+        // Sized past a pod's usual density (a member or element per 15 bytes, an object or array
+        // per 30), so that the vectors rarely grow; at most a few pages up front for a large text.
+        let estimate = (text.len() / 12 + 8).min(4096);
+        let mut containers: Vec<Container> = Vec::with_capacity(estimate / 2);
+        let mut children: Vec<Child> = Vec::with_capacity(estimate);
         // The innermost open container ([`NONE`] at the top), whether it is an object, its last
         // child and how many it has so far: kept here while it is innermost, in `containers`
         // while one inside it is open.
@@ -647,6 +647,8 @@ impl JsonIndex {
             (from, found, slot) = (end, place, value);
         }
         last.steps.truncate(shared);
+        // Room for the steps of most paths at once (the first path sets it for the others).
+        last.steps.reserve(8);
         last.path.clear();
         last.path.push_str(path);
         for (segment, end) in steps(&path[from..]) {
