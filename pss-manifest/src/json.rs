@@ -3,7 +3,7 @@
 
 use std::sync::{Mutex, PoisonError};
 
-use crate::path::{segments, step_ends_at, steps, Segment};
+use crate::path::{segments, step_at, step_ends_at, Segment};
 use crate::Position;
 
 /// Go's `encoding/json` nesting limit.
@@ -596,6 +596,7 @@ impl JsonIndex {
 
     /// What [`member`] finds in `container` (an object): `Err` when a key cannot be read as
     /// [`member`] reads it (never in a valid text; then the caller asks [`locate`]).
+    #[inline(always)]
     fn member(&self, text: &[u8], container: Container, key: &str) -> Result<Option<Child>, ()> {
         for child in self.children_back(container) {
             let start = child.key as usize + 1;
@@ -651,7 +652,8 @@ impl JsonIndex {
         last.steps.reserve(8);
         last.path.clear();
         last.path.push_str(path);
-        for (segment, end) in steps(&path[from..]) {
+        while let Some((segment, end)) = step_at(path, from) {
+            from = end;
             let container = self.containers.get(slot as usize).copied();
             let next = match (container, segment) {
                 (Some(c), Segment::Key(key)) if c.object => self.member(text, c, key),
@@ -666,7 +668,7 @@ impl JsonIndex {
                 Ok(Some(child)) => {
                     found = child.key as usize;
                     slot = child.slot;
-                    last.steps.push((from + end, found, slot));
+                    last.steps.push((end, found, slot));
                 }
                 Ok(None) => return (self.position(text, origin, found), false),
                 Err(()) => {

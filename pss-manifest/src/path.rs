@@ -13,14 +13,17 @@ pub(crate) enum Segment<'a> {
 /// The steps of `path`. A bracketed key runs to the first `]` that ends the path or is followed by
 /// `.` or `[`, so keys with dots and slashes (annotation keys) are one step.
 pub(crate) fn segments(path: &str) -> impl Iterator<Item = Segment<'_>> {
-    let mut rest = path;
-    std::iter::from_fn(move || next_segment(&mut rest))
+    steps(path).map(|(segment, _)| segment)
 }
 
 /// The steps of `path` (see [`segments`]), each with the byte offset in `path` where it ends.
 pub(crate) fn steps(path: &str) -> impl Iterator<Item = (Segment<'_>, usize)> {
-    let mut rest = path;
-    std::iter::from_fn(move || next_segment(&mut rest).map(|segment| (segment, path.len() - rest.len())))
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let (segment, end) = step_at(path, at)?;
+        at = end;
+        Some((segment, end))
+    })
 }
 
 /// Whether a step of `path` ends at byte `end` when a step of another path with the same bytes
@@ -29,12 +32,14 @@ pub(crate) fn step_ends_at(path: &str, end: usize) -> bool {
     matches!(path.as_bytes().get(end), None | Some(b'.' | b'['))
 }
 
-/// The first step of `rest`, which then holds what follows it. Byte by byte: `]`, `.` and `[` are
-/// ASCII, so every cut is at a character boundary.
-fn next_segment<'a>(rest: &mut &'a str) -> Option<Segment<'a>> {
-    let bytes = rest.as_bytes();
+/// The step of `path` that starts at byte `at` (0, or where a step ends), and where it ends; `None`
+/// when no step is left. Byte by byte: `]`, `.` and `[` are ASCII, so every cut is at a character
+/// boundary.
+#[inline(always)]
+pub(crate) fn step_at(path: &str, at: usize) -> Option<(Segment<'_>, usize)> {
+    let bytes = path.as_bytes();
     // A `.` before the step is not part of it.
-    let start = usize::from(bytes.first() == Some(&b'.'));
+    let start = at + usize::from(bytes.get(at) == Some(&b'.'));
     if *bytes.get(start)? == b'[' {
         // To the first `]` that ends the path or is followed by `.` or `[` (else to the end).
         let inner = start + 1;
@@ -43,17 +48,15 @@ fn next_segment<'a>(rest: &mut &'a str) -> Option<Segment<'a>> {
         {
             close += 1;
         }
-        let text = &rest[inner..close];
-        *rest = rest.get(close + 1..).unwrap_or_default();
-        Some(match index(text) {
+        let text = &path[inner..close];
+        let segment = match index(text) {
             Some(index) => Segment::Index(index),
             None => Segment::Key(text),
-        })
+        };
+        Some((segment, (close + 1).min(bytes.len())))
     } else {
         let end = key_end(bytes, start);
-        let key = &rest[start..end];
-        *rest = &rest[end..];
-        Some(Segment::Key(key))
+        Some((Segment::Key(&path[start..end]), end))
     }
 }
 
