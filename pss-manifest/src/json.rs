@@ -369,8 +369,8 @@ pub(crate) fn member(text: &[u8], at: usize, key: &str) -> Option<(usize, usize)
 pub(crate) struct JsonIndex {
     /// Every object and array, in the order they open: the first is the text's value, if it is one.
     containers: Vec<Container>,
-    /// Every member and element, in the order they come (each container's lead back from its
-    /// last, so that they are written once, as they come).
+    /// Every member and element, in the order they come: each is written once, when it is read,
+    /// and the children of a container lead back from its last one.
     children: Vec<Child>,
     /// Whether the text is all ASCII: then a column is a count of bytes.
     ascii: bool,
@@ -398,6 +398,7 @@ struct Container {
     object: bool,
     /// Its last child in `children` ([`NONE`] when it has none): the one the others lead back from.
     last: u32,
+    /// How many children it has.
     count: u32,
     /// The container it is in (while the index is built), or [`NONE`].
     parent: u32,
@@ -584,7 +585,9 @@ impl JsonIndex {
         Some(JsonIndex { containers, children, ascii, newlines, last: Mutex::default() })
     }
 
-    /// The children of `container`, from the last to the first.
+    /// The children of `container`, from the last to the first (the order in which [`member`]
+    /// looks, so that the last of repeated keys wins). Finding element `n` walks back from the last
+    /// one: arrays are short in manifests, and the walk costs no more than a member's lookup.
     fn children_back(&self, container: Container) -> impl Iterator<Item = Child> + '_ {
         let mut next = container.last;
         std::iter::from_fn(move || {
