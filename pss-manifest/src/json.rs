@@ -374,7 +374,7 @@ pub(crate) struct JsonIndex {
     children: Vec<Child>,
     /// Whether the text is all ASCII: then a column is a count of bytes.
     ascii: bool,
-    /// Where the text's line breaks are (only for an ASCII text).
+    /// Where the text's line breaks are (used for an ASCII text).
     newlines: Vec<u32>,
     /// The steps of the last path located (the fields of one object share long prefixes:
     /// `spec.containers[0].securityContext.` ...), for the next path to start after those it shares.
@@ -422,13 +422,28 @@ struct Child {
 /// In [`Child::len`]: the key holds a backslash (an escape).
 const ESCAPED: u32 = 1 << 31;
 
-/// [`skip_ws`], with the usual case (no whitespace at all) first.
+/// [`skip_ws`], noting where the line breaks skipped are, with the usual case (no whitespace at
+/// all) first. In a valid text every line break is whitespace between tokens (one in a string is
+/// an error), so the walk that indexes it notes them all, each once.
 #[inline(always)]
-fn ws(text: &[u8], at: usize) -> usize {
+fn ws(text: &[u8], at: usize, newlines: &mut Vec<u32>) -> usize {
     match text.get(at) {
         Some(&b) if b > b' ' => at,
-        _ => skip_ws(text, at),
+        _ => skip_ws_noting(text, at, newlines),
     }
+}
+
+/// [`skip_ws`], noting where the line breaks skipped are.
+fn skip_ws_noting(text: &[u8], mut at: usize, newlines: &mut Vec<u32>) -> usize {
+    while let Some(&b) = text.get(at) {
+        match b {
+            b' ' | b'\t' | b'\r' => {}
+            b'\n' => newlines.push(at as u32),
+            _ => break,
+        }
+        at += 1;
+    }
+    at
 }
 
 /// [`string_end`] for the string at `at` (its `"`), and whether it holds a backslash. Every byte
@@ -512,7 +527,9 @@ impl JsonIndex {
         let mut depth = 0;
         // The high bits of the strings' bytes (every other byte of a valid text is ASCII).
         let mut seen = 0u64;
-        let mut i = ws(text, 0);
+        // Where the line breaks are (for positions).
+        let mut newlines = Vec::new();
+        let mut i = ws(text, 0, &mut newlines);
         // The same walk as `value_end`, recording where things are.
         'value: loop {
             // A value at `i`: that of the last child, if a container is open.
@@ -529,14 +546,14 @@ impl JsonIndex {
                     }
                     let inner_object = text[i] == b'{';
                     containers.push(Container { object: inner_object, last: NONE, count: 0, parent: open });
-                    i = ws(text, i + 1);
+                    i = ws(text, i + 1, &mut newlines);
                     let close = if inner_object { b'}' } else { b']' };
                     if text.get(i) == Some(&close) {
                         i += 1;
                     } else {
                         depth += 1;
                         (open, object, last, count) = (slot, inner_object, NONE, 0);
-                        i = push_child(text, i, object, &mut children, &mut last, &mut seen)?;
+                        i = push_child(text, i, object, &mut children, &mut last, &mut seen, &mut newlines)?;
                         count += 1;
                         continue 'value;
                     }
@@ -548,17 +565,17 @@ impl JsonIndex {
             }
             // After a value: `,` or the end of containers.
             loop {
-                i = ws(text, i);
+                i = ws(text, i, &mut newlines);
                 if open == NONE {
-                    if skip_ws(text, i) != text.len() {
+                    if skip_ws_noting(text, i, &mut newlines) != text.len() {
                         return None;
                     }
                     break 'value;
                 }
                 match *text.get(i)? {
                     b',' => {
-                        i = ws(text, i + 1);
-                        i = push_child(text, i, object, &mut children, &mut last, &mut seen)?;
+                        i = ws(text, i + 1, &mut newlines);
+                        i = push_child(text, i, object, &mut children, &mut last, &mut seen, &mut newlines)?;
                         count += 1;
                         continue 'value;
                     }
@@ -581,7 +598,6 @@ impl JsonIndex {
         if !ascii {
             std::str::from_utf8(text).ok()?;
         }
-        let newlines = if ascii { memchr::memchr_iter(b'\n', text).map(|at| at as u32).collect() } else { Vec::new() };
         Some(JsonIndex { containers, children, ascii, newlines, last: Mutex::default() })
     }
 
@@ -710,17 +726,18 @@ fn push_child(
     children: &mut Vec<Child>,
     last: &mut u32,
     seen: &mut u64,
+    newlines: &mut Vec<u32>,
 ) -> Option<usize> {
     let (len, value) = if object {
         if text.get(at) != Some(&b'"') {
             return None;
         }
         let (key_end, escaped) = scan_string(text, at, seen)?;
-        let colon = ws(text, key_end);
+        let colon = ws(text, key_end, newlines);
         if text.get(colon) != Some(&b':') {
             return None;
         }
-        ((key_end - at - 2) as u32 | if escaped { ESCAPED } else { 0 }, ws(text, colon + 1))
+        ((key_end - at - 2) as u32 | if escaped { ESCAPED } else { 0 }, ws(text, colon + 1, newlines))
     } else {
         (0, at)
     };
