@@ -381,13 +381,28 @@ pub(crate) struct JsonIndex {
     last: Mutex<LastPath>,
 }
 
-/// A path located, and where each of its steps led (see [`JsonIndex::locate`]).
-#[derive(Debug, Default)]
+/// A path located, and where each of its steps led (see [`JsonIndex::locate`]). Only its first
+/// [`KEPT_BYTES`] bytes and [`KEPT_STEPS`] steps are kept (no allocation for a pod's paths): a
+/// path shares no more than those with the next.
+#[derive(Debug)]
 struct LastPath {
-    path: String,
-    /// For each step found, in order: where it ends in `path`, the place it found (its key or
-    /// element) and the container that is its value ([`NONE`] for another value).
-    steps: Vec<(usize, usize, u32)>,
+    /// The path's first bytes: `path[..path_len]`.
+    path: [u8; KEPT_BYTES],
+    path_len: usize,
+    /// For each step found, in order: where it ends in the path, the place it found (its key or
+    /// element) and the container that is its value ([`NONE`] for another value):
+    /// `steps[..steps_len]`.
+    steps: [(u32, u32, u32); KEPT_STEPS],
+    steps_len: usize,
+}
+
+const KEPT_BYTES: usize = 128;
+const KEPT_STEPS: usize = 16;
+
+impl Default for LastPath {
+    fn default() -> LastPath {
+        LastPath { path: [0; KEPT_BYTES], path_len: 0, steps: [(0, 0, 0); KEPT_STEPS], steps_len: 0 }
+    }
 }
 
 /// No container (a child whose value is a string, a number, `true`, `false` or `null`).
@@ -660,17 +675,19 @@ impl JsonIndex {
         let mut slot = if self.containers.is_empty() { NONE } else { 0 };
         // The bytes `path` shares with the last path: a step ending within them is the same step
         // when one of `path` ends there too.
-        let common = common_prefix(path.as_bytes(), last.path.as_bytes());
-        let shared = last.steps.iter().take_while(|&&(end, _, _)| end <= common && step_ends_at(path, end)).count();
+        let common = common_prefix(path.as_bytes(), &last.path[..last.path_len]);
+        let shared = last.steps[..last.steps_len]
+            .iter()
+            .take_while(|&&(end, _, _)| end as usize <= common && step_ends_at(path, end as usize))
+            .count();
         let mut from = 0;
         if let Some(&(end, place, value)) = shared.checked_sub(1).and_then(|i| last.steps.get(i)) {
-            (from, found, slot) = (end, place, value);
+            (from, found, slot) = (end as usize, place as usize, value);
         }
-        last.steps.truncate(shared);
-        // Room for the steps of most paths at once (the first path sets it for the others).
-        last.steps.reserve(8);
-        last.path.clear();
-        last.path.push_str(path);
+        last.steps_len = shared;
+        // The bytes it shares are there already.
+        last.path_len = path.len().min(KEPT_BYTES);
+        last.path[common..last.path_len].copy_from_slice(&path.as_bytes()[common..last.path_len]);
         while let Some((segment, end)) = step_at(path, from) {
             from = end;
             let container = self.containers.get(slot as usize).copied();
@@ -687,11 +704,15 @@ impl JsonIndex {
                 Ok(Some(child)) => {
                     found = child.key as usize;
                     slot = child.slot;
-                    last.steps.push((end, found, slot));
+                    if let Some(kept) = last.steps.get_mut(last.steps_len) {
+                        // Places are below 2 GiB (`build`).
+                        *kept = (end as u32, found as u32, slot);
+                        last.steps_len += 1;
+                    }
                 }
                 Ok(None) => return (self.position(text, origin, found), false),
                 Err(()) => {
-                    last.steps.clear();
+                    last.steps_len = 0;
                     return locate(text, origin, path);
                 }
             }
