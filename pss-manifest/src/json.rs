@@ -1183,10 +1183,14 @@ mod index_bytes_tests {
                 ws(rng, out);
                 out.push(b']');
             }
-            4 => out.extend_from_slice([&b"true"[..], b"null", b"-1.5e3", b"0", b"false"][rng.below(5)]),
-            5 if broken && rng.below(6) == 0 => {
-                out.extend_from_slice([&b"tru"[..], b"01", b"\"\t\"", b"[1,]", b"{\"a\" 1}", b"\"\\x\""][rng.below(6)])
-            }
+            4 => out.extend_from_slice(
+                [&b"true"[..], b"null", b"-1.5e3", b"0", b"false", b"8080", b"10.25", b"7E+2", b"0.5", b"-0"]
+                    [rng.below(10)],
+            ),
+            5 if broken && rng.below(6) == 0 => out.extend_from_slice(
+                [&b"tru"[..], b"01", b"\"\t\"", b"[1,]", b"{\"a\" 1}", b"\"\\x\"", b"12.", b"3e", b"00", b"-"]
+                    [rng.below(10)],
+            ),
             _ => out.extend_from_slice(STRINGS[rng.below(STRINGS.len())]),
         }
         ws(rng, out);
