@@ -651,6 +651,7 @@ impl JsonIndex {
     }
 
     /// Where `offset` is, as [`position_at`] gives it.
+    #[inline]
     fn position(&self, text: &[u8], origin: Position, offset: usize) -> Position {
         if !self.ascii {
             return position_at(text, origin, offset);
@@ -722,6 +723,7 @@ impl JsonIndex {
 }
 
 /// How many bytes `a` and `b` share at their start: eight at a time, then one at a time.
+#[inline]
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     let mut i = 0;
     while let (Some(x), Some(y)) = (a.get(i..i + 8), b.get(i..i + 8)) {
