@@ -1238,6 +1238,12 @@ mod index_bytes_tests {
                 shuffled.swap(i, rng.below(i + 1));
             }
             order.extend(shuffled.iter().flat_map(|p| [*p, *p]));
+            // And each pair of the first paths (siblings among them), one after the other and back.
+            for p in paths.iter().take(10) {
+                for q in paths.iter().take(10) {
+                    order.extend([p, q, p]);
+                }
+            }
             for path in order {
                 assert_eq!(index.locate(&text, origin, path), locate(&text, origin, path), "{path:?} in {shown}");
             }
