@@ -3,7 +3,7 @@
 
 use std::sync::{Mutex, PoisonError};
 
-use crate::path::{segments, step_ends_at, steps, Segment};
+use crate::path::{segments, step_at, step_ends_at, Segment};
 use crate::Position;
 
 /// Go's `encoding/json` nesting limit.
@@ -178,16 +178,6 @@ fn member_key(text: &[u8], at: usize) -> Option<usize> {
     }
     let i = skip_ws(text, string_end(text, at)?);
     (text.get(i) == Some(&b':')).then(|| skip_ws(text, i + 1))
-}
-
-/// [`member_key`], with where the key ends: (the end of the key's string, the value's start).
-fn member_at(text: &[u8], at: usize) -> Option<(usize, usize)> {
-    if text.get(at) != Some(&b'"') {
-        return None;
-    }
-    let key_end = string_end(text, at)?;
-    let i = skip_ws(text, key_end);
-    (text.get(i) == Some(&b':')).then(|| (key_end, skip_ws(text, i + 1)))
 }
 
 /// Whether `text` is one JSON value, as Go's `json.Decoder` reads one (surrounding whitespace
@@ -371,93 +361,218 @@ pub(crate) fn member(text: &[u8], at: usize, key: &str) -> Option<(usize, usize)
 /// Where the members and elements of every object and array of a valid JSON text are, found in one
 /// pass over it, so that locating many fields reads the text once, not once per field and level.
 ///
-/// It is built only for a text that is one valid JSON value ([`is_valid`]): then every object and
-/// array in it is valid too, which is when [`members`] and [`elements`] (what [`locate`] asks) find
-/// what the index records. For any other text [`JsonIndex::build`] gives `None` and [`locate`] is
-/// used as it is.
+/// It is built only for a text that is one valid JSON value ([`is_valid`]) in UTF-8: then every
+/// object and array in it is valid too, and every key reads as [`unescape`] reads it, which is
+/// when [`members`] and [`elements`] (what [`locate`] asks) find what the index records. For any
+/// other text [`JsonIndex::build`] gives `None` and [`locate`] is used as it is.
 #[derive(Debug, Default)]
 pub(crate) struct JsonIndex {
-    /// Every object and array, in the order they open (so by increasing `start`).
+    /// Every object and array, in the order they open: the first is the text's value, if it is one.
     containers: Vec<Container>,
-    /// The children of every container, each container's together and in order.
+    /// Every member and element, in the order they come: each is written once, when it is read,
+    /// and the children of a container lead back from its last one.
     children: Vec<Child>,
+    /// Whether the text is all ASCII: then a column is a count of bytes.
+    ascii: bool,
+    /// Where the text's line breaks are (used for an ASCII text).
+    newlines: Vec<u32>,
     /// The steps of the last path located (the fields of one object share long prefixes:
     /// `spec.containers[0].securityContext.` ...), for the next path to start after those it shares.
     last: Mutex<LastPath>,
 }
 
-/// A path located, and where each of its steps led (see [`JsonIndex::locate`]).
-#[derive(Debug, Default)]
+/// A path located, and where each of its steps led (see [`JsonIndex::locate`]). Only its first
+/// [`KEPT_BYTES`] bytes and [`KEPT_STEPS`] steps are kept (no allocation for a pod's paths): a
+/// path shares no more than those with the next.
+#[derive(Debug)]
 struct LastPath {
-    path: String,
-    /// For each step found, in order: where it ends in `path`, the place it found (its key or
-    /// element) and where its value starts.
-    steps: Vec<(usize, usize, usize)>,
+    /// The path's first bytes: `path[..path_len]`.
+    path: [u8; KEPT_BYTES],
+    path_len: usize,
+    /// For each step found, in order: where it ends in the path, the place it found (its key or
+    /// element) and the container that is its value ([`NONE`] for another value):
+    /// `steps[..steps_len]`.
+    steps: [(u32, u32, u32); KEPT_STEPS],
+    steps_len: usize,
 }
+
+const KEPT_BYTES: usize = 128;
+const KEPT_STEPS: usize = 16;
+
+impl Default for LastPath {
+    fn default() -> LastPath {
+        LastPath { path: [0; KEPT_BYTES], path_len: 0, steps: [(0, 0, 0); KEPT_STEPS], steps_len: 0 }
+    }
+}
+
+/// No container (a child whose value is a string, a number, `true`, `false` or `null`).
+const NONE: u32 = u32::MAX;
 
 #[derive(Debug, Clone, Copy)]
 struct Container {
-    /// Where its `{` or `[` is.
-    start: usize,
     object: bool,
-    /// Its children: `children[first..first + count]`.
-    first: usize,
-    count: usize,
+    /// Its last child in `children` ([`NONE`] when it has none): the one the others lead back from.
+    last: u32,
+    /// How many children it has.
+    count: u32,
+    /// The container it is in (while the index is built), or [`NONE`].
+    parent: u32,
 }
 
-/// A member (its key's quotes and where its value starts) or an element (where it starts, in
-/// `value`; `key` empty).
+/// A member or an element. Places are byte offsets, as `u32` (the index is built only for texts
+/// shorter than 2 GiB) so that a child takes 16 bytes.
 #[derive(Debug, Clone, Copy)]
 struct Child {
-    key: (usize, usize),
-    value: usize,
+    /// A member's key: where its opening quote is (for an element, where it starts).
+    key: u32,
+    /// The length of the key's text between its quotes, with [`ESCAPED`] set when it holds a
+    /// backslash (0 for an element).
+    len: u32,
+    /// The container that is its value, or [`NONE`].
+    slot: u32,
+    /// The child before it in its container, or [`NONE`].
+    prev: u32,
+}
+
+/// In [`Child::len`]: the key holds a backslash (an escape).
+const ESCAPED: u32 = 1 << 31;
+
+/// [`skip_ws`], noting where the line breaks skipped are, with the usual case (no whitespace at
+/// all) first. In a valid text every line break is whitespace between tokens (one in a string is
+/// an error), so the walk that indexes it notes them all, each once.
+#[inline(always)]
+fn ws(text: &[u8], at: usize, newlines: &mut Vec<u32>) -> usize {
+    match text.get(at) {
+        Some(&b) if b > b' ' => at,
+        _ => skip_ws_noting(text, at, newlines),
+    }
+}
+
+/// [`skip_ws`], noting where the line breaks skipped are.
+fn skip_ws_noting(text: &[u8], mut at: usize, newlines: &mut Vec<u32>) -> usize {
+    while let Some(&b) = text.get(at) {
+        match b {
+            b' ' | b'\t' | b'\r' => {}
+            b'\n' => newlines.push(at as u32),
+            _ => break,
+        }
+        at += 1;
+    }
+    at
+}
+
+/// [`string_end`] for the string at `at` (its `"`), and whether it holds a backslash. Every byte
+/// of the string (and maybe a few after it) is ORed into `seen`: when no high bit is set there,
+/// the string is ASCII.
+#[inline(always)]
+fn scan_string(text: &[u8], at: usize, seen: &mut u64) -> Option<(usize, bool)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut escaped = false;
+    let mut i = at + 1;
+    loop {
+        // The next quote, backslash or control character, as `string_stop` finds it: eight bytes
+        // at a time while eight are left, then one at a time.
+        loop {
+            if let Some(word) = text.get(i..i + 8) {
+                let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+                let below_space = w.wrapping_sub(ONES * 0x20) & !w;
+                let quote = w ^ (ONES * u64::from(b'"'));
+                let backslash = w ^ (ONES * u64::from(b'\\'));
+                let found =
+                    (below_space | (quote.wrapping_sub(ONES) & !quote) | (backslash.wrapping_sub(ONES) & !backslash))
+                        & HIGH;
+                // The bytes up to the stop, and the rest of the word (some after the string).
+                *seen |= w;
+                if found != 0 {
+                    i += (found.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                i += 8;
+            } else {
+                while let Some(&b) = text.get(i) {
+                    *seen |= u64::from(b);
+                    if b < 0x20 || b == b'"' || b == b'\\' {
+                        break;
+                    }
+                    i += 1;
+                }
+                break;
+            }
+        }
+        match *text.get(i)? {
+            b'"' => return Some((i + 1, escaped)),
+            b'\\' => {
+                escaped = true;
+                match text.get(i + 1)? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
+                    b'u' => {
+                        let hex = text.get(i + 2..i + 6)?;
+                        if !hex.iter().all(u8::is_ascii_hexdigit) {
+                            return None;
+                        }
+                        i += 6;
+                    }
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+    }
 }
 
 impl JsonIndex {
-    /// The index of `text`, or `None` when it is not one valid JSON value.
+    /// The index of `text`, or `None` when it is not one valid JSON value in UTF-8 (or is 2 GiB or
+    /// longer).
     pub(crate) fn build(text: &[u8]) -> Option<JsonIndex> {
-        // Keys are compared as `unescape` reads them, which needs UTF-8.
-        std::str::from_utf8(text).ok()?;
-        // Sized for a pod's usual density (about one member per 16 bytes, one object or array per
-        // 64), so that the vectors rarely grow; at most a few pages up front for a large text.
-        let children = (text.len() / 16).min(4096);
-        let mut index = JsonIndex {
-            containers: Vec::with_capacity(children / 4),
-            children: Vec::with_capacity(children),
-            last: Mutex::default(),
-        };
-        // Open containers: their place in `containers`, and where their children start in `pending`.
-        let mut open: Vec<(usize, usize)> = Vec::with_capacity(16);
-        let mut pending: Vec<Child> = Vec::with_capacity(children / 2);
-        let mut i = skip_ws(text, 0);
+        // Places are `u32`, and a key's length leaves its top bit for `ESCAPED`.
+        if text.len() >= ESCAPED as usize {
+            return None;
+        }
+        // Sized past a pod's usual density (a member or element per 15 bytes, an object or array
+        // per 30), so that the vectors rarely grow; at most a few pages up front for a large text.
+        let estimate = (text.len() / 12 + 8).min(4096);
+        let mut containers: Vec<Container> = Vec::with_capacity(estimate / 2);
+        let mut children: Vec<Child> = Vec::with_capacity(estimate);
+        // The innermost open container ([`NONE`] at the top), whether it is an object, its last
+        // child and how many it has so far: kept here while it is innermost, in `containers`
+        // while one inside it is open.
+        let (mut open, mut object, mut last, mut count) = (NONE, false, NONE, 0u32);
+        // How many containers are open.
+        let mut depth = 0;
+        // The high bits of the strings' bytes (every other byte of a valid text is ASCII).
+        let mut seen = 0u64;
+        // Where the line breaks are (for positions).
+        let mut newlines = Vec::new();
+        let mut i = ws(text, 0, &mut newlines);
         // The same walk as `value_end`, recording where things are.
         'value: loop {
+            // A value at `i`: that of the last child, if a container is open.
             match *text.get(i)? {
+                b'"' => i = scan_string(text, i, &mut seen)?.0,
                 b'{' | b'[' => {
-                    let object = text[i] == b'{';
-                    if open.len() >= MAX_DEPTH {
+                    if depth >= MAX_DEPTH {
                         return None;
                     }
-                    let slot = index.containers.len();
-                    index.containers.push(Container { start: i, object, first: 0, count: 0 });
-                    i = skip_ws(text, i + 1);
-                    let close = if object { b'}' } else { b']' };
+                    let slot = containers.len() as u32;
+                    if let Some(outer) = containers.get_mut(open as usize) {
+                        (outer.last, outer.count) = (last, count);
+                        children[last as usize].slot = slot;
+                    }
+                    let inner_object = text[i] == b'{';
+                    containers.push(Container { object: inner_object, last: NONE, count: 0, parent: open });
+                    i = ws(text, i + 1, &mut newlines);
+                    let close = if inner_object { b'}' } else { b']' };
                     if text.get(i) == Some(&close) {
-                        index.containers[slot].first = index.children.len();
                         i += 1;
                     } else {
-                        open.push((slot, pending.len()));
-                        if object {
-                            let (key_end, value) = member_at(text, i)?;
-                            pending.push(Child { key: (i, key_end), value });
-                            i = value;
-                        } else {
-                            pending.push(Child { key: (0, 0), value: i });
-                        }
+                        depth += 1;
+                        (open, object, last, count) = (slot, inner_object, NONE, 0);
+                        i = push_child(text, i, object, &mut children, &mut last, &mut seen, &mut newlines)?;
+                        count += 1;
                         continue 'value;
                     }
                 }
-                b'"' => i = string_end(text, i)?,
                 b't' if text[i..].starts_with(b"true") => i += 4,
                 b'f' if text[i..].starts_with(b"false") => i += 5,
                 b'n' if text[i..].starts_with(b"null") => i += 4,
@@ -465,21 +580,18 @@ impl JsonIndex {
             }
             // After a value: `,` or the end of containers.
             loop {
-                let Some(&(slot, from)) = open.last() else {
-                    return (skip_ws(text, i) == text.len()).then_some(index);
-                };
-                let object = index.containers[slot].object;
-                i = skip_ws(text, i);
+                i = ws(text, i, &mut newlines);
+                if open == NONE {
+                    if skip_ws_noting(text, i, &mut newlines) != text.len() {
+                        return None;
+                    }
+                    break 'value;
+                }
                 match *text.get(i)? {
                     b',' => {
-                        i = skip_ws(text, i + 1);
-                        if object {
-                            let (key_end, value) = member_at(text, i)?;
-                            pending.push(Child { key: (i, key_end), value });
-                            i = value;
-                        } else {
-                            pending.push(Child { key: (0, 0), value: i });
-                        }
+                        i = ws(text, i + 1, &mut newlines);
+                        i = push_child(text, i, object, &mut children, &mut last, &mut seen, &mut newlines)?;
+                        count += 1;
                         continue 'value;
                     }
                     b'}' if object => {}
@@ -487,57 +599,71 @@ impl JsonIndex {
                     _ => return None,
                 }
                 i += 1;
-                open.pop();
-                let container = &mut index.containers[slot];
-                container.first = index.children.len();
-                container.count = pending.len() - from;
-                index.children.extend_from_slice(&pending[from..]);
-                pending.truncate(from);
+                depth -= 1;
+                let closed = &mut containers[open as usize];
+                (closed.last, closed.count) = (last, count);
+                open = closed.parent;
+                if let Some(outer) = containers.get(open as usize) {
+                    (object, last, count) = (outer.object, outer.last, outer.count);
+                }
             }
         }
+        // Keys are compared as `unescape` reads them, which needs UTF-8: an ASCII text is.
+        let ascii = seen & 0x8080_8080_8080_8080 == 0;
+        if !ascii {
+            std::str::from_utf8(text).ok()?;
+        }
+        Some(JsonIndex { containers, children, ascii, newlines, last: Mutex::default() })
     }
 
-    fn container(&self, at: usize) -> Option<&Container> {
-        let slot = self.containers.binary_search_by_key(&at, |c| c.start).ok()?;
-        self.containers.get(slot)
+    /// The children of `container`, from the last to the first (the order in which [`member`]
+    /// looks, so that the last of repeated keys wins). Finding element `n` walks back from the last
+    /// one: arrays are short in manifests, and the walk costs no more than a member's lookup.
+    fn children_back(&self, container: Container) -> impl Iterator<Item = Child> + '_ {
+        let mut next = container.last;
+        std::iter::from_fn(move || {
+            let child = *self.children.get(next as usize)?;
+            next = child.prev;
+            Some(child)
+        })
     }
 
-    /// What [`member`] finds in the object at `at`: `Err` when a key cannot be read as [`member`]
-    /// reads it (never in a valid text; then the caller asks [`locate`]).
-    fn member(&self, text: &[u8], at: usize, key: &str) -> Result<Option<(usize, usize)>, ()> {
-        let Some(container) = self.container(at).filter(|c| c.object) else { return Ok(None) };
-        let plain_key = !key.contains('\\');
-        for child in self.children[container.first..container.first + container.count].iter().rev() {
-            let token = &text[child.key.0..child.key.1];
-            let inner = &token[1..token.len() - 1];
-            let same = if plain_key {
-                // Unescaping only shortens a key (every escape is longer than what it stands for),
-                // and the text is UTF-8 (`build`): a key as long as `key` is `key` when its bytes are
-                // (then it holds no escape, as `key` has no backslash); a shorter one never is; a
-                // longer one only through escapes.
-                match inner.len().cmp(&key.len()) {
-                    std::cmp::Ordering::Less => false,
-                    std::cmp::Ordering::Equal => inner == key.as_bytes(),
-                    std::cmp::Ordering::Greater => {
-                        memchr::memchr(b'\\', inner).is_some() && unescape(token).ok_or(())? == key
-                    }
-                }
-            } else if memchr::memchr(b'\\', inner).is_none() {
-                std::str::from_utf8(inner).map_err(|_| ())? == key
+    /// What [`member`] finds in `container` (an object): `Err` when a key cannot be read as
+    /// [`member`] reads it (never in a valid text; then the caller asks [`locate`]).
+    #[inline(always)]
+    fn member(&self, text: &[u8], container: Container, key: &str) -> Result<Option<Child>, ()> {
+        for child in self.children_back(container) {
+            let start = child.key as usize + 1;
+            let len = (child.len & !ESCAPED) as usize;
+            // The text is UTF-8 (`build`), so every key reads as `unescape` reads it. A key without
+            // a backslash reads as its bytes. Unescaping shortens a key with one (every escape is
+            // longer than what it stands for), so it can only be a longer `key`.
+            let same = if child.len & ESCAPED == 0 {
+                len == key.len() && text[start..start + len] == *key.as_bytes()
             } else {
-                unescape(token).ok_or(())? == key
+                len > key.len() && unescape(&text[start - 1..=start + len]).ok_or(())? == key
             };
             if same {
-                return Ok(Some((child.key.0, child.value)));
+                return Ok(Some(child));
             }
         }
         Ok(None)
     }
 
-    /// Where element `index` of the array at `at` starts, as [`elements`] finds it.
-    fn element(&self, at: usize, index: usize) -> Option<usize> {
-        let container = self.container(at).filter(|c| !c.object)?;
-        (index < container.count).then(|| self.children[container.first + index].value)
+    /// Where `offset` is, as [`position_at`] gives it.
+    #[inline]
+    fn position(&self, text: &[u8], origin: Position, offset: usize) -> Position {
+        if !self.ascii {
+            return position_at(text, origin, offset);
+        }
+        // In ASCII, a column counts bytes: from the last line break before `offset`, or from the
+        // origin's column on the first line.
+        let offset = offset.min(text.len());
+        let lines = self.newlines.partition_point(|&at| (at as usize) < offset);
+        match lines.checked_sub(1).map(|last| self.newlines[last] as usize) {
+            Some(last) => Position { line: origin.line + lines, column: offset - last },
+            None => Position { line: origin.line, column: origin.column + offset },
+        }
     }
 
     /// [`locate`], with the index of `text`: the same answer. The steps `path` shares with the
@@ -545,44 +671,102 @@ impl JsonIndex {
     pub(crate) fn locate(&self, text: &[u8], origin: Position, path: &str) -> (Position, bool) {
         let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
         let last = &mut *last;
-        let mut at = skip_ws(text, 0);
-        let mut found = at;
-        let shared = last
-            .steps
+        // The text's value: the first container opened, if it is one.
+        let mut found = skip_ws(text, 0);
+        let mut slot = if self.containers.is_empty() { NONE } else { 0 };
+        // The bytes `path` shares with the last path: a step ending within them is the same step
+        // when one of `path` ends there too.
+        let common = common_prefix(path.as_bytes(), &last.path[..last.path_len]);
+        let shared = last.steps[..last.steps_len]
             .iter()
-            .take_while(|&&(end, _, _)| {
-                path.as_bytes().get(..end) == last.path.as_bytes().get(..end) && step_ends_at(path, end)
-            })
+            .take_while(|&&(end, _, _)| end as usize <= common && step_ends_at(path, end as usize))
             .count();
         let mut from = 0;
         if let Some(&(end, place, value)) = shared.checked_sub(1).and_then(|i| last.steps.get(i)) {
-            (from, found, at) = (end, place, value);
+            (from, found, slot) = (end as usize, place as usize, value);
         }
-        last.steps.truncate(shared);
-        last.path.clear();
-        last.path.push_str(path);
-        for (segment, end) in steps(&path[from..]) {
-            let next = match (text.get(at), segment) {
-                (Some(b'{'), Segment::Key(key)) => self.member(text, at, key),
-                (Some(b'{'), Segment::Index(index)) => self.member(text, at, &index.to_string()),
-                (Some(b'['), Segment::Index(index)) => Ok(self.element(at, index).map(|s| (s, s))),
+        last.steps_len = shared;
+        // The bytes it shares are there already.
+        last.path_len = path.len().min(KEPT_BYTES);
+        last.path[common..last.path_len].copy_from_slice(&path.as_bytes()[common..last.path_len]);
+        while let Some((segment, end)) = step_at(path, from) {
+            from = end;
+            let container = self.containers.get(slot as usize).copied();
+            let next = match (container, segment) {
+                (Some(c), Segment::Key(key)) if c.object => self.member(text, c, key),
+                (Some(c), Segment::Index(index)) if c.object => self.member(text, c, &index.to_string()),
+                (Some(c), Segment::Index(index)) => Ok(index
+                    .checked_add(1)
+                    .and_then(|n| (c.count as usize).checked_sub(n))
+                    .and_then(|back| self.children_back(c).nth(back))),
                 _ => Ok(None),
             };
             match next {
-                Ok(Some((place, value))) => {
-                    found = place;
-                    at = value;
-                    last.steps.push((from + end, place, value));
+                Ok(Some(child)) => {
+                    found = child.key as usize;
+                    slot = child.slot;
+                    if let Some(kept) = last.steps.get_mut(last.steps_len) {
+                        // Places are below 2 GiB (`build`).
+                        *kept = (end as u32, found as u32, slot);
+                        last.steps_len += 1;
+                    }
                 }
-                Ok(None) => return (position_at(text, origin, found), false),
+                Ok(None) => return (self.position(text, origin, found), false),
                 Err(()) => {
-                    last.steps.clear();
+                    last.steps_len = 0;
                     return locate(text, origin, path);
                 }
             }
         }
-        (position_at(text, origin, found), true)
+        (self.position(text, origin, found), true)
     }
+}
+
+/// How many bytes `a` and `b` share at their start: eight at a time, then one at a time.
+#[inline]
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let mut i = 0;
+    while let (Some(x), Some(y)) = (a.get(i..i + 8), b.get(i..i + 8)) {
+        let differ =
+            u64::from_le_bytes(x.try_into().unwrap_or_default()) ^ u64::from_le_bytes(y.try_into().unwrap_or_default());
+        if differ != 0 {
+            // The lowest differing byte comes first (little-endian).
+            return i + (differ.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i + a[i.min(a.len())..].iter().zip(&b[i.min(b.len())..]).take_while(|(x, y)| x == y).count()
+}
+
+/// The next child of an open container, at `at`: for an object, a member's key and colon, then
+/// the value's start (returned); for an array, an element (`at`). It comes after `last`, and
+/// becomes the last.
+#[inline(always)]
+fn push_child(
+    text: &[u8],
+    at: usize,
+    object: bool,
+    children: &mut Vec<Child>,
+    last: &mut u32,
+    seen: &mut u64,
+    newlines: &mut Vec<u32>,
+) -> Option<usize> {
+    let (len, value) = if object {
+        if text.get(at) != Some(&b'"') {
+            return None;
+        }
+        let (key_end, escaped) = scan_string(text, at, seen)?;
+        let colon = ws(text, key_end, newlines);
+        if text.get(colon) != Some(&b':') {
+            return None;
+        }
+        ((key_end - at - 2) as u32 | if escaped { ESCAPED } else { 0 }, ws(text, colon + 1, newlines))
+    } else {
+        (0, at)
+    };
+    let prev = std::mem::replace(last, children.len() as u32);
+    children.push(Child { key: at as u32, len, slot: NONE, prev });
+    Some(value)
 }
 
 /// Where `path` is in the JSON `text` (starting at `origin`): the member's key, or the element;
@@ -875,5 +1059,221 @@ mod index_tests {
             }
         }
         assert!(indexed > 2000, "{indexed} valid texts");
+    }
+}
+
+#[cfg(test)]
+mod index_bytes_tests {
+    use super::*;
+
+    /// A small deterministic generator (xorshift), so that the test needs no crate.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    /// Keys as written in JSON, with the path step that names each (as pss-core would write it).
+    /// Some are prefixes of others, some are the same key escaped, some are not UTF-8.
+    const KEYS: [(&[u8], &str); 18] = [
+        (b"a", "a"),
+        (b"ab", "ab"),
+        (b"a\\u0062", "ab"),
+        (b"abc", "abc"),
+        (b"\\u0061", "a"),
+        (b"spec", "spec"),
+        (b"containers", "containers"),
+        (b"0", "0"),
+        (b"1", "1"),
+        (b"x.y", "x.y"),
+        (b"a\\\\b", "a\\b"),
+        (b"\\\"q", "\"q"),
+        ("\u{e9}".as_bytes(), "\u{e9}"),
+        (b"\\u00e9", "\u{e9}"),
+        (b"\\ud83d\\ude00", "\u{1f600}"),
+        (b"\\ud800x", "\u{fffd}x"),
+        (b"\xff", "\u{fffd}"),
+        (b"a\xe2\x9c", "a\u{fffd}"),
+    ];
+
+    /// Strings as values: plain, escaped, non-ASCII, not UTF-8, long (past a word).
+    const STRINGS: [&[u8]; 7] = [
+        b"\"v\"",
+        b"\"s\\n\\\"\"",
+        "\"\u{e9}t\u{e9} \u{1f600}\"".as_bytes(),
+        b"\"\xff\xfe\"",
+        b"\"\xe2\x82\"",
+        b"\"a long value that spans several words\"",
+        b"\"\"",
+    ];
+
+    fn ws(rng: &mut Rng, out: &mut Vec<u8>) {
+        for _ in 0..rng.below(5).saturating_sub(2) {
+            out.extend_from_slice([&b" "[..], b"\n", b"\t", b"\r\n"][rng.below(4)]);
+        }
+    }
+
+    fn child(path: &str, step: &str) -> String {
+        if step.contains(['.', '[']) || path.is_empty() && step.parse::<usize>().is_ok() {
+            format!("{path}[{step}]")
+        } else if path.is_empty() {
+            step.to_owned()
+        } else {
+            format!("{path}.{step}")
+        }
+    }
+
+    /// A JSON value, sometimes invalid (`broken`), with the paths of its members and elements.
+    fn value(rng: &mut Rng, depth: usize, path: &str, out: &mut Vec<u8>, paths: &mut Vec<String>, broken: bool) {
+        ws(rng, out);
+        // Now and then a deep chain of arrays and objects.
+        if depth == 1 && rng.below(20) == 0 {
+            let levels = 20 + rng.below(20);
+            let mut deep = path.to_owned();
+            for level in 0..levels {
+                if level % 2 == 0 {
+                    out.extend_from_slice(b"[");
+                    deep.push_str("[0]");
+                } else {
+                    out.extend_from_slice(b"{\"a\":");
+                    deep.push_str(".a");
+                }
+                paths.push(deep.clone());
+            }
+            out.extend_from_slice(b"1");
+            for level in (0..levels).rev() {
+                out.extend_from_slice(if level % 2 == 0 { b"]" } else { b"}" });
+            }
+            return;
+        }
+        match if depth > 5 { 4 + rng.below(3) } else { rng.below(7) } {
+            0..=2 => {
+                out.push(b'{');
+                for n in 0..rng.below(5) {
+                    if n > 0 {
+                        out.push(b',');
+                    }
+                    ws(rng, out);
+                    let (key, step) = KEYS[rng.below(KEYS.len())];
+                    out.push(b'"');
+                    out.extend_from_slice(key);
+                    out.push(b'"');
+                    ws(rng, out);
+                    out.push(b':');
+                    let child = child(path, step);
+                    paths.push(child.clone());
+                    value(rng, depth + 1, &child, out, paths, broken);
+                }
+                ws(rng, out);
+                out.push(b'}');
+            }
+            3 => {
+                out.push(b'[');
+                for n in 0..rng.below(4) {
+                    if n > 0 {
+                        out.push(b',');
+                    }
+                    let child = format!("{path}[{n}]");
+                    paths.push(child.clone());
+                    value(rng, depth + 1, &child, out, paths, broken);
+                }
+                ws(rng, out);
+                out.push(b']');
+            }
+            4 => out.extend_from_slice(
+                [&b"true"[..], b"null", b"-1.5e3", b"0", b"false", b"8080", b"10.25", b"7E+2", b"0.5", b"-0"]
+                    [rng.below(10)],
+            ),
+            5 if broken && rng.below(6) == 0 => out.extend_from_slice(
+                [&b"tru"[..], b"01", b"\"\t\"", b"[1,]", b"{\"a\" 1}", b"\"\\x\"", b"12.", b"3e", b"00", b"-"]
+                    [rng.below(10)],
+            ),
+            _ => out.extend_from_slice(STRINGS[rng.below(STRINGS.len())]),
+        }
+        ws(rng, out);
+    }
+
+    /// The paths asked of a text: those of its fields, and fields and items that are not there
+    /// (below each field, past each array's end, an index of an object, a key of an array).
+    fn asked(paths: &[String]) -> Vec<String> {
+        let mut asked = paths.to_vec();
+        for path in paths {
+            asked.extend([format!("{path}.missing"), format!("{path}[7]"), format!("{path}[0]"), format!("{path}.a")]);
+        }
+        asked
+            .extend(["", "a", "[0]", "0", "1", "ab", "spec.containers[0].a", "a[0][0]", "[0][1].a"].map(str::to_owned));
+        asked
+    }
+
+    #[test]
+    fn the_index_locates_any_bytes_as_the_text_does() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut indexed = 0;
+        let mut not_ascii = 0;
+        for round in 0..6000 {
+            let (mut text, mut paths) = (Vec::new(), Vec::new());
+            value(&mut rng, 0, "", &mut text, &mut paths, round % 4 == 0);
+            if round % 13 == 0 {
+                text.extend_from_slice(b" 1");
+            }
+            let origin = Position { line: 1 + rng.below(3), column: 1 + rng.below(9) };
+            let index = JsonIndex::build(&text);
+            let shown = String::from_utf8_lossy(&text);
+            assert_eq!(index.is_some(), is_valid(&text) && std::str::from_utf8(&text).is_ok(), "{shown}");
+            let Some(index) = index else { continue };
+            indexed += 1;
+            not_ascii += usize::from(!text.is_ascii());
+            assert_eq!(index.ascii, text.is_ascii(), "{shown}");
+            let paths = asked(&paths);
+            // In the order written, backwards, shuffled, and each twice in a row: an answer never
+            // depends on the path asked before (the index keeps the steps of the last one).
+            let mut order: Vec<&String> = paths.iter().chain(paths.iter().rev()).collect();
+            let mut shuffled: Vec<&String> = paths.iter().collect();
+            for i in (1..shuffled.len()).rev() {
+                shuffled.swap(i, rng.below(i + 1));
+            }
+            order.extend(shuffled.iter().flat_map(|p| [*p, *p]));
+            // And each pair of the first paths (siblings among them), one after the other and back.
+            for p in paths.iter().take(10) {
+                for q in paths.iter().take(10) {
+                    order.extend([p, q, p]);
+                }
+            }
+            for path in order {
+                assert_eq!(index.locate(&text, origin, path), locate(&text, origin, path), "{path:?} in {shown}");
+            }
+            // Every place in the text, as `position_at` counts it.
+            for offset in 0..=text.len() + 1 {
+                assert_eq!(
+                    index.position(&text, origin, offset),
+                    position_at(&text, origin, offset),
+                    "{offset} in {shown}"
+                );
+            }
+        }
+        assert!(indexed > 2500 && not_ascii > 300, "{indexed} valid texts, {not_ascii} not ASCII");
+    }
+
+    #[test]
+    fn common_prefixes_are_counted_as_bytes_compared_one_by_one() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        for _ in 0..5000 {
+            let a: Vec<u8> = (0..rng.below(40)).map(|_| b"ab."[rng.below(3)]).collect();
+            let mut b = a.clone();
+            b.truncate(rng.below(a.len() + 1));
+            if rng.below(2) == 0 && !b.is_empty() {
+                let at = rng.below(b.len());
+                b[at] = b'x';
+            }
+            b.extend((0..rng.below(10)).map(|_| b"ab."[rng.below(3)]));
+            let naive = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+            assert_eq!(common_prefix(&a, &b), naive, "{a:?} {b:?}");
+            assert_eq!(common_prefix(&b, &a), naive, "{a:?} {b:?}");
+        }
     }
 }

@@ -13,14 +13,17 @@ pub(crate) enum Segment<'a> {
 /// The steps of `path`. A bracketed key runs to the first `]` that ends the path or is followed by
 /// `.` or `[`, so keys with dots and slashes (annotation keys) are one step.
 pub(crate) fn segments(path: &str) -> impl Iterator<Item = Segment<'_>> {
-    let mut rest = path;
-    std::iter::from_fn(move || next_segment(&mut rest))
+    steps(path).map(|(segment, _)| segment)
 }
 
 /// The steps of `path` (see [`segments`]), each with the byte offset in `path` where it ends.
 pub(crate) fn steps(path: &str) -> impl Iterator<Item = (Segment<'_>, usize)> {
-    let mut rest = path;
-    std::iter::from_fn(move || next_segment(&mut rest).map(|segment| (segment, path.len() - rest.len())))
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let (segment, end) = step_at(path, at)?;
+        at = end;
+        Some((segment, end))
+    })
 }
 
 /// Whether a step of `path` ends at byte `end` when a step of another path with the same bytes
@@ -29,45 +32,68 @@ pub(crate) fn step_ends_at(path: &str, end: usize) -> bool {
     matches!(path.as_bytes().get(end), None | Some(b'.' | b'['))
 }
 
-/// The first step of `rest`, which then holds what follows it.
-fn next_segment<'a>(rest: &mut &'a str) -> Option<Segment<'a>> {
-    *rest = rest.strip_prefix('.').unwrap_or(rest);
-    let bytes = rest.as_bytes();
-    match bytes.first()? {
-        b'[' => {
-            let inner = &rest[1..];
-            let bytes = inner.as_bytes();
-            // Byte by byte: `]`, `.` and `[` are ASCII, so every cut is at a character boundary.
-            let mut close = inner.len();
-            for (i, &b) in bytes.iter().enumerate() {
-                if b == b']' && matches!(bytes.get(i + 1), None | Some(b'.' | b'[')) {
-                    close = i;
-                    break;
-                }
-            }
-            let text = &inner[..close];
-            *rest = inner.get(close + 1..).unwrap_or_default();
-            Some(match index(text) {
-                Some(index) => Segment::Index(index),
-                None => Segment::Key(text),
-            })
+/// The step of `path` that starts at byte `at` (0, or where a step ends), and where it ends; `None`
+/// when no step is left. Byte by byte: `]`, `.` and `[` are ASCII, so every cut is at a character
+/// boundary.
+#[inline(always)]
+pub(crate) fn step_at(path: &str, at: usize) -> Option<(Segment<'_>, usize)> {
+    let bytes = path.as_bytes();
+    // A `.` before the step is not part of it.
+    let start = at + usize::from(bytes.get(at) == Some(&b'.'));
+    if *bytes.get(start)? == b'[' {
+        // To the first `]` that ends the path or is followed by `.` or `[` (else to the end).
+        let inner = start + 1;
+        let mut close = inner;
+        while close < bytes.len() && !(bytes[close] == b']' && matches!(bytes.get(close + 1), None | Some(b'.' | b'[')))
+        {
+            close += 1;
         }
-        _ => {
-            let end = bytes.iter().position(|&b| b == b'.' || b == b'[').unwrap_or(bytes.len());
-            let (key, after) = rest.split_at(end);
-            *rest = after;
-            Some(Segment::Key(key))
-        }
+        let text = &path[inner..close];
+        let segment = match index(text) {
+            Some(index) => Segment::Index(index),
+            None => Segment::Key(text),
+        };
+        Some((segment, (close + 1).min(bytes.len())))
+    } else {
+        let end = key_end(bytes, start);
+        Some((Segment::Key(&path[start..end]), end))
     }
+}
+
+/// The first `.` or `[` at or after `from`, or the end: eight bytes at a time while eight are left
+/// (keys such as `securityContext` are long), then one at a time. In each 64-bit word, a byte's
+/// high bit is set in `found` when it may be one, and the lowest such byte always is one (a false
+/// flag only follows a true one, through a borrow).
+fn key_end(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(word) = bytes.get(i..i + 8) {
+        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let dot = w ^ (ONES * u64::from(b'.'));
+        let open = w ^ (ONES * u64::from(b'['));
+        let found = ((dot.wrapping_sub(ONES) & !dot) | (open.wrapping_sub(ONES) & !open)) & HIGH;
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && bytes[i] != b'.' && bytes[i] != b'[' {
+        i += 1;
+    }
+    i
 }
 
 /// `text` as a sequence index, as `usize::from_str` reads it without a sign: ASCII digits only
 /// (leading zeros allowed), and not more than a `usize` holds.
 fn index(text: &str) -> Option<usize> {
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+    if text.is_empty() {
         return None;
     }
-    text.bytes().try_fold(0usize, |n, b| n.checked_mul(10)?.checked_add(usize::from(b - b'0')))
+    text.bytes().try_fold(0usize, |n, b| match b {
+        b'0'..=b'9' => n.checked_mul(10)?.checked_add(usize::from(b - b'0')),
+        _ => None,
+    })
 }
 
 #[cfg(test)]
@@ -100,6 +126,80 @@ mod tests {
             ]
         );
         assert_eq!(segments("").count(), 0);
+    }
+
+    /// The steps of `path` as they were first split (by `str` searches): the reference for the
+    /// byte-by-byte split.
+    fn reference(path: &str) -> Vec<Segment<'_>> {
+        let mut rest = path;
+        let mut out = Vec::new();
+        loop {
+            rest = rest.strip_prefix('.').unwrap_or(rest);
+            if rest.is_empty() {
+                return out;
+            }
+            if let Some(inner) = rest.strip_prefix('[') {
+                let bytes = inner.as_bytes();
+                let close = (0..bytes.len())
+                    .find(|&i| bytes[i] == b']' && matches!(bytes.get(i + 1), None | Some(b'.' | b'[')))
+                    .unwrap_or(inner.len());
+                let text = &inner[..close];
+                rest = inner.get(close + 1..).unwrap_or_default();
+                let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+                out.push(match text.parse::<usize>() {
+                    Ok(index) if digits => Segment::Index(index),
+                    _ => Segment::Key(text),
+                });
+            } else {
+                let end = rest.find(['.', '[']).unwrap_or(rest.len());
+                out.push(Segment::Key(&rest[..end]));
+                rest = &rest[end..];
+            }
+        }
+    }
+
+    #[test]
+    fn paths_split_as_the_reference_splits_them() {
+        let pieces =
+            ["a", "spec", "securityContext", ".", "[", "]", "0", "12", "é", "/", "99999999999999999999", "x.y"];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            let mut path = String::new();
+            for _ in 0..seed % 9 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                path.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            assert_eq!(segments(&path).collect::<Vec<_>>(), reference(&path), "{path:?}");
+            let ends: Vec<usize> = steps(&path).map(|(_, end)| end).collect();
+            assert!(
+                ends.windows(2).all(|w| w[0] < w[1]) && ends.last().is_none_or(|&end| end <= path.len()),
+                "{path:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn keys_end_at_the_first_dot_or_bracket() {
+        let alphabet = b"ab.[]\xe9";
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for len in 0..30 {
+            for _ in 0..300 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        alphabet[(seed % alphabet.len() as u64) as usize]
+                    })
+                    .collect();
+                for from in 0..=len {
+                    let naive = (from..len).find(|&i| bytes[i] == b'.' || bytes[i] == b'[').unwrap_or(len);
+                    assert_eq!(key_end(&bytes, from), naive, "{bytes:?} from {from}");
+                }
+            }
+        }
     }
 
     #[test]
