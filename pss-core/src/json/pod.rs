@@ -92,15 +92,11 @@ pub(crate) struct ContainerDoc<'a> {
     image: Cow<'a, str>,
     host_ports: Vec<i32>,
     security_context: Option<ScDoc<'a>>,
-    /// httpGet and tcpSocket hosts of the liveness, readiness, startup probes and the postStart,
-    /// preStop handlers, in [`HostSite`] order: `None` when the action is not set.
-    handlers: [Option<Handler<'a>>; 5],
-}
-
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Handler<'a> {
-    http_host: Option<Cow<'a, str>>,
-    tcp_host: Option<Cow<'a, str>>,
+    /// The httpGet and tcpSocket hosts that are set and not empty, of the liveness, readiness,
+    /// startup probes and the postStart, preStop handlers, sorted by site (an index into [`SITES`]).
+    /// An unset host reads as an empty one, so only these can be seen; almost every container has
+    /// none, and this list then costs no allocation.
+    hosts: Vec<(u8, Cow<'a, str>)>,
 }
 
 // ---- decoding -------------------------------------------------------------------------------
@@ -659,25 +655,16 @@ impl<'a> ContainerDoc<'a> {
                     .map(|_| ())
                 }),
                 "securityContext" => ptr_into(r, &mut c.security_context, |r, sc| sc.decode(r, false)),
-                "livenessProbe" => ptr_into(r, &mut c.handlers[0], Handler::decode),
-                "readinessProbe" => ptr_into(r, &mut c.handlers[1], Handler::decode),
-                "startupProbe" => ptr_into(r, &mut c.handlers[2], Handler::decode),
+                "livenessProbe" => handler_into(r, &mut c.hosts, 0),
+                "readinessProbe" => handler_into(r, &mut c.hosts, 1),
+                "startupProbe" => handler_into(r, &mut c.hosts, 2),
                 "lifecycle" => {
                     if r.null()? {
-                        c.handlers[3] = None;
-                        c.handlers[4] = None;
+                        clear_hosts(&mut c.hosts, 3);
+                        clear_hosts(&mut c.hosts, 4);
                         return Ok(());
                     }
-                    let [.., post_start, pre_stop] = &mut c.handlers;
-                    r.object(
-                        |r, key| match key.as_ref() {
-                            "postStart" => ptr_into(r, post_start, Handler::decode),
-                            "preStop" => ptr_into(r, pre_stop, Handler::decode),
-                            _ => r.skip(),
-                        },
-                        PathStyle::Field,
-                    )
-                    .map(|_| ())
+                    object_members(r, &["postStart", "preStop"], &mut |r, i| handler_into(r, &mut c.hosts, 3 + i))
                 }
                 _ => r.skip(),
             },
@@ -687,30 +674,33 @@ impl<'a> ContainerDoc<'a> {
     }
 }
 
-impl<'a> Handler<'a> {
-    fn decode(r: &mut Reader<'a>, h: &mut Self) -> Result<()> {
-        let host_of = |r: &mut Reader<'a>, host: &mut Option<Cow<'a, str>>| {
-            ptr_into(r, host, |r, host| {
-                r.object(
-                    |r, key| match key.as_ref() {
-                        "host" => string_into(r, host),
-                        _ => r.skip(),
-                    },
-                    PathStyle::Field,
-                )
-                .map(|_| ())
-            })
-        };
-        r.object(
-            |r, key| match key.as_ref() {
-                "httpGet" => host_of(r, &mut h.http_host),
-                "tcpSocket" => host_of(r, &mut h.tcp_host),
-                _ => r.skip(),
-            },
-            PathStyle::Field,
-        )
-        .map(|_| ())
+/// A probe or lifecycle handler (`handler` indexes [`SITES`]), a pointer to a struct: `null` clears
+/// its hosts; an object decodes its `httpGet` and `tcpSocket` over them.
+fn handler_into<'a>(r: &mut Reader<'a>, hosts: &mut Vec<(u8, Cow<'a, str>)>, handler: usize) -> Result<()> {
+    if r.null()? {
+        clear_hosts(hosts, handler);
+        return Ok(());
     }
+    object_members(r, &["httpGet", "tcpSocket"], &mut |r, i| {
+        let site = (2 * handler + i) as u8;
+        // Taken out and put back: decoded over the host read before, as Go decodes into a set struct.
+        let at = hosts.iter().position(|(s, _)| *s == site);
+        let mut host = at.map_or(Cow::Borrowed(""), |at| hosts.remove(at).1);
+        // `null` clears the action, and so its host.
+        if !r.null()? {
+            member_into(r, "host", &mut host)?;
+            if !host.is_empty() {
+                let at = hosts.iter().position(|(s, _)| *s > site).unwrap_or(hosts.len());
+                hosts.insert(at, (site, host));
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Forgets the hosts of a handler (`handler` indexes [`SITES`]) set to `null`.
+fn clear_hosts(hosts: &mut Vec<(u8, Cow<'_, str>)>, handler: usize) {
+    hosts.retain(|(site, _)| usize::from(*site) / 2 != handler);
 }
 
 // ---- the view the checks read ---------------------------------------------------------------
@@ -757,12 +747,7 @@ impl<'a> ContainerView<'a> for &'a ContainerDoc<'_> {
     }
 
     fn hosts(self) -> impl Iterator<Item = (HostSite, &'a str)> + 'a {
-        self.handlers.iter().zip(SITES).flat_map(|(h, [http, tcp])| {
-            let h = h.as_ref();
-            [(http, h.and_then(|h| h.http_host.as_deref())), (tcp, h.and_then(|h| h.tcp_host.as_deref()))]
-                .into_iter()
-                .filter_map(|(site, host)| host.filter(|h| !h.is_empty()).map(|h| (site, h)))
-        })
+        self.hosts.iter().map(|(site, host)| (SITES[usize::from(*site) / 2][usize::from(*site) % 2], host.as_ref()))
     }
 }
 
