@@ -74,7 +74,8 @@ pub(crate) struct ScDoc<'a> {
     pub(crate) allow_privilege_escalation: Option<bool>,
     pub(crate) privileged: Option<bool>,
     pub(crate) proc_mount: Option<Cow<'a, str>>,
-    pub(crate) capabilities: Option<[Vec<Cow<'a, str>>; 2]>,
+    /// `add` and `drop`.
+    pub(crate) capabilities: Option<[StrList<'a>; 2]>,
     pub(crate) sysctls: Vec<Cow<'a, str>>,
 }
 
@@ -86,11 +87,148 @@ pub(crate) struct VolumeDoc<'a> {
     host_path: Cow<'a, str>,
 }
 
+/// A list of strings: while every element is a string without escapes (almost every list), the
+/// array's text, read again when iterated, so that decoding it allocates nothing.
+#[derive(Debug, Clone)]
+pub(crate) enum StrList<'a> {
+    /// The text of a JSON array whose elements are all strings without escapes: `["ALL"]`.
+    Text(&'a str),
+    /// The strings themselves.
+    Strings(Vec<Cow<'a, str>>),
+}
+
+impl Default for StrList<'_> {
+    fn default() -> Self {
+        StrList::Strings(Vec::new())
+    }
+}
+
+impl<'a> StrList<'a> {
+    /// A JSON array of strings decoded over the list (as [`list_into`]).
+    fn decode(r: &mut Reader<'a>, list: &mut Self) -> Result<()> {
+        // The array's elements all set, so the result does not depend on what was there before.
+        if let Some(text) = r.plain_string_array() {
+            *list = StrList::Text(text);
+            return Ok(());
+        }
+        // Anything else (`null`, escapes, errors) as a slice is decoded, over the strings so far.
+        if let StrList::Text(text) = *list {
+            *list = StrList::Strings(StrIter::new(text).map(Cow::Borrowed).collect());
+        }
+        let StrList::Strings(strings) = list else { unreachable!("made strings above") };
+        list_into(r, strings, string_into)
+    }
+
+    pub(crate) fn iter(&self) -> StrIter<'_, 'a> {
+        match self {
+            StrList::Text(text) => StrIter::new(text),
+            StrList::Strings(strings) => StrIter { text: "", strings: strings.iter() },
+        }
+    }
+}
+
+/// The strings of a [`StrList`].
+#[derive(Debug, Clone)]
+pub(crate) struct StrIter<'b, 'a> {
+    /// What is left of a [`StrList::Text`]: the strings are between its next two quotes, as no
+    /// string in it has an escape.
+    text: &'b str,
+    strings: core::slice::Iter<'b, Cow<'a, str>>,
+}
+
+impl<'b> StrIter<'b, '_> {
+    fn new(text: &'b str) -> Self {
+        StrIter { text, strings: [].iter() }
+    }
+}
+
+impl<'b> Iterator for StrIter<'b, '_> {
+    type Item = &'b str;
+
+    fn next(&mut self) -> Option<&'b str> {
+        if let Some(s) = self.strings.next() {
+            return Some(s);
+        }
+        // Byte loops: the strings and what separates them are short.
+        let b = self.text.as_bytes();
+        let open = b.iter().position(|&c| c == b'"')? + 1;
+        let close = open + b[open..].iter().position(|&c| c == b'"')?;
+        let s = &self.text[open..close];
+        self.text = &self.text[close + 1..];
+        Some(s)
+    }
+}
+
+/// The `hostPort`s of a container's `ports`: how many ports there are, and those whose `hostPort`
+/// is not 0 (almost none, so that decoding them allocates nothing), by index, ascending.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HostPorts {
+    len: usize,
+    set: Vec<(usize, i32)>,
+}
+
+impl HostPorts {
+    fn get(&self, i: usize) -> i32 {
+        self.set.iter().find(|(j, _)| *j == i).map_or(0, |(_, p)| *p)
+    }
+
+    fn put(&mut self, i: usize, port: i32) {
+        match self.set.iter().position(|(j, _)| *j >= i) {
+            Some(at) if self.set[at].0 == i => {
+                if port == 0 {
+                    self.set.remove(at);
+                } else {
+                    self.set[at].1 = port;
+                }
+            }
+            at if port != 0 => self.set.insert(at.unwrap_or(self.set.len()), (i, port)),
+            _ => {}
+        }
+    }
+
+    /// A JSON array of ports decoded over them (as [`list_into`]).
+    fn decode<'a>(r: &mut Reader<'a>, ports: &mut Self) -> Result<()> {
+        let n = r.array(|r, i| {
+            ports.len = ports.len.max(i + 1);
+            let mut port = ports.get(i);
+            r.object(
+                |r, key| match key.as_ref() {
+                    "hostPort" => {
+                        if let Some(p) = r.opt_int(i32::MIN.into(), i32::MAX.into(), "a 32-bit integer")? {
+                            port = p as i32;
+                        }
+                        Ok(())
+                    }
+                    _ => r.skip(),
+                },
+                PathStyle::Field,
+            )?;
+            ports.put(i, port);
+            Ok(())
+        })?;
+        let n = n.unwrap_or(0);
+        ports.len = n;
+        ports.set.retain(|(i, _)| *i < n);
+        Ok(())
+    }
+
+    fn iter(&self) -> impl Iterator<Item = i32> + '_ {
+        let mut set = self.set.iter().peekable();
+        (0..self.len).map(move |i| match set.peek() {
+            Some(&&(j, port)) if j == i => {
+                set.next();
+                port
+            }
+            _ => 0,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ContainerDoc<'a> {
     name: Cow<'a, str>,
     image: Cow<'a, str>,
-    host_ports: Vec<i32>,
+    host_ports: HostPorts,
     security_context: Option<ScDoc<'a>>,
     /// The httpGet and tcpSocket hosts that are set and not empty, of the liveness, readiness,
     /// startup probes and the postStart, preStop handlers, sorted by site (an index into [`SITES`]).
@@ -550,7 +688,7 @@ impl<'a> ScDoc<'a> {
                 }
                 ("capabilities", false) => ptr_into(r, &mut self.capabilities, |r, lists| {
                     object_members(r, &["add", "drop"], &mut |r, i| match lists.get_mut(i) {
-                        Some(list) => list_into(r, list, string_into),
+                        Some(list) => StrList::decode(r, list),
                         None => r.skip(),
                     })
                 }),
@@ -639,21 +777,7 @@ impl<'a> ContainerDoc<'a> {
             |r, key| match key.as_ref() {
                 "name" => string_into(r, &mut c.name),
                 "image" => string_into(r, &mut c.image),
-                "ports" => list_into(r, &mut c.host_ports, |r, host_port| {
-                    r.object(
-                        |r, key| match key.as_ref() {
-                            "hostPort" => {
-                                if let Some(p) = r.opt_int(i32::MIN.into(), i32::MAX.into(), "a 32-bit integer")? {
-                                    *host_port = p as i32;
-                                }
-                                Ok(())
-                            }
-                            _ => r.skip(),
-                        },
-                        PathStyle::Field,
-                    )
-                    .map(|_| ())
-                }),
+                "ports" => HostPorts::decode(r, &mut c.host_ports),
                 "securityContext" => ptr_into(r, &mut c.security_context, |r, sc| sc.decode(r, false)),
                 "livenessProbe" => handler_into(r, &mut c.hosts, 0),
                 "readinessProbe" => handler_into(r, &mut c.hosts, 1),
@@ -731,7 +855,7 @@ impl<'a> ContainerView<'a> for &'a ContainerDoc<'_> {
             .as_ref()
             .and_then(|sc| sc.capabilities.as_ref())
             .into_iter()
-            .flat_map(|[add, _]| add.iter().map(|s| s.as_ref()))
+            .flat_map(|[add, _]| add.iter())
     }
 
     fn cap_drop(self) -> impl Iterator<Item = &'a str> + 'a {
@@ -739,11 +863,11 @@ impl<'a> ContainerView<'a> for &'a ContainerDoc<'_> {
             .as_ref()
             .and_then(|sc| sc.capabilities.as_ref())
             .into_iter()
-            .flat_map(|[_, drop]| drop.iter().map(|s| s.as_ref()))
+            .flat_map(|[_, drop]| drop.iter())
     }
 
     fn host_ports(self) -> impl Iterator<Item = i32> + 'a {
-        self.host_ports.iter().copied()
+        self.host_ports.iter()
     }
 
     fn hosts(self) -> impl Iterator<Item = (HostSite, &'a str)> + 'a {

@@ -51,6 +51,15 @@ fn string_run_end(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// The offset of the first byte at or after `i` that is not JSON whitespace.
+#[inline]
+fn ws_end(b: &[u8], mut i: usize) -> usize {
+    while matches!(b.get(i), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+        i += 1;
+    }
+    i
+}
+
 /// The JSON type of the value that starts with `b`, for error messages.
 fn found(b: Option<u8>) -> &'static str {
     match b {
@@ -436,6 +445,39 @@ impl<'a> Reader<'a> {
                 _ => return Err(self.unexpected("',' or ']' after an array element")),
             }
         }
+    }
+
+    /// Consumes the next value if it is an array of strings without escapes, and returns its text;
+    /// else leaves it (`None`), to be read element by element (which reports any error). Such an
+    /// array decodes the same whatever it is decoded over, and needs nothing copied.
+    pub(crate) fn plain_string_array(&mut self) -> Option<&'a str> {
+        self.skip_ws();
+        let b = self.bytes;
+        let start = self.pos;
+        // Entering the array must not go too deep (reading it element by element reports that).
+        if b.get(start) != Some(&b'[') || self.depth >= MAX_DEPTH {
+            return None;
+        }
+        let mut i = ws_end(b, start + 1);
+        if b.get(i) != Some(&b']') {
+            loop {
+                if b.get(i) != Some(&b'"') {
+                    return None;
+                }
+                let end = string_run_end(b, i + 1);
+                if b.get(end) != Some(&b'"') {
+                    return None;
+                }
+                i = ws_end(b, end + 1);
+                match b.get(i) {
+                    Some(b',') => i = ws_end(b, i + 1),
+                    Some(b']') => break,
+                    _ => return None,
+                }
+            }
+        }
+        self.pos = i + 1;
+        Some(&self.text[start..self.pos])
     }
 
     /// Skips the next value and returns its text.
