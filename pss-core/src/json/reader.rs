@@ -494,9 +494,18 @@ impl<'a> Reader<'a> {
         self.pos
     }
 
-    /// Skips any value, checking that it is well-formed. Iterative, so deep nesting cannot
-    /// overflow the stack.
+    /// Skips any value, checking that it is well-formed.
     pub(crate) fn skip(&mut self) -> Result<()> {
+        // Most skipped values are strings and numbers: no containers to track.
+        match self.peek() {
+            Some(b'"') => self.skip_string(),
+            Some(b'-' | b'0'..=b'9') => self.number().map(|_| ()),
+            _ => self.skip_any(),
+        }
+    }
+
+    /// [`Reader::skip`] for any value. Iterative, so deep nesting cannot overflow the stack.
+    fn skip_any(&mut self) -> Result<()> {
         // One bit per open container: 1 for an object, 0 for an array. The first 128 levels live in
         // a register; deeper ones (only hostile input nests that deep) spill to the heap.
         let mut near: u128 = 0;
@@ -589,6 +598,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Inside a skipped object: a key and its colon.
+    #[inline]
     fn member_key(&mut self) -> Result<()> {
         if self.peek() != Some(b'"') {
             return Err(self.unexpected("a string key"));
@@ -602,8 +612,22 @@ impl<'a> Reader<'a> {
     }
 
     /// Skips a string, validating its escapes, without building it.
+    #[inline(always)]
     fn skip_string(&mut self) -> Result<()> {
-        self.pos += 1;
+        let end = string_run_end(self.bytes, self.pos + 1);
+        if self.bytes.get(end) == Some(&b'"') {
+            self.pos = end + 1;
+            return Ok(());
+        }
+        self.pos = end;
+        self.skip_string_rest()
+    }
+
+    /// The rest of [`Reader::skip_string`] once its first run ended at something other than the
+    /// closing quote: an escape or an error.
+    #[cold]
+    #[inline(never)]
+    fn skip_string_rest(&mut self) -> Result<()> {
         let b = self.bytes;
         loop {
             self.pos = string_run_end(b, self.pos);
