@@ -339,8 +339,16 @@ impl<'a> PodDocument<'a> {
     /// ```
     #[allow(clippy::should_implement_trait)] // borrows from the input, which `FromStr` cannot
     pub fn from_str(text: &'a str) -> core::result::Result<Self, Error> {
-        let mut r = Reader::new(text);
         let mut doc = PodDocument::default();
+        doc.decode_str(text)?;
+        Ok(doc)
+    }
+
+    /// [`PodDocument::from_str`] into a new document (`self` is one), which spares the moves of
+    /// returning it.
+    pub(crate) fn decode_str(&mut self, text: &'a str) -> core::result::Result<(), Error> {
+        let mut r = Reader::new(text);
+        let doc = self;
         let mut has_spec = false;
         // The first top-level key that belongs in a PodSpec, and where its value is.
         let mut spec_field: Option<(&'static str, usize)> = None;
@@ -366,7 +374,7 @@ impl<'a> PodDocument<'a> {
                 .finish()
                 .with_position(Position::at(text.as_bytes(), offset)));
         }
-        Ok(doc)
+        Ok(())
     }
 
     /// Decodes a pod from JSON bytes, which must be UTF-8.
