@@ -273,11 +273,13 @@ fn evaluate_json_makes_a_known_number_of_allocations() {
     let sink = kitchen_sink(1, false);
     let minimal = r#"{"spec":{"containers":[{"name":"app","image":"nginx"}]}}"#;
     let mut cases = vec![
-        // The lists of volumes, containers, labels, annotations and sysctls (19 when each
-        // container's ports and capability lists, 12 in all, were lists of their own: an array of
-        // plain strings is now kept as its text, and ports only by their non-zero hostPorts).
-        Expected::new("kitchen sink", &sink, RESTRICTED, (7, 1), 0),
-        Expected::new("kitchen sink", &sink, BASELINE, (7, 1), 0),
+        // The lists of volumes, containers, labels, annotations and sysctls, and the five
+        // seLinuxOptions (boxed, as they are rare: a container is smaller to move without them).
+        // 19 when each container's ports and capability lists, 12 in all, were lists of their own
+        // (an array of plain strings is now kept as its text, and ports only by their non-zero
+        // hostPorts) and seLinuxOptions were not boxed.
+        Expected::new("kitchen sink", &sink, RESTRICTED, (12, 1), 0),
+        Expected::new("kitchen sink", &sink, BASELINE, (12, 1), 0),
         // One allocation: the containers list. The four restricted violations add the rest.
         Expected::new("minimal", minimal, BASELINE, (1, 0), 0),
         // The violations' facts: VIOLATION_ALLOCS, whatever the number of violations (22 when

@@ -319,6 +319,19 @@ fn compact_lists_and_hosts_decode_as_go_does() {
         "spec.containers[0].lifecycle.preStop.tcpSocket: expected an object, found an array at line 1 column 79"
     );
 
+    // The pod's sysctls go with its security context: kept when it is decoded again, cleared with it.
+    let sysctls = |sc: &str| {
+        format!(
+            r#"{{"spec": {{"securityContext": {{"sysctls": [{{"name": "kernel.a"}}, {{"name": "kernel.b"}}]}}, {sc}}}}}"#
+        )
+    };
+    let e = baseline(&sysctls(r#""securityContext": {"sysctls": [{"value": "1"}]}"#));
+    assert_eq!(fields(&e), [r#"spec.securityContext.sysctls[0].name=String("kernel.a")"#]);
+    assert!(baseline(&sysctls(r#""securityContext": null"#)).allowed());
+    assert_eq!(baseline(&sysctls(r#""securityContext": {}"#))[0].fields().len(), 2);
+    let e = baseline(&sysctls(r#""securityContext": null, "securityContext": {"seLinuxOptions": {"role": "r"}}"#));
+    assert_eq!(fields(&e), [r#"spec.securityContext.seLinuxOptions.role=String("r")"#]);
+
     // Skipped containers: well-formed ones of any shape, and errors inside them with exact positions.
     let skipped = container(
         r#""resources": {"limits": {"cpu": "1", "m\u0065m": "2Gi"}, "x": [[], {}, [0.5e-1, -0, true, null]]}"#,

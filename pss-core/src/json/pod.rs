@@ -55,6 +55,9 @@ pub(crate) struct Spec<'a> {
     runtime_class_name: Option<Cow<'a, str>>,
     os: Option<Cow<'a, str>>,
     security_context: Option<ScDoc<'a>>,
+    /// `securityContext.sysctls`, kept here as only the pod's context has them (so that a
+    /// container's is smaller); cleared with the context.
+    sysctls: Vec<Cow<'a, str>>,
     volumes: Vec<VolumeDoc<'a>>,
     init_containers: Vec<ContainerDoc<'a>>,
     containers: Vec<ContainerDoc<'a>>,
@@ -67,7 +70,8 @@ pub(crate) struct ScDoc<'a> {
     pub(crate) app_armor_type: Option<Cow<'a, str>>,
     pub(crate) run_as_non_root: Option<bool>,
     pub(crate) run_as_user: Option<i64>,
-    pub(crate) se_linux: Option<[Cow<'a, str>; 3]>,
+    /// Boxed, as it is rare: a container's context is smaller to move and initialise without it.
+    pub(crate) se_linux: Option<Box<[Cow<'a, str>; 3]>>,
     pub(crate) seccomp_type: Option<Cow<'a, str>>,
     /// `windowsOptions` set, and its `hostProcess`.
     pub(crate) windows: Option<Option<bool>>,
@@ -76,7 +80,6 @@ pub(crate) struct ScDoc<'a> {
     pub(crate) proc_mount: Option<Cow<'a, str>>,
     /// `add` and `drop`.
     pub(crate) capabilities: Option<[StrList<'a>; 2]>,
-    pub(crate) sysctls: Vec<Cow<'a, str>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -638,7 +641,15 @@ impl<'a> Spec<'a> {
                     // Decoded into the set struct (an object without `name` keeps one read before).
                     member_into(r, "name", self.os.get_or_insert(Cow::Borrowed("")))
                 }
-                "securityContext" => ptr_into(r, &mut self.security_context, |r, sc| sc.decode(r, true)),
+                "securityContext" => {
+                    // A pointer to a struct, as `ptr_into`, with the sysctls kept beside it.
+                    if r.null()? {
+                        self.security_context = None;
+                        self.sysctls.clear();
+                        return Ok(());
+                    }
+                    self.security_context.get_or_insert_with(ScDoc::default).decode(r, Some(&mut self.sysctls))
+                }
                 "volumes" => list_into(r, &mut self.volumes, VolumeDoc::decode),
                 "initContainers" => list_into(r, &mut self.init_containers, ContainerDoc::decode),
                 "containers" => list_into(r, &mut self.containers, ContainerDoc::decode),
@@ -655,7 +666,9 @@ impl<'a> Spec<'a> {
 }
 
 impl<'a> ScDoc<'a> {
-    fn decode(&mut self, r: &mut Reader<'a>, pod: bool) -> Result<()> {
+    /// Decodes a pod's context (with its `sysctls`) or a container's (`None`).
+    fn decode(&mut self, r: &mut Reader<'a>, mut sysctls: Option<&mut Vec<Cow<'a, str>>>) -> Result<()> {
+        let pod = sysctls.is_some();
         r.object(
             |r, key| match (key.as_ref(), pod) {
                 ("appArmorProfile", _) => profile_into(r, &mut self.app_armor_type),
@@ -669,7 +682,7 @@ impl<'a> ScDoc<'a> {
                     Ok(())
                 }
                 ("seLinuxOptions", _) => {
-                    ptr_into(r, &mut self.se_linux, |r, opts| members_into(r, &["type", "user", "role"], opts))
+                    ptr_into(r, &mut self.se_linux, |r, opts| members_into(r, &["type", "user", "role"], &mut opts[..]))
                 }
                 ("windowsOptions", _) => ptr_into(r, &mut self.windows, |r, host_process| {
                     object_members(r, &["hostProcess"], &mut |r, _| {
@@ -677,7 +690,10 @@ impl<'a> ScDoc<'a> {
                         Ok(())
                     })
                 }),
-                ("sysctls", true) => list_into(r, &mut self.sysctls, |r, name| member_into(r, "name", name)),
+                ("sysctls", true) => match sysctls.as_deref_mut() {
+                    Some(list) => list_into(r, list, |r, name| member_into(r, "name", name)),
+                    None => r.skip(),
+                },
                 ("allowPrivilegeEscalation", false) => {
                     self.allow_privilege_escalation = r.opt_bool()?;
                     Ok(())
@@ -786,7 +802,7 @@ impl<'a> ContainerDoc<'a> {
                 "name" => string_into(r, &mut c.name),
                 "image" => string_into(r, &mut c.image),
                 "ports" => HostPorts::decode(r, &mut c.host_ports),
-                "securityContext" => ptr_into(r, &mut c.security_context, |r, sc| sc.decode(r, false)),
+                "securityContext" => ptr_into(r, &mut c.security_context, |r, sc| sc.decode(r, None)),
                 "livenessProbe" => handler_into(r, &mut c.hosts, 0),
                 "readinessProbe" => handler_into(r, &mut c.hosts, 1),
                 "startupProbe" => handler_into(r, &mut c.hosts, 2),
@@ -927,7 +943,7 @@ impl PodView for PodDocument<'_> {
     }
 
     fn sysctls(&self) -> impl Iterator<Item = &str> + '_ {
-        self.spec.security_context.iter().flat_map(|sc| sc.sysctls.iter().map(|s| s.as_ref()))
+        self.spec.security_context.iter().flat_map(|_| self.spec.sysctls.iter().map(|s| s.as_ref()))
     }
 
     fn volumes(&self) -> impl Iterator<Item = (&str, u32)> + '_ {
