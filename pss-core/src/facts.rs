@@ -102,10 +102,10 @@ pub(crate) struct FieldFact {
 /// What [`Facts::reserve_typical`] makes room for: bytes of copied strings, list entries, detail
 /// pieces and fields. A denied pod that needs more grows the buffers (reallocations), and
 /// allocates nothing more.
-pub(crate) const TYPICAL_STRINGS: usize = 256;
+pub(crate) const TYPICAL_STRINGS: usize = 512;
 pub(crate) const TYPICAL_ITEMS: usize = 16;
 pub(crate) const TYPICAL_ATOMS: usize = 24;
-pub(crate) const TYPICAL_FIELDS: usize = 8;
+pub(crate) const TYPICAL_FIELDS: usize = 16;
 
 /// The facts of one evaluation's violations.
 #[derive(Debug, Clone)]
@@ -135,10 +135,11 @@ impl Facts {
     #[cold]
     #[inline(never)]
     fn reserve_first(&mut self) {
-        self.strings.reserve(TYPICAL_STRINGS);
-        self.items.reserve(TYPICAL_ITEMS);
-        self.atoms.reserve(TYPICAL_ATOMS);
-        self.fields.reserve(TYPICAL_FIELDS);
+        // The strings are empty here (no capacity); the other buffers almost always are.
+        self.strings = String::with_capacity(TYPICAL_STRINGS);
+        with_room(&mut self.items, TYPICAL_ITEMS);
+        with_room(&mut self.atoms, TYPICAL_ATOMS);
+        with_room(&mut self.fields, TYPICAL_FIELDS);
     }
 
     /// Copies `s` in.
@@ -332,6 +333,16 @@ impl Facts {
             }
             PathFact::Text(s) => out.write_str(self.str(s)),
         }
+    }
+}
+
+/// Makes room for `n` entries: an unallocated buffer is replaced by a new one, which is shorter
+/// than growing it.
+fn with_room<T>(v: &mut Vec<T>, n: usize) {
+    if v.capacity() == 0 {
+        *v = Vec::with_capacity(n);
+    } else {
+        v.reserve(n);
     }
 }
 

@@ -167,8 +167,7 @@ pub fn evaluate<P: PodSource + ?Sized>(level_version: LevelVersion, pod: &P) -> 
 /// # Ok::<(), pss_core::Error>(())
 /// ```
 pub fn evaluate_json(level_version: LevelVersion, json: &[u8]) -> Result<Evaluation, Error> {
-    let pod = PodDocument::from_slice(json)?;
-    Ok(evaluate(level_version, &pod))
+    evaluate_json_str(level_version, json::pod::utf8(json)?)
 }
 
 /// [`evaluate_json`] for text already known to be UTF-8.
@@ -176,7 +175,9 @@ pub fn evaluate_json(level_version: LevelVersion, json: &[u8]) -> Result<Evaluat
 /// # Errors
 /// Malformed JSON, a non-object, or a field the checks read with the wrong type.
 pub fn evaluate_json_str(level_version: LevelVersion, json: &str) -> Result<Evaluation, Error> {
-    let pod = PodDocument::from_str(json)?;
+    // Decoded in place: a document is large to move.
+    let mut pod = PodDocument::default();
+    pod.decode_str(json)?;
     Ok(evaluate(level_version, &pod))
 }
 

@@ -67,7 +67,7 @@ impl<'a> Sc<'a> {
                 user: o.user.as_deref().unwrap_or(""),
                 role: o.role.as_deref().unwrap_or(""),
             }),
-            json | j | j.se_linux.as_ref().map(|[t, u, r]| SeLinux { type_: t, user: u, role: r })
+            json | j | j.se_linux.as_deref().map(|[t, u, r]| SeLinux { type_: t, user: u, role: r })
         )
     }
 

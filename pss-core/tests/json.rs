@@ -207,3 +207,138 @@ fn header_reads_any_kind() {
     assert_eq!(pod.kind(), Some("Pod"));
     assert_eq!(pod.annotations().collect::<Vec<_>>(), [("a", "2"), ("z", "1")]);
 }
+
+/// Each violation's fields, as `path=value`, in order.
+fn fields(e: &pss_core::Evaluation) -> Vec<String> {
+    e.iter()
+        .flat_map(|v| v.fields().iter().map(|f| format!("{}={:?}", f.path(), f.value())).collect::<Vec<_>>())
+        .collect()
+}
+
+/// The decoder keeps an array of plain strings (capabilities) as its text, ports by their non-zero
+/// hostPorts and only the probe and lifecycle hosts that are set; each decodes as Go does all the
+/// same, whatever the lists were decoded over, and reports the same errors. (The expected values
+/// were checked against the decoder that kept every element and handler.)
+#[test]
+fn compact_lists_and_hosts_decode_as_go_does() {
+    let restricted = |pod: &str| evaluate_json_str("restricted:latest".parse().unwrap(), pod);
+    let container = |body: &str| format!(r#"{{"spec": {{"containers": [{{"name": "c", {body}}}]}}}}"#);
+    let caps = |caps: &str| container(&format!(r#""securityContext": {{"capabilities": {caps}}}"#));
+
+    // A repeated list decodes element by element over the earlier one: `null` keeps an element,
+    // a shorter list drops the rest, `null` clears the list.
+    let e = baseline(&caps(r#"{"add": ["SYS_ADMIN", "NET_RAW"], "add": [null, "CHOWN"]}"#));
+    assert_eq!(fields(&e), [r#"spec.containers[0].securityContext.capabilities.add[0]=String("SYS_ADMIN")"#]);
+    assert!(baseline(&caps(r#"{"add": ["SYS_ADMIN", "NET_RAW"], "add": ["CHOWN"]}"#)).allowed());
+    assert!(baseline(&caps(r#"{"add": ["SYS_ADMIN"], "add": null}"#)).allowed());
+    let e = baseline(&caps(r#"{"add": ["NET_RAW"], "add": ["CHOWN", "SYS_TIME", "SYS_ADMIN"]}"#));
+    assert_eq!(
+        e[0].detail(),
+        r#"container "c" must not include "SYS_ADMIN", "SYS_TIME" in securityContext.capabilities.add"#
+    );
+    // Whitespace, escapes, empty strings and lists.
+    let e = baseline(&caps(" {\"add\" : [ \"SYS_ADMIN\" ,\n\t\"\" , \"NET_\\u0052AW\" ] } "));
+    assert_eq!(
+        fields(&e),
+        [
+            r#"spec.containers[0].securityContext.capabilities.add[0]=String("SYS_ADMIN")"#,
+            r#"spec.containers[0].securityContext.capabilities.add[1]=String("")"#,
+            r#"spec.containers[0].securityContext.capabilities.add[2]=String("NET_RAW")"#,
+        ]
+    );
+    assert!(restricted(&caps(r#"{"drop": ["\u0041LL"]}"#))
+        .unwrap()
+        .iter()
+        .all(|v| v.reason() != "unrestricted capabilities"));
+    let e = restricted(&caps(r#"{"drop": ["ALL"], "drop": [], "add": []}"#)).unwrap();
+    assert!(fields(&e).contains(&r#"spec.containers[0].securityContext.capabilities.drop=Unset"#.to_owned()));
+    let e = restricted(&caps(r#"{"drop": ["NET_RAW", "ALL"], "drop": ["KILL"]}"#)).unwrap();
+    assert!(fields(&e).contains(&r#"spec.containers[0].securityContext.capabilities.drop=List(["KILL"])"#.to_owned()));
+    // Errors name the element.
+    let e = err(&caps(r#"{"add": ["CHOWN", 1]}"#));
+    assert_eq!(
+        e.to_string(),
+        "spec.containers[0].securityContext.capabilities.add[1]: expected a string, found a number at line 1 column 94"
+    );
+    let e = err(&caps(r#"{"add": ["CHOWN" "KILL"]}"#));
+    assert_eq!(e.to_string(), "spec.containers[0].securityContext.capabilities.add: unexpected character '\"', expected ',' or ']' after an array element at line 1 column 93");
+    let e = err(&caps(r#"{"add": ["CH\qOWN"]}"#));
+    assert_eq!(e.to_string(), "spec.containers[0].securityContext.capabilities.add[0]: unexpected character 'q', expected an escape character (one of \"\\/bfnrtu) at line 1 column 89");
+
+    // Ports: an element decodes over the earlier one (hostPort `null` keeps it), a shorter list drops the rest.
+    let e = baseline(&container(
+        r#""ports": [{"hostPort": 80}, {"containerPort": 1}, {"hostPort": 82}], "ports": [{"containerPort": 2}, {"hostPort": 81, "hostPort": null}]"#,
+    ));
+    assert_eq!(
+        fields(&e),
+        ["spec.containers[0].ports[0].hostPort=Int(80)", "spec.containers[0].ports[1].hostPort=Int(81)"]
+    );
+    assert!(baseline(&container(r#""ports": [{"hostPort": 80}], "ports": [{"hostPort": 0}]"#)).allowed());
+    assert!(baseline(&container(r#""ports": [{"hostPort": 80}], "ports": null, "ports": [{}]"#)).allowed());
+    let e = baseline(&container(r#""ports": [{}, {}, {"hostPort": 7}, {"hostPort": 0}]"#));
+    assert_eq!(fields(&e), ["spec.containers[0].ports[2].hostPort=Int(7)"]);
+    let e = err(&container(r#""ports": [{}, {"hostPort": "80"}]"#));
+    assert_eq!(
+        e.to_string(),
+        "spec.containers[0].ports[1].hostPort: expected an integer, found a string at line 1 column 67"
+    );
+    let e = err(&container(r#""ports": [{}, 3]"#));
+    assert_eq!(e.to_string(), "spec.containers[0].ports[1]: expected an object, found a number at line 1 column 54");
+
+    // Hosts: a repeated probe or action decodes over the earlier one; `null` clears it; an empty
+    // host is none; they are listed in upstream's order, not the document's.
+    let hosts = container(
+        r#""lifecycle": {"postStart": {"tcpSocket": {"host": "d"}}, "preStop": {"httpGet": {"host": "e"}}},
+           "livenessProbe": {"httpGet": {"host": "a"}, "tcpSocket": {"host": "b"}},
+           "livenessProbe": {"httpGet": {"port": 1}, "tcpSocket": null},
+           "readinessProbe": {"tcpSocket": {"host": "x"}}, "readinessProbe": null,
+           "startupProbe": {"httpGet": {"host": ""}, "tcpSocket": {"host": "c", "host": null}},
+           "lifecycle": {"preStop": null}"#,
+    );
+    let e = restricted(&hosts).unwrap();
+    let hosts_fields: Vec<String> = fields(&e).into_iter().filter(|f| f.contains(".host=")).collect();
+    assert_eq!(
+        hosts_fields,
+        [
+            r#"spec.containers[0].livenessProbe.httpGet.host=String("a")"#,
+            r#"spec.containers[0].startupProbe.tcpSocket.host=String("c")"#,
+            r#"spec.containers[0].lifecycle.postStart.tcpSocket.host=String("d")"#,
+        ]
+    );
+    let e =
+        restricted(&container(r#""lifecycle": {"preStop": {"httpGet": {"host": "e"}}}, "lifecycle": null"#)).unwrap();
+    assert!(e.iter().all(|v| v.reason() != "probe or lifecycle host"));
+    let e = err(&container(r#""livenessProbe": {"httpGet": {"host": 1}}"#));
+    assert_eq!(
+        e.to_string(),
+        "spec.containers[0].livenessProbe.httpGet.host: expected a string, found a number at line 1 column 78"
+    );
+    let e = err(&container(r#""lifecycle": {"preStop": {"tcpSocket": []}}"#));
+    assert_eq!(
+        e.to_string(),
+        "spec.containers[0].lifecycle.preStop.tcpSocket: expected an object, found an array at line 1 column 79"
+    );
+
+    // The pod's sysctls go with its security context: kept when it is decoded again, cleared with it.
+    let sysctls = |sc: &str| {
+        format!(
+            r#"{{"spec": {{"securityContext": {{"sysctls": [{{"name": "kernel.a"}}, {{"name": "kernel.b"}}]}}, {sc}}}}}"#
+        )
+    };
+    let e = baseline(&sysctls(r#""securityContext": {"sysctls": [{"value": "1"}]}"#));
+    assert_eq!(fields(&e), [r#"spec.securityContext.sysctls[0].name=String("kernel.a")"#]);
+    assert!(baseline(&sysctls(r#""securityContext": null"#)).allowed());
+    assert_eq!(baseline(&sysctls(r#""securityContext": {}"#))[0].fields().len(), 2);
+    let e = baseline(&sysctls(r#""securityContext": null, "securityContext": {"seLinuxOptions": {"role": "r"}}"#));
+    assert_eq!(fields(&e), [r#"spec.securityContext.seLinuxOptions.role=String("r")"#]);
+
+    // Skipped containers: well-formed ones of any shape, and errors inside them with exact positions.
+    let skipped = container(
+        r#""resources": {"limits": {"cpu": "1", "m\u0065m": "2Gi"}, "x": [[], {}, [0.5e-1, -0, true, null]]}"#,
+    );
+    assert!(baseline(&skipped).allowed());
+    let e = err(&container(r#""env": [{"name": "A", "value": 01}]"#));
+    assert_eq!(e.to_string(), "spec.containers[0].env: unexpected character '1', expected ',' or '}' after an object member at line 1 column 72");
+    let e = err(&container(r#""env": [{"name": "A\x"}]"#));
+    assert_eq!(e.to_string(), "spec.containers[0].env: unexpected character 'x', expected an escape character (one of \"\\/bfnrtu) at line 1 column 60");
+}

@@ -505,12 +505,14 @@ impl Rec {
         }
     }
 
-    /// The violations recorded, sharing their facts.
-    pub(crate) fn finish(self) -> Vec<Violation> {
+    /// The violations recorded, sharing their facts (taken out: by reference, as the recorder is
+    /// large to move).
+    pub(crate) fn finish(&mut self) -> Vec<Violation> {
         if self.count == 0 {
             return Vec::new();
         }
-        let facts = Arc::new(self.facts);
+        let ctx = self.facts.ctx;
+        let facts = Arc::new(core::mem::replace(&mut self.facts, Facts::new(ctx)));
         let mut out = Vec::with_capacity(self.count);
         for f in &self.found[..self.count] {
             out.push(Violation::from_facts(f.check, f.reason, Arc::clone(&facts), f.atoms, f.fields));

@@ -55,6 +55,9 @@ pub(crate) struct Spec<'a> {
     runtime_class_name: Option<Cow<'a, str>>,
     os: Option<Cow<'a, str>>,
     security_context: Option<ScDoc<'a>>,
+    /// `securityContext.sysctls`, kept here as only the pod's context has them (so that a
+    /// container's is smaller); cleared with the context.
+    sysctls: Vec<Cow<'a, str>>,
     volumes: Vec<VolumeDoc<'a>>,
     init_containers: Vec<ContainerDoc<'a>>,
     containers: Vec<ContainerDoc<'a>>,
@@ -67,15 +70,16 @@ pub(crate) struct ScDoc<'a> {
     pub(crate) app_armor_type: Option<Cow<'a, str>>,
     pub(crate) run_as_non_root: Option<bool>,
     pub(crate) run_as_user: Option<i64>,
-    pub(crate) se_linux: Option<[Cow<'a, str>; 3]>,
+    /// Boxed, as it is rare: a container's context is smaller to move and initialise without it.
+    pub(crate) se_linux: Option<Box<[Cow<'a, str>; 3]>>,
     pub(crate) seccomp_type: Option<Cow<'a, str>>,
     /// `windowsOptions` set, and its `hostProcess`.
     pub(crate) windows: Option<Option<bool>>,
     pub(crate) allow_privilege_escalation: Option<bool>,
     pub(crate) privileged: Option<bool>,
     pub(crate) proc_mount: Option<Cow<'a, str>>,
-    pub(crate) capabilities: Option<[Vec<Cow<'a, str>>; 2]>,
-    pub(crate) sysctls: Vec<Cow<'a, str>>,
+    /// `add` and `drop`.
+    pub(crate) capabilities: Option<[StrList<'a>; 2]>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -86,21 +90,154 @@ pub(crate) struct VolumeDoc<'a> {
     host_path: Cow<'a, str>,
 }
 
+/// A list of strings: while every element is a string without escapes (almost every list), the
+/// array's text, read again when iterated, so that decoding it allocates nothing.
+#[derive(Debug, Clone)]
+pub(crate) enum StrList<'a> {
+    /// The text of a JSON array whose elements are all strings without escapes: `["ALL"]`.
+    Text(&'a str),
+    /// The strings themselves.
+    Strings(Vec<Cow<'a, str>>),
+}
+
+impl Default for StrList<'_> {
+    fn default() -> Self {
+        StrList::Strings(Vec::new())
+    }
+}
+
+impl<'a> StrList<'a> {
+    /// A JSON array of strings decoded over the list (as [`list_into`]).
+    fn decode(r: &mut Reader<'a>, list: &mut Self) -> Result<()> {
+        // The array's elements all set, so the result does not depend on what was there before.
+        if let Some(text) = r.plain_string_array() {
+            *list = StrList::Text(text);
+            return Ok(());
+        }
+        // Anything else (`null`, escapes, errors) as a slice is decoded, over the strings so far.
+        if let StrList::Text(text) = *list {
+            *list = StrList::Strings(StrIter::new(text).map(Cow::Borrowed).collect());
+        }
+        let StrList::Strings(strings) = list else { unreachable!("made strings above") };
+        list_into(r, strings, string_into)
+    }
+
+    pub(crate) fn iter(&self) -> StrIter<'_, 'a> {
+        match self {
+            StrList::Text(text) => StrIter::new(text),
+            StrList::Strings(strings) => StrIter { text: "", strings: strings.iter() },
+        }
+    }
+}
+
+/// The strings of a [`StrList`].
+#[derive(Debug, Clone)]
+pub(crate) struct StrIter<'b, 'a> {
+    /// What is left of a [`StrList::Text`]: the strings are between its next two quotes, as no
+    /// string in it has an escape.
+    text: &'b str,
+    strings: core::slice::Iter<'b, Cow<'a, str>>,
+}
+
+impl<'b> StrIter<'b, '_> {
+    fn new(text: &'b str) -> Self {
+        StrIter { text, strings: [].iter() }
+    }
+}
+
+impl<'b> Iterator for StrIter<'b, '_> {
+    type Item = &'b str;
+
+    fn next(&mut self) -> Option<&'b str> {
+        if let Some(s) = self.strings.next() {
+            return Some(s);
+        }
+        // Byte loops: the strings and what separates them are short.
+        let b = self.text.as_bytes();
+        let open = b.iter().position(|&c| c == b'"')? + 1;
+        let close = open + b[open..].iter().position(|&c| c == b'"')?;
+        let s = &self.text[open..close];
+        self.text = &self.text[close + 1..];
+        Some(s)
+    }
+}
+
+/// The `hostPort`s of a container's `ports`: how many ports there are, and those whose `hostPort`
+/// is not 0 (almost none, so that decoding them allocates nothing), by index, ascending.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HostPorts {
+    len: usize,
+    set: Vec<(usize, i32)>,
+}
+
+impl HostPorts {
+    fn get(&self, i: usize) -> i32 {
+        self.set.iter().find(|(j, _)| *j == i).map_or(0, |(_, p)| *p)
+    }
+
+    fn put(&mut self, i: usize, port: i32) {
+        match self.set.iter().position(|(j, _)| *j >= i) {
+            Some(at) if self.set[at].0 == i => {
+                if port == 0 {
+                    self.set.remove(at);
+                } else {
+                    self.set[at].1 = port;
+                }
+            }
+            at if port != 0 => self.set.insert(at.unwrap_or(self.set.len()), (i, port)),
+            _ => {}
+        }
+    }
+
+    /// A JSON array of ports decoded over them (as [`list_into`]).
+    fn decode<'a>(r: &mut Reader<'a>, ports: &mut Self) -> Result<()> {
+        let n = r.array(|r, i| {
+            ports.len = ports.len.max(i + 1);
+            let mut port = ports.get(i);
+            r.object(
+                |r, key| match key.as_ref() {
+                    "hostPort" => {
+                        if let Some(p) = r.opt_int(i32::MIN.into(), i32::MAX.into(), "a 32-bit integer")? {
+                            port = p as i32;
+                        }
+                        Ok(())
+                    }
+                    _ => r.skip(),
+                },
+                PathStyle::Field,
+            )?;
+            ports.put(i, port);
+            Ok(())
+        })?;
+        let n = n.unwrap_or(0);
+        ports.len = n;
+        ports.set.retain(|(i, _)| *i < n);
+        Ok(())
+    }
+
+    fn iter(&self) -> impl Iterator<Item = i32> + '_ {
+        let mut set = self.set.iter().peekable();
+        (0..self.len).map(move |i| match set.peek() {
+            Some(&&(j, port)) if j == i => {
+                set.next();
+                port
+            }
+            _ => 0,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ContainerDoc<'a> {
     name: Cow<'a, str>,
     image: Cow<'a, str>,
-    host_ports: Vec<i32>,
+    host_ports: HostPorts,
     security_context: Option<ScDoc<'a>>,
-    /// httpGet and tcpSocket hosts of the liveness, readiness, startup probes and the postStart,
-    /// preStop handlers, in [`HostSite`] order: `None` when the action is not set.
-    handlers: [Option<Handler<'a>>; 5],
-}
-
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Handler<'a> {
-    http_host: Option<Cow<'a, str>>,
-    tcp_host: Option<Cow<'a, str>>,
+    /// The httpGet and tcpSocket hosts that are set and not empty, of the liveness, readiness,
+    /// startup probes and the postStart, preStop handlers, sorted by site (an index into [`SITES`]).
+    /// An unset host reads as an empty one, so only these can be seen; almost every container has
+    /// none, and this list then costs no allocation.
+    hosts: Vec<(u8, Cow<'a, str>)>,
 }
 
 // ---- decoding -------------------------------------------------------------------------------
@@ -205,8 +342,16 @@ impl<'a> PodDocument<'a> {
     /// ```
     #[allow(clippy::should_implement_trait)] // borrows from the input, which `FromStr` cannot
     pub fn from_str(text: &'a str) -> core::result::Result<Self, Error> {
-        let mut r = Reader::new(text);
         let mut doc = PodDocument::default();
+        doc.decode_str(text)?;
+        Ok(doc)
+    }
+
+    /// [`PodDocument::from_str`] into a new document (`self` is one), which spares the moves of
+    /// returning it.
+    pub(crate) fn decode_str(&mut self, text: &'a str) -> core::result::Result<(), Error> {
+        let mut r = Reader::new(text);
+        let doc = self;
         let mut has_spec = false;
         // The first top-level key that belongs in a PodSpec, and where its value is.
         let mut spec_field: Option<(&'static str, usize)> = None;
@@ -232,7 +377,7 @@ impl<'a> PodDocument<'a> {
                 .finish()
                 .with_position(Position::at(text.as_bytes(), offset)));
         }
-        Ok(doc)
+        Ok(())
     }
 
     /// Decodes a pod from JSON bytes, which must be UTF-8.
@@ -496,7 +641,15 @@ impl<'a> Spec<'a> {
                     // Decoded into the set struct (an object without `name` keeps one read before).
                     member_into(r, "name", self.os.get_or_insert(Cow::Borrowed("")))
                 }
-                "securityContext" => ptr_into(r, &mut self.security_context, |r, sc| sc.decode(r, true)),
+                "securityContext" => {
+                    // A pointer to a struct, as `ptr_into`, with the sysctls kept beside it.
+                    if r.null()? {
+                        self.security_context = None;
+                        self.sysctls.clear();
+                        return Ok(());
+                    }
+                    self.security_context.get_or_insert_with(ScDoc::default).decode(r, Some(&mut self.sysctls))
+                }
                 "volumes" => list_into(r, &mut self.volumes, VolumeDoc::decode),
                 "initContainers" => list_into(r, &mut self.init_containers, ContainerDoc::decode),
                 "containers" => list_into(r, &mut self.containers, ContainerDoc::decode),
@@ -513,7 +666,9 @@ impl<'a> Spec<'a> {
 }
 
 impl<'a> ScDoc<'a> {
-    fn decode(&mut self, r: &mut Reader<'a>, pod: bool) -> Result<()> {
+    /// Decodes a pod's context (with its `sysctls`) or a container's (`None`).
+    fn decode(&mut self, r: &mut Reader<'a>, mut sysctls: Option<&mut Vec<Cow<'a, str>>>) -> Result<()> {
+        let pod = sysctls.is_some();
         r.object(
             |r, key| match (key.as_ref(), pod) {
                 ("appArmorProfile", _) => profile_into(r, &mut self.app_armor_type),
@@ -527,7 +682,7 @@ impl<'a> ScDoc<'a> {
                     Ok(())
                 }
                 ("seLinuxOptions", _) => {
-                    ptr_into(r, &mut self.se_linux, |r, opts| members_into(r, &["type", "user", "role"], opts))
+                    ptr_into(r, &mut self.se_linux, |r, opts| members_into(r, &["type", "user", "role"], &mut opts[..]))
                 }
                 ("windowsOptions", _) => ptr_into(r, &mut self.windows, |r, host_process| {
                     object_members(r, &["hostProcess"], &mut |r, _| {
@@ -535,7 +690,10 @@ impl<'a> ScDoc<'a> {
                         Ok(())
                     })
                 }),
-                ("sysctls", true) => list_into(r, &mut self.sysctls, |r, name| member_into(r, "name", name)),
+                ("sysctls", true) => match sysctls.as_deref_mut() {
+                    Some(list) => list_into(r, list, |r, name| member_into(r, "name", name)),
+                    None => r.skip(),
+                },
                 ("allowPrivilegeEscalation", false) => {
                     self.allow_privilege_escalation = r.opt_bool()?;
                     Ok(())
@@ -554,7 +712,7 @@ impl<'a> ScDoc<'a> {
                 }
                 ("capabilities", false) => ptr_into(r, &mut self.capabilities, |r, lists| {
                     object_members(r, &["add", "drop"], &mut |r, i| match lists.get_mut(i) {
-                        Some(list) => list_into(r, list, string_into),
+                        Some(list) => StrList::decode(r, list),
                         None => r.skip(),
                     })
                 }),
@@ -643,41 +801,18 @@ impl<'a> ContainerDoc<'a> {
             |r, key| match key.as_ref() {
                 "name" => string_into(r, &mut c.name),
                 "image" => string_into(r, &mut c.image),
-                "ports" => list_into(r, &mut c.host_ports, |r, host_port| {
-                    r.object(
-                        |r, key| match key.as_ref() {
-                            "hostPort" => {
-                                if let Some(p) = r.opt_int(i32::MIN.into(), i32::MAX.into(), "a 32-bit integer")? {
-                                    *host_port = p as i32;
-                                }
-                                Ok(())
-                            }
-                            _ => r.skip(),
-                        },
-                        PathStyle::Field,
-                    )
-                    .map(|_| ())
-                }),
-                "securityContext" => ptr_into(r, &mut c.security_context, |r, sc| sc.decode(r, false)),
-                "livenessProbe" => ptr_into(r, &mut c.handlers[0], Handler::decode),
-                "readinessProbe" => ptr_into(r, &mut c.handlers[1], Handler::decode),
-                "startupProbe" => ptr_into(r, &mut c.handlers[2], Handler::decode),
+                "ports" => HostPorts::decode(r, &mut c.host_ports),
+                "securityContext" => ptr_into(r, &mut c.security_context, |r, sc| sc.decode(r, None)),
+                "livenessProbe" => handler_into(r, &mut c.hosts, 0),
+                "readinessProbe" => handler_into(r, &mut c.hosts, 1),
+                "startupProbe" => handler_into(r, &mut c.hosts, 2),
                 "lifecycle" => {
                     if r.null()? {
-                        c.handlers[3] = None;
-                        c.handlers[4] = None;
+                        clear_hosts(&mut c.hosts, 3);
+                        clear_hosts(&mut c.hosts, 4);
                         return Ok(());
                     }
-                    let [.., post_start, pre_stop] = &mut c.handlers;
-                    r.object(
-                        |r, key| match key.as_ref() {
-                            "postStart" => ptr_into(r, post_start, Handler::decode),
-                            "preStop" => ptr_into(r, pre_stop, Handler::decode),
-                            _ => r.skip(),
-                        },
-                        PathStyle::Field,
-                    )
-                    .map(|_| ())
+                    object_members(r, &["postStart", "preStop"], &mut |r, i| handler_into(r, &mut c.hosts, 3 + i))
                 }
                 _ => r.skip(),
             },
@@ -687,30 +822,33 @@ impl<'a> ContainerDoc<'a> {
     }
 }
 
-impl<'a> Handler<'a> {
-    fn decode(r: &mut Reader<'a>, h: &mut Self) -> Result<()> {
-        let host_of = |r: &mut Reader<'a>, host: &mut Option<Cow<'a, str>>| {
-            ptr_into(r, host, |r, host| {
-                r.object(
-                    |r, key| match key.as_ref() {
-                        "host" => string_into(r, host),
-                        _ => r.skip(),
-                    },
-                    PathStyle::Field,
-                )
-                .map(|_| ())
-            })
-        };
-        r.object(
-            |r, key| match key.as_ref() {
-                "httpGet" => host_of(r, &mut h.http_host),
-                "tcpSocket" => host_of(r, &mut h.tcp_host),
-                _ => r.skip(),
-            },
-            PathStyle::Field,
-        )
-        .map(|_| ())
+/// A probe or lifecycle handler (`handler` indexes [`SITES`]), a pointer to a struct: `null` clears
+/// its hosts; an object decodes its `httpGet` and `tcpSocket` over them.
+fn handler_into<'a>(r: &mut Reader<'a>, hosts: &mut Vec<(u8, Cow<'a, str>)>, handler: usize) -> Result<()> {
+    if r.null()? {
+        clear_hosts(hosts, handler);
+        return Ok(());
     }
+    object_members(r, &["httpGet", "tcpSocket"], &mut |r, i| {
+        let site = (2 * handler + i) as u8;
+        // Taken out and put back: decoded over the host read before, as Go decodes into a set struct.
+        let at = hosts.iter().position(|(s, _)| *s == site);
+        let mut host = at.map_or(Cow::Borrowed(""), |at| hosts.remove(at).1);
+        // `null` clears the action, and so its host.
+        if !r.null()? {
+            member_into(r, "host", &mut host)?;
+            if !host.is_empty() {
+                let at = hosts.iter().position(|(s, _)| *s > site).unwrap_or(hosts.len());
+                hosts.insert(at, (site, host));
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Forgets the hosts of a handler (`handler` indexes [`SITES`]) set to `null`.
+fn clear_hosts(hosts: &mut Vec<(u8, Cow<'_, str>)>, handler: usize) {
+    hosts.retain(|(site, _)| usize::from(*site) / 2 != handler);
 }
 
 // ---- the view the checks read ---------------------------------------------------------------
@@ -741,7 +879,7 @@ impl<'a> ContainerView<'a> for &'a ContainerDoc<'_> {
             .as_ref()
             .and_then(|sc| sc.capabilities.as_ref())
             .into_iter()
-            .flat_map(|[add, _]| add.iter().map(|s| s.as_ref()))
+            .flat_map(|[add, _]| add.iter())
     }
 
     fn cap_drop(self) -> impl Iterator<Item = &'a str> + 'a {
@@ -749,20 +887,15 @@ impl<'a> ContainerView<'a> for &'a ContainerDoc<'_> {
             .as_ref()
             .and_then(|sc| sc.capabilities.as_ref())
             .into_iter()
-            .flat_map(|[_, drop]| drop.iter().map(|s| s.as_ref()))
+            .flat_map(|[_, drop]| drop.iter())
     }
 
     fn host_ports(self) -> impl Iterator<Item = i32> + 'a {
-        self.host_ports.iter().copied()
+        self.host_ports.iter()
     }
 
     fn hosts(self) -> impl Iterator<Item = (HostSite, &'a str)> + 'a {
-        self.handlers.iter().zip(SITES).flat_map(|(h, [http, tcp])| {
-            let h = h.as_ref();
-            [(http, h.and_then(|h| h.http_host.as_deref())), (tcp, h.and_then(|h| h.tcp_host.as_deref()))]
-                .into_iter()
-                .filter_map(|(site, host)| host.filter(|h| !h.is_empty()).map(|h| (site, h)))
-        })
+        self.hosts.iter().map(|(site, host)| (SITES[usize::from(*site) / 2][usize::from(*site) % 2], host.as_ref()))
     }
 }
 
@@ -810,7 +943,7 @@ impl PodView for PodDocument<'_> {
     }
 
     fn sysctls(&self) -> impl Iterator<Item = &str> + '_ {
-        self.spec.security_context.iter().flat_map(|sc| sc.sysctls.iter().map(|s| s.as_ref()))
+        self.spec.security_context.iter().flat_map(|_| self.spec.sysctls.iter().map(|s| s.as_ref()))
     }
 
     fn volumes(&self) -> impl Iterator<Item = (&str, u32)> + '_ {

@@ -51,6 +51,68 @@ fn string_run_end(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// The offset of the first byte at or after `i` that is not JSON whitespace.
+#[inline]
+fn ws_end(b: &[u8], mut i: usize) -> usize {
+    while matches!(b.get(i), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+        i += 1;
+    }
+    i
+}
+
+/// The end of the string without escapes that starts at `i` (its opening quote), if it is one.
+#[inline(always)]
+fn plain_string_end(b: &[u8], i: usize) -> Option<usize> {
+    let end = string_run_end(b, i + 1);
+    (b.get(end) == Some(&b'"')).then_some(end + 1)
+}
+
+/// Past an object's key without escapes at `i`, and its colon, if they are there.
+#[inline]
+fn member_key_end(b: &[u8], i: usize) -> Option<usize> {
+    if b.get(i) != Some(&b'"') {
+        return None;
+    }
+    let i = ws_end(b, plain_string_end(b, i)?);
+    (b.get(i) == Some(&b':')).then_some(i + 1)
+}
+
+/// The end of the number at `i`, if it is one: `-`, then `0` or digits not starting with `0`, then
+/// maybe a fraction, then maybe an exponent.
+fn number_end(b: &[u8], mut i: usize) -> Option<usize> {
+    let digits = |b: &[u8], mut i: usize| {
+        while matches!(b.get(i), Some(b'0'..=b'9')) {
+            i += 1;
+        }
+        i
+    };
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    match b.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => i = digits(b, i + 1),
+        _ => return None,
+    }
+    if b.get(i) == Some(&b'.') {
+        if !matches!(b.get(i + 1), Some(b'0'..=b'9')) {
+            return None;
+        }
+        i = digits(b, i + 1);
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !matches!(b.get(i), Some(b'0'..=b'9')) {
+            return None;
+        }
+        i = digits(b, i);
+    }
+    Some(i)
+}
+
 /// The JSON type of the value that starts with `b`, for error messages.
 fn found(b: Option<u8>) -> &'static str {
     match b {
@@ -438,6 +500,39 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Consumes the next value if it is an array of strings without escapes, and returns its text;
+    /// else leaves it (`None`), to be read element by element (which reports any error). Such an
+    /// array decodes the same whatever it is decoded over, and needs nothing copied.
+    pub(crate) fn plain_string_array(&mut self) -> Option<&'a str> {
+        self.skip_ws();
+        let b = self.bytes;
+        let start = self.pos;
+        // Entering the array must not go too deep (reading it element by element reports that).
+        if b.get(start) != Some(&b'[') || self.depth >= MAX_DEPTH {
+            return None;
+        }
+        let mut i = ws_end(b, start + 1);
+        if b.get(i) != Some(&b']') {
+            loop {
+                if b.get(i) != Some(&b'"') {
+                    return None;
+                }
+                let end = string_run_end(b, i + 1);
+                if b.get(end) != Some(&b'"') {
+                    return None;
+                }
+                i = ws_end(b, end + 1);
+                match b.get(i) {
+                    Some(b',') => i = ws_end(b, i + 1),
+                    Some(b']') => break,
+                    _ => return None,
+                }
+            }
+        }
+        self.pos = i + 1;
+        Some(&self.text[start..self.pos])
+    }
+
     /// Skips the next value and returns its text.
     #[cfg_attr(not(feature = "admission"), allow(dead_code))]
     pub(crate) fn raw_value(&mut self) -> Result<&'a str> {
@@ -452,9 +547,88 @@ impl<'a> Reader<'a> {
         self.pos
     }
 
-    /// Skips any value, checking that it is well-formed. Iterative, so deep nesting cannot
-    /// overflow the stack.
+    /// Skips any value, checking that it is well-formed.
     pub(crate) fn skip(&mut self) -> Result<()> {
+        // Most skipped values are strings and numbers: no containers to track.
+        match self.peek() {
+            Some(b'"') => self.skip_string(),
+            Some(b'-' | b'0'..=b'9') => self.number().map(|_| ()),
+            _ => match self.well_formed_end() {
+                Some(end) => {
+                    self.pos = end;
+                    Ok(())
+                }
+                None => self.skip_any(),
+            },
+        }
+    }
+
+    /// Where the value here ends, if it is well-formed and holds no escape and no container deeper
+    /// than 128 levels (nor deeper than [`MAX_DEPTH`]); else `None`, and [`Reader::skip_any`]
+    /// skips it instead (reporting any error). One tight loop over the bytes: what is not exactly
+    /// a JSON token where one belongs gives up.
+    fn well_formed_end(&self) -> Option<usize> {
+        let b = self.bytes;
+        let mut i = self.pos;
+        // One bit per open container, as in `skip_any`: 1 for an object.
+        let mut objects: u128 = 0;
+        let mut open = 0usize;
+        loop {
+            // A value.
+            i = ws_end(b, i);
+            match *b.get(i)? {
+                b'"' => i = plain_string_end(b, i)?,
+                c @ (b'{' | b'[') => {
+                    if open >= 127 || self.depth + open + 1 > MAX_DEPTH {
+                        return None;
+                    }
+                    let is_object = c == b'{';
+                    objects = if is_object { objects | 1 << open } else { objects & !(1 << open) };
+                    open += 1;
+                    i = ws_end(b, i + 1);
+                    if b.get(i) == Some(if is_object { &b'}' } else { &b']' }) {
+                        i += 1;
+                        open -= 1;
+                    } else {
+                        if is_object {
+                            i = member_key_end(b, i)?;
+                        }
+                        continue;
+                    }
+                }
+                b'-' | b'0'..=b'9' => i = number_end(b, i)?,
+                b't' if b[i..].starts_with(b"true") => i += 4,
+                b'f' if b[i..].starts_with(b"false") => i += 5,
+                b'n' if b[i..].starts_with(b"null") => i += 4,
+                _ => return None,
+            }
+            // After a value: close containers, or on to the next member.
+            loop {
+                if open == 0 {
+                    return Some(i);
+                }
+                let is_object = objects & 1 << (open - 1) != 0;
+                i = ws_end(b, i);
+                match *b.get(i)? {
+                    b',' => {
+                        i += 1;
+                        if is_object {
+                            i = member_key_end(b, ws_end(b, i))?;
+                        }
+                        break;
+                    }
+                    b'}' if is_object => {}
+                    b']' if !is_object => {}
+                    _ => return None,
+                }
+                i += 1;
+                open -= 1;
+            }
+        }
+    }
+
+    /// [`Reader::skip`] for any value. Iterative, so deep nesting cannot overflow the stack.
+    fn skip_any(&mut self) -> Result<()> {
         // One bit per open container: 1 for an object, 0 for an array. The first 128 levels live in
         // a register; deeper ones (only hostile input nests that deep) spill to the heap.
         let mut near: u128 = 0;
@@ -547,6 +721,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Inside a skipped object: a key and its colon.
+    #[inline]
     fn member_key(&mut self) -> Result<()> {
         if self.peek() != Some(b'"') {
             return Err(self.unexpected("a string key"));
@@ -560,8 +735,22 @@ impl<'a> Reader<'a> {
     }
 
     /// Skips a string, validating its escapes, without building it.
+    #[inline(always)]
     fn skip_string(&mut self) -> Result<()> {
-        self.pos += 1;
+        let end = string_run_end(self.bytes, self.pos + 1);
+        if self.bytes.get(end) == Some(&b'"') {
+            self.pos = end + 1;
+            return Ok(());
+        }
+        self.pos = end;
+        self.skip_string_rest()
+    }
+
+    /// The rest of [`Reader::skip_string`] once its first run ended at something other than the
+    /// closing quote: an escape or an error.
+    #[cold]
+    #[inline(never)]
+    fn skip_string_rest(&mut self) -> Result<()> {
         let b = self.bytes;
         loop {
             self.pos = string_run_end(b, self.pos);
@@ -616,7 +805,69 @@ pub(crate) enum PathStyle {
 
 #[cfg(test)]
 mod tests {
-    use super::string_run_end;
+    use super::{string_run_end, Reader, MAX_DEPTH};
+
+    /// Skips the value at the start of `text` with [`Reader::skip_any`] alone: where it ends, or
+    /// the error.
+    fn skip_any(text: &str, depth: usize) -> Result<usize, String> {
+        let mut r = Reader::new(text);
+        r.depth = depth;
+        r.skip_any().map(|()| r.pos).map_err(|e| e.to_string())
+    }
+
+    /// The fast skip (`well_formed_end`) never accepts what the full one rejects, and ends where it
+    /// ends; it takes the common shapes, and gives the rest (escapes, errors, depth) to the full one.
+    #[test]
+    fn fast_skip_ends_where_the_full_skip_ends() {
+        let values = [
+            r#"{"secretName":"creds","defaultMode":420}"#,
+            r#" { "a" : [ 1 , -0.5e+3 , true , false , null , "x" , { } , [ ] ] , "b" : { "c" : [ [ ] ] } } "#,
+            r#"[{"path":"token","expirationSeconds":3600},{"configMap":{"items":[{"key":"k","path":"p"}]}}]"#,
+            "[0,-1,10,1.25,1E9,2e-0,-0.0]",
+            "{}",
+            "[]",
+            r#"["a\"b"]"#,
+            r#"{"k\u0041":1}"#,
+            r#"{"a":"\u00e9"}"#,
+        ];
+        let fast_taken = values.iter().filter(|v| Reader::new(v).well_formed_end().is_some()).count();
+        assert_eq!(fast_taken, 6, "the escape-free values take the fast way");
+        // Every prefix, and every single-byte change to a byte that matters in JSON.
+        let bytes = [
+            b'"', b'\\', b'{', b'}', b'[', b']', b',', b':', b'0', b'1', b'-', b'.', b'e', b'+', b't', b'n', b'x',
+            b' ', 0x01,
+        ];
+        let mut checked = 0;
+        for value in values {
+            let mut texts: Vec<String> = (0..=value.len()).map(|n| value[..n].to_owned()).collect();
+            for at in 0..value.len() {
+                for &c in &bytes {
+                    let mut t = value.as_bytes().to_vec();
+                    t[at] = c;
+                    texts.extend(String::from_utf8(t).ok());
+                }
+            }
+            texts.extend(
+                ["01", "-", "1.", "1e", "1e+", ".5", "tru", "nul", "[1,]", "{\"a\"}", "{\"a\":1,}", "[\"\u{1}\"]"]
+                    .map(String::from),
+            );
+            for text in texts {
+                for depth in [0, MAX_DEPTH - 2, MAX_DEPTH] {
+                    let mut r = Reader::new(&text);
+                    r.depth = depth;
+                    if let Some(end) = r.well_formed_end() {
+                        assert_eq!(skip_any(&text, depth), Ok(end), "{text:?} at depth {depth}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked}");
+        // Deeper than 127 open containers: the full skip's.
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert_eq!(Reader::new(&deep).well_formed_end(), None);
+        assert_eq!(skip_any(&deep, 0), Ok(400));
+    }
 
     #[test]
     fn finds_the_first_stop_byte_at_any_offset() {
