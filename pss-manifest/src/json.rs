@@ -887,17 +887,10 @@ mod position_tests {
             (from..b.len()).find(|&i| b[i] < 0x20 || b[i] == b'"' || b[i] == b'\\').unwrap_or(b.len())
         };
         let alphabet: &[u8] = b"ab \"\\\x00\x1f\x20\x7f\x80\xff\xe2\x9c\x93{}";
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = crate::test_rng::Rng(0x2545_f491_4f6c_dd1d);
         for len in 0..40 {
             for _ in 0..200 {
-                let bytes: Vec<u8> = (0..len)
-                    .map(|_| {
-                        seed ^= seed << 13;
-                        seed ^= seed >> 7;
-                        seed ^= seed << 17;
-                        alphabet[(seed % alphabet.len() as u64) as usize]
-                    })
-                    .collect();
+                let bytes = rng.bytes(len, alphabet);
                 for from in 0..=len + 1 {
                     assert_eq!(
                         string_stop(&bytes, from),
@@ -938,17 +931,7 @@ mod position_tests {
 mod index_tests {
     use super::*;
 
-    /// A small deterministic generator (xorshift), so that the test needs no crate.
-    struct Rng(u64);
-
-    impl Rng {
-        fn below(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n as u64) as usize
-        }
-    }
+    use crate::test_rng::Rng;
 
     /// Keys as written in JSON: plain, escaped forms of plain keys (`spe\u0063`, `\u00e9`), and
     /// keys whose text holds a backslash (`a\\b` reads `a\b`).
@@ -1066,17 +1049,7 @@ mod index_tests {
 mod index_bytes_tests {
     use super::*;
 
-    /// A small deterministic generator (xorshift), so that the test needs no crate.
-    struct Rng(u64);
-
-    impl Rng {
-        fn below(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n as u64) as usize
-        }
-    }
+    use crate::test_rng::Rng;
 
     /// Keys as written in JSON, with the path step that names each (as pss-core would write it).
     /// Some are prefixes of others, some are the same key escaped, some are not UTF-8.

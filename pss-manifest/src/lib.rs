@@ -57,6 +57,8 @@ mod json_stream;
 mod path;
 mod resolve;
 mod source;
+#[cfg(test)]
+mod test_rng;
 mod value;
 mod yaml;
 

@@ -162,14 +162,11 @@ mod tests {
     fn paths_split_as_the_reference_splits_them() {
         let pieces =
             ["a", "spec", "securityContext", ".", "[", "]", "0", "12", "é", "/", "99999999999999999999", "x.y"];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rng = crate::test_rng::Rng(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
             let mut path = String::new();
-            for _ in 0..seed % 9 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                path.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            for _ in 0..rng.0 % 9 {
+                path.push_str(pieces[rng.below(pieces.len())]);
             }
             assert_eq!(segments(&path).collect::<Vec<_>>(), reference(&path), "{path:?}");
             let ends: Vec<usize> = steps(&path).map(|(_, end)| end).collect();
@@ -183,17 +180,10 @@ mod tests {
     #[test]
     fn keys_end_at_the_first_dot_or_bracket() {
         let alphabet = b"ab.[]\xe9";
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = crate::test_rng::Rng(0x2545_f491_4f6c_dd1d);
         for len in 0..30 {
             for _ in 0..300 {
-                let bytes: Vec<u8> = (0..len)
-                    .map(|_| {
-                        seed ^= seed << 13;
-                        seed ^= seed >> 7;
-                        seed ^= seed << 17;
-                        alphabet[(seed % alphabet.len() as u64) as usize]
-                    })
-                    .collect();
+                let bytes = rng.bytes(len, alphabet);
                 for from in 0..=len {
                     let naive = (from..len).find(|&i| bytes[i] == b'.' || bytes[i] == b'[').unwrap_or(len);
                     assert_eq!(key_end(&bytes, from), naive, "{bytes:?} from {from}");
