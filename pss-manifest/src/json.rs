@@ -23,19 +23,11 @@ fn skip_ws(text: &[u8], mut at: usize) -> usize {
 /// of a manifest are short keys and values, where one call of a general search costs more than the
 /// string.
 pub(crate) fn string_stop(bytes: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let flags = |w: u64| {
-        let below_space = w.wrapping_sub(ONES * 0x20) & !w;
-        let quote = w ^ (ONES * u64::from(b'"'));
-        let backslash = w ^ (ONES * u64::from(b'\\'));
-        (below_space | (quote.wrapping_sub(ONES) & !quote) | (backslash.wrapping_sub(ONES) & !backslash)) & HIGH
-    };
     let mut i = from;
     while let Some(word) = bytes.get(i..i + 8) {
         let mut w = [0u8; 8];
         w.copy_from_slice(word);
-        let found = flags(u64::from_le_bytes(w));
+        let found = stop_flags(u64::from_le_bytes(w));
         if found != 0 {
             return i + (found.trailing_zeros() / 8) as usize;
         }
@@ -49,6 +41,28 @@ pub(crate) fn string_stop(bytes: &[u8], from: usize) -> usize {
         .map_or(bytes.len(), |at| i + at)
 }
 
+/// The flags of [`string_stop`] for one little-endian word of a text.
+#[inline(always)]
+fn stop_flags(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below_space = w.wrapping_sub(ONES * 0x20) & !w;
+    let quote = w ^ (ONES * u64::from(b'"'));
+    let backslash = w ^ (ONES * u64::from(b'\\'));
+    (below_space | (quote.wrapping_sub(ONES) & !quote) | (backslash.wrapping_sub(ONES) & !backslash)) & HIGH
+}
+
+/// Past the escape whose backslash is at `i`, if it is one JSON has (`\uXXXX` with four
+/// hexadecimal digits, or one of `"\/bfnrt`).
+#[inline]
+fn escape_end(text: &[u8], i: usize) -> Option<usize> {
+    match text.get(i + 1)? {
+        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(i + 2),
+        b'u' => text.get(i + 2..i + 6)?.iter().all(u8::is_ascii_hexdigit).then_some(i + 6),
+        _ => None,
+    }
+}
+
 /// The end of the string starting at `at` (a `"`), if it is valid.
 fn string_end(text: &[u8], at: usize) -> Option<usize> {
     let mut i = at + 1;
@@ -57,17 +71,7 @@ fn string_end(text: &[u8], at: usize) -> Option<usize> {
         i = string_stop(text, i);
         match *text.get(i)? {
             b'"' => return Some(i + 1),
-            b'\\' => match text.get(i + 1)? {
-                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
-                b'u' => {
-                    let hex = text.get(i + 2..i + 6)?;
-                    if !hex.iter().all(u8::is_ascii_hexdigit) {
-                        return None;
-                    }
-                    i += 6;
-                }
-                _ => return None,
-            },
+            b'\\' => i = escape_end(text, i)?,
             _ => return None,
         }
     }
@@ -466,8 +470,6 @@ fn skip_ws_noting(text: &[u8], mut at: usize, newlines: &mut Vec<u32>) -> usize 
 /// the string is ASCII.
 #[inline(always)]
 fn scan_string(text: &[u8], at: usize, seen: &mut u64) -> Option<(usize, bool)> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut escaped = false;
     let mut i = at + 1;
     loop {
@@ -476,12 +478,7 @@ fn scan_string(text: &[u8], at: usize, seen: &mut u64) -> Option<(usize, bool)> 
         loop {
             if let Some(word) = text.get(i..i + 8) {
                 let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-                let below_space = w.wrapping_sub(ONES * 0x20) & !w;
-                let quote = w ^ (ONES * u64::from(b'"'));
-                let backslash = w ^ (ONES * u64::from(b'\\'));
-                let found =
-                    (below_space | (quote.wrapping_sub(ONES) & !quote) | (backslash.wrapping_sub(ONES) & !backslash))
-                        & HIGH;
+                let found = stop_flags(w);
                 // The bytes up to the stop, and the rest of the word (some after the string).
                 *seen |= w;
                 if found != 0 {
@@ -504,17 +501,7 @@ fn scan_string(text: &[u8], at: usize, seen: &mut u64) -> Option<(usize, bool)> 
             b'"' => return Some((i + 1, escaped)),
             b'\\' => {
                 escaped = true;
-                match text.get(i + 1)? {
-                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
-                    b'u' => {
-                        let hex = text.get(i + 2..i + 6)?;
-                        if !hex.iter().all(u8::is_ascii_hexdigit) {
-                            return None;
-                        }
-                        i += 6;
-                    }
-                    _ => return None,
-                }
+                i = escape_end(text, i)?;
             }
             _ => return None,
         }
