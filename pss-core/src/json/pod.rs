@@ -115,11 +115,13 @@ impl<'a> StrList<'a> {
             return Ok(());
         }
         // Anything else (`null`, escapes, errors) as a slice is decoded, over the strings so far.
-        if let StrList::Text(text) = *list {
-            *list = StrList::Strings(StrIter::new(text).map(Cow::Borrowed).collect());
-        }
-        let StrList::Strings(strings) = list else { unreachable!("made strings above") };
-        list_into(r, strings, string_into)
+        let mut strings = match core::mem::take(list) {
+            StrList::Text(text) => StrIter::new(text).map(Cow::Borrowed).collect(),
+            StrList::Strings(strings) => strings,
+        };
+        let decoded = list_into(r, &mut strings, string_into);
+        *list = StrList::Strings(strings);
+        decoded
     }
 
     pub(crate) fn iter(&self) -> StrIter<'_, 'a> {
