@@ -233,6 +233,10 @@ pub(crate) trait ContainerView<'a>: Copy {
     fn host_ports(self) -> impl Iterator<Item = i32> + 'a;
     /// Each non-empty probe or lifecycle-handler host, in [`HostSite`] order.
     fn hosts(self) -> impl Iterator<Item = (HostSite, &'a str)> + 'a;
+    /// Whether [`ContainerView::hosts`] has any.
+    fn has_hosts(self) -> bool {
+        self.hosts().next().is_some()
+    }
 }
 
 /// A pod (metadata and spec), as the checks see it.

@@ -1,6 +1,8 @@
 //! The typed way in: k8s-openapi's `Pod`, or an `ObjectMeta` and a `PodSpec`.
 
-use k8s_openapi::api::core::v1::{Container, EphemeralContainer, LifecycleHandler, Pod, PodSpec, Probe, Volume};
+use k8s_openapi::api::core::v1::{
+    Container, EphemeralContainer, HTTPGetAction, LifecycleHandler, Pod, PodSpec, Probe, TCPSocketAction, Volume,
+};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::model::{ContainerKind, ContainerView, HostSite, PodView, Sc, Slot};
@@ -171,6 +173,38 @@ impl<'a> ContainerView<'a> for TypedContainer<'a> {
         ]
         .into_iter()
         .filter_map(|(site, host)| Some((site, host?)))
+    }
+
+    /// As `hosts().next().is_some()`, without building every site's entry first: most containers
+    /// have no probe or lifecycle handler with a host, and a compliant pod's pre-check asks this
+    /// of every container.
+    fn has_hosts(self) -> bool {
+        fn set<A: HasHost>(a: &Option<A>) -> bool {
+            a.as_ref().is_some_and(|a| a.host().is_some_and(|h| !h.is_empty()))
+        }
+        let probe = |p: &Option<Probe>| p.as_ref().is_some_and(|p| set(&p.http_get) || set(&p.tcp_socket));
+        let handler = |h: &Option<LifecycleHandler>| h.as_ref().is_some_and(|h| set(&h.http_get) || set(&h.tcp_socket));
+        probe(field!(self, liveness_probe))
+            || probe(field!(self, readiness_probe))
+            || probe(field!(self, startup_probe))
+            || field!(self, lifecycle).as_ref().is_some_and(|l| handler(&l.post_start) || handler(&l.pre_stop))
+    }
+}
+
+/// An httpGet or tcpSocket action's `host`.
+trait HasHost {
+    fn host(&self) -> Option<&str>;
+}
+
+impl HasHost for HTTPGetAction {
+    fn host(&self) -> Option<&str> {
+        self.host.as_deref()
+    }
+}
+
+impl HasHost for TCPSocketAction {
+    fn host(&self) -> Option<&str> {
+        self.host.as_deref()
     }
 }
 

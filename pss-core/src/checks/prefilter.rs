@@ -196,7 +196,7 @@ pub(super) fn certainly_allowed<P: PodView>(pod: &P, plan: u32, minor: u64) -> b
         if host_ports && c.host_ports().any(|p| p != 0) {
             return false;
         }
-        if hosts && c.hosts().next().is_some() {
+        if hosts && c.has_hosts() {
             return false;
         }
     }
@@ -210,7 +210,8 @@ mod tests {
 
     use super::{known, knows, HANDLED};
     use crate::checks::{plan, run, run_every_check, Ctx, NEWEST_MINOR};
-    use crate::{CheckId, Level, LevelVersion, PodDocument, Version};
+    use crate::{CheckId, Level, LevelVersion, PodDocument, PodParts, Version};
+    use k8s_openapi::api::core::v1::Pod;
 
     /// Fail closed: the pre-check knows every check at every version, so that it keeps its speed;
     /// and a check it does not know (removed from `HANDLED`, or changed since) is never answered for.
@@ -325,9 +326,15 @@ mod tests {
             pick(vec!["a", "b"]),
             prop::option::of(security_context(false)),
             opt(vec![json!([{"containerPort": 1, "hostPort": 0}]), json!([{"containerPort": 1, "hostPort": 80}])]),
-            opt(vec![json!({"httpGet": {"host": "h", "port": 1}}), json!({"tcpSocket": {"port": 1}})]),
+            opt(vec![
+                json!({"httpGet": {"host": "h", "port": 1}}),
+                json!({"httpGet": {"host": "", "port": 1}}),
+                json!({"tcpSocket": {"port": 1}}),
+                json!({"tcpSocket": {"host": "h", "port": 1}}),
+            ]),
+            pick(vec!["livenessProbe", "readinessProbe", "startupProbe", "postStart", "preStop"]),
         )
-            .prop_map(|(name, sc, ports, probe)| {
+            .prop_map(|(name, sc, ports, probe, site)| {
                 let mut c = json!({"name": name});
                 if let Some(sc) = sc {
                     c["securityContext"] = sc;
@@ -335,8 +342,10 @@ mod tests {
                 if let Some(p) = ports {
                     c["ports"] = p;
                 }
-                if let Some(p) = probe {
-                    c["livenessProbe"] = p;
+                match probe {
+                    Some(p) if site.ends_with("Probe") => c[site] = p,
+                    Some(p) => c["lifecycle"] = json!({ site: p }),
+                    None => {}
                 }
                 c
             })
@@ -418,6 +427,9 @@ mod tests {
             ("/spec/containers/0/securityContext/appArmorProfile", json!({"type": "x"})),
             ("/spec/containers/0/ports", json!([{"containerPort": 1, "hostPort": 8080}])),
             ("/spec/containers/0/readinessProbe", json!({"tcpSocket": {"host": "h", "port": 1}})),
+            ("/spec/containers/0/startupProbe", json!({"httpGet": {"host": "h", "port": 1}})),
+            ("/spec/containers/0/lifecycle", json!({"postStart": {"tcpSocket": {"host": "h", "port": 1}}})),
+            ("/spec/containers/0/lifecycle", json!({"preStop": {"httpGet": {"host": "h", "port": 1}}})),
         ];
         pick(tweaks).prop_map(|(pointer, value)| {
             let mut pod = json!({
@@ -445,9 +457,12 @@ mod tests {
             let text = pod.to_string();
             let doc = PodDocument::from_str(&text).unwrap();
             let version = if minor > NEWEST_MINOR { Version::LATEST } else { Version::v1(minor) };
+            let typed: Pod = serde_json::from_value(pod).unwrap();
+            let typed = PodParts::from(&typed);
             for level in Level::ALL {
                 let lv = LevelVersion::new(level, version);
                 prop_assert_eq!(run(lv, &doc, &Ctx::POD), run_every_check(lv, &doc, &Ctx::POD));
+                prop_assert_eq!(run(lv, &typed, &Ctx::POD), run_every_check(lv, &typed, &Ctx::POD));
             }
         }
 
@@ -457,9 +472,12 @@ mod tests {
             let text = pod.to_string();
             let doc = PodDocument::from_str(&text).unwrap();
             let version = if minor > NEWEST_MINOR { Version::LATEST } else { Version::v1(minor) };
+            let typed: Pod = serde_json::from_value(pod).unwrap();
+            let typed = PodParts::from(&typed);
             for level in Level::ALL {
                 let lv = LevelVersion::new(level, version);
                 prop_assert_eq!(run(lv, &doc, &Ctx::POD), run_every_check(lv, &doc, &Ctx::POD));
+                prop_assert_eq!(run(lv, &typed, &Ctx::POD), run_every_check(lv, &typed, &Ctx::POD));
             }
         }
     }
