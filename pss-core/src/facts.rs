@@ -135,6 +135,13 @@ impl Facts {
     #[cold]
     #[inline(never)]
     fn reserve_first(&mut self) {
+        if self.atoms.is_empty() && self.fields.is_empty() && self.items.is_empty() {
+            if let Some(spare) = spare::take() {
+                // Empty, and each at least its typical size (see `Drop`).
+                (self.strings, self.items, self.atoms, self.fields) = spare;
+                return;
+            }
+        }
         // The strings are empty here (no capacity); the other buffers almost always are.
         self.strings = String::with_capacity(TYPICAL_STRINGS);
         with_room(&mut self.items, TYPICAL_ITEMS);
@@ -333,6 +340,63 @@ impl Facts {
             }
             PathFact::Text(s) => out.write_str(self.str(s)),
         }
+    }
+}
+
+/// Facts' buffers go back to [`spare`] when dropped, emptied, unless one of them is smaller than
+/// its typical size (never reserved) or grew past [`SPARE_LIMIT`] times it (kept only if it is
+/// likely needed again).
+impl Drop for Facts {
+    fn drop(&mut self) {
+        let within = |capacity: usize, typical: usize| (typical..=typical * SPARE_LIMIT).contains(&capacity);
+        if within(self.strings.capacity(), TYPICAL_STRINGS)
+            && within(self.items.capacity(), TYPICAL_ITEMS)
+            && within(self.atoms.capacity(), TYPICAL_ATOMS)
+            && within(self.fields.capacity(), TYPICAL_FIELDS)
+        {
+            self.strings.clear();
+            self.items.clear();
+            self.atoms.clear();
+            self.fields.clear();
+            spare::put((
+                core::mem::take(&mut self.strings),
+                core::mem::take(&mut self.items),
+                core::mem::take(&mut self.atoms),
+                core::mem::take(&mut self.fields),
+            ));
+        }
+    }
+}
+
+/// How many times its typical size a dropped buffer may have grown to and still be kept.
+const SPARE_LIMIT: usize = 4;
+
+/// The buffers of one [`Facts`]: strings, items, atoms, fields.
+type Buffers = (String, Vec<Span>, Vec<Atom>, Vec<FieldFact>);
+
+/// One set of fact buffers kept per thread between evaluations: a denied pod's facts take it
+/// instead of allocating four buffers (each above the system allocator's small-block cache, so
+/// each allocation and release was a slow path), and give it back when the last violation
+/// holding them is dropped. At most one set (a few kilobytes) is kept per thread.
+mod spare {
+    use core::cell::Cell;
+
+    use super::Buffers;
+
+    std::thread_local! {
+        static SPARE: Cell<Option<Buffers>> = const { Cell::new(None) };
+    }
+
+    /// The kept buffers, if any (none while the thread is being torn down).
+    pub(super) fn take() -> Option<Buffers> {
+        SPARE.try_with(Cell::take).ok().flatten()
+    }
+
+    /// Keeps `buffers` for the next evaluation on this thread (dropped if the thread is being torn
+    /// down).
+    pub(super) fn put(buffers: Buffers) {
+        // A set already kept is released in favour of this one.
+        let _ = SPARE.try_with(|spare| spare.set(Some(buffers)));
     }
 }
 

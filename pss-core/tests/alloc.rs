@@ -5,9 +5,11 @@
 //!   allocations, while an escape sequence (which must be copied) does allocate;
 //! - `evaluate_json` makes an exact, known number of allocations per pod;
 //! - only violations allocate, and a fixed number of times: a denied pod's violations are recorded
-//!   as facts in [`VIOLATION_ALLOCS`] buffers shared by all of them, however many places violate
-//!   (a buffer that outgrows its typical size is reallocated; a list a detail names that is longer
-//!   than eight entries adds one allocation);
+//!   as facts in four buffers shared by all of them, however many places violate (a buffer that
+//!   outgrows its typical size is reallocated; a list a detail names that is longer than eight
+//!   entries adds one allocation); the buffers are kept by the thread when the facts are dropped,
+//!   so a thread's first denied pod makes [`FIRST_VIOLATION_ALLOCS`] allocations and the later ones
+//!   [`VIOLATION_ALLOCS`];
 //! - reading a violation's detail and paths into a buffer of the caller's allocates nothing;
 //! - the aggregate texts (`forbidden_detail`, `denial_message`) of a typical denied pod allocate
 //!   once each.
@@ -24,10 +26,26 @@ use pss_core::{evaluate, evaluate_json, evaluate_json_str, Level, LevelVersion, 
 #[global_allocator]
 static ALLOC: CountingAlloc = CountingAlloc;
 
-/// The allocations of a denied pod's violations, whatever the pod: the copied strings, the lists
-/// the details name, the detail pieces, the fields, the shared `Arc` holding them, and the
-/// `Vec<Violation>`.
-const VIOLATION_ALLOCS: u64 = 6;
+/// The allocations of a denied pod's violations, whatever the pod, on a thread that kept the fact
+/// buffers of an earlier denied pod: the shared `Arc` holding the facts, and the `Vec<Violation>`.
+const VIOLATION_ALLOCS: u64 = 2;
+
+/// The same on a thread's first denied pod (or when the kept buffers are in use, or were let go
+/// because they grew too large): the copied strings, the lists the details name, the detail pieces
+/// and the fields too.
+const FIRST_VIOLATION_ALLOCS: u64 = VIOLATION_ALLOCS + 4;
+
+/// Makes this thread keep a set of fact buffers: a denied pod evaluated and dropped.
+fn warm() {
+    let result = evaluate_json_str(RESTRICTED, r#"{"spec":{"containers":[{"name":"app"}]}}"#).unwrap();
+    assert!(!result.allowed());
+}
+
+/// `measure` on a thread that keeps a set of fact buffers (see [`warm`]).
+fn measure_warm<T>(f: impl FnOnce() -> T) -> (T, Counts) {
+    warm();
+    measure(f)
+}
 
 const RESTRICTED: LevelVersion = LevelVersion::new(Level::Restricted, Version::LATEST);
 const BASELINE: LevelVersion = LevelVersion::new(Level::Baseline, Version::LATEST);
@@ -304,7 +322,7 @@ fn evaluate_json_makes_a_known_number_of_allocations() {
     let mut failures = Vec::new();
     eprintln!("{:<14} {:<18} {:>6} {:>8} {:>7} {:>10}", "pod", "level", "allocs", "reallocs", "bytes", "violations");
     for e in cases {
-        let (result, c) = measure(|| evaluate_json_str(e.lv, &e.json).unwrap());
+        let (result, c) = measure_warm(|| evaluate_json_str(e.lv, &e.json).unwrap());
         let n = result.len();
         eprintln!("{:<14} {:<18} {:>6} {:>8} {:>7} {n:>10}", e.pod, e.lv.to_string(), c.allocs, c.reallocs, c.bytes);
         if (c.allocs, c.reallocs, n) != (e.allocs, e.reallocs, e.violations) {
@@ -328,7 +346,7 @@ fn violations_allocate_a_fixed_number_of_times() {
     for k in 0..=200 {
         let json = privileged_containers(k);
         let doc = PodDocument::from_str(&json).unwrap();
-        let (result, counts) = measure(|| evaluate(BASELINE, &doc));
+        let (result, counts) = measure_warm(|| evaluate(BASELINE, &doc));
         assert_eq!(result.allowed(), k == 0);
         assert_eq!(result.iter().map(|v| v.fields().len()).sum::<usize>(), k);
         per_k.push(counts);
@@ -357,10 +375,72 @@ fn violations_allocate_a_fixed_number_of_times() {
     let (_, d) = measure(|| PodDocument::from_str(&denied).unwrap());
     let (_, a) = measure(|| PodDocument::from_str(&allowed).unwrap());
     assert_eq!(d, a);
-    let (_, full_denied) = measure(|| evaluate_json_str(BASELINE, &denied).unwrap());
-    let (_, full_allowed) = measure(|| evaluate_json_str(BASELINE, &allowed).unwrap());
+    let (_, full_denied) = measure_warm(|| evaluate_json_str(BASELINE, &denied).unwrap());
+    let (_, full_allowed) = measure_warm(|| evaluate_json_str(BASELINE, &allowed).unwrap());
     assert_eq!(full_allowed.allocs, a.allocs);
     assert_eq!(full_denied.allocs, d.allocs + per_k[3].allocs);
+}
+
+/// A thread keeps the buffers of the last facts it dropped, one set at most, and gives them to its
+/// next denied pod; a set in use, or one that grew past four times its typical size, is not there
+/// to take.
+#[test]
+fn a_thread_keeps_one_set_of_fact_buffers() {
+    assert_counting();
+    let denied = privileged_containers(2);
+    let (_, decoding) = measure(|| PodDocument::from_str(&denied).unwrap());
+    let evaluate_counted = || {
+        let (result, counts) = measure(|| evaluate_json_str(BASELINE, &denied).unwrap());
+        assert_eq!(result.len(), 1);
+        (result, counts.allocs - decoding.allocs)
+    };
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                // A new thread keeps nothing yet.
+                let (first, allocs) = evaluate_counted();
+                assert_eq!(allocs, FIRST_VIOLATION_ALLOCS);
+                // While the first result holds its facts, a second pod allocates its own.
+                let (second, allocs) = evaluate_counted();
+                assert_eq!(allocs, FIRST_VIOLATION_ALLOCS);
+                drop(first);
+                drop(second); // one set is kept, the other released
+                let (third, allocs) = evaluate_counted();
+                assert_eq!(allocs, VIOLATION_ALLOCS);
+                let (fourth, allocs) = evaluate_counted();
+                assert_eq!(allocs, FIRST_VIOLATION_ALLOCS);
+                // A clone holds the facts too: dropping the result alone gives nothing back.
+                let kept = fourth[0].clone();
+                drop(fourth);
+                drop(third);
+                let (fifth, allocs) = evaluate_counted();
+                assert_eq!(allocs, VIOLATION_ALLOCS);
+                // The texts read the same from kept buffers.
+                assert_eq!(kept.detail().to_string(), fifth[0].detail().to_string());
+                assert_eq!(fifth[0].detail(), r#"containers "c0", "c1" must not set securityContext.privileged=true"#);
+                drop(kept);
+                drop(fifth);
+
+                // Facts that grew past four times their typical size are released, not kept.
+                let (large, _) = measure(|| evaluate_json_str(BASELINE, &privileged_containers(100)).unwrap());
+                drop(large);
+                let (_, allocs) = evaluate_counted();
+                assert_eq!(allocs, FIRST_VIOLATION_ALLOCS);
+            })
+            .join()
+            .unwrap();
+
+        // Facts dropped on another thread than the one that recorded them are kept there.
+        let (result, _) = scope.spawn(evaluate_counted).join().unwrap();
+        scope
+            .spawn(move || {
+                drop(result);
+                let (_, allocs) = evaluate_counted();
+                assert_eq!(allocs, VIOLATION_ALLOCS);
+            })
+            .join()
+            .unwrap();
+    });
 }
 
 /// A violation's texts are rendered when read; into a buffer with room, that allocates nothing.

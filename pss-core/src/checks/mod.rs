@@ -475,7 +475,7 @@ impl Rec {
     }
 
     /// Records an offending field.
-    #[inline(never)]
+    #[inline]
     pub(crate) fn field(&mut self, path: PathFact, value: ValueFact, container: Option<Span>) {
         self.facts.reserve_typical();
         self.facts.field(path, value, container);
