@@ -220,10 +220,34 @@ impl Buffer<'_> {
             self.overflowed = true;
             return;
         };
-        // SAFETY: `dst` is `bytes.len()` writable bytes (`MaybeUninit<u8>` has the layout of `u8`),
-        // and the buffer (the stack's, or the caller's) does not overlap the library's texts or the
-        // caller's input (the exported functions' contract).
-        unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), dst.as_mut_ptr().cast::<u8>(), bytes.len()) }
+        let (n, src, dst) = (bytes.len(), bytes.as_ptr(), dst.as_mut_ptr().cast::<u8>());
+        // SAFETY: `dst` is `n` writable bytes (`MaybeUninit<u8>` has the layout of `u8`) and `src`
+        // `n` readable ones; the buffer (the stack's, or the caller's) does not overlap the
+        // library's texts or the caller's input (the exported functions' contract). Every access
+        // below is at an offset from 0 to `n - 1` (two words or three bytes that may overlap).
+        unsafe {
+            // Most pieces are a few bytes (a separator, a quote, a name): copied inline rather than
+            // by a call to the C library's memcpy each.
+            match n {
+                0 => {}
+                1..=3 => {
+                    for i in [0, n / 2, n - 1] {
+                        dst.add(i).write(src.add(i).read());
+                    }
+                }
+                4..=7 => {
+                    let (a, b) = (src.cast::<u32>().read_unaligned(), src.add(n - 4).cast::<u32>().read_unaligned());
+                    dst.cast::<u32>().write_unaligned(a);
+                    dst.add(n - 4).cast::<u32>().write_unaligned(b);
+                }
+                8..=16 => {
+                    let (a, b) = (src.cast::<u64>().read_unaligned(), src.add(n - 8).cast::<u64>().read_unaligned());
+                    dst.cast::<u64>().write_unaligned(a);
+                    dst.add(n - 8).cast::<u64>().write_unaligned(b);
+                }
+                _ => core::ptr::copy_nonoverlapping(src, dst, n),
+            }
+        }
     }
 }
 
