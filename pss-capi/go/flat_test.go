@@ -3,6 +3,7 @@ package pss
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -215,5 +216,43 @@ func BenchmarkEvaluateFlat(b *testing.B) {
 		if _, err := evaluateFlat(fb, deniedPod, restrictedLatest, entryPod, nil); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A result larger than the pooled buffer (flatBufferSize) and than the C
+// library's own first buffer: Evaluate gets it whole, as decoding it from a
+// buffer of its size gives it.
+func TestFlatLargerThanThePooledBuffer(t *testing.T) {
+	var containers []string
+	for i := range 120 {
+		containers = append(containers, fmt.Sprintf(`{"name": "container-%d", "image": "img", "securityContext":
+			{"privileged": true, "runAsUser": 0, "capabilities": {"add": ["NET_ADMIN", "SYS_TIME"]}}}`, i))
+	}
+	pod := []byte(`{"metadata": {"name": "big"}, "spec": {"hostNetwork": true, "containers": [` +
+		strings.Join(containers, ",") + `]}}`)
+	got, err := Evaluate(pod, restrictedLatest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf, err := evaluateFlat(newFlatBuffer(1<<20), pod, restrictedLatest, entryPod, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(buf) <= flatBufferSize {
+		t.Fatalf("the result is %d bytes, within the pooled buffer's %d", len(buf), flatBufferSize)
+	}
+	want, err := decodeFlat(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("through the pooled buffer: %+v\nwant %+v", got, want)
+	}
+	fields := 0
+	for _, v := range got.Violations {
+		fields += len(v.Fields)
+	}
+	if got.Allowed || fields < 4*120 || got.Violations[0].Fields[0].Path != "spec.hostNetwork" {
+		t.Fatalf("%d violations, %d fields: %+v", len(got.Violations), fields, got.Violations[0])
 	}
 }

@@ -642,8 +642,10 @@ func decodeFlat(buf []byte) (Result, error) {
 	if end > texts {
 		// The texts are reachable only as strings and the values only as capped
 		// slices of the rest, so no value can be used to change a text.
-		b := make([]byte, end-texts)
-		copy(b, buf[texts:end])
+		// make and copy of the same length: allocated without zeroing first.
+		src := buf[texts:end]
+		b := make([]byte, len(src))
+		copy(b, src)
 		tl := int(textsEnd - texts)
 		d.texts, d.values = unsafe.String(&b[0], tl), b[tl:len(b):len(b)]
 	}
@@ -657,8 +659,14 @@ func decodeFlat(buf []byte) (Result, error) {
 		if nf > 0 {
 			fs := unsafe.Slice((*C.pss_flat_field)(unsafe.Pointer(&buf[h.fields])), nf)
 			all = make([]Field, nf)
+			// Field by field, not as composite literals: a whole struct stored
+			// into the heap is copied with a bulk write barrier while the
+			// garbage collector marks, each field alone with the cheap one.
 			for j := range fs {
-				all[j] = Field{Path: d.text(fs[j].path), Value: d.value(fs[j].value_json), Container: d.text(fs[j].container)}
+				f, c := &all[j], &fs[j]
+				f.Path = d.text(c.path)
+				f.Value = d.value(c.value_json)
+				f.Container = d.text(c.container)
 			}
 		}
 		out := make([]Violation, nv)
@@ -669,12 +677,11 @@ func decodeFlat(buf []byte) (Result, error) {
 				return Result{}, flatError("violation %d's fields (%d from %d) are not the next ones of %d", i, n, first, nf)
 			}
 			next += n
-			out[i] = Violation{
-				Check:  d.text(vs[i].check_id),
-				Reason: d.text(vs[i].reason),
-				Detail: d.text(vs[i].detail),
-				Fields: all[first : first+n : first+n],
-			}
+			v, c := &out[i], &vs[i]
+			v.Check = d.text(c.check_id)
+			v.Reason = d.text(c.reason)
+			v.Detail = d.text(c.detail)
+			v.Fields = all[first : first+n : first+n]
 		}
 		if next != nf {
 			return Result{}, flatError("%d fields, of which the violations have %d", nf, next)
@@ -702,37 +709,45 @@ type flatDecoder struct {
 
 // text gives a span's text from the copy ("" when absent or empty).
 func (d *flatDecoder) text(s C.pss_span) string {
-	if s.len == 0 {
+	// In uint64, where an offset before the texts wraps around to one past
+	// them. Small enough to be inlined; the failure is reported out of line.
+	o, n := uint64(s.offset)-uint64(d.textsAt), uint64(s.len)
+	if n == 0 {
 		return ""
 	}
-	// In int64: a uint32 offset or length may not fit a 32-bit int.
-	o, n := int64(s.offset), int64(s.len)
-	if o < int64(d.textsAt) || n > int64(d.textsEnd)-o {
-		d.fail("the text of %d bytes at %d is not among the texts (%d to %d)", n, o, d.textsAt, d.textsEnd)
+	if o > uint64(len(d.texts)) || n > uint64(len(d.texts))-o {
+		d.misplaced(s, false)
 		return ""
 	}
-	o -= int64(d.textsAt)
 	return d.texts[o : o+n]
 }
 
 // value gives a field's JSON value as a capped slice of the copy of the values
 // (appending to one never writes into another); nil when empty.
 func (d *flatDecoder) value(s C.pss_span) json.RawMessage {
-	if s.len == 0 {
+	o, n := uint64(s.offset)-uint64(d.textsEnd), uint64(s.len)
+	if n == 0 {
 		return nil
 	}
-	o, n := int64(s.offset), int64(s.len)
-	if o < int64(d.textsEnd) || n > int64(d.end)-o {
-		d.fail("the value of %d bytes at %d is not among the values (%d to %d)", n, o, d.textsEnd, d.end)
+	if o > uint64(len(d.values)) || n > uint64(len(d.values))-o {
+		d.misplaced(s, true)
 		return nil
 	}
-	o -= int64(d.textsEnd)
 	return json.RawMessage(d.values[o : o+n : o+n])
 }
 
-func (d *flatDecoder) fail(format string, args ...any) {
+// misplaced keeps the error for a text's (or a value's) span outside the
+// texts (the values), unless there is one already.
+//
+//go:noinline
+func (d *flatDecoder) misplaced(s C.pss_span, value bool) {
+	what, from, to := "text", d.textsAt, d.textsEnd
+	if value {
+		what, from, to = "value", d.textsEnd, d.end
+	}
 	if d.err == nil {
-		d.err = flatError(format, args...)
+		d.err = flatError("the %s of %d bytes at %d is not among the %ss (%d to %d)", what, uint32(s.len),
+			uint32(s.offset), what, from, to)
 	}
 }
 

@@ -3,14 +3,16 @@
 //! with no further call and copies it with one (`pss_evaluate_flat`,
 //! `pss_level_version_evaluate_flat`, `pss_evaluation_write_flat`).
 //!
-//! The encoder runs twice over the same source: once to measure (nothing written), once to write into
-//! the caller's buffer when it is large enough. Both runs place every byte at the same offset, and
-//! every write into the buffer is bounds-checked, so a mistake here can only ever be a caught panic.
+//! The encoder runs once over the source into a buffer on the stack, rendering each text once, and
+//! the result is copied into the caller's buffer when it fits; a result larger than the stack's
+//! buffer is encoded a second time, straight into the caller's buffer. Both runs place every byte at
+//! the same offset, and every write is bounds-checked, so a mistake here can only ever be a caught
+//! panic or an error.
 
 use core::fmt::{self, Write as _};
 use core::mem::{size_of, MaybeUninit};
 
-use pss_core::{Evaluation, NoPodTemplate, Violation, WorkloadKind};
+use pss_core::{Evaluation, NoPodTemplate, WorkloadKind};
 
 use crate::evaluation::{pss_evaluation_view, view_fields};
 use crate::ffi::Failure;
@@ -167,12 +169,21 @@ pub struct pss_flat_field {
 const HEADER: usize = size_of::<pss_flat_evaluation>();
 const VIOLATION: usize = size_of::<pss_flat_violation>();
 const FIELD: usize = size_of::<pss_flat_field>();
+/// Where `check_id` is in a `pss_flat_violation`, and `value_json` in a `pss_flat_field`.
+const CHECK_ID_AT: usize = core::mem::offset_of!(pss_flat_violation, check_id);
+const VALUE_AT: usize = core::mem::offset_of!(pss_flat_field, value_json);
 
 // The records are plain `u32`s: no padding (every byte written is initialised), and every size a
 // multiple of 8, so that every part of the layout stays 8-aligned. The numbers are the layout of
 // version 1 and must never change.
 const _: () = assert!(HEADER == 104 && VIOLATION == 32 && FIELD == 24);
 const _: () = assert!(HEADER % 8 == 0 && VIOLATION % 8 == 0 && FIELD % 8 == 0);
+const _: () = assert!(CHECK_ID_AT == 0 && VALUE_AT == 8);
+
+/// The bytes of the encoder's first run, on the stack: every flat evaluation of the bench corpus
+/// fits (the largest is about 5 KiB, a denied pod's about 2 KiB), so that it is rendered once and
+/// copied once, and the caller's buffer is written only when the evaluation fits it.
+const SCRATCH: usize = 8 << 10;
 
 /// A record written as its bytes.
 ///
@@ -191,47 +202,66 @@ unsafe impl Record for pss_flat_evaluation {}
 unsafe impl Record for pss_flat_violation {}
 // SAFETY: as above.
 unsafe impl Record for pss_flat_field {}
+// SAFETY: as above.
+unsafe impl Record for pss_span {}
 
-/// Where the encoder's bytes go.
-pub(crate) trait Sink {
-    /// Puts `bytes` at offset `at`.
-    fn put(&mut self, at: usize, bytes: &[u8]);
-}
-
-/// Measuring: nothing is written.
-struct Measure;
-
-impl Sink for Measure {
-    fn put(&mut self, _: usize, _: &[u8]) {}
-}
-
-/// A caller's buffer.
+/// Where the encoder's bytes go: a buffer, bounds-checked. A write that does not fit is dropped and
+/// remembered, so that a run over a buffer too small still finds where everything goes (the size).
 struct Buffer<'b> {
     buf: &'b mut [MaybeUninit<u8>],
+    overflowed: bool,
 }
 
-impl Sink for Buffer<'_> {
+impl Buffer<'_> {
+    /// Puts `bytes` at offset `at`, or notes that they do not fit.
     fn put(&mut self, at: usize, bytes: &[u8]) {
-        // Bounds-checked: a write past the end is a panic (caught at the boundary), never a write
-        // outside the caller's buffer.
-        let dst = &mut self.buf[at..at + bytes.len()];
-        // SAFETY: `dst` is `bytes.len()` writable bytes (`MaybeUninit<u8>` has the layout of `u8`),
-        // and the caller's buffer does not overlap the library's texts or the caller's input (the
-        // exported functions' contract).
-        unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), dst.as_mut_ptr().cast::<u8>(), bytes.len()) }
+        let dst = at.checked_add(bytes.len()).and_then(|end| self.buf.get_mut(at..end));
+        let Some(dst) = dst else {
+            self.overflowed = true;
+            return;
+        };
+        let (n, src, dst) = (bytes.len(), bytes.as_ptr(), dst.as_mut_ptr().cast::<u8>());
+        // SAFETY: `dst` is `n` writable bytes (`MaybeUninit<u8>` has the layout of `u8`) and `src`
+        // `n` readable ones; the buffer (the stack's, or the caller's) does not overlap the
+        // library's texts or the caller's input (the exported functions' contract). Every access
+        // below is at an offset from 0 to `n - 1` (two words or three bytes that may overlap).
+        unsafe {
+            // Most pieces are a few bytes (a separator, a quote, a name): copied inline rather than
+            // by a call to the C library's memcpy each.
+            match n {
+                0 => {}
+                1..=3 => {
+                    for i in [0, n / 2, n - 1] {
+                        dst.add(i).write(src.add(i).read());
+                    }
+                }
+                4..=7 => {
+                    let (a, b) = (src.cast::<u32>().read_unaligned(), src.add(n - 4).cast::<u32>().read_unaligned());
+                    dst.cast::<u32>().write_unaligned(a);
+                    dst.add(n - 4).cast::<u32>().write_unaligned(b);
+                }
+                8..=16 => {
+                    let (a, b) = (src.cast::<u64>().read_unaligned(), src.add(n - 8).cast::<u64>().read_unaligned());
+                    dst.cast::<u64>().write_unaligned(a);
+                    dst.add(n - 8).cast::<u64>().write_unaligned(b);
+                }
+                _ => core::ptr::copy_nonoverlapping(src, dst, n),
+            }
+        }
     }
 }
 
-/// The encoder: a sink, where the next text and the next value go, and the text that others may lie
-/// in (the denial message).
-pub(crate) struct Encoder<'a, S> {
-    sink: S,
+/// The encoder: the buffer, where the next text and the next value go, and the text that others may
+/// lie in (a view's denial message).
+pub(crate) struct Encoder<'a, 'b> {
+    sink: Buffer<'b>,
     text_at: usize,
     value_at: usize,
     anchor: Option<(&'a str, usize)>,
 }
 
-/// An offset or a length as a span's `u32`; larger ones only occur while measuring, which then fails.
+/// An offset or a length as a span's `u32`; larger ones only occur in an evaluation too large,
+/// which then fails.
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -240,28 +270,58 @@ fn span(offset: usize, len: usize) -> pss_span {
     pss_span { offset: to_u32(offset), len: to_u32(len) }
 }
 
-impl<'a, S: Sink> Encoder<'a, S> {
+impl<'a, 'b> Encoder<'a, 'b> {
+    /// An encoder into `buf`, with the texts from `texts` on (the values come after them, once
+    /// `start_values` says where they end).
+    fn new(buf: &'b mut [MaybeUninit<u8>], texts: usize) -> Self {
+        Encoder { sink: Buffer { buf, overflowed: false }, text_at: texts, value_at: 0, anchor: None }
+    }
+
     /// Writes a text (or finds it inside the anchor) and gives its span; `None` is absent.
     fn text(&mut self, s: Option<&str>) -> pss_span {
         let Some(s) = s else { return pss_span::ABSENT };
         if let Some((anchor, at)) = self.anchor {
             let (start, end) = (anchor.as_ptr().addr(), anchor.as_ptr().addr() + anchor.len());
             let first = s.as_ptr().addr();
-            if !s.is_empty() && first >= start && first + s.len() <= end {
+            // An empty text in it too (an empty detail is where its reason ends).
+            if first >= start && first + s.len() <= end {
                 return span(at + (first - start), s.len());
             }
         }
         let at = self.text_at;
-        self.sink.put(at, s.as_bytes());
-        self.text_at += s.len();
+        self.push(s);
         span(at, s.len())
     }
 
+    /// Writes text that no span covers alone (the separators of a text written piece by piece).
+    fn push(&mut self, s: &str) {
+        self.sink.put(self.text_at, s.as_bytes());
+        self.text_at += s.len();
+    }
+
+    /// Writes a field's container name, or gives the span of the same name written for the field
+    /// before (`last`), so that a container's fields in a row share one copy of its name.
+    fn container(&mut self, name: Option<&'a str>, last: &mut Option<(&'a str, pss_span)>) -> pss_span {
+        match (name, *last) {
+            (Some(name), Some((before, span))) if name == before => span,
+            _ => {
+                let span = self.text(name);
+                *last = name.map(|name| (name, span));
+                span
+            }
+        }
+    }
+
     /// Writes a text pss-core renders piece by piece.
-    fn rendered(&mut self, render: impl FnOnce(&mut Texts<'_, 'a, S>) -> fmt::Result) -> pss_span {
+    fn rendered(&mut self, render: impl FnOnce(&mut Texts<'_, 'a, 'b>) -> fmt::Result) -> pss_span {
         let at = self.text_at;
         // Writing to the encoder never fails.
         let _ = render(&mut Texts(self));
+        span(at, self.text_at - at)
+    }
+
+    /// The span from `at` to the next text.
+    fn since(&self, at: usize) -> pss_span {
         span(at, self.text_at - at)
     }
 
@@ -274,7 +334,12 @@ impl<'a, S: Sink> Encoder<'a, S> {
         written
     }
 
-    /// Writes a value's JSON text.
+    /// Ends the texts: the values follow them.
+    fn start_values(&mut self) {
+        self.value_at = self.text_at;
+    }
+
+    /// Writes a value's JSON text (after `start_values`).
     fn value(&mut self, value: impl fmt::Display) -> pss_span {
         let start = self.value_at;
         // Writing to the encoder never fails (a `Display` that fails is a bug: caught as a panic).
@@ -288,21 +353,19 @@ impl<'a, S: Sink> Encoder<'a, S> {
 }
 
 /// The encoder's text writer, for rendered texts.
-struct Texts<'e, 'a, S>(&'e mut Encoder<'a, S>);
+struct Texts<'e, 'a, 'b>(&'e mut Encoder<'a, 'b>);
 
-impl<S: Sink> fmt::Write for Texts<'_, '_, S> {
+impl fmt::Write for Texts<'_, '_, '_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        let at = self.0.text_at;
-        self.0.sink.put(at, s.as_bytes());
-        self.0.text_at += s.len();
+        self.0.push(s);
         Ok(())
     }
 }
 
 /// The encoder's value writer.
-struct Values<'e, 'a, S>(&'e mut Encoder<'a, S>);
+struct Values<'e, 'a, 'b>(&'e mut Encoder<'a, 'b>);
 
-impl<S: Sink> fmt::Write for Values<'_, '_, S> {
+impl fmt::Write for Values<'_, '_, '_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         let at = self.0.value_at;
         self.0.sink.put(at, s.as_bytes());
@@ -316,13 +379,18 @@ pub(crate) trait Source<'a> {
     /// The number of violations and of fields of all of them.
     fn counts(&self) -> (usize, usize);
 
-    /// Writes every text, value and record but the header, and gives the header's fields (magic,
-    /// version, size, records, texts and values are the encoder's). The records go at `violations`
-    /// and `fields`.
-    fn encode<S: Sink>(&'a self, enc: &mut Encoder<'a, S>, violations: usize, fields: usize) -> pss_flat_evaluation;
+    /// Writes every text and record but the header, then (after `Encoder::start_values`) every
+    /// value, and gives the header's fields (magic, version, size, records, texts and values are the
+    /// encoder's). The records go at `violations` and `fields`.
+    fn encode(&'a self, enc: &mut Encoder<'a, '_>, violations: usize, fields: usize) -> pss_flat_evaluation;
 }
 
 /// Writes `source` flat into `buf` (`buf_len` bytes; NULL and 0 to measure only) and gives its size.
+/// Nothing is written into `buf` unless all of it fits.
+///
+/// The source is encoded once into a buffer on the stack and copied into `buf`; only an evaluation
+/// larger than that buffer is encoded twice (the first run then measures it), the second time
+/// straight into `buf`. Every write is bounds-checked.
 ///
 /// # Safety
 /// A non-NULL `buf` is valid for writing `buf_len` bytes and overlaps nothing the source reads.
@@ -335,14 +403,12 @@ pub(crate) unsafe fn write<'a>(source: &'a impl Source<'a>, buf: *mut u8, buf_le
     let fields = violation_count.checked_mul(VIOLATION).and_then(|n| n.checked_add(violations));
     let texts = fields.and_then(|at| field_count.checked_mul(FIELD).and_then(|n| n.checked_add(at)));
     let (Some(fields), Some(texts)) = (fields, texts) else { return Err(too_large(usize::MAX)) };
+    let records = (violations, violation_count, fields, field_count, texts);
 
-    let mut measure = Encoder { sink: Measure, text_at: texts, value_at: 0, anchor: None };
-    source.encode(&mut measure, violations, fields);
-    let (texts_len, values_len) = (measure.text_at - texts, measure.value_at);
-    let size = texts.checked_add(texts_len).and_then(|n| n.checked_add(values_len)).unwrap_or(usize::MAX);
-    if size > u32::MAX as usize {
-        return Err(too_large(size));
-    }
+    let mut scratch = [MaybeUninit::<u8>::uninit(); SCRATCH];
+    let mut enc = Encoder::new(&mut scratch, texts);
+    let size = encode(source, &mut enc, records)?;
+    let overflowed = enc.sink.overflowed;
     if buf.is_null() {
         return Ok(size);
     }
@@ -356,14 +422,34 @@ pub(crate) unsafe fn write<'a>(source: &'a impl Source<'a>, buf: *mut u8, buf_le
     // guarantee); `MaybeUninit<u8>` makes no claim about their contents; no other reference to them
     // exists during the call.
     let out = unsafe { core::slice::from_raw_parts_mut(buf.cast::<MaybeUninit<u8>>(), size) };
-    let mut enc = Encoder { sink: Buffer { buf: out }, text_at: texts, value_at: texts + texts_len, anchor: None };
-    let head = source.encode(&mut enc, violations, fields);
-    // The two runs must agree; if they did not, the buffer holds garbage: fail (as a panic) rather
-    // than hand it out.
-    assert!(
-        enc.text_at == texts + texts_len && enc.value_at == size,
-        "the flat evaluation's measure and write disagree"
-    );
+    if overflowed {
+        // Too large for the stack: once more, straight into the caller's buffer, which it fits.
+        let mut enc = Encoder::new(out, texts);
+        let again = encode(source, &mut enc, records)?;
+        // The two runs must agree; if they did not, the buffer holds garbage: fail (as a panic)
+        // rather than hand it out.
+        assert!(again == size && !enc.sink.overflowed, "the flat evaluation's two runs disagree");
+    } else {
+        // Every byte up to `size` was written: the records have no padding, and the texts and the
+        // values are written back to back from the end of the records.
+        out.copy_from_slice(&scratch[..size]);
+    }
+    Ok(size)
+}
+
+/// Encodes `source` with `enc`, header included, and gives its size (`records`: where the
+/// violations, how many, where the fields, how many, and where the texts start).
+fn encode<'a>(
+    source: &'a impl Source<'a>,
+    enc: &mut Encoder<'a, '_>,
+    (violations, violation_count, fields, field_count, texts): (usize, usize, usize, usize, usize),
+) -> Result<usize, Failure> {
+    let head = source.encode(enc, violations, fields);
+    let texts_len = enc.text_at - texts;
+    let size = enc.value_at.max(enc.text_at);
+    if size > u32::MAX as usize {
+        return Err(too_large(size));
+    }
     let header = pss_flat_evaluation {
         magic: PSS_FLAT_MAGIC,
         version: PSS_FLAT_VERSION,
@@ -373,7 +459,7 @@ pub(crate) unsafe fn write<'a>(source: &'a impl Source<'a>, buf: *mut u8, buf_le
         fields: to_u32(fields),
         field_count: to_u32(field_count),
         texts: span(texts, texts_len),
-        values: span(texts + texts_len, values_len),
+        values: span(texts + texts_len, size - texts - texts_len),
         ..head
     };
     enc.record(0, &header);
@@ -392,94 +478,20 @@ fn flags(allowed: bool, template_absent: bool) -> u32 {
     (if allowed { PSS_FLAT_ALLOWED } else { 0 }) | (if template_absent { PSS_FLAT_TEMPLATE_ABSENT } else { 0 })
 }
 
-/// A pss-core evaluation as it comes out of an evaluating function, with the texts pss-core words for
-/// it: written flat without making a `pss_evaluation`.
+/// A pss-core evaluation as it comes out of an evaluating function, with the name of what was
+/// evaluated: written flat without making a `pss_evaluation`, each text rendered once, straight into
+/// the buffer.
 #[derive(Debug)]
 pub(crate) struct CoreSource<'a> {
     evaluation: &'a Evaluation,
     name: Option<&'a str>,
-    reason: String,
-    message: String,
-    /// Where upstream's aggregate detail starts at the end of `message` (checked byte for byte once,
-    /// here), so that the encoder finds each violation's reason and detail in it by their lengths.
-    detail_at: Option<usize>,
-    /// The aggregate detail when the message does not end with it (it always does).
-    detail: Option<String>,
 }
 
 impl<'a> CoreSource<'a> {
-    /// The evaluation of something named `name`, with pss-core's reason and denial message.
+    /// The evaluation of something named `name`.
     pub(crate) fn new(evaluation: &'a Evaluation, name: Option<&'a str>) -> CoreSource<'a> {
-        let message = evaluation.denial_message(name.unwrap_or_default()).unwrap_or_default();
-        let reason = evaluation.forbidden_reason();
-        let detail_at = detail_start(evaluation.violations(), &message);
-        let detail = detail_at.is_none().then(|| evaluation.forbidden_detail());
-        CoreSource { evaluation, name, reason, message, detail_at, detail }
+        CoreSource { evaluation, name }
     }
-}
-
-/// Where upstream's aggregate detail of `violations` (`reason (detail), reason`, as
-/// `Evaluation::forbidden_detail` words it) starts at the end of `message`, checked byte for byte;
-/// `None` when the message does not end with it, and when it is empty.
-fn detail_start(violations: &[Violation], message: &str) -> Option<usize> {
-    let shown = |v: &Violation| v.reason().len() + if v.detail().is_empty() { 0 } else { v.detail().len() + 3 };
-    let len = violations.iter().map(shown).sum::<usize>() + 2 * violations.len().checked_sub(1)?;
-    let start = message.len().checked_sub(len)?;
-    let mut walk = Walk { text: message, at: start };
-    for (i, v) in violations.iter().enumerate() {
-        walk.parts(v, i > 0)?;
-    }
-    Some(start)
-}
-
-/// A walk along an aggregate detail inside a text, taking each violation's reason and detail.
-struct Walk<'t> {
-    text: &'t str,
-    at: usize,
-}
-
-impl<'t> Walk<'t> {
-    /// Takes `part` at the current place, or `None` when the text does not go on with it.
-    fn expect(&mut self, part: &str) -> Option<&'t str> {
-        let here = self.text.get(self.at..self.at + part.len()).filter(|s| *s == part)?;
-        self.at += part.len();
-        Some(here)
-    }
-
-    /// Takes `[, ]reason[ (detail)]` and gives the reason and detail as parts of the text.
-    fn parts(&mut self, v: &Violation, comma: bool) -> Option<(&'t str, &'t str)> {
-        if comma {
-            self.expect(", ")?;
-        }
-        let reason = self.expect(v.reason())?;
-        if v.detail().is_empty() {
-            return Some((reason, &self.text[self.at..self.at]));
-        }
-        self.expect(" (")?;
-        let detail = v.detail();
-        let here = self.text.get(self.at..self.at + detail.len()).filter(|s| detail == **s)?;
-        self.at += here.len();
-        self.expect(")")?;
-        Some((reason, here))
-    }
-}
-
-/// The reason and detail of `v` in an aggregate detail already checked to hold them (`detail_start`),
-/// at `*at` (after `, ` when `comma`), by their lengths; `*at` moves past them. `None` only if the
-/// text is not as checked (then the caller writes the violation's own texts).
-fn parts_at<'t>(text: &'t str, at: &mut usize, v: &Violation, comma: bool) -> Option<(&'t str, &'t str)> {
-    let mut take = |skip: usize, len: usize| {
-        let start = *at + skip;
-        *at = start + len;
-        text.get(start..*at)
-    };
-    let reason = take(if comma { 2 } else { 0 }, v.reason().len())?;
-    if v.detail().is_empty() {
-        return Some((reason, take(0, 0)?));
-    }
-    let detail = take(2, v.detail().len())?;
-    take(1, 0)?;
-    Some((reason, detail))
 }
 
 impl<'a> Source<'a> for CoreSource<'a> {
@@ -488,7 +500,7 @@ impl<'a> Source<'a> for CoreSource<'a> {
         (violations.len(), violations.iter().map(|v| v.fields().len()).sum())
     }
 
-    fn encode<S: Sink>(&'a self, enc: &mut Encoder<'a, S>, violations: usize, fields: usize) -> pss_flat_evaluation {
+    fn encode(&'a self, enc: &mut Encoder<'a, '_>, violations: usize, fields: usize) -> pss_flat_evaluation {
         let evaluation = self.evaluation;
         let kind = evaluation.kind();
         let mut head = pss_flat_evaluation {
@@ -496,41 +508,75 @@ impl<'a> Source<'a> for CoreSource<'a> {
             kind: enc.text(kind.map(WorkloadKind::kind)),
             template_path: enc.text(kind.map(WorkloadKind::template_path)),
             pod_name: enc.text(self.name),
-            reason: enc.text(Some(&self.reason)),
-            denial_message: enc.anchor(&self.message),
             ..pss_flat_evaluation::default()
         };
-        // The detail is the message's tail, and each violation's reason and detail lie in it (found by
-        // their lengths: `new` checked the bytes).
-        head.detail = match (&self.detail, self.detail_at) {
-            (Some(detail), _) => enc.text(Some(detail)),
-            (None, Some(start)) => enc.text(Some(&self.message[start..])),
-            (None, None) => enc.text(Some("")),
-        };
-        let mut at = self.detail_at;
+        // Upstream's ForbiddenReason: the reasons joined by ", ".
+        let at = enc.text_at;
+        for (i, v) in evaluation.violations().iter().enumerate() {
+            if i > 0 {
+                enc.push(", ");
+            }
+            enc.push(v.reason());
+        }
+        head.reason = enc.since(at);
+        // The denial message: pss-core's words, then upstream's ForbiddenDetail (each `reason
+        // (detail)`, or `reason` when the detail is empty, joined by ", "), in which each
+        // violation's reason and detail are found. The detail is the message's tail.
+        let message = enc.text_at;
+        // Writing to the encoder never fails.
+        let _ = evaluation.write_denial_head(self.name.unwrap_or_default(), &mut Texts(enc));
+        let detail = enc.text_at;
         let mut first_field = 0;
         for (i, v) in evaluation.violations().iter().enumerate() {
-            let parts = at.as_mut().and_then(|at| parts_at(&self.message, at, v, i > 0));
-            let (reason, detail) = match parts {
-                Some((reason, detail)) => (reason, enc.text(Some(detail))),
-                None => (v.reason(), enc.rendered(|w| v.detail().render(w))),
+            if i > 0 {
+                enc.push(", ");
+            }
+            let reason = enc.text(Some(v.reason()));
+            let detail = if v.detail().is_empty() {
+                enc.since(enc.text_at)
+            } else {
+                enc.push(" (");
+                let detail = enc.rendered(|w| v.detail().render(w));
+                enc.push(")");
+                detail
             };
+            // The check id comes after the message (below).
+            let n = v.fields().len();
             let record = pss_flat_violation {
-                check_id: enc.text(Some(v.check().as_str())),
-                reason: enc.text(Some(reason)),
+                check_id: pss_span::ABSENT,
+                reason,
                 detail,
                 first_field: to_u32(first_field),
-                field_count: to_u32(v.fields().len()),
+                field_count: to_u32(n),
             };
             enc.record(violations + i * VIOLATION, &record);
+            first_field += n;
+        }
+        head.detail = enc.since(detail);
+        head.denial_message = enc.since(message);
+        // Each violation's check id and fields (a container's name once for its fields in a row).
+        let mut first_field = 0;
+        let mut container = None;
+        for (i, v) in evaluation.violations().iter().enumerate() {
+            let at = violations + i * VIOLATION;
+            let check_id = enc.text(Some(v.check().as_str()));
+            enc.record(at + CHECK_ID_AT, &check_id);
             for f in v.fields() {
-                let record = pss_flat_field {
-                    path: enc.rendered(|w| f.path().render(w)),
-                    value_json: enc.value(f.value()),
-                    container: enc.text(f.container()),
-                };
+                let path = enc.rendered(|w| f.path().render(w));
+                let container = enc.container(f.container(), &mut container);
+                let record = pss_flat_field { path, value_json: pss_span::ABSENT, container };
                 enc.record(fields + first_field * FIELD, &record);
                 first_field += 1;
+            }
+        }
+        // The values, after every text.
+        enc.start_values();
+        let mut k = 0;
+        for v in evaluation.violations() {
+            for f in v.fields() {
+                let value = enc.value(f.value());
+                enc.record(fields + k * FIELD + VALUE_AT, &value);
+                k += 1;
             }
         }
         head
@@ -557,8 +603,8 @@ impl<'a> Source<'a> for AbsentSource<'a> {
         (0, 0)
     }
 
-    fn encode<S: Sink>(&'a self, enc: &mut Encoder<'a, S>, _: usize, _: usize) -> pss_flat_evaluation {
-        pss_flat_evaluation {
+    fn encode(&'a self, enc: &mut Encoder<'a, '_>, _: usize, _: usize) -> pss_flat_evaluation {
+        let head = pss_flat_evaluation {
             flags: flags(self.allowed, true),
             kind: enc.text(Some(self.kind.kind())),
             template_path: enc.text(Some(self.kind.template_path())),
@@ -568,7 +614,9 @@ impl<'a> Source<'a> for AbsentSource<'a> {
             detail: enc.text(Some("")),
             note: enc.text(Some(&self.note)),
             ..pss_flat_evaluation::default()
-        }
+        };
+        enc.start_values();
+        head
     }
 }
 
@@ -595,7 +643,7 @@ impl<'a> Source<'a> for ViewSource<'a> {
         (violations.len(), violations.iter().map(|v| v.field_count).sum())
     }
 
-    fn encode<S: Sink>(&'a self, enc: &mut Encoder<'a, S>, violations: usize, fields: usize) -> pss_flat_evaluation {
+    fn encode(&'a self, enc: &mut Encoder<'a, '_>, violations: usize, fields: usize) -> pss_flat_evaluation {
         let v = self.view;
         let text = |s: &'a pss_str| s.get();
         let mut head = pss_flat_evaluation {
@@ -612,25 +660,42 @@ impl<'a> Source<'a> for ViewSource<'a> {
         };
         head.detail = enc.text(text(&v.detail));
         head.note = enc.text(text(&v.note));
+        // In the order `CoreSource` writes them, so that both give the same bytes: each violation's
+        // reason and detail (in the message), then its check id and fields.
         let mut first_field = 0;
+        let mut container = None;
         for (i, violation) in self.violations().iter().enumerate() {
+            let reason = enc.text(text(&violation.reason));
+            let detail = enc.text(text(&violation.detail));
             let record = pss_flat_violation {
                 check_id: enc.text(text(&violation.check_id)),
-                reason: enc.text(text(&violation.reason)),
-                detail: enc.text(text(&violation.detail)),
+                reason,
+                detail,
                 first_field: to_u32(first_field),
                 field_count: to_u32(violation.field_count),
             };
             enc.record(violations + i * VIOLATION, &record);
             // SAFETY: the violation is a view of the evaluation `'a` borrows.
             for f in unsafe { view_fields(violation) } {
+                let path = enc.text(text(&f.path));
                 let record = pss_flat_field {
-                    path: enc.text(text(&f.path)),
-                    value_json: enc.value(text(&f.value_json).unwrap_or("")),
-                    container: enc.text(text(&f.container)),
+                    path,
+                    value_json: pss_span::ABSENT,
+                    container: enc.container(text(&f.container), &mut container),
                 };
                 enc.record(fields + first_field * FIELD, &record);
                 first_field += 1;
+            }
+        }
+        // The values, after every text.
+        enc.start_values();
+        let mut k = 0;
+        for violation in self.violations() {
+            // SAFETY: as above.
+            for f in unsafe { view_fields(violation) } {
+                let value = enc.value(text(&f.value_json).unwrap_or(""));
+                enc.record(fields + k * FIELD + VALUE_AT, &value);
+                k += 1;
             }
         }
         head

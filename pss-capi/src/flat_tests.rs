@@ -553,3 +553,38 @@ fn the_layout_is_version_one() {
     assert_eq!(core::mem::offset_of!(pss_flat_violation, first_field), 24);
     assert_eq!(core::mem::offset_of!(pss_flat_field, container), 16);
 }
+
+/// A flat evaluation larger than the encoder's buffer on the stack (`SCRATCH`): measured, refused
+/// for a buffer one byte short with nothing written, then written straight into the caller's
+/// buffer, byte for byte what the `pss_evaluation` of the same pod gives, and read back as it.
+#[test]
+fn larger_than_the_stack_buffer() {
+    let containers: Vec<String> = (0..80)
+        .map(|i| {
+            format!(
+                r#"{{"name":"container-{i}","image":"img","securityContext":{{"privileged":true,"runAsUser":0,
+                "capabilities":{{"add":["NET_ADMIN","SYS_TIME"]}}}},"ports":[{{"containerPort":80,"hostPort":{i}}}]}}"#
+            )
+        })
+        .collect();
+    let pod = format!(
+        r#"{{"metadata":{{"name":"big"}},"spec":{{"hostNetwork":true,"containers":[{}]}}}}"#,
+        containers.join(",")
+    );
+    let entry = pss_entry::Pod as u32;
+    let n = size("restricted", LATEST, entry, pod.as_bytes());
+    assert!(n > super::SCRATCH, "{n} bytes fit the stack's buffer");
+    let (code, _) = flat("restricted", LATEST, entry, pod.as_bytes(), n - 1).unwrap_err();
+    assert_eq!(code, pss_result::InsufficientSize);
+    let buf = flat("restricted", LATEST, entry, pod.as_bytes(), n + 8).unwrap();
+    assert_eq!(buf.len(), n);
+    let got = read(&buf);
+    assert_eq!(got.violations.iter().map(|v| v.fields.len()).sum::<usize>(), got.header.field_count as usize);
+    let ev = handle_of("restricted", LATEST, pss_entry::Pod, pod.as_bytes());
+    // SAFETY: `ev` is live until freed.
+    unsafe {
+        assert_eq!(write_flat(ev), buf);
+        assert_eq!(Read { header: pss_flat_evaluation::default(), ..got }, read_handle(ev));
+        pss_evaluation_free(ev);
+    }
+}

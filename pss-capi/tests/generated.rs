@@ -191,6 +191,38 @@ fn succeeded(code: pss_result, out: *mut pss_evaluation, err: *mut pss_error, wh
     out
 }
 
+/// `pss_evaluate_flat` of an object is byte for byte `pss_evaluation_write_flat` of its evaluation
+/// `ev` (whose every part is compared with pss-core's).
+///
+/// # Safety
+/// `ev` is live.
+unsafe fn compare_flat(level: &[u8], version: &[u8], object: &str, ev: *const pss_evaluation) {
+    let (mut n, mut want_n) = (0, 0);
+    // SAFETY: `ev` is live (caller's guarantee); every other pointer is valid for the call.
+    unsafe {
+        assert_eq!(pss_evaluation_write_flat(ev, ptr::null_mut(), 0, &mut want_n), pss_result::Ok, "{object}");
+        let mut want = vec![0u8; want_n];
+        assert_eq!(pss_evaluation_write_flat(ev, want.as_mut_ptr(), want.len(), &mut n), pss_result::Ok);
+        let mut got = vec![0u8; want_n + 16];
+        let code = pss_evaluate_flat(
+            level.as_ptr(),
+            level.len(),
+            version.as_ptr(),
+            version.len(),
+            ptr::null(),
+            pss_entry::Object as u32,
+            object.as_ptr(),
+            object.len(),
+            got.as_mut_ptr(),
+            got.len(),
+            &mut n,
+            ptr::null_mut(),
+        );
+        assert_eq!((code, n), (pss_result::Ok, want_n), "{object}");
+        assert_eq!(got[..n], want[..], "{object}");
+    }
+}
+
 #[test]
 fn generated_cases_evaluate_as_in_pss_core() {
     let cases = pss_testgen::cases(pss_testgen::DEFAULT_SEED, CASES);
@@ -219,6 +251,9 @@ fn generated_cases_evaluate_as_in_pss_core() {
             )
         };
         let ev = succeeded(code, out, err, "pss_evaluate_object");
+        // The flat form, written in one call, is byte for byte that evaluation's (compared next).
+        // SAFETY: `ev` is live and ours.
+        unsafe { compare_flat(level, version, &text, ev) };
         // SAFETY: `ev` is live and ours.
         unsafe { compare(case, ev, &expected, false) };
 

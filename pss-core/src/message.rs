@@ -2,8 +2,10 @@
 //! `pss` says of a controller whose pods would be denied, the warnings and audit annotations. Written
 //! once here; the CLI, the C ABI and the npm package only pass them on.
 
+use core::fmt::{self, Write};
+
 use crate::level::LevelVersion;
-use crate::quote::{decimal, push_go_quoted, DecimalBuf};
+use crate::quote::{decimal, write_go_quoted, DecimalBuf};
 use crate::workload::WorkloadKind;
 
 /// Appends `violates PodSecurity "LEVEL:VERSION": DETAIL` (`would violate ...` when `would`).
@@ -17,17 +19,23 @@ pub(crate) fn push_violates(out: &mut String, would: bool, lv: LevelVersion, det
 /// Appends `"LEVEL:VERSION"`, quoted as Go's `%q` quotes it: a level and a version are printable
 /// ASCII without quotes or backslashes, so the quotes alone (no formatting machinery).
 fn push_level_version(out: &mut String, lv: LevelVersion) {
-    out.push('"');
-    out.push_str(lv.level.as_str());
-    out.push(':');
+    // Writing into a String cannot fail.
+    let _ = write_level_version(out, lv);
+}
+
+/// Writes `"LEVEL:VERSION"` as [`push_level_version`] appends it.
+fn write_level_version<W: Write + ?Sized>(out: &mut W, lv: LevelVersion) -> fmt::Result {
+    out.write_char('"')?;
+    out.write_str(lv.level.as_str())?;
+    out.write_char(':')?;
     match lv.version.minor() {
-        None => out.push_str("latest"),
+        None => out.write_str("latest")?,
         Some(minor) => {
-            out.push_str("v1.");
-            out.push_str(decimal(minor, &mut DecimalBuf::default()));
+            out.write_str("v1.")?;
+            out.write_str(decimal(minor, &mut DecimalBuf::default()))?;
         }
     }
-    out.push('"');
+    out.write_char('"')
 }
 
 /// `would violate PodSecurity "LEVEL:VERSION": DETAIL`: the admission warning and the
@@ -62,14 +70,25 @@ pub(crate) const DENIAL_HEAD_LEN: usize = 96;
 
 /// Appends a [`denial`] up to its detail: `pods "NAME" is forbidden: violates PodSecurity "LEVEL:VERSION": `.
 pub(crate) fn push_denial_head(out: &mut String, kind: Option<WorkloadKind>, name: &str, lv: LevelVersion) {
+    // Writing into a String cannot fail.
+    let _ = write_denial_head(out, kind, name, lv);
+}
+
+/// Writes what [`push_denial_head`] appends, piece by piece, into any writer.
+pub(crate) fn write_denial_head<W: Write + ?Sized>(
+    out: &mut W,
+    kind: Option<WorkloadKind>,
+    name: &str,
+    lv: LevelVersion,
+) -> fmt::Result {
     let controller = kind.filter(|k| *k != WorkloadKind::Pod);
-    out.push_str(controller.map_or("pods", WorkloadKind::resource));
+    out.write_str(controller.map_or("pods", WorkloadKind::resource))?;
     if !name.is_empty() {
-        out.push(' ');
-        push_go_quoted(out, name);
+        out.write_char(' ')?;
+        write_go_quoted(out, name)?;
     }
-    out.push_str(if controller.is_some() { " (pods it creates would be denied): " } else { " is forbidden: " });
-    out.push_str("violates PodSecurity ");
-    push_level_version(out, lv);
-    out.push_str(": ");
+    out.write_str(if controller.is_some() { " (pods it creates would be denied): " } else { " is forbidden: " })?;
+    out.write_str("violates PodSecurity ")?;
+    write_level_version(out, lv)?;
+    out.write_str(": ")
 }

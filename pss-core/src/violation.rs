@@ -897,6 +897,29 @@ impl Evaluation {
         Some(out)
     }
 
+    /// Writes the start of [`Evaluation::denial_message`] into any [`fmt::Write`], piece by piece:
+    /// the words before its [`forbidden_detail`](Evaluation::forbidden_detail), `pods "NAME" is
+    /// forbidden: violates PodSecurity "LEVEL:VERSION": ` (a controller's as `denial_message` words
+    /// it). Nothing when allowed. For a writer that renders the detail itself, each violation where
+    /// it goes (the C library's flat evaluation finds each reason and detail in the message so).
+    ///
+    /// ```
+    /// use pss_core::{evaluate_json, LevelVersion};
+    ///
+    /// let pod = br#"{"spec": {"hostNetwork": true, "containers": []}}"#;
+    /// let result = evaluate_json(LevelVersion::default(), pod)?;
+    /// let mut head = String::new();
+    /// result.write_denial_head("web", &mut head)?;
+    /// assert_eq!(head + &result.forbidden_detail(), result.denial_message("web").unwrap());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_denial_head(&self, name: &str, out: &mut dyn fmt::Write) -> fmt::Result {
+        if self.allowed() {
+            return Ok(());
+        }
+        crate::message::write_denial_head(out, self.kind, name, self.level_version)
+    }
+
     /// [`Evaluation::denial_message`] (the name it had before 0.2.0).
     #[deprecated(since = "0.2.0", note = "renamed `denial_message`, which also words a controller's denial")]
     pub fn admission_message(&self, name: &str) -> Option<String> {
