@@ -375,9 +375,10 @@ const SPARE_LIMIT: usize = 4;
 type Buffers = (String, Vec<Span>, Vec<Atom>, Vec<FieldFact>);
 
 /// One set of fact buffers kept per thread between evaluations: a denied pod's facts take it
-/// instead of allocating four buffers (each above the system allocator's small-block cache, so
-/// each allocation and release was a slow path), and give it back when the last violation
-/// holding them is dropped. At most one set (a few kilobytes) is kept per thread.
+/// instead of allocating four buffers (the detail pieces' and the fields' are above glibc's
+/// small-block cache, so their allocation and release took its slow path), and give it back when
+/// the last violation holding them is dropped. At most one set (a few kilobytes) is kept per
+/// thread.
 mod spare {
     use core::cell::Cell;
 
