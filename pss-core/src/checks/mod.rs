@@ -514,9 +514,15 @@ impl Rec {
         let ctx = self.facts.ctx;
         let facts = Arc::new(core::mem::replace(&mut self.facts, Facts::new(ctx)));
         let mut out = Vec::with_capacity(self.count);
-        for f in &self.found[..self.count] {
+        let (last, others) = match self.found[..self.count].split_last() {
+            Some(split) => split,
+            None => return out,
+        };
+        for f in others {
             out.push(Violation::from_facts(f.check, f.reason, Arc::clone(&facts), f.atoms, f.fields));
         }
+        // The last takes the handle itself: one atomic count and one release fewer.
+        out.push(Violation::from_facts(last.check, last.reason, facts, last.atoms, last.fields));
         out
     }
 }
