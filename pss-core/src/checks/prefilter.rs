@@ -170,10 +170,13 @@ pub(super) fn certainly_allowed<P: PodView>(pod: &P, plan: u32, minor: u64) -> b
                 return false;
             }
         }
-        if caps_baseline && c.cap_add().any(|cap| !capabilities_baseline::ALLOWED.contains(&cap)) {
-            return false;
-        }
-        if caps_restricted && c.cap_add().any(|cap| cap != "NET_BIND_SERVICE") {
+        // Both levels' added capabilities in one pass over the list.
+        if (caps_baseline || caps_restricted)
+            && c.cap_add().any(|cap| {
+                (caps_baseline && !capabilities_baseline::ALLOWED.contains(&cap))
+                    || (caps_restricted && cap != "NET_BIND_SERVICE")
+            })
+        {
             return false;
         }
         if caps_restricted && !(sc.is_some_and(|sc| sc.has_capabilities()) && c.cap_drop().any(|d| d == "ALL")) {
@@ -284,6 +287,8 @@ mod tests {
                 json!({"drop": ["ALL"]}),
                 json!({"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]}),
                 json!({"add": ["CHOWN"]}),
+                json!({"drop": ["ALL"], "add": ["SYS_ADMIN"]}),
+                json!({"add": ["CHOWN", "NET_ADMIN"]}),
                 json!({}),
             ]),
             opt(vec![json!([{"name": "kernel.shm_rmid_forced"}]), json!([{"name": "net.ipv4.tcp_rmem"}])]),
@@ -426,6 +431,7 @@ mod tests {
             ("/spec/containers/0/securityContext/windowsOptions", json!({"hostProcess": true})),
             ("/spec/containers/0/securityContext/appArmorProfile", json!({"type": "x"})),
             ("/spec/containers/0/ports", json!([{"containerPort": 1, "hostPort": 8080}])),
+            ("/spec/containers/0/securityContext/capabilities", json!({"drop": ["ALL"], "add": ["SYS_ADMIN"]})),
             ("/spec/containers/0/readinessProbe", json!({"tcpSocket": {"host": "h", "port": 1}})),
             ("/spec/containers/0/startupProbe", json!({"httpGet": {"host": "h", "port": 1}})),
             ("/spec/containers/0/lifecycle", json!({"postStart": {"tcpSocket": {"host": "h", "port": 1}}})),
