@@ -510,48 +510,27 @@ impl<'a> Source<'a> for CoreSource<'a> {
             pod_name: enc.text(self.name),
             ..pss_flat_evaluation::default()
         };
-        // Upstream's ForbiddenReason: the reasons joined by ", ".
-        let at = enc.text_at;
-        for (i, v) in evaluation.violations().iter().enumerate() {
-            if i > 0 {
-                enc.push(", ");
-            }
-            enc.push(v.reason());
-        }
-        head.reason = enc.since(at);
-        // The denial message: pss-core's words, then upstream's ForbiddenDetail (each `reason
-        // (detail)`, or `reason` when the detail is empty, joined by ", "), in which each
-        // violation's reason and detail are found. The detail is the message's tail.
-        let message = enc.text_at;
+        // pss-core's texts: upstream's ForbiddenReason, then the denial message, whose tail is
+        // upstream's ForbiddenDetail, in which each violation's reason and detail are found.
         // Writing to the encoder never fails.
+        head.reason = enc.rendered(|w| evaluation.write_forbidden_reason(w));
+        let message = enc.text_at;
         let _ = evaluation.write_denial_head(self.name.unwrap_or_default(), &mut Texts(enc));
         let detail = enc.text_at;
         let mut first_field = 0;
-        for (i, v) in evaluation.violations().iter().enumerate() {
-            if i > 0 {
-                enc.push(", ");
-            }
-            let reason = enc.text(Some(v.reason()));
-            let detail = if v.detail().is_empty() {
-                enc.since(enc.text_at)
-            } else {
-                enc.push(" (");
-                let detail = enc.rendered(|w| v.detail().render(w));
-                enc.push(")");
-                detail
-            };
+        let _ = evaluation.write_forbidden_detail(&mut Texts(enc), |w, at| {
+            let n = evaluation.violations()[at.violation].fields().len();
             // The check id comes after the message (below).
-            let n = v.fields().len();
             let record = pss_flat_violation {
                 check_id: pss_span::ABSENT,
-                reason,
-                detail,
+                reason: span(detail + at.reason.start, at.reason.len()),
+                detail: span(detail + at.detail.start, at.detail.len()),
                 first_field: to_u32(first_field),
                 field_count: to_u32(n),
             };
-            enc.record(violations + i * VIOLATION, &record);
+            w.0.record(violations + at.violation * VIOLATION, &record);
             first_field += n;
-        }
+        });
         head.detail = enc.since(detail);
         head.denial_message = enc.since(message);
         // Each violation's check id and fields (a container's name once for its fields in a row).

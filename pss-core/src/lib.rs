@@ -95,8 +95,8 @@ pub use level::{Level, LevelVersion, Version};
 #[cfg(feature = "k8s-openapi")]
 pub use typed::PodParts;
 pub use violation::{
-    Detail, Evaluation, Field, FieldPath, FieldValue, FieldValueRef, FieldViolation, Fields, FieldsIter, StrList,
-    Violation,
+    Detail, DetailSpans, Evaluation, Field, FieldPath, FieldValue, FieldValueRef, FieldViolation, Fields, FieldsIter,
+    StrList, Violation,
 };
 pub use workload::{
     evaluate_object, is_cluster_scoped, namespace_of, NoPodTemplate, ObjectClass, ObjectDocument, ObjectSource,

@@ -111,3 +111,64 @@ fn violations_serialize_with_their_fields() {
     let ape = e.iter().find(|v| v.check() == CheckId::AllowPrivilegeEscalation).unwrap();
     assert_eq!(serde_json::to_value(ape.fields()).unwrap()[0]["value"], serde_json::Value::Null);
 }
+
+/// A writer that takes `room` bytes, then fails.
+struct Limited {
+    text: String,
+    room: usize,
+}
+
+impl core::fmt::Write for Limited {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        if s.len() > self.room {
+            return Err(core::fmt::Error);
+        }
+        self.room -= s.len();
+        self.text.push_str(s);
+        Ok(())
+    }
+}
+
+/// The aggregate texts written into a writer: the same as the `String` forms, each violation's
+/// spans pointing at its reason and detail; a writer that fails part way fails the call, having
+/// been told of the violations it took whole and no other.
+#[test]
+fn aggregate_texts_written_into_a_writer() {
+    let pod = br#"{"spec": {"hostNetwork": true, "containers": [{"name": "app", "image": "x",
+      "securityContext": {"privileged": true, "capabilities": {"add": ["NET_ADMIN"]}}}]}}"#;
+    let result = pss_core::evaluate_json(LevelVersion::new(Level::Restricted, Version::LATEST), pod).unwrap();
+    let full = result.forbidden_detail();
+    let mut text = String::new();
+    let mut spans = Vec::new();
+    result.write_forbidden_detail(&mut text, |_, at| spans.push(at)).unwrap();
+    assert_eq!(text, full);
+    assert_eq!(spans.len(), result.len());
+    for (i, (at, v)) in spans.iter().zip(result.iter()).enumerate() {
+        assert_eq!(at.violation, i);
+        assert_eq!(&text[at.reason.clone()], v.reason());
+        assert_eq!(text[at.detail.clone()], v.detail().to_string());
+        assert_eq!(&text[at.detail.end..at.detail.end + 1], ")");
+    }
+    let mut reason = String::new();
+    result.write_forbidden_reason(&mut reason).unwrap();
+    assert_eq!(reason, result.forbidden_reason());
+
+    for room in 0..=full.len() {
+        let mut out = Limited { text: String::new(), room };
+        let mut told = Vec::new();
+        let written = result.write_forbidden_detail(&mut out, |w, at| {
+            // The writer comes back with the violation written.
+            assert!(w.text.len() >= at.detail.end);
+            told.push(at);
+        });
+        assert_eq!(written.is_ok(), room == full.len(), "room {room}");
+        assert!(full.starts_with(&out.text));
+        assert_eq!(
+            told,
+            spans.iter().filter(|at| at.detail.end < out.text.len()).cloned().collect::<Vec<_>>(),
+            "room {room}"
+        );
+        let mut out = Limited { text: String::new(), room: room.min(reason.len()) };
+        assert_eq!(result.write_forbidden_reason(&mut out).is_ok(), room >= reason.len());
+    }
+}

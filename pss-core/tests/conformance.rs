@@ -56,6 +56,21 @@ fn check(result: &Evaluation, run: &Run) -> Result<(), String> {
     if result.forbidden_reason() != run.reasons.join(", ") || result.forbidden_detail() != want_detail {
         return Err("aggregate strings differ".into());
     }
+    // Written into a writer, with where each violation's reason and detail lie.
+    let mut reason = String::new();
+    result.write_forbidden_reason(&mut reason).map_err(|e| e.to_string())?;
+    let mut text = String::new();
+    let mut spans = Vec::new();
+    result.write_forbidden_detail(&mut text, |_, at| spans.push(at)).map_err(|e| e.to_string())?;
+    if reason != run.reasons.join(", ") || text != want_detail || spans.len() != run.reasons.len() {
+        return Err(format!("written aggregate strings differ: {reason:?} {text:?} ({} spans)", spans.len()));
+    }
+    for (i, at) in spans.iter().enumerate() {
+        let (r, d) = (&text[at.reason.clone()], &text[at.detail.clone()]);
+        if at.violation != i || r != run.reasons[i] || d != run.details[i] {
+            return Err(format!("violation {i}'s spans {at:?} read {r:?} and {d:?}"));
+        }
+    }
     Ok(())
 }
 
