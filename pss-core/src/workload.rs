@@ -142,10 +142,7 @@ impl WorkloadKind {
         let wk = WorkloadKind::ALL.into_iter().find(|k| k.kind() == kind)?;
         match api_version {
             None => Some(wk),
-            Some(av) => {
-                let group = av.rsplit_once('/').map_or("", |(g, _)| g);
-                (group == wk.group()).then_some(wk)
-            }
+            Some(av) => (api_group(av) == Some(wk.group())).then_some(wk),
         }
     }
 }
@@ -251,7 +248,7 @@ impl ObjectClass<'_> {
         if let Some(workload) = WorkloadKind::from_type(api_version, kind) {
             return ObjectClass::Workload(workload);
         }
-        let core = api_version.is_none_or(|v| !v.contains('/'));
+        let core = api_version.is_none_or(|v| api_group(v) == Some(""));
         match kind {
             "Namespace" if core => ObjectClass::Namespace,
             kind if kind.ends_with("List") => ObjectClass::List,
@@ -355,8 +352,9 @@ const CLUSTER_SCOPED: [(&str, &str); 33] = [
 /// Whether objects of `kind` in the API group of `api_version` are cluster-scoped (created in no
 /// namespace) in Kubernetes' built-in API: `Namespace`, `Node`, `PersistentVolume`, `ClusterRole`,
 /// `StorageClass`, `CustomResourceDefinition`, ... The group is the part of `apiVersion` before its
-/// one `/` (none for `v1`, a missing `apiVersion` or one with more than one `/`); the version is not
-/// looked at. A kind outside the built-in API (a custom resource's) is taken as namespaced.
+/// one `/` (the core group for `v1` or a missing `apiVersion`); the version is not looked at. A
+/// malformed `apiVersion`, with more than one `/`, names no group: nothing in it is cluster-scoped.
+/// A kind outside the built-in API (a custom resource's) is taken as namespaced.
 ///
 /// ```
 /// use pss_core::is_cluster_scoped;
@@ -368,12 +366,21 @@ const CLUSTER_SCOPED: [(&str, &str); 33] = [
 /// assert!(!is_cluster_scoped(Some("apps/v1"), "Deployment"));
 /// ```
 pub fn is_cluster_scoped(api_version: Option<&str>, kind: &str) -> bool {
-    let api_version = api_version.unwrap_or("");
-    let group = match api_version.split_once('/') {
-        Some((group, rest)) if !rest.contains('/') => group,
-        _ => "",
-    };
-    CLUSTER_SCOPED.contains(&(group, kind))
+    api_version.map_or(Some(""), api_group).is_some_and(|group| CLUSTER_SCOPED.contains(&(group, kind)))
+}
+
+/// The API group of an `apiVersion`, as apimachinery's `schema.ParseGroupVersion` reads it: `""`
+/// (the core group) for `v1`, `""` or `/`; the part before the one `/` otherwise (`apps` of
+/// `apps/v1`, `""` of `/v1`). `None` for a malformed `apiVersion` with more than one `/`, which
+/// the API server and kubectl refuse: it names no group, not even the core one.
+///
+/// The one reading of an `apiVersion`'s group for [`WorkloadKind::from_type`], [`ObjectClass::of`]
+/// and [`is_cluster_scoped`].
+fn api_group(api_version: &str) -> Option<&str> {
+    match api_version.split_once('/') {
+        None => Some(""),
+        Some((group, version)) => (!version.contains('/')).then_some(group),
+    }
 }
 
 impl fmt::Display for ObjectClass<'_> {
@@ -752,6 +759,39 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use pss_testgen::{pod, workload, KINDS};
+
+    /// The three readings of an `apiVersion`'s group agree, as apimachinery's
+    /// `schema.ParseGroupVersion` reads it (`staging/src/k8s.io/apimachinery/pkg/runtime/schema`):
+    /// no `/` is the core group, one `/` splits group and version (`/v1` is the core group), more
+    /// than one is an error, so the object is in no group.
+    #[test]
+    fn an_api_version_has_one_group_reading() {
+        let core = [None, Some(""), Some("v1"), Some("/"), Some("/v1")];
+        let malformed = [Some("a/b/c"), Some("apps/x/v1"), Some("//v1"), Some("v1//")];
+        for av in core {
+            assert_eq!(av.map_or(Some(""), api_group), Some(""), "{av:?}");
+            assert_eq!(ObjectClass::of(av, Some("Namespace")), ObjectClass::Namespace, "{av:?}");
+            assert!(is_cluster_scoped(av, "Namespace"), "{av:?}");
+            assert_eq!(WorkloadKind::from_type(av, "Pod"), Some(WorkloadKind::Pod), "{av:?}");
+            assert_eq!(WorkloadKind::from_type(av, "Deployment"), av.is_none().then_some(WorkloadKind::Deployment));
+        }
+        for av in malformed {
+            assert_eq!(api_group(av.unwrap()), None, "{av:?}");
+            assert_eq!(ObjectClass::of(av, Some("Namespace")), ObjectClass::Other("Namespace".into()), "{av:?}");
+            assert!(!is_cluster_scoped(av, "Namespace"), "{av:?}");
+            assert!(!is_cluster_scoped(av, "ClusterRole"), "{av:?}");
+            for kind in WorkloadKind::ALL {
+                assert_eq!(WorkloadKind::from_type(av, kind.kind()), None, "{av:?} {kind}");
+            }
+        }
+        for (av, group) in [("apps/v1", "apps"), ("rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io")] {
+            assert_eq!(api_group(av), Some(group));
+        }
+        assert!(is_cluster_scoped(Some("rbac.authorization.k8s.io/v1"), "ClusterRole"));
+        assert_eq!(WorkloadKind::from_type(Some("apps/v1"), "Deployment"), Some(WorkloadKind::Deployment));
+        assert_eq!(WorkloadKind::from_type(Some("apps/v1beta2/x"), "Deployment"), None);
+        assert_eq!(ObjectClass::of(Some("example.com/v1"), Some("Namespace")), ObjectClass::Other("Namespace".into()));
+    }
 
     /// The reading before the one-pass read, kept as the reference: the object as a pod first (which
     /// also reads any object's header), else its header alone; then a controller's template.
