@@ -340,10 +340,10 @@ impl<'a, 'b> Encoder<'a, 'b> {
     }
 
     /// Writes a value's JSON text (after `start_values`).
-    fn value(&mut self, value: impl fmt::Display) -> pss_span {
+    fn value(&mut self, render: impl FnOnce(&mut Values<'_, 'a, 'b>) -> fmt::Result) -> pss_span {
         let start = self.value_at;
-        // Writing to the encoder never fails (a `Display` that fails is a bug: caught as a panic).
-        write!(Values(self), "{value}").expect("a field value's Display does not fail");
+        // Writing to the encoder never fails.
+        let _ = render(&mut Values(self));
         span(start, self.value_at - start)
     }
 
@@ -553,7 +553,7 @@ impl<'a> Source<'a> for CoreSource<'a> {
         let mut k = 0;
         for v in evaluation.violations() {
             for f in v.fields() {
-                let value = enc.value(f.value());
+                let value = enc.value(|w| f.value().render(w));
                 enc.record(fields + k * FIELD + VALUE_AT, &value);
                 k += 1;
             }
@@ -672,7 +672,7 @@ impl<'a> Source<'a> for ViewSource<'a> {
         for violation in self.violations() {
             // SAFETY: as above.
             for f in unsafe { view_fields(violation) } {
-                let value = enc.value(text(&f.value_json).unwrap_or(""));
+                let value = enc.value(|w| w.write_str(text(&f.value_json).unwrap_or("")));
                 enc.record(fields + k * FIELD + VALUE_AT, &value);
                 k += 1;
             }

@@ -269,7 +269,7 @@ impl Facts {
                 Atom::Counted(one, many, items) => {
                     let n = items.end - items.start;
                     out.write_str(crate::checks::pluralize(one, many, n))?;
-                    out.write_char(' ')?;
+                    out.write_str(" ")?;
                     self.write_quoted(items, out)?;
                 }
                 Atom::Joined(items, separator) => {
@@ -292,7 +292,7 @@ impl Facts {
             out.write_str(self.str(*s))?;
         }
         if !spans.is_empty() {
-            out.write_char('"')?;
+            out.write_str("\"")?;
         }
         Ok(())
     }
@@ -302,7 +302,7 @@ impl Facts {
         let spec = |out: &mut dyn fmt::Write| -> fmt::Result {
             out.write_str(self.ctx.spec)?;
             if !self.ctx.spec.is_empty() {
-                out.write_char('.')?;
+                out.write_str(".")?;
             }
             Ok(())
         };
@@ -316,7 +316,7 @@ impl Facts {
                 out.write_str(list)?;
                 write_index(out, index)?;
                 if !field.is_empty() {
-                    out.write_char('.')?;
+                    out.write_str(".")?;
                     out.write_str(field)?;
                 }
                 Ok(())
@@ -325,7 +325,7 @@ impl Facts {
                 spec(out)?;
                 out.write_str(kind.field())?;
                 write_index(out, index)?;
-                out.write_char('.')?;
+                out.write_str(".")?;
                 out.write_str(a)?;
                 if let Some(item) = item {
                     write_index(out, item)?;
@@ -336,7 +336,7 @@ impl Facts {
                 out.write_str(self.ctx.metadata)?;
                 out.write_str(".annotations[")?;
                 out.write_str(self.str(key))?;
-                out.write_char(']')
+                out.write_str("]")
             }
             PathFact::Text(s) => out.write_str(self.str(s)),
         }
@@ -430,9 +430,9 @@ pub(crate) fn dedup_in_place<T: Copy>(items: &mut [T], same: impl Fn(&T, &T) -> 
 /// Writes `[<index>]` without going through the formatting machinery.
 fn write_index(out: &mut dyn fmt::Write, index: usize) -> fmt::Result {
     let mut digits = DecimalBuf::default();
-    out.write_char('[')?;
+    out.write_str("[")?;
     out.write_str(decimal(index as u64, &mut digits))?;
-    out.write_char(']')
+    out.write_str("]")
 }
 
 /// A short list kept on the stack: up to `N` entries without touching the heap, then a `Vec`.

@@ -25,9 +25,9 @@ fn push_level_version(out: &mut String, lv: LevelVersion) {
 
 /// Writes `"LEVEL:VERSION"` as [`push_level_version`] appends it.
 fn write_level_version<W: Write + ?Sized>(out: &mut W, lv: LevelVersion) -> fmt::Result {
-    out.write_char('"')?;
+    out.write_str("\"")?;
     out.write_str(lv.level.as_str())?;
-    out.write_char(':')?;
+    out.write_str(":")?;
     match lv.version.minor() {
         None => out.write_str("latest")?,
         Some(minor) => {
@@ -35,7 +35,7 @@ fn write_level_version<W: Write + ?Sized>(out: &mut W, lv: LevelVersion) -> fmt:
             out.write_str(decimal(minor, &mut DecimalBuf::default()))?;
         }
     }
-    out.write_char('"')
+    out.write_str("\"")
 }
 
 /// `would violate PodSecurity "LEVEL:VERSION": DETAIL`: the admission warning and the
@@ -84,7 +84,7 @@ pub(crate) fn write_denial_head<W: Write + ?Sized>(
     let controller = kind.filter(|k| *k != WorkloadKind::Pod);
     out.write_str(controller.map_or("pods", WorkloadKind::resource))?;
     if !name.is_empty() {
-        out.write_char(' ')?;
+        out.write_str(" ")?;
         write_go_quoted(out, name)?;
     }
     out.write_str(if controller.is_some() { " (pods it creates would be denied): " } else { " is forbidden: " })?;

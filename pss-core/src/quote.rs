@@ -13,7 +13,7 @@ pub(crate) fn push_go_quoted(out: &mut String, s: &str) {
 /// Writes `s` quoted exactly as Go's `strconv.Quote` quotes it; runs of characters that need no
 /// escape are written as they are, in one piece.
 pub(crate) fn write_go_quoted<W: Write + ?Sized>(out: &mut W, s: &str) -> fmt::Result {
-    out.write_char('"')?;
+    out.write_str("\"")?;
     let mut plain = 0;
     for (i, c) in s.char_indices() {
         if c != '"' && c != '\\' && is_go_print(c) {
@@ -37,7 +37,7 @@ pub(crate) fn write_go_quoted<W: Write + ?Sized>(out: &mut W, s: &str) -> fmt::R
         }
     }
     out.write_str(&s[plain..])?;
-    out.write_char('"')
+    out.write_str("\"")
 }
 
 /// `s` quoted as Go's `%q` would.

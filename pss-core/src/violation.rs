@@ -557,17 +557,36 @@ impl PartialEq<&FieldValue> for FieldValueRef<'_> {
     }
 }
 
+impl FieldValueRef<'_> {
+    /// Writes the value as JSON, as `Display` does, into any [`fmt::Write`], piece by piece (no
+    /// formatting machinery).
+    ///
+    /// ```
+    /// use pss_core::{evaluate_json, LevelVersion};
+    ///
+    /// let pod = br#"{"spec": {"containers": [{"name": "c", "securityContext": {"privileged": true}}]}}"#;
+    /// let result = evaluate_json(LevelVersion::default(), pod)?;
+    /// let mut json = String::new();
+    /// result[0].fields().get(0).unwrap().value().render(&mut json)?;
+    /// assert_eq!(json, "true");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn render(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+        match *self {
+            FieldValueRef::Unset => out.write_str("null"),
+            FieldValueRef::Bool(b) => out.write_str(if b { "true" } else { "false" }),
+            FieldValueRef::Int(i) => write_json_int(out, i),
+            FieldValueRef::String(s) => write_json_string(out, s),
+            FieldValueRef::List(items) => write_json_list(out, items.iter()),
+            FieldValueRef::Object => out.write_str("{}"),
+        }
+    }
+}
+
 impl fmt::Display for FieldValueRef<'_> {
     /// The value as JSON.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            FieldValueRef::Unset => f.write_str("null"),
-            FieldValueRef::Bool(b) => write!(f, "{b}"),
-            FieldValueRef::Int(i) => write!(f, "{i}"),
-            FieldValueRef::String(s) => write_json_string(f, s),
-            FieldValueRef::List(items) => write_json_list(f, items.iter()),
-            FieldValueRef::Object => f.write_str("{}"),
-        }
+        self.render(f)
     }
 }
 
@@ -678,46 +697,79 @@ pub enum FieldValue {
     Object,
 }
 
+impl FieldValue {
+    /// Writes the value as JSON, as `Display` does, into any [`fmt::Write`], piece by piece (no
+    /// formatting machinery).
+    pub fn render(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+        match self {
+            FieldValue::Unset => out.write_str("null"),
+            FieldValue::Bool(b) => out.write_str(if *b { "true" } else { "false" }),
+            FieldValue::Int(i) => write_json_int(out, *i),
+            FieldValue::String(s) => write_json_string(out, s),
+            FieldValue::List(items) => write_json_list(out, items.iter().map(String::as_str)),
+            FieldValue::Object => out.write_str("{}"),
+        }
+    }
+}
+
 impl fmt::Display for FieldValue {
     /// The value as JSON.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FieldValue::Unset => f.write_str("null"),
-            FieldValue::Bool(b) => write!(f, "{b}"),
-            FieldValue::Int(i) => write!(f, "{i}"),
-            FieldValue::String(s) => write_json_string(f, s),
-            FieldValue::List(items) => write_json_list(f, items.iter().map(String::as_str)),
-            FieldValue::Object => f.write_str("{}"),
-        }
+        self.render(f)
     }
+}
+
+/// An integer as JSON, as `{i}` formats it.
+fn write_json_int(out: &mut dyn fmt::Write, i: i64) -> fmt::Result {
+    if i < 0 {
+        out.write_str("-")?;
+    }
+    let mut buf = crate::quote::DecimalBuf::default();
+    out.write_str(crate::quote::decimal(i.unsigned_abs(), &mut buf))
 }
 
 /// A list of strings as JSON (both forms of a field's value write it).
-fn write_json_list<'s>(f: &mut fmt::Formatter<'_>, items: impl Iterator<Item = &'s str>) -> fmt::Result {
-    f.write_str("[")?;
+fn write_json_list<'s>(out: &mut dyn fmt::Write, items: impl Iterator<Item = &'s str>) -> fmt::Result {
+    out.write_str("[")?;
     for (i, s) in items.enumerate() {
         if i > 0 {
-            f.write_str(",")?;
+            out.write_str(",")?;
         }
-        write_json_string(f, s)?;
+        write_json_string(out, s)?;
     }
-    f.write_str("]")
+    out.write_str("]")
 }
 
-fn write_json_string(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
-    f.write_str("\"")?;
-    for c in s.chars() {
-        match c {
-            '"' => f.write_str("\\\"")?,
-            '\\' => f.write_str("\\\\")?,
-            '\n' => f.write_str("\\n")?,
-            '\r' => f.write_str("\\r")?,
-            '\t' => f.write_str("\\t")?,
-            c if (c as u32) < 0x20 => write!(f, "\\u{:04x}", c as u32)?,
-            c => write!(f, "{c}")?,
+/// A string as JSON: `"`, `\`, line feed, carriage return and tab escaped by their short forms,
+/// the other control characters as `\u00XX`, everything else as it is, in runs.
+fn write_json_string(out: &mut dyn fmt::Write, s: &str) -> fmt::Result {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.write_str("\"")?;
+    let mut plain = 0;
+    // Every byte escaped is ASCII, never part of a multi-byte character: the runs between them
+    // are whole characters.
+    for (i, b) in s.bytes().enumerate() {
+        let short = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.write_str(&s[plain..i])?;
+        plain = i + 1;
+        if short.is_empty() {
+            let code = [b'\\', b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]];
+            // Only ASCII was written.
+            out.write_str(core::str::from_utf8(&code).unwrap_or_default())?;
+        } else {
+            out.write_str(short)?;
         }
     }
-    f.write_str("\"")
+    out.write_str(&s[plain..])?;
+    out.write_str("\"")
 }
 
 #[cfg(feature = "serde")]
@@ -1078,6 +1130,8 @@ impl<'a> IntoIterator for &'a Evaluation {
 mod tests {
     use core::fmt::Write as _;
 
+    use proptest::prelude::*;
+
     use super::*;
     use crate::checks::{Ctx, Piece};
 
@@ -1095,6 +1149,104 @@ mod tests {
         }
         assert_eq!(FieldValueRef::List(StrList { facts: &facts, spans: &[] }).to_string(), "[]");
         assert_eq!(FieldValue::List(Vec::new()).to_string(), "[]");
+    }
+
+    /// The JSON of a value as it was written before values were rendered in runs: each character
+    /// on its own through the formatting machinery.
+    fn reference_json(value: &FieldValue) -> String {
+        fn string(out: &mut String, s: &str) {
+            out.push('"');
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                    c => out.push_str(&format!("{c}")),
+                }
+            }
+            out.push('"');
+        }
+        let mut out = String::new();
+        match value {
+            FieldValue::Unset => out.push_str("null"),
+            FieldValue::Bool(b) => out.push_str(&format!("{b}")),
+            FieldValue::Int(i) => out.push_str(&format!("{i}")),
+            FieldValue::String(s) => string(&mut out, s),
+            FieldValue::List(items) => {
+                out.push('[');
+                for (i, s) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    string(&mut out, s);
+                }
+                out.push(']');
+            }
+            FieldValue::Object => out.push_str("{}"),
+        }
+        out
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        // Control characters, the escaped ones, multi-byte characters, and anything.
+        prop_oneof![
+            proptest::collection::vec(
+                prop_oneof![
+                    (0u8..0x20).prop_map(char::from),
+                    Just('"'),
+                    Just('\\'),
+                    Just('\u{7f}'),
+                    Just('é'),
+                    Just('😀'),
+                    Just('a')
+                ],
+                0..12
+            )
+            .prop_map(|cs| cs.into_iter().collect()),
+            any::<String>(),
+        ]
+    }
+
+    fn field_value() -> impl Strategy<Value = FieldValue> {
+        prop_oneof![
+            Just(FieldValue::Unset),
+            Just(FieldValue::Object),
+            any::<bool>().prop_map(FieldValue::Bool),
+            prop_oneof![Just(i64::MIN), Just(i64::MAX), Just(0), Just(-1), any::<i64>()].prop_map(FieldValue::Int),
+            text().prop_map(FieldValue::String),
+            proptest::collection::vec(text(), 0..4).prop_map(FieldValue::List),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Both forms of a value render the JSON the formatting machinery wrote, character by
+        /// character, before: the same bytes in `pss check`'s output and the C library's.
+        #[test]
+        fn values_render_as_they_did(value in field_value()) {
+            let want = reference_json(&value);
+            let mut rendered = String::new();
+            value.render(&mut rendered).unwrap();
+            proptest::prop_assert_eq!(&rendered, &want);
+            proptest::prop_assert_eq!(value.to_string(), want.clone());
+            // The borrowed form, over recorded strings.
+            let mut facts = Facts::new(Ctx::POD);
+            let borrowed_list;
+            let borrowed = match &value {
+                FieldValue::Unset => FieldValueRef::Unset,
+                FieldValue::Object => FieldValueRef::Object,
+                FieldValue::Bool(b) => FieldValueRef::Bool(*b),
+                FieldValue::Int(i) => FieldValueRef::Int(*i),
+                FieldValue::String(s) => FieldValueRef::String(s),
+                FieldValue::List(items) => {
+                    borrowed_list = items.iter().map(|s| facts.copy(s)).collect::<Vec<Span>>();
+                    FieldValueRef::List(StrList { facts: &facts, spans: &borrowed_list })
+                }
+            };
+            proptest::prop_assert_eq!(borrowed.to_string(), want);
+        }
     }
 
     /// `is_empty` says what `len` and the rendered text say, whatever pieces render empty first.
