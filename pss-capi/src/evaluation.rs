@@ -11,7 +11,7 @@ use crate::ffi::{
 use crate::flat::{self, pss_entry, AbsentSource, CoreSource, ViewSource};
 use crate::level_version::{pss_level_version, pss_options};
 use crate::result::pss_result;
-use crate::view::{pss_field_view, pss_str, pss_violation_view, Block};
+use crate::view::{pss_field_view, pss_str, pss_violation_view, Aggregate, Block};
 
 /// The verdict on one pod, pod spec or workload at one level and version: allowed or not, upstream's
 /// aggregate reason, detail and denial message, each violation, and the workload's kind. Immutable:
@@ -97,16 +97,25 @@ impl pss_evaluation {
     /// [`Evaluation::kind`] says) named `name`.
     pub(crate) fn new(evaluation: &Evaluation, name: Option<&str>) -> pss_evaluation {
         let kind = evaluation.kind();
-        let message = evaluation.denial_message(name.unwrap_or_default()).unwrap_or_default();
         let reason = evaluation.forbidden_reason();
         let violations = evaluation.violations();
-        // The detail is the message's tail: the violations' texts are views into it.
-        let block = Block::new(violations, &[name, Some(&reason), Some(&message), None], Some(2));
+        // The denial message (empty when allowed): pss-core's words, then the aggregate detail, in
+        // which pss-core tells where each violation's reason and detail are; the violations' texts
+        // are views into it. Writing into a String never fails.
+        let mut message = String::new();
+        let _ = evaluation.write_denial_head(name.unwrap_or_default(), &mut message);
+        let at = message.len();
+        let mut parts = Vec::with_capacity(violations.len());
+        let _ = evaluation.write_forbidden_detail(&mut message, |_, p| parts.push(p));
+        let aggregate =
+            (!violations.is_empty()).then_some(Aggregate { text: 2, at, len: message.len() - at, parts: &parts });
+        let block = Block::new(violations, &[name, Some(&reason), Some(&message), None], aggregate);
         if block.aggregate.is_some() || violations.is_empty() {
             return pss_evaluation::build(block, kind, evaluation.allowed(), false);
         }
-        let detail = evaluation.forbidden_detail();
-        let block = Block::new(violations, &[name, Some(&reason), Some(&message), None, Some(&detail)], None);
+        // Spans that do not fit the text pss-core wrote would be a bug in it: copies, then.
+        let detail = Some(&message[at..]);
+        let block = Block::new(violations, &[name, Some(&reason), Some(&message), None, detail], None);
         pss_evaluation::build(block, kind, evaluation.allowed(), false)
     }
 

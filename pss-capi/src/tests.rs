@@ -676,15 +676,22 @@ fn namespace_labels_give_three_policies_and_label_errors() {
 }
 
 #[test]
-fn block_views_point_into_the_message_only_when_it_ends_with_the_detail() {
-    use crate::view::Block;
+fn block_views_point_into_the_message_only_where_pss_core_says_the_detail_is() {
+    use crate::view::{Aggregate, Block};
     let pod = br#"{"spec": {"hostPID": true, "containers": [{"name": "c", "securityContext": {"privileged": true}}]}}"#;
     let evaluation = pss_core::evaluate_json(pss_core::LevelVersion::default(), pod).unwrap();
     let detail = evaluation.forbidden_detail();
     let message = evaluation.denial_message("p").unwrap();
+    let mut parts = Vec::new();
+    evaluation.write_forbidden_detail(&mut String::new(), |_, p| parts.push(p)).unwrap();
+    let at = message.len() - detail.len();
     let text = |v: pss_str| v.get().unwrap().to_owned();
     // The message ends with the detail: the violations' texts are inside it, nothing else is copied.
-    let block = Block::new(evaluation.violations(), &[Some(&message)], Some(0));
+    let block = Block::new(
+        evaluation.violations(),
+        &[Some(&message)],
+        Some(Aggregate { text: 0, at, len: detail.len(), parts: &parts }),
+    );
     assert_eq!(text(block.aggregate.unwrap()), detail);
     let start = block.extra[0].ptr as usize;
     for (view, v) in block.violations.iter().zip(evaluation.violations()) {
@@ -700,9 +707,17 @@ fn block_views_point_into_the_message_only_when_it_ends_with_the_detail() {
         })
         .sum();
     assert_eq!(block.texts.len, message.len() + own);
-    // A text that does not end with it (or no aggregate asked for): copies of their own.
-    for (extra, aggregate) in [(format!("{message}."), Some(0)), (message.clone(), None)] {
-        let block = Block::new(evaluation.violations(), &[Some(&extra)], aggregate);
+    // Spans that do not fit the text, spans of fewer violations, or none: copies of their own.
+    let short = &message[..message.len() - 1];
+    let cases = [
+        (short, Some(Aggregate { text: 0, at, len: detail.len(), parts: &parts })),
+        (&message[..], Some(Aggregate { text: 0, at: at + 1, len: detail.len() - 1, parts: &parts })),
+        (&message[..], Some(Aggregate { text: 0, at, len: detail.len(), parts: &parts[1..] })),
+        (&message[..], Some(Aggregate { text: 1, at, len: detail.len(), parts: &parts })),
+        (&message[..], None),
+    ];
+    for (extra, aggregate) in cases {
+        let block = Block::new(evaluation.violations(), &[Some(extra)], aggregate);
         assert!(block.aggregate.is_none());
         for (view, v) in block.violations.iter().zip(evaluation.violations()) {
             assert_eq!((text(view.reason), text(view.detail)), (v.reason().to_owned(), v.detail().to_string()));

@@ -1,9 +1,7 @@
 //! The bulk read-out: `#[repr(C)]` views of a result's violations and fields, every text of a result
 //! in one block of memory, so that a caller (Go, through one cgo call) copies a whole result at once.
 
-use core::fmt::Write as _;
-
-use pss_core::Violation;
+use pss_core::{DetailSpans, Violation};
 
 /// A view of text owned by the library: `len` bytes at `ptr`, not NUL-terminated. An absent
 /// optional text is `{NULL, 0}`; an empty one has a non-NULL `ptr` and `len` 0.
@@ -77,6 +75,20 @@ pub struct pss_violation_view {
 /// Where a text is in a block being built: `None` for an absent text.
 type Span = Option<(usize, usize)>;
 
+/// Where upstream's aggregate detail is in one of a block's extra texts, as pss-core wrote it
+/// ([`Evaluation::write_forbidden_detail`](pss_core::Evaluation::write_forbidden_detail)).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Aggregate<'p> {
+    /// The index of the extra text.
+    pub(crate) text: usize,
+    /// Where in that text the aggregate detail starts.
+    pub(crate) at: usize,
+    /// Its length: it ends the text.
+    pub(crate) len: usize,
+    /// Each violation's reason and detail, from the aggregate detail's start.
+    pub(crate) parts: &'p [DetailSpans],
+}
+
 /// Violations, their fields and some other texts, laid out in one block: first every text (check
 /// ids, reasons, details, paths, container names and the extra texts), then every field's JSON value.
 /// Immutable once built: the views point into its own heap buffers, which do not move when the
@@ -129,12 +141,12 @@ fn push(buf: &mut String, s: Option<&str>) -> Span {
 impl Block {
     /// Lays out `violations` and the `extra` texts in one block.
     ///
-    /// With `aggregate`, the index of an extra text that ends with upstream's aggregate detail of the
-    /// violations (`reason (detail), reason (detail)`, as an admission message does), the violations'
-    /// reasons and details are views into that text instead of copies of their own, and the
-    /// aggregate detail's view is [`Block::aggregate`]. When the text does not end so, or without
-    /// `aggregate`, each is copied.
-    pub(crate) fn new(violations: &[Violation], extra: &[Option<&str>], aggregate: Option<usize>) -> Block {
+    /// With `aggregate` (where upstream's aggregate detail of the violations is in one of the extra
+    /// texts, as an admission message ends with it, and each violation's reason and detail in it,
+    /// as pss-core wrote them), the violations' reasons and details are views into that text
+    /// instead of copies of their own, and the aggregate detail's view is [`Block::aggregate`].
+    /// Without it, or when its spans do not fit the text, each is copied.
+    pub(crate) fn new(violations: &[Violation], extra: &[Option<&str>], aggregate: Option<Aggregate<'_>>) -> Block {
         // The values first, so that the block is allocated once at its final size.
         let field_count = violations.iter().map(|v| v.fields().len()).sum::<usize>();
         let mut values = String::with_capacity(8 * field_count);
@@ -142,7 +154,7 @@ impl Block {
         for f in violations.iter().flat_map(Violation::fields) {
             let start = values.len();
             // Writing to a String never fails.
-            let _ = write!(values, "{}", f.value());
+            let _ = f.value().render(&mut values);
             value_spans.push(Some((start, values.len() - start)));
         }
         let own = |v: &Violation| {
@@ -157,17 +169,32 @@ impl Block {
                 + values.len(),
         );
         let spans: Vec<Span> = extra.iter().map(|e| push(&mut texts, *e)).collect();
-        // Where the aggregate detail and each violation's reason and detail are in its extra text.
-        let located = aggregate.and_then(|i| {
-            let (start, _) = spans.get(i).copied().flatten()?;
-            let (at, parts) = locate(violations, extra[i]?)?;
-            Some((start + at, parts.into_iter().map(|[r, d]| [start + r, start + d]).collect::<Vec<_>>()))
+        // Where the aggregate detail and each violation's reason and detail are in the block.
+        let located = aggregate.and_then(|a| {
+            let (start, len) = spans.get(a.text).copied().flatten()?;
+            let text = extra.get(a.text).copied().flatten()?;
+            let fits = |r: &core::ops::Range<usize>| a.at.checked_add(r.end).is_some_and(|end| end <= len);
+            // The spans fit the text, one for each violation, each reason where it says.
+            let whole = a.at.checked_add(a.len) == Some(len)
+                && a.parts.len() == violations.len()
+                && a.parts.iter().zip(violations).enumerate().all(|(i, (p, v))| {
+                    p.violation == i
+                        && fits(&p.reason)
+                        && fits(&p.detail)
+                        && text.get(a.at + p.reason.start..a.at + p.reason.end) == Some(v.reason())
+                });
+            let base = start + a.at;
+            let parts = a
+                .parts
+                .iter()
+                .map(|p| [(base + p.reason.start, p.reason.len()), (base + p.detail.start, p.detail.len())]);
+            whole.then(|| (base, start + len, parts.collect::<Vec<_>>()))
         });
         let mut pending = Vec::with_capacity(violations.len());
         let mut pending_fields = Vec::with_capacity(field_count);
         for (i, v) in violations.iter().enumerate() {
             let (reason, detail) = match &located {
-                Some((_, parts)) => (Some((parts[i][0], v.reason().len())), Some((parts[i][1], v.detail().len()))),
+                Some((_, _, parts)) => (Some(parts[i][0]), Some(parts[i][1])),
                 None => {
                     let reason = push(&mut texts, Some(v.reason()));
                     let start = texts.len();
@@ -222,10 +249,7 @@ impl Block {
             })
             .collect();
         let extra = spans.iter().map(|e| at(*e, 0)).collect();
-        let aggregate = located.map(|(start, _)| {
-            let end = aggregate.and_then(|i| spans[i]).map_or(start, |(s, len)| s + len);
-            at(Some((start, end - start)), 0)
-        });
+        let aggregate = located.map(|(start, end, _)| at(Some((start, end - start)), 0));
         Block {
             aggregate,
             texts: pss_str::of(&buf[..values_start]),
@@ -236,38 +260,4 @@ impl Block {
             _buf: buf,
         }
     }
-}
-
-/// Where upstream's aggregate detail of `violations` (each `reason (detail)`, or `reason` for an
-/// empty detail, joined by `", "`: `Evaluation::forbidden_detail`) is at the end of `text`: its
-/// offset, and each violation's reason and detail offsets. `None` when `text` does not end with it
-/// (or there are no violations).
-fn locate(violations: &[Violation], text: &str) -> Option<(usize, Vec<[usize; 2]>)> {
-    let shown = |v: &Violation| v.reason().len() + if v.detail().is_empty() { 0 } else { v.detail().len() + 3 };
-    let len = violations.iter().map(shown).sum::<usize>() + 2 * violations.len().checked_sub(1)?;
-    let start = text.len().checked_sub(len)?;
-    let bytes = text.as_bytes();
-    let mut at = start;
-    let mut expect = |part: &str| -> Option<usize> {
-        let here = at;
-        (bytes.get(here..here + part.len())? == part.as_bytes()).then(|| at += part.len())?;
-        Some(here)
-    };
-    let mut parts = Vec::with_capacity(violations.len());
-    for (i, v) in violations.iter().enumerate() {
-        if i > 0 {
-            expect(", ")?;
-        }
-        let reason = expect(v.reason())?;
-        let detail = if v.detail().is_empty() {
-            reason + v.reason().len()
-        } else {
-            expect(" (")?;
-            let detail = expect(&v.detail().to_string())?;
-            expect(")")?;
-            detail
-        };
-        parts.push([reason, detail]);
-    }
-    Some((start, parts))
 }
