@@ -297,9 +297,44 @@ type PolicyResult struct {
 	Rules []RuleResult
 }
 
+// ResourceNamespace is the namespace resource (JSON: any object) is created in
+// when it is applied, as its admission request names it, which is the
+// namespace Apply takes: "" for a cluster-scoped kind (a Namespace, a
+// ClusterRole, ...), whatever its metadata.namespace; else its
+// metadata.namespace, or defaultNamespace (kubectl's namespace, "default"
+// unless told otherwise) when that is missing or empty. It is pss-core's rule,
+// which `pss apply` and the npm package's apply follow for a manifest.
+//
+// A resource that cannot be decoded gives the errors of Apply.
+func ResourceNamespace(resource []byte, defaultNamespace string) (string, error) {
+	rp, rl := bytesPtr(resource)
+	dp, dl := stringPtr(defaultNamespace)
+	// A namespace is a DNS label: 63 bytes. Anything longer is measured first.
+	var small [64]byte
+	buf := small[:]
+	var n C.size_t
+	var cerr *C.pss_error
+	rc := C.pss_kyverno_resource_namespace(rp, rl, dp, dl, (*C.uint8_t)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)), &n, &cerr)
+	if rc == C.PSS_RESULT_INSUFFICIENT_SIZE {
+		C.pss_error_free(cerr)
+		cerr = nil
+		if rc = C.pss_kyverno_resource_namespace(rp, rl, dp, dl, nil, 0, &n, &cerr); rc == C.PSS_RESULT_OK {
+			buf = make([]byte, int(n))
+			rc = C.pss_kyverno_resource_namespace(rp, rl, dp, dl, (*C.uint8_t)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)), &n, &cerr)
+		}
+	}
+	runtime.KeepAlive(resource)
+	runtime.KeepAlive(defaultNamespace)
+	if rc != C.PSS_RESULT_OK {
+		return "", takeError(rc, cerr)
+	}
+	return string(buf[:int(n)]), nil
+}
+
 // Apply applies the policy to a resource (JSON: a pod, a pod controller or any
 // other object its rules may match) created in namespace ("" for a
-// cluster-scoped resource), whose namespace has namespaceLabels (nil when
+// cluster-scoped resource; ResourceNamespace gives it for a manifest, as `pss
+// apply` picks it), whose namespace has namespaceLabels (nil when
 // unknown: namespaceSelectors then match nothing), as Kyverno's admission
 // webhook would. Requests have no user, so subjects, roles and clusterRoles
 // never match.

@@ -222,10 +222,21 @@ func TestKyvernoMatchesCLI(t *testing.T) {
 			policyFile := writeFile(t, dir, p.Name()+".json", []byte(doc))
 			for i, object := range [][]byte{privilegedPod, baselinePod, hostPod, nginxHost, deployment} {
 				for _, labels := range []map[string]string{nil, {"tier": "web"}} {
-					resource := writeFile(t, dir, fmt.Sprintf("r%d.json", i), withNamespace(t, object, "prod"))
+					// In its own namespace, or in none: the CLI's default namespace. Kyverno's
+					// blocking message names the namespace.
+					own := "prod"
+					if labels == nil {
+						own = ""
+					}
+					object := withNamespace(t, object, own)
+					ns, err := pss.ResourceNamespace(object, "default")
+					if want := map[string]string{"prod": "prod", "": "default"}[own]; err != nil || ns != want {
+						t.Fatalf("ResourceNamespace: %q, %v; want %q", ns, err, want)
+					}
+					resource := writeFile(t, dir, fmt.Sprintf("r%d.json", i), object)
 					args := []string{"apply", policyFile, "-r", resource, "--format", "json", "--kyverno-version", release, "--allow-unevaluated"}
 					if labels != nil {
-						args = append(args, "--namespace-labels", "prod=tier=web")
+						args = append(args, "--namespace-labels", ns+"=tier=web")
 					}
 					out := runPss(t, args...)
 					var native struct {
@@ -242,7 +253,7 @@ func TestKyvernoMatchesCLI(t *testing.T) {
 						t.Fatalf("pss apply output: %v\n%s", err, out)
 					}
 					n := native.Resources[0]
-					r, err := p.Apply(object, "prod", labels)
+					r, err := p.Apply(object, ns, labels)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -337,5 +348,36 @@ func BenchmarkKyvernoApply(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestResourceNamespace: where a resource is created, by its kind and
+// metadata.namespace, however long; errors as Apply's.
+func TestResourceNamespace(t *testing.T) {
+	long := strings.Repeat("n", 200)
+	for _, c := range []struct{ resource, want string }{
+		{`{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "prod"}}`, "prod"},
+		{`{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}`, "ci"},
+		{`{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"namespace": ""}}`, "ci"},
+		{`{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n", "namespace": "x"}}`, ""},
+		{`{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "r"}}`, ""},
+		{`{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"namespace": "pr\u006fd"}}`, "prod"},
+		{`{"kind": "ConfigMap", "metadata": {"namespace": "` + long + `"}}`, long},
+	} {
+		got, err := pss.ResourceNamespace([]byte(c.resource), "ci")
+		if err != nil || got != c.want {
+			t.Errorf("%s: %q, %v; want %q", c.resource, got, err, c.want)
+		}
+	}
+	got, err := pss.ResourceNamespace([]byte(`{"kind": "Pod", "metadata": {}}`), long)
+	if err != nil || got != long {
+		t.Errorf("a long default: %q, %v", got, err)
+	}
+	var e *pss.Error
+	if _, err := pss.ResourceNamespace([]byte(`{`), "default"); !errors.As(err, &e) || e.Code != pss.CodeInvalidJSON {
+		t.Errorf("invalid JSON: %v", err)
+	}
+	if _, err := pss.ResourceNamespace([]byte(`{"kind": "Pod"}`), "\xff"); !errors.As(err, &e) || e.Code != pss.CodeInvalidUTF8 {
+		t.Errorf("invalid UTF-8: %v", err)
 	}
 }

@@ -2549,7 +2549,8 @@ void pss_kyverno_policy_free(pss_kyverno_policy *policy);
 
 /**
  * Applies the policy to a resource (JSON bytes, UTF-8: a Pod, a pod controller, or any other object,
- * which its rules may match) created in `namespace` (empty for a cluster-scoped resource), whose
+ * which its rules may match) created in `namespace` (empty for a cluster-scoped resource;
+ * `pss_kyverno_resource_namespace` gives it for a manifest, as `pss apply` picks it), whose
  * namespace has `namespace_labels` (NULL when unknown: `namespaceSelector`s then match nothing),
  * offline, as Kyverno's admission webhook would: only rules whose `match` (and not `exclude`) selects
  * the resource have a result, in the policy's order; a `Policy` applies only in its own namespace.
@@ -2603,6 +2604,53 @@ pss_result pss_kyverno_policy_apply_with(const pss_kyverno_policy *policy,
                                          const pss_kyverno_exceptions *exceptions,
                                          pss_kyverno_result **out,
                                          pss_error **err_out);
+
+/**
+ * The namespace `resource` (JSON bytes, UTF-8: any object) is created in when it is applied, as
+ * its admission request names it, which is the `namespace` `pss_kyverno_policy_apply` takes: none
+ * (empty) for a cluster-scoped kind (a Namespace, a ClusterRole, ...), whatever its
+ * `metadata.namespace`; else its `metadata.namespace`, or `default_namespace` (kubectl's namespace,
+ * `"default"` unless told otherwise) when that is missing or empty. pss-core's rule, which
+ * `pss apply` and the npm package's `apply` follow for a manifest.
+ *
+ * Sizes: the namespace (not NUL-terminated) is written into `buf`; with `buf` NULL and `buf_len` 0
+ * the call writes only its length to `*out_len`; a `buf_len` smaller than the length gives
+ * `PSS_RESULT_INSUFFICIENT_SIZE` and writes nothing into `buf`.
+ *
+ * ```c
+ * uint8_t ns[256];
+ * size_t ns_len = 0;
+ * pss_kyverno_result *result = NULL;
+ * if (pss_kyverno_resource_namespace(doc, doc_len, (const uint8_t *)"default", 7, ns, sizeof ns, &ns_len, NULL) ==
+ *         PSS_RESULT_OK &&
+ *     pss_kyverno_policy_apply(policy, doc, doc_len, ns, ns_len, NULL, &result, NULL) == PSS_RESULT_OK) {
+ *   // ...
+ *   pss_kyverno_result_free(result);
+ * }
+ * ```
+ *
+ * Ownership: every input is read during the call only; `buf` is the caller's, written during the
+ * call only (on success, its first `*out_len` bytes).
+ *
+ * Errors: the decoding errors of `pss_kyverno_policy_apply` for the resource;
+ * `PSS_RESULT_INVALID_UTF8` (`default_namespace`); `PSS_RESULT_NULL_PARAMETER` (`resource`,
+ * `default_namespace`, `out_len`, or `buf` with a `buf_len` that is not 0);
+ * `PSS_RESULT_INSUFFICIENT_SIZE`.
+ *
+ * # Safety
+ * `resource` and `default_namespace` are NULL or point to their lengths in readable bytes not
+ * modified during the call; `buf` is NULL or valid for writing `buf_len` bytes and overlaps neither
+ * input; `out_len` is NULL or valid for writing one `size_t`; `err_out` is NULL or valid for
+ * writing one pointer.
+ */
+pss_result pss_kyverno_resource_namespace(const uint8_t *resource,
+                                          size_t resource_len,
+                                          const uint8_t *default_namespace,
+                                          size_t default_namespace_len,
+                                          uint8_t *buf,
+                                          size_t buf_len,
+                                          size_t *out_len,
+                                          pss_error **err_out);
 
 /**
  * Reads `count` PolicyExceptions, JSON bytes each (UTF-8; convert YAML first), as the Kyverno

@@ -4,8 +4,8 @@
 //! outcome).
 
 use pss_core::kyverno::{
-    blocked_message, ApplyContext, FailureAction, KyvernoPolicy, KyvernoVersion, PolicyError, PolicyException,
-    RuleStatus,
+    blocked_message, resource_namespace, ApplyContext, FailureAction, KyvernoPolicy, KyvernoVersion, PolicyError,
+    PolicyException, RuleStatus,
 };
 use pss_core::ObjectDocument;
 
@@ -371,7 +371,8 @@ pub unsafe extern "C" fn pss_kyverno_policy_free(policy: *mut pss_kyverno_policy
 }
 
 /// Applies the policy to a resource (JSON bytes, UTF-8: a Pod, a pod controller, or any other object,
-/// which its rules may match) created in `namespace` (empty for a cluster-scoped resource), whose
+/// which its rules may match) created in `namespace` (empty for a cluster-scoped resource;
+/// `pss_kyverno_resource_namespace` gives it for a manifest, as `pss apply` picks it), whose
 /// namespace has `namespace_labels` (NULL when unknown: `namespaceSelector`s then match nothing),
 /// offline, as Kyverno's admission webhook would: only rules whose `match` (and not `exclude`) selects
 /// the resource have a result, in the policy's order; a `Policy` applies only in its own namespace.
@@ -472,6 +473,89 @@ pub unsafe extern "C" fn pss_kyverno_policy_apply_with(
             let message = blocked_message(&document, namespace, core::slice::from_ref(&result));
             // SAFETY: `out` is non-NULL and writable (caller's guarantee).
             write(out, into_handle(pss_kyverno_result::new(&result, message)));
+            Ok(())
+        })
+    }
+}
+
+/// The namespace `resource` (JSON bytes, UTF-8: any object) is created in when it is applied, as
+/// its admission request names it, which is the `namespace` `pss_kyverno_policy_apply` takes: none
+/// (empty) for a cluster-scoped kind (a Namespace, a ClusterRole, ...), whatever its
+/// `metadata.namespace`; else its `metadata.namespace`, or `default_namespace` (kubectl's namespace,
+/// `"default"` unless told otherwise) when that is missing or empty. pss-core's rule, which
+/// `pss apply` and the npm package's `apply` follow for a manifest.
+///
+/// Sizes: the namespace (not NUL-terminated) is written into `buf`; with `buf` NULL and `buf_len` 0
+/// the call writes only its length to `*out_len`; a `buf_len` smaller than the length gives
+/// `PSS_RESULT_INSUFFICIENT_SIZE` and writes nothing into `buf`.
+///
+/// ```c
+/// uint8_t ns[256];
+/// size_t ns_len = 0;
+/// pss_kyverno_result *result = NULL;
+/// if (pss_kyverno_resource_namespace(doc, doc_len, (const uint8_t *)"default", 7, ns, sizeof ns, &ns_len, NULL) ==
+///         PSS_RESULT_OK &&
+///     pss_kyverno_policy_apply(policy, doc, doc_len, ns, ns_len, NULL, &result, NULL) == PSS_RESULT_OK) {
+///   // ...
+///   pss_kyverno_result_free(result);
+/// }
+/// ```
+///
+/// Ownership: every input is read during the call only; `buf` is the caller's, written during the
+/// call only (on success, its first `*out_len` bytes).
+///
+/// Errors: the decoding errors of `pss_kyverno_policy_apply` for the resource;
+/// `PSS_RESULT_INVALID_UTF8` (`default_namespace`); `PSS_RESULT_NULL_PARAMETER` (`resource`,
+/// `default_namespace`, `out_len`, or `buf` with a `buf_len` that is not 0);
+/// `PSS_RESULT_INSUFFICIENT_SIZE`.
+///
+/// # Safety
+/// `resource` and `default_namespace` are NULL or point to their lengths in readable bytes not
+/// modified during the call; `buf` is NULL or valid for writing `buf_len` bytes and overlaps neither
+/// input; `out_len` is NULL or valid for writing one `size_t`; `err_out` is NULL or valid for
+/// writing one pointer.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)] // two (ptr, len) inputs, the buffer and two out-parameters
+pub unsafe extern "C" fn pss_kyverno_resource_namespace(
+    resource: *const u8,
+    resource_len: usize,
+    default_namespace: *const u8,
+    default_namespace_len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_len: *mut usize,
+    err_out: *mut *mut pss_error,
+) -> pss_result {
+    // SAFETY: `err_out` is NULL or writable (caller's guarantee).
+    unsafe {
+        guard_err(err_out, || {
+            // SAFETY: the caller guarantees the input pointers and lengths.
+            let resource = input(resource, resource_len, "resource")?;
+            // SAFETY: as above.
+            let default_namespace = input_str(default_namespace, default_namespace_len, "default_namespace")?;
+            let out_len = non_null_mut(out_len, "out_len")?;
+            if buf.is_null() && buf_len > 0 {
+                return Err(Failure::null("buf"));
+            }
+            let document = ObjectDocument::from_slice(resource)?;
+            let namespace = resource_namespace(&document, default_namespace);
+            if !buf.is_null() {
+                if namespace.len() > buf_len {
+                    return Err(Failure::new(
+                        pss_result::InsufficientSize,
+                        format!(
+                            "the buffer is too small: the namespace needs {} bytes, the buffer has {buf_len}",
+                            namespace.len()
+                        ),
+                    ));
+                }
+                // SAFETY: `buf` is non-NULL and valid for writing `buf_len >= namespace.len()` bytes
+                // apart from the inputs (the caller's guarantee); the namespace is in the inputs, the
+                // decoded document or static text.
+                core::ptr::copy_nonoverlapping(namespace.as_ptr(), buf, namespace.len());
+            }
+            // SAFETY: `out_len` is non-NULL and writable (caller's guarantee).
+            write(out_len, namespace.len());
             Ok(())
         })
     }

@@ -1217,3 +1217,64 @@ fn the_header_label_keys_are_pss_cores() {
         assert!(header.contains(&format!("#define {name} \"{key}\"\n")), "{name} is not {key:?} in pss.h");
     }
 }
+
+/// `pss_kyverno_resource_namespace` gives pss-core's `resource_namespace` for the same bytes:
+/// measured, written, too small, and refused input.
+#[test]
+fn a_resource_namespace_is_pss_cores() {
+    use pss_core::kyverno::resource_namespace;
+    let call = |resource: &[u8], default: &[u8], buf: *mut u8, buf_len: usize, n: *mut usize| {
+        let mut err = ptr::null_mut();
+        // SAFETY: the inputs are valid for the call; `buf` is NULL or valid for `buf_len` bytes.
+        let code = unsafe {
+            pss_kyverno_resource_namespace(
+                resource.as_ptr(),
+                resource.len(),
+                default.as_ptr(),
+                default.len(),
+                buf,
+                buf_len,
+                n,
+                &mut err,
+            )
+        };
+        // SAFETY: NULL or an error this library made.
+        unsafe { pss_error_free(err) };
+        code
+    };
+    let resources: [&[u8]; 7] = [
+        br#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "prod"}}"#,
+        br#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}"#,
+        br#"{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"namespace": ""}}"#,
+        br#"{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n", "namespace": "x"}}"#,
+        br#"{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "r"}}"#,
+        br#"{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"namespace": "pr\u006fd-\u00e9"}}"#,
+        br#"{"apiVersion": "example.com/v1", "kind": "Namespace", "metadata": {"namespace": "crd"}}"#,
+    ];
+    for resource in resources {
+        for default in ["default", "ci"] {
+            let document = pss_core::ObjectDocument::from_slice(resource).unwrap();
+            let want = resource_namespace(&document, default);
+            let mut n = usize::MAX;
+            assert_eq!(call(resource, default.as_bytes(), ptr::null_mut(), 0, &mut n), pss_result::Ok);
+            assert_eq!(n, want.len());
+            let mut buf = [0xAAu8; 32];
+            assert_eq!(call(resource, default.as_bytes(), buf.as_mut_ptr(), buf.len(), &mut n), pss_result::Ok);
+            assert_eq!(std::str::from_utf8(&buf[..n]).unwrap(), want);
+            assert!(buf[n..].iter().all(|&b| b == 0xAA), "nothing written past the namespace");
+            if !want.is_empty() {
+                let mut small = [0xAAu8; 32];
+                let mut m = 99;
+                let code = call(resource, default.as_bytes(), small.as_mut_ptr(), want.len() - 1, &mut m);
+                assert_eq!(code, pss_result::InsufficientSize);
+                assert_eq!((small, m), ([0xAA; 32], 99), "nothing written on failure");
+            }
+        }
+    }
+    let mut n = 0;
+    let pod = resources[0];
+    assert_eq!(call(pod, b"default", ptr::null_mut(), 4, &mut n), pss_result::NullParameter);
+    assert_eq!(call(pod, b"\xff", ptr::null_mut(), 0, &mut n), pss_result::InvalidUtf8);
+    assert_eq!(call(b"{", b"default", ptr::null_mut(), 0, &mut n), pss_result::InvalidJson);
+    assert_eq!(call(pod, b"default", ptr::null_mut(), 0, ptr::null_mut()), pss_result::NullParameter);
+}
