@@ -215,8 +215,8 @@ pub(crate) const ALLOWED_VOLUME_SOURCES: u32 = (1 << 9) - 1;
 pub(crate) const HOST_PATH: u32 = 1 << 9;
 
 /// The bit for a volume source field name, if upstream knows it.
-pub(crate) fn volume_source_bit(name: &str) -> Option<u32> {
-    VOLUME_SOURCES.iter().position(|s| *s == name).map(|i| 1 << i)
+pub(crate) fn volume_source_bit(name: &[u8]) -> Option<u32> {
+    VOLUME_SOURCES.iter().position(|s| s.as_bytes() == name).map(|i| 1 << i)
 }
 
 /// A container, as the checks see it. Implementations are cheap copies of a reference.

@@ -468,6 +468,60 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// [`Reader::object`] for a struct (keys in error paths as fields): `field` gets each key's
+    /// bytes, to match against field names. A key without escapes (every key in practice) is
+    /// neither copied nor sliced as a `str` (which costs two char-boundary checks) nor wrapped in
+    /// a `Cow`: it is one of the commonest tokens.
+    pub(crate) fn fields(&mut self, mut field: impl FnMut(&mut Self, &[u8]) -> Result<()>) -> Result<bool> {
+        match self.peek() {
+            Some(b'{') => {}
+            Some(b'n') => return self.literal("null").map(|()| false),
+            Some(b'"' | b't' | b'f' | b'[' | b'-' | b'0'..=b'9') => return Err(self.type_error("an object")),
+            _ => return Err(self.unexpected("a value")),
+        }
+        self.enter()?;
+        self.pos += 1;
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(true);
+        }
+        let bytes = self.bytes;
+        loop {
+            if self.peek() != Some(b'"') {
+                return Err(self.unexpected("a string key"));
+            }
+            let start = self.pos + 1;
+            let end = string_run_end(bytes, start);
+            let escaped;
+            let key = if bytes.get(end) == Some(&b'"') {
+                self.pos = end + 1;
+                &bytes[start..end]
+            } else {
+                self.pos = end;
+                escaped = self.escaped_string(start)?;
+                escaped.as_bytes()
+            };
+            if self.peek() != Some(b':') {
+                return Err(self.unexpected("':' after an object key"));
+            }
+            self.pos += 1;
+            if let Err(e) = field(self, key) {
+                // The key is whole UTF-8 (from the text, or decoded): nothing is lost.
+                return Err(e.in_field(&String::from_utf8_lossy(key)));
+            }
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(true);
+                }
+                _ => return Err(self.unexpected("',' or '}' after an object member")),
+            }
+        }
+    }
+
     /// Reads an array element by element: `element` is called with each index and must consume the
     /// element. Returns the number of elements, or `None` for `null`.
     pub(crate) fn array(&mut self, mut element: impl FnMut(&mut Self, usize) -> Result<()>) -> Result<Option<usize>> {
