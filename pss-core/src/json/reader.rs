@@ -30,13 +30,14 @@ fn string_run_end(b: &[u8], mut i: usize) -> usize {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     while let Some(chunk) = b.get(i..i + 8) {
         let w = u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
-        let quote = w ^ (ONES * u64::from(b'"'));
-        let backslash = w ^ (ONES * u64::from(b'\\'));
-        // A byte is flagged when it is zero (after the xor) or below 0x20; the lowest flag is exact.
-        let flags = (quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash)
-            | (w.wrapping_sub(ONES * 0x20) & !w);
-        let flags = flags & HIGH;
+        // Xor with 0x02 maps `"` (0x22) to 0x20 and the control characters onto themselves, so one
+        // "below 0x21" test finds both; a second finds zero bytes after the xor with `\`. Below
+        // the first stop byte neither subtraction borrows, so the lowest flag is exact; bytes from
+        // 0x80 up set high bits after the subtractions, and `!w` masks them out. (Three tests, as
+        // the usual form has, need a few more instructions per chunk, in the commonest loop.)
+        let quote_or_control = (w ^ (ONES * 0x02)).wrapping_sub(ONES * 0x21);
+        let backslash = (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+        let flags = (quote_or_control | backslash) & !w & HIGH;
         if flags != 0 {
             return i + (flags.trailing_zeros() / 8) as usize;
         }
@@ -928,6 +929,35 @@ mod tests {
             let fast = Reader::new(&deep).well_formed_end();
             assert_eq!(fast, (levels <= 64).then_some(deep.len()), "{levels} levels");
             assert_eq!(skip_any(&deep, 0), Ok(deep.len()));
+        }
+    }
+
+    /// Every byte value after every other at every offset of two chunks and a tail: the
+    /// word-at-a-time scan stops where a byte-at-a-time one does. (A byte below the first stop
+    /// is what could make a borrow flag the wrong byte.)
+    #[test]
+    fn string_run_end_agrees_with_a_byte_loop() {
+        fn byte_loop(b: &[u8], mut i: usize) -> usize {
+            while i < b.len() && !matches!(b[i], b'"' | b'\\' | 0..=0x1f) {
+                i += 1;
+            }
+            i
+        }
+        let mut text = [0u8; 19];
+        for below in 0..=255u8 {
+            for stop in 0..=255u8 {
+                for at in 0..text.len() {
+                    text.fill(below);
+                    text[at] = stop;
+                    for start in [0, 1, at, text.len(), text.len() + 1] {
+                        assert_eq!(
+                            string_run_end(&text, start),
+                            byte_loop(&text, start),
+                            "{below:#x} then {stop:#x} at {at}, from {start}"
+                        );
+                    }
+                }
+            }
         }
     }
 
