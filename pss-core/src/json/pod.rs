@@ -197,7 +197,7 @@ impl HostPorts {
             ports.len = ports.len.max(i + 1);
             let mut port = ports.get(i);
             r.fields(|r, key| match key {
-                b"hostPort" => {
+                _ if key == b"hostPort" => {
                     if let Some(p) = r.opt_int(i32::MIN.into(), i32::MAX.into(), "a 32-bit integer")? {
                         port = p as i32;
                     }
@@ -535,12 +535,12 @@ pub(crate) fn utf8(bytes: &[u8]) -> core::result::Result<&str, Error> {
 impl<'a> Meta<'a> {
     fn decode(&mut self, r: &mut Reader<'a>) -> Result<()> {
         r.fields(|r, key| match key {
-            b"name" => opt_string_into(r, &mut self.name),
-            b"generateName" => opt_string_into(r, &mut self.generate_name),
-            b"namespace" => opt_string_into(r, &mut self.namespace),
-            b"annotations" => map_into(r, &mut self.annotations),
-            b"labels" => map_into(r, &mut self.labels),
-            b"ownerReferences" => list_into(r, &mut self.owners, |r, (uid, controller)| {
+            _ if key == b"name" => opt_string_into(r, &mut self.name),
+            _ if key == b"generateName" => opt_string_into(r, &mut self.generate_name),
+            _ if key == b"namespace" => opt_string_into(r, &mut self.namespace),
+            _ if key == b"annotations" => map_into(r, &mut self.annotations),
+            _ if key == b"labels" => map_into(r, &mut self.labels),
+            _ if key == b"ownerReferences" => list_into(r, &mut self.owners, |r, (uid, controller)| {
                 object_members(r, &["uid", "controller"], &mut |r, i| {
                     if i == 0 {
                         string_into(r, uid)
@@ -617,18 +617,18 @@ impl<'a> Spec<'a> {
     /// the WASM package.)
     fn decode_with(&mut self, r: &mut Reader<'a>, unknown: &mut dyn FnMut(&[u8], usize)) -> Result<()> {
         r.fields(|r, key| match key {
-            b"hostNetwork" => bool_into(r, &mut self.host_network),
-            b"hostPID" => bool_into(r, &mut self.host_pid),
-            b"hostIPC" => bool_into(r, &mut self.host_ipc),
-            b"hostUsers" => {
+            _ if key == b"hostNetwork" => bool_into(r, &mut self.host_network),
+            _ if key == b"hostPID" => bool_into(r, &mut self.host_pid),
+            _ if key == b"hostIPC" => bool_into(r, &mut self.host_ipc),
+            _ if key == b"hostUsers" => {
                 self.host_users = r.opt_bool()?;
                 Ok(())
             }
-            b"runtimeClassName" => {
+            _ if key == b"runtimeClassName" => {
                 self.runtime_class_name = r.opt_str()?;
                 Ok(())
             }
-            b"os" => {
+            _ if key == b"os" => {
                 if r.null()? {
                     self.os = None;
                     return Ok(());
@@ -636,7 +636,7 @@ impl<'a> Spec<'a> {
                 // Decoded into the set struct (an object without `name` keeps one read before).
                 member_into(r, "name", self.os.get_or_insert(Cow::Borrowed("")))
             }
-            b"securityContext" => {
+            _ if key == b"securityContext" => {
                 // A pointer to a struct, as `ptr_into`, with the sysctls kept beside it.
                 if r.null()? {
                     self.security_context = None;
@@ -645,10 +645,10 @@ impl<'a> Spec<'a> {
                 }
                 self.security_context.get_or_insert_with(ScDoc::default).decode(r, Some(&mut self.sysctls))
             }
-            b"volumes" => list_into(r, &mut self.volumes, VolumeDoc::decode),
-            b"initContainers" => list_into(r, &mut self.init_containers, ContainerDoc::decode),
-            b"containers" => list_into(r, &mut self.containers, ContainerDoc::decode),
-            b"ephemeralContainers" => list_into(r, &mut self.ephemeral_containers, ContainerDoc::decode),
+            _ if key == b"volumes" => list_into(r, &mut self.volumes, VolumeDoc::decode),
+            _ if key == b"initContainers" => list_into(r, &mut self.init_containers, ContainerDoc::decode),
+            _ if key == b"containers" => list_into(r, &mut self.containers, ContainerDoc::decode),
+            _ if key == b"ephemeralContainers" => list_into(r, &mut self.ephemeral_containers, ContainerDoc::decode),
             _ => {
                 unknown(key, r.offset());
                 r.skip()
@@ -662,39 +662,39 @@ impl<'a> ScDoc<'a> {
     /// Decodes a pod's context (with its `sysctls`) or a container's (`None`).
     fn decode(&mut self, r: &mut Reader<'a>, mut sysctls: Option<&mut Vec<Cow<'a, str>>>) -> Result<()> {
         let pod = sysctls.is_some();
-        r.fields(|r, key| match (key, pod) {
-            (b"appArmorProfile", _) => profile_into(r, &mut self.app_armor_type),
-            (b"seccompProfile", _) => profile_into(r, &mut self.seccomp_type),
-            (b"runAsNonRoot", _) => {
+        r.fields(|r, key| match key {
+            _ if key == b"appArmorProfile" => profile_into(r, &mut self.app_armor_type),
+            _ if key == b"seccompProfile" => profile_into(r, &mut self.seccomp_type),
+            _ if key == b"runAsNonRoot" => {
                 self.run_as_non_root = r.opt_bool()?;
                 Ok(())
             }
-            (b"runAsUser", _) => {
+            _ if key == b"runAsUser" => {
                 self.run_as_user = r.opt_int(i64::MIN, i64::MAX, "a 64-bit integer")?;
                 Ok(())
             }
-            (b"seLinuxOptions", _) => {
+            _ if key == b"seLinuxOptions" => {
                 ptr_into(r, &mut self.se_linux, |r, opts| members_into(r, &["type", "user", "role"], &mut opts[..]))
             }
-            (b"windowsOptions", _) => ptr_into(r, &mut self.windows, |r, host_process| {
+            _ if key == b"windowsOptions" => ptr_into(r, &mut self.windows, |r, host_process| {
                 object_members(r, &["hostProcess"], &mut |r, _| {
                     *host_process = r.opt_bool()?;
                     Ok(())
                 })
             }),
-            (b"sysctls", true) => match sysctls.as_deref_mut() {
+            _ if key == b"sysctls" && pod => match sysctls.as_deref_mut() {
                 Some(list) => list_into(r, list, |r, name| member_into(r, "name", name)),
                 None => r.skip(),
             },
-            (b"allowPrivilegeEscalation", false) => {
+            _ if key == b"allowPrivilegeEscalation" && !pod => {
                 self.allow_privilege_escalation = r.opt_bool()?;
                 Ok(())
             }
-            (b"privileged", false) => {
+            _ if key == b"privileged" && !pod => {
                 self.privileged = r.opt_bool()?;
                 Ok(())
             }
-            (b"procMount", false) => {
+            _ if key == b"procMount" && !pod => {
                 if r.null()? {
                     self.proc_mount = None;
                 } else {
@@ -702,7 +702,7 @@ impl<'a> ScDoc<'a> {
                 }
                 Ok(())
             }
-            (b"capabilities", false) => ptr_into(r, &mut self.capabilities, |r, lists| {
+            _ if key == b"capabilities" && !pod => ptr_into(r, &mut self.capabilities, |r, lists| {
                 object_members(r, &["add", "drop"], &mut |r, i| match lists.get_mut(i) {
                     Some(list) => StrList::decode(r, list),
                     None => r.skip(),
@@ -782,14 +782,14 @@ impl<'a> VolumeDoc<'a> {
 impl<'a> ContainerDoc<'a> {
     fn decode(r: &mut Reader<'a>, c: &mut Self) -> Result<()> {
         r.fields(|r, key| match key {
-            b"name" => string_into(r, &mut c.name),
-            b"image" => string_into(r, &mut c.image),
-            b"ports" => HostPorts::decode(r, &mut c.host_ports),
-            b"securityContext" => ptr_into(r, &mut c.security_context, |r, sc| sc.decode(r, None)),
-            b"livenessProbe" => handler_into(r, &mut c.hosts, 0),
-            b"readinessProbe" => handler_into(r, &mut c.hosts, 1),
-            b"startupProbe" => handler_into(r, &mut c.hosts, 2),
-            b"lifecycle" => {
+            _ if key == b"name" => string_into(r, &mut c.name),
+            _ if key == b"image" => string_into(r, &mut c.image),
+            _ if key == b"ports" => HostPorts::decode(r, &mut c.host_ports),
+            _ if key == b"securityContext" => ptr_into(r, &mut c.security_context, |r, sc| sc.decode(r, None)),
+            _ if key == b"livenessProbe" => handler_into(r, &mut c.hosts, 0),
+            _ if key == b"readinessProbe" => handler_into(r, &mut c.hosts, 1),
+            _ if key == b"startupProbe" => handler_into(r, &mut c.hosts, 2),
+            _ if key == b"lifecycle" => {
                 if r.null()? {
                     clear_hosts(&mut c.hosts, 3);
                     clear_hosts(&mut c.hosts, 4);
