@@ -510,8 +510,7 @@ impl<'a> Reader<'a> {
             }
             self.pos += 1;
             if let Err(e) = field(self, key) {
-                // The key is whole UTF-8 (from the text, or decoded): nothing is lost.
-                return Err(e.in_field(&String::from_utf8_lossy(key)));
+                return Err(in_field(e, key));
             }
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -837,6 +836,15 @@ impl<'a> Reader<'a> {
             }
         }
     }
+}
+
+/// `e` in the field `key` (of [`Reader::fields`]): apart, as every instance of it would otherwise
+/// have a copy.
+#[cold]
+#[inline(never)]
+fn in_field(e: Error, key: &[u8]) -> Error {
+    // The key is whole UTF-8 (from the text, or decoded): nothing is lost.
+    e.in_field(&String::from_utf8_lossy(key))
 }
 
 /// Records whether the container opened at `depth` (beyond the first 128) is an object.
