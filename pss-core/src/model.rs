@@ -214,10 +214,43 @@ pub(crate) const ALLOWED_VOLUME_SOURCES: u32 = (1 << 9) - 1;
 /// The bit of `hostPath`.
 pub(crate) const HOST_PATH: u32 = 1 << 9;
 
-/// The bit for a volume source field name, if upstream knows it.
-pub(crate) fn volume_source_bit(name: &str) -> Option<u32> {
-    VOLUME_SOURCES.iter().position(|s| *s == name).map(|i| 1 << i)
+/// The bit for a volume source field name, if upstream knows it: its index in [`VOLUME_SOURCES`].
+/// Found by a hash that tells the 30 names apart, then compared once: it runs for every key of every
+/// volume, and a search of the table cost about 150 instructions (a `match` is as fast as the hash
+/// but larger, and the WASM package is near its size budget).
+pub(crate) fn volume_source_bit(name: &[u8]) -> Option<u32> {
+    let i = usize::from(VOLUME_SOURCE_BY_HASH[volume_source_hash(name)?]);
+    (VOLUME_SOURCES.get(i)?.as_bytes() == name).then(|| 1 << i)
 }
+
+/// A hash of a name's first two bytes, last byte and length, in `0..64`; none for names shorter
+/// than two bytes (no volume source is).
+const fn volume_source_hash(name: &[u8]) -> Option<usize> {
+    match name {
+        [first, second, ..] => {
+            let last = name[name.len() - 1];
+            let sum = *first as usize + 3 * (*second as usize + last as usize) + name.len().wrapping_mul(6);
+            Some(sum % 64)
+        }
+        _ => None,
+    }
+}
+
+/// [`VOLUME_SOURCES`] indices by [`volume_source_hash`] (`u8::MAX` for none). Building it fails to
+/// compile if two names share a hash.
+const VOLUME_SOURCE_BY_HASH: [u8; 64] = {
+    let mut table = [u8::MAX; 64];
+    let mut i = 0;
+    while i < VOLUME_SOURCES.len() {
+        let Some(hash) = volume_source_hash(VOLUME_SOURCES[i].as_bytes()) else {
+            panic!("a volume source name shorter than two bytes")
+        };
+        assert!(table[hash] == u8::MAX, "two volume source names share a hash");
+        table[hash] = i as u8;
+        i += 1;
+    }
+    table
+};
 
 /// A container, as the checks see it. Implementations are cheap copies of a reference.
 pub(crate) trait ContainerView<'a>: Copy {
@@ -268,4 +301,23 @@ pub(crate) trait PodView {
     fn host_paths(&self) -> impl Iterator<Item = Option<&str>> + '_;
     /// Every container, in upstream's visiting order: init, regular, ephemeral.
     fn containers(&self) -> impl Iterator<Item = (Slot, Self::Container<'_>)> + '_;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{volume_source_bit, VOLUME_SOURCES};
+
+    #[test]
+    fn volume_source_bits_match_the_table() {
+        for (i, name) in VOLUME_SOURCES.iter().enumerate() {
+            assert_eq!(volume_source_bit(name.as_bytes()), Some(1 << i), "{name}");
+            // A prefix, an extension or another case of a name is no source.
+            assert_eq!(volume_source_bit(&name.as_bytes()[1..]), None, "{name}");
+            assert_eq!(volume_source_bit(format!("{name}s").as_bytes()), None, "{name}");
+            assert_eq!(volume_source_bit(name.to_uppercase().as_bytes()), None, "{name}");
+        }
+        assert_eq!(volume_source_bit(b"name"), None);
+        assert_eq!(volume_source_bit(b"c"), None);
+        assert_eq!(volume_source_bit(b""), None);
+    }
 }

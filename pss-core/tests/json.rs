@@ -111,6 +111,14 @@ fn errors_name_the_field_and_position() {
     let e = err(r#"{"spec": {"volumes": [{"name": "v", "hostPath": "/"}]}}"#);
     assert_eq!(e.path(), Some("spec.volumes[0].hostPath"));
     assert!(e.is_invalid_type());
+
+    // A key with escapes is named decoded; one with a bad escape is an error at the escape.
+    let e = err(&privileged_pod(r#"{"privil\u0065ged": 1, "capabilities": {"\u00e9": 2}}"#));
+    assert_eq!(e.path(), Some("spec.containers[0].securityContext.privileged"));
+    let e = err(&privileged_pod(r#"{"capabilities": {"drop": [], "\u00e9\"": {"x\n": []}, "add": 2}}"#));
+    assert_eq!(e.path(), Some("spec.containers[0].securityContext.capabilities.add"));
+    let e = err(&privileged_pod(r#"{"capabilities": {"dr\x": []}}"#));
+    assert_eq!(e.to_string(), "spec.containers[0].securityContext.capabilities: unexpected character 'x', expected an escape character (one of \"\\/bfnrtu) at line 1 column 81");
 }
 
 #[test]

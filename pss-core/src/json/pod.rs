@@ -196,18 +196,15 @@ impl HostPorts {
         let n = r.array(|r, i| {
             ports.len = ports.len.max(i + 1);
             let mut port = ports.get(i);
-            r.object(
-                |r, key| match key.as_ref() {
-                    "hostPort" => {
-                        if let Some(p) = r.opt_int(i32::MIN.into(), i32::MAX.into(), "a 32-bit integer")? {
-                            port = p as i32;
-                        }
-                        Ok(())
+            r.fields(|r, key| match key {
+                _ if key == b"hostPort" => {
+                    if let Some(p) = r.opt_int(i32::MIN.into(), i32::MAX.into(), "a 32-bit integer")? {
+                        port = p as i32;
                     }
-                    _ => r.skip(),
-                },
-                PathStyle::Field,
-            )?;
+                    Ok(())
+                }
+                _ => r.skip(),
+            })?;
             ports.put(i, port);
             Ok(())
         })?;
@@ -419,7 +416,7 @@ impl<'a> PodDocument<'a> {
         doc.spec
             .decode_with(&mut r, &mut |key, offset| {
                 if object_key.is_none() {
-                    object_key = OBJECT_FIELDS.iter().find(|f| **f == key).map(|f| (*f, offset));
+                    object_key = OBJECT_FIELDS.iter().find(|f| f.as_bytes() == key).map(|f| (*f, offset));
                 }
             })
             .and_then(|()| r.end())
@@ -537,27 +534,24 @@ pub(crate) fn utf8(bytes: &[u8]) -> core::result::Result<&str, Error> {
 
 impl<'a> Meta<'a> {
     fn decode(&mut self, r: &mut Reader<'a>) -> Result<()> {
-        r.object(
-            |r, key| match key.as_ref() {
-                "name" => opt_string_into(r, &mut self.name),
-                "generateName" => opt_string_into(r, &mut self.generate_name),
-                "namespace" => opt_string_into(r, &mut self.namespace),
-                "annotations" => map_into(r, &mut self.annotations),
-                "labels" => map_into(r, &mut self.labels),
-                "ownerReferences" => list_into(r, &mut self.owners, |r, (uid, controller)| {
-                    object_members(r, &["uid", "controller"], &mut |r, i| {
-                        if i == 0 {
-                            string_into(r, uid)
-                        } else {
-                            *controller = r.opt_bool()?;
-                            Ok(())
-                        }
-                    })
-                }),
-                _ => r.skip(),
-            },
-            PathStyle::Field,
-        )
+        r.fields(|r, key| match key {
+            _ if key == b"name" => opt_string_into(r, &mut self.name),
+            _ if key == b"generateName" => opt_string_into(r, &mut self.generate_name),
+            _ if key == b"namespace" => opt_string_into(r, &mut self.namespace),
+            _ if key == b"annotations" => map_into(r, &mut self.annotations),
+            _ if key == b"labels" => map_into(r, &mut self.labels),
+            _ if key == b"ownerReferences" => list_into(r, &mut self.owners, |r, (uid, controller)| {
+                object_members(r, &["uid", "controller"], &mut |r, i| {
+                    if i == 0 {
+                        string_into(r, uid)
+                    } else {
+                        *controller = r.opt_bool()?;
+                        Ok(())
+                    }
+                })
+            }),
+            _ => r.skip(),
+        })
         .map(|_| ())
     }
 }
@@ -621,48 +615,45 @@ impl<'a> Spec<'a> {
     /// offset of its value.
     /// (`unknown` is a trait object so that the decoder is compiled once: it is the largest part of
     /// the WASM package.)
-    fn decode_with(&mut self, r: &mut Reader<'a>, unknown: &mut dyn FnMut(&str, usize)) -> Result<()> {
-        r.object(
-            |r, key| match key.as_ref() {
-                "hostNetwork" => bool_into(r, &mut self.host_network),
-                "hostPID" => bool_into(r, &mut self.host_pid),
-                "hostIPC" => bool_into(r, &mut self.host_ipc),
-                "hostUsers" => {
-                    self.host_users = r.opt_bool()?;
-                    Ok(())
+    fn decode_with(&mut self, r: &mut Reader<'a>, unknown: &mut dyn FnMut(&[u8], usize)) -> Result<()> {
+        r.fields(|r, key| match key {
+            _ if key == b"hostNetwork" => bool_into(r, &mut self.host_network),
+            _ if key == b"hostPID" => bool_into(r, &mut self.host_pid),
+            _ if key == b"hostIPC" => bool_into(r, &mut self.host_ipc),
+            _ if key == b"hostUsers" => {
+                self.host_users = r.opt_bool()?;
+                Ok(())
+            }
+            _ if key == b"runtimeClassName" => {
+                self.runtime_class_name = r.opt_str()?;
+                Ok(())
+            }
+            _ if key == b"os" => {
+                if r.null()? {
+                    self.os = None;
+                    return Ok(());
                 }
-                "runtimeClassName" => {
-                    self.runtime_class_name = r.opt_str()?;
-                    Ok(())
+                // Decoded into the set struct (an object without `name` keeps one read before).
+                member_into(r, "name", self.os.get_or_insert(Cow::Borrowed("")))
+            }
+            _ if key == b"securityContext" => {
+                // A pointer to a struct, as `ptr_into`, with the sysctls kept beside it.
+                if r.null()? {
+                    self.security_context = None;
+                    self.sysctls.clear();
+                    return Ok(());
                 }
-                "os" => {
-                    if r.null()? {
-                        self.os = None;
-                        return Ok(());
-                    }
-                    // Decoded into the set struct (an object without `name` keeps one read before).
-                    member_into(r, "name", self.os.get_or_insert(Cow::Borrowed("")))
-                }
-                "securityContext" => {
-                    // A pointer to a struct, as `ptr_into`, with the sysctls kept beside it.
-                    if r.null()? {
-                        self.security_context = None;
-                        self.sysctls.clear();
-                        return Ok(());
-                    }
-                    self.security_context.get_or_insert_with(ScDoc::default).decode(r, Some(&mut self.sysctls))
-                }
-                "volumes" => list_into(r, &mut self.volumes, VolumeDoc::decode),
-                "initContainers" => list_into(r, &mut self.init_containers, ContainerDoc::decode),
-                "containers" => list_into(r, &mut self.containers, ContainerDoc::decode),
-                "ephemeralContainers" => list_into(r, &mut self.ephemeral_containers, ContainerDoc::decode),
-                _ => {
-                    unknown(&key, r.offset());
-                    r.skip()
-                }
-            },
-            PathStyle::Field,
-        )
+                self.security_context.get_or_insert_with(ScDoc::default).decode(r, Some(&mut self.sysctls))
+            }
+            _ if key == b"volumes" => list_into(r, &mut self.volumes, VolumeDoc::decode),
+            _ if key == b"initContainers" => list_into(r, &mut self.init_containers, ContainerDoc::decode),
+            _ if key == b"containers" => list_into(r, &mut self.containers, ContainerDoc::decode),
+            _ if key == b"ephemeralContainers" => list_into(r, &mut self.ephemeral_containers, ContainerDoc::decode),
+            _ => {
+                unknown(key, r.offset());
+                r.skip()
+            }
+        })
         .map(|_| ())
     }
 }
@@ -671,57 +662,54 @@ impl<'a> ScDoc<'a> {
     /// Decodes a pod's context (with its `sysctls`) or a container's (`None`).
     fn decode(&mut self, r: &mut Reader<'a>, mut sysctls: Option<&mut Vec<Cow<'a, str>>>) -> Result<()> {
         let pod = sysctls.is_some();
-        r.object(
-            |r, key| match (key.as_ref(), pod) {
-                ("appArmorProfile", _) => profile_into(r, &mut self.app_armor_type),
-                ("seccompProfile", _) => profile_into(r, &mut self.seccomp_type),
-                ("runAsNonRoot", _) => {
-                    self.run_as_non_root = r.opt_bool()?;
+        r.fields(|r, key| match key {
+            _ if key == b"appArmorProfile" => profile_into(r, &mut self.app_armor_type),
+            _ if key == b"seccompProfile" => profile_into(r, &mut self.seccomp_type),
+            _ if key == b"runAsNonRoot" => {
+                self.run_as_non_root = r.opt_bool()?;
+                Ok(())
+            }
+            _ if key == b"runAsUser" => {
+                self.run_as_user = r.opt_int(i64::MIN, i64::MAX, "a 64-bit integer")?;
+                Ok(())
+            }
+            _ if key == b"seLinuxOptions" => {
+                ptr_into(r, &mut self.se_linux, |r, opts| members_into(r, &["type", "user", "role"], &mut opts[..]))
+            }
+            _ if key == b"windowsOptions" => ptr_into(r, &mut self.windows, |r, host_process| {
+                object_members(r, &["hostProcess"], &mut |r, _| {
+                    *host_process = r.opt_bool()?;
                     Ok(())
-                }
-                ("runAsUser", _) => {
-                    self.run_as_user = r.opt_int(i64::MIN, i64::MAX, "a 64-bit integer")?;
-                    Ok(())
-                }
-                ("seLinuxOptions", _) => {
-                    ptr_into(r, &mut self.se_linux, |r, opts| members_into(r, &["type", "user", "role"], &mut opts[..]))
-                }
-                ("windowsOptions", _) => ptr_into(r, &mut self.windows, |r, host_process| {
-                    object_members(r, &["hostProcess"], &mut |r, _| {
-                        *host_process = r.opt_bool()?;
-                        Ok(())
-                    })
-                }),
-                ("sysctls", true) => match sysctls.as_deref_mut() {
-                    Some(list) => list_into(r, list, |r, name| member_into(r, "name", name)),
-                    None => r.skip(),
-                },
-                ("allowPrivilegeEscalation", false) => {
-                    self.allow_privilege_escalation = r.opt_bool()?;
-                    Ok(())
-                }
-                ("privileged", false) => {
-                    self.privileged = r.opt_bool()?;
-                    Ok(())
-                }
-                ("procMount", false) => {
-                    if r.null()? {
-                        self.proc_mount = None;
-                    } else {
-                        self.proc_mount = r.opt_str()?;
-                    }
-                    Ok(())
-                }
-                ("capabilities", false) => ptr_into(r, &mut self.capabilities, |r, lists| {
-                    object_members(r, &["add", "drop"], &mut |r, i| match lists.get_mut(i) {
-                        Some(list) => StrList::decode(r, list),
-                        None => r.skip(),
-                    })
-                }),
-                _ => r.skip(),
+                })
+            }),
+            _ if key == b"sysctls" && pod => match sysctls.as_deref_mut() {
+                Some(list) => list_into(r, list, |r, name| member_into(r, "name", name)),
+                None => r.skip(),
             },
-            PathStyle::Field,
-        )
+            _ if key == b"allowPrivilegeEscalation" && !pod => {
+                self.allow_privilege_escalation = r.opt_bool()?;
+                Ok(())
+            }
+            _ if key == b"privileged" && !pod => {
+                self.privileged = r.opt_bool()?;
+                Ok(())
+            }
+            _ if key == b"procMount" && !pod => {
+                if r.null()? {
+                    self.proc_mount = None;
+                } else {
+                    self.proc_mount = r.opt_str()?;
+                }
+                Ok(())
+            }
+            _ if key == b"capabilities" && !pod => ptr_into(r, &mut self.capabilities, |r, lists| {
+                object_members(r, &["add", "drop"], &mut |r, i| match lists.get_mut(i) {
+                    Some(list) => StrList::decode(r, list),
+                    None => r.skip(),
+                })
+            }),
+            _ => r.skip(),
+        })
         .map(|_| ())
     }
 }
@@ -753,73 +741,64 @@ fn object_members<'a>(
     names: &[&str],
     member: &mut dyn FnMut(&mut Reader<'a>, usize) -> Result<()>,
 ) -> Result<()> {
-    r.object(
-        |r, key| match names.iter().position(|n| key == *n) {
-            Some(i) => member(r, i),
-            None => r.skip(),
-        },
-        PathStyle::Field,
-    )
+    r.fields(|r, key| match names.iter().position(|n| key == n.as_bytes()) {
+        Some(i) => member(r, i),
+        None => r.skip(),
+    })
     .map(|_| ())
 }
 
 impl<'a> VolumeDoc<'a> {
     fn decode(r: &mut Reader<'a>, v: &mut Self) -> Result<()> {
-        r.object(
-            |r, key| {
-                if key == "name" {
-                    return string_into(r, &mut v.name);
-                }
-                let Some(bit) = volume_source_bit(&key) else {
-                    return r.skip();
-                };
-                if r.null()? {
-                    v.sources &= !bit;
-                    if bit == HOST_PATH {
-                        v.host_path = Cow::Borrowed("");
-                    }
-                    return Ok(());
-                }
-                if r.peek() != Some(b'{') {
-                    return Err(r.type_error("an object"));
-                }
+        r.fields(|r, key| {
+            if key == b"name" {
+                return string_into(r, &mut v.name);
+            }
+            let Some(bit) = volume_source_bit(key) else {
+                return r.skip();
+            };
+            if r.null()? {
+                v.sources &= !bit;
                 if bit == HOST_PATH {
-                    member_into(r, "path", &mut v.host_path)?;
-                } else {
-                    r.skip()?;
+                    v.host_path = Cow::Borrowed("");
                 }
-                v.sources |= bit;
-                Ok(())
-            },
-            PathStyle::Field,
-        )
+                return Ok(());
+            }
+            if r.peek() != Some(b'{') {
+                return Err(r.type_error("an object"));
+            }
+            if bit == HOST_PATH {
+                member_into(r, "path", &mut v.host_path)?;
+            } else {
+                r.skip()?;
+            }
+            v.sources |= bit;
+            Ok(())
+        })
         .map(|_| ())
     }
 }
 
 impl<'a> ContainerDoc<'a> {
     fn decode(r: &mut Reader<'a>, c: &mut Self) -> Result<()> {
-        r.object(
-            |r, key| match key.as_ref() {
-                "name" => string_into(r, &mut c.name),
-                "image" => string_into(r, &mut c.image),
-                "ports" => HostPorts::decode(r, &mut c.host_ports),
-                "securityContext" => ptr_into(r, &mut c.security_context, |r, sc| sc.decode(r, None)),
-                "livenessProbe" => handler_into(r, &mut c.hosts, 0),
-                "readinessProbe" => handler_into(r, &mut c.hosts, 1),
-                "startupProbe" => handler_into(r, &mut c.hosts, 2),
-                "lifecycle" => {
-                    if r.null()? {
-                        clear_hosts(&mut c.hosts, 3);
-                        clear_hosts(&mut c.hosts, 4);
-                        return Ok(());
-                    }
-                    object_members(r, &["postStart", "preStop"], &mut |r, i| handler_into(r, &mut c.hosts, 3 + i))
+        r.fields(|r, key| match key {
+            _ if key == b"name" => string_into(r, &mut c.name),
+            _ if key == b"image" => string_into(r, &mut c.image),
+            _ if key == b"ports" => HostPorts::decode(r, &mut c.host_ports),
+            _ if key == b"securityContext" => ptr_into(r, &mut c.security_context, |r, sc| sc.decode(r, None)),
+            _ if key == b"livenessProbe" => handler_into(r, &mut c.hosts, 0),
+            _ if key == b"readinessProbe" => handler_into(r, &mut c.hosts, 1),
+            _ if key == b"startupProbe" => handler_into(r, &mut c.hosts, 2),
+            _ if key == b"lifecycle" => {
+                if r.null()? {
+                    clear_hosts(&mut c.hosts, 3);
+                    clear_hosts(&mut c.hosts, 4);
+                    return Ok(());
                 }
-                _ => r.skip(),
-            },
-            PathStyle::Field,
-        )
+                object_members(r, &["postStart", "preStop"], &mut |r, i| handler_into(r, &mut c.hosts, 3 + i))
+            }
+            _ => r.skip(),
+        })
         .map(|_| ())
     }
 }

@@ -30,13 +30,14 @@ fn string_run_end(b: &[u8], mut i: usize) -> usize {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     while let Some(chunk) = b.get(i..i + 8) {
         let w = u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
-        let quote = w ^ (ONES * u64::from(b'"'));
-        let backslash = w ^ (ONES * u64::from(b'\\'));
-        // A byte is flagged when it is zero (after the xor) or below 0x20; the lowest flag is exact.
-        let flags = (quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash)
-            | (w.wrapping_sub(ONES * 0x20) & !w);
-        let flags = flags & HIGH;
+        // Xor with 0x02 maps `"` (0x22) to 0x20 and the control characters onto themselves, so one
+        // "below 0x21" test finds both; a second finds zero bytes after the xor with `\`. Below
+        // the first stop byte neither subtraction borrows, so the lowest flag is exact; bytes from
+        // 0x80 up set high bits after the subtractions, and `!w` masks them out. (Three tests, as
+        // the usual form has, need a few more instructions per chunk, in the commonest loop.)
+        let quote_or_control = (w ^ (ONES * 0x02)).wrapping_sub(ONES * 0x21);
+        let backslash = (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+        let flags = (quote_or_control | backslash) & !w & HIGH;
         if flags != 0 {
             return i + (flags.trailing_zeros() / 8) as usize;
         }
@@ -468,6 +469,61 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// [`Reader::object`] for a struct (keys in error paths as fields): `field` gets each key's
+    /// bytes, to match against field names. A key without escapes (every key in practice) is
+    /// neither copied nor sliced as a `str` (which costs two char-boundary checks) nor wrapped in
+    /// a `Cow`: it is one of the commonest tokens. Match it with `==` guards
+    /// (`_ if key == b"image"`) rather than byte-string patterns: a pattern is compared byte by
+    /// byte, `==` a word at a time (a `securityContext` key: 15 comparisons against 2).
+    pub(crate) fn fields(&mut self, mut field: impl FnMut(&mut Self, &[u8]) -> Result<()>) -> Result<bool> {
+        match self.peek() {
+            Some(b'{') => {}
+            Some(b'n') => return self.literal("null").map(|()| false),
+            Some(b'"' | b't' | b'f' | b'[' | b'-' | b'0'..=b'9') => return Err(self.type_error("an object")),
+            _ => return Err(self.unexpected("a value")),
+        }
+        self.enter()?;
+        self.pos += 1;
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(true);
+        }
+        let bytes = self.bytes;
+        loop {
+            if self.peek() != Some(b'"') {
+                return Err(self.unexpected("a string key"));
+            }
+            let start = self.pos + 1;
+            let end = string_run_end(bytes, start);
+            let escaped;
+            let key = if bytes.get(end) == Some(&b'"') {
+                self.pos = end + 1;
+                &bytes[start..end]
+            } else {
+                self.pos = end;
+                escaped = self.escaped_string(start)?;
+                escaped.as_bytes()
+            };
+            if self.peek() != Some(b':') {
+                return Err(self.unexpected("':' after an object key"));
+            }
+            self.pos += 1;
+            if let Err(e) = field(self, key) {
+                return Err(in_field(e, key));
+            }
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(true);
+                }
+                _ => return Err(self.unexpected("',' or '}' after an object member")),
+            }
+        }
+    }
+
     /// Reads an array element by element: `element` is called with each index and must consume the
     /// element. Returns the number of elements, or `None` for `null`.
     pub(crate) fn array(&mut self, mut element: impl FnMut(&mut Self, usize) -> Result<()>) -> Result<Option<usize>> {
@@ -564,14 +620,16 @@ impl<'a> Reader<'a> {
     }
 
     /// Where the value here ends, if it is well-formed and holds no escape and no container deeper
-    /// than 128 levels (nor deeper than [`MAX_DEPTH`]); else `None`, and [`Reader::skip_any`]
+    /// than 64 levels (nor deeper than [`MAX_DEPTH`]); else `None`, and [`Reader::skip_any`]
     /// skips it instead (reporting any error). One tight loop over the bytes: what is not exactly
     /// a JSON token where one belongs gives up.
     fn well_formed_end(&self) -> Option<usize> {
         let b = self.bytes;
         let mut i = self.pos;
-        // One bit per open container, as in `skip_any`: 1 for an object.
-        let mut objects: u128 = 0;
+        // One bit per open container, as in `skip_any`: 1 for an object. A `u64`, not a `u128`:
+        // testing a bit of a `u128` costs about ten instructions, and it is tested after every
+        // value; real documents nest far less than 64 deep.
+        let mut objects: u64 = 0;
         let mut open = 0usize;
         loop {
             // A value.
@@ -579,7 +637,7 @@ impl<'a> Reader<'a> {
             match *b.get(i)? {
                 b'"' => i = plain_string_end(b, i)?,
                 c @ (b'{' | b'[') => {
-                    if open >= 127 || self.depth + open + 1 > MAX_DEPTH {
+                    if open >= 64 || self.depth + open + 1 > MAX_DEPTH {
                         return None;
                     }
                     let is_object = c == b'{';
@@ -780,6 +838,15 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// `e` in the field `key` (of [`Reader::fields`]): apart, as every instance of it would otherwise
+/// have a copy.
+#[cold]
+#[inline(never)]
+fn in_field(e: Error, key: &[u8]) -> Error {
+    // The key is whole UTF-8 (from the text, or decoded): nothing is lost.
+    e.in_field(&String::from_utf8_lossy(key))
+}
+
 /// Records whether the container opened at `depth` (beyond the first 128) is an object.
 #[cold]
 fn spill(far: &mut Option<Vec<bool>>, depth: usize, is_object: bool) {
@@ -863,10 +930,45 @@ mod tests {
             }
         }
         assert!(checked > 1000, "{checked}");
-        // Deeper than 127 open containers: the full skip's.
-        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
-        assert_eq!(Reader::new(&deep).well_formed_end(), None);
-        assert_eq!(skip_any(&deep, 0), Ok(400));
+        // Up to 64 open containers (one bit each) the fast skip's, deeper the full skip's; objects
+        // and arrays alternating, so that a wrong bit closes with the wrong bracket.
+        for levels in [63, 64, 65, 200] {
+            let open: String = (0..levels).map(|l| if l % 2 == 0 { "{\"k\":" } else { "[" }).collect();
+            let close: String = (0..levels).rev().map(|l| if l % 2 == 0 { "}" } else { "]" }).collect();
+            let deep = format!("{open}0{close}");
+            let fast = Reader::new(&deep).well_formed_end();
+            assert_eq!(fast, (levels <= 64).then_some(deep.len()), "{levels} levels");
+            assert_eq!(skip_any(&deep, 0), Ok(deep.len()));
+        }
+    }
+
+    /// Every byte value after every other at every offset of two chunks and a tail: the
+    /// word-at-a-time scan stops where a byte-at-a-time one does. (A byte below the first stop
+    /// is what could make a borrow flag the wrong byte.)
+    #[test]
+    fn string_run_end_agrees_with_a_byte_loop() {
+        fn byte_loop(b: &[u8], mut i: usize) -> usize {
+            while i < b.len() && !matches!(b[i], b'"' | b'\\' | 0..=0x1f) {
+                i += 1;
+            }
+            i
+        }
+        let mut text = [0u8; 19];
+        for below in 0..=255u8 {
+            for stop in 0..=255u8 {
+                for at in 0..text.len() {
+                    text.fill(below);
+                    text[at] = stop;
+                    for start in [0, 1, at, text.len(), text.len() + 1] {
+                        assert_eq!(
+                            string_run_end(&text, start),
+                            byte_loop(&text, start),
+                            "{below:#x} then {stop:#x} at {at}, from {start}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
