@@ -421,17 +421,14 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// Reads an object field by field: `field` is called with each key and must consume its value.
-    /// Errors from `field` get the key added to their path. `null` is accepted as "absent" and
-    /// returns `false`; anything else but an object is a type error.
-    pub(crate) fn object(
-        &mut self,
-        mut field: impl FnMut(&mut Self, Cow<'a, str>) -> Result<()>,
-        path: PathStyle,
-    ) -> Result<bool> {
+    /// Opens the object here, for [`Reader::object`] and [`Reader::fields`]: `Some` of their result
+    /// when nothing is left to read (`false` for `null`, `true` for `{}`), `None` at its first key;
+    /// a type error for any other value.
+    #[inline(always)]
+    fn open_object(&mut self) -> Result<Option<bool>> {
         match self.peek() {
             Some(b'{') => {}
-            Some(b'n') => return self.literal("null").map(|()| false),
+            Some(b'n') => return self.literal("null").map(|()| Some(false)),
             Some(b'"' | b't' | b'f' | b'[' | b'-' | b'0'..=b'9') => return Err(self.type_error("an object")),
             _ => return Err(self.unexpected("a value")),
         }
@@ -440,7 +437,38 @@ impl<'a> Reader<'a> {
         if self.peek() == Some(b'}') {
             self.pos += 1;
             self.depth -= 1;
-            return Ok(true);
+            return Ok(Some(true));
+        }
+        Ok(None)
+    }
+
+    /// Reads what follows an object member: `true` when it closes the object, `false` after a `,`.
+    #[inline(always)]
+    fn member_ends_object(&mut self) -> Result<bool> {
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            Some(b'}') => {
+                self.pos += 1;
+                self.depth -= 1;
+                Ok(true)
+            }
+            _ => Err(self.unexpected("',' or '}' after an object member")),
+        }
+    }
+
+    /// Reads an object field by field: `field` is called with each key and must consume its value.
+    /// Errors from `field` get the key added to their path. `null` is accepted as "absent" and
+    /// returns `false`; anything else but an object is a type error.
+    pub(crate) fn object(
+        &mut self,
+        mut field: impl FnMut(&mut Self, Cow<'a, str>) -> Result<()>,
+        path: PathStyle,
+    ) -> Result<bool> {
+        if let Some(done) = self.open_object()? {
+            return Ok(done);
         }
         loop {
             if self.peek() != Some(b'"') {
@@ -457,14 +485,8 @@ impl<'a> Reader<'a> {
                     PathStyle::Key => e.in_key(&key),
                 });
             }
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    self.depth -= 1;
-                    return Ok(true);
-                }
-                _ => return Err(self.unexpected("',' or '}' after an object member")),
+            if self.member_ends_object()? {
+                return Ok(true);
             }
         }
     }
@@ -476,18 +498,8 @@ impl<'a> Reader<'a> {
     /// (`_ if key == b"image"`) rather than byte-string patterns: a pattern is compared byte by
     /// byte, `==` a word at a time (a `securityContext` key: 15 comparisons against 2).
     pub(crate) fn fields(&mut self, mut field: impl FnMut(&mut Self, &[u8]) -> Result<()>) -> Result<bool> {
-        match self.peek() {
-            Some(b'{') => {}
-            Some(b'n') => return self.literal("null").map(|()| false),
-            Some(b'"' | b't' | b'f' | b'[' | b'-' | b'0'..=b'9') => return Err(self.type_error("an object")),
-            _ => return Err(self.unexpected("a value")),
-        }
-        self.enter()?;
-        self.pos += 1;
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            self.depth -= 1;
-            return Ok(true);
+        if let Some(done) = self.open_object()? {
+            return Ok(done);
         }
         let bytes = self.bytes;
         loop {
@@ -512,14 +524,8 @@ impl<'a> Reader<'a> {
             if let Err(e) = field(self, key) {
                 return Err(in_field(e, key));
             }
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    self.depth -= 1;
-                    return Ok(true);
-                }
-                _ => return Err(self.unexpected("',' or '}' after an object member")),
+            if self.member_ends_object()? {
+                return Ok(true);
             }
         }
     }
