@@ -1,7 +1,11 @@
 //! The JSON way in decodes as the API server does, and rejects what it cannot read with an error
 //! that names the problem and where it is.
 
-use pss_core::{evaluate_json, evaluate_json_str, ErrorKind, LevelVersion, ObjectHeader, PodDocument, MAX_DEPTH};
+use pss_core::{
+    evaluate_json, evaluate_json_str, ErrorKind, Level, LevelVersion, ObjectHeader, PodDocument, Version, MAX_DEPTH,
+};
+
+mod common;
 
 fn baseline(json: &str) -> pss_core::Evaluation {
     evaluate_json_str(LevelVersion::default(), json).unwrap()
@@ -349,4 +353,90 @@ fn compact_lists_and_hosts_decode_as_go_does() {
     assert_eq!(e.to_string(), "spec.containers[0].env: unexpected character '1', expected ',' or '}' after an object member at line 1 column 72");
     let e = err(&container(r#""env": [{"name": "A\x"}]"#));
     assert_eq!(e.to_string(), "spec.containers[0].env: unexpected character 'x', expected an escape character (one of \"\\/bfnrtu) at line 1 column 60");
+}
+
+/// `text` with whitespace around every `{`, `[`, `,`, `:`, `}` and `]` outside strings, and at both
+/// ends, and where each byte of `text` went (one entry more, for the end of input). The whitespace cycles
+/// through all four kinds JSON has.
+fn spread(text: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len() * 3);
+    let mut moved = Vec::with_capacity(text.len() + 1);
+    let mut kinds = [" ", "\n", "\t", "\r\n", "  "].into_iter().cycle();
+    let mut in_string = false;
+    let mut escaped = false;
+    out.push_str(kinds.next().unwrap());
+    for c in text.chars() {
+        let token = !in_string && matches!(c, '{' | '[' | ',' | ':' | '}' | ']');
+        if token && matches!(c, '}' | ']' | ',' | ':') {
+            out.push_str(kinds.next().unwrap());
+        }
+        moved.extend((0..c.len_utf8()).map(|i| out.len() + i));
+        out.push(c);
+        if token && matches!(c, '{' | '[' | ',' | ':') {
+            out.push_str(kinds.next().unwrap());
+        }
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+        }
+    }
+    out.push_str(kinds.next().unwrap());
+    // The end of input is past the whitespace at the end.
+    moved.push(out.len());
+    (out, moved)
+}
+
+/// Whitespace between tokens changes nothing: the same evaluation, or the same error at the same
+/// token (the reader takes a shorter path for the compact JSON most documents are, and falls back
+/// to skipping whitespace; both must agree). Over documents of this file, malformed ones, and the
+/// bench corpus's pods when ../shared is present.
+#[test]
+fn whitespace_between_tokens_changes_nothing() {
+    let mut docs: Vec<String> = [
+        r#"{"spec": {}"#,
+        r#"{"spec": {}} x"#,
+        r#"{"a" 1}"#,
+        r#"{a: 1}"#,
+        r#"{"a": tru}"#,
+        r#"{"spec": {"containers": [{"name": "c"} {"name": "d"}]}}"#,
+        r#"{"spec": {"containers": [{"name": "c"},]}}"#,
+        r#"{"spec": {"containers": [{"name": "c",}]}}"#,
+        r#"{"spec": {"containers": {"name": "c"}}}"#,
+        r#"{"spec": {"hostPID": "yes"}}"#,
+        r#"{"metadata": {"labels": {"a": "b", "a": null, "c": 1}}, "spec": {}}"#,
+        r#"{"metadata": {"annotations": {"container.seccomp.security.alpha.kubernetes.io/c": "unconfined"}}, "spec": {"containers": [{"name": "c"}]}}"#,
+        r#"{"spec": {"containers": [{"name": "c", "ports": [{"hostPort": 80}, {}], "livenessProbe": {"httpGet": {"host": "h"}}}], "volumes": [{"name": "v", "hostPath": {"path": "/"}}, {"name": "w", "emptyDir": {}}]}}"#,
+        r#"{"spec": {"securityContext": {"sysctls": [{"name": "kernel.x"}], "seLinuxOptions": {"type": "t"}, "windowsOptions": {"hostProcess": true}}}}"#,
+        r#"{"spec": {"containers": [{"name": "c", "securityContext": {"capabilities": {"add": ["SYS_ADMIN"], "drop": []}, "procMount": "Unmasked"}}]}}"#,
+        r#"{"spec": {"unknown": [[], {}, [1, -2.5e3, true, false, null, "s", {"k": [{}]}]]}}"#,
+    ]
+    .map(String::from)
+    .to_vec();
+    docs.push(privileged_pod(r#"{"privileged": true}"#));
+    match common::shared_dir().map(|d| d.join("bench-corpus/pods.jsonl")).filter(|p| p.is_file()) {
+        Some(corpus) => docs.extend(std::fs::read_to_string(corpus).unwrap().lines().step_by(9).map(String::from)),
+        None if std::env::var_os("CI").is_some() => {
+            panic!("../shared/bench-corpus/pods.jsonl must be present under CI")
+        }
+        None => eprintln!("*** ../shared/bench-corpus/pods.jsonl not found: the bench pods are left out of this test"),
+    }
+    let lv = LevelVersion::new(Level::Restricted, Version::LATEST);
+    for doc in &docs {
+        let (wide, moved) = spread(doc);
+        match (evaluate_json_str(lv, doc), evaluate_json_str(lv, &wide)) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{doc}"),
+            (Err(a), Err(b)) => {
+                assert_eq!((a.kind(), a.message(), a.path()), (b.kind(), b.message(), b.path()), "{doc}");
+                let at = a.position().unwrap().offset;
+                assert_eq!(b.position().unwrap().offset, moved[at], "{doc}\n{wide}");
+            }
+            (a, b) => panic!("{doc}: {a:?} but spread out {b:?}"),
+        }
+    }
 }
