@@ -253,7 +253,7 @@ impl<'a> Reader<'a> {
     /// Consumes `null` if it is next.
     #[inline]
     pub(crate) fn null(&mut self) -> Result<bool> {
-        if self.next_is(b'n') {
+        if self.peek() == Some(b'n') {
             self.literal("null")?;
             Ok(true)
         } else {
@@ -467,11 +467,7 @@ impl<'a> Reader<'a> {
     #[inline(always)]
     fn open_object(&mut self) -> Result<Option<bool>> {
         if !self.next_is(b'{') {
-            match self.peek() {
-                Some(b'n') => return self.literal("null").map(|()| Some(false)),
-                Some(b'"' | b't' | b'f' | b'[' | b'-' | b'0'..=b'9') => return Err(self.type_error("an object")),
-                _ => return Err(self.unexpected("a value")),
-            }
+            return self.not_object();
         }
         self.enter()?;
         self.pos += 1;
@@ -480,6 +476,17 @@ impl<'a> Reader<'a> {
             return Ok(Some(true));
         }
         Ok(None)
+    }
+
+    /// [`Reader::open_object`] at anything but `{`: `null`, or an error. Not inlined, so that the
+    /// many instances of [`Reader::fields`] share it (the WebAssembly package's size).
+    #[inline(never)]
+    fn not_object(&mut self) -> Result<Option<bool>> {
+        match self.peek() {
+            Some(b'n') => self.literal("null").map(|()| Some(false)),
+            Some(b'"' | b't' | b'f' | b'[' | b'-' | b'0'..=b'9') => Err(self.type_error("an object")),
+            _ => Err(self.unexpected("a value")),
+        }
     }
 
     /// Reads what follows an object member: `true` when it closes the object, `false` after a `,`.
@@ -571,11 +578,7 @@ impl<'a> Reader<'a> {
     /// element. Returns the number of elements, or `None` for `null`.
     pub(crate) fn array(&mut self, mut element: impl FnMut(&mut Self, usize) -> Result<()>) -> Result<Option<usize>> {
         if !self.next_is(b'[') {
-            match self.peek() {
-                Some(b'n') => return self.literal("null").map(|()| None),
-                Some(b'"' | b't' | b'f' | b'{' | b'-' | b'0'..=b'9') => return Err(self.type_error("an array")),
-                _ => return Err(self.unexpected("a value")),
-            }
+            return self.not_array();
         }
         self.enter()?;
         self.pos += 1;
@@ -598,6 +601,17 @@ impl<'a> Reader<'a> {
                 }
                 _ => return Err(self.unexpected("',' or ']' after an array element")),
             }
+        }
+    }
+
+    /// [`Reader::array`] at anything but `[`: `null` (`None`), or an error. Not inlined, as
+    /// [`Reader::not_object`].
+    #[inline(never)]
+    fn not_array(&mut self) -> Result<Option<usize>> {
+        match self.peek() {
+            Some(b'n') => self.literal("null").map(|()| None),
+            Some(b'"' | b't' | b'f' | b'{' | b'-' | b'0'..=b'9') => Err(self.type_error("an array")),
+            _ => Err(self.unexpected("a value")),
         }
     }
 
