@@ -43,6 +43,14 @@ fn string_run_end(b: &[u8], mut i: usize) -> usize {
         }
         i += 8;
     }
+    string_run_end_near_the_end(b, i)
+}
+
+/// [`string_run_end`] within eight bytes of the end of `b`, a byte at a time. Not inlined: it is
+/// seldom reached (only by the last string of a text), and `string_run_end` is inlined in every
+/// decoder (the WebAssembly package's size).
+#[inline(never)]
+fn string_run_end_near_the_end(b: &[u8], mut i: usize) -> usize {
     while let Some(&c) = b.get(i) {
         if c == b'"' || c == b'\\' || c < 0x20 {
             return i;
