@@ -234,6 +234,11 @@ impl Facts {
     /// 100,000-byte budget.)
     #[inline(never)]
     pub(crate) fn sort_set(&self, spans: &mut [Span]) -> usize {
+        // None or one is a set already: the usual case (the checks sort the values a detail quotes
+        // whether or not they found any), which then skips setting up the list of texts.
+        if spans.len() < 2 {
+            return spans.len();
+        }
         let mut texts: Small<&str, 8> = Small::new();
         for span in spans.iter() {
             texts.push(self.str(*span));
