@@ -1255,10 +1255,10 @@ mod tests {
         let cases: [&[Piece<'_>]; 7] = [
             &[],
             &[Piece::Str("")],
-            &[Piece::Str(""), Piece::Quoted(&[]), Piece::Counted("", "", &[])],
+            &[Piece::Str(""), Piece::Quoted(&[]), Piece::Counted(&["", ""], &[])],
             &[Piece::Str(""), Piece::Str("x")],
             &[Piece::Quoted(&[]), Piece::Quoted(&["a"])],
-            &[Piece::Counted("", "", &[])],
+            &[Piece::Counted(&["", ""], &[])],
             &[Piece::Str("hostNetwork=true")],
         ];
         for pieces in cases {

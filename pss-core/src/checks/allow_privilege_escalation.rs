@@ -31,7 +31,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
         CheckId::AllowPrivilegeEscalation,
         "allowPrivilegeEscalation != false",
         &[
-            Piece::CountedSpans("container", "containers", bad.as_slice()),
+            Piece::CountedSpans(&["container", "containers"], bad.as_slice()),
             Piece::Str(" must set securityContext.allowPrivilegeEscalation=false"),
         ],
     );

@@ -66,7 +66,7 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
         &[
             piece_if(pod_bad, Piece::Str("pod")),
             piece_if(pod_bad && containers_bad, Piece::Str(" and ")),
-            piece_if(containers_bad, Piece::Counted("container", "containers", bad_containers.as_slice())),
+            piece_if(containers_bad, Piece::Counted(&["container", "containers"], bad_containers.as_slice())),
             piece_if((pod_bad || containers_bad) && annotations_bad, Piece::Str(" and ")),
             piece_if(annotations_bad, Piece::Str(pluralize("annotation", "annotations", annotations.len()))),
             Piece::Str(" must not set AppArmor profile type to "),

@@ -52,7 +52,7 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
         CheckId::CapabilitiesBaseline,
         "non-default capabilities",
         &[
-            Piece::CountedSpans("container", "containers", bad.as_slice()),
+            Piece::CountedSpans(&["container", "containers"], bad.as_slice()),
             Piece::Str(" must not include "),
             Piece::QuotedSpans(&caps.as_slice()[..n]),
             Piece::Str(" in securityContext.capabilities.add"),

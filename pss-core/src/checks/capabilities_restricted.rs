@@ -54,10 +54,10 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
         CheckId::CapabilitiesRestricted,
         "unrestricted capabilities",
         &[
-            piece_if(drop, Piece::CountedSpans("container", "containers", missing_drop_all.as_slice())),
+            piece_if(drop, Piece::CountedSpans(&["container", "containers"], missing_drop_all.as_slice())),
             piece_if(drop, Piece::Str(r#" must set securityContext.capabilities.drop=["ALL"]"#)),
             piece_if(drop && add, Piece::Str("; ")),
-            piece_if(add, Piece::CountedSpans("container", "containers", adding_forbidden.as_slice())),
+            piece_if(add, Piece::CountedSpans(&["container", "containers"], adding_forbidden.as_slice())),
             piece_if(add, Piece::Str(" must not include ")),
             piece_if(add, Piece::QuotedSpans(&forbidden_caps.as_slice()[..n])),
             piece_if(add, Piece::Str(" in securityContext.capabilities.add")),

@@ -17,5 +17,9 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
     if names.is_empty() {
         return;
     }
-    r.violation(CheckId::HostPathVolumes, "hostPath volumes", &[Piece::Counted("volume", "volumes", names.as_slice())]);
+    r.violation(
+        CheckId::HostPathVolumes,
+        "hostPath volumes",
+        &[Piece::Counted(&["volume", "volumes"], names.as_slice())],
+    );
 }

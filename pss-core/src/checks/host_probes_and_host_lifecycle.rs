@@ -30,11 +30,11 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
         CheckId::HostProbesAndHostLifecycle,
         "probe or lifecycle host",
         &[
-            Piece::CountedSpans("container", "containers", containers),
+            Piece::CountedSpans(&["container", "containers"], containers),
             Piece::Str(" "),
             Piece::Str(pluralize("uses", "use", containers.len())),
             Piece::Str(" "),
-            Piece::CountedSpans("probe or lifecycle host", "probe or lifecycle hosts", hosts),
+            Piece::CountedSpans(&["probe or lifecycle host", "probe or lifecycle hosts"], hosts),
         ],
     );
 }

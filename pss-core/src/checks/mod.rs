@@ -634,12 +634,18 @@ pub(crate) enum Piece<'a> {
     QuotedSpans(&'a [Span]),
     /// Go's `pluralize(singular, plural, n)`, a space and the `joinQuote`d items:
     /// `container "a"` or `containers "a", "b"`.
-    Counted(&'static str, &'static str, &'a [&'a str]),
+    Counted(Noun, &'a [&'a str]),
     /// [`Piece::Counted`] over strings already recorded.
-    CountedSpans(&'static str, &'static str, &'a [Span]),
-    /// Strings already recorded, joined by a separator, unquoted (Go's `strings.Join`).
-    JoinedSpans(&'a [Span], &'static str),
+    CountedSpans(Noun, &'a [Span]),
+    /// Strings already recorded, joined by `", "`, unquoted (Go's `strings.Join`, which the checks
+    /// only call with that separator).
+    JoinedSpans(&'a [Span]),
 }
+
+/// A noun's singular and plural, for Go's `pluralize`: one reference, so that a piece (and the
+/// atom it is recorded as) is four words rather than seven; the checks build and copy them for
+/// every detail.
+pub(crate) type Noun = &'static [&'static str; 2];
 
 /// `piece` when `condition` holds, else nothing.
 pub(crate) fn piece_if(condition: bool, piece: Piece<'_>) -> Piece<'_> {
@@ -732,6 +738,15 @@ mod tests {
         for id in CheckId::ALL {
             assert_eq!(CheckId::ALL[id.index()], id);
         }
+    }
+
+    /// What [`Noun`] is for: a detail's pieces, and the atoms they are recorded as, stay small
+    /// (four words: 32 bytes on 64-bit targets).
+    #[test]
+    fn pieces_and_atoms_are_four_words() {
+        let words = 4 * core::mem::size_of::<usize>();
+        assert_eq!(core::mem::size_of::<Piece<'_>>(), words);
+        assert_eq!(core::mem::size_of::<crate::facts::Atom>(), words);
     }
 
     #[test]

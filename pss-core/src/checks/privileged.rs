@@ -22,7 +22,7 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
         CheckId::Privileged,
         "privileged",
         &[
-            Piece::CountedSpans("container", "containers", bad.as_slice()),
+            Piece::CountedSpans(&["container", "containers"], bad.as_slice()),
             Piece::Str(" must not set securityContext.privileged=true"),
         ],
     );

@@ -37,7 +37,7 @@ pub(super) fn default_proc_mount_only<P: PodView>(id: CheckId, pod: &P, r: &mut 
         id,
         "procMount",
         &[
-            Piece::CountedSpans("container", "containers", bad.as_slice()),
+            Piece::CountedSpans(&["container", "containers"], bad.as_slice()),
             Piece::Str(" must not set securityContext.procMount to "),
             Piece::QuotedSpans(&types.as_slice()[..n]),
         ],

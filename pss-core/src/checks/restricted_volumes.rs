@@ -35,11 +35,11 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
         CheckId::RestrictedVolumes,
         "restricted volume types",
         &[
-            Piece::Counted("volume", "volumes", names.as_slice()),
+            Piece::Counted(&["volume", "volumes"], names.as_slice()),
             Piece::Str(" "),
             Piece::Str(pluralize("uses", "use", names.len())),
             Piece::Str(" "),
-            Piece::Counted("restricted volume type", "restricted volume types", &types.as_slice()[..n]),
+            Piece::Counted(&["restricted volume type", "restricted volume types"], &types.as_slice()[..n]),
         ],
     );
 }

@@ -52,7 +52,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
                 piece_if(pod_sets_false && containers_set_false, Piece::Str(" and ")),
                 piece_if(
                     containers_set_false,
-                    Piece::CountedSpans("container", "containers", explicitly_bad.as_slice()),
+                    Piece::CountedSpans(&["container", "containers"], explicitly_bad.as_slice()),
                 ),
                 Piece::Str(" must not set securityContext.runAsNonRoot=false"),
             ],
@@ -67,7 +67,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
         "runAsNonRoot != true",
         &[
             Piece::Str("pod or "),
-            Piece::CountedSpans("container", "containers", implicitly_bad.as_slice()),
+            Piece::CountedSpans(&["container", "containers"], implicitly_bad.as_slice()),
             Piece::Str(" must set securityContext.runAsNonRoot=true"),
         ],
     );

@@ -36,7 +36,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
         &[
             piece_if(pod_set, Piece::Str("pod")),
             piece_if(pod_set && containers_set, Piece::Str(" and ")),
-            piece_if(containers_set, Piece::CountedSpans("container", "containers", bad.as_slice())),
+            piece_if(containers_set, Piece::CountedSpans(&["container", "containers"], bad.as_slice())),
             Piece::Str(" must not set runAsUser=0"),
         ],
     );

@@ -85,7 +85,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
         &[
             piece_if(pod_bad, Piece::Str("pod")),
             piece_if(pod_bad && containers_bad, Piece::Str(" and ")),
-            piece_if(containers_bad, Piece::Counted("container", "containers", bad.as_slice())),
+            piece_if(containers_bad, Piece::Counted(&["container", "containers"], bad.as_slice())),
             Piece::Str(" set forbidden securityContext.seLinuxOptions: "),
             piece_if(has_types, Piece::Str(pluralize("type", "types", types.len()))),
             piece_if(has_types, Piece::Str(" ")),
