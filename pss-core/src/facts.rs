@@ -271,9 +271,8 @@ impl Facts {
                 Atom::Str(s) => out.write_str(s)?,
                 Atom::Text(s) => out.write_str(self.str(s))?,
                 Atom::Quoted(items) => self.write_quoted(items, out)?,
-                Atom::Counted([one, many], items) => {
-                    let n = items.end - items.start;
-                    out.write_str(crate::checks::pluralize(one, many, n))?;
+                Atom::Counted(noun, items) => {
+                    out.write_str(noun.pluralize(items.end - items.start))?;
                     out.write_str(" ")?;
                     self.write_quoted(items, out)?;
                 }
