@@ -433,7 +433,10 @@ fn plan(level: Level, minor: u64) -> u32 {
 /// Records what the checks find: the facts of the violations, and which checks failed.
 pub(crate) struct Rec {
     pub(crate) facts: Facts,
-    found: [Found; CheckId::ALL.len()],
+    /// The failed checks, the first `count` of them. (`None` elsewhere: setting up the empty
+    /// entries then writes only a null `reason` in each, where a `Found` of nothing wrote all of
+    /// its seven words.)
+    found: [Option<Found>; CheckId::ALL.len()],
     count: usize,
     /// Where the running check's fields begin.
     mark: usize,
@@ -451,8 +454,7 @@ struct Found {
 impl Rec {
     /// Nothing recorded yet (allocates nothing).
     pub(crate) fn new(ctx: Ctx<'static>) -> Self {
-        let none = Found { check: CheckId::Privileged, reason: "", atoms: (0, 0), fields: (0, 0) };
-        Rec { facts: Facts::new(ctx), found: [none; CheckId::ALL.len()], count: 0, mark: 0 }
+        Rec { facts: Facts::new(ctx), found: [None; CheckId::ALL.len()], count: 0, mark: 0 }
     }
 
     /// Copies a string from the pod in.
@@ -490,7 +492,7 @@ impl Rec {
         let fields = (self.mark, self.facts.fields.len());
         // Each check records at most one violation per run, so there is room for all of them.
         if let Some(slot) = self.found.get_mut(self.count) {
-            *slot = Found { check, reason, atoms, fields };
+            *slot = Some(Found { check, reason, atoms, fields });
             self.count += 1;
         }
     }
@@ -514,11 +516,10 @@ impl Rec {
         let ctx = self.facts.ctx;
         let facts = Arc::new(core::mem::replace(&mut self.facts, Facts::new(ctx)));
         let mut out = Vec::with_capacity(self.count);
-        let (last, others) = match self.found[..self.count].split_last() {
-            Some(split) => split,
-            None => return out,
+        let Some((Some(last), others)) = self.found[..self.count].split_last() else {
+            return out;
         };
-        for f in others {
+        for f in others.iter().flatten() {
             out.push(Violation::from_facts(f.check, f.reason, Arc::clone(&facts), f.atoms, f.fields));
         }
         // The last takes the handle itself: one atomic count and one release fewer.
