@@ -9,7 +9,7 @@
 
 use core::fmt::{self, Write as _};
 
-use crate::checks::{Ctx, Piece};
+use crate::checks::{Ctx, Noun, Piece};
 use crate::model::{ContainerKind, Slot};
 use crate::quote::{decimal, DecimalBuf};
 
@@ -37,9 +37,9 @@ pub(crate) enum Atom {
     /// Go's `joinQuote`: `"a", "b"`.
     Quoted(Items),
     /// Go's `pluralize(singular, plural, n)`, a space, and the quoted items.
-    Counted(&'static str, &'static str, Items),
-    /// The items joined by a separator, unquoted (`strings.Join`).
-    Joined(Items, &'static str),
+    Counted(Noun, Items),
+    /// The items joined by `", "`, unquoted (`strings.Join`).
+    Joined(Items),
 }
 
 /// Where a field is, relative to the evaluated object's pod metadata and spec ([`Ctx`]).
@@ -217,9 +217,9 @@ impl Facts {
                 Piece::Text(s) => Atom::Text(self.copy(s)),
                 Piece::Quoted(items) => Atom::Quoted(self.list(items.iter().copied())),
                 Piece::QuotedSpans(spans) => Atom::Quoted(self.list_of(spans)),
-                Piece::Counted(one, many, items) => Atom::Counted(one, many, self.list(items.iter().copied())),
-                Piece::CountedSpans(one, many, spans) => Atom::Counted(one, many, self.list_of(spans)),
-                Piece::JoinedSpans(spans, separator) => Atom::Joined(self.list_of(spans), separator),
+                Piece::Counted(noun, items) => Atom::Counted(noun, self.list(items.iter().copied())),
+                Piece::CountedSpans(noun, spans) => Atom::Counted(noun, self.list_of(spans)),
+                Piece::JoinedSpans(spans) => Atom::Joined(self.list_of(spans)),
             };
             self.atoms.push(atom);
         }
@@ -234,6 +234,11 @@ impl Facts {
     /// 100,000-byte budget.)
     #[inline(never)]
     pub(crate) fn sort_set(&self, spans: &mut [Span]) -> usize {
+        // None or one is a set already: the usual case (the checks sort the values a detail quotes
+        // whether or not they found any), which then skips setting up the list of texts.
+        if spans.len() < 2 {
+            return spans.len();
+        }
         let mut texts: Small<&str, 8> = Small::new();
         for span in spans.iter() {
             texts.push(self.str(*span));
@@ -266,16 +271,15 @@ impl Facts {
                 Atom::Str(s) => out.write_str(s)?,
                 Atom::Text(s) => out.write_str(self.str(s))?,
                 Atom::Quoted(items) => self.write_quoted(items, out)?,
-                Atom::Counted(one, many, items) => {
-                    let n = items.end - items.start;
-                    out.write_str(crate::checks::pluralize(one, many, n))?;
+                Atom::Counted(noun, items) => {
+                    out.write_str(noun.pluralize(items.end - items.start))?;
                     out.write_str(" ")?;
                     self.write_quoted(items, out)?;
                 }
-                Atom::Joined(items, separator) => {
+                Atom::Joined(items) => {
                     for (i, s) in self.items(items).iter().enumerate() {
                         if i > 0 {
-                            out.write_str(separator)?;
+                            out.write_str(", ")?;
                         }
                         out.write_str(self.str(*s))?;
                     }

@@ -1133,7 +1133,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::checks::{Ctx, Piece};
+    use crate::checks::{Ctx, Noun, Piece};
 
     /// Both forms of a field's value write the same JSON, which parses back to the value.
     #[test]
@@ -1255,10 +1255,10 @@ mod tests {
         let cases: [&[Piece<'_>]; 7] = [
             &[],
             &[Piece::Str("")],
-            &[Piece::Str(""), Piece::Quoted(&[]), Piece::Counted("", "", &[])],
+            &[Piece::Str(""), Piece::Quoted(&[]), Piece::Counted(Noun::Container, &[])],
             &[Piece::Str(""), Piece::Str("x")],
             &[Piece::Quoted(&[]), Piece::Quoted(&["a"])],
-            &[Piece::Counted("", "", &[])],
+            &[Piece::Counted(Noun::Container, &[])],
             &[Piece::Str("hostNetwork=true")],
         ];
         for pieces in cases {

@@ -1,7 +1,7 @@
 //! `allowPrivilegeEscalation` (restricted, v1.8+): containers must set
 //! `securityContext.allowPrivilegeEscalation=false`; from v1.25 Windows pods are exempt.
 
-use super::{is_windows, CheckId, Piece, Rec, Spans};
+use super::{is_windows, CheckId, Noun, Piece, Rec, Spans};
 use crate::facts::{PathFact, ValueFact};
 use crate::model::{ContainerView, PodView};
 
@@ -31,7 +31,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
         CheckId::AllowPrivilegeEscalation,
         "allowPrivilegeEscalation != false",
         &[
-            Piece::CountedSpans("container", "containers", bad.as_slice()),
+            Piece::CountedSpans(Noun::Container, bad.as_slice()),
             Piece::Str(" must set securityContext.allowPrivilegeEscalation=false"),
         ],
     );

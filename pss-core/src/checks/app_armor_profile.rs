@@ -1,7 +1,7 @@
 //! `appArmorProfile` (baseline): AppArmor profile types (fields) and the beta annotations must not
 //! disable or override the default profile.
 
-use super::{piece_if, pluralize, sorted_unique, CheckId, Names, Piece, Rec, Spans};
+use super::{piece_if, pluralize, sorted_unique, CheckId, Names, Noun, Piece, Rec, Spans};
 use crate::facts::PathFact;
 use crate::model::{ContainerView, PodView};
 
@@ -66,7 +66,7 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
         &[
             piece_if(pod_bad, Piece::Str("pod")),
             piece_if(pod_bad && containers_bad, Piece::Str(" and ")),
-            piece_if(containers_bad, Piece::Counted("container", "containers", bad_containers.as_slice())),
+            piece_if(containers_bad, Piece::Counted(Noun::Container, bad_containers.as_slice())),
             piece_if((pod_bad || containers_bad) && annotations_bad, Piece::Str(" and ")),
             piece_if(annotations_bad, Piece::Str(pluralize("annotation", "annotations", annotations.len()))),
             Piece::Str(" must not set AppArmor profile type to "),

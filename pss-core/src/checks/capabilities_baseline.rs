@@ -1,6 +1,6 @@
 //! `capabilities_baseline` (baseline): containers may add only capabilities from the default set.
 
-use super::{CheckId, Piece, Rec, Spans};
+use super::{CheckId, Noun, Piece, Rec, Spans};
 use crate::facts::{PathFact, ValueFact};
 use crate::model::{ContainerView, PodView};
 
@@ -52,7 +52,7 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
         CheckId::CapabilitiesBaseline,
         "non-default capabilities",
         &[
-            Piece::CountedSpans("container", "containers", bad.as_slice()),
+            Piece::CountedSpans(Noun::Container, bad.as_slice()),
             Piece::Str(" must not include "),
             Piece::QuotedSpans(&caps.as_slice()[..n]),
             Piece::Str(" in securityContext.capabilities.add"),

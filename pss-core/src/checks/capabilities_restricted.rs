@@ -1,7 +1,7 @@
 //! `capabilities_restricted` (restricted, v1.22+): containers must drop `ALL` and may add only
 //! `NET_BIND_SERVICE`; from v1.25 Windows pods are exempt. Replaces `capabilities_baseline`.
 
-use super::{is_windows, piece_if, CheckId, Piece, Rec, Spans};
+use super::{is_windows, piece_if, CheckId, Noun, Piece, Rec, Spans};
 use crate::facts::{PathFact, ValueFact};
 use crate::model::{ContainerView, PodView};
 
@@ -54,10 +54,10 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
         CheckId::CapabilitiesRestricted,
         "unrestricted capabilities",
         &[
-            piece_if(drop, Piece::CountedSpans("container", "containers", missing_drop_all.as_slice())),
+            piece_if(drop, Piece::CountedSpans(Noun::Container, missing_drop_all.as_slice())),
             piece_if(drop, Piece::Str(r#" must set securityContext.capabilities.drop=["ALL"]"#)),
             piece_if(drop && add, Piece::Str("; ")),
-            piece_if(add, Piece::CountedSpans("container", "containers", adding_forbidden.as_slice())),
+            piece_if(add, Piece::CountedSpans(Noun::Container, adding_forbidden.as_slice())),
             piece_if(add, Piece::Str(" must not include ")),
             piece_if(add, Piece::QuotedSpans(&forbidden_caps.as_slice()[..n])),
             piece_if(add, Piece::Str(" in securityContext.capabilities.add")),

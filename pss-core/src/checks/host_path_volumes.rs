@@ -1,6 +1,6 @@
 //! `hostPathVolumes` (baseline): no `hostPath` volumes.
 
-use super::{CheckId, Names, Piece, Rec};
+use super::{CheckId, Names, Noun, Piece, Rec};
 use crate::facts::{PathFact, ValueFact};
 use crate::model::{PodView, HOST_PATH};
 
@@ -17,5 +17,5 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
     if names.is_empty() {
         return;
     }
-    r.violation(CheckId::HostPathVolumes, "hostPath volumes", &[Piece::Counted("volume", "volumes", names.as_slice())]);
+    r.violation(CheckId::HostPathVolumes, "hostPath volumes", &[Piece::Counted(Noun::Volume, names.as_slice())]);
 }

@@ -1,6 +1,6 @@
 //! `hostPorts` (baseline): containers must not use host ports.
 
-use super::{pluralize, CheckId, Piece, Rec, Spans};
+use super::{pluralize, CheckId, Noun, Piece, Rec, Spans};
 use crate::facts::{PathFact, ValueFact};
 use crate::model::{ContainerView, PodView};
 
@@ -36,13 +36,13 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
         CheckId::HostPorts,
         "hostPort",
         &[
-            Piece::CountedSpans("container", "containers", bad.as_slice()),
+            Piece::CountedSpans(Noun::Container, bad.as_slice()),
             Piece::Str(" "),
             Piece::Str(pluralize("uses", "use", bad.len())),
             Piece::Str(" "),
             Piece::Str(pluralize("hostPort", "hostPorts", ports.len())),
             Piece::Str(" "),
-            Piece::JoinedSpans(ports, ", "),
+            Piece::JoinedSpans(ports),
         ],
     );
 }

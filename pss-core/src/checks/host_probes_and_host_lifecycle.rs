@@ -1,6 +1,6 @@
 //! `hostProbesAndHostLifecycle` (baseline, v1.34+): probes and lifecycle handlers must not set a host.
 
-use super::{pluralize, CheckId, Piece, Rec, Spans};
+use super::{pluralize, CheckId, Noun, Piece, Rec, Spans};
 use crate::facts::{PathFact, ValueFact};
 use crate::model::{ContainerView, PodView};
 
@@ -30,11 +30,11 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
         CheckId::HostProbesAndHostLifecycle,
         "probe or lifecycle host",
         &[
-            Piece::CountedSpans("container", "containers", containers),
+            Piece::CountedSpans(Noun::Container, containers),
             Piece::Str(" "),
             Piece::Str(pluralize("uses", "use", containers.len())),
             Piece::Str(" "),
-            Piece::CountedSpans("probe or lifecycle host", "probe or lifecycle hosts", hosts),
+            Piece::CountedSpans(Noun::ProbeOrLifecycleHost, hosts),
         ],
     );
 }

@@ -433,7 +433,10 @@ fn plan(level: Level, minor: u64) -> u32 {
 /// Records what the checks find: the facts of the violations, and which checks failed.
 pub(crate) struct Rec {
     pub(crate) facts: Facts,
-    found: [Found; CheckId::ALL.len()],
+    /// The failed checks, the first `count` of them. (`None` elsewhere: setting up the empty
+    /// entries then writes only a null `reason` in each, where a `Found` of nothing wrote all of
+    /// its seven words.)
+    found: [Option<Found>; CheckId::ALL.len()],
     count: usize,
     /// Where the running check's fields begin.
     mark: usize,
@@ -451,8 +454,7 @@ struct Found {
 impl Rec {
     /// Nothing recorded yet (allocates nothing).
     pub(crate) fn new(ctx: Ctx<'static>) -> Self {
-        let none = Found { check: CheckId::Privileged, reason: "", atoms: (0, 0), fields: (0, 0) };
-        Rec { facts: Facts::new(ctx), found: [none; CheckId::ALL.len()], count: 0, mark: 0 }
+        Rec { facts: Facts::new(ctx), found: [None; CheckId::ALL.len()], count: 0, mark: 0 }
     }
 
     /// Copies a string from the pod in.
@@ -490,7 +492,7 @@ impl Rec {
         let fields = (self.mark, self.facts.fields.len());
         // Each check records at most one violation per run, so there is room for all of them.
         if let Some(slot) = self.found.get_mut(self.count) {
-            *slot = Found { check, reason, atoms, fields };
+            *slot = Some(Found { check, reason, atoms, fields });
             self.count += 1;
         }
     }
@@ -514,11 +516,10 @@ impl Rec {
         let ctx = self.facts.ctx;
         let facts = Arc::new(core::mem::replace(&mut self.facts, Facts::new(ctx)));
         let mut out = Vec::with_capacity(self.count);
-        let (last, others) = match self.found[..self.count].split_last() {
-            Some(split) => split,
-            None => return out,
+        let Some((Some(last), others)) = self.found[..self.count].split_last() else {
+            return out;
         };
-        for f in others {
+        for f in others.iter().flatten() {
             out.push(Violation::from_facts(f.check, f.reason, Arc::clone(&facts), f.atoms, f.fields));
         }
         // The last takes the handle itself: one atomic count and one release fewer.
@@ -544,8 +545,10 @@ pub(crate) fn run_every_check<P: PodView>(lv: LevelVersion, pod: &P, ctx: &Ctx<'
 /// Runs the checks for a level and version over a pod; violations come in upstream's order.
 pub(crate) fn run<P: PodView>(lv: LevelVersion, pod: &P, ctx: &Ctx<'static>) -> Vec<Violation> {
     let minor = lv.version.effective_minor();
-    let mut checks = plan(lv.level, minor);
-    if prefilter::certainly_allowed(pod, checks, minor) {
+    // Only the checks that may fail run: the others certainly pass, and a pod none of them may
+    // fail is allowed without recording anything.
+    let mut checks = prefilter::may_fail(pod, plan(lv.level, minor), minor);
+    if checks == 0 {
         return Vec::new();
     }
     let mut rec = Rec::new(*ctx);
@@ -632,11 +635,36 @@ pub(crate) enum Piece<'a> {
     QuotedSpans(&'a [Span]),
     /// Go's `pluralize(singular, plural, n)`, a space and the `joinQuote`d items:
     /// `container "a"` or `containers "a", "b"`.
-    Counted(&'static str, &'static str, &'a [&'a str]),
+    Counted(Noun, &'a [&'a str]),
     /// [`Piece::Counted`] over strings already recorded.
-    CountedSpans(&'static str, &'static str, &'a [Span]),
-    /// Strings already recorded, joined by a separator, unquoted (Go's `strings.Join`).
-    JoinedSpans(&'a [Span], &'static str),
+    CountedSpans(Noun, &'a [Span]),
+    /// Strings already recorded, joined by `", "`, unquoted (Go's `strings.Join`, which the checks
+    /// only call with that separator).
+    JoinedSpans(&'a [Span]),
+}
+
+/// What a [`Piece::Counted`] list counts. A byte rather than the singular and the plural as
+/// two `&'static str`s, so that a piece (and the atom it is recorded as) is three words rather
+/// than seven: the checks build and copy them for every detail.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Noun {
+    Container,
+    Volume,
+    RestrictedVolumeType,
+    ProbeOrLifecycleHost,
+}
+
+impl Noun {
+    /// Go's `pluralize(singular, plural, count)` of the noun.
+    pub(crate) fn pluralize(self, count: usize) -> &'static str {
+        let (singular, plural) = match self {
+            Noun::Container => ("container", "containers"),
+            Noun::Volume => ("volume", "volumes"),
+            Noun::RestrictedVolumeType => ("restricted volume type", "restricted volume types"),
+            Noun::ProbeOrLifecycleHost => ("probe or lifecycle host", "probe or lifecycle hosts"),
+        };
+        pluralize(singular, plural, count)
+    }
 }
 
 /// `piece` when `condition` holds, else nothing.
@@ -730,6 +758,15 @@ mod tests {
         for id in CheckId::ALL {
             assert_eq!(CheckId::ALL[id.index()], id);
         }
+    }
+
+    /// What [`Noun`] is for: a detail's pieces, and the atoms they are recorded as, stay small
+    /// (three words: 24 bytes on 64-bit targets).
+    #[test]
+    fn pieces_and_atoms_are_three_words() {
+        let words = 3 * core::mem::size_of::<usize>();
+        assert_eq!(core::mem::size_of::<Piece<'_>>(), words);
+        assert_eq!(core::mem::size_of::<crate::facts::Atom>(), words);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `privileged` (baseline): containers must not set `securityContext.privileged=true`.
 
-use super::{CheckId, Piece, Rec, Spans};
+use super::{CheckId, Noun, Piece, Rec, Spans};
 use crate::facts::{PathFact, ValueFact};
 use crate::model::{ContainerView, PodView};
 
@@ -22,7 +22,7 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
         CheckId::Privileged,
         "privileged",
         &[
-            Piece::CountedSpans("container", "containers", bad.as_slice()),
+            Piece::CountedSpans(Noun::Container, bad.as_slice()),
             Piece::Str(" must not set securityContext.privileged=true"),
         ],
     );

@@ -1,7 +1,7 @@
 //! `procMount` (baseline): containers must not unmask `/proc` (`securityContext.procMount` other
 //! than `Default`); from v1.35 pods in a user namespace (`hostUsers: false`) may.
 
-use super::{in_user_namespace, CheckId, Piece, Rec, Spans};
+use super::{in_user_namespace, CheckId, Noun, Piece, Rec, Spans};
 use crate::facts::{PathFact, ValueFact};
 use crate::model::{ContainerView, PodView};
 
@@ -37,7 +37,7 @@ pub(super) fn default_proc_mount_only<P: PodView>(id: CheckId, pod: &P, r: &mut 
         id,
         "procMount",
         &[
-            Piece::CountedSpans("container", "containers", bad.as_slice()),
+            Piece::CountedSpans(Noun::Container, bad.as_slice()),
             Piece::Str(" must not set securityContext.procMount to "),
             Piece::QuotedSpans(&types.as_slice()[..n]),
         ],

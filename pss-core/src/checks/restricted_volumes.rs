@@ -1,7 +1,7 @@
 //! `restrictedVolumes` (restricted): only configMap, csi, downwardAPI, emptyDir, ephemeral, image,
 //! persistentVolumeClaim, projected and secret volumes. Replaces `hostPathVolumes`.
 
-use super::{pluralize, sorted_unique, CheckId, Names, Piece, Rec};
+use super::{pluralize, sorted_unique, CheckId, Names, Noun, Piece, Rec};
 use crate::facts::{PathFact, ValueFact};
 use crate::model::{PodView, ALLOWED_VOLUME_SOURCES, VOLUME_SOURCES};
 
@@ -35,11 +35,11 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
         CheckId::RestrictedVolumes,
         "restricted volume types",
         &[
-            Piece::Counted("volume", "volumes", names.as_slice()),
+            Piece::Counted(Noun::Volume, names.as_slice()),
             Piece::Str(" "),
             Piece::Str(pluralize("uses", "use", names.len())),
             Piece::Str(" "),
-            Piece::Counted("restricted volume type", "restricted volume types", &types.as_slice()[..n]),
+            Piece::Counted(Noun::RestrictedVolumeType, &types.as_slice()[..n]),
         ],
     );
 }

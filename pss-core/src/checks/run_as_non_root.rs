@@ -1,7 +1,7 @@
 //! `runAsNonRoot` (restricted): the pod or every container must set `runAsNonRoot=true`, and none may
 //! set it to false; from v1.35 pods in a user namespace (`hostUsers: false`) are exempt.
 
-use super::{in_user_namespace, piece_if, CheckId, Piece, Rec, Spans};
+use super::{in_user_namespace, piece_if, CheckId, Noun, Piece, Rec, Spans};
 use crate::facts::{PathFact, ValueFact};
 use crate::model::{ContainerView, PodView};
 
@@ -50,10 +50,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
             &[
                 piece_if(pod_sets_false, Piece::Str("pod")),
                 piece_if(pod_sets_false && containers_set_false, Piece::Str(" and ")),
-                piece_if(
-                    containers_set_false,
-                    Piece::CountedSpans("container", "containers", explicitly_bad.as_slice()),
-                ),
+                piece_if(containers_set_false, Piece::CountedSpans(Noun::Container, explicitly_bad.as_slice())),
                 Piece::Str(" must not set securityContext.runAsNonRoot=false"),
             ],
         );
@@ -67,7 +64,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
         "runAsNonRoot != true",
         &[
             Piece::Str("pod or "),
-            Piece::CountedSpans("container", "containers", implicitly_bad.as_slice()),
+            Piece::CountedSpans(Noun::Container, implicitly_bad.as_slice()),
             Piece::Str(" must set securityContext.runAsNonRoot=true"),
         ],
     );

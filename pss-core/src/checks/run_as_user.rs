@@ -1,7 +1,7 @@
 //! `runAsUser` (restricted, v1.23+): neither the pod nor a container may set `runAsUser=0`; from v1.35
 //! pods in a user namespace (`hostUsers: false`) are exempt.
 
-use super::{in_user_namespace, piece_if, CheckId, Piece, Rec, Spans};
+use super::{in_user_namespace, piece_if, CheckId, Noun, Piece, Rec, Spans};
 use crate::facts::{PathFact, ValueFact};
 use crate::model::{ContainerView, PodView};
 
@@ -36,7 +36,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
         &[
             piece_if(pod_set, Piece::Str("pod")),
             piece_if(pod_set && containers_set, Piece::Str(" and ")),
-            piece_if(containers_set, Piece::CountedSpans("container", "containers", bad.as_slice())),
+            piece_if(containers_set, Piece::CountedSpans(Noun::Container, bad.as_slice())),
             Piece::Str(" must not set runAsUser=0"),
         ],
     );

@@ -1,7 +1,7 @@
 //! `seLinuxOptions` (baseline): only container SELinux types (plus `container_engine_t` from v1.31),
 //! and no custom user or role.
 
-use super::{piece_if, pluralize, sorted_unique, CheckId, Names, Piece, Rec};
+use super::{piece_if, pluralize, sorted_unique, CheckId, Names, Noun, Piece, Rec};
 use crate::facts::PathFact;
 use crate::model::{ContainerView, PodView, SeLinux};
 
@@ -85,7 +85,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
         &[
             piece_if(pod_bad, Piece::Str("pod")),
             piece_if(pod_bad && containers_bad, Piece::Str(" and ")),
-            piece_if(containers_bad, Piece::Counted("container", "containers", bad.as_slice())),
+            piece_if(containers_bad, Piece::Counted(Noun::Container, bad.as_slice())),
             Piece::Str(" set forbidden securityContext.seLinuxOptions: "),
             piece_if(has_types, Piece::Str(pluralize("type", "types", types.len()))),
             piece_if(has_types, Piece::Str(" ")),

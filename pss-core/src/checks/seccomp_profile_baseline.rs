@@ -1,7 +1,7 @@
 //! `seccompProfile_baseline` (baseline): seccomp must not be `Unconfined` (or another unknown type).
 //! Before v1.19 it reads the alpha annotations; from v1.19 the `seccompProfile` fields.
 
-use super::{piece_if, pluralize, sorted_unique, CheckId, Names, Piece, Rec, Spans};
+use super::{piece_if, pluralize, sorted_unique, CheckId, Names, Noun, Piece, Rec, Spans};
 use crate::facts::PathFact;
 use crate::model::{ContainerView, PodView};
 
@@ -65,7 +65,7 @@ fn annotations<P: PodView>(pod: &P, r: &mut Rec) {
             Piece::Str("forbidden "),
             Piece::Str(pluralize("annotation", "annotations", forbidden.len())),
             Piece::Str(" "),
-            Piece::JoinedSpans(forbidden, ", "),
+            Piece::JoinedSpans(forbidden),
         ],
     );
 }
@@ -103,7 +103,7 @@ fn fields<P: PodView>(pod: &P, r: &mut Rec) {
         &[
             piece_if(pod_bad, Piece::Str("pod")),
             piece_if(pod_bad && containers_bad, Piece::Str(" and ")),
-            piece_if(containers_bad, Piece::Counted("container", "containers", bad.as_slice())),
+            piece_if(containers_bad, Piece::Counted(Noun::Container, bad.as_slice())),
             Piece::Str(" must not set securityContext.seccompProfile.type to "),
             Piece::Quoted(&values.as_slice()[..n]),
         ],

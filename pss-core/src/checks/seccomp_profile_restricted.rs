@@ -2,7 +2,7 @@
 //! `RuntimeDefault` or `Localhost`; from v1.25 Windows pods are exempt. Replaces `seccompProfile_baseline`.
 
 use super::seccomp_profile_baseline::valid_type;
-use super::{is_windows, piece_if, CheckId, Piece, Rec, Spans};
+use super::{is_windows, piece_if, CheckId, Noun, Piece, Rec, Spans};
 use crate::facts::{PathFact, ValueFact};
 use crate::model::{ContainerView, PodView};
 
@@ -56,7 +56,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
             &[
                 piece_if(pod_bad, Piece::Str("pod")),
                 piece_if(pod_bad && containers_bad, Piece::Str(" and ")),
-                piece_if(containers_bad, Piece::CountedSpans("container", "containers", explicitly_bad.as_slice())),
+                piece_if(containers_bad, Piece::CountedSpans(Noun::Container, explicitly_bad.as_slice())),
                 Piece::Str(" must not set securityContext.seccompProfile.type to "),
                 Piece::QuotedSpans(&values.as_slice()[..n]),
             ],
@@ -71,7 +71,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
         "seccompProfile",
         &[
             Piece::Str("pod or "),
-            Piece::CountedSpans("container", "containers", implicitly_bad.as_slice()),
+            Piece::CountedSpans(Noun::Container, implicitly_bad.as_slice()),
             Piece::Str(r#" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost""#),
         ],
     );

@@ -40,7 +40,7 @@ pub(super) fn check<P: PodView>(pod: &P, minor: u64, r: &mut Rec) {
     if forbidden.is_empty() {
         return;
     }
-    r.violation(CheckId::Sysctls, "forbidden sysctls", &[Piece::JoinedSpans(forbidden.as_slice(), ", ")]);
+    r.violation(CheckId::Sysctls, "forbidden sysctls", &[Piece::JoinedSpans(forbidden.as_slice())]);
 }
 
 #[cfg(test)]

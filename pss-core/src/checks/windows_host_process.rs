@@ -1,7 +1,7 @@
 //! `windowsHostProcess` (baseline): neither the pod nor a container may set
 //! `securityContext.windowsOptions.hostProcess=true`.
 
-use super::{piece_if, CheckId, Piece, Rec, Spans};
+use super::{piece_if, CheckId, Noun, Piece, Rec, Spans};
 use crate::facts::{PathFact, ValueFact};
 use crate::model::{ContainerView, PodView};
 
@@ -33,7 +33,7 @@ pub(super) fn check<P: PodView>(pod: &P, _minor: u64, r: &mut Rec) {
         &[
             piece_if(pod_set, Piece::Str("pod")),
             piece_if(pod_set && containers_set, Piece::Str(" and ")),
-            piece_if(containers_set, Piece::CountedSpans("container", "containers", bad.as_slice())),
+            piece_if(containers_set, Piece::CountedSpans(Noun::Container, bad.as_slice())),
             Piece::Str(" must not set securityContext.windowsOptions.hostProcess=true"),
         ],
     );
