@@ -208,17 +208,14 @@ impl<'a> Reader<'a> {
     /// byte: one comparison, where [`Reader::peek`] and a test of what it returns take two.
     #[inline(always)]
     fn eat(&mut self, c: u8) -> bool {
-        match self.bytes.get(self.pos) {
-            Some(&b) if b == c => {
-                self.pos += 1;
-                true
-            }
-            Some(&b) if b > b' ' => false,
-            _ => self.eat_after_ws(c),
+        let next = self.next_is(c);
+        if next {
+            self.pos += 1;
         }
+        next
     }
 
-    /// Whether `c` is the next non-whitespace byte (not consumed); [`Reader::eat`]'s comparison.
+    /// Whether `c` is the next non-whitespace byte (left there, the whitespace before it skipped).
     #[inline(always)]
     fn next_is(&mut self, c: u8) -> bool {
         match self.bytes.get(self.pos) {
@@ -229,16 +226,6 @@ impl<'a> Reader<'a> {
                 self.bytes.get(self.pos) == Some(&c)
             }
         }
-    }
-
-    #[inline(never)]
-    fn eat_after_ws(&mut self, c: u8) -> bool {
-        self.skip_ws_run();
-        if self.bytes.get(self.pos) == Some(&c) {
-            self.pos += 1;
-            return true;
-        }
-        false
     }
 
     /// Checks that nothing but whitespace follows the top-level value.
@@ -286,7 +273,6 @@ impl<'a> Reader<'a> {
             return self.string().map(Some);
         }
         match self.peek() {
-            Some(b'"') => self.string().map(Some),
             Some(b'n') => self.literal("null").map(|()| None),
             Some(b't' | b'f' | b'{' | b'[' | b'-' | b'0'..=b'9') => Err(self.type_error("a string")),
             _ => Err(self.unexpected("a value")),
@@ -477,13 +463,20 @@ impl<'a> Reader<'a> {
         if !self.next_is(b'{') {
             return self.not_object();
         }
+        Ok(self.enter_container(b'}')?.then_some(true))
+    }
+
+    /// Enters the object or array whose bracket is next: `true` when `close` follows at once (the
+    /// container is empty, and left again).
+    #[inline(always)]
+    fn enter_container(&mut self, close: u8) -> Result<bool> {
         self.enter()?;
         self.pos += 1;
-        if self.eat(b'}') {
+        if self.eat(close) {
             self.depth -= 1;
-            return Ok(Some(true));
+            return Ok(true);
         }
-        Ok(None)
+        Ok(false)
     }
 
     /// [`Reader::open_object`] at anything but `{`: `null`, or an error. Not inlined, so that the
@@ -588,10 +581,7 @@ impl<'a> Reader<'a> {
         if !self.next_is(b'[') {
             return self.not_array();
         }
-        self.enter()?;
-        self.pos += 1;
-        if self.eat(b']') {
-            self.depth -= 1;
+        if self.enter_container(b']')? {
             return Ok(Some(0));
         }
         let mut i = 0;
