@@ -184,6 +184,41 @@ fn invalid_utf8_is_reported_with_its_position() {
     assert_eq!(e.to_string(), "invalid UTF-8 at line 2 column 3");
 }
 
+/// Long documents are checked in 64-byte blocks (with SIMD where the CPU has it): every kind of bad
+/// sequence, at every offset of the blocks around it, is found at the byte the standard library
+/// names, and valid multi-byte text across the block boundaries decodes.
+#[test]
+fn invalid_utf8_is_found_anywhere_in_a_long_document() {
+    let bad: [&[u8]; 7] = [
+        b"\xff",
+        b"\x80",
+        b"\xc3",             // a lead byte without its continuation
+        b"\xe2\x82",         // three-byte sequence cut short
+        b"\xed\xa0\x80",     // a surrogate
+        b"\xc0\xaf",         // overlong
+        b"\xf4\x90\x80\x80", // above U+10FFFF
+    ];
+    let good = "é€😀";
+    for pad in 0..140 {
+        let head = format!(r#"{{"metadata": {{"name": "{}"#, "a".repeat(pad));
+        let tail =
+            format!(r#"{good}"}}, "spec": {{"containers": [{{"name": "c", "image": "{}"}}]}}}}"#, "b".repeat(70));
+        let valid = format!("{head}{tail}");
+        let doc = PodDocument::from_slice(valid.as_bytes()).unwrap();
+        assert!(doc.name().unwrap().ends_with(good), "{pad}");
+        for seq in bad {
+            let mut text = head.clone().into_bytes();
+            text.extend_from_slice(seq);
+            text.extend_from_slice(tail.as_bytes());
+            let e = PodDocument::from_slice(&text).unwrap_err();
+            let at = core::str::from_utf8(&text).unwrap_err().valid_up_to();
+            assert_eq!(at, head.len(), "{pad} {seq:?}");
+            assert!(e.is_invalid_utf8(), "{pad} {seq:?}: {e}");
+            assert_eq!(e.to_string(), format!("invalid UTF-8 at line 1 column {}", at + 1), "{pad} {seq:?}");
+        }
+    }
+}
+
 #[test]
 fn nesting_is_limited_like_go() {
     let nested = |n: usize| format!(r#"{{"x": {}{}, "spec": {{"hostIPC": true}}}}"#, "[".repeat(n), "]".repeat(n));

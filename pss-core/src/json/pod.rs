@@ -527,6 +527,12 @@ impl<'a> PodSpecDecoder<'_, 'a> {
 
 /// Checks UTF-8, with the position of the first bad byte.
 pub(crate) fn utf8(bytes: &[u8]) -> core::result::Result<&str, Error> {
+    // Nearly always valid: checked with SIMD first. Miri does not run its vector code. Only invalid
+    // text is checked again, by the standard library, for the position of its first bad byte.
+    #[cfg(not(miri))]
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
+        return Ok(text);
+    }
     core::str::from_utf8(bytes).map_err(|e| {
         Error::new(ErrorKind::InvalidUtf8, "invalid UTF-8").with_position(Position::at(bytes, e.valid_up_to()))
     })
