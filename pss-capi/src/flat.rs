@@ -214,15 +214,19 @@ struct Buffer<'b> {
 
 impl Buffer<'_> {
     /// Puts `bytes` at offset `at`, or notes that they do not fit.
+    #[inline(always)]
     fn put(&mut self, at: usize, bytes: &[u8]) {
-        let dst = at.checked_add(bytes.len()).and_then(|end| self.buf.get_mut(at..end));
-        let Some(dst) = dst else {
+        let (n, len) = (bytes.len(), self.buf.len());
+        // `at..at + n` within the buffer, without an overflowing sum.
+        if at > len || n > len - at {
             self.overflowed = true;
             return;
-        };
-        let (n, src, dst) = (bytes.len(), bytes.as_ptr(), dst.as_mut_ptr().cast::<u8>());
-        // SAFETY: `dst` is `n` writable bytes (`MaybeUninit<u8>` has the layout of `u8`) and `src`
-        // `n` readable ones; the buffer (the stack's, or the caller's) does not overlap the
+        }
+        // SAFETY: `at <= len` (checked above): at most one past the end of the buffer.
+        let dst = unsafe { self.buf.as_mut_ptr().add(at) }.cast::<u8>();
+        let src = bytes.as_ptr();
+        // SAFETY: `dst` is `n` writable bytes (`at + n <= len`, checked above; `MaybeUninit<u8>` has
+        // the layout of `u8`) and `src` `n` readable ones; the buffer (the stack's, or the caller's) does not overlap the
         // library's texts or the caller's input (the exported functions' contract). Every access
         // below is at an offset from 0 to `n - 1` (two words or three bytes that may overlap).
         unsafe {
