@@ -157,6 +157,11 @@ pub(crate) unsafe fn input_str<'a>(ptr: *const u8, len: usize, parameter: &str) 
 
 /// Reads an input as UTF-8 text, naming it `parameter` in the error.
 fn utf8<'a>(bytes: &'a [u8], parameter: &str) -> Result<&'a str, Failure> {
+    // A level, a version, a name: short ASCII, checked without `from_utf8`'s set-up.
+    if bytes.len() <= 16 && bytes.is_ascii() {
+        // SAFETY: ASCII is valid UTF-8.
+        return Ok(unsafe { core::str::from_utf8_unchecked(bytes) });
+    }
     core::str::from_utf8(bytes).map_err(|e| {
         let mut error = pss_error::new(
             pss_result::InvalidUtf8,

@@ -185,17 +185,12 @@ const _: () = assert!(CHECK_ID_AT == 0 && VALUE_AT == 8);
 /// copied once, and the caller's buffer is written only when the evaluation fits it.
 const SCRATCH: usize = 8 << 10;
 
-/// A record written as its bytes.
+/// A record written as its bytes (`Buffer::put_record`).
 ///
 /// # Safety
-/// `T` is one of the records above: `repr(C)`, only `u32` fields, no padding.
-unsafe trait Record: Copy {
-    fn bytes(&self) -> &[u8] {
-        // SAFETY: `Self` has no padding and only integer fields (the implementor's guarantee), so
-        // all of its `size_of` bytes are initialised and readable as `u8` for as long as `self`.
-        unsafe { core::slice::from_raw_parts((self as *const Self).cast::<u8>(), size_of::<Self>()) }
-    }
-}
+/// `T` is one of the records above: `repr(C)`, only `u32` fields, no padding, so that all of its
+/// `size_of` bytes are initialised.
+unsafe trait Record: Copy {}
 // SAFETY: `repr(C)`, only `u32` fields (checked sizes above).
 unsafe impl Record for pss_flat_evaluation {}
 // SAFETY: as above.
@@ -213,16 +208,35 @@ struct Buffer<'b> {
 }
 
 impl Buffer<'_> {
-    /// Puts `bytes` at offset `at`, or notes that they do not fit.
-    fn put(&mut self, at: usize, bytes: &[u8]) {
-        let dst = at.checked_add(bytes.len()).and_then(|end| self.buf.get_mut(at..end));
-        let Some(dst) = dst else {
+    /// Puts a record at offset `at` (as its bytes, with moves of its size rather than a call to
+    /// `memcpy`), or notes that it does not fit.
+    #[inline(always)]
+    fn put_record<R: Record>(&mut self, at: usize, record: &R) {
+        let (n, len) = (size_of::<R>(), self.buf.len());
+        if at > len || n > len - at {
             self.overflowed = true;
             return;
-        };
-        let (n, src, dst) = (bytes.len(), bytes.as_ptr(), dst.as_mut_ptr().cast::<u8>());
-        // SAFETY: `dst` is `n` writable bytes (`MaybeUninit<u8>` has the layout of `u8`) and `src`
-        // `n` readable ones; the buffer (the stack's, or the caller's) does not overlap the
+        }
+        // SAFETY: `at + size_of::<R>() <= len` (checked above), so the record's bytes are within
+        // the buffer; written unaligned (the caller's buffer need not be aligned), and `R` is plain
+        // `u32`s without padding (`Record`'s guarantee), so every byte written is initialised.
+        unsafe { self.buf.as_mut_ptr().add(at).cast::<R>().write_unaligned(*record) }
+    }
+
+    /// Puts `bytes` at offset `at`, or notes that they do not fit.
+    #[inline(always)]
+    fn put(&mut self, at: usize, bytes: &[u8]) {
+        let (n, len) = (bytes.len(), self.buf.len());
+        // `at..at + n` within the buffer, without an overflowing sum.
+        if at > len || n > len - at {
+            self.overflowed = true;
+            return;
+        }
+        // SAFETY: `at <= len` (checked above): at most one past the end of the buffer.
+        let dst = unsafe { self.buf.as_mut_ptr().add(at) }.cast::<u8>();
+        let src = bytes.as_ptr();
+        // SAFETY: `dst` is `n` writable bytes (`at + n <= len`, checked above; `MaybeUninit<u8>` has
+        // the layout of `u8`) and `src` `n` readable ones; the buffer (the stack's, or the caller's) does not overlap the
         // library's texts or the caller's input (the exported functions' contract). Every access
         // below is at an offset from 0 to `n - 1` (two words or three bytes that may overlap).
         unsafe {
@@ -244,6 +258,11 @@ impl Buffer<'_> {
                     let (a, b) = (src.cast::<u64>().read_unaligned(), src.add(n - 8).cast::<u64>().read_unaligned());
                     dst.cast::<u64>().write_unaligned(a);
                     dst.add(n - 8).cast::<u64>().write_unaligned(b);
+                }
+                17..=32 => {
+                    let (a, b) = (src.cast::<u128>().read_unaligned(), src.add(n - 16).cast::<u128>().read_unaligned());
+                    dst.cast::<u128>().write_unaligned(a);
+                    dst.add(n - 16).cast::<u128>().write_unaligned(b);
                 }
                 _ => core::ptr::copy_nonoverlapping(src, dst, n),
             }
@@ -347,8 +366,8 @@ impl<'a, 'b> Encoder<'a, 'b> {
         span(start, self.value_at - start)
     }
 
-    fn record(&mut self, at: usize, record: &impl Record) {
-        self.sink.put(at, record.bytes());
+    fn record<R: Record>(&mut self, at: usize, record: &R) {
+        self.sink.put_record(at, record);
     }
 }
 

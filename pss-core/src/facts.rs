@@ -265,7 +265,7 @@ impl Facts {
     // ---- rendering ------------------------------------------------------------------------
 
     /// Writes a detail.
-    pub(crate) fn write_detail(&self, atoms: &[Atom], out: &mut dyn fmt::Write) -> fmt::Result {
+    pub(crate) fn write_detail<W: fmt::Write + ?Sized>(&self, atoms: &[Atom], out: &mut W) -> fmt::Result {
         for atom in atoms {
             match *atom {
                 Atom::Str(s) => out.write_str(s)?,
@@ -289,7 +289,7 @@ impl Facts {
         Ok(())
     }
 
-    fn write_quoted(&self, items: Items, out: &mut dyn fmt::Write) -> fmt::Result {
+    fn write_quoted<W: fmt::Write + ?Sized>(&self, items: Items, out: &mut W) -> fmt::Result {
         let spans = self.items(items);
         for (i, s) in spans.iter().enumerate() {
             out.write_str(if i == 0 { "\"" } else { "\", \"" })?;
@@ -302,8 +302,8 @@ impl Facts {
     }
 
     /// Writes a path.
-    pub(crate) fn write_path(&self, path: &PathFact, out: &mut dyn fmt::Write) -> fmt::Result {
-        let spec = |out: &mut dyn fmt::Write| -> fmt::Result {
+    pub(crate) fn write_path<W: fmt::Write + ?Sized>(&self, path: &PathFact, out: &mut W) -> fmt::Result {
+        let spec = |out: &mut W| -> fmt::Result {
             out.write_str(self.ctx.spec)?;
             if !self.ctx.spec.is_empty() {
                 out.write_str(".")?;
@@ -431,8 +431,13 @@ pub(crate) fn dedup_in_place<T: Copy>(items: &mut [T], same: impl Fn(&T, &T) -> 
     kept
 }
 
-/// Writes `[<index>]` without going through the formatting machinery.
-fn write_index(out: &mut dyn fmt::Write, index: usize) -> fmt::Result {
+/// Writes `[<index>]` without going through the formatting machinery (in one piece for an index
+/// of one digit).
+fn write_index<W: fmt::Write + ?Sized>(out: &mut W, index: usize) -> fmt::Result {
+    const ONE_DIGIT: [&str; 10] = ["[0]", "[1]", "[2]", "[3]", "[4]", "[5]", "[6]", "[7]", "[8]", "[9]"];
+    if let Some(bracketed) = ONE_DIGIT.get(index) {
+        return out.write_str(bracketed);
+    }
     let mut digits = DecimalBuf::default();
     out.write_str("[")?;
     out.write_str(decimal(index as u64, &mut digits))?;

@@ -13,6 +13,12 @@ pub(crate) fn push_go_quoted(out: &mut String, s: &str) {
 /// Writes `s` quoted exactly as Go's `strconv.Quote` quotes it; runs of characters that need no
 /// escape are written as they are, in one piece.
 pub(crate) fn write_go_quoted<W: Write + ?Sized>(out: &mut W, s: &str) -> fmt::Result {
+    // Printable ASCII without a quote or a backslash (every Kubernetes name): as it is.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\') {
+        out.write_str("\"")?;
+        out.write_str(s)?;
+        return out.write_str("\"");
+    }
     out.write_str("\"")?;
     let mut plain = 0;
     for (i, c) in s.char_indices() {
@@ -53,6 +59,11 @@ pub(crate) type DecimalBuf = [u8; 20];
 /// The decimal digits of `n`, as `{n}` formats them, written at the end of `buf`: a number in a
 /// path or a version without the formatting machinery (smaller and faster, in WebAssembly too).
 pub(crate) fn decimal(n: u64, buf: &mut DecimalBuf) -> &str {
+    // One digit (a container's index, nearly always): no digits to check for UTF-8.
+    if n < 10 {
+        let n = n as usize;
+        return DIGITS.get(n..n + 1).unwrap_or_default();
+    }
     let mut at = buf.len();
     let mut n = n;
     loop {
@@ -66,6 +77,9 @@ pub(crate) fn decimal(n: u64, buf: &mut DecimalBuf) -> &str {
     // Only ASCII digits were written.
     core::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
+
+/// The decimal digits, each a number of one digit.
+const DIGITS: &str = "0123456789";
 
 /// Go's `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols (general categories L, M,
 /// N, P, S), and the ASCII space.
@@ -239,6 +253,19 @@ mod tests {
         assert_eq!(go_quote("\u{a0}\u{200b}\u{feff}"), r#""\u00a0\u200b\ufeff""#);
         assert_eq!(go_quote("\u{e000}\u{10ffff}"), r#""\ue000\U0010ffff""#);
         assert_eq!(go_quote("\u{1f600}"), "\"\u{1f600}\"");
+    }
+
+    /// Printable ASCII without quotes or backslashes is written in one piece (the fast path), as
+    /// character by character: each such character alone, and all of them in a row.
+    #[test]
+    fn plain_ascii_is_quoted_as_it_is() {
+        let plain: String = (0x20u8..0x7f).filter(|b| *b != b'"' && *b != b'\\').map(char::from).collect();
+        assert_eq!(go_quote(&plain), format!("\"{plain}\""));
+        for c in plain.chars() {
+            assert_eq!(go_quote(&c.to_string()), format!("\"{c}\""));
+            // Not plain as a whole: the slow path, which writes the same character the same way.
+            assert_eq!(go_quote(&format!("{c}\n")), format!("\"{c}\\n\""));
+        }
     }
 
     /// The flip tables say exactly what Go's definition says, for every code point.

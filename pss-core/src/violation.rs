@@ -136,7 +136,7 @@ impl fmt::Display for Violation {
         let detail = self.detail();
         if !detail.is_empty() {
             f.write_str(" (")?;
-            detail.render(f)?;
+            detail.render::<dyn fmt::Write>(f)?;
             f.write_str(")")?;
         }
         Ok(())
@@ -186,35 +186,50 @@ macro_rules! rendered_text {
     (
         $ty:ident, $what:literal,
         is_empty: $is_empty:literal,
+        example: $example:literal,
         render: |$this:ident, $out:ident| $render:expr
     ) => {
         impl $ty<'_> {
             /// The length in bytes.
             pub fn len(&self) -> usize {
-                rendered_len(|w| self.render(w))
+                rendered_len(|w| self.render_dyn(w))
             }
 
             #[doc = $is_empty]
             pub fn is_empty(&self) -> bool {
-                renders_empty(|w| self.render(w))
+                renders_empty(|w| self.render_dyn(w))
             }
 
             #[doc = concat!("Appends the ", $what, " to `out`.")]
             pub fn write_to(&self, out: &mut String) {
                 // Writing into a String cannot fail.
-                let _ = self.render(out);
+                let _ = self.render_dyn(out);
             }
 
             #[doc = concat!("Writes the ", $what, " into any [`fmt::Write`], piece by piece (no formatting machinery).")]
-            pub fn render(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+            ///
+            /// Generic over the writer, so that a writer of a concrete type gets the renderer and its
+            /// `write_str` compiled together (no call through a trait object per piece); a
+            /// `&mut dyn fmt::Write` is a writer too.
+            ///
+            /// ```
+            #[doc = $example]
+            /// ```
+            pub fn render<W: fmt::Write + ?Sized>(&self, out: &mut W) -> fmt::Result {
                 let ($this, $out) = (self, out);
                 $render
+            }
+
+            /// `render` through a trait object: the crate's own callers share one copy of the
+            /// renderer (the WebAssembly package's size).
+            fn render_dyn(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+                self.render(out)
             }
         }
 
         impl fmt::Display for $ty<'_> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.render(f)
+                self.render_dyn(f)
             }
         }
 
@@ -226,7 +241,7 @@ macro_rules! rendered_text {
 
         impl PartialEq<str> for $ty<'_> {
             fn eq(&self, other: &str) -> bool {
-                rendered_eq(|w| self.render(w), other)
+                rendered_eq(|w| self.render_dyn(w), other)
             }
         }
 
@@ -268,6 +283,7 @@ pub struct Detail<'a> {
 rendered_text! {
     Detail, "detail",
     is_empty: "Whether the detail is empty.",
+    example: "use pss_core::{evaluate_json, LevelVersion};\n\nlet pod = br#\"{\"spec\": {\"hostNetwork\": true, \"containers\": []}}\"#;\nlet result = evaluate_json(LevelVersion::default(), pod)?;\nlet mut detail = String::new();\nresult[0].detail().render(&mut detail)?;\nassert_eq!(detail, \"hostNetwork=true\");\n# Ok::<(), Box<dyn std::error::Error>>(())",
     render: |detail, out| detail.facts.write_detail(detail.atoms, out)
 }
 
@@ -501,6 +517,7 @@ pub struct FieldPath<'a> {
 rendered_text! {
     FieldPath, "path",
     is_empty: "Whether the path is empty (never, for a field the checks found).",
+    example: "use pss_core::{evaluate_json, LevelVersion};\n\nlet pod = br#\"{\"spec\": {\"containers\": [{\"name\": \"c\", \"securityContext\": {\"privileged\": true}}]}}\"#;\nlet result = evaluate_json(LevelVersion::default(), pod)?;\nlet mut path = String::new();\nresult[0].fields().get(0).unwrap().path().render(&mut path)?;\nassert_eq!(path, \"spec.containers[0].securityContext.privileged\");\n# Ok::<(), Box<dyn std::error::Error>>(())",
     render: |path, out| path.facts.write_path(path.path, out)
 }
 
@@ -571,7 +588,9 @@ impl FieldValueRef<'_> {
     /// assert_eq!(json, "true");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn render(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+    ///
+    /// Generic over the writer, as [`FieldPath::render`].
+    pub fn render<W: fmt::Write + ?Sized>(&self, out: &mut W) -> fmt::Result {
         match *self {
             FieldValueRef::Unset => out.write_str("null"),
             FieldValueRef::Bool(b) => out.write_str(if b { "true" } else { "false" }),
@@ -586,7 +605,7 @@ impl FieldValueRef<'_> {
 impl fmt::Display for FieldValueRef<'_> {
     /// The value as JSON.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.render(f)
+        self.render::<dyn fmt::Write>(f)
     }
 }
 
@@ -720,7 +739,7 @@ impl fmt::Display for FieldValue {
 }
 
 /// An integer as JSON, as `{i}` formats it.
-fn write_json_int(out: &mut dyn fmt::Write, i: i64) -> fmt::Result {
+fn write_json_int<W: fmt::Write + ?Sized>(out: &mut W, i: i64) -> fmt::Result {
     if i < 0 {
         out.write_str("-")?;
     }
@@ -729,7 +748,7 @@ fn write_json_int(out: &mut dyn fmt::Write, i: i64) -> fmt::Result {
 }
 
 /// A list of strings as JSON (both forms of a field's value write it).
-fn write_json_list<'s>(out: &mut dyn fmt::Write, items: impl Iterator<Item = &'s str>) -> fmt::Result {
+fn write_json_list<'s, W: fmt::Write + ?Sized>(out: &mut W, items: impl Iterator<Item = &'s str>) -> fmt::Result {
     out.write_str("[")?;
     for (i, s) in items.enumerate() {
         if i > 0 {
@@ -742,7 +761,7 @@ fn write_json_list<'s>(out: &mut dyn fmt::Write, items: impl Iterator<Item = &'s
 
 /// A string as JSON: `"`, `\`, line feed, carriage return and tab escaped by their short forms,
 /// the other control characters as `\u00XX`, everything else as it is, in runs.
-fn write_json_string(out: &mut dyn fmt::Write, s: &str) -> fmt::Result {
+fn write_json_string<W: fmt::Write + ?Sized>(out: &mut W, s: &str) -> fmt::Result {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.write_str("\"")?;
     let mut plain = 0;
@@ -892,7 +911,7 @@ impl Evaluation {
         let len = self.violations.iter().map(|v| v.reason.len() + 2).sum::<usize>().saturating_sub(2);
         let mut out = String::with_capacity(len);
         // Writing into a String cannot fail.
-        let _ = self.write_forbidden_reason(&mut out);
+        let _ = self.write_forbidden_reason::<dyn fmt::Write>(&mut out);
         out
     }
 
@@ -908,7 +927,7 @@ impl Evaluation {
     /// assert_eq!(reason, "host namespaces, privileged");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn write_forbidden_reason(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+    pub fn write_forbidden_reason<W: fmt::Write + ?Sized>(&self, out: &mut W) -> fmt::Result {
         for (i, v) in self.violations.iter().enumerate() {
             if i > 0 {
                 out.write_str(", ")?;
@@ -1073,7 +1092,7 @@ impl Evaluation {
     /// assert_eq!(head + &result.forbidden_detail(), result.denial_message("web").unwrap());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn write_denial_head(&self, name: &str, out: &mut dyn fmt::Write) -> fmt::Result {
+    pub fn write_denial_head<W: fmt::Write + ?Sized>(&self, name: &str, out: &mut W) -> fmt::Result {
         if self.allowed() {
             return Ok(());
         }
