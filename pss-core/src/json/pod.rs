@@ -286,7 +286,8 @@ fn list_into<'a, T: Default>(
 ) -> Result<()> {
     let n = r.array(|r, i| {
         if i == list.len() {
-            list.push(T::default());
+            // Made in place (a `push` made a container, 256 bytes, then copied it in with memcpy).
+            list.resize_with(i + 1, T::default);
         }
         decode(r, &mut list[i])
     })?;
