@@ -208,13 +208,23 @@ struct Buffer<'b> {
 }
 
 impl Buffer<'_> {
+    /// Whether `n` bytes at offset `at` lie within the buffer (without an overflowing sum); notes
+    /// that they do not fit when they do not.
+    #[inline(always)]
+    fn fits(&mut self, at: usize, n: usize) -> bool {
+        let len = self.buf.len();
+        if at > len || n > len - at {
+            self.overflowed = true;
+            return false;
+        }
+        true
+    }
+
     /// Puts a record at offset `at` (as its bytes, with moves of its size rather than a call to
     /// `memcpy`), or notes that it does not fit.
     #[inline(always)]
     fn put_record<R: Record>(&mut self, at: usize, record: &R) {
-        let (n, len) = (size_of::<R>(), self.buf.len());
-        if at > len || n > len - at {
-            self.overflowed = true;
+        if !self.fits(at, size_of::<R>()) {
             return;
         }
         // SAFETY: `at + size_of::<R>() <= len` (checked above), so the record's bytes are within
@@ -226,18 +236,16 @@ impl Buffer<'_> {
     /// Puts `bytes` at offset `at`, or notes that they do not fit.
     #[inline(always)]
     fn put(&mut self, at: usize, bytes: &[u8]) {
-        let (n, len) = (bytes.len(), self.buf.len());
-        // `at..at + n` within the buffer, without an overflowing sum.
-        if at > len || n > len - at {
-            self.overflowed = true;
+        let n = bytes.len();
+        if !self.fits(at, n) {
             return;
         }
         // SAFETY: `at <= len` (checked above): at most one past the end of the buffer.
         let dst = unsafe { self.buf.as_mut_ptr().add(at) }.cast::<u8>();
         let src = bytes.as_ptr();
         // SAFETY: `dst` is `n` writable bytes (`at + n <= len`, checked above; `MaybeUninit<u8>` has
-        // the layout of `u8`) and `src` `n` readable ones; the buffer (the stack's, or the caller's) does not overlap the
-        // library's texts or the caller's input (the exported functions' contract). Every access
+        // the layout of `u8`) and `src` `n` readable ones; the buffer (the stack's, or the
+        // caller's) does not overlap the library's texts or the caller's input (the exported functions' contract). Every access
         // below is at an offset from 0 to `n - 1` (two words or three bytes that may overlap).
         unsafe {
             // Most pieces are a few bytes (a separator, a quote, a name): copied inline rather than

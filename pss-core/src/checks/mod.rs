@@ -742,13 +742,15 @@ pub(crate) fn in_user_namespace<P: PodView>(pod: &P) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     /// The heapsort sorts as the standard library does: every arrangement of up to 7 values with
     /// repeats, and longer lists from a simple generator.
     #[test]
     fn heap_sort_sorts() {
         fn check(items: &[u8]) {
             let mut ours = items.to_vec();
-            super::heap_sort(&mut ours);
+            heap_sort(&mut ours);
             let mut std = items.to_vec();
             std.sort_unstable();
             assert_eq!(ours, std, "{items:?}");
@@ -771,11 +773,9 @@ mod tests {
             check(&items);
         }
         let mut names = ["b", "a", "c", "a", "", "ab"];
-        super::heap_sort(&mut names);
+        heap_sort(&mut names);
         assert_eq!(names, ["", "a", "a", "ab", "b", "c"]);
     }
-
-    use super::*;
 
     #[test]
     fn all_is_upstream_order() {
