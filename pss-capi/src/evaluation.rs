@@ -193,7 +193,7 @@ fn evaluate<R>(
     let exclusions = pss_options::exclusions_of(options);
     match entry {
         pss_entry::Pod => {
-            let document = PodDocument::from_slice(data)?;
+            let document = PodDocument::from_slice_for_checks(data)?;
             then(Outcome::Evaluated(&evaluate_pod_excluding(lv, &document, exclusions), document.name()))
         }
         pss_entry::Spec => {

@@ -177,7 +177,7 @@ pub fn evaluate_json(level_version: LevelVersion, json: &[u8]) -> Result<Evaluat
 pub fn evaluate_json_str(level_version: LevelVersion, json: &str) -> Result<Evaluation, Error> {
     // Decoded in place: a document is large to move.
     let mut pod = PodDocument::default();
-    pod.decode_str(json)?;
+    pod.decode_str_for_checks(json)?;
     Ok(evaluate(level_version, &pod))
 }
 

@@ -475,3 +475,109 @@ fn whitespace_between_tokens_changes_nothing() {
         }
     }
 }
+
+/// The annotations a check reads, written from upstream's `check_appArmorProfile.go` and
+/// `check_seccompProfile_baseline.go` (not from pss-core's constants).
+fn read_by_a_check(key: &str) -> bool {
+    key.starts_with("container.apparmor.security.beta.kubernetes.io/")
+        || key == "seccomp.security.alpha.kubernetes.io/pod"
+        || key.starts_with("container.seccomp.security.alpha.kubernetes.io/")
+}
+
+#[test]
+fn a_pod_decoded_for_the_checks_evaluates_and_fails_as_the_whole_pod() {
+    let app_armor = "container.apparmor.security.beta.kubernetes.io/c";
+    let seccomp_pod = "seccomp.security.alpha.kubernetes.io/pod";
+    let seccomp_c = "container.seccomp.security.alpha.kubernetes.io/c";
+    let pod = |meta: &str| format!(r#"{{"metadata": {meta}, "spec": {{"containers": [{{"name": "c"}}]}}}}"#);
+    let mut docs: Vec<String> = [
+        r#"{"labels": {"app": "web", "tier": "front"}, "annotations": {"note": "x"}}"#.to_owned(),
+        format!(r#"{{"annotations": {{"{app_armor}": "unconfined", "note": "x", "{seccomp_c}": "unconfined"}}}}"#),
+        format!(r#"{{"annotations": {{"{seccomp_pod}": "unconfined", "z": null, "{app_armor}": "runtime/default"}}}}"#),
+        // The later of two equal keys wins; an escaped key is the same key.
+        format!(r#"{{"annotations": {{"{app_armor}": "unconfined", "{app_armor}": "localhost/p"}}}}"#),
+        format!(r#"{{"annotations": {{"{app_armor}": "localhost/p", "{app_armor}": "unconfined"}}}}"#),
+        r#"{"annotations": {"container.apparmor.security.beta.kubernetes.io\/c": "unconfined"}}"#.to_owned(),
+        r#"{"annotations": {"\u0063ontainer.apparmor.security.beta.kubernetes.io/c": "unconfined"}}"#.to_owned(),
+        // A null value is ""; a null map clears the map read before it (a repeated metadata).
+        format!(r#"{{"annotations": {{"{app_armor}": null}}}}"#),
+        format!(r#"{{"annotations": {{"{app_armor}": "unconfined"}}, "annotations": null}}"#),
+        r#"{"labels": {"a": "b"}, "labels": null, "name": "n"}"#.to_owned(),
+        // Errors: the same wherever they are, kept or dropped.
+        r#"{"labels": {"app": 1}}"#.to_owned(),
+        r#"{"labels": ["app"]}"#.to_owned(),
+        r#"{"labels": "app"}"#.to_owned(),
+        r#"{"annotations": {"note": 5}}"#.to_owned(),
+        format!(r#"{{"annotations": {{"{app_armor}": true}}}}"#),
+        r#"{"annotations": {"note": "x", "n\ote": "y"}}"#.to_owned(),
+        r#"{"labels": {"a": "\ud800"}, "annotations": {"b": "\udc00x"}}"#.to_owned(),
+        r#"{"labels": {"a": "b",}}"#.to_owned(),
+        r#"{"labels": {"a": "b"}"#.to_owned(),
+    ]
+    .iter()
+    .map(|meta| pod(meta))
+    .collect();
+    docs.push(r#"{"metadata": {"labels": {"a": "b"}}, "metadata": {"labels": {"c": 2}}, "spec": {}}"#.to_owned());
+    docs.push(r#"{"metadata": {"labels": {"a": "b"}}, "containers": []}"#.to_owned());
+    docs.push(r#"{"kind": "Deployment", "metadata": {"labels": {"a": "b"}}}"#.to_owned());
+    match common::shared_dir() {
+        Some(shared) => {
+            let corpus = std::fs::read_to_string(shared.join("bench-corpus/pods.jsonl")).expect("pods.jsonl");
+            docs.extend(corpus.lines().step_by(5).map(String::from));
+            // Upstream's fixtures of the checks that read annotations.
+            let mut stack = vec![shared.join("conformance/upstream")];
+            while let Some(dir) = stack.pop() {
+                for entry in std::fs::read_dir(&dir).expect("conformance/upstream") {
+                    let path = entry.unwrap().path();
+                    let name = path.file_name().unwrap().to_string_lossy().to_lowercase();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if name.ends_with(".yaml") && (name.contains("apparmor") || name.contains("seccomp")) {
+                        docs.push(common::yaml_to_json(&std::fs::read_to_string(&path).unwrap()));
+                    }
+                }
+            }
+        }
+        None => common::missing("../shared/bench-corpus and ../shared/conformance (pods with annotations)"),
+    }
+    let versions =
+        [Version::v1(0), Version::v1(18), Version::v1(19), Version::v1(29), Version::v1(30), Version::LATEST];
+    let mut compared = 0;
+    for doc in &docs {
+        let for_checks = PodDocument::from_str_for_checks(doc);
+        match (PodDocument::from_str(doc), &for_checks) {
+            (Ok(whole), Ok(pod)) => {
+                assert_eq!(
+                    (pod.kind(), pod.name(), pod.namespace()),
+                    (whole.kind(), whole.name(), whole.namespace()),
+                    "{doc}"
+                );
+                assert_eq!(pod.labels().count(), 0, "{doc}");
+                let kept: Vec<_> = whole.annotations().filter(|(k, _)| read_by_a_check(k)).collect();
+                assert_eq!(pod.annotations().collect::<Vec<_>>(), kept, "{doc}");
+                for level in [Level::Baseline, Level::Restricted] {
+                    for version in versions {
+                        let lv = LevelVersion::new(level, version);
+                        assert_eq!(pss_core::evaluate(lv, pod), pss_core::evaluate(lv, &whole), "{lv}: {doc}");
+                        compared += 1;
+                    }
+                }
+            }
+            (Err(a), Err(b)) => {
+                let at = |e: &pss_core::Error| e.position().map(|p| p.offset);
+                assert_eq!(
+                    (a.kind(), a.message(), a.path(), at(&a)),
+                    (b.kind(), b.message(), b.path(), at(b)),
+                    "{doc}"
+                );
+            }
+            (a, b) => panic!("{doc}: decoded whole {a:?}, for the checks {b:?}"),
+        }
+        let from_bytes = PodDocument::from_slice_for_checks(doc.as_bytes());
+        assert_eq!(
+            from_bytes.map(|p| p.name().map(String::from)).ok(),
+            for_checks.map(|p| p.name().map(String::from)).ok()
+        );
+    }
+    assert!(compared > 100, "only {compared} evaluations compared");
+}

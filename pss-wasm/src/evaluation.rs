@@ -351,7 +351,7 @@ pub(crate) fn evaluate_with<R>(
 ) -> Result<R, PssError> {
     match entry {
         Entry::Pod => {
-            let pod = pss_core::PodDocument::from_slice(json)?;
+            let pod = pss_core::PodDocument::from_slice_for_checks(json)?;
             let result = if exclusions.is_empty() {
                 pss_core::evaluate(lv, &pod)
             } else {

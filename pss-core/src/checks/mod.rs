@@ -573,6 +573,15 @@ pub(crate) fn run_check<P: PodView>(id: CheckId, pod: &P, minor: u64, ctx: &Ctx<
     rec.finish().pop()
 }
 
+/// Whether a check reads the pod annotation `key`, at some level and version: AppArmor's
+/// (`container.apparmor.security.beta.kubernetes.io/*`) and the seccomp annotations read before
+/// v1.19. A document decoded for the checks keeps these alone.
+pub(crate) fn reads_annotation(key: &str) -> bool {
+    key.starts_with(app_armor_profile::ANNOTATION_PREFIX)
+        || key == seccomp_profile_baseline::POD_ANNOTATION
+        || key.starts_with(seccomp_profile_baseline::CONTAINER_ANNOTATION_PREFIX)
+}
+
 /// Whether the check exists at the (effective) minor version: its first version is not newer.
 #[cfg_attr(not(feature = "kyverno"), allow(dead_code))]
 pub(crate) fn exists_at(id: CheckId, minor: u64) -> bool {

@@ -44,6 +44,9 @@ pub(crate) struct Meta<'a> {
     labels: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// `ownerReferences[*]`: `uid` and `controller`.
     owners: Vec<(Cow<'a, str>, Option<bool>)>,
+    /// Keep only what the checks read: the labels and the other annotations are checked and
+    /// dropped ([`PodDocument::from_str_for_checks`]).
+    for_checks: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -295,8 +298,9 @@ fn list_into<'a, T: Default>(
     Ok(())
 }
 
-/// A `map[string]string`: `null` clears it; an object adds or replaces entries (a `null` value is "").
-fn map_into<'a>(r: &mut Reader<'a>, map: &mut Vec<(Cow<'a, str>, Cow<'a, str>)>) -> Result<()> {
+/// A `map[string]string`: `null` clears it; an object adds or replaces entries (a `null` value is
+/// ""), those whose key `keep` keeps (the others are read and checked as the kept ones, and dropped).
+fn map_into<'a>(r: &mut Reader<'a>, map: &mut Vec<(Cow<'a, str>, Cow<'a, str>)>, keep: fn(&str) -> bool) -> Result<()> {
     if r.null()? {
         map.clear();
         return Ok(());
@@ -304,6 +308,9 @@ fn map_into<'a>(r: &mut Reader<'a>, map: &mut Vec<(Cow<'a, str>, Cow<'a, str>)>)
     r.object(
         |r, key| {
             let value = r.opt_str()?.unwrap_or(Cow::Borrowed(""));
+            if !keep(&key) {
+                return Ok(());
+            }
             match map.binary_search_by(|(k, _)| k.as_ref().cmp(key.as_ref())) {
                 Ok(i) => map[i].1 = value,
                 Err(i) => map.insert(i, (key, value)),
@@ -386,6 +393,56 @@ impl<'a> PodDocument<'a> {
     /// As [`PodDocument::from_str`], and invalid UTF-8 (with its position).
     pub fn from_slice(bytes: &'a [u8]) -> core::result::Result<Self, Error> {
         PodDocument::from_str(utf8(bytes)?)
+    }
+
+    /// Decodes a pod from JSON text for the checks alone: as [`PodDocument::from_str`], with the
+    /// same errors and the same evaluation at every level and version, but what no check reads is
+    /// checked and dropped instead of kept: [`PodDocument::labels`] is empty, and
+    /// [`PodDocument::annotations`] has only the AppArmor and seccomp annotations. It saves the
+    /// allocations of the labels and of the other annotations, for a pod decoded to be evaluated
+    /// ([`crate::evaluate_json`] decodes so).
+    ///
+    /// # Errors
+    /// As [`PodDocument::from_str`]: a label or an annotation that is not a string is an error
+    /// here too.
+    ///
+    /// ```
+    /// use pss_core::{evaluate, LevelVersion, PodDocument};
+    ///
+    /// let text = r#"{"metadata": {"name": "web", "labels": {"app": "web"}, "annotations": {
+    ///                  "note": "kept out", "container.apparmor.security.beta.kubernetes.io/web": "unconfined"}},
+    ///                "spec": {"containers": [{"name": "web", "image": "nginx"}]}}"#;
+    /// let pod = PodDocument::from_str_for_checks(text)?;
+    /// assert_eq!(pod.name(), Some("web"));
+    /// assert_eq!(pod.labels().count(), 0);
+    /// assert_eq!(
+    ///     pod.annotations().collect::<Vec<_>>(),
+    ///     [("container.apparmor.security.beta.kubernetes.io/web", "unconfined")]
+    /// );
+    /// let whole = PodDocument::from_str(text)?;
+    /// assert_eq!(evaluate(LevelVersion::default(), &pod), evaluate(LevelVersion::default(), &whole));
+    /// # Ok::<(), pss_core::Error>(())
+    /// ```
+    pub fn from_str_for_checks(text: &'a str) -> core::result::Result<Self, Error> {
+        let mut doc = PodDocument::default();
+        doc.header.meta.for_checks = true;
+        doc.decode_str(text)?;
+        Ok(doc)
+    }
+
+    /// [`PodDocument::from_str_for_checks`] from bytes, which must be UTF-8.
+    ///
+    /// # Errors
+    /// As [`PodDocument::from_str_for_checks`], and invalid UTF-8 (with its position).
+    pub fn from_slice_for_checks(bytes: &'a [u8]) -> core::result::Result<Self, Error> {
+        PodDocument::from_str_for_checks(utf8(bytes)?)
+    }
+
+    /// [`PodDocument::from_str_for_checks`] into a new document (`self` is one), which spares the
+    /// moves of returning it.
+    pub(crate) fn decode_str_for_checks(&mut self, text: &'a str) -> core::result::Result<(), Error> {
+        self.header.meta.for_checks = true;
+        self.decode_str(text)
     }
 
     /// Decodes a bare `PodSpec` (`{"containers": [...], "hostNetwork": true, ...}`), as a pod
@@ -545,8 +602,12 @@ impl<'a> Meta<'a> {
             _ if key == b"name" => opt_string_into(r, &mut self.name),
             _ if key == b"generateName" => opt_string_into(r, &mut self.generate_name),
             _ if key == b"namespace" => opt_string_into(r, &mut self.namespace),
-            _ if key == b"annotations" => map_into(r, &mut self.annotations),
-            _ if key == b"labels" => map_into(r, &mut self.labels),
+            _ if key == b"annotations" => map_into(
+                r,
+                &mut self.annotations,
+                if self.for_checks { crate::checks::reads_annotation } else { |_| true },
+            ),
+            _ if key == b"labels" => map_into(r, &mut self.labels, if self.for_checks { |_| false } else { |_| true }),
             _ if key == b"ownerReferences" => list_into(r, &mut self.owners, |r, (uid, controller)| {
                 object_members(r, &["uid", "controller"], &mut |r, i| {
                     if i == 0 {

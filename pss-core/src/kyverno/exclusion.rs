@@ -173,7 +173,7 @@ pub fn evaluate_json_excluding(
     json: &[u8],
     exclusions: &[PodSecurityExclusion],
 ) -> Result<Evaluation, Error> {
-    let pod = PodDocument::from_slice(json)?;
+    let pod = PodDocument::from_slice_for_checks(json)?;
     Ok(evaluate_pod_excluding(level_version, &pod, exclusions))
 }
 
