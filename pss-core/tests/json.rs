@@ -513,6 +513,15 @@ fn a_pod_decoded_for_the_checks_evaluates_and_fails_as_the_whole_pod() {
         r#"{"labels": {"a": "\ud800"}, "annotations": {"b": "\udc00x"}}"#.to_owned(),
         r#"{"labels": {"a": "b",}}"#.to_owned(),
         r#"{"labels": {"a": "b"}"#.to_owned(),
+        // Owner references: read and checked, and dropped.
+        r#"{"ownerReferences": [{"uid": "u1", "controller": false}, {"uid": "u2", "controller": true, "kind": 1}]}"#
+            .to_owned(),
+        r#"{"ownerReferences": [{"uid": "u1", "controller": true}], "ownerReferences": null}"#.to_owned(),
+        r#"{"ownerReferences": [{"uid": 5}]}"#.to_owned(),
+        r#"{"ownerReferences": [{"uid": "u"}, {"controller": "yes"}]}"#.to_owned(),
+        r#"{"ownerReferences": [[]]}"#.to_owned(),
+        r#"{"ownerReferences": {"uid": "u"}}"#.to_owned(),
+        r#"{"ownerReferences": [{"uid": "u"}, ]}"#.to_owned(),
     ]
     .iter()
     .map(|meta| pod(meta))
@@ -552,7 +561,7 @@ fn a_pod_decoded_for_the_checks_evaluates_and_fails_as_the_whole_pod() {
                     (whole.kind(), whole.name(), whole.namespace()),
                     "{doc}"
                 );
-                assert_eq!(pod.labels().count(), 0, "{doc}");
+                assert_eq!((pod.labels().count(), pod.controller_uid()), (0, None), "{doc}");
                 let kept: Vec<_> = whole.annotations().filter(|(k, _)| read_by_a_check(k)).collect();
                 assert_eq!(pod.annotations().collect::<Vec<_>>(), kept, "{doc}");
                 for level in [Level::Baseline, Level::Restricted] {

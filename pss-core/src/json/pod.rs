@@ -44,8 +44,8 @@ pub(crate) struct Meta<'a> {
     labels: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// `ownerReferences[*]`: `uid` and `controller`.
     owners: Vec<(Cow<'a, str>, Option<bool>)>,
-    /// Keep only what the checks read: the labels and the other annotations are checked and
-    /// dropped ([`PodDocument::from_str_for_checks`]).
+    /// Keep only what the checks read: the labels, the other annotations and the owner
+    /// references are checked and dropped ([`PodDocument::from_str_for_checks`]).
     for_checks: bool,
 }
 
@@ -397,10 +397,10 @@ impl<'a> PodDocument<'a> {
 
     /// Decodes a pod from JSON text for the checks alone: as [`PodDocument::from_str`], with the
     /// same errors and the same evaluation at every level and version, but what no check reads is
-    /// checked and dropped instead of kept: [`PodDocument::labels`] is empty, and
-    /// [`PodDocument::annotations`] has only the AppArmor and seccomp annotations. It saves the
-    /// allocations of the labels and of the other annotations, for a pod decoded to be evaluated
-    /// ([`crate::evaluate_json`] decodes so).
+    /// checked and dropped instead of kept: [`PodDocument::labels`] is empty,
+    /// [`PodDocument::annotations`] has only the AppArmor and seccomp annotations, and
+    /// [`PodDocument::controller_uid`] is `None` (`ownerReferences` is not kept). It saves their
+    /// allocations, for a pod decoded to be evaluated ([`crate::evaluate_json`] decodes so).
     ///
     /// # Errors
     /// As [`PodDocument::from_str`]: a label or an annotation that is not a string is an error
@@ -608,20 +608,32 @@ impl<'a> Meta<'a> {
                 if self.for_checks { crate::checks::reads_annotation } else { |_| true },
             ),
             _ if key == b"labels" => map_into(r, &mut self.labels, if self.for_checks { |_| false } else { |_| true }),
-            _ if key == b"ownerReferences" => list_into(r, &mut self.owners, |r, (uid, controller)| {
-                object_members(r, &["uid", "controller"], &mut |r, i| {
-                    if i == 0 {
-                        string_into(r, uid)
-                    } else {
-                        *controller = r.opt_bool()?;
-                        Ok(())
-                    }
+            _ if key == b"ownerReferences" && self.for_checks => {
+                // Read and checked as when kept, one owner at a time, and dropped.
+                let mut owner = (Cow::Borrowed(""), None);
+                r.array(|r, _| {
+                    owner = (Cow::Borrowed(""), None);
+                    decode_owner(r, &mut owner)
                 })
-            }),
+                .map(|_| ())
+            }
+            _ if key == b"ownerReferences" => list_into(r, &mut self.owners, decode_owner),
             _ => r.skip(),
         })
         .map(|_| ())
     }
+}
+
+/// An `ownerReferences` element: its `uid` and `controller`.
+fn decode_owner<'a>(r: &mut Reader<'a>, (uid, controller): &mut (Cow<'a, str>, Option<bool>)) -> Result<()> {
+    object_members(r, &["uid", "controller"], &mut |r, i| {
+        if i == 0 {
+            string_into(r, uid)
+        } else {
+            *controller = r.opt_bool()?;
+            Ok(())
+        }
+    })
 }
 
 /// Every field of a `PodSpec` (Kubernetes v1.35): a top-level key of a pod that names one of them
