@@ -16,7 +16,7 @@ use k8s_openapi::api::core::v1::{Pod, PodTemplate, ReplicationController};
 use pss_core::kyverno::KyvernoPolicy;
 use pss_core::{
     evaluate, evaluate_json, evaluate_object, Evaluation, Level, LevelVersion, NoPodTemplate, ObjectDocument,
-    ObjectSource, Version, WorkloadKind,
+    ObjectSource, PodDocument, Version, WorkloadKind,
 };
 use serde_json::Value;
 
@@ -93,6 +93,18 @@ pub fn pod_json(data: &[u8]) {
     for (lv, result) in &fast {
         if let Ok(e) = result {
             check_evaluation(*lv, e);
+        }
+    }
+    // `evaluate_json` decodes the pod for the checks alone (its labels, other annotations and
+    // owners checked and dropped): the pod decoded whole evaluates the same, or fails the same way.
+    let whole = PodDocument::from_slice(data);
+    for (lv, result) in &fast {
+        match (&whole, result) {
+            (Ok(pod), Ok(e)) => {
+                assert_eq!(&evaluate(*lv, pod), e, "the pod decoded whole evaluates differently at {lv}")
+            }
+            (Err(a), Err(b)) => assert_eq!(a, b, "the pod decoded whole fails differently"),
+            (a, b) => panic!("decoded whole: {:?}; for the checks: {:?}", a.as_ref().err(), b.as_ref().err()),
         }
     }
     let Some(value) = canonical(data) else { return };
