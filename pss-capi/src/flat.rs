@@ -245,8 +245,9 @@ impl Buffer<'_> {
         let src = bytes.as_ptr();
         // SAFETY: `dst` is `n` writable bytes (`at + n <= len`, checked above; `MaybeUninit<u8>` has
         // the layout of `u8`) and `src` `n` readable ones; the buffer (the stack's, or the
-        // caller's) does not overlap the library's texts or the caller's input (the exported functions' contract). Every access
-        // below is at an offset from 0 to `n - 1` (two words or three bytes that may overlap).
+        // caller's) does not overlap the library's texts or the caller's input (the exported
+        // functions' contract). Every access below is at an offset from 0 to `n - 1` (two words or
+        // three bytes that may overlap).
         unsafe {
             // Most pieces are a few bytes (a separator, a quote, a name): copied inline rather than
             // by a call to the C library's memcpy each.

@@ -425,8 +425,7 @@ impl<'a> PodDocument<'a> {
     /// ```
     pub fn from_str_for_checks(text: &'a str) -> core::result::Result<Self, Error> {
         let mut doc = PodDocument::default();
-        doc.header.meta.for_checks = true;
-        doc.decode_str(text)?;
+        doc.decode_str_for_checks(text)?;
         Ok(doc)
     }
 
@@ -609,13 +608,8 @@ impl<'a> Meta<'a> {
             ),
             _ if key == b"labels" => map_into(r, &mut self.labels, if self.for_checks { |_| false } else { |_| true }),
             _ if key == b"ownerReferences" && self.for_checks => {
-                // Read and checked as when kept, one owner at a time, and dropped.
-                let mut owner = (Cow::Borrowed(""), None);
-                r.array(|r, _| {
-                    owner = (Cow::Borrowed(""), None);
-                    decode_owner(r, &mut owner)
-                })
-                .map(|_| ())
+                // Read and checked as when kept, each into a scratch owner, and dropped.
+                r.array(|r, _| decode_owner(r, &mut (Cow::Borrowed(""), None))).map(|_| ())
             }
             _ if key == b"ownerReferences" => list_into(r, &mut self.owners, decode_owner),
             _ => r.skip(),
