@@ -208,7 +208,7 @@ fn evaluate<R>(
             then(Outcome::Evaluated(&evaluate_spec(lv, &document), document.name()))
         }
         pss_entry::Object => {
-            let document = ObjectDocument::from_slice(data)?;
+            let document = ObjectDocument::from_slice_for_checks(data)?;
             match evaluate_object_excluding(lv, &document, exclusions) {
                 Ok(evaluation) => then(Outcome::Evaluated(&evaluation, document.name())),
                 Err(e @ NoPodTemplate::TemplateAbsent { kind }) => {

@@ -431,23 +431,69 @@ impl<'a> ObjectDocument<'a> {
     /// pod template field the checks read).
     #[allow(clippy::should_implement_trait)] // borrows from the input, which `FromStr` cannot
     pub fn from_str(text: &'a str) -> Result<Self, Error> {
+        ObjectDocument::decode(text, false)
+    }
+
+    /// Decodes an object as [`ObjectDocument::from_str`] does, keeping of its metadata (the
+    /// object's, its pod template's and a CronJob's job template's) only what the checks read, as
+    /// [`PodDocument::from_str_for_checks`] does for a pod: the labels, the annotations other than
+    /// the AppArmor and seccomp ones, and the owner references are read and checked, then dropped.
+    /// [`ObjectHeader::labels`] is then empty, [`ObjectHeader::annotations`] has only the AppArmor
+    /// and seccomp annotations, and the template's [`PodDocument::controller_uid`] is `None`. It
+    /// saves their allocations, for an object decoded to be evaluated
+    /// ([`evaluate_object`](crate::evaluate_object)) and not matched by its labels (as a Kyverno
+    /// rule or a Namespace's review would).
+    ///
+    /// # Errors
+    /// As [`ObjectDocument::from_str`]: a label or an annotation that is not a string is an error
+    /// here too.
+    ///
+    /// ```
+    /// use pss_core::{evaluate_object, LevelVersion, ObjectDocument};
+    ///
+    /// let text = r#"{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "labels": {"app": "web"}},
+    ///   "spec": {"template": {"metadata": {"labels": {"app": "web"}},
+    ///                         "spec": {"containers": [{"name": "c", "securityContext": {"privileged": true}}]}}}}"#;
+    /// let object = ObjectDocument::from_str_for_checks(text)?;
+    /// assert_eq!(object.name(), Some("web"));
+    /// assert_eq!(object.header().labels().count(), 0);
+    /// let whole = ObjectDocument::from_str(text)?;
+    /// assert_eq!(whole.header().labels().count(), 1);
+    /// assert_eq!(evaluate_object(LevelVersion::default(), &object), evaluate_object(LevelVersion::default(), &whole));
+    /// # Ok::<(), pss_core::Error>(())
+    /// ```
+    pub fn from_str_for_checks(text: &'a str) -> Result<Self, Error> {
+        ObjectDocument::decode(text, true)
+    }
+
+    /// [`ObjectDocument::from_str_for_checks`] from bytes, which must be UTF-8.
+    ///
+    /// # Errors
+    /// As [`ObjectDocument::from_str_for_checks`], and invalid UTF-8 (with its position).
+    pub fn from_slice_for_checks(bytes: &'a [u8]) -> Result<Self, Error> {
+        ObjectDocument::from_str_for_checks(utf8(bytes)?)
+    }
+
+    /// Decodes an object, its metadata whole or only what the checks read (`for_checks`).
+    fn decode(text: &'a str, for_checks: bool) -> Result<Self, Error> {
         // One pass when the kind is settled before the spec, as in nearly every manifest.
-        if let Ok((document, true)) = ObjectDocument::read(text, None) {
+        if let Ok((document, true)) = ObjectDocument::read(text, None, for_checks) {
             return Ok(document);
         }
         // Otherwise (or on an error) the header first, whose error comes first, then the object
         // again knowing its kind.
         let kind = kind_of(&ObjectHeader::from_str(text)?);
-        ObjectDocument::read(text, Some(kind)).map(|(document, _)| document)
+        ObjectDocument::read(text, Some(kind), for_checks).map(|(document, _)| document)
     }
 
     /// Reads the object in one pass: the header, and the pod spec or the pod template where the
     /// object's kind keeps it (everything else is checked for well-formedness and skipped). The kind
     /// is `fixed` when given; otherwise it is the kind read when the first `spec` (or a PodTemplate's
     /// `template`) is met, and the flag says whether it was settled then (the same kind at the end).
-    fn read(text: &'a str, fixed: Option<Option<WorkloadKind>>) -> Result<(Self, bool), Error> {
+    /// The metadata is kept whole, or only what the checks read when `for_checks`.
+    fn read(text: &'a str, fixed: Option<Option<WorkloadKind>>, for_checks: bool) -> Result<(Self, bool), Error> {
         let mut r = Reader::new(text);
-        let mut pod = PodDocument::default();
+        let mut pod = PodDocument::decoded_for_checks(for_checks);
         // The kind when the first `spec` or `template` key was met.
         let mut decided: Option<Option<WorkloadKind>> = fixed;
         let mut unsettled = false;
@@ -468,7 +514,7 @@ impl<'a> ObjectDocument<'a> {
                     // A CronJob's `spec.jobTemplate.metadata` is read on the way (Kyverno takes the
                     // pod's metadata from it).
                     let mut side = |r: &mut Reader<'a>| -> ReadResult<()> {
-                        job_template.get_or_insert_with(ObjectHeader::default).decode_meta(r)
+                        job_template.get_or_insert_with(|| ObjectHeader::decoded_for_checks(for_checks)).decode_meta(r)
                     };
                     let side: Option<Side<'_, 'a>> =
                         (wk == WorkloadKind::CronJob).then_some(Side { depth: 1, key: "metadata", read: &mut side });
@@ -479,7 +525,7 @@ impl<'a> ObjectDocument<'a> {
                             }
                             return Ok(());
                         }
-                        template.get_or_insert_with(PodDocument::default).decode_template(r)
+                        template.get_or_insert_with(|| PodDocument::decoded_for_checks(for_checks)).decode_template(r)
                     })
                 }
                 _ => r.skip(),
@@ -851,7 +897,7 @@ mod tests {
             Ok(d) => format!("{d:?}"),
             Err(e) => format!("error {e}"),
         };
-        let one = match ObjectDocument::read(text, None) {
+        let one = match ObjectDocument::read(text, None, false) {
             Ok((d, true)) => Some(format!("{d:?}")),
             _ => None,
         };

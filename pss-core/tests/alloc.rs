@@ -508,3 +508,46 @@ fn aggregate_texts_allocate_once() {
     assert_eq!(counts.allocs, 1, "{counts:?}");
     assert!(counts.reallocs > 0, "{counts:?}");
 }
+
+// ---- objects decoded for the checks -----------------------------------------------------------
+
+/// A Deployment of a pod (its metadata in the template), with labels of its own and a selector.
+fn deployment_of(pod: &str) -> String {
+    let pod: serde_json::Value = serde_json::from_str(pod).unwrap();
+    serde_json::json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web", "labels": {"app": "web", "tier": "front"}},
+        "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": pod["metadata"], "spec": pod["spec"]}},
+    })
+    .to_string()
+}
+
+/// An object decoded for the checks keeps no list for its labels, nor for its template's, nor for
+/// annotations no check reads: the exact counts of decoding the bench pods as Deployments, whole
+/// and for the checks.
+#[test]
+fn an_object_decoded_for_the_checks_keeps_no_labels() {
+    assert_counting();
+    for (name, json) in shared_pods() {
+        let text = deployment_of(&json);
+        let (whole, w) = measure(|| pss_core::ObjectDocument::from_str(&text).unwrap());
+        let (object, c) = measure(|| pss_core::ObjectDocument::from_str_for_checks(&text).unwrap());
+        eprintln!("{name}: whole {w:?}, for the checks {c:?}");
+        let expected = match name {
+            // The containers list; whole, also the Deployment's labels and the template's.
+            "privileged" => ((3, 0), (1, 0)),
+            // The containers and volumes lists; whole, also both sets of labels and the template's
+            // annotation no check reads (prometheus.io/scrape).
+            "restricted2" => ((5, 0), (2, 0)),
+            // The template's lists (its AppArmor annotation is kept); whole, also both sets of labels.
+            "large20c10v" => ((6, 5), (4, 5)),
+            _ => unreachable!("{name}"),
+        };
+        assert_eq!(((w.allocs, w.reallocs), (c.allocs, c.reallocs)), expected, "{name}");
+        assert_eq!((whole.header().labels().count(), object.header().labels().count()), (2, 0), "{name}");
+        for lv in [RESTRICTED, BASELINE] {
+            assert_eq!(pss_core::evaluate_object(lv, &object), pss_core::evaluate_object(lv, &whole), "{name} at {lv}");
+        }
+    }
+}

@@ -2,7 +2,8 @@
 //! that names the problem and where it is.
 
 use pss_core::{
-    evaluate_json, evaluate_json_str, ErrorKind, Level, LevelVersion, ObjectHeader, PodDocument, Version, MAX_DEPTH,
+    evaluate_json, evaluate_json_str, evaluate_object, ErrorKind, Level, LevelVersion, ObjectDocument, ObjectHeader,
+    PodDocument, Version, MAX_DEPTH,
 };
 
 mod common;
@@ -484,13 +485,14 @@ fn read_by_a_check(key: &str) -> bool {
         || key.starts_with("container.seccomp.security.alpha.kubernetes.io/")
 }
 
-#[test]
-fn a_pod_decoded_for_the_checks_evaluates_and_fails_as_the_whole_pod() {
+/// Metadata with labels, annotations (those the checks read and others) and owner references, in
+/// the edge cases of decoding and with errors in each, for comparing a document decoded for the
+/// checks with the whole (the checks' container is named `c`).
+fn metadata_cases() -> Vec<String> {
     let app_armor = "container.apparmor.security.beta.kubernetes.io/c";
     let seccomp_pod = "seccomp.security.alpha.kubernetes.io/pod";
     let seccomp_c = "container.seccomp.security.alpha.kubernetes.io/c";
-    let pod = |meta: &str| format!(r#"{{"metadata": {meta}, "spec": {{"containers": [{{"name": "c"}}]}}}}"#);
-    let mut docs: Vec<String> = [
+    vec![
         r#"{"labels": {"app": "web", "tier": "front"}, "annotations": {"note": "x"}}"#.to_owned(),
         format!(r#"{{"annotations": {{"{app_armor}": "unconfined", "note": "x", "{seccomp_c}": "unconfined"}}}}"#),
         format!(r#"{{"annotations": {{"{seccomp_pod}": "unconfined", "z": null, "{app_armor}": "runtime/default"}}}}"#),
@@ -523,9 +525,21 @@ fn a_pod_decoded_for_the_checks_evaluates_and_fails_as_the_whole_pod() {
         r#"{"ownerReferences": {"uid": "u"}}"#.to_owned(),
         r#"{"ownerReferences": [{"uid": "u"}, ]}"#.to_owned(),
     ]
-    .iter()
-    .map(|meta| pod(meta))
-    .collect();
+}
+
+/// Two decodings' errors, as comparable values.
+fn same_error(a: &pss_core::Error, b: &pss_core::Error, doc: &str) {
+    let at = |e: &pss_core::Error| e.position().map(|p| p.offset);
+    assert_eq!((a.kind(), a.message(), a.path(), at(a)), (b.kind(), b.message(), b.path(), at(b)), "{doc}");
+}
+
+const FOR_CHECKS_VERSIONS: [Version; 6] =
+    [Version::v1(0), Version::v1(18), Version::v1(19), Version::v1(29), Version::v1(30), Version::LATEST];
+
+#[test]
+fn a_pod_decoded_for_the_checks_evaluates_and_fails_as_the_whole_pod() {
+    let pod = |meta: &str| format!(r#"{{"metadata": {meta}, "spec": {{"containers": [{{"name": "c"}}]}}}}"#);
+    let mut docs: Vec<String> = metadata_cases().iter().map(|meta| pod(meta)).collect();
     docs.push(r#"{"metadata": {"labels": {"a": "b"}}, "metadata": {"labels": {"c": 2}}, "spec": {}}"#.to_owned());
     docs.push(r#"{"metadata": {"labels": {"a": "b"}}, "containers": []}"#.to_owned());
     docs.push(r#"{"kind": "Deployment", "metadata": {"labels": {"a": "b"}}}"#.to_owned());
@@ -549,8 +563,6 @@ fn a_pod_decoded_for_the_checks_evaluates_and_fails_as_the_whole_pod() {
         }
         None => common::missing("../shared/bench-corpus and ../shared/conformance (pods with annotations)"),
     }
-    let versions =
-        [Version::v1(0), Version::v1(18), Version::v1(19), Version::v1(29), Version::v1(30), Version::LATEST];
     let mut compared = 0;
     for doc in &docs {
         let for_checks = PodDocument::from_str_for_checks(doc);
@@ -565,21 +577,14 @@ fn a_pod_decoded_for_the_checks_evaluates_and_fails_as_the_whole_pod() {
                 let kept: Vec<_> = whole.annotations().filter(|(k, _)| read_by_a_check(k)).collect();
                 assert_eq!(pod.annotations().collect::<Vec<_>>(), kept, "{doc}");
                 for level in [Level::Baseline, Level::Restricted] {
-                    for version in versions {
+                    for version in FOR_CHECKS_VERSIONS {
                         let lv = LevelVersion::new(level, version);
                         assert_eq!(pss_core::evaluate(lv, pod), pss_core::evaluate(lv, &whole), "{lv}: {doc}");
                         compared += 1;
                     }
                 }
             }
-            (Err(a), Err(b)) => {
-                let at = |e: &pss_core::Error| e.position().map(|p| p.offset);
-                assert_eq!(
-                    (a.kind(), a.message(), a.path(), at(&a)),
-                    (b.kind(), b.message(), b.path(), at(b)),
-                    "{doc}"
-                );
-            }
+            (Err(a), Err(b)) => same_error(&a, b, doc),
             (a, b) => panic!("{doc}: decoded whole {a:?}, for the checks {b:?}"),
         }
         let from_bytes = PodDocument::from_slice_for_checks(doc.as_bytes());
@@ -589,4 +594,82 @@ fn a_pod_decoded_for_the_checks_evaluates_and_fails_as_the_whole_pod() {
         );
     }
     assert!(compared > 100, "only {compared} evaluations compared");
+}
+
+#[test]
+fn an_object_decoded_for_the_checks_evaluates_and_fails_as_the_whole_object() {
+    let spec = r#"{"containers": [{"name": "c", "image": "nginx"}]}"#;
+    let mut docs = Vec::new();
+    for meta in metadata_cases() {
+        let template = format!(r#"{{"metadata": {meta}, "spec": {spec}}}"#);
+        let deployment = |meta: &str, template: &str| {
+            format!(
+                r#"{{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {meta}, "spec": {{"template": {template}}}}}"#
+            )
+        };
+        // The metadata of the object, of its pod template, or both; a pod's; a CronJob's job
+        // template's and pod template's; a kind met after the spec (read in two passes).
+        docs.push(deployment(&meta, &format!(r#"{{"spec": {spec}}}"#)));
+        docs.push(deployment(r#"{"name": "web"}"#, &template));
+        docs.push(deployment(&meta, &template));
+        docs.push(format!(r#"{{"kind": "Pod", "metadata": {meta}, "spec": {spec}}}"#));
+        docs.push(format!(
+            r#"{{"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {meta},
+                "spec": {{"jobTemplate": {{"metadata": {meta}, "spec": {{"template": {template}}}}}}}}}"#
+        ));
+        docs.push(format!(r#"{{"spec": {{"template": {template}}}, "apiVersion": "apps/v1", "kind": "StatefulSet"}}"#));
+        docs.push(format!(
+            r#"{{"apiVersion": "v1", "kind": "PodTemplate", "metadata": {meta}, "template": {template}}}"#
+        ));
+        docs.push(format!(r#"{{"apiVersion": "v1", "kind": "Service", "metadata": {meta}}}"#));
+    }
+    match common::shared_dir() {
+        // Every object kubectl reads from the real-world manifests, a third of them.
+        Some(shared) => {
+            let lines = std::fs::read_to_string(shared.join("realworld/kubectl.jsonl")).expect("kubectl.jsonl");
+            for line in lines.lines().step_by(3) {
+                let value: serde_json::Value = serde_json::from_str(line).expect("a kubectl.jsonl line");
+                if let Some(json) = value.get("json").filter(|j| j.is_object()) {
+                    docs.push(json.to_string());
+                }
+            }
+        }
+        None => common::missing("../shared/realworld/kubectl.jsonl (real-world objects)"),
+    }
+    let mut compared = 0;
+    for doc in &docs {
+        match (ObjectDocument::from_str(doc), ObjectDocument::from_str_for_checks(doc)) {
+            (Ok(whole), Ok(object)) => {
+                let header = |o: &ObjectDocument<'_>| {
+                    let h = o.header();
+                    (h.api_version().map(String::from), h.kind().map(String::from), o.workload_kind())
+                };
+                assert_eq!(
+                    (header(&object), object.name(), object.namespace()),
+                    (header(&whole), whole.name(), whole.namespace()),
+                    "{doc}"
+                );
+                let kept: Vec<_> = whole.header().annotations().filter(|(k, _)| read_by_a_check(k)).collect();
+                assert_eq!(object.header().labels().count(), 0, "{doc}");
+                assert_eq!(object.header().annotations().collect::<Vec<_>>(), kept, "{doc}");
+                if let (Ok(whole), Ok(pod)) = (whole.template(), object.template()) {
+                    assert_eq!((pod.labels().count(), pod.controller_uid()), (0, None), "{doc}");
+                    let kept: Vec<_> = whole.annotations().filter(|(k, _)| read_by_a_check(k)).collect();
+                    assert_eq!(pod.annotations().collect::<Vec<_>>(), kept, "{doc}");
+                }
+                for level in [Level::Baseline, Level::Restricted] {
+                    for version in FOR_CHECKS_VERSIONS {
+                        let lv = LevelVersion::new(level, version);
+                        assert_eq!(evaluate_object(lv, &object), evaluate_object(lv, &whole), "{lv}: {doc}");
+                        compared += 1;
+                    }
+                }
+            }
+            (Err(a), Err(b)) => same_error(&a, &b, doc),
+            (a, b) => panic!("{doc}: decoded whole {a:?}, for the checks {b:?}"),
+        }
+        let from_bytes = ObjectDocument::from_slice_for_checks(doc.as_bytes()).map(|o| o.name().map(String::from));
+        assert_eq!(from_bytes.ok(), ObjectDocument::from_str_for_checks(doc).map(|o| o.name().map(String::from)).ok());
+    }
+    assert!(compared > 1_000, "only {compared} evaluations compared");
 }

@@ -366,7 +366,7 @@ pub(crate) fn evaluate_with<R>(
             Ok(emit(&Meta::of(spec.header()), Outcome::Evaluated(&result)))
         }
         Entry::Object => {
-            let obj = pss_core::ObjectDocument::from_slice(json)?;
+            let obj = pss_core::ObjectDocument::from_slice_for_checks(json)?;
             let result = if exclusions.is_empty() {
                 pss_core::evaluate_object(lv, &obj)
             } else {

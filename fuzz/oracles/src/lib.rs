@@ -171,9 +171,20 @@ fn typed_object(kind: WorkloadKind, text: &[u8], lv: LevelVersion) -> Option<Res
 ///   same violations, with field paths under the template's path.
 /// - Re-serialised input (no repeated keys) evaluates the same; the typed object of its kind
 ///   (k8s-openapi, when it accepts the text) evaluates the same as the JSON path.
+/// - The object decoded for the checks alone (`ObjectDocument::from_slice_for_checks`) evaluates
+///   the same as the object decoded whole, or fails the same way.
 pub fn object_json(data: &[u8]) {
-    let Ok(object) = ObjectDocument::from_slice(data) else { return };
+    let decoded = ObjectDocument::from_slice(data);
+    let for_checks = ObjectDocument::from_slice_for_checks(data);
+    let (object, for_checks) = match (decoded, for_checks) {
+        (Ok(object), Ok(for_checks)) => (object, for_checks),
+        (Err(a), Err(b)) => return assert_eq!(a, b, "the object decoded for the checks fails differently"),
+        (a, b) => panic!("decoded whole: {:?}; for the checks: {:?}", a.err(), b.err()),
+    };
     let results: Vec<_> = policies().into_iter().map(|lv| (lv, evaluate_object(lv, &object))).collect();
+    for (lv, result) in &results {
+        assert_eq!(&evaluate_object(*lv, &for_checks), result, "the object decoded for the checks differs at {lv}");
+    }
     for (lv, result) in &results {
         match result {
             Ok(e) => {

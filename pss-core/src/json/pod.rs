@@ -444,6 +444,14 @@ impl<'a> PodDocument<'a> {
         self.decode_str(text)
     }
 
+    /// An empty document whose metadata, once decoded, keeps only what the checks read when
+    /// `for_checks` (as [`PodDocument::from_str_for_checks`]'s), or all of it.
+    pub(crate) fn decoded_for_checks(for_checks: bool) -> Self {
+        let mut doc = PodDocument::default();
+        doc.header.meta.for_checks = for_checks;
+        doc
+    }
+
     /// Decodes a bare `PodSpec` (`{"containers": [...], "hostNetwork": true, ...}`), as a pod
     /// with that spec and no metadata (so no annotations). Evaluate it with [`crate::evaluate_spec`],
     /// for field paths relative to the spec (`containers[0].securityContext.privileged`), as
@@ -1097,6 +1105,14 @@ impl<'a> ObjectHeader<'a> {
     ///
     /// [`ObjectClass::needs_more_than_header`]: crate::ObjectClass::needs_more_than_header
     pub const MEMBERS: [&'static str; 3] = ["apiVersion", "kind", "metadata"];
+
+    /// An empty header whose metadata, once decoded, keeps only what the checks read when
+    /// `for_checks` (as [`PodDocument::from_str_for_checks`]'s), or all of it.
+    pub(crate) fn decoded_for_checks(for_checks: bool) -> Self {
+        let mut header = ObjectHeader::default();
+        header.meta.for_checks = for_checks;
+        header
+    }
 
     /// Decodes an `ObjectMeta` value into this header's metadata.
     pub(crate) fn decode_meta(&mut self, r: &mut Reader<'a>) -> Result<()> {

@@ -606,11 +606,10 @@ impl Remediator {
     fn evaluate(&self, entry: Entry, text: &str) -> Result<Evaluation, RemediationError> {
         let lv = self.level_version;
         Ok(match entry {
-            Entry::Pod => crate::evaluate(lv, &PodDocument::from_str(text)?),
+            Entry::Pod => crate::evaluate(lv, &PodDocument::from_str_for_checks(text)?),
             Entry::Spec => crate::evaluate_spec(lv, &PodDocument::from_spec_str(text)?),
-            Entry::Object => {
-                evaluate_object(lv, &ObjectDocument::from_str(text)?).map_err(RemediationError::NotEvaluated)?
-            }
+            Entry::Object => evaluate_object(lv, &ObjectDocument::from_str_for_checks(text)?)
+                .map_err(RemediationError::NotEvaluated)?,
         })
     }
 
