@@ -45,7 +45,8 @@ pub(crate) struct Meta<'a> {
     /// `ownerReferences[*]`: `uid` and `controller`.
     owners: Vec<(Cow<'a, str>, Option<bool>)>,
     /// Keep only what the checks read: the labels, the other annotations and the owner
-    /// references are checked and dropped ([`PodDocument::from_str_for_checks`]).
+    /// references are checked and dropped ([`PodDocument::from_str_for_checks`],
+    /// [`ObjectDocument::from_str_for_checks`](crate::ObjectDocument::from_str_for_checks)).
     for_checks: bool,
 }
 
