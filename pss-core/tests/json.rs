@@ -533,8 +533,28 @@ fn same_error(a: &pss_core::Error, b: &pss_core::Error, doc: &str) {
     assert_eq!((a.kind(), a.message(), a.path(), at(a)), (b.kind(), b.message(), b.path(), at(b)), "{doc}");
 }
 
-const FOR_CHECKS_VERSIONS: [Version; 6] =
-    [Version::v1(0), Version::v1(18), Version::v1(19), Version::v1(29), Version::v1(30), Version::LATEST];
+/// Asserts `same` at both levels and six versions (around the checks' version changes); gives how
+/// many it asserted.
+fn at_every_policy(mut same: impl FnMut(LevelVersion)) -> usize {
+    let versions =
+        [Version::v1(0), Version::v1(18), Version::v1(19), Version::v1(29), Version::v1(30), Version::LATEST];
+    let mut n = 0;
+    for level in [Level::Baseline, Level::Restricted] {
+        for version in versions {
+            same(LevelVersion::new(level, version));
+            n += 1;
+        }
+    }
+    n
+}
+
+/// A pod decoded for the checks keeps no labels and no owner, and of the annotations of the pod
+/// decoded whole exactly those a check reads.
+fn assert_kept_for_checks(pod: &PodDocument<'_>, whole: &PodDocument<'_>, doc: &str) {
+    assert_eq!((pod.labels().count(), pod.controller_uid()), (0, None), "{doc}");
+    let kept: Vec<_> = whole.annotations().filter(|(k, _)| read_by_a_check(k)).collect();
+    assert_eq!(pod.annotations().collect::<Vec<_>>(), kept, "{doc}");
+}
 
 #[test]
 fn a_pod_decoded_for_the_checks_evaluates_and_fails_as_the_whole_pod() {
@@ -573,16 +593,10 @@ fn a_pod_decoded_for_the_checks_evaluates_and_fails_as_the_whole_pod() {
                     (whole.kind(), whole.name(), whole.namespace()),
                     "{doc}"
                 );
-                assert_eq!((pod.labels().count(), pod.controller_uid()), (0, None), "{doc}");
-                let kept: Vec<_> = whole.annotations().filter(|(k, _)| read_by_a_check(k)).collect();
-                assert_eq!(pod.annotations().collect::<Vec<_>>(), kept, "{doc}");
-                for level in [Level::Baseline, Level::Restricted] {
-                    for version in FOR_CHECKS_VERSIONS {
-                        let lv = LevelVersion::new(level, version);
-                        assert_eq!(pss_core::evaluate(lv, pod), pss_core::evaluate(lv, &whole), "{lv}: {doc}");
-                        compared += 1;
-                    }
-                }
+                assert_kept_for_checks(pod, &whole, doc);
+                compared += at_every_policy(|lv| {
+                    assert_eq!(pss_core::evaluate(lv, pod), pss_core::evaluate(lv, &whole), "{lv}: {doc}")
+                });
             }
             (Err(a), Err(b)) => same_error(&a, b, doc),
             (a, b) => panic!("{doc}: decoded whole {a:?}, for the checks {b:?}"),
@@ -653,17 +667,11 @@ fn an_object_decoded_for_the_checks_evaluates_and_fails_as_the_whole_object() {
                 assert_eq!(object.header().labels().count(), 0, "{doc}");
                 assert_eq!(object.header().annotations().collect::<Vec<_>>(), kept, "{doc}");
                 if let (Ok(whole), Ok(pod)) = (whole.template(), object.template()) {
-                    assert_eq!((pod.labels().count(), pod.controller_uid()), (0, None), "{doc}");
-                    let kept: Vec<_> = whole.annotations().filter(|(k, _)| read_by_a_check(k)).collect();
-                    assert_eq!(pod.annotations().collect::<Vec<_>>(), kept, "{doc}");
+                    assert_kept_for_checks(pod, whole, doc);
                 }
-                for level in [Level::Baseline, Level::Restricted] {
-                    for version in FOR_CHECKS_VERSIONS {
-                        let lv = LevelVersion::new(level, version);
-                        assert_eq!(evaluate_object(lv, &object), evaluate_object(lv, &whole), "{lv}: {doc}");
-                        compared += 1;
-                    }
-                }
+                compared += at_every_policy(|lv| {
+                    assert_eq!(evaluate_object(lv, &object), evaluate_object(lv, &whole), "{lv}: {doc}")
+                });
             }
             (Err(a), Err(b)) => same_error(&a, &b, doc),
             (a, b) => panic!("{doc}: decoded whole {a:?}, for the checks {b:?}"),

@@ -448,9 +448,7 @@ impl<'a> PodDocument<'a> {
     /// An empty document whose metadata, once decoded, keeps only what the checks read when
     /// `for_checks` (as [`PodDocument::from_str_for_checks`]'s), or all of it.
     pub(crate) fn decoded_for_checks(for_checks: bool) -> Self {
-        let mut doc = PodDocument::default();
-        doc.header.meta.for_checks = for_checks;
-        doc
+        PodDocument { header: ObjectHeader::decoded_for_checks(for_checks), spec: Spec::default() }
     }
 
     /// Decodes a bare `PodSpec` (`{"containers": [...], "hostNetwork": true, ...}`), as a pod
